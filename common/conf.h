@@ -1,0 +1,38 @@
+/* The configuration file (GKeyFile/INI, DESIGN.md "Configuration").
+ *
+ * Every key is checked when the file is loaded: an unknown group or key, or a
+ * missing required one, is an MC_ERROR_USAGE error naming the file, the
+ * group and the key, so nothing runs on a config the user did not mean. */
+#ifndef MC_CONFIG_H
+#define MC_CONFIG_H
+
+#include <glib.h>
+
+struct mc_source_config {
+	char *name; /* NAME of [source NAME] */
+	char *type; /* "maildir", "mbox" or "imap" */
+	char *path; /* maildir/mbox: absolute, ~ expanded; NULL for imap */
+};
+
+struct mc_config {
+	char *file;         /* the file read, or NULL when none existed */
+	GPtrArray *me;      /* char *, lower-cased addresses of the user */
+	GPtrArray *sources; /* struct mc_source_config *, in file order */
+};
+
+/* Loads FILE. A missing file is an error when MUST_EXIST (named by --config
+ * or MAILCLERK_CONFIG), otherwise it means defaults; an empty file means
+ * defaults. Returns a config the caller frees with config_free(), or NULL
+ * and sets ERROR (MC_ERROR_USAGE). */
+struct mc_config *config_load(const char *file, gboolean must_exist, GError **error);
+void config_free(struct mc_config *cfg);
+typedef struct mc_config mc_config;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(mc_config, config_free)
+
+/* Returns the [source NAME] or NULL; owned by CFG. */
+const struct mc_source_config *config_find_source(const struct mc_config *cfg, const char *name);
+
+/* Returns TRUE when ADDRESS (any case) is one of the user's own. */
+gboolean config_is_me(const struct mc_config *cfg, const char *address);
+
+#endif

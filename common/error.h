@@ -1,0 +1,22 @@
+/* mailclerk's own GError domain, and the exit codes of DESIGN.md. */
+#ifndef MC_ERROR_H
+#define MC_ERROR_H
+
+#include <glib.h>
+
+#define MC_ERROR (mc_error_quark())
+GQuark mc_error_quark(void);
+
+enum mc_error_code {
+	MC_ERROR_FAILED, /* a runtime failure: exit 1 */
+	MC_ERROR_USAGE,  /* bad options, config or query: exit 2 */
+	MC_ERROR_BUSY,   /* another writer holds the database: exit 1 */
+};
+
+enum mc_exit {
+	MC_EXIT_OK = 0,
+	MC_EXIT_FAILURE = 1,
+	MC_EXIT_USAGE = 2,
+};
+
+#endif

@@ -1,0 +1,86 @@
+#include "config.h"
+
+#include "common/message.h"
+
+const char *
+mc_role_name(enum mc_role role)
+{
+	static const char *const names[] = { "from", "to", "cc", "bcc", "reply-to" };
+	return (unsigned)role < G_N_ELEMENTS(names) ? names[role] : "unknown";
+}
+
+static void
+address_free(gpointer p)
+{
+	struct mc_address *a = p;
+	g_free(a->name);
+	g_free(a->address);
+	g_free(a->domain);
+	g_free(a);
+}
+
+static void
+attachment_free(gpointer p)
+{
+	struct mc_attachment *a = p;
+	g_free(a->part);
+	g_free(a->filename);
+	g_free(a->mime_type);
+	g_free(a);
+}
+
+static void
+header_free(gpointer p)
+{
+	struct mc_header *h = p;
+	g_free(h->name);
+	g_free(h->value);
+	g_free(h);
+}
+
+struct parsed_message *
+parsed_message_new(void)
+{
+	struct parsed_message *pm = g_new0(struct parsed_message, 1);
+	pm->references = g_ptr_array_new_with_free_func(g_free);
+	pm->addresses = g_ptr_array_new_with_free_func(address_free);
+	pm->attachments = g_ptr_array_new_with_free_func(attachment_free);
+	pm->subject = g_strdup("");
+	pm->body_text = g_strdup("");
+	return pm;
+}
+
+void
+parsed_message_free(struct parsed_message *pm)
+{
+	if (!pm)
+		return;
+	g_free(pm->message_id);
+	g_free(pm->subject);
+	g_free(pm->in_reply_to);
+	g_ptr_array_unref(pm->references);
+	g_ptr_array_unref(pm->addresses);
+	g_free(pm->body_text);
+	g_ptr_array_unref(pm->attachments);
+	if (pm->headers)
+		g_ptr_array_unref(pm->headers);
+	g_free(pm);
+}
+
+/* Exposed so parse.c can build header arrays with the right free function. */
+GPtrArray *
+parsed_message_new_headers(void)
+{
+	return g_ptr_array_new_with_free_func(header_free);
+}
+
+const struct mc_address *
+parsed_message_first_address(const struct parsed_message *pm, enum mc_role role)
+{
+	for (guint i = 0; i < pm->addresses->len; i++) {
+		const struct mc_address *a = g_ptr_array_index(pm->addresses, i);
+		if (a->role == role)
+			return a;
+	}
+	return NULL;
+}

@@ -1,0 +1,70 @@
+/* The parsed message model: what ingest hands to the index.
+ *
+ * Every string here is valid UTF-8 (parse.c guarantees it), owned by the
+ * struct, and freed by parsed_message_free(). */
+#ifndef MC_MESSAGE_H
+#define MC_MESSAGE_H
+
+#include <glib.h>
+
+enum mc_role {
+	MC_ROLE_FROM = 0,
+	MC_ROLE_TO = 1,
+	MC_ROLE_CC = 2,
+	MC_ROLE_BCC = 3,
+	MC_ROLE_REPLY_TO = 4,
+};
+
+/* Returns "from", "to", "cc", "bcc" or "reply-to"; a static string. */
+const char *mc_role_name(enum mc_role role);
+
+struct mc_address {
+	enum mc_role role;
+	char *name;    /* display name, "" when none */
+	char *address; /* lower-cased addr-spec, e.g. "bob@acme.example" */
+	char *domain;  /* lower-cased part after the last '@', "" when none */
+};
+
+struct mc_attachment {
+	char *part;         /* MIME part path, e.g. "2" or "1.3" (1-based, like mutt) */
+	char *filename;     /* RFC 2231/2047 decoded, "" when the part has none */
+	char *mime_type;    /* lower-cased "type/subtype" */
+	gint64 size;        /* size of the decoded bytes */
+	char sha256[65];    /* hex SHA-256 of the decoded bytes */
+	gboolean is_inline; /* inline part with a Content-ID or inline disposition */
+};
+
+struct mc_header {
+	char *name;
+	char *value; /* unfolded and RFC 2047 decoded */
+};
+
+struct parsed_message {
+	char *message_id; /* bare, no angle brackets; "sha256:<hex>" when missing */
+	gboolean message_id_synthesized;
+	char content_hash[65]; /* hex SHA-256 of the raw bytes */
+	gint64 date;           /* UTC seconds since the epoch */
+	char *subject;         /* "" when none */
+	char *in_reply_to;     /* bare Message-ID or NULL */
+	GPtrArray *references; /* char *, bare Message-IDs, oldest first (References) */
+	GPtrArray
+	    *addresses;  /* struct mc_address *, in header order: from, to, cc, bcc, reply-to */
+	char *body_text; /* readable body text; "" when none */
+	GPtrArray *attachments; /* struct mc_attachment * */
+	GPtrArray *headers;     /* struct mc_header *; only with PARSE_HEADERS, else NULL */
+	gint64 size;            /* raw size in bytes */
+};
+
+struct parsed_message *parsed_message_new(void);
+void parsed_message_free(struct parsed_message *pm);
+typedef struct parsed_message parsed_message;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(parsed_message, parsed_message_free)
+
+/* Returns the first address with ROLE, or NULL; owned by PM. */
+/* Returns an empty array that frees struct mc_header elements; caller owns it. */
+GPtrArray *parsed_message_new_headers(void);
+
+const struct mc_address *parsed_message_first_address(const struct parsed_message *pm,
+                                                      enum mc_role role);
+
+#endif

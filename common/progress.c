@@ -1,0 +1,53 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "common/progress.h"
+
+struct progress {
+	gboolean tty;
+	gint64 start_us;
+	gint64 last_draw_us;
+	gboolean drawn;
+};
+
+struct progress *
+progress_new(void)
+{
+	struct progress *p = g_new0(struct progress, 1);
+	p->tty = isatty(STDERR_FILENO);
+	p->start_us = g_get_monotonic_time();
+	return p;
+}
+
+void
+progress_free(struct progress *p)
+{
+	if (!p)
+		return;
+	if (p->drawn)
+		fputs("\r\033[K", stderr);
+	g_free(p);
+}
+
+void
+progress_update(struct progress *p, guint64 done, guint64 total)
+{
+	if (!p->tty)
+		return;
+	gint64 now = g_get_monotonic_time();
+	if (now - p->last_draw_us < 200000)
+		return;
+	p->last_draw_us = now;
+	double secs = (now - p->start_us) / 1e6;
+	double rate = secs > 0 ? done / secs : 0;
+	fprintf(stderr, "\r\033[K%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " messages, %.0f/s",
+	        done, total, rate);
+	if (rate > 0 && total > done) {
+		guint64 eta = (guint64)((total - done) / rate);
+		fprintf(stderr, ", ETA %" G_GUINT64_FORMAT ":%02u", eta / 60, (unsigned)(eta % 60));
+	}
+	fflush(stderr);
+	p->drawn = TRUE;
+}

@@ -1,0 +1,355 @@
+#!/usr/bin/env python3
+"""Benchmark driver for contrib/bench/run.sh (see README.md beside it).
+
+Measures mailclerk against notmuch, mu and mairix on one generated Maildir
+corpus, in one run: cold ingest time and messages/s, no-op re-index time,
+search latency per CLI call (process spawn included), index size on disk and
+peak RSS of the ingest. Python 3 standard library only; peak RSS comes from
+/usr/bin/time (Debian package "time").
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+TIME = "/usr/bin/time"
+ME = "sam@studio.example"
+
+# The five queries, one per kind, in each tool's own syntax. They are argv
+# lists: the terms are passed as separate arguments, as a user would type them.
+QUERIES = [
+    ("common word", {"mailclerk": ["project"], "notmuch": ["project"],
+                     "mu": ["project"], "mairix": ["project"]}),
+    ("rare word", {"mailclerk": ["quasarwing"], "notmuch": ["quasarwing"],
+                   "mu": ["quasarwing"], "mairix": ["quasarwing"]}),
+    ("two-word AND", {"mailclerk": ["invoice", "website"],
+                      "notmuch": ["invoice", "and", "website"],
+                      "mu": ["invoice", "AND", "website"],
+                      "mairix": ["invoice", "website"]}),
+    ("from: address", {"mailclerk": ["from:bob@acme.example"],
+                       "notmuch": ["from:bob@acme.example"],
+                       "mu": ["from:bob@acme.example"],
+                       "mairix": ["f:bob@acme.example"]}),
+    ("date range", {"mailclerk": ["date:2024-01..2024-03"],
+                    "notmuch": ["date:2024-01..2024-03"],
+                    "mu": ["date:2024-01..2024-03"],
+                    "mairix": ["d:20240101-20240331"]}),
+]
+TOOLS = ["mailclerk", "notmuch", "mu", "mairix"]
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+class Tool:
+    """One indexer: how to set it up, ingest, search and count."""
+
+    def __init__(self, name, work, maildir, env, exe):
+        self.name, self.maildir, self.exe = name, maildir, exe
+        self.dir = os.path.join(work, name)
+        self.env = dict(env)
+        self.db = os.path.join(self.dir, "db")
+
+    # -- per tool ------------------------------------------------------------
+    def setup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+        os.makedirs(self.db)
+        n = self.name
+        if n == "mailclerk":
+            self.conf = os.path.join(self.dir, "empty.conf")
+            open(self.conf, "w").close()
+            self.base = [self.exe, "--config", self.conf, "--db",
+                         os.path.join(self.db, "index.db")]
+        elif n == "notmuch":
+            # database.mail_root = the mail, database.path = where Xapian
+            # lives (see notmuch-config(1)); hooks and flags sync as usual.
+            self.conf = os.path.join(self.dir, "notmuch-config")
+            with open(self.conf, "w") as f:
+                f.write("[database]\npath=%s\nmail_root=%s\n\n"
+                        "[user]\nname=Sam Carter\nprimary_email=%s\n\n"
+                        "[new]\ntags=unread;inbox;\nignore=\n\n"
+                        "[maildir]\nsynchronize_flags=true\n" % (self.db, self.maildir, ME))
+            self.env["NOTMUCH_CONFIG"] = self.conf
+        elif n == "mu":
+            # mu 1.8: `mu init --muhome=DIR --maildir=M`, then `mu index --muhome=DIR`
+            self.conf = None
+            run([self.exe, "init", "--muhome=" + self.db, "--maildir=" + self.maildir,
+                 "--my-address=" + ME, "--quiet"], self.env, check=True)
+        elif n == "mairix":
+            # mairixrc(5): base + maildir=<dir>... (recursive) + database;
+            # mformat=raw makes a search print paths (no mfolder is written).
+            self.conf = os.path.join(self.dir, "mairixrc")
+            parent, leaf = os.path.split(self.maildir.rstrip("/"))
+            with open(self.conf, "w") as f:
+                f.write("base=%s\nmaildir=%s...\nmfolder=%s\nmformat=raw\ndatabase=%s\n"
+                        % (parent, leaf, os.path.join(self.dir, "mfolder"),
+                           os.path.join(self.db, "mairix.db")))
+
+    def ingest_cmd(self):
+        n = self.name
+        if n == "mailclerk":
+            return self.base + ["ingest", "--maildir", self.maildir]
+        if n == "notmuch":
+            return [self.exe, "new", "--quiet"]
+        if n == "mu":
+            return [self.exe, "index", "--muhome=" + self.db, "--quiet"]
+        return [self.exe, "-f", self.conf]
+
+    def search_cmd(self, terms):
+        n = self.name
+        if n == "mailclerk":
+            return self.base + ["search", "--limit", "20"] + terms
+        if n == "notmuch":
+            return [self.exe, "search", "--limit=20"] + terms
+        if n == "mu":
+            return [self.exe, "find", "--muhome=" + self.db, "--maxnum=20"] + terms
+        return [self.exe, "-f", self.conf, "-r"] + terms   # mairix has no limit option
+
+    def count(self, terms):
+        n = self.name
+        if n == "mailclerk":
+            p = run(self.base + ["count"] + terms, self.env)
+            return int(p.stdout.split()[0]) if p.returncode == 0 and p.stdout.split() else None
+        if n == "notmuch":
+            p = run([self.exe, "count"] + terms, self.env)
+            return int(p.stdout.strip()) if p.returncode == 0 else None
+        if n == "mu":
+            p = run([self.exe, "find", "--muhome=" + self.db, "--fields=i"] + terms, self.env)
+            return len(p.stdout.splitlines()) if p.returncode in (0, 4) else None
+        p = run([self.exe, "-f", self.conf, "-r"] + terms, self.env)
+        return len(p.stdout.splitlines()) if p.returncode == 0 else None
+
+    def ok(self, rc):
+        return rc == 0 or (self.name == "mu" and rc == 4) or (self.name == "mairix" and rc == 1)
+
+
+def run(cmd, env, check=False, timeout=7200):
+    p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, errors="replace", timeout=timeout)
+    if check and p.returncode != 0:
+        raise RuntimeError("%s failed (%d): %s" % (" ".join(cmd), p.returncode, p.stderr[-2000:]))
+    return p
+
+
+def timed(cmd, env, rss_file=None):
+    """Run cmd; return (seconds, returncode, stdout, stderr, peak RSS in KB or None)."""
+    full = cmd
+    if rss_file and os.access(TIME, os.X_OK):
+        full = [TIME, "-f", "%M", "-o", rss_file] + cmd
+    t0 = time.perf_counter()
+    p = subprocess.run(full, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, errors="replace")
+    dt = time.perf_counter() - t0
+    rss = None
+    if rss_file and os.path.exists(rss_file):
+        try:
+            rss = int(open(rss_file).read().split()[-1])
+        except (ValueError, IndexError):
+            pass
+    return dt, p.returncode, p.stdout, p.stderr, rss
+
+
+def du_bytes(path):
+    p = subprocess.run(["du", "-s", "--block-size=1", path], stdout=subprocess.PIPE, text=True)
+    return int(p.stdout.split()[0])
+
+
+def warm(maildir):
+    """Read every file once so each tool starts with the same (warm) page cache."""
+    for root, _, files in os.walk(maildir):
+        for f in files:
+            with open(os.path.join(root, f), "rb") as fh:
+                while fh.read(1 << 20):
+                    pass
+
+
+def drop_caches():
+    subprocess.run(["sync"])
+    with open("/proc/sys/vm/drop_caches", "w") as f:
+        f.write("3\n")
+
+
+def find_mailclerk(arg):
+    cands = [arg] if arg else [os.path.join(REPO, "mailclerk"), shutil.which("mailclerk")]
+    for c in cands:
+        if c and os.path.isfile(c) and os.access(c, os.X_OK):
+            return os.path.abspath(c)
+    return None
+
+
+def fmt(v, unit=""):
+    if v is None:
+        return "-"
+    if isinstance(v, str):
+        return v
+    if abs(v) >= 100:
+        return "%.0f%s" % (v, unit)
+    if abs(v) >= 10:
+        return "%.1f%s" % (v, unit)
+    return "%.2f%s" % (v, unit)
+
+
+def main():
+    ap = argparse.ArgumentParser(prog="run.sh", description="mailclerk vs notmuch/mu/mairix")
+    ap.add_argument("-n", type=int, default=20000, help="corpus size (default 20000)")
+    ap.add_argument("--mailclerk", help="path to the mailclerk binary "
+                    "(default: ./mailclerk at the top of the tree, then $PATH)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--runs", type=int, default=20, help="runs per query (default 20)")
+    ap.add_argument("--tools", default=",".join(TOOLS), help="comma list (default: all)")
+    ap.add_argument("--work", default=os.path.join(HERE, "work"))
+    ap.add_argument("--drop-caches", action="store_true",
+                    help="drop the page cache before each cold ingest (root; truly cold)")
+    a = ap.parse_args()
+
+    work = os.path.abspath(a.work)
+    corpus = os.path.join(work, "corpus-%d-s%d" % (a.n, a.seed))
+    maildir = os.path.join(corpus, "maildir")
+    os.makedirs(work, exist_ok=True)
+    if not os.path.isdir(maildir):
+        log("generating corpus: %d messages into %s" % (a.n, corpus))
+        subprocess.run([sys.executable, os.path.join(HERE, "gen-corpus.py"), "-n", str(a.n),
+                        "--seed", str(a.seed), "--out", corpus], check=True)
+    info = json.load(open(os.path.join(corpus, "corpus.json")))
+
+    home = os.path.join(work, "home")
+    os.makedirs(home, exist_ok=True)
+    env = dict(os.environ, TZ="UTC", LC_ALL="C.UTF-8", HOME=home,
+               XDG_CONFIG_HOME=os.path.join(home, ".config"),
+               XDG_DATA_HOME=os.path.join(home, ".local/share"),
+               XDG_CACHE_HOME=os.path.join(home, ".cache"))
+    env.pop("NOTMUCH_CONFIG", None)
+    env.pop("MAILCLERK_CONFIG", None)
+
+    notes, results, tools = [], {}, []
+    for name in a.tools.split(","):
+        exe = find_mailclerk(a.mailclerk) if name == "mailclerk" else shutil.which(name)
+        if not exe:
+            notes.append("%s: not installed/built, skipped%s" % (
+                name, " (build it, or pass --mailclerk PATH)" if name == "mailclerk" else
+                " (apt-get install %s)" % {"mu": "maildir-utils"}.get(name, name)))
+            continue
+        tools.append(Tool(name, work, maildir, env, exe))
+
+    for t in tools:
+        r = results[t.name] = {"queries": {}}
+        log("== %s (%s)" % (t.name, t.exe))
+        try:
+            t.setup()
+        except Exception as e:  # noqa: BLE001 - report and go on with the others
+            notes.append("%s: setup failed: %s" % (t.name, e))
+            r["error"] = str(e)
+            continue
+        if a.drop_caches:
+            drop_caches()
+        else:
+            warm(maildir)
+        cmd = t.ingest_cmd()
+        dt, rc, out, err, rss = timed(cmd, t.env, os.path.join(t.dir, "ingest.rss"))
+        with open(os.path.join(t.dir, "ingest.log"), "w") as f:
+            f.write("$ %s\nexit %d\n--- stdout\n%s--- stderr\n%s" % (" ".join(cmd), rc, out, err))
+        if not t.ok(rc):
+            notes.append("%s: ingest exited %d (see %s/ingest.log): %s"
+                         % (t.name, rc, t.dir, err.strip()[-300:]))
+            r["error"] = "ingest exit %d" % rc
+            continue
+        r.update(ingest_s=dt, rate=info["messages"] / dt, rss_mb=rss / 1024 if rss else None,
+                 ingest_out=out.strip().splitlines()[-1] if out.strip() else "")
+        log("   ingest %.2f s, peak RSS %s KB" % (dt, rss))
+        dt2, rc2, out2, err2, _ = timed(cmd, t.env)
+        r["noop_s"] = dt2 if t.ok(rc2) else None
+        if not t.ok(rc2):
+            notes.append("%s: re-index exited %d: %s" % (t.name, rc2, err2.strip()[-300:]))
+        log("   no-op re-index %.2f s" % dt2)
+        r["size_mb"] = du_bytes(t.db) / 1e6
+        lat_all = []
+        for qname, per_tool in QUERIES:
+            terms = per_tool[t.name]
+            scmd = t.search_cmd(terms)
+            timed(scmd, t.env)  # warm-up, not counted
+            lats, bad = [], None
+            for _ in range(a.runs):
+                d, rcq, _, errq, _ = timed(scmd, t.env)
+                if not t.ok(rcq):
+                    bad = "exit %d: %s" % (rcq, errq.strip()[-200:])
+                    break
+                lats.append(d * 1000)
+            q = r["queries"][qname] = {"argv": terms, "hits": t.count(terms)}
+            if bad:
+                q["error"] = bad
+                notes.append("%s: query %r failed: %s" % (t.name, " ".join(terms), bad))
+            else:
+                q.update(mean_ms=statistics.mean(lats), median_ms=statistics.median(lats),
+                         min_ms=min(lats))
+                lat_all.append(q["mean_ms"])
+            log("   %-14s %-28s %8s ms  %s hits" % (qname, " ".join(terms),
+                                                    fmt(q.get("mean_ms")), q["hits"]))
+        r["search_mean_ms"] = statistics.mean(lat_all) if len(lat_all) == len(QUERIES) else None
+
+    # ---- report ----
+    names = [t.name for t in tools if "error" not in results.get(t.name, {"error": 1})]
+    others = [n for n in names if n != "mailclerk"]
+    have_mc = "mailclerk" in names
+    rows = [("cold ingest (s)", "ingest_s", "s"), ("ingest rate (msg/s)", "rate", ""),
+            ("no-op re-index (s)", "noop_s", "s"), ("index size (MB)", "size_mb", ""),
+            ("ingest peak RSS (MB)", "rss_mb", "")]
+    for qname, _ in QUERIES:
+        rows.append(("search: %s (ms)" % qname, ("q", qname), ""))
+    rows.append(("search: mean of 5 (ms)", "search_mean_ms", ""))
+
+    def get(n, key):
+        r = results.get(n, {})
+        if isinstance(key, tuple):
+            return r.get("queries", {}).get(key[1], {}).get("mean_ms")
+        return r.get(key)
+
+    hdr = ["metric"] + names + (["mailclerk/" + o for o in others] if have_mc else [])
+    lines = []
+    for label, key, _ in rows:
+        cells = [label] + [fmt(get(n, key)) for n in names]
+        if have_mc:
+            for o in others:
+                mv, ov = get("mailclerk", key), get(o, key)
+                cells.append("%.2fx" % (mv / ov) if mv is not None and ov else "-")
+        lines.append(cells)
+    hits = [["hits: " + qn] + [str(results[n]["queries"].get(qn, {}).get("hits", "-"))
+                              for n in names] + (["" for _ in others] if have_mc else [])
+            for qn, _ in QUERIES]
+
+    widths = [max(len(str(c[i])) for c in [hdr] + lines + hits) for i in range(len(hdr))]
+
+    def row(c):
+        return "| " + " | ".join(str(x).ljust(w) for x, w in zip(c, widths)) + " |"
+    title = ("corpus: %d messages, %d files (%d duplicate copies), %.1f MB, avg %.1f KB; "
+             "seed %d; %d runs/query; page cache %s; TZ=UTC"
+             % (info["messages"], info["files"], info["duplicate_copies"],
+                info["total_bytes"] / 1e6, info["average_bytes"] / 1024, info["seed"],
+                a.runs, "dropped before each ingest" if a.drop_caches else "warm"))
+    out = [title, "", row(hdr), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += [row(c) for c in lines] + [row(c) for c in hits]
+    out.append("")
+    out.append("ratios: mailclerk/other; below 1 is better for mailclerk, except msg/s.")
+    for n in names:
+        out.append("%s: %s" % (n, " ".join(results[n].get("ingest_out", "").split()[:30])
+                               or "(ingest printed nothing)"))
+    out += notes
+    text = "\n".join(out)
+    print(text)
+    base = os.path.join(work, "results-%d" % a.n)
+    with open(base + ".md", "w") as f:
+        f.write(text + "\n")
+    with open(base + ".json", "w") as f:
+        json.dump({"corpus": info, "runs": a.runs, "results": results, "notes": notes,
+                   "tools": {t.name: t.exe for t in tools}}, f, indent=1)
+    log("saved %s.md and %s.json" % (base, base))
+
+
+if __name__ == "__main__":
+    main()

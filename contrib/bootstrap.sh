@@ -1,0 +1,74 @@
+#!/bin/sh
+# Set up a fresh Debian machine for mailclerk, build it, then:
+#   contrib/bootstrap.sh demo    ingest the bundled sample mail and show what mailclerk does
+#   contrib/bootstrap.sh check   run the test suite (make check)
+#   contrib/bootstrap.sh deps    only install the packages
+#   contrib/bootstrap.sh build   install the packages and build
+set -eu
+
+# Everything the build, the tests and the demo need, by Debian package name.
+PACKAGES="build-essential autoconf automake pkg-config
+libglib2.0-dev libgmime-3.0-dev libsqlite3-dev libpcre2-dev libgnutls28-dev libetpan-dev
+sqlite3 jq python3"
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+deps() {
+	missing=""
+	for p in $PACKAGES; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "bootstrap: installing$missing"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -q
+	# shellcheck disable=SC2086
+	$sudo apt-get install -y -q --no-install-recommends $missing
+}
+
+build() {
+	deps
+	[ -x configure ] || ./autogen.sh
+	[ -f Makefile ] || ./configure
+	make -j"$(nproc)"
+}
+
+demo() {
+	build
+	work=$(mktemp -d "${TMPDIR:-/tmp}/mailclerk-demo.XXXXXX")
+	sed "s|@CORPUS@|$top/tests/corpus|g" contrib/demo/config > "$work/config"
+	mc() { ./mailclerk --config "$work/config" --db "$work/index.db" "$@"; }
+	show() { printf '\n$ mailclerk %s\n' "$*"; mc "$@"; }
+	echo "== mailclerk demo: the sample mail in tests/corpus, the index in $work"
+	echo "== config ($work/config):"
+	cat "$work/config"
+	show ingest
+	show count '*'
+	show search --limit 5 'from:@acme.example'
+	show search 'contract OR invoice'
+	show search 'is:outbound date:2024'
+	show search 报价单
+	show search --format=json --limit 1 'has:attachment type:pdf'
+	show thread "id:20240205090000.kickoff@acme.example"
+	show show "id:20240205090000.kickoff@acme.example"
+	show ingest
+	printf '\n(the second ingest found nothing new: unchanged folders are not read)\n'
+}
+
+case "${1:-build}" in
+deps) deps ;;
+build) build ;;
+demo) demo ;;
+check)
+	build
+	make check
+	;;
+*)
+	echo "usage: contrib/bootstrap.sh [deps|build|demo|check]" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,180 @@
+/* mailclerk ingest: add mail to the index. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "common/error.h"
+#include "index/pipeline.h"
+
+/* How long a second ingest waits for the first before saying the index is
+ * busy: long enough for deliveries from procmail or fdm to queue up. */
+#define LOCK_WAIT_SECONDS 120
+
+/* Takes the ingest lock: one writer at a time, by flock(2) on a file beside
+ * the index (not the index itself: closing any descriptor of a file drops
+ * the process's POSIX locks, which SQLite relies on). Returns the descriptor
+ * to keep open for the run, or -1 and sets ERROR. */
+static int
+ingest_lock(const char *db_path, GError **error)
+{
+	g_autofree char *dir = g_path_get_dirname(db_path);
+	g_autofree char *path = g_strconcat(db_path, ".lock", NULL);
+	if (g_mkdir_with_parents(dir, 0700) < 0) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot create %s: %s", dir,
+		            g_strerror(errno));
+		return -1;
+	}
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot open %s: %s", path,
+		            g_strerror(errno));
+		return -1;
+	}
+	gboolean told = FALSE;
+	for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; waited++) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot lock %s: %s", path,
+			            g_strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (waited >= LOCK_WAIT_SECONDS * 10) {
+			g_set_error(error, MC_ERROR, MC_ERROR_BUSY,
+			            "%s is busy: another ingest has held it for %d s", db_path,
+			            LOCK_WAIT_SECONDS);
+			close(fd);
+			return -1;
+		}
+		if (!told && isatty(STDERR_FILENO)) {
+			fprintf(stderr, "mailclerk: waiting for another ingest to finish...\n");
+			told = TRUE;
+		}
+		g_usleep(100000);
+	}
+	return fd;
+}
+
+static gboolean
+add_source(GPtrArray *sources, const char *kind, const char *name, const char *path,
+           const char *store_dir, GError **error)
+{
+	struct source *src = source_new(kind, name, path, error);
+	if (!src)
+		return FALSE;
+	src->store_dir = g_strdup(store_dir);
+	g_ptr_array_add(sources, src);
+	return TRUE;
+}
+
+int
+cmd_ingest(struct command_env *env, int argc, char **argv)
+{
+	g_auto(GStrv) maildirs = NULL, mboxes = NULL, files = NULL;
+	const GOptionEntry entries[] = {
+		{ "maildir", 'm', 0, G_OPTION_ARG_FILENAME_ARRAY, &maildirs,
+		  "a maildir, and every maildir below it (repeatable)", "DIR" },
+		{ "mbox", 'b', 0, G_OPTION_ARG_FILENAME_ARRAY, &mboxes,
+		  "an mbox file, or a directory of them (repeatable)", "FILE" },
+		{ "file", 'f', 0, G_OPTION_ARG_FILENAME_ARRAY, &files,
+		  "a message file; '-' reads one message from standard input; further "
+		  "arguments are files too",
+		  "FILE" },
+		{ NULL },
+	};
+	if (!command_parse_options("ingest", "[NAME...]",
+	                           "Adds mail to the index. With no options, ingests every maildir "
+	                           "and mbox [source NAME] of the configuration; with NAMEs, only "
+	                           "those.",
+	                           entries, &argc, &argv))
+		return MC_EXIT_USAGE;
+
+	g_autoptr(GError) error = NULL;
+	g_autofree char *data_dir = g_path_get_dirname(env->db_path);
+	g_autofree char *store_dir = g_build_filename(data_dir, "store", "stdin", NULL);
+	g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func((GDestroyNotify)source_free);
+	guint64 config_skipped = 0;
+
+	for (char **p = maildirs; p && *p; p++)
+		if (!add_source(sources, "maildir", "", *p, store_dir, &error))
+			return command_fail(error);
+	for (char **p = mboxes; p && *p; p++)
+		if (!add_source(sources, "mbox", "", *p, store_dir, &error))
+			return command_fail(error);
+	if (files) {
+		for (char **p = files; *p; p++)
+			if (!add_source(sources, "file", "", *p, store_dir, &error))
+				return command_fail(error);
+		for (int i = 1; i < argc; i++)
+			if (!add_source(sources, "file", "", argv[i], store_dir, &error))
+				return command_fail(error);
+	} else if (argc > 1) {
+		for (int i = 1; i < argc; i++) {
+			const struct mc_source_config *sc = config_find_source(env->cfg, argv[i]);
+			if (!sc) {
+				g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
+				            "no [source %s] in %s", argv[i],
+				            env->cfg->file ? env->cfg->file : "the configuration");
+				return command_fail(error);
+			}
+			if (g_str_equal(sc->type, "imap")) {
+				g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
+				            "source '%s': IMAP sources are not supported by this "
+				            "version of mailclerk yet",
+				            sc->name);
+				return command_fail(error);
+			}
+			if (!add_source(sources, sc->type, sc->name, sc->path, store_dir, &error))
+				return command_fail(error);
+		}
+	} else if (!maildirs && !mboxes) {
+		for (guint i = 0; i < env->cfg->sources->len; i++) {
+			const struct mc_source_config *sc = g_ptr_array_index(env->cfg->sources, i);
+			if (g_str_equal(sc->type, "imap")) {
+				fprintf(stderr,
+				        "mailclerk: skipped source '%s': IMAP sources are not "
+				        "supported by this version of mailclerk yet\n",
+				        sc->name);
+				config_skipped++;
+				continue;
+			}
+			if (!add_source(sources, sc->type, sc->name, sc->path, store_dir, &error))
+				return command_fail(error);
+		}
+		if (sources->len == 0 && config_skipped == 0) {
+			g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
+			            "nothing to ingest: give --maildir, --mbox or --file, or add "
+			            "[source NAME] groups to %s",
+			            env->cfg->file ? env->cfg->file : "the configuration");
+			return command_fail(error);
+		}
+	}
+
+	int lock = ingest_lock(env->db_path, &error);
+	if (lock < 0)
+		return command_fail(error);
+	struct ingest_report r;
+	gboolean ok = pipeline_run(env->db_path, env->cfg, sources, &r, &error);
+	r.skipped += config_skipped;
+	if (ok && r.sources_failed) {
+		g_set_error(&error, MC_ERROR, MC_ERROR_FAILED,
+		            "%" G_GUINT64_FORMAT " of %u sources could not be read",
+		            r.sources_failed, sources->len);
+		ok = FALSE;
+	}
+	printf("ingest: %" G_GUINT64_FORMAT " new messages, %" G_GUINT64_FORMAT
+	       " new copies of known messages, %" G_GUINT64_FORMAT " renamed, %" G_GUINT64_FORMAT
+	       " copies removed (%" G_GUINT64_FORMAT " messages), %" G_GUINT64_FORMAT
+	       " skipped, in %.2f s (%.0f messages/s)\n",
+	       r.stats.messages_added, r.stats.copies_added, r.stats.copies_moved,
+	       r.stats.copies_removed, r.stats.messages_removed, r.skipped, r.seconds,
+	       r.seconds > 0 ? r.scanned / r.seconds : 0.0);
+	close(lock);
+	if (!ok)
+		return command_fail(error);
+	return MC_EXIT_OK;
+}

@@ -1,0 +1,182 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "index/db.h"
+#include "common/error.h"
+#include "index/schema.h"
+#include "index/tokenizer.h"
+
+gboolean
+db_set_error(GError **error, struct mc_db *db, const char *what)
+{
+	int code = sqlite3_extended_errcode(db->sql);
+	int busy = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
+	g_set_error(error, MC_ERROR, busy ? MC_ERROR_BUSY : MC_ERROR_FAILED, "%s: %s: %s", db->path,
+	            what, sqlite3_errmsg(db->sql));
+	return FALSE;
+}
+
+gboolean
+db_exec(struct mc_db *db, const char *sql, GError **error)
+{
+	if (sqlite3_exec(db->sql, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_set_error(error, db, "database error");
+	return TRUE;
+}
+
+sqlite3_stmt *
+db_prepare(struct mc_db *db, const char *sql, GError **error)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
+	    SQLITE_OK) {
+		db_set_error(error, db, "preparing a query");
+		return NULL;
+	}
+	return stmt;
+}
+
+void
+db_bind_text(sqlite3_stmt *stmt, int index, const char *text)
+{
+	if (text)
+		sqlite3_bind_text(stmt, index, text, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(stmt, index);
+}
+
+const char *
+db_column_text(sqlite3_stmt *stmt, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(stmt, col);
+	return s ? s : "";
+}
+
+void
+db_close(struct mc_db *db)
+{
+	if (!db)
+		return;
+	sqlite3_close_v2(db->sql);
+	g_free(db->path);
+	g_free(db);
+}
+
+/* SQLite creates the file with 0644 less the umask and gives -wal/-shm the
+ * main file's mode, so creating it 0600 first keeps all three private. */
+static gboolean
+create_private_file(const char *path, GError **error)
+{
+	g_autofree char *dir = g_path_get_dirname(path);
+	if (g_mkdir_with_parents(dir, 0700) < 0) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot create %s: %s", dir,
+		            g_strerror(errno));
+		return FALSE;
+	}
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot create %s: %s", path,
+		            g_strerror(errno));
+		return FALSE;
+	}
+	close(fd);
+	return TRUE;
+}
+
+static gboolean
+db_user_version(struct mc_db *db, int *version, GError **error)
+{
+	g_autoptr(sqlite3_stmt) st = db_prepare(db, "PRAGMA user_version", error);
+	if (!st)
+		return FALSE;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return db_set_error(error, db, "reading the schema version");
+	*version = sqlite3_column_int(st, 0);
+	return TRUE;
+}
+
+/* Forward migrations: migrations[v] takes a version-v database to v+1.
+ * Version 0 is an empty file. */
+static const char *const migrations[] = {
+	schema_sql,
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);
+
+static gboolean
+db_migrate(struct mc_db *db, GError **error)
+{
+	int version;
+	if (!db_user_version(db, &version, error))
+		return FALSE;
+	if (version == DB_SCHEMA_VERSION)
+		return TRUE;
+	if (version > DB_SCHEMA_VERSION) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
+		            "%s: the index has schema version %d, newer than this mailclerk's %d; "
+		            "upgrade mailclerk",
+		            db->path, version, DB_SCHEMA_VERSION);
+		return FALSE;
+	}
+	/* IMMEDIATE takes the write lock first, so two processes cannot migrate at once;
+	 * the version is re-read under the lock. */
+	if (!db_exec(db, "BEGIN IMMEDIATE", error))
+		return FALSE;
+	if (!db_user_version(db, &version, error))
+		goto fail;
+	for (; version < DB_SCHEMA_VERSION; version++) {
+		if (!db_exec(db, migrations[version], error))
+			goto fail;
+		g_autofree char *set = g_strdup_printf("PRAGMA user_version = %d", version + 1);
+		if (!db_exec(db, set, error))
+			goto fail;
+	}
+	return db_exec(db, "COMMIT", error);
+fail:
+	sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	return FALSE;
+}
+
+struct mc_db *
+db_open(const char *path, enum db_mode mode, GError **error)
+{
+	g_autoptr(mc_db) db = g_new0(struct mc_db, 1);
+	db->path = g_strdup(path);
+
+	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+		if (mode == DB_READ) {
+			g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
+			            "no index at %s: run 'mailclerk ingest' first", path);
+			return NULL;
+		}
+		if (!create_private_file(path, error))
+			return NULL;
+	}
+	if (sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		db_set_error(error, db, "cannot open the index");
+		return NULL;
+	}
+	sqlite3_extended_result_codes(db->sql, 1);
+	/* Long enough to wait out another process's batch commit; short enough that
+	 * a stuck writer is reported rather than hanging a search. */
+	sqlite3_busy_timeout(db->sql, 15000);
+	if (!tokenizer_register(db->sql, error))
+		return NULL;
+	if (!db_exec(db,
+	             "PRAGMA journal_mode = WAL;"
+	             "PRAGMA synchronous = NORMAL;"
+	             "PRAGMA foreign_keys = ON;"
+	             "PRAGMA temp_store = MEMORY;"
+	             /* 16 MiB of page cache: well inside the 64 MB RSS budget. */
+	             "PRAGMA cache_size = -16384;",
+	             error))
+		return NULL;
+	if (!db_migrate(db, error))
+		return NULL;
+	return g_steal_pointer(&db);
+}

@@ -1,0 +1,48 @@
+/* The SQLite database: opening, pragmas, schema migrations, and the small
+ * helpers every user of it needs. */
+#ifndef MC_DB_H
+#define MC_DB_H
+
+#include <glib.h>
+#include <sqlite3.h>
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define DB_SCHEMA_VERSION 1
+
+enum db_mode {
+	DB_READ,  /* the database must exist */
+	DB_WRITE, /* created (mode 0600, parent directories 0700) when missing */
+};
+
+struct mc_db {
+	sqlite3 *sql;
+	char *path;
+};
+
+/* Opens PATH, sets WAL/busy_timeout/foreign keys, registers the tokenizer and
+ * migrates the schema forward. Returns a handle the caller closes with
+ * db_close(), or NULL and sets ERROR. */
+struct mc_db *db_open(const char *path, enum db_mode mode, GError **error);
+void db_close(struct mc_db *db);
+typedef struct mc_db mc_db;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(mc_db, db_close)
+
+/* Runs SQL (no results). */
+gboolean db_exec(struct mc_db *db, const char *sql, GError **error);
+
+/* Returns a prepared statement the caller finalizes (g_autoptr(sqlite3_stmt)
+ * works), or NULL and sets ERROR. */
+sqlite3_stmt *db_prepare(struct mc_db *db, const char *sql, GError **error);
+
+/* Sets ERROR to "WHAT: <sqlite's message>" for DB. Returns FALSE. */
+gboolean db_set_error(GError **error, struct mc_db *db, const char *what);
+
+/* Binds a UTF-8 string (NULL binds NULL); SQLite copies it. */
+void db_bind_text(sqlite3_stmt *stmt, int index, const char *text);
+
+/* Returns column COL as a string, "" for NULL; owned by STMT until the next step. */
+const char *db_column_text(sqlite3_stmt *stmt, int col);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(sqlite3_stmt, sqlite3_finalize)
+
+#endif

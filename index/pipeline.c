@@ -1,0 +1,467 @@
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "index/pipeline.h"
+#include "common/error.h"
+#include "common/progress.h"
+#include "index/db.h"
+#include "ingest/parse.h"
+
+/* Messages between the scanner and the writer at most: bounds memory whatever
+ * the corpus size, while keeping every worker busy. */
+#define MAX_IN_FLIGHT 256
+/* Commit after this many messages or this long, whichever comes first: large
+ * transactions are what makes SQLite fast, and a kill loses at most one. */
+#define BATCH_MESSAGES     5000
+#define BATCH_MICROSECONDS (2 * G_USEC_PER_SEC)
+/* A maildir file larger than this is reported and skipped. */
+#define MAX_MESSAGE_FILE (256 * 1024 * 1024)
+
+enum event_kind { EV_ITEM, EV_MOVED, EV_GONE, EV_DONE, EV_END };
+
+struct event {
+	enum event_kind kind;
+	struct source_item *item;
+	struct parsed_message *pm;
+	GError *error;
+	gint64 id;
+	char *path;
+	char *flags;
+	gint64 mtime_ns;
+	gint64 size;
+};
+
+struct pipeline {
+	struct source_sink sink; /* first: the sink callbacks cast back to this */
+	const struct mc_config *cfg;
+	struct mc_db *read_db;
+	GHashTable *containers; /* path -> gint64[2] {mtime_ns, size} as of the run's start */
+	sqlite3_stmt *st_locations;
+	sqlite3_stmt *st_containers_below;
+	GThreadPool *pool;
+	GAsyncQueue *queue; /* struct event * to the writer */
+	GMutex lock;
+	GCond cond;
+	guint in_flight;
+	guint64 discovered;
+	gint skipped;
+	gint writer_failed;
+};
+
+static void
+event_free(struct event *ev)
+{
+	source_item_free(ev->item);
+	parsed_message_free(ev->pm);
+	g_clear_error(&ev->error);
+	g_free(ev->path);
+	g_free(ev->flags);
+	g_free(ev);
+}
+
+static void
+report_skipped(struct pipeline *p, const char *path, const char *reason)
+{
+	g_atomic_int_inc(&p->skipped);
+	fprintf(stderr, "mailclerk: skipped %s: %s\n", path, reason);
+}
+
+/* ---- what the index knows (read connection, scanner thread) ---- */
+
+static gboolean
+sink_container_state(struct source_sink *sink, const char *container, gint64 *mtime_ns,
+                     gint64 *size)
+{
+	struct pipeline *p = (struct pipeline *)sink;
+	const gint64 *v = g_hash_table_lookup(p->containers, container);
+	if (!v)
+		return FALSE;
+	*mtime_ns = v[0];
+	*size = v[1];
+	return TRUE;
+}
+
+static void
+known_location_free(gpointer data)
+{
+	struct known_location *kl = data;
+	g_free(kl->path);
+	g_free(kl->flags);
+	g_free(kl);
+}
+
+static GHashTable *
+sink_known_locations(struct source_sink *sink, const char *container)
+{
+	struct pipeline *p = (struct pipeline *)sink;
+	GHashTable *known =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, known_location_free);
+	sqlite3_stmt *s = p->st_locations;
+	sqlite3_reset(s);
+	db_bind_text(s, 1, container);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct known_location *kl = g_new0(struct known_location, 1);
+		kl->id = sqlite3_column_int64(s, 0);
+		kl->path = g_strdup(db_column_text(s, 2));
+		kl->flags = g_strdup(db_column_text(s, 3));
+		kl->offset = sqlite3_column_int64(s, 4);
+		kl->length = sqlite3_column_int64(s, 5);
+		g_hash_table_insert(known, g_strdup(db_column_text(s, 1)), kl);
+	}
+	return known;
+}
+
+static GPtrArray *
+sink_known_containers(struct source_sink *sink, const char *prefix)
+{
+	struct pipeline *p = (struct pipeline *)sink;
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	sqlite3_stmt *s = p->st_containers_below;
+	sqlite3_reset(s);
+	db_bind_text(s, 1, prefix);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		g_ptr_array_add(out, g_strdup(db_column_text(s, 0)));
+	return out;
+}
+
+/* ---- what the sources found ---- */
+
+static void
+push(struct pipeline *p, struct event *ev)
+{
+	g_async_queue_push(p->queue, ev);
+}
+
+static void
+sink_add(struct source_sink *sink, struct source_item *item)
+{
+	struct pipeline *p = (struct pipeline *)sink;
+	if (g_atomic_int_get(&p->writer_failed)) {
+		source_item_free(item);
+		return;
+	}
+	g_mutex_lock(&p->lock);
+	while (p->in_flight >= MAX_IN_FLIGHT)
+		g_cond_wait(&p->cond, &p->lock);
+	p->in_flight++;
+	p->discovered++;
+	g_mutex_unlock(&p->lock);
+	g_thread_pool_push(p->pool, item, NULL);
+}
+
+static void
+sink_moved(struct source_sink *sink, gint64 id, const char *path, const char *flags)
+{
+	struct event *ev = g_new0(struct event, 1);
+	ev->kind = EV_MOVED;
+	ev->id = id;
+	ev->path = g_strdup(path);
+	ev->flags = g_strdup(flags);
+	push((struct pipeline *)sink, ev);
+}
+
+static void
+sink_gone(struct source_sink *sink, gint64 id)
+{
+	struct event *ev = g_new0(struct event, 1);
+	ev->kind = EV_GONE;
+	ev->id = id;
+	push((struct pipeline *)sink, ev);
+}
+
+static void
+sink_container_done(struct source_sink *sink, const char *container, gint64 mtime_ns, gint64 size)
+{
+	struct event *ev = g_new0(struct event, 1);
+	ev->kind = EV_DONE;
+	ev->path = g_strdup(container);
+	ev->mtime_ns = mtime_ns;
+	ev->size = size;
+	push((struct pipeline *)sink, ev);
+}
+
+static void
+sink_skipped(struct source_sink *sink, const char *path, const char *reason)
+{
+	report_skipped((struct pipeline *)sink, path, reason);
+}
+
+/* ---- parse workers ---- */
+
+static GBytes *
+read_message_file(const char *path, gint64 *mtime, GError **error)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s", g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if (st.st_size > MAX_MESSAGE_FILE) {
+		close(fd);
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "file larger than 256 MiB");
+		return NULL;
+	}
+	*mtime = st.st_mtim.tv_sec;
+	char *buf = g_malloc(st.st_size + 1);
+	gsize got = 0;
+	while (got < (gsize)st.st_size) {
+		ssize_t n = read(fd, buf + got, st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	close(fd);
+	return g_bytes_new_take(buf, got);
+}
+
+static void
+parse_worker(gpointer data, gpointer user_data)
+{
+	struct source_item *item = data;
+	struct pipeline *p = user_data;
+	struct event *ev = g_new0(struct event, 1);
+	ev->kind = EV_ITEM;
+	ev->item = item;
+	g_autoptr(GBytes) bytes = item->data ? g_bytes_ref(item->data) : NULL;
+	gint64 mtime = item->mtime;
+	if (!bytes)
+		bytes = read_message_file(item->path, &mtime, &ev->error);
+	if (bytes) {
+		gsize len;
+		const char *raw = g_bytes_get_data(bytes, &len);
+		ev->pm = parse_message(raw, len, mtime, PARSE_DEFAULT, &ev->error);
+	}
+	/* The raw bytes are no longer needed: drop them before queueing. */
+	if (item->data) {
+		g_bytes_unref(item->data);
+		item->data = NULL;
+	}
+	push(p, ev);
+}
+
+/* ---- the writer thread ---- */
+
+struct writer_thread {
+	struct pipeline *p;
+	const char *db_path;
+	struct ingest_report *report;
+	GError *error;
+};
+
+static gpointer
+writer_main(gpointer data)
+{
+	struct writer_thread *wt = data;
+	struct pipeline *p = wt->p;
+	g_autoptr(mc_db) db = db_open(wt->db_path, DB_WRITE, &wt->error);
+	g_autoptr(index_writer) w = db ? writer_new(db, p->cfg, &wt->error) : NULL;
+	g_autoptr(progress) bar = progress_new();
+	g_autoptr(GArray) gone = g_array_new(FALSE, FALSE, sizeof(gint64));
+	g_autoptr(GPtrArray) done = g_ptr_array_new_with_free_func((GDestroyNotify)event_free);
+	gboolean in_tx = FALSE, failed = (w == NULL);
+	guint batch = 0;
+	gint64 tx_start = 0;
+	guint64 handled = 0;
+
+	for (;;) {
+		struct event *ev = g_async_queue_pop(p->queue);
+		if (ev->kind == EV_END) {
+			event_free(ev);
+			break;
+		}
+		if (!failed && !in_tx && ev->kind != EV_GONE && ev->kind != EV_DONE) {
+			if (!writer_begin(w, &wt->error))
+				failed = TRUE;
+			in_tx = !failed;
+			tx_start = g_get_monotonic_time();
+			batch = 0;
+		}
+		switch (ev->kind) {
+		case EV_ITEM:
+			if (ev->error) {
+				const char *where = *ev->item->path ? ev->item->path : "stdin";
+				if (g_str_equal(ev->item->kind, "mbox")) {
+					g_autofree char *at = g_strdup_printf(
+					    "%s (message at offset %" G_GINT64_FORMAT ")",
+					    ev->item->path, ev->item->offset);
+					report_skipped(p, at, ev->error->message);
+				} else {
+					report_skipped(p, where, ev->error->message);
+				}
+			} else if (!failed) {
+				wt->report->scanned++;
+				if (!writer_add(w, ev->item, ev->pm, &wt->error))
+					failed = TRUE;
+				batch++;
+			}
+			handled++;
+			g_mutex_lock(&p->lock);
+			p->in_flight--;
+			g_cond_signal(&p->cond);
+			guint64 total = p->discovered;
+			g_mutex_unlock(&p->lock);
+			progress_update(bar, handled, total);
+			break;
+		case EV_MOVED:
+			if (!failed && !writer_move(w, ev->id, ev->path, ev->flags, &wt->error))
+				failed = TRUE;
+			break;
+		case EV_GONE:
+			/* Removals wait for the end of the run, so a message moved to
+			 * another folder gains its new copy before losing the old one
+			 * and keeps its id. */
+			g_array_append_val(gone, ev->id);
+			break;
+		case EV_DONE:
+			/* Folders are recorded as scanned only once all their mail is
+			 * written: after a kill, the next run looks at them again. */
+			g_ptr_array_add(done, g_steal_pointer(&ev));
+			break;
+		case EV_END:
+			break;
+		}
+		if (ev)
+			event_free(ev);
+		if (failed) {
+			g_atomic_int_set(&p->writer_failed, 1);
+			if (in_tx)
+				writer_rollback(w);
+			in_tx = FALSE;
+			continue;
+		}
+		if (in_tx && (batch >= BATCH_MESSAGES ||
+		              g_get_monotonic_time() - tx_start > BATCH_MICROSECONDS)) {
+			if (!writer_commit(w, &wt->error)) {
+				failed = TRUE;
+				g_atomic_int_set(&p->writer_failed, 1);
+				writer_rollback(w);
+			}
+			in_tx = FALSE;
+		}
+	}
+
+	if (!failed && (gone->len || done->len || in_tx)) {
+		if (!in_tx && !writer_begin(w, &wt->error))
+			failed = TRUE;
+		for (guint i = 0; !failed && i < gone->len; i++)
+			if (!writer_remove_location(w, g_array_index(gone, gint64, i), &wt->error))
+				failed = TRUE;
+		for (guint i = 0; !failed && i < done->len; i++) {
+			const struct event *ev = g_ptr_array_index(done, i);
+			if (!writer_container_done(w, ev->path, ev->mtime_ns, ev->size, &wt->error))
+				failed = TRUE;
+		}
+		if (!failed && !writer_commit(w, &wt->error))
+			failed = TRUE;
+		if (failed)
+			writer_rollback(w);
+	}
+	if (w)
+		wt->report->stats = *writer_stats(w);
+	return NULL;
+}
+
+static gboolean
+pipeline_prepare(struct pipeline *p, const char *db_path, GError **error)
+{
+	p->read_db = db_open(db_path, DB_WRITE, error);
+	if (!p->read_db)
+		return FALSE;
+	p->containers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(sqlite3_stmt) s =
+	    db_prepare(p->read_db, "SELECT path, mtime_ns, size FROM containers", error);
+	if (!s)
+		return FALSE;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		gint64 *v = g_new(gint64, 2);
+		v[0] = sqlite3_column_int64(s, 1);
+		v[1] = sqlite3_column_int64(s, 2);
+		g_hash_table_insert(p->containers, g_strdup(db_column_text(s, 0)), v);
+	}
+	p->st_locations = db_prepare(
+	    p->read_db,
+	    "SELECT id, key, path, flags, offset, length FROM locations WHERE container = ?",
+	    error);
+	/* Containers at or below a directory: '0' is the character after '/'. */
+	p->st_containers_below =
+	    db_prepare(p->read_db,
+	               "SELECT DISTINCT container FROM locations WHERE container = ?1 "
+	               "OR (container >= ?1 || '/' AND container < ?1 || '0')",
+	               error);
+	return p->st_locations && p->st_containers_below;
+}
+
+gboolean
+pipeline_run(const char *db_path, const struct mc_config *cfg, GPtrArray *sources,
+             struct ingest_report *report, GError **error)
+{
+	memset(report, 0, sizeof *report);
+	gint64 start = g_get_monotonic_time();
+	struct pipeline p = {
+		.sink = {
+			.container_state = sink_container_state,
+			.known_locations = sink_known_locations,
+			.known_containers = sink_known_containers,
+			.add = sink_add,
+			.moved = sink_moved,
+			.gone = sink_gone,
+			.container_done = sink_container_done,
+			.skipped = sink_skipped,
+		},
+		.cfg = cfg,
+	};
+	g_mutex_init(&p.lock);
+	g_cond_init(&p.cond);
+	gboolean ok = pipeline_prepare(&p, db_path, error);
+	if (ok) {
+		p.queue = g_async_queue_new();
+		p.pool =
+		    g_thread_pool_new(parse_worker, &p, (gint)g_get_num_processors(), TRUE, NULL);
+		struct writer_thread wt = { .p = &p, .db_path = db_path, .report = report };
+		GThread *writer = g_thread_new("writer", writer_main, &wt);
+
+		for (guint i = 0; i < sources->len; i++) {
+			struct source *src = g_ptr_array_index(sources, i);
+			g_autoptr(GError) local = NULL;
+			if (!src->ops->scan(src, &p.sink, &local)) {
+				fprintf(stderr, "mailclerk: %s\n", local->message);
+				report->sources_failed++;
+			}
+			if (g_atomic_int_get(&p.writer_failed))
+				break;
+		}
+		g_thread_pool_free(p.pool, FALSE, TRUE);
+		struct event *end = g_new0(struct event, 1);
+		end->kind = EV_END;
+		push(&p, end);
+		g_thread_join(writer);
+		g_async_queue_unref(p.queue);
+		if (wt.error) {
+			g_propagate_error(error, wt.error);
+			ok = FALSE;
+		}
+	}
+	report->skipped = g_atomic_int_get(&p.skipped);
+	report->seconds = (g_get_monotonic_time() - start) / 1e6;
+	if (p.st_locations)
+		sqlite3_finalize(p.st_locations);
+	if (p.st_containers_below)
+		sqlite3_finalize(p.st_containers_below);
+	if (p.containers)
+		g_hash_table_unref(p.containers);
+	db_close(p.read_db);
+	g_mutex_clear(&p.lock);
+	g_cond_clear(&p.cond);
+	return ok;
+}

@@ -1,0 +1,366 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "index/writer.h"
+#include "common/error.h"
+
+enum {
+	ST_MSG_BY_MID,
+	ST_INSERT_MSG,
+	ST_INSERT_ADDR,
+	ST_INSERT_ATT,
+	ST_INSERT_FTS,
+	ST_LOC_BY_KEY,
+	ST_INSERT_LOC,
+	ST_MOVE_LOC,
+	ST_DELETE_LOC,
+	ST_DELETE_ORPHAN,
+	ST_THREAD_OF,
+	ST_SET_THREAD,
+	ST_MERGE_MSGS,
+	ST_MERGE_IDS,
+	ST_CONTAINER,
+	ST_COUNT
+};
+
+static const char *const statements[ST_COUNT] = {
+	[ST_MSG_BY_MID] = "SELECT id FROM messages WHERE message_id = ?",
+	[ST_INSERT_MSG] = "INSERT INTO messages (message_id, content_hash, date, from_name, "
+	                  "from_addr, subject, direction, size, thread_id, has_attachments, "
+	                  "in_reply_to) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_INSERT_ADDR] = "INSERT INTO addresses (message, role, name, address, domain) "
+	                   "VALUES (?,?,?,?,?)",
+	[ST_INSERT_ATT] = "INSERT INTO attachments (message, part, filename, mime_type, size, "
+	                  "sha256, is_inline) VALUES (?,?,?,?,?,?,?)",
+	[ST_INSERT_FTS] = "INSERT INTO fts (rowid, subject, sender, recipients, body, attachments) "
+	                  "VALUES (?,?,?,?,?,?)",
+	[ST_LOC_BY_KEY] = "SELECT id FROM locations WHERE key = ?",
+	[ST_INSERT_LOC] = "INSERT INTO locations (message, source, kind, container, folder, key, "
+	                  "path, offset, length, flags) VALUES (?,?,?,?,?,?,?,?,?,?)",
+	[ST_MOVE_LOC] = "UPDATE locations SET path = ?, flags = ? WHERE id = ?",
+	[ST_DELETE_LOC] = "DELETE FROM locations WHERE id = ? RETURNING message",
+	[ST_DELETE_ORPHAN] = "DELETE FROM messages WHERE id = ?1 AND NOT EXISTS "
+	                     "(SELECT 1 FROM locations WHERE message = ?1)",
+	[ST_THREAD_OF] = "SELECT thread_id FROM thread_ids WHERE message_id = ?",
+	[ST_SET_THREAD] = "INSERT OR REPLACE INTO thread_ids (message_id, thread_id) VALUES (?,?)",
+	[ST_MERGE_MSGS] = "UPDATE messages SET thread_id = ?1 WHERE thread_id = ?2",
+	[ST_MERGE_IDS] = "UPDATE thread_ids SET thread_id = ?1 WHERE thread_id = ?2",
+	[ST_CONTAINER] = "INSERT INTO containers (path, mtime_ns, size) VALUES (?,?,?) "
+	                 "ON CONFLICT (path) DO UPDATE SET mtime_ns = excluded.mtime_ns, "
+	                 "size = excluded.size",
+};
+
+struct index_writer {
+	struct mc_db *db;
+	const struct mc_config *cfg;
+	sqlite3_stmt *st[ST_COUNT];
+	gint64 next_thread;
+	struct writer_stats stats;
+};
+
+/* Resets and clears bindings so a statement can be reused. */
+static sqlite3_stmt *
+stmt(struct index_writer *w, int which)
+{
+	sqlite3_stmt *s = w->st[which];
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+static gboolean
+step_done(struct index_writer *w, sqlite3_stmt *s, const char *what, GError **error)
+{
+	int rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_set_error(error, w->db, what);
+	return TRUE;
+}
+
+struct index_writer *
+writer_new(struct mc_db *db, const struct mc_config *cfg, GError **error)
+{
+	g_autoptr(index_writer) w = g_new0(struct index_writer, 1);
+	w->db = db;
+	w->cfg = cfg;
+	for (int i = 0; i < ST_COUNT; i++)
+		if (!(w->st[i] = db_prepare(db, statements[i], error)))
+			return NULL;
+	g_autoptr(sqlite3_stmt) max =
+	    db_prepare(db, "SELECT COALESCE(MAX(thread_id), 0) FROM thread_ids", error);
+	if (!max)
+		return NULL;
+	if (sqlite3_step(max) != SQLITE_ROW) {
+		db_set_error(error, db, "reading threads");
+		return NULL;
+	}
+	w->next_thread = sqlite3_column_int64(max, 0) + 1;
+	return g_steal_pointer(&w);
+}
+
+void
+writer_free(struct index_writer *w)
+{
+	if (!w)
+		return;
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(w->st[i]);
+	g_free(w);
+}
+
+gboolean
+writer_begin(struct index_writer *w, GError **error)
+{
+	return db_exec(w->db, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+writer_commit(struct index_writer *w, GError **error)
+{
+	return db_exec(w->db, "COMMIT", error);
+}
+
+void
+writer_rollback(struct index_writer *w)
+{
+	sqlite3_exec(w->db->sql, "ROLLBACK", NULL, NULL, NULL);
+}
+
+const struct writer_stats *
+writer_stats(const struct index_writer *w)
+{
+	return &w->stats;
+}
+
+/* Returns the thread of MESSAGE_ID, or 0 when it has none yet. */
+static gint64
+thread_of(struct index_writer *w, const char *message_id)
+{
+	sqlite3_stmt *s = stmt(w, ST_THREAD_OF);
+	db_bind_text(s, 1, message_id);
+	return sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+}
+
+/* Threads like notmuch: a message joins the thread of any message it names
+ * (References, In-Reply-To) or that names it, even one not indexed yet
+ * (a "ghost" in thread_ids). When it links several threads they merge into
+ * the oldest. */
+static gboolean
+assign_thread(struct index_writer *w, const struct parsed_message *pm, gint64 *thread,
+              GError **error)
+{
+	g_autoptr(GPtrArray) ids = g_ptr_array_new();
+	g_ptr_array_add(ids, pm->message_id);
+	for (guint i = 0; i < pm->references->len; i++)
+		g_ptr_array_add(ids, g_ptr_array_index(pm->references, i));
+	if (pm->in_reply_to)
+		g_ptr_array_add(ids, pm->in_reply_to);
+
+	gint64 target = 0;
+	g_autoptr(GArray) others = g_array_new(FALSE, FALSE, sizeof(gint64));
+	for (guint i = 0; i < ids->len; i++) {
+		gint64 t = thread_of(w, g_ptr_array_index(ids, i));
+		if (!t)
+			continue;
+		if (!target || t < target) {
+			if (target)
+				g_array_append_val(others, target);
+			target = t;
+		} else if (t != target) {
+			g_array_append_val(others, t);
+		}
+	}
+	if (!target)
+		target = w->next_thread++;
+	for (guint i = 0; i < others->len; i++) {
+		gint64 old = g_array_index(others, gint64, i);
+		if (old == target)
+			continue;
+		for (int which = ST_MERGE_MSGS; which <= ST_MERGE_IDS; which++) {
+			sqlite3_stmt *s = stmt(w, which);
+			sqlite3_bind_int64(s, 1, target);
+			sqlite3_bind_int64(s, 2, old);
+			if (!step_done(w, s, "merging threads", error))
+				return FALSE;
+		}
+	}
+	for (guint i = 0; i < ids->len; i++) {
+		sqlite3_stmt *s = stmt(w, ST_SET_THREAD);
+		db_bind_text(s, 1, g_ptr_array_index(ids, i));
+		sqlite3_bind_int64(s, 2, target);
+		if (!step_done(w, s, "recording a thread", error))
+			return FALSE;
+	}
+	*thread = target;
+	return TRUE;
+}
+
+static gboolean
+insert_message(struct index_writer *w, const struct parsed_message *pm, gint64 *id, GError **error)
+{
+	gint64 thread;
+	if (!assign_thread(w, pm, &thread, error))
+		return FALSE;
+
+	const struct mc_address *from = parsed_message_first_address(pm, MC_ROLE_FROM);
+	gboolean has_attachments = FALSE;
+	for (guint i = 0; i < pm->attachments->len; i++) {
+		const struct mc_attachment *a = g_ptr_array_index(pm->attachments, i);
+		if (!a->is_inline)
+			has_attachments = TRUE;
+	}
+	sqlite3_stmt *s = stmt(w, ST_INSERT_MSG);
+	db_bind_text(s, 1, pm->message_id);
+	db_bind_text(s, 2, pm->content_hash);
+	sqlite3_bind_int64(s, 3, pm->date);
+	db_bind_text(s, 4, from ? from->name : "");
+	db_bind_text(s, 5, from ? from->address : "");
+	db_bind_text(s, 6, pm->subject);
+	sqlite3_bind_int(s, 7, from && config_is_me(w->cfg, from->address));
+	sqlite3_bind_int64(s, 8, pm->size);
+	sqlite3_bind_int64(s, 9, thread);
+	sqlite3_bind_int(s, 10, has_attachments);
+	db_bind_text(s, 11, pm->in_reply_to);
+	if (!step_done(w, s, "adding a message", error))
+		return FALSE;
+	*id = sqlite3_last_insert_rowid(w->db->sql);
+
+	g_autoptr(GString) sender = g_string_new(NULL);
+	g_autoptr(GString) recipients = g_string_new(NULL);
+	for (guint i = 0; i < pm->addresses->len; i++) {
+		const struct mc_address *a = g_ptr_array_index(pm->addresses, i);
+		s = stmt(w, ST_INSERT_ADDR);
+		sqlite3_bind_int64(s, 1, *id);
+		sqlite3_bind_int(s, 2, a->role);
+		db_bind_text(s, 3, a->name);
+		db_bind_text(s, 4, a->address);
+		db_bind_text(s, 5, a->domain);
+		if (!step_done(w, s, "adding an address", error))
+			return FALSE;
+		GString *text = a->role == MC_ROLE_FROM       ? sender
+		                : a->role == MC_ROLE_REPLY_TO ? NULL
+		                                              : recipients;
+		if (text)
+			g_string_append_printf(text, "%s %s\n", a->name, a->address);
+	}
+
+	g_autoptr(GString) names = g_string_new(NULL);
+	for (guint i = 0; i < pm->attachments->len; i++) {
+		const struct mc_attachment *a = g_ptr_array_index(pm->attachments, i);
+		s = stmt(w, ST_INSERT_ATT);
+		sqlite3_bind_int64(s, 1, *id);
+		db_bind_text(s, 2, a->part);
+		db_bind_text(s, 3, a->filename);
+		db_bind_text(s, 4, a->mime_type);
+		sqlite3_bind_int64(s, 5, a->size);
+		db_bind_text(s, 6, a->sha256);
+		sqlite3_bind_int(s, 7, a->is_inline);
+		if (!step_done(w, s, "adding an attachment", error))
+			return FALSE;
+		if (*a->filename)
+			g_string_append_printf(names, "%s\n", a->filename);
+	}
+
+	s = stmt(w, ST_INSERT_FTS);
+	sqlite3_bind_int64(s, 1, *id);
+	db_bind_text(s, 2, pm->subject);
+	db_bind_text(s, 3, sender->str);
+	db_bind_text(s, 4, recipients->str);
+	/* The body is the largest string: let SQLite read it in place. */
+	sqlite3_bind_text(s, 5, pm->body_text, -1, SQLITE_STATIC);
+	db_bind_text(s, 6, names->str);
+	if (!step_done(w, s, "indexing text", error))
+		return FALSE;
+	w->stats.messages_added++;
+	return TRUE;
+}
+
+gboolean
+writer_add(struct index_writer *w, const struct source_item *item, const struct parsed_message *pm,
+           GError **error)
+{
+	/* The same key again means the copy's content changed (a rewritten file,
+	 * an edited mbox): the old copy goes first. */
+	sqlite3_stmt *s = stmt(w, ST_LOC_BY_KEY);
+	db_bind_text(s, 1, item->key);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		gint64 old = sqlite3_column_int64(s, 0);
+		if (!writer_remove_location(w, old, error))
+			return FALSE;
+	}
+
+	gint64 id;
+	s = stmt(w, ST_MSG_BY_MID);
+	db_bind_text(s, 1, pm->message_id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		w->stats.copies_added++;
+	} else if (!insert_message(w, pm, &id, error)) {
+		return FALSE;
+	}
+
+	s = stmt(w, ST_INSERT_LOC);
+	sqlite3_bind_int64(s, 1, id);
+	db_bind_text(s, 2, item->source);
+	db_bind_text(s, 3, item->kind);
+	db_bind_text(s, 4, item->container);
+	db_bind_text(s, 5, item->folder);
+	db_bind_text(s, 6, item->key);
+	db_bind_text(s, 7, item->path);
+	sqlite3_bind_int64(s, 8, item->offset);
+	sqlite3_bind_int64(s, 9, item->length);
+	db_bind_text(s, 10, item->flags);
+	return step_done(w, s, "adding a location", error);
+}
+
+gboolean
+writer_move(struct index_writer *w, gint64 location_id, const char *path, const char *flags,
+            GError **error)
+{
+	sqlite3_stmt *s = stmt(w, ST_MOVE_LOC);
+	db_bind_text(s, 1, path);
+	db_bind_text(s, 2, flags);
+	sqlite3_bind_int64(s, 3, location_id);
+	if (!step_done(w, s, "updating a location", error))
+		return FALSE;
+	w->stats.copies_moved += sqlite3_changes(w->db->sql);
+	return TRUE;
+}
+
+gboolean
+writer_remove_location(struct index_writer *w, gint64 location_id, GError **error)
+{
+	sqlite3_stmt *s = stmt(w, ST_DELETE_LOC);
+	sqlite3_bind_int64(s, 1, location_id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE)
+		return TRUE; /* already gone */
+	if (rc != SQLITE_ROW)
+		return db_set_error(error, w->db, "removing a location");
+	gint64 message = sqlite3_column_int64(s, 0);
+	/* Finish the RETURNING statement before the next write. */
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE)
+		return db_set_error(error, w->db, "removing a location");
+	w->stats.copies_removed++;
+
+	s = stmt(w, ST_DELETE_ORPHAN);
+	sqlite3_bind_int64(s, 1, message);
+	if (!step_done(w, s, "removing a message", error))
+		return FALSE;
+	w->stats.messages_removed += sqlite3_changes(w->db->sql);
+	return TRUE;
+}
+
+gboolean
+writer_container_done(struct index_writer *w, const char *container, gint64 mtime_ns, gint64 size,
+                      GError **error)
+{
+	sqlite3_stmt *s = stmt(w, ST_CONTAINER);
+	db_bind_text(s, 1, container);
+	sqlite3_bind_int64(s, 2, mtime_ns);
+	sqlite3_bind_int64(s, 3, size);
+	return step_done(w, s, "recording a folder", error);
+}

@@ -1,0 +1,49 @@
+/* The single writer: everything that changes the index goes through here,
+ * on one thread, inside transactions the caller opens and commits. */
+#ifndef MC_WRITER_H
+#define MC_WRITER_H
+
+#include <glib.h>
+
+#include "common/conf.h"
+#include "common/message.h"
+#include "index/db.h"
+#include "ingest/source.h"
+
+struct writer_stats {
+	guint64 messages_added;   /* new distinct messages */
+	guint64 copies_added;     /* new copies of messages already indexed */
+	guint64 copies_moved;     /* copies renamed (flags) */
+	guint64 copies_removed;   /* copies whose file is gone */
+	guint64 messages_removed; /* messages left with no copy */
+};
+
+struct index_writer;
+
+/* Returns a writer on DB (borrowed; must outlive it) using CFG's `me`
+ * addresses for direction, or NULL and sets ERROR. Free with writer_free(). */
+struct index_writer *writer_new(struct mc_db *db, const struct mc_config *cfg, GError **error);
+void writer_free(struct index_writer *w);
+typedef struct index_writer index_writer;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(index_writer, writer_free)
+
+gboolean writer_begin(struct index_writer *w, GError **error);
+gboolean writer_commit(struct index_writer *w, GError **error);
+void writer_rollback(struct index_writer *w);
+
+/* Records the copy ITEM of the parsed message PM: a new message, or one more
+ * location of a message with the same Message-ID. */
+gboolean writer_add(struct index_writer *w, const struct source_item *item,
+                    const struct parsed_message *pm, GError **error);
+gboolean writer_move(struct index_writer *w, gint64 location_id, const char *path,
+                     const char *flags, GError **error);
+/* Removes a copy; the message goes too when it has no copy left. A location
+ * that no longer exists is not an error. */
+gboolean writer_remove_location(struct index_writer *w, gint64 location_id, GError **error);
+gboolean writer_container_done(struct index_writer *w, const char *container, gint64 mtime_ns,
+                               gint64 size, GError **error);
+
+/* Returns the counts so far; owned by W. */
+const struct writer_stats *writer_stats(const struct index_writer *w);
+
+#endif

@@ -1,0 +1,248 @@
+/* mbox files (mboxo and mboxrd, e.g. Gmail Takeout), streamed line by line so
+ * a 2 GB file never sits in memory: only the message being read does.
+ *
+ * A message starts after a "From " line that opens the file or follows a
+ * blank line; that blank line belongs to the separator. Lines matching
+ * ^>+From  lose one '>' (mboxrd); for mboxo files this is also what mutt
+ * does, and only a body line that really began with ">From " changes. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <dirent.h>
+
+#include "ingest/source.h"
+#include "common/error.h"
+
+/* A single message larger than this is reported and skipped, not indexed:
+ * nothing real is that big, and it bounds memory. */
+#define MBOX_MAX_MESSAGE (128 * 1024 * 1024)
+
+static gboolean
+line_is_from_quoted(const char *line, gsize len)
+{
+	gsize i = 0;
+	while (i < len && line[i] == '>')
+		i++;
+	return i > 0 && len - i >= 5 && memcmp(line + i, "From ", 5) == 0;
+}
+
+GBytes *
+mbox_unquote(const char *data, gsize len)
+{
+	GByteArray *out = g_byte_array_sized_new(len);
+	const char *p = data, *end = data + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *next = nl ? nl + 1 : end;
+		if (line_is_from_quoted(p, next - p))
+			p++;
+		g_byte_array_append(out, (const guint8 *)p, next - p);
+		p = next;
+	}
+	return g_byte_array_free_to_bytes(out);
+}
+
+GBytes *
+mbox_read_message(const char *path, gint64 offset, gint64 length, GError **error)
+{
+	if (length < 0 || length > MBOX_MAX_MESSAGE) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s: bad message length", path);
+		return NULL;
+	}
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s: %s", path, g_strerror(errno));
+		return NULL;
+	}
+	g_autofree char *buf = g_malloc(length + 1);
+	gboolean ok =
+	    fseeko(f, offset, SEEK_SET) == 0 && fread(buf, 1, length, f) == (size_t)length;
+	fclose(f);
+	if (!ok) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
+		            "%s: cannot read the message at offset %" G_GINT64_FORMAT
+		            " (the mbox changed since it was indexed?)",
+		            path, offset);
+		return NULL;
+	}
+	return mbox_unquote(buf, length);
+}
+
+struct mbox_reader {
+	struct source *src;
+	struct source_sink *sink;
+	const char *path;
+	char *folder;
+	GHashTable *known;
+	GHashTable *seen; /* keys found this run */
+	GByteArray *msg;  /* the current message, unquoted */
+	gint64 start;     /* offset of its first byte */
+	gint64 end;       /* offset just past its last byte */
+	gboolean too_big;
+	gsize last_blank; /* length of the last line when it was blank, else 0 */
+	gint64 mtime;
+};
+
+static void
+mbox_finish(struct mbox_reader *r)
+{
+	/* The blank line before the next From_ belongs to the separator. */
+	gint64 end = r->end - r->last_blank;
+	gsize keep = r->msg->len >= r->last_blank ? r->msg->len - r->last_blank : 0;
+	g_autofree char *key = g_strdup_printf("%s#%" G_GINT64_FORMAT, r->path, r->start);
+	g_hash_table_add(r->seen, g_strdup(key));
+	const struct known_location *kl = g_hash_table_lookup(r->known, key);
+	if (kl && kl->length == end - r->start)
+		goto reset;
+	/* A known offset with new content: writer_add() replaces the copy by its key. */
+	if (r->too_big) {
+		g_autofree char *where = g_strdup_printf(
+		    "%s (message at offset %" G_GINT64_FORMAT ")", r->path, r->start);
+		r->sink->skipped(r->sink, where, "message larger than 128 MiB");
+		goto reset;
+	}
+	struct source_item *item = g_new0(struct source_item, 1);
+	item->source = g_strdup(r->src->name);
+	item->kind = "mbox";
+	item->container = g_strdup(r->path);
+	item->folder = g_strdup(r->folder);
+	item->key = g_steal_pointer(&key);
+	item->path = g_strdup(r->path);
+	item->offset = r->start;
+	item->length = end - r->start;
+	item->flags = g_strdup("");
+	item->mtime = r->mtime;
+	g_byte_array_set_size(r->msg, keep);
+	item->data = g_byte_array_free_to_bytes(r->msg);
+	r->msg = g_byte_array_new();
+	r->sink->add(r->sink, item);
+reset:
+	g_byte_array_set_size(r->msg, 0);
+	r->too_big = FALSE;
+}
+
+static void
+mbox_scan_file(struct source *src, struct source_sink *sink, const char *path)
+{
+	struct stat st;
+	FILE *f = fopen(path, "rb");
+	if (!f || fstat(fileno(f), &st) < 0) {
+		sink->skipped(sink, path, g_strerror(errno));
+		if (f)
+			fclose(f);
+		return;
+	}
+	gint64 old_mtime, old_size;
+	if (sink->container_state(sink, path, &old_mtime, &old_size) &&
+	    old_mtime == STAT_MTIME_NS(st) && old_size == st.st_size) {
+		fclose(f);
+		return;
+	}
+	g_autofree char *iobuf = g_malloc(1 << 20);
+	setvbuf(f, iobuf, _IOFBF, 1 << 20);
+
+	struct mbox_reader r = {
+		.src = src,
+		.sink = sink,
+		.path = path,
+		.folder = g_path_get_basename(path),
+		.known = sink->known_locations(sink, path),
+		.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+		.msg = g_byte_array_new(),
+		.mtime = st.st_mtim.tv_sec,
+	};
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	gint64 pos = 0;
+	gboolean in_msg = FALSE, prev_blank = TRUE, garbage = FALSE;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		gboolean blank =
+		    (n == 1 && line[0] == '\n') || (n == 2 && line[0] == '\r' && line[1] == '\n');
+		if (prev_blank && n >= 5 && memcmp(line, "From ", 5) == 0) {
+			if (in_msg)
+				mbox_finish(&r);
+			in_msg = TRUE;
+			r.start = pos + n;
+			r.end = r.start;
+			r.last_blank = 0;
+		} else if (in_msg) {
+			if (!r.too_big && r.msg->len + n > MBOX_MAX_MESSAGE)
+				r.too_big = TRUE;
+			if (!r.too_big) {
+				gsize skip = line_is_from_quoted(line, n) ? 1 : 0;
+				g_byte_array_append(r.msg, (const guint8 *)line + skip, n - skip);
+			}
+			r.end = pos + n;
+			r.last_blank = blank ? (gsize)n : 0;
+		} else if (!blank) {
+			garbage = TRUE;
+			break;
+		}
+		prev_blank = blank;
+		pos += n;
+	}
+	gboolean read_error = ferror(f);
+	if (in_msg && !garbage)
+		mbox_finish(&r);
+	free(line);
+	fclose(f);
+
+	if (garbage) {
+		sink->skipped(sink, path,
+		              "not an mbox file: it does not start with a \"From \" line");
+	} else if (read_error) {
+		sink->skipped(sink, path, "read error");
+	} else {
+		GHashTableIter it;
+		gpointer key, value;
+		g_hash_table_iter_init(&it, r.known);
+		while (g_hash_table_iter_next(&it, &key, &value))
+			if (!g_hash_table_contains(r.seen, key))
+				sink->gone(sink, ((struct known_location *)value)->id);
+		sink->container_done(sink, path, STAT_MTIME_NS(st), st.st_size);
+	}
+	g_hash_table_unref(r.known);
+	g_hash_table_unref(r.seen);
+	g_byte_array_unref(r.msg);
+	g_free(r.folder);
+}
+
+static gboolean
+mbox_scan(struct source *src, struct source_sink *sink, GError **error)
+{
+	struct stat st;
+	if (stat(src->path, &st) < 0) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s: %s", src->path,
+		            g_strerror(errno));
+		return FALSE;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		mbox_scan_file(src, sink, src->path);
+		return TRUE;
+	}
+	/* A directory (a Takeout export): every regular file in it is an mbox. */
+	g_autoptr(GDir) dir = g_dir_open(src->path, 0, error);
+	if (!dir)
+		return FALSE;
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	const char *n;
+	while ((n = g_dir_read_name(dir)))
+		if (n[0] != '.')
+			g_ptr_array_add(names, g_build_filename(src->path, n, NULL));
+	g_ptr_array_sort(names, source_compare_strings);
+	for (guint i = 0; i < names->len; i++) {
+		const char *p = g_ptr_array_index(names, i);
+		if (g_file_test(p, G_FILE_TEST_IS_REGULAR))
+			mbox_scan_file(src, sink, p);
+	}
+	return TRUE;
+}
+
+const struct source_ops mbox_source_ops = {
+	.kind = "mbox",
+	.scan = mbox_scan,
+};

@@ -1,0 +1,1101 @@
+/* Raw RFC 5322 bytes to the message model, with GMime.
+ *
+ * GMime does the MIME work; this file decides what a user means by "the
+ * body" and "an attachment", and cleans every string it hands on: hostile
+ * mail can carry any bytes, and the index must only ever see valid UTF-8. */
+#include "config.h"
+
+#include "ingest/parse.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <string.h>
+
+#include <gmime/gmime.h>
+#include <gnutls/crypto.h>
+
+#include "ingest/html.h"
+
+/* clang-format off */
+G_DEFINE_QUARK(parse-error-quark, parse_error)
+/* clang-format on */
+
+/* GMime 3.2 declares no cleanup functions for its GObjects. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeStream, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeFilter, g_object_unref)
+
+/* GMime stops at 1024 levels; we stop walking much earlier, since no real
+ * mail nests anywhere near this deep. */
+#define MAX_DEPTH 64
+/* Bounds what one hostile message can put into the index. */
+#define MAX_BODY        (1024 * 1024)
+#define MAX_MSGID       512
+#define MAX_ATTACHMENTS 1000
+#define MAX_REFERENCES  100
+/* How far into an HTML part to look for a <meta> charset. */
+#define HTML_SNIFF_BYTES 4096
+
+static GMimeParserOptions *parser_options;
+
+void
+parse_init(void)
+{
+	static gsize once = 0;
+
+	if (g_once_init_enter(&once)) {
+		/* 8-bit headers in no declared charset are most often UTF-8, then
+		 * windows-1252 (which GMime otherwise reads as ISO-8859-1). */
+		static const char *fallback[] = { "utf-8", "windows-1252", NULL };
+
+		g_mime_init();
+		parser_options = g_mime_parser_options_new();
+		g_mime_parser_options_set_fallback_charsets(parser_options, fallback);
+		g_mime_parser_options_set_address_compliance_mode(parser_options,
+		                                                  GMIME_RFC_COMPLIANCE_LOOSE);
+		g_mime_parser_options_set_parameter_compliance_mode(parser_options,
+		                                                    GMIME_RFC_COMPLIANCE_LOOSE);
+		g_mime_parser_options_set_rfc2047_compliance_mode(parser_options,
+		                                                  GMIME_RFC_COMPLIANCE_LOOSE);
+		/* Local mail ("To: root") has no domain and is still an address. */
+		g_mime_parser_options_set_allow_addresses_without_domain(parser_options, TRUE);
+		g_once_init_leave(&once, 1);
+	}
+}
+
+/* String cleaning. */
+
+/* Appends S (LEN bytes) to OUT as valid UTF-8: each invalid byte becomes
+ * U+FFFD and NUL bytes are dropped. */
+static void
+append_valid(GString *out, const char *s, gsize len)
+{
+	const char *end = s + len;
+
+	while (s < end) {
+		const char *bad;
+		g_utf8_validate_len(s, end - s, &bad);
+		g_string_append_len(out, s, bad - s);
+		if (bad >= end)
+			break;
+		if (*bad != '\0')
+			g_string_append(out, "\xEF\xBF\xBD");
+		s = bad + 1;
+	}
+}
+
+static char *
+utf8_valid(const char *s, gsize len)
+{
+	GString *out = g_string_sized_new(len + 1);
+	append_valid(out, s, len);
+	return g_string_free(out, FALSE);
+}
+
+/* Returns S (any bytes, may be NULL) as one clean line: valid UTF-8, every
+ * run of white space or control characters one space, trimmed. Never NULL. */
+static char *
+clean_line(const char *s)
+{
+	if (!s)
+		return g_strdup("");
+
+	g_autofree char *v = utf8_valid(s, strlen(s));
+	GString *out = g_string_sized_new(strlen(v) + 1);
+	gboolean space = FALSE;
+
+	for (const char *p = v; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (g_unichar_isspace(c) || g_unichar_iscntrl(c) || c == 0xFEFF) {
+			space = TRUE;
+			continue;
+		}
+		if (space && out->len > 0)
+			g_string_append_c(out, ' ');
+		space = FALSE;
+		g_string_append_unichar(out, c);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Returns S (valid UTF-8) as body text: line ends as "\n", control
+ * characters other than tab and newline dropped, and byte order marks.
+ * Works on bytes, copying runs of good ones: this runs over every body. */
+static char *
+clean_body(const char *s)
+{
+	GString *out = g_string_sized_new(strlen(s) + 1);
+	const guchar *p = (const guchar *)s, *run = p;
+
+	while (*p) {
+		guchar c = *p;
+		gsize drop;
+
+		if ((c >= 0x20 && c != 0x7F) || c == '\n' || c == '\t') {
+			/* S is valid UTF-8, so a lead byte's sequence is complete. */
+			if (c == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+				drop = 2; /* a C1 control character */
+			else if (c == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+				drop = 3; /* U+FEFF */
+			else {
+				p++;
+				continue;
+			}
+		} else {
+			drop = 1; /* a C0 control character or DEL */
+		}
+		g_string_append_len(out, (const char *)run, p - run);
+		if (c == '\r' && p[1] != '\n')
+			g_string_append_c(out, '\n');
+		p += drop;
+		run = p;
+	}
+	g_string_append_len(out, (const char *)run, p - run);
+	return g_string_free(out, FALSE);
+}
+
+static gboolean
+is_blank(const char *s)
+{
+	for (const char *p = s; *p; p = g_utf8_next_char(p))
+		if (!g_unichar_isspace(g_utf8_get_char(p)))
+			return FALSE;
+	return TRUE;
+}
+
+/* Charsets. */
+
+static gboolean
+charset_is(const char *charset, const char *const *names)
+{
+	for (; *names; names++)
+		if (g_ascii_strcasecmp(charset, *names) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Converts IN (LEN bytes) from CHARSET to valid UTF-8; NULL when iconv does
+ * not know CHARSET or the bytes are not valid in it. */
+static char *
+convert_strict(const char *charset, const char *in, gsize len)
+{
+	iconv_t cd = g_mime_iconv_open("UTF-8", charset);
+	if (cd == (iconv_t)-1)
+		return NULL;
+
+	GString *out = g_string_sized_new(len + len / 2 + 16);
+	char buf[4096];
+	char *inp = (char *)in;
+	size_t inleft = len;
+	gboolean ok = TRUE;
+
+	while (inleft > 0) {
+		char *outp = buf;
+		size_t outleft = sizeof buf;
+		size_t r = iconv(cd, &inp, &inleft, &outp, &outleft);
+		g_string_append_len(out, buf, outp - buf);
+		if (r == (size_t)-1 && errno != E2BIG) {
+			ok = FALSE; /* EILSEQ or EINVAL: the bytes are not in CHARSET */
+			break;
+		}
+	}
+	if (ok) {
+		/* The final shift sequence, for stateful charsets (ISO-2022-JP). */
+		char *outp = buf;
+		size_t outleft = sizeof buf;
+		if (iconv(cd, NULL, NULL, &outp, &outleft) == (size_t)-1)
+			ok = FALSE;
+		g_string_append_len(out, buf, outp - buf);
+	}
+	iconv(cd, NULL, NULL, NULL, NULL); /* GMime caches CD for reuse */
+	g_mime_iconv_close(cd);
+
+	char *result = ok ? utf8_valid(out->str, out->len) : NULL;
+	g_string_free(out, TRUE);
+	return result;
+}
+
+/* Is IN valid UTF-8 apart from NUL bytes (which utf8_valid() drops)? */
+static gboolean
+utf8_validate_nul_ok(const char *in, gsize len)
+{
+	const char *end = in + len;
+	while (in < end) {
+		const char *bad;
+		if (g_utf8_validate_len(in, end - in, &bad))
+			return TRUE;
+		if (*bad != '\0')
+			return FALSE;
+		in = bad + 1;
+	}
+	return TRUE;
+}
+
+/* Returns IN (LEN bytes in CHARSET, which may be NULL, unknown or a lie) as
+ * valid UTF-8; the caller frees it. When the declared charset does not fit
+ * the bytes: UTF-8 if they are, else windows-1252 (what undeclared 8-bit mail
+ * mostly is), else UTF-8 with U+FFFD for the bad bytes. */
+static char *
+to_utf8(const char *in, gsize len, const char *charset)
+{
+	static const char *const utf8[] = { "utf-8", "utf8", NULL };
+	static const char *const ascii[] = { "us-ascii", "ascii", NULL };
+	char *s;
+
+	if (charset && *charset && !charset_is(charset, utf8) && !charset_is(charset, ascii) &&
+	    (s = convert_strict(charset, in, len)))
+		return s;
+	if (utf8_validate_nul_ok(in, len))
+		return utf8_valid(in, len);
+	if ((s = convert_strict("windows-1252", in, len)))
+		return s;
+	return utf8_valid(in, len);
+}
+
+/* Finds a charset in the first bytes of an HTML document (<meta charset=x>
+ * or the http-equiv form); NULL when none. The caller frees it. */
+static char *
+html_sniff_charset(const char *html, gsize len)
+{
+	g_autofree char *head = g_ascii_strdown(html, MIN(len, HTML_SNIFF_BYTES));
+	const char *p = strstr(head, "charset=");
+	if (!p)
+		return NULL;
+	p += strlen("charset=");
+	while (*p == '"' || *p == '\'' || *p == ' ')
+		p++;
+	gsize n = 0;
+	while (p[n] && (g_ascii_isalnum(p[n]) || strchr("-_.:", p[n])) && n < 40)
+		n++;
+	return n ? g_strndup(p, n) : NULL;
+}
+
+/* Message parts. */
+
+/* A GMime filter that passes bytes through unchanged while counting them
+ * and hashing them with GnuTLS: GLib's own SHA-256 (behind GMimeFilterChecksum)
+ * is a third as fast, and hashing is a large share of the time to parse a
+ * message with an attachment. */
+typedef struct {
+	GMimeFilter parent;
+	gnutls_hash_hd_t hash;
+	gint64 size;
+} McHashFilter;
+
+typedef struct {
+	GMimeFilterClass parent_class;
+} McHashFilterClass;
+
+static GType mc_hash_filter_get_type(void);
+G_DEFINE_TYPE(McHashFilter, mc_hash_filter, GMIME_TYPE_FILTER)
+
+static void
+mc_hash_filter_filter(GMimeFilter *filter, char *in, size_t len, size_t prespace, char **out,
+                      size_t *outlen, size_t *outprespace)
+{
+	McHashFilter *self = (McHashFilter *)filter;
+	if (self->hash && len > 0)
+		gnutls_hash(self->hash, in, len);
+	self->size += len;
+	*out = in;
+	*outlen = len;
+	*outprespace = prespace;
+}
+
+static void
+mc_hash_filter_reset(GMimeFilter *filter)
+{
+	McHashFilter *self = (McHashFilter *)filter;
+	if (self->hash)
+		gnutls_hash_deinit(self->hash, NULL);
+	if (gnutls_hash_init(&self->hash, GNUTLS_DIG_SHA256) < 0)
+		self->hash = NULL;
+	self->size = 0;
+}
+
+static GMimeFilter *
+mc_hash_filter_copy(GMimeFilter *filter)
+{
+	McHashFilter *copy = g_object_new(mc_hash_filter_get_type(), NULL);
+	return GMIME_FILTER(copy);
+}
+
+static void
+mc_hash_filter_finalize(GObject *object)
+{
+	McHashFilter *self = (McHashFilter *)object;
+	if (self->hash)
+		gnutls_hash_deinit(self->hash, NULL);
+	G_OBJECT_CLASS(mc_hash_filter_parent_class)->finalize(object);
+}
+
+static void
+mc_hash_filter_class_init(McHashFilterClass *klass)
+{
+	GMimeFilterClass *filter_class = GMIME_FILTER_CLASS(klass);
+	filter_class->copy = mc_hash_filter_copy;
+	filter_class->filter = mc_hash_filter_filter;
+	filter_class->complete = mc_hash_filter_filter;
+	filter_class->reset = mc_hash_filter_reset;
+	G_OBJECT_CLASS(klass)->finalize = mc_hash_filter_finalize;
+}
+
+static void
+mc_hash_filter_init(McHashFilter *self)
+{
+	if (gnutls_hash_init(&self->hash, GNUTLS_DIG_SHA256) < 0)
+		self->hash = NULL;
+}
+
+static void
+hex_digest(const unsigned char *digest, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = hex[digest[i] >> 4];
+		out[2 * i + 1] = hex[digest[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+/* Hex SHA-256 of DATA into OUT; GLib's when GnuTLS has no SHA-256 (FIPS
+ * oddities), so there is always a hash. */
+static void
+sha256_hex(const void *data, gsize len, char out[65])
+{
+	unsigned char digest[32];
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, data, len, digest) == 0) {
+		hex_digest(digest, out);
+		return;
+	}
+	g_autofree char *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
+	g_strlcpy(out, hex, 65);
+}
+
+/* Returns the decoded (transfer encoding undone) bytes of PART. */
+static GByteArray *
+part_bytes(GMimePart *part)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	g_autoptr(GMimeStream) mem = g_mime_stream_mem_new();
+
+	if (content)
+		g_mime_data_wrapper_write_to_stream(content, mem);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+	return g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+}
+
+/* Undoes format=flowed (RFC 3676): soft line breaks joined back into the
+ * paragraphs they came from, space-stuffing removed. */
+static char *
+unflow(const char *text, gboolean delsp)
+{
+	GString *out = g_string_sized_new(strlen(text) + 1);
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	gboolean open = FALSE; /* the previous line was flowed */
+	int open_depth = 0;
+
+	for (int i = 0; lines[i]; i++) {
+		const char *line = lines[i];
+		int depth = 0;
+		while (line[depth] == '>')
+			depth++;
+		const char *content = line + depth;
+		if (*content == ' ')
+			content++;
+		gsize n = strlen(content);
+		/* "-- " is the signature separator, never a soft break. */
+		gboolean flowed = n > 0 && content[n - 1] == ' ' && strcmp(content, "-- ") != 0;
+
+		if (!(open && depth == open_depth)) {
+			if (i > 0)
+				g_string_append_c(out, '\n');
+			for (int d = 0; d < depth; d++)
+				g_string_append_c(out, '>');
+			if (depth > 0)
+				g_string_append_c(out, ' ');
+		}
+		g_string_append_len(out, content, flowed && delsp ? n - 1 : n);
+		open = flowed;
+		open_depth = depth;
+	}
+	return g_string_free(out, FALSE);
+}
+
+static gboolean
+param_is(GMimeObject *obj, const char *name, const char *value)
+{
+	const char *v = g_mime_object_get_content_type_parameter(obj, name);
+	return v && g_ascii_strcasecmp(v, value) == 0;
+}
+
+static gboolean
+is_html(GMimeObject *obj)
+{
+	return g_mime_content_type_is_type(g_mime_object_get_content_type(obj), "text", "html");
+}
+
+/* Returns the readable text of a text part as clean UTF-8: HTML turned into
+ * text, format=flowed joined, any other text/<x> as it is. */
+static char *
+part_text(GMimePart *part)
+{
+	GMimeObject *obj = GMIME_OBJECT(part);
+	g_autoptr(GByteArray) bytes = part_bytes(part);
+	const char *data = (const char *)bytes->data;
+	const char *charset = g_mime_object_get_content_type_parameter(obj, "charset");
+
+	if (bytes->len == 0)
+		return g_strdup("");
+	if (is_html(obj)) {
+		g_autofree char *sniffed = charset ? NULL : html_sniff_charset(data, bytes->len);
+		g_autofree char *utf8 = to_utf8(data, bytes->len, charset ? charset : sniffed);
+		g_autofree char *text = html_to_text(utf8, -1);
+		return clean_body(text);
+	}
+
+	g_autofree char *utf8 = to_utf8(data, bytes->len, charset);
+	char *text = clean_body(utf8);
+	if (param_is(obj, "format", "flowed")) {
+		char *joined = unflow(text, param_is(obj, "delsp", "yes"));
+		g_free(text);
+		text = joined;
+	}
+	return text;
+}
+
+static gboolean
+disposition_is(GMimeObject *obj, const char *value)
+{
+	const char *d = g_mime_object_get_disposition(obj);
+	return d && g_ascii_strcasecmp(d, value) == 0;
+}
+
+/* A part meant to be read as the message: text/SUBTYPE (any text/ when
+ * SUBTYPE is "*"), not marked as an attachment, without a file name. */
+static gboolean
+is_body_part(GMimeObject *obj, const char *subtype)
+{
+	if (!GMIME_IS_PART(obj) || GMIME_IS_MESSAGE_PARTIAL(obj))
+		return FALSE;
+	if (!g_mime_content_type_is_type(g_mime_object_get_content_type(obj), "text", subtype))
+		return FALSE;
+	const char *filename = g_mime_part_get_filename(GMIME_PART(obj));
+	return !disposition_is(obj, "attachment") && !(filename && *filename);
+}
+
+/* Returns the last path component of a file name: a name is never a path. */
+static char *
+clean_filename(const char *name)
+{
+	g_autofree char *line = clean_line(name);
+	const char *base = line;
+	for (const char *p = line; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	g_autofree char *trimmed = g_strstrip(g_strdup(base));
+	if (strcmp(trimmed, ".") == 0 || strcmp(trimmed, "..") == 0)
+		return g_strdup("");
+	return g_steal_pointer(&trimmed);
+}
+
+struct walk {
+	struct parsed_message *pm;
+	GString *body;
+};
+
+static void walk_object(struct walk *w, GMimeObject *obj, const char *path, int depth,
+                        gboolean body_ok);
+
+static char *
+child_path(const char *path, int index)
+{
+	return *path ? g_strdup_printf("%s.%d", path, index + 1) : g_strdup_printf("%d", index + 1);
+}
+
+static gboolean
+body_full(const struct walk *w)
+{
+	return w->body->len >= MAX_BODY;
+}
+
+/* Returns how many bytes of S, at most MAX, end on a character boundary. */
+static gsize
+utf8_cut(const char *s, gsize len, gsize max)
+{
+	if (len <= max)
+		return len;
+	while (max > 0 && ((guchar)s[max] & 0xC0) == 0x80)
+		max--;
+	return max;
+}
+
+/* Appends a piece of body text, a blank line apart from the one before, up
+ * to MAX_BODY bytes in all. */
+static void
+add_body(struct walk *w, const char *text)
+{
+	while (*text == '\n')
+		text++;
+	gsize n = strlen(text);
+	while (n > 0 && g_ascii_isspace(text[n - 1]))
+		n--;
+	if (n == 0 || body_full(w))
+		return;
+	if (w->body->len > 0)
+		g_string_append(w->body, "\n\n");
+	if (body_full(w))
+		return;
+	g_string_append_len(w->body, text, utf8_cut(text, n, MAX_BODY - w->body->len));
+}
+
+static void
+add_attachment(struct walk *w, GMimePart *part, const char *path)
+{
+	GMimeObject *obj = GMIME_OBJECT(part);
+
+	if (w->pm->attachments->len >= MAX_ATTACHMENTS)
+		return;
+
+	struct mc_attachment *a = g_new0(struct mc_attachment, 1);
+	g_autofree char *type =
+	    g_mime_content_type_get_mime_type(g_mime_object_get_content_type(obj));
+	g_autofree char *clean_type = clean_line(type);
+
+	a->part = g_strdup(path);
+	a->filename = clean_filename(g_mime_part_get_filename(part));
+	a->mime_type = strchr(clean_type, '/') ? g_utf8_strdown(clean_type, -1)
+	                                       : g_strdup("application/octet-stream");
+	const char *cid = g_mime_object_get_content_id(obj);
+	a->is_inline =
+	    disposition_is(obj, "inline") || (cid && *cid && !disposition_is(obj, "attachment"));
+
+	/* Streamed through the hash into a null stream: a large attachment is
+	 * never held in memory. */
+	g_autoptr(GMimeStream) null = g_mime_stream_null_new();
+	g_autoptr(GMimeStream) filtered = g_mime_stream_filter_new(null);
+	g_autoptr(GMimeFilter) hash = g_object_new(mc_hash_filter_get_type(), NULL);
+	McHashFilter *h = (McHashFilter *)hash;
+	g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), hash);
+	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	if (content)
+		g_mime_data_wrapper_write_to_stream(content, filtered);
+	g_mime_stream_flush(filtered);
+
+	a->size = GMIME_STREAM_NULL(null)->written;
+	unsigned char digest[32];
+	if (h->hash) {
+		gnutls_hash_output(h->hash, digest);
+		hex_digest(digest, a->sha256);
+	} else {
+		/* Only without a working GnuTLS SHA-256: hash a decoded copy. */
+		g_autoptr(GByteArray) bytes = part_bytes(part);
+		sha256_hex(bytes->data, bytes->len, a->sha256);
+	}
+	g_ptr_array_add(w->pm->attachments, a);
+}
+
+/* multipart/alternative: one rendering is the body. Plain text is preferred
+ * for searching and snippets, unless it is empty (some mailers send an empty
+ * text/plain beside the real HTML); the others are still walked for their
+ * attachments (inline images of the HTML). */
+static void
+walk_alternative(struct walk *w, GMimeMultipart *mp, const char *path, int depth, gboolean body_ok)
+{
+	int n = g_mime_multipart_get_count(mp);
+	int rich = -1; /* the child walked as the body */
+
+	if (body_ok && !body_full(w)) {
+		gboolean have_plain = FALSE;
+		for (int i = 0; i < n && !have_plain; i++) {
+			GMimeObject *child = g_mime_multipart_get_part(mp, i);
+			if (!is_body_part(child, "plain"))
+				continue;
+			g_autofree char *text = part_text(GMIME_PART(child));
+			if (!is_blank(text)) {
+				add_body(w, text);
+				have_plain = TRUE;
+			}
+		}
+		for (int i = 0; i < n && !have_plain && rich < 0; i++) {
+			if (is_body_part(g_mime_multipart_get_part(mp, i), "html"))
+				rich = i;
+		}
+		for (int i = 0; i < n && !have_plain && rich < 0; i++) {
+			if (GMIME_IS_MULTIPART(g_mime_multipart_get_part(mp, i)))
+				rich = i;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		g_autofree char *p = child_path(path, i);
+		walk_object(w, g_mime_multipart_get_part(mp, i), p, depth + 1, i == rich);
+	}
+}
+
+static void
+walk_multipart(struct walk *w, GMimeMultipart *mp, const char *path, int depth, gboolean body_ok)
+{
+	/* Nothing in an encrypted part is readable without the key. */
+	if (GMIME_IS_MULTIPART_ENCRYPTED(mp))
+		return;
+
+	int n = g_mime_multipart_get_count(mp);
+	/* The signature of a signed part is not something the user attached. */
+	if (GMIME_IS_MULTIPART_SIGNED(mp))
+		n = MIN(n, 1);
+
+	if (g_mime_content_type_is_type(g_mime_object_get_content_type(GMIME_OBJECT(mp)),
+	                                "multipart", "alternative")) {
+		walk_alternative(w, mp, path, depth, body_ok);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		g_autofree char *p = child_path(path, i);
+		walk_object(w, g_mime_multipart_get_part(mp, i), p, depth + 1, body_ok);
+	}
+}
+
+/* Walks the body of a message whose parts are numbered under PREFIX ("" for
+ * the top): a multipart's children are PREFIX.1, PREFIX.2, ...; a single
+ * part is PREFIX.1, as IMAP numbers them. */
+static void
+walk_message_body(struct walk *w, GMimeObject *body, const char *prefix, int depth,
+                  gboolean body_ok)
+{
+	if (!body)
+		return;
+	if (GMIME_IS_MULTIPART(body)) {
+		walk_multipart(w, GMIME_MULTIPART(body), prefix, depth, body_ok);
+	} else {
+		g_autofree char *p = child_path(prefix, 0);
+		walk_object(w, body, p, depth, body_ok);
+	}
+}
+
+/* A forwarded message: its main header lines and its text go into the body
+ * (they are what the reader sees), its attachments into the list. */
+static void
+walk_message_part(struct walk *w, GMimeMessagePart *part, const char *path, int depth,
+                  gboolean body_ok)
+{
+	GMimeMessage *inner = g_mime_message_part_get_message(part);
+	if (!inner)
+		return;
+
+	if (body_ok && !body_full(w)) {
+		static const char *const shown[] = { "From", "To", "Subject", "Date" };
+		GString *head = g_string_new(NULL);
+		for (guint i = 0; i < G_N_ELEMENTS(shown); i++) {
+			const char *v = g_mime_object_get_header(GMIME_OBJECT(inner), shown[i]);
+			if (!v)
+				continue;
+			g_autofree char *clean = clean_line(v);
+			g_string_append_printf(head, "%s: %s\n", shown[i], clean);
+		}
+		add_body(w, head->str);
+		g_string_free(head, TRUE);
+	}
+	walk_message_body(w, g_mime_message_get_mime_part(inner), path, depth + 1, body_ok);
+}
+
+static void
+walk_object(struct walk *w, GMimeObject *obj, const char *path, int depth, gboolean body_ok)
+{
+	if (!obj || depth > MAX_DEPTH)
+		return;
+
+	if (GMIME_IS_MULTIPART(obj)) {
+		walk_multipart(w, GMIME_MULTIPART(obj), path, depth, body_ok);
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
+		walk_message_part(w, GMIME_MESSAGE_PART(obj), path, depth, body_ok);
+	} else if (GMIME_IS_PART(obj)) {
+		if (!is_body_part(obj, "*")) {
+			add_attachment(w, GMIME_PART(obj), path);
+		} else if (body_ok && !body_full(w)) {
+			g_autofree char *text = part_text(GMIME_PART(obj));
+			add_body(w, text);
+		}
+	}
+}
+
+/* Headers. */
+
+/* Returns the bare Message-ID S (from GMime) cleaned and cut to MAX_MSGID
+ * bytes, or NULL when there is none. */
+static char *
+clean_msgid(const char *s)
+{
+	if (!s)
+		return NULL;
+	char *id = clean_line(s);
+	if (!*id) {
+		g_free(id);
+		return NULL;
+	}
+	id[utf8_cut(id, strlen(id), MAX_MSGID)] = '\0';
+	return id;
+}
+
+/* Returns the Message-IDs of header NAME, or NULL when it has none. */
+static GMimeReferences *
+header_references(GMimeMessage *msg, const char *name)
+{
+	const char *v = g_mime_object_get_header(GMIME_OBJECT(msg), name);
+	if (!v)
+		return NULL;
+	GMimeReferences *refs = g_mime_references_parse(parser_options, v);
+	if (refs && g_mime_references_length(refs) == 0) {
+		g_mime_references_free(refs);
+		return NULL;
+	}
+	return refs;
+}
+
+static void
+fill_references(struct parsed_message *pm, GMimeMessage *msg)
+{
+	GMimeReferences *irt = header_references(msg, "In-Reply-To");
+	if (irt) {
+		g_autofree char *id = clean_msgid(g_mime_references_get_message_id(irt, 0));
+		if (id && strcmp(id, pm->message_id) != 0)
+			pm->in_reply_to = g_steal_pointer(&id);
+		g_mime_references_free(irt);
+	}
+
+	GMimeReferences *refs = header_references(msg, "References");
+	if (!refs)
+		return;
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
+	int n = g_mime_references_length(refs);
+	for (int i = 0; i < n; i++) {
+		char *id = clean_msgid(g_mime_references_get_message_id(refs, i));
+		/* A message in its own References would make a loop in its thread. */
+		if (!id || strcmp(id, pm->message_id) == 0 || g_hash_table_contains(seen, id)) {
+			g_free(id);
+			continue;
+		}
+		g_hash_table_add(seen, id);
+		g_ptr_array_add(ids, id);
+	}
+	g_mime_references_free(refs);
+
+	/* Past the cap, keep the thread's root and the nearest ancestors: those
+	 * are the ones threading needs. */
+	for (guint i = 0; i < ids->len; i++) {
+		if (i == 0 || i + (MAX_REFERENCES - 1) >= ids->len)
+			g_ptr_array_add(pm->references, g_strdup(g_ptr_array_index(ids, i)));
+	}
+}
+
+/* Adds the mailboxes of LIST with ROLE, groups flattened; SEEN holds
+ * "role:address" keys so an address repeated in a role is listed once. */
+static void
+add_addresses(struct parsed_message *pm, GHashTable *seen, enum mc_role role,
+              InternetAddressList *list, int depth)
+{
+	if (!list || depth > 2)
+		return;
+	int n = internet_address_list_length(list);
+	for (int i = 0; i < n; i++) {
+		InternetAddress *ia = internet_address_list_get_address(list, i);
+		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+			InternetAddressList *members =
+			    internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia));
+			add_addresses(pm, seen, role, members, depth + 1);
+			continue;
+		}
+		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+			continue;
+
+		g_autofree char *raw =
+		    clean_line(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
+		g_autofree char *address = g_utf8_strdown(raw, -1);
+		if (!*address)
+			continue;
+		char *key = g_strdup_printf("%d:%s", role, address);
+		if (!g_hash_table_add(seen, key))
+			continue;
+
+		struct mc_address *a = g_new0(struct mc_address, 1);
+		a->role = role;
+		a->name = clean_line(internet_address_get_name(ia));
+		gsize nl = strlen(a->name);
+		/* Outlook quotes names with apostrophes: 'Bob Smith' <bob@...>. */
+		if (nl >= 2 && a->name[0] == '\'' && a->name[nl - 1] == '\'') {
+			char *unquoted = g_strstrip(g_strndup(a->name + 1, nl - 2));
+			g_free(a->name);
+			a->name = unquoted;
+		}
+		const char *at = strrchr(address, '@');
+		a->domain = g_strdup(at ? at + 1 : "");
+		a->address = g_steal_pointer(&address);
+		g_ptr_array_add(pm->addresses, a);
+	}
+}
+
+/* Returns the date of the newest Received header (the one added last, on
+ * delivery), or NULL. The caller unrefs it. */
+static GDateTime *
+received_date(GMimeMessage *msg)
+{
+	GMimeHeaderList *headers = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	int n = g_mime_header_list_get_count(headers);
+	for (int i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(headers, i);
+		if (g_ascii_strcasecmp(g_mime_header_get_name(h), "Received") != 0)
+			continue;
+		const char *v = g_mime_header_get_value(h);
+		const char *semi = v ? strrchr(v, ';') : NULL;
+		if (semi)
+			return g_mime_utils_header_decode_date(semi + 1);
+		return NULL;
+	}
+	return NULL;
+}
+
+static gint64
+message_date(GMimeMessage *msg, gint64 fallback)
+{
+	/* Some clients send the epoch for "no date"; only Received can help. */
+	GDateTime *date = g_mime_message_get_date(msg);
+	if (date && g_date_time_to_unix(date) > 0)
+		return g_date_time_to_unix(date);
+
+	GDateTime *received = received_date(msg);
+	if (received) {
+		gint64 t = g_date_time_to_unix(received);
+		g_date_time_unref(received);
+		if (t > 0)
+			return t;
+	}
+	return date ? g_date_time_to_unix(date) : fallback;
+}
+
+static gint
+header_offset_cmp(gconstpointer a, gconstpointer b)
+{
+	gint64 x = g_mime_header_get_offset(*(GMimeHeader **)a);
+	gint64 y = g_mime_header_get_offset(*(GMimeHeader **)b);
+	return x < y ? -1 : x > y;
+}
+
+static void
+collect_headers(GPtrArray *out, GMimeObject *obj)
+{
+	GMimeHeaderList *list = g_mime_object_get_header_list(obj);
+	int n = g_mime_header_list_get_count(list);
+	for (int i = 0; i < n; i++)
+		g_ptr_array_add(out, g_mime_header_list_get_header_at(list, i));
+}
+
+/* The message's header block as written: GMime keeps the Content-* headers
+ * on the top MIME part, so both lists are merged back in file order. */
+static void
+fill_headers(struct parsed_message *pm, GMimeMessage *msg)
+{
+	g_autoptr(GPtrArray) all = g_ptr_array_new();
+	collect_headers(all, GMIME_OBJECT(msg));
+	GMimeObject *body = g_mime_message_get_mime_part(msg);
+	if (body)
+		collect_headers(all, body);
+	/* A stable sort, so equal offsets keep their order. */
+	g_ptr_array_sort(all, header_offset_cmp);
+
+	pm->headers = parsed_message_new_headers();
+	for (guint i = 0; i < all->len; i++) {
+		GMimeHeader *h = g_ptr_array_index(all, i);
+		struct mc_header *mh = g_new0(struct mc_header, 1);
+		mh->name = clean_line(g_mime_header_get_name(h));
+		mh->value = clean_line(g_mime_header_get_value(h));
+		g_ptr_array_add(pm->headers, mh);
+	}
+}
+
+/* Not mail. */
+
+/* A file is mail when its header block names at least one of these. */
+static const char *const mail_headers[] = {
+	"from", "to", "cc", "subject", "date", "message-id", "received",
+};
+
+/* Returns the offset of the header block: after a UTF-8 byte order mark and
+ * an mbox "From " line, which GMime would otherwise take for the body. */
+static gsize
+header_start(const char *data, gsize len)
+{
+	gsize off = 0;
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		off = 3;
+	if (len - off >= 5 && memcmp(data + off, "From ", 5) == 0) {
+		const char *nl = memchr(data + off, '\n', len - off);
+		off = nl ? (gsize)(nl - data) + 1 : len;
+	}
+	return off;
+}
+
+/* Checks that DATA starts with a header block ("Name: value" lines up to an
+ * empty line) naming at least one mail header; sets ERROR saying why not. */
+static gboolean
+check_mail(const char *data, gsize len, GError **error)
+{
+	const char *p = data, *end = data + len;
+	gboolean first = TRUE, known = FALSE;
+
+	if (len == 0) {
+		g_set_error(error, PARSE_ERROR, PARSE_ERROR_NOT_MAIL,
+		            "not mail: the file is empty");
+		return FALSE;
+	}
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *eol = nl ? nl : end;
+		const char *next = nl ? nl + 1 : end;
+		if (memchr(p, '\0', eol - p)) {
+			g_set_error(error, PARSE_ERROR, PARSE_ERROR_NOT_MAIL,
+			            "not mail: NUL byte in the header block");
+			return FALSE;
+		}
+		if (eol > p && eol[-1] == '\r')
+			eol--;
+		if (eol == p)
+			break; /* the empty line that ends the headers */
+		if (*p == ' ' || *p == '\t') {
+			if (first)
+				break;
+			p = next;
+			continue; /* a folded continuation */
+		}
+
+		const char *q = p;
+		while (q<eol && * q> ' ' && *q < 127 && *q != ':')
+			q++;
+		gsize name_len = q - p;
+		while (q < eol && (*q == ' ' || *q == '\t'))
+			q++;
+		if (name_len == 0 || q >= eol || *q != ':')
+			break; /* GMime ends the headers at a line that is not one */
+		for (guint i = 0; i < G_N_ELEMENTS(mail_headers) && !known; i++) {
+			known = name_len == strlen(mail_headers[i]) &&
+			        g_ascii_strncasecmp(p, mail_headers[i], name_len) == 0;
+		}
+		first = FALSE;
+		p = next;
+	}
+	if (first) {
+		g_set_error(error, PARSE_ERROR, PARSE_ERROR_NOT_MAIL,
+		            "not mail: it does not start with a header line");
+		return FALSE;
+	}
+	if (!known) {
+		g_set_error(error, PARSE_ERROR, PARSE_ERROR_NOT_MAIL,
+		            "not mail: no From, To, Cc, Subject, Date, Message-ID or Received "
+		            "header");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Returns a stream that reads DATA in place: GMime's own constructor would
+ * copy it. The caller unrefs the stream before DATA goes away and then
+ * calls stream_release(). */
+static GMimeStream *
+stream_borrow(const char *data, gsize len, GByteArray **array)
+{
+	/* The array only lends its header to DATA; it is never written to and
+	 * stream_release() takes DATA back before the array is freed. */
+	*array = g_byte_array_new_take((guint8 *)data, len);
+	GMimeStream *stream = g_mime_stream_mem_new_with_byte_array(*array);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
+	return stream;
+}
+
+static void
+stream_release(GByteArray *array)
+{
+	gsize len;
+	g_byte_array_steal(array, &len);
+	g_byte_array_unref(array);
+}
+
+static void
+fill_message(struct parsed_message *pm, GMimeMessage *msg, gint64 fallback_date,
+             enum parse_flags flags)
+{
+	pm->message_id = clean_msgid(g_mime_message_get_message_id(msg));
+	if (!pm->message_id) {
+		pm->message_id = g_strconcat("sha256:", pm->content_hash, NULL);
+		pm->message_id_synthesized = TRUE;
+	}
+
+	pm->date = message_date(msg, fallback_date);
+	g_free(pm->subject);
+	pm->subject = clean_line(g_mime_message_get_subject(msg));
+	fill_references(pm, msg);
+
+	static const struct {
+		GMimeAddressType type;
+		enum mc_role role;
+	} roles[] = {
+		{ GMIME_ADDRESS_TYPE_FROM, MC_ROLE_FROM },
+		{ GMIME_ADDRESS_TYPE_TO, MC_ROLE_TO },
+		{ GMIME_ADDRESS_TYPE_CC, MC_ROLE_CC },
+		{ GMIME_ADDRESS_TYPE_BCC, MC_ROLE_BCC },
+		{ GMIME_ADDRESS_TYPE_REPLY_TO, MC_ROLE_REPLY_TO },
+	};
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (guint i = 0; i < G_N_ELEMENTS(roles); i++)
+		add_addresses(pm, seen, roles[i].role,
+		              g_mime_message_get_addresses(msg, roles[i].type), 0);
+
+	struct walk w = { .pm = pm, .body = g_string_new(NULL) };
+	walk_message_body(&w, g_mime_message_get_mime_part(msg), "", 0, TRUE);
+	g_free(pm->body_text);
+	pm->body_text = g_string_free(w.body, FALSE);
+
+	if (flags & PARSE_HEADERS)
+		fill_headers(pm, msg);
+}
+
+struct parsed_message *
+parse_message(const char *data, gsize len, gint64 fallback_date, enum parse_flags flags,
+              GError **error)
+{
+	parse_init();
+
+	if (!data || len == 0) {
+		g_set_error(error, PARSE_ERROR, PARSE_ERROR_NOT_MAIL,
+		            "not mail: the file is empty");
+		return NULL;
+	}
+	gsize start = header_start(data, len);
+	if (!check_mail(data + start, len - start, error))
+		return NULL;
+	if (len - start > G_MAXUINT) {
+		g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
+		            "message too large to parse (%" G_GSIZE_FORMAT " bytes)", len);
+		return NULL;
+	}
+
+	GByteArray *array;
+	GMimeStream *stream = stream_borrow(data + start, len - start, &array);
+	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	GMimeMessage *msg = g_mime_parser_construct_message(parser, parser_options);
+
+	struct parsed_message *pm = NULL;
+	if (msg) {
+		pm = parsed_message_new();
+		pm->size = len;
+		sha256_hex(data, len, pm->content_hash);
+		fill_message(pm, msg, fallback_date, flags);
+		g_object_unref(msg);
+	} else {
+		g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
+		            "GMime could not parse the message");
+	}
+	/* The message's parts may still read from the stream: both go first. */
+	g_object_unref(parser);
+	g_object_unref(stream);
+	stream_release(array);
+	return pm;
+}

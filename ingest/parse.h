@@ -1,0 +1,67 @@
+/* Turning raw RFC 5322 bytes into the message model, with GMime.
+ *
+ * Mail is hostile input: these functions never crash on it and never return
+ * invalid UTF-8. Safe to call from several threads at once once
+ * parse_init() has run (GMime objects are not shared between calls). */
+/* Requirements (helper: read /tmp/common-context.md and follow it too):
+ * - Headers decoded (RFC 2047; raw 8-bit headers through fallback charsets
+ *   utf-8 then windows-1252 via GMimeParserOptions). Every text part converted
+ *   to valid UTF-8 from its declared charset (ISO-2022-JP, windows-1252;
+ *   unknown or lying charsets: if the conversion fails, valid UTF-8 is kept,
+ *   else windows-1252, else g_utf8_make_valid). The result is never invalid UTF-8.
+ * - Body text: multipart/alternative prefers text/plain, else HTML turned to
+ *   text with html_to_text(); multipart/mixed: every inline text part in order.
+ *   message/rfc822 parts are descended into: their From/To/Subject/Date lines
+ *   and body text are appended to body_text, their attachments listed too
+ *   (part path nested). Body text capped at 1 MiB (cut on a UTF-8 boundary).
+ *   Depth capped (e.g. 64) so 50-deep nesting works and deeper never recurses
+ *   without bound.
+ * - Addresses: From, To, Cc, Bcc, Reply-To, groups flattened to their members;
+ *   address lower-cased, domain = after the last '@'.
+ * - Date: Date header; if missing/unparsable, the date after the last ';' of
+ *   the topmost Received header; else FALLBACK_DATE.
+ * - Message-ID bare (no <>), trimmed, at most 512 bytes; missing/empty ->
+ *   "sha256:" + content_hash and message_id_synthesized = TRUE.
+ *   content_hash = hex SHA-256 of the raw bytes. In-Reply-To (first id) and
+ *   References parsed with g_mime_references_parse.
+ * - Attachments: every leaf part that is not a body text part: disposition
+ *   attachment, or a filename, or a non-text type. filename from
+ *   g_mime_part_get_filename (RFC 2231), MIME type lower-cased, decoded size
+ *   and SHA-256 of the decoded bytes computed by streaming (GMimeFilterChecksum
+ *   on a GMimeStreamFilter over a GMimeStreamNull, whose `written` is the size).
+ *   is_inline = inline disposition or Content-ID without attachment disposition.
+ *   Part paths 1-based like mutt: "1", "2", "2.1".
+ * - Not mail (PARSE_ERROR_NOT_MAIL): NUL bytes in the header block, or none of
+ *   From/To/Cc/Subject/Date/Message-ID/Received present. Say why in the message.
+ * - Speed: target >= 12,000 msg/s on one core for ~20 KB messages with a
+ *   base64 attachment; measure and report it. Avoid copying the raw bytes.
+ * - Unit tests cover each point above with inline sample messages, exact values. */
+#ifndef MC_PARSE_H
+#define MC_PARSE_H
+
+#include <glib.h>
+#include "common/message.h"
+
+#define PARSE_ERROR (parse_error_quark())
+GQuark parse_error_quark(void);
+enum parse_error_code {
+	PARSE_ERROR_NOT_MAIL, /* no header block a mail message has */
+	PARSE_ERROR_FAILED,   /* GMime could not parse it */
+};
+
+enum parse_flags {
+	PARSE_DEFAULT = 0,
+	PARSE_HEADERS = 1 << 0, /* also fill pm->headers (for show) */
+};
+
+/* Call once from main() before any thread parses: g_mime_init(). */
+void parse_init(void);
+
+/* Parses DATA (LEN bytes, need not be NUL-terminated). FALLBACK_DATE (UTC
+ * seconds) is used when neither Date nor Received gives one.
+ * Returns a new message the caller frees with parsed_message_free(), or NULL
+ * and sets ERROR (PARSE_ERROR_NOT_MAIL for a file that is not mail). */
+struct parsed_message *parse_message(const char *data, gsize len, gint64 fallback_date,
+                                     enum parse_flags flags, GError **error);
+
+#endif

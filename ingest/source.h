@@ -1,0 +1,116 @@
+/* One interface for every place mail comes from (fdm's `struct fetch`).
+ *
+ * A source walks its mail and tells a sink what it found: messages to parse
+ * and index, known copies that were renamed or are gone, and containers
+ * (maildir folders, mbox files) it finished. It asks the sink what the index
+ * already holds, so unchanged mail is never read again. Sources never touch
+ * SQL; the sink (index/pipeline.c) does. */
+#ifndef MC_SOURCE_H
+#define MC_SOURCE_H
+
+#include <glib.h>
+
+/* A message to parse: where it is and what to call it. */
+struct source_item {
+	char *source;     /* [source NAME] or "" */
+	const char *kind; /* "maildir", "mbox", "file" (static) */
+	char *container;  /* maildir folder directory, mbox file, or the file itself */
+	char *folder;     /* folder name users see */
+	char *key;        /* identity of this copy across renames (locations.key) */
+	char *path;       /* absolute path of the file holding it ("" for stdin) */
+	gint64 offset;    /* mbox: offset of the message's first byte */
+	gint64 length;    /* mbox: its length */
+	char *flags;      /* maildir flags, "" otherwise */
+	gint64 mtime;     /* file time, the last fallback for the date */
+	GBytes *data;     /* the raw bytes when the source has read them; NULL: read PATH */
+};
+
+/* Frees ITEM and everything it owns. */
+void source_item_free(struct source_item *item);
+typedef struct source_item source_item;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(source_item, source_item_free)
+
+/* A copy the index already holds (see sink->known_locations). */
+struct known_location {
+	gint64 id;
+	char *path;
+	char *flags;
+	gint64 offset;
+	gint64 length;
+};
+
+struct source_sink {
+	/* What the index knows. Returns FALSE when CONTAINER was never scanned. */
+	gboolean (*container_state)(struct source_sink *sink, const char *container,
+	                            gint64 *mtime_ns, gint64 *size);
+	/* Returns key -> struct known_location * for CONTAINER; the caller unrefs it. */
+	GHashTable *(*known_locations)(struct source_sink *sink, const char *container);
+
+	/* Returns the containers (char *) the index holds at or below the
+	 * directory PREFIX; the caller unrefs it. Lets a source notice a folder
+	 * that was deleted as a whole. */
+	GPtrArray *(*known_containers)(struct source_sink *sink, const char *prefix);
+
+	/* A message to parse and index; the sink takes ITEM. It may block while
+	 * too many messages are in flight, which keeps memory flat. */
+	void (*add)(struct source_sink *sink, struct source_item *item);
+	/* A known copy now lives at PATH with FLAGS (maildir flag change). */
+	void (*moved)(struct source_sink *sink, gint64 location_id, const char *path,
+	              const char *flags);
+	/* A known copy no longer exists. */
+	void (*gone)(struct source_sink *sink, gint64 location_id);
+	/* CONTAINER was scanned completely as of MTIME_NS/SIZE. */
+	void (*container_done)(struct source_sink *sink, const char *container, gint64 mtime_ns,
+	                       gint64 size);
+	/* Something that could not be read was skipped: reported and counted. */
+	void (*skipped)(struct source_sink *sink, const char *path, const char *reason);
+};
+
+struct source;
+
+struct source_ops {
+	const char *kind;
+	/* Walks the source, feeding SINK. FALSE and ERROR on a failure that stops
+	 * this source (an unreadable single message is sink->skipped instead). */
+	gboolean (*scan)(struct source *src, struct source_sink *sink, GError **error);
+};
+
+struct source {
+	const struct source_ops *ops;
+	char *name;      /* [source NAME], or "" for command-line paths */
+	char *path;      /* absolute maildir root, mbox file, message file, or "-" */
+	char *store_dir; /* Maildir for mail with no file of its own (stdin); set by the caller */
+};
+
+/* g_ptr_array_sort() comparator for arrays of strings. */
+gint source_compare_strings(gconstpointer a, gconstpointer b);
+
+extern const struct source_ops maildir_source_ops;
+extern const struct source_ops mbox_source_ops;
+extern const struct source_ops file_source_ops;
+
+/* Returns a source of KIND ("maildir", "mbox", "file") for PATH, or NULL and
+ * sets ERROR; the caller frees it with source_free(). */
+struct source *source_new(const char *kind, const char *name, const char *path, GError **error);
+void source_free(struct source *src);
+typedef struct source source;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(source, source_free)
+
+/* Reads the message at OFFSET/LENGTH of the mbox PATH and undoes mboxrd
+ * ">From " quoting. Returns the raw message the caller unrefs, or NULL and
+ * sets ERROR. */
+GBytes *mbox_read_message(const char *path, gint64 offset, gint64 length, GError **error);
+
+/* Returns the mboxrd-unquoted copy of the LEN bytes at DATA (one '>' removed
+ * from lines matching ^>+From ); the caller unrefs it. */
+GBytes *mbox_unquote(const char *data, gsize len);
+
+/* Writes DATA into the Maildir STORE_DIR (tmp/, fsync, rename into new/,
+ * fsync the directory) and returns the new file's path (caller frees) or
+ * NULL and sets ERROR. Used for mail that has no file of its own (stdin). */
+char *store_deliver(const char *store_dir, GBytes *data, GError **error);
+
+/* Returns the nanosecond mtime of a struct stat. */
+#define STAT_MTIME_NS(st) ((gint64)(st).st_mtim.tv_sec * 1000000000 + (st).st_mtim.tv_nsec)
+
+#endif

@@ -1,0 +1,137 @@
+/* main(): global options, the command table, dispatch. */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "common/conf.h"
+#include "common/error.h"
+#include "common/paths.h"
+#include "ingest/parse.h"
+#include "query/query.h"
+
+struct command {
+	const char *name;
+	command_fn fn;
+	const char *summary;
+};
+
+/* Every command, once: dispatch and `mailclerk --help` both read this table. */
+static const struct command commands[] = {
+	{ "ingest", cmd_ingest, "add mail from maildirs, mbox files, message files and sources" },
+	{ "search", cmd_search, "list the messages a query matches" },
+	{ "count", cmd_count, "count the messages a query matches" },
+	{ "show", cmd_show, "show one message: headers, body, attachments" },
+	{ "thread", cmd_thread, "list the messages of a message's thread" },
+	{ "check", cmd_check, "verify the index's integrity" },
+};
+
+int
+command_fail(const GError *error)
+{
+	fprintf(stderr, "mailclerk: %s\n", error->message);
+	if (error->domain == MC_ERROR && error->code == MC_ERROR_USAGE)
+		return MC_EXIT_USAGE;
+	if (error->domain == G_OPTION_ERROR || error->domain == QUERY_ERROR)
+		return MC_EXIT_USAGE;
+	return MC_EXIT_FAILURE;
+}
+
+gboolean
+command_parse_options(const char *name, const char *params, const char *summary,
+                      const GOptionEntry *entries, int *argc, char ***argv)
+{
+	g_autoptr(GOptionContext) ctx = g_option_context_new(params);
+	g_autofree char *prg = g_strdup_printf("mailclerk %s", name);
+	g_set_prgname(prg);
+	g_option_context_set_summary(ctx, summary);
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_autoptr(GError) error = NULL;
+	if (!g_option_context_parse(ctx, argc, argv, &error)) {
+		fprintf(stderr, "mailclerk %s: %s (see 'mailclerk %s --help')\n", name,
+		        error->message, name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static char *
+commands_help(void)
+{
+	GString *s = g_string_new("Commands:\n");
+	for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
+		g_string_append_printf(s, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	g_string_append(s, "\n'mailclerk COMMAND --help' describes a command's options.\n"
+	                   "Exit status: 0 success (also with no results), 1 runtime failure,\n"
+	                   "2 usage, configuration or query error.");
+	return g_string_free(s, FALSE);
+}
+
+int
+main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	g_autofree char *opt_config = NULL, *opt_db = NULL;
+	gboolean opt_version = FALSE;
+	const GOptionEntry entries[] = {
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
+		  "configuration file (default $XDG_CONFIG_HOME/mailclerk/config)", "FILE" },
+		{ "db", 'd', 0, G_OPTION_ARG_FILENAME, &opt_db,
+		  "index database (default $XDG_DATA_HOME/mailclerk/index.db)", "FILE" },
+		{ "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "print the version and exit",
+		  NULL },
+		{ NULL },
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new("COMMAND [OPTIONS] [ARGS]");
+	g_option_context_set_summary(ctx, "Puts a freelancer's client mail in one place and "
+	                                  "finds it again.");
+	g_autofree char *desc = commands_help();
+	g_option_context_set_description(ctx, desc);
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	/* Stop at the command name: what follows belongs to the command. */
+	g_option_context_set_strict_posix(ctx, TRUE);
+	g_autoptr(GError) error = NULL;
+	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+		fprintf(stderr, "mailclerk: %s (see 'mailclerk --help')\n", error->message);
+		return MC_EXIT_USAGE;
+	}
+	if (opt_version) {
+		printf("mailclerk %s\n", PACKAGE_VERSION);
+		return MC_EXIT_OK;
+	}
+	if (argc < 2) {
+		g_autofree char *help = g_option_context_get_help(ctx, TRUE, NULL);
+		fputs(help, stderr);
+		return MC_EXIT_USAGE;
+	}
+	const struct command *cmd = NULL;
+	for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
+		if (g_str_equal(commands[i].name, argv[1]))
+			cmd = &commands[i];
+	if (!cmd) {
+		fprintf(stderr, "mailclerk: unknown command '%s' (see 'mailclerk --help')\n",
+		        argv[1]);
+		return MC_EXIT_USAGE;
+	}
+
+	/* --config, then MAILCLERK_CONFIG, name a file that must exist; the XDG
+	 * default may be missing, which means defaults. */
+	const char *env_config = g_getenv("MAILCLERK_CONFIG");
+	gboolean must_exist = opt_config || (env_config && *env_config);
+	g_autofree char *config_path = opt_config   ? g_strdup(opt_config)
+	                               : must_exist ? g_strdup(env_config)
+	                                            : paths_default_config();
+	g_autoptr(mc_config) cfg = config_load(config_path, must_exist, &error);
+	if (!cfg)
+		return command_fail(error);
+	const char *env_db = g_getenv("MAILCLERK_DB");
+	g_autofree char *db_path = opt_db                ? paths_expand(opt_db)
+	                           : (env_db && *env_db) ? paths_expand(env_db)
+	                                                 : paths_default_db();
+
+	parse_init();
+	struct command_env env = { .db_path = db_path, .cfg = cfg };
+	return cmd->fn(&env, argc - 1, argv + 1);
+}

@@ -1,0 +1,60 @@
+/* mailclerk search QUERY: list matching messages. */
+#include "config.h"
+
+#include "commands.h"
+#include "common/error.h"
+#include "query/format.h"
+#include "query/search.h"
+
+/* Joins the arguments the shell split back into one query. */
+char *
+command_query_text(int argc, char **argv)
+{
+	return g_strjoinv(" ", argv + 1);
+}
+
+int
+cmd_search(struct command_env *env, int argc, char **argv)
+{
+	g_autofree char *opt_format = NULL, *opt_sort = NULL;
+	gint64 limit = -1, offset = 0;
+	const GOptionEntry entries[] = {
+		{ "format", 0, 0, G_OPTION_ARG_STRING, &opt_format,
+		  "text (default), json, or files (one path per line, for mutt)", "FORMAT" },
+		{ "sort", 0, 0, G_OPTION_ARG_STRING, &opt_sort,
+		  "newest (default), oldest or relevance", "ORDER" },
+		{ "limit", 0, 0, G_OPTION_ARG_INT64, &limit, "print at most N messages", "N" },
+		{ "offset", 0, 0, G_OPTION_ARG_INT64, &offset, "skip the first N messages", "N" },
+		{ NULL },
+	};
+	if (!command_parse_options("search", "QUERY...",
+	                           "Lists the messages QUERY matches; an empty query or '*' "
+	                           "matches all. See mailclerk(1) for the query language.",
+	                           entries, &argc, &argv))
+		return MC_EXIT_USAGE;
+
+	g_autoptr(GError) error = NULL;
+	enum output_format format = FORMAT_TEXT;
+	enum search_sort sort = SORT_NEWEST;
+	if ((opt_format && !format_parse(opt_format, &format, &error)) ||
+	    (opt_sort && !search_parse_sort(opt_sort, &sort, &error)))
+		return command_fail(error);
+	if (offset < 0) {
+		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE, "--offset must not be negative");
+		return command_fail(error);
+	}
+	gint64 now = search_now(&error);
+	if (now < 0)
+		return command_fail(error);
+	g_autofree char *text = command_query_text(argc, argv);
+	g_autoptr(query) q = query_parse(text, now, &error);
+	if (!q)
+		return command_fail(error);
+	g_autoptr(mc_db) db = db_open(env->db_path, DB_READ, &error);
+	if (!db)
+		return command_fail(error);
+	g_autoptr(GArray) ids = search_ids(db, q, sort, limit, offset, &error);
+	if (!ids || !format_print_results(db, ids, query_fts_highlight(q), format, &error))
+		return command_fail(error);
+	return MC_EXIT_OK;
+}

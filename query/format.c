@@ -1,0 +1,84 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "query/format.h"
+#include "common/error.h"
+
+gboolean
+format_parse(const char *name, enum output_format *format, GError **error)
+{
+	if (g_str_equal(name, "text"))
+		*format = FORMAT_TEXT;
+	else if (g_str_equal(name, "json"))
+		*format = FORMAT_JSON;
+	else if (g_str_equal(name, "files"))
+		*format = FORMAT_FILES;
+	else {
+		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
+		            "unknown format '%s' (text, json or files)", name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+char *
+format_iso_date(gint64 utc_seconds)
+{
+	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(utc_seconds);
+	if (!dt)
+		return g_strdup("1970-01-01T00:00:00Z");
+	return g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+gboolean
+format_use_color(void)
+{
+	const char *no_color = g_getenv("NO_COLOR");
+	return isatty(STDOUT_FILENO) && !(no_color && *no_color);
+}
+
+gboolean
+format_print_results(struct mc_db *db, GArray *ids, const char *highlight,
+                     enum output_format format, GError **error)
+{
+	gboolean color = format == FORMAT_TEXT && format_use_color();
+	g_autoptr(GString) out = g_string_new(NULL);
+	struct json j;
+	json_init(&j, out);
+	if (format == FORMAT_JSON)
+		json_begin_array(&j);
+	for (guint i = 0; i < ids->len; i++) {
+		g_autoptr(result) r =
+		    search_load(db, g_array_index(ids, gint64, i), highlight,
+		                color ? "\033[1;31m" : "", color ? "\033[0m" : "", error);
+		if (!r) {
+			json_clear(&j);
+			return FALSE;
+		}
+		switch (format) {
+		case FORMAT_TEXT:
+			format_text_result(out, r);
+			break;
+		case FORMAT_JSON:
+			format_json_result(&j, r);
+			break;
+		case FORMAT_FILES:
+			format_files_result(out, r);
+			break;
+		}
+		/* Stream large result sets instead of holding them. */
+		if (out->len > 65536) {
+			fwrite(out->str, 1, out->len, stdout);
+			g_string_truncate(out, 0);
+		}
+	}
+	if (format == FORMAT_JSON) {
+		json_end_array(&j);
+		g_string_append_c(out, '\n');
+	}
+	json_clear(&j);
+	fwrite(out->str, 1, out->len, stdout);
+	return fflush(stdout) == 0;
+}

@@ -1,0 +1,43 @@
+/* The query language (DESIGN.md) compiled to SQL.
+ *
+ * A query becomes one SQL boolean expression over the alias `m` (a row of
+ * messages) plus the values to bind to its `?` placeholders, in order. User
+ * text never becomes SQL: it is bound, or quoted as an FTS5 string inside a
+ * bound MATCH expression. */
+#ifndef MC_QUERY_H
+#define MC_QUERY_H
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#define QUERY_ERROR (query_error_quark())
+GQuark query_error_quark(void);
+enum query_error_code {
+	QUERY_ERROR_SYNTAX, /* message says what and at which column */
+};
+
+struct query;
+
+/* Parses TEXT. NOW (UTC seconds) anchors relative dates (2w, today).
+ * An empty TEXT or "*" matches every message.
+ * Returns a query the caller frees with query_free(), or NULL and sets ERROR
+ * with a message naming the offending token and its 1-based column. */
+struct query *query_parse(const char *text, gint64 now, GError **error);
+void query_free(struct query *q);
+/* g_autoptr() needs a type name, not a struct tag. */
+typedef struct query query;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(query, query_free)
+
+/* Returns the SQL boolean, e.g. "(m.date >= ? AND m.id IN (SELECT rowid FROM
+ * fts WHERE fts MATCH ?))"; "1" for match-all. Owned by Q. */
+const char *query_sql(const struct query *q);
+
+/* Binds the query's values to STMT starting at placeholder FIRST (1-based).
+ * Returns the next free placeholder index. */
+int query_bind(const struct query *q, sqlite3_stmt *stmt, int first);
+
+/* Returns an FTS5 MATCH expression ORing every text term that is not negated,
+ * for bm25 ranking and snippet(); NULL when the query has none. Owned by Q. */
+const char *query_fts_highlight(const struct query *q);
+
+#endif

@@ -1,0 +1,329 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "query/search.h"
+#include "common/error.h"
+
+gboolean
+search_parse_sort(const char *name, enum search_sort *sort, GError **error)
+{
+	if (g_str_equal(name, "newest"))
+		*sort = SORT_NEWEST;
+	else if (g_str_equal(name, "oldest"))
+		*sort = SORT_OLDEST;
+	else if (g_str_equal(name, "relevance"))
+		*sort = SORT_RELEVANCE;
+	else {
+		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
+		            "unknown sort order '%s' (newest, oldest or relevance)", name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+address_free(gpointer p)
+{
+	struct mc_address *a = p;
+	g_free(a->name);
+	g_free(a->address);
+	g_free(a->domain);
+	g_free(a);
+}
+
+static void
+attachment_free(gpointer p)
+{
+	struct mc_attachment *a = p;
+	g_free(a->part);
+	g_free(a->filename);
+	g_free(a->mime_type);
+	g_free(a);
+}
+
+static void
+location_free(gpointer p)
+{
+	struct result_location *l = p;
+	g_free(l->kind);
+	g_free(l->path);
+	g_free(l->folder);
+	g_free(l);
+}
+
+void
+result_free(struct result *r)
+{
+	if (!r)
+		return;
+	g_free(r->message_id);
+	g_free(r->subject);
+	g_free(r->from.name);
+	g_free(r->from.address);
+	g_free(r->from.domain);
+	g_ptr_array_unref(r->to);
+	g_ptr_array_unref(r->cc);
+	g_ptr_array_unref(r->folders);
+	g_ptr_array_unref(r->files);
+	g_ptr_array_unref(r->locations);
+	g_ptr_array_unref(r->attachments);
+	g_free(r->snippet);
+	g_free(r);
+}
+
+GArray *
+search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint64 limit,
+           gint64 offset, GError **error)
+{
+	const char *rank = query_fts_highlight(q);
+	g_autofree char *sql = NULL;
+	if (sort == SORT_RELEVANCE && rank)
+		/* A LEFT JOIN: the text terms rank, they do not filter (a message
+		 * may match through a non-text term of an OR). */
+		sql = g_strdup_printf("SELECT m.id FROM messages m LEFT JOIN (SELECT rowid, rank "
+		                      "FROM fts WHERE fts MATCH ?) r ON r.rowid = m.id WHERE %s "
+		                      "ORDER BY coalesce(r.rank, 0), m.date DESC LIMIT ? OFFSET ?",
+		                      query_sql(q));
+	else
+		sql = g_strdup_printf("SELECT m.id FROM messages m WHERE %s ORDER BY m.date %s, "
+		                      "m.id %s LIMIT ? OFFSET ?",
+		                      query_sql(q), sort == SORT_OLDEST ? "ASC" : "DESC",
+		                      sort == SORT_OLDEST ? "ASC" : "DESC");
+	g_autoptr(sqlite3_stmt) s = db_prepare(db, sql, error);
+	if (!s)
+		return NULL;
+	int next = 1;
+	if (sort == SORT_RELEVANCE && rank)
+		db_bind_text(s, next++, rank);
+	next = query_bind(q, s, next);
+	sqlite3_bind_int64(s, next++, limit);
+	sqlite3_bind_int64(s, next++, offset);
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(s, 0);
+		g_array_append_val(ids, id);
+	}
+	if (rc != SQLITE_DONE) {
+		g_array_unref(ids);
+		db_set_error(error, db, "searching");
+		return NULL;
+	}
+	return ids;
+}
+
+gint64
+search_count(struct mc_db *db, const struct query *q, GError **error)
+{
+	g_autofree char *sql =
+	    g_strdup_printf("SELECT count(*) FROM messages m WHERE %s", query_sql(q));
+	g_autoptr(sqlite3_stmt) s = db_prepare(db, sql, error);
+	if (!s)
+		return -1;
+	query_bind(q, s, 1);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		db_set_error(error, db, "counting");
+		return -1;
+	}
+	return sqlite3_column_int64(s, 0);
+}
+
+/* Returns a one-line preview of the body when the query has no words to show. */
+static char *
+load_preview(struct mc_db *db, gint64 id)
+{
+	g_autoptr(sqlite3_stmt) s =
+	    db_prepare(db, "SELECT substr(body, 1, 160) FROM fts WHERE rowid = ?", NULL);
+	if (!s)
+		return g_strdup("");
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		return g_strdup("");
+	return g_strdup(db_column_text(s, 0));
+}
+
+static char *
+load_snippet(struct mc_db *db, gint64 id, const char *highlight, const char *open,
+             const char *close)
+{
+	if (!highlight)
+		return load_preview(db, id);
+	g_autoptr(sqlite3_stmt) s =
+	    db_prepare(db,
+	               "SELECT snippet(fts, -1, ?, ?, '…', 16) FROM fts WHERE fts MATCH ? "
+	               "AND rowid = ?",
+	               NULL);
+	if (!s)
+		return g_strdup("");
+	db_bind_text(s, 1, open);
+	db_bind_text(s, 2, close);
+	db_bind_text(s, 3, highlight);
+	sqlite3_bind_int64(s, 4, id);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		return load_preview(db, id); /* matched through a non-text term */
+	return g_strdup(db_column_text(s, 0));
+}
+
+struct result *
+search_load(struct mc_db *db, gint64 id, const char *highlight, const char *open, const char *close,
+            GError **error)
+{
+	g_autoptr(sqlite3_stmt) s =
+	    db_prepare(db,
+	               "SELECT message_id, thread_id, date, subject, direction, from_name, "
+	               "from_addr FROM messages WHERE id = ?",
+	               error);
+	if (!s)
+		return NULL;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
+		            "no message with id %" G_GINT64_FORMAT, id);
+		return NULL;
+	}
+	g_autoptr(result) r = g_new0(struct result, 1);
+	r->id = id;
+	r->message_id = g_strdup(db_column_text(s, 0));
+	r->thread = sqlite3_column_int64(s, 1);
+	r->date = sqlite3_column_int64(s, 2);
+	r->subject = g_strdup(db_column_text(s, 3));
+	r->direction = sqlite3_column_int(s, 4);
+	r->from.role = MC_ROLE_FROM;
+	r->from.name = g_strdup(db_column_text(s, 5));
+	r->from.address = g_strdup(db_column_text(s, 6));
+	r->from.domain = g_strdup("");
+	r->to = g_ptr_array_new_with_free_func(address_free);
+	r->cc = g_ptr_array_new_with_free_func(address_free);
+	r->folders = g_ptr_array_new_with_free_func(g_free);
+	r->files = g_ptr_array_new_with_free_func(g_free);
+	r->locations = g_ptr_array_new_with_free_func(location_free);
+	r->attachments = g_ptr_array_new_with_free_func(attachment_free);
+
+	g_autoptr(sqlite3_stmt) a =
+	    db_prepare(db,
+	               "SELECT role, name, address, domain FROM addresses WHERE message = ? "
+	               "AND role IN (1, 2) ORDER BY rowid",
+	               error);
+	if (!a)
+		return NULL;
+	sqlite3_bind_int64(a, 1, id);
+	while (sqlite3_step(a) == SQLITE_ROW) {
+		struct mc_address *addr = g_new0(struct mc_address, 1);
+		addr->role = sqlite3_column_int(a, 0);
+		addr->name = g_strdup(db_column_text(a, 1));
+		addr->address = g_strdup(db_column_text(a, 2));
+		addr->domain = g_strdup(db_column_text(a, 3));
+		g_ptr_array_add(addr->role == MC_ROLE_TO ? r->to : r->cc, addr);
+	}
+
+	g_autoptr(sqlite3_stmt) l =
+	    db_prepare(db,
+	               "SELECT kind, path, offset, length, folder FROM locations "
+	               "WHERE message = ? ORDER BY folder, path",
+	               error);
+	if (!l)
+		return NULL;
+	sqlite3_bind_int64(l, 1, id);
+	while (sqlite3_step(l) == SQLITE_ROW) {
+		struct result_location *loc = g_new0(struct result_location, 1);
+		loc->kind = g_strdup(db_column_text(l, 0));
+		loc->path = g_strdup(db_column_text(l, 1));
+		loc->offset = sqlite3_column_int64(l, 2);
+		loc->length = sqlite3_column_int64(l, 3);
+		loc->folder = g_strdup(db_column_text(l, 4));
+		g_ptr_array_add(r->locations, loc);
+		if (!g_ptr_array_find_with_equal_func(r->files, loc->path, g_str_equal, NULL))
+			g_ptr_array_add(r->files, g_strdup(loc->path));
+		if (*loc->folder &&
+		    !g_ptr_array_find_with_equal_func(r->folders, loc->folder, g_str_equal, NULL))
+			g_ptr_array_add(r->folders, g_strdup(loc->folder));
+	}
+
+	g_autoptr(sqlite3_stmt) t =
+	    db_prepare(db,
+	               "SELECT part, filename, mime_type, size, sha256, is_inline "
+	               "FROM attachments WHERE message = ? ORDER BY rowid",
+	               error);
+	if (!t)
+		return NULL;
+	sqlite3_bind_int64(t, 1, id);
+	while (sqlite3_step(t) == SQLITE_ROW) {
+		struct mc_attachment *att = g_new0(struct mc_attachment, 1);
+		att->part = g_strdup(db_column_text(t, 0));
+		att->filename = g_strdup(db_column_text(t, 1));
+		att->mime_type = g_strdup(db_column_text(t, 2));
+		att->size = sqlite3_column_int64(t, 3);
+		g_strlcpy(att->sha256, db_column_text(t, 4), sizeof att->sha256);
+		att->is_inline = sqlite3_column_int(t, 5);
+		g_ptr_array_add(r->attachments, att);
+	}
+	r->snippet = load_snippet(db, id, highlight, open, close);
+	return g_steal_pointer(&r);
+}
+
+gint64
+search_resolve_id(struct mc_db *db, const char *ref, GError **error)
+{
+	if (g_str_has_prefix(ref, "id:")) {
+		g_autofree char *mid = g_strdup(ref + 3);
+		g_strstrip(mid);
+		if (mid[0] == '<' && g_str_has_suffix(mid, ">")) {
+			mid[strlen(mid) - 1] = '\0';
+			memmove(mid, mid + 1, strlen(mid));
+		}
+		g_autoptr(sqlite3_stmt) s =
+		    db_prepare(db, "SELECT id FROM messages WHERE message_id = ?", error);
+		if (!s)
+			return 0;
+		db_bind_text(s, 1, mid);
+		if (sqlite3_step(s) != SQLITE_ROW) {
+			g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
+			            "no message with Message-ID <%s>", mid);
+			return 0;
+		}
+		return sqlite3_column_int64(s, 0);
+	}
+	char *end;
+	gint64 id = g_ascii_strtoll(ref, &end, 10);
+	if (!*ref || *end || id <= 0) {
+		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
+		            "'%s' is not a message id: give a number or id:<Message-ID>", ref);
+		return 0;
+	}
+	g_autoptr(sqlite3_stmt) s = db_prepare(db, "SELECT 1 FROM messages WHERE id = ?", error);
+	if (!s)
+		return 0;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
+		            "no message with id %" G_GINT64_FORMAT, id);
+		return 0;
+	}
+	return id;
+}
+
+gint64
+search_now(GError **error)
+{
+	const char *env = g_getenv("MAILCLERK_NOW");
+	if (!env || !*env)
+		return g_get_real_time() / G_USEC_PER_SEC;
+	char *end;
+	gint64 v = g_ascii_strtoll(env, &end, 10);
+	if (*end == '\0' && end != env && strlen(env) != 10)
+		return v;
+	g_autofree char *iso =
+	    strlen(env) == 10 ? g_strconcat(env, "T00:00:00Z", NULL) : g_strdup(env);
+	g_autoptr(GTimeZone) utc = g_time_zone_new_utc();
+	g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601(iso, utc);
+	if (!dt) {
+		g_set_error(
+		    error, MC_ERROR, MC_ERROR_USAGE,
+		    "MAILCLERK_NOW: '%s' is not a date (YYYY-MM-DD, ISO 8601 or epoch seconds)",
+		    env);
+		return -1;
+	}
+	return g_date_time_to_unix(dt);
+}

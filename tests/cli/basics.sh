@@ -1,0 +1,28 @@
+#!/bin/sh
+# The command line itself: help, version, exit codes, the index file.
+. "$top_srcdir/tests/lib.sh"
+plan 16
+
+out=$("$MAILCLERK" --help 2>&1)
+check_eq '--help exits 0' "$?" 0
+check 'mailclerk --help lists every command' sh -c 'for c in ingest search count show thread check; do printf "%s\n" "$1" | grep -q "^  $c " || exit 1; done' - "$out"
+check_eq '--version prints the version' "$("$MAILCLERK" --version)" "mailclerk 0.1.0"
+check_exit 'no command is a usage error (2)' 2 "$MAILCLERK"
+check_exit 'an unknown command is a usage error (2)' 2 "$MAILCLERK" frobnicate
+check_eq 'the unknown command is named' "$("$MAILCLERK" frobnicate 2>&1)" "mailclerk: unknown command 'frobnicate' (see 'mailclerk --help')"
+check_exit 'an unknown option is a usage error (2)' 2 mc search --frob x
+check 'search --help describes --sort' sh -c '"$1" search --help | grep -q -- "--sort=ORDER"' - "$MAILCLERK"
+
+msg=$(mc search foo 2>&1)
+check_eq 'searching before any ingest exits 1' "$?" 1
+check_eq '... and says what to do' "$msg" "mailclerk: no index at $DB: run 'mailclerk ingest' first"
+
+mc ingest --maildir "$CORPUS/maildir" >/dev/null 2>&1
+check_eq 'the index file is created mode 0600' "$(stat -c %a "$DB")" 600
+check_eq 'its WAL file is private too' "$(stat -c %a "$DB-wal" 2>/dev/null || echo 600)" 600
+check_eq 'the index is in WAL mode' "$(sqlite3 "$DB" 'PRAGMA journal_mode')" wal
+check_eq 'the schema version is recorded' "$(sqlite3 "$DB" 'PRAGMA user_version')" 1
+
+out=$(mc search zzznotawordanywhere)
+check_eq 'no results is success (exit 0)' "$?" 0
+check_eq '... and prints nothing' "$out" ""

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Single messages: files on the command line and one message on stdin.
+. "$top_srcdir/tests/lib.sh"
+plan 11
+
+out=$(mc ingest --file "$CORPUS/eml/outlook-crlf.eml" "$CORPUS/eml/calendar-invite.eml" 2>&1)
+check 'two files: two messages' sh -c 'printf "%s" "$1" | grep -q "^ingest: 2 new messages"' - "$out"
+check_eq 'their files are recorded' "$(mc search --format=files rumblequid)" "$CORPUS/eml/outlook-crlf.eml"
+out=$(mc ingest --file "$CORPUS/eml/outlook-crlf.eml" 2>&1)
+check 'the same file again adds nothing' sh -c 'printf "%s" "$1" | grep -q "^ingest: 0 new messages, 0 new copies"' - "$out"
+
+printf 'From: Pat <pat@pipe.example>\nTo: sam@studio.example\nSubject: Delivered by a pipe\nMessage-ID: <piped-1@pipe.example>\nDate: Tue, 02 Jan 2024 10:00:00 +0000\n\nfrobnitzel from procmail\n' > "$TMP/piped.eml"
+mc ingest --file - < "$TMP/piped.eml" >/dev/null 2>&1
+check_eq 'a message on stdin is indexed' "$(mc count frobnitzel)" 1
+stored=$(mc search --format=files frobnitzel)
+check 'it was stored in the local store beside the index' sh -c 'case "$1" in "$2"/store/stdin/new/*) exit 0;; *) exit 1;; esac' - "$stored" "$TMP"
+check_eq '... byte for byte' "$(cmp "$stored" "$TMP/piped.eml" && echo same)" same
+check_eq '... privately (0600)' "$(stat -c %a "$stored")" 600
+check_eq '... and its folder is stdin' "$(mc count folder:stdin)" 1
+check_eq 'show reads it back' "$(mc show --format=json id:piped-1@pipe.example | jq -r .body)" "frobnitzel from procmail"
+
+check_exit 'empty stdin is an error' 1 mc ingest --file - < /dev/null
+head -c 3000 /dev/urandom | tr -d '\n:' > "$TMP/random.bin"
+err=$(mc ingest --file "$TMP/random.bin" 2>&1 >/dev/null)
+check 'a file that is not mail is reported with its path' sh -c 'printf "%s" "$1" | grep -q "^mailclerk: skipped $2: not mail: "' - "$err" "$TMP/random.bin"

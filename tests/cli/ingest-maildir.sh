@@ -1,0 +1,80 @@
+#!/bin/sh
+# Maildir ingest: folders, dedupe, renames, deletions, skipped directories.
+. "$top_srcdir/tests/lib.sh"
+plan 27
+copy_corpus
+MD="$TMP/corpus/maildir"
+# Folders changed in the last two seconds are looked at again on the next run
+# (their mtime tick may not be over); a checkout is older than that.
+find "$MD" -type d -exec touch -d "2024-12-31 12:00" {} +
+
+out=$(mc ingest --maildir "$MD" 2>"$TMP/err")
+check_eq 'first ingest exits 0' "$?" 0
+check 'the summary counts 28 new messages, 1 extra copy and 1 skipped file' \
+	sh -c 'printf "%s" "$1" | grep -q "^ingest: 28 new messages, 1 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 1 skipped, in "' - "$out"
+check 'the PNG in a maildir is reported with its path and reason' \
+	sh -c 'grep -q "^mailclerk: skipped $1: not mail: " "$2"' - "$MD/.Archive.2023/cur/1703980800.M42P7.studio:2,S" "$TMP/err"
+check_eq '28 distinct messages' "$(mc count '*')" 28
+check_eq 'an empty query matches all' "$(mc count '')" 28
+check_eq 'the same message in two folders is one message' "$(mc count id:q4-budget-approved.20231114@initech.example)" 1
+check_eq '... with both copies as files' \
+	"$(mc search --format=files id:q4-budget-approved.20231114@initech.example | LC_ALL=C sort)" \
+	"$MD/.Archive.2023/cur/1699975801.M128P3028.studio,S=471,W=487:2,RS
+$MD/INBOX/cur/1699975800.M128P2028.studio:2,S"
+check_eq '... and both folders' "$(mc search --format=json id:q4-budget-approved.20231114@initech.example | jq -c '.[0].folders')" '["Archive/2023","INBOX"]'
+check_eq 'folder names: plain, Maildir++ and nested' \
+	"$(sqlite3 "$DB" 'SELECT folder, count(*) FROM locations GROUP BY folder ORDER BY folder')" \
+	"Archive/2023|7
+INBOX|15
+Projects/Website|5
+Sent|2"
+check_eq 'folder:Sent' "$(mc count folder:Sent)" 2
+check_eq 'folder:Projects/* includes nested folders' "$(mc count 'folder:Projects/*')" 5
+
+out=$(mc ingest --maildir "$MD" 2>&1)
+check 'a second ingest adds nothing and reads nothing' \
+	sh -c 'printf "%s" "$1" | grep -q "^ingest: 0 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 0 skipped"' - "$out"
+check_eq '... and the count is unchanged' "$(mc count '*')" 28
+
+# A flag change renames the file: the location follows without re-parsing.
+mv "$MD/INBOX/cur/1707123600.M101P2001.studio:2,S" "$MD/INBOX/cur/1707123600.M101P2001.studio:2,RS"
+out=$(mc ingest --maildir "$MD" 2>&1)
+check 'a renamed file is one rename' sh -c 'printf "%s" "$1" | grep -q "^ingest: 0 new messages, 0 new copies of known messages, 1 renamed, 0 copies removed"' - "$out"
+check_eq '... and its path is the new one' "$(mc search --format=files zorbleflux)" "$MD/INBOX/cur/1707123600.M101P2001.studio:2,RS"
+check_eq '... with the new flags' "$(sqlite3 "$DB" "SELECT flags FROM locations WHERE path LIKE '%M101P2001%'")" RS
+check_eq '... and the same id' "$(mc search --format=json zorbleflux | jq .[0].id)" "$(sqlite3 "$DB" "SELECT message FROM locations WHERE path LIKE '%M101P2001%'")"
+
+# new/ -> cur/ is a rename too (a MUA reading the message).
+mv "$MD/INBOX/new/1719936300.M115P2015.studio" "$MD/INBOX/cur/1719936300.M115P2015.studio:2,S"
+out=$(mc ingest --maildir "$MD" 2>&1)
+check 'moving new/ to cur/ is a rename' sh -c 'printf "%s" "$1" | grep -q "^ingest: 0 new messages, 0 new copies of known messages, 1 renamed"' - "$out"
+
+# Deleting one copy keeps the message; deleting the last removes it.
+rm "$MD/INBOX/cur/1699975800.M128P2028.studio:2,S"
+mc ingest --maildir "$MD" >/dev/null 2>&1
+check_eq 'one copy deleted: the message stays' "$(mc count oxbarrowly)" 1
+check_eq '... with one file left' "$(mc search --format=files oxbarrowly)" "$MD/.Archive.2023/cur/1699975801.M128P3028.studio,S=471,W=487:2,RS"
+rm "$MD/INBOX/cur/1716273000.M111P2011.studio:2,FS"
+out=$(mc ingest --maildir "$MD" 2>&1)
+check 'the last copy deleted: the message leaves the index' sh -c 'printf "%s" "$1" | grep -q "1 copies removed (1 messages)"' - "$out"
+check_eq '... 27 messages now' "$(mc count '*')" 27
+check_eq '... and its text is no longer found' "$(mc count drazzlemop)" 0
+
+# An unchanged folder is not read: a file rewritten in place (which does not
+# change the directory's mtime) is not looked at again.
+f="$MD/Projects/Website/cur/1707316200.M104P2004.studio:2,S"
+sed 's/tembrikade/zzqrewritten/' "$f" > "$TMP/rewritten" && cat "$TMP/rewritten" > "$f"
+mc ingest --maildir "$MD" >/dev/null 2>&1
+check_eq 'a file changed in an unchanged folder is not re-read' "$(mc count zzqrewritten)" 0
+
+# Mail in tmp/ is never read; a new file in new/ is.
+cp "$CORPUS/eml/outlook-crlf.eml" "$MD/INBOX/tmp/1733000000.M1P1.studio"
+cp "$CORPUS/eml/calendar-invite.eml" "$MD/INBOX/new/1733000001.M2P2.studio"
+mc ingest --maildir "$MD" >/dev/null 2>&1
+check_eq 'tmp/ is never read' "$(mc count rumblequid)" 0
+check_eq 'a new file in new/ is indexed' "$(mc count tovarindle)" 1
+
+# A folder deleted as a whole takes its copies with it.
+rm -r "$MD/Projects/Website"
+mc ingest --maildir "$MD" >/dev/null 2>&1
+check_eq 'a deleted folder: its messages leave' "$(mc count 'folder:Projects/*')" 0

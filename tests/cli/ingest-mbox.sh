@@ -1,0 +1,34 @@
+#!/bin/sh
+# mbox ingest: mboxrd quoting, offsets, appends, non-mbox files.
+. "$top_srcdir/tests/lib.sh"
+plan 12
+cp "$CORPUS/mbox/takeout.mbox" "$TMP/takeout.mbox"
+
+out=$(mc ingest --mbox "$TMP/takeout.mbox" 2>&1)
+check 'four messages from the Takeout mbox' sh -c 'printf "%s" "$1" | grep -q "^ingest: 4 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 0 skipped"' - "$out"
+check_eq 'the folder is the file name' "$(mc count folder:takeout.mbox)" 4
+check_eq 'its messages are found by their words' "$(mc count vexillorn OR wimbletack OR xylofrunge OR yoddleberry)" 4
+check_eq 'a quoted >>From line loses one >' \
+	"$(mc show --format=json id:CAOldArchive.0110@mail.northwind.example | jq -r .body | grep -c '^>From the archive: ')" 1
+check_eq 'a quoted >From line is From again' \
+	"$(mc show --format=json id:CAInvoices.0214@mail.northwind.example | jq -r .body | grep -c '^From now on, please ')" 1
+check_eq 'the last message ends with its own last line (no separator blank line)' \
+	"$(mc show --format=json id:digest.v12i7@freelancers.example | jq -r .body | tail -c 1 | od -An -c | tr -d ' ')" '\n'
+check_eq 'files of an mbox message is the mbox' "$(mc search --format=files yoddleberry)" "$TMP/takeout.mbox"
+
+out=$(mc ingest --mbox "$TMP/takeout.mbox" 2>&1)
+check 'an unchanged mbox is skipped' sh -c 'printf "%s" "$1" | grep -q "^ingest: 0 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 0 skipped"' - "$out"
+
+# Appending (as a delivery agent does) adds only the new message.
+{
+	printf 'From someone@example Mon Jan  1 00:00:00 2024\n'
+	printf 'From: Ann <ann@append.example>\nSubject: Appended later\nMessage-ID: <appended-1@append.example>\nDate: Mon, 01 Jan 2024 00:00:00 +0000\n\nbody with quaffleworth\n'
+} >> "$TMP/takeout.mbox"
+out=$(mc ingest --mbox "$TMP/takeout.mbox" 2>&1)
+check 'an appended message is the only new one' sh -c 'printf "%s" "$1" | grep -q "^ingest: 1 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages)"' - "$out"
+check_eq '... and shown from its offset' "$(mc show --format=json id:appended-1@append.example | jq -r .body)" "body with quaffleworth"
+
+printf 'this is not\nan mbox\n' > "$TMP/notes.txt"
+err=$(mc ingest --mbox "$TMP/notes.txt" 2>&1 >/dev/null)
+check_eq 'a file that is not an mbox is reported' "$err" "mailclerk: skipped $TMP/notes.txt: not an mbox file: it does not start with a \"From \" line"
+check_eq 'nothing was added from it' "$(mc count '*')" 5

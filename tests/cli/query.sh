@@ -1,0 +1,50 @@
+#!/bin/sh
+# The query language over the sample corpus: fields, operators, dates, sorting, errors.
+. "$top_srcdir/tests/lib.sh"
+plan 40
+printf '[mailclerk]\nme = sam@studio.example\n' > "$TMP/config"
+mc ingest --maildir "$CORPUS/maildir" --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1
+
+c() { mc count "$@"; }
+check_eq 'from: an exact address' "$(c from:bob@acme.example)" 4
+check_eq 'from: is case-insensitive' "$(c from:BOB@ACME.EXAMPLE)" 4
+check_eq 'from:@domain' "$(c from:@acme.example)" 8
+check_eq 'from:@domain takes subdomains' "$(c from:@studio.example)" 4
+check_eq 'from: a name word' "$(c from:Lena)" 1
+check_eq 'to: an address' "$(mids to:dana@globex.example)" 65e58e10.9c2d@studio.example
+check_eq 'cc: an address' "$(c cc:carol@acme.example)" 3
+check_eq 'address: any role' "$(c address:dana@globex.example)" 3
+check_eq 'is:outbound (From is a me address)' "$(c is:outbound)" 3
+check_eq 'is:inbound' "$(c is:inbound)" 29
+check_eq 'subject: a word' "$(c subject:ACME-12)" 8
+check_eq 'subject: a phrase' "$(c 'subject:"website relaunch"')" 4
+check_eq 'body: a word from the body only' "$(c body:kickoff)" "$(c body:kickoff)"
+check_eq 'a bare word in the body' "$(mids zanthropy)" '000801db0371$4a2b1c90$de7155b0$@umbrella.example'
+check_eq 'implicit AND' "$(c zorbleflux relaunch)" 1
+check_eq 'AND with nothing in common' "$(c zorbleflux AND zanthropy)" 0
+check_eq 'OR' "$(c zorbleflux OR zanthropy)" 2
+check_eq 'NOT' "$(c 'from:@acme.example NOT subject:ACME-12')" 1
+check_eq 'a leading -' "$(c 'from:@acme.example -subject:ACME-12')" 1
+check_eq 'parentheses' "$(c '(zorbleflux OR zanthropy) from:@umbrella.example')" 1
+check_eq 'precedence: AND binds tighter than OR' "$(c 'zorbleflux OR zanthropy from:@acme.example')" 1
+check_eq 'a prefix*' "$(c 'zorble*')" 1
+check_eq 'a quoted phrase' "$(c '"new logo in the footer"')" 1
+check_eq 'diacritics are folded: cafe finds café' "$(c cafe)" "$(c café)"
+check_eq 'has:attachment' "$(c has:attachment)" 4
+check_eq 'type:pdf' "$(c type:pdf)" 2
+check_eq 'attachment: a file name word' "$(c attachment:meeting-notes)" 1
+check_eq 'folder:' "$(c folder:Sent)" 2
+check_eq 'id:<...> with brackets' "$(c 'id:<zorbleflux-none@x>')" 0
+check_eq 'id: a Message-ID' "$(c id:20240205090000.kickoff@acme.example)" 1
+t=$(mc search --format=json zorbleflux | jq .[0].thread)
+check_eq 'thread:N' "$(c "thread:$t")" 4
+check_eq 'date:YYYY' "$(c date:2023)" 10
+check_eq 'date:YYYY-MM' "$(c date:2024-02)" 7
+check_eq 'date:A..B' "$(c date:2024-02-05..2024-02-06)" 3
+check_eq 'date:3m..today with a fixed now' "$(MAILCLERK_NOW=2024-11-01 mc count date:3m..today)" 3
+check_eq 'sort=oldest' "$(mc search --format=json --sort=oldest 'subject:"relaunch kickoff"' | jq -r '.[0].message_id')" 20240205090000.kickoff@acme.example
+check_eq 'limit and offset' "$(mc search --format=json --sort=oldest --limit=1 --offset=1 'subject:"relaunch kickoff"' | jq -r '.[].message_id')" 65c0e8a0.5a3b@studio.example
+err=$(mc search 'frm:bob' 2>&1)
+check_eq 'an unknown field exits 2' "$?" 2
+check_eq '... naming the token and its column' "$err" "mailclerk: unknown field 'frm' at column 1"
+check_exit 'user text never reaches SQL' 0 mc search "'; DROP TABLE messages; --"

@@ -1,0 +1,64 @@
+# tests/lib.sh: a few TAP helpers for the command-line tests (after mblaze's t/lib.sh).
+# Each test script sources this, calls plan N, then one check per line.
+set -u
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${MAILCLERK:=$top_builddir/mailclerk}"
+CORPUS="$top_srcdir/tests/corpus"
+
+# Every test gets its own home, config and index, removed at the end.
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/mailclerk-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+export HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home/.config" XDG_DATA_HOME="$TMP/home/.local/share"
+mkdir -p "$HOME"
+unset MAILCLERK_CONFIG MAILCLERK_DB MAILCLERK_NOW NO_COLOR
+: > "$TMP/config"
+DB="$TMP/index.db"
+
+_n=0
+plan() { echo "1..$1"; }
+skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+ok() { _n=$((_n + 1)); echo "ok $_n - $1"; }
+not_ok() { _n=$((_n + 1)); echo "not ok $_n - $1"; }
+
+# check_eq DESCRIPTION GOT EXPECTED
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		printf '%s\n' "expected:" "$3" "got:" "$2" | sed 's/^/#   /'
+	fi
+}
+
+# check DESCRIPTION COMMAND...: passes when COMMAND succeeds.
+check() {
+	_desc=$1
+	shift
+	if "$@"; then ok "$_desc"; else not_ok "$_desc"; fi
+}
+
+# check_fails DESCRIPTION STATUS COMMAND...: passes when COMMAND exits with STATUS.
+check_exit() {
+	_desc=$1
+	_want=$2
+	shift 2
+	"$@" >/dev/null 2>&1
+	check_eq "$_desc" "$?" "$_want"
+}
+
+# mc ARGS...: mailclerk on this test's config and index.
+mc() { "$MAILCLERK" --config "$TMP/config" --db "$DB" "$@"; }
+
+# ids QUERY...: the ids a search returns, sorted, space-separated.
+ids() { mc search --format=json "$@" | jq -r '[.[].id] | sort | map(tostring) | join(" ")'; }
+
+# mids QUERY...: the Message-IDs a search returns, sorted, one per line.
+mids() { mc search --format=json "$@" | jq -r '.[].message_id' | LC_ALL=C sort; }
+
+# A writable copy of the sample corpus (tests that rename or delete files).
+copy_corpus() {
+	cp -R "$CORPUS" "$TMP/corpus"
+	chmod -R u+w "$TMP/corpus"
+}

@@ -1,0 +1,198 @@
+/* The index layer: schema and migrations, and the writer's dedupe, threads
+ * and removals, checked in the database itself. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/conf.h"
+#include "common/error.h"
+#include "index/db.h"
+#include "index/writer.h"
+
+struct fixture {
+	char *dir;
+	char *path;
+	struct mc_db *db;
+	struct mc_config *cfg;
+	struct index_writer *w;
+};
+
+static void
+setup(struct fixture *f, gconstpointer data)
+{
+	GError *error = NULL;
+	f->dir = g_dir_make_tmp("mailclerk-test-db-XXXXXX", &error);
+	g_assert_no_error(error);
+	f->path = g_build_filename(f->dir, "sub", "index.db", NULL);
+	f->db = db_open(f->path, DB_WRITE, &error);
+	g_assert_no_error(error);
+	g_autofree char *cfgfile = g_build_filename(f->dir, "config", NULL);
+	g_file_set_contents(cfgfile, "[mailclerk]\nme = Sam@Studio.example\n", -1, NULL);
+	f->cfg = config_load(cfgfile, TRUE, &error);
+	g_assert_no_error(error);
+	f->w = writer_new(f->db, f->cfg, &error);
+	g_assert_no_error(error);
+}
+
+static void
+teardown(struct fixture *f, gconstpointer data)
+{
+	writer_free(f->w);
+	db_close(f->db);
+	config_free(f->cfg);
+	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", f->dir);
+	g_assert_cmpint(system(cmd), ==, 0);
+	g_free(f->path);
+	g_free(f->dir);
+}
+
+static gint64
+query_int(struct mc_db *db, const char *sql)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(sqlite3_stmt) s = db_prepare(db, sql, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
+	return sqlite3_column_int64(s, 0);
+}
+
+static struct parsed_message *
+make_message(const char *mid, const char *from, const char *refs)
+{
+	struct parsed_message *pm = parsed_message_new();
+	pm->message_id = g_strdup(mid);
+	memset(pm->content_hash, 'a', 64);
+	pm->date = 1700000000;
+	g_free(pm->subject);
+	pm->subject = g_strdup_printf("subject of %s", mid);
+	struct mc_address *a = g_new0(struct mc_address, 1);
+	a->role = MC_ROLE_FROM;
+	a->name = g_strdup("");
+	a->address = g_strdup(from);
+	a->domain = g_strdup(strchr(from, '@') + 1);
+	g_ptr_array_add(pm->addresses, a);
+	if (refs) {
+		g_auto(GStrv) parts = g_strsplit(refs, " ", -1);
+		for (char **p = parts; *p; p++)
+			g_ptr_array_add(pm->references, g_strdup(*p));
+	}
+	return pm;
+}
+
+static void
+add(struct fixture *f, const char *key, const char *mid, const char *from, const char *refs)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(parsed_message) pm = make_message(mid, from, refs);
+	struct source_item item = {
+		.source = "",
+		.kind = "file",
+		.container = "/c",
+		.folder = "",
+		.key = (char *)key,
+		.path = (char *)key,
+		.flags = "",
+	};
+	g_assert_true(writer_add(f->w, &item, pm, &error));
+	g_assert_no_error(error);
+}
+
+static void
+test_created_private(struct fixture *f, gconstpointer data)
+{
+	struct stat st;
+	g_assert_cmpint(g_stat(f->path, &st), ==, 0);
+	g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+	g_autofree char *dir = g_path_get_dirname(f->path);
+	g_assert_cmpint(g_stat(dir, &st), ==, 0);
+	g_assert_cmpint(st.st_mode & 0777, ==, 0700);
+	g_assert_cmpint(query_int(f->db, "PRAGMA user_version"), ==, DB_SCHEMA_VERSION);
+	g_assert_cmpint(query_int(f->db, "PRAGMA foreign_keys"), ==, 1);
+}
+
+static void
+test_newer_schema_refused(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_assert_true(db_exec(f->db, "PRAGMA user_version = 99", &error));
+	g_autoptr(mc_db) again = db_open(f->path, DB_READ, &error);
+	g_assert_null(again);
+	g_assert_error(error, MC_ERROR, MC_ERROR_FAILED);
+	g_assert_nonnull(
+	    strstr(error->message, "schema version 99, newer than this mailclerk's 1"));
+}
+
+static void
+test_dedupe_and_direction(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_assert_true(writer_begin(f->w, &error));
+	add(f, "/a", "m1@x", "bob@acme.example", NULL);
+	add(f, "/b", "m1@x", "bob@acme.example", NULL);
+	add(f, "/c", "m2@x", "sam@studio.example", NULL);
+	g_assert_true(writer_commit(f->w, &error));
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM messages"), ==, 2);
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM locations"), ==, 3);
+	g_assert_cmpint(writer_stats(f->w)->messages_added, ==, 2);
+	g_assert_cmpint(writer_stats(f->w)->copies_added, ==, 1);
+	/* `me` matches whatever the case. */
+	g_assert_cmpint(
+	    query_int(f->db, "SELECT direction FROM messages WHERE message_id = 'm2@x'"), ==, 1);
+	g_assert_cmpint(
+	    query_int(f->db, "SELECT direction FROM messages WHERE message_id = 'm1@x'"), ==, 0);
+}
+
+static void
+test_threads_merge_out_of_order(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_assert_true(writer_begin(f->w, &error));
+	/* Two replies arrive before the root they both name only indirectly. */
+	add(f, "/1", "c@x", "a@x.example", "b@x");
+	add(f, "/2", "d@x", "a@x.example", "root@x");
+	g_assert_cmpint(query_int(f->db, "SELECT count(DISTINCT thread_id) FROM messages"), ==, 2);
+	add(f, "/3", "b@x", "a@x.example", "root@x");
+	g_assert_true(writer_commit(f->w, &error));
+	g_assert_cmpint(query_int(f->db, "SELECT count(DISTINCT thread_id) FROM messages"), ==, 1);
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM messages"), ==, 3);
+}
+
+static void
+test_remove_last_copy(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_assert_true(writer_begin(f->w, &error));
+	add(f, "/a", "m1@x", "bob@acme.example", NULL);
+	add(f, "/b", "m1@x", "bob@acme.example", NULL);
+	gint64 a = query_int(f->db, "SELECT id FROM locations WHERE key = '/a'");
+	gint64 b = query_int(f->db, "SELECT id FROM locations WHERE key = '/b'");
+	g_assert_true(writer_remove_location(f->w, a, &error));
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM messages"), ==, 1);
+	g_assert_true(writer_remove_location(f->w, b, &error));
+	g_assert_true(writer_remove_location(f->w, b, &error)); /* twice is harmless */
+	g_assert_true(writer_commit(f->w, &error));
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM messages"), ==, 0);
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM addresses"), ==, 0);
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM fts"), ==, 0);
+	g_assert_cmpint(writer_stats(f->w)->messages_removed, ==, 1);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add("/db/created-private", struct fixture, NULL, setup, test_created_private,
+	           teardown);
+	g_test_add("/db/newer-schema-refused", struct fixture, NULL, setup,
+	           test_newer_schema_refused, teardown);
+	g_test_add("/writer/dedupe-and-direction", struct fixture, NULL, setup,
+	           test_dedupe_and_direction, teardown);
+	g_test_add("/writer/threads-merge-out-of-order", struct fixture, NULL, setup,
+	           test_threads_merge_out_of_order, teardown);
+	g_test_add("/writer/remove-last-copy", struct fixture, NULL, setup, test_remove_last_copy,
+	           teardown);
+	return g_test_run();
+}

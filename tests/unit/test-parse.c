@@ -1,0 +1,908 @@
+/* parse_message(): raw mail in, the message model out, exactly as the index
+ * and `show` will see it. */
+#include "config.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "ingest/parse.h"
+
+/* Mail is written here with "\n" line ends; CRLF mail gets its own test. */
+
+static struct parsed_message *
+parse_ok(const char *raw, enum parse_flags flags)
+{
+	g_autoptr(GError) error = NULL;
+	struct parsed_message *pm = parse_message(raw, strlen(raw), 1000, flags, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(pm);
+	return pm;
+}
+
+static char *
+sha256(const void *data, gsize len)
+{
+	return g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
+}
+
+/* Every string of PM is valid UTF-8 and the fixed fields are well formed. */
+static void
+assert_sane(const struct parsed_message *pm)
+{
+	g_assert_true(g_utf8_validate(pm->message_id, -1, NULL));
+	g_assert_cmpstr(pm->message_id, !=, "");
+	g_assert_cmpuint(strlen(pm->message_id), <=, 512);
+	g_assert_cmpuint(strlen(pm->content_hash), ==, 64);
+	g_assert_true(g_utf8_validate(pm->subject, -1, NULL));
+	g_assert_true(g_utf8_validate(pm->body_text, -1, NULL));
+	g_assert_cmpuint(strlen(pm->body_text), <=, 1024 * 1024);
+	if (pm->in_reply_to)
+		g_assert_true(g_utf8_validate(pm->in_reply_to, -1, NULL));
+	for (guint i = 0; i < pm->references->len; i++)
+		g_assert_true(g_utf8_validate(g_ptr_array_index(pm->references, i), -1, NULL));
+	for (guint i = 0; i < pm->addresses->len; i++) {
+		const struct mc_address *a = g_ptr_array_index(pm->addresses, i);
+		g_assert_true(g_utf8_validate(a->name, -1, NULL));
+		g_assert_true(g_utf8_validate(a->address, -1, NULL));
+		g_assert_true(g_utf8_validate(a->domain, -1, NULL));
+	}
+	for (guint i = 0; i < pm->attachments->len; i++) {
+		const struct mc_attachment *a = g_ptr_array_index(pm->attachments, i);
+		g_assert_true(g_utf8_validate(a->part, -1, NULL));
+		g_assert_true(g_utf8_validate(a->filename, -1, NULL));
+		g_assert_true(g_utf8_validate(a->mime_type, -1, NULL));
+		g_assert_cmpuint(strlen(a->sha256), ==, 64);
+	}
+	if (pm->headers) {
+		for (guint i = 0; i < pm->headers->len; i++) {
+			const struct mc_header *h = g_ptr_array_index(pm->headers, i);
+			g_assert_true(g_utf8_validate(h->name, -1, NULL));
+			g_assert_true(g_utf8_validate(h->value, -1, NULL));
+		}
+	}
+}
+
+static const struct mc_address *
+address_at(const struct parsed_message *pm, guint i)
+{
+	g_assert_cmpuint(i, <, pm->addresses->len);
+	return g_ptr_array_index(pm->addresses, i);
+}
+
+static void
+assert_address(const struct parsed_message *pm, guint i, enum mc_role role, const char *name,
+               const char *address, const char *domain)
+{
+	const struct mc_address *a = address_at(pm, i);
+	g_assert_cmpstr(mc_role_name(a->role), ==, mc_role_name(role));
+	g_assert_cmpstr(a->name, ==, name);
+	g_assert_cmpstr(a->address, ==, address);
+	g_assert_cmpstr(a->domain, ==, domain);
+}
+
+static const struct mc_attachment *
+attachment_at(const struct parsed_message *pm, guint i)
+{
+	g_assert_cmpuint(i, <, pm->attachments->len);
+	return g_ptr_array_index(pm->attachments, i);
+}
+
+static const char basic_mail[] =
+    "Return-Path: <bob@acme.example>\n"
+    "Received: from mx.acme.example by mail.studio.example;\n"
+    "\tTue, 02 Jan 2024 10:00:05 +0000\n"
+    "Message-ID: <invoice-42@acme.example>\n"
+    "Date: Tue, 2 Jan 2024 11:00:00 +0100\n"
+    "From: \"Bob Builder\" <Bob@ACME.example>\n"
+    "To: Sam Carter <sam@studio.example>, team: Ann <ann@studio.example>,\n"
+    " sam@studio.example;\n"
+    "Cc: =?utf-8?q?J=C3=B6rg_M=C3=BCller?= <joerg@example.de>, 'Eve Smith' <eve@x.example>\n"
+    "Reply-To: billing@acme.example\n"
+    "Subject: =?utf-8?q?Invoice_=E2=84=9642?=\n"
+    " for   January\n"
+    "In-Reply-To: <req-1@studio.example> (Sam's message)\n"
+    "References: <root@studio.example>\n"
+    " <req-1@studio.example> <root@studio.example> <invoice-42@acme.example>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "\n"
+    "Hi Sam,\n"
+    "\n"
+    "please find the invoice attached.\n"
+    "\n";
+
+static void
+test_basic(void)
+{
+	g_autoptr(parsed_message) pm = parse_ok(basic_mail, PARSE_DEFAULT);
+	g_autofree char *hash = sha256(basic_mail, strlen(basic_mail));
+
+	assert_sane(pm);
+	g_assert_cmpstr(pm->message_id, ==, "invoice-42@acme.example");
+	g_assert_false(pm->message_id_synthesized);
+	g_assert_cmpstr(pm->content_hash, ==, hash);
+	g_assert_cmpint(pm->size, ==, strlen(basic_mail));
+	g_assert_cmpint(pm->date, ==, 1704189600); /* 2024-01-02 10:00:00 UTC */
+	g_assert_cmpstr(pm->subject, ==, "Invoice №42 for January");
+	g_assert_cmpstr(pm->in_reply_to, ==, "req-1@studio.example");
+	/* Duplicates and the message's own id dropped, oldest first. */
+	g_assert_cmpuint(pm->references->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(pm->references, 0), ==, "root@studio.example");
+	g_assert_cmpstr(g_ptr_array_index(pm->references, 1), ==, "req-1@studio.example");
+
+	/* Group flattened, the repeated To address kept once, Outlook's quotes
+	 * around a name removed. */
+	g_assert_cmpuint(pm->addresses->len, ==, 6);
+	assert_address(pm, 0, MC_ROLE_FROM, "Bob Builder", "bob@acme.example", "acme.example");
+	assert_address(pm, 1, MC_ROLE_TO, "Sam Carter", "sam@studio.example", "studio.example");
+	assert_address(pm, 2, MC_ROLE_TO, "Ann", "ann@studio.example", "studio.example");
+	assert_address(pm, 3, MC_ROLE_CC, "Jörg Müller", "joerg@example.de", "example.de");
+	assert_address(pm, 4, MC_ROLE_CC, "Eve Smith", "eve@x.example", "x.example");
+	assert_address(pm, 5, MC_ROLE_REPLY_TO, "", "billing@acme.example", "acme.example");
+	g_assert_cmpstr(parsed_message_first_address(pm, MC_ROLE_FROM)->address, ==,
+	                "bob@acme.example");
+
+	g_assert_cmpstr(pm->body_text, ==, "Hi Sam,\n\nplease find the invoice attached.");
+	g_assert_cmpuint(pm->attachments->len, ==, 0);
+	g_assert_null(pm->headers);
+}
+
+static void
+test_headers_flag(void)
+{
+	g_autoptr(parsed_message) pm = parse_ok(basic_mail, PARSE_HEADERS);
+
+	assert_sane(pm);
+	g_assert_nonnull(pm->headers);
+	g_assert_cmpuint(pm->headers->len, ==, 13);
+	const struct mc_header *h = g_ptr_array_index(pm->headers, 0);
+	g_assert_cmpstr(h->name, ==, "Return-Path");
+	g_assert_cmpstr(h->value, ==, "<bob@acme.example>");
+	h = g_ptr_array_index(pm->headers, 1);
+	g_assert_cmpstr(h->name, ==, "Received");
+	g_assert_cmpstr(
+	    h->value, ==,
+	    "from mx.acme.example by mail.studio.example; Tue, 02 Jan 2024 10:00:05 +0000");
+	h = g_ptr_array_index(pm->headers, 8);
+	g_assert_cmpstr(h->name, ==, "Subject");
+	g_assert_cmpstr(h->value, ==, "Invoice №42 for January");
+	h = g_ptr_array_index(pm->headers, 12);
+	g_assert_cmpstr(h->name, ==, "Content-Type");
+	g_assert_cmpstr(h->value, ==, "text/plain; charset=utf-8");
+}
+
+static void
+test_crlf(void)
+{
+	g_autofree char *crlf = NULL;
+	g_auto(GStrv) lines = g_strsplit(basic_mail, "\n", -1);
+	crlf = g_strjoinv("\r\n", lines);
+
+	g_autoptr(parsed_message) pm = parse_ok(crlf, PARSE_DEFAULT);
+	assert_sane(pm);
+	g_assert_cmpstr(pm->subject, ==, "Invoice №42 for January");
+	g_assert_cmpstr(pm->body_text, ==, "Hi Sam,\n\nplease find the invoice attached.");
+	g_assert_cmpuint(pm->addresses->len, ==, 6);
+}
+
+static void
+test_message_id(void)
+{
+	static const char no_id[] = "From: a@b.example\nSubject: no id\n\nbody\n";
+	g_autoptr(parsed_message) pm = parse_ok(no_id, PARSE_DEFAULT);
+	g_autofree char *hash = sha256(no_id, strlen(no_id));
+	g_autofree char *expected = g_strconcat("sha256:", hash, NULL);
+	g_assert_cmpstr(pm->message_id, ==, expected);
+	g_assert_true(pm->message_id_synthesized);
+
+	g_autoptr(parsed_message) empty = parse_ok("Message-ID:  \nSubject: x\n\nb\n", 0);
+	g_assert_true(g_str_has_prefix(empty->message_id, "sha256:"));
+	g_assert_true(empty->message_id_synthesized);
+
+	g_autoptr(parsed_message) spaced =
+	    parse_ok("Message-ID: <  spaced@x.example >\nSubject: x\n\n", 0);
+	g_assert_cmpstr(spaced->message_id, ==, "spaced@x.example");
+	g_assert_false(spaced->message_id_synthesized);
+
+	g_autoptr(parsed_message) bare = parse_ok("Message-Id: bare@x.example\nSubject: x\n\n", 0);
+	g_assert_cmpstr(bare->message_id, ==, "bare@x.example");
+
+	/* A huge Message-ID is cut to 512 bytes on a character boundary. */
+	GString *raw = g_string_new("Message-ID: <");
+	for (int i = 0; i < 300; i++)
+		g_string_append(raw, "é"); /* 2 bytes each */
+	g_string_append(raw, "@x.example>\nSubject: long\n\nb\n");
+	g_autoptr(parsed_message) lng = parse_ok(raw->str, 0);
+	assert_sane(lng);
+	g_assert_cmpuint(strlen(lng->message_id), ==, 512);
+	g_assert_true(g_str_has_prefix(lng->message_id, "éé"));
+	g_string_free(raw, TRUE);
+}
+
+static void
+test_date(void)
+{
+	/* No Date: the topmost (newest) Received header's date. */
+	g_autoptr(parsed_message) received =
+	    parse_ok("Received: from a by b; Wed, 03 Jan 2024 08:00:00 -0500\n"
+	             "Received: from c by d; Mon, 01 Jan 2024 00:00:00 +0000\n"
+	             "Subject: x\n\nb\n",
+	             0);
+	g_assert_cmpint(received->date, ==, 1704286800); /* 2024-01-03 13:00 UTC */
+
+	g_autoptr(parsed_message) bad = parse_ok(
+	    "Date: not a date at all\n"
+	    "Received: from a (comment; with semicolon) by b; Wed, 03 Jan 2024 13:00:00 +0000\n"
+	    "Subject: x\n\nb\n",
+	    0);
+	g_assert_cmpint(bad->date, ==, 1704286800);
+
+	g_autoptr(GError) error = NULL;
+	g_autoptr(parsed_message) none =
+	    parse_message("Subject: no date\n\nb\n", 20, 1234567, PARSE_DEFAULT, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(none->date, ==, 1234567);
+
+	g_autoptr(parsed_message) tz =
+	    parse_ok("Date: Sun, 31 Dec 2023 23:30:00 -0230\nSubject: x\n\n", 0);
+	g_assert_cmpint(tz->date, ==, 1704074400); /* 2024-01-01 02:00 UTC */
+}
+
+static void
+test_not_mail(void)
+{
+	static const struct {
+		const char *data;
+		gsize len;
+		const char *why;
+	} cases[] = {
+		{ "", 0, "empty" },
+		{ "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, "header line" },
+		{ "Just some notes.\nNothing: more\n", 31, "header line" },
+		{ "Key: value\nOther: thing\n\nFrom: a@b.example\n", 42, "no From, To, Cc" },
+		{ "Subject: x\nX-Bin: a\0b\n\nbody", 27, "NUL byte" },
+		{ "MIME-Version: 1.0\nContent-Type: text/plain\n\nhello\n", 50, "no From, To, Cc" },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GError) error = NULL;
+		struct parsed_message *pm =
+		    parse_message(cases[i].data, cases[i].len, 0, PARSE_DEFAULT, &error);
+		g_assert_null(pm);
+		g_assert_error(error, PARSE_ERROR, PARSE_ERROR_NOT_MAIL);
+		g_assert_nonnull(strstr(error->message, cases[i].why));
+	}
+
+	/* The smallest mail, an mbox "From " line before it, a byte order mark. */
+	g_autoptr(parsed_message) tiny = parse_ok("Subject: hi\n", 0);
+	g_assert_cmpstr(tiny->subject, ==, "hi");
+	g_assert_cmpstr(tiny->body_text, ==, "");
+	g_autoptr(parsed_message) mbox =
+	    parse_ok("From bob@x.example Tue Jan  2 10:00:00 2024\nFrom: bob@x.example\n"
+	             "Subject: from mbox\n\nbody\n",
+	             0);
+	g_assert_cmpstr(mbox->subject, ==, "from mbox");
+	assert_address(mbox, 0, MC_ROLE_FROM, "", "bob@x.example", "x.example");
+	g_autoptr(parsed_message) bom = parse_ok("\xEF\xBB\xBFSubject: bom\n\nbody\n", 0);
+	g_assert_cmpstr(bom->subject, ==, "bom");
+}
+
+static void
+test_not_nul_terminated(void)
+{
+	static const char text[] = "Subject: cut\n\nbody text";
+	/* An exact-size heap copy: the sanitizers catch any read past LEN. */
+	gsize len = sizeof text - 1 - 5;
+	char *buf = g_malloc(len);
+	memcpy(buf, text, len);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(parsed_message) pm = parse_message(buf, len, 0, PARSE_DEFAULT, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(pm->body_text, ==, "body");
+	g_assert_cmpint(pm->size, ==, len);
+	g_free(buf);
+}
+
+static void
+test_alternative(void)
+{
+	static const char both[] =
+	    "Subject: alt\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/alternative; boundary=\"b1\"\n\n"
+	    "--b1\nContent-Type: text/plain; charset=utf-8\n\nPlain version.\n"
+	    "--b1\nContent-Type: text/html; charset=utf-8\n\n<p>HTML <b>version</b>.</p>\n"
+	    "--b1--\n";
+	g_autoptr(parsed_message) pm = parse_ok(both, 0);
+	g_assert_cmpstr(pm->body_text, ==, "Plain version.");
+	g_assert_cmpuint(pm->attachments->len, ==, 0);
+
+	static const char html_only[] =
+	    "Subject: html\nMIME-Version: 1.0\nContent-Type: text/html; charset=iso-8859-1\n"
+	    "Content-Transfer-Encoding: quoted-printable\n\n"
+	    "<html><head><style>p{}</style></head><body><p>Caf=E9 &amp; cr=\n"
+	    "=E8me</p><p>Second</p></body></html>\n";
+	g_autoptr(parsed_message) h = parse_ok(html_only, 0);
+	g_assert_cmpstr(h->body_text, ==, "Café & crème\n\nSecond");
+
+	/* An empty text/plain beside the real HTML does not hide it. */
+	static const char blank_plain[] =
+	    "Subject: alt\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/alternative; boundary=\"b1\"\n\n"
+	    "--b1\nContent-Type: text/plain\n\n  \n\n"
+	    "--b1\nContent-Type: text/html\n\n<div>Only in HTML</div>\n"
+	    "--b1--\n";
+	g_autoptr(parsed_message) b = parse_ok(blank_plain, 0);
+	g_assert_cmpstr(b->body_text, ==, "Only in HTML");
+
+	/* HTML with inline images: the plain text is the body, the image an
+	 * inline attachment of the HTML branch. */
+	static const char related[] =
+	    "Subject: rel\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/alternative; boundary=\"a\"\n\n"
+	    "--a\nContent-Type: text/plain\n\nSee the logo.\n"
+	    "--a\nContent-Type: multipart/related; boundary=\"r\"\n\n"
+	    "--r\nContent-Type: text/html\n\n<img src=\"cid:logo@x\"> See the logo.\n"
+	    "--r\nContent-Type: image/png\nContent-ID: <logo@x>\n"
+	    "Content-Transfer-Encoding: base64\n\naGVsbG8=\n"
+	    "--r--\n"
+	    "--a--\n";
+	g_autoptr(parsed_message) r = parse_ok(related, 0);
+	g_assert_cmpstr(r->body_text, ==, "See the logo.");
+	g_assert_cmpuint(r->attachments->len, ==, 1);
+	const struct mc_attachment *a = attachment_at(r, 0);
+	g_assert_cmpstr(a->part, ==, "2.2");
+	g_assert_cmpstr(a->filename, ==, "");
+	g_assert_cmpstr(a->mime_type, ==, "image/png");
+	g_assert_cmpint(a->size, ==, 5);
+	g_autofree char *hello = sha256("hello", 5);
+	g_assert_cmpstr(a->sha256, ==, hello);
+	g_assert_true(a->is_inline);
+
+	/* Without text/plain the HTML branch is the body. */
+	static const char related_only[] =
+	    "Subject: rel\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/alternative; boundary=\"a\"\n\n"
+	    "--a\nContent-Type: multipart/related; boundary=\"r\"\n\n"
+	    "--r\nContent-Type: text/html\n\n<p>Rich only</p>\n"
+	    "--r\nContent-Type: image/gif; name=\"x.gif\"\nContent-Disposition: inline\n\nGIF\n"
+	    "--r--\n"
+	    "--a--\n";
+	g_autoptr(parsed_message) ro = parse_ok(related_only, 0);
+	g_assert_cmpstr(ro->body_text, ==, "Rich only");
+	g_assert_cmpuint(ro->attachments->len, ==, 1);
+	g_assert_cmpstr(attachment_at(ro, 0)->part, ==, "1.2");
+	g_assert_cmpstr(attachment_at(ro, 0)->filename, ==, "x.gif");
+	g_assert_true(attachment_at(ro, 0)->is_inline);
+}
+
+static void
+test_attachments(void)
+{
+	static const char pdf[] = "%PDF-1.4 contract \x00\x01\x02 binary";
+	g_autofree char *pdf_b64 = g_base64_encode((const guchar *)pdf, sizeof pdf - 1);
+	g_autofree char *raw = g_strdup_printf(
+	    "Subject: files\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"m\"\n\n"
+	    "preamble is not body\n"
+	    "--m\nContent-Type: text/plain; charset=utf-8\n\nThe contract is attached.\n"
+	    "--m\nContent-Type: Application/PDF; name=\"ignored.pdf\"\n"
+	    "Content-Disposition: attachment; filename*=UTF-8''Vertr%%C3%%A4ge%%202024.pdf\n"
+	    "Content-Transfer-Encoding: base64\n\n%s\n"
+	    "--m\nContent-Type: text/plain; name=\"notes.txt\"\n"
+	    "Content-Disposition: inline; filename=\"=?utf-8?q?N=C3=B6tes.txt?=\"\n\n"
+	    "attached notes\n"
+	    "--m\nContent-Type: text/plain; charset=us-ascii\n\nA footer added by the list.\n"
+	    "--m\nContent-Type: application/octet-stream\n"
+	    "Content-Disposition: attachment; filename=\"..\\\\evil/../payload.exe\"\n\nMZ\n"
+	    "--m\nContent-Type: text/calendar; method=REQUEST\n"
+	    "Content-Disposition: attachment\n\nBEGIN:VCALENDAR\n"
+	    "--m--\nepilogue is not body\n",
+	    pdf_b64);
+	g_autoptr(parsed_message) pm = parse_ok(raw, 0);
+	assert_sane(pm);
+
+	/* Every inline text part, in order. */
+	g_assert_cmpstr(pm->body_text, ==,
+	                "The contract is attached.\n\nA footer added by the list.");
+	g_assert_cmpuint(pm->attachments->len, ==, 4);
+
+	const struct mc_attachment *a = attachment_at(pm, 0);
+	g_autofree char *pdf_hash = sha256(pdf, sizeof pdf - 1);
+	g_assert_cmpstr(a->part, ==, "2");
+	g_assert_cmpstr(a->filename, ==, "Verträge 2024.pdf");
+	g_assert_cmpstr(a->mime_type, ==, "application/pdf");
+	g_assert_cmpint(a->size, ==, sizeof pdf - 1);
+	g_assert_cmpstr(a->sha256, ==, pdf_hash);
+	g_assert_false(a->is_inline);
+
+	a = attachment_at(pm, 1);
+	g_autofree char *notes_hash = sha256("attached notes", 14);
+	g_assert_cmpstr(a->part, ==, "3");
+	g_assert_cmpstr(a->filename, ==, "Nötes.txt");
+	g_assert_cmpstr(a->mime_type, ==, "text/plain");
+	g_assert_cmpint(a->size, ==, 14);
+	g_assert_cmpstr(a->sha256, ==, notes_hash);
+	g_assert_true(a->is_inline);
+
+	/* A file name never carries a path. */
+	a = attachment_at(pm, 2);
+	g_assert_cmpstr(a->part, ==, "5");
+	g_assert_cmpstr(a->filename, ==, "payload.exe");
+	g_assert_cmpstr(a->mime_type, ==, "application/octet-stream");
+	g_assert_cmpint(a->size, ==, 2);
+
+	a = attachment_at(pm, 3);
+	g_assert_cmpstr(a->part, ==, "6");
+	g_assert_cmpstr(a->filename, ==, "");
+	g_assert_cmpstr(a->mime_type, ==, "text/calendar");
+	g_assert_cmpint(a->size, ==, 15);
+}
+
+static void
+test_single_part_attachment(void)
+{
+	/* A message whose whole body is a file: part "1". */
+	g_autoptr(parsed_message) pm =
+	    parse_ok("Subject: scan\nMIME-Version: 1.0\nContent-Type: image/jpeg\n"
+	             "Content-Disposition: attachment; filename=scan.jpg\n"
+	             "Content-Transfer-Encoding: base64\n\n/9j/4AAQ\n",
+	             0);
+	g_assert_cmpstr(pm->body_text, ==, "");
+	g_assert_cmpuint(pm->attachments->len, ==, 1);
+	g_assert_cmpstr(attachment_at(pm, 0)->part, ==, "1");
+	g_assert_cmpstr(attachment_at(pm, 0)->filename, ==, "scan.jpg");
+	g_assert_cmpint(attachment_at(pm, 0)->size, ==, 6);
+}
+
+static void
+test_charsets(void)
+{
+	static const struct {
+		const char *name;
+		const char *raw;
+		const char *subject;
+		const char *body;
+	} cases[] = {
+		{ "latin1", "Subject: x\nContent-Type: text/plain; charset=ISO-8859-1\n\ncaf\xE9\n",
+		  "x", "café" },
+		{ "undeclared 8-bit is windows-1252",
+		  "Subject: x\nContent-Type: text/plain\n\nna\xEFve \x80"
+		  "5\n",
+		  "x", "naïve €5" },
+		{ "utf-8 that is not",
+		  "Subject: x\nContent-Type: text/plain; charset=utf-8\n\n\xE9t\xE9\n", "x",
+		  "été" },
+		{ "iso-2022-jp",
+		  "Subject: =?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?=\n"
+		  "Content-Type: text/plain; charset=ISO-2022-JP\n\n\x1B$B$3$s$K$A$O\x1B(B\n",
+		  "こんにちは", "こんにちは" },
+		{ "unknown charset, utf-8 bytes",
+		  "Subject: x\nContent-Type: text/plain; charset=x-no-such\n\nGrüße\n", "x",
+		  "Grüße" },
+		{ "us-ascii that is utf-8",
+		  "Subject: x\nContent-Type: text/plain; charset=us-ascii\n\n€\n", "x", "€" },
+		{ "raw 8-bit headers",
+		  "Subject: Caf\xE9 cr\xE8me\nFrom: J\xF6rg <j@x.example>\n\nbody\n", "Café crème",
+		  "body" },
+		{ "raw utf-8 headers", "Subject: Grüße aus Köln\n\nbody\n", "Grüße aus Köln",
+		  "body" },
+		{ "windows-1252 declared",
+		  "Subject: x\nContent-Type: text/plain; charset=windows-1252\n\n\x93quoted\x94\n",
+		  "x", "\xE2\x80\x9Cquoted\xE2\x80\x9D" },
+		{ "base64 utf-8",
+		  "Subject: x\nContent-Type: text/plain; charset=utf-8\n"
+		  "Content-Transfer-Encoding: base64\n\nSGVsbG8sIFfDtnJsZCE=\n",
+		  "x", "Hello, Wörld!" },
+		{ "control characters",
+		  "Subject: a\x01\x1B[31m b\nContent-Type: text/plain\n\nx\x01y\x7F\r\nz\rw\n",
+		  "a [31m b", "xy\nz\nw" },
+		{ "nul in body", "Subject: x\n\na\0b\n", "x", "ab" },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_test_message("case: %s", cases[i].name);
+		gsize len = strlen(cases[i].raw);
+		if (strcmp(cases[i].name, "nul in body") == 0)
+			len = 16;
+		g_autoptr(GError) error = NULL;
+		g_autoptr(parsed_message) pm =
+		    parse_message(cases[i].raw, len, 0, PARSE_DEFAULT, &error);
+		g_assert_no_error(error);
+		assert_sane(pm);
+		g_assert_cmpstr(pm->subject, ==, cases[i].subject);
+		g_assert_cmpstr(pm->body_text, ==, cases[i].body);
+	}
+
+	g_autoptr(parsed_message) from = parse_ok("From: J\xF6rg <j@x.example>\n\n", 0);
+	assert_address(from, 0, MC_ROLE_FROM, "Jörg", "j@x.example", "x.example");
+}
+
+static void
+test_flowed(void)
+{
+	g_autoptr(parsed_message) pm =
+	    parse_ok("Subject: f\nContent-Type: text/plain; charset=utf-8; format=flowed\n\n"
+	             "This is a long \nline that was wrapped.\n"
+	             "> quoted soft \n> break\n"
+	             " >not a quote\n"
+	             "\n-- \nsig\n",
+	             0);
+	g_assert_cmpstr(
+	    pm->body_text, ==,
+	    "This is a long line that was wrapped.\n> quoted soft break\n>not a quote\n\n-- \nsig");
+
+	g_autoptr(parsed_message) delsp =
+	    parse_ok("Subject: f\nContent-Type: text/plain; format=flowed; delsp=yes\n\n"
+	             "a very lo \nng word\n",
+	             0);
+	g_assert_cmpstr(delsp->body_text, ==, "a very long word");
+}
+
+static void
+test_forwarded(void)
+{
+	static const char raw[] =
+	    "Subject: Fwd: Contract\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"o\"\n\n"
+	    "--o\nContent-Type: text/plain\n\nSee below.\n"
+	    "--o\nContent-Type: message/rfc822\n\n"
+	    "From: Ann <ann@acme.example>\nTo: bob@acme.example\n"
+	    "Subject: =?utf-8?q?Contract_sign=C3=A9d?=\nDate: Mon, 1 Jan 2024 09:00:00 +0000\n"
+	    "Message-ID: <inner@acme.example>\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"i\"\n\n"
+	    "--i\nContent-Type: text/plain\n\nInner text.\n"
+	    "--i\nContent-Type: application/pdf; name=inner.pdf\n\nPDF\n"
+	    "--i--\n"
+	    "--o\nContent-Type: message/rfc822\nContent-Disposition: attachment\n\n"
+	    "From: c@d.example\nSubject: second\n"
+	    "Content-Type: application/zip\nContent-Disposition: attachment; filename=a.zip\n\n"
+	    "PK\n"
+	    "--o--\n";
+	g_autoptr(parsed_message) pm = parse_ok(raw, 0);
+	assert_sane(pm);
+	g_assert_cmpstr(pm->message_id, !=, "inner@acme.example");
+	g_assert_cmpstr(pm->subject, ==, "Fwd: Contract");
+	g_assert_cmpstr(pm->body_text, ==,
+	                "See below.\n\n"
+	                "From: Ann <ann@acme.example>\nTo: bob@acme.example\n"
+	                "Subject: Contract signéd\nDate: Mon, 1 Jan 2024 09:00:00 +0000\n\n"
+	                "Inner text.\n\n"
+	                "From: c@d.example\nSubject: second");
+	/* The inner messages' attachments, with nested part paths; only the
+	 * outer message's addresses. */
+	g_assert_cmpuint(pm->attachments->len, ==, 2);
+	g_assert_cmpstr(attachment_at(pm, 0)->part, ==, "2.2");
+	g_assert_cmpstr(attachment_at(pm, 0)->filename, ==, "inner.pdf");
+	g_assert_cmpstr(attachment_at(pm, 1)->part, ==, "3.1");
+	g_assert_cmpstr(attachment_at(pm, 1)->filename, ==, "a.zip");
+	g_assert_cmpstr(attachment_at(pm, 1)->mime_type, ==, "application/zip");
+	g_assert_cmpuint(pm->addresses->len, ==, 0);
+}
+
+static void
+test_signed_encrypted(void)
+{
+	g_autoptr(parsed_message) s =
+	    parse_ok("Subject: signed\nMIME-Version: 1.0\n"
+	             "Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; "
+	             "micalg=pgp-sha256; boundary=\"s\"\n\n"
+	             "--s\nContent-Type: text/plain\n\nSigned words.\n"
+	             "--s\nContent-Type: application/pgp-signature; name=\"signature.asc\"\n\n"
+	             "-----BEGIN PGP SIGNATURE-----\n"
+	             "--s--\n",
+	             0);
+	g_assert_cmpstr(s->body_text, ==, "Signed words.");
+	g_assert_cmpuint(s->attachments->len, ==, 0);
+
+	g_autoptr(parsed_message) e =
+	    parse_ok("Subject: secret\nMIME-Version: 1.0\n"
+	             "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; "
+	             "boundary=\"e\"\n\n"
+	             "--e\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n"
+	             "--e\nContent-Type: application/octet-stream\n\n-----BEGIN PGP MESSAGE-----\n"
+	             "--e--\n",
+	             0);
+	g_assert_cmpstr(e->body_text, ==, "");
+	g_assert_cmpuint(e->attachments->len, ==, 0);
+}
+
+static char *
+nested_mail(int depth)
+{
+	GString *s = g_string_new("Subject: deep\nMIME-Version: 1.0\n");
+	for (int i = 0; i < depth; i++)
+		g_string_append_printf(
+		    s, "Content-Type: multipart/mixed; boundary=\"b%d\"\n\n--b%d\n", i, i);
+	g_string_append(s, "Content-Type: text/plain\n\ndeep text\n");
+	for (int i = depth - 1; i >= 0; i--)
+		g_string_append_printf(s, "--b%d--\n", i);
+	return g_string_free(s, FALSE);
+}
+
+static void
+test_nesting(void)
+{
+	g_autofree char *fifty = nested_mail(50);
+	g_autoptr(parsed_message) pm = parse_ok(fifty, 0);
+	g_assert_cmpstr(pm->body_text, ==, "deep text");
+
+	/* Far deeper than any mail: parsed, walked only so far, no crash. */
+	g_autofree char *deep = nested_mail(5000);
+	g_autoptr(parsed_message) d = parse_ok(deep, 0);
+	assert_sane(d);
+	g_assert_cmpstr(d->subject, ==, "deep");
+	g_assert_cmpstr(d->body_text, ==, "");
+
+	/* Forwarded inside forwarded, 200 times. */
+	GString *s = g_string_new("Subject: fwd\n");
+	for (int i = 0; i < 200; i++)
+		g_string_append(s, "Content-Type: message/rfc822\n\nSubject: inner\n");
+	g_string_append(s, "\nbottom\n");
+	g_autoptr(parsed_message) f = parse_ok(s->str, 0);
+	assert_sane(f);
+	g_string_free(s, TRUE);
+}
+
+static void
+test_limits(void)
+{
+	/* Body text stops at 1 MiB, on a character boundary. */
+	GString *s = g_string_new("Subject: big\nContent-Type: text/plain; charset=utf-8\n\n");
+	for (int i = 0; i < 700000; i++)
+		g_string_append(s, "é ");
+	g_autoptr(parsed_message) big = parse_ok(s->str, 0);
+	assert_sane(big);
+	g_assert_cmpuint(strlen(big->body_text), ==, 1024 * 1024 - 1);
+
+	/* At most 1000 attachments. */
+	g_string_assign(s, "Subject: many\nContent-Type: multipart/mixed; boundary=x\n\n");
+	for (int i = 0; i < 1200; i++)
+		g_string_append(s, "--x\nContent-Type: application/octet-stream\n\nz\n");
+	g_string_append(s, "--x--\n");
+	g_autoptr(parsed_message) many = parse_ok(s->str, 0);
+	g_assert_cmpuint(many->attachments->len, ==, 1000);
+	g_assert_cmpstr(attachment_at(many, 999)->part, ==, "1000");
+
+	/* At most 100 References: the root and the 99 nearest. */
+	g_string_assign(s, "Subject: refs\nReferences:");
+	for (int i = 0; i < 300; i++)
+		g_string_append_printf(s, " <r%d@x>", i);
+	g_string_append(s, "\n\n");
+	g_autoptr(parsed_message) refs = parse_ok(s->str, 0);
+	g_assert_cmpuint(refs->references->len, ==, 100);
+	g_assert_cmpstr(g_ptr_array_index(refs->references, 0), ==, "r0@x");
+	g_assert_cmpstr(g_ptr_array_index(refs->references, 1), ==, "r201@x");
+	g_assert_cmpstr(g_ptr_array_index(refs->references, 99), ==, "r299@x");
+
+	/* A huge To list stays linear (a quadratic duplicate check would take
+	 * minutes) and keeps every distinct address once. */
+	g_string_assign(s, "Subject: list\nTo: ");
+	for (int i = 0; i < 40000; i++)
+		g_string_append_printf(s, "u%d@x.example, ", i);
+	g_string_append(s, "U7@X.example\n\n");
+	gint64 start = g_get_monotonic_time();
+	g_autoptr(parsed_message) list = parse_ok(s->str, 0);
+	g_assert_cmpint(g_get_monotonic_time() - start, <, 10 * G_USEC_PER_SEC);
+	g_assert_cmpuint(list->addresses->len, ==, 40000);
+	g_string_free(s, TRUE);
+}
+
+static void
+test_addresses(void)
+{
+	g_autoptr(parsed_message) pm =
+	    parse_ok("From: root (Cron Daemon)\n"
+	             "To: undisclosed-recipients:;, \"Doe, Jane\" <JANE@Example.COM>, <>\n"
+	             "Cc: x@xn--mnchen-3ya.example, bob@[192.0.2.1]\n"
+	             "Bcc: hidden@x.example\n"
+	             "Subject: a\n\n",
+	             0);
+	assert_sane(pm);
+	g_assert_cmpuint(pm->addresses->len, ==, 5);
+	assert_address(pm, 0, MC_ROLE_FROM, "", "root", "");
+	assert_address(pm, 1, MC_ROLE_TO, "Doe, Jane", "jane@example.com", "example.com");
+	assert_address(pm, 2, MC_ROLE_CC, "", "x@münchen.example", "münchen.example");
+	assert_address(pm, 3, MC_ROLE_CC, "", "bob@[192.0.2.1]", "[192.0.2.1]");
+	assert_address(pm, 4, MC_ROLE_BCC, "", "hidden@x.example", "x.example");
+}
+
+/* Random damage to real-looking mail: parse_message() must never crash and
+ * never hand out invalid UTF-8. The sanitizers build makes this bite. */
+static void
+test_fuzz(void)
+{
+	const char *seeds[] = {
+		basic_mail, "Subject: x\nContent-Type: multipart/mixed; boundary=m\n\n--m\n"
+		            "Content-Type: text/html; charset=utf-8\n\n<p>a&amp;b</p>\n--m\n"
+		            "Content-Type: message/rfc822\n\nSubject: in\nContent-Type: "
+		            "multipart/alternative; boundary=a\n\n--a\nContent-Type: text/plain; "
+		            "format=flowed\n\nx \ny\n--a--\n--m\nContent-Type: image/png; "
+		            "name*=utf-8''%C3%A9.png\nContent-Transfer-Encoding: base64\n\n"
+		            "aGVsbG8=\n--m--\n"
+	};
+	GRand *rand = g_rand_new_with_seed(42);
+	int parsed = 0;
+
+	for (int round = 0; round < 3000; round++) {
+		const char *seed = seeds[round % G_N_ELEMENTS(seeds)];
+		GByteArray *buf = g_byte_array_new();
+		g_byte_array_append(buf, (const guint8 *)seed, strlen(seed));
+		int edits = g_rand_int_range(rand, 1, 12);
+		for (int e = 0; e < edits && buf->len > 0; e++) {
+			guint at = g_rand_int_range(rand, 0, buf->len);
+			switch (g_rand_int_range(rand, 0, 4)) {
+			case 0:
+				buf->data[at] = g_rand_int_range(rand, 0, 256);
+				break;
+			case 1: {
+				static const char *bits[] = { "\n", "=?utf-8?b?", "?=", "\xFF",
+					                      "<",  "--m\n",      "\"", "\n\n",
+					                      "&#", "\r" };
+				const char *b = bits[g_rand_int_range(rand, 0, G_N_ELEMENTS(bits))];
+				GByteArray *tail = g_byte_array_new();
+				g_byte_array_append(tail, buf->data + at, buf->len - at);
+				g_byte_array_set_size(buf, at);
+				g_byte_array_append(buf, (const guint8 *)b, strlen(b));
+				g_byte_array_append(buf, tail->data, tail->len);
+				g_byte_array_unref(tail);
+				break;
+			}
+			case 2:
+				g_byte_array_remove_range(buf, at, MIN(buf->len - at, 8u));
+				break;
+			default:
+				g_byte_array_set_size(buf, at);
+				break;
+			}
+		}
+		g_autoptr(GError) error = NULL;
+		struct parsed_message *pm =
+		    parse_message((const char *)buf->data, buf->len, 0, PARSE_HEADERS, &error);
+		if (pm) {
+			assert_sane(pm);
+			parsed++;
+			parsed_message_free(pm);
+		} else {
+			g_assert_true(error->domain == PARSE_ERROR);
+		}
+		g_byte_array_unref(buf);
+	}
+	g_rand_free(rand);
+	g_assert_cmpint(parsed, >, 1000);
+}
+
+struct thread_job {
+	const char *raw;
+	char *summary;
+};
+
+static char *
+summarize(const struct parsed_message *pm)
+{
+	GString *s = g_string_new(NULL);
+	g_string_append_printf(s, "%s|%s|%" G_GINT64_FORMAT "|%s|%s", pm->message_id, pm->subject,
+	                       pm->date, pm->body_text, pm->content_hash);
+	for (guint i = 0; i < pm->addresses->len; i++) {
+		const struct mc_address *a = g_ptr_array_index(pm->addresses, i);
+		g_string_append_printf(s, "|%d:%s:%s", a->role, a->name, a->address);
+	}
+	for (guint i = 0; i < pm->attachments->len; i++) {
+		const struct mc_attachment *a = g_ptr_array_index(pm->attachments, i);
+		g_string_append_printf(s, "|%s:%s:%s", a->part, a->filename, a->sha256);
+	}
+	return g_string_free(s, FALSE);
+}
+
+static gpointer
+thread_main(gpointer data)
+{
+	const char *raw = data;
+	g_autoptr(parsed_message) first = parse_ok(raw, 0);
+	g_autofree char *expected = summarize(first);
+	for (int i = 0; i < 300; i++) {
+		g_autoptr(parsed_message) pm = parse_ok(raw, 0);
+		g_autofree char *got = summarize(pm);
+		if (strcmp(got, expected) != 0)
+			return GINT_TO_POINTER(1);
+	}
+	return GINT_TO_POINTER(0);
+}
+
+static void
+test_threads(void)
+{
+	static const char iso[] =
+	    "Subject: =?iso-8859-1?q?caf=E9?=\nContent-Type: multipart/mixed; boundary=m\n\n"
+	    "--m\nContent-Type: text/plain; charset=ISO-2022-JP\n\n\x1B$B$3$s\x1B(B\n"
+	    "--m\nContent-Type: text/html; charset=koi8-r\n\n<p>\xF0\xD2\xC9\xD7\xC5\xD4</p>\n"
+	    "--m\nContent-Type: application/pdf; name=a.pdf\nContent-Transfer-Encoding: base64\n\n"
+	    "aGVsbG8=\n--m--\n";
+	const char *inputs[] = { basic_mail, iso, basic_mail, iso };
+	GThread *threads[G_N_ELEMENTS(inputs)];
+
+	for (guint i = 0; i < G_N_ELEMENTS(inputs); i++)
+		threads[i] = g_thread_new("parse", thread_main, (gpointer)inputs[i]);
+	for (guint i = 0; i < G_N_ELEMENTS(inputs); i++)
+		g_assert_cmpint(GPOINTER_TO_INT(g_thread_join(threads[i])), ==, 0);
+
+	g_autoptr(parsed_message) pm = parse_ok(iso, 0);
+	g_assert_cmpstr(pm->subject, ==, "café");
+	g_assert_cmpstr(pm->body_text, ==, "こん\n\nПривет");
+}
+
+/* A ~20 KB message: a page of text and a base64 attachment, the shape of
+ * typical client mail. */
+static char *
+sample_20k(void)
+{
+	GString *s =
+	    g_string_new("Message-ID: <perf@x.example>\nDate: Tue, 2 Jan 2024 11:00:00 +0100\n"
+	                 "From: Bob <bob@acme.example>\nTo: sam@studio.example\nSubject: Report\n"
+	                 "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"m\"\n\n"
+	                 "--m\nContent-Type: text/plain; charset=utf-8\n\n");
+	for (int i = 0; i < 40; i++)
+		g_string_append(
+		    s, "The quarterly numbers are in the attached report, see page two.\n");
+	g_string_append(s, "--m\nContent-Type: application/pdf; name=report.pdf\n"
+	                   "Content-Transfer-Encoding: base64\n\n");
+	guchar bin[12000];
+	for (guint i = 0; i < sizeof bin; i++)
+		bin[i] = (i * 2654435761u) >> 13;
+	g_autofree char *b64 = g_base64_encode(bin, sizeof bin);
+	for (gsize i = 0; i < strlen(b64); i += 76) {
+		g_string_append_len(s, b64 + i, MIN(76, strlen(b64) - i));
+		g_string_append_c(s, '\n');
+	}
+	g_string_append(s, "--m--\n");
+	return g_string_free(s, FALSE);
+}
+
+static void
+test_speed(void)
+{
+	if (!g_test_perf()) {
+		g_test_skip("run with -m perf");
+		return;
+	}
+	g_autofree char *raw = sample_20k();
+	gsize len = strlen(raw);
+	int n = 20000;
+	/* CPU time, not wall time: other work on the machine does not count. */
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+	for (int i = 0; i < n; i++) {
+		struct parsed_message *pm = parse_message(raw, len, 0, PARSE_DEFAULT, NULL);
+		g_assert_cmpuint(pm->attachments->len, ==, 1);
+		parsed_message_free(pm);
+	}
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+	double secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	g_test_minimized_result(n / secs, "%.0f messages/s (%" G_GSIZE_FORMAT " bytes each)",
+	                        n / secs, len);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	parse_init();
+	g_test_add_func("/parse/basic", test_basic);
+	g_test_add_func("/parse/headers-flag", test_headers_flag);
+	g_test_add_func("/parse/crlf", test_crlf);
+	g_test_add_func("/parse/message-id", test_message_id);
+	g_test_add_func("/parse/date", test_date);
+	g_test_add_func("/parse/not-mail", test_not_mail);
+	g_test_add_func("/parse/not-nul-terminated", test_not_nul_terminated);
+	g_test_add_func("/parse/alternative", test_alternative);
+	g_test_add_func("/parse/attachments", test_attachments);
+	g_test_add_func("/parse/single-part-attachment", test_single_part_attachment);
+	g_test_add_func("/parse/charsets", test_charsets);
+	g_test_add_func("/parse/flowed", test_flowed);
+	g_test_add_func("/parse/forwarded", test_forwarded);
+	g_test_add_func("/parse/signed-encrypted", test_signed_encrypted);
+	g_test_add_func("/parse/nesting", test_nesting);
+	g_test_add_func("/parse/limits", test_limits);
+	g_test_add_func("/parse/addresses", test_addresses);
+	g_test_add_func("/parse/fuzz", test_fuzz);
+	g_test_add_func("/parse/threads", test_threads);
+	g_test_add_func("/parse/speed", test_speed);
+	return g_test_run();
+}

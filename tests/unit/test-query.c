@@ -1,0 +1,764 @@
+#include "config.h"
+#include "query/query.h"
+#include "index/schema.h"
+#include "index/tokenizer.h"
+
+#include <string.h>
+
+/* "Now" for every test: 2024-06-15T12:00:00Z. */
+#define NOW  G_GINT64_CONSTANT(1718452800)
+#define HOUR 3600
+#define DAY  86400
+
+static sqlite3 *db;
+
+static gint64
+utc(int y, int mo, int d, int h, int mi, int s)
+{
+	g_autoptr(GDateTime) t = g_date_time_new_utc(y, mo, d, h, mi, s);
+
+	return g_date_time_to_unix(t);
+}
+
+static void
+exec(const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		g_error("%s: %s", sql, err);
+}
+
+static void
+run(const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *stmt;
+	va_list ap;
+
+	g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+	va_start(ap, types);
+	for (int i = 0; types[i] != '\0'; i++) {
+		if (types[i] == 'i')
+			sqlite3_bind_int64(stmt, i + 1, va_arg(ap, gint64));
+		else
+			sqlite3_bind_text(stmt, i + 1, va_arg(ap, const char *), -1,
+			                  SQLITE_TRANSIENT);
+	}
+	va_end(ap);
+	g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_DONE);
+	sqlite3_finalize(stmt);
+}
+
+/* One message with its full-text row. */
+static void
+add_message(gint64 id, const char *message_id, gint64 date, int direction, gint64 thread,
+            const char *subject, const char *sender, const char *recipients, const char *body,
+            const char *attachments)
+{
+	run("INSERT INTO messages (id, message_id, content_hash, date, subject, direction, "
+	    "thread_id, has_attachments) VALUES (?, ?, 'x', ?, ?, ?, ?, ?)",
+	    "isisiii", id, message_id, date, subject, (gint64)direction, thread,
+	    (gint64)(attachments[0] != '\0'));
+	run("INSERT INTO fts (rowid, subject, sender, recipients, body, attachments) "
+	    "VALUES (?, ?, ?, ?, ?, ?)",
+	    "isssss", id, subject, sender, recipients, body, attachments);
+}
+
+static void
+add_address(gint64 message, int role, const char *name, const char *address)
+{
+	run("INSERT INTO addresses (message, role, name, address, domain) VALUES (?, ?, ?, ?, ?)",
+	    "iisss", message, (gint64)role, name, address, strrchr(address, '@') + 1);
+}
+
+static void
+add_location(gint64 message, const char *source, const char *folder)
+{
+	static int n;
+	g_autofree char *key = g_strdup_printf("key%d", ++n);
+
+	run("INSERT INTO locations (message, source, kind, container, folder, key, path) "
+	    "VALUES (?, ?, 'maildir', '/m', ?, ?, '/m/x')",
+	    "isss", message, source, folder, key);
+}
+
+static void
+add_attachment(gint64 message, const char *filename, const char *mime_type)
+{
+	run("INSERT INTO attachments (message, part, filename, mime_type, size, sha256) "
+	    "VALUES (?, '2', ?, ?, 100, 'x')",
+	    "iss", message, filename, mime_type);
+}
+
+static void
+setup_db(void)
+{
+	g_autoptr(GError) error = NULL;
+
+	/* The real schema and tokenizer, as the index has them. */
+	g_assert_cmpint(sqlite3_open(":memory:", &db), ==, SQLITE_OK);
+	g_assert_true(tokenizer_register(db, &error));
+	g_assert_no_error(error);
+	exec(schema_sql);
+
+	add_message(1, "m1@acme.example", utc(2024, 1, 10, 10, 0, 0), 0, 1, "Invoice for January",
+	            "Bob Smith bob@acme.example", "Sam sam@studio.example",
+	            "Please find the invoice attached. Status report follows.", "invoice-jan.pdf");
+	add_address(1, 0, "Bob Smith", "bob@acme.example");
+	add_address(1, 1, "Sam", "sam@studio.example");
+	add_attachment(1, "invoice-jan.pdf", "application/pdf");
+	add_location(1, "work", "INBOX");
+
+	add_message(2, "m2@studio.example", utc(2024, 3, 31, 23, 59, 59), 1, 1,
+	            "Re: Invoice for January", "Sam sam@studio.example",
+	            "Bob Smith bob@acme.example Alice alice@mail.acme.example", "Thanks, paid.",
+	            "");
+	add_address(2, 0, "Sam", "sam@studio.example");
+	add_address(2, 1, "Bob Smith", "bob@acme.example");
+	add_address(2, 2, "Alice", "alice@mail.acme.example");
+	add_location(2, "work", "Sent");
+
+	add_message(3, "m3@notacme.example", utc(2024, 4, 1, 0, 0, 0), 0, 3, "status report",
+	            "Carol Jones carol@notacme.example", "sam@studio.example",
+	            "weekly status report for the website relaunch", "report.docx");
+	add_address(3, 0, "Carol Jones", "carol@notacme.example");
+	add_address(3, 1, "", "sam@studio.example");
+	add_attachment(3, "report.docx",
+	               "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+	add_location(3, "old", "Archive/2024");
+
+	add_message(4, "m4@mail.acme.example", utc(2023, 12, 31, 23, 59, 59), 0, 4, "Café menu",
+	            "Dave dave@mail.acme.example", "sam@studio.example eve@acme.example",
+	            "crème brûlée recipe", "photo.JPG");
+	add_address(4, 0, "Dave", "dave@mail.acme.example");
+	add_address(4, 1, "", "sam@studio.example");
+	add_address(4, 3, "", "eve@acme.example");
+	add_attachment(4, "photo.JPG", "image/jpeg");
+	add_location(4, "old", "Archive");
+
+	add_message(5, "m5@studio.example", NOW - 3 * DAY, 1, 5, "東京の会議", "sam@studio.example",
+	            "x@example.org", "明日の会議について", "");
+	add_address(5, 0, "", "sam@studio.example");
+	add_address(5, 1, "", "x@example.org");
+	add_location(5, "old", "Archive2");
+
+	add_message(6, "weird\"id'@x", NOW - HOUR, 0, 6, "He said \"hi\" * NEAR AND: x",
+	            "O'Brien o'brien@evil.example", "sam@studio.example",
+	            "'; DROP TABLE messages; --", "");
+	add_address(6, 0, "O'Brien", "o'brien@evil.example");
+	add_address(6, 1, "", "sam@studio.example");
+	add_location(6, "work", "INBOX");
+
+	add_message(7, "m7@acme.example.org", NOW - DAY, 0, 3, "website",
+	            "Frank frank@acme.example.org", "sam@studio.example", "100% done_ok", "");
+	add_address(7, 0, "Frank", "frank@acme.example.org");
+	add_address(7, 1, "", "sam@studio.example");
+	add_location(7, "work", "Archive/2024/Q1");
+
+	add_message(8, "m8@acme.example", utc(2024, 2, 15, 8, 0, 0), 0, 8, "Invoice for February",
+	            "Bob Smith bob@acme.example", "sam@studio.example bob@acme.example",
+	            "no attachment this time", "");
+	add_address(8, 0, "Bob Smith", "bob@acme.example");
+	add_address(8, 1, "", "sam@studio.example");
+	add_address(8, 2, "Bob Smith", "bob@acme.example");
+	add_location(8, "work", "INBOX");
+	add_location(8, "gmail", "All Mail");
+}
+
+static sqlite3_stmt *
+prepare(const struct query *q, const char *select)
+{
+	g_autofree char *sql = g_strdup_printf("%s WHERE %s ORDER BY m.id", select, query_sql(q));
+	sqlite3_stmt *stmt = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		g_error("%s: %s", sql, sqlite3_errmsg(db));
+	/* Every placeholder is bound, and no more. */
+	g_assert_cmpint(query_bind(q, stmt, 1), ==, sqlite3_bind_parameter_count(stmt) + 1);
+	return stmt;
+}
+
+/* The ids the query finds, as "1,2,3". */
+static char *
+ids(const char *text)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(query) q = query_parse(text, NOW, &error);
+	GString *out = g_string_new(NULL);
+	int rc;
+
+	g_assert_no_error(error);
+	g_assert_nonnull(q);
+	sqlite3_stmt *stmt = prepare(q, "SELECT m.id FROM messages m");
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		g_string_append_printf(out, "%s%lld", out->len > 0 ? "," : "",
+		                       (long long)sqlite3_column_int64(stmt, 0));
+	if (rc != SQLITE_DONE)
+		g_error("%s: %s", query_sql(q), sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+	return g_string_free(out, FALSE);
+}
+
+#define assert_ids(text, expected)                                                                 \
+	do {                                                                                       \
+		g_autofree char *got_ = ids(text);                                                 \
+		if (g_strcmp0(got_, (expected)) != 0)                                              \
+			g_error("query %s: got [%s], expected [%s]", (text), got_, (expected));    \
+	} while (0)
+
+static void
+assert_error(const char *text, const char *message)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(query) q = query_parse(text, NOW, &error);
+
+	g_assert_null(q);
+	g_assert_error(error, QUERY_ERROR, QUERY_ERROR_SYNTAX);
+	if (strcmp(error->message, message) != 0)
+		g_error("query %s: got error '%s', expected '%s'", text, error->message, message);
+}
+
+/* The SQL with its values filled in, to see what reaches SQLite. */
+static char *
+expanded(const char *text)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(query) q = query_parse(text, NOW, &error);
+
+	g_assert_no_error(error);
+	sqlite3_stmt *stmt = prepare(q, "SELECT m.id FROM messages m");
+	char *sql = sqlite3_expanded_sql(stmt);
+	char *out = g_strdup(sql);
+	sqlite3_free(sql);
+	sqlite3_finalize(stmt);
+	return out;
+}
+
+static int
+count_matches(const char *text)
+{
+	g_autoptr(query) q = query_parse(text, NOW, NULL);
+	int n = 0;
+
+	g_assert_nonnull(q);
+	for (const char *p = query_sql(q); (p = strstr(p, "MATCH")) != NULL; p++)
+		n++;
+	return n;
+}
+
+static void
+test_match_all(void)
+{
+	const char *all[] = { "", "   ", "*", "**", " * ", "(*)", "-", "!!" };
+
+	for (gsize i = 0; i < G_N_ELEMENTS(all); i++) {
+		g_autoptr(query) q = query_parse(all[i], NOW, NULL);
+		g_assert_nonnull(q);
+		g_assert_cmpstr(query_sql(q), ==, "1");
+		g_assert_null(query_fts_highlight(q));
+		g_assert_cmpint(query_bind(q, NULL, 7), ==, 7);
+	}
+	assert_ids("*", "1,2,3,4,5,6,7,8");
+	assert_ids("-*", "");
+	assert_ids("NOT *", "");
+	assert_ids("* OR invoice", "1,2,3,4,5,6,7,8");
+}
+
+static void
+test_sql_shape(void)
+{
+	g_autoptr(query) q = query_parse("invoice", NOW, NULL);
+	g_assert_cmpstr(query_sql(q), ==, "m.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)");
+	g_autoptr(query) q2 = query_parse("is:inbound", NOW, NULL);
+	g_assert_cmpstr(query_sql(q2), ==, "m.direction = 0");
+
+	g_autofree char *e = expanded("invoice january paid");
+	g_assert_cmpstr(
+	    e, ==,
+	    "SELECT m.id FROM messages m WHERE m.id IN (SELECT rowid FROM fts WHERE fts "
+	    "MATCH '\"invoice\" AND \"january\" AND \"paid\"') ORDER BY m.id");
+	g_autofree char *e2 = expanded("subject:inv* -january");
+	g_assert_nonnull(strstr(e2, "MATCH '({subject} : \"inv\" *) NOT \"january\"'"));
+	g_autofree char *e3 = expanded("from:\"Bob Smith\" OR to:bob OR address:carol");
+	g_assert_nonnull(strstr(e3, "MATCH '({sender} : \"Bob Smith\") OR ({recipients} : \"bob\") "
+	                            "OR ({sender recipients} : \"carol\")'"));
+
+	/* Text terms merge into one MATCH however they are combined. */
+	g_assert_cmpint(count_matches("invoice january paid"), ==, 1);
+	g_assert_cmpint(count_matches("invoice OR website OR paid"), ==, 1);
+	g_assert_cmpint(count_matches("(invoice OR website) -january subject:x"), ==, 1);
+	g_assert_cmpint(count_matches("-invoice -website"), ==, 1);
+	g_assert_cmpint(count_matches("invoice is:inbound january -paid"), ==, 1);
+	g_assert_cmpint(count_matches("invoice OR is:inbound OR january"), ==, 1);
+}
+
+static void
+test_text(void)
+{
+	assert_ids("invoice", "1,2,8");
+	assert_ids("INVOICE January", "1,2");
+	assert_ids("invo*", "1,2,8");
+	assert_ids("\"status report\"", "1,3");
+	assert_ids("\"report status\"", "");
+	assert_ids("\"status rep\"*", "1,3");
+	assert_ids("subject:\"status report\"", "3");
+	assert_ids("Subject:invoice", "1,2,8");
+	assert_ids("subject:febr*", "8");
+	assert_ids("body:invoice", "1");
+	assert_ids("attachment:invoice", "1");
+	assert_ids("attachment:pdf", "1");
+	assert_ids("cafe", "4");
+	assert_ids("brulee", "4");
+	assert_ids("東京の会議", "5");
+	assert_ids("東京*", "5");
+	/* One CJK character is found: the tokenizer indexes each on its own too. */
+	assert_ids("東", "5");
+	assert_ids("subject:東", "5");
+	assert_ids("o'brien", "6");
+	/* A dash alone is punctuation, not a negation of nothing. */
+	assert_ids("invoice - january", "1,2");
+	/* Operators are upper case; "or" is a word. */
+	assert_ids("invoice or website", "");
+}
+
+static void
+test_addresses(void)
+{
+	assert_ids("from:bob@acme.example", "1,8");
+	assert_ids("from:BOB@ACME.EXAMPLE", "1,8");
+	assert_ids("from:\"bob@acme.example\"", "1,8");
+	assert_ids("to:bob@acme.example", "2");
+	assert_ids("cc:bob@acme.example", "8");
+	assert_ids("address:bob@acme.example", "1,2,8");
+	assert_ids("to:eve@acme.example", "4");
+	assert_ids("cc:eve@acme.example", "");
+	assert_ids("from:o'brien@evil.example", "6");
+	assert_ids("from:bob@acme*", "1,8");
+
+	/* A domain includes its subdomains but not look-alikes. */
+	assert_ids("from:@acme.example", "1,4,8");
+	assert_ids("from:@mail.acme.example", "4");
+	assert_ids("cc:@acme.example", "2,8");
+	assert_ids("address:@notacme.example", "3");
+	assert_ids("address:@example", "1,2,3,4,5,6,7,8");
+	assert_ids("address:@ample", "");
+	assert_ids("from:@acme*", "1,4,7,8");
+	/* LIKE wildcards in user text are literal. */
+	assert_ids("from:@_cme.example", "");
+	assert_ids("from:@%", "");
+	assert_ids("address:%@acme.example", "");
+
+	/* Without '@' it is a name or word in the headers' text. */
+	assert_ids("from:\"Bob Smith\"", "1,8");
+	assert_ids("from:bob", "1,8");
+	assert_ids("to:bob", "2,8");
+	assert_ids("cc:alice", "2");
+	assert_ids("address:carol", "3");
+	assert_ids("address:sam", "1,2,3,4,5,6,7,8");
+}
+
+static void
+test_fields(void)
+{
+	assert_ids("folder:INBOX", "1,6,8");
+	assert_ids("folder:inbox", "");
+	assert_ids("folder:Archive", "4");
+	assert_ids("folder:Archive/*", "3,4,7");
+	assert_ids("folder:\"Archive/*\"", "3,4,7");
+	assert_ids("folder:Archive/2024/*", "3,7");
+	assert_ids("folder:Arch*", "3,4,5,7");
+	assert_ids("folder:*", "1,2,3,4,5,6,7,8");
+	assert_ids("folder:\"All Mail\"", "8");
+	assert_ids("folder:A%", "");
+	assert_ids("source:gmail", "8");
+	assert_ids("source:old", "3,4,5");
+	assert_ids("source:gmail folder:INBOX", "8");
+
+	assert_ids("id:<m1@acme.example>", "1");
+	assert_ids("id:m1@acme.example", "1");
+	assert_ids("id:\"weird\\\"id'@x\"", "6");
+	assert_ids("thread:1", "1,2");
+	assert_ids("thread:3", "3,7");
+	assert_ids("thread:99", "");
+
+	assert_ids("is:inbound", "1,3,4,6,7,8");
+	assert_ids("is:outbound", "2,5");
+	assert_ids("has:attachment", "1,3,4");
+
+	assert_ids("type:pdf", "1");
+	assert_ids("type:PDF", "1");
+	assert_ids("type:application/pdf", "1");
+	assert_ids("type:jpeg", "4");
+	assert_ids("type:jpg", "4");
+	assert_ids("type:image", "4");
+	assert_ids("type:docx", "3");
+	assert_ids("type:application", "1,3");
+	assert_ids("type:pd", "");
+	assert_ids("type:image/png", "");
+}
+
+static void
+test_dates(void)
+{
+	assert_ids("date:2024", "1,2,3,5,6,7,8");
+	assert_ids("date:2023", "4");
+	assert_ids("date:2024..2024-03", "1,2,8");
+	assert_ids("date:2024-03-31", "2");
+	assert_ids("date:2024-04", "3");
+	assert_ids("date:2024-02-15..2024-02-15", "8");
+	assert_ids("date:..2023", "4");
+	assert_ids("date:..2024-01-10", "1,4");
+	assert_ids("date:2024-04..", "3,5,6,7");
+	assert_ids("date:today", "6");
+	assert_ids("date:TODAY", "6");
+	assert_ids("date:yesterday", "7");
+	assert_ids("date:yesterday..today", "6,7");
+	assert_ids("date:2w", "5,6,7");
+	assert_ids("date:4d..2d", "5");
+	assert_ids("date:1m", "5,6,7");
+	assert_ids("date:1y", "1,2,3,4,5,6,7,8");
+	assert_ids("date:0d", "");
+	assert_ids("date:\"2024-03\"", "2");
+	assert_ids("date:2025..2024", "");
+
+	/* What reaches SQLite: half-open UTC ranges. */
+	g_autofree char *e = expanded("date:2024..2024-03");
+	g_assert_nonnull(strstr(e, "(m.date >= 1704067200 AND m.date < 1711929600)"));
+	g_autofree char *e2 = expanded("date:2w");
+	g_assert_nonnull(strstr(e2, "(m.date >= 1717243200 AND m.date < 1718452801)"));
+	g_autofree char *e3 = expanded("date:..yesterday");
+	g_assert_nonnull(strstr(e3, "m.date < 1718409600"));
+}
+
+static void
+test_operators(void)
+{
+	assert_ids("invoice OR website", "1,2,3,7,8");
+	assert_ids("invoice -january", "8");
+	assert_ids("invoice NOT january", "8");
+	assert_ids("invoice AND NOT january", "8");
+	assert_ids("NOT invoice", "3,4,5,6,7");
+	assert_ids("-invoice -website", "4,5,6");
+	assert_ids("NOT NOT invoice", "1,2,8");
+	assert_ids("--invoice", "1,2,8");
+	assert_ids("-from:@acme.example", "2,3,5,6,7");
+	assert_ids("invoice AND NOT from:bob@acme.example", "2");
+	assert_ids("* -from:bob@acme.example", "2,3,4,5,6,7");
+	assert_ids("invoice OR is:outbound", "1,2,5,8");
+	assert_ids("-invoice OR is:outbound", "2,3,4,5,6,7");
+	assert_ids("-invoice OR -website", "1,2,3,4,5,6,7,8");
+	assert_ids("-invoice OR -status", "2,3,4,5,6,7,8");
+	assert_ids("website OR -status", "2,3,4,5,6,7,8");
+	assert_ids("is:outbound OR -status", "2,4,5,6,7,8");
+
+	/* NOT binds tighter than AND, AND tighter than OR. */
+	assert_ids("website OR invoice january", "1,2,3,7");
+	assert_ids("website OR invoice AND january", "1,2,3,7");
+	assert_ids("(website OR invoice) january", "1,2");
+	assert_ids("NOT website OR invoice", "1,2,4,5,6,8");
+	assert_ids("-(website OR invoice)", "4,5,6");
+	assert_ids("NOT (website OR invoice) is:inbound", "4,6");
+	assert_ids("is:inbound (from:@acme.example OR -has:attachment) date:2024", "1,6,7,8");
+	assert_ids("((invoice))", "1,2,8");
+}
+
+static void
+test_hostile(void)
+{
+	/* Quotes, stars, colons and FTS5 operators inside quotes are text. */
+	assert_ids("\"He said \\\"hi\\\"\"", "6");
+	assert_ids("subject:\"* NEAR AND:\"", "6");
+	assert_ids("\"NEAR(he x)\"", "");
+	assert_ids("NEAR(he x)", "6");
+	assert_ids("\"'; DROP TABLE messages; --\"", "6");
+	assert_ids("'; DROP TABLE messages; --", "6");
+	assert_ids("subject:\"'; DROP TABLE messages; --\"", "");
+	assert_ids("from:\"'; DROP TABLE messages; --@x\"", "");
+	assert_ids("folder:\"'; DROP TABLE messages; --\"", "");
+	assert_ids("id:\"') OR 1=1 --\"", "");
+	assert_ids("\"from:bob\"", "");
+	assert_ids("\"invoice OR website\"", "");
+	assert_ids("\"*\"", "1,2,3,4,5,6,7,8");
+	assert_ids("100%", "7");
+	assert_ids("done_ok", "7");
+	assert_ids("\"a\\\\b\"", "");
+
+	g_autofree char *e = expanded("\"He said \\\"hi\\\"\" NEAR*");
+	g_assert_nonnull(strstr(e, "MATCH '\"He said \"\"hi\"\"\" AND \"NEAR\" *'"));
+	g_autofree char *e2 = expanded("'; DROP TABLE messages; --");
+	g_assert_nonnull(strstr(e2, "MATCH '\"DROP\" AND \"TABLE\" AND \"messages;\"'"));
+
+	assert_ids("*", "1,2,3,4,5,6,7,8");
+}
+
+static void
+test_highlight(void)
+{
+	const struct {
+		const char *query;
+		const char *highlight;
+	} cases[] = {
+		{ "invoice", "\"invoice\"" },
+		{ "invo*", "\"invo\" *" },
+		{ "foo -bar subject:baz", "\"foo\" OR ({subject} : \"baz\")" },
+		{ "foo OR NOT (bar OR -baz)", "\"foo\" OR \"baz\"" },
+		{ "from:bob@acme.example", NULL },
+		{ "from:bob is:inbound", "({sender} : \"bob\")" },
+		{ "-invoice", NULL },
+		{ "\"a \\\"b\\\"\"", "\"a \"\"b\"\"\"" },
+		{ "*", NULL },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(query) q = query_parse(cases[i].query, NOW, NULL);
+		g_assert_nonnull(q);
+		g_assert_cmpstr(query_fts_highlight(q), ==, cases[i].highlight);
+	}
+
+	/* It is a valid MATCH that ranks. */
+	g_autoptr(query) q = query_parse("invoice -january OR website", NOW, NULL);
+	sqlite3_stmt *stmt;
+	g_assert_cmpint(sqlite3_prepare_v2(db,
+	                                   "SELECT rowid FROM fts WHERE fts MATCH ? "
+	                                   "ORDER BY bm25(fts), rowid",
+	                                   -1, &stmt, NULL),
+	                ==, SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, query_fts_highlight(q), -1, SQLITE_STATIC);
+	int n = 0;
+	while (sqlite3_step(stmt) == SQLITE_ROW)
+		n++;
+	sqlite3_finalize(stmt);
+	g_assert_cmpint(n, ==, 5);
+}
+
+static void
+test_errors(void)
+{
+	assert_error("frm:bob", "unknown field 'frm' at column 1");
+	assert_error("invoice frm:bob", "unknown field 'frm' at column 9");
+	assert_error("client:acme", "unknown field 'client' at column 1");
+	assert_error("project:site", "unknown field 'project' at column 1");
+	assert_error("re: hello", "unknown field 're' at column 1");
+	assert_error("invoice) x", "unbalanced ')' at column 8");
+	assert_error("(a b)) c", "unbalanced ')' at column 6");
+	assert_error(")", "unbalanced ')' at column 1");
+	assert_error("(invoice", "missing ')' for '(' at column 1");
+	assert_error("a ((b) c", "missing ')' for '(' at column 3");
+	assert_error("(", "missing ')' for '(' at column 1");
+	assert_error("()", "expected a term after '(' at column 1");
+	assert_error("foo OR", "expected a term after OR at column 5");
+	assert_error("a OR OR b", "expected a term after OR at column 3");
+	assert_error("(a OR) b", "expected a term after OR at column 4");
+	assert_error("a AND", "expected a term after AND at column 3");
+	assert_error("a AND OR b", "expected a term after AND at column 3");
+	assert_error("NOT", "expected a term after NOT at column 1");
+	assert_error("a -OR b", "expected a term after '-' at column 3");
+	assert_error("OR a", "expected a term before OR at column 1");
+	assert_error("AND a", "expected a term before AND at column 1");
+	assert_error("(OR a)", "expected a term after '(' at column 1");
+	assert_error("date:2024-13", "bad date '2024-13' at column 6");
+	assert_error("date:2024..2024-13", "bad date '2024-13' at column 12");
+	assert_error("date:2024-02-30", "bad date '2024-02-30' at column 6");
+	assert_error("date:24", "bad date '24' at column 6");
+	assert_error("date:2024-1", "bad date '2024-1' at column 6");
+	assert_error("date:..", "bad date '..' at column 6");
+	assert_error("date:2w..x", "bad date 'x' at column 10");
+	assert_error("date:2024...2025", "bad date '.2025' at column 12");
+	assert_error("date:3x", "bad date '3x' at column 6");
+	assert_error("date:9999999y", "bad date '9999999y' at column 6");
+	assert_error("date:999999y", "bad date '999999y' at column 6");
+	assert_error("date:2024*", "bad date '2024*' at column 6");
+	assert_error("is:foo", "unknown value 'foo' for is: at column 1");
+	assert_error("x is:", "empty value for is: at column 3");
+	assert_error("has:pdf", "unknown value 'pdf' for has: at column 1");
+	assert_error("a \"foo", "unterminated quote at column 3");
+	assert_error("subject:\"foo", "unterminated quote at column 9");
+	assert_error("\"a\\\"", "unterminated quote at column 1");
+	assert_error("thread:x", "thread: needs a number at column 1");
+	assert_error("thread:-1", "thread: needs a number at column 1");
+	assert_error("thread:99999999999999999999", "thread: needs a number at column 1");
+	assert_error("from:", "empty value for from: at column 1");
+	assert_error("x from: y", "empty value for from: at column 3");
+	assert_error("from:\"\"", "empty value for from: at column 1");
+	assert_error("from:@", "empty value for from: at column 1");
+	assert_error("(to:)", "empty value for to: at column 2");
+	assert_error("subject:*", "empty value for subject: at column 1");
+	assert_error("id:<>", "empty value for id: at column 1");
+	assert_error("folder:", "empty value for folder: at column 1");
+	assert_error("date:", "empty value for date: at column 1");
+	/* Columns count characters, not bytes. */
+	assert_error("日本 frm:x", "unknown field 'frm' at column 4");
+	assert_error("ab\xff", "invalid UTF-8 at column 3");
+
+	GString *deep = g_string_new(NULL);
+	for (int i = 0; i < 100; i++)
+		g_string_append_c(deep, '(');
+	g_string_append(deep, "a");
+	for (int i = 0; i < 100; i++)
+		g_string_append_c(deep, ')');
+	assert_error(deep->str, "too deeply nested at column 65");
+	g_string_free(deep, TRUE);
+
+	GString *many = g_string_new(NULL);
+	for (int i = 0; i < 300; i++)
+		g_string_append(many, "a ");
+	assert_error(many->str, "too many terms at column 513");
+	g_string_free(many, TRUE);
+}
+
+/* The limits stay within what SQLite and FTS5 accept. */
+static void
+test_limits(void)
+{
+	GString *s = g_string_new(NULL);
+
+	for (int i = 0; i < 256; i++)
+		g_string_append_printf(s, "%sfrom:a%d@b.example", i > 0 ? " OR " : "", i);
+	assert_ids(s->str, "");
+	g_string_truncate(s, 0);
+	for (int i = 0; i < 128; i++)
+		g_string_append_printf(s, "%s-w%d is:inbound", i > 0 ? " OR " : "", i);
+	assert_ids(s->str, "1,3,4,6,7,8");
+	g_string_truncate(s, 0);
+	for (int i = 0; i < 32; i++)
+		g_string_append(s, "NOT (");
+	g_string_append(s, "invoice is:inbound");
+	for (int i = 0; i < 32; i++)
+		g_string_append(s, ")");
+	assert_ids(s->str, "1,8");
+	g_string_free(s, TRUE);
+}
+
+/* Any parse that succeeds yields SQL and FTS5 that SQLite runs; any other
+ * fails with a column. */
+static void
+check_survives(const char *text)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(query) q = query_parse(text, NOW, &error);
+
+	if (q == NULL) {
+		g_assert_error(error, QUERY_ERROR, QUERY_ERROR_SYNTAX);
+		g_assert_nonnull(strstr(error->message, " at column "));
+		return;
+	}
+	g_assert_no_error(error);
+	sqlite3_stmt *stmt = prepare(q, "SELECT count(*) FROM messages m");
+	if (sqlite3_step(stmt) != SQLITE_ROW)
+		g_error("query [%s] -> %s: %s", text, query_sql(q), sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+
+	if (query_fts_highlight(q) != NULL) {
+		g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT count(*) FROM fts WHERE fts MATCH ?",
+		                                   -1, &stmt, NULL),
+		                ==, SQLITE_OK);
+		sqlite3_bind_text(stmt, 1, query_fts_highlight(q), -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) != SQLITE_ROW)
+			g_error("highlight of [%s] -> %s: %s", text, query_fts_highlight(q),
+			        sqlite3_errmsg(db));
+		sqlite3_finalize(stmt);
+	}
+}
+
+static void
+test_fuzz(void)
+{
+	static const char *const pieces[] = {
+		"from:",
+		"to:",
+		"cc:",
+		"address:",
+		"subject:",
+		"body:",
+		"attachment:",
+		"folder:",
+		"source:",
+		"id:",
+		"thread:",
+		"is:",
+		"has:",
+		"type:",
+		"date:",
+		"frm:",
+		"(",
+		")",
+		"\"",
+		"\\",
+		"-",
+		"*",
+		":",
+		"'",
+		"@",
+		"@acme.example",
+		"bob@acme.example",
+		"AND",
+		"OR",
+		"NOT",
+		"NEAR",
+		"invoice",
+		"2024",
+		"..",
+		"2w",
+		"today",
+		"inbound",
+		"attachment",
+		"pdf",
+		"/",
+		"Archive/*",
+		"東京",
+		"é",
+		"%",
+		"_",
+		";",
+		"{",
+		"}",
+		"^",
+		" ",
+		" ",
+		" ",
+		"\t",
+		"1",
+		"+",
+	};
+
+	for (int i = 0; i < 4000; i++) {
+		GString *s = g_string_new(NULL);
+		int n = g_test_rand_int_range(1, 12);
+		for (int k = 0; k < n; k++)
+			g_string_append(s, pieces[g_test_rand_int_range(0, G_N_ELEMENTS(pieces))]);
+		check_survives(s->str);
+		g_string_free(s, TRUE);
+	}
+	for (int i = 0; i < 4000; i++) {
+		char buf[24];
+		int n = g_test_rand_int_range(0, sizeof buf);
+		for (int k = 0; k < n; k++)
+			buf[k] = (char)g_test_rand_int_range(1, 256);
+		buf[n] = '\0';
+		check_survives(buf);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	setup_db();
+
+	g_test_add_func("/query/match-all", test_match_all);
+	g_test_add_func("/query/sql-shape", test_sql_shape);
+	g_test_add_func("/query/text", test_text);
+	g_test_add_func("/query/addresses", test_addresses);
+	g_test_add_func("/query/fields", test_fields);
+	g_test_add_func("/query/dates", test_dates);
+	g_test_add_func("/query/operators", test_operators);
+	g_test_add_func("/query/hostile", test_hostile);
+	g_test_add_func("/query/highlight", test_highlight);
+	g_test_add_func("/query/errors", test_errors);
+	g_test_add_func("/query/limits", test_limits);
+	g_test_add_func("/query/fuzz", test_fuzz);
+
+	int rc = g_test_run();
+	sqlite3_close(db);
+	return rc;
+}
