@@ -239,8 +239,14 @@ to_utf8(const char *in, gsize len, const char *charset)
 {
 	static const char *const utf8[] = { "utf-8", "utf8", NULL };
 	static const char *const ascii[] = { "us-ascii", "ascii", NULL };
+	/* Mail labelled ISO-8859-1 is very often windows-1252 (smart quotes,
+	 * the euro sign in 0x80-0x9f): read it as browsers do (WHATWG). */
+	static const char *const latin1[] = { "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1",
+		                              "l1",         "cp819",     NULL };
 	char *s;
 
+	if (charset && charset_is(charset, latin1) && (s = convert_strict("windows-1252", in, len)))
+		return s;
 	if (charset && *charset && !charset_is(charset, utf8) && !charset_is(charset, ascii) &&
 	    (s = convert_strict(charset, in, len)))
 		return s;
@@ -643,6 +649,16 @@ walk_multipart(struct walk *w, GMimeMultipart *mp, const char *path, int depth, 
 	if (GMIME_IS_MULTIPART_SIGNED(mp))
 		n = MIN(n, 1);
 
+	/* A boundary that never appears leaves the whole body in the prologue:
+	 * it is still the text the sender wrote. */
+	const char *prologue = g_mime_multipart_get_prologue(mp);
+	if (n == 0) {
+		if (body_ok && prologue && !is_blank(prologue)) {
+			g_autofree char *text = to_utf8(prologue, strlen(prologue), NULL);
+			add_body(w, text);
+		}
+		return;
+	}
 	if (g_mime_content_type_is_type(g_mime_object_get_content_type(GMIME_OBJECT(mp)),
 	                                "multipart", "alternative")) {
 		walk_alternative(w, mp, path, depth, body_ok);
