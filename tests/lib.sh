@@ -5,11 +5,23 @@ set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 : "${MAILCLERK:=$top_builddir/mailclerk}"
-CORPUS="$top_srcdir/tests/corpus"
+# Canonical: mailclerk stores absolute, canonical paths.
+CORPUS=$(cd "$top_srcdir/tests/corpus" && pwd -P)
 
 # Every test gets its own home, config and index, removed at the end.
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/mailclerk-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+# In a --enable-sanitizers build, any ASan/UBSan report fails the script even
+# when the command's output looked right.
+export ASAN_OPTIONS="log_path=$TMP/sanitizer:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="log_path=$TMP/sanitizer:print_stacktrace=1:${UBSAN_OPTIONS:-}"
+_finish() {
+	if ls "$TMP"/sanitizer.* >/dev/null 2>&1; then
+		sed 's/^/# /' "$TMP"/sanitizer.*
+		echo "not ok - sanitizer reports (see above)"
+	fi
+	rm -rf "$TMP"
+}
+trap _finish EXIT
 export HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home/.config" XDG_DATA_HOME="$TMP/home/.local/share"
 mkdir -p "$HOME"
 unset MAILCLERK_CONFIG MAILCLERK_DB MAILCLERK_NOW NO_COLOR
