@@ -9,7 +9,6 @@
 #include "common/conf.h"
 #include "common/error.h"
 #include "common/paths.h"
-#include "ingest/parse.h"
 #include "query/query.h"
 
 struct command {
@@ -131,7 +130,6 @@ main(int argc, char **argv)
 	                           : (env_db && *env_db) ? paths_expand(env_db)
 	                                                 : paths_default_db();
 
-	parse_init();
 	struct command_env env = { .db_path = db_path, .cfg = cfg };
 	return cmd->fn(&env, argc - 1, argv + 1);
 }

@@ -9,6 +9,7 @@
 #include "index/db.h"
 #include "common/error.h"
 #include "index/schema.h"
+#include "index/text.h"
 #include "index/tokenizer.h"
 
 gboolean
@@ -57,11 +58,31 @@ db_column_text(sqlite3_stmt *stmt, int col)
 	return s ? s : "";
 }
 
+sqlite3_stmt *
+db_cached(struct mc_db *db, const char *sql, GError **error)
+{
+	if (!db->cache)
+		db->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		                                  (GDestroyNotify)sqlite3_finalize);
+	sqlite3_stmt *stmt = g_hash_table_lookup(db->cache, sql);
+	if (stmt) {
+		sqlite3_reset(stmt);
+		sqlite3_clear_bindings(stmt);
+		return stmt;
+	}
+	stmt = db_prepare(db, sql, error);
+	if (stmt)
+		g_hash_table_insert(db->cache, g_strdup(sql), stmt);
+	return stmt;
+}
+
 void
 db_close(struct mc_db *db)
 {
 	if (!db)
 		return;
+	if (db->cache)
+		g_hash_table_unref(db->cache);
 	sqlite3_close_v2(db->sql);
 	g_free(db->path);
 	g_free(db);
@@ -165,7 +186,7 @@ db_open(const char *path, enum db_mode mode, GError **error)
 	/* Long enough to wait out another process's batch commit; short enough that
 	 * a stuck writer is reported rather than hanging a search. */
 	sqlite3_busy_timeout(db->sql, 15000);
-	if (!tokenizer_register(db->sql, error))
+	if (!tokenizer_register(db->sql, error) || !text_register(db->sql, error))
 		return NULL;
 	if (!db_exec(db,
 	             "PRAGMA journal_mode = WAL;"

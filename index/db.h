@@ -17,6 +17,7 @@ enum db_mode {
 struct mc_db {
 	sqlite3 *sql;
 	char *path;
+	GHashTable *cache; /* SQL text -> sqlite3_stmt *, see db_cached() */
 };
 
 /* Opens PATH, sets WAL/busy_timeout/foreign keys, registers the tokenizer and
@@ -33,6 +34,11 @@ gboolean db_exec(struct mc_db *db, const char *sql, GError **error);
 /* Returns a prepared statement the caller finalizes (g_autoptr(sqlite3_stmt)
  * works), or NULL and sets ERROR. */
 sqlite3_stmt *db_prepare(struct mc_db *db, const char *sql, GError **error);
+
+/* Returns a prepared statement for SQL, reset and with its bindings cleared,
+ * prepared once per connection and kept: for statements run once per result
+ * row. Owned by DB (do not finalize it); NULL and ERROR on failure. */
+sqlite3_stmt *db_cached(struct mc_db *db, const char *sql, GError **error);
 
 /* Sets ERROR to "WHAT: <sqlite's message>" for DB. Returns FALSE. */
 gboolean db_set_error(GError **error, struct mc_db *db, const char *what);

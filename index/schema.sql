@@ -18,6 +18,9 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_date ON messages(date);
 CREATE INDEX messages_thread ON messages(thread_id);
+-- Covers "these ids, newest first": a search sorts its hits without reading
+-- the (much larger) message rows.
+CREATE INDEX messages_id_date ON messages(id, date);
 
 -- Every Message-ID seen or referenced, with its thread: references to mail we
 -- have not seen yet ("ghosts", as notmuch calls them) still join threads.
@@ -76,13 +79,35 @@ CREATE TABLE containers (
 	size INTEGER NOT NULL DEFAULT 0    -- mbox file size
 ) WITHOUT ROWID;
 
--- Full text. rowid = messages.id. The 'mailclerk' tokenizer (tokenizer.c) is
+-- The text the full-text index was built from. The body, most of it, is
+-- zstd-compressed (index/text.c): this table is a third of what FTS5's own
+-- copy would be. FTS5 reads it back through fts_source for snippet(),
+-- highlight() and deletes; mc_unzstd() is registered by db.c.
+CREATE TABLE message_text (
+	id INTEGER PRIMARY KEY,            -- messages.id
+	sender TEXT NOT NULL,              -- names and address of From
+	recipients TEXT NOT NULL,          -- names and addresses of To, Cc, Bcc
+	body BLOB NOT NULL,                -- zstd-compressed UTF-8 body text
+	attachments TEXT NOT NULL          -- attachment file names, one a line
+);
+CREATE VIEW fts_source AS
+	SELECT t.id AS id, m.subject AS subject, t.sender AS sender,
+	       t.recipients AS recipients, mc_unzstd(t.body) AS body,
+	       t.attachments AS attachments
+	FROM message_text t JOIN messages m ON m.id = t.id;
+
+-- Full text, rowid = messages.id. The 'mailclerk' tokenizer (tokenizer.c) is
 -- unicode61 plus bigrams for CJK runs.
 CREATE VIRTUAL TABLE fts USING fts5(
 	subject, sender, recipients, body, attachments,
-	tokenize = 'mailclerk'
+	tokenize = 'mailclerk', content = 'fts_source', content_rowid = 'id'
 );
 
-CREATE TRIGGER messages_delete_fts AFTER DELETE ON messages BEGIN
-	DELETE FROM fts WHERE rowid = old.id;
+-- An external-content index forgets a row only when told its exact text;
+-- BEFORE, so that fts_source can still join the message row.
+CREATE TRIGGER messages_delete_fts BEFORE DELETE ON messages BEGIN
+	INSERT INTO fts (fts, rowid, subject, sender, recipients, body, attachments)
+		SELECT 'delete', id, subject, sender, recipients, body, attachments
+		FROM fts_source WHERE id = old.id;
+	DELETE FROM message_text WHERE id = old.id;
 END;

@@ -4,6 +4,7 @@
 
 #include "index/writer.h"
 #include "common/error.h"
+#include "index/text.h"
 
 enum {
 	ST_MSG_BY_MID,
@@ -11,6 +12,7 @@ enum {
 	ST_INSERT_ADDR,
 	ST_INSERT_ATT,
 	ST_INSERT_FTS,
+	ST_INSERT_TEXT,
 	ST_LOC_BY_KEY,
 	ST_INSERT_LOC,
 	ST_MOVE_LOC,
@@ -35,6 +37,8 @@ static const char *const statements[ST_COUNT] = {
 	                  "sha256, is_inline) VALUES (?,?,?,?,?,?,?)",
 	[ST_INSERT_FTS] = "INSERT INTO fts (rowid, subject, sender, recipients, body, attachments) "
 	                  "VALUES (?,?,?,?,?,?)",
+	[ST_INSERT_TEXT] = "INSERT INTO message_text (id, sender, recipients, body, attachments) "
+	                   "VALUES (?,?,?,?,?)",
 	[ST_LOC_BY_KEY] = "SELECT id FROM locations WHERE key = ?",
 	[ST_INSERT_LOC] = "INSERT INTO locations (message, source, kind, container, folder, key, "
 	                  "path, offset, length, flags) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -197,7 +201,8 @@ assign_thread(struct index_writer *w, const struct parsed_message *pm, gint64 *t
 }
 
 static gboolean
-insert_message(struct index_writer *w, const struct parsed_message *pm, gint64 *id, GError **error)
+insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *body_z, gint64 *id,
+               GError **error)
 {
 	gint64 thread;
 	if (!assign_thread(w, pm, &thread, error))
@@ -272,13 +277,25 @@ insert_message(struct index_writer *w, const struct parsed_message *pm, gint64 *
 	db_bind_text(s, 6, names->str);
 	if (!step_done(w, s, "indexing text", error))
 		return FALSE;
+
+	g_autoptr(GBytes) compressed = body_z ? g_bytes_ref(body_z) : text_compress(pm->body_text);
+	gsize zlen;
+	const void *z = g_bytes_get_data(compressed, &zlen);
+	s = stmt(w, ST_INSERT_TEXT);
+	sqlite3_bind_int64(s, 1, *id);
+	db_bind_text(s, 2, sender->str);
+	db_bind_text(s, 3, recipients->str);
+	sqlite3_bind_blob64(s, 4, z, zlen, SQLITE_STATIC);
+	db_bind_text(s, 5, names->str);
+	if (!step_done(w, s, "storing text", error))
+		return FALSE;
 	w->stats.messages_added++;
 	return TRUE;
 }
 
 gboolean
 writer_add(struct index_writer *w, const struct source_item *item, const struct parsed_message *pm,
-           GError **error)
+           GBytes *body_z, GError **error)
 {
 	/* The same key again means the copy's content changed (a rewritten file,
 	 * an edited mbox): the old copy goes first. */
@@ -296,7 +313,7 @@ writer_add(struct index_writer *w, const struct source_item *item, const struct 
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
 		w->stats.copies_added++;
-	} else if (!insert_message(w, pm, &id, error)) {
+	} else if (!insert_message(w, pm, body_z, &id, error)) {
 		return FALSE;
 	}
 

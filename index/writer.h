@@ -32,9 +32,11 @@ gboolean writer_commit(struct index_writer *w, GError **error);
 void writer_rollback(struct index_writer *w);
 
 /* Records the copy ITEM of the parsed message PM: a new message, or one more
- * location of a message with the same Message-ID. */
+ * location of a message with the same Message-ID. BODY_Z is PM's body as
+ * text_compress() makes it (done on the parse workers), or NULL to compress
+ * it here. */
 gboolean writer_add(struct index_writer *w, const struct source_item *item,
-                    const struct parsed_message *pm, GError **error);
+                    const struct parsed_message *pm, GBytes *body_z, GError **error);
 gboolean writer_move(struct index_writer *w, gint64 location_id, const char *path,
                      const char *flags, GError **error);
 /* Removes a copy; the message goes too when it has no copy left. A location

@@ -54,7 +54,9 @@ enum parse_flags {
 	PARSE_HEADERS = 1 << 0, /* also fill pm->headers (for show) */
 };
 
-/* Call once from main() before any thread parses: g_mime_init(). */
+/* Initialises GMime (g_mime_init) and the parser options once; thread-safe.
+ * parse_message() calls it on first use, so commands that never parse never
+ * pay for it. */
 void parse_init(void);
 
 /* Parses DATA (LEN bytes, need not be NUL-terminated). FALLBACK_DATE (UTC

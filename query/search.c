@@ -134,8 +134,8 @@ search_count(struct mc_db *db, const struct query *q, GError **error)
 static char *
 load_preview(struct mc_db *db, gint64 id)
 {
-	g_autoptr(sqlite3_stmt) s =
-	    db_prepare(db, "SELECT substr(body, 1, 160) FROM fts WHERE rowid = ?", NULL);
+	sqlite3_stmt *s =
+	    db_cached(db, "SELECT substr(body, 1, 160) FROM fts_source WHERE id = ?", NULL);
 	if (!s)
 		return g_strdup("");
 	sqlite3_bind_int64(s, 1, id);
@@ -150,11 +150,11 @@ load_snippet(struct mc_db *db, gint64 id, const char *highlight, const char *ope
 {
 	if (!highlight)
 		return load_preview(db, id);
-	g_autoptr(sqlite3_stmt) s =
-	    db_prepare(db,
-	               "SELECT snippet(fts, -1, ?, ?, '…', 16) FROM fts WHERE fts MATCH ? "
-	               "AND rowid = ?",
-	               NULL);
+	sqlite3_stmt *s =
+	    db_cached(db,
+	              "SELECT snippet(fts, -1, ?, ?, '…', 16) FROM fts WHERE fts MATCH ? "
+	              "AND rowid = ?",
+	              NULL);
 	if (!s)
 		return g_strdup("");
 	db_bind_text(s, 1, open);
@@ -170,11 +170,11 @@ struct result *
 search_load(struct mc_db *db, gint64 id, const char *highlight, const char *open, const char *close,
             GError **error)
 {
-	g_autoptr(sqlite3_stmt) s =
-	    db_prepare(db,
-	               "SELECT message_id, thread_id, date, subject, direction, from_name, "
-	               "from_addr FROM messages WHERE id = ?",
-	               error);
+	sqlite3_stmt *s =
+	    db_cached(db,
+	              "SELECT message_id, thread_id, date, subject, direction, from_name, "
+	              "from_addr FROM messages WHERE id = ?",
+	              error);
 	if (!s)
 		return NULL;
 	sqlite3_bind_int64(s, 1, id);
@@ -201,11 +201,11 @@ search_load(struct mc_db *db, gint64 id, const char *highlight, const char *open
 	r->locations = g_ptr_array_new_with_free_func(location_free);
 	r->attachments = g_ptr_array_new_with_free_func(attachment_free);
 
-	g_autoptr(sqlite3_stmt) a =
-	    db_prepare(db,
-	               "SELECT role, name, address, domain FROM addresses WHERE message = ? "
-	               "AND role IN (1, 2) ORDER BY rowid",
-	               error);
+	sqlite3_stmt *a =
+	    db_cached(db,
+	              "SELECT role, name, address, domain FROM addresses WHERE message = ? "
+	              "AND role IN (1, 2) ORDER BY rowid",
+	              error);
 	if (!a)
 		return NULL;
 	sqlite3_bind_int64(a, 1, id);
@@ -218,11 +218,10 @@ search_load(struct mc_db *db, gint64 id, const char *highlight, const char *open
 		g_ptr_array_add(addr->role == MC_ROLE_TO ? r->to : r->cc, addr);
 	}
 
-	g_autoptr(sqlite3_stmt) l =
-	    db_prepare(db,
-	               "SELECT kind, path, offset, length, folder FROM locations "
-	               "WHERE message = ? ORDER BY folder, path",
-	               error);
+	sqlite3_stmt *l = db_cached(db,
+	                            "SELECT kind, path, offset, length, folder FROM locations "
+	                            "WHERE message = ? ORDER BY folder, path",
+	                            error);
 	if (!l)
 		return NULL;
 	sqlite3_bind_int64(l, 1, id);
@@ -241,11 +240,10 @@ search_load(struct mc_db *db, gint64 id, const char *highlight, const char *open
 			g_ptr_array_add(r->folders, g_strdup(loc->folder));
 	}
 
-	g_autoptr(sqlite3_stmt) t =
-	    db_prepare(db,
-	               "SELECT part, filename, mime_type, size, sha256, is_inline "
-	               "FROM attachments WHERE message = ? ORDER BY rowid",
-	               error);
+	sqlite3_stmt *t = db_cached(db,
+	                            "SELECT part, filename, mime_type, size, sha256, is_inline "
+	                            "FROM attachments WHERE message = ? ORDER BY rowid",
+	                            error);
 	if (!t)
 		return NULL;
 	sqlite3_bind_int64(t, 1, id);
