@@ -33,8 +33,8 @@ struct event {
 	GBytes *body_z; /* pm's body, compressed by the worker */
 	GError *error;
 	gint64 id;
-	char *path;
-	char *flags;
+	char *path;  /* EV_MOVED: the new sub; EV_DONE: the container */
+	char *flags; /* EV_MOVED: the new info */
 	gint64 mtime_ns;
 	gint64 size;
 };
@@ -95,8 +95,8 @@ static void
 known_location_free(gpointer data)
 {
 	struct known_location *kl = data;
-	g_free(kl->path);
-	g_free(kl->flags);
+	g_free(kl->sub);
+	g_free(kl->info);
 	g_free(kl);
 }
 
@@ -112,10 +112,9 @@ sink_known_locations(struct source_sink *sink, const char *container)
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		struct known_location *kl = g_new0(struct known_location, 1);
 		kl->id = sqlite3_column_int64(s, 0);
-		kl->path = g_strdup(db_column_text(s, 2));
-		kl->flags = g_strdup(db_column_text(s, 3));
-		kl->offset = sqlite3_column_int64(s, 4);
-		kl->length = sqlite3_column_int64(s, 5);
+		kl->sub = g_strdup(db_column_text(s, 2));
+		kl->info = g_strdup(db_column_text(s, 3));
+		kl->length = sqlite3_column_int64(s, 4);
 		g_hash_table_insert(known, g_strdup(db_column_text(s, 1)), kl);
 	}
 	return known;
@@ -160,13 +159,13 @@ sink_add(struct source_sink *sink, struct source_item *item)
 }
 
 static void
-sink_moved(struct source_sink *sink, gint64 id, const char *path, const char *flags)
+sink_moved(struct source_sink *sink, gint64 id, const char *sub, const char *info)
 {
 	struct event *ev = g_new0(struct event, 1);
 	ev->kind = EV_MOVED;
 	ev->id = id;
-	ev->path = g_strdup(path);
-	ev->flags = g_strdup(flags);
+	ev->path = g_strdup(sub);
+	ev->flags = g_strdup(info);
 	push((struct pipeline *)sink, ev);
 }
 
@@ -393,8 +392,8 @@ pipeline_prepare(struct pipeline *p, const char *db_path, GError **error)
 	if (!p->read_db)
 		return FALSE;
 	p->containers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	g_autoptr(sqlite3_stmt) s =
-	    db_prepare(p->read_db, "SELECT path, mtime_ns, size FROM containers", error);
+	g_autoptr(sqlite3_stmt) s = db_prepare(
+	    p->read_db, "SELECT path, mtime_ns, size FROM containers WHERE mtime_ns >= 0", error);
 	if (!s)
 		return FALSE;
 	while (sqlite3_step(s) == SQLITE_ROW) {
@@ -403,17 +402,20 @@ pipeline_prepare(struct pipeline *p, const char *db_path, GError **error)
 		v[1] = sqlite3_column_int64(s, 2);
 		g_hash_table_insert(p->containers, g_strdup(db_column_text(s, 0)), v);
 	}
-	p->st_locations = db_prepare(
-	    p->read_db,
-	    "SELECT id, key, path, flags, offset, length FROM locations WHERE container = ?",
-	    error);
+	p->st_locations =
+	    db_prepare(p->read_db,
+	               "SELECT l.id, l.name, l.sub, l.info, l.length FROM locations l "
+	               "JOIN containers c ON c.id = l.container WHERE c.path = ?",
+	               error);
+	if (!p->st_locations)
+		return FALSE;
 	/* Containers at or below a directory: '0' is the character after '/'. */
 	p->st_containers_below =
 	    db_prepare(p->read_db,
-	               "SELECT DISTINCT container FROM locations WHERE container = ?1 "
-	               "OR (container >= ?1 || '/' AND container < ?1 || '0')",
+	               "SELECT path FROM containers WHERE kind = 'maildir' AND (path = ?1 "
+	               "OR (path >= ?1 || '/' AND path < ?1 || '0'))",
 	               error);
-	return p->st_locations && p->st_containers_below;
+	return p->st_containers_below != NULL;
 }
 
 gboolean

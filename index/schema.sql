@@ -22,32 +22,46 @@ CREATE INDEX messages_thread ON messages(thread_id);
 -- the (much larger) message rows.
 CREATE INDEX messages_id_date ON messages(id, date);
 
--- Every Message-ID seen or referenced, with its thread: references to mail we
--- have not seen yet ("ghosts", as notmuch calls them) still join threads.
-CREATE TABLE thread_ids (
+-- Message-IDs that messages name (References, In-Reply-To) but the index
+-- does not hold: "ghosts", as notmuch calls them, with the thread they are
+-- part of, so that a message arriving later joins it. A message that leaves
+-- the index becomes a ghost for the same reason.
+CREATE TABLE thread_ghosts (
 	message_id TEXT PRIMARY KEY,
 	thread_id INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX thread_ids_thread ON thread_ids(thread_id);
+CREATE INDEX thread_ghosts_thread ON thread_ghosts(thread_id);
 
--- Every copy of a message on disk (or, later, on a server).
+-- Where mail lives: maildir folders, mbox files and single message files,
+-- each with its state as of its last complete scan, so that an unchanged one
+-- is skipped without reading its files.
+CREATE TABLE containers (
+	id INTEGER PRIMARY KEY,
+	path TEXT NOT NULL UNIQUE,         -- absolute: maildir folder directory, mbox file, message file
+	kind TEXT NOT NULL,                -- maildir | mbox | file
+	source TEXT NOT NULL DEFAULT '',   -- [source NAME] from the config; '' from the command line
+	folder TEXT NOT NULL DEFAULT '',   -- as users see it: "INBOX", "Archive/2023", "takeout.mbox"
+	mtime_ns INTEGER NOT NULL DEFAULT -1, -- newest of cur/ and new/ (maildir) or the file's; -1: never scanned whole
+	size INTEGER NOT NULL DEFAULT 0    -- mbox and message files: the file's size
+);
+CREATE INDEX containers_folder ON containers(folder);
+CREATE INDEX containers_source ON containers(source);
+
+-- Every copy of a message. A maildir copy's path is container/sub/name+info;
+-- an mbox or single-file copy's is the container's path.
 CREATE TABLE locations (
 	id INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: removals are applied by id at the end of a run
 	message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
-	source TEXT NOT NULL DEFAULT '',   -- [source NAME] from the config; '' from the command line
-	kind TEXT NOT NULL,                -- maildir | mbox | file
-	container TEXT NOT NULL,           -- maildir folder directory or mbox file (absolute)
-	folder TEXT NOT NULL DEFAULT '',   -- folder name as users see it: "INBOX", "Archive/2023", "work.mbox"
-	key TEXT NOT NULL UNIQUE,          -- identity that survives flag renames (container + unique name, or mbox offset)
-	path TEXT NOT NULL,                -- absolute path of the file holding it
+	container INTEGER NOT NULL REFERENCES containers(id),
+	name TEXT NOT NULL,                -- identity in the container that survives renames: the
+	                                   -- maildir unique name, the mbox offset; '' for a single file
+	sub TEXT NOT NULL DEFAULT '',      -- maildir: "cur" or "new"
+	info TEXT NOT NULL DEFAULT '',     -- maildir: what follows the unique name, e.g. ":2,RS"
 	offset INTEGER NOT NULL DEFAULT 0, -- mbox: byte offset of the message (after the From_ line)
 	length INTEGER NOT NULL DEFAULT 0, -- mbox: byte length of the message
-	flags TEXT NOT NULL DEFAULT ''     -- maildir flags, e.g. "FS"
+	UNIQUE (container, name)
 );
 CREATE INDEX locations_message ON locations(message);
-CREATE INDEX locations_container ON locations(container);
-CREATE INDEX locations_folder ON locations(folder);
-CREATE INDEX locations_source ON locations(source);
 
 CREATE TABLE addresses (
 	message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
@@ -70,14 +84,6 @@ CREATE TABLE attachments (
 	is_inline INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX attachments_message ON attachments(message);
-
--- Maildir folders and mbox files as last scanned: an unchanged one is skipped
--- without reading its files.
-CREATE TABLE containers (
-	path TEXT PRIMARY KEY,
-	mtime_ns INTEGER NOT NULL,         -- newest of cur/ and new/ mtimes (maildir) or file mtime (mbox)
-	size INTEGER NOT NULL DEFAULT 0    -- mbox file size
-) WITHOUT ROWID;
 
 -- The text the full-text index was built from. The body, most of it, is
 -- zstd-compressed (index/text.c): this table is a third of what FTS5's own
@@ -105,6 +111,11 @@ CREATE VIRTUAL TABLE fts USING fts5(
 
 -- An external-content index forgets a row only when told its exact text;
 -- BEFORE, so that fts_source can still join the message row.
+CREATE TRIGGER messages_delete_ghost AFTER DELETE ON messages BEGIN
+	INSERT OR REPLACE INTO thread_ghosts (message_id, thread_id)
+		VALUES (old.message_id, old.thread_id);
+END;
+
 CREATE TRIGGER messages_delete_fts BEFORE DELETE ON messages BEGIN
 	INSERT INTO fts (fts, rowid, subject, sender, recipients, body, attachments)
 		SELECT 'delete', id, subject, sender, recipients, body, attachments

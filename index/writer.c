@@ -20,9 +20,12 @@ enum {
 	ST_DELETE_ORPHAN,
 	ST_THREAD_OF,
 	ST_SET_THREAD,
+	ST_UNGHOST,
 	ST_MERGE_MSGS,
 	ST_MERGE_IDS,
 	ST_CONTAINER,
+	ST_UPSERT_CONTAINER,
+	ST_FORGET_CONTAINER,
 	ST_COUNT
 };
 
@@ -39,20 +42,30 @@ static const char *const statements[ST_COUNT] = {
 	                  "VALUES (?,?,?,?,?,?)",
 	[ST_INSERT_TEXT] = "INSERT INTO message_text (id, sender, recipients, body, attachments) "
 	                   "VALUES (?,?,?,?,?)",
-	[ST_LOC_BY_KEY] = "SELECT id FROM locations WHERE key = ?",
-	[ST_INSERT_LOC] = "INSERT INTO locations (message, source, kind, container, folder, key, "
-	                  "path, offset, length, flags) VALUES (?,?,?,?,?,?,?,?,?,?)",
-	[ST_MOVE_LOC] = "UPDATE locations SET path = ?, flags = ? WHERE id = ?",
+	[ST_LOC_BY_KEY] = "SELECT id FROM locations WHERE container = ? AND name = ?",
+	[ST_INSERT_LOC] = "INSERT INTO locations (message, container, name, sub, info, offset, "
+	                  "length) VALUES (?,?,?,?,?,?,?)",
+	[ST_MOVE_LOC] = "UPDATE locations SET sub = ?, info = ? WHERE id = ?",
 	[ST_DELETE_LOC] = "DELETE FROM locations WHERE id = ? RETURNING message",
 	[ST_DELETE_ORPHAN] = "DELETE FROM messages WHERE id = ?1 AND NOT EXISTS "
 	                     "(SELECT 1 FROM locations WHERE message = ?1)",
-	[ST_THREAD_OF] = "SELECT thread_id FROM thread_ids WHERE message_id = ?",
-	[ST_SET_THREAD] = "INSERT OR REPLACE INTO thread_ids (message_id, thread_id) VALUES (?,?)",
+	[ST_THREAD_OF] = "SELECT thread_id FROM messages WHERE message_id = ?1 UNION ALL "
+	                 "SELECT thread_id FROM thread_ghosts WHERE message_id = ?1 LIMIT 1",
+	[ST_SET_THREAD] = "INSERT OR REPLACE INTO thread_ghosts (message_id, thread_id) "
+	                  "SELECT ?1, ?2 WHERE NOT EXISTS "
+	                  "(SELECT 1 FROM messages WHERE message_id = ?1)",
+	[ST_UNGHOST] = "DELETE FROM thread_ghosts WHERE message_id = ?",
 	[ST_MERGE_MSGS] = "UPDATE messages SET thread_id = ?1 WHERE thread_id = ?2",
-	[ST_MERGE_IDS] = "UPDATE thread_ids SET thread_id = ?1 WHERE thread_id = ?2",
-	[ST_CONTAINER] = "INSERT INTO containers (path, mtime_ns, size) VALUES (?,?,?) "
-	                 "ON CONFLICT (path) DO UPDATE SET mtime_ns = excluded.mtime_ns, "
-	                 "size = excluded.size",
+	[ST_MERGE_IDS] = "UPDATE thread_ghosts SET thread_id = ?1 WHERE thread_id = ?2",
+	[ST_CONTAINER] = "UPDATE containers SET mtime_ns = ?, size = ? WHERE path = ?",
+	/* The latest source and folder name win: a folder first ingested with
+	 * --maildir and later through [source NAME] is found by source:NAME. */
+	[ST_UPSERT_CONTAINER] = "INSERT INTO containers (path, kind, source, folder) "
+	                        "VALUES (?,?,?,?) ON CONFLICT (path) DO UPDATE SET "
+	                        "kind = excluded.kind, source = excluded.source, "
+	                        "folder = excluded.folder RETURNING id",
+	[ST_FORGET_CONTAINER] = "DELETE FROM containers WHERE path = ? AND NOT EXISTS "
+	                        "(SELECT 1 FROM locations WHERE container = containers.id)",
 };
 
 struct index_writer {
@@ -60,6 +73,7 @@ struct index_writer {
 	const struct mc_config *cfg;
 	sqlite3_stmt *st[ST_COUNT];
 	gint64 next_thread;
+	GHashTable *containers; /* path -> gint64 id, for containers seen this run */
 	struct writer_stats stats;
 };
 
@@ -92,7 +106,10 @@ writer_new(struct mc_db *db, const struct mc_config *cfg, GError **error)
 		if (!(w->st[i] = db_prepare(db, statements[i], error)))
 			return NULL;
 	g_autoptr(sqlite3_stmt) max =
-	    db_prepare(db, "SELECT COALESCE(MAX(thread_id), 0) FROM thread_ids", error);
+	    db_prepare(db,
+	               "SELECT max(coalesce((SELECT max(thread_id) FROM messages), 0), "
+	               "coalesce((SELECT max(thread_id) FROM thread_ghosts), 0))",
+	               error);
 	if (!max)
 		return NULL;
 	if (sqlite3_step(max) != SQLITE_ROW) {
@@ -100,6 +117,7 @@ writer_new(struct mc_db *db, const struct mc_config *cfg, GError **error)
 		return NULL;
 	}
 	w->next_thread = sqlite3_column_int64(max, 0) + 1;
+	w->containers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	return g_steal_pointer(&w);
 }
 
@@ -110,6 +128,8 @@ writer_free(struct index_writer *w)
 		return;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(w->st[i]);
+	if (w->containers)
+		g_hash_table_unref(w->containers);
 	g_free(w);
 }
 
@@ -148,7 +168,7 @@ thread_of(struct index_writer *w, const char *message_id)
 
 /* Threads like notmuch: a message joins the thread of any message it names
  * (References, In-Reply-To) or that names it, even one not indexed yet
- * (a "ghost" in thread_ids). When it links several threads they merge into
+ * (a "ghost" in thread_ghosts). When it links several threads they merge into
  * the oldest. */
 static gboolean
 assign_thread(struct index_writer *w, const struct parsed_message *pm, gint64 *thread,
@@ -189,13 +209,18 @@ assign_thread(struct index_writer *w, const struct parsed_message *pm, gint64 *t
 				return FALSE;
 		}
 	}
-	for (guint i = 0; i < ids->len; i++) {
+	/* What it names and the index lacks becomes a ghost; it is no ghost itself. */
+	for (guint i = 1; i < ids->len; i++) {
 		sqlite3_stmt *s = stmt(w, ST_SET_THREAD);
 		db_bind_text(s, 1, g_ptr_array_index(ids, i));
 		sqlite3_bind_int64(s, 2, target);
 		if (!step_done(w, s, "recording a thread", error))
 			return FALSE;
 	}
+	sqlite3_stmt *s = stmt(w, ST_UNGHOST);
+	db_bind_text(s, 1, pm->message_id);
+	if (!step_done(w, s, "recording a thread", error))
+		return FALSE;
 	*thread = target;
 	return TRUE;
 }
@@ -293,14 +318,41 @@ insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *
 	return TRUE;
 }
 
+/* Returns the id of ITEM's container, made or updated once per run. */
+static gboolean
+container_id(struct index_writer *w, const struct source_item *item, gint64 *id, GError **error)
+{
+	const gint64 *cached = g_hash_table_lookup(w->containers, item->container);
+	if (cached) {
+		*id = *cached;
+		return TRUE;
+	}
+	sqlite3_stmt *s = stmt(w, ST_UPSERT_CONTAINER);
+	db_bind_text(s, 1, item->container);
+	db_bind_text(s, 2, item->kind);
+	db_bind_text(s, 3, item->source);
+	db_bind_text(s, 4, item->folder);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		return db_set_error(error, w->db, "recording a folder");
+	*id = sqlite3_column_int64(s, 0);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return db_set_error(error, w->db, "recording a folder");
+	g_hash_table_insert(w->containers, g_strdup(item->container), g_memdup2(id, sizeof *id));
+	return TRUE;
+}
+
 gboolean
 writer_add(struct index_writer *w, const struct source_item *item, const struct parsed_message *pm,
            GBytes *body_z, GError **error)
 {
-	/* The same key again means the copy's content changed (a rewritten file,
+	gint64 container;
+	if (!container_id(w, item, &container, error))
+		return FALSE;
+	/* The same name again means the copy's content changed (a rewritten file,
 	 * an edited mbox): the old copy goes first. */
 	sqlite3_stmt *s = stmt(w, ST_LOC_BY_KEY);
-	db_bind_text(s, 1, item->key);
+	sqlite3_bind_int64(s, 1, container);
+	db_bind_text(s, 2, item->name);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		gint64 old = sqlite3_column_int64(s, 0);
 		if (!writer_remove_location(w, old, error))
@@ -319,25 +371,22 @@ writer_add(struct index_writer *w, const struct source_item *item, const struct 
 
 	s = stmt(w, ST_INSERT_LOC);
 	sqlite3_bind_int64(s, 1, id);
-	db_bind_text(s, 2, item->source);
-	db_bind_text(s, 3, item->kind);
-	db_bind_text(s, 4, item->container);
-	db_bind_text(s, 5, item->folder);
-	db_bind_text(s, 6, item->key);
-	db_bind_text(s, 7, item->path);
-	sqlite3_bind_int64(s, 8, item->offset);
-	sqlite3_bind_int64(s, 9, item->length);
-	db_bind_text(s, 10, item->flags);
+	sqlite3_bind_int64(s, 2, container);
+	db_bind_text(s, 3, item->name);
+	db_bind_text(s, 4, item->sub);
+	db_bind_text(s, 5, item->info);
+	sqlite3_bind_int64(s, 6, item->offset);
+	sqlite3_bind_int64(s, 7, item->length);
 	return step_done(w, s, "adding a location", error);
 }
 
 gboolean
-writer_move(struct index_writer *w, gint64 location_id, const char *path, const char *flags,
+writer_move(struct index_writer *w, gint64 location_id, const char *sub, const char *info,
             GError **error)
 {
 	sqlite3_stmt *s = stmt(w, ST_MOVE_LOC);
-	db_bind_text(s, 1, path);
-	db_bind_text(s, 2, flags);
+	db_bind_text(s, 1, sub);
+	db_bind_text(s, 2, info);
 	sqlite3_bind_int64(s, 3, location_id);
 	if (!step_done(w, s, "updating a location", error))
 		return FALSE;
@@ -375,9 +424,14 @@ gboolean
 writer_container_done(struct index_writer *w, const char *container, gint64 mtime_ns, gint64 size,
                       GError **error)
 {
+	if (mtime_ns < 0) {
+		sqlite3_stmt *s = stmt(w, ST_FORGET_CONTAINER);
+		db_bind_text(s, 1, container);
+		return step_done(w, s, "forgetting a folder", error);
+	}
 	sqlite3_stmt *s = stmt(w, ST_CONTAINER);
-	db_bind_text(s, 1, container);
-	sqlite3_bind_int64(s, 2, mtime_ns);
-	sqlite3_bind_int64(s, 3, size);
+	sqlite3_bind_int64(s, 1, mtime_ns);
+	sqlite3_bind_int64(s, 2, size);
+	db_bind_text(s, 3, container);
 	return step_done(w, s, "recording a folder", error);
 }

@@ -37,11 +37,14 @@ void writer_rollback(struct index_writer *w);
  * it here. */
 gboolean writer_add(struct index_writer *w, const struct source_item *item,
                     const struct parsed_message *pm, GBytes *body_z, GError **error);
-gboolean writer_move(struct index_writer *w, gint64 location_id, const char *path,
-                     const char *flags, GError **error);
+/* A maildir copy renamed: it is now in SUB with INFO. */
+gboolean writer_move(struct index_writer *w, gint64 location_id, const char *sub, const char *info,
+                     GError **error);
 /* Removes a copy; the message goes too when it has no copy left. A location
  * that no longer exists is not an error. */
 gboolean writer_remove_location(struct index_writer *w, gint64 location_id, GError **error);
+/* Records CONTAINER as scanned completely as of MTIME_NS/SIZE; MTIME_NS -1
+ * forgets it (when no copy is left in it). */
 gboolean writer_container_done(struct index_writer *w, const char *container, gint64 mtime_ns,
                                gint64 size, GError **error);
 

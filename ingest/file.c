@@ -128,9 +128,10 @@ file_scan_stdin(struct source *src, struct source_sink *sink, GError **error)
 	item->kind = "maildir";
 	item->container = g_strdup(src->store_dir);
 	item->folder = g_strdup("stdin");
-	item->key = g_strconcat(src->store_dir, "/", base, NULL);
+	item->name = g_strdup(base);
+	item->sub = g_strdup("new");
+	item->info = g_strdup("");
 	item->path = g_steal_pointer(&path);
-	item->flags = g_strdup("");
 	item->mtime = g_get_real_time() / 1000000;
 	item->data = g_bytes_ref(data);
 	sink->add(sink, item);
@@ -157,16 +158,17 @@ file_scan(struct source *src, struct source_sink *sink, GError **error)
 	if (sink->container_state(sink, src->path, &old_mtime, &old_size) &&
 	    old_mtime == STAT_MTIME_NS(st) && old_size == st.st_size)
 		return TRUE;
-	/* A file that changed since it was indexed keeps its key: writer_add()
+	/* A file that changed since it was indexed keeps its name: writer_add()
 	 * replaces the old copy. */
 	struct source_item *item = g_new0(struct source_item, 1);
 	item->source = g_strdup(src->name);
 	item->kind = "file";
 	item->container = g_strdup(src->path);
 	item->folder = g_strdup("");
-	item->key = g_strdup(src->path);
+	item->name = g_strdup("");
+	item->sub = g_strdup("");
+	item->info = g_strdup("");
 	item->path = g_strdup(src->path);
-	item->flags = g_strdup("");
 	item->mtime = st.st_mtim.tv_sec;
 	sink->add(sink, item);
 	sink->container_done(sink, src->path, STAT_MTIME_NS(st), st.st_size);

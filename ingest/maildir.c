@@ -46,18 +46,19 @@ maildir_folder_name(const char *rel)
 }
 
 /* Maildir file names are "unique[:2,FLAGS]"; the unique part names the
- * message for as long as it lives in this folder. */
+ * message for as long as it lives in this folder, the rest (INFO) changes
+ * with its flags. */
 static void
-maildir_split_name(const char *name, char **uniq, char **flags)
+maildir_split_name(const char *name, char **uniq, char **info)
 {
 	const char *colon = strchr(name, ':');
 	if (!colon) {
 		*uniq = g_strdup(name);
-		*flags = g_strdup("");
+		*info = g_strdup("");
 		return;
 	}
 	*uniq = g_strndup(name, colon - name);
-	*flags = g_strdup(g_str_has_prefix(colon, ":2,") ? colon + 3 : "");
+	*info = g_strdup(colon);
 }
 
 static gboolean
@@ -92,20 +93,23 @@ maildir_scan_subdir(struct maildir_scan *ms, const char *container, const char *
 				continue;
 			}
 		}
-		g_autofree char *uniq = NULL, *flags = NULL;
-		maildir_split_name(e->d_name, &uniq, &flags);
-		g_autofree char *key = g_strconcat(container, "/", uniq, NULL);
-		if (g_hash_table_contains(seen, key)) {
-			/* Two files with one unique name (in cur/ and new/): index both, but
-			 * each needs its own key. */
-			g_free(key);
-			key = g_strconcat(container, "/", sub, "/", e->d_name, NULL);
+		g_autofree char *uniq = NULL, *info = NULL;
+		maildir_split_name(e->d_name, &uniq, &info);
+		const char *where = sub;
+		if (g_hash_table_contains(seen, uniq)) {
+			/* Two files with one unique name (in cur/ and new/): index both;
+			 * the second is known by its whole relative path. */
+			g_free(uniq);
+			g_free(info);
+			uniq = g_strconcat(sub, "/", e->d_name, NULL);
+			info = g_strdup("");
+			where = "";
 		}
-		const struct known_location *kl = g_hash_table_lookup(known, key);
-		g_hash_table_add(seen, g_strdup(key));
+		const struct known_location *kl = g_hash_table_lookup(known, uniq);
+		g_hash_table_add(seen, g_strdup(uniq));
 		if (kl) {
-			if (!g_str_equal(kl->path, path) || !g_str_equal(kl->flags, flags))
-				ms->sink->moved(ms->sink, kl->id, path, flags);
+			if (!g_str_equal(kl->sub, where) || !g_str_equal(kl->info, info))
+				ms->sink->moved(ms->sink, kl->id, where, info);
 			continue;
 		}
 		struct source_item *item = g_new0(struct source_item, 1);
@@ -113,9 +117,10 @@ maildir_scan_subdir(struct maildir_scan *ms, const char *container, const char *
 		item->kind = "maildir";
 		item->container = g_strdup(container);
 		item->folder = g_strdup(folder);
-		item->key = g_steal_pointer(&key);
+		item->name = g_steal_pointer(&uniq);
+		item->sub = g_strdup(where);
+		item->info = g_steal_pointer(&info);
 		item->path = g_steal_pointer(&path);
-		item->flags = g_steal_pointer(&flags);
 		ms->sink->add(ms->sink, item);
 	}
 	closedir(d);
@@ -230,6 +235,7 @@ maildir_scan(struct source *src, struct source_sink *sink, GError **error)
 		g_hash_table_iter_init(&it, locs);
 		while (g_hash_table_iter_next(&it, NULL, &value))
 			sink->gone(sink, ((struct known_location *)value)->id);
+		sink->container_done(sink, c, -1, 0);
 	}
 	g_hash_table_unref(ms.visited);
 	return TRUE;

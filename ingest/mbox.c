@@ -77,7 +77,7 @@ struct mbox_reader {
 	const char *path;
 	char *folder;
 	GHashTable *known;
-	GHashTable *seen; /* keys found this run */
+	GHashTable *seen; /* names (offsets) found this run */
 	GByteArray *msg;  /* the current message, unquoted */
 	gint64 start;     /* offset of its first byte */
 	gint64 end;       /* offset just past its last byte */
@@ -92,12 +92,12 @@ mbox_finish(struct mbox_reader *r)
 	/* The blank line before the next From_ belongs to the separator. */
 	gint64 end = r->end - r->last_blank;
 	gsize keep = r->msg->len >= r->last_blank ? r->msg->len - r->last_blank : 0;
-	g_autofree char *key = g_strdup_printf("%s#%" G_GINT64_FORMAT, r->path, r->start);
+	g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT, r->start);
 	g_hash_table_add(r->seen, g_strdup(key));
 	const struct known_location *kl = g_hash_table_lookup(r->known, key);
 	if (kl && kl->length == end - r->start)
 		goto reset;
-	/* A known offset with new content: writer_add() replaces the copy by its key. */
+	/* A known offset with new content: writer_add() replaces the copy by its name. */
 	if (r->too_big) {
 		g_autofree char *where = g_strdup_printf(
 		    "%s (message at offset %" G_GINT64_FORMAT ")", r->path, r->start);
@@ -109,11 +109,12 @@ mbox_finish(struct mbox_reader *r)
 	item->kind = "mbox";
 	item->container = g_strdup(r->path);
 	item->folder = g_strdup(r->folder);
-	item->key = g_steal_pointer(&key);
+	item->name = g_steal_pointer(&key);
+	item->sub = g_strdup("");
+	item->info = g_strdup("");
 	item->path = g_strdup(r->path);
 	item->offset = r->start;
 	item->length = end - r->start;
-	item->flags = g_strdup("");
 	item->mtime = r->mtime;
 	g_byte_array_set_size(r->msg, keep);
 	item->data = g_byte_array_free_to_bytes(r->msg);

@@ -14,9 +14,10 @@ source_item_free(struct source_item *item)
 	g_free(item->source);
 	g_free(item->container);
 	g_free(item->folder);
-	g_free(item->key);
+	g_free(item->name);
+	g_free(item->sub);
+	g_free(item->info);
 	g_free(item->path);
-	g_free(item->flags);
 	if (item->data)
 		g_bytes_unref(item->data);
 	g_free(item);

@@ -16,11 +16,13 @@ struct source_item {
 	const char *kind; /* "maildir", "mbox", "file" (static) */
 	char *container;  /* maildir folder directory, mbox file, or the file itself */
 	char *folder;     /* folder name users see */
-	char *key;        /* identity of this copy across renames (locations.key) */
-	char *path;       /* absolute path of the file holding it ("" for stdin) */
+	char *name;       /* identity in the container across renames: maildir unique
+	                   * name, mbox offset; "" for a single file */
+	char *sub;        /* maildir: "cur" or "new"; "" otherwise */
+	char *info;       /* maildir: what follows the unique name (":2,S"); "" otherwise */
+	char *path;       /* absolute path of the file holding it */
 	gint64 offset;    /* mbox: offset of the message's first byte */
 	gint64 length;    /* mbox: its length */
-	char *flags;      /* maildir flags, "" otherwise */
 	gint64 mtime;     /* file time, the last fallback for the date */
 	GBytes *data;     /* the raw bytes when the source has read them; NULL: read PATH */
 };
@@ -33,9 +35,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(source_item, source_item_free)
 /* A copy the index already holds (see sink->known_locations). */
 struct known_location {
 	gint64 id;
-	char *path;
-	char *flags;
-	gint64 offset;
+	char *sub;
+	char *info;
 	gint64 length;
 };
 
@@ -43,10 +44,10 @@ struct source_sink {
 	/* What the index knows. Returns FALSE when CONTAINER was never scanned. */
 	gboolean (*container_state)(struct source_sink *sink, const char *container,
 	                            gint64 *mtime_ns, gint64 *size);
-	/* Returns key -> struct known_location * for CONTAINER; the caller unrefs it. */
+	/* Returns name -> struct known_location * for CONTAINER; the caller unrefs it. */
 	GHashTable *(*known_locations)(struct source_sink *sink, const char *container);
 
-	/* Returns the containers (char *) the index holds at or below the
+	/* Returns the maildir folders (char *) the index holds at or below the
 	 * directory PREFIX; the caller unrefs it. Lets a source notice a folder
 	 * that was deleted as a whole. */
 	GPtrArray *(*known_containers)(struct source_sink *sink, const char *prefix);
@@ -54,12 +55,13 @@ struct source_sink {
 	/* A message to parse and index; the sink takes ITEM. It may block while
 	 * too many messages are in flight, which keeps memory flat. */
 	void (*add)(struct source_sink *sink, struct source_item *item);
-	/* A known copy now lives at PATH with FLAGS (maildir flag change). */
-	void (*moved)(struct source_sink *sink, gint64 location_id, const char *path,
-	              const char *flags);
+	/* A known maildir copy was renamed: it is now in SUB with INFO (flags). */
+	void (*moved)(struct source_sink *sink, gint64 location_id, const char *sub,
+	              const char *info);
 	/* A known copy no longer exists. */
 	void (*gone)(struct source_sink *sink, gint64 location_id);
-	/* CONTAINER was scanned completely as of MTIME_NS/SIZE. */
+	/* CONTAINER was scanned completely as of MTIME_NS/SIZE; MTIME_NS -1 says
+	 * it no longer exists (after its copies were reported gone). */
 	void (*container_done)(struct source_sink *sink, const char *container, gint64 mtime_ns,
 	                       gint64 size);
 	/* Something that could not be read was skipped: reported and counted. */

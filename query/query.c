@@ -669,6 +669,16 @@ address_leaf(const struct field *f, const struct token *t)
 	return p;
 }
 
+/* Messages with a copy in a container (alias c) meeting COND. Folders and
+ * sources are few: the join starts from the matching containers. */
+static char *
+location_having(const char *cond)
+{
+	return g_strdup_printf("m.id IN (SELECT l.message FROM containers c JOIN locations l "
+	                       "ON l.container = c.id WHERE %s)",
+	                       cond);
+}
+
 /* folder:NAME is that folder; NAME followed by a slash and a star is it and
  * the folders below; folder:NA* any folder whose name starts so. */
 static struct part *
@@ -687,21 +697,21 @@ location_leaf(const char *column, const struct token *t)
 	}
 
 	if (prefix == NULL) {
-		g_autofree char *cond = g_strdup_printf("l.%s = ?", column);
-		p->text = sql_having("locations", "l", NULL, cond);
+		g_autofree char *cond = g_strdup_printf("c.%s = ?", column);
+		p->text = location_having(cond);
 		binds_add_text(p->binds, t->value);
 		return p;
 	}
 	/* substr() and not LIKE: folder names are case-sensitive. */
 	g_autofree char *cond = NULL;
 	if (tree) {
-		cond = g_strdup_printf("(l.%s = ? OR substr(l.%s, 1, ?) = ?)", column, column);
+		cond = g_strdup_printf("(c.%s = ? OR substr(c.%s, 1, ?) = ?)", column, column);
 		g_autofree char *parent = g_strndup(prefix, strlen(prefix) - 1);
 		binds_add_text(p->binds, parent);
 	} else {
-		cond = g_strdup_printf("substr(l.%s, 1, ?) = ?", column);
+		cond = g_strdup_printf("substr(c.%s, 1, ?) = ?", column);
 	}
-	p->text = sql_having("locations", "l", NULL, cond);
+	p->text = location_having(cond);
 	binds_add_int(p->binds, g_utf8_strlen(prefix, -1));
 	binds_add_text(p->binds, prefix);
 	return p;

@@ -166,6 +166,17 @@ load_snippet(struct mc_db *db, gint64 id, const char *highlight, const char *ope
 	return g_strdup(db_column_text(s, 0));
 }
 
+char *
+search_location_path(const char *kind, const char *container, const char *sub, const char *name,
+                     const char *info)
+{
+	if (!g_str_equal(kind, "maildir"))
+		return g_strdup(container);
+	if (*sub)
+		return g_strconcat(container, "/", sub, "/", name, info, NULL);
+	return g_strconcat(container, "/", name, info, NULL);
+}
+
 struct result *
 search_load(struct mc_db *db, gint64 id, const char *highlight, const char *open, const char *close,
             GError **error)
@@ -218,20 +229,24 @@ search_load(struct mc_db *db, gint64 id, const char *highlight, const char *open
 		g_ptr_array_add(addr->role == MC_ROLE_TO ? r->to : r->cc, addr);
 	}
 
-	sqlite3_stmt *l = db_cached(db,
-	                            "SELECT kind, path, offset, length, folder FROM locations "
-	                            "WHERE message = ? ORDER BY folder, path",
-	                            error);
+	sqlite3_stmt *l = db_cached(
+	    db,
+	    "SELECT c.kind, c.path, l.sub, l.name, l.info, l.offset, l.length, c.folder "
+	    "FROM locations l JOIN containers c ON c.id = l.container WHERE l.message = ? "
+	    "ORDER BY c.folder, c.path, l.name",
+	    error);
 	if (!l)
 		return NULL;
 	sqlite3_bind_int64(l, 1, id);
 	while (sqlite3_step(l) == SQLITE_ROW) {
 		struct result_location *loc = g_new0(struct result_location, 1);
 		loc->kind = g_strdup(db_column_text(l, 0));
-		loc->path = g_strdup(db_column_text(l, 1));
-		loc->offset = sqlite3_column_int64(l, 2);
-		loc->length = sqlite3_column_int64(l, 3);
-		loc->folder = g_strdup(db_column_text(l, 4));
+		loc->path =
+		    search_location_path(loc->kind, db_column_text(l, 1), db_column_text(l, 2),
+		                         db_column_text(l, 3), db_column_text(l, 4));
+		loc->offset = sqlite3_column_int64(l, 5);
+		loc->length = sqlite3_column_int64(l, 6);
+		loc->folder = g_strdup(db_column_text(l, 7));
 		g_ptr_array_add(r->locations, loc);
 		if (!g_ptr_array_find_with_equal_func(r->files, loc->path, g_str_equal, NULL))
 			g_ptr_array_add(r->files, g_strdup(loc->path));

@@ -59,6 +59,12 @@ gint64 search_count(struct mc_db *db, const struct query *q, GError **error);
 struct result *search_load(struct mc_db *db, gint64 id, const char *highlight, const char *open,
                            const char *close, GError **error);
 
+/* Returns the path of a copy from its locations and containers columns: a
+ * maildir copy is CONTAINER/SUB/NAME+INFO, an mbox or file copy is the
+ * CONTAINER itself. The caller frees it. */
+char *search_location_path(const char *kind, const char *container, const char *sub,
+                           const char *name, const char *info);
+
 /* Resolves a user's message reference: an integer id or "id:<Message-ID>".
  * Returns the id, or 0 and sets ERROR (MC_ERROR_USAGE for a malformed
  * reference, MC_ERROR_FAILED for no such message). */

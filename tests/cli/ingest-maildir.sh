@@ -23,7 +23,7 @@ check_eq '... with both copies as files' \
 $MD/INBOX/cur/1699975800.M128P2028.studio:2,S"
 check_eq '... and both folders' "$(mc search --format=json id:q4-budget-approved.20231114@initech.example | jq -c '.[0].folders')" '["Archive/2023","INBOX"]'
 check_eq 'folder names: plain, Maildir++ and nested' \
-	"$(sqlite3 "$DB" 'SELECT folder, count(*) FROM locations GROUP BY folder ORDER BY folder')" \
+	"$(sqlite3 "$DB" 'SELECT c.folder, count(*) FROM locations l JOIN containers c ON c.id = l.container GROUP BY c.folder ORDER BY c.folder')" \
 	"Archive/2023|7
 INBOX|15
 Projects/Website|5
@@ -37,12 +37,13 @@ check 'a second ingest adds nothing and reads nothing' \
 check_eq '... and the count is unchanged' "$(mc count '*')" 28
 
 # A flag change renames the file: the location follows without re-parsing.
+id_before=$(mc search --format=json zorbleflux | jq .[0].id)
 mv "$MD/INBOX/cur/1707123600.M101P2001.studio:2,S" "$MD/INBOX/cur/1707123600.M101P2001.studio:2,RS"
 out=$(mc ingest --maildir "$MD" 2>&1)
 check 'a renamed file is one rename' sh -c 'printf "%s" "$1" | grep -q "^ingest: 0 new messages, 0 new copies of known messages, 1 renamed, 0 copies removed"' - "$out"
 check_eq '... and its path is the new one' "$(mc search --format=files zorbleflux)" "$MD/INBOX/cur/1707123600.M101P2001.studio:2,RS"
-check_eq '... with the new flags' "$(sqlite3 "$DB" "SELECT flags FROM locations WHERE path LIKE '%M101P2001%'")" RS
-check_eq '... and the same id' "$(mc search --format=json zorbleflux | jq .[0].id)" "$(sqlite3 "$DB" "SELECT message FROM locations WHERE path LIKE '%M101P2001%'")"
+check_eq '... with the new flags' "$(sqlite3 "$DB" "SELECT info FROM locations WHERE name LIKE '%M101P2001%'")" :2,RS
+check_eq '... and the same id' "$(mc search --format=json zorbleflux | jq .[0].id)" "$id_before"
 
 # new/ -> cur/ is a rename too (a MUA reading the message).
 mv "$MD/INBOX/new/1719936300.M115P2015.studio" "$MD/INBOX/cur/1719936300.M115P2015.studio:2,S"

@@ -89,12 +89,13 @@ add(struct fixture *f, const char *key, const char *mid, const char *from, const
 	g_autoptr(parsed_message) pm = make_message(mid, from, refs);
 	struct source_item item = {
 		.source = "",
-		.kind = "file",
+		.kind = "maildir",
 		.container = "/c",
 		.folder = "",
-		.key = (char *)key,
+		.name = (char *)key,
+		.sub = "cur",
+		.info = "",
 		.path = (char *)key,
-		.flags = "",
 	};
 	g_assert_true(writer_add(f->w, &item, pm, NULL, &error));
 	g_assert_no_error(error);
@@ -167,8 +168,8 @@ test_remove_last_copy(struct fixture *f, gconstpointer data)
 	g_assert_true(writer_begin(f->w, &error));
 	add(f, "/a", "m1@x", "bob@acme.example", NULL);
 	add(f, "/b", "m1@x", "bob@acme.example", NULL);
-	gint64 a = query_int(f->db, "SELECT id FROM locations WHERE key = '/a'");
-	gint64 b = query_int(f->db, "SELECT id FROM locations WHERE key = '/b'");
+	gint64 a = query_int(f->db, "SELECT id FROM locations WHERE name = '/a'");
+	gint64 b = query_int(f->db, "SELECT id FROM locations WHERE name = '/b'");
 	g_assert_true(writer_remove_location(f->w, a, &error));
 	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM messages"), ==, 1);
 	g_assert_true(writer_remove_location(f->w, b, &error));
@@ -181,6 +182,30 @@ test_remove_last_copy(struct fixture *f, gconstpointer data)
 	 * the stored text). */
 	g_assert_true(db_exec(f->db, "INSERT INTO fts(fts) VALUES('integrity-check')", &error));
 	g_assert_cmpint(writer_stats(f->w)->messages_removed, ==, 1);
+}
+
+static void
+test_deleted_message_keeps_thread(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_assert_true(writer_begin(f->w, &error));
+	add(f, "/root", "root@x", "a@x.example", NULL);
+	add(f, "/reply", "reply@x", "b@x.example", "root@x");
+	gint64 thread =
+	    query_int(f->db, "SELECT thread_id FROM messages WHERE message_id = 'reply@x'");
+	/* The root leaves the index; a late reply that names only the root still
+	 * joins the thread, through the ghost the root left behind. */
+	g_assert_true(writer_remove_location(
+	    f->w, query_int(f->db, "SELECT id FROM locations WHERE name = '/root'"), &error));
+	g_assert_cmpint(
+	    query_int(f->db, "SELECT count(*) FROM messages WHERE message_id = 'root@x'"), ==, 0);
+	add(f, "/late", "late@x", "c@x.example", "root@x");
+	g_assert_true(writer_commit(f->w, &error));
+	g_assert_cmpint(
+	    query_int(f->db, "SELECT thread_id FROM messages WHERE message_id = 'late@x'"), ==,
+	    thread);
+	/* Ghosts are only what the index lacks. */
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM thread_ghosts"), ==, 1);
 }
 
 int
@@ -197,5 +222,7 @@ main(int argc, char **argv)
 	           test_threads_merge_out_of_order, teardown);
 	g_test_add("/writer/remove-last-copy", struct fixture, NULL, setup, test_remove_last_copy,
 	           teardown);
+	g_test_add("/writer/deleted-message-keeps-thread", struct fixture, NULL, setup,
+	           test_deleted_message_keeps_thread, teardown);
 	return g_test_run();
 }

@@ -75,11 +75,15 @@ static void
 add_location(gint64 message, const char *source, const char *folder)
 {
 	static int n;
-	g_autofree char *key = g_strdup_printf("key%d", ++n);
+	g_autofree char *path = g_strdup_printf("/m/%s/%s", source, folder);
+	g_autofree char *name = g_strdup_printf("x%d", ++n);
 
-	run("INSERT INTO locations (message, source, kind, container, folder, key, path) "
-	    "VALUES (?, ?, 'maildir', '/m', ?, ?, '/m/x')",
-	    "isss", message, source, folder, key);
+	run("INSERT OR IGNORE INTO containers (path, kind, source, folder) "
+	    "VALUES (?, 'maildir', ?, ?)",
+	    "sss", path, source, folder);
+	run("INSERT INTO locations (message, container, name) "
+	    "SELECT ?, id, ? FROM containers WHERE path = ?",
+	    "iss", message, name, path);
 }
 
 static void
