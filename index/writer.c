@@ -51,9 +51,9 @@ static const char *const statements[ST_COUNT] = {
 	                     "(SELECT 1 FROM locations WHERE message = ?1)",
 	[ST_THREAD_OF] = "SELECT thread_id FROM messages WHERE message_id = ?1 UNION ALL "
 	                 "SELECT thread_id FROM thread_ghosts WHERE message_id = ?1 LIMIT 1",
+	/* Only for Message-IDs thread_of() found nowhere. */
 	[ST_SET_THREAD] = "INSERT OR REPLACE INTO thread_ghosts (message_id, thread_id) "
-	                  "SELECT ?1, ?2 WHERE NOT EXISTS "
-	                  "(SELECT 1 FROM messages WHERE message_id = ?1)",
+	                  "VALUES (?, ?)",
 	[ST_UNGHOST] = "DELETE FROM thread_ghosts WHERE message_id = ?",
 	[ST_MERGE_MSGS] = "UPDATE messages SET thread_id = ?1 WHERE thread_id = ?2",
 	[ST_MERGE_IDS] = "UPDATE thread_ghosts SET thread_id = ?1 WHERE thread_id = ?2",
@@ -183,10 +183,14 @@ assign_thread(struct index_writer *w, const struct parsed_message *pm, gint64 *t
 
 	gint64 target = 0;
 	g_autoptr(GArray) others = g_array_new(FALSE, FALSE, sizeof(gint64));
+	g_autoptr(GPtrArray) unknown = g_ptr_array_new();
 	for (guint i = 0; i < ids->len; i++) {
 		gint64 t = thread_of(w, g_ptr_array_index(ids, i));
-		if (!t)
+		if (!t) {
+			if (i > 0)
+				g_ptr_array_add(unknown, g_ptr_array_index(ids, i));
 			continue;
+		}
 		if (!target || t < target) {
 			if (target)
 				g_array_append_val(others, target);
@@ -209,10 +213,11 @@ assign_thread(struct index_writer *w, const struct parsed_message *pm, gint64 *t
 				return FALSE;
 		}
 	}
-	/* What it names and the index lacks becomes a ghost; it is no ghost itself. */
-	for (guint i = 1; i < ids->len; i++) {
+	/* What it names and the index knows nothing of becomes a ghost (known
+	 * ones were moved to TARGET by the merges); it is no ghost itself. */
+	for (guint i = 0; i < unknown->len; i++) {
 		sqlite3_stmt *s = stmt(w, ST_SET_THREAD);
-		db_bind_text(s, 1, g_ptr_array_index(ids, i));
+		db_bind_text(s, 1, g_ptr_array_index(unknown, i));
 		sqlite3_bind_int64(s, 2, target);
 		if (!step_done(w, s, "recording a thread", error))
 			return FALSE;
