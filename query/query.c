@@ -110,6 +110,7 @@ struct query {
 	char *sql;
 	GPtrArray *binds;
 	char *highlight;
+	char *fts_only; /* the MATCH expression when that is the whole query */
 };
 
 enum token_type {
@@ -1084,6 +1085,8 @@ query_parse(const char *text, gint64 now, GError **error)
 		q->binds = binds_new();
 		part_to_sql(top, sql, q->binds);
 		q->sql = g_string_free(sql, FALSE);
+		if (top->kind == PART_FTS)
+			q->fts_only = g_strdup(top->text);
 		if (ps.highlight->len > 0) {
 			g_ptr_array_add(ps.highlight, NULL);
 			q->highlight = g_strjoinv(" OR ", (char **)ps.highlight->pdata);
@@ -1102,6 +1105,7 @@ query_free(struct query *q)
 	g_free(q->sql);
 	g_ptr_array_unref(q->binds);
 	g_free(q->highlight);
+	g_free(q->fts_only);
 	g_free(q);
 }
 
@@ -1130,4 +1134,10 @@ const char *
 query_fts_highlight(const struct query *q)
 {
 	return q->highlight;
+}
+
+const char *
+query_fts_only(const struct query *q)
+{
+	return q->fts_only;
 }

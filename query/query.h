@@ -36,6 +36,11 @@ const char *query_sql(const struct query *q);
  * Returns the next free placeholder index. */
 int query_bind(const struct query *q, sqlite3_stmt *stmt, int first);
 
+/* Returns the FTS5 MATCH expression when the whole query is one full-text
+ * match (the common case: words, phrases, subject:), so that a search can
+ * join the hits instead of testing every message; NULL otherwise. Owned by Q. */
+const char *query_fts_only(const struct query *q);
+
 /* Returns an FTS5 MATCH expression ORing every text term that is not negated,
  * for bm25 ranking and snippet(); NULL when the query has none. Owned by Q. */
 const char *query_fts_highlight(const struct query *q);

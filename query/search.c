@@ -86,6 +86,14 @@ search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint6
 		                      "FROM fts WHERE fts MATCH ?) r ON r.rowid = m.id WHERE %s "
 		                      "ORDER BY coalesce(r.rank, 0), m.date DESC LIMIT ? OFFSET ?",
 		                      query_sql(q));
+	else if (query_fts_only(q))
+		/* Words alone: walk the hits and look each date up in the covering
+		 * index, keeping the best LIMIT as it goes (no IN list to build). */
+		sql = g_strdup_printf(
+		    "SELECT m.id FROM fts JOIN messages m INDEXED BY messages_id_date "
+		    "ON m.id = fts.rowid WHERE fts MATCH ? ORDER BY m.date %s, "
+		    "m.id %s LIMIT ? OFFSET ?",
+		    sort == SORT_OLDEST ? "ASC" : "DESC", sort == SORT_OLDEST ? "ASC" : "DESC");
 	else
 		sql = g_strdup_printf("SELECT m.id FROM messages m WHERE %s ORDER BY m.date %s, "
 		                      "m.id %s LIMIT ? OFFSET ?",
@@ -97,7 +105,10 @@ search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint6
 	int next = 1;
 	if (sort == SORT_RELEVANCE && rank)
 		db_bind_text(s, next++, rank);
-	next = query_bind(q, s, next);
+	if (sort != SORT_RELEVANCE && query_fts_only(q))
+		db_bind_text(s, next++, query_fts_only(q));
+	else
+		next = query_bind(q, s, next);
 	sqlite3_bind_int64(s, next++, limit);
 	sqlite3_bind_int64(s, next++, offset);
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));

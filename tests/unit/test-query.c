@@ -275,6 +275,11 @@ test_sql_shape(void)
 	g_assert_cmpstr(query_sql(q), ==, "m.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)");
 	g_autoptr(query) q2 = query_parse("is:inbound", NOW, NULL);
 	g_assert_cmpstr(query_sql(q2), ==, "m.direction = 0");
+	/* Words alone are one MATCH, which search joins directly. */
+	g_assert_cmpstr(query_fts_only(q), ==, "\"invoice\"");
+	g_assert_null(query_fts_only(q2));
+	g_autoptr(query) q3 = query_parse("invoice is:inbound", NOW, NULL);
+	g_assert_null(query_fts_only(q3));
 
 	g_autofree char *e = expanded("invoice january paid");
 	g_assert_cmpstr(
