@@ -66,7 +66,7 @@ cmd_show(struct command_env *env, int argc, char **argv)
 	gint64 id = search_resolve_id(db, argv[1], &error);
 	if (!id)
 		return command_fail(error);
-	g_autoptr(result) r = search_load(db, id, NULL, "", "", &error);
+	g_autoptr(result) r = search_load(db, id, "", &error);
 	if (!r)
 		return command_fail(error);
 	g_autoptr(GString) out = g_string_new(NULL);

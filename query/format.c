@@ -39,6 +39,9 @@ format_use_color(void)
 	return isatty(STDOUT_FILENO) && !(no_color && *no_color);
 }
 
+/* Ids per snippet query: well under SQLite's 32766 bound parameters. */
+#define FORMAT_SNIPPET_CHUNK 500
+
 gboolean
 format_print_results(struct mc_db *db, GArray *ids, const char *highlight,
                      enum output_format format, GError **error)
@@ -49,10 +52,25 @@ format_print_results(struct mc_db *db, GArray *ids, const char *highlight,
 	json_init(&j, out);
 	if (format == FORMAT_JSON)
 		json_begin_array(&j);
+	g_autoptr(GHashTable) snippets = NULL;
 	for (guint i = 0; i < ids->len; i++) {
-		g_autoptr(result) r =
-		    search_load(db, g_array_index(ids, gint64, i), highlight,
-		                color ? "\033[1;31m" : "", color ? "\033[0m" : "", error);
+		const gint64 *id = &g_array_index(ids, gint64, i);
+		/* Snippets a chunk at a time: one pass over the index each. */
+		if (i % FORMAT_SNIPPET_CHUNK == 0 && format != FORMAT_FILES) {
+			g_clear_pointer(&snippets, g_hash_table_unref);
+			snippets = search_snippets(db, id, MIN(FORMAT_SNIPPET_CHUNK, ids->len - i),
+			                           highlight, color ? "\033[1;31m" : "",
+			                           color ? "\033[0m" : "", error);
+			if (!snippets) {
+				json_clear(&j);
+				return FALSE;
+			}
+		}
+		/* Files need no snippet; a message that matched through a non-text
+		 * term shows the start of its body. */
+		const char *snippet =
+		    format == FORMAT_FILES ? "" : g_hash_table_lookup(snippets, id);
+		g_autoptr(result) r = search_load(db, *id, snippet, error);
 		if (!r) {
 			json_clear(&j);
 			return FALSE;

@@ -155,26 +155,41 @@ load_preview(struct mc_db *db, gint64 id)
 	return g_strdup(db_column_text(s, 0));
 }
 
-static char *
-load_snippet(struct mc_db *db, gint64 id, const char *highlight, const char *open,
-             const char *close)
+GHashTable *
+search_snippets(struct mc_db *db, const gint64 *ids, guint n, const char *highlight,
+                const char *open, const char *close, GError **error)
 {
-	if (!highlight)
-		return load_preview(db, id);
-	sqlite3_stmt *s =
-	    db_cached(db,
-	              "SELECT snippet(fts, -1, ?, ?, '…', 16) FROM fts WHERE fts MATCH ? "
-	              "AND rowid = ?",
-	              NULL);
-	if (!s)
-		return g_strdup("");
+	GHashTable *snippets = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+	if (!highlight || n == 0)
+		return snippets;
+	/* "+rowid": filter the hits rather than seek each id (see above). */
+	g_autoptr(GString) sql = g_string_new("SELECT rowid, snippet(fts, -1, ?, ?, '…', 16) "
+	                                      "FROM fts WHERE fts MATCH ? AND +rowid IN (");
+	for (guint i = 0; i < n; i++)
+		g_string_append(sql, i ? ",?" : "?");
+	g_string_append_c(sql, ')');
+	g_autoptr(sqlite3_stmt) s = db_prepare(db, sql->str, error);
+	if (!s) {
+		g_hash_table_unref(snippets);
+		return NULL;
+	}
 	db_bind_text(s, 1, open);
 	db_bind_text(s, 2, close);
 	db_bind_text(s, 3, highlight);
-	sqlite3_bind_int64(s, 4, id);
-	if (sqlite3_step(s) != SQLITE_ROW)
-		return load_preview(db, id); /* matched through a non-text term */
-	return g_strdup(db_column_text(s, 0));
+	for (guint i = 0; i < n; i++)
+		sqlite3_bind_int64(s, 4 + i, ids[i]);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(s, 0);
+		g_hash_table_insert(snippets, g_memdup2(&id, sizeof id),
+		                    g_strdup(db_column_text(s, 1)));
+	}
+	if (rc != SQLITE_DONE) {
+		g_hash_table_unref(snippets);
+		db_set_error(error, db, "making snippets");
+		return NULL;
+	}
+	return snippets;
 }
 
 char *
@@ -189,8 +204,7 @@ search_location_path(const char *kind, const char *container, const char *sub, c
 }
 
 struct result *
-search_load(struct mc_db *db, gint64 id, const char *highlight, const char *open, const char *close,
-            GError **error)
+search_load(struct mc_db *db, gint64 id, const char *snippet, GError **error)
 {
 	sqlite3_stmt *s =
 	    db_cached(db,
@@ -283,7 +297,7 @@ search_load(struct mc_db *db, gint64 id, const char *highlight, const char *open
 		att->is_inline = sqlite3_column_int(t, 5);
 		g_ptr_array_add(r->attachments, att);
 	}
-	r->snippet = load_snippet(db, id, highlight, open, close);
+	r->snippet = snippet ? g_strdup(snippet) : load_preview(db, id);
 	return g_steal_pointer(&r);
 }
 

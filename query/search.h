@@ -52,12 +52,18 @@ GArray *search_ids(struct mc_db *db, const struct query *q, enum search_sort sor
 /* Returns the number of messages matching Q, or -1 and sets ERROR. */
 gint64 search_count(struct mc_db *db, const struct query *q, GError **error);
 
-/* Loads message ID. HIGHLIGHT (an FTS5 expression, may be NULL) chooses the
- * snippet; OPEN/CLOSE mark the matched words in it. Returns a result the
- * caller frees with result_free(), or NULL and sets ERROR (MC_ERROR_FAILED
- * when there is no such message). */
-struct result *search_load(struct mc_db *db, gint64 id, const char *highlight, const char *open,
-                           const char *close, GError **error);
+/* Returns the snippets of the N messages IDS for the FTS5 expression
+ * HIGHLIGHT, the matched words between OPEN and CLOSE: a table from gint64 *
+ * ids to strings, holding the messages whose text matched. One pass over the
+ * index for all of them (FTS5 seeks a row of a common word slowly). The
+ * caller unrefs it; NULL and ERROR on a database error. */
+GHashTable *search_snippets(struct mc_db *db, const gint64 *ids, guint n, const char *highlight,
+                            const char *open, const char *close, GError **error);
+
+/* Loads message ID with SNIPPET as its snippet; NULL makes it the start of
+ * the body. Returns a result the caller frees with result_free(), or NULL
+ * and sets ERROR (MC_ERROR_FAILED when there is no such message). */
+struct result *search_load(struct mc_db *db, gint64 id, const char *snippet, GError **error);
 
 /* Returns the path of a copy from its locations and containers columns: a
  * maildir copy is CONTAINER/SUB/NAME+INFO, an mbox or file copy is the
