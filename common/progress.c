@@ -18,6 +18,8 @@ progress_new(void)
 	struct progress *p = g_new0(struct progress, 1);
 	p->tty = isatty(STDERR_FILENO);
 	p->start_us = g_get_monotonic_time();
+	/* The first draw waits a moment: a rate from one message is noise. */
+	p->last_draw_us = p->start_us;
 	return p;
 }
 

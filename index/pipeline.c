@@ -52,6 +52,7 @@ struct pipeline {
 	GCond cond;
 	guint in_flight;
 	guint64 discovered;
+	guint64 expected; /* what sources announced (sink->expect) */
 	gint skipped;
 	gint writer_failed;
 };
@@ -156,6 +157,15 @@ sink_add(struct source_sink *sink, struct source_item *item)
 	p->discovered++;
 	g_mutex_unlock(&p->lock);
 	g_thread_pool_push(p->pool, item, NULL);
+}
+
+static void
+sink_expect(struct source_sink *sink, guint64 n)
+{
+	struct pipeline *p = (struct pipeline *)sink;
+	g_mutex_lock(&p->lock);
+	p->expected += n;
+	g_mutex_unlock(&p->lock);
 }
 
 static void
@@ -315,7 +325,7 @@ writer_main(gpointer data)
 			g_mutex_lock(&p->lock);
 			p->in_flight--;
 			g_cond_signal(&p->cond);
-			guint64 total = p->discovered;
+			guint64 total = MAX(p->discovered, p->expected);
 			g_mutex_unlock(&p->lock);
 			progress_update(bar, handled, total);
 			break;
@@ -429,6 +439,7 @@ pipeline_run(const char *db_path, const struct mc_config *cfg, GPtrArray *source
 			.container_state = sink_container_state,
 			.known_locations = sink_known_locations,
 			.known_containers = sink_known_containers,
+			.expect = sink_expect,
 			.add = sink_add,
 			.moved = sink_moved,
 			.gone = sink_gone,

@@ -20,7 +20,25 @@ struct maildir_scan {
 	struct source_sink *sink;
 	GHashTable *visited; /* containers seen this run */
 	gint64 now_ns;
+	gboolean counting; /* the first pass: only count what the second will add */
+	guint64 count;
 };
+
+/* Returns the number of regular, non-hidden entries of DIR. */
+static guint64
+count_files(const char *dir)
+{
+	guint64 n = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && (e->d_type == DT_REG || e->d_type == DT_UNKNOWN))
+			n++;
+	closedir(d);
+	return n;
+}
 
 /* Returns the folder name for DIR relative to the root REL ("" for the root). */
 static char *
@@ -145,8 +163,14 @@ maildir_scan_folder(struct maildir_scan *ms, const char *container, const char *
 	    old_mtime == mtime)
 		return;
 
-	g_autofree char *folder = maildir_folder_name(rel);
 	g_autoptr(GHashTable) known = ms->sink->known_locations(ms->sink, container);
+	if (ms->counting) {
+		guint64 files = count_files(cur) + count_files(new);
+		guint known_n = g_hash_table_size(known);
+		ms->count += files > known_n ? files - known_n : 0;
+		return;
+	}
+	g_autofree char *folder = maildir_folder_name(rel);
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	maildir_scan_subdir(ms, container, folder, "cur", known, seen);
 	maildir_scan_subdir(ms, container, folder, "new", known, seen);
@@ -168,7 +192,8 @@ static void
 maildir_walk(struct maildir_scan *ms, const char *dir, const char *rel, int depth)
 {
 	if (depth > MAILDIR_MAX_DEPTH) {
-		ms->sink->skipped(ms->sink, dir, "maildir tree nested too deeply");
+		if (!ms->counting)
+			ms->sink->skipped(ms->sink, dir, "maildir tree nested too deeply");
 		return;
 	}
 	g_autofree char *cur = g_build_filename(dir, "cur", NULL);
@@ -178,7 +203,8 @@ maildir_walk(struct maildir_scan *ms, const char *dir, const char *rel, int dept
 
 	DIR *d = opendir(dir);
 	if (!d) {
-		ms->sink->skipped(ms->sink, dir, g_strerror(errno));
+		if (!ms->counting)
+			ms->sink->skipped(ms->sink, dir, g_strerror(errno));
 		return;
 	}
 	g_autoptr(GPtrArray) subdirs = g_ptr_array_new_with_free_func(g_free);
@@ -220,7 +246,14 @@ maildir_scan(struct source *src, struct source_sink *sink, GError **error)
 		.sink = sink,
 		.visited = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
 		.now_ns = g_get_real_time() * 1000,
+		.counting = TRUE,
 	};
+	/* A first pass counts the new files of the changed folders, so that
+	 * progress can show an ETA; directory reads are cheap next to parsing. */
+	maildir_walk(&ms, src->path, "", 0);
+	sink->expect(sink, ms.count);
+	ms.counting = FALSE;
+	g_hash_table_remove_all(ms.visited);
 	maildir_walk(&ms, src->path, "", 0);
 
 	/* A folder deleted as a whole: every copy it held is gone. */

@@ -52,6 +52,10 @@ struct source_sink {
 	 * that was deleted as a whole. */
 	GPtrArray *(*known_containers)(struct source_sink *sink, const char *prefix);
 
+	/* About N more messages are coming (for progress); sources that cannot
+	 * tell cheaply do not call it. */
+	void (*expect)(struct source_sink *sink, guint64 n);
+
 	/* A message to parse and index; the sink takes ITEM. It may block while
 	 * too many messages are in flight, which keeps memory flat. */
 	void (*add)(struct source_sink *sink, struct source_item *item);

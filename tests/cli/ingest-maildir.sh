@@ -1,7 +1,7 @@
 #!/bin/sh
 # Maildir ingest: folders, dedupe, renames, deletions, skipped directories.
 . "$top_srcdir/tests/lib.sh"
-plan 27
+plan 28
 copy_corpus
 MD="$TMP/corpus/maildir"
 # Folders changed in the last two seconds are looked at again on the next run
@@ -14,6 +14,7 @@ check 'the summary counts 28 new messages, 1 extra copy and 1 skipped file' \
 	sh -c 'printf "%s" "$1" | grep -q "^ingest: 28 new messages, 1 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 1 skipped, in "' - "$out"
 check 'the PNG in a maildir is reported with its path and reason' \
 	sh -c 'grep -q "^mailclerk: skipped $1: not mail: " "$2"' - "$MD/.Archive.2023/cur/1703980800.M42P7.studio:2,S" "$TMP/err"
+check_eq 'off a terminal, ingest prints one summary line' "$(printf '%s\n' "$out" | wc -l)" 1
 check_eq '28 distinct messages' "$(mc count '*')" 28
 check_eq 'an empty query matches all' "$(mc count '')" 28
 check_eq 'the same message in two folders is one message' "$(mc count id:q4-budget-approved.20231114@initech.example)" 1
