@@ -71,8 +71,9 @@ CREATE TABLE addresses (
 	domain TEXT NOT NULL               -- lower-cased
 );
 CREATE INDEX addresses_message ON addresses(message);
-CREATE INDEX addresses_address ON addresses(address);
-CREATE INDEX addresses_domain ON addresses(domain);
+-- Covering: from:/to:/address: read the index alone, not a table row a hit.
+CREATE INDEX addresses_address ON addresses(address, role, message);
+CREATE INDEX addresses_domain ON addresses(domain, role, message);
 
 CREATE TABLE attachments (
 	message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
