@@ -1,9 +1,16 @@
-/* main(): global options, the command table, dispatch. */
+/* main(): global options, the command table, dispatch.
+ *
+ * Built twice: as mailclerk, which runs the commands that only read the index
+ * and links no GMime (start-up is most of a search's time), and as
+ * mailclerk-mail (MAILCLERK_MAIL), which runs every command. mailclerk hands
+ * the commands that read mail over to mailclerk-mail by exec. */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "common/conf.h"
@@ -13,19 +20,54 @@
 
 struct command {
 	const char *name;
-	command_fn fn;
+	command_fn fn; /* NULL: run by mailclerk-mail */
 	const char *summary;
 };
 
+#ifdef MAILCLERK_MAIL
+#define MAIL_COMMAND(fn) fn
+#else
+#define MAIL_COMMAND(fn) NULL
+#endif
+
 /* Every command, once: dispatch and `mailclerk --help` both read this table. */
 static const struct command commands[] = {
-	{ "ingest", cmd_ingest, "add mail from maildirs, mbox files, message files and sources" },
+	{ "ingest", MAIL_COMMAND(cmd_ingest),
+	  "add mail from maildirs, mbox files, message files and sources" },
 	{ "search", cmd_search, "list the messages a query matches" },
 	{ "count", cmd_count, "count the messages a query matches" },
-	{ "show", cmd_show, "show one message: headers, body, attachments" },
+	{ "show", MAIL_COMMAND(cmd_show), "show one message: headers, body, attachments" },
 	{ "thread", cmd_thread, "list the messages of a message's thread" },
 	{ "check", cmd_check, "verify the index's integrity" },
 };
+
+/* Returns where mailclerk-mail is: beside this program when that has one (a
+ * build tree), else where `make install` put it. The caller frees it. */
+static char *
+mail_program_path(void)
+{
+	g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+	if (self) {
+		g_autofree char *dir = g_path_get_dirname(self);
+		char *beside = g_build_filename(dir, "mailclerk-mail", NULL);
+		if (g_file_test(beside, G_FILE_TEST_IS_EXECUTABLE))
+			return beside;
+		g_free(beside);
+	}
+	return g_build_filename(PKGLIBEXECDIR, "mailclerk-mail", NULL);
+}
+
+/* Runs ARGV (as mailclerk was given it) in mailclerk-mail; returns only on
+ * failure. */
+static int
+run_mail_program(char **argv)
+{
+	g_autofree char *path = mail_program_path();
+	execv(path, argv);
+	fprintf(stderr, "mailclerk: cannot run %s: %s (is mailclerk installed whole?)\n", path,
+	        g_strerror(errno));
+	return MC_EXIT_FAILURE;
+}
 
 int
 command_fail(const GError *error)
@@ -72,6 +114,9 @@ int
 main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	/* The arguments as given: option parsing rewrites ARGV, and a command run
+	 * by mailclerk-mail needs them whole. */
+	g_auto(GStrv) original_argv = g_strdupv(argv);
 	g_autofree char *opt_config = NULL, *opt_db = NULL;
 	gboolean opt_version = FALSE;
 	const GOptionEntry entries[] = {
@@ -114,6 +159,8 @@ main(int argc, char **argv)
 		        argv[1]);
 		return MC_EXIT_USAGE;
 	}
+	if (!cmd->fn)
+		return run_mail_program(original_argv);
 
 	/* --config, then MAILCLERK_CONFIG, name a file that must exist; the XDG
 	 * default may be missing, which means defaults. */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The command line itself: help, version, exit codes, the index file.
 . "$top_srcdir/tests/lib.sh"
-plan 16
+plan 19
 
 out=$("$MAILCLERK" --help 2>&1)
 check_eq '--help exits 0' "$?" 0
@@ -22,6 +22,12 @@ check_eq 'the index file is created mode 0600' "$(stat -c %a "$DB")" 600
 check_eq 'its WAL file is private too' "$(stat -c %a "$DB-wal" 2>/dev/null || echo 600)" 600
 check_eq 'the index is in WAL mode' "$(sqlite3 "$DB" 'PRAGMA journal_mode')" wal
 check_eq 'the schema version is recorded' "$(sqlite3 "$DB" 'PRAGMA user_version')" 1
+
+# Build facts a user relies on: position-independent binaries (Debian's
+# libetpan.pc asks for no-PIE), and a query program that does not load GMime.
+check_eq 'mailclerk is position independent' "$(readelf -h "$MAILCLERK" | sed -n 's/^ *Type: *\([A-Z]*\).*/\1/p')" DYN
+check_eq 'mailclerk-mail is position independent' "$(readelf -h "$top_builddir/mailclerk-mail" | sed -n 's/^ *Type: *\([A-Z]*\).*/\1/p')" DYN
+check_eq 'the query program does not load GMime' "$(ldd "$MAILCLERK" | grep -c gmime)" 0
 
 out=$(mc search zzznotawordanywhere)
 check_eq 'no results is success (exit 0)' "$?" 0
