@@ -42,7 +42,17 @@ demo() {
 	work=$(mktemp -d "${TMPDIR:-/tmp}/mailclerk-demo.XXXXXX")
 	sed "s|@CORPUS@|$top/tests/corpus|g" contrib/demo/config > "$work/config"
 	mc() { ./mailclerk --config "$work/config" --db "$work/index.db" "$@"; }
-	show() { printf '\n$ mailclerk %s\n' "$*"; mc "$@"; }
+	show() { # prints the command as a user would type it, then runs it
+		printf '\n$ mailclerk'
+		for a in "$@"; do
+			case $a in
+			*[!A-Za-z0-9@:._/=-]*) printf " '%s'" "$a" ;;
+			*) printf ' %s' "$a" ;;
+			esac
+		done
+		printf '\n'
+		mc "$@"
+	}
 	echo "== mailclerk demo: the sample mail in tests/corpus, the index in $work"
 	echo "== config ($work/config):"
 	cat "$work/config"
