@@ -5,6 +5,8 @@
 #include <glib.h>
 
 #include "common/conf.h"
+#include "index/db.h"
+#include "query/query.h"
 
 /* What main() resolved before running a command; all owned by main(). */
 struct command_env {
@@ -24,9 +26,16 @@ int cmd_show(struct command_env *env, int argc, char **argv);
 int cmd_thread(struct command_env *env, int argc, char **argv);
 int cmd_check(struct command_env *env, int argc, char **argv);
 
-/* Returns the command's arguments after ARGV[0] joined into one query; the
- * caller frees it. */
-char *command_query_text(int argc, char **argv);
+/* Returns the query the command's arguments after ARGV[0] make, relative
+ * dates anchored at search_now(); the caller frees it with query_free().
+ * NULL and ERROR for a malformed query or MAILCLERK_NOW. */
+struct query *command_parse_query(int argc, char **argv, GError **error);
+
+/* For commands that take one message ID (ARGV[1]): opens the index for
+ * reading into *DB (the caller closes it, even on failure) and returns the
+ * message's id, or 0 and sets ERROR. NAME is the command, for messages. */
+gint64 command_open_message(struct command_env *env, const char *name, int argc, char **argv,
+                            struct mc_db **db, GError **error);
 
 /* Prints "mailclerk: MESSAGE" to stderr and returns the exit code ERROR's
  * code calls for (2 for usage, config and query errors, else 1). */

@@ -9,8 +9,8 @@ mc_role_name(enum mc_role role)
 	return (unsigned)role < G_N_ELEMENTS(names) ? names[role] : "unknown";
 }
 
-static void
-address_free(gpointer p)
+void
+mc_address_free(gpointer p)
 {
 	struct mc_address *a = p;
 	g_free(a->name);
@@ -19,8 +19,8 @@ address_free(gpointer p)
 	g_free(a);
 }
 
-static void
-attachment_free(gpointer p)
+void
+mc_attachment_free(gpointer p)
 {
 	struct mc_attachment *a = p;
 	g_free(a->part);
@@ -43,8 +43,8 @@ parsed_message_new(void)
 {
 	struct parsed_message *pm = g_new0(struct parsed_message, 1);
 	pm->references = g_ptr_array_new_with_free_func(g_free);
-	pm->addresses = g_ptr_array_new_with_free_func(address_free);
-	pm->attachments = g_ptr_array_new_with_free_func(attachment_free);
+	pm->addresses = g_ptr_array_new_with_free_func(mc_address_free);
+	pm->attachments = g_ptr_array_new_with_free_func(mc_attachment_free);
 	pm->subject = g_strdup("");
 	pm->body_text = g_strdup("");
 	return pm;

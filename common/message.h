@@ -55,6 +55,10 @@ struct parsed_message {
 	gint64 size;            /* raw size in bytes */
 };
 
+/* Free one struct mc_address / mc_attachment and what it owns (GDestroyNotify). */
+void mc_address_free(gpointer address);
+void mc_attachment_free(gpointer attachment);
+
 struct parsed_message *parsed_message_new(void);
 void parsed_message_free(struct parsed_message *pm);
 typedef struct parsed_message parsed_message;

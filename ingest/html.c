@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "ingest/html.h"
+#include "common/utf8.h"
 
 #include <string.h>
 
@@ -129,26 +130,6 @@ static const gunichar cp1252_c1[32] = {
 /* Longest entity name we look up; longer runs are never entities. */
 #define ENTITY_NAME_MAX 16
 
-/* Returns a valid UTF-8 copy of S: each invalid byte becomes U+FFFD and NUL
- * bytes are dropped, so the scanner can step by characters safely. */
-static char *
-utf8_clean(const char *s, gsize len)
-{
-	GString *out = g_string_sized_new(len + 1);
-	const char *end = s + len;
-
-	while (s < end) {
-		const char *bad;
-		g_utf8_validate_len(s, end - s, &bad);
-		g_string_append_len(out, s, bad - s);
-		if (bad >= end)
-			break;
-		if (*bad != '\0')
-			g_string_append(out, "\xEF\xBF\xBD");
-		s = bad + 1;
-	}
-	return g_string_free(out, FALSE);
-}
 
 static GHashTable *
 entity_table(void)
@@ -493,7 +474,7 @@ html_to_text(const char *html, gssize len)
 	if (len < 0)
 		len = strlen(html);
 
-	g_autofree char *valid = utf8_clean(html, len);
+	g_autofree char *valid = utf8_dup_valid(html, len);
 	const char *p = valid;
 	const char *end = valid + strlen(valid);
 	struct out o = { .s = g_string_sized_new(len / 2 + 16) };

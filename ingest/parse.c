@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "ingest/parse.h"
+#include "common/utf8.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -64,32 +65,6 @@ parse_init(void)
 
 /* String cleaning. */
 
-/* Appends S (LEN bytes) to OUT as valid UTF-8: each invalid byte becomes
- * U+FFFD and NUL bytes are dropped. */
-static void
-append_valid(GString *out, const char *s, gsize len)
-{
-	const char *end = s + len;
-
-	while (s < end) {
-		const char *bad;
-		g_utf8_validate_len(s, end - s, &bad);
-		g_string_append_len(out, s, bad - s);
-		if (bad >= end)
-			break;
-		if (*bad != '\0')
-			g_string_append(out, "\xEF\xBF\xBD");
-		s = bad + 1;
-	}
-}
-
-static char *
-utf8_valid(const char *s, gsize len)
-{
-	GString *out = g_string_sized_new(len + 1);
-	append_valid(out, s, len);
-	return g_string_free(out, FALSE);
-}
 
 /* Returns S (any bytes, may be NULL) as one clean line: valid UTF-8, every
  * run of white space or control characters one space, trimmed. Never NULL. */
@@ -99,7 +74,7 @@ clean_line(const char *s)
 	if (!s)
 		return g_strdup("");
 
-	g_autofree char *v = utf8_valid(s, strlen(s));
+	g_autofree char *v = utf8_dup_valid(s, strlen(s));
 	GString *out = g_string_sized_new(strlen(v) + 1);
 	gboolean space = FALSE;
 
@@ -209,12 +184,12 @@ convert_strict(const char *charset, const char *in, gsize len)
 	iconv(cd, NULL, NULL, NULL, NULL); /* GMime caches CD for reuse */
 	g_mime_iconv_close(cd);
 
-	char *result = ok ? utf8_valid(out->str, out->len) : NULL;
+	char *result = ok ? utf8_dup_valid(out->str, out->len) : NULL;
 	g_string_free(out, TRUE);
 	return result;
 }
 
-/* Is IN valid UTF-8 apart from NUL bytes (which utf8_valid() drops)? */
+/* Is IN valid UTF-8 apart from NUL bytes (which utf8_dup_valid() drops)? */
 static gboolean
 utf8_validate_nul_ok(const char *in, gsize len)
 {
@@ -251,10 +226,10 @@ to_utf8(const char *in, gsize len, const char *charset)
 	    (s = convert_strict(charset, in, len)))
 		return s;
 	if (utf8_validate_nul_ok(in, len))
-		return utf8_valid(in, len);
+		return utf8_dup_valid(in, len);
 	if ((s = convert_strict("windows-1252", in, len)))
 		return s;
-	return utf8_valid(in, len);
+	return utf8_dup_valid(in, len);
 }
 
 /* Finds a charset in the first bytes of an HTML document (<meta charset=x>

@@ -16,11 +16,7 @@ cmd_count(struct command_env *env, int argc, char **argv)
 	                           &argv))
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
-	gint64 now = search_now(&error);
-	if (now < 0)
-		return command_fail(error);
-	g_autofree char *text = command_query_text(argc, argv);
-	g_autoptr(query) q = query_parse(text, now, &error);
+	g_autoptr(query) q = command_parse_query(argc, argv, &error);
 	if (!q)
 		return command_fail(error);
 	g_autoptr(mc_db) db = db_open(env->db_path, DB_READ, &error);

@@ -6,13 +6,6 @@
 #include "query/format.h"
 #include "query/search.h"
 
-/* Joins the arguments the shell split back into one query. */
-char *
-command_query_text(int argc, char **argv)
-{
-	return g_strjoinv(" ", argv + 1);
-}
-
 int
 cmd_search(struct command_env *env, int argc, char **argv)
 {
@@ -43,11 +36,7 @@ cmd_search(struct command_env *env, int argc, char **argv)
 		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE, "--offset must not be negative");
 		return command_fail(error);
 	}
-	gint64 now = search_now(&error);
-	if (now < 0)
-		return command_fail(error);
-	g_autofree char *text = command_query_text(argc, argv);
-	g_autoptr(query) q = query_parse(text, now, &error);
+	g_autoptr(query) q = command_parse_query(argc, argv, &error);
 	if (!q)
 		return command_fail(error);
 	g_autoptr(mc_db) db = db_open(env->db_path, DB_READ, &error);

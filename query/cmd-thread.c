@@ -24,14 +24,8 @@ cmd_thread(struct command_env *env, int argc, char **argv)
 	enum output_format format = FORMAT_TEXT;
 	if (opt_format && !format_parse(opt_format, &format, &error))
 		return command_fail(error);
-	if (argc != 2) {
-		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE, "thread takes one message ID");
-		return command_fail(error);
-	}
-	g_autoptr(mc_db) db = db_open(env->db_path, DB_READ, &error);
-	if (!db)
-		return command_fail(error);
-	gint64 id = search_resolve_id(db, argv[1], &error);
+	g_autoptr(mc_db) db = NULL;
+	gint64 id = command_open_message(env, "thread", argc, argv, &db, &error);
 	if (!id)
 		return command_fail(error);
 	g_autoptr(sqlite3_stmt) s =

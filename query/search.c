@@ -24,26 +24,6 @@ search_parse_sort(const char *name, enum search_sort *sort, GError **error)
 }
 
 static void
-address_free(gpointer p)
-{
-	struct mc_address *a = p;
-	g_free(a->name);
-	g_free(a->address);
-	g_free(a->domain);
-	g_free(a);
-}
-
-static void
-attachment_free(gpointer p)
-{
-	struct mc_attachment *a = p;
-	g_free(a->part);
-	g_free(a->filename);
-	g_free(a->mime_type);
-	g_free(a);
-}
-
-static void
 location_free(gpointer p)
 {
 	struct result_location *l = p;
@@ -230,12 +210,12 @@ search_load(struct mc_db *db, gint64 id, const char *snippet, GError **error)
 	r->from.name = g_strdup(db_column_text(s, 5));
 	r->from.address = g_strdup(db_column_text(s, 6));
 	r->from.domain = g_strdup("");
-	r->to = g_ptr_array_new_with_free_func(address_free);
-	r->cc = g_ptr_array_new_with_free_func(address_free);
+	r->to = g_ptr_array_new_with_free_func(mc_address_free);
+	r->cc = g_ptr_array_new_with_free_func(mc_address_free);
 	r->folders = g_ptr_array_new_with_free_func(g_free);
 	r->files = g_ptr_array_new_with_free_func(g_free);
 	r->locations = g_ptr_array_new_with_free_func(location_free);
-	r->attachments = g_ptr_array_new_with_free_func(attachment_free);
+	r->attachments = g_ptr_array_new_with_free_func(mc_attachment_free);
 
 	sqlite3_stmt *a =
 	    db_cached(db,
