@@ -22,6 +22,13 @@ CREATE INDEX messages_thread ON messages(thread_id);
 -- the (much larger) message rows.
 CREATE INDEX messages_id_date ON messages(id, date);
 
+-- The date of every message id, DATES_CHUNK ids a row, 4 bytes an id
+-- (index/dates.c): full-text hits are sorted by date from these arrays.
+CREATE TABLE message_dates (
+	chunk INTEGER PRIMARY KEY,         -- id / 4096
+	dates BLOB NOT NULL                -- 4096 little-endian uint32 UTC seconds
+);
+
 -- Message-IDs that messages name (References, In-Reply-To) but the index
 -- does not hold: "ghosts", as notmuch calls them, with the thread they are
 -- part of, so that a message arriving later joins it. A message that leaves

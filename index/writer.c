@@ -4,6 +4,7 @@
 
 #include "index/writer.h"
 #include "common/error.h"
+#include "index/dates.h"
 #include "index/text.h"
 
 enum {
@@ -74,6 +75,7 @@ struct index_writer {
 	sqlite3_stmt *st[ST_COUNT];
 	gint64 next_thread;
 	GHashTable *containers; /* path -> gint64 id, for containers seen this run */
+	struct dates *dates;
 	struct writer_stats stats;
 };
 
@@ -118,6 +120,7 @@ writer_new(struct mc_db *db, const struct mc_config *cfg, GError **error)
 	}
 	w->next_thread = sqlite3_column_int64(max, 0) + 1;
 	w->containers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	w->dates = dates_new(db);
 	return g_steal_pointer(&w);
 }
 
@@ -130,6 +133,7 @@ writer_free(struct index_writer *w)
 		sqlite3_finalize(w->st[i]);
 	if (w->containers)
 		g_hash_table_unref(w->containers);
+	dates_free(w->dates);
 	g_free(w);
 }
 
@@ -142,13 +146,14 @@ writer_begin(struct index_writer *w, GError **error)
 gboolean
 writer_commit(struct index_writer *w, GError **error)
 {
-	return db_exec(w->db, "COMMIT", error);
+	return dates_flush(w->dates, error) && db_exec(w->db, "COMMIT", error);
 }
 
 void
 writer_rollback(struct index_writer *w)
 {
 	sqlite3_exec(w->db->sql, "ROLLBACK", NULL, NULL, NULL);
+	dates_forget(w->dates);
 }
 
 const struct writer_stats *
@@ -260,6 +265,8 @@ insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *
 	if (!step_done(w, s, "adding a message", error))
 		return FALSE;
 	*id = sqlite3_last_insert_rowid(w->db->sql);
+	if (!dates_set(w->dates, *id, pm->date, error))
+		return FALSE;
 
 	g_autoptr(GString) sender = g_string_new(NULL);
 	g_autoptr(GString) recipients = g_string_new(NULL);

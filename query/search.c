@@ -5,6 +5,7 @@
 
 #include "query/search.h"
 #include "common/error.h"
+#include "index/dates.h"
 
 gboolean
 search_parse_sort(const char *name, enum search_sort *sort, GError **error)
@@ -53,11 +54,106 @@ result_free(struct result *r)
 	g_free(r);
 }
 
+/* A hit and its date, for sorting. */
+struct dated {
+	guint32 date;
+	gint64 id;
+};
+
+/* Returns <0 when A sorts before B newest first (later date, then higher id). */
+static int
+dated_newer_first(const struct dated *a, const struct dated *b)
+{
+	if (a->date != b->date)
+		return a->date > b->date ? -1 : 1;
+	return a->id > b->id ? -1 : a->id < b->id;
+}
+
+static gint
+dated_cmp_newest(gconstpointer a, gconstpointer b)
+{
+	return dated_newer_first(a, b);
+}
+
+static gint
+dated_cmp_oldest(gconstpointer a, gconstpointer b)
+{
+	return dated_newer_first(b, a);
+}
+
+/* The hits of the MATCH expression FTS, newest (or oldest) first, looked up
+ * in the date map (index/dates.h). With a LIMIT only the best LIMIT+OFFSET
+ * are kept, in a heap whose root is the worst of them. */
+static GArray *
+search_ids_fts(struct mc_db *db, const char *fts, gboolean oldest, gint64 limit, gint64 offset,
+               GError **error)
+{
+	GCompareFunc cmp = oldest ? dated_cmp_oldest : dated_cmp_newest;
+	g_autoptr(sqlite3_stmt) s =
+	    db_prepare(db, "SELECT rowid FROM fts WHERE fts MATCH ?", error);
+	if (!s)
+		return NULL;
+	db_bind_text(s, 1, fts);
+	g_autoptr(dates) map = dates_new(db);
+	gint64 keep = limit < 0 || limit > G_MAXINT64 - offset ? G_MAXINT64 : limit + offset;
+	g_autoptr(GArray) best = g_array_new(FALSE, FALSE, sizeof(struct dated));
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct dated h = { .id = sqlite3_column_int64(s, 0) };
+		if (!dates_get(map, h.id, &h.date, error))
+			return NULL;
+		if ((gint64)best->len < keep) {
+			/* Sift up: the root stays the worst kept. */
+			g_array_append_val(best, h);
+			struct dated *v = (struct dated *)best->data;
+			for (guint i = best->len - 1; i > 0;) {
+				guint parent = (i - 1) / 2;
+				if (cmp(&v[parent], &v[i]) >= 0)
+					break;
+				struct dated t = v[parent];
+				v[parent] = v[i];
+				v[i] = t;
+				i = parent;
+			}
+		} else if (keep > 0 && cmp(&h, &g_array_index(best, struct dated, 0)) < 0) {
+			/* Better than the worst kept: replace the root, sift down. */
+			struct dated *v = (struct dated *)best->data;
+			v[0] = h;
+			for (guint i = 0;;) {
+				guint l = 2 * i + 1, r = l + 1, worst = i;
+				if (l < best->len && cmp(&v[l], &v[worst]) > 0)
+					worst = l;
+				if (r < best->len && cmp(&v[r], &v[worst]) > 0)
+					worst = r;
+				if (worst == i)
+					break;
+				struct dated t = v[worst];
+				v[worst] = v[i];
+				v[i] = t;
+				i = worst;
+			}
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		db_set_error(error, db, "searching");
+		return NULL;
+	}
+	g_array_sort(best, cmp);
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	for (guint i = (guint)MIN(offset, (gint64)best->len); i < best->len; i++)
+		g_array_append_val(ids, g_array_index(best, struct dated, i).id);
+	return ids;
+}
+
 GArray *
 search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint64 limit,
            gint64 offset, GError **error)
 {
 	const char *rank = query_fts_highlight(q);
+	/* Words alone (the common case): walk the hits, sort them by date. */
+	if (query_fts_only(q) && sort != SORT_RELEVANCE)
+		return search_ids_fts(db, query_fts_only(q), sort == SORT_OLDEST, limit, offset,
+		                      error);
 	g_autofree char *sql = NULL;
 	if (sort == SORT_RELEVANCE && rank)
 		/* A LEFT JOIN: the text terms rank, they do not filter (a message
@@ -66,14 +162,6 @@ search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint6
 		                      "FROM fts WHERE fts MATCH ?) r ON r.rowid = m.id WHERE %s "
 		                      "ORDER BY coalesce(r.rank, 0), m.date DESC LIMIT ? OFFSET ?",
 		                      query_sql(q));
-	else if (query_fts_only(q))
-		/* Words alone: walk the hits and look each date up in the covering
-		 * index, keeping the best LIMIT as it goes (no IN list to build). */
-		sql = g_strdup_printf(
-		    "SELECT m.id FROM fts JOIN messages m INDEXED BY messages_id_date "
-		    "ON m.id = fts.rowid WHERE fts MATCH ? ORDER BY m.date %s, "
-		    "m.id %s LIMIT ? OFFSET ?",
-		    sort == SORT_OLDEST ? "ASC" : "DESC", sort == SORT_OLDEST ? "ASC" : "DESC");
 	else
 		sql = g_strdup_printf("SELECT m.id FROM messages m WHERE %s ORDER BY m.date %s, "
 		                      "m.id %s LIMIT ? OFFSET ?",
@@ -85,10 +173,7 @@ search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint6
 	int next = 1;
 	if (sort == SORT_RELEVANCE && rank)
 		db_bind_text(s, next++, rank);
-	if (sort != SORT_RELEVANCE && query_fts_only(q))
-		db_bind_text(s, next++, query_fts_only(q));
-	else
-		next = query_bind(q, s, next);
+	next = query_bind(q, s, next);
 	sqlite3_bind_int64(s, next++, limit);
 	sqlite3_bind_int64(s, next++, offset);
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));

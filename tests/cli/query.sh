@@ -1,7 +1,7 @@
 #!/bin/sh
 # The query language over the sample corpus: fields, operators, dates, sorting, errors.
 . "$top_srcdir/tests/lib.sh"
-plan 40
+plan 43
 printf '[mailclerk]\nme = sam@studio.example\n' > "$TMP/config"
 mc ingest --maildir "$CORPUS/maildir" --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1
 
@@ -44,6 +44,11 @@ check_eq 'date:A..B' "$(c date:2024-02-05..2024-02-06)" 3
 check_eq 'date:3m..today with a fixed now' "$(MAILCLERK_NOW=2024-11-01 mc count date:3m..today)" 3
 check_eq 'sort=oldest' "$(mc search --format=json --sort=oldest 'subject:"relaunch kickoff"' | jq -r '.[0].message_id')" 20240205090000.kickoff@acme.example
 check_eq 'limit and offset' "$(mc search --format=json --sort=oldest --limit=1 --offset=1 'subject:"relaunch kickoff"' | jq -r '.[].message_id')" 65c0e8a0.5a3b@studio.example
+# Words alone are sorted from the date map, anything else by SQL: the same order.
+order() { mc search --format=json "$@" | jq -r '[.[].message_id] | join(" ")'; }
+check_eq 'words alone sort newest first like any query' "$(order acme)" "$(order 'acme date:1990..')"
+check_eq '... and oldest first' "$(order --sort=oldest acme)" "$(order --sort=oldest 'acme date:1990..')"
+check_eq '... with limit and offset' "$(order --limit=3 --offset=2 acme)" "$(order --limit=3 --offset=2 'acme date:1990..')"
 err=$(mc search 'frm:bob' 2>&1)
 check_eq 'an unknown field exits 2' "$?" 2
 check_eq '... naming the token and its column' "$err" "mailclerk: unknown field 'frm' at column 1"

@@ -1,0 +1,121 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "index/dates.h"
+#include "common/error.h"
+
+struct chunk {
+	guint32 v[DATES_CHUNK]; /* host order in memory */
+	gboolean dirty;
+};
+
+struct dates {
+	struct mc_db *db;
+	GHashTable *chunks; /* gint64 chunk number -> struct chunk * */
+};
+
+struct dates *
+dates_new(struct mc_db *db)
+{
+	struct dates *d = g_new0(struct dates, 1);
+	d->db = db;
+	d->chunks = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+	return d;
+}
+
+void
+dates_free(struct dates *d)
+{
+	if (!d)
+		return;
+	g_hash_table_unref(d->chunks);
+	g_free(d);
+}
+
+void
+dates_forget(struct dates *d)
+{
+	g_hash_table_remove_all(d->chunks);
+}
+
+static struct chunk *
+chunk_for(struct dates *d, gint64 id, GError **error)
+{
+	gint64 n = id / DATES_CHUNK;
+	struct chunk *c = g_hash_table_lookup(d->chunks, &n);
+	if (c)
+		return c;
+	sqlite3_stmt *s =
+	    db_cached(d->db, "SELECT dates FROM message_dates WHERE chunk = ?", error);
+	if (!s)
+		return NULL;
+	sqlite3_bind_int64(s, 1, n);
+	c = g_new0(struct chunk, 1);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const guint8 *blob = sqlite3_column_blob(s, 0);
+		int len = sqlite3_column_bytes(s, 0);
+		for (int i = 0; i < DATES_CHUNK && (i + 1) * 4 <= len; i++) {
+			guint32 le;
+			memcpy(&le, blob + 4 * i, 4);
+			c->v[i] = GUINT32_FROM_LE(le);
+		}
+	} else if (rc != SQLITE_DONE) {
+		g_free(c);
+		db_set_error(error, d->db, "reading dates");
+		return NULL;
+	}
+	sqlite3_reset(s);
+	g_hash_table_insert(d->chunks, g_memdup2(&n, sizeof n), c);
+	return c;
+}
+
+gboolean
+dates_get(struct dates *d, gint64 id, guint32 *date, GError **error)
+{
+	struct chunk *c = chunk_for(d, id, error);
+	if (!c)
+		return FALSE;
+	*date = c->v[id % DATES_CHUNK];
+	return TRUE;
+}
+
+gboolean
+dates_set(struct dates *d, gint64 id, gint64 date, GError **error)
+{
+	struct chunk *c = chunk_for(d, id, error);
+	if (!c)
+		return FALSE;
+	c->v[id % DATES_CHUNK] = (guint32)CLAMP(date, 0, G_MAXUINT32);
+	c->dirty = TRUE;
+	return TRUE;
+}
+
+gboolean
+dates_flush(struct dates *d, GError **error)
+{
+	GHashTableIter it;
+	gpointer key, value;
+	g_hash_table_iter_init(&it, d->chunks);
+	while (g_hash_table_iter_next(&it, &key, &value)) {
+		struct chunk *c = value;
+		if (!c->dirty)
+			continue;
+		guint32 le[DATES_CHUNK];
+		for (int i = 0; i < DATES_CHUNK; i++)
+			le[i] = GUINT32_TO_LE(c->v[i]);
+		sqlite3_stmt *s = db_cached(
+		    d->db, "INSERT OR REPLACE INTO message_dates (chunk, dates) VALUES (?, ?)",
+		    error);
+		if (!s)
+			return FALSE;
+		sqlite3_bind_int64(s, 1, *(gint64 *)key);
+		sqlite3_bind_blob(s, 2, le, sizeof le, SQLITE_TRANSIENT);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return db_set_error(error, d->db, "writing dates");
+		sqlite3_reset(s);
+		c->dirty = FALSE;
+	}
+	return TRUE;
+}

@@ -1,0 +1,41 @@
+/* A compact map from message id to date, for sorting full-text hits.
+ *
+ * "Newest first" over a word that half the mail contains means looking up
+ * the date of thousands of hits; a B-tree probe each was half the time of
+ * such a search. The dates live instead in blobs of DATES_CHUNK ids
+ * (table message_dates, 4 bytes an id, little-endian seconds), so a search
+ * reads a few blobs and looks dates up in an array. The writer keeps the
+ * blobs in step with messages inside its own transactions. */
+#ifndef MC_DATES_H
+#define MC_DATES_H
+
+#include <glib.h>
+
+#include "index/db.h"
+
+#define DATES_CHUNK 4096
+
+struct dates;
+
+/* Returns a map reading (and, for the writer, writing) DB, which must
+ * outlive it. Free with dates_free(). */
+struct dates *dates_new(struct mc_db *db);
+void dates_free(struct dates *d);
+typedef struct dates dates;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dates, dates_free)
+
+/* Sets *DATE to the date of message ID (0 when unknown). FALSE and ERROR on
+ * a database error. */
+gboolean dates_get(struct dates *d, gint64 id, guint32 *date, GError **error);
+
+/* Records DATE (UTC seconds, clamped to 0..2^32-1) for message ID; written
+ * by dates_flush(). */
+gboolean dates_set(struct dates *d, gint64 id, gint64 date, GError **error);
+
+/* Writes the changed blobs; call inside the transaction, before COMMIT. */
+gboolean dates_flush(struct dates *d, GError **error);
+
+/* Forgets what was read or set (after a ROLLBACK). */
+void dates_forget(struct dates *d);
+
+#endif
