@@ -227,22 +227,32 @@ search_snippets(struct mc_db *db, const gint64 *ids, guint n, const char *highli
 	GHashTable *snippets = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
 	if (!highlight || n == 0)
 		return snippets;
-	/* "+rowid": filter the hits rather than seek each id (see above). */
-	g_autoptr(GString) sql = g_string_new("SELECT rowid, snippet(fts, -1, ?, ?, '…', 16) "
-	                                      "FROM fts WHERE fts MATCH ? AND +rowid IN (");
+	/* The page's messages go into a small full-text table of their own
+	 * (same tokenizer, same columns), and snippet() runs there: the same
+	 * snippets, without walking a common word's hits through the big index,
+	 * which a fresh process reads cold. */
+	g_autoptr(GString) insert = g_string_new(
+	    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.page USING fts5(subject, sender, recipients, "
+	    "body, attachments, tokenize = 'mailclerk');"
+	    "DELETE FROM temp.page;"
+	    "INSERT INTO temp.page (rowid, subject, sender, recipients, body, attachments) "
+	    "SELECT id, subject, sender, recipients, body, attachments FROM fts_source WHERE id IN "
+	    "(");
 	for (guint i = 0; i < n; i++)
-		g_string_append(sql, i ? ",?" : "?");
-	g_string_append_c(sql, ')');
-	g_autoptr(sqlite3_stmt) s = db_prepare(db, sql->str, error);
-	if (!s) {
+		g_string_append_printf(insert, "%s%" G_GINT64_FORMAT, i ? "," : "", ids[i]);
+	g_string_append(insert, ")");
+	g_autoptr(sqlite3_stmt) s = NULL;
+	if (!db_exec(db, insert->str, error) ||
+	    !(s = db_prepare(db,
+	                     "SELECT rowid, snippet(page, -1, ?, ?, '…', 16) FROM temp.page "
+	                     "WHERE page MATCH ?",
+	                     error))) {
 		g_hash_table_unref(snippets);
 		return NULL;
 	}
 	db_bind_text(s, 1, open);
 	db_bind_text(s, 2, close);
 	db_bind_text(s, 3, highlight);
-	for (guint i = 0; i < n; i++)
-		sqlite3_bind_int64(s, 4 + i, ids[i]);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		gint64 id = sqlite3_column_int64(s, 0);
