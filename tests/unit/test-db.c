@@ -10,6 +10,7 @@
 #include "common/conf.h"
 #include "common/error.h"
 #include "index/db.h"
+#include "index/dates.h"
 #include "index/writer.h"
 
 struct fixture {
@@ -208,6 +209,30 @@ test_deleted_message_keeps_thread(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM thread_ghosts"), ==, 1);
 }
 
+static void
+test_dates_follow_transactions(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_assert_true(writer_begin(f->w, &error));
+	add(f, "/a", "m1@x", "bob@acme.example", NULL);
+	g_assert_true(writer_commit(f->w, &error));
+	g_assert_true(writer_begin(f->w, &error));
+	add(f, "/b", "m2@x", "bob@acme.example", NULL);
+	writer_rollback(f->w);
+
+	/* A reader sees the committed message's date, and nothing of the
+	 * rolled-back one. */
+	g_autoptr(dates) map = dates_new(f->db);
+	guint32 date = 0;
+	gint64 id = query_int(f->db, "SELECT id FROM messages WHERE message_id = 'm1@x'");
+	g_assert_true(dates_get(map, id, &date, &error));
+	g_assert_cmpuint(date, ==, 1700000000);
+	g_assert_true(dates_get(map, id + 1, &date, &error));
+	g_assert_cmpuint(date, ==, 0);
+	g_assert_cmpint(query_int(f->db, "SELECT length(dates) FROM message_dates"), ==,
+	                4 * DATES_CHUNK);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -224,5 +249,7 @@ main(int argc, char **argv)
 	           teardown);
 	g_test_add("/writer/deleted-message-keeps-thread", struct fixture, NULL, setup,
 	           test_deleted_message_keeps_thread, teardown);
+	g_test_add("/writer/dates-follow-transactions", struct fixture, NULL, setup,
+	           test_dates_follow_transactions, teardown);
 	return g_test_run();
 }
