@@ -204,11 +204,17 @@ db_open(const char *path, enum db_mode mode, GError **error)
 		return NULL;
 	}
 	sqlite3_extended_result_codes(db->sql, 1);
-	/* Keep the -wal and -shm files when the last connection closes: every
-	 * search is a short process of its own, and creating, sizing and
-	 * deleting them each time cost a millisecond of each. */
-	int persist = 1;
-	sqlite3_file_control(db->sql, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	if (mode == DB_READ) {
+		/* A reader keeps the -wal and -shm files when it is the last to
+		 * close: every search is a short process of its own, and creating,
+		 * sizing and deleting them cost a millisecond of each. The WAL is
+		 * cut to nothing at that last checkpoint, so that the next process
+		 * has nothing to read back from it. The writer deletes it as usual. */
+		int persist = 1;
+		sqlite3_file_control(db->sql, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+		if (!db_exec(db, "PRAGMA journal_size_limit = 0", error))
+			return NULL;
+	}
 	/* Long enough to wait out another process's batch commit; short enough that
 	 * a stuck writer is reported rather than hanging a search. */
 	sqlite3_busy_timeout(db->sql, 15000);
