@@ -20,6 +20,16 @@ cctx_free(gpointer p)
 
 static GPrivate text_cctx = G_PRIVATE_INIT(cctx_free);
 
+static void
+dctx_free(gpointer p)
+{
+	ZSTD_freeDCtx(p);
+}
+
+/* ZSTD_decompress() makes and frees a context each call, which costs more
+ * than decompressing a mail body: keep one per thread. */
+static GPrivate text_dctx = G_PRIVATE_INIT(dctx_free);
+
 GBytes *
 text_compress(const char *text)
 {
@@ -58,7 +68,12 @@ sql_unzstd(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_error_nomem(ctx);
 		return;
 	}
-	size_t n = ZSTD_decompress(out, size, in, inlen);
+	ZSTD_DCtx *dctx = g_private_get(&text_dctx);
+	if (!dctx) {
+		dctx = ZSTD_createDCtx();
+		g_private_set(&text_dctx, dctx);
+	}
+	size_t n = ZSTD_decompressDCtx(dctx, out, size, in, inlen);
 	if (ZSTD_isError(n)) {
 		sqlite3_free(out);
 		sqlite3_result_error(ctx, "mc_unzstd: corrupt text", -1);
