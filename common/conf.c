@@ -137,10 +137,24 @@ config_load(const char *file, gboolean must_exist, GError **error)
 
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	g_autoptr(GError) local = NULL;
-	if (!g_key_file_load_from_file(kf, file, G_KEY_FILE_NONE, &local)) {
-		if (g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT) && !must_exist)
-			return g_steal_pointer(&cfg);
-		/* An empty file is valid GKeyFile input, so any error here is real. */
+	g_autofree char *text = NULL;
+	gsize len = 0;
+	/* Read it ourselves: GKeyFile refuses what is not a regular file, and
+	 * --config /dev/null (no configuration) or a pipe should work. */
+	if (!g_file_get_contents(file, &text, &len, &local)) {
+		if (g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+			if (!must_exist)
+				return g_steal_pointer(&cfg);
+			g_set_error(error, MC_ERROR, MC_ERROR_USAGE, "%s: %s", file,
+			            g_strerror(ENOENT));
+			return NULL;
+		}
+		/* GLib's message names the file already. */
+		g_set_error_literal(error, MC_ERROR, MC_ERROR_USAGE, local->message);
+		return NULL;
+	}
+	/* An empty file is valid GKeyFile input, so any error here is real. */
+	if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &local)) {
 		g_set_error(error, MC_ERROR, MC_ERROR_USAGE, "%s: %s", file, local->message);
 		return NULL;
 	}
