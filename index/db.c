@@ -68,8 +68,7 @@ sqlite3_stmt *
 db_cached(struct mc_db *db, const char *sql, GError **error)
 {
 	if (!db->cache)
-		db->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-		                                  stmt_finalize);
+		db->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stmt_finalize);
 	sqlite3_stmt *stmt = g_hash_table_lookup(db->cache, sql);
 	if (stmt) {
 		sqlite3_reset(stmt);

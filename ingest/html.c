@@ -130,7 +130,6 @@ static const gunichar cp1252_c1[32] = {
 /* Longest entity name we look up; longer runs are never entities. */
 #define ENTITY_NAME_MAX 16
 
-
 static GHashTable *
 entity_table(void)
 {

@@ -65,7 +65,6 @@ parse_init(void)
 
 /* String cleaning. */
 
-
 /* Returns S (any bytes, may be NULL) as one clean line: valid UTF-8, every
  * run of white space or control characters one space, trimmed. Never NULL. */
 static char *
