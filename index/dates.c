@@ -6,7 +6,7 @@
 #include "common/error.h"
 
 struct chunk {
-	guint32 v[DATES_CHUNK]; /* host order in memory */
+	gint64 v[DATES_CHUNK]; /* host order in memory */
 	gboolean dirty;
 };
 
@@ -56,10 +56,10 @@ chunk_for(struct dates *d, gint64 id, GError **error)
 	if (rc == SQLITE_ROW) {
 		const guint8 *blob = sqlite3_column_blob(s, 0);
 		int len = sqlite3_column_bytes(s, 0);
-		for (int i = 0; i < DATES_CHUNK && (i + 1) * 4 <= len; i++) {
-			guint32 le;
-			memcpy(&le, blob + 4 * i, 4);
-			c->v[i] = GUINT32_FROM_LE(le);
+		for (int i = 0; i < DATES_CHUNK && (i + 1) * 8 <= len; i++) {
+			guint64 le;
+			memcpy(&le, blob + 8 * i, 8);
+			c->v[i] = (gint64)GUINT64_FROM_LE(le);
 		}
 	} else if (rc != SQLITE_DONE) {
 		g_free(c);
@@ -72,7 +72,7 @@ chunk_for(struct dates *d, gint64 id, GError **error)
 }
 
 gboolean
-dates_get(struct dates *d, gint64 id, guint32 *date, GError **error)
+dates_get(struct dates *d, gint64 id, gint64 *date, GError **error)
 {
 	struct chunk *c = chunk_for(d, id, error);
 	if (!c)
@@ -87,7 +87,7 @@ dates_set(struct dates *d, gint64 id, gint64 date, GError **error)
 	struct chunk *c = chunk_for(d, id, error);
 	if (!c)
 		return FALSE;
-	c->v[id % DATES_CHUNK] = (guint32)CLAMP(date, 0, G_MAXUINT32);
+	c->v[id % DATES_CHUNK] = date;
 	c->dirty = TRUE;
 	return TRUE;
 }
@@ -102,9 +102,9 @@ dates_flush(struct dates *d, GError **error)
 		struct chunk *c = value;
 		if (!c->dirty)
 			continue;
-		guint32 le[DATES_CHUNK];
+		guint64 le[DATES_CHUNK];
 		for (int i = 0; i < DATES_CHUNK; i++)
-			le[i] = GUINT32_TO_LE(c->v[i]);
+			le[i] = GUINT64_TO_LE((guint64)c->v[i]);
 		sqlite3_stmt *s = db_cached(
 		    d->db, "INSERT OR REPLACE INTO message_dates (chunk, dates) VALUES (?, ?)",
 		    error);

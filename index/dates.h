@@ -3,7 +3,7 @@
  * "Newest first" over a word that half the mail contains means looking up
  * the date of thousands of hits; a B-tree probe each was half the time of
  * such a search. The dates live instead in blobs of DATES_CHUNK ids
- * (table message_dates, 4 bytes an id, little-endian seconds), so a search
+ * (table message_dates, 8 bytes an id, little-endian seconds), so a search
  * reads a few blobs and looks dates up in an array. The writer keeps the
  * blobs in step with messages inside its own transactions. */
 #ifndef MC_DATES_H
@@ -26,9 +26,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(dates, dates_free)
 
 /* Sets *DATE to the date of message ID (0 when unknown). FALSE and ERROR on
  * a database error. */
-gboolean dates_get(struct dates *d, gint64 id, guint32 *date, GError **error);
+gboolean dates_get(struct dates *d, gint64 id, gint64 *date, GError **error);
 
-/* Records DATE (UTC seconds, clamped to 0..2^32-1) for message ID; written
+/* Records DATE (UTC seconds, as messages.date) for message ID; written
  * by dates_flush(). */
 gboolean dates_set(struct dates *d, gint64 id, gint64 date, GError **error);
 

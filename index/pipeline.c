@@ -17,6 +17,10 @@
 /* Messages between the scanner and the writer at most: bounds memory whatever
  * the corpus size, while keeping every worker busy. */
 #define MAX_IN_FLIGHT 256
+/* ...and at most this many bytes of raw mail, which bounds memory when the
+ * messages are large (an mbox of 20 MB newsletters). One message is always
+ * let through, however large. */
+#define MAX_IN_FLIGHT_BYTES (32 * 1024 * 1024)
 /* Commit after this many messages or this long, whichever comes first: large
  * transactions are what makes SQLite fast, and a kill loses at most one. */
 #define BATCH_MESSAGES     5000
@@ -31,6 +35,7 @@ struct event {
 	struct source_item *item;
 	struct parsed_message *pm;
 	GBytes *body_z; /* pm's body, compressed by the worker */
+	gsize bytes;    /* raw bytes counted in pipeline.in_flight_bytes */
 	GError *error;
 	gint64 id;
 	char *path;  /* EV_MOVED: the new sub; EV_DONE: the container */
@@ -51,6 +56,7 @@ struct pipeline {
 	GMutex lock;
 	GCond cond;
 	guint in_flight;
+	gsize in_flight_bytes;
 	guint64 discovered;
 	guint64 expected; /* what sources announced (sink->expect) */
 	gint skipped;
@@ -116,6 +122,7 @@ sink_known_locations(struct source_sink *sink, const char *container)
 		kl->sub = g_strdup(db_column_text(s, 2));
 		kl->info = g_strdup(db_column_text(s, 3));
 		kl->length = sqlite3_column_int64(s, 4);
+		kl->fingerprint = sqlite3_column_int64(s, 5);
 		g_hash_table_insert(known, g_strdup(db_column_text(s, 1)), kl);
 	}
 	return known;
@@ -150,10 +157,13 @@ sink_add(struct source_sink *sink, struct source_item *item)
 		source_item_free(item);
 		return;
 	}
+	gsize bytes = item->data ? g_bytes_get_size(item->data) : 0;
 	g_mutex_lock(&p->lock);
-	while (p->in_flight >= MAX_IN_FLIGHT)
+	while (p->in_flight >= MAX_IN_FLIGHT ||
+	       (p->in_flight_bytes > 0 && p->in_flight_bytes + bytes > MAX_IN_FLIGHT_BYTES))
 		g_cond_wait(&p->cond, &p->lock);
 	p->in_flight++;
+	p->in_flight_bytes += bytes;
 	p->discovered++;
 	g_mutex_unlock(&p->lock);
 	g_thread_pool_push(p->pool, item, NULL);
@@ -248,8 +258,19 @@ parse_worker(gpointer data, gpointer user_data)
 	ev->item = item;
 	g_autoptr(GBytes) bytes = item->data ? g_bytes_ref(item->data) : NULL;
 	gint64 mtime = item->mtime;
-	if (!bytes)
+	if (bytes) {
+		ev->bytes = g_bytes_get_size(bytes);
+	} else {
 		bytes = read_message_file(item->path, &mtime, &ev->error);
+		/* Counted from now until the writer is done with it; only the
+		 * scanner ever waits on the count. */
+		if (bytes) {
+			ev->bytes = g_bytes_get_size(bytes);
+			g_mutex_lock(&p->lock);
+			p->in_flight_bytes += ev->bytes;
+			g_mutex_unlock(&p->lock);
+		}
+	}
 	if (bytes) {
 		gsize len;
 		const char *raw = g_bytes_get_data(bytes, &len);
@@ -285,6 +306,9 @@ writer_main(gpointer data)
 	g_autoptr(progress) bar = progress_new();
 	g_autoptr(GArray) gone = g_array_new(FALSE, FALSE, sizeof(gint64));
 	g_autoptr(GPtrArray) done = g_ptr_array_new_with_free_func((GDestroyNotify)event_free);
+	/* Folders with a file that could not be read: not recorded as scanned,
+	 * so the next run reads them again. */
+	g_autoptr(GHashTable) unread = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	gboolean in_tx = FALSE, failed = (w == NULL);
 	guint batch = 0;
 	gint64 tx_start = 0;
@@ -315,6 +339,9 @@ writer_main(gpointer data)
 				} else {
 					report_skipped(p, where, ev->error->message);
 				}
+				/* Not mail is the file's nature; a read error may pass. */
+				if (ev->error->domain != PARSE_ERROR)
+					g_hash_table_add(unread, g_strdup(ev->item->container));
 			} else if (!failed) {
 				wt->report->scanned++;
 				if (!writer_add(w, ev->item, ev->pm, ev->body_z, &wt->error))
@@ -324,6 +351,7 @@ writer_main(gpointer data)
 			handled++;
 			g_mutex_lock(&p->lock);
 			p->in_flight--;
+			p->in_flight_bytes -= ev->bytes;
 			g_cond_signal(&p->cond);
 			guint64 total = MAX(p->discovered, p->expected);
 			g_mutex_unlock(&p->lock);
@@ -367,14 +395,18 @@ writer_main(gpointer data)
 		}
 	}
 
-	if (!failed && (gone->len || done->len || in_tx)) {
+	if (!failed && (gone->len || done->len || in_tx || writer_orphans_pending(w))) {
 		if (!in_tx && !writer_begin(w, &wt->error))
 			failed = TRUE;
 		for (guint i = 0; !failed && i < gone->len; i++)
 			if (!writer_remove_location(w, g_array_index(gone, gint64, i), &wt->error))
 				failed = TRUE;
+		if (!failed && !writer_sweep_orphans(w, &wt->error))
+			failed = TRUE;
 		for (guint i = 0; !failed && i < done->len; i++) {
 			const struct event *ev = g_ptr_array_index(done, i);
+			if (g_hash_table_contains(unread, ev->path))
+				continue;
 			if (!writer_container_done(w, ev->path, ev->mtime_ns, ev->size, &wt->error))
 				failed = TRUE;
 		}
@@ -412,11 +444,11 @@ pipeline_prepare(struct pipeline *p, const char *db_path, GError **error)
 		v[1] = sqlite3_column_int64(s, 2);
 		g_hash_table_insert(p->containers, g_strdup(db_column_text(s, 0)), v);
 	}
-	p->st_locations =
-	    db_prepare(p->read_db,
-	               "SELECT l.id, l.name, l.sub, l.info, l.length FROM locations l "
-	               "JOIN containers c ON c.id = l.container WHERE c.path = ?",
-	               error);
+	p->st_locations = db_prepare(
+	    p->read_db,
+	    "SELECT l.id, l.name, l.sub, l.info, l.length, l.fingerprint FROM locations l "
+	    "JOIN containers c ON c.id = l.container WHERE c.path = ?",
+	    error);
 	if (!p->st_locations)
 		return FALSE;
 	/* Containers at or below a directory: '0' is the character after '/'. */

@@ -22,11 +22,11 @@ CREATE INDEX messages_thread ON messages(thread_id);
 -- the (much larger) message rows.
 CREATE INDEX messages_id_date ON messages(id, date);
 
--- The date of every message id, DATES_CHUNK ids a row, 4 bytes an id
+-- The date of every message id, DATES_CHUNK ids a row, 8 bytes an id
 -- (index/dates.c): full-text hits are sorted by date from these arrays.
 CREATE TABLE message_dates (
 	chunk INTEGER PRIMARY KEY,         -- id / 4096
-	dates BLOB NOT NULL                -- 4096 little-endian uint32 UTC seconds
+	dates BLOB NOT NULL                -- 4096 little-endian int64 UTC seconds (messages.date)
 );
 
 -- Message-IDs that messages name (References, In-Reply-To) but the index
@@ -66,7 +66,17 @@ CREATE TABLE locations (
 	info TEXT NOT NULL DEFAULT '',     -- maildir: what follows the unique name, e.g. ":2,RS"
 	offset INTEGER NOT NULL DEFAULT 0, -- mbox: byte offset of the message (after the From_ line)
 	length INTEGER NOT NULL DEFAULT 0, -- mbox: byte length of the message
+	fingerprint INTEGER NOT NULL DEFAULT 0, -- mbox: 64 bits of the SHA-256 of its raw bytes, so a
+	                                   -- message that slid onto another's offset is noticed
 	UNIQUE (container, name)
+);
+
+-- Messages that lost a copy during a run. The run's last transaction
+-- removes those left with none; a killed run's are swept by the next. (A
+-- copy that moves within a run, e.g. in a rewritten mbox, must not cost the
+-- message its id in between.)
+CREATE TABLE orphan_check (
+	message INTEGER PRIMARY KEY
 );
 CREATE INDEX locations_message ON locations(message);
 

@@ -18,7 +18,11 @@ enum {
 	ST_INSERT_LOC,
 	ST_MOVE_LOC,
 	ST_DELETE_LOC,
-	ST_DELETE_ORPHAN,
+	ST_MAYBE_ORPHAN,
+	ST_ANY_ORPHAN,
+	ST_SWEEP_ORPHANS,
+	ST_CLEAR_ORPHANS,
+	ST_REPOINT_LOC,
 	ST_THREAD_OF,
 	ST_SET_THREAD,
 	ST_UNGHOST,
@@ -43,13 +47,18 @@ static const char *const statements[ST_COUNT] = {
 	                  "VALUES (?,?,?,?,?,?)",
 	[ST_INSERT_TEXT] = "INSERT INTO message_text (id, sender, recipients, body, attachments) "
 	                   "VALUES (?,?,?,?,?)",
-	[ST_LOC_BY_KEY] = "SELECT id FROM locations WHERE container = ? AND name = ?",
+	[ST_LOC_BY_KEY] = "SELECT id, message FROM locations WHERE container = ? AND name = ?",
 	[ST_INSERT_LOC] = "INSERT INTO locations (message, container, name, sub, info, offset, "
-	                  "length) VALUES (?,?,?,?,?,?,?)",
+	                  "length, fingerprint) VALUES (?,?,?,?,?,?,?,?)",
 	[ST_MOVE_LOC] = "UPDATE locations SET sub = ?, info = ? WHERE id = ?",
 	[ST_DELETE_LOC] = "DELETE FROM locations WHERE id = ? RETURNING message",
-	[ST_DELETE_ORPHAN] = "DELETE FROM messages WHERE id = ?1 AND NOT EXISTS "
-	                     "(SELECT 1 FROM locations WHERE message = ?1)",
+	[ST_MAYBE_ORPHAN] = "INSERT OR IGNORE INTO orphan_check (message) VALUES (?)",
+	[ST_ANY_ORPHAN] = "SELECT 1 FROM orphan_check LIMIT 1",
+	[ST_SWEEP_ORPHANS] = "DELETE FROM messages WHERE id IN (SELECT message FROM orphan_check) "
+	                     "AND NOT EXISTS (SELECT 1 FROM locations WHERE message = messages.id)",
+	[ST_CLEAR_ORPHANS] = "DELETE FROM orphan_check",
+	[ST_REPOINT_LOC] = "UPDATE locations SET message = ?, sub = ?, info = ?, offset = ?, "
+	                   "length = ?, fingerprint = ? WHERE id = ?",
 	[ST_THREAD_OF] = "SELECT thread_id FROM messages WHERE message_id = ?1 UNION ALL "
 	                 "SELECT thread_id FROM thread_ghosts WHERE message_id = ?1 LIMIT 1",
 	/* Only for Message-IDs thread_of() found nowhere. */
@@ -361,26 +370,45 @@ writer_add(struct index_writer *w, const struct source_item *item, const struct 
 	if (!container_id(w, item, &container, error))
 		return FALSE;
 	/* The same name again means the copy's content changed (a rewritten file,
-	 * an edited mbox): the old copy goes first. */
+	 * an edited mbox): the copy is pointed at what it holds now, and the
+	 * message it held is checked for other copies at the end of the run. */
+	gint64 location = 0, old_message = 0;
 	sqlite3_stmt *s = stmt(w, ST_LOC_BY_KEY);
 	sqlite3_bind_int64(s, 1, container);
 	db_bind_text(s, 2, item->name);
 	if (sqlite3_step(s) == SQLITE_ROW) {
-		gint64 old = sqlite3_column_int64(s, 0);
-		if (!writer_remove_location(w, old, error))
-			return FALSE;
+		location = sqlite3_column_int64(s, 0);
+		old_message = sqlite3_column_int64(s, 1);
 	}
 
-	gint64 id;
+	gint64 id = 0;
 	s = stmt(w, ST_MSG_BY_MID);
 	db_bind_text(s, 1, pm->message_id);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
-		w->stats.copies_added++;
+		if (id != old_message)
+			w->stats.copies_added++;
 	} else if (!insert_message(w, pm, body_z, &id, error)) {
 		return FALSE;
 	}
 
+	if (location) {
+		if (old_message != id) {
+			s = stmt(w, ST_MAYBE_ORPHAN);
+			sqlite3_bind_int64(s, 1, old_message);
+			if (!step_done(w, s, "replacing a copy", error))
+				return FALSE;
+		}
+		s = stmt(w, ST_REPOINT_LOC);
+		sqlite3_bind_int64(s, 1, id);
+		db_bind_text(s, 2, item->sub);
+		db_bind_text(s, 3, item->info);
+		sqlite3_bind_int64(s, 4, item->offset);
+		sqlite3_bind_int64(s, 5, item->length);
+		sqlite3_bind_int64(s, 6, item->fingerprint);
+		sqlite3_bind_int64(s, 7, location);
+		return step_done(w, s, "replacing a copy", error);
+	}
 	s = stmt(w, ST_INSERT_LOC);
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, container);
@@ -389,6 +417,7 @@ writer_add(struct index_writer *w, const struct source_item *item, const struct 
 	db_bind_text(s, 5, item->info);
 	sqlite3_bind_int64(s, 6, item->offset);
 	sqlite3_bind_int64(s, 7, item->length);
+	sqlite3_bind_int64(s, 8, item->fingerprint);
 	return step_done(w, s, "adding a location", error);
 }
 
@@ -424,12 +453,29 @@ writer_remove_location(struct index_writer *w, gint64 location_id, GError **erro
 		return db_set_error(error, w->db, "removing a location");
 	w->stats.copies_removed++;
 
-	s = stmt(w, ST_DELETE_ORPHAN);
+	s = stmt(w, ST_MAYBE_ORPHAN);
 	sqlite3_bind_int64(s, 1, message);
-	if (!step_done(w, s, "removing a message", error))
+	return step_done(w, s, "removing a copy", error);
+}
+
+gboolean
+writer_orphans_pending(struct index_writer *w)
+{
+	sqlite3_stmt *s = stmt(w, ST_ANY_ORPHAN);
+	gboolean any = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	return any;
+}
+
+gboolean
+writer_sweep_orphans(struct index_writer *w, GError **error)
+{
+	sqlite3_stmt *s = stmt(w, ST_SWEEP_ORPHANS);
+	if (!step_done(w, s, "removing messages", error))
 		return FALSE;
 	w->stats.messages_removed += sqlite3_changes(w->db->sql);
-	return TRUE;
+	s = stmt(w, ST_CLEAR_ORPHANS);
+	return step_done(w, s, "removing messages", error);
 }
 
 gboolean

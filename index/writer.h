@@ -40,11 +40,18 @@ gboolean writer_add(struct index_writer *w, const struct source_item *item,
 /* A maildir copy renamed: it is now in SUB with INFO. */
 gboolean writer_move(struct index_writer *w, gint64 location_id, const char *sub, const char *info,
                      GError **error);
-/* Removes a copy; the message goes too when it has no copy left. A location
- * that no longer exists is not an error. */
+/* Removes a copy; its message is checked by writer_sweep_orphans(). A
+ * location that no longer exists is not an error. */
 gboolean writer_remove_location(struct index_writer *w, gint64 location_id, GError **error);
 /* Records CONTAINER as scanned completely as of MTIME_NS/SIZE; MTIME_NS -1
  * forgets it (when no copy is left in it). */
+/* Removes the messages that lost copies (this run or a killed one) and have
+ * none left; call in the run's last transaction. */
+gboolean writer_sweep_orphans(struct index_writer *w, GError **error);
+
+/* Returns TRUE when a killed run left messages to check. */
+gboolean writer_orphans_pending(struct index_writer *w);
+
 gboolean writer_container_done(struct index_writer *w, const char *container, gint64 mtime_ns,
                                gint64 size, GError **error);
 

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <dirent.h>
 
+#include <nettle/sha2.h>
+
 #include "ingest/source.h"
 #include "common/error.h"
 
@@ -71,6 +73,20 @@ mbox_read_message(const char *path, gint64 offset, gint64 length, GError **error
 	return mbox_unquote(buf, length);
 }
 
+/* Returns 64 bits of the SHA-256 of DATA. */
+static gint64
+mbox_fingerprint(const guint8 *data, gsize len)
+{
+	struct sha256_ctx ctx;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, data);
+	sha256_digest(&ctx, sizeof digest, digest);
+	guint64 v;
+	memcpy(&v, digest, sizeof v);
+	return (gint64)GUINT64_FROM_LE(v);
+}
+
 struct mbox_reader {
 	struct source *src;
 	struct source_sink *sink;
@@ -94,16 +110,20 @@ mbox_finish(struct mbox_reader *r)
 	gsize keep = r->msg->len >= r->last_blank ? r->msg->len - r->last_blank : 0;
 	g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT, r->start);
 	g_hash_table_add(r->seen, g_strdup(key));
-	const struct known_location *kl = g_hash_table_lookup(r->known, key);
-	if (kl && kl->length == end - r->start)
-		goto reset;
-	/* A known offset with new content: writer_add() replaces the copy by its name. */
 	if (r->too_big) {
 		g_autofree char *where = g_strdup_printf(
 		    "%s (message at offset %" G_GINT64_FORMAT ")", r->path, r->start);
 		r->sink->skipped(r->sink, where, "message larger than 128 MiB");
 		goto reset;
 	}
+	/* An offset and a length are not an identity: after a deletion another
+	 * message of the same size can slide onto a known offset. */
+	g_byte_array_set_size(r->msg, keep);
+	gint64 fingerprint = mbox_fingerprint(r->msg->data, r->msg->len);
+	const struct known_location *kl = g_hash_table_lookup(r->known, key);
+	if (kl && kl->length == end - r->start && kl->fingerprint == fingerprint)
+		goto reset;
+	/* A known offset with new content: writer_add() repoints the copy. */
 	struct source_item *item = g_new0(struct source_item, 1);
 	item->source = g_strdup(r->src->name);
 	item->kind = "mbox";
@@ -115,8 +135,8 @@ mbox_finish(struct mbox_reader *r)
 	item->path = g_strdup(r->path);
 	item->offset = r->start;
 	item->length = end - r->start;
+	item->fingerprint = fingerprint;
 	item->mtime = r->mtime;
-	g_byte_array_set_size(r->msg, keep);
 	item->data = g_byte_array_free_to_bytes(r->msg);
 	r->msg = g_byte_array_new();
 	r->sink->add(r->sink, item);

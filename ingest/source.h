@@ -12,19 +12,20 @@
 
 /* A message to parse: where it is and what to call it. */
 struct source_item {
-	char *source;     /* [source NAME] or "" */
-	const char *kind; /* "maildir", "mbox", "file" (static) */
-	char *container;  /* maildir folder directory, mbox file, or the file itself */
-	char *folder;     /* folder name users see */
-	char *name;       /* identity in the container across renames: maildir unique
-	                   * name, mbox offset; "" for a single file */
-	char *sub;        /* maildir: "cur" or "new"; "" otherwise */
-	char *info;       /* maildir: what follows the unique name (":2,S"); "" otherwise */
-	char *path;       /* absolute path of the file holding it */
-	gint64 offset;    /* mbox: offset of the message's first byte */
-	gint64 length;    /* mbox: its length */
-	gint64 mtime;     /* file time, the last fallback for the date */
-	GBytes *data;     /* the raw bytes when the source has read them; NULL: read PATH */
+	char *source;       /* [source NAME] or "" */
+	const char *kind;   /* "maildir", "mbox", "file" (static) */
+	char *container;    /* maildir folder directory, mbox file, or the file itself */
+	char *folder;       /* folder name users see */
+	char *name;         /* identity in the container across renames: maildir unique
+	                     * name, mbox offset; "" for a single file */
+	char *sub;          /* maildir: "cur" or "new"; "" otherwise */
+	char *info;         /* maildir: what follows the unique name (":2,S"); "" otherwise */
+	char *path;         /* absolute path of the file holding it */
+	gint64 offset;      /* mbox: offset of the message's first byte */
+	gint64 length;      /* mbox: its length */
+	gint64 fingerprint; /* mbox: 64 bits of the SHA-256 of its raw bytes */
+	gint64 mtime;       /* file time, the last fallback for the date */
+	GBytes *data;       /* the raw bytes when the source has read them; NULL: read PATH */
 };
 
 /* Frees ITEM and everything it owns. */
@@ -38,6 +39,7 @@ struct known_location {
 	char *sub;
 	char *info;
 	gint64 length;
+	gint64 fingerprint;
 };
 
 struct source_sink {

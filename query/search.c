@@ -56,7 +56,7 @@ result_free(struct result *r)
 
 /* A hit and its date, for sorting. */
 struct dated {
-	guint32 date;
+	gint64 date;
 	gint64 id;
 };
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # mbox ingest: mboxrd quoting, offsets, appends, non-mbox files.
 . "$top_srcdir/tests/lib.sh"
-plan 12
+plan 16
 cp "$CORPUS/mbox/takeout.mbox" "$TMP/takeout.mbox"
 
 out=$(mc ingest --mbox "$TMP/takeout.mbox" 2>&1)
@@ -32,3 +32,16 @@ printf 'this is not\nan mbox\n' > "$TMP/notes.txt"
 err=$(mc ingest --mbox "$TMP/notes.txt" 2>&1 >/dev/null)
 check_eq 'a file that is not an mbox is reported' "$err" "mailclerk: skipped $TMP/notes.txt: not an mbox file: it does not start with a \"From \" line"
 check_eq 'nothing was added from it' "$(mc count '*')" 5
+
+# Same-size messages: deleting one slides the next onto its offset. The
+# index must follow the content, not the offset (and keep ids).
+msg() { printf 'From x@y Mon Jan  1 00:00:00 2024\nFrom: c@cron.example\nSubject: cron %s\nMessage-ID: <cron-%s@cron.example>\nDate: Mon, 01 Jan 2024 00:00:0%s +0000\n\nword%s\n\n' "$1" "$1" "$1" "$1"; }
+{ msg 1; msg 2; msg 3; } > "$TMP/cron.mbox"
+mc ingest --mbox "$TMP/cron.mbox" >/dev/null 2>&1
+id2=$(mc search --format=json word2 | jq .[0].id)
+{ msg 2; msg 3; } > "$TMP/cron.mbox"
+mc ingest --mbox "$TMP/cron.mbox" >/dev/null 2>&1
+check_eq 'a message deleted from an mbox leaves the index' "$(mc count folder:cron.mbox)" 2
+check_eq 'the message that slid onto its offset is shown with its own text' "$(mc show --format=json id:cron-2@cron.example | jq -r .body)" word2
+check_eq '... and keeps its id' "$(mc search --format=json word2 | jq .[0].id)" "$id2"
+check_eq 'the last message is still found' "$(mc count word3)" 1

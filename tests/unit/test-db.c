@@ -175,6 +175,12 @@ test_remove_last_copy(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM messages"), ==, 1);
 	g_assert_true(writer_remove_location(f->w, b, &error));
 	g_assert_true(writer_remove_location(f->w, b, &error)); /* twice is harmless */
+	/* A message without copies stays until the run's sweep: a copy may come
+	 * back later in the same run (a rewritten mbox). */
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM messages"), ==, 1);
+	g_assert_true(writer_orphans_pending(f->w));
+	g_assert_true(writer_sweep_orphans(f->w, &error));
+	g_assert_false(writer_orphans_pending(f->w));
 	g_assert_true(writer_commit(f->w, &error));
 	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM messages"), ==, 0);
 	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM addresses"), ==, 0);
@@ -198,6 +204,7 @@ test_deleted_message_keeps_thread(struct fixture *f, gconstpointer data)
 	 * joins the thread, through the ghost the root left behind. */
 	g_assert_true(writer_remove_location(
 	    f->w, query_int(f->db, "SELECT id FROM locations WHERE name = '/root'"), &error));
+	g_assert_true(writer_sweep_orphans(f->w, &error));
 	g_assert_cmpint(
 	    query_int(f->db, "SELECT count(*) FROM messages WHERE message_id = 'root@x'"), ==, 0);
 	add(f, "/late", "late@x", "c@x.example", "root@x");
@@ -223,14 +230,41 @@ test_dates_follow_transactions(struct fixture *f, gconstpointer data)
 	/* A reader sees the committed message's date, and nothing of the
 	 * rolled-back one. */
 	g_autoptr(dates) map = dates_new(f->db);
-	guint32 date = 0;
+	gint64 date = 0;
 	gint64 id = query_int(f->db, "SELECT id FROM messages WHERE message_id = 'm1@x'");
 	g_assert_true(dates_get(map, id, &date, &error));
-	g_assert_cmpuint(date, ==, 1700000000);
+	g_assert_cmpint(date, ==, 1700000000);
 	g_assert_true(dates_get(map, id + 1, &date, &error));
-	g_assert_cmpuint(date, ==, 0);
+	g_assert_cmpint(date, ==, 0);
 	g_assert_cmpint(query_int(f->db, "SELECT length(dates) FROM message_dates"), ==,
-	                4 * DATES_CHUNK);
+	                8 * DATES_CHUNK);
+}
+
+static void
+test_replaced_copy_keeps_ids(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_assert_true(writer_begin(f->w, &error));
+	add(f, "/a", "m1@x", "a@x.example", NULL);
+	add(f, "/b", "m2@x", "b@x.example", NULL);
+	gint64 m1 = query_int(f->db, "SELECT id FROM messages WHERE message_id = 'm1@x'");
+	gint64 m2 = query_int(f->db, "SELECT id FROM messages WHERE message_id = 'm2@x'");
+	/* A rewritten mbox: m2 now sits where m1 was, m1 moved to a new place. */
+	add(f, "/a", "m2@x", "b@x.example", NULL);
+	add(f, "/c", "m1@x", "a@x.example", NULL);
+	g_assert_true(writer_remove_location(
+	    f->w, query_int(f->db, "SELECT id FROM locations WHERE name = '/b'"), &error));
+	g_assert_true(writer_sweep_orphans(f->w, &error));
+	g_assert_true(writer_commit(f->w, &error));
+	g_assert_cmpint(query_int(f->db, "SELECT id FROM messages WHERE message_id = 'm1@x'"), ==,
+	                m1);
+	g_assert_cmpint(query_int(f->db, "SELECT id FROM messages WHERE message_id = 'm2@x'"), ==,
+	                m2);
+	g_assert_cmpint(query_int(f->db, "SELECT message FROM locations WHERE name = '/a'"), ==,
+	                m2);
+	g_assert_cmpint(query_int(f->db, "SELECT message FROM locations WHERE name = '/c'"), ==,
+	                m1);
+	g_assert_cmpint(writer_stats(f->w)->messages_removed, ==, 0);
 }
 
 int
@@ -251,5 +285,7 @@ main(int argc, char **argv)
 	           test_deleted_message_keeps_thread, teardown);
 	g_test_add("/writer/dates-follow-transactions", struct fixture, NULL, setup,
 	           test_dates_follow_transactions, teardown);
+	g_test_add("/writer/replaced-copy-keeps-ids", struct fixture, NULL, setup,
+	           test_replaced_copy_keeps_ids, teardown);
 	return g_test_run();
 }
