@@ -129,13 +129,14 @@ sink_known_locations(struct source_sink *sink, const char *container)
 }
 
 static GPtrArray *
-sink_known_containers(struct source_sink *sink, const char *prefix)
+sink_known_containers(struct source_sink *sink, const char *kind, const char *prefix)
 {
 	struct pipeline *p = (struct pipeline *)sink;
 	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
 	sqlite3_stmt *s = p->st_containers_below;
 	sqlite3_reset(s);
 	db_bind_text(s, 1, prefix);
+	db_bind_text(s, 2, kind);
 	while (sqlite3_step(s) == SQLITE_ROW)
 		g_ptr_array_add(out, g_strdup(db_column_text(s, 0)));
 	return out;
@@ -454,7 +455,7 @@ pipeline_prepare(struct pipeline *p, const char *db_path, GError **error)
 	/* Containers at or below a directory: '0' is the character after '/'. */
 	p->st_containers_below =
 	    db_prepare(p->read_db,
-	               "SELECT path FROM containers WHERE kind = 'maildir' AND (path = ?1 "
+	               "SELECT path FROM containers WHERE kind = ?2 AND (path = ?1 "
 	               "OR (path >= ?1 || '/' AND path < ?1 || '0'))",
 	               error);
 	return p->st_containers_below != NULL;

@@ -18,7 +18,8 @@
 struct maildir_scan {
 	struct source *src;
 	struct source_sink *sink;
-	GHashTable *visited; /* containers seen this run */
+	GHashTable *visited;   /* containers seen this run */
+	GPtrArray *unreadable; /* directories that could not be listed */
 	gint64 now_ns;
 	gboolean counting; /* the first pass: only count what the second will add */
 	guint64 count;
@@ -79,26 +80,72 @@ maildir_split_name(const char *name, char **uniq, char **info)
 	*info = g_strdup(colon);
 }
 
+/* Whether a directory is there. Only ENOENT and ENOTDIR mean it is not: an
+ * unreadable or failing directory must never look like a deleted one, or its
+ * mail would leave the index. */
+enum presence { PRESENT, ABSENT, UNKNOWN };
+
+static enum presence
+dir_presence(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) == 0)
+		return S_ISDIR(st.st_mode) ? PRESENT : ABSENT;
+	return errno == ENOENT || errno == ENOTDIR ? ABSENT : UNKNOWN;
+}
+
 static gboolean
 is_dir(const char *path)
 {
-	struct stat st;
-	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	return dir_presence(path) == PRESENT;
 }
 
-static void
+/* A maildir has cur/ and new/ (and tmp/, which is never read). */
+static enum presence
+maildir_presence(const char *dir)
+{
+	g_autofree char *cur = g_build_filename(dir, "cur", NULL);
+	g_autofree char *new = g_build_filename(dir, "new", NULL);
+	enum presence c = dir_presence(cur), n = dir_presence(new);
+	if (c == UNKNOWN || n == UNKNOWN)
+		return UNKNOWN;
+	return c == PRESENT && n == PRESENT ? PRESENT : ABSENT;
+}
+
+/* Returns the newest mtime of DIR's cur/ and new/ in nanoseconds. */
+static gint64
+maildir_mtime(const char *dir)
+{
+	g_autofree char *cur = g_build_filename(dir, "cur", NULL);
+	g_autofree char *new = g_build_filename(dir, "new", NULL);
+	struct stat st;
+	gint64 mtime = 0;
+	if (stat(cur, &st) == 0)
+		mtime = MAX(mtime, STAT_MTIME_NS(st));
+	if (stat(new, &st) == 0)
+		mtime = MAX(mtime, STAT_MTIME_NS(st));
+	return mtime;
+}
+
+/* Lists CONTAINER/SUB. Returns FALSE when it could not be read whole (then
+ * nothing may be concluded about what is missing from it). */
+static gboolean
 maildir_scan_subdir(struct maildir_scan *ms, const char *container, const char *folder,
                     const char *sub, GHashTable *known, GHashTable *seen)
 {
 	g_autofree char *dir = g_build_filename(container, sub, NULL);
 	DIR *d = opendir(dir);
 	if (!d) {
-		if (errno != ENOENT)
-			ms->sink->skipped(ms->sink, dir, g_strerror(errno));
-		return;
+		if (errno == ENOENT)
+			return TRUE;
+		ms->sink->skipped(ms->sink, dir, g_strerror(errno));
+		return FALSE;
 	}
 	struct dirent *e;
-	while ((e = readdir(d))) {
+	for (;;) {
+		errno = 0;
+		if (!(e = readdir(d)))
+			break;
 		if (e->d_name[0] == '.')
 			continue;
 		g_autofree char *path = g_build_filename(dir, e->d_name, NULL);
@@ -114,12 +161,14 @@ maildir_scan_subdir(struct maildir_scan *ms, const char *container, const char *
 		g_autofree char *uniq = NULL, *info = NULL;
 		maildir_split_name(e->d_name, &uniq, &info);
 		const char *where = sub;
-		if (g_hash_table_contains(seen, uniq)) {
-			/* Two files with one unique name (in cur/ and new/): index both;
-			 * the second is known by its whole relative path. */
+		/* Two files with one unique name (in cur/ and new/) are both
+		 * indexed; the second is known by its whole relative path, which is
+		 * looked for first so that it is never taken for the other. */
+		g_autofree char *whole = g_strconcat(sub, "/", e->d_name, NULL);
+		if (g_hash_table_contains(seen, uniq) || g_hash_table_contains(known, whole)) {
 			g_free(uniq);
 			g_free(info);
-			uniq = g_strconcat(sub, "/", e->d_name, NULL);
+			uniq = g_steal_pointer(&whole);
 			info = g_strdup("");
 			where = "";
 		}
@@ -141,23 +190,19 @@ maildir_scan_subdir(struct maildir_scan *ms, const char *container, const char *
 		item->path = g_steal_pointer(&path);
 		ms->sink->add(ms->sink, item);
 	}
+	gboolean ok = errno == 0;
+	if (!ok)
+		ms->sink->skipped(ms->sink, dir, g_strerror(errno));
 	closedir(d);
+	return ok;
 }
 
-/* Scans one maildir folder (a directory with cur/ and/or new/). */
+/* Scans one maildir folder. */
 static void
 maildir_scan_folder(struct maildir_scan *ms, const char *container, const char *rel)
 {
 	g_hash_table_add(ms->visited, g_strdup(container));
-	g_autofree char *cur = g_build_filename(container, "cur", NULL);
-	g_autofree char *new = g_build_filename(container, "new", NULL);
-	struct stat st;
-	gint64 mtime = 0;
-	if (stat(cur, &st) == 0)
-		mtime = MAX(mtime, STAT_MTIME_NS(st));
-	if (stat(new, &st) == 0)
-		mtime = MAX(mtime, STAT_MTIME_NS(st));
-
+	gint64 mtime = maildir_mtime(container);
 	gint64 old_mtime = 0, old_size = 0;
 	if (ms->sink->container_state(ms->sink, container, &old_mtime, &old_size) &&
 	    old_mtime == mtime)
@@ -165,6 +210,8 @@ maildir_scan_folder(struct maildir_scan *ms, const char *container, const char *
 
 	g_autoptr(GHashTable) known = ms->sink->known_locations(ms->sink, container);
 	if (ms->counting) {
+		g_autofree char *cur = g_build_filename(container, "cur", NULL);
+		g_autofree char *new = g_build_filename(container, "new", NULL);
 		guint64 files = count_files(cur) + count_files(new);
 		guint known_n = g_hash_table_size(known);
 		ms->count += files > known_n ? files - known_n : 0;
@@ -172,8 +219,13 @@ maildir_scan_folder(struct maildir_scan *ms, const char *container, const char *
 	}
 	g_autofree char *folder = maildir_folder_name(rel);
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	maildir_scan_subdir(ms, container, folder, "cur", known, seen);
-	maildir_scan_subdir(ms, container, folder, "new", known, seen);
+	gboolean whole = maildir_scan_subdir(ms, container, folder, "cur", known, seen);
+	whole = maildir_scan_subdir(ms, container, folder, "new", known, seen) && whole;
+	/* A file renamed from new/ to cur/ while they were being listed shows in
+	 * neither: if the folder changed meanwhile, conclude nothing and look
+	 * again next run. */
+	if (!whole || maildir_mtime(container) != mtime)
+		return;
 
 	GHashTableIter it;
 	gpointer key, value;
@@ -196,23 +248,28 @@ maildir_walk(struct maildir_scan *ms, const char *dir, const char *rel, int dept
 			ms->sink->skipped(ms->sink, dir, "maildir tree nested too deeply");
 		return;
 	}
-	g_autofree char *cur = g_build_filename(dir, "cur", NULL);
-	g_autofree char *new = g_build_filename(dir, "new", NULL);
-	if (is_dir(cur) || is_dir(new))
+	gboolean is_maildir = maildir_presence(dir) == PRESENT;
+	if (is_maildir)
 		maildir_scan_folder(ms, dir, rel);
 
 	DIR *d = opendir(dir);
 	if (!d) {
-		if (!ms->counting)
+		/* Nothing below it may be taken for deleted. */
+		if (!ms->counting) {
 			ms->sink->skipped(ms->sink, dir, g_strerror(errno));
+			g_ptr_array_add(ms->unreadable, g_strdup(dir));
+		}
 		return;
 	}
 	g_autoptr(GPtrArray) subdirs = g_ptr_array_new_with_free_func(g_free);
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		const char *n = e->d_name;
-		if (g_str_equal(n, ".") || g_str_equal(n, "..") || g_str_equal(n, "cur") ||
-		    g_str_equal(n, "new") || g_str_equal(n, "tmp"))
+		if (g_str_equal(n, ".") || g_str_equal(n, ".."))
+			continue;
+		/* A maildir's own cur/ new/ tmp/; elsewhere these are folder names. */
+		if (is_maildir &&
+		    (g_str_equal(n, "cur") || g_str_equal(n, "new") || g_str_equal(n, "tmp")))
 			continue;
 		/* Other indexers keep their databases inside the tree. */
 		if (g_str_equal(n, ".notmuch") || g_str_equal(n, ".mu") ||
@@ -233,6 +290,19 @@ maildir_walk(struct maildir_scan *ms, const char *dir, const char *rel, int dept
 	}
 }
 
+/* Whether C is at or below a directory that could not be read. */
+static gboolean
+below_unreadable(struct maildir_scan *ms, const char *c)
+{
+	for (guint i = 0; i < ms->unreadable->len; i++) {
+		const char *u = g_ptr_array_index(ms->unreadable, i);
+		gsize n = strlen(u);
+		if (strncmp(c, u, n) == 0 && (c[n] == '\0' || c[n] == '/'))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 static gboolean
 maildir_scan(struct source *src, struct source_sink *sink, GError **error)
 {
@@ -245,6 +315,7 @@ maildir_scan(struct source *src, struct source_sink *sink, GError **error)
 		.src = src,
 		.sink = sink,
 		.visited = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+		.unreadable = g_ptr_array_new_with_free_func(g_free),
 		.now_ns = g_get_real_time() * 1000,
 		.counting = TRUE,
 	};
@@ -256,11 +327,15 @@ maildir_scan(struct source *src, struct source_sink *sink, GError **error)
 	g_hash_table_remove_all(ms.visited);
 	maildir_walk(&ms, src->path, "", 0);
 
-	/* A folder deleted as a whole: every copy it held is gone. */
-	g_autoptr(GPtrArray) known = sink->known_containers(sink, src->path);
+	/* A folder deleted as a whole, or no longer a maildir: every copy it
+	 * held is gone. One that is merely unreadable keeps its mail. */
+	g_autoptr(GPtrArray) known = sink->known_containers(sink, "maildir", src->path);
 	for (guint i = 0; i < known->len; i++) {
 		const char *c = g_ptr_array_index(known, i);
-		if (g_hash_table_contains(ms.visited, c) || is_dir(c))
+		if (g_hash_table_contains(ms.visited, c) || below_unreadable(&ms, c))
+			continue;
+		enum presence here = dir_presence(c);
+		if (here == UNKNOWN || (here == PRESENT && maildir_presence(c) != ABSENT))
 			continue;
 		g_autoptr(GHashTable) locs = sink->known_locations(sink, c);
 		GHashTableIter it;
@@ -271,6 +346,7 @@ maildir_scan(struct source *src, struct source_sink *sink, GError **error)
 		sink->container_done(sink, c, -1, 0);
 	}
 	g_hash_table_unref(ms.visited);
+	g_ptr_array_unref(ms.unreadable);
 	return TRUE;
 }
 

@@ -246,19 +246,48 @@ mbox_scan(struct source *src, struct source_sink *sink, GError **error)
 		return TRUE;
 	}
 	/* A directory (a Takeout export): every regular file in it is an mbox. */
-	g_autoptr(GDir) dir = g_dir_open(src->path, 0, error);
-	if (!dir)
+	DIR *d = opendir(src->path);
+	if (!d) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s: %s", src->path,
+		            g_strerror(errno));
 		return FALSE;
+	}
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-	const char *n;
-	while ((n = g_dir_read_name(dir)))
-		if (n[0] != '.')
-			g_ptr_array_add(names, g_build_filename(src->path, n, NULL));
+	g_autoptr(GHashTable) listed = g_hash_table_new(g_str_hash, g_str_equal);
+	struct dirent *e;
+	for (;;) {
+		errno = 0;
+		if (!(e = readdir(d)))
+			break;
+		if (e->d_name[0] != '.')
+			g_ptr_array_add(names, g_build_filename(src->path, e->d_name, NULL));
+	}
+	gboolean whole = errno == 0;
+	if (!whole)
+		sink->skipped(sink, src->path, g_strerror(errno));
+	closedir(d);
 	g_ptr_array_sort(names, source_compare_strings);
 	for (guint i = 0; i < names->len; i++) {
 		const char *p = g_ptr_array_index(names, i);
+		g_hash_table_add(listed, (gpointer)p);
 		if (g_file_test(p, G_FILE_TEST_IS_REGULAR))
 			mbox_scan_file(src, sink, p);
+	}
+	/* An mbox file deleted from the directory: its messages are gone. Only
+	 * when the listing was whole and the file is surely not there. */
+	g_autoptr(GPtrArray) known = sink->known_containers(sink, "mbox", src->path);
+	struct stat gone_st;
+	for (guint i = 0; whole && i < known->len; i++) {
+		const char *c = g_ptr_array_index(known, i);
+		if (g_hash_table_contains(listed, c) || lstat(c, &gone_st) == 0 || errno != ENOENT)
+			continue;
+		g_autoptr(GHashTable) locs = sink->known_locations(sink, c);
+		GHashTableIter it;
+		gpointer value;
+		g_hash_table_iter_init(&it, locs);
+		while (g_hash_table_iter_next(&it, NULL, &value))
+			sink->gone(sink, ((struct known_location *)value)->id);
+		sink->container_done(sink, c, -1, 0);
 	}
 	return TRUE;
 }

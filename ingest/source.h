@@ -49,10 +49,11 @@ struct source_sink {
 	/* Returns name -> struct known_location * for CONTAINER; the caller unrefs it. */
 	GHashTable *(*known_locations)(struct source_sink *sink, const char *container);
 
-	/* Returns the maildir folders (char *) the index holds at or below the
-	 * directory PREFIX; the caller unrefs it. Lets a source notice a folder
-	 * that was deleted as a whole. */
-	GPtrArray *(*known_containers)(struct source_sink *sink, const char *prefix);
+	/* Returns the containers of KIND ("maildir", "mbox") the index holds at
+	 * or below the directory PREFIX, as char *; the caller unrefs it. Lets a
+	 * source notice a folder or file that was deleted as a whole. */
+	GPtrArray *(*known_containers)(struct source_sink *sink, const char *kind,
+	                               const char *prefix);
 
 	/* About N more messages are coming (for progress); sources that cannot
 	 * tell cheaply do not call it. */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Maildir ingest: folders, dedupe, renames, deletions, skipped directories.
 . "$top_srcdir/tests/lib.sh"
-plan 28
+plan 32
 copy_corpus
 MD="$TMP/corpus/maildir"
 # Folders changed in the last two seconds are looked at again on the next run
@@ -80,3 +80,20 @@ check_eq 'a new file in new/ is indexed' "$(mc count tovarindle)" 1
 rm -r "$MD/Projects/Website"
 mc ingest --maildir "$MD" >/dev/null 2>&1
 check_eq 'a deleted folder: its messages leave' "$(mc count 'folder:Projects/*')" 0
+
+# The same unique name in cur/ and new/: two messages. When the cur/ one is
+# deleted, the new/ one must not be taken for it.
+mkdir -p "$TMP/twin/cur" "$TMP/twin/new" "$TMP/twin/tmp"
+printf 'From: a@twin.example\nSubject: twin A\nMessage-ID: <twin-a@twin.example>\n\nalphatwin\n' > "$TMP/twin/cur/555.host:2,S"
+printf 'From: b@twin.example\nSubject: twin B\nMessage-ID: <twin-b@twin.example>\n\nbetatwin\n' > "$TMP/twin/new/555.host"
+mc ingest --maildir "$TMP/twin" >/dev/null 2>&1
+check_eq 'one unique name in cur/ and new/: both messages' "$(mc count alphatwin OR betatwin)" 2
+rm "$TMP/twin/cur/555.host:2,S"
+mc ingest --maildir "$TMP/twin" >/dev/null 2>&1
+check_eq '... the cur/ one deleted: it leaves' "$(mc count alphatwin)" 0
+check_eq '... and the new/ one stays, with its own text' "$(mc show --format=json id:twin-b@twin.example | jq -r .body)" betatwin
+
+# A folder that is no longer a maildir (cur/ and new/ removed) loses its mail.
+rm -r "$TMP/twin/cur" "$TMP/twin/new"
+mc ingest --maildir "$TMP/twin" >/dev/null 2>&1
+check_eq 'a folder that is no longer a maildir: its messages leave' "$(mc count betatwin)" 0

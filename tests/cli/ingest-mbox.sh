@@ -1,7 +1,7 @@
 #!/bin/sh
 # mbox ingest: mboxrd quoting, offsets, appends, non-mbox files.
 . "$top_srcdir/tests/lib.sh"
-plan 16
+plan 17
 cp "$CORPUS/mbox/takeout.mbox" "$TMP/takeout.mbox"
 
 out=$(mc ingest --mbox "$TMP/takeout.mbox" 2>&1)
@@ -45,3 +45,12 @@ check_eq 'a message deleted from an mbox leaves the index' "$(mc count folder:cr
 check_eq 'the message that slid onto its offset is shown with its own text' "$(mc show --format=json id:cron-2@cron.example | jq -r .body)" word2
 check_eq '... and keeps its id' "$(mc search --format=json word2 | jq .[0].id)" "$id2"
 check_eq 'the last message is still found' "$(mc count word3)" 1
+
+# A directory of mbox files (Takeout): a file deleted from it takes its mail.
+mkdir "$TMP/export"
+cp "$CORPUS/mbox/takeout.mbox" "$TMP/export/a.mbox"
+{ msg 7; } > "$TMP/export/b.mbox"
+mc ingest --mbox "$TMP/export" >/dev/null 2>&1
+rm "$TMP/export/b.mbox"
+mc ingest --mbox "$TMP/export" >/dev/null 2>&1
+check_eq 'an mbox deleted from a directory source: its messages leave' "$(mc count word7)" 0
