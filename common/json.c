@@ -75,6 +75,11 @@ json_end_array(struct json *j)
 void
 json_append_quoted(GString *out, const char *s)
 {
+	/* JSON is UTF-8: a file name that is not (the file system allows any
+	 * bytes) is written with U+FFFD for what does not decode. */
+	g_autofree char *valid = g_utf8_validate(s, -1, NULL) ? NULL : g_utf8_make_valid(s, -1);
+	if (valid)
+		s = valid;
 	g_string_append_c(out, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {

@@ -26,7 +26,8 @@ cmd_thread(struct command_env *env, int argc, char **argv)
 		return command_fail(error);
 	g_autoptr(mc_db) db = NULL;
 	gint64 id = command_open_message(env, "thread", argc, argv, &db, &error);
-	if (!id)
+	/* One snapshot for the ids and the rows (see cmd-search.c). */
+	if (!id || !db_exec(db, "BEGIN", &error))
 		return command_fail(error);
 	g_autoptr(sqlite3_stmt) s =
 	    db_prepare(db,

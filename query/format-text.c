@@ -17,7 +17,12 @@ append_clean(GString *out, const char *s, gboolean keep_sgr)
 			g_string_append_c(out, (char)c);
 		else if (c < 0x20 || c == 0x7f)
 			g_string_append_c(out, ' ');
-		else
+		else if (c == 0xc2 && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9f) {
+			/* C1 controls (U+0080-U+009F; U+009B is a one-byte CSI to some
+			 * terminals) are blanked too. */
+			g_string_append_c(out, ' ');
+			p++;
+		} else
 			g_string_append_c(out, (char)c);
 	}
 }
@@ -102,6 +107,11 @@ format_text_message(GString *out, const struct result *r, const struct parsed_me
 	/* The body keeps its line breaks and tabs; other controls are blanked. */
 	for (const char *p = pm->body_text; *p; p++) {
 		unsigned char c = (unsigned char)*p;
+		if (c == 0xc2 && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9f) {
+			g_string_append_c(out, ' '); /* a C1 control */
+			p++;
+			continue;
+		}
 		g_string_append_c(out,
 		                  (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ? ' ' : *p);
 	}

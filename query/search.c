@@ -425,7 +425,8 @@ search_now(GError **error)
 		return g_get_real_time() / G_USEC_PER_SEC;
 	char *end;
 	gint64 v = g_ascii_strtoll(env, &end, 10);
-	if (*end == '\0' && end != env && strlen(env) != 10)
+	/* All digits: epoch seconds ("2024-03-01" stops at the first '-'). */
+	if (*end == '\0' && end != env)
 		return v;
 	g_autofree char *iso =
 	    strlen(env) == 10 ? g_strconcat(env, "T00:00:00Z", NULL) : g_strdup(env);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Single messages: files on the command line and one message on stdin.
 . "$top_srcdir/tests/lib.sh"
-plan 11
+plan 13
 
 out=$(mc ingest --file "$CORPUS/eml/outlook-crlf.eml" "$CORPUS/eml/calendar-invite.eml" 2>&1)
 check 'two files: two messages' sh -c 'printf "%s" "$1" | grep -q "^ingest: 2 new messages"' - "$out"
@@ -23,3 +23,10 @@ check_exit 'empty stdin is an error' 1 mc ingest --file - < /dev/null
 head -c 3000 /dev/urandom | tr -d '\n:' > "$TMP/random.bin"
 err=$(mc ingest --file "$TMP/random.bin" 2>&1 >/dev/null)
 check 'a file that is not mail is reported with its path' sh -c 'printf "%s" "$1" | grep -q "^mailclerk: skipped $2: not mail: "' - "$err" "$TMP/random.bin"
+
+# Hostile text cannot drive the terminal: C0 and C1 controls are blanked.
+printf 'From: x@evil.example\nSubject: =?UTF-8?B?%s?=\nMessage-ID: <evil@evil.example>\n\nevilword\n' "$(printf 'a\302\233[31mred\033[2Jb' | base64 -w0)" > "$TMP/evil.eml"
+mc ingest --file "$TMP/evil.eml" >/dev/null 2>&1
+out=$(mc search evilword)
+check 'no escape or CSI reaches the terminal' sh -c '! printf "%s" "$1" | LC_ALL=C grep -q "$(printf "\033\|\302\233")"' - "$out"
+check 'the subject is still there, controls blanked' sh -c 'printf "%s" "$1" | grep -q "a \[31mred \[2Jb"' - "$out"

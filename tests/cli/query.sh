@@ -1,7 +1,7 @@
 #!/bin/sh
 # The query language over the sample corpus: fields, operators, dates, sorting, errors.
 . "$top_srcdir/tests/lib.sh"
-plan 45
+plan 46
 printf '[mailclerk]\nme = sam@studio.example\n' > "$TMP/config"
 mc ingest --maildir "$CORPUS/maildir" --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1
 
@@ -42,6 +42,7 @@ check_eq 'date:YYYY' "$(c date:2023)" 10
 check_eq 'date:YYYY-MM' "$(c date:2024-02)" 7
 check_eq 'date:A..B' "$(c date:2024-02-05..2024-02-06)" 3
 check_eq 'date:3m..today with a fixed now' "$(MAILCLERK_NOW=2024-11-01 mc count date:3m..today)" 3
+check_eq 'MAILCLERK_NOW as epoch seconds' "$(MAILCLERK_NOW=1730419200 mc count date:3m..today)" 3
 check_eq 'sort=oldest' "$(mc search --format=json --sort=oldest 'subject:"relaunch kickoff"' | jq -r '.[0].message_id')" 20240205090000.kickoff@acme.example
 check_eq 'limit and offset' "$(mc search --format=json --sort=oldest --limit=1 --offset=1 'subject:"relaunch kickoff"' | jq -r '.[].message_id')" 65c0e8a0.5a3b@studio.example
 # Words alone are sorted from the date map, anything else by SQL: the same order.
