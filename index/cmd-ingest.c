@@ -154,6 +154,17 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 		}
 	}
 
+	/* Mail from stdin is stored before it is indexed; what a killed run
+	 * stored but did not index is picked up by the next one. First, so that
+	 * this run's own delivery is not scanned twice. */
+	if (g_file_test(store_dir, G_FILE_TEST_IS_DIR)) {
+		struct source *store = source_new("maildir", "", store_dir, &error);
+		if (!store)
+			return command_fail(error);
+		store->root_folder = "stdin";
+		g_ptr_array_insert(sources, 0, store);
+	}
+
 	int lock = ingest_lock(env->db_path, &error);
 	if (lock < 0)
 		return command_fail(error);

@@ -49,6 +49,7 @@ struct pipeline {
 	const struct mc_config *cfg;
 	struct mc_db *read_db;
 	GHashTable *containers; /* path -> gint64[2] {mtime_ns, size} as of the run's start */
+	GHashTable *claimed;    /* containers scanned this run, by any source */
 	sqlite3_stmt *st_locations;
 	sqlite3_stmt *st_containers_below;
 	GThreadPool *pool;
@@ -116,7 +117,8 @@ sink_known_locations(struct source_sink *sink, const char *container)
 	sqlite3_stmt *s = p->st_locations;
 	sqlite3_reset(s);
 	db_bind_text(s, 1, container);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct known_location *kl = g_new0(struct known_location, 1);
 		kl->id = sqlite3_column_int64(s, 0);
 		kl->sub = g_strdup(db_column_text(s, 2));
@@ -125,7 +127,22 @@ sink_known_locations(struct source_sink *sink, const char *container)
 		kl->fingerprint = sqlite3_column_int64(s, 5);
 		g_hash_table_insert(known, g_strdup(db_column_text(s, 1)), kl);
 	}
+	if (rc != SQLITE_DONE) {
+		/* Half a list would make known copies look new or gone. */
+		g_autofree char *why =
+		    g_strdup_printf("cannot read the index: %s", sqlite3_errmsg(p->read_db->sql));
+		report_skipped(p, container, why);
+		g_hash_table_unref(known);
+		return NULL;
+	}
 	return known;
+}
+
+static gboolean
+sink_claim(struct source_sink *sink, const char *container)
+{
+	struct pipeline *p = (struct pipeline *)sink;
+	return g_hash_table_add(p->claimed, g_strdup(container));
 }
 
 static GPtrArray *
@@ -435,6 +452,7 @@ pipeline_prepare(struct pipeline *p, const char *db_path, GError **error)
 	if (!p->read_db)
 		return FALSE;
 	p->containers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	p->claimed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(sqlite3_stmt) s = db_prepare(
 	    p->read_db, "SELECT path, mtime_ns, size FROM containers WHERE mtime_ns >= 0", error);
 	if (!s)
@@ -471,6 +489,7 @@ pipeline_run(const char *db_path, const struct mc_config *cfg, GPtrArray *source
 		.sink = {
 			.container_state = sink_container_state,
 			.known_locations = sink_known_locations,
+			.claim = sink_claim,
 			.known_containers = sink_known_containers,
 			.expect = sink_expect,
 			.add = sink_add,
@@ -520,6 +539,8 @@ pipeline_run(const char *db_path, const struct mc_config *cfg, GPtrArray *source
 		sqlite3_finalize(p.st_containers_below);
 	if (p.containers)
 		g_hash_table_unref(p.containers);
+	if (p.claimed)
+		g_hash_table_unref(p.claimed);
 	db_close(p.read_db);
 	g_mutex_clear(&p.lock);
 	g_cond_clear(&p.cond);

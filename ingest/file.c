@@ -155,6 +155,8 @@ file_scan(struct source *src, struct source_sink *sink, GError **error)
 		return FALSE;
 	}
 	gint64 old_mtime, old_size;
+	if (!sink->claim(sink, src->path))
+		return TRUE;
 	if (sink->container_state(sink, src->path, &old_mtime, &old_size) &&
 	    old_mtime == STAT_MTIME_NS(st) && old_size == st.st_size)
 		return TRUE;

@@ -43,10 +43,10 @@ count_files(const char *dir)
 
 /* Returns the folder name for DIR relative to the root REL ("" for the root). */
 static char *
-maildir_folder_name(const char *rel)
+maildir_folder_name(const char *rel, const char *root)
 {
 	if (!*rel)
-		return g_strdup("INBOX");
+		return g_strdup(root ? root : "INBOX");
 	g_auto(GStrv) parts = g_strsplit(rel, "/", -1);
 	GString *name = g_string_new(NULL);
 	for (char **p = parts; *p; p++) {
@@ -202,6 +202,8 @@ static void
 maildir_scan_folder(struct maildir_scan *ms, const char *container, const char *rel)
 {
 	g_hash_table_add(ms->visited, g_strdup(container));
+	if (!ms->counting && !ms->sink->claim(ms->sink, container))
+		return;
 	gint64 mtime = maildir_mtime(container);
 	gint64 old_mtime = 0, old_size = 0;
 	if (ms->sink->container_state(ms->sink, container, &old_mtime, &old_size) &&
@@ -209,6 +211,8 @@ maildir_scan_folder(struct maildir_scan *ms, const char *container, const char *
 		return;
 
 	g_autoptr(GHashTable) known = ms->sink->known_locations(ms->sink, container);
+	if (!known)
+		return;
 	if (ms->counting) {
 		g_autofree char *cur = g_build_filename(container, "cur", NULL);
 		g_autofree char *new = g_build_filename(container, "new", NULL);
@@ -217,7 +221,7 @@ maildir_scan_folder(struct maildir_scan *ms, const char *container, const char *
 		ms->count += files > known_n ? files - known_n : 0;
 		return;
 	}
-	g_autofree char *folder = maildir_folder_name(rel);
+	g_autofree char *folder = maildir_folder_name(rel, ms->src->root_folder);
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	gboolean whole = maildir_scan_subdir(ms, container, folder, "cur", known, seen);
 	whole = maildir_scan_subdir(ms, container, folder, "new", known, seen) && whole;
@@ -338,6 +342,8 @@ maildir_scan(struct source *src, struct source_sink *sink, GError **error)
 		if (here == UNKNOWN || (here == PRESENT && maildir_presence(c) != ABSENT))
 			continue;
 		g_autoptr(GHashTable) locs = sink->known_locations(sink, c);
+		if (!locs)
+			continue;
 		GHashTableIter it;
 		gpointer value;
 		g_hash_table_iter_init(&it, locs);

@@ -157,8 +157,14 @@ mbox_scan_file(struct source *src, struct source_sink *sink, const char *path)
 		return;
 	}
 	gint64 old_mtime, old_size;
-	if (sink->container_state(sink, path, &old_mtime, &old_size) &&
-	    old_mtime == STAT_MTIME_NS(st) && old_size == st.st_size) {
+	if (!sink->claim(sink, path) ||
+	    (sink->container_state(sink, path, &old_mtime, &old_size) &&
+	     old_mtime == STAT_MTIME_NS(st) && old_size == st.st_size)) {
+		fclose(f);
+		return;
+	}
+	GHashTable *known = sink->known_locations(sink, path);
+	if (!known) {
 		fclose(f);
 		return;
 	}
@@ -170,7 +176,7 @@ mbox_scan_file(struct source *src, struct source_sink *sink, const char *path)
 		.sink = sink,
 		.path = path,
 		.folder = g_path_get_basename(path),
-		.known = sink->known_locations(sink, path),
+		.known = known,
 		.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
 		.msg = g_byte_array_new(),
 		.mtime = st.st_mtim.tv_sec,
@@ -282,6 +288,8 @@ mbox_scan(struct source *src, struct source_sink *sink, GError **error)
 		if (g_hash_table_contains(listed, c) || lstat(c, &gone_st) == 0 || errno != ENOENT)
 			continue;
 		g_autoptr(GHashTable) locs = sink->known_locations(sink, c);
+		if (!locs)
+			continue;
 		GHashTableIter it;
 		gpointer value;
 		g_hash_table_iter_init(&it, locs);

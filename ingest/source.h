@@ -46,8 +46,14 @@ struct source_sink {
 	/* What the index knows. Returns FALSE when CONTAINER was never scanned. */
 	gboolean (*container_state)(struct source_sink *sink, const char *container,
 	                            gint64 *mtime_ns, gint64 *size);
-	/* Returns name -> struct known_location * for CONTAINER; the caller unrefs it. */
+	/* Returns name -> struct known_location * for CONTAINER; the caller unrefs
+	 * it. NULL when the index could not be read (reported): the source must
+	 * then leave CONTAINER alone. */
 	GHashTable *(*known_locations)(struct source_sink *sink, const char *container);
+	/* Returns FALSE when CONTAINER was already scanned this run (two sources
+	 * overlapping, e.g. ~/Mail and ~/Mail/.Work): scanning it twice in one
+	 * run would replace its copies with themselves. */
+	gboolean (*claim)(struct source_sink *sink, const char *container);
 
 	/* Returns the containers of KIND ("maildir", "mbox") the index holds at
 	 * or below the directory PREFIX, as char *; the caller unrefs it. Lets a
@@ -89,6 +95,7 @@ struct source {
 	char *name;      /* [source NAME], or "" for command-line paths */
 	char *path;      /* absolute maildir root, mbox file, message file, or "-" */
 	char *store_dir; /* Maildir for mail with no file of its own (stdin); set by the caller */
+	const char *root_folder; /* maildir: the top folder's name; NULL means "INBOX" */
 };
 
 /* g_ptr_array_sort() comparator for arrays of strings. */

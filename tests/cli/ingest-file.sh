@@ -1,7 +1,7 @@
 #!/bin/sh
 # Single messages: files on the command line and one message on stdin.
 . "$top_srcdir/tests/lib.sh"
-plan 13
+plan 14
 
 out=$(mc ingest --file "$CORPUS/eml/outlook-crlf.eml" "$CORPUS/eml/calendar-invite.eml" 2>&1)
 check 'two files: two messages' sh -c 'printf "%s" "$1" | grep -q "^ingest: 2 new messages"' - "$out"
@@ -30,3 +30,10 @@ mc ingest --file "$TMP/evil.eml" >/dev/null 2>&1
 out=$(mc search evilword)
 check 'no escape or CSI reaches the terminal' sh -c '! printf "%s" "$1" | LC_ALL=C grep -q "$(printf "\033\|\302\233")"' - "$out"
 check 'the subject is still there, controls blanked' sh -c 'printf "%s" "$1" | grep -q "a \[31mred \[2Jb"' - "$out"
+
+# Mail stored from stdin by a run killed before it indexed it is indexed by
+# the next run, whatever that run ingests.
+store=$(dirname "$stored")
+printf 'From: k@kill.example\nSubject: stored, not indexed\nMessage-ID: <killed@kill.example>\n\nkilledword\n' > "$store/1700000000.M1P1.host"
+mc ingest --file "$CORPUS/eml/outlook-crlf.eml" >/dev/null 2>&1
+check_eq 'stored mail a killed run did not index is indexed next time' "$(mc search --format=json killedword | jq -r '.[0].folders[0]')" stdin
