@@ -5,7 +5,7 @@
 CREATE TABLE messages (
 	id INTEGER PRIMARY KEY AUTOINCREMENT, -- stable id shown to users, never reused; also the fts rowid
 	message_id TEXT NOT NULL UNIQUE,   -- bare Message-ID, or "sha256:<hex>" when missing
-	content_hash TEXT NOT NULL,        -- hex SHA-256 of the first copy's raw bytes
+	content_hash BLOB NOT NULL,        -- SHA-256 (32 bytes) of the first copy's raw bytes
 	date INTEGER NOT NULL,             -- UTC seconds
 	from_name TEXT NOT NULL DEFAULT '',
 	from_addr TEXT NOT NULL DEFAULT '',-- lower-cased
@@ -13,8 +13,7 @@ CREATE TABLE messages (
 	direction INTEGER NOT NULL DEFAULT 0, -- 0 inbound, 1 outbound (From is a `me` address)
 	size INTEGER NOT NULL DEFAULT 0,
 	thread_id INTEGER NOT NULL,
-	has_attachments INTEGER NOT NULL DEFAULT 0,
-	in_reply_to TEXT
+	has_attachments INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX messages_date ON messages(date);
 CREATE INDEX messages_thread ON messages(thread_id);

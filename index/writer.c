@@ -37,8 +37,8 @@ enum {
 static const char *const statements[ST_COUNT] = {
 	[ST_MSG_BY_MID] = "SELECT id FROM messages WHERE message_id = ?",
 	[ST_INSERT_MSG] = "INSERT INTO messages (message_id, content_hash, date, from_name, "
-	                  "from_addr, subject, direction, size, thread_id, has_attachments, "
-	                  "in_reply_to) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+	                  "from_addr, subject, direction, size, thread_id, has_attachments"
+	                  ") VALUES (?,?,?,?,?,?,?,?,?,?)",
 	[ST_INSERT_ADDR] = "INSERT INTO addresses (message, role, name, address, domain) "
 	                   "VALUES (?,?,?,?,?)",
 	[ST_INSERT_ATT] = "INSERT INTO attachments (message, part, filename, mime_type, size, "
@@ -259,9 +259,14 @@ insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *
 		if (!a->is_inline)
 			has_attachments = TRUE;
 	}
+	/* The hash as 32 bytes, not 64 hex digits: the index is smaller. */
+	guint8 hash[32];
+	for (int i = 0; i < 32; i++)
+		hash[i] = (guint8)(g_ascii_xdigit_value(pm->content_hash[2 * i]) << 4 |
+		                   g_ascii_xdigit_value(pm->content_hash[2 * i + 1]));
 	sqlite3_stmt *s = stmt(w, ST_INSERT_MSG);
 	db_bind_text(s, 1, pm->message_id);
-	db_bind_text(s, 2, pm->content_hash);
+	sqlite3_bind_blob(s, 2, hash, sizeof hash, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, pm->date);
 	db_bind_text(s, 4, from ? from->name : "");
 	db_bind_text(s, 5, from ? from->address : "");
@@ -270,7 +275,6 @@ insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *
 	sqlite3_bind_int64(s, 8, pm->size);
 	sqlite3_bind_int64(s, 9, thread);
 	sqlite3_bind_int(s, 10, has_attachments);
-	db_bind_text(s, 11, pm->in_reply_to);
 	if (!step_done(w, s, "adding a message", error))
 		return FALSE;
 	*id = sqlite3_last_insert_rowid(w->db->sql);
