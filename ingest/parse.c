@@ -149,9 +149,23 @@ charset_is(const char *charset, const char *const *names)
 
 /* Converts IN (LEN bytes) from CHARSET to valid UTF-8; NULL when iconv does
  * not know CHARSET or the bytes are not valid in it. */
+/* Whether CHARSET can be a charset name. GMime copies the name onto the
+ * stack, so a hostile megabyte-long one must never reach it. */
+static gboolean
+charset_plausible(const char *charset)
+{
+	gsize n = 0;
+	for (; charset[n]; n++)
+		if (n >= 64 || !(g_ascii_isalnum(charset[n]) || strchr("._:+()-", charset[n])))
+			return FALSE;
+	return n > 0;
+}
+
 static char *
 convert_strict(const char *charset, const char *in, gsize len)
 {
+	if (!charset_plausible(charset))
+		return NULL;
 	iconv_t cd = g_mime_iconv_open("UTF-8", charset);
 	if (cd == (iconv_t)-1)
 		return NULL;
@@ -237,16 +251,29 @@ static char *
 html_sniff_charset(const char *html, gsize len)
 {
 	g_autofree char *head = g_ascii_strdown(html, MIN(len, HTML_SNIFF_BYTES));
-	const char *p = strstr(head, "charset=");
-	if (!p)
-		return NULL;
-	p += strlen("charset=");
-	while (*p == '"' || *p == '\'' || *p == ' ')
-		p++;
-	gsize n = 0;
-	while (p[n] && (g_ascii_isalnum(p[n]) || strchr("-_.:", p[n])) && n < 40)
-		n++;
-	return n ? g_strndup(p, n) : NULL;
+	/* Only a charset inside a <meta> tag counts, not one in the text. */
+	for (const char *meta = strstr(head, "<meta"); meta; meta = strstr(meta + 1, "<meta")) {
+		const char *close = strchr(meta, '>');
+		const char *p = strstr(meta, "charset=");
+		if (!p || (close && p > close))
+			continue;
+		p += strlen("charset=");
+		while (*p == '"' || *p == '\'' || *p == ' ')
+			p++;
+		gsize n = 0;
+		while (p[n] && (g_ascii_isalnum(p[n]) || strchr("-_.:", p[n])) && n < 40)
+			n++;
+		if (n == 0)
+			return NULL;
+		g_autofree char *charset = g_strndup(p, n);
+		/* The bytes were read to find this: a charset that is not ASCII-
+		 * compatible cannot be right (browsers read it as UTF-8 too). */
+		if (g_str_has_prefix(charset, "utf-16") || g_str_has_prefix(charset, "utf-32") ||
+		    g_str_has_prefix(charset, "ucs-") || g_str_has_prefix(charset, "utf-7"))
+			return g_strdup("utf-8");
+		return g_steal_pointer(&charset);
+	}
+	return NULL;
 }
 
 /* Message parts. */
@@ -608,7 +635,8 @@ walk_multipart(struct walk *w, GMimeMultipart *mp, const char *path, int depth, 
 	if (n == 0) {
 		if (body_ok && prologue && !is_blank(prologue)) {
 			g_autofree char *text = to_utf8(prologue, strlen(prologue), NULL);
-			add_body(w, text);
+			g_autofree char *clean = clean_body(text);
+			add_body(w, clean);
 		}
 		return;
 	}
@@ -964,6 +992,40 @@ check_mail(const char *data, gsize len, GError **error)
 	return TRUE;
 }
 
+/* GMime copies the charset name of an encoded word (=?NAME?Q?...?=) and of
+ * an RFC 2231 parameter (NAME''...) onto the stack while it parses, so a
+ * hostile one of megabytes overflows it. Such a message is refused before
+ * GMime sees it. Charset names are short; anything near the limit is not one. */
+#define CHARSET_NAME_MAX 256
+
+static gboolean
+check_charset_names(const char *data, gsize len, GError **error)
+{
+	const char *end = data + len;
+	for (const char *p = data; p < end; p++) {
+		const char *q;
+		if (p + 1 < end && p[0] == '=' && p[1] == '?')
+			q = p + 2;
+		else if (p + 1 < end && p[0] == '*' && p[1] == '=')
+			q = p + 2 + (p + 2 < end && p[2] == '"');
+		else
+			continue;
+		const char *name = q;
+		while (q < end && q - name <= CHARSET_NAME_MAX && *q != '?' && *q != '\'' &&
+		       !g_ascii_isspace(*q) && *q != ';' && *q != '"')
+			q++;
+		if (q - name > CHARSET_NAME_MAX) {
+			g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
+			            "an encoded word or parameter names a charset longer than %d "
+			            "bytes (at byte %" G_GSIZE_FORMAT ")",
+			            CHARSET_NAME_MAX, (gsize)(p - data));
+			return FALSE;
+		}
+		p = q - 1;
+	}
+	return TRUE;
+}
+
 /* Returns a stream that reads DATA in place: GMime's own constructor would
  * copy it. The caller unrefs the stream before DATA goes away and then
  * calls stream_release(). */
@@ -1044,6 +1106,8 @@ parse_message(const char *data, gsize len, gint64 fallback_date, enum parse_flag
 		            "message too large to parse (%" G_GSIZE_FORMAT " bytes)", len);
 		return NULL;
 	}
+	if (!check_charset_names(data + start, len - start, error))
+		return NULL;
 
 	GByteArray *array;
 	GMimeStream *stream = stream_borrow(data + start, len - start, &array);

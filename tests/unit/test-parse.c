@@ -879,12 +879,66 @@ test_speed(void)
 	                        n / secs, len);
 }
 
+/* Hostile shapes found in review: each once crashed, hid text, or let
+ * control characters through. */
+static void
+test_hostile_review(void)
+{
+	/* A boundary that never appears: the text is indexed, controls blanked. */
+	g_autoptr(parsed_message) pro =
+	    parse_ok("From: a@b.example\nSubject: pro\nContent-Type: multipart/mixed; "
+	             "boundary=\"zz\"\n\nhello \033[31mred\033[0m world\007\n",
+	             PARSE_DEFAULT);
+	assert_sane(pro);
+	g_assert_nonnull(strstr(pro->body_text, "hello"));
+	g_assert_null(strchr(pro->body_text, '\033'));
+	g_assert_null(strchr(pro->body_text, '\007'));
+
+	/* <meta charset=utf-16> on ASCII bytes (what a browser shows as plain
+	 * text) must not turn the text into CJK noise the index cannot find. */
+	g_autoptr(parsed_message) meta = parse_ok(
+	    "From: a@b.example\nSubject: h\nContent-Type: text/html\n\n<html><head><meta "
+	    "charset=\"utf-16\"></head><body>Quarterly invoice zorblax attachedx</body></html>\n",
+	    PARSE_DEFAULT);
+	g_assert_nonnull(strstr(meta->body_text, "zorblax"));
+
+	/* A charset named in the text, not in a <meta>, is not the charset. */
+	g_autoptr(parsed_message) text = parse_ok(
+	    "From: a@b.example\nSubject: h\nContent-Type: text/html\n\n<p>set charset=utf-16 "
+	    "in the form, then zorblin</p>\n",
+	    PARSE_DEFAULT);
+	g_assert_nonnull(strstr(text->body_text, "zorblin"));
+
+	/* A megabyte charset name in a parameter: ignored, the text stays. */
+	g_autoptr(GString) big =
+	    g_string_new("From: a@b.example\nSubject: t\nContent-Type: text/plain; charset=\"");
+	for (int i = 0; i < 2 * 1024 * 1024; i++)
+		g_string_append_c(big, 'x');
+	g_string_append(big, "\"\n\nhiyaword\n");
+	g_autoptr(parsed_message) cs = parse_ok(big->str, PARSE_DEFAULT);
+	g_assert_nonnull(strstr(cs->body_text, "hiyaword"));
+
+	/* ...and in an encoded word, which GMime would copy onto the stack: the
+	 * message is refused, with the reason. */
+	g_autoptr(GString) word = g_string_new("From: a@b.example\nSubject: =?");
+	for (int i = 0; i < 2 * 1024 * 1024; i++)
+		g_string_append_c(word, 'y');
+	g_string_append(word, "?q?abc?=\n\nhi\n");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(parsed_message) none =
+	    parse_message(word->str, word->len, 0, PARSE_DEFAULT, &error);
+	g_assert_null(none);
+	g_assert_error(error, PARSE_ERROR, PARSE_ERROR_FAILED);
+	g_assert_nonnull(strstr(error->message, "charset longer than 256 bytes"));
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	parse_init();
 	g_test_add_func("/parse/basic", test_basic);
+	g_test_add_func("/parse/hostile-review", test_hostile_review);
 	g_test_add_func("/parse/headers-flag", test_headers_flag);
 	g_test_add_func("/parse/crlf", test_crlf);
 	g_test_add_func("/parse/message-id", test_message_id);
