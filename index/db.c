@@ -203,6 +203,11 @@ db_open(const char *path, enum db_mode mode, GError **error)
 		return NULL;
 	}
 	sqlite3_extended_result_codes(db->sql, 1);
+	/* A writer checkpoints every 32 MB of WAL rather than every 4 MB: each
+	 * checkpoint copies pages back and syncs the file, and an ingest writes
+	 * a lot. */
+	if (mode == DB_WRITE && !db_exec(db, "PRAGMA wal_autocheckpoint = 8192", error))
+		return NULL;
 	if (mode == DB_READ) {
 		/* A reader keeps the -wal and -shm files when it is the last to
 		 * close: every search is a short process of its own, and creating,

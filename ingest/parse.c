@@ -998,32 +998,38 @@ check_mail(const char *data, gsize len, GError **error)
  * GMime sees it. Charset names are short; anything near the limit is not one. */
 #define CHARSET_NAME_MAX 256
 
+/* Returns whether the run at Q (up to END) is longer than a charset name. */
+static gboolean
+charset_run_too_long(const char *q, const char *end)
+{
+	const char *name = q;
+	while (q < end && q - name <= CHARSET_NAME_MAX && *q != '?' && *q != '\'' &&
+	       !g_ascii_isspace(*q) && *q != ';' && *q != '"')
+		q++;
+	return q - name > CHARSET_NAME_MAX;
+}
+
 static gboolean
 check_charset_names(const char *data, gsize len, GError **error)
 {
 	const char *end = data + len;
-	for (const char *p = data; p < end; p++) {
-		const char *q;
-		if (p + 1 < end && p[0] == '=' && p[1] == '?')
-			q = p + 2;
-		else if (p + 1 < end && p[0] == '*' && p[1] == '=')
-			q = p + 2 + (p + 2 < end && p[2] == '"');
-		else
-			continue;
-		const char *name = q;
-		while (q < end && q - name <= CHARSET_NAME_MAX && *q != '?' && *q != '\'' &&
-		       !g_ascii_isspace(*q) && *q != ';' && *q != '"')
-			q++;
-		if (q - name > CHARSET_NAME_MAX) {
-			g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
-			            "an encoded word or parameter names a charset longer than %d "
-			            "bytes (at byte %" G_GSIZE_FORMAT ")",
-			            CHARSET_NAME_MAX, (gsize)(p - data));
-			return FALSE;
-		}
-		p = q - 1;
+	/* memchr for the rare '?' and '*' keeps this off the per-byte path:
+	 * base64 bodies, the bulk of mail, contain neither. */
+	for (const char *p = data; (p = memchr(p, '?', end - p)); p++) {
+		if (p > data && p[-1] == '=' && charset_run_too_long(p + 1, end))
+			goto refuse;
+	}
+	for (const char *p = data; (p = memchr(p, '*', end - p)); p++) {
+		if (p + 1 < end && p[1] == '=' &&
+		    charset_run_too_long(p + 2 + (p + 2 < end && p[2] == '"'), end))
+			goto refuse;
 	}
 	return TRUE;
+refuse:
+	g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
+	            "an encoded word or parameter names a charset longer than %d bytes",
+	            CHARSET_NAME_MAX);
+	return FALSE;
 }
 
 /* Returns a stream that reads DATA in place: GMime's own constructor would
