@@ -341,15 +341,7 @@ maildir_scan(struct source *src, struct source_sink *sink, GError **error)
 		enum presence here = dir_presence(c);
 		if (here == UNKNOWN || (here == PRESENT && maildir_presence(c) != ABSENT))
 			continue;
-		g_autoptr(GHashTable) locs = sink->known_locations(sink, c);
-		if (!locs)
-			continue;
-		GHashTableIter it;
-		gpointer value;
-		g_hash_table_iter_init(&it, locs);
-		while (g_hash_table_iter_next(&it, NULL, &value))
-			sink->gone(sink, ((struct known_location *)value)->id);
-		sink->container_done(sink, c, -1, 0);
+		source_forget_container(sink, c);
 	}
 	g_hash_table_unref(ms.visited);
 	g_ptr_array_unref(ms.unreadable);

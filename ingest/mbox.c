@@ -287,15 +287,7 @@ mbox_scan(struct source *src, struct source_sink *sink, GError **error)
 		const char *c = g_ptr_array_index(known, i);
 		if (g_hash_table_contains(listed, c) || lstat(c, &gone_st) == 0 || errno != ENOENT)
 			continue;
-		g_autoptr(GHashTable) locs = sink->known_locations(sink, c);
-		if (!locs)
-			continue;
-		GHashTableIter it;
-		gpointer value;
-		g_hash_table_iter_init(&it, locs);
-		while (g_hash_table_iter_next(&it, NULL, &value))
-			sink->gone(sink, ((struct known_location *)value)->id);
-		sink->container_done(sink, c, -1, 0);
+		source_forget_container(sink, c);
 	}
 	return TRUE;
 }

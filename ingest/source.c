@@ -57,3 +57,17 @@ source_compare_strings(gconstpointer a, gconstpointer b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
+
+void
+source_forget_container(struct source_sink *sink, const char *container)
+{
+	g_autoptr(GHashTable) locs = sink->known_locations(sink, container);
+	if (!locs)
+		return; /* the index could not be read: nothing is concluded */
+	GHashTableIter it;
+	gpointer value;
+	g_hash_table_iter_init(&it, locs);
+	while (g_hash_table_iter_next(&it, NULL, &value))
+		sink->gone(sink, ((struct known_location *)value)->id);
+	sink->container_done(sink, container, -1, 0);
+}

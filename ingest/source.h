@@ -98,6 +98,10 @@ struct source {
 	const char *root_folder; /* maildir: the top folder's name; NULL means "INBOX" */
 };
 
+/* Tells SINK that CONTAINER is gone with every copy it held (a deleted
+ * folder or mbox file). */
+void source_forget_container(struct source_sink *sink, const char *container);
+
 /* g_ptr_array_sort() comparator for arrays of strings. */
 gint source_compare_strings(gconstpointer a, gconstpointer b);
 
