@@ -1,7 +1,7 @@
 #!/bin/sh
 # Configuration: defaults, sources, and clear errors for bad files.
 . "$top_srcdir/tests/lib.sh"
-plan 15
+plan 19
 
 check_exit 'a missing --config file is an error (2)' 2 "$MAILCLERK" --config "$TMP/nope" --db "$DB" count '*'
 check_eq '... naming the file' "$("$MAILCLERK" --config "$TMP/nope" --db "$DB" count '*' 2>&1)" \
@@ -43,3 +43,22 @@ mc ingest >/dev/null 2>&1
 check_eq 'ingest with no arguments ingests every source' "$(mc count '*')" 32
 check_eq 'source: finds mail by source name' "$(mc count source:takeout)" 4
 check_exit 'an unknown source name is an error (2)' 2 mc ingest nosuch
+
+# Overlapping sources: a folder is scanned once per run, ids stay put.
+cat > "$TMP/config" <<EOC
+[source all]
+type = maildir
+path = $CORPUS/maildir
+
+[source sent]
+type = maildir
+path = $CORPUS/maildir/.Sent
+EOC
+rm -f "$DB"
+mc ingest >/dev/null 2>&1
+check_eq 'overlapping sources: each message once' "$(mc count '*')" 28
+before=$(mc search --format=json '*' | jq -c '[.[].id]')
+out=$(mc ingest 2>&1)
+check 'a second run of overlapping sources changes nothing' sh -c 'printf "%s" "$1" | grep -q "^ingest: 0 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages)"' - "$out"
+check_eq '... and keeps every id' "$(mc search --format=json '*' | jq -c '[.[].id]')" "$before"
+check_exit 'a source whose path is missing fails the run (exit 1)' 1 mc ingest --maildir "$TMP/no-such-dir"
