@@ -25,6 +25,7 @@ int cmd_count(struct command_env *env, int argc, char **argv);
 int cmd_show(struct command_env *env, int argc, char **argv);
 int cmd_thread(struct command_env *env, int argc, char **argv);
 int cmd_check(struct command_env *env, int argc, char **argv);
+int cmd_explain(struct command_env *env, int argc, char **argv);
 
 /* Returns the query the command's arguments after ARGV[0] make, relative
  * dates anchored at search_now(); the caller frees it with query_free().

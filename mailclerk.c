@@ -38,6 +38,8 @@ static const struct command commands[] = {
 	{ "count", cmd_count, "count the messages a query matches" },
 	{ "show", MAIL_COMMAND(cmd_show), "show one message: headers, body, attachments" },
 	{ "thread", cmd_thread, "list the messages of a message's thread" },
+	{ "explain", cmd_explain,
+	  "show which client and project a message is filed under, and why" },
 	{ "check", cmd_check, "verify the index's integrity" },
 };
 

@@ -17,6 +17,34 @@ source_config_free(gpointer p)
 	g_free(s);
 }
 
+static void
+client_config_free(gpointer p)
+{
+	struct mc_client_config *c = p;
+	g_free(c->key);
+	g_free(c->group);
+	g_free(c->name);
+	g_ptr_array_unref(c->domains);
+	g_ptr_array_unref(c->addresses);
+	g_free(c->match);
+	g_free(c->exclude);
+	g_free(c);
+}
+
+static void
+project_config_free(gpointer p)
+{
+	struct mc_project_config *pr = p;
+	g_free(pr->client);
+	g_free(pr->key);
+	g_free(pr->group);
+	g_free(pr->name);
+	g_free(pr->match);
+	g_free(pr->exclude);
+	g_free(pr->attachments);
+	g_free(pr);
+}
+
 void
 config_free(struct mc_config *cfg)
 {
@@ -25,6 +53,8 @@ config_free(struct mc_config *cfg)
 	g_free(cfg->file);
 	g_ptr_array_unref(cfg->me);
 	g_ptr_array_unref(cfg->sources);
+	g_ptr_array_unref(cfg->clients);
+	g_ptr_array_unref(cfg->projects);
 	g_free(cfg);
 }
 
@@ -81,6 +111,163 @@ required_string(GKeyFile *kf, const char *file, const char *group, const char *k
 	return g_steal_pointer(&v);
 }
 
+/* GKeyFile merges a group given twice and keeps the last of a key given
+ * twice: both would silently change what the user wrote, so they are
+ * errors, with the line. */
+static gboolean
+check_duplicates(const char *file, const char *text, GError **error)
+{
+	g_autoptr(GHashTable) groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GHashTable) keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autofree char *group = NULL;
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	for (int n = 0; lines[n]; n++) {
+		g_autofree char *line = g_strstrip(g_strdup(lines[n]));
+		if (!*line || *line == '#')
+			continue;
+		if (*line == '[') {
+			char *close = strchr(line, ']');
+			if (!close)
+				continue; /* GKeyFile reports it */
+			g_free(group);
+			group = g_strndup(line + 1, close - line - 1);
+			if (!g_hash_table_add(groups, g_strdup(group))) {
+				g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
+				            "%s:%d: group [%s] is given twice", file, n + 1, group);
+				return FALSE;
+			}
+			g_hash_table_remove_all(keys);
+			continue;
+		}
+		char *eq = strchr(line, '=');
+		if (!eq || !group)
+			continue;
+		g_autofree char *key = g_strstrip(g_strndup(line, eq - line));
+		if (!g_hash_table_add(keys, g_strdup(key))) {
+			g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
+			            "%s:%d: [%s]: key '%s' is given twice", file, n + 1, group,
+			            key);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* Client and project keys appear in queries (client:KEY, project:C/KEY). */
+static gboolean
+valid_key(const char *key)
+{
+	if (!*key)
+		return FALSE;
+	for (const char *p = key; *p; p++)
+		if (!g_ascii_isalnum(*p) && !strchr("._-", *p))
+			return FALSE;
+	return TRUE;
+}
+
+static GPtrArray *
+split_lower(const char *value)
+{
+	GPtrArray *items = split_list(value ? value : "");
+	for (guint i = 0; i < items->len; i++) {
+		char *lower = g_ascii_strdown(items->pdata[i], -1);
+		g_free(items->pdata[i]);
+		items->pdata[i] = lower;
+	}
+	return items;
+}
+
+static gboolean
+load_client(struct mc_config *cfg, GKeyFile *kf, const char *file, const char *group,
+            const char *key, GError **error)
+{
+	static const char *const keys[] = {
+		"name", "domains", "addresses", "match", "exclude", NULL
+	};
+	if (!valid_key(key)) {
+		g_set_error(
+		    error, MC_ERROR, MC_ERROR_USAGE,
+		    "%s: [%s]: a client needs a key of letters, digits, '.', '_' or '-', as "
+		    "in [client acme]",
+		    file, group);
+		return FALSE;
+	}
+	if (!check_keys(kf, file, group, keys, error))
+		return FALSE;
+	struct mc_client_config *c = g_new0(struct mc_client_config, 1);
+	c->key = g_strdup(key);
+	c->group = g_strdup(group);
+	c->name = g_key_file_get_string(kf, group, "name", NULL);
+	if (!c->name || !*g_strstrip(c->name)) {
+		g_free(c->name);
+		c->name = g_strdup(key);
+	}
+	g_autofree char *domains = g_key_file_get_string(kf, group, "domains", NULL);
+	g_autofree char *addresses = g_key_file_get_string(kf, group, "addresses", NULL);
+	c->domains = split_lower(domains);
+	c->addresses = split_lower(addresses);
+	c->match = g_key_file_get_string(kf, group, "match", NULL);
+	c->exclude = g_key_file_get_string(kf, group, "exclude", NULL);
+	g_ptr_array_add(cfg->clients, c);
+	for (guint i = 0; i < c->addresses->len; i++) {
+		if (!strchr(g_ptr_array_index(c->addresses, i), '@')) {
+			g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
+			            "%s: [%s]: key 'addresses': '%s' is not an e-mail address",
+			            file, group, (char *)g_ptr_array_index(c->addresses, i));
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+static gboolean
+load_project(struct mc_config *cfg, GKeyFile *kf, const char *file, const char *group,
+             const char *spec, GError **error)
+{
+	static const char *const keys[] = {
+		"name", "match", "exclude", "attachments", "save_attachments", NULL
+	};
+	const char *slash = strchr(spec, '/');
+	g_autofree char *client = slash ? g_strndup(spec, slash - spec) : NULL;
+	if (!slash || !valid_key(client) || !valid_key(slash + 1)) {
+		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
+		            "%s: [%s]: a project is named CLIENT/KEY, as in [project acme/website]",
+		            file, group);
+		return FALSE;
+	}
+	if (!config_find_client(cfg, client)) {
+		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
+		            "%s: [%s]: no [client %s] for this project", file, group, client);
+		return FALSE;
+	}
+	if (!check_keys(kf, file, group, keys, error))
+		return FALSE;
+	struct mc_project_config *pr = g_new0(struct mc_project_config, 1);
+	pr->client = g_steal_pointer(&client);
+	pr->key = g_strdup(slash + 1);
+	pr->group = g_strdup(group);
+	g_ptr_array_add(cfg->projects, pr);
+	pr->name = g_key_file_get_string(kf, group, "name", NULL);
+	if (!pr->name || !*g_strstrip(pr->name)) {
+		g_free(pr->name);
+		pr->name = g_strdup(pr->key);
+	}
+	pr->match = g_key_file_get_string(kf, group, "match", NULL);
+	pr->exclude = g_key_file_get_string(kf, group, "exclude", NULL);
+	g_autofree char *dir = g_key_file_get_string(kf, group, "attachments", NULL);
+	if (dir && *g_strstrip(dir))
+		pr->attachments = paths_expand(dir);
+	g_autoptr(GError) local = NULL;
+	pr->save_attachments = g_key_file_get_boolean(kf, group, "save_attachments", &local);
+	if (local && !g_error_matches(local, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND)) {
+		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
+		            "%s: [%s]: key 'save_attachments': yes or no (true or false)", file,
+		            group);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 load_source(struct mc_config *cfg, GKeyFile *kf, const char *file, const char *group,
             const char *name, GError **error)
@@ -134,6 +321,8 @@ config_load(const char *file, gboolean must_exist, GError **error)
 	g_autoptr(mc_config) cfg = g_new0(struct mc_config, 1);
 	cfg->me = g_ptr_array_new_with_free_func(g_free);
 	cfg->sources = g_ptr_array_new_with_free_func(source_config_free);
+	cfg->clients = g_ptr_array_new_with_free_func(client_config_free);
+	cfg->projects = g_ptr_array_new_with_free_func(project_config_free);
 
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	g_autoptr(GError) local = NULL;
@@ -159,8 +348,18 @@ config_load(const char *file, gboolean must_exist, GError **error)
 		return NULL;
 	}
 	cfg->file = g_strdup(file);
+	if (!check_duplicates(file, text, error))
+		return NULL;
 
+	/* Clients first, so that a project may come before its client. */
 	g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+	for (char **g = groups; *g; g++) {
+		if (g_str_has_prefix(*g, "client ") || g_str_equal(*g, "client")) {
+			g_autofree char *key = g_strstrip(g_strdup(*g + strlen("client")));
+			if (!load_client(cfg, kf, file, *g, key, error))
+				return NULL;
+		}
+	}
 	for (char **g = groups; *g; g++) {
 		if (g_str_equal(*g, "mailclerk")) {
 			static const char *const keys[] = { "me", NULL };
@@ -185,17 +384,17 @@ config_load(const char *file, gboolean must_exist, GError **error)
 			g_autofree char *name = g_strstrip(g_strdup(*g + strlen("source")));
 			if (!load_source(cfg, kf, file, *g, name, error))
 				return NULL;
-		} else if (g_str_has_prefix(*g, "client ") || g_str_has_prefix(*g, "project ")) {
-			g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
-			            "%s: [%s]: client and project rules are not supported by this "
-			            "version of mailclerk yet",
-			            file, *g);
-			return NULL;
+		} else if (g_str_has_prefix(*g, "client ") || g_str_equal(*g, "client")) {
+			continue; /* loaded above */
+		} else if (g_str_has_prefix(*g, "project ") || g_str_equal(*g, "project")) {
+			g_autofree char *spec = g_strstrip(g_strdup(*g + strlen("project")));
+			if (!load_project(cfg, kf, file, *g, spec, error))
+				return NULL;
 		} else {
-			g_set_error(
-			    error, MC_ERROR, MC_ERROR_USAGE,
-			    "%s: unknown group [%s] (expected [mailclerk] or [source NAME])", file,
-			    *g);
+			g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
+			            "%s: unknown group [%s] (expected [mailclerk], [source NAME], "
+			            "[client KEY] or [project CLIENT/KEY])",
+			            file, *g);
 			return NULL;
 		}
 	}
@@ -220,4 +419,15 @@ config_is_me(const struct mc_config *cfg, const char *address)
 		if (g_ascii_strcasecmp(g_ptr_array_index(cfg->me, i), address) == 0)
 			return TRUE;
 	return FALSE;
+}
+
+const struct mc_client_config *
+config_find_client(const struct mc_config *cfg, const char *key)
+{
+	for (guint i = 0; i < cfg->clients->len; i++) {
+		const struct mc_client_config *c = g_ptr_array_index(cfg->clients, i);
+		if (g_str_equal(c->key, key))
+			return c;
+	}
+	return NULL;
 }

@@ -14,10 +14,35 @@ struct mc_source_config {
 	char *path; /* maildir/mbox: absolute, ~ expanded; NULL for imap */
 };
 
+/* [client KEY]: values as written; index/rules.c compiles them. */
+struct mc_client_config {
+	char *key;
+	char *group;          /* "client KEY", for error messages */
+	char *name;           /* display name; KEY when not given */
+	GPtrArray *domains;   /* char *, lower-cased */
+	GPtrArray *addresses; /* char *, lower-cased */
+	char *match;          /* raw ';'-separated FIELD:/REGEX/FLAGS list, or NULL */
+	char *exclude;        /* likewise, or NULL */
+};
+
+/* [project CLIENT/KEY] */
+struct mc_project_config {
+	char *client; /* CLIENT, a [client] of the file */
+	char *key;    /* KEY */
+	char *group;  /* "project CLIENT/KEY" */
+	char *name;   /* display name; KEY when not given */
+	char *match;
+	char *exclude;
+	char *attachments; /* folder for its attachments (absolute), or NULL */
+	gboolean save_attachments;
+};
+
 struct mc_config {
-	char *file;         /* the file read, or NULL when none existed */
-	GPtrArray *me;      /* char *, lower-cased addresses of the user */
-	GPtrArray *sources; /* struct mc_source_config *, in file order */
+	char *file;          /* the file read, or NULL when none existed */
+	GPtrArray *me;       /* char *, lower-cased addresses of the user */
+	GPtrArray *sources;  /* struct mc_source_config *, in file order */
+	GPtrArray *clients;  /* struct mc_client_config *, in file order */
+	GPtrArray *projects; /* struct mc_project_config *, in file order */
 };
 
 /* Loads FILE. A missing file is an error when MUST_EXIST (named by --config
@@ -31,6 +56,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(mc_config, config_free)
 
 /* Returns the [source NAME] or NULL; owned by CFG. */
 const struct mc_source_config *config_find_source(const struct mc_config *cfg, const char *name);
+
+/* Returns the [client KEY] or NULL; owned by CFG. */
+const struct mc_client_config *config_find_client(const struct mc_config *cfg, const char *key);
 
 /* Returns TRUE when ADDRESS (any case) is one of the user's own. */
 gboolean config_is_me(const struct mc_config *cfg, const char *address);

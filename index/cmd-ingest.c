@@ -165,11 +165,19 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 		g_ptr_array_insert(sources, 0, store);
 	}
 
+	/* A bad rule stops the run before anything is written. */
+	g_autoptr(rules) rules = NULL;
+	if (env->cfg->clients->len) {
+		rules = rules_compile(env->cfg, &error);
+		if (!rules)
+			return command_fail(error);
+	}
+
 	int lock = ingest_lock(env->db_path, &error);
 	if (lock < 0)
 		return command_fail(error);
 	struct ingest_report r;
-	gboolean ok = pipeline_run(env->db_path, env->cfg, sources, &r, &error);
+	gboolean ok = pipeline_run(env->db_path, env->cfg, rules, sources, &r, &error);
 	r.skipped += config_skipped;
 	if (ok && r.sources_failed) {
 		g_set_error(&error, MC_ERROR, MC_ERROR_FAILED,

@@ -47,6 +47,8 @@ struct event {
 struct pipeline {
 	struct source_sink sink; /* first: the sink callbacks cast back to this */
 	const struct mc_config *cfg;
+	const struct rules *rules;
+	enum parse_flags parse_flags; /* PARSE_HEADERS when a rule reads a header */
 	struct mc_db *read_db;
 	GHashTable *containers; /* path -> gint64[2] {mtime_ns, size} as of the run's start */
 	GHashTable *claimed;    /* containers scanned this run, by any source */
@@ -292,7 +294,7 @@ parse_worker(gpointer data, gpointer user_data)
 	if (bytes) {
 		gsize len;
 		const char *raw = g_bytes_get_data(bytes, &len);
-		ev->pm = parse_message(raw, len, mtime, PARSE_DEFAULT, &ev->error);
+		ev->pm = parse_message(raw, len, mtime, p->parse_flags, &ev->error);
 		/* Compressing here keeps it off the single writer thread. */
 		if (ev->pm)
 			ev->body_z = text_compress(ev->pm->body_text);
@@ -320,7 +322,7 @@ writer_main(gpointer data)
 	struct writer_thread *wt = data;
 	struct pipeline *p = wt->p;
 	g_autoptr(mc_db) db = db_open(wt->db_path, DB_WRITE, &wt->error);
-	g_autoptr(index_writer) w = db ? writer_new(db, p->cfg, &wt->error) : NULL;
+	g_autoptr(index_writer) w = db ? writer_new(db, p->cfg, p->rules, &wt->error) : NULL;
 	g_autoptr(progress) bar = progress_new();
 	g_autoptr(GArray) gone = g_array_new(FALSE, FALSE, sizeof(gint64));
 	g_autoptr(GPtrArray) done = g_ptr_array_new_with_free_func((GDestroyNotify)event_free);
@@ -421,6 +423,9 @@ writer_main(gpointer data)
 				failed = TRUE;
 		if (!failed && !writer_sweep_orphans(w, &wt->error))
 			failed = TRUE;
+		if (!failed && writer_stats(w)->messages_added &&
+		    !writer_inherit_filings(w, &wt->error))
+			failed = TRUE;
 		for (guint i = 0; !failed && i < done->len; i++) {
 			const struct event *ev = g_ptr_array_index(done, i);
 			if (g_hash_table_contains(unread, ev->path))
@@ -480,8 +485,8 @@ pipeline_prepare(struct pipeline *p, const char *db_path, GError **error)
 }
 
 gboolean
-pipeline_run(const char *db_path, const struct mc_config *cfg, GPtrArray *sources,
-             struct ingest_report *report, GError **error)
+pipeline_run(const char *db_path, const struct mc_config *cfg, const struct rules *rules,
+             GPtrArray *sources, struct ingest_report *report, GError **error)
 {
 	memset(report, 0, sizeof *report);
 	gint64 start = g_get_monotonic_time();
@@ -499,6 +504,8 @@ pipeline_run(const char *db_path, const struct mc_config *cfg, GPtrArray *source
 			.skipped = sink_skipped,
 		},
 		.cfg = cfg,
+		.rules = rules,
+		.parse_flags = rules && rules_need_headers(rules) ? PARSE_HEADERS : PARSE_DEFAULT,
 	};
 	g_mutex_init(&p.lock);
 	g_cond_init(&p.cond);

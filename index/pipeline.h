@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "common/conf.h"
+#include "index/rules.h"
 #include "index/writer.h"
 #include "ingest/source.h"
 
@@ -18,10 +19,11 @@ struct ingest_report {
 	double seconds;
 };
 
-/* Runs every source in SOURCES (struct source *) into the index at DB_PATH.
+/* Runs every source in SOURCES (struct source *) into the index at DB_PATH,
+ * filing new messages with RULES (may be NULL).
  * The caller must hold the ingest lock. Returns FALSE and sets ERROR when the
  * index could not be written; REPORT is filled either way. */
-gboolean pipeline_run(const char *db_path, const struct mc_config *cfg, GPtrArray *sources,
-                      struct ingest_report *report, GError **error);
+gboolean pipeline_run(const char *db_path, const struct mc_config *cfg, const struct rules *rules,
+                      GPtrArray *sources, struct ingest_report *report, GError **error);
 
 #endif

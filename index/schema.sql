@@ -1,5 +1,6 @@
 -- mailclerk index schema, version 1. db.c applies this file (compiled in
--- through schema.h) to a new database; later versions add migrations there.
+-- through schema.h) to a new database, then its migrations (version 2: the
+-- filings table of client and project rules).
 
 -- One row per distinct message (dedupe key: message_id).
 CREATE TABLE messages (

@@ -30,6 +30,8 @@ enum {
 	ST_MERGE_IDS,
 	ST_CONTAINER,
 	ST_UPSERT_CONTAINER,
+	ST_INSERT_FILING,
+	ST_INHERIT_FILINGS,
 	ST_FORGET_CONTAINER,
 	ST_COUNT
 };
@@ -74,6 +76,14 @@ static const char *const statements[ST_COUNT] = {
 	                        "VALUES (?,?,?,?) ON CONFLICT (path) DO UPDATE SET "
 	                        "kind = excluded.kind, source = excluded.source, "
 	                        "folder = excluded.folder RETURNING id",
+	[ST_INSERT_FILING] = "INSERT OR IGNORE INTO filings (message, client, project, rule, "
+	                     "matched) VALUES (?,?,?,?,?)",
+	[ST_INHERIT_FILINGS] =
+	    "INSERT OR IGNORE INTO filings (message, client, project, rule, matched) "
+	    "SELECT DISTINCT m.id, f.client, f.project, 'thread', '' FROM filings f "
+	    "JOIN messages o ON o.id = f.message JOIN messages m ON m.thread_id = o.thread_id "
+	    "AND m.id != o.id WHERE f.rule != 'thread' AND NOT EXISTS (SELECT 1 FROM filings g "
+	    "WHERE g.message = m.id AND g.rule != 'thread')",
 	[ST_FORGET_CONTAINER] = "DELETE FROM containers WHERE path = ? AND NOT EXISTS "
 	                        "(SELECT 1 FROM locations WHERE container = containers.id)",
 };
@@ -81,6 +91,7 @@ static const char *const statements[ST_COUNT] = {
 struct index_writer {
 	struct mc_db *db;
 	const struct mc_config *cfg;
+	const struct rules *rules; /* NULL when the configuration has no clients */
 	sqlite3_stmt *st[ST_COUNT];
 	gint64 next_thread;
 	GHashTable *containers; /* path -> gint64 id, for containers seen this run */
@@ -108,11 +119,12 @@ step_done(struct index_writer *w, sqlite3_stmt *s, const char *what, GError **er
 }
 
 struct index_writer *
-writer_new(struct mc_db *db, const struct mc_config *cfg, GError **error)
+writer_new(struct mc_db *db, const struct mc_config *cfg, const struct rules *rules, GError **error)
 {
 	g_autoptr(index_writer) w = g_new0(struct index_writer, 1);
 	w->db = db;
 	w->cfg = cfg;
+	w->rules = rules;
 	for (int i = 0; i < ST_COUNT; i++)
 		if (!(w->st[i] = db_prepare(db, statements[i], error)))
 			return NULL;
@@ -244,6 +256,25 @@ assign_thread(struct index_writer *w, const struct parsed_message *pm, gint64 *t
 	return TRUE;
 }
 
+/* Records the client and project filings of the new message ID. */
+static gboolean
+file_message(struct index_writer *w, const struct parsed_message *pm, gint64 id, GError **error)
+{
+	g_autoptr(GPtrArray) filings = rules_file(w->rules, w->cfg, pm);
+	for (guint i = 0; i < filings->len; i++) {
+		const struct filing *f = g_ptr_array_index(filings, i);
+		sqlite3_stmt *s = stmt(w, ST_INSERT_FILING);
+		sqlite3_bind_int64(s, 1, id);
+		db_bind_text(s, 2, f->client);
+		db_bind_text(s, 3, f->project ? f->project : "");
+		db_bind_text(s, 4, f->rule);
+		db_bind_text(s, 5, f->matched ? f->matched : "");
+		if (!step_done(w, s, "filing a message", error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *body_z, gint64 *id,
                GError **error)
@@ -338,6 +369,8 @@ insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *
 	sqlite3_bind_blob64(s, 4, z, zlen, SQLITE_STATIC);
 	db_bind_text(s, 5, names->str);
 	if (!step_done(w, s, "storing text", error))
+		return FALSE;
+	if (w->rules && !file_message(w, pm, *id, error))
 		return FALSE;
 	w->stats.messages_added++;
 	return TRUE;
@@ -460,6 +493,15 @@ writer_remove_location(struct index_writer *w, gint64 location_id, GError **erro
 	s = stmt(w, ST_MAYBE_ORPHAN);
 	sqlite3_bind_int64(s, 1, message);
 	return step_done(w, s, "removing a copy", error);
+}
+
+gboolean
+writer_inherit_filings(struct index_writer *w, GError **error)
+{
+	if (!w->rules)
+		return TRUE;
+	return step_done(w, stmt(w, ST_INHERIT_FILINGS), "filing replies with their threads",
+	                 error);
 }
 
 gboolean

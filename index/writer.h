@@ -8,6 +8,7 @@
 #include "common/conf.h"
 #include "common/message.h"
 #include "index/db.h"
+#include "index/rules.h"
 #include "ingest/source.h"
 
 struct writer_stats {
@@ -21,8 +22,11 @@ struct writer_stats {
 struct index_writer;
 
 /* Returns a writer on DB (borrowed; must outlive it) using CFG's `me`
- * addresses for direction, or NULL and sets ERROR. Free with writer_free(). */
-struct index_writer *writer_new(struct mc_db *db, const struct mc_config *cfg, GError **error);
+ * addresses for direction and RULES (borrowed, may be NULL) to file new
+ * messages under clients and projects, or NULL and sets ERROR. Free with
+ * writer_free(). */
+struct index_writer *writer_new(struct mc_db *db, const struct mc_config *cfg,
+                                const struct rules *rules, GError **error);
 void writer_free(struct index_writer *w);
 typedef struct index_writer index_writer;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(index_writer, writer_free)
@@ -48,6 +52,11 @@ gboolean writer_remove_location(struct index_writer *w, gint64 location_id, GErr
 /* Removes the messages that lost copies (this run or a killed one) and have
  * none left; call in the run's last transaction. */
 gboolean writer_sweep_orphans(struct index_writer *w, GError **error);
+
+/* Gives each message that no rule filed the filings of its thread (rule
+ * "thread"): a "thanks!" from a personal address lands in the project. Call
+ * in the run's last transaction. */
+gboolean writer_inherit_filings(struct index_writer *w, GError **error);
 
 /* Returns TRUE when a killed run left messages to check. */
 gboolean writer_orphans_pending(struct index_writer *w);

@@ -46,9 +46,8 @@ json_result_members(struct json *j, const struct result *r)
 	json_addresses(j, "cc", r->cc);
 	json_kv_string(j, "subject", r->subject);
 	json_kv_string(j, "direction", r->direction ? "out" : "in");
-	/* Filled by client rules, a later feature; present so scripts can rely on them. */
-	json_strings(j, "clients", NULL);
-	json_strings(j, "projects", NULL);
+	json_strings(j, "clients", r->clients);
+	json_strings(j, "projects", r->projects);
 	json_strings(j, "folders", r->folders);
 	json_strings(j, "files", r->files);
 	json_key(j, "attachments");

@@ -593,6 +593,8 @@ enum field_kind {
 	FIELD_HAS,
 	FIELD_TYPE,
 	FIELD_DATE,
+	FIELD_CLIENT,
+	FIELD_PROJECT,
 };
 
 static const struct field {
@@ -616,6 +618,8 @@ static const struct field {
 	{ "has", FIELD_HAS, NULL, NULL },
 	{ "type", FIELD_TYPE, NULL, NULL },
 	{ "date", FIELD_DATE, NULL, NULL },
+	{ "client", FIELD_CLIENT, NULL, NULL },
+	{ "project", FIELD_PROJECT, NULL, NULL },
 };
 
 /* Messages with a row in TABLE (alias ALIAS) matching COND. `m.id IN (…)`
@@ -931,6 +935,33 @@ field_leaf(struct parser *ps, const struct token *t, GError **error)
 		return type_leaf(t);
 	case FIELD_DATE:
 		return date_leaf(ps, t, error);
+	case FIELD_CLIENT: {
+		/* client:none is mail no rule filed. */
+		if (g_ascii_strcasecmp(t->lit, "none") == 0)
+			return sql_part(g_strdup("m.id NOT IN (SELECT message FROM filings)"));
+		struct part *p =
+		    sql_part(g_strdup("m.id IN (SELECT message FROM filings WHERE client = ?)"));
+		binds_add_text(p->binds, t->lit);
+		return p;
+	}
+	case FIELD_PROJECT: {
+		/* project:CLIENT/KEY, or project:KEY under whichever client has it. */
+		const char *slash = strchr(t->lit, '/');
+		struct part *p;
+		if (slash) {
+			p = sql_part(
+			    g_strdup("m.id IN (SELECT message FROM filings WHERE client = ? "
+			             "AND project = ?)"));
+			g_autofree char *client = g_strndup(t->lit, slash - t->lit);
+			binds_add_text(p->binds, client);
+			binds_add_text(p->binds, slash + 1);
+		} else {
+			p = sql_part(
+			    g_strdup("m.id IN (SELECT message FROM filings WHERE project = ?)"));
+			binds_add_text(p->binds, t->lit);
+		}
+		return p;
+	}
 	}
 	g_assert_not_reached();
 }

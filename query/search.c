@@ -50,6 +50,8 @@ result_free(struct result *r)
 	g_ptr_array_unref(r->files);
 	g_ptr_array_unref(r->locations);
 	g_ptr_array_unref(r->attachments);
+	g_ptr_array_unref(r->clients);
+	g_ptr_array_unref(r->projects);
 	g_free(r->snippet);
 	g_free(r);
 }
@@ -311,6 +313,8 @@ search_load(struct mc_db *db, gint64 id, const char *snippet, GError **error)
 	r->files = g_ptr_array_new_with_free_func(g_free);
 	r->locations = g_ptr_array_new_with_free_func(location_free);
 	r->attachments = g_ptr_array_new_with_free_func(mc_attachment_free);
+	r->clients = g_ptr_array_new_with_free_func(g_free);
+	r->projects = g_ptr_array_new_with_free_func(g_free);
 
 	sqlite3_stmt *a =
 	    db_cached(db,
@@ -371,6 +375,19 @@ search_load(struct mc_db *db, gint64 id, const char *snippet, GError **error)
 		g_strlcpy(att->sha256, db_column_text(t, 4), sizeof att->sha256);
 		att->is_inline = sqlite3_column_int(t, 5);
 		g_ptr_array_add(r->attachments, att);
+	}
+	sqlite3_stmt *f = db_cached(
+	    db, "SELECT client, project FROM filings WHERE message = ? ORDER BY client, project",
+	    error);
+	if (!f)
+		return NULL;
+	sqlite3_bind_int64(f, 1, id);
+	while (sqlite3_step(f) == SQLITE_ROW) {
+		const char *client = db_column_text(f, 0), *project = db_column_text(f, 1);
+		if (!*project)
+			g_ptr_array_add(r->clients, g_strdup(client));
+		else
+			g_ptr_array_add(r->projects, g_strdup_printf("%s/%s", client, project));
 	}
 	r->snippet = snippet ? g_strdup(snippet) : load_preview(db, id);
 	return g_steal_pointer(&r);

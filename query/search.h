@@ -28,6 +28,8 @@ struct result {
 	GPtrArray *files;       /* char *, absolute paths of every copy */
 	GPtrArray *locations;   /* struct result_location *, every copy */
 	GPtrArray *attachments; /* struct mc_attachment * (inline parts included) */
+	GPtrArray *clients;     /* char *, client keys it is filed under, sorted */
+	GPtrArray *projects;    /* char *, "CLIENT/KEY" of its projects, sorted */
 	char *snippet;          /* UTF-8, may be "" */
 };
 

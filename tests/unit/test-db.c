@@ -34,7 +34,7 @@ setup(struct fixture *f, gconstpointer data)
 	g_file_set_contents(cfgfile, "[mailclerk]\nme = Sam@Studio.example\n", -1, NULL);
 	f->cfg = config_load(cfgfile, TRUE, &error);
 	g_assert_no_error(error);
-	f->w = writer_new(f->db, f->cfg, &error);
+	f->w = writer_new(f->db, f->cfg, NULL, &error);
 	g_assert_no_error(error);
 }
 
@@ -124,7 +124,7 @@ test_newer_schema_refused(struct fixture *f, gconstpointer data)
 	g_assert_null(again);
 	g_assert_error(error, MC_ERROR, MC_ERROR_FAILED);
 	g_assert_nonnull(
-	    strstr(error->message, "schema version 99, newer than this mailclerk's 1"));
+	    strstr(error->message, "schema version 99, newer than this mailclerk's 2"));
 }
 
 static void
@@ -267,6 +267,22 @@ test_replaced_copy_keeps_ids(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(writer_stats(f->w)->messages_removed, ==, 0);
 }
 
+static void
+test_migrates_version_1(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_assert_true(writer_begin(f->w, &error));
+	add(f, "/a", "m1@x", "a@x.example", NULL);
+	g_assert_true(writer_commit(f->w, &error));
+	/* Back to what a version-1 mailclerk wrote, then open it again. */
+	g_assert_true(db_exec(f->db, "DROP TABLE filings; PRAGMA user_version = 1", &error));
+	g_autoptr(mc_db) again = db_open(f->path, DB_READ, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(query_int(again, "PRAGMA user_version"), ==, DB_SCHEMA_VERSION);
+	g_assert_cmpint(query_int(again, "SELECT count(*) FROM filings"), ==, 0);
+	g_assert_cmpint(query_int(again, "SELECT count(*) FROM messages"), ==, 1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -287,5 +303,7 @@ main(int argc, char **argv)
 	           test_dates_follow_transactions, teardown);
 	g_test_add("/writer/replaced-copy-keeps-ids", struct fixture, NULL, setup,
 	           test_replaced_copy_keeps_ids, teardown);
+	g_test_add("/db/migrates-version-1", struct fixture, NULL, setup, test_migrates_version_1,
+	           teardown);
 	return g_test_run();
 }

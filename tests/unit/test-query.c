@@ -104,6 +104,7 @@ setup_db(void)
 	g_assert_true(tokenizer_register(db, &error));
 	g_assert_no_error(error);
 	exec(schema_sql);
+	exec(migrate_2_sql);
 
 	add_message(1, "m1@acme.example", utc(2024, 1, 10, 10, 0, 0), 0, 1, "Invoice for January",
 	            "Bob Smith bob@acme.example", "Sam sam@studio.example",
@@ -545,8 +546,6 @@ test_errors(void)
 {
 	assert_error("frm:bob", "unknown field 'frm' at column 1");
 	assert_error("invoice frm:bob", "unknown field 'frm' at column 9");
-	assert_error("client:acme", "unknown field 'client' at column 1");
-	assert_error("project:site", "unknown field 'project' at column 1");
 	assert_error("re: hello", "unknown field 're' at column 1");
 	assert_error("invoice) x", "unbalanced ')' at column 8");
 	assert_error("(a b)) c", "unbalanced ')' at column 6");
@@ -748,6 +747,28 @@ test_fuzz(void)
 	}
 }
 
+/* client: and project: read the filings the rules made. */
+static void
+test_filings(void)
+{
+	exec(
+	    "INSERT INTO filings VALUES (1, 'acme', '', 'domain acme.example', 'bob@acme.example');"
+	    "INSERT INTO filings VALUES (1, 'acme', 'website', 'subject /ACME/', 'ACME');"
+	    "INSERT INTO filings VALUES (2, 'acme', '', 'thread', '');"
+	    "INSERT INTO filings VALUES (3, 'globex', 'website', 'body /x/', 'x');");
+	assert_ids("client:acme", "1,2");
+	assert_ids("client:globex", "3");
+	assert_ids("client:nobody", "");
+	assert_ids("project:acme/website", "1");
+	assert_ids("project:website", "1,3");
+	assert_ids("client:acme -project:website", "2");
+	assert_ids("client:none", "4,5,6,7,8");
+	assert_ids("client:none OR client:globex", "3,4,5,6,7,8");
+	/* User text stays a bound value. */
+	assert_ids("client:\"x' OR 1=1 --\"", "");
+	exec("DELETE FROM filings");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -766,6 +787,7 @@ main(int argc, char **argv)
 	g_test_add_func("/query/errors", test_errors);
 	g_test_add_func("/query/limits", test_limits);
 	g_test_add_func("/query/fuzz", test_fuzz);
+	g_test_add_func("/query/filings", test_filings);
 
 	int rc = g_test_run();
 	sqlite3_close(db);

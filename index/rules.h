@@ -1,0 +1,47 @@
+/* Client and project rules (issue 3, DESIGN.md "Configuration"): compiled
+ * once from the configuration, then run on each message to file it.
+ *
+ * [client KEY]:  domains, addresses, match, exclude
+ * [project CLIENT/KEY]:  match, exclude
+ * match/exclude are ';'-separated FIELD:/REGEX/FLAGS, FIELD one of subject,
+ * body, from, to, cc, address, attachment, header:NAME; FLAGS i (caseless),
+ * x (extended). PCRE2 with UTF, JIT where available, a match limit. */
+#ifndef MC_RULES_H
+#define MC_RULES_H
+
+#include <glib.h>
+
+#include "common/conf.h"
+#include "common/message.h"
+
+struct rules;
+
+/* One filing of a message, with the rule that made it. */
+struct filing {
+	char *client;  /* client KEY */
+	char *project; /* project KEY (without the client), or NULL */
+	char *rule;    /* e.g. "domain acme.example", "subject /\bACME-\d+\b/i" */
+	char *matched; /* the text that matched, e.g. "bob@mail.acme.example", "ACME-12" */
+};
+void filing_free(struct filing *f);
+
+/* Compiles CFG's clients and projects. Returns rules the caller frees with
+ * rules_free(), or NULL and sets ERROR (MC_ERROR_USAGE) naming the file, the
+ * group and the key, with PCRE2's message and offset for a bad regex. */
+struct rules *rules_compile(const struct mc_config *cfg, GError **error);
+void rules_free(struct rules *r);
+typedef struct rules rules;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(rules, rules_free)
+
+/* Returns TRUE when some rule looks at header:NAME (so PARSE_HEADERS is needed). */
+gboolean rules_need_headers(const struct rules *r);
+
+/* Files PM: returns struct filing * (caller unrefs the array). OUTBOUND says
+ * it is from one of CFG's `me` addresses; domain and address rules then look
+ * at its other party (every address that is not the user's own). A message
+ * filed under a project is filed under its client too. Thread inheritance is
+ * not done here (the writer does it). */
+GPtrArray *rules_file(const struct rules *r, const struct mc_config *cfg,
+                      const struct parsed_message *pm);
+
+#endif

@@ -1,0 +1,66 @@
+#!/bin/sh
+# Client and project rules: filing at ingest, with reasons; client: and
+# project: queries; explain; and bad rules as clear errors.
+. "$top_srcdir/tests/lib.sh"
+plan 22
+
+cat > "$TMP/config" <<'EOC'
+[mailclerk]
+me = sam@studio.example
+
+[client acme]
+name = ACME Corp
+domains = acme.example
+match = subject:/\bACME-\d+\b/
+exclude = from:/^noreply@/
+
+[project acme/website]
+name = Website relaunch
+match = subject:/\[ACME-12\]/
+
+[client globex]
+domains = globex.example
+
+[client kawasemi]
+match = subject:/見積/
+EOC
+copy_corpus
+# Two more messages: a notification from ACME's noreply address (excluded),
+# and a "thanks!" from a personal address in ACME's kickoff thread.
+printf 'From: ACME Portal <noreply@acme.example>\nTo: sam@studio.example\nSubject: Your password was changed\nMessage-ID: <portal-1@acme.example>\nDate: Mon, 05 Feb 2024 11:00:00 +0000\n\nnoreplyword\n' > "$TMP/corpus/maildir/INBOX/new/1800000000.M1P1.host"
+printf 'From: Bob <bob.personal@gmail.example>\nTo: sam@studio.example\nSubject: thanks!\nMessage-ID: <thanks-1@gmail.example>\nIn-Reply-To: <65c0e8a0.5a3b@studio.example>\nReferences: <20240205090000.kickoff@acme.example> <65c0e8a0.5a3b@studio.example>\nDate: Mon, 05 Feb 2024 15:00:00 +0000\n\nthanksword\n' > "$TMP/corpus/maildir/INBOX/new/1800000001.M2P2.host"
+mc ingest --maildir "$TMP/corpus/maildir" >/dev/null 2>&1
+
+check_eq 'client:acme: mail from and to acme.example' "$(mc count client:acme)" 10
+check_eq 'project:acme/website: the [ACME-12] subjects' "$(mc count project:acme/website)" 9
+check_eq 'project:website (unambiguous) is the same' "$(mc count project:website)" 9
+check_eq 'client:globex, received and sent' "$(mc count client:globex)" 4
+check_eq 'a sent proposal is filed under its recipient' "$(mc search --format=json id:65e58e10.9c2d@studio.example | jq -c '.[0].clients')" '["globex"]'
+check_eq 'exclude: the noreply notification is not ACME mail' "$(mc count client:acme noreplyword)" 0
+check_eq '... and counts as unfiled' "$(mc count client:none noreplyword)" 1
+check_eq 'a reply from a personal address inherits its thread' "$(mc search --format=json thanksword | jq -c '.[0] | [.clients, .projects]')" '[["acme"],["acme/website"]]'
+check_eq '... and says so' "$(mc explain id:thanks-1@gmail.example)" "client acme (ACME Corp): thread
+project acme/website: thread"
+check_eq 'explain: the rule and the text that matched' "$(mc explain id:20240205090000.kickoff@acme.example)" 'client acme (ACME Corp): domain acme.example, matched "bob@acme.example"
+project acme/website: subject /\[ACME-12\]/, matched "[ACME-12]"'
+check_eq 'explain --format=json' "$(mc explain --format=json id:65e58e10.9c2d@studio.example | jq -c .)" '[{"client":"globex","project":null,"rule":"domain globex.example","matched":"dana@globex.example"}]'
+check_eq 'a CJK regex files a Japanese subject' "$(mc search --format=json client:kawasemi | jq -r '.[].subject')" "お見積りの件について"
+check_eq 'client:none is everything else' "$(mc count client:none)" "$(( $(mc count '*') - $(mc count client:acme OR client:globex OR client:kawasemi) ))"
+
+# Bad rules: exit 2, the file, group and key named, nothing written.
+bad() { printf '%s\n' "$@" > "$TMP/bad"; "$MAILCLERK" --config "$TMP/bad" --db "$TMP/bad.db" ingest --maildir "$CORPUS/maildir" 2>&1; }
+check_eq 'a regex that does not compile' "$(bad '[client a]' 'match = subject:/a(b/')" \
+	"mailclerk: $TMP/bad: [client a]: key 'match': regex /a(b/ does not compile: missing closing parenthesis at offset 3"
+check_eq 'an unknown field' "$(bad '[client a]' 'match = sender:/x/')" \
+	"mailclerk: $TMP/bad: [client a]: key 'match': unknown field 'sender' (subject, body, from, to, cc, address, attachment, header:NAME)"
+check_eq 'a project for an unknown client' "$(bad '[project nope/site]' 'match = subject:/x/')" \
+	"mailclerk: $TMP/bad: [project nope/site]: no [client nope] for this project"
+check_eq 'a group given twice' "$(bad '[client a]' 'domains = a.example' '[client a]' 'domains = b.example')" \
+	"mailclerk: $TMP/bad:3: group [client a] is given twice"
+check_eq 'a key given twice' "$(bad '[client a]' 'domains = a.example' 'domains = b.example')" \
+	"mailclerk: $TMP/bad:3: [client a]: key 'domains' is given twice"
+check_eq 'an unknown key' "$(bad '[client a]' 'domain = a.example')" \
+	"mailclerk: $TMP/bad: [client a]: unknown key 'domain'"
+check_exit 'bad rules exit 2' 2 "$MAILCLERK" --config "$TMP/bad" --db "$TMP/bad.db" ingest --maildir "$CORPUS/maildir"
+check 'and nothing was written' test ! -e "$TMP/bad.db"
+check_eq 'explain of unfiled mail says so' "$(mc explain id:maint-2024-0417@hosting.example)" "not filed under any client"
