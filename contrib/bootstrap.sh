@@ -62,6 +62,9 @@ demo() {
 	show search 'contract OR invoice'
 	show search 'is:outbound date:2024'
 	show search 报价单
+	show search client:globex
+	show count project:acme/website
+	show explain "id:65e58e10.9c2d@studio.example"
 	show search --format=json --limit 1 'has:attachment type:pdf'
 	show thread "id:20240205090000.kickoff@acme.example"
 	show show "id:20240205090000.kickoff@acme.example"
