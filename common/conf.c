@@ -153,6 +153,15 @@ check_duplicates(const char *file, const char *text, GError **error)
 	return TRUE;
 }
 
+/* Returns KEY's value as written, or NULL: GKeyFile's string values would
+ * turn the \s and \\ of a regex into a space and a backslash. */
+static char *
+raw_value(GKeyFile *kf, const char *group, const char *key)
+{
+	char *v = g_key_file_get_value(kf, group, key, NULL);
+	return v ? g_strstrip(v) : NULL;
+}
+
 /* Client and project keys appear in queries (client:KEY, project:C/KEY). */
 static gboolean
 valid_key(const char *key)
@@ -206,8 +215,8 @@ load_client(struct mc_config *cfg, GKeyFile *kf, const char *file, const char *g
 	g_autofree char *addresses = g_key_file_get_string(kf, group, "addresses", NULL);
 	c->domains = split_lower(domains);
 	c->addresses = split_lower(addresses);
-	c->match = g_key_file_get_string(kf, group, "match", NULL);
-	c->exclude = g_key_file_get_string(kf, group, "exclude", NULL);
+	c->match = raw_value(kf, group, "match");
+	c->exclude = raw_value(kf, group, "exclude");
 	g_ptr_array_add(cfg->clients, c);
 	for (guint i = 0; i < c->addresses->len; i++) {
 		if (!strchr(g_ptr_array_index(c->addresses, i), '@')) {
@@ -252,8 +261,8 @@ load_project(struct mc_config *cfg, GKeyFile *kf, const char *file, const char *
 		g_free(pr->name);
 		pr->name = g_strdup(pr->key);
 	}
-	pr->match = g_key_file_get_string(kf, group, "match", NULL);
-	pr->exclude = g_key_file_get_string(kf, group, "exclude", NULL);
+	pr->match = raw_value(kf, group, "match");
+	pr->exclude = raw_value(kf, group, "exclude");
 	g_autofree char *dir = g_key_file_get_string(kf, group, "attachments", NULL);
 	if (dir && *g_strstrip(dir))
 		pr->attachments = paths_expand(dir);

@@ -2,7 +2,7 @@
 # Client and project rules: filing at ingest, with reasons; client: and
 # project: queries; explain; and bad rules as clear errors.
 . "$top_srcdir/tests/lib.sh"
-plan 22
+plan 23
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -23,6 +23,9 @@ domains = globex.example
 
 [client kawasemi]
 match = subject:/見積/
+
+[client northwind]
+match = body:/was:\s+>from/i
 EOC
 copy_corpus
 # Two more messages: a notification from ACME's noreply address (excluded),
@@ -45,7 +48,8 @@ check_eq 'explain: the rule and the text that matched' "$(mc explain id:20240205
 project acme/website: subject /\[ACME-12\]/, matched "[ACME-12]"'
 check_eq 'explain --format=json' "$(mc explain --format=json id:65e58e10.9c2d@studio.example | jq -c .)" '[{"client":"globex","project":null,"rule":"domain globex.example","matched":"dana@globex.example"}]'
 check_eq 'a CJK regex files a Japanese subject' "$(mc search --format=json client:kawasemi | jq -r '.[].subject')" "お見積りの件について"
-check_eq 'client:none is everything else' "$(mc count client:none)" "$(( $(mc count '*') - $(mc count client:acme OR client:globex OR client:kawasemi) ))"
+check_eq 'a regex keeps its backslashes as written (\s is not a space)' "$(mc ingest --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1; mc search --format=json client:northwind | jq -r '.[].message_id')" CAOldArchive.0110@mail.northwind.example
+check_eq 'client:none is everything else' "$(mc count client:none)" "$(( $(mc count '*') - $(mc count client:acme OR client:globex OR client:kawasemi OR client:northwind) ))"
 
 # Bad rules: exit 2, the file, group and key named, nothing written.
 bad() { printf '%s\n' "$@" > "$TMP/bad"; "$MAILCLERK" --config "$TMP/bad" --db "$TMP/bad.db" ingest --maildir "$CORPUS/maildir" 2>&1; }
