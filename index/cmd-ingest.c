@@ -166,10 +166,10 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 	}
 
 	/* A bad rule stops the run before anything is written. */
-	g_autoptr(rules) rules = NULL;
+	g_autoptr(rules) filing_rules = NULL;
 	if (env->cfg->clients->len) {
-		rules = rules_compile(env->cfg, &error);
-		if (!rules)
+		filing_rules = rules_compile(env->cfg, &error);
+		if (!filing_rules)
 			return command_fail(error);
 	}
 
@@ -177,7 +177,7 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 	if (lock < 0)
 		return command_fail(error);
 	struct ingest_report r;
-	gboolean ok = pipeline_run(env->db_path, env->cfg, rules, sources, &r, &error);
+	gboolean ok = pipeline_run(env->db_path, env->cfg, filing_rules, sources, &r, &error);
 	r.skipped += config_skipped;
 	if (ok && r.sources_failed) {
 		g_set_error(&error, MC_ERROR, MC_ERROR_FAILED,

@@ -485,7 +485,7 @@ pipeline_prepare(struct pipeline *p, const char *db_path, GError **error)
 }
 
 gboolean
-pipeline_run(const char *db_path, const struct mc_config *cfg, const struct rules *rules,
+pipeline_run(const char *db_path, const struct mc_config *cfg, const struct rules *filing_rules,
              GPtrArray *sources, struct ingest_report *report, GError **error)
 {
 	memset(report, 0, sizeof *report);
@@ -504,8 +504,9 @@ pipeline_run(const char *db_path, const struct mc_config *cfg, const struct rule
 			.skipped = sink_skipped,
 		},
 		.cfg = cfg,
-		.rules = rules,
-		.parse_flags = rules && rules_need_headers(rules) ? PARSE_HEADERS : PARSE_DEFAULT,
+		.rules = filing_rules,
+		.parse_flags = filing_rules && rules_need_headers(filing_rules) ? PARSE_HEADERS
+		                                                                 : PARSE_DEFAULT,
 	};
 	g_mutex_init(&p.lock);
 	g_cond_init(&p.cond);

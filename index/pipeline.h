@@ -20,10 +20,11 @@ struct ingest_report {
 };
 
 /* Runs every source in SOURCES (struct source *) into the index at DB_PATH,
- * filing new messages with RULES (may be NULL).
+ * filing new messages with FILING_RULES (may be NULL).
  * The caller must hold the ingest lock. Returns FALSE and sets ERROR when the
  * index could not be written; REPORT is filled either way. */
-gboolean pipeline_run(const char *db_path, const struct mc_config *cfg, const struct rules *rules,
-                      GPtrArray *sources, struct ingest_report *report, GError **error);
+gboolean pipeline_run(const char *db_path, const struct mc_config *cfg,
+                      const struct rules *filing_rules, GPtrArray *sources,
+                      struct ingest_report *report, GError **error);
 
 #endif

@@ -119,12 +119,13 @@ step_done(struct index_writer *w, sqlite3_stmt *s, const char *what, GError **er
 }
 
 struct index_writer *
-writer_new(struct mc_db *db, const struct mc_config *cfg, const struct rules *rules, GError **error)
+writer_new(struct mc_db *db, const struct mc_config *cfg, const struct rules *filing_rules,
+           GError **error)
 {
 	g_autoptr(index_writer) w = g_new0(struct index_writer, 1);
 	w->db = db;
 	w->cfg = cfg;
-	w->rules = rules;
+	w->rules = filing_rules;
 	for (int i = 0; i < ST_COUNT; i++)
 		if (!(w->st[i] = db_prepare(db, statements[i], error)))
 			return NULL;

@@ -22,11 +22,11 @@ struct writer_stats {
 struct index_writer;
 
 /* Returns a writer on DB (borrowed; must outlive it) using CFG's `me`
- * addresses for direction and RULES (borrowed, may be NULL) to file new
+ * addresses for direction and FILING_RULES (borrowed, may be NULL) to file new
  * messages under clients and projects, or NULL and sets ERROR. Free with
  * writer_free(). */
 struct index_writer *writer_new(struct mc_db *db, const struct mc_config *cfg,
-                                const struct rules *rules, GError **error);
+                                const struct rules *filing_rules, GError **error);
 void writer_free(struct index_writer *w);
 typedef struct index_writer index_writer;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(index_writer, writer_free)
