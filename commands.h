@@ -26,6 +26,12 @@ int cmd_show(struct command_env *env, int argc, char **argv);
 int cmd_thread(struct command_env *env, int argc, char **argv);
 int cmd_check(struct command_env *env, int argc, char **argv);
 int cmd_explain(struct command_env *env, int argc, char **argv);
+int cmd_reclassify(struct command_env *env, int argc, char **argv);
+
+/* Takes the one-writer lock of the index at DB_PATH (flock on DB_PATH.lock),
+ * waiting up to two minutes. Returns the descriptor to keep open while
+ * writing, or -1 and sets ERROR. */
+int command_ingest_lock(const char *db_path, GError **error);
 
 /* Returns the query the command's arguments after ARGV[0] make, relative
  * dates anchored at search_now(); the caller frees it with query_free().

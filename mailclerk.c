@@ -40,6 +40,8 @@ static const struct command commands[] = {
 	{ "thread", cmd_thread, "list the messages of a message's thread" },
 	{ "explain", cmd_explain,
 	  "show which client and project a message is filed under, and why" },
+	{ "reclassify", MAIL_COMMAND(cmd_reclassify),
+	  "file every message again after the client or project rules changed" },
 	{ "check", cmd_check, "verify the index's integrity" },
 };
 
@@ -105,7 +107,7 @@ commands_help(void)
 {
 	GString *s = g_string_new("Commands:\n");
 	for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
-		g_string_append_printf(s, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		g_string_append_printf(s, "  %-11s %s\n", commands[i].name, commands[i].summary);
 	g_string_append(s, "\n'mailclerk COMMAND --help' describes a command's options.\n"
 	                   "Exit status: 0 success (also with no results), 1 runtime failure,\n"
 	                   "2 usage, configuration or query error.");

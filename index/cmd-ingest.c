@@ -19,8 +19,8 @@
  * the index (not the index itself: closing any descriptor of a file drops
  * the process's POSIX locks, which SQLite relies on). Returns the descriptor
  * to keep open for the run, or -1 and sets ERROR. */
-static int
-ingest_lock(const char *db_path, GError **error)
+int
+command_ingest_lock(const char *db_path, GError **error)
 {
 	g_autofree char *dir = g_path_get_dirname(db_path);
 	g_autofree char *path = g_strconcat(db_path, ".lock", NULL);
@@ -173,7 +173,7 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 			return command_fail(error);
 	}
 
-	int lock = ingest_lock(env->db_path, &error);
+	int lock = command_ingest_lock(env->db_path, &error);
 	if (lock < 0)
 		return command_fail(error);
 	struct ingest_report r;

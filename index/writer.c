@@ -257,9 +257,9 @@ assign_thread(struct index_writer *w, const struct parsed_message *pm, gint64 *t
 	return TRUE;
 }
 
-/* Records the client and project filings of the new message ID. */
-static gboolean
-file_message(struct index_writer *w, const struct parsed_message *pm, gint64 id, GError **error)
+gboolean
+writer_file_message(struct index_writer *w, const struct parsed_message *pm, gint64 id,
+                    GError **error)
 {
 	g_autoptr(GPtrArray) filings = rules_file(w->rules, w->cfg, pm);
 	for (guint i = 0; i < filings->len; i++) {
@@ -371,7 +371,7 @@ insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *
 	db_bind_text(s, 5, names->str);
 	if (!step_done(w, s, "storing text", error))
 		return FALSE;
-	if (w->rules && !file_message(w, pm, *id, error))
+	if (w->rules && !writer_file_message(w, pm, *id, error))
 		return FALSE;
 	w->stats.messages_added++;
 	return TRUE;

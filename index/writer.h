@@ -53,6 +53,11 @@ gboolean writer_remove_location(struct index_writer *w, gint64 location_id, GErr
  * none left; call in the run's last transaction. */
 gboolean writer_sweep_orphans(struct index_writer *w, GError **error);
 
+/* Files message ID (whose content PM is) by the writer's rules: one row per
+ * client and project, with the rule and the matched text. */
+gboolean writer_file_message(struct index_writer *w, const struct parsed_message *pm, gint64 id,
+                             GError **error);
+
 /* Gives each message that no rule filed the filings of its thread (rule
  * "thread"): a "thanks!" from a personal address lands in the project. Call
  * in the run's last transaction. */

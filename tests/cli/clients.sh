@@ -2,7 +2,7 @@
 # Client and project rules: filing at ingest, with reasons; client: and
 # project: queries; explain; and bad rules as clear errors.
 . "$top_srcdir/tests/lib.sh"
-plan 23
+plan 30
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -68,3 +68,33 @@ check_eq 'an unknown key' "$(bad '[client a]' 'domain = a.example')" \
 check_exit 'bad rules exit 2' 2 "$MAILCLERK" --config "$TMP/bad" --db "$TMP/bad.db" ingest --maildir "$CORPUS/maildir"
 check 'and nothing was written' test ! -e "$TMP/bad.db"
 check_eq 'explain of unfiled mail says so' "$(mc explain id:maint-2024-0417@hosting.example)" "not filed under any client"
+
+# The rules change: globex goes, initech comes, the website project is now
+# only the kickoff thread's subject, and a header rule files the list digest.
+cat > "$TMP/config" <<'EOC'
+[mailclerk]
+me = sam@studio.example
+
+[client acme]
+name = ACME Corp
+domains = acme.example
+exclude = from:/^noreply@/
+
+[project acme/website]
+match = subject:/relaunch kickoff/
+
+[client initech]
+domains = initech.example
+
+[client designers]
+match = header:List-Id:/freelancers\.example/
+EOC
+before_acme=$(mc count client:acme)
+out=$(mc reclassify)
+check_eq 'reclassify exits 0' "$?" 0
+check_eq 'globex filings are removed' "$(mc count client:globex)" 0
+check_eq 'initech filings are added' "$(mc count client:initech)" 3
+check_eq 'the project follows its new rule (and its thread)' "$(mc count project:acme/website)" 5
+check_eq 'a header: rule reads the message file' "$(mc search --format=json client:designers | jq -r '.[].message_id')" digest.v12i7@freelancers.example
+check_eq 'acme itself is unchanged' "$(mc count client:acme)" "$before_acme"
+check 'the summary counts what changed' sh -c 'printf "%s" "$1" | grep -Eq "^reclassify: 34 messages, [0-9]+ filings \([0-9]+ added, [0-9]+ removed\), in "' - "$out"
