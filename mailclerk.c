@@ -40,6 +40,8 @@ static const struct command commands[] = {
 	{ "thread", cmd_thread, "list the messages of a message's thread" },
 	{ "explain", cmd_explain,
 	  "show which client and project a message is filed under, and why" },
+	{ "clients", cmd_clients, "each client: mail in and out, threads, contact, follow-ups" },
+	{ "followups", cmd_followups, "threads where you owe a reply, and threads to chase" },
 	{ "reclassify", MAIL_COMMAND(cmd_reclassify),
 	  "file every message again after the client or project rules changed" },
 	{ "check", cmd_check, "verify the index's integrity" },

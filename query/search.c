@@ -435,26 +435,31 @@ search_resolve_id(struct mc_db *db, const char *ref, GError **error)
 }
 
 gint64
+search_parse_time(const char *what, const char *text, GError **error)
+{
+	char *end;
+	gint64 v = g_ascii_strtoll(text, &end, 10);
+	/* All digits: epoch seconds ("2024-03-01" stops at the first '-'). */
+	if (*end == '\0' && end != text)
+		return v;
+	g_autofree char *iso =
+	    strlen(text) == 10 ? g_strconcat(text, "T00:00:00Z", NULL) : g_strdup(text);
+	g_autoptr(GTimeZone) utc = g_time_zone_new_utc();
+	g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601(iso, utc);
+	if (!dt) {
+		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
+		            "%s: '%s' is not a date (YYYY-MM-DD, ISO 8601 or epoch seconds)", what,
+		            text);
+		return -1;
+	}
+	return g_date_time_to_unix(dt);
+}
+
+gint64
 search_now(GError **error)
 {
 	const char *env = g_getenv("MAILCLERK_NOW");
 	if (!env || !*env)
 		return g_get_real_time() / G_USEC_PER_SEC;
-	char *end;
-	gint64 v = g_ascii_strtoll(env, &end, 10);
-	/* All digits: epoch seconds ("2024-03-01" stops at the first '-'). */
-	if (*end == '\0' && end != env)
-		return v;
-	g_autofree char *iso =
-	    strlen(env) == 10 ? g_strconcat(env, "T00:00:00Z", NULL) : g_strdup(env);
-	g_autoptr(GTimeZone) utc = g_time_zone_new_utc();
-	g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601(iso, utc);
-	if (!dt) {
-		g_set_error(
-		    error, MC_ERROR, MC_ERROR_USAGE,
-		    "MAILCLERK_NOW: '%s' is not a date (YYYY-MM-DD, ISO 8601 or epoch seconds)",
-		    env);
-		return -1;
-	}
-	return g_date_time_to_unix(dt);
+	return search_parse_time("MAILCLERK_NOW", env, error);
 }

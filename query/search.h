@@ -83,4 +83,8 @@ gint64 search_resolve_id(struct mc_db *db, const char *ref, GError **error);
  * clock. Returns -1 and sets ERROR when MAILCLERK_NOW is malformed. */
 gint64 search_now(GError **error);
 
+/* Returns TEXT (YYYY-MM-DD, ISO 8601 or epoch seconds) as UTC seconds, or -1
+ * and sets ERROR naming WHAT (an option or variable). */
+gint64 search_parse_time(const char *what, const char *text, GError **error);
+
 #endif

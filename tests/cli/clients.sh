@@ -2,7 +2,7 @@
 # Client and project rules: filing at ingest, with reasons; client: and
 # project: queries; explain; and bad rules as clear errors.
 . "$top_srcdir/tests/lib.sh"
-plan 30
+plan 36
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -50,6 +50,19 @@ check_eq 'explain --format=json' "$(mc explain --format=json id:65e58e10.9c2d@st
 check_eq 'a CJK regex files a Japanese subject' "$(mc search --format=json client:kawasemi | jq -r '.[].subject')" "お見積りの件について"
 check_eq 'a regex keeps its backslashes as written (\s is not a space)' "$(mc ingest --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1; mc search --format=json client:northwind | jq -r '.[].message_id')" CAOldArchive.0110@mail.northwind.example
 check_eq 'client:none is everything else' "$(mc count client:none)" "$(( $(mc count '*') - $(mc count client:acme OR client:globex OR client:kawasemi OR client:northwind) ))"
+
+# Views, with a fixed now.
+export MAILCLERK_NOW=2024-12-31
+check_eq 'clients: ACME in numbers' "$(mc clients --format=json | jq -c '.[] | select(.client == "acme") | [.name, .messages_in, .messages_out, .threads, .first, .last, .followups, .attachments]')" \
+	'["ACME Corp",9,1,6,"2024-02-05T09:00:00Z","2024-04-22T07:12:00Z",6,3]'
+check_eq 'clients lists every configured client, mail or not' "$(mc clients --format=json | jq -r '[.[].client] | join(" ")')" "acme globex kawasemi northwind"
+f=$(mc followups --days 30 --format=json globex)
+check_eq 'followups: threads where globex wrote last, oldest first' "$(printf '%s' "$f" | jq -r '[.owe[].subject] | join("|")')" \
+	"Signed SOW attached|Quick question about the logo files|Globex quarterly update, June 2024"
+check_eq 'followups: a thread to chase, with its age' "$(printf '%s' "$f" | jq -c '.chase[] | [.subject, .to, .days]')" '["Invoice 2024-007 (February)","dana@globex.example",301]'
+check_eq 'followups --days and --now' "$(mc followups --days 400 --now 2024-12-31 --format=json | jq -c '[(.owe | length), (.chase | length)]')" '[3,0]'
+check_exit 'followups of an unknown client is an error (2)' 2 mc followups nosuch
+unset MAILCLERK_NOW
 
 # Bad rules: exit 2, the file, group and key named, nothing written.
 bad() { printf '%s\n' "$@" > "$TMP/bad"; "$MAILCLERK" --config "$TMP/bad" --db "$TMP/bad.db" ingest --maildir "$CORPUS/maildir" 2>&1; }
