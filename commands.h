@@ -29,6 +29,8 @@ int cmd_explain(struct command_env *env, int argc, char **argv);
 int cmd_reclassify(struct command_env *env, int argc, char **argv);
 int cmd_followups(struct command_env *env, int argc, char **argv);
 int cmd_clients(struct command_env *env, int argc, char **argv);
+int cmd_timeline(struct command_env *env, int argc, char **argv);
+int cmd_contacts(struct command_env *env, int argc, char **argv);
 
 /* Takes the one-writer lock of the index at DB_PATH (flock on DB_PATH.lock),
  * waiting up to two minutes. Returns the descriptor to keep open while

@@ -41,6 +41,8 @@ static const struct command commands[] = {
 	{ "explain", cmd_explain,
 	  "show which client and project a message is filed under, and why" },
 	{ "clients", cmd_clients, "each client: mail in and out, threads, contact, follow-ups" },
+	{ "timeline", cmd_timeline, "a client's or project's correspondence by thread, in order" },
+	{ "contacts", cmd_contacts, "everyone in a client's mail: name, address, messages, dates" },
 	{ "followups", cmd_followups, "threads where you owe a reply, and threads to chase" },
 	{ "reclassify", MAIL_COMMAND(cmd_reclassify),
 	  "file every message again after the client or project rules changed" },

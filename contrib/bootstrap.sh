@@ -67,6 +67,8 @@ demo() {
 	show explain "id:65e58e10.9c2d@studio.example"
 	show clients
 	show followups --now 2024-12-31 --days 30
+	show timeline acme
+	show contacts acme
 	show search --format=json --limit 1 'has:attachment type:pdf'
 	show thread "id:20240205090000.kickoff@acme.example"
 	show show "id:20240205090000.kickoff@acme.example"

@@ -100,3 +100,20 @@ format_print_results(struct mc_db *db, GArray *ids, const char *highlight,
 	fwrite(out->str, 1, out->len, stdout);
 	return fflush(stdout) == 0;
 }
+
+void
+format_pad(GString *out, const char *s, int width)
+{
+	/* Columns on a terminal, not bytes: CJK characters take two. Mail text
+	 * is valid UTF-8 by the time it is stored. */
+	int used = 0;
+	for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (g_unichar_iszerowidth(c))
+			continue;
+		used += g_unichar_iswide(c) ? 2 : 1;
+	}
+	g_string_append(out, s);
+	for (; used < width; used++)
+		g_string_append_c(out, ' ');
+}

@@ -17,6 +17,9 @@ gboolean format_parse(const char *name, enum output_format *format, GError **err
 /* Returns the UTC date as "2024-03-01T12:00:00Z"; the caller frees it. */
 char *format_iso_date(gint64 utc_seconds);
 
+/* Appends S (UTF-8) to OUT, then spaces up to WIDTH terminal columns. */
+void format_pad(GString *out, const char *s, int width);
+
 /* Returns TRUE when standard output is a terminal that takes colour. */
 gboolean format_use_color(void);
 

@@ -2,7 +2,7 @@
 # Client and project rules: filing at ingest, with reasons; client: and
 # project: queries; explain; and bad rules as clear errors.
 . "$top_srcdir/tests/lib.sh"
-plan 36
+plan 47
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -62,6 +62,25 @@ check_eq 'followups: threads where globex wrote last, oldest first' "$(printf '%
 check_eq 'followups: a thread to chase, with its age' "$(printf '%s' "$f" | jq -c '.chase[] | [.subject, .to, .days]')" '["Invoice 2024-007 (February)","dana@globex.example",301]'
 check_eq 'followups --days and --now' "$(mc followups --days 400 --now 2024-12-31 --format=json | jq -c '[(.owe | length), (.chase | length)]')" '[3,0]'
 check_exit 'followups of an unknown client is an error (2)' 2 mc followups nosuch
+t=$(mc timeline --format=json acme)
+check_eq 'timeline: threads in the order they began' "$(printf '%s' "$t" | jq -r '[.[] | "\(.count) \(.messages[0].subject)"] | join("|")')" \
+	"5 [ACME-12] Website relaunch kickoff|1 [ACME-12] Meeting notes 12 Feb|1 [ACME-12] New logo in the footer|1 [ACME-12] Homepage wireframes v2: consolidated feedback from the design team|1 [ACME-12] Rates and greetings|1 Fwd: Signed contract"
+check_eq 'timeline: each message with its direction, sender and attachments' "$(printf '%s' "$t" | jq -c '[.[0].messages[] | [.date, .direction, .from.address]], [.[] | .messages[].attachments] ')" \
+	'[["2024-02-05T09:00:00Z","in","bob@acme.example"],["2024-02-05T14:00:00Z","out","sam@studio.example"],["2024-02-05T15:00:00Z","in","bob.personal@gmail.example"],["2024-02-06T10:00:00Z","in","bob@acme.example"],["2024-02-07T14:30:00Z","in","carol@acme.example"]]
+[0,0,0,0,0,1,0,0,2,0]'
+check_eq 'timeline CLIENT/PROJECT: only the project'"'"'s mail, as text' "$(mc timeline acme/website | grep -c '^  2024')" 9
+check_eq 'timeline text: a thread heading, then its messages' "$(mc timeline acme | sed -n '1,3p')" \
+	"[ACME-12] Website relaunch kickoff  (thread $(printf '%s' "$t" | jq '.[0].thread'), 5 messages)
+  2024-02-05 09:00 ← Bob Martin               [ACME-12] Website relaunch kickoff
+  2024-02-05 14:00 → Sam Carter               Re: [ACME-12] Website relaunch kickoff"
+check_exit 'timeline of an unknown client is an error (2)' 2 mc timeline nosuch
+check_eq 'contacts: who wrote or was written to, most mail first' "$(mc contacts --format=json acme | jq -c '.[0:2][] | [.name, .address, .messages, .first, .last]')" \
+	'["Bob Martin","bob@acme.example",6,"2024-02-05T09:00:00Z","2024-04-22T07:12:00Z"]
+["Carol Nguyen","carol@acme.example",5,"2024-02-05T09:00:00Z","2024-02-12T17:45:00Z"]'
+check_eq 'contacts: your own address is not a contact' "$(mc contacts --format=json | jq '[.[] | select(.address == "sam@studio.example")] | length')" 0
+check_eq 'contacts text: columns line up for wide names' "$(mc contacts kawasemi)" \
+	"田中 太郎                tanaka@kawasemi.example                  1  2023-10-02  2023-10-02"
+check_exit 'contacts of an unknown client is an error (2)' 2 mc contacts nosuch
 unset MAILCLERK_NOW
 
 # Bad rules: exit 2, the file, group and key named, nothing written.
@@ -111,3 +130,9 @@ check_eq 'the project follows its new rule (and its thread)' "$(mc count project
 check_eq 'a header: rule reads the message file' "$(mc search --format=json client:designers | jq -r '.[].message_id')" digest.v12i7@freelancers.example
 check_eq 'acme itself is unchanged' "$(mc count client:acme)" "$before_acme"
 check 'the summary counts what changed' sh -c 'printf "%s" "$1" | grep -Eq "^reclassify: 34 messages, [0-9]+ filings \([0-9]+ added, [0-9]+ removed\), in "' - "$out"
+
+# contacts leaves machine senders out unless --all.
+printf '\n[client portal]\ndomains = acme.example\n' >> "$TMP/config"
+mc reclassify >/dev/null 2>&1
+check_eq 'contacts leaves out noreply senders' "$(mc contacts --format=json portal | jq '[.[] | select(.address == "noreply@acme.example")] | length')" 0
+check_eq 'contacts --all keeps them' "$(mc contacts --all --format=json portal | jq -c '[.[] | select(.address == "noreply@acme.example") | [.name, .messages]]')" '[["ACME Portal",1]]'
