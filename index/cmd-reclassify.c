@@ -176,7 +176,7 @@ cmd_reclassify(struct command_env *env, int argc, char **argv)
 	while (sqlite3_step(ids) == SQLITE_ROW) {
 		gint64 id = sqlite3_column_int64(ids, 0);
 		g_autoptr(parsed_message) pm = reclassify_load(db, id, headers, &error);
-		if (!pm || (filing_rules && !writer_file_message(w, pm, id, &error)))
+		if (!pm || (filing_rules && !writer_file_message(w, pm, NULL, id, &error)))
 			goto fail;
 		n++;
 	}

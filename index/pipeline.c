@@ -34,8 +34,9 @@ struct event {
 	enum event_kind kind;
 	struct source_item *item;
 	struct parsed_message *pm;
-	GBytes *body_z; /* pm's body, compressed by the worker */
-	gsize bytes;    /* raw bytes counted in pipeline.in_flight_bytes */
+	GBytes *body_z;     /* pm's body, compressed by the worker */
+	GPtrArray *filings; /* pm's filings, found by the worker */
+	gsize bytes;        /* raw bytes counted in pipeline.in_flight_bytes */
 	GError *error;
 	gint64 id;
 	char *path;  /* EV_MOVED: the new sub; EV_DONE: the container */
@@ -73,6 +74,8 @@ event_free(struct event *ev)
 	parsed_message_free(ev->pm);
 	if (ev->body_z)
 		g_bytes_unref(ev->body_z);
+	if (ev->filings)
+		g_ptr_array_unref(ev->filings);
 	g_clear_error(&ev->error);
 	g_free(ev->path);
 	g_free(ev->flags);
@@ -298,6 +301,9 @@ parse_worker(gpointer data, gpointer user_data)
 		/* Compressing here keeps it off the single writer thread. */
 		if (ev->pm)
 			ev->body_z = text_compress(ev->pm->body_text);
+		/* So are the rules: their regexes are most of the cost of filing. */
+		if (ev->pm && p->rules)
+			ev->filings = rules_file(p->rules, p->cfg, ev->pm);
 	}
 	/* The raw bytes are no longer needed: drop them before queueing. */
 	if (item->data) {
@@ -364,7 +370,8 @@ writer_main(gpointer data)
 					g_hash_table_add(unread, g_strdup(ev->item->container));
 			} else if (!failed) {
 				wt->report->scanned++;
-				if (!writer_add(w, ev->item, ev->pm, ev->body_z, &wt->error))
+				if (!writer_add(w, ev->item, ev->pm, ev->body_z, ev->filings,
+				                &wt->error))
 					failed = TRUE;
 				batch++;
 			}

@@ -409,6 +409,7 @@ struct subject {
 	const struct rules *r;
 	const struct parsed_message *pm;
 	pcre2_match_data *md;
+	size_t body_len; /* strlen(pm->body_text), measured once per message */
 	/* "Display Name <address>" per pm->addresses entry, NULL when the
 	 * address has no display name. */
 	GPtrArray *lines;
@@ -449,14 +450,12 @@ cut_matched(const char *s, size_t len)
 	return g_strndup(s, len);
 }
 
-/* Runs RR on S; on a match returns TRUE and sets *MATCHED (when given) to
- * what it matched. Hitting a limit is no match. */
+/* Runs RR on S (LEN bytes); on a match returns TRUE and sets *MATCHED
+ * (when given) to what it matched. Hitting a limit is no match. */
 static gboolean
-run(const struct subject *sub, const struct regex_rule *rr, const char *s, char **matched)
+run_len(const struct subject *sub, const struct regex_rule *rr, const char *s, size_t len,
+        char **matched)
 {
-	if (!s)
-		return FALSE;
-	size_t len = strlen(s);
 	int rc =
 	    pcre2_match(rr->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK, sub->md, sub->r->mctx);
 	/* The JIT's stack is small (32 KiB); the interpreter uses the heap,
@@ -478,6 +477,12 @@ run(const struct subject *sub, const struct regex_rule *rr, const char *s, char 
 		*matched = cut_matched(s + start, end - start);
 	}
 	return TRUE;
+}
+
+static gboolean
+run(const struct subject *sub, const struct regex_rule *rr, const char *s, char **matched)
+{
+	return s && run_len(sub, rr, s, strlen(s), matched);
 }
 
 /* Address fields: each address is tried alone ("noreply@acme.example", so
@@ -508,7 +513,7 @@ rule_matches(const struct subject *sub, const struct regex_rule *rr, char **matc
 	case FIELD_SUBJECT:
 		return run(sub, rr, pm->subject, matched);
 	case FIELD_BODY:
-		return run(sub, rr, pm->body_text, matched);
+		return pm->body_text && run_len(sub, rr, pm->body_text, sub->body_len, matched);
 	case FIELD_FROM:
 		return run_addresses(sub, rr, MC_ROLE_FROM, matched);
 	case FIELD_TO:
@@ -616,6 +621,7 @@ rules_file(const struct rules *r, const struct mc_config *cfg, const struct pars
 		.r = r,
 		.pm = pm,
 		.md = pcre2_match_data_create(1, NULL),
+		.body_len = pm->body_text ? strlen(pm->body_text) : 0,
 		.lines = g_ptr_array_new_with_free_func(g_free),
 	};
 	g_autoptr(GPtrArray) others = g_ptr_array_new();
@@ -633,19 +639,28 @@ rules_file(const struct rules *r, const struct mc_config *cfg, const struct pars
 
 	for (guint i = 0; i < r->clients->len; i++) {
 		const struct client_rules *c = g_ptr_array_index(r->clients, i);
-		/* The client's exclude keeps the message out of its projects too. */
-		if (any_matches(&sub, c->exclude))
-			continue;
 		struct filing *cf = file_client(&sub, c, others);
 		g_autoptr(GPtrArray) pfs =
 		    g_ptr_array_new_with_free_func((GDestroyNotify)filing_free);
 		for (guint j = 0; j < c->projects->len; j++) {
 			const struct project_rules *pr = g_ptr_array_index(c->projects, j);
-			if (pr->match->len == 0 || any_matches(&sub, pr->exclude))
+			if (pr->match->len == 0)
 				continue;
 			struct filing *pf = file_by_match(&sub, pr->match, c->key, pr->key);
+			if (pf && any_matches(&sub, pr->exclude)) {
+				filing_free(pf);
+				pf = NULL;
+			}
 			if (pf)
 				g_ptr_array_add(pfs, pf);
+		}
+		/* The client's exclude keeps the message out of its projects
+		 * too. Asked last, and only when there is something to keep
+		 * out: most clients match nothing in most mail. */
+		if ((cf || pfs->len > 0) && any_matches(&sub, c->exclude)) {
+			if (cf)
+				filing_free(cf);
+			continue;
 		}
 		/* Filed under a project, so under its client, unless the
 		 * client has a reason of its own. */

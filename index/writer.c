@@ -258,10 +258,11 @@ assign_thread(struct index_writer *w, const struct parsed_message *pm, gint64 *t
 }
 
 gboolean
-writer_file_message(struct index_writer *w, const struct parsed_message *pm, gint64 id,
-                    GError **error)
+writer_file_message(struct index_writer *w, const struct parsed_message *pm, GPtrArray *given,
+                    gint64 id, GError **error)
 {
-	g_autoptr(GPtrArray) filings = rules_file(w->rules, w->cfg, pm);
+	g_autoptr(GPtrArray) filings =
+	    given ? g_ptr_array_ref(given) : rules_file(w->rules, w->cfg, pm);
 	for (guint i = 0; i < filings->len; i++) {
 		const struct filing *f = g_ptr_array_index(filings, i);
 		sqlite3_stmt *s = stmt(w, ST_INSERT_FILING);
@@ -277,8 +278,8 @@ writer_file_message(struct index_writer *w, const struct parsed_message *pm, gin
 }
 
 static gboolean
-insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *body_z, gint64 *id,
-               GError **error)
+insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *body_z,
+               GPtrArray *filings, gint64 *id, GError **error)
 {
 	gint64 thread;
 	if (!assign_thread(w, pm, &thread, error))
@@ -371,7 +372,7 @@ insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *
 	db_bind_text(s, 5, names->str);
 	if (!step_done(w, s, "storing text", error))
 		return FALSE;
-	if (w->rules && !writer_file_message(w, pm, *id, error))
+	if (w->rules && !writer_file_message(w, pm, filings, *id, error))
 		return FALSE;
 	w->stats.messages_added++;
 	return TRUE;
@@ -402,7 +403,7 @@ container_id(struct index_writer *w, const struct source_item *item, gint64 *id,
 
 gboolean
 writer_add(struct index_writer *w, const struct source_item *item, const struct parsed_message *pm,
-           GBytes *body_z, GError **error)
+           GBytes *body_z, GPtrArray *filings, GError **error)
 {
 	gint64 container;
 	if (!container_id(w, item, &container, error))
@@ -426,7 +427,7 @@ writer_add(struct index_writer *w, const struct source_item *item, const struct 
 		id = sqlite3_column_int64(s, 0);
 		if (id != old_message)
 			w->stats.copies_added++;
-	} else if (!insert_message(w, pm, body_z, &id, error)) {
+	} else if (!insert_message(w, pm, body_z, filings, &id, error)) {
 		return FALSE;
 	}
 

@@ -38,25 +38,26 @@ void writer_rollback(struct index_writer *w);
 /* Records the copy ITEM of the parsed message PM: a new message, or one more
  * location of a message with the same Message-ID. BODY_Z is PM's body as
  * text_compress() makes it (done on the parse workers), or NULL to compress
- * it here. */
+ * it here; FILINGS is what rules_file() returns for PM (also done on the
+ * workers), or NULL to run the rules here. Neither is taken over. */
 gboolean writer_add(struct index_writer *w, const struct source_item *item,
-                    const struct parsed_message *pm, GBytes *body_z, GError **error);
+                    const struct parsed_message *pm, GBytes *body_z, GPtrArray *filings,
+                    GError **error);
 /* A maildir copy renamed: it is now in SUB with INFO. */
 gboolean writer_move(struct index_writer *w, gint64 location_id, const char *sub, const char *info,
                      GError **error);
 /* Removes a copy; its message is checked by writer_sweep_orphans(). A
  * location that no longer exists is not an error. */
 gboolean writer_remove_location(struct index_writer *w, gint64 location_id, GError **error);
-/* Records CONTAINER as scanned completely as of MTIME_NS/SIZE; MTIME_NS -1
- * forgets it (when no copy is left in it). */
 /* Removes the messages that lost copies (this run or a killed one) and have
  * none left; call in the run's last transaction. */
 gboolean writer_sweep_orphans(struct index_writer *w, GError **error);
 
 /* Files message ID (whose content PM is) by the writer's rules: one row per
- * client and project, with the rule and the matched text. */
-gboolean writer_file_message(struct index_writer *w, const struct parsed_message *pm, gint64 id,
-                             GError **error);
+ * client and project, with the rule and the matched text. FILINGS, when not
+ * NULL, is rules_file()'s answer for PM computed beforehand. */
+gboolean writer_file_message(struct index_writer *w, const struct parsed_message *pm,
+                             GPtrArray *filings, gint64 id, GError **error);
 
 /* Gives each message that no rule filed the filings of its thread (rule
  * "thread"): a "thanks!" from a personal address lands in the project. Call
@@ -66,6 +67,8 @@ gboolean writer_inherit_filings(struct index_writer *w, GError **error);
 /* Returns TRUE when a killed run left messages to check. */
 gboolean writer_orphans_pending(struct index_writer *w);
 
+/* Records CONTAINER as scanned completely as of MTIME_NS/SIZE; MTIME_NS -1
+ * forgets it (when no copy is left in it). */
 gboolean writer_container_done(struct index_writer *w, const char *container, gint64 mtime_ns,
                                gint64 size, GError **error);
 

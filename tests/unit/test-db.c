@@ -98,7 +98,7 @@ add(struct fixture *f, const char *key, const char *mid, const char *from, const
 		.info = "",
 		.path = (char *)key,
 	};
-	g_assert_true(writer_add(f->w, &item, pm, NULL, &error));
+	g_assert_true(writer_add(f->w, &item, pm, NULL, NULL, &error));
 	g_assert_no_error(error);
 }
 
