@@ -78,12 +78,16 @@ static const char *const statements[ST_COUNT] = {
 	                        "folder = excluded.folder RETURNING id",
 	[ST_INSERT_FILING] = "INSERT OR IGNORE INTO filings (message, client, project, rule, "
 	                     "matched) VALUES (?,?,?,?,?)",
+	/* Driven from the messages no rule filed (CROSS JOIN fixes the order):
+	 * they are few, where starting from the filings walks every filed
+	 * thread. */
 	[ST_INHERIT_FILINGS] =
 	    "INSERT OR IGNORE INTO filings (message, client, project, rule, matched) "
-	    "SELECT DISTINCT m.id, f.client, f.project, 'thread', '' FROM filings f "
-	    "JOIN messages o ON o.id = f.message JOIN messages m ON m.thread_id = o.thread_id "
-	    "AND m.id != o.id WHERE f.rule != 'thread' AND NOT EXISTS (SELECT 1 FROM filings g "
-	    "WHERE g.message = m.id AND g.rule != 'thread')",
+	    "SELECT DISTINCT m.id, f.client, f.project, 'thread', '' FROM messages m "
+	    "CROSS JOIN messages o ON o.thread_id = m.thread_id AND o.id != m.id "
+	    "CROSS JOIN filings f ON f.message = o.id AND f.rule != 'thread' "
+	    "WHERE NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = m.id "
+	    "AND g.rule != 'thread')",
 	[ST_FORGET_CONTAINER] = "DELETE FROM containers WHERE path = ? AND NOT EXISTS "
 	                        "(SELECT 1 FROM locations WHERE container = containers.id)",
 };
