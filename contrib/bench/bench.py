@@ -43,6 +43,101 @@ QUERIES = [
 ]
 TOOLS = ["mailclerk", "notmuch", "mu", "mairix"]
 
+# The client domains and projects of gen-corpus.py; the filing benchmark adds
+# made-up clients to these until there are 50, as a busy freelancer has.
+CORPUS_CLIENTS = [
+    ("acme", "acme.example", "website"), ("globex", "globex.example", "rebrand"),
+    ("initech", "initech.example", "intranet"), ("bergmann", "bergmann.example", "translation"),
+    ("lefevre", "lefevre-paris.example", "catalogue"),
+    ("kawasemi", "kawasemi.example", "packaging"), ("lotus", "lotus-trading.example", "website"),
+    ("severstal", "severstal-media.example", "campaign"),
+    ("umbrella", "umbrella.example", "exhibition"),
+    ("northwind", "northwind.example", "newsletter"), ("hooli", "hooli.example", "app"),
+    ("wayne", "wayne-foods.example", "labels"),
+]
+FILING_CLIENTS = 50
+
+
+def clients_config(path):
+    """Write a config of FILING_CLIENTS clients with 2-4 rules each, every
+    kind of rule mailclerk has (domains, addresses, subject/body/attachment
+    regexes, exclude), and one project per corpus client. Returns how many
+    rules it wrote."""
+    out, rules = ["[mailclerk]", "me = " + ME, ""], 0
+    for i in range(FILING_CLIENTS):
+        key, dom, proj = (CORPUS_CLIENTS[i] if i < len(CORPUS_CLIENTS)
+                          else ("client%02d" % i, "client%02d.example" % i, None))
+        out += ["[client %s]" % key, "name = %s" % key.title(), "domains = " + dom]
+        kind = i % 4
+        if kind in (1, 3):
+            out.append("addresses = billing@%s; owner%02d@gmail.example" % (dom, i))
+        if kind in (0, 2, 3):
+            out.append(r"match = subject:/\b%s-\d+\b/i" % key.upper()[:4])
+        if kind == 2:
+            out[-1] += r"; body:/\bPO[- ]?%02d\d{4}\b/" % i
+        if kind == 3:
+            out[-1] += r"; attachment:/^%s[-_].*\.pdf$/i" % key
+        if kind == 0:
+            out.append("exclude = from:/^(noreply|no-reply|mailer-daemon)@/i")
+        rules += 1 + (kind in (1, 3)) + (kind in (0, 2, 3)) + (kind in (2, 3)) + (kind == 0)
+        out.append("")
+        if proj:
+            out += ["[project %s/%s]" % (key, proj), r"match = subject:/\b%s\b/i" % proj, ""]
+            rules += 1
+    with open(path, "w") as f:
+        f.write("\n".join(out))
+    return rules
+
+
+def bench_filing(t, info, runs):
+    """Ingest with no clients and with FILING_CLIENTS clients, alternating,
+    RUNS times each (medians), then reclassify and the client views."""
+    d = os.path.join(os.path.dirname(t.dir), "mailclerk-filing")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    conf = os.path.join(d, "clients.conf")
+    nrules = clients_config(conf)
+    db = os.path.join(d, "index.db")
+
+    def base(c):
+        return [t.exe, "--config", c, "--db", db]
+
+    def fresh():
+        for suffix in ("", "-wal", "-shm", ".lock"):
+            if os.path.exists(db + suffix):
+                os.unlink(db + suffix)
+    plain, filed = [], []
+    for _ in range(runs):
+        for c, into in ((t.conf, plain), (conf, filed)):
+            fresh()
+            dt, rc, _, err, _ = timed(base(c) + ["ingest", "--maildir", t.maildir], t.env)
+            if rc != 0:
+                raise RuntimeError("ingest with %s exited %d: %s" % (c, rc, err.strip()[-300:]))
+            into.append(dt)
+    r = {"clients": FILING_CLIENTS, "rules": nrules, "runs": runs,
+         "ingest_plain_s": statistics.median(plain), "ingest_filed_s": statistics.median(filed)}
+    r["overhead_pct"] = 100 * (r["ingest_filed_s"] / r["ingest_plain_s"] - 1)
+    r["filed"] = int(run(base(conf) + ["count", "NOT", "client:none"], t.env,
+                         check=True).stdout.split()[0])
+    recl = []
+    for _ in range(runs):
+        dt, rc, out, err, _ = timed(base(conf) + ["reclassify"], t.env)
+        if rc != 0:
+            raise RuntimeError("reclassify exited %d: %s" % (rc, err.strip()[-300:]))
+        recl.append(dt)
+    r["reclassify_s"], r["reclassify_out"] = statistics.median(recl), out.strip()
+    r["views_ms"] = {}
+    for name, argv in (("clients", ["clients"]), ("timeline acme", ["timeline", "acme"]),
+                       ("contacts", ["contacts"]), ("followups", ["followups"])):
+        lats = []
+        for _ in range(runs):
+            dt, rc, _, err, _ = timed(base(conf) + argv, t.env)
+            if rc != 0:
+                raise RuntimeError("%s exited %d: %s" % (name, rc, err.strip()[-300:]))
+            lats.append(dt * 1000)
+        r["views_ms"][name] = statistics.median(lats)
+    return r
+
 
 def log(*a):
     print(*a, file=sys.stderr, flush=True)
@@ -205,6 +300,9 @@ def main():
     ap.add_argument("--runs", type=int, default=20, help="runs per query (default 20)")
     ap.add_argument("--tools", default=",".join(TOOLS), help="comma list (default: all)")
     ap.add_argument("--work", default=os.path.join(HERE, "work"))
+    ap.add_argument("--filing-runs", type=int, default=3,
+                    help="runs of the ingest with and without %d clients (default 3; "
+                    "0 skips it)" % FILING_CLIENTS)
     ap.add_argument("--drop-caches", action="store_true",
                     help="drop the page cache before each cold ingest (root; truly cold)")
     a = ap.parse_args()
@@ -293,6 +391,16 @@ def main():
                                                     fmt(q.get("mean_ms")), q["hits"]))
         r["search_mean_ms"] = statistics.mean(lat_all) if len(lat_all) == len(QUERIES) else None
 
+    filing = None
+    mc = [t for t in tools if t.name == "mailclerk" and "error" not in results[t.name]]
+    if mc and a.filing_runs > 0:
+        log("== mailclerk filing: %d clients, %d runs" % (FILING_CLIENTS, a.filing_runs))
+        warm(maildir)
+        try:
+            filing = bench_filing(mc[0], info, a.filing_runs)
+        except Exception as e:  # noqa: BLE001 - report it with the rest
+            notes.append("mailclerk filing benchmark failed: %s" % e)
+
     # ---- report ----
     names = [t.name for t in tools if "error" not in results.get(t.name, {"error": 1})]
     others = [n for n in names if n != "mailclerk"]
@@ -339,6 +447,18 @@ def main():
     for n in names:
         out.append("%s: %s" % (n, " ".join(results[n].get("ingest_out", "").split()[:30])
                                or "(ingest printed nothing)"))
+    if filing:
+        out += ["", "filing with %d clients (%d rules, 12 projects), medians of %d runs:"
+                % (filing["clients"], filing["rules"], filing["runs"]),
+                "| metric | mailclerk |", "|---|---|",
+                "| ingest, no clients (s) | %.2f |" % filing["ingest_plain_s"],
+                "| ingest, %d clients (s) | %.2f |" % (filing["clients"],
+                                                      filing["ingest_filed_s"]),
+                "| filing overhead | %+.1f %% |" % filing["overhead_pct"],
+                "| messages filed | %d of %d |" % (filing["filed"], info["messages"]),
+                "| reclassify (s) | %.2f |" % filing["reclassify_s"]]
+        out += ["| %s (ms) | %s |" % (k, fmt(v)) for k, v in filing["views_ms"].items()]
+        out.append(filing["reclassify_out"])
     out += notes
     text = "\n".join(out)
     print(text)
@@ -346,7 +466,8 @@ def main():
     with open(base + ".md", "w") as f:
         f.write(text + "\n")
     with open(base + ".json", "w") as f:
-        json.dump({"corpus": info, "runs": a.runs, "results": results, "notes": notes,
+        json.dump({"corpus": info, "runs": a.runs, "results": results, "filing": filing,
+                   "notes": notes,
                    "tools": {t.name: t.exe for t in tools}}, f, indent=1)
     log("saved %s.md and %s.json" % (base, base))
 
