@@ -49,13 +49,9 @@ cmd_contacts(struct command_env *env, int argc, char **argv)
 	                           entries, &argc, &argv))
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
-	enum output_format format = FORMAT_TEXT;
-	if (opt_format && (!format_parse(opt_format, &format, &error) || format == FORMAT_FILES)) {
-		if (!error)
-			g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
-			            "contacts prints text or json, not files");
+	enum output_format format;
+	if (!format_parse_text_or_json("contacts", opt_format, &format, &error))
 		return command_fail(error);
-	}
 	const char *client = argc >= 2 ? argv[1] : NULL;
 	if (argc > 2 || (client && !config_find_client(env->cfg, client))) {
 		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
@@ -120,6 +116,5 @@ cmd_contacts(struct command_env *env, int argc, char **argv)
 		g_string_append_c(out, '\n');
 	}
 	json_clear(&j);
-	fwrite(out->str, 1, out->len, stdout);
-	return fflush(stdout) == 0 ? MC_EXIT_OK : MC_EXIT_FAILURE;
+	return format_write(out);
 }

@@ -83,13 +83,9 @@ cmd_followups(struct command_env *env, int argc, char **argv)
 	                           entries, &argc, &argv))
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
-	enum output_format format = FORMAT_TEXT;
-	if (opt_format && (!format_parse(opt_format, &format, &error) || format == FORMAT_FILES)) {
-		if (!error)
-			g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
-			            "followups prints text or json, not files");
+	enum output_format format;
+	if (!format_parse_text_or_json("followups", opt_format, &format, &error))
 		return command_fail(error);
-	}
 	if (days < 0 || argc > 2) {
 		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
 		            days < 0 ? "--days must not be negative"
@@ -125,6 +121,5 @@ cmd_followups(struct command_env *env, int argc, char **argv)
 		followups_text(out, list, FALSE, now, days);
 		followups_text(out, list, TRUE, now, days);
 	}
-	fwrite(out->str, 1, out->len, stdout);
-	return fflush(stdout) == 0 ? MC_EXIT_OK : MC_EXIT_FAILURE;
+	return format_write(out);
 }

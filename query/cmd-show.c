@@ -86,6 +86,5 @@ cmd_show(struct command_env *env, int argc, char **argv)
 			format_text_message(out, r, pm);
 		}
 	}
-	fwrite(out->str, 1, out->len, stdout);
-	return fflush(stdout) == 0 ? MC_EXIT_OK : MC_EXIT_FAILURE;
+	return format_write(out);
 }

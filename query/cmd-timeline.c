@@ -25,13 +25,9 @@ cmd_timeline(struct command_env *env, int argc, char **argv)
 	                           entries, &argc, &argv))
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
-	enum output_format format = FORMAT_TEXT;
-	if (opt_format && (!format_parse(opt_format, &format, &error) || format == FORMAT_FILES)) {
-		if (!error)
-			g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
-			            "timeline prints text or json, not files");
+	enum output_format format;
+	if (!format_parse_text_or_json("timeline", opt_format, &format, &error))
 		return command_fail(error);
-	}
 	if (argc != 2) {
 		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
 		            "timeline takes one CLIENT[/PROJECT]");
@@ -138,6 +134,5 @@ cmd_timeline(struct command_env *env, int argc, char **argv)
 		g_string_append_c(out, '\n');
 	}
 	json_clear(&j);
-	fwrite(out->str, 1, out->len, stdout);
-	return fflush(stdout) == 0 ? MC_EXIT_OK : MC_EXIT_FAILURE;
+	return format_write(out);
 }

@@ -23,6 +23,30 @@ format_parse(const char *name, enum output_format *format, GError **error)
 	return TRUE;
 }
 
+gboolean
+format_parse_text_or_json(const char *command, const char *name, enum output_format *format,
+                          GError **error)
+{
+	*format = FORMAT_TEXT;
+	if (!name)
+		return TRUE;
+	if (!format_parse(name, format, error))
+		return FALSE;
+	if (*format == FORMAT_FILES) {
+		g_set_error(error, MC_ERROR, MC_ERROR_USAGE, "%s prints text or json, not files",
+		            command);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+int
+format_write(const GString *out)
+{
+	fwrite(out->str, 1, out->len, stdout);
+	return fflush(stdout) == 0 ? MC_EXIT_OK : MC_EXIT_FAILURE;
+}
+
 char *
 format_iso_date(gint64 utc_seconds)
 {

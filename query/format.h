@@ -14,6 +14,15 @@ enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_FILES };
 /* Sets *FORMAT from "text", "json" or "files"; else MC_ERROR_USAGE. */
 gboolean format_parse(const char *name, enum output_format *format, GError **error);
 
+/* For the commands that print text or JSON: sets *FORMAT from NAME (NULL
+ * is text); "files" or an unknown name is MC_ERROR_USAGE naming COMMAND. */
+gboolean format_parse_text_or_json(const char *command, const char *name,
+                                   enum output_format *format, GError **error);
+
+/* Writes OUT to standard output; returns MC_EXIT_OK, or MC_EXIT_FAILURE when
+ * it could not be written (a full disk, a closed pipe). */
+int format_write(const GString *out);
+
 /* Returns the UTC date as "2024-03-01T12:00:00Z"; the caller frees it. */
 char *format_iso_date(gint64 utc_seconds);
 
