@@ -30,11 +30,11 @@ format_parse_text_or_json(const char *command, const char *name, enum output_for
 	*format = FORMAT_TEXT;
 	if (!name)
 		return TRUE;
-	if (!format_parse(name, format, error))
-		return FALSE;
-	if (*format == FORMAT_FILES) {
-		g_set_error(error, MC_ERROR, MC_ERROR_USAGE, "%s prints text or json, not files",
-		            command);
+	if (g_str_equal(name, "json"))
+		*format = FORMAT_JSON;
+	else if (!g_str_equal(name, "text")) {
+		g_set_error(error, MC_ERROR, MC_ERROR_USAGE, "%s prints text or json, not '%s'",
+		            command, name);
 		return FALSE;
 	}
 	return TRUE;

@@ -15,7 +15,7 @@ enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_FILES };
 gboolean format_parse(const char *name, enum output_format *format, GError **error);
 
 /* For the commands that print text or JSON: sets *FORMAT from NAME (NULL
- * is text); "files" or an unknown name is MC_ERROR_USAGE naming COMMAND. */
+ * is text); any other name is MC_ERROR_USAGE naming COMMAND. */
 gboolean format_parse_text_or_json(const char *command, const char *name,
                                    enum output_format *format, GError **error);
 

@@ -2,7 +2,7 @@
 # Client and project rules: filing at ingest, with reasons; client: and
 # project: queries; explain; and bad rules as clear errors.
 . "$top_srcdir/tests/lib.sh"
-plan 47
+plan 48
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -81,6 +81,7 @@ check_eq 'contacts: your own address is not a contact' "$(mc contacts --format=j
 check_eq 'contacts text: columns line up for wide names' "$(mc contacts kawasemi)" \
 	"田中 太郎                tanaka@kawasemi.example                  1  2023-10-02  2023-10-02"
 check_exit 'contacts of an unknown client is an error (2)' 2 mc contacts nosuch
+check_eq 'the client views print text or json, and say so' "$(mc timeline --format=files acme 2>&1)" "mailclerk: timeline prints text or json, not 'files'"
 unset MAILCLERK_NOW
 
 # Bad rules: exit 2, the file, group and key named, nothing written.
