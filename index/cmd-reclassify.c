@@ -166,7 +166,8 @@ cmd_reclassify(struct command_env *env, int argc, char **argv)
 	             "CREATE TEMP TABLE old_filings (message, client, project, "
 	             "PRIMARY KEY (message, client, project)) WITHOUT ROWID;"
 	             "INSERT INTO old_filings SELECT message, client, project FROM filings;"
-	             "DELETE FROM filings;",
+	             "DELETE FROM filings;"
+	             "DELETE FROM exclusions;",
 	             &error))
 		return command_fail(error);
 	g_autoptr(sqlite3_stmt) ids = db_prepare(db, "SELECT id FROM messages ORDER BY id", &error);

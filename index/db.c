@@ -130,6 +130,7 @@ db_user_version(struct mc_db *db, int *version, GError **error)
  * Version 0 is an empty file. */
 static const char *const migrations[] = {
 	schema_sql, migrate_2_sql, /* filings */
+	migrate_3_sql,             /* exclusions */
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);
 

@@ -576,6 +576,16 @@ file_by_match(const struct subject *sub, const GPtrArray *list, const char *clie
 	return NULL;
 }
 
+/* The first of C's exclude rules that matches, as an exclusion, or NULL. */
+static struct filing *
+file_excluded(const struct subject *sub, const struct client_rules *c)
+{
+	struct filing *ex = file_by_match(sub, c->exclude, c->key, NULL);
+	if (ex)
+		ex->excluded = TRUE;
+	return ex;
+}
+
 /* The client's own reason, in order: domains, addresses, match rules, each
  * in file order; domain and address rules only look at OTHERS (struct
  * mc_address *, the addresses that are not the user's). */
@@ -637,6 +647,9 @@ rules_file(const struct rules *r, const struct mc_config *cfg, const struct pars
 			g_ptr_array_add(others, (gpointer)a);
 	}
 
+	/* Which clients' excludes were asked, and whether any client filed it. */
+	g_autofree gboolean *asked = g_new0(gboolean, r->clients->len);
+	gboolean filed = FALSE;
 	for (guint i = 0; i < r->clients->len; i++) {
 		const struct client_rules *c = g_ptr_array_index(r->clients, i);
 		struct filing *cf = file_client(&sub, c, others);
@@ -657,10 +670,16 @@ rules_file(const struct rules *r, const struct mc_config *cfg, const struct pars
 		/* The client's exclude keeps the message out of its projects
 		 * too. Asked last, and only when there is something to keep
 		 * out: most clients match nothing in most mail. */
-		if ((cf || pfs->len > 0) && any_matches(&sub, c->exclude)) {
-			if (cf)
-				filing_free(cf);
-			continue;
+		if (cf || pfs->len > 0) {
+			asked[i] = TRUE;
+			struct filing *ex = file_excluded(&sub, c);
+			if (ex) {
+				if (cf)
+					filing_free(cf);
+				g_ptr_array_add(out, ex);
+				continue;
+			}
+			filed = TRUE;
 		}
 		/* Filed under a project, so under its client, unless the
 		 * client has a reason of its own. */
@@ -672,6 +691,14 @@ rules_file(const struct rules *r, const struct mc_config *cfg, const struct pars
 		if (cf)
 			g_ptr_array_add(out, cf);
 		g_ptr_array_extend_and_steal(out, g_steal_pointer(&pfs));
+	}
+	/* Mail no rule filed may inherit its thread's clients: record the
+	 * excludes that forbid it. */
+	for (guint i = 0; !filed && i < r->clients->len; i++) {
+		struct filing *ex =
+		    asked[i] ? NULL : file_excluded(&sub, g_ptr_array_index(r->clients, i));
+		if (ex)
+			g_ptr_array_add(out, ex);
 	}
 
 	pcre2_match_data_free(sub.md);

@@ -22,6 +22,9 @@ struct filing {
 	char *project; /* project KEY (without the client), or NULL */
 	char *rule;    /* e.g. "domain acme.example", "subject /\bACME-\d+\b/i" */
 	char *matched; /* the text that matched, e.g. "bob@mail.acme.example", "ACME-12" */
+	/* Not a filing: CLIENT's exclude RULE matched, so the message must not
+	 * inherit CLIENT from its thread either. */
+	gboolean excluded;
 };
 void filing_free(struct filing *f);
 
@@ -36,11 +39,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(rules, rules_free)
 /* Returns TRUE when some rule looks at header:NAME (so PARSE_HEADERS is needed). */
 gboolean rules_need_headers(const struct rules *r);
 
-/* Files PM: returns struct filing * (caller unrefs the array). OUTBOUND says
- * it is from one of CFG's `me` addresses; domain and address rules then look
- * at its other party (every address that is not the user's own). A message
- * filed under a project is filed under its client too. Thread inheritance is
- * not done here (the writer does it). */
+/* Files PM: returns struct filing * (caller unrefs the array). Domain and
+ * address rules look at the other party (every address that is not one of
+ * CFG's `me` addresses). A message filed under a project is filed under its
+ * client too. Each client whose exclude rule kept PM out is in the array as
+ * an entry with `excluded` set: those a rule would otherwise have filed, and,
+ * when no client filed PM, every client whose exclude matches (so the writer's
+ * thread inheritance can leave them out). Thread inheritance is not done
+ * here (the writer does it). */
 GPtrArray *rules_file(const struct rules *r, const struct mc_config *cfg,
                       const struct parsed_message *pm);
 

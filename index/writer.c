@@ -31,6 +31,7 @@ enum {
 	ST_CONTAINER,
 	ST_UPSERT_CONTAINER,
 	ST_INSERT_FILING,
+	ST_INSERT_EXCLUSION,
 	ST_INHERIT_FILINGS,
 	ST_FORGET_CONTAINER,
 	ST_COUNT
@@ -78,6 +79,8 @@ static const char *const statements[ST_COUNT] = {
 	                        "folder = excluded.folder RETURNING id",
 	[ST_INSERT_FILING] = "INSERT OR IGNORE INTO filings (message, client, project, rule, "
 	                     "matched) VALUES (?,?,?,?,?)",
+	[ST_INSERT_EXCLUSION] = "INSERT OR IGNORE INTO exclusions (message, client, rule, matched) "
+	                        "VALUES (?,?,?,?)",
 	/* Driven from the messages no rule filed (CROSS JOIN fixes the order):
 	 * they are few, where starting from the filings walks every filed
 	 * thread. */
@@ -87,7 +90,8 @@ static const char *const statements[ST_COUNT] = {
 	    "CROSS JOIN messages o ON o.thread_id = m.thread_id AND o.id != m.id "
 	    "CROSS JOIN filings f ON f.message = o.id AND f.rule != 'thread' "
 	    "WHERE NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = m.id "
-	    "AND g.rule != 'thread')",
+	    "AND g.rule != 'thread') AND NOT EXISTS (SELECT 1 FROM exclusions x "
+	    "WHERE x.message = m.id AND x.client = f.client)",
 	[ST_FORGET_CONTAINER] = "DELETE FROM containers WHERE path = ? AND NOT EXISTS "
 	                        "(SELECT 1 FROM locations WHERE container = containers.id)",
 };
@@ -269,12 +273,14 @@ writer_file_message(struct index_writer *w, const struct parsed_message *pm, GPt
 	    given ? g_ptr_array_ref(given) : rules_file(w->rules, w->cfg, pm);
 	for (guint i = 0; i < filings->len; i++) {
 		const struct filing *f = g_ptr_array_index(filings, i);
-		sqlite3_stmt *s = stmt(w, ST_INSERT_FILING);
-		sqlite3_bind_int64(s, 1, id);
-		db_bind_text(s, 2, f->client);
-		db_bind_text(s, 3, f->project ? f->project : "");
-		db_bind_text(s, 4, f->rule);
-		db_bind_text(s, 5, f->matched ? f->matched : "");
+		sqlite3_stmt *s = stmt(w, f->excluded ? ST_INSERT_EXCLUSION : ST_INSERT_FILING);
+		int col = 1;
+		sqlite3_bind_int64(s, col++, id);
+		db_bind_text(s, col++, f->client);
+		if (!f->excluded)
+			db_bind_text(s, col++, f->project ? f->project : "");
+		db_bind_text(s, col++, f->rule);
+		db_bind_text(s, col++, f->matched ? f->matched : "");
 		if (!step_done(w, s, "filing a message", error))
 			return FALSE;
 	}

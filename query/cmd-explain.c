@@ -32,10 +32,13 @@ cmd_explain(struct command_env *env, int argc, char **argv)
 	gint64 id = command_open_message(env, "explain", argc, argv, &db, &error);
 	if (!id)
 		return command_fail(error);
-	g_autoptr(sqlite3_stmt) s = db_prepare(db,
-	                                       "SELECT client, project, rule, matched FROM filings "
-	                                       "WHERE message = ? ORDER BY client, project",
-	                                       &error);
+	/* The filings, then the clients whose exclude rule kept it out. */
+	g_autoptr(sqlite3_stmt) s =
+	    db_prepare(db,
+	               "SELECT client, project, rule, matched, 0 AS excluded FROM filings "
+	               "WHERE message = ?1 UNION ALL SELECT client, '', rule, matched, 1 "
+	               "FROM exclusions WHERE message = ?1 ORDER BY excluded, client, 2",
+	               &error);
 	if (!s)
 		return command_fail(error);
 	sqlite3_bind_int64(s, 1, id);
@@ -48,7 +51,10 @@ cmd_explain(struct command_env *env, int argc, char **argv)
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		const char *client = db_column_text(s, 0), *project = db_column_text(s, 1);
 		const char *rule = db_column_text(s, 2), *matched = db_column_text(s, 3);
+		gboolean excluded = sqlite3_column_int(s, 4);
 		const struct mc_client_config *c = config_find_client(env->cfg, client);
+		if (excluded && n == 0 && format == FORMAT_TEXT)
+			g_string_append(out, "not filed under any client\n");
 		n++;
 		if (format == FORMAT_JSON) {
 			json_begin_object(&j);
@@ -60,9 +66,13 @@ cmd_explain(struct command_env *env, int argc, char **argv)
 				json_null(&j);
 			json_kv_string(&j, "rule", rule);
 			json_kv_string(&j, "matched", matched);
+			json_key(&j, "excluded");
+			json_bool(&j, excluded);
 			json_end_object(&j);
 			continue;
 		}
+		if (excluded)
+			g_string_append(out, "excluded from ");
 		if (*project)
 			g_string_append_printf(out, "project %s/%s", client, project);
 		else

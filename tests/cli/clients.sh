@@ -2,7 +2,7 @@
 # Client and project rules: filing at ingest, with reasons; client: and
 # project: queries; explain; and bad rules as clear errors.
 . "$top_srcdir/tests/lib.sh"
-plan 48
+plan 51
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -46,7 +46,7 @@ check_eq '... and says so' "$(mc explain id:thanks-1@gmail.example)" "client acm
 project acme/website: thread"
 check_eq 'explain: the rule and the text that matched' "$(mc explain id:20240205090000.kickoff@acme.example)" 'client acme (ACME Corp): domain acme.example, matched "bob@acme.example"
 project acme/website: subject /\[ACME-12\]/, matched "[ACME-12]"'
-check_eq 'explain --format=json' "$(mc explain --format=json id:65e58e10.9c2d@studio.example | jq -c .)" '[{"client":"globex","project":null,"rule":"domain globex.example","matched":"dana@globex.example"}]'
+check_eq 'explain --format=json' "$(mc explain --format=json id:65e58e10.9c2d@studio.example | jq -c .)" '[{"client":"globex","project":null,"rule":"domain globex.example","matched":"dana@globex.example","excluded":false}]'
 check_eq 'a CJK regex files a Japanese subject' "$(mc search --format=json client:kawasemi | jq -r '.[].subject')" "お見積りの件について"
 check_eq 'a regex keeps its backslashes as written (\s is not a space)' "$(mc ingest --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1; mc search --format=json client:northwind | jq -r '.[].message_id')" CAOldArchive.0110@mail.northwind.example
 check_eq 'client:none is everything else' "$(mc count client:none)" "$(( $(mc count '*') - $(mc count client:acme OR client:globex OR client:kawasemi OR client:northwind) ))"
@@ -137,3 +137,12 @@ printf '\n[client portal]\ndomains = acme.example\n' >> "$TMP/config"
 mc reclassify >/dev/null 2>&1
 check_eq 'contacts leaves out noreply senders' "$(mc contacts --format=json portal | jq '[.[] | select(.address == "noreply@acme.example")] | length')" 0
 check_eq 'contacts --all keeps them' "$(mc contacts --all --format=json portal | jq -c '[.[] | select(.address == "noreply@acme.example") | [.name, .messages]]')" '[["ACME Portal",1]]'
+
+# An exclude holds against the thread too: a noreply ticket update in ACME's
+# kickoff thread does not inherit acme (nor its project), only portal.
+printf 'From: Tickets <noreply@tickets.example>\nTo: sam@studio.example\nSubject: Re: [ticket] kickoff\nMessage-ID: <ticket-1@tickets.example>\nIn-Reply-To: <20240205090000.kickoff@acme.example>\nReferences: <20240205090000.kickoff@acme.example>\nDate: Tue, 06 Feb 2024 08:00:00 +0000\n\nticketword\n' > "$TMP/corpus/maildir/INBOX/new/1800000002.M3P3.host"
+mc ingest --maildir "$TMP/corpus/maildir" >/dev/null 2>&1
+check_eq 'an excluded message does not inherit the client from its thread' "$(mc search --format=json ticketword | jq -c '.[0] | [.clients, .projects]')" '[["portal"],[]]'
+check_eq '... and reclassify agrees' "$(mc reclassify >/dev/null 2>&1; mc search --format=json ticketword | jq -c '.[0] | [.clients, .projects]')" '[["portal"],[]]'
+check_eq 'explain names the exclude that kept it out' "$(mc explain id:ticket-1@tickets.example)" 'client portal: thread
+excluded from client acme (ACME Corp): from /^noreply@/, matched "noreply@"'

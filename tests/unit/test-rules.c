@@ -156,7 +156,7 @@ compile_ok(const struct mc_config *cfg)
 }
 
 /* The filings of PM, one "client|project|rule|matched" line each ("-" for
- * no project). */
+ * no project); an exclusion's line starts with "!". */
 static char *
 file_str(const struct rules *r, const struct mc_config *cfg, const struct parsed_message *pm)
 {
@@ -164,7 +164,7 @@ file_str(const struct rules *r, const struct mc_config *cfg, const struct parsed
 	GString *out = g_string_new(NULL);
 	for (guint i = 0; i < fs->len; i++) {
 		const struct filing *f = g_ptr_array_index(fs, i);
-		g_string_append_printf(out, "%s|%s|%s|%s\n", f->client,
+		g_string_append_printf(out, "%s%s|%s|%s|%s\n", f->excluded ? "!" : "", f->client,
 		                       f->project ? f->project : "-", f->rule, f->matched);
 	}
 	return g_string_free(out, FALSE);
@@ -263,16 +263,26 @@ test_exclude(void)
 	g_autoptr(test_cfg) cfg = cfg_new();
 	add_client(cfg, "acme", "acme.example", NULL, NULL,
 	           "from:/^noreply@/; subject:/unsubscribe/i");
+	add_client(cfg, "globex", "globex.example", NULL, NULL, NULL);
 	g_autoptr(rules) r = compile_ok(cfg);
 
-	/* The bare address is tried, so ^ anchors work despite a display name. */
+	/* The bare address is tried, so ^ anchors work despite a display name.
+	 * The exclusion is recorded, with its rule and match. */
 	g_autoptr(parsed_message) pm = msg_new("Your order", "");
 	add_addr(pm, MC_ROLE_FROM, "ACME Shop", "noreply@acme.example");
 	add_addr(pm, MC_ROLE_TO, "", "sam@studio.example");
-	assert_files(r, cfg, pm, "");
+	assert_files(r, cfg, pm, "!acme|-|from /^noreply@/|noreply@\n");
 
 	g_autoptr(parsed_message) news = mail("bob@acme.example", NULL, "UNSUBSCRIBE here");
-	assert_files(r, cfg, news, "");
+	assert_files(r, cfg, news, "!acme|-|subject /unsubscribe/i|UNSUBSCRIBE\n");
+
+	/* Mail no client files records every exclude that matches: it must not
+	 * inherit those clients from its thread. */
+	g_autoptr(parsed_message) tool = mail("noreply@tickets.example", NULL, "Re: kickoff");
+	assert_files(r, cfg, tool, "!acme|-|from /^noreply@/|noreply@\n");
+	/* Mail another client files does not inherit, so nothing is asked. */
+	g_autoptr(parsed_message) other = mail("noreply@globex.example", NULL, "Report");
+	assert_files(r, cfg, other, "globex|-|domain globex.example|noreply@globex.example\n");
 
 	g_autoptr(parsed_message) ok = mail("bob@acme.example", NULL, "Invoice");
 	assert_files(r, cfg, ok, "acme|-|domain acme.example|bob@acme.example\n");
@@ -311,7 +321,7 @@ test_projects(void)
 
 	/* The client's exclude drops the client and its projects. */
 	g_autoptr(parsed_message) news = mail("bob@acme.example", NULL, "[ACME-12] Newsletter");
-	assert_files(r, cfg, news, "");
+	assert_files(r, cfg, news, "!acme|-|subject /newsletter/i|Newsletter\n");
 }
 
 static void
