@@ -44,6 +44,7 @@ static const struct command commands[] = {
 	{ "timeline", cmd_timeline, "a client's or project's correspondence by thread, in order" },
 	{ "contacts", cmd_contacts, "everyone in a client's mail: name, address, messages, dates" },
 	{ "followups", cmd_followups, "threads where you owe a reply, and threads to chase" },
+	{ "attachments", cmd_attachments, "list the attachments of the messages a query matches" },
 	{ "reclassify", MAIL_COMMAND(cmd_reclassify),
 	  "file every message again after the client or project rules changed" },
 	{ "check", cmd_check, "verify the index's integrity" },

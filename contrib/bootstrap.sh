@@ -69,6 +69,7 @@ demo() {
 	show followups --now 2024-12-31 --days 30
 	show timeline acme
 	show contacts acme
+	show attachments
 	show search --format=json --limit 1 'has:attachment type:pdf'
 	show thread "id:20240205090000.kickoff@acme.example"
 	show show "id:20240205090000.kickoff@acme.example"

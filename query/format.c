@@ -125,6 +125,16 @@ format_print_results(struct mc_db *db, GArray *ids, const char *highlight,
 	return fflush(stdout) == 0;
 }
 
+char *
+format_size(gint64 size)
+{
+	/* GLib puts a no-break space between number and unit in UTF-8 locales. */
+	g_autofree char *s = g_format_size(size > 0 ? (guint64)size : 0);
+	g_autoptr(GString) out = g_string_new(s);
+	g_string_replace(out, "\u00a0", " ", 0);
+	return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
 void
 format_pad(GString *out, const char *s, int width)
 {

@@ -26,6 +26,10 @@ int format_write(const GString *out);
 /* Returns the UTC date as "2024-03-01T12:00:00Z"; the caller frees it. */
 char *format_iso_date(gint64 utc_seconds);
 
+/* Returns SIZE for people ("1.5 kB", "76 bytes") with a plain space, the
+ * same in every locale; the caller frees it. */
+char *format_size(gint64 size);
+
 /* Appends S (UTF-8) to OUT, then spaces up to WIDTH terminal columns. */
 void format_pad(GString *out, const char *s, int width);
 
