@@ -325,13 +325,21 @@ load_source(struct mc_config *cfg, GKeyFile *kf, const char *file, const char *g
 }
 
 struct mc_config *
-config_load(const char *file, gboolean must_exist, GError **error)
+config_new(const char *file)
 {
-	g_autoptr(mc_config) cfg = g_new0(struct mc_config, 1);
+	struct mc_config *cfg = g_new0(struct mc_config, 1);
+	cfg->file = g_strdup(file);
 	cfg->me = g_ptr_array_new_with_free_func(g_free);
 	cfg->sources = g_ptr_array_new_with_free_func(source_config_free);
 	cfg->clients = g_ptr_array_new_with_free_func(client_config_free);
 	cfg->projects = g_ptr_array_new_with_free_func(project_config_free);
+	return cfg;
+}
+
+struct mc_config *
+config_load(const char *file, gboolean must_exist, GError **error)
+{
+	g_autoptr(mc_config) cfg = config_new(NULL);
 
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	g_autoptr(GError) local = NULL;

@@ -50,6 +50,10 @@ struct mc_config {
  * defaults. Returns a config the caller frees with config_free(), or NULL
  * and sets ERROR (MC_ERROR_USAGE). */
 struct mc_config *config_load(const char *file, gboolean must_exist, GError **error);
+/* Returns an empty configuration (no addresses, sources, clients or
+ * projects) for FILE (may be NULL), to be filled in; free it with
+ * config_free(), which frees what was added too. */
+struct mc_config *config_new(const char *file);
 void config_free(struct mc_config *cfg);
 typedef struct mc_config mc_config;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(mc_config, config_free)

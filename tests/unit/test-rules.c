@@ -9,60 +9,16 @@
 
 /* Configs are built by hand: conf.c's parser is tested on its own. */
 
-static void
-client_config_free(gpointer p)
-{
-	struct mc_client_config *c = p;
-	g_free(c->key);
-	g_free(c->group);
-	g_free(c->name);
-	g_ptr_array_unref(c->domains);
-	g_ptr_array_unref(c->addresses);
-	g_free(c->match);
-	g_free(c->exclude);
-	g_free(c);
-}
-
-static void
-project_config_free(gpointer p)
-{
-	struct mc_project_config *pc = p;
-	g_free(pc->client);
-	g_free(pc->key);
-	g_free(pc->group);
-	g_free(pc->name);
-	g_free(pc->match);
-	g_free(pc->exclude);
-	g_free(pc->attachments);
-	g_free(pc);
-}
-
 static struct mc_config *
 cfg_new(void)
 {
-	struct mc_config *cfg = g_new0(struct mc_config, 1);
-	cfg->file = g_strdup("/tmp/cfg");
-	cfg->me = g_ptr_array_new_with_free_func(g_free);
+	struct mc_config *cfg = config_new("/tmp/cfg");
 	g_ptr_array_add(cfg->me, g_strdup("sam@studio.example"));
-	cfg->sources = g_ptr_array_new();
-	cfg->clients = g_ptr_array_new_with_free_func(client_config_free);
-	cfg->projects = g_ptr_array_new_with_free_func(project_config_free);
 	return cfg;
 }
 
-static void
-cfg_free(struct mc_config *cfg)
-{
-	g_free(cfg->file);
-	g_ptr_array_unref(cfg->me);
-	g_ptr_array_unref(cfg->sources);
-	g_ptr_array_unref(cfg->clients);
-	g_ptr_array_unref(cfg->projects);
-	g_free(cfg);
-}
-
 typedef struct mc_config test_cfg;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(test_cfg, cfg_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(test_cfg, config_free)
 
 /* ';'-separated LIST (or NULL) as a GPtrArray of char *. */
 static GPtrArray *
