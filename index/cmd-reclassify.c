@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "common/error.h"
 #include "index/db.h"
+#include "index/load.h"
 #include "index/rules.h"
 #include "index/writer.h"
 #include "ingest/parse.h"
@@ -79,38 +80,9 @@ reclassify_load(struct mc_db *db, gint64 id, gboolean headers, GError **error)
 	pm->body_text = g_strdup(db_column_text(m, 2));
 	sqlite3_reset(m);
 
-	sqlite3_stmt *a = db_cached(db,
-	                            "SELECT role, name, address, domain FROM addresses WHERE "
-	                            "message = ? ORDER BY rowid",
-	                            error);
-	if (!a)
+	if (!load_addresses(db, id, pm->addresses, error) ||
+	    !load_attachments(db, id, pm->attachments, error))
 		return NULL;
-	sqlite3_bind_int64(a, 1, id);
-	while (sqlite3_step(a) == SQLITE_ROW) {
-		struct mc_address *addr = g_new0(struct mc_address, 1);
-		addr->role = sqlite3_column_int(a, 0);
-		addr->name = g_strdup(db_column_text(a, 1));
-		addr->address = g_strdup(db_column_text(a, 2));
-		addr->domain = g_strdup(db_column_text(a, 3));
-		g_ptr_array_add(pm->addresses, addr);
-	}
-	sqlite3_reset(a);
-
-	sqlite3_stmt *t = db_cached(
-	    db,
-	    "SELECT part, filename, mime_type FROM attachments WHERE message = ? ORDER BY rowid",
-	    error);
-	if (!t)
-		return NULL;
-	sqlite3_bind_int64(t, 1, id);
-	while (sqlite3_step(t) == SQLITE_ROW) {
-		struct mc_attachment *att = g_new0(struct mc_attachment, 1);
-		att->part = g_strdup(db_column_text(t, 0));
-		att->filename = g_strdup(db_column_text(t, 1));
-		att->mime_type = g_strdup(db_column_text(t, 2));
-		g_ptr_array_add(pm->attachments, att);
-	}
-	sqlite3_reset(t);
 
 	if (headers) {
 		g_autoptr(GBytes) raw = reclassify_read_copy(db, id);

@@ -7,26 +7,9 @@
 #include "commands.h"
 #include "common/error.h"
 #include "common/json.h"
+#include "index/load.h"
 #include "query/format.h"
 #include "query/search.h"
-
-/* Where message ID is filed: CLIENTS gets the client keys, PROJECTS the
- * "CLIENT/KEY" of its projects (both char *, sorted). */
-static gboolean
-load_filings(sqlite3_stmt *s, gint64 id, GPtrArray *clients, GPtrArray *projects)
-{
-	sqlite3_reset(s);
-	sqlite3_bind_int64(s, 1, id);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *client = db_column_text(s, 0), *project = db_column_text(s, 1);
-		if (*project)
-			g_ptr_array_add(projects, g_strdup_printf("%s/%s", client, project));
-		else
-			g_ptr_array_add(clients, g_strdup(client));
-	}
-	return rc == SQLITE_DONE;
-}
 
 /* The text column for the filing: the first project, else the clients, else "-". */
 static char *
@@ -82,10 +65,7 @@ cmd_attachments(struct command_env *env, int argc, char **argv)
 	    "a.size, a.sha256, a.part, a.is_inline FROM attachments a JOIN messages m ON "
 	    "m.id = a.message WHERE a.message = ?1 AND (?2 OR a.is_inline = 0) ORDER BY a.rowid",
 	    &error);
-	g_autoptr(sqlite3_stmt) filings = db_prepare(
-	    db, "SELECT client, project FROM filings WHERE message = ? ORDER BY client, project",
-	    &error);
-	if (!parts || !filings)
+	if (!parts)
 		return command_fail(error);
 
 	g_autoptr(GString) out = g_string_new(NULL);
@@ -105,8 +85,10 @@ cmd_attachments(struct command_env *env, int argc, char **argv)
 			if (!clients) {
 				clients = g_ptr_array_new_with_free_func(g_free);
 				projects = g_ptr_array_new_with_free_func(g_free);
-				if (!load_filings(filings, id, clients, projects))
-					break;
+				if (!load_filings(db, id, clients, projects, &error)) {
+					json_clear(&j);
+					return command_fail(error);
+				}
 			}
 			gint64 date = sqlite3_column_int64(parts, 0);
 			const char *from_name = db_column_text(parts, 2);

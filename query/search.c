@@ -6,6 +6,7 @@
 #include "query/search.h"
 #include "common/error.h"
 #include "index/dates.h"
+#include "index/load.h"
 
 gboolean
 search_parse_sort(const char *name, enum search_sort *sort, GError **error)
@@ -316,21 +317,18 @@ search_load(struct mc_db *db, gint64 id, const char *snippet, GError **error)
 	r->clients = g_ptr_array_new_with_free_func(g_free);
 	r->projects = g_ptr_array_new_with_free_func(g_free);
 
-	sqlite3_stmt *a =
-	    db_cached(db,
-	              "SELECT role, name, address, domain FROM addresses WHERE message = ? "
-	              "AND role IN (1, 2) ORDER BY rowid",
-	              error);
-	if (!a)
+	/* From is in the message row; To and Cc are printed, Bcc is not. */
+	g_autoptr(GPtrArray) addrs = g_ptr_array_new();
+	if (!load_addresses(db, id, addrs, error))
 		return NULL;
-	sqlite3_bind_int64(a, 1, id);
-	while (sqlite3_step(a) == SQLITE_ROW) {
-		struct mc_address *addr = g_new0(struct mc_address, 1);
-		addr->role = sqlite3_column_int(a, 0);
-		addr->name = g_strdup(db_column_text(a, 1));
-		addr->address = g_strdup(db_column_text(a, 2));
-		addr->domain = g_strdup(db_column_text(a, 3));
-		g_ptr_array_add(addr->role == MC_ROLE_TO ? r->to : r->cc, addr);
+	for (guint i = 0; i < addrs->len; i++) {
+		struct mc_address *addr = g_ptr_array_index(addrs, i);
+		if (addr->role == MC_ROLE_TO)
+			g_ptr_array_add(r->to, addr);
+		else if (addr->role == MC_ROLE_CC)
+			g_ptr_array_add(r->cc, addr);
+		else
+			mc_address_free(addr);
 	}
 
 	sqlite3_stmt *l = db_cached(
@@ -359,36 +357,9 @@ search_load(struct mc_db *db, gint64 id, const char *snippet, GError **error)
 			g_ptr_array_add(r->folders, g_strdup(loc->folder));
 	}
 
-	sqlite3_stmt *t = db_cached(db,
-	                            "SELECT part, filename, mime_type, size, sha256, is_inline "
-	                            "FROM attachments WHERE message = ? ORDER BY rowid",
-	                            error);
-	if (!t)
+	if (!load_attachments(db, id, r->attachments, error) ||
+	    !load_filings(db, id, r->clients, r->projects, error))
 		return NULL;
-	sqlite3_bind_int64(t, 1, id);
-	while (sqlite3_step(t) == SQLITE_ROW) {
-		struct mc_attachment *att = g_new0(struct mc_attachment, 1);
-		att->part = g_strdup(db_column_text(t, 0));
-		att->filename = g_strdup(db_column_text(t, 1));
-		att->mime_type = g_strdup(db_column_text(t, 2));
-		att->size = sqlite3_column_int64(t, 3);
-		g_strlcpy(att->sha256, db_column_text(t, 4), sizeof att->sha256);
-		att->is_inline = sqlite3_column_int(t, 5);
-		g_ptr_array_add(r->attachments, att);
-	}
-	sqlite3_stmt *f = db_cached(
-	    db, "SELECT client, project FROM filings WHERE message = ? ORDER BY client, project",
-	    error);
-	if (!f)
-		return NULL;
-	sqlite3_bind_int64(f, 1, id);
-	while (sqlite3_step(f) == SQLITE_ROW) {
-		const char *client = db_column_text(f, 0), *project = db_column_text(f, 1);
-		if (!*project)
-			g_ptr_array_add(r->clients, g_strdup(client));
-		else
-			g_ptr_array_add(r->projects, g_strdup_printf("%s/%s", client, project));
-	}
 	r->snippet = snippet ? g_strdup(snippet) : load_preview(db, id);
 	return g_steal_pointer(&r);
 }
