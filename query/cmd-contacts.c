@@ -14,12 +14,11 @@
 static gboolean
 contact_is_machine(const char *address)
 {
+	/* Any local part containing "noreply" or "no-reply" is one too. */
 	static const char *const machine[] = {
-		"noreply",    "no-reply",     "no_reply",
-		"donotreply", "do-not-reply", "mailer-daemon",
-		"postmaster", "notification", "notifications",
-		"bounce",     "bounces",      "alerts",
-		"daemon",     NULL,
+		"no_reply",   "donotreply",   "do-not-reply",  "mailer-daemon",
+		"postmaster", "notification", "notifications", "bounce",
+		"bounces",    "alerts",       "daemon",        NULL,
 	};
 	const char *at = strchr(address, '@');
 	g_autofree char *local = at ? g_strndup(address, at - address) : g_strdup(address);
