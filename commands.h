@@ -32,6 +32,7 @@ int cmd_clients(struct command_env *env, int argc, char **argv);
 int cmd_timeline(struct command_env *env, int argc, char **argv);
 int cmd_attachments(struct command_env *env, int argc, char **argv);
 int cmd_contacts(struct command_env *env, int argc, char **argv);
+int cmd_attachments_save(struct command_env *env, int argc, char **argv);
 
 /* Takes the one-writer lock of the index at DB_PATH (flock on DB_PATH.lock),
  * waiting up to two minutes. Returns the descriptor to keep open while

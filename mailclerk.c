@@ -20,7 +20,8 @@
 
 struct command {
 	const char *name;
-	command_fn fn; /* NULL: run by mailclerk-mail */
+	const char *sub; /* a second word, as in "attachments save"; or NULL */
+	command_fn fn;   /* NULL: run by mailclerk-mail */
 	const char *summary;
 };
 
@@ -32,22 +33,28 @@ struct command {
 
 /* Every command, once: dispatch and `mailclerk --help` both read this table. */
 static const struct command commands[] = {
-	{ "ingest", MAIL_COMMAND(cmd_ingest),
+	{ "ingest", NULL, MAIL_COMMAND(cmd_ingest),
 	  "add mail from maildirs, mbox files, message files and sources" },
-	{ "search", cmd_search, "list the messages a query matches" },
-	{ "count", cmd_count, "count the messages a query matches" },
-	{ "show", MAIL_COMMAND(cmd_show), "show one message: headers, body, attachments" },
-	{ "thread", cmd_thread, "list the messages of a message's thread" },
-	{ "explain", cmd_explain,
+	{ "search", NULL, cmd_search, "list the messages a query matches" },
+	{ "count", NULL, cmd_count, "count the messages a query matches" },
+	{ "show", NULL, MAIL_COMMAND(cmd_show), "show one message: headers, body, attachments" },
+	{ "thread", NULL, cmd_thread, "list the messages of a message's thread" },
+	{ "explain", NULL, cmd_explain,
 	  "show which client and project a message is filed under, and why" },
-	{ "clients", cmd_clients, "each client: mail in and out, threads, contact, follow-ups" },
-	{ "timeline", cmd_timeline, "a client's or project's correspondence by thread, in order" },
-	{ "contacts", cmd_contacts, "everyone in a client's mail: name, address, messages, dates" },
-	{ "followups", cmd_followups, "threads where you owe a reply, and threads to chase" },
-	{ "attachments", cmd_attachments, "list the attachments of the messages a query matches" },
-	{ "reclassify", MAIL_COMMAND(cmd_reclassify),
+	{ "clients", NULL, cmd_clients,
+	  "each client: mail in and out, threads, contact, follow-ups" },
+	{ "timeline", NULL, cmd_timeline,
+	  "a client's or project's correspondence by thread, in order" },
+	{ "contacts", NULL, cmd_contacts,
+	  "everyone in a client's mail: name, address, messages, dates" },
+	{ "followups", NULL, cmd_followups, "threads where you owe a reply, and threads to chase" },
+	{ "attachments", NULL, cmd_attachments,
+	  "list the attachments of the messages a query matches" },
+	{ "attachments", "save", MAIL_COMMAND(cmd_attachments_save),
+	  "save them into a folder, or each project's folder" },
+	{ "reclassify", NULL, MAIL_COMMAND(cmd_reclassify),
 	  "file every message again after the client or project rules changed" },
-	{ "check", cmd_check, "verify the index's integrity" },
+	{ "check", NULL, cmd_check, "verify the index's integrity" },
 };
 
 /* Returns where mailclerk-mail is: beside this program when that has one (a
@@ -111,8 +118,10 @@ static char *
 commands_help(void)
 {
 	GString *s = g_string_new("Commands:\n");
-	for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
-		g_string_append_printf(s, "  %-11s %s\n", commands[i].name, commands[i].summary);
+	for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
+		g_autofree char *name = g_strjoin(" ", commands[i].name, commands[i].sub, NULL);
+		g_string_append_printf(s, "  %-17s %s\n", name, commands[i].summary);
+	}
 	g_string_append(s, "\n'mailclerk COMMAND --help' describes a command's options.\n"
 	                   "Exit status: 0 success (also with no results), 1 runtime failure,\n"
 	                   "2 usage, configuration or query error.");
@@ -159,9 +168,14 @@ main(int argc, char **argv)
 		fputs(help, stderr);
 		return MC_EXIT_USAGE;
 	}
+	/* "attachments save" before "attachments". */
 	const struct command *cmd = NULL;
-	for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
-		if (g_str_equal(commands[i].name, argv[1]))
+	for (guint i = 0; i < G_N_ELEMENTS(commands) && !cmd; i++)
+		if (g_str_equal(commands[i].name, argv[1]) && commands[i].sub && argc > 2 &&
+		    g_str_equal(commands[i].sub, argv[2]))
+			cmd = &commands[i];
+	for (guint i = 0; i < G_N_ELEMENTS(commands) && !cmd; i++)
+		if (g_str_equal(commands[i].name, argv[1]) && !commands[i].sub)
 			cmd = &commands[i];
 	if (!cmd) {
 		fprintf(stderr, "mailclerk: unknown command '%s' (see 'mailclerk --help')\n",
@@ -187,5 +201,6 @@ main(int argc, char **argv)
 	                                                 : paths_default_db();
 
 	struct command_env env = { .db_path = db_path, .cfg = cfg };
-	return cmd->fn(&env, argc - 1, argv + 1);
+	int skip = cmd->sub ? 2 : 1;
+	return cmd->fn(&env, argc - skip, argv + skip);
 }

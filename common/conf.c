@@ -5,6 +5,7 @@
 
 #include "common/conf.h"
 #include "common/error.h"
+#include "common/filename.h"
 #include "common/paths.h"
 
 static void
@@ -42,6 +43,7 @@ project_config_free(gpointer p)
 	g_free(pr->match);
 	g_free(pr->exclude);
 	g_free(pr->attachments);
+	g_free(pr->attachment_name);
 	g_free(pr);
 }
 
@@ -55,6 +57,7 @@ config_free(struct mc_config *cfg)
 	g_ptr_array_unref(cfg->sources);
 	g_ptr_array_unref(cfg->clients);
 	g_ptr_array_unref(cfg->projects);
+	g_free(cfg->attachment_name);
 	g_free(cfg);
 }
 
@@ -166,7 +169,8 @@ raw_value(GKeyFile *kf, const char *group, const char *key)
 static gboolean
 valid_key(const char *key)
 {
-	if (!*key)
+	/* A key names a folder of saved attachments: never "." or "..". */
+	if (!*key || *key == '.')
 		return FALSE;
 	for (const char *p = key; *p; p++)
 		if (!g_ascii_isalnum(*p) && !strchr("._-", *p))
@@ -196,8 +200,8 @@ load_client(struct mc_config *cfg, GKeyFile *kf, const char *file, const char *g
 	if (!valid_key(key)) {
 		g_set_error(
 		    error, MC_ERROR, MC_ERROR_USAGE,
-		    "%s: [%s]: a client needs a key of letters, digits, '.', '_' or '-', as "
-		    "in [client acme]",
+		    "%s: [%s]: a client needs a key of letters, digits, '.', '_' or '-', not "
+		    "starting with '.', as in [client acme]",
 		    file, group);
 		return FALSE;
 	}
@@ -229,12 +233,56 @@ load_client(struct mc_config *cfg, GKeyFile *kf, const char *file, const char *g
 	return TRUE;
 }
 
+/* Reads yes/no key KEY of GROUP into *VALUE (unchanged when missing). GLib
+ * knows only true/false; people write yes. */
+static gboolean
+get_yes_no(GKeyFile *kf, const char *file, const char *group, const char *key, gboolean *value,
+           GError **error)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1", NULL };
+	static const char *const no[] = { "no", "false", "off", "0", NULL };
+	g_autofree char *v = raw_value(kf, group, key);
+	if (!v)
+		return TRUE;
+	g_autofree char *lower = g_ascii_strdown(v, -1);
+	if (g_strv_contains(yes, lower)) {
+		*value = TRUE;
+	} else if (g_strv_contains(no, lower)) {
+		*value = FALSE;
+	} else {
+		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
+		            "%s: [%s]: key '%s': '%s' is not yes or no (true or false)", file,
+		            group, key, v);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Reads GROUP's attachment_name into *TEMPLATE (NULL when not set). */
+static gboolean
+load_attachment_name(GKeyFile *kf, const char *file, const char *group, char **template,
+                     GError **error)
+{
+	g_autofree char *value = raw_value(kf, group, "attachment_name");
+	if (!value)
+		return TRUE;
+	g_autoptr(GError) local = NULL;
+	if (!*value || !filename_template_check(value, &local)) {
+		g_set_error(error, MC_ERROR, MC_ERROR_USAGE, "%s: [%s]: key 'attachment_name': %s",
+		            file, group, local ? local->message : "empty");
+		return FALSE;
+	}
+	*template = g_steal_pointer(&value);
+	return TRUE;
+}
+
 static gboolean
 load_project(struct mc_config *cfg, GKeyFile *kf, const char *file, const char *group,
              const char *spec, GError **error)
 {
 	static const char *const keys[] = {
-		"name", "match", "exclude", "attachments", "save_attachments", NULL
+		"name", "match", "exclude", "attachments", "save_attachments", "attachment_name",
+		NULL
 	};
 	const char *slash = strchr(spec, '/');
 	g_autofree char *client = slash ? g_strndup(spec, slash - spec) : NULL;
@@ -266,14 +314,10 @@ load_project(struct mc_config *cfg, GKeyFile *kf, const char *file, const char *
 	g_autofree char *dir = g_key_file_get_string(kf, group, "attachments", NULL);
 	if (dir && *g_strstrip(dir))
 		pr->attachments = paths_expand(dir);
-	g_autoptr(GError) local = NULL;
-	pr->save_attachments = g_key_file_get_boolean(kf, group, "save_attachments", &local);
-	if (local && !g_error_matches(local, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND)) {
-		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
-		            "%s: [%s]: key 'save_attachments': yes or no (true or false)", file,
-		            group);
+	if (!load_attachment_name(kf, file, group, &pr->attachment_name, error))
 		return FALSE;
-	}
+	if (!get_yes_no(kf, file, group, "save_attachments", &pr->save_attachments, error))
+		return FALSE;
 	return TRUE;
 }
 
@@ -379,8 +423,10 @@ config_load(const char *file, gboolean must_exist, GError **error)
 	}
 	for (char **g = groups; *g; g++) {
 		if (g_str_equal(*g, "mailclerk")) {
-			static const char *const keys[] = { "me", NULL };
+			static const char *const keys[] = { "me", "attachment_name", NULL };
 			if (!check_keys(kf, file, *g, keys, error))
+				return NULL;
+			if (!load_attachment_name(kf, file, *g, &cfg->attachment_name, error))
 				return NULL;
 			g_autofree char *me = g_key_file_get_string(kf, *g, "me", NULL);
 			if (me) {

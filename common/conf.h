@@ -35,14 +35,16 @@ struct mc_project_config {
 	char *exclude;
 	char *attachments; /* folder for its attachments (absolute), or NULL */
 	gboolean save_attachments;
+	char *attachment_name; /* file name template for its attachments, or NULL */
 };
 
 struct mc_config {
-	char *file;          /* the file read, or NULL when none existed */
-	GPtrArray *me;       /* char *, lower-cased addresses of the user */
-	GPtrArray *sources;  /* struct mc_source_config *, in file order */
-	GPtrArray *clients;  /* struct mc_client_config *, in file order */
-	GPtrArray *projects; /* struct mc_project_config *, in file order */
+	char *file;            /* the file read, or NULL when none existed */
+	GPtrArray *me;         /* char *, lower-cased addresses of the user */
+	GPtrArray *sources;    /* struct mc_source_config *, in file order */
+	GPtrArray *clients;    /* struct mc_client_config *, in file order */
+	GPtrArray *projects;   /* struct mc_project_config *, in file order */
+	char *attachment_name; /* [mailclerk] attachment_name, or NULL (the default) */
 };
 
 /* Loads FILE. A missing file is an error when MUST_EXIST (named by --config

@@ -15,6 +15,12 @@ paths_default_db(void)
 }
 
 char *
+paths_default_attachments(void)
+{
+	return g_build_filename(g_get_user_data_dir(), "mailclerk", "attachments", NULL);
+}
+
+char *
 paths_expand(const char *path)
 {
 	g_autofree char *expanded = NULL;

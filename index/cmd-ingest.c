@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "common/error.h"
+#include "index/autosave.h"
 #include "index/pipeline.h"
 
 /* How long a second ingest waits for the first before saying the index is
@@ -176,6 +177,10 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 	int lock = command_ingest_lock(env->db_path, &error);
 	if (lock < 0)
 		return command_fail(error);
+	if (!autosave_prepare(env->db_path, env->cfg, &error)) {
+		close(lock);
+		return command_fail(error);
+	}
 	struct ingest_report r;
 	gboolean ok = pipeline_run(env->db_path, env->cfg, filing_rules, sources, &r, &error);
 	r.skipped += config_skipped;
@@ -192,8 +197,14 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 	       r.stats.messages_added, r.stats.copies_added, r.stats.copies_moved,
 	       r.stats.copies_removed, r.stats.messages_removed, r.skipped, r.seconds,
 	       r.seconds > 0 ? r.scanned / r.seconds : 0.0);
+	/* What the run committed is saved even when it stopped early. */
+	guint save_failed = 0;
+	g_autoptr(GError) save_error = NULL;
+	gboolean saved_ok = autosave_run(env->db_path, env->cfg, &save_failed, &save_error);
 	close(lock);
 	if (!ok)
 		return command_fail(error);
-	return MC_EXIT_OK;
+	if (!saved_ok)
+		return command_fail(save_error);
+	return save_failed ? MC_EXIT_FAILURE : MC_EXIT_OK;
 }

@@ -131,6 +131,7 @@ db_user_version(struct mc_db *db, int *version, GError **error)
 static const char *const migrations[] = {
 	schema_sql, migrate_2_sql, /* filings */
 	migrate_3_sql,             /* exclusions */
+	migrate_4_sql,             /* autosave */
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);
 

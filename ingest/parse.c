@@ -493,6 +493,8 @@ clean_filename(const char *name)
 struct walk {
 	struct parsed_message *pm;
 	GString *body;
+	const char *want; /* parse_attachment_bytes(): the path of the part looked for */
+	GMimePart *found; /* ... and that part, once found (owned by the message) */
 };
 
 static void walk_object(struct walk *w, GMimeObject *obj, const char *path, int depth,
@@ -706,7 +708,10 @@ walk_object(struct walk *w, GMimeObject *obj, const char *path, int depth, gbool
 		walk_message_part(w, GMIME_MESSAGE_PART(obj), path, depth, body_ok);
 	} else if (GMIME_IS_PART(obj)) {
 		if (!is_body_part(obj, "*")) {
-			add_attachment(w, GMIME_PART(obj), path);
+			if (!w->want)
+				add_attachment(w, GMIME_PART(obj), path);
+			else if (!w->found && g_str_equal(path, w->want))
+				w->found = GMIME_PART(obj);
 		} else if (body_ok && !body_full(w)) {
 			g_autofree char *text = part_text(GMIME_PART(obj));
 			add_body(w, text);
@@ -1137,4 +1142,45 @@ parse_message(const char *data, gsize len, gint64 fallback_date, enum parse_flag
 	g_object_unref(stream);
 	stream_release(array);
 	return pm;
+}
+
+GBytes *
+parse_attachment_bytes(const char *data, gsize len, const char *part, GError **error)
+{
+	parse_init();
+
+	gsize start = len ? header_start(data, len) : 0;
+	if (len == 0 || !check_mail(data + start, len - start, error) ||
+	    !check_charset_names(data + start, len - start, error))
+		return NULL;
+	if (len - start > G_MAXUINT) {
+		g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
+		            "message too large to parse (%" G_GSIZE_FORMAT " bytes)", len);
+		return NULL;
+	}
+	GByteArray *array;
+	GMimeStream *stream = stream_borrow(data + start, len - start, &array);
+	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	GMimeMessage *msg = g_mime_parser_construct_message(parser, parser_options);
+
+	GBytes *bytes = NULL;
+	if (!msg) {
+		g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
+		            "GMime could not parse the message");
+	} else {
+		/* The same walk that listed the attachments, so the paths agree. */
+		struct walk w = { .want = part };
+		walk_message_body(&w, g_mime_message_get_mime_part(msg), "", 0, FALSE);
+		if (w.found)
+			bytes = g_byte_array_free_to_bytes(part_bytes(w.found));
+		else
+			g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
+			            "the message has no attachment part %s", part);
+		g_object_unref(msg);
+	}
+	g_object_unref(parser);
+	g_object_unref(stream);
+	stream_release(array);
+	return bytes;
 }

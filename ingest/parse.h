@@ -66,4 +66,10 @@ void parse_init(void);
 struct parsed_message *parse_message(const char *data, gsize len, gint64 fallback_date,
                                      enum parse_flags flags, GError **error);
 
+/* Returns the decoded bytes (transfer encoding undone) of attachment PART
+ * (a path as struct mc_attachment.part gives it) of the message in DATA
+ * (LEN bytes); the caller unrefs them. NULL and ERROR when the message
+ * cannot be parsed or has no such attachment part. */
+GBytes *parse_attachment_bytes(const char *data, gsize len, const char *part, GError **error);
+
 #endif

@@ -6,37 +6,9 @@
 #include "commands.h"
 #include "common/error.h"
 #include "ingest/parse.h"
-#include "ingest/source.h"
+#include "ingest/save.h"
 #include "query/format.h"
 #include "query/search.h"
-
-/* Returns the raw bytes of the first copy that can still be read; the caller
- * unrefs it. NULL and ERROR naming every path tried otherwise. */
-static GBytes *
-show_read_copy(const struct result *r, GError **error)
-{
-	g_autoptr(GString) why = g_string_new(NULL);
-	for (guint i = 0; i < r->locations->len; i++) {
-		const struct result_location *l = g_ptr_array_index(r->locations, i);
-		g_autoptr(GError) local = NULL;
-		GBytes *data = NULL;
-		if (g_str_equal(l->kind, "mbox")) {
-			data = mbox_read_message(l->path, l->offset, l->length, &local);
-		} else {
-			char *contents;
-			gsize len;
-			if (g_file_get_contents(l->path, &contents, &len, &local))
-				data = g_bytes_new_take(contents, len);
-		}
-		if (data)
-			return data;
-		g_string_append_printf(why, "%s%s", why->len ? "; " : "", local->message);
-	}
-	g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
-	            "message %" G_GINT64_FORMAT ": no copy can be read (%s)", r->id,
-	            why->len ? why->str : "it has no copy");
-	return NULL;
-}
 
 int
 cmd_show(struct command_env *env, int argc, char **argv)
@@ -67,7 +39,7 @@ cmd_show(struct command_env *env, int argc, char **argv)
 	if (format == FORMAT_FILES) {
 		format_files_result(out, r);
 	} else {
-		g_autoptr(GBytes) raw = show_read_copy(r, &error);
+		g_autoptr(GBytes) raw = message_read_copy(r, &error);
 		if (!raw)
 			return command_fail(error);
 		gsize len;

@@ -1,0 +1,132 @@
+#include "config.h"
+
+#include <stdio.h>
+
+#include "common/paths.h"
+#include "index/autosave.h"
+#include "index/db.h"
+#include "ingest/save.h"
+#include "query/search.h"
+
+static gboolean
+any_autosave(const struct mc_config *cfg)
+{
+	for (guint i = 0; i < cfg->projects->len; i++)
+		if (((struct mc_project_config *)g_ptr_array_index(cfg->projects, i))
+		        ->save_attachments)
+			return TRUE;
+	return FALSE;
+}
+
+gboolean
+autosave_prepare(const char *db_path, const struct mc_config *cfg, GError **error)
+{
+	if (!any_autosave(cfg))
+		return TRUE;
+	g_autoptr(mc_db) db = db_open(db_path, DB_WRITE, error);
+	if (!db)
+		return FALSE;
+	g_autoptr(sqlite3_stmt) mark =
+	    db_prepare(db,
+	               "INSERT OR IGNORE INTO autosave (client, project, last_message) "
+	               "SELECT ?1, ?2, coalesce(max(id), 0) FROM messages",
+	               error);
+	if (!mark)
+		return FALSE;
+	for (guint i = 0; i < cfg->projects->len; i++) {
+		const struct mc_project_config *p = g_ptr_array_index(cfg->projects, i);
+		if (!p->save_attachments)
+			continue;
+		sqlite3_reset(mark);
+		sqlite3_bind_text(mark, 1, p->client, -1, SQLITE_STATIC);
+		sqlite3_bind_text(mark, 2, p->key, -1, SQLITE_STATIC);
+		if (sqlite3_step(mark) != SQLITE_DONE)
+			return db_set_error(error, db, "marking where save_attachments starts");
+	}
+	return TRUE;
+}
+
+/* Saves project P's messages after its mark; moves the mark. */
+static gboolean
+autosave_project(struct mc_db *db, const struct mc_config *cfg, const struct mc_project_config *p,
+                 const char *root, struct saver *s, guint *saved, guint *duplicates, guint *failed,
+                 GError **error)
+{
+	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	{
+		g_autoptr(sqlite3_stmt) st = db_prepare(
+		    db,
+		    "SELECT f.message FROM filings f JOIN autosave a ON a.client = f.client AND "
+		    "a.project = f.project WHERE f.client = ?1 AND f.project = ?2 AND "
+		    "f.message > a.last_message ORDER BY f.message",
+		    error);
+		if (!st)
+			return FALSE;
+		sqlite3_bind_text(st, 1, p->client, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, p->key, -1, SQLITE_STATIC);
+		int rc;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			gint64 id = sqlite3_column_int64(st, 0);
+			g_array_append_val(ids, id);
+		}
+		if (rc != SQLITE_DONE)
+			return db_set_error(error, db, "listing a project's new mail");
+	}
+	g_autoptr(GPtrArray) dests = g_ptr_array_new_with_free_func(save_destination_free);
+	g_ptr_array_add(dests, save_project_destination(cfg, p, root));
+	g_autoptr(GString) out = g_string_new(NULL);
+	gint64 done = 0; /* the mark moves up to the first message that failed */
+	gboolean blocked = FALSE;
+	for (guint i = 0; i < ids->len; i++) {
+		gint64 id = g_array_index(ids, gint64, i);
+		g_autoptr(result) r = search_load(db, id, "", error);
+		if (!r)
+			return FALSE;
+		guint before = *failed;
+		saver_save_message(s, dests, r, FALSE, out, saved, duplicates, failed);
+		if (*failed > before)
+			blocked = TRUE;
+		if (!blocked)
+			done = id;
+	}
+	if (done == 0)
+		return TRUE;
+	g_autoptr(sqlite3_stmt) move = db_prepare(
+	    db,
+	    "UPDATE autosave SET last_message = max(last_message, ?3) WHERE client = ?1 AND "
+	    "project = ?2",
+	    error);
+	if (!move)
+		return FALSE;
+	sqlite3_bind_text(move, 1, p->client, -1, SQLITE_STATIC);
+	sqlite3_bind_text(move, 2, p->key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(move, 3, done);
+	if (sqlite3_step(move) != SQLITE_DONE)
+		return db_set_error(error, db, "recording saved attachments");
+	return TRUE;
+}
+
+gboolean
+autosave_run(const char *db_path, const struct mc_config *cfg, guint *failed, GError **error)
+{
+	*failed = 0;
+	if (!any_autosave(cfg))
+		return TRUE;
+	g_autoptr(mc_db) db = db_open(db_path, DB_WRITE, error);
+	if (!db)
+		return FALSE;
+	g_autofree char *root = paths_default_attachments();
+	g_autoptr(saver) s = saver_new(FALSE);
+	guint saved = 0, duplicates = 0;
+	for (guint i = 0; i < cfg->projects->len; i++) {
+		const struct mc_project_config *p = g_ptr_array_index(cfg->projects, i);
+		if (p->save_attachments &&
+		    !autosave_project(db, cfg, p, root, s, &saved, &duplicates, failed, error))
+			return FALSE;
+	}
+	if (saved || duplicates || *failed)
+		printf("ingest: saved %u attachments into project folders (%u duplicate%s, %u "
+		       "failed)\n",
+		       saved, duplicates, duplicates == 1 ? "" : "s", *failed);
+	return TRUE;
+}
