@@ -1,7 +1,7 @@
 #!/bin/sh
 # mailclerk attachments save, and save_attachments = yes during ingest.
 . "$top_srcdir/tests/lib.sh"
-plan 27
+plan 31
 
 python3 "$top_srcdir/tests/cli/gen-save-mail.py" "$TMP" || { echo "Bail out! gen-save-mail.py failed"; exit 1; }
 printf '[mailclerk]\nattachment_name = {filename}\n' > "$TMP/config"
@@ -126,3 +126,18 @@ check_eq 'save --by-project: the project, _unsorted and _unfiled' "$(cd "$root" 
 check_eq 'a bad attachment_name is refused, naming the key' \
 	"$(printf '[mailclerk]\nattachment_name = {date}_{nope}\n' > "$TMP/bad"; "$MAILCLERK" --config "$TMP/bad" --db "$DB" attachments save '*' 2>&1)" \
 	"mailclerk: $TMP/bad: [mailclerk]: key 'attachment_name': unknown field '{nope}' in '{date}_{nope}' (known: {date}, {client}, {project}, {from}, {subject}, {filename})"
+rm "$TMP/mail/cur/m3:2,S"
+m3=$(ids id:m3@test)
+check_eq 'a message whose file is gone: said, counted, exit 1' \
+	"$(mc attachments save --to "$TMP/gone" id:m3@test > "$TMP/out" 2>&1; rc=$?
+	   sed 's/ (.*m3:2,S.*: No such file or directory)$/ (gone)/' "$TMP/out"; echo "rc=$rc")" \
+	"mailclerk: message $m3 part 2: message $m3: no copy can be read (gone)
+attachments save: 0 saved, 0 duplicates, 1 failed
+rc=1"
+echo 'not a folder' > "$TMP/file"
+check_eq 'a destination that cannot be a folder: said, exit 1' \
+	"$(mc attachments save --to "$TMP/file/sub" id:m1@test 2>&1 | head -n 1; mc attachments save --to "$TMP/file/sub" id:m1@test >/dev/null 2>&1; echo "rc=$?")" \
+	"mailclerk: message $(ids id:m1@test) part 2: cannot create folder $TMP/file/sub: Not a directory
+rc=1"
+check_exit '--to and --by-project together are a usage error' 2 mc attachments save --to "$TMP/x" --by-project '*'
+check_exit 'no query is a usage error' 2 mc attachments save --to "$TMP/x"
