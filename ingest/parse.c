@@ -286,11 +286,14 @@ html_sniff_charset(const char *html, gsize len)
  * and hashing them with nettle: GLib's own SHA-256 (behind
  * GMimeFilterChecksum) is a third as fast, and hashing is a large share of
  * the time to parse a message with an attachment. nettle rather than GnuTLS:
- * the same code, without GnuTLS's start-up cost in every command. */
+ * the same code, without GnuTLS's start-up cost in every command. It also
+ * keeps the first bytes, to tell a PDF from a file only named like one. */
 typedef struct {
 	GMimeFilter parent;
 	struct sha256_ctx hash;
 	gint64 size;
+	char head[PDF_HEADER_WITHIN];
+	gsize head_len;
 } McHashFilter;
 
 typedef struct {
@@ -307,6 +310,11 @@ mc_hash_filter_filter(GMimeFilter *filter, char *in, size_t len, size_t prespace
 	McHashFilter *self = (McHashFilter *)filter;
 	if (len > 0)
 		sha256_update(&self->hash, len, (const uint8_t *)in);
+	if (self->head_len < sizeof self->head) {
+		gsize n = MIN(len, sizeof self->head - self->head_len);
+		memcpy(self->head + self->head_len, in, n);
+		self->head_len += n;
+	}
 	self->size += len;
 	*out = in;
 	*outlen = len;
@@ -319,6 +327,7 @@ mc_hash_filter_reset(GMimeFilter *filter)
 	McHashFilter *self = (McHashFilter *)filter;
 	sha256_init(&self->hash);
 	self->size = 0;
+	self->head_len = 0;
 }
 
 static GMimeFilter *
@@ -640,9 +649,9 @@ add_attachment(struct walk *w, GMimePart *part, const char *path)
 	hex_digest(digest, a->sha256);
 	g_ptr_array_add(w->pm->attachments, a);
 
-	gboolean pdf = attachment_is_pdf(a);
-	if (g_str_has_prefix(a->mime_type, "text/") ||
-	    (pdf && pdf_text_supported() && a->size <= PDF_MAX_BYTES)) {
+	gboolean pdf = pdf_text_supported() && attachment_is_pdf(a) && a->size <= PDF_MAX_BYTES &&
+	               pdf_has_header(h->head, h->head_len);
+	if (pdf || g_str_has_prefix(a->mime_type, "text/")) {
 		struct attachment_text t = { .part = part, .a = a, .pdf = pdf };
 		g_array_append_val(w->attachment_texts, t);
 	}
@@ -668,14 +677,7 @@ attachment_plain_text(GMimePart *part)
 static char *
 attachment_pdf_text(GMimePart *part, gsize max)
 {
-	gboolean cut;
-	/* Decoding the first bytes tells whether it is a PDF at all. */
-	g_autoptr(GByteArray) head = part_bytes_max(part, PDF_HEADER_WITHIN, &cut);
-	if (!pdf_has_header((const char *)head->data, head->len))
-		return NULL;
-	g_autoptr(GByteArray) bytes = part_bytes_max(part, PDF_MAX_BYTES, &cut);
-	if (cut)
-		return NULL;
+	g_autoptr(GByteArray) bytes = part_bytes(part);
 	g_autofree char *text = pdf_text((const char *)bytes->data, bytes->len, max);
 	return text ? clean_body(text) : NULL;
 }
