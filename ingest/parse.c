@@ -36,9 +36,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeFilter, g_object_unref)
 #define MAX_REFERENCES  100
 /* How far into an HTML part to look for a <meta> charset. */
 #define HTML_SNIFF_BYTES 4096
-/* How much of a text attachment is read: enough for MAX_BODY of text even
- * from HTML or UTF-16. */
-#define ATTACHMENT_TEXT_BYTES (4 * MAX_BODY)
+/* How much of a text attachment is read for each byte of room left in the
+ * body: enough even for HTML or UTF-16. */
+#define ATTACHMENT_TEXT_RATIO 4
 
 static GMimeParserOptions *parser_options;
 
@@ -657,18 +657,26 @@ add_attachment(struct walk *w, GMimePart *part, const char *path)
 	}
 }
 
-/* The text of a text/ attachment, read up to ATTACHMENT_TEXT_BYTES. */
+/* The text of a text/ attachment, reading at most MAX bytes of it. */
 static char *
-attachment_plain_text(GMimePart *part)
+attachment_plain_text(GMimePart *part, gsize max)
 {
 	gboolean cut;
-	g_autoptr(GByteArray) bytes = part_bytes_max(part, ATTACHMENT_TEXT_BYTES, &cut);
+	g_autoptr(GByteArray) bytes = part_bytes_max(part, max, &cut);
 	gsize len = bytes->len;
 	if (cut) {
-		/* End on a line, not inside a character. */
+		/* End on a line, or at least not inside a UTF-8 character: a
+		 * broken one at the end would make the whole text read as
+		 * windows-1252. */
 		const guint8 *nl = memrchr(bytes->data, '\n', len);
-		if (nl)
+		if (nl) {
 			len = nl - bytes->data;
+		} else {
+			while (len > 0 && (bytes->data[len - 1] & 0xC0) == 0x80)
+				len--;
+			if (len > 0 && bytes->data[len - 1] >= 0xC0)
+				len--;
+		}
 	}
 	return text_of_bytes(GMIME_OBJECT(part), (const char *)bytes->data, len);
 }
@@ -690,9 +698,10 @@ add_attachment_texts(struct walk *w)
 	for (guint i = 0; i < w->attachment_texts->len && !body_full(w); i++) {
 		const struct attachment_text *t =
 		    &g_array_index(w->attachment_texts, struct attachment_text, i);
-		g_autofree char *text = t->pdf
-		                            ? attachment_pdf_text(t->part, MAX_BODY - w->body->len)
-		                            : attachment_plain_text(t->part);
+		gsize room = MAX_BODY - w->body->len;
+		g_autofree char *text =
+		    t->pdf ? attachment_pdf_text(t->part, room)
+		           : attachment_plain_text(t->part, ATTACHMENT_TEXT_RATIO * room);
 		if (!text || is_blank(text))
 			continue;
 		const char *start = text;

@@ -585,6 +585,20 @@ test_attachment_text_limits(void)
 	g_assert_true(
 	    g_str_has_prefix(log->body_text, "The file is attached.\n\n[log.txt]\na line of"));
 	g_assert_cmpuint(strlen(log->body_text), ==, 1024 * 1024);
+
+	/* 5 MB of UTF-8 on one line: the read stops between characters, so
+	 * the text stays UTF-8 (a broken last character would have made all of
+	 * it windows-1252). */
+	GString *line = g_string_new(NULL);
+	for (int i = 0; i < 1700000; i++)
+		g_string_append(line, "€");
+	g_autofree char *wide =
+	    mail_with_file("text/plain; charset=utf-8", "line.txt", line->str, line->len);
+	g_string_free(line, TRUE);
+	g_autoptr(parsed_message) one = parse_ok(wide, 0);
+	assert_sane(one);
+	g_assert_true(g_str_has_prefix(one->body_text, "The file is attached.\n\n[line.txt]\n€€"));
+	g_assert_null(strstr(one->body_text, "â"));
 }
 
 static void
