@@ -160,7 +160,14 @@ main(int argc, char **argv)
 		return MC_EXIT_USAGE;
 	}
 	if (opt_version) {
+		/* The second line says what the build can read; scripts and the
+		 * tests look for "PDF text: poppler". */
 		printf("mailclerk %s\n", PACKAGE_VERSION);
+#ifdef HAVE_POPPLER
+		printf("PDF text: poppler-glib %s\n", POPPLER_VERSION);
+#else
+		printf("PDF text: no (built without poppler-glib)\n");
+#endif
 		return MC_EXIT_OK;
 	}
 	if (argc < 2) {

@@ -16,6 +16,7 @@
 #include <nettle/sha2.h>
 
 #include "ingest/html.h"
+#include "ingest/pdf.h"
 
 /* clang-format off */
 G_DEFINE_QUARK(parse-error-quark, parse_error)
@@ -35,6 +36,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeFilter, g_object_unref)
 #define MAX_REFERENCES  100
 /* How far into an HTML part to look for a <meta> charset. */
 #define HTML_SNIFF_BYTES 4096
+/* How much of a text attachment is read for each byte of room left in the
+ * body: enough even for HTML or UTF-16. */
+#define ATTACHMENT_TEXT_RATIO 4
 
 static GMimeParserOptions *parser_options;
 
@@ -282,11 +286,14 @@ html_sniff_charset(const char *html, gsize len)
  * and hashing them with nettle: GLib's own SHA-256 (behind
  * GMimeFilterChecksum) is a third as fast, and hashing is a large share of
  * the time to parse a message with an attachment. nettle rather than GnuTLS:
- * the same code, without GnuTLS's start-up cost in every command. */
+ * the same code, without GnuTLS's start-up cost in every command. It also
+ * keeps the first bytes, to tell a PDF from a file only named like one. */
 typedef struct {
 	GMimeFilter parent;
 	struct sha256_ctx hash;
 	gint64 size;
+	char head[PDF_HEADER_WITHIN];
+	gsize head_len;
 } McHashFilter;
 
 typedef struct {
@@ -303,6 +310,11 @@ mc_hash_filter_filter(GMimeFilter *filter, char *in, size_t len, size_t prespace
 	McHashFilter *self = (McHashFilter *)filter;
 	if (len > 0)
 		sha256_update(&self->hash, len, (const uint8_t *)in);
+	if (self->head_len < sizeof self->head) {
+		gsize n = MIN(len, sizeof self->head - self->head_len);
+		memcpy(self->head + self->head_len, in, n);
+		self->head_len += n;
+	}
 	self->size += len;
 	*out = in;
 	*outlen = len;
@@ -315,6 +327,7 @@ mc_hash_filter_reset(GMimeFilter *filter)
 	McHashFilter *self = (McHashFilter *)filter;
 	sha256_init(&self->hash);
 	self->size = 0;
+	self->head_len = 0;
 }
 
 static GMimeFilter *
@@ -376,6 +389,40 @@ part_bytes(GMimePart *part)
 	return g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 }
 
+/* Returns at most MAX decoded bytes of PART, without decoding the rest;
+ * *CUT tells whether there was more. */
+static GByteArray *
+part_bytes_max(GMimePart *part, gsize max, gboolean *cut)
+{
+	GByteArray *out = g_byte_array_new();
+	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	GMimeStream *raw = content ? g_mime_data_wrapper_get_stream(content) : NULL;
+
+	*cut = FALSE;
+	if (!raw)
+		return out;
+	g_autoptr(GMimeStream) decoded = g_mime_stream_filter_new(raw);
+	GMimeContentEncoding encoding = g_mime_data_wrapper_get_encoding(content);
+	if (encoding == GMIME_CONTENT_ENCODING_BASE64 ||
+	    encoding == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
+	    encoding == GMIME_CONTENT_ENCODING_UUENCODE) {
+		g_autoptr(GMimeFilter) filter = g_mime_filter_basic_new(encoding, FALSE);
+		g_mime_stream_filter_add(GMIME_STREAM_FILTER(decoded), filter);
+	}
+	g_mime_stream_reset(raw);
+	char buf[4096];
+	while (out->len < max) {
+		ssize_t n = g_mime_stream_read(decoded, buf, MIN(sizeof buf, max - out->len));
+		if (n <= 0)
+			break;
+		g_byte_array_append(out, (const guint8 *)buf, n);
+	}
+	if (out->len >= max)
+		*cut = g_mime_stream_read(decoded, buf, 1) > 0;
+	g_mime_stream_reset(raw);
+	return out;
+}
+
 /* Undoes format=flowed (RFC 3676): soft line breaks joined back into the
  * paragraphs they came from, space-stuffing removed. */
 static char *
@@ -426,26 +473,24 @@ is_html(GMimeObject *obj)
 	return g_mime_content_type_is_type(g_mime_object_get_content_type(obj), "text", "html");
 }
 
-/* Returns the readable text of a text part as clean UTF-8: HTML turned into
- * text, format=flowed joined, any other text/<x> as it is. */
+/* Returns the readable text of DATA (LEN decoded bytes of the text part
+ * OBJ) as clean UTF-8: HTML turned into text, format=flowed joined, any other
+ * text/<x> as it is. */
 static char *
-part_text(GMimePart *part)
+text_of_bytes(GMimeObject *obj, const char *data, gsize len)
 {
-	GMimeObject *obj = GMIME_OBJECT(part);
-	g_autoptr(GByteArray) bytes = part_bytes(part);
-	const char *data = (const char *)bytes->data;
 	const char *charset = g_mime_object_get_content_type_parameter(obj, "charset");
 
-	if (bytes->len == 0)
+	if (len == 0)
 		return g_strdup("");
 	if (is_html(obj)) {
-		g_autofree char *sniffed = charset ? NULL : html_sniff_charset(data, bytes->len);
-		g_autofree char *utf8 = to_utf8(data, bytes->len, charset ? charset : sniffed);
+		g_autofree char *sniffed = charset ? NULL : html_sniff_charset(data, len);
+		g_autofree char *utf8 = to_utf8(data, len, charset ? charset : sniffed);
 		g_autofree char *text = html_to_text(utf8, -1);
 		return clean_body(text);
 	}
 
-	g_autofree char *utf8 = to_utf8(data, bytes->len, charset);
+	g_autofree char *utf8 = to_utf8(data, len, charset);
 	char *text = clean_body(utf8);
 	if (param_is(obj, "format", "flowed")) {
 		char *joined = unflow(text, param_is(obj, "delsp", "yes"));
@@ -453,6 +498,13 @@ part_text(GMimePart *part)
 		text = joined;
 	}
 	return text;
+}
+
+static char *
+part_text(GMimePart *part)
+{
+	g_autoptr(GByteArray) bytes = part_bytes(part);
+	return text_of_bytes(GMIME_OBJECT(part), (const char *)bytes->data, bytes->len);
 }
 
 static gboolean
@@ -490,11 +542,19 @@ clean_filename(const char *name)
 	return g_steal_pointer(&trimmed);
 }
 
+/* An attachment whose text joins the body after the message's own text. */
+struct attachment_text {
+	GMimePart *part;               /* owned by the message being parsed */
+	const struct mc_attachment *a; /* owned by pm->attachments */
+	gboolean pdf;
+};
+
 struct walk {
 	struct parsed_message *pm;
 	GString *body;
-	const char *want; /* parse_attachment_bytes(): the path of the part looked for */
-	GMimePart *found; /* ... and that part, once found (owned by the message) */
+	GArray *attachment_texts; /* struct attachment_text */
+	const char *want;         /* parse_attachment_bytes(): the path of the part looked for */
+	GMimePart *found;         /* ... and that part, once found (owned by the message) */
 };
 
 static void walk_object(struct walk *w, GMimeObject *obj, const char *path, int depth,
@@ -542,6 +602,16 @@ add_body(struct walk *w, const char *text)
 	g_string_append_len(w->body, text, utf8_cut(text, n, MAX_BODY - w->body->len));
 }
 
+static gboolean
+attachment_is_pdf(const struct mc_attachment *a)
+{
+	if (strcmp(a->mime_type, "application/pdf") == 0)
+		return TRUE;
+	gsize n = strlen(a->filename);
+	return strcmp(a->mime_type, "application/octet-stream") == 0 && n >= 4 &&
+	       g_ascii_strcasecmp(a->filename + n - 4, ".pdf") == 0;
+}
+
 static void
 add_attachment(struct walk *w, GMimePart *part, const char *path)
 {
@@ -580,6 +650,69 @@ add_attachment(struct walk *w, GMimePart *part, const char *path)
 	sha256_digest(&h->hash, sizeof digest, digest);
 	hex_digest(digest, a->sha256);
 	g_ptr_array_add(w->pm->attachments, a);
+
+	gboolean pdf = pdf_text_supported() && attachment_is_pdf(a) && a->size <= PDF_MAX_BYTES &&
+	               pdf_has_header(h->head, h->head_len);
+	if (pdf || g_str_has_prefix(a->mime_type, "text/")) {
+		struct attachment_text t = { .part = part, .a = a, .pdf = pdf };
+		g_array_append_val(w->attachment_texts, t);
+	}
+}
+
+/* The text of a text/ attachment, reading at most MAX bytes of it. */
+static char *
+attachment_plain_text(GMimePart *part, gsize max)
+{
+	gboolean cut;
+	g_autoptr(GByteArray) bytes = part_bytes_max(part, max, &cut);
+	gsize len = bytes->len;
+	if (cut) {
+		/* End on a line, or at least not inside a UTF-8 character: a
+		 * broken one at the end would make the whole text read as
+		 * windows-1252. */
+		const guint8 *nl = memrchr(bytes->data, '\n', len);
+		if (nl) {
+			len = nl - bytes->data;
+		} else {
+			while (len > 0 && (bytes->data[len - 1] & 0xC0) == 0x80)
+				len--;
+			if (len > 0 && bytes->data[len - 1] >= 0xC0)
+				len--;
+		}
+	}
+	return text_of_bytes(GMIME_OBJECT(part), (const char *)bytes->data, len);
+}
+
+/* The text of a PDF attachment, at most MAX bytes of it (about). */
+static char *
+attachment_pdf_text(GMimePart *part, gsize max)
+{
+	g_autoptr(GByteArray) bytes = part_bytes(part);
+	g_autofree char *text = pdf_text((const char *)bytes->data, bytes->len, max);
+	return text ? clean_body(text) : NULL;
+}
+
+/* Appends the text of the text and PDF attachments to the body, each after
+ * a line naming it ("[notes.txt]"), while the body has room. */
+static void
+add_attachment_texts(struct walk *w)
+{
+	for (guint i = 0; i < w->attachment_texts->len && !body_full(w); i++) {
+		const struct attachment_text *t =
+		    &g_array_index(w->attachment_texts, struct attachment_text, i);
+		gsize room = MAX_BODY - w->body->len;
+		g_autofree char *text =
+		    t->pdf ? attachment_pdf_text(t->part, room)
+		           : attachment_plain_text(t->part, ATTACHMENT_TEXT_RATIO * room);
+		if (!text || is_blank(text))
+			continue;
+		const char *start = text;
+		while (*start == '\n')
+			start++;
+		const char *name = *t->a->filename ? t->a->filename : t->a->mime_type;
+		g_autofree char *piece = g_strdup_printf("[%s]\n%s", name, start);
+		add_body(w, piece);
+	}
 }
 
 /* multipart/alternative: one rendering is the body. Plain text is preferred
@@ -1089,8 +1222,14 @@ fill_message(struct parsed_message *pm, GMimeMessage *msg, gint64 fallback_date,
 		add_addresses(pm, seen, roles[i].role,
 		              g_mime_message_get_addresses(msg, roles[i].type), 0);
 
-	struct walk w = { .pm = pm, .body = g_string_new(NULL) };
+	struct walk w = { .pm = pm,
+		          .body = g_string_new(NULL),
+		          .attachment_texts =
+		              g_array_new(FALSE, FALSE, sizeof(struct attachment_text)) };
 	walk_message_body(&w, g_mime_message_get_mime_part(msg), "", 0, TRUE);
+	/* After the walk, so the message's own text always comes first. */
+	add_attachment_texts(&w);
+	g_array_free(w.attachment_texts, TRUE);
 	g_free(pm->body_text);
 	pm->body_text = g_string_free(w.body, FALSE);
 

@@ -33,6 +33,10 @@ plan() { echo "1..$1"; }
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 ok() { _n=$((_n + 1)); echo "ok $_n - $1"; }
 not_ok() { _n=$((_n + 1)); echo "not ok $_n - $1"; }
+skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $2"; }
+
+# Whether this build indexes PDF text (mailclerk --version says so).
+have_pdf_text() { "$MAILCLERK" --version | grep -q '^PDF text: poppler'; }
 
 # check_eq DESCRIPTION GOT EXPECTED
 check_eq() {

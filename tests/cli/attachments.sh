@@ -11,12 +11,13 @@ check_eq 'every attachment, newest first: date, filed under, sender, name, type,
 "2024-04-10  -                Eve Santos           budget.csv  text/csv  76 bytes  3fad1754
 2024-03-20  acme/website     Lena Fischer         € rates.pdf  application/pdf  1.5 kB  2b358227
 2024-03-20  acme/website     Lena Fischer         Schöne Grüße aus München_final.txt  text/plain  58 bytes  47624d4c
+2024-02-29  acme/website     Lena Fischer         sitemap-signed.pdf  application/pdf  1.1 kB  68c329ba
 2024-02-12  acme/website     Carol Nguyen         meeting-notes.txt  text/plain  144 bytes  3fd8f0e8
 2023-12-04  acme             Bob Martin           invite.ics  application/ics  427 bytes  1f5726de
 2023-03-08  globex           Dana Whitfield       SOW-Globex-2023.pdf  application/pdf  3.3 kB  7d2a6c46"
 check_eq 'a query picks the messages' "$(mc attachments client:globex --format=json | jq -r '.[].filename')" SOW-Globex-2023.pdf
 check_eq 'inline parts (a logo with a Content-ID) only with --include-inline' \
-	"$(mc attachments --include-inline --format=json | jq -c '[length, ([.[] | select(.inline) | .filename])]')" '[7,["acme-logo.png"]]'
+	"$(mc attachments --include-inline --format=json | jq -c '[length, ([.[] | select(.inline) | .filename])]')" '[8,["acme-logo.png"]]'
 j=$(mc attachments --format=json type:pdf)
 check_eq 'json: the message and the part' "$(printf '%s' "$j" | jq -c '.[] | select(.filename == "SOW-Globex-2023.pdf") | [.message_id, .date, .from, .clients, .projects, .mime_type, .size]')" \
 	'["CAGlobex.sow.20230308@mail.globex.example","2023-03-08T19:22:00Z",{"name":"Dana Whitfield","address":"dana@globex.example"},["globex"],[],"application/pdf",3347]'

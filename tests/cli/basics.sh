@@ -1,12 +1,13 @@
 #!/bin/sh
 # The command line itself: help, version, exit codes, the index file.
 . "$top_srcdir/tests/lib.sh"
-plan 19
+plan 22
 
 out=$("$MAILCLERK" --help 2>&1)
 check_eq '--help exits 0' "$?" 0
 check 'mailclerk --help lists every command' sh -c 'for c in ingest search count show thread check; do printf "%s\n" "$1" | grep -q "^  $c " || exit 1; done' - "$out"
-check_eq '--version prints the version' "$("$MAILCLERK" --version)" "mailclerk 0.1.0"
+check_eq '--version prints the version' "$("$MAILCLERK" --version | sed -n 1p)" "mailclerk 0.1.0"
+check '... and whether PDF text is built in' sh -c '"$1" --version | sed -n 2p | grep -Eq "^PDF text: (poppler-glib [0-9.]+|no \(built without poppler-glib\))$"' - "$MAILCLERK"
 check_exit 'no command is a usage error (2)' 2 "$MAILCLERK"
 check_exit 'an unknown command is a usage error (2)' 2 "$MAILCLERK" frobnicate
 check_eq 'the unknown command is named' "$("$MAILCLERK" frobnicate 2>&1)" "mailclerk: unknown command 'frobnicate' (see 'mailclerk --help')"
@@ -28,6 +29,12 @@ check_eq 'the schema version is recorded' "$(sqlite3 "$DB" 'PRAGMA user_version'
 check_eq 'mailclerk is position independent' "$(readelf -h "$MAILCLERK" | sed -n 's/^ *Type: *\([A-Z]*\).*/\1/p')" DYN
 check_eq 'mailclerk-mail is position independent' "$(readelf -h "$top_builddir/mailclerk-mail" | sed -n 's/^ *Type: *\([A-Z]*\).*/\1/p')" DYN
 check_eq 'the query program does not load GMime' "$(ldd "$MAILCLERK" | grep -c gmime)" 0
+check_eq '... nor poppler' "$(ldd "$MAILCLERK" | grep -c poppler)" 0
+if have_pdf_text; then
+	check_eq 'mailclerk-mail loads poppler-glib for PDF text' "$(ldd "$top_builddir/mailclerk-mail" | grep -c 'libpoppler-glib')" 1
+else
+	check_eq 'mailclerk-mail built without poppler does not load it' "$(ldd "$top_builddir/mailclerk-mail" | grep -c poppler)" 0
+fi
 
 out=$(mc search zzznotawordanywhere)
 check_eq 'no results is success (exit 0)' "$?" 0

@@ -2,10 +2,10 @@
 # The sample corpus (tests/corpus/README.md): what parsing must get right,
 # checked through what a user sees.
 . "$top_srcdir/tests/lib.sh"
-plan 38
+plan 42
 mc ingest --maildir "$CORPUS/maildir" --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1
 mc ingest --file "$CORPUS"/eml/*.eml >/dev/null 2>&1
-check_eq 'the whole corpus: 36 distinct messages' "$(mc count '*')" 36
+check_eq 'the whole corpus: 37 distinct messages' "$(mc count '*')" 37
 
 # Each message's own word finds exactly that message.
 bad=""
@@ -39,6 +39,7 @@ klatchmoor 20240220093000.logo@acme.example
 lumbriform wireframes-v2-feedback@acme.example
 nixtaplume 65e58e10.9c2d@studio.example
 oxbarrowly q4-budget-approved.20231114@initech.example
+brindlequast 20240229111500.sitemap@acme.example
 pindlewhisk deep-nesting-50@qa.example
 quorvantine huge-header-1mb@lists.example
 rumblequid DB9PR01MB1234.holiday@umbrella.example
@@ -80,6 +81,14 @@ check_eq 'a binary attachment: type, size and SHA-256 of the decoded bytes' \
 	"$(j gorbashank '.[0].attachments[0] | "\(.mime_type) \(.size)"')" "application/pdf 3347"
 sha=$(sed -n '/^JVBER/,/^--/p' "$CORPUS/maildir/.Archive.2023/cur/1678303320.M123P3023.studio,S=5252,W=5337:2,S" | sed '$d' | base64 -d | sha256sum | cut -d' ' -f1)
 check_eq '... whose hash matches base64 -d' "$(j gorbashank '.[0].attachments[0].sha256')" "$sha"
+check_eq 'a word only in a quoted-printable text attachment is found' "$(mids jibberquay)" OF9F8E7D6C.notes-ON85258A@acme.example
+check 'the attachment text follows the body, after a line naming the file' sh -c 'printf "%s\n" "$1" | sed -n "/^Carol\$/,\$p" | grep -A1 -x "\[meeting-notes.txt\]" | grep -q "^Meeting notes"' - "$(body OF9F8E7D6C.notes-ON85258A@acme.example)"
+check 'random bytes typed as a PDF add no text' sh -c '! printf "%s\n" "$1" | grep -q "SOW-Globex"' - "$(body CAGlobex.sow.20230308@mail.globex.example)"
+if have_pdf_text; then
+	check_eq 'a word only inside a PDF attachment is found (poppler)' "$(mids quillofrax)" 20240229111500.sitemap@acme.example
+else
+	skip 'a word only inside a PDF attachment is found (poppler)' 'built without poppler-glib'
+fi
 check_eq 'the attached message is not a message of its own' "$(mc count id:signed-contract-2024-04-19@acme.example)" 0
 check_eq '... but its text is found in the forward' "$(mids pellucitrax)" 20240422071200.fwd@acme.example
 check_eq 'an inline image is not counted as an attachment' "$(j klatchmoor '.[0].attachments | length')" 0

@@ -10,13 +10,13 @@ find "$MD" -type d -exec touch -d "2024-12-31 12:00" {} +
 
 out=$(mc ingest --maildir "$MD" 2>"$TMP/err")
 check_eq 'first ingest exits 0' "$?" 0
-check 'the summary counts 28 new messages, 1 extra copy and 1 skipped file' \
-	sh -c 'printf "%s" "$1" | grep -q "^ingest: 28 new messages, 1 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 1 skipped, in "' - "$out"
+check 'the summary counts 29 new messages, 1 extra copy and 1 skipped file' \
+	sh -c 'printf "%s" "$1" | grep -q "^ingest: 29 new messages, 1 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 1 skipped, in "' - "$out"
 check 'the PNG in a maildir is reported with its path and reason' \
 	sh -c 'grep -q "^mailclerk: skipped $1: not mail: " "$2"' - "$MD/.Archive.2023/cur/1703980800.M42P7.studio:2,S" "$TMP/err"
 check_eq 'off a terminal, ingest prints one summary line' "$(printf '%s\n' "$out" | wc -l)" 1
-check_eq '28 distinct messages' "$(mc count '*')" 28
-check_eq 'an empty query matches all' "$(mc count '')" 28
+check_eq '29 distinct messages' "$(mc count '*')" 29
+check_eq 'an empty query matches all' "$(mc count '')" 29
 check_eq 'the same message in two folders is one message' "$(mc count id:q4-budget-approved.20231114@initech.example)" 1
 check_eq '... with both copies as files' \
 	"$(mc search --format=files id:q4-budget-approved.20231114@initech.example | LC_ALL=C sort)" \
@@ -27,15 +27,15 @@ check_eq 'folder names: plain, Maildir++ and nested' \
 	"$(sqlite3 "$DB" 'SELECT c.folder, count(*) FROM locations l JOIN containers c ON c.id = l.container GROUP BY c.folder ORDER BY c.folder')" \
 	"Archive/2023|7
 INBOX|15
-Projects/Website|5
+Projects/Website|6
 Sent|2"
 check_eq 'folder:Sent' "$(mc count folder:Sent)" 2
-check_eq 'folder:Projects/* includes nested folders' "$(mc count 'folder:Projects/*')" 5
+check_eq 'folder:Projects/* includes nested folders' "$(mc count 'folder:Projects/*')" 6
 
 out=$(mc ingest --maildir "$MD" 2>&1)
 check 'a second ingest adds nothing and reads nothing' \
 	sh -c 'printf "%s" "$1" | grep -q "^ingest: 0 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 0 skipped"' - "$out"
-check_eq '... and the count is unchanged' "$(mc count '*')" 28
+check_eq '... and the count is unchanged' "$(mc count '*')" 29
 
 # A flag change renames the file: the location follows without re-parsing.
 id_before=$(mc search --format=json zorbleflux | jq .[0].id)
@@ -59,7 +59,7 @@ check_eq '... with one file left' "$(mc search --format=files oxbarrowly)" "$MD/
 rm "$MD/INBOX/cur/1716273000.M111P2011.studio:2,FS"
 out=$(mc ingest --maildir "$MD" 2>&1)
 check 'the last copy deleted: the message leaves the index' sh -c 'printf "%s" "$1" | grep -q "1 copies removed (1 messages)"' - "$out"
-check_eq '... 27 messages now' "$(mc count '*')" 27
+check_eq '... 28 messages now' "$(mc count '*')" 28
 check_eq '... and its text is no longer found' "$(mc count drazzlemop)" 0
 
 # An unchanged folder is not read: a file rewritten in place (which does not

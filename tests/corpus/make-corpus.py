@@ -55,6 +55,37 @@ def pdfish(title, nbytes):
             b"trailer\n<< /Root 1 0 R /Info 5 0 R >>\n%%EOF\n")
 
 
+def pdf(pages):
+    """A real PDF: one page per list of lines, shown in Helvetica from
+    Flate-compressed content streams, with a correct xref table."""
+    n = len(pages)
+    font = 3 + 2 * n
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            ("<< /Type /Pages /Kids [%s] /Count %d >>"
+             % (" ".join("%d 0 R" % (3 + 2 * i) for i in range(n)), n)).encode()]
+    for i, lines in enumerate(pages):
+        objs.append(("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                     "/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>"
+                     % (font, 4 + 2 * i)).encode())
+        text = "".join("BT /F1 12 Tf 72 %d Td (%s) Tj ET\n" % (720 - 18 * k, line)
+                       for k, line in enumerate(lines))
+        data = zlib.compress(text.encode("latin-1"), 9)
+        objs.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) +
+                    data + b"\nendstream")
+    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+    offsets = []
+    for i, o in enumerate(objs):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += (b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+            % (len(objs) + 1, xref))
+    return out
+
+
 WRITTEN = []
 
 
@@ -748,6 +779,38 @@ quay pages get redirects.
 --notes-boundary-1--
 """
 
+SITEMAP_PDF = pdf([
+    ["ACME Corp - Website relaunch", "Sitemap v3, signed 28 Feb 2024",
+     "Home, Products, About, Contact"],
+    ["Legacy section", "The quillofrax pages move to /archive."],
+])
+M30 = """\
+Return-Path: <lena@acme.example>
+Delivered-To: sam@studio.example
+From: Lena Fischer <lena@acme.example>
+To: Sam Carter <sam@studio.example>
+Subject: [ACME-12] Signed sitemap
+Date: Thu, 29 Feb 2024 12:15:00 +0100
+Message-ID: <20240229111500.sitemap@acme.example>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="sitemap-pdf-30"
+
+--sitemap-pdf-30
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 7bit
+
+Sam, the signed sitemap is attached. Our reference: brindlequast.
+
+Lena
+
+--sitemap-pdf-30
+Content-Type: application/pdf; name="sitemap-signed.pdf"
+Content-Disposition: attachment; filename="sitemap-signed.pdf"
+Content-Transfer-Encoding: base64
+
+""" + b64(SITEMAP_PDF) + """--sitemap-pdf-30--
+"""
+
 LOGO_PNG = png(16, 16, lambda x, y: (200, 30 + 10 * x, 30 + 10 * y))
 M25 = """\
 Return-Path: <bob@acme.example>
@@ -1077,6 +1140,7 @@ def main():
     put("maildir/Projects/Website/cur/1707759900.M124P4024.studio:2,RS", M24)
     put("maildir/Projects/Website/cur/1708421400.M125P4025.studio:2,S", M25)
     put("maildir/Projects/Website/cur/1708934400.M126P4026.studio:2,S", M26)
+    put("maildir/Projects/Website/cur/1709205300.M130P4030.studio:2,S", M30)
 
     put("mbox/takeout.mbox", mboxrd([
         ("From 1754422316408755201@xxx Tue Jan 10 09:12:00 +0000 2023", MB1),

@@ -9,6 +9,12 @@
 
 /* Mail is written here with "\n" line ends; CRLF mail gets its own test. */
 
+#ifdef HAVE_POPPLER
+#define HAVE_POPPLER_TEST 1
+#else
+#define HAVE_POPPLER_TEST 0
+#endif
+
 static struct parsed_message *
 parse_ok(const char *raw, enum parse_flags flags)
 {
@@ -400,9 +406,11 @@ test_attachments(void)
 	g_autoptr(parsed_message) pm = parse_ok(raw, 0);
 	assert_sane(pm);
 
-	/* Every inline text part, in order. */
+	/* Every inline text part, in order; then the text of the text
+	 * attachments, each after its name (or type); the "PDF" has no text. */
 	g_assert_cmpstr(pm->body_text, ==,
-	                "The contract is attached.\n\nA footer added by the list.");
+	                "The contract is attached.\n\nA footer added by the list.\n\n"
+	                "[Nötes.txt]\nattached notes\n\n[text/calendar]\nBEGIN:VCALENDAR");
 	g_assert_cmpuint(pm->attachments->len, ==, 4);
 
 	const struct mc_attachment *a = attachment_at(pm, 0);
@@ -435,6 +443,242 @@ test_attachments(void)
 	g_assert_cmpstr(a->filename, ==, "");
 	g_assert_cmpstr(a->mime_type, ==, "text/calendar");
 	g_assert_cmpint(a->size, ==, 15);
+}
+
+/* Returns a PDF of one page per string of PAGES, each string shown in
+ * Helvetica, with the xref offsets computed here. */
+static GString *
+make_pdf(const char *const *pages, int n)
+{
+	GPtrArray *objs = g_ptr_array_new_with_free_func(g_free);
+	GString *kids = g_string_new(NULL);
+	int font = 3 + 2 * n;
+
+	g_ptr_array_add(objs, g_strdup("<< /Type /Catalog /Pages 2 0 R >>"));
+	for (int i = 0; i < n; i++)
+		g_string_append_printf(kids, "%s%d 0 R", i ? " " : "", 3 + 2 * i);
+	g_ptr_array_add(objs,
+	                g_strdup_printf("<< /Type /Pages /Kids [%s] /Count %d >>", kids->str, n));
+	for (int i = 0; i < n; i++) {
+		g_autofree char *content =
+		    g_strdup_printf("BT /F1 12 Tf 72 712 Td (%s) Tj ET", pages[i]);
+		g_ptr_array_add(objs,
+		                g_strdup_printf("<< /Type /Page /Parent 2 0 R "
+		                                "/MediaBox [0 0 612 792] /Resources << "
+		                                "/Font << /F1 %d 0 R >> >> /Contents %d 0 R >>",
+		                                font, 4 + 2 * i));
+		g_ptr_array_add(objs, g_strdup_printf("<< /Length %zu >>\nstream\n%s\nendstream",
+		                                      strlen(content), content));
+	}
+	g_ptr_array_add(objs, g_strdup("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"));
+
+	GString *pdf = g_string_new("%PDF-1.4\n");
+	g_autofree gsize *offsets = g_new(gsize, objs->len);
+	for (guint i = 0; i < objs->len; i++) {
+		offsets[i] = pdf->len;
+		g_string_append_printf(pdf, "%u 0 obj\n%s\nendobj\n", i + 1,
+		                       (char *)g_ptr_array_index(objs, i));
+	}
+	gsize xref = pdf->len;
+	g_string_append_printf(pdf, "xref\n0 %u\n0000000000 65535 f \n", objs->len + 1);
+	for (guint i = 0; i < objs->len; i++)
+		g_string_append_printf(pdf, "%010zu 00000 n \n", offsets[i]);
+	g_string_append_printf(pdf,
+	                       "trailer\n<< /Size %u /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
+	                       objs->len + 1, xref);
+	g_ptr_array_unref(objs);
+	g_string_free(kids, TRUE);
+	return pdf;
+}
+
+/* A message with a text part and one base64 attachment of TYPE and NAME. */
+static char *
+mail_with_file(const char *type, const char *name, const void *data, gsize len)
+{
+	g_autofree char *b64 = g_base64_encode(data, len);
+	return g_strdup_printf("From: a@b.example\nSubject: file\nMIME-Version: 1.0\n"
+	                       "Content-Type: multipart/mixed; boundary=\"m\"\n\n"
+	                       "--m\nContent-Type: text/plain\n\nThe file is attached.\n"
+	                       "--m\nContent-Type: %s; name=\"%s\"\n"
+	                       "Content-Disposition: attachment; filename=\"%s\"\n"
+	                       "Content-Transfer-Encoding: base64\n\n%s\n--m--\n",
+	                       type, name, name, b64);
+}
+
+static void
+test_attachment_text(void)
+{
+	/* The body first, whatever the order of the parts; then each text
+	 * attachment after a line naming it. */
+	g_autoptr(parsed_message) csv =
+	    parse_ok("From: a@b.example\nSubject: csv\nMIME-Version: 1.0\n"
+	             "Content-Type: multipart/mixed; boundary=\"m\"\n\n"
+	             "--m\nContent-Type: text/csv; charset=utf-8; name=q2.csv\n"
+	             "Content-Disposition: attachment; filename=q2.csv\n\n"
+	             "item,amount\r\nzindlewort,12000\r\n"
+	             "--m\nContent-Type: text/plain\n\nThe sheet is attached.\n"
+	             "--m--\n",
+	             0);
+	assert_sane(csv);
+	g_assert_cmpstr(csv->body_text, ==,
+	                "The sheet is attached.\n\n[q2.csv]\nitem,amount\nzindlewort,12000");
+
+	/* Quoted-printable with a soft line break inside a word, in latin-1. */
+	g_autoptr(parsed_message) qp =
+	    parse_ok("From: a@b.example\nSubject: qp\nMIME-Version: 1.0\n"
+	             "Content-Type: multipart/mixed; boundary=\"m\"\n\n"
+	             "--m\nContent-Type: text/plain\n\nNotes attached.\n"
+	             "--m\nContent-Type: text/plain; charset=iso-8859-1\n"
+	             "Content-Disposition: attachment; filename=\"notes.txt\"\n"
+	             "Content-Transfer-Encoding: quoted-printable\n\n"
+	             "Caf=E9 notes: the jibber=\nquay pages.\n"
+	             "--m--\n",
+	             0);
+	g_assert_cmpstr(qp->body_text, ==,
+	                "Notes attached.\n\n[notes.txt]\nCafé notes: the jibberquay pages.");
+
+	/* An HTML attachment is read as text, like an HTML body. */
+	g_autoptr(parsed_message) html =
+	    parse_ok("From: a@b.example\nSubject: h\nMIME-Version: 1.0\n"
+	             "Content-Type: multipart/mixed; boundary=\"m\"\n\n"
+	             "--m\nContent-Type: text/plain\n\nSee the page.\n"
+	             "--m\nContent-Type: text/html; name=page.html\n"
+	             "Content-Disposition: attachment; filename=page.html\n\n"
+	             "<html><style>.x{}</style><p>Tom &amp; Jerry</p></html>\n"
+	             "--m--\n",
+	             0);
+	g_assert_cmpstr(html->body_text, ==, "See the page.\n\n[page.html]\nTom & Jerry");
+
+	/* An image has no text to add. */
+	g_autofree char *png = mail_with_file("image/png", "a.png", "\x89PNG\r\n", 6);
+	g_autoptr(parsed_message) image = parse_ok(png, 0);
+	g_assert_cmpstr(image->body_text, ==, "The file is attached.");
+}
+
+static void
+test_attachment_text_limits(void)
+{
+	/* The message's own text fills the body: no attachment text at all. */
+	GString *big = g_string_new("From: a@b.example\nSubject: big\nMIME-Version: 1.0\n"
+	                            "Content-Type: multipart/mixed; boundary=\"m\"\n\n"
+	                            "--m\nContent-Type: text/plain\n\n");
+	for (int i = 0; i < 30000; i++)
+		g_string_append(big, "body text that fills the one megabyte of the body\n");
+	g_string_append(big, "--m\nContent-Type: text/plain; name=a.txt\n"
+	                     "Content-Disposition: attachment; filename=a.txt\n\n"
+	                     "attachedwordzz\n--m--\n");
+	g_autoptr(parsed_message) full = parse_ok(big->str, 0);
+	assert_sane(full);
+	g_assert_cmpuint(strlen(full->body_text), ==, 1024 * 1024);
+	g_assert_null(strstr(full->body_text, "attachedwordzz"));
+	g_string_free(big, TRUE);
+
+	/* A 3 MB text attachment: the body's own text whole, then the
+	 * attachment up to the 1 MB cap. */
+	GString *file = g_string_new(NULL);
+	for (int i = 0; i < 60000; i++)
+		g_string_append(file, "a line of a large log file, line after line\n");
+	g_autofree char *raw = mail_with_file("text/plain", "log.txt", file->str, file->len);
+	g_string_free(file, TRUE);
+	g_autoptr(parsed_message) log = parse_ok(raw, 0);
+	assert_sane(log);
+	g_assert_true(
+	    g_str_has_prefix(log->body_text, "The file is attached.\n\n[log.txt]\na line of"));
+	g_assert_cmpuint(strlen(log->body_text), ==, 1024 * 1024);
+
+	/* 5 MB of UTF-8 on one line: the read stops between characters, so
+	 * the text stays UTF-8 (a broken last character would have made all of
+	 * it windows-1252). */
+	GString *line = g_string_new(NULL);
+	for (int i = 0; i < 1700000; i++)
+		g_string_append(line, "€");
+	g_autofree char *wide =
+	    mail_with_file("text/plain; charset=utf-8", "line.txt", line->str, line->len);
+	g_string_free(line, TRUE);
+	g_autoptr(parsed_message) one = parse_ok(wide, 0);
+	assert_sane(one);
+	g_assert_true(g_str_has_prefix(one->body_text, "The file is attached.\n\n[line.txt]\n€€"));
+	g_assert_null(strstr(one->body_text, "â"));
+}
+
+static void
+test_attachment_pdf(void)
+{
+	static const char *const pages[] = { "Hello zorbleflux", "Page two says quillofrax" };
+	g_autoptr(GString) pdf = make_pdf(pages, G_N_ELEMENTS(pages));
+	g_autofree char *raw = mail_with_file("application/pdf", "hello.pdf", pdf->str, pdf->len);
+	g_autoptr(parsed_message) pm = parse_ok(raw, 0);
+	assert_sane(pm);
+	g_assert_cmpuint(pm->attachments->len, ==, 1);
+	g_assert_cmpint(attachment_at(pm, 0)->size, ==, pdf->len);
+
+	/* Truncated, or garbage after a PDF header: no text, no crash, the
+	 * body as it was. */
+	for (gsize cut = 0; cut < pdf->len; cut += 37) {
+		g_autofree char *part = mail_with_file("application/pdf", "cut.pdf", pdf->str, cut);
+		g_autoptr(parsed_message) broken = parse_ok(part, 0);
+		assert_sane(broken);
+		g_assert_true(g_str_has_prefix(broken->body_text, "The file is attached."));
+	}
+	g_autoptr(GString) junk = g_string_new("%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 9 0 R");
+	for (int i = 0; i < 5000; i++)
+		g_string_append_c(junk, (char)((i * 2654435761u) >> 11));
+	g_autofree char *junk_mail =
+	    mail_with_file("application/pdf", "junk.pdf", junk->str, junk->len);
+	g_autoptr(parsed_message) garbage = parse_ok(junk_mail, 0);
+	assert_sane(garbage);
+	g_assert_cmpstr(garbage->body_text, ==, "The file is attached.");
+
+	if (!HAVE_POPPLER_TEST) {
+		g_assert_cmpstr(pm->body_text, ==, "The file is attached.");
+		g_test_skip("built without poppler-glib: no PDF text");
+		return;
+	}
+	/* Every page, in order, after the body. */
+	g_assert_cmpstr(pm->body_text, ==,
+	                "The file is attached.\n\n[hello.pdf]\nHello zorbleflux\n\n"
+	                "Page two says quillofrax");
+
+	/* application/octet-stream named *.PDF is a PDF too. */
+	g_autofree char *octet =
+	    mail_with_file("application/octet-stream", "SCAN.PDF", pdf->str, pdf->len);
+	g_autoptr(parsed_message) scan = parse_ok(octet, 0);
+	g_assert_nonnull(strstr(scan->body_text, "[SCAN.PDF]\nHello zorbleflux"));
+	/* ...but not any octet-stream. */
+	g_autofree char *bin =
+	    mail_with_file("application/octet-stream", "hello.bin", pdf->str, pdf->len);
+	g_autoptr(parsed_message) other = parse_ok(bin, 0);
+	g_assert_cmpstr(other->body_text, ==, "The file is attached.");
+}
+
+static gpointer
+pdf_thread(gpointer data)
+{
+	const char *raw = data;
+	for (int i = 0; i < 50; i++) {
+		g_autoptr(parsed_message) pm = parse_ok(raw, 0);
+		if (!strstr(pm->body_text, "quillofrax"))
+			return GINT_TO_POINTER(1);
+	}
+	return GINT_TO_POINTER(0);
+}
+
+/* Parse workers read PDFs at the same time, each with its own document. */
+static void
+test_attachment_pdf_threads(void)
+{
+	if (!HAVE_POPPLER_TEST) {
+		g_test_skip("built without poppler-glib: no PDF text");
+		return;
+	}
+	static const char *const pages[] = { "Threads read quillofrax" };
+	g_autoptr(GString) pdf = make_pdf(pages, 1);
+	g_autofree char *raw = mail_with_file("application/pdf", "t.pdf", pdf->str, pdf->len);
+	GThread *threads[4];
+	for (guint i = 0; i < G_N_ELEMENTS(threads); i++)
+		threads[i] = g_thread_new("pdf", pdf_thread, raw);
+	for (guint i = 0; i < G_N_ELEMENTS(threads); i++)
+		g_assert_cmpint(GPOINTER_TO_INT(g_thread_join(threads[i])), ==, 0);
 }
 
 static void
@@ -948,6 +1192,10 @@ main(int argc, char **argv)
 	g_test_add_func("/parse/alternative", test_alternative);
 	g_test_add_func("/parse/attachments", test_attachments);
 	g_test_add_func("/parse/single-part-attachment", test_single_part_attachment);
+	g_test_add_func("/parse/attachment-text", test_attachment_text);
+	g_test_add_func("/parse/attachment-text-limits", test_attachment_text_limits);
+	g_test_add_func("/parse/attachment-pdf", test_attachment_pdf);
+	g_test_add_func("/parse/attachment-pdf-threads", test_attachment_pdf_threads);
 	g_test_add_func("/parse/charsets", test_charsets);
 	g_test_add_func("/parse/flowed", test_flowed);
 	g_test_add_func("/parse/forwarded", test_forwarded);
