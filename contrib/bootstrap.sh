@@ -64,6 +64,8 @@ demo() {
 	show search 'is:outbound date:2024'
 	show search 报价单
 	show search client:globex
+	# a word found only inside a PDF attachment (when built with poppler-glib)
+	show search quillofrax
 	show count project:acme/website
 	show explain "id:65e58e10.9c2d@studio.example"
 	show clients

@@ -136,6 +136,13 @@ def bench_filing(t, info, runs):
                 raise RuntimeError("%s exited %d: %s" % (name, rc, err.strip()[-300:]))
             lats.append(dt * 1000)
         r["views_ms"][name] = statistics.median(lats)
+    # Saving every attachment by project, then again (all duplicates).
+    env = dict(t.env, XDG_DATA_HOME=d)
+    for key in ("save_s", "save_again_s"):
+        dt, rc, _, err, _ = timed(base(conf) + ["attachments", "save", "--by-project", "*"], env)
+        if rc != 0:
+            raise RuntimeError("attachments save exited %d: %s" % (rc, err.strip()[-300:]))
+        r[key], r[key + "_summary"] = dt, err.strip().splitlines()[-1]
     return r
 
 
@@ -458,6 +465,10 @@ def main():
                 "| messages filed | %d of %d |" % (filing["filed"], info["messages"]),
                 "| reclassify (s) | %.2f |" % filing["reclassify_s"]]
         out += ["| %s (ms) | %s |" % (k, fmt(v)) for k, v in filing["views_ms"].items()]
+        out += ["| attachments save --by-project '*' (s) | %.2f (%s) |"
+                % (filing["save_s"], filing["save_s_summary"]),
+                "| the same again (s) | %.2f (%s) |"
+                % (filing["save_again_s"], filing["save_again_s_summary"])]
         out.append(filing["reclassify_out"])
     out += notes
     text = "\n".join(out)
