@@ -14,23 +14,9 @@
 
 #include "ingest/source.h"
 #include "common/error.h"
+#include "common/fileio.h"
 
 #define FILE_MAX_STDIN (256 * 1024 * 1024)
-
-static gboolean
-write_all(int fd, const char *data, gsize len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return FALSE;
-		data += n;
-		len -= n;
-	}
-	return TRUE;
-}
 
 static gboolean
 fsync_dir(const char *dir)
@@ -71,7 +57,7 @@ store_deliver(const char *store_dir, GBytes *data, GError **error)
 	}
 	gsize len;
 	const char *bytes = g_bytes_get_data(data, &len);
-	gboolean ok = write_all(fd, bytes, len) && fsync(fd) == 0;
+	gboolean ok = fileio_write_all(fd, bytes, len) && fsync(fd) == 0;
 	ok = (close(fd) == 0) && ok;
 	if (!ok || rename(tmp, dest) < 0) {
 		int e = errno;

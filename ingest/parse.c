@@ -1237,89 +1237,91 @@ fill_message(struct parsed_message *pm, GMimeMessage *msg, gint64 fallback_date,
 		fill_headers(pm, msg);
 }
 
+/* A message GMime is reading in place from the caller's bytes. */
+struct gmime_message {
+	GByteArray *array;
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+};
+
+/* Checks that DATA (LEN bytes) is mail GMime can safely read and parses it
+ * into M. FALSE and ERROR otherwise; gmime_message_close() M either way. */
+static gboolean
+gmime_message_open(struct gmime_message *m, const char *data, gsize len, GError **error)
+{
+	parse_init();
+	if (!data || len == 0) {
+		g_set_error(error, PARSE_ERROR, PARSE_ERROR_NOT_MAIL,
+		            "not mail: the file is empty");
+		return FALSE;
+	}
+	gsize start = header_start(data, len);
+	if (!check_mail(data + start, len - start, error))
+		return FALSE;
+	if (len - start > G_MAXUINT) {
+		g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
+		            "message too large to parse (%" G_GSIZE_FORMAT " bytes)", len);
+		return FALSE;
+	}
+	if (!check_charset_names(data + start, len - start, error))
+		return FALSE;
+
+	m->stream = stream_borrow(data + start, len - start, &m->array);
+	m->parser = g_mime_parser_new_with_stream(m->stream);
+	g_mime_parser_set_format(m->parser, GMIME_FORMAT_MESSAGE);
+	m->msg = g_mime_parser_construct_message(m->parser, parser_options);
+	if (!m->msg) {
+		g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
+		            "GMime could not parse the message");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+gmime_message_close(struct gmime_message *m)
+{
+	/* The message's parts may still read from the stream: both go first. */
+	g_clear_object(&m->msg);
+	g_clear_object(&m->parser);
+	g_clear_object(&m->stream);
+	if (m->array)
+		stream_release(m->array);
+	m->array = NULL;
+}
+
 struct parsed_message *
 parse_message(const char *data, gsize len, gint64 fallback_date, enum parse_flags flags,
               GError **error)
 {
-	parse_init();
-
-	if (!data || len == 0) {
-		g_set_error(error, PARSE_ERROR, PARSE_ERROR_NOT_MAIL,
-		            "not mail: the file is empty");
-		return NULL;
-	}
-	gsize start = header_start(data, len);
-	if (!check_mail(data + start, len - start, error))
-		return NULL;
-	if (len - start > G_MAXUINT) {
-		g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
-		            "message too large to parse (%" G_GSIZE_FORMAT " bytes)", len);
-		return NULL;
-	}
-	if (!check_charset_names(data + start, len - start, error))
-		return NULL;
-
-	GByteArray *array;
-	GMimeStream *stream = stream_borrow(data + start, len - start, &array);
-	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
-	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-	GMimeMessage *msg = g_mime_parser_construct_message(parser, parser_options);
-
+	struct gmime_message m = { 0 };
 	struct parsed_message *pm = NULL;
-	if (msg) {
+	if (gmime_message_open(&m, data, len, error)) {
 		pm = parsed_message_new();
 		pm->size = len;
 		sha256_hex(data, len, pm->content_hash);
-		fill_message(pm, msg, fallback_date, flags);
-		g_object_unref(msg);
-	} else {
-		g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
-		            "GMime could not parse the message");
+		fill_message(pm, m.msg, fallback_date, flags);
 	}
-	/* The message's parts may still read from the stream: both go first. */
-	g_object_unref(parser);
-	g_object_unref(stream);
-	stream_release(array);
+	gmime_message_close(&m);
 	return pm;
 }
 
 GBytes *
 parse_attachment_bytes(const char *data, gsize len, const char *part, GError **error)
 {
-	parse_init();
-
-	gsize start = len ? header_start(data, len) : 0;
-	if (len == 0 || !check_mail(data + start, len - start, error) ||
-	    !check_charset_names(data + start, len - start, error))
-		return NULL;
-	if (len - start > G_MAXUINT) {
-		g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
-		            "message too large to parse (%" G_GSIZE_FORMAT " bytes)", len);
-		return NULL;
-	}
-	GByteArray *array;
-	GMimeStream *stream = stream_borrow(data + start, len - start, &array);
-	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
-	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-	GMimeMessage *msg = g_mime_parser_construct_message(parser, parser_options);
-
+	struct gmime_message m = { 0 };
 	GBytes *bytes = NULL;
-	if (!msg) {
-		g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
-		            "GMime could not parse the message");
-	} else {
+	if (gmime_message_open(&m, data, len, error)) {
 		/* The same walk that listed the attachments, so the paths agree. */
 		struct walk w = { .want = part };
-		walk_message_body(&w, g_mime_message_get_mime_part(msg), "", 0, FALSE);
+		walk_message_body(&w, g_mime_message_get_mime_part(m.msg), "", 0, FALSE);
 		if (w.found)
 			bytes = g_byte_array_free_to_bytes(part_bytes(w.found));
 		else
 			g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
 			            "the message has no attachment part %s", part);
-		g_object_unref(msg);
 	}
-	g_object_unref(parser);
-	g_object_unref(stream);
-	stream_release(array);
+	gmime_message_close(&m);
 	return bytes;
 }

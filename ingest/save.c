@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/fileio.h"
 #include "common/filename.h"
 #include "common/paths.h"
 #include "ingest/parse.h"
@@ -340,21 +341,6 @@ folder_free_name(struct folder *f, const char *base)
 	return name;
 }
 
-static gboolean
-write_all(int fd, const guint8 *data, gsize len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return FALSE;
-		data += n;
-		len -= n;
-	}
-	return TRUE;
-}
-
 /* Moves TMP to NAME in folder FD unless NAME exists; errno EEXIST then. */
 static int
 rename_noreplace(int fd, const char *tmp, const char *name)
@@ -391,7 +377,7 @@ folder_write(struct folder *f, const char *dir, const char *base, GBytes *data, 
 	}
 	gsize len;
 	const guint8 *bytes = g_bytes_get_data(data, &len);
-	if (!write_all(fd, bytes, len) || fsync(fd) != 0) {
+	if (!fileio_write_all(fd, bytes, len) || fsync(fd) != 0) {
 		int saved = errno;
 		close(fd);
 		unlinkat(f->fd, tmp, 0);

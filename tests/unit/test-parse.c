@@ -1176,6 +1176,51 @@ test_hostile_review(void)
 	g_assert_nonnull(strstr(error->message, "charset longer than 256 bytes"));
 }
 
+/* parse_attachment_bytes(): the decoded part by the path the listing gave,
+ * inside a forwarded message too; a clear error otherwise. */
+static void
+test_attachment_bytes(void)
+{
+	static const char msg[] =
+	    "From: a@x.example\r\nSubject: s\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+	    "--b\r\nContent-Type: text/plain\r\n\r\nbody\r\n"
+	    "--b\r\nContent-Type: application/octet-stream\r\n"
+	    "Content-Disposition: attachment; filename=a.bin\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\nAAEC/w==\r\n"
+	    "--b\r\nContent-Type: message/rfc822\r\n\r\n"
+	    "From: b@x.example\r\nSubject: inner\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=c\r\n\r\n"
+	    "--c\r\nContent-Type: text/plain\r\n\r\ninner body\r\n"
+	    "--c\r\nContent-Type: text/csv; name=t.csv\r\n"
+	    "Content-Disposition: attachment; filename=t.csv\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n\r\na=3Db\r\n--c--\r\n"
+	    "--b--\r\n";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(parsed_message) pm = parse_message(msg, sizeof msg - 1, 0, PARSE_DEFAULT, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(pm->attachments->len, ==, 2);
+	const struct mc_attachment *a = g_ptr_array_index(pm->attachments, 0);
+	const struct mc_attachment *t = g_ptr_array_index(pm->attachments, 1);
+	g_assert_cmpstr(a->part, ==, "2");
+	g_assert_cmpstr(t->part, ==, "3.2");
+
+	g_autoptr(GBytes) bin = parse_attachment_bytes(msg, sizeof msg - 1, a->part, &error);
+	g_assert_no_error(error);
+	static const guint8 want[] = { 0, 1, 2, 255 };
+	g_assert_cmpmem(g_bytes_get_data(bin, NULL), g_bytes_get_size(bin), want, sizeof want);
+	g_autoptr(GBytes) csv = parse_attachment_bytes(msg, sizeof msg - 1, t->part, &error);
+	g_assert_no_error(error);
+	g_assert_cmpmem(g_bytes_get_data(csv, NULL), g_bytes_get_size(csv), "a=b", 3);
+
+	g_assert_null(parse_attachment_bytes(msg, sizeof msg - 1, "1", &error));
+	g_assert_error(error, PARSE_ERROR, PARSE_ERROR_FAILED);
+	g_assert_cmpstr(error->message, ==, "the message has no attachment part 1");
+	g_clear_error(&error);
+	g_assert_null(parse_attachment_bytes("", 0, "2", &error));
+	g_assert_error(error, PARSE_ERROR, PARSE_ERROR_NOT_MAIL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1203,6 +1248,7 @@ main(int argc, char **argv)
 	g_test_add_func("/parse/nesting", test_nesting);
 	g_test_add_func("/parse/limits", test_limits);
 	g_test_add_func("/parse/addresses", test_addresses);
+	g_test_add_func("/parse/attachment-bytes", test_attachment_bytes);
 	g_test_add_func("/parse/fuzz", test_fuzz);
 	g_test_add_func("/parse/threads", test_threads);
 	g_test_add_func("/parse/speed", test_speed);
