@@ -15,6 +15,14 @@ source_config_free(gpointer p)
 	g_free(s->name);
 	g_free(s->type);
 	g_free(s->path);
+	if (s->imap) {
+		g_free(s->imap->host);
+		g_free(s->imap->user);
+		g_free(s->imap->password_command);
+		g_ptr_array_unref(s->imap->folders);
+		g_free(s->imap->ca_file);
+		g_free(s->imap);
+	}
 	g_free(s);
 }
 
@@ -321,6 +329,73 @@ load_project(struct mc_config *cfg, GKeyFile *kf, const char *file, const char *
 	return TRUE;
 }
 
+/* Reads integer KEY of GROUP into *VALUE, between MIN and MAX; unchanged
+ * when the key is missing. */
+static gboolean
+get_int(GKeyFile *kf, const char *file, const char *group, const char *key, int min, int max,
+        int *value, GError **error)
+{
+	g_autofree char *v = raw_value(kf, group, key);
+	if (!v)
+		return TRUE;
+	char *end;
+	gint64 n = g_ascii_strtoll(v, &end, 10);
+	if (!*v || *end || n < min || n > max) {
+		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
+		            "%s: [%s]: key '%s': '%s' is not a number from %d to %d", file, group,
+		            key, v, min, max);
+		return FALSE;
+	}
+	*value = (int)n;
+	return TRUE;
+}
+
+static gboolean
+load_imap(struct mc_source_config *s, GKeyFile *kf, const char *file, const char *group,
+          GError **error)
+{
+	struct mc_imap_config *imap = g_new0(struct mc_imap_config, 1);
+	s->imap = imap;
+	imap->folders = g_ptr_array_new_with_free_func(g_free);
+	imap->timeout = 60;
+	imap->tls_verify = TRUE;
+	imap->host = required_string(kf, file, group, "host", error);
+	if (!imap->host)
+		return FALSE;
+	imap->user = required_string(kf, file, group, "user", error);
+	if (!imap->user)
+		return FALSE;
+	g_autofree char *tls = raw_value(kf, group, "tls");
+	if (!tls || g_str_equal(tls, "imaps")) {
+		imap->tls = MC_TLS_IMAPS;
+	} else if (g_str_equal(tls, "starttls")) {
+		imap->tls = MC_TLS_STARTTLS;
+	} else if (g_str_equal(tls, "none")) {
+		imap->tls = MC_TLS_NONE;
+	} else {
+		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
+		            "%s: [%s]: key 'tls': '%s' is not imaps, starttls or none", file, group,
+		            tls);
+		return FALSE;
+	}
+	imap->port = imap->tls == MC_TLS_IMAPS ? 993 : 143;
+	if (!get_int(kf, file, group, "port", 1, 65535, &imap->port, error) ||
+	    !get_int(kf, file, group, "timeout", 1, 3600, &imap->timeout, error) ||
+	    !get_yes_no(kf, file, group, "tls_verify", &imap->tls_verify, error))
+		return FALSE;
+	imap->password_command = raw_value(kf, group, "password_command");
+	g_autofree char *ca = raw_value(kf, group, "ca_file");
+	if (ca && *ca)
+		imap->ca_file = paths_expand(ca);
+	g_autofree char *folders = raw_value(kf, group, "folders");
+	g_autoptr(GPtrArray) items = split_list(folders ? folders : "");
+	for (guint i = 0; i < items->len; i++)
+		g_ptr_array_add(imap->folders, g_strdup(g_ptr_array_index(items, i)));
+	if (imap->folders->len == 0)
+		g_ptr_array_add(imap->folders, g_strdup("INBOX"));
+	return TRUE;
+}
+
 static gboolean
 load_source(struct mc_config *cfg, GKeyFile *kf, const char *file, const char *group,
             const char *name, GError **error)
@@ -356,7 +431,8 @@ load_source(struct mc_config *cfg, GKeyFile *kf, const char *file, const char *g
 			return FALSE;
 		s->path = paths_expand(path);
 	} else if (g_str_equal(type, "imap")) {
-		if (!check_keys(kf, file, group, imap_keys, error))
+		if (!check_keys(kf, file, group, imap_keys, error) ||
+		    !load_imap(s, kf, file, group, error))
 			return FALSE;
 	} else {
 		g_set_error(

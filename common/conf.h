@@ -8,10 +8,30 @@
 
 #include <glib.h>
 
+enum mc_tls {
+	MC_TLS_IMAPS,    /* TLS from the first byte (port 993) */
+	MC_TLS_STARTTLS, /* plain connection upgraded with STARTTLS, which must be offered */
+	MC_TLS_NONE,     /* plaintext: only when the config says so, warned about every run */
+};
+
+/* The keys of a type = imap source. */
+struct mc_imap_config {
+	char *host;
+	int port;        /* default 993 (imaps) or 143 */
+	enum mc_tls tls; /* default MC_TLS_IMAPS */
+	char *user;
+	char *password_command; /* run with /bin/sh -c; first line of its output; or NULL */
+	GPtrArray *folders;  /* char *, names or LIST patterns such as Archive/%; default INBOX */
+	char *ca_file;       /* extra trusted CA (absolute), or NULL */
+	int timeout;         /* seconds, default 60 */
+	gboolean tls_verify; /* FALSE only when the config says tls_verify = no */
+};
+
 struct mc_source_config {
-	char *name; /* NAME of [source NAME] */
-	char *type; /* "maildir", "mbox" or "imap" */
-	char *path; /* maildir/mbox: absolute, ~ expanded; NULL for imap */
+	char *name;                  /* NAME of [source NAME] */
+	char *type;                  /* "maildir", "mbox" or "imap" */
+	char *path;                  /* maildir/mbox: absolute, ~ expanded; NULL for imap */
+	struct mc_imap_config *imap; /* type imap: its keys; else NULL */
 };
 
 /* [client KEY]: values as written; index/rules.c compiles them. */

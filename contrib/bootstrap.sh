@@ -10,7 +10,8 @@ set -eu
 PACKAGES="build-essential autoconf automake pkg-config
 libglib2.0-dev libgmime-3.0-dev libsqlite3-dev libpcre2-dev libgnutls28-dev nettle-dev libzstd-dev libetpan-dev
 libpoppler-glib-dev
-sqlite3 jq python3"
+sqlite3 jq python3
+dovecot-imapd openssl isync"
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"

@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "common/error.h"
+#include "imap/sync.h"
 #include "index/autosave.h"
 #include "index/pipeline.h"
 
@@ -98,7 +99,8 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 	g_autofree char *data_dir = g_path_get_dirname(env->db_path);
 	g_autofree char *store_dir = g_build_filename(data_dir, "store", "stdin", NULL);
 	g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func((GDestroyNotify)source_free);
-	guint64 config_skipped = 0;
+	/* const struct mc_source_config *: fetched first, then indexed from the store. */
+	g_autoptr(GPtrArray) imap_sources = g_ptr_array_new();
 
 	for (char **p = maildirs; p && *p; p++)
 		if (!add_source(sources, "maildir", "", *p, store_dir, &error))
@@ -123,11 +125,8 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 				return command_fail(error);
 			}
 			if (g_str_equal(sc->type, "imap")) {
-				g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
-				            "source '%s': IMAP sources are not supported by this "
-				            "version of mailclerk yet",
-				            sc->name);
-				return command_fail(error);
+				g_ptr_array_add(imap_sources, (gpointer)sc);
+				continue;
 			}
 			if (!add_source(sources, sc->type, sc->name, sc->path, store_dir, &error))
 				return command_fail(error);
@@ -136,17 +135,13 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 		for (guint i = 0; i < env->cfg->sources->len; i++) {
 			const struct mc_source_config *sc = g_ptr_array_index(env->cfg->sources, i);
 			if (g_str_equal(sc->type, "imap")) {
-				fprintf(stderr,
-				        "mailclerk: skipped source '%s': IMAP sources are not "
-				        "supported by this version of mailclerk yet\n",
-				        sc->name);
-				config_skipped++;
+				g_ptr_array_add(imap_sources, (gpointer)sc);
 				continue;
 			}
 			if (!add_source(sources, sc->type, sc->name, sc->path, store_dir, &error))
 				return command_fail(error);
 		}
-		if (sources->len == 0 && config_skipped == 0) {
+		if (sources->len == 0 && imap_sources->len == 0) {
 			g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
 			            "nothing to ingest: give --maildir, --mbox or --file, or add "
 			            "[source NAME] groups to %s",
@@ -181,9 +176,45 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 		close(lock);
 		return command_fail(error);
 	}
+	/* IMAP: new mail into the store, then the store (all of it, also folders
+	 * the server no longer has) is indexed like any maildir. */
+	g_autofree char *imap_root = g_build_filename(data_dir, "store", "imap", NULL);
+	g_autoptr(GPtrArray) store_folders = g_ptr_array_new_with_free_func(imap_store_folder_free);
+	guint imap_failed = 0;
+	for (guint i = 0; i < imap_sources->len; i++) {
+		const struct mc_source_config *sc = g_ptr_array_index(imap_sources, i);
+		struct imap_sync_report rep;
+		g_autoptr(GError) local = NULL;
+		if (!imap_sync(env->db_path, imap_root, sc, &rep, &local)) {
+			fprintf(stderr, "mailclerk: %s\n", local->message);
+			imap_failed++;
+		}
+		printf("imap: %s: %" G_GUINT64_FORMAT " new messages fetched from %u folders",
+		       sc->name, rep.fetched, rep.folders);
+		if (rep.skipped)
+			printf(", %" G_GUINT64_FORMAT " skipped", rep.skipped);
+		printf("\n");
+		fflush(stdout);
+		g_autoptr(GPtrArray) folders = imap_store_folders(imap_root, sc->name);
+		for (guint k = 0; k < folders->len; k++) {
+			struct imap_store_folder *f = g_ptr_array_index(folders, k);
+			if (!add_source(sources, "maildir", sc->name, f->dir, store_dir, &error)) {
+				close(lock);
+				return command_fail(error);
+			}
+			((struct source *)g_ptr_array_index(sources, sources->len - 1))
+			    ->root_folder = f->folder;
+			g_ptr_array_add(store_folders, g_ptr_array_steal_index(folders, k--));
+		}
+	}
 	struct ingest_report r;
 	gboolean ok = pipeline_run(env->db_path, env->cfg, filing_rules, sources, &r, &error);
-	r.skipped += config_skipped;
+	if (ok && imap_failed) {
+		g_set_error(&error, MC_ERROR, MC_ERROR_FAILED,
+		            "%u of %u IMAP sources could not be fetched whole", imap_failed,
+		            imap_sources->len);
+		ok = FALSE;
+	}
 	if (ok && r.sources_failed) {
 		g_set_error(&error, MC_ERROR, MC_ERROR_FAILED,
 		            "%" G_GUINT64_FORMAT " of %u sources could not be read",

@@ -1,0 +1,54 @@
+/* Fetching new mail from an IMAP source into the local store.
+ *
+ * The store is a Maildir per folder under STORE_ROOT/SOURCE/ (beside the
+ * index): mail is written there (tmp, fsync, rename) before the folder's
+ * progress (UIDVALIDITY, highest UID) is recorded in the index, batch by
+ * batch; ingest then indexes the store like any maildir. So a run cut short
+ * anywhere loses nothing: what was stored is indexed by the next run, what
+ * was not is fetched again, and a message stored twice (a re-fetch after a
+ * cut, a changed UIDVALIDITY) is one message, deduplicated by Message-ID.
+ * Mail deleted on the server stays in the store: this is an archive.
+ *
+ * Read-only on the server: EXAMINE and BODY.PEEK[], never a flag change. */
+#ifndef MC_IMAP_SYNC_H
+#define MC_IMAP_SYNC_H
+
+#include <glib.h>
+
+#include "common/conf.h"
+
+struct imap_sync_report {
+	guint64 fetched; /* messages stored */
+	guint64 skipped; /* messages not fetched (too large), each reported */
+	guint folders;   /* folders examined */
+	guint folders_failed;
+};
+
+/* Fetches the new mail of IMAP source SC into its store under STORE_ROOT,
+ * recording progress in the index at DB_PATH. Returns FALSE and ERROR when
+ * the source could not be synced whole (no connection, refused certificate
+ * or login, a folder the server refused, a cut connection); what was fetched
+ * before that is kept. */
+gboolean imap_sync(const char *db_path, const char *store_root, const struct mc_source_config *sc,
+                   struct imap_sync_report *report, GError **error);
+
+/* One folder of a source's store. */
+struct imap_store_folder {
+	char *dir;    /* the folder's Maildir */
+	char *folder; /* its name as users see it, e.g. "INBOX", "Archive/2023" */
+};
+void imap_store_folder_free(gpointer folder);
+
+/* Returns every folder of source NAME's store under STORE_ROOT (struct
+ * imap_store_folder *; the caller unrefs the array), also those no longer
+ * on the server. */
+GPtrArray *imap_store_folders(const char *store_root, const char *name);
+
+/* Returns the password of SC: $MAILCLERK_PASSWORD_<NAME> (NAME upper-cased,
+ * other characters than letters and digits as '_'), else the first line of
+ * what password_command prints. NULL and ERROR when neither gives one. The
+ * caller frees it with imap_password_free(), which clears it. */
+char *imap_password(const struct mc_source_config *sc, GError **error);
+void imap_password_free(char *password);
+
+#endif

@@ -1,0 +1,199 @@
+#!/bin/sh
+# IMAP sources against a real Dovecot (tests/imap/dovecot.sh starts one on
+# free ports under $TMP) and against hostile fakes (tests/imap/*.py).
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/imap/dovecot.sh"
+dovecot_available || skip_all "dovecot is not installed (contrib/bootstrap.sh installs it)"
+plan 41
+dovecot_start || { echo "Bail out! dovecot did not start"; exit 1; }
+
+# config NAME KEY=VALUE...: a [source NAME] of type imap for alice, appended.
+config() {
+	_name=$1
+	shift
+	printf '[source %s]\ntype = imap\nhost = localhost\nuser = alice\nca_file = %s\n' "$_name" "$CA_FILE"
+	for kv in "$@"; do printf '%s\n' "$kv" | sed 's/=/ = /'; done
+}
+logins() { grep -c 'Login: user=<alice>' "$DOVECOT_LOG"; }
+fetched() { sed -n 's/^imap: [^:]*: \([0-9]*\) new messages fetched.*/\1/p'; }
+
+export MAILCLERK_PASSWORD_WORK=secret-pw
+dovecot_seed_many INBOX 5 >/dev/null
+dovecot_seed_many Archive/2023 3 >/dev/null
+dovecot_seed_many Archive/2024 2 >/dev/null
+dovecot_seed_many Other 4 >/dev/null
+config work "port=$IMAPS_PORT" "folders=INBOX; Archive/*" > "$TMP/config"
+
+out=$(mc ingest 2>&1)
+check_eq 'IMAPS with ca_file: INBOX and the Archive/* glob fetched and indexed' "$out" \
+"imap: work: 10 new messages fetched from 3 folders
+ingest: 10 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 0 skipped, in $(printf '%s' "$out" | sed -n 's/.* in \([0-9.]*\) s .*/\1/p') s ($(printf '%s' "$out" | sed -n 's/.*s (\([0-9]*\) messages.*/\1/p') messages/s)"
+check_eq 'folders as the server names them, the source as configured' \
+	"$(mc count folder:INBOX) $(mc count folder:Archive/2023) $(mc count 'folder:Archive/*') $(mc count source:work) $(mc count folder:Other)" "5 3 5 10 0"
+check_eq 'a seeded word finds its message' "$(mc search --format=json seedword4 | jq -r '.[].message_id' | sort | tr '\n' ' ')" \
+	"seed-4.1@dovecot.test "
+check_eq 'nothing was marked read on the server (BODY.PEEK, EXAMINE)' \
+	"$(dovecot_flags INBOX | cut -f2 | sort -u) $(dovecot_flags Archive/2023 | cut -f2 | sort -u)" "- -"
+check_eq 'INTERNALDATE is the stored file time' \
+	"$(stat -c %Y "$TMP"/store/imap/work/INBOX/cur/* | sort -u | wc -l | tr -d ' ')" \
+	"$(dovecot_doveadm fetch -u alice date.received mailbox INBOX | sort -u | grep -c date)"
+check 'the server flags are kept as Maildir flags' sh -c \
+	"dovecot_doveadm() { :; }; ls '$TMP/store/imap/work/INBOX/cur' | grep -q ':2,\$'"
+
+# Incremental: only new mail; a second run with nothing new fetches nothing.
+dovecot_seed_many INBOX 2 >/dev/null
+check_eq 'the next run fetches only the new messages' "$(mc ingest 2>&1 | fetched)" 2
+check_eq '... and indexes them' "$(mc count '*')" 12
+check_eq 'a run with nothing new fetches nothing' "$(mc ingest 2>&1 | fetched)" 0
+
+# Flags as the server had them when fetched.
+dovecot_seed_many INBOX 1 >/dev/null
+uid=$(dovecot_flags INBOX | tail -n 1 | cut -f1)
+dovecot_doveadm flags add -u alice '\Seen \Flagged \Answered' mailbox INBOX uid "$uid"
+mc ingest >/dev/null 2>&1
+check_eq '\Seen \Flagged \Answered become the Maildir flags FRS' \
+	"$(ls "$TMP"/store/imap/work/INBOX/cur/ | grep "_$uid.mailclerk" | sed 's/.*:2,//')" FRS
+
+# UIDVALIDITY changes: the folder is fetched again, the index has no doubles.
+before=$(mc count '*')
+old=$(dovecot_uidvalidity INBOX)
+new=$(dovecot_reset_uidvalidity INBOX)
+check 'the UIDVALIDITY changed' test "$old" != "$new"
+check_eq 'a changed UIDVALIDITY fetches the folder again' "$(mc ingest 2>&1 | fetched)" 8
+check_eq '... and dedupe keeps doubles out of the index' "$(mc count '*')" "$before"
+check_eq '... every message has one copy per UIDVALIDITY in the store' \
+	"$(mc search --format=json seedword1 | jq -r '[.[] | select(.message_id == "seed-1.1@dovecot.test") | .files | length] | .[0]')" 2
+
+# The password is nowhere but in memory.
+check_eq 'the password is not in the index, the store or the config' \
+	"$(grep -rl secret-pw "$TMP"/index.db* "$TMP/store" "$TMP/config" 2>/dev/null | wc -l | tr -d ' ')" 0
+
+# password_command; a wrong password.
+unset MAILCLERK_PASSWORD_WORK
+config cmd "port=$IMAPS_PORT" "password_command=printf 'secret-pw\\nsecond line'" > "$TMP/config"
+check_eq 'password_command: the first line of its output' "$(mc ingest 2>&1 | fetched)" 8
+config cmd "port=$IMAPS_PORT" "password_command=echo wrong-pw" > "$TMP/config"
+out=$(mc ingest 2>&1); rc=$?
+check_eq 'a wrong password: one clear line with the server words, exit 1' \
+	"$(printf '%s\n' "$out" | grep '^mailclerk: localhost'; echo "rc=$rc")" \
+	"mailclerk: localhost: login as alice: the server said: Authentication failed.
+rc=1"
+check_eq 'and the password is never printed' "$(printf '%s' "$out" | grep -c wrong-pw)" 0
+config cmd "port=$IMAPS_PORT" "password_command=exit 3" > "$TMP/config"
+check_eq 'a failing password_command is said' "$(mc ingest 2>&1 | grep '^mailclerk: source')" \
+	"mailclerk: source 'cmd': password_command: Child process exited with code 3"
+config nopw "port=$IMAPS_PORT" > "$TMP/config"
+check_eq 'no password at all is said' "$(mc ingest 2>&1 | grep '^mailclerk: source')" \
+	"mailclerk: source 'nopw': no password: set password_command, or MAILCLERK_PASSWORD_NOPW in the environment"
+export MAILCLERK_PASSWORD_WORK=secret-pw
+
+# STARTTLS, plaintext, LOGINDISABLED.
+DB="$TMP/starttls.db"
+config work "port=$IMAP_PORT" "tls=starttls" > "$TMP/config"
+check_eq 'STARTTLS with ca_file' "$(mc ingest 2>&1 | fetched)" 8
+DB="$TMP/plain.db"
+config work "port=$IMAP_PORT" "tls=none" > "$TMP/config"
+out=$(mc ingest 2>&1)
+check_eq 'tls = none works where the server allows it, with a warning' \
+	"$(printf '%s\n' "$out" | fetched) $(printf '%s\n' "$out" | grep -c 'warning: source .work.: tls = none')" "8 1"
+sed "s/host = localhost/host = 127.0.0.2/; s/port = $IMAP_PORT/port = $IMAP2_PORT/" "$TMP/config" > "$TMP/c2" && mv "$TMP/c2" "$TMP/config"
+check_eq 'a server that refuses plaintext login: said, exit 1' \
+	"$(mc ingest 2>&1 | grep '^mailclerk: 127'; mc ingest >/dev/null 2>&1; echo "rc=$?")" \
+	"mailclerk: 127.0.0.2: the server refuses to log in without TLS (LOGINDISABLED); use tls = imaps or tls = starttls
+rc=1"
+
+# Certificates: another name, an untrusted issuer: refused before LOGIN.
+DB="$TMP/cert.db"
+config work "port=$IMAPS_PORT" > "$TMP/config"
+n=$(logins)
+dovecot_use_cert wrongname >/dev/null
+out=$(mc ingest 2>&1); rc=$?
+check_eq 'a certificate for another name is refused, exit 1' \
+	"$(printf '%s\n' "$out" | grep '^mailclerk: localhost'; echo "rc=$rc")" \
+	"mailclerk: localhost: the server's certificate is refused: The certificate is NOT trusted. The name in the certificate does not match the expected.
+rc=1"
+dovecot_use_cert untrusted >/dev/null
+check_eq 'an untrusted certificate is refused' "$(mc ingest 2>&1 | grep '^mailclerk: localhost')" \
+	"mailclerk: localhost: the server's certificate is refused: The certificate is NOT trusted. The certificate issuer is unknown."
+check_eq 'no LOGIN reached Dovecot for either' "$(logins)" "$n"
+config work "port=$IMAPS_PORT" "tls_verify=no" > "$TMP/config"
+out=$(mc ingest 2>&1)
+check_eq 'tls_verify = no: works, loudly' \
+	"$(printf '%s\n' "$out" | fetched) $(printf '%s\n' "$out" | grep -c 'WARNING: source .work.: tls_verify = no')" "8 1"
+dovecot_use_cert good >/dev/null
+
+# TLS 1.0 is refused.
+tls10_start
+config work "port=$TLS10_PORT" > "$TMP/config"
+out=$(mc ingest 2>&1); rc=$?
+check_eq 'a server offering only TLS 1.0 is refused' \
+	"$(printf '%s\n' "$out" | grep -c 'TLS handshake failed.*requires TLS 1.2 or newer') rc=$rc" "1 rc=1"
+tls10_stop
+
+# A connection cut mid-fetch, then a clean resume.
+DB="$TMP/cut.db"
+dovecot_seed_many Big 600 >/dev/null
+# Cut two thirds into the folder's bytes: after the first batch (200
+# messages) was stored and recorded, inside the second.
+cut=$(( $(cat "$DOVECOT_MAILDIR"/.Big/cur/* | wc -c) * 2 / 3 ))
+cut_proxy_start 127.0.0.1 "$IMAPS_PORT" "$cut" --cuts 1
+config work "port=$CUT_PORT" "folders=Big" > "$TMP/config"
+out=$(mc ingest 2>&1); rc=$?
+check_eq 'a cut connection ends the run with an error, exit 1' \
+	"$(printf '%s\n' "$out" | grep -c '^mailclerk: localhost: Big: fetching messages: ') rc=$rc" "1 rc=1"
+got=$(mc count folder:Big)
+check_eq 'the batches recorded before the cut are kept and indexed' "$got" 200
+check_eq 'the next run resumes: all 600, none twice' "$(mc ingest >/dev/null 2>&1; mc count folder:Big) $(ls "$TMP"/store/imap/work/Big/cur | wc -l | tr -d ' ')" "600 600"
+
+# A server that says nothing is dropped after timeout.
+stall_start
+config work "port=$STALL_PORT" "tls=none" "timeout=1" > "$TMP/config"
+start=$(date +%s)
+out=$(mc ingest 2>&1); rc=$?
+check_eq 'a silent server: dropped after the timeout, exit 1' \
+	"$(printf '%s\n' "$out" | grep '^mailclerk: localhost'; echo "rc=$rc")" \
+	"mailclerk: localhost: greeting: the server did not answer within 1 s
+rc=1"
+check 'within a few seconds' test $(($(date +%s) - start)) -le 5
+
+# Hostile servers: errors, never a crash.
+for mode in garbage literal badfetch no; do
+	python3 "$top_srcdir/tests/imap/junk-server.py" $mode "$TMP/junk-$mode.port" &
+	_dovecot_helpers="$_dovecot_helpers $!"
+	_dovecot_wait_file "$TMP/junk-$mode.port"
+	config work "port=$(cat "$TMP/junk-$mode.port")" "tls=none" "timeout=1" > "$TMP/config"
+	DB="$TMP/junk-$mode.db"
+	mc ingest > "$TMP/junk.out" 2>&1
+	rc=$?
+	case $mode in
+	no) want="mailclerk: localhost: EXAMINE INBOX: the server said: Mailbox is on holiday" ;;
+	*) want="" ;;
+	esac
+	if [ -n "$want" ]; then
+		check_eq "hostile server ($mode): the server's words, exit 1" "$(grep '^mailclerk: localhost' "$TMP/junk.out" | head -n 1) rc=$rc" "$want rc=$rc"
+	else
+		check_eq "hostile server ($mode): an error, exit 1, no crash" "$(grep -c '^mailclerk: localhost' "$TMP/junk.out") rc=$rc" "1 rc=1"
+	fi
+done
+
+# A server that does not offer STARTTLS (the junk server's "no" mode).
+config work "port=$(cat "$TMP/junk-no.port")" "tls=starttls" "timeout=1" > "$TMP/config"
+check_eq 'tls = starttls to a server without STARTTLS: refused before LOGIN, exit 1' \
+	"$(mc ingest 2>&1 | grep '^mailclerk: localhost'; mc ingest >/dev/null 2>&1; echo "rc=$?")" \
+	"mailclerk: localhost: the server does not offer STARTTLS (tls = starttls); the password was not sent
+rc=1"
+
+# 2,000 messages: flat memory.
+DB="$TMP/many.db"
+dovecot_seed_many Many 2000 >/dev/null
+config work "port=$IMAPS_PORT" "folders=Many" > "$TMP/config"
+rss=$(python3 -c '
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)' \
+	"$MAILCLERK" --config "$TMP/config" --db "$DB" ingest)
+check_eq '2,000 messages fetched and indexed' "$(mc count folder:Many)" 2000
+check "peak memory stays under 64 MB (${rss} MB)" test "$rss" -lt 64
+
+dovecot_stop
+check_eq 'no Dovecot of ours is left' "$(dovecot_processes | wc -l | tr -d ' ')" 0
