@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/imap/dovecot.sh"
 dovecot_available || skip_all "dovecot is not installed (contrib/bootstrap.sh installs it)"
-plan 41
+plan 44
 dovecot_start || { echo "Bail out! dovecot did not start"; exit 1; }
 
 # config NAME KEY=VALUE...: a [source NAME] of type imap for alice, appended.
@@ -45,6 +45,19 @@ dovecot_seed_many INBOX 2 >/dev/null
 check_eq 'the next run fetches only the new messages' "$(mc ingest 2>&1 | fetched)" 2
 check_eq '... and indexes them' "$(mc count '*')" 12
 check_eq 'a run with nothing new fetches nothing' "$(mc ingest 2>&1 | fetched)" 0
+
+# Several accounts in one run; one by name.
+mkdir "$TMP/two"
+DB="$TMP/two/index.db" # the store is beside the index: its own
+{ config work "port=$IMAPS_PORT" "folders=Archive/2023"; config home "port=$IMAP_PORT" "tls=starttls" "folders=Other"; } > "$TMP/config"
+export MAILCLERK_PASSWORD_HOME=secret-pw
+check_eq 'two sources in one run' "$(mc ingest 2>&1 | grep '^imap:')" "imap: work: 3 new messages fetched from 1 folders
+imap: home: 4 new messages fetched from 1 folders"
+check_eq '... each under its name' "$(mc count source:work) $(mc count source:home)" "3 4"
+dovecot_seed_many Other 1 >/dev/null
+check_eq 'ingest NAME: only that source' "$(mc ingest home 2>&1 | grep '^imap:')" "imap: home: 1 new messages fetched from 1 folders"
+DB="$TMP/index.db"
+config work "port=$IMAPS_PORT" "folders=INBOX; Archive/*" > "$TMP/config"
 
 # Flags as the server had them when fetched.
 dovecot_seed_many INBOX 1 >/dev/null
