@@ -431,12 +431,27 @@ internaldate_seconds(const struct mailimap_date_time *d)
 	return dt ? g_date_time_to_unix(dt) - offset : -1;
 }
 
-/* Writes one message into the folder Maildir DIR as cur/NAME:2,FLAGS (tmp,
- * fsync, rename), its mtime INTERNALDATE. A file already there (a batch
- * fetched again after a cut) is left as it is. */
+/* A message written to tmp/, to be moved to cur/ once the batch is on disk. */
+struct pending {
+	char *tmp;
+	char *final;
+};
+
+static void
+pending_clear(gpointer p)
+{
+	struct pending *x = p;
+	g_free(x->tmp);
+	g_free(x->final);
+}
+
+/* Writes one message into the folder Maildir DIR as tmp/NAME, its mtime
+ * INTERNALDATE, and notes in PENDING that it becomes cur/NAME:2,FLAGS. A
+ * message already in cur/ (a batch fetched again after a cut) is left as it
+ * is. */
 static gboolean
 store_message(const char *dir, const char *name, const char *flags, const char *data, gsize len,
-              gint64 internaldate, GError **error)
+              gint64 internaldate, GArray *pending, GError **error)
 {
 	g_autofree char *file = g_strdup_printf("%s:2,%s", name, flags);
 	g_autofree char *final = g_build_filename(dir, "cur", file, NULL);
@@ -448,7 +463,7 @@ store_message(const char *dir, const char *name, const char *flags, const char *
 		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s: %s", tmp, g_strerror(errno));
 		return FALSE;
 	}
-	if (!fileio_write_all(fd, data, len) || fsync(fd) != 0) {
+	if (!fileio_write_all(fd, data, len)) {
 		int saved = errno;
 		close(fd);
 		unlink(tmp);
@@ -460,11 +475,36 @@ store_message(const char *dir, const char *name, const char *flags, const char *
 		futimens(fd, times);
 	}
 	close(fd);
-	if (rename(tmp, final) != 0) {
+	struct pending p = { g_steal_pointer(&tmp), g_steal_pointer(&final) };
+	g_array_append_val(pending, p);
+	return TRUE;
+}
+
+/* Makes the batch's files durable with one syncfs() (instead of an fsync a
+ * message, which was most of the time of a fetch), then moves them into
+ * cur/: a message reaches cur/ only with its bytes on disk. */
+static gboolean
+commit_pending(const char *dir, GArray *pending, GError **error)
+{
+	if (pending->len == 0)
+		return TRUE;
+	g_autofree char *tmpdir = g_build_filename(dir, "tmp", NULL);
+	int fd = open(tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || syncfs(fd) != 0) {
 		int saved = errno;
-		unlink(tmp);
-		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s: %s", final, g_strerror(saved));
+		if (fd >= 0)
+			close(fd);
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s: %s", tmpdir, g_strerror(saved));
 		return FALSE;
+	}
+	close(fd);
+	for (guint i = 0; i < pending->len; i++) {
+		struct pending *p = &g_array_index(pending, struct pending, i);
+		if (rename(p->tmp, p->final) != 0) {
+			g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s: %s", p->final,
+			            g_strerror(errno));
+			return FALSE;
+		}
 	}
 	return TRUE;
 }
@@ -506,6 +546,8 @@ fetch_batch(struct session *s, const char *folder, const char *dir, uint32_t uid
 		return command_failed(s, r, what, error);
 	}
 	g_autoptr(GHashTable) got = g_hash_table_new(g_direct_hash, g_direct_equal);
+	g_autoptr(GArray) pending = g_array_new(FALSE, FALSE, sizeof(struct pending));
+	g_array_set_clear_func(pending, pending_clear);
 	gboolean ok = TRUE;
 	for (clistiter *c = result ? clist_begin(result) : NULL; c && ok; c = clist_next(c)) {
 		struct mailimap_msg_att *att = clist_content(c);
@@ -538,12 +580,12 @@ fetch_batch(struct session *s, const char *folder, const char *dir, uint32_t uid
 		if (!uid || !body)
 			continue;
 		g_autofree char *name = g_strdup_printf("%u_%u.mailclerk", uidvalidity, uid);
-		ok = store_message(dir, name, flags ? flags : "", body, len, date, error);
+		ok = store_message(dir, name, flags ? flags : "", body, len, date, pending, error);
 		if (ok)
 			g_hash_table_add(got, GUINT_TO_POINTER(uid));
 	}
 	mailimap_fetch_list_free(result);
-	if (!ok)
+	if (!ok || !commit_pending(dir, pending, error))
 		return FALSE;
 	for (guint i = first; i < end; i++) {
 		uint32_t uid = g_array_index(uids, struct uid_size, i).uid;
