@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "common/fileio.h"
@@ -21,4 +22,17 @@ fileio_write_all(int fd, const void *data, gsize len)
 		len -= n;
 	}
 	return TRUE;
+}
+
+gboolean
+fileio_fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return FALSE;
+	gboolean ok = fsync(fd) == 0;
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return ok;
 }

@@ -8,4 +8,8 @@
  * Returns FALSE with errno set when a write fails. */
 gboolean fileio_write_all(int fd, const void *data, gsize len);
 
+/* fsyncs directory DIR, so that the names made in it are on disk; FALSE
+ * with errno set when it cannot. */
+gboolean fileio_fsync_dir(const char *dir);
+
 #endif

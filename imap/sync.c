@@ -509,17 +509,6 @@ commit_pending(const char *dir, GArray *pending, GError **error)
 	return TRUE;
 }
 
-static gboolean
-fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return FALSE;
-	gboolean ok = fsync(fd) == 0;
-	close(fd);
-	return ok;
-}
-
 /* Fetches the bodies of UIDS[FIRST..END) into DIR. */
 static gboolean
 fetch_batch(struct session *s, const char *folder, const char *dir, uint32_t uidvalidity,
@@ -597,7 +586,7 @@ fetch_batch(struct session *s, const char *folder, const char *dir, uint32_t uid
 		}
 	}
 	g_autofree char *cur = g_build_filename(dir, "cur", NULL);
-	fsync_dir(cur);
+	fileio_fsync_dir(cur);
 	return TRUE;
 }
 

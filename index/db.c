@@ -129,10 +129,10 @@ db_user_version(struct mc_db *db, int *version, GError **error)
 /* Forward migrations: migrations[v] takes a version-v database to v+1.
  * Version 0 is an empty file. */
 static const char *const migrations[] = {
-	schema_sql, migrate_2_sql, /* filings */
-	migrate_3_sql,             /* exclusions */
-	migrate_4_sql,             /* autosave */
-	migrate_5_sql,             /* imap_folders */
+	schema_sql,    migrate_2_sql, /* filings */
+	migrate_3_sql,                /* exclusions */
+	migrate_4_sql,                /* autosave */
+	migrate_5_sql,                /* imap_folders */
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);
 

@@ -18,17 +18,6 @@
 
 #define FILE_MAX_STDIN (256 * 1024 * 1024)
 
-static gboolean
-fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return FALSE;
-	gboolean ok = fsync(fd) == 0;
-	close(fd);
-	return ok;
-}
-
 char *
 store_deliver(const char *store_dir, GBytes *data, GError **error)
 {
@@ -67,7 +56,7 @@ store_deliver(const char *store_dir, GBytes *data, GError **error)
 		return NULL;
 	}
 	g_autofree char *newdir = g_build_filename(store_dir, "new", NULL);
-	if (!fsync_dir(newdir)) {
+	if (!fileio_fsync_dir(newdir)) {
 		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot sync %s: %s", newdir,
 		            g_strerror(errno));
 		return NULL;
