@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/imap/dovecot.sh"
 dovecot_available || skip_all "dovecot is not installed (contrib/bootstrap.sh installs it)"
-plan 44
+plan 45
 dovecot_start || { echo "Bail out! dovecot did not start"; exit 1; }
 
 # config NAME KEY=VALUE...: a [source NAME] of type imap for alice, appended.
@@ -76,6 +76,12 @@ check_eq 'a changed UIDVALIDITY fetches the folder again' "$(mc ingest 2>&1 | fe
 check_eq '... and dedupe keeps doubles out of the index' "$(mc count '*')" "$before"
 check_eq '... every message has one copy per UIDVALIDITY in the store' \
 	"$(mc search --format=json seedword1 | jq -r '[.[] | select(.message_id == "seed-1.1@dovecot.test") | .files | length] | .[0]')" 2
+
+# Mail deleted on the server stays: this is an archive.
+n=$(mc count '*')
+dovecot_doveadm expunge -u alice mailbox Archive/2024 all
+check_eq 'mail expunged on the server stays in the store and the index' \
+	"$(mc ingest >/dev/null 2>&1; mc count '*') $(dovecot_count Archive/2024) $(mc count folder:Archive/2024)" "$n 0 2"
 
 # The password is nowhere but in memory.
 check_eq 'the password is not in the index, the store or the config' \
