@@ -300,9 +300,20 @@ transport_start_tls(mailstream_low *low, const char *host, const char *ca_file, 
 		}
 		if (!gnutls_error_is_fatal(r))
 			continue;
-		g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
-		            "%s: TLS handshake failed: %s (mailclerk requires TLS 1.2 or newer)",
-		            host, gnutls_strerror(r));
+		gboolean old_version = r == GNUTLS_E_UNSUPPORTED_VERSION_PACKET;
+		g_autofree char *why = NULL;
+		if (r == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+			gnutls_alert_description_t alert = gnutls_alert_get(t->tls);
+			old_version = alert == GNUTLS_A_PROTOCOL_VERSION;
+			why = g_strdup_printf("the server sent the alert '%s'",
+			                      gnutls_alert_get_name(alert));
+		}
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s: TLS handshake failed: %s%s",
+		            host, why ? why : gnutls_strerror(r),
+		            old_version
+		                ? "; the server offers no TLS 1.2 or newer, which mailclerk "
+		                  "requires"
+		                : "");
 		return FALSE;
 	}
 	gnutls_protocol_t version = gnutls_protocol_get_version(t->tls);
