@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/imap/dovecot.sh"
 dovecot_available || skip_all "dovecot is not installed (contrib/bootstrap.sh installs it)"
-plan 45
+plan 47
 dovecot_start || { echo "Bail out! dovecot did not start"; exit 1; }
 
 # config NAME KEY=VALUE...: a [source NAME] of type imap for alice, appended.
@@ -150,6 +150,25 @@ check_eq 'a server offering only TLS 1.0 is refused, exit 1' \
 	"mailclerk: localhost: TLS handshake failed: the server sent the alert 'Error in protocol version'; the server offers no TLS 1.2 or newer, which mailclerk requires
 rc=1"
 tls10_stop
+
+# SNI: a server that only knows the name other.example and refuses any
+# other one it is sent (openssl s_server -servername_fatal) refuses
+# "localhost", which proves mailclerk sent it; an address is never sent as
+# SNI, so the handshake with 127.0.0.1 succeeds (and the HTTP server then
+# says no IMAP greeting).
+openssl s_server -accept 127.0.0.1:0 -tls1_2 -cert "$DOVECOT_DIR/certs/good.pem" -key "$DOVECOT_DIR/certs/good.key" \
+	-cert2 "$DOVECOT_DIR/certs/good.pem" -key2 "$DOVECOT_DIR/certs/good.key" \
+	-servername other.example -servername_fatal -www </dev/null > "$TMP/sni.out" 2>/dev/null &
+_dovecot_helpers="$_dovecot_helpers $!"
+i=0
+while ! grep -q '^ACCEPT' "$TMP/sni.out" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+sni_port=$(sed -n 's/^ACCEPT .*:\([0-9][0-9]*\)$/\1/p' "$TMP/sni.out")
+config work "port=$sni_port" "timeout=1" > "$TMP/config"
+check_eq 'SNI: the host name is sent' "$(mc ingest 2>&1 | grep '^mailclerk: localhost')" \
+	"mailclerk: localhost: TLS handshake failed: the server sent the alert 'The server name sent was not recognized'"
+sed 's/host = localhost/host = 127.0.0.1/' "$TMP/config" > "$TMP/c2" && mv "$TMP/c2" "$TMP/config"
+check_eq 'SNI: an address is not' "$(mc ingest 2>&1 | grep '^mailclerk: 127')" \
+	"mailclerk: 127.0.0.1: greeting: the server did not answer within 1 s"
 
 # A connection cut mid-fetch, then a clean resume.
 DB="$TMP/cut.db"
