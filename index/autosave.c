@@ -28,7 +28,7 @@ autosave_prepare(const char *db_path, const struct mc_config *cfg, GError **erro
 		return FALSE;
 	g_autoptr(sqlite3_stmt) mark =
 	    db_prepare(db,
-	               "INSERT OR IGNORE INTO autosave (client, project, last_message) "
+	               "INSERT OR IGNORE INTO autosave (client, project, since_message) "
 	               "SELECT ?1, ?2, coalesce(max(id), 0) FROM messages",
 	               error);
 	if (!mark)
@@ -46,7 +46,8 @@ autosave_prepare(const char *db_path, const struct mc_config *cfg, GError **erro
 	return TRUE;
 }
 
-/* Saves project P's messages after its mark; moves the mark. */
+/* Saves the attachments of project P's messages newer than its autosave row
+ * that are not saved yet, and records each message saved whole. */
 static gboolean
 autosave_project(struct mc_db *db, const struct mc_config *cfg, const struct mc_project_config *p,
                  const char *root, struct saver *s, guint *saved, guint *duplicates, guint *failed,
@@ -58,7 +59,9 @@ autosave_project(struct mc_db *db, const struct mc_config *cfg, const struct mc_
 		    db,
 		    "SELECT f.message FROM filings f JOIN autosave a ON a.client = f.client AND "
 		    "a.project = f.project WHERE f.client = ?1 AND f.project = ?2 AND "
-		    "f.message > a.last_message ORDER BY f.message",
+		    "f.message > a.since_message AND NOT EXISTS (SELECT 1 FROM autosaved d WHERE "
+		    "d.client = f.client AND d.project = f.project AND d.message = f.message) "
+		    "ORDER BY f.message",
 		    error);
 		if (!st)
 			return FALSE;
@@ -75,8 +78,11 @@ autosave_project(struct mc_db *db, const struct mc_config *cfg, const struct mc_
 	g_autoptr(GPtrArray) dests = g_ptr_array_new_with_free_func(save_destination_free);
 	g_ptr_array_add(dests, save_project_destination(cfg, p, root));
 	g_autoptr(GString) out = g_string_new(NULL);
-	gint64 done = 0; /* the mark moves up to the first message that failed */
-	gboolean blocked = FALSE;
+	g_autoptr(sqlite3_stmt) done = db_prepare(
+	    db, "INSERT OR IGNORE INTO autosaved (message, client, project) VALUES (?1, ?2, ?3)",
+	    error);
+	if (!done)
+		return FALSE;
 	for (guint i = 0; i < ids->len; i++) {
 		gint64 id = g_array_index(ids, gint64, i);
 		g_autoptr(result) r = search_load(db, id, "", error);
@@ -84,25 +90,16 @@ autosave_project(struct mc_db *db, const struct mc_config *cfg, const struct mc_
 			return FALSE;
 		guint before = *failed;
 		saver_save_message(s, dests, r, FALSE, out, saved, duplicates, failed);
+		/* A message with a failure is tried again by the next run. */
 		if (*failed > before)
-			blocked = TRUE;
-		if (!blocked)
-			done = id;
+			continue;
+		sqlite3_reset(done);
+		sqlite3_bind_int64(done, 1, id);
+		sqlite3_bind_text(done, 2, p->client, -1, SQLITE_STATIC);
+		sqlite3_bind_text(done, 3, p->key, -1, SQLITE_STATIC);
+		if (sqlite3_step(done) != SQLITE_DONE)
+			return db_set_error(error, db, "recording saved attachments");
 	}
-	if (done == 0)
-		return TRUE;
-	g_autoptr(sqlite3_stmt) move = db_prepare(
-	    db,
-	    "UPDATE autosave SET last_message = max(last_message, ?3) WHERE client = ?1 AND "
-	    "project = ?2",
-	    error);
-	if (!move)
-		return FALSE;
-	sqlite3_bind_text(move, 1, p->client, -1, SQLITE_STATIC);
-	sqlite3_bind_text(move, 2, p->key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(move, 3, done);
-	if (sqlite3_step(move) != SQLITE_DONE)
-		return db_set_error(error, db, "recording saved attachments");
 	return TRUE;
 }
 

@@ -1,10 +1,13 @@
 /* save_attachments = yes: during ingest, a project's new mail has its
  * attachments saved into the project's folder (ingest/save.h).
  *
- * "New" is kept in the autosave table (migrate-4.sql): per project, the id
- * of the newest message whose attachments are saved. Ids only grow, so the
- * messages after it are the ones to save; a killed run's are saved by the
- * next, and the folder's SHA-256 dedupe makes saving twice harmless. */
+ * "New" is mail after the newest message there was when ingest first saw
+ * the setting (the autosave table, migrate-4.sql). Which of the project's
+ * new messages are saved is recorded per message (autosaved), not as a
+ * mark: thread inheritance and reclassify also file older ids under a
+ * project, and those are saved by the run that files them. A killed run's
+ * are saved by the next, and the folder's SHA-256 dedupe makes saving twice
+ * harmless. */
 #ifndef MC_AUTOSAVE_H
 #define MC_AUTOSAVE_H
 
@@ -13,13 +16,13 @@
 #include "common/conf.h"
 
 /* Before the run: gives each project of CFG with save_attachments that has
- * no mark yet one at the newest message of the index at DB_PATH, so that
+ * no autosave row yet one at the newest message of the index at DB_PATH, so that
  * mail indexed before the setting was turned on is left alone. TRUE when
  * no project saves attachments. FALSE and ERROR on a database error. */
 gboolean autosave_prepare(const char *db_path, const struct mc_config *cfg, GError **error);
 
-/* After the run: saves the attachments of each such project's messages
- * after its mark, then moves the mark (not past a message that failed).
+/* After the run: saves the attachments of each such project's new messages
+ * not saved yet, and records each one saved without a failure.
  * Prints one summary line when anything was looked at; failures go to
  * stderr and are counted in *FAILED. FALSE and ERROR on a database error. */
 gboolean autosave_run(const char *db_path, const struct mc_config *cfg, guint *failed,

@@ -1,7 +1,7 @@
 #!/bin/sh
 # mailclerk attachments save, and save_attachments = yes during ingest.
 . "$top_srcdir/tests/lib.sh"
-plan 31
+plan 33
 
 python3 "$top_srcdir/tests/cli/gen-save-mail.py" "$TMP" || { echo "Bail out! gen-save-mail.py failed"; exit 1; }
 printf '[mailclerk]\nattachment_name = {filename}\n' > "$TMP/config"
@@ -83,13 +83,14 @@ domains = other.example
 CONF
 DB="$TMP/index2.db"
 mkdir -p "$TMP/mail/cur" "$TMP/mail/new" "$TMP/mail/tmp"
-mkmsg() { # mkmsg FILE FROM SUBJECT ATTACHMENT-NAME CONTENT
+mkmsg() { # mkmsg FILE FROM SUBJECT ATTACHMENT-NAME CONTENT [PARENT]
 	cat > "$TMP/mail/cur/$1:2,S" <<MSG
 From: $2
 To: sam@studio.example
 Subject: $3
 Date: Fri, 05 Jan 2024 09:00:00 +0000
 Message-ID: <$1@test>
+In-Reply-To: <${6:-$1-parent}@test>
 MIME-Version: 1.0
 Content-Type: multipart/mixed; boundary=B
 
@@ -126,6 +127,17 @@ check_eq 'save --by-project: the project, _unsorted and _unfiled' "$(cd "$root" 
 check_eq 'a bad attachment_name is refused, naming the key' \
 	"$(printf '[mailclerk]\nattachment_name = {date}_{nope}\n' > "$TMP/bad"; "$MAILCLERK" --config "$TMP/bad" --db "$DB" attachments save '*' 2>&1)" \
 	"mailclerk: $TMP/bad: [mailclerk]: key 'attachment_name': unknown field '{nope}' in '{date}_{nope}' (known: {date}, {client}, {project}, {from}, {subject}, {filename})"
+# Mail that joins the project later, by thread inheritance, is saved too.
+mkmsg m6 eve@elsewhere.example 'plans' plans.txt 'the plans'
+mc ingest --maildir "$TMP/mail" >/dev/null 2>&1
+check_eq 'unfiled new mail is not saved into the project' "$(ls "$root/acme/web")" "2024-01-05_mockup (2).txt
+2024-01-05_mockup.txt"
+mkmsg m7 bob@acme.example '[web] Re: plans' reply.txt 'the reply' m6
+out=$(mc ingest --maildir "$TMP/mail" 2>&1 | tail -n 1)
+check_eq 'a reply files the thread under the project: both are saved' \
+	"$out $(ls "$root/acme/web" | tr '\n' '|')" \
+	"ingest: saved 2 attachments into project folders (0 duplicates, 0 failed) 2024-01-05_mockup (2).txt|2024-01-05_mockup.txt|2024-01-05_plans.txt|2024-01-05_reply.txt|"
+
 rm "$TMP/mail/cur/m3:2,S"
 m3=$(ids id:m3@test)
 check_eq 'a message whose file is gone: said, counted, exit 1' \

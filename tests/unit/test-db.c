@@ -275,11 +275,12 @@ test_migrates_version_1(struct fixture *f, gconstpointer data)
 	add(f, "/a", "m1@x", "a@x.example", NULL);
 	g_assert_true(writer_commit(f->w, &error));
 	/* Back to what a version-1 mailclerk wrote, then open it again. */
-	g_assert_true(db_exec(f->db,
-	                      "DROP TABLE imap_folders; DROP TABLE autosave; DROP TABLE "
-	                      "exclusions; DROP TABLE filings; "
-	                      "PRAGMA user_version = 1",
-	                      &error));
+	g_assert_true(db_exec(
+	    f->db,
+	    "DROP TABLE imap_folders; DROP TABLE autosaved; DROP TABLE autosave; DROP TABLE "
+	    "exclusions; DROP TABLE filings; "
+	    "PRAGMA user_version = 1",
+	    &error));
 	g_autoptr(mc_db) again = db_open(f->path, DB_READ, &error);
 	g_assert_no_error(error);
 	g_assert_cmpint(query_int(again, "PRAGMA user_version"), ==, DB_SCHEMA_VERSION);
