@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/error.h"
@@ -18,6 +19,8 @@
 
 /* Temporary files start with a dot, which no saved name does. */
 #define TMP_PREFIX ".mailclerk-tmp."
+/* Seconds after which a temporary file is a killed run's, not a live one's. */
+#define TMP_MAX_AGE 3600
 
 GBytes *
 message_read_copy(const struct result *r, GError **error)
@@ -201,8 +204,11 @@ saver_free(struct saver *s)
 static char *
 fold_name(const char *name)
 {
-	g_autofree char *nfc = g_utf8_normalize(name, -1, G_NORMALIZE_NFC);
-	return g_utf8_casefold(nfc ? nfc : name, -1);
+	/* A name already in the folder need not be UTF-8 (a Latin-1 file of the
+	 * user's); GLib's normalising reads past invalid sequences. */
+	g_autofree char *valid = g_utf8_make_valid(name, -1);
+	g_autofree char *nfc = g_utf8_normalize(valid, -1, G_NORMALIZE_NFC);
+	return g_utf8_casefold(nfc ? nfc : valid, -1);
 }
 
 static void
@@ -229,7 +235,11 @@ folder_scan(struct folder *f, const char *dir, gboolean dry_run, GError **error)
 		if (g_str_equal(e->d_name, ".") || g_str_equal(e->d_name, ".."))
 			continue;
 		if (g_str_has_prefix(e->d_name, TMP_PREFIX)) {
-			if (!dry_run)
+			/* Left by a killed run; a recent one may be another save
+			 * writing into this folder right now. */
+			struct stat tst;
+			if (!dry_run && fstatat(f->fd, e->d_name, &tst, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    tst.st_mtime < time(NULL) - TMP_MAX_AGE)
 				unlinkat(f->fd, e->d_name, 0);
 			continue;
 		}

@@ -1,7 +1,7 @@
 #!/bin/sh
 # mailclerk attachments save, and save_attachments = yes during ingest.
 . "$top_srcdir/tests/lib.sh"
-plan 33
+plan 34
 
 python3 "$top_srcdir/tests/cli/gen-save-mail.py" "$TMP" || { echo "Bail out! gen-save-mail.py failed"; exit 1; }
 printf '[mailclerk]\nattachment_name = {filename}\n' > "$TMP/config"
@@ -45,6 +45,18 @@ check_eq 'a file of the user under the same name is kept; ours gets (3)' \
 	"$out $(cat "$TMP/dd/contract.pdf") $(ls "$TMP/dd" | wc -l)" \
 	"attachments save: 1 saved, 2 duplicates, 0 failed my own notes 3"
 check 'and (3) holds the bytes' cmp -s "$TMP/dd/contract (3).pdf" "$TMP/same.pdf"
+
+# A folder with a name that is not UTF-8 (a Latin-1 file of the user's) and
+# temporary files: a killed run's (old) are removed, a live one's kept.
+mkdir "$TMP/l1"
+printf 'mine' > "$TMP/l1/$(printf 'caf\351.txt')"
+: > "$TMP/l1/.mailclerk-tmp.old"
+touch -d '2 hours ago' "$TMP/l1/.mailclerk-tmp.old"
+: > "$TMP/l1/.mailclerk-tmp.live"
+mc attachments save --to "$TMP/l1" id:enc@example.org >/dev/null 2>&1
+check_eq 'a Latin-1 name in the folder is fine; old temporary files go, live ones stay' \
+	"$(ls -A "$TMP/l1" | LC_ALL=C sort | od -c | head -n 3 | sed 's/  */ /g')" \
+	"$(printf '.mailclerk-tmp.live\nb64.bin\ncaf\351.txt\nqp.bin\nuu.bin\n' | od -c | head -n 3 | sed 's/  */ /g')"
 
 # --dry-run decides the same and writes nothing.
 out=$(mc attachments save --dry-run --to "$TMP/dry" subject:contract 2>&1)
