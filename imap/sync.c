@@ -33,16 +33,16 @@ imap_store_folder_free(gpointer folder)
 	g_free(f);
 }
 
-/* Returns NAME as one safe directory name: bytes other than letters,
- * digits, '-', '_' and inner '.' as %XX, so that no server-chosen name is a
- * path, hidden, or two names one. */
+/* Returns NAME as one safe directory name: "=", then NAME with bytes other
+ * than letters, digits, '-', '_' and '.' as %XX, so that no server-chosen
+ * name is a path, hidden, empty, or two names one. */
 static char *
 escape_name(const char *name)
 {
-	GString *out = g_string_new(NULL);
+	GString *out = g_string_new("=");
 	for (const char *p = name; *p; p++) {
 		guchar c = *p;
-		if (g_ascii_isalnum(c) || c == '-' || c == '_' || (c == '.' && p != name))
+		if (g_ascii_isalnum(c) || c == '-' || c == '_' || c == '.')
 			g_string_append_c(out, c);
 		else
 			g_string_append_printf(out, "%%%02X", c);
@@ -50,10 +50,16 @@ escape_name(const char *name)
 	return g_string_free(out, FALSE);
 }
 
+/* Returns the name ENTRY (a store directory) was made from, as valid UTF-8
+ * for display (a server may send any bytes), or NULL when ENTRY is none of
+ * ours. */
 static char *
-unescape_name(const char *name)
+unescape_name(const char *entry)
 {
-	return g_uri_unescape_string(name, NULL);
+	if (entry[0] != '=')
+		return NULL;
+	g_autofree char *raw = g_uri_unescape_string(entry + 1, NULL);
+	return raw ? g_utf8_make_valid(raw, -1) : NULL;
 }
 
 static char *
@@ -76,8 +82,7 @@ imap_store_folders(const char *store_root, const char *name)
 		g_autofree char *path = g_build_filename(root, entry, NULL);
 		g_autofree char *cur = g_build_filename(path, "cur", NULL);
 		char *folder = unescape_name(entry);
-		if (!folder || !g_utf8_validate(folder, -1, NULL) ||
-		    !g_file_test(cur, G_FILE_TEST_IS_DIR)) {
+		if (!folder || !g_file_test(cur, G_FILE_TEST_IS_DIR)) {
 			g_free(folder);
 			continue;
 		}
@@ -123,7 +128,9 @@ imap_password(const struct mc_source_config *sc, GError **error)
 		            sc->name, local->message);
 		return NULL;
 	}
-	out[strcspn(out, "\r\n")] = '\0';
+	/* Only the first line is the password; the rest is cleared too. */
+	gsize first = strcspn(out, "\r\n");
+	explicit_bzero(out + first, strlen(out + first));
 	if (!*out) {
 		imap_password_free(out);
 		g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
@@ -157,6 +164,11 @@ command_failed(struct session *s, int r, const char *what, GError **error)
 {
 	const char *host = s->sc->imap->host;
 	if (r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE) {
+		/* After an answer that could not be read, the rest of it would be
+		 * taken for the answer to the next command (libetpan does not
+		 * match tags): the connection is done for. */
+		if (s->low)
+			transport_mark_broken(s->low);
 		const char *why = s->low ? transport_last_error(s->low) : NULL;
 		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s: %s: %s", host, what,
 		            why                         ? why
@@ -256,7 +268,7 @@ session_close(struct session *s)
 	if (s->imap) {
 		/* mailimap_free() says LOGOUT while it has a stream: not to a
 		 * connection that already failed, which would wait out the timeout. */
-		if (s->low && transport_last_error(s->low))
+		if (s->low && transport_broken(s->low))
 			mailstream_low_close(s->low);
 		mailimap_free(s->imap);
 	} else if (s->low) {
@@ -284,6 +296,12 @@ mailbox_selectable(const struct mailimap_mailbox_list *mb)
 			return FALSE;
 	}
 	return TRUE;
+}
+
+static gint
+compare_names(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* Returns the server's mailbox names for the configured folders: names as
@@ -329,7 +347,7 @@ resolve_folders(struct session *s, GError **error)
 		}
 		mailimap_list_result_free(result);
 	}
-	g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+	g_ptr_array_sort(names, compare_names);
 	return names;
 }
 
@@ -509,11 +527,14 @@ commit_pending(const char *dir, GArray *pending, GError **error)
 	return TRUE;
 }
 
-/* Fetches the bodies of UIDS[FIRST..END) into DIR. */
+/* Fetches the bodies of UIDS[FIRST..END) into DIR. *DONE is set to how
+ * many of them, from FIRST on, are stored: a message the server did not
+ * send stops the count there (it is asked for again next run). */
 static gboolean
 fetch_batch(struct session *s, const char *folder, const char *dir, uint32_t uidvalidity,
-            GArray *uids, guint first, guint end, gsize bytes, GError **error)
+            GArray *uids, guint first, guint end, gsize bytes, guint *done, GError **error)
 {
+	*done = 0;
 	struct mailimap_set *set = mailimap_set_new_empty();
 	for (guint i = first; i < end; i++)
 		mailimap_set_add_single(set, g_array_index(uids, struct uid_size, i).uid);
@@ -523,8 +544,10 @@ fetch_batch(struct session *s, const char *folder, const char *dir, uint32_t uid
 	mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_internaldate());
 	mailimap_fetch_type_new_fetch_att_list_add(
 	    ft, mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
-	/* The answer is the bodies and a little per message. */
-	transport_set_read_limit(s->low, bytes + (end - first) * 4096 + 1024 * 1024);
+	/* The answer is the bodies and a little per message; twice a full
+	 * batch at least, as servers' RFC822.SIZE are not always exact. */
+	transport_set_read_limit(s->low,
+	                         MAX(bytes, BATCH_BYTES) * 2 + (end - first) * 4096 + 1024 * 1024);
 	clist *result = NULL;
 	int r = mailimap_uid_fetch(s->imap, set, ft, &result);
 	transport_set_read_limit(s->low, READ_LIMIT);
@@ -565,8 +588,9 @@ fetch_batch(struct session *s, const char *folder, const char *dir, uint32_t uid
 				len = st->att_data.att_body_section->sec_length;
 			}
 		}
-		/* Unsolicited FETCH answers (flag updates) carry no body. */
-		if (!uid || !body)
+		/* Unsolicited FETCH answers (flag updates) carry no body; a UID
+		 * sent twice is stored once. */
+		if (!uid || !body || g_hash_table_contains(got, GUINT_TO_POINTER(uid)))
 			continue;
 		g_autofree char *name = g_strdup_printf("%u_%u.mailclerk", uidvalidity, uid);
 		ok = store_message(dir, name, flags ? flags : "", body, len, date, pending, error);
@@ -576,17 +600,23 @@ fetch_batch(struct session *s, const char *folder, const char *dir, uint32_t uid
 	mailimap_fetch_list_free(result);
 	if (!ok || !commit_pending(dir, pending, error))
 		return FALSE;
+	g_autofree char *cur = g_build_filename(dir, "cur", NULL);
+	if (!fileio_fsync_dir(cur)) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s: %s", cur, g_strerror(errno));
+		return FALSE;
+	}
 	for (guint i = first; i < end; i++) {
 		uint32_t uid = g_array_index(uids, struct uid_size, i).uid;
 		if (!g_hash_table_contains(got, GUINT_TO_POINTER(uid))) {
-			/* Expunged between the two fetches, most likely; not an error,
-			 * but said. */
-			fprintf(stderr, "mailclerk: %s: %s: UID %u was not sent by the server\n",
-			        s->sc->name, folder, uid);
+			g_set_error(
+			    error, MC_ERROR, MC_ERROR_FAILED,
+			    "%s: %s: UID %u was not sent by the server (expunged meanwhile, or a "
+			    "server fault); it is asked for again next run",
+			    s->sc->imap->host, folder, uid);
+			return FALSE;
 		}
+		(*done)++;
 	}
-	g_autofree char *cur = g_build_filename(dir, "cur", NULL);
-	fileio_fsync_dir(cur);
 	return TRUE;
 }
 
@@ -710,13 +740,21 @@ sync_folder(struct session *s, struct mc_db *db, const char *store_root, const c
 			i++;
 			continue;
 		}
-		if (!fetch_batch(s, folder, dir, uidvalidity, uids, i, end, bytes, error))
+		guint done = 0;
+		g_autoptr(GError) batch_error = NULL;
+		gboolean ok = fetch_batch(s, folder, dir, uidvalidity, uids, i, end, bytes, &done,
+		                          &batch_error);
+		/* What is stored and fsynced: now the index may say so. */
+		if (done > 0) {
+			uint32_t top = g_array_index(uids, struct uid_size, i + done - 1).uid;
+			if (!save_progress(db, s->sc->name, folder, uidvalidity, top, error))
+				return FALSE;
+			report->fetched += done;
+		}
+		if (!ok) {
+			g_propagate_error(error, g_steal_pointer(&batch_error));
 			return FALSE;
-		/* Stored and fsynced: now the index may say so. */
-		uint32_t top = g_array_index(uids, struct uid_size, end - 1).uid;
-		if (!save_progress(db, s->sc->name, folder, uidvalidity, top, error))
-			return FALSE;
-		report->fetched += end - i;
+		}
 		i = end;
 		progress(s, shown, i, uids->len, start);
 	}
@@ -761,7 +799,7 @@ imap_sync(const char *db_path, const char *store_root, const struct mc_source_co
 		report->folders_failed++;
 		/* A folder the server refused does not stop the others; a lost
 		 * connection does. */
-		if (s.low && transport_last_error(s.low)) {
+		if (s.low && transport_broken(s.low)) {
 			g_propagate_error(error, g_steal_pointer(&local));
 			ok = FALSE;
 		} else {

@@ -25,7 +25,8 @@ struct transport {
 	gnutls_certificate_credentials_t cred;
 	gsize read_limit; /* 0: none */
 	gsize read_since_write;
-	char *error; /* why the last read or write failed */
+	gboolean broken; /* a read or write failed, or the caller gave up on the stream */
+	char *error;     /* why */
 };
 
 static void set_failure(struct transport *t, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -33,6 +34,7 @@ static void set_failure(struct transport *t, const char *fmt, ...) G_GNUC_PRINTF
 static void
 set_failure(struct transport *t, const char *fmt, ...)
 {
+	t->broken = TRUE;
 	va_list ap;
 	va_start(ap, fmt);
 	g_free(t->error);
@@ -221,6 +223,9 @@ transport_connect(const char *host, int port, int timeout, GError **error)
 		}
 	}
 	freeaddrinfo(res);
+	/* A failed attempt at another address is no failure of this stream. */
+	g_clear_pointer(&t->error, g_free);
+	t->broken = FALSE;
 	if (t->fd < 0) {
 		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot connect to %s port %d: %s",
 		            host, port, why ? why : "no address");
@@ -346,6 +351,18 @@ transport_set_read_limit(mailstream_low *low, gsize max)
 {
 	struct transport *t = low->data;
 	t->read_limit = max;
+}
+
+gboolean
+transport_broken(mailstream_low *low)
+{
+	return ((struct transport *)low->data)->broken;
+}
+
+void
+transport_mark_broken(mailstream_low *low)
+{
+	((struct transport *)low->data)->broken = TRUE;
 }
 
 const char *

@@ -31,6 +31,12 @@ gboolean transport_start_tls(mailstream_low *low, const char *host, const char *
  * a hostile or broken server and fails the read. 0: no limit. */
 void transport_set_read_limit(mailstream_low *low, gsize max);
 
+/* Returns TRUE once a read or write failed (or transport_mark_broken() was
+ * called): the session cannot go on. */
+gboolean transport_broken(mailstream_low *low);
+/* Says the session cannot go on (an answer could not be parsed). */
+void transport_mark_broken(mailstream_low *low);
+
 /* Returns why the last read or write failed ("timed out after 60 s", "the
  * server closed the connection", ...), or NULL; owned by LOW. */
 const char *transport_last_error(mailstream_low *low);

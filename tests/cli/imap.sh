@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/imap/dovecot.sh"
 dovecot_available || skip_all "dovecot is not installed (contrib/bootstrap.sh installs it)"
-plan 47
+plan 52
 dovecot_start || { echo "Bail out! dovecot did not start"; exit 1; }
 
 # config NAME KEY=VALUE...: a [source NAME] of type imap for alice, appended.
@@ -35,10 +35,10 @@ check_eq 'a seeded word finds its message' "$(mc search --format=json seedword4 
 check_eq 'nothing was marked read on the server (BODY.PEEK, EXAMINE)' \
 	"$(dovecot_flags INBOX | cut -f2 | sort -u) $(dovecot_flags Archive/2023 | cut -f2 | sort -u)" "- -"
 check_eq 'INTERNALDATE is the stored file time' \
-	"$(stat -c %Y "$TMP"/store/imap/work/INBOX/cur/* | sort -u | wc -l | tr -d ' ')" \
+	"$(stat -c %Y "$TMP"/store/imap/=work/=INBOX/cur/* | sort -u | wc -l | tr -d ' ')" \
 	"$(dovecot_doveadm fetch -u alice date.received mailbox INBOX | sort -u | grep -c date)"
-check 'the server flags are kept as Maildir flags' sh -c \
-	"dovecot_doveadm() { :; }; ls '$TMP/store/imap/work/INBOX/cur' | grep -q ':2,\$'"
+check_eq 'unread on the server: stored without Maildir flags' \
+	"$(ls "$TMP/store/imap/=work/=INBOX/cur" | grep -c ':2,$')" 5
 
 # Incremental: only new mail; a second run with nothing new fetches nothing.
 dovecot_seed_many INBOX 2 >/dev/null
@@ -65,7 +65,7 @@ uid=$(dovecot_flags INBOX | tail -n 1 | cut -f1)
 dovecot_doveadm flags add -u alice '\Seen \Flagged \Answered' mailbox INBOX uid "$uid"
 mc ingest >/dev/null 2>&1
 check_eq '\Seen \Flagged \Answered become the Maildir flags FRS' \
-	"$(ls "$TMP"/store/imap/work/INBOX/cur/ | grep "_$uid.mailclerk" | sed 's/.*:2,//')" FRS
+	"$(ls "$TMP"/store/imap/=work/=INBOX/cur/ | grep "_$uid.mailclerk" | sed 's/.*:2,//')" FRS
 
 # UIDVALIDITY changes: the folder is fetched again, the index has no doubles.
 before=$(mc count '*')
@@ -183,7 +183,7 @@ check_eq 'a cut connection ends the run with an error, exit 1' \
 	"$(printf '%s\n' "$out" | grep -c '^mailclerk: localhost: Big: fetching messages: ') rc=$rc" "1 rc=1"
 got=$(mc count folder:Big)
 check_eq 'the batches recorded before the cut are kept and indexed' "$got" 200
-check_eq 'the next run resumes: all 600, none twice' "$(mc ingest >/dev/null 2>&1; mc count folder:Big) $(ls "$TMP"/store/imap/work/Big/cur | wc -l | tr -d ' ')" "600 600"
+check_eq 'the next run resumes: all 600, none twice' "$(mc ingest >/dev/null 2>&1; mc count folder:Big) $(ls "$TMP"/store/imap/=work/=Big/cur | wc -l | tr -d ' ')" "600 600"
 
 # A server that says nothing is dropped after timeout.
 stall_start
@@ -215,6 +215,37 @@ for mode in garbage literal badfetch no; do
 		check_eq "hostile server ($mode): an error, exit 1, no crash" "$(grep -c '^mailclerk: localhost' "$TMP/junk.out") rc=$rc" "1 rc=1"
 	fi
 done
+
+# Working fakes with hostile details.
+junk() { # junk MODE: starts junk-server.py MODE; its port in $junk_port
+	python3 "$top_srcdir/tests/imap/junk-server.py" "$1" "$TMP/junk-$1.port" &
+	_dovecot_helpers="$_dovecot_helpers $!"
+	_dovecot_wait_file "$TMP/junk-$1.port"
+	junk_port=$(cat "$TMP/junk-$1.port")
+	mkdir -p "$TMP/$1"
+	DB="$TMP/$1/index.db"
+	config work "port=$junk_port" "tls=none" "timeout=1" "folders=*" > "$TMP/config"
+}
+junk names
+out=$(mc ingest 2>&1); rc=$?
+check_eq 'folder names from LIST (empty, 8-bit, ../../etc, %2F): all fetched and indexed, in the store' \
+	"$(printf '%s\n' "$out" | fetched) $(mc count '*') $(ls -A "$TMP/names/store/imap/=work" | LC_ALL=C sort | tr '\n' ' ')rc=$rc" \
+	"5 5 = =..%2F..%2Fetc =INBOX =a%252Fb =caf%E9 rc=0"
+check_eq '... under their names (the empty one has none to show)' \
+	"$(mc search --format=json '*' | jq -r '.[] | .folders | join(",")' | LC_ALL=C sort | tr '\n' '|')" \
+	"|../../etc|INBOX|a%2Fb|caf�|"
+junk nobody
+out=$(mc ingest 2>&1); rc=$?
+check_eq 'a message the server does not send: said, exit 1, asked for again next run' \
+	"$(printf '%s\n' "$out" | grep '^mailclerk: localhost') $(sqlite3 "$DB" 'SELECT count(*) FROM imap_folders WHERE last_uid > 0') rc=$rc" \
+	"mailclerk: localhost: INBOX: UID 1 was not sent by the server (expunged meanwhile, or a server fault); it is asked for again next run 0 rc=1"
+junk sizelie
+check_eq 'an RFC822.SIZE that lies (100 bytes for 2 MB) does not block the account' \
+	"$(mc ingest 2>&1 | fetched) $(mc count '*')" "1 1"
+junk desync
+out=$(mc ingest 2>&1); rc=$?
+check_eq 'an unreadable answer ends the session; nothing else is read as its answer' \
+	"$(printf '%s\n' "$out" | grep -c '^mailclerk: localhost: INBOX: UID FETCH: ') $(printf '%s\n' "$out" | grep -c 'the server said') rc=$rc" "1 0 rc=1"
 
 # A server that does not offer STARTTLS (the junk server's "no" mode).
 config work "port=$(cat "$TMP/junk-no.port")" "tls=starttls" "timeout=1" > "$TMP/config"
