@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -764,6 +765,10 @@ sync_folder(struct session *s, struct mc_db *db, const char *store_root, const c
 	return TRUE;
 }
 
+static gboolean imap_sync_locked(const char *db_path, const char *store_root,
+                                 const struct mc_source_config *sc, struct imap_sync_report *report,
+                                 GError **error);
+
 gboolean
 imap_sync(const char *db_path, const char *store_root, const struct mc_source_config *sc,
           struct imap_sync_report *report, GError **error)
@@ -781,6 +786,37 @@ imap_sync(const char *db_path, const char *store_root, const struct mc_source_co
 		        "certificate is not checked, anyone on the network can read the "
 		        "password and the mail\n",
 		        sc->name);
+	/* One fetch of a source at a time; the lock goes with the descriptor. */
+	if (g_mkdir_with_parents(store_root, 0700) != 0) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot create %s: %s", store_root,
+		            g_strerror(errno));
+		return FALSE;
+	}
+	g_autofree char *escaped = escape_name(sc->name);
+	g_autofree char *lock_name = g_strconcat(escaped, ".lock", NULL);
+	g_autofree char *lock_path = g_build_filename(store_root, lock_name, NULL);
+	int lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) != 0) {
+		int saved = errno;
+		if (lock >= 0)
+			close(lock);
+		if (lock >= 0 && saved == EWOULDBLOCK) {
+			report->busy = TRUE;
+			return TRUE;
+		}
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot lock %s: %s", lock_path,
+		            g_strerror(saved));
+		return FALSE;
+	}
+	gboolean ok = imap_sync_locked(db_path, store_root, sc, report, error);
+	close(lock);
+	return ok;
+}
+
+static gboolean
+imap_sync_locked(const char *db_path, const char *store_root, const struct mc_source_config *sc,
+                 struct imap_sync_report *report, GError **error)
+{
 	char *password = imap_password(sc, error);
 	if (!password)
 		return FALSE;

@@ -22,10 +22,13 @@ struct imap_sync_report {
 	guint64 skipped; /* messages not fetched (too large), each reported */
 	guint folders;   /* folders examined */
 	guint folders_failed;
+	gboolean busy; /* another process was fetching this source: nothing was done */
 };
 
 /* Fetches the new mail of IMAP source SC into its store under STORE_ROOT,
- * recording progress in the index at DB_PATH. Returns FALSE and ERROR when
+ * recording progress in the index at DB_PATH. One process at a time fetches
+ * a source (flock on STORE_ROOT/=NAME.lock); when another one is, this
+ * returns TRUE at once with REPORT->busy set. Returns FALSE and ERROR when
  * the source could not be synced whole (no connection, refused certificate
  * or login, a folder the server refused, a cut connection); what was fetched
  * before that is kept. */

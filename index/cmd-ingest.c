@@ -169,15 +169,10 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 			return command_fail(error);
 	}
 
-	int lock = command_ingest_lock(env->db_path, &error);
-	if (lock < 0)
-		return command_fail(error);
-	if (!autosave_prepare(env->db_path, env->cfg, &error)) {
-		close(lock);
-		return command_fail(error);
-	}
 	/* IMAP: new mail into the store, then the store (all of it, also folders
-	 * the server no longer has) is indexed like any maildir. */
+	 * the server no longer has) is indexed like any maildir. Fetching takes
+	 * no index lock (each source has its own, imap/sync.c): a long first
+	 * sync must not hold up local deliveries (ingest --file -). */
 	g_autofree char *imap_root = g_build_filename(data_dir, "store", "imap", NULL);
 	g_autoptr(GPtrArray) store_folders = g_ptr_array_new_with_free_func(imap_store_folder_free);
 	guint imap_failed = 0;
@@ -189,8 +184,14 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 			fprintf(stderr, "mailclerk: %s\n", local->message);
 			imap_failed++;
 		}
-		printf("imap: %s: %" G_GUINT64_FORMAT " new messages fetched from %u folders",
-		       sc->name, rep.fetched, rep.folders);
+		if (rep.busy)
+			printf(
+			    "imap: %s: another ingest is fetching it; indexing its store as it is",
+			    sc->name);
+		else
+			printf("imap: %s: %" G_GUINT64_FORMAT
+			       " new messages fetched from %u folders",
+			       sc->name, rep.fetched, rep.folders);
 		if (rep.skipped)
 			printf(", %" G_GUINT64_FORMAT " skipped", rep.skipped);
 		printf("\n");
@@ -198,14 +199,19 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 		g_autoptr(GPtrArray) folders = imap_store_folders(imap_root, sc->name);
 		for (guint k = 0; k < folders->len; k++) {
 			struct imap_store_folder *f = g_ptr_array_index(folders, k);
-			if (!add_source(sources, "maildir", sc->name, f->dir, store_dir, &error)) {
-				close(lock);
+			if (!add_source(sources, "maildir", sc->name, f->dir, store_dir, &error))
 				return command_fail(error);
-			}
 			((struct source *)g_ptr_array_index(sources, sources->len - 1))
 			    ->root_folder = f->folder;
 			g_ptr_array_add(store_folders, g_ptr_array_steal_index(folders, k--));
 		}
+	}
+	int lock = command_ingest_lock(env->db_path, &error);
+	if (lock < 0)
+		return command_fail(error);
+	if (!autosave_prepare(env->db_path, env->cfg, &error)) {
+		close(lock);
+		return command_fail(error);
 	}
 	struct ingest_report r;
 	gboolean ok = pipeline_run(env->db_path, env->cfg, filing_rules, sources, &r, &error);

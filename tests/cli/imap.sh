@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/imap/dovecot.sh"
 dovecot_available || skip_all "dovecot is not installed (contrib/bootstrap.sh installs it)"
-plan 52
+plan 55
 dovecot_start || { echo "Bail out! dovecot did not start"; exit 1; }
 
 # config NAME KEY=VALUE...: a [source NAME] of type imap for alice, appended.
@@ -195,6 +195,23 @@ check_eq 'a silent server: dropped after the timeout, exit 1' \
 	"mailclerk: localhost: greeting: the server did not answer within 1 s
 rc=1"
 check 'within a few seconds' test $(($(date +%s) - start)) -le 5
+
+# Fetching holds no index lock: a local delivery during a (stalled) fetch
+# goes through at once; a second fetch of the same source waits for none.
+mkdir "$TMP/conc"
+DB="$TMP/conc/index.db"
+config work "port=$STALL_PORT" "tls=none" "timeout=4" > "$TMP/config"
+mc ingest > "$TMP/conc/first.out" 2>&1 &
+first=$!
+sleep 1
+start=$(date +%s)
+printf 'From: a@b.example\nSubject: local delivery\nMessage-ID: <local@test>\n\nhi\n' |
+	mc ingest --file - > /dev/null 2>&1
+check 'a local delivery is not held up by an IMAP fetch in progress' test $(($(date +%s) - start)) -le 2
+check_eq '... and is indexed' "$(mc count id:local@test)" 1
+check_eq 'a second ingest of a source being fetched does not fetch it too' \
+	"$(mc ingest work 2>&1 | grep '^imap:')" "imap: work: another ingest is fetching it; indexing its store as it is"
+wait $first
 
 # Hostile servers: errors, never a crash.
 for mode in garbage literal badfetch no; do
