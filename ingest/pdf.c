@@ -12,6 +12,7 @@
 #include "ingest/pdf.h"
 #include "common/utf8.h"
 
+#include <stdio.h>
 #include <string.h>
 
 gboolean
@@ -22,7 +23,42 @@ pdf_has_header(const char *data, gsize len)
 }
 
 #ifdef HAVE_POPPLER
+#include <gmodule.h>
 #include <poppler.h>
+
+/* poppler-glib and what it pulls in (cairo, NSS: some 35 libraries) cost 8
+ * ms at every start of mailclerk-mail, and most runs never meet a PDF: it
+ * is opened with GModule on the first one, by the SONAME configure found.
+ * NULL members: not loaded (then there is no PDF text, said once). */
+static struct {
+	__typeof__(poppler_document_new_from_bytes) *document_new_from_bytes;
+	__typeof__(poppler_document_get_n_pages) *document_get_n_pages;
+	__typeof__(poppler_document_get_page) *document_get_page;
+	__typeof__(poppler_page_get_text) *page_get_text;
+} poppler;
+
+static gboolean
+pdf_load(void)
+{
+	GModule *module = g_module_open(POPPLER_SONAME, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+	if (!module ||
+	    !g_module_symbol(module, "poppler_document_new_from_bytes",
+	                     (gpointer *)&poppler.document_new_from_bytes) ||
+	    !g_module_symbol(module, "poppler_document_get_n_pages",
+	                     (gpointer *)&poppler.document_get_n_pages) ||
+	    !g_module_symbol(module, "poppler_document_get_page",
+	                     (gpointer *)&poppler.document_get_page) ||
+	    !g_module_symbol(module, "poppler_page_get_text", (gpointer *)&poppler.page_get_text)) {
+		fprintf(stderr, "mailclerk: no PDF text: %s\n", g_module_error());
+		memset(&poppler, 0, sizeof poppler);
+		if (module)
+			g_module_close(module);
+		return FALSE;
+	}
+	/* Its types and global state live as long as the process. */
+	g_module_make_resident(module);
+	return TRUE;
+}
 
 /* One empty page; the offsets in the xref table are those of the objects. */
 static const char keeper_pdf[] = "%PDF-1.4\n"
@@ -53,13 +89,17 @@ pdf_init(void)
 	static gsize once = 0;
 
 	if (g_once_init_enter(&once)) {
+		if (!pdf_load()) {
+			g_once_init_leave(&once, 1);
+			return;
+		}
 		g_log_set_handler("Poppler",
 		                  G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO |
 		                      G_LOG_LEVEL_DEBUG,
 		                  pdf_log_drop, NULL);
 		g_autoptr(GBytes) bytes = g_bytes_new_static(keeper_pdf, sizeof keeper_pdf - 1);
 		/* On failure only the speed-up is lost. */
-		keeper = poppler_document_new_from_bytes(bytes, NULL, NULL);
+		keeper = poppler.document_new_from_bytes(bytes, NULL, NULL);
 		g_once_init_leave(&once, 1);
 	}
 }
@@ -76,21 +116,23 @@ pdf_text(const char *data, gsize len, gsize max)
 	if (len > PDF_MAX_BYTES || !pdf_has_header(data, len))
 		return NULL;
 	pdf_init();
+	if (!poppler.document_new_from_bytes)
+		return NULL;
 
 	/* poppler reads the bytes in place while the document is open. */
 	g_autoptr(GBytes) bytes = g_bytes_new_static(data, len);
 	g_autoptr(GError) error = NULL;
-	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &error);
+	PopplerDocument *doc = poppler.document_new_from_bytes(bytes, NULL, &error);
 	if (!doc)
 		return NULL; /* damaged, encrypted or not a PDF at all */
 
 	GString *out = g_string_new(NULL);
-	int pages = MIN(poppler_document_get_n_pages(doc), PDF_MAX_PAGES);
+	int pages = MIN(poppler.document_get_n_pages(doc), PDF_MAX_PAGES);
 	for (int i = 0; i < pages && out->len < max; i++) {
-		PopplerPage *page = poppler_document_get_page(doc, i);
+		PopplerPage *page = poppler.document_get_page(doc, i);
 		if (!page)
 			continue;
-		g_autofree char *text = poppler_page_get_text(page);
+		g_autofree char *text = poppler.page_get_text(page);
 		g_object_unref(page);
 		if (!text || !*text)
 			continue;
