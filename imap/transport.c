@@ -64,6 +64,25 @@ wait_fd(struct transport *t, short events)
 	}
 }
 
+/* For the result N of a TLS or plain read or write: TRUE when it is to be
+ * tried again; a failure is recorded in T. */
+static gboolean
+io_again(struct transport *t, ssize_t n)
+{
+	if (t->tls) {
+		if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
+			return TRUE;
+		if (n < 0)
+			set_failure(t, "TLS: %s", gnutls_strerror((int)n));
+		return FALSE;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return TRUE;
+	if (n < 0)
+		set_failure(t, "%s", g_strerror(errno));
+	return FALSE;
+}
+
 static ssize_t
 transport_read(mailstream_low *low, void *buf, size_t count)
 {
@@ -82,24 +101,12 @@ transport_read(mailstream_low *low, void *buf, size_t count)
 	for (;;) {
 		if (!(t->tls && gnutls_record_check_pending(t->tls) > 0) && !wait_fd(t, POLLIN))
 			return -1;
-		ssize_t n;
-		if (t->tls) {
-			n = gnutls_record_recv(t->tls, buf, count);
-			if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
-				continue;
-			if (n < 0) {
-				set_failure(t, "TLS: %s", gnutls_strerror((int)n));
-				return -1;
-			}
-		} else {
-			n = recv(t->fd, buf, count, 0);
-			if (n < 0 && (errno == EAGAIN || errno == EINTR))
-				continue;
-			if (n < 0) {
-				set_failure(t, "%s", g_strerror(errno));
-				return -1;
-			}
-		}
+		ssize_t n =
+		    t->tls ? gnutls_record_recv(t->tls, buf, count) : recv(t->fd, buf, count, 0);
+		if (io_again(t, n))
+			continue;
+		if (n < 0)
+			return -1;
 		if (n == 0)
 			set_failure(t, "the server closed the connection");
 		t->read_since_write += n;
@@ -117,25 +124,11 @@ transport_write(mailstream_low *low, const void *buf, size_t count)
 	for (;;) {
 		if (!wait_fd(t, POLLOUT))
 			return -1;
-		ssize_t n;
-		if (t->tls) {
-			n = gnutls_record_send(t->tls, buf, count);
-			if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
-				continue;
-			if (n < 0) {
-				set_failure(t, "TLS: %s", gnutls_strerror((int)n));
-				return -1;
-			}
-		} else {
-			n = send(t->fd, buf, count, MSG_NOSIGNAL);
-			if (n < 0 && (errno == EAGAIN || errno == EINTR))
-				continue;
-			if (n < 0) {
-				set_failure(t, "%s", g_strerror(errno));
-				return -1;
-			}
-		}
-		return n;
+		ssize_t n = t->tls ? gnutls_record_send(t->tls, buf, count)
+		                   : send(t->fd, buf, count, MSG_NOSIGNAL);
+		if (io_again(t, n))
+			continue;
+		return n < 0 ? -1 : n;
 	}
 }
 
