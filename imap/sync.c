@@ -12,6 +12,7 @@
 
 #include "common/error.h"
 #include "common/fileio.h"
+#include "imap/mutf7.h"
 #include "imap/sync.h"
 #include "imap/transport.h"
 #include "index/db.h"
@@ -326,7 +327,9 @@ resolve_folders(struct session *s, GError **error)
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
 	for (guint i = 0; i < s->sc->imap->folders->len; i++) {
-		g_autofree char *pattern = g_strdup(g_ptr_array_index(s->sc->imap->folders, i));
+		/* Names as users write them: UTF-8 with '/'; the server's are
+		 * modified UTF-7 with its own delimiter. */
+		g_autofree char *pattern = mutf7_encode(g_ptr_array_index(s->sc->imap->folders, i));
 		g_strdelimit(pattern, "/", s->delimiter);
 		if (!strpbrk(pattern, "*%")) {
 			if (g_hash_table_add(seen, g_strdup(pattern)))
@@ -705,7 +708,8 @@ sync_folder(struct session *s, struct mc_db *db, const char *store_root, const c
 		last = 0; /* renumbered (or new): all of it again; dedupe keeps doubles out */
 	report->folders++;
 
-	g_autofree char *shown = g_strdup(folder);
+	char *decoded = mutf7_decode(folder);
+	g_autofree char *shown = decoded ? decoded : g_strdup(folder);
 	g_strdelimit(shown, (char[]){ s->delimiter, '\0' }, '/');
 	g_autofree char *dir = store_dir(store_root, s->sc->name, shown);
 	if (!make_maildir(dir, error))

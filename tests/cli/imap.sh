@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/imap/dovecot.sh"
 dovecot_available || skip_all "dovecot is not installed (contrib/bootstrap.sh installs it)"
-plan 55
+plan 57
 dovecot_start || { echo "Bail out! dovecot did not start"; exit 1; }
 
 # config NAME KEY=VALUE...: a [source NAME] of type imap for alice, appended.
@@ -56,6 +56,18 @@ imap: home: 4 new messages fetched from 1 folders"
 check_eq '... each under its name' "$(mc count source:work) $(mc count source:home)" "3 4"
 dovecot_seed_many Other 1 >/dev/null
 check_eq 'ingest NAME: only that source' "$(mc ingest home 2>&1 | grep '^imap:')" "imap: home: 1 new messages fetched from 1 folders"
+
+# A folder name that is not ASCII: modified UTF-7 on the wire, UTF-8 in the
+# config and in mailclerk.
+mkdir "$TMP/utf7"
+DB="$TMP/utf7/index.db"
+dovecot_seed_many 'Entwürfe' 2 >/dev/null
+config work "port=$IMAPS_PORT" "folders=Entwürfe" > "$TMP/config"
+check_eq 'a non-ASCII folder by its name' "$(mc ingest 2>&1 | fetched) $(mc count 'folder:Entwürfe')" "2 2"
+config work "port=$IMAPS_PORT" "folders=Entw*" > "$TMP/config"
+rm -f "$DB"*
+check_eq '... and by a pattern' "$(mc ingest 2>&1 | fetched) $(mc search --format=json '*' | jq -r '.[0].folders[0]')" "2 Entwürfe"
+
 DB="$TMP/index.db"
 config work "port=$IMAPS_PORT" "folders=INBOX; Archive/*" > "$TMP/config"
 
