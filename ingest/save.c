@@ -179,6 +179,11 @@ folder_free(gpointer data)
 struct saver {
 	gboolean dry_run;
 	GHashTable *folders; /* dir -> struct folder * */
+	/* The message being saved: its file is read once for all its parts,
+	 * and a part decoded once for all its destinations. */
+	gint64 message;    /* its id, 0 for none */
+	GBytes *raw;       /* its bytes, or NULL */
+	GHashTable *parts; /* part path -> decoded GBytes */
 };
 
 struct saver *
@@ -187,6 +192,8 @@ saver_new(gboolean dry_run)
 	struct saver *s = g_new0(struct saver, 1);
 	s->dry_run = dry_run;
 	s->folders = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, folder_free);
+	s->parts =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
 	return s;
 }
 
@@ -196,7 +203,33 @@ saver_free(struct saver *s)
 	if (!s)
 		return;
 	g_hash_table_unref(s->folders);
+	g_clear_pointer(&s->raw, g_bytes_unref);
+	g_hash_table_unref(s->parts);
 	g_free(s);
+}
+
+/* Returns the decoded bytes of attachment A of message R (owned by S), or
+ * NULL and ERROR. */
+static GBytes *
+saver_part_bytes(struct saver *s, const struct result *r, const struct mc_attachment *a,
+                 GError **error)
+{
+	if (s->message != r->id) {
+		g_clear_pointer(&s->raw, g_bytes_unref);
+		g_hash_table_remove_all(s->parts);
+		s->message = r->id;
+	}
+	GBytes *bytes = g_hash_table_lookup(s->parts, a->part);
+	if (bytes)
+		return bytes;
+	if (!s->raw && !(s->raw = message_read_copy(r, error)))
+		return NULL;
+	gsize len;
+	const char *data = g_bytes_get_data(s->raw, &len);
+	bytes = parse_attachment_bytes(data, len, a->part, error);
+	if (bytes)
+		g_hash_table_insert(s->parts, g_strdup(a->part), bytes);
+	return bytes;
 }
 
 /* Returns NAME as names are compared: NFC, case folded. "Report.pdf" and
@@ -460,12 +493,7 @@ saver_save(struct saver *s, const struct save_destination *dest, const struct re
 		return SAVE_SAVED;
 	}
 
-	g_autoptr(GBytes) raw = message_read_copy(r, error);
-	if (!raw)
-		return SAVE_FAILED;
-	gsize len;
-	const char *data = g_bytes_get_data(raw, &len);
-	g_autoptr(GBytes) bytes = parse_attachment_bytes(data, len, a->part, error);
+	GBytes *bytes = saver_part_bytes(s, r, a, error);
 	if (!bytes)
 		return SAVE_FAILED;
 	/* The file may have changed since it was indexed: dedupe on what is
