@@ -7,6 +7,7 @@
 #include "common/conf.h"
 #include "index/db.h"
 #include "query/query.h"
+#include "query/search.h"
 
 /* What main() resolved before running a command; all owned by main(). */
 struct command_env {
@@ -43,6 +44,19 @@ int command_ingest_lock(const char *db_path, GError **error);
  * dates anchored at search_now(); the caller frees it with query_free().
  * NULL and ERROR for a malformed query or MAILCLERK_NOW. */
 struct query *command_parse_query(int argc, char **argv, GError **error);
+
+/* Opens the index at ENV's path for reading into *DB (the caller closes it,
+ * even on failure) inside one read transaction, so that the ids and the rows
+ * loaded after them are one snapshot (an ingest removing a hit in between
+ * must not fail the command), and returns the ids search_ids() gives for Q.
+ * NULL and ERROR otherwise. */
+GArray *command_search_snapshot(struct command_env *env, const struct query *q,
+                                enum search_sort sort, gint64 limit, gint64 offset,
+                                struct mc_db **db, GError **error);
+
+/* Returns TRUE when CLIENT is a [client] of ENV's configuration, else FALSE
+ * and ERROR (MC_ERROR_USAGE) naming the configuration file. */
+gboolean command_check_client(struct command_env *env, const char *client, GError **error);
 
 /* For commands that take one message ID (ARGV[1]): opens the index for
  * reading into *DB (the caller closes it, even on failure) and returns the

@@ -53,10 +53,8 @@ cmd_attachments_save(struct command_env *env, int argc, char **argv)
 	g_autofree char *to_dir = opt_to ? paths_expand(opt_to) : NULL;
 	g_autofree char *root = paths_default_attachments();
 
-	g_autoptr(mc_db) db = db_open(env->db_path, DB_READ, &error);
-	if (!db || !db_exec(db, "BEGIN", &error))
-		return command_fail(error);
-	g_autoptr(GArray) ids = search_ids(db, q, SORT_OLDEST, -1, 0, &error);
+	g_autoptr(mc_db) db = NULL;
+	g_autoptr(GArray) ids = command_search_snapshot(env, q, SORT_OLDEST, -1, 0, &db, &error);
 	if (!ids)
 		return command_fail(error);
 

@@ -52,11 +52,8 @@ cmd_attachments(struct command_env *env, int argc, char **argv)
 	g_autoptr(query) q = command_parse_query(argc, argv, &error);
 	if (!q)
 		return command_fail(error);
-	g_autoptr(mc_db) db = db_open(env->db_path, DB_READ, &error);
-	/* One snapshot for the ids and the rows, as search does. */
-	if (!db || !db_exec(db, "BEGIN", &error))
-		return command_fail(error);
-	g_autoptr(GArray) ids = search_ids(db, q, SORT_NEWEST, -1, 0, &error);
+	g_autoptr(mc_db) db = NULL;
+	g_autoptr(GArray) ids = command_search_snapshot(env, q, SORT_NEWEST, -1, 0, &db, &error);
 	if (!ids)
 		return command_fail(error);
 	g_autoptr(sqlite3_stmt) parts = db_prepare(
@@ -146,11 +143,7 @@ cmd_attachments(struct command_env *env, int argc, char **argv)
 			json_clear(&j);
 			return command_fail(error);
 		}
-		/* Stream long lists instead of holding them. */
-		if (out->len > 65536) {
-			fwrite(out->str, 1, out->len, stdout);
-			g_string_truncate(out, 0);
-		}
+		format_stream(out);
 	}
 	if (format == FORMAT_JSON) {
 		json_end_array(&j);

@@ -52,12 +52,12 @@ cmd_contacts(struct command_env *env, int argc, char **argv)
 	if (!format_parse_text_or_json("contacts", opt_format, &format, &error))
 		return command_fail(error);
 	const char *client = argc >= 2 ? argv[1] : NULL;
-	if (argc > 2 || (client && !config_find_client(env->cfg, client))) {
-		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
-		            argc > 2 ? "contacts takes one CLIENT" : "no [client %s] in %s", client,
-		            env->cfg->file ? env->cfg->file : "the configuration");
+	if (argc > 2) {
+		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE, "contacts takes one CLIENT");
 		return command_fail(error);
 	}
+	if (client && !command_check_client(env, client, &error))
+		return command_fail(error);
 	g_autoptr(mc_db) db = db_open(env->db_path, DB_READ, &error);
 	if (!db)
 		return command_fail(error);

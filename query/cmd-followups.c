@@ -93,11 +93,8 @@ cmd_followups(struct command_env *env, int argc, char **argv)
 		return command_fail(error);
 	}
 	const char *client = argc == 2 ? argv[1] : NULL;
-	if (client && !config_find_client(env->cfg, client)) {
-		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE, "no [client %s] in %s", client,
-		            env->cfg->file ? env->cfg->file : "the configuration");
+	if (client && !command_check_client(env, client, &error))
 		return command_fail(error);
-	}
 	gint64 now = opt_now ? search_parse_time("--now", opt_now, &error) : search_now(&error);
 	if (now < 0)
 		return command_fail(error);

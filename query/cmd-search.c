@@ -39,12 +39,8 @@ cmd_search(struct command_env *env, int argc, char **argv)
 	g_autoptr(query) q = command_parse_query(argc, argv, &error);
 	if (!q)
 		return command_fail(error);
-	g_autoptr(mc_db) db = db_open(env->db_path, DB_READ, &error);
-	/* One snapshot for the ids and the rows: an ingest removing a hit in
-	 * between must not fail the search. */
-	if (!db || !db_exec(db, "BEGIN", &error))
-		return command_fail(error);
-	g_autoptr(GArray) ids = search_ids(db, q, sort, limit, offset, &error);
+	g_autoptr(mc_db) db = NULL;
+	g_autoptr(GArray) ids = command_search_snapshot(env, q, sort, limit, offset, &db, &error);
 	if (!ids || !format_print_results(db, ids, query_fts_highlight(q), format, &error))
 		return command_fail(error);
 	return MC_EXIT_OK;

@@ -36,11 +36,8 @@ cmd_timeline(struct command_env *env, int argc, char **argv)
 	const char *slash = strchr(argv[1], '/');
 	g_autofree char *client = slash ? g_strndup(argv[1], slash - argv[1]) : g_strdup(argv[1]);
 	const char *project = slash ? slash + 1 : "";
-	if (!config_find_client(env->cfg, client)) {
-		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE, "no [client %s] in %s", client,
-		            env->cfg->file ? env->cfg->file : "the configuration");
+	if (!command_check_client(env, client, &error))
 		return command_fail(error);
-	}
 	g_autoptr(mc_db) db = db_open(env->db_path, DB_READ, &error);
 	if (!db)
 		return command_fail(error);

@@ -16,6 +16,26 @@ command_parse_query(int argc, char **argv, GError **error)
 	return query_parse(text, now, error);
 }
 
+GArray *
+command_search_snapshot(struct command_env *env, const struct query *q, enum search_sort sort,
+                        gint64 limit, gint64 offset, struct mc_db **db, GError **error)
+{
+	*db = db_open(env->db_path, DB_READ, error);
+	if (!*db || !db_exec(*db, "BEGIN", error))
+		return NULL;
+	return search_ids(*db, q, sort, limit, offset, error);
+}
+
+gboolean
+command_check_client(struct command_env *env, const char *client, GError **error)
+{
+	if (config_find_client(env->cfg, client))
+		return TRUE;
+	g_set_error(error, MC_ERROR, MC_ERROR_USAGE, "no [client %s] in %s", client,
+	            env->cfg->file ? env->cfg->file : "the configuration");
+	return FALSE;
+}
+
 gint64
 command_open_message(struct command_env *env, const char *name, int argc, char **argv,
                      struct mc_db **db, GError **error)

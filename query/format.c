@@ -110,11 +110,7 @@ format_print_results(struct mc_db *db, GArray *ids, const char *highlight,
 			format_files_result(out, r);
 			break;
 		}
-		/* Stream large result sets instead of holding them. */
-		if (out->len > 65536) {
-			fwrite(out->str, 1, out->len, stdout);
-			g_string_truncate(out, 0);
-		}
+		format_stream(out);
 	}
 	if (format == FORMAT_JSON) {
 		json_end_array(&j);
@@ -123,6 +119,15 @@ format_print_results(struct mc_db *db, GArray *ids, const char *highlight,
 	json_clear(&j);
 	fwrite(out->str, 1, out->len, stdout);
 	return fflush(stdout) == 0;
+}
+
+void
+format_stream(GString *out)
+{
+	if (out->len > 65536) {
+		fwrite(out->str, 1, out->len, stdout);
+		g_string_truncate(out, 0);
+	}
 }
 
 char *

@@ -28,6 +28,10 @@ char *format_iso_date(gint64 utc_seconds);
 
 /* Returns SIZE for people ("1.5 kB", "76 bytes") with a plain space, the
  * same in every locale; the caller frees it. */
+/* Writes OUT to stdout and empties it once it holds more than 64 kB, so
+ * that long listings stream instead of being held whole. */
+void format_stream(GString *out);
+
 char *format_size(gint64 size);
 
 /* Appends S (UTF-8) to OUT, then spaces up to WIDTH terminal columns. */
