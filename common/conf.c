@@ -173,9 +173,8 @@ raw_value(GKeyFile *kf, const char *group, const char *key)
 	return v ? g_strstrip(v) : NULL;
 }
 
-/* Client and project keys appear in queries (client:KEY, project:C/KEY). */
-static gboolean
-valid_key(const char *key)
+gboolean
+config_key_is_valid(const char *key)
 {
 	/* A key names a folder of saved attachments: never "." or "..". */
 	if (!*key || *key == '.')
@@ -205,7 +204,7 @@ load_client(struct mc_config *cfg, GKeyFile *kf, const char *file, const char *g
 	static const char *const keys[] = {
 		"name", "domains", "addresses", "match", "exclude", NULL
 	};
-	if (!valid_key(key)) {
+	if (!config_key_is_valid(key)) {
 		g_set_error(
 		    error, MC_ERROR, MC_ERROR_USAGE,
 		    "%s: [%s]: a client needs a key of letters, digits, '.', '_' or '-', not "
@@ -294,7 +293,7 @@ load_project(struct mc_config *cfg, GKeyFile *kf, const char *file, const char *
 	};
 	const char *slash = strchr(spec, '/');
 	g_autofree char *client = slash ? g_strndup(spec, slash - spec) : NULL;
-	if (!slash || !valid_key(client) || !valid_key(slash + 1)) {
+	if (!slash || !config_key_is_valid(client) || !config_key_is_valid(slash + 1)) {
 		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
 		            "%s: [%s]: a project is named CLIENT/KEY, as in [project acme/website]",
 		            file, group);

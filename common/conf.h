@@ -83,6 +83,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(mc_config, config_free)
 /* Returns the [source NAME] or NULL; owned by CFG. */
 const struct mc_source_config *config_find_source(const struct mc_config *cfg, const char *name);
 
+/* Returns TRUE when KEY may name a client or project: letters, digits, '.',
+ * '_' and '-', not starting with '.'. Keys appear in queries (client:KEY,
+ * project:C/KEY) and name folders of saved attachments. */
+gboolean config_key_is_valid(const char *key);
+
 /* Returns the [client KEY] or NULL; owned by CFG. */
 const struct mc_client_config *config_find_client(const struct mc_config *cfg, const char *key);
 

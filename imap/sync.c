@@ -16,6 +16,7 @@
 #include "imap/sync.h"
 #include "imap/transport.h"
 #include "index/db.h"
+#include "ingest/source.h"
 
 /* A batch of bodies: at most this many messages or bytes at once, so memory
  * stays flat whatever the size of the mailbox. */
@@ -65,9 +66,9 @@ unescape_name(const char *entry)
 }
 
 static char *
-store_dir(const char *store_root, const char *source, const char *folder)
+store_dir(const char *store_root, const char *source_name, const char *folder)
 {
-	g_autofree char *s = escape_name(source);
+	g_autofree char *s = escape_name(source_name);
 	g_autofree char *f = escape_name(folder);
 	return g_build_filename(store_root, s, f, NULL);
 }
@@ -625,7 +626,7 @@ fetch_batch(struct session *s, const char *folder, const char *dir, uint32_t uid
 }
 
 static gboolean
-save_progress(struct mc_db *db, const char *source, const char *folder, uint32_t uidvalidity,
+save_progress(struct mc_db *db, const char *source_name, const char *folder, uint32_t uidvalidity,
               uint32_t last, GError **error)
 {
 	g_autoptr(sqlite3_stmt) st = db_prepare(
@@ -635,7 +636,7 @@ save_progress(struct mc_db *db, const char *source, const char *folder, uint32_t
 	    error);
 	if (!st)
 		return FALSE;
-	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, source_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, folder, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, uidvalidity);
 	sqlite3_bind_int64(st, 4, last);
@@ -645,7 +646,7 @@ save_progress(struct mc_db *db, const char *source, const char *folder, uint32_t
 }
 
 static gboolean
-load_progress(struct mc_db *db, const char *source, const char *folder, uint32_t *uidvalidity,
+load_progress(struct mc_db *db, const char *source_name, const char *folder, uint32_t *uidvalidity,
               uint32_t *last, GError **error)
 {
 	g_autoptr(sqlite3_stmt) st = db_prepare(
@@ -653,28 +654,13 @@ load_progress(struct mc_db *db, const char *source, const char *folder, uint32_t
 	    error);
 	if (!st)
 		return FALSE;
-	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, source_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, folder, -1, SQLITE_STATIC);
 	int r = sqlite3_step(st);
 	*uidvalidity = r == SQLITE_ROW ? (uint32_t)sqlite3_column_int64(st, 0) : 0;
 	*last = r == SQLITE_ROW ? (uint32_t)sqlite3_column_int64(st, 1) : 0;
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
 		return db_set_error(error, db, "reading IMAP progress");
-	return TRUE;
-}
-
-static gboolean
-make_maildir(const char *dir, GError **error)
-{
-	static const char *const subs[] = { "cur", "new", "tmp" };
-	for (guint i = 0; i < G_N_ELEMENTS(subs); i++) {
-		g_autofree char *sub = g_build_filename(dir, subs[i], NULL);
-		if (g_mkdir_with_parents(sub, 0700) != 0) {
-			g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot create %s: %s", sub,
-			            g_strerror(errno));
-			return FALSE;
-		}
-	}
 	return TRUE;
 }
 
@@ -712,7 +698,7 @@ sync_folder(struct session *s, struct mc_db *db, const char *store_root, const c
 	g_autofree char *shown = decoded ? decoded : g_strdup(folder);
 	g_strdelimit(shown, (char[]){ s->delimiter, '\0' }, '/');
 	g_autofree char *dir = store_dir(store_root, s->sc->name, shown);
-	if (!make_maildir(dir, error))
+	if (!store_make_maildir(dir, error))
 		return FALSE;
 	g_autoptr(GArray) uids = list_new_uids(s, folder, last, error);
 	if (!uids)

@@ -101,14 +101,6 @@ find_project(const struct mc_config *cfg, const char *client, const char *key)
 	return NULL;
 }
 
-/* A client or project key as a folder name: the config allows no '/' and no
- * leading '.', but the index may hold keys of an older config. */
-static gboolean
-key_is_folder_name(const char *key)
-{
-	return *key && *key != '.' && !strchr(key, '/') && !strchr(key, '\\');
-}
-
 GPtrArray *
 save_destinations(const struct mc_config *cfg, const struct result *r, gboolean by_project,
                   const char *to_dir, const char *root)
@@ -135,7 +127,8 @@ save_destinations(const struct mc_config *cfg, const struct result *r, gboolean 
 		const struct mc_project_config *p = find_project(cfg, client, key);
 		if (p)
 			g_ptr_array_add(dests, save_project_destination(cfg, p, root));
-		else if (key_is_folder_name(client) && key_is_folder_name(key))
+		/* The index may hold keys of an older config. */
+		else if (config_key_is_valid(client) && config_key_is_valid(key))
 			add_destination(dests, g_build_filename(root, client, key, NULL), global,
 			                client, key);
 		else
@@ -145,7 +138,7 @@ save_destinations(const struct mc_config *cfg, const struct result *r, gboolean 
 	for (guint i = 0; i < r->clients->len; i++) {
 		const char *client = g_ptr_array_index(r->clients, i);
 		if (g_hash_table_contains(clients_with_project, g_intern_string(client)) ||
-		    !key_is_folder_name(client))
+		    !config_key_is_valid(client))
 			continue;
 		add_destination(dests, g_build_filename(root, client, "_unsorted", NULL), global,
 		                client, NULL);
