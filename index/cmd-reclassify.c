@@ -153,7 +153,7 @@ cmd_reclassify(struct command_env *env, int argc, char **argv)
 			goto fail;
 		n++;
 	}
-	if (!writer_inherit_filings(w, &error))
+	if (!writer_inherit_filings(w, TRUE, &error))
 		goto fail;
 	/* EXCEPT sorts both sides once: a correlated NOT EXISTS was quadratic. */
 	gint64 added = count_int(db, "SELECT count(*) FROM (SELECT message, client, project FROM "

@@ -132,7 +132,7 @@ static const char *const migrations[] = {
 	schema_sql,    migrate_2_sql, /* filings */
 	migrate_3_sql,                /* exclusions */
 	migrate_4_sql,                /* autosave */
-	migrate_5_sql,                /* imap_folders */
+	migrate_5_sql,                /* imap_folders, inherit_pending */
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);
 

@@ -9,3 +9,13 @@ CREATE TABLE imap_folders (
 	last_uid INTEGER NOT NULL,         -- highest UID stored
 	PRIMARY KEY (source, folder)
 ) WITHOUT ROWID;
+
+-- The first message an ingest run added whose thread filings (rule
+-- "thread", index/writer.c) are not done yet: set with that message, in
+-- its transaction; cleared by the run's last transaction, which gives the
+-- threads of the messages from there on their filings. A killed run's
+-- stays, for the next run.
+CREATE TABLE inherit_pending (
+	one INTEGER PRIMARY KEY CHECK (one = 1),
+	since INTEGER NOT NULL             -- messages.id
+);

@@ -422,7 +422,8 @@ writer_main(gpointer data)
 		}
 	}
 
-	if (!failed && (gone->len || done->len || in_tx || writer_orphans_pending(w))) {
+	if (!failed && (gone->len || done->len || in_tx || writer_orphans_pending(w) ||
+	                writer_inherit_pending(w))) {
 		if (!in_tx && !writer_begin(w, &wt->error))
 			failed = TRUE;
 		for (guint i = 0; !failed && i < gone->len; i++)
@@ -430,8 +431,7 @@ writer_main(gpointer data)
 				failed = TRUE;
 		if (!failed && !writer_sweep_orphans(w, &wt->error))
 			failed = TRUE;
-		if (!failed && writer_stats(w)->messages_added &&
-		    !writer_inherit_filings(w, &wt->error))
+		if (!failed && !writer_inherit_filings(w, FALSE, &wt->error))
 			failed = TRUE;
 		for (guint i = 0; !failed && i < done->len; i++) {
 			const struct event *ev = g_ptr_array_index(done, i);

@@ -33,6 +33,10 @@ enum {
 	ST_INSERT_FILING,
 	ST_INSERT_EXCLUSION,
 	ST_INHERIT_FILINGS,
+	ST_INHERIT_SINCE,
+	ST_MARK_PENDING,
+	ST_PENDING,
+	ST_CLEAR_PENDING,
 	ST_FORGET_CONTAINER,
 	ST_COUNT
 };
@@ -92,6 +96,23 @@ static const char *const statements[ST_COUNT] = {
 	    "WHERE NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = m.id "
 	    "AND g.rule != 'thread') AND NOT EXISTS (SELECT 1 FROM exclusions x "
 	    "WHERE x.message = m.id AND x.client = f.client)",
+	/* The same for the threads of the messages from ?1 on: the only
+	 * threads whose filings a run can change (a thread that merges does so
+	 * through a new message), so an ingest does not walk the whole index. */
+	[ST_INHERIT_SINCE] =
+	    "INSERT OR IGNORE INTO filings (message, client, project, rule, matched) "
+	    "SELECT DISTINCT m.id, f.client, f.project, 'thread', '' FROM "
+	    "(SELECT DISTINCT thread_id FROM messages WHERE id >= ?1) t "
+	    "CROSS JOIN messages m ON m.thread_id = t.thread_id "
+	    "CROSS JOIN messages o ON o.thread_id = m.thread_id AND o.id != m.id "
+	    "CROSS JOIN filings f ON f.message = o.id AND f.rule != 'thread' "
+	    "WHERE NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = m.id "
+	    "AND g.rule != 'thread') AND NOT EXISTS (SELECT 1 FROM exclusions x "
+	    "WHERE x.message = m.id AND x.client = f.client)",
+	/* OR IGNORE: a killed run's older mark stays. */
+	[ST_MARK_PENDING] = "INSERT OR IGNORE INTO inherit_pending (one, since) VALUES (1, ?)",
+	[ST_PENDING] = "SELECT since FROM inherit_pending",
+	[ST_CLEAR_PENDING] = "DELETE FROM inherit_pending",
 	[ST_FORGET_CONTAINER] = "DELETE FROM containers WHERE path = ? AND NOT EXISTS "
 	                        "(SELECT 1 FROM locations WHERE container = containers.id)",
 };
@@ -102,7 +123,8 @@ struct index_writer {
 	const struct rules *rules; /* NULL when the configuration has no clients */
 	sqlite3_stmt *st[ST_COUNT];
 	gint64 next_thread;
-	GHashTable *containers; /* path -> gint64 id, for containers seen this run */
+	gboolean pending_marked; /* this run's first new message is in inherit_pending */
+	GHashTable *containers;  /* path -> gint64 id, for containers seen this run */
 	struct dates *dates;
 	struct writer_stats stats;
 };
@@ -323,6 +345,13 @@ insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *
 	*id = sqlite3_last_insert_rowid(w->db->sql);
 	if (!dates_set(w->dates, *id, pm->date, error))
 		return FALSE;
+	if (w->rules && !w->pending_marked) {
+		s = stmt(w, ST_MARK_PENDING);
+		sqlite3_bind_int64(s, 1, *id);
+		if (!step_done(w, s, "marking new mail for thread filing", error))
+			return FALSE;
+		w->pending_marked = TRUE;
+	}
 
 	g_autoptr(GString) sender = g_string_new(NULL);
 	g_autoptr(GString) recipients = g_string_new(NULL);
@@ -508,12 +537,40 @@ writer_remove_location(struct index_writer *w, gint64 location_id, GError **erro
 }
 
 gboolean
-writer_inherit_filings(struct index_writer *w, GError **error)
+writer_inherit_filings(struct index_writer *w, gboolean all, GError **error)
 {
 	if (!w->rules)
 		return TRUE;
-	return step_done(w, stmt(w, ST_INHERIT_FILINGS), "filing replies with their threads",
-	                 error);
+	sqlite3_stmt *s;
+	if (all) {
+		s = stmt(w, ST_INHERIT_FILINGS);
+	} else {
+		sqlite3_stmt *p = stmt(w, ST_PENDING);
+		int rc = sqlite3_step(p);
+		gint64 since = rc == SQLITE_ROW ? sqlite3_column_int64(p, 0) : 0;
+		sqlite3_reset(p);
+		if (rc == SQLITE_DONE)
+			return TRUE; /* no new mail since the last time */
+		if (rc != SQLITE_ROW)
+			return db_set_error(error, w->db, "reading new mail to file by thread");
+		s = stmt(w, ST_INHERIT_SINCE);
+		sqlite3_bind_int64(s, 1, since);
+	}
+	if (!step_done(w, s, "filing replies with their threads", error))
+		return FALSE;
+	w->pending_marked = FALSE;
+	return step_done(w, stmt(w, ST_CLEAR_PENDING), "filing replies with their threads", error);
+}
+
+gboolean
+writer_inherit_pending(struct index_writer *w)
+{
+	if (!w->rules)
+		return FALSE;
+	sqlite3_stmt *s = stmt(w, ST_PENDING);
+	gboolean any = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	return any;
 }
 
 gboolean

@@ -60,9 +60,15 @@ gboolean writer_file_message(struct index_writer *w, const struct parsed_message
                              GPtrArray *filings, gint64 id, GError **error);
 
 /* Gives each message that no rule filed the filings of its thread (rule
- * "thread"): a "thanks!" from a personal address lands in the project. Call
- * in the run's last transaction. */
-gboolean writer_inherit_filings(struct index_writer *w, GError **error);
+ * "thread"): a "thanks!" from a personal address lands in the project. ALL:
+ * every thread (after reclassify); else the threads of the messages added
+ * since this was last done (inherit_pending, also a killed run's). Call in
+ * the run's last transaction. */
+gboolean writer_inherit_filings(struct index_writer *w, gboolean all, GError **error);
+
+/* Returns TRUE when messages added (by this run or a killed one) still wait
+ * for writer_inherit_filings(). */
+gboolean writer_inherit_pending(struct index_writer *w);
 
 /* Returns TRUE when a killed run left messages to check. */
 gboolean writer_orphans_pending(struct index_writer *w);

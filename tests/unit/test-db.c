@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "index/db.h"
 #include "index/dates.h"
+#include "index/rules.h"
 #include "index/writer.h"
 
 struct fixture {
@@ -275,12 +276,12 @@ test_migrates_version_1(struct fixture *f, gconstpointer data)
 	add(f, "/a", "m1@x", "a@x.example", NULL);
 	g_assert_true(writer_commit(f->w, &error));
 	/* Back to what a version-1 mailclerk wrote, then open it again. */
-	g_assert_true(db_exec(
-	    f->db,
-	    "DROP TABLE imap_folders; DROP TABLE autosaved; DROP TABLE autosave; DROP TABLE "
-	    "exclusions; DROP TABLE filings; "
-	    "PRAGMA user_version = 1",
-	    &error));
+	g_assert_true(db_exec(f->db,
+	                      "DROP TABLE inherit_pending; DROP TABLE imap_folders; DROP TABLE "
+	                      "autosaved; DROP TABLE autosave; DROP TABLE "
+	                      "exclusions; DROP TABLE filings; "
+	                      "PRAGMA user_version = 1",
+	                      &error));
 	g_autoptr(mc_db) again = db_open(f->path, DB_READ, &error);
 	g_assert_no_error(error);
 	g_assert_cmpint(query_int(again, "PRAGMA user_version"), ==, DB_SCHEMA_VERSION);
@@ -288,6 +289,62 @@ test_migrates_version_1(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM exclusions"), ==, 0);
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM autosave"), ==, 0);
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM messages"), ==, 1);
+}
+
+/* Thread filings are given to the threads of the mail added since they were
+ * last given, also by a run killed before its last transaction. */
+static void
+test_inherit_after_killed_run(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *file = g_build_filename(f->dir, "clients", NULL);
+	g_file_set_contents(file, "[client acme]\ndomains = acme.example\n", -1, NULL);
+	g_autoptr(mc_config) cfg = config_load(file, TRUE, &error);
+	g_assert_no_error(error);
+	g_autoptr(rules) r = rules_compile(cfg, &error);
+	g_assert_no_error(error);
+
+	/* An earlier thread, fully filed: not walked again. */
+	writer_free(f->w);
+	f->w = writer_new(f->db, cfg, r, &error);
+	g_assert_no_error(error);
+	g_assert_true(writer_begin(f->w, &error));
+	add(f, "/old", "old@x", "bob@acme.example", NULL);
+	g_assert_true(writer_inherit_filings(f->w, FALSE, &error));
+	g_assert_true(writer_commit(f->w, &error));
+	g_assert_false(writer_inherit_pending(f->w));
+
+	/* A run that stored a filed message and an unfiled reply, then died. */
+	writer_free(f->w);
+	f->w = writer_new(f->db, cfg, r, &error);
+	g_assert_true(writer_begin(f->w, &error));
+	add(f, "/a", "a@x", "bob@acme.example", NULL);
+	add(f, "/b", "b@x", "friend@gmail.example", "a@x");
+	g_assert_true(writer_commit(f->w, &error));
+	g_assert_no_error(error);
+	gint64 b = query_int(f->db, "SELECT id FROM messages WHERE message_id = 'b@x'");
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM filings WHERE message = "
+	                                 "(SELECT id FROM messages WHERE message_id = 'b@x')"),
+	                ==, 0);
+	g_assert_cmpint(query_int(f->db, "SELECT since FROM inherit_pending"), ==, b - 1);
+
+	/* The next run adds nothing, and still finishes the job. */
+	writer_free(f->w);
+	f->w = writer_new(f->db, cfg, r, &error);
+	g_assert_true(writer_inherit_pending(f->w));
+	g_assert_true(writer_begin(f->w, &error));
+	g_assert_true(writer_inherit_filings(f->w, FALSE, &error));
+	g_assert_true(writer_commit(f->w, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM filings WHERE message = "
+	                                 "(SELECT id FROM messages WHERE message_id = 'b@x') "
+	                                 "AND client = 'acme' AND rule = 'thread'"),
+	                ==, 1);
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM inherit_pending"), ==, 0);
+	g_assert_false(writer_inherit_pending(f->w));
+	/* The writer goes before the rules and config it uses. */
+	writer_free(f->w);
+	f->w = NULL;
 }
 
 int
@@ -312,5 +369,7 @@ main(int argc, char **argv)
 	           test_replaced_copy_keeps_ids, teardown);
 	g_test_add("/db/migrates-version-1", struct fixture, NULL, setup, test_migrates_version_1,
 	           teardown);
+	g_test_add("/db/inherit-after-killed-run", struct fixture, NULL, setup,
+	           test_inherit_after_killed_run, teardown);
 	return g_test_run();
 }
