@@ -34,15 +34,9 @@ reclassify_read_copy(struct mc_db *db, gint64 id)
 			data = mbox_read_message(container, sqlite3_column_int64(s, 5),
 			                         sqlite3_column_int64(s, 6), NULL);
 		} else {
-			const char *sub = db_column_text(s, 2);
 			g_autofree char *path =
-			    g_str_equal(kind, "maildir")
-			        ? (*sub
-			               ? g_strconcat(container, "/", sub, "/", db_column_text(s, 3),
-			                             db_column_text(s, 4), NULL)
-			               : g_strconcat(container, "/", db_column_text(s, 3),
-			                             db_column_text(s, 4), NULL))
-			        : g_strdup(container);
+			    search_location_path(kind, container, db_column_text(s, 2),
+			                         db_column_text(s, 3), db_column_text(s, 4));
 			char *contents;
 			gsize len;
 			if (g_file_get_contents(path, &contents, &len, NULL))

@@ -16,6 +16,7 @@
 #include "ingest/parse.h"
 #include "ingest/save.h"
 #include "ingest/source.h"
+#include "query/format.h"
 
 /* Temporary files start with a dot, which no saved name does. */
 #define TMP_PREFIX ".mailclerk-tmp."
@@ -444,14 +445,6 @@ folder_write(struct folder *f, const char *dir, const char *base, GBytes *data, 
 	}
 }
 
-/* Returns the date of R as YYYY-MM-DD (UTC, as listings print it). */
-static char *
-day_of(gint64 date)
-{
-	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(date);
-	return dt ? g_date_time_format(dt, "%Y-%m-%d") : g_strdup("0000-00-00");
-}
-
 enum save_outcome
 saver_save(struct saver *s, const struct save_destination *dest, const struct result *r,
            const struct mc_attachment *a, char **path, GError **error)
@@ -465,7 +458,7 @@ saver_save(struct saver *s, const struct save_destination *dest, const struct re
 		return SAVE_DUPLICATE;
 	}
 
-	g_autofree char *day = day_of(r->date);
+	g_autofree char *day = format_day(r->date, "0000-00-00");
 	struct filename_fields fields = {
 		.date = day,
 		.client = dest->client,

@@ -125,9 +125,7 @@ cmd_attachments(struct command_env *env, int argc, char **argv)
 				json_end_object(&j);
 				continue;
 			}
-			g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(date);
-			g_autofree char *day =
-			    dt ? g_date_time_format(dt, "%Y-%m-%d") : g_strdup("?");
+			g_autofree char *day = format_day(date, "?");
 			g_autofree char *where = filed_under(clients, projects);
 			g_autofree char *human = format_size(size);
 			g_string_append_printf(out, "%s  ", day);

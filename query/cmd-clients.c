@@ -15,13 +15,11 @@ struct client_row {
 	gint64 in, out, threads, first, last, followups, attachments;
 };
 
+/* A date column; "-" for none (0). */
 static char *
 day(gint64 t)
 {
-	if (!t)
-		return g_strdup("-");
-	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(t);
-	return dt ? g_date_time_format(dt, "%Y-%m-%d") : g_strdup("-");
+	return t ? format_day(t, "-") : g_strdup("-");
 }
 
 int

@@ -25,8 +25,7 @@ followups_text(GString *out, GPtrArray *list, gboolean outbound, gint64 now, gin
 		const struct followup *f = g_ptr_array_index(list, i);
 		if (f->outbound != outbound)
 			continue;
-		g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(f->date);
-		g_autofree char *date = g_date_time_format(dt, "%Y-%m-%d");
+		g_autofree char *date = format_day(f->date, "?");
 		const char *who =
 		    outbound ? f->to_addr : (*f->from_name ? f->from_name : f->from_addr);
 		g_string_append_printf(

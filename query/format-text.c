@@ -4,16 +4,23 @@
 
 #include "query/format.h"
 
+enum clean_flags {
+	CLEAN_KEEP_SGR = 1 << 0,   /* ESC of our own highlight codes */
+	CLEAN_KEEP_LINES = 1 << 1, /* newlines and tabs (a body) */
+};
+
 /* Appends S with control characters (from hostile mail) shown as spaces, so
- * nothing a message says can move the cursor or recolour the terminal. ESC
- * is kept only when KEEP_SGR and it starts one of our own highlight codes. */
+ * nothing a message says can move the cursor or recolour the terminal,
+ * except what FLAGS keeps. */
 static void
-append_clean(GString *out, const char *s, gboolean keep_sgr)
+append_clean(GString *out, const char *s, unsigned flags)
 {
 	for (const char *p = s; *p; p++) {
 		unsigned char c = (unsigned char)*p;
-		if (c == '\033' && keep_sgr &&
+		if (c == '\033' && (flags & CLEAN_KEEP_SGR) &&
 		    (g_str_has_prefix(p, "\033[1;31m") || g_str_has_prefix(p, "\033[0m")))
+			g_string_append_c(out, (char)c);
+		else if ((c == '\n' || c == '\t') && (flags & CLEAN_KEEP_LINES))
 			g_string_append_c(out, (char)c);
 		else if (c < 0x20 || c == 0x7f)
 			g_string_append_c(out, ' ');
@@ -31,12 +38,12 @@ static void
 append_address(GString *out, const struct mc_address *a)
 {
 	if (*a->name) {
-		append_clean(out, a->name, FALSE);
+		append_clean(out, a->name, 0);
 		g_string_append(out, " <");
-		append_clean(out, a->address, FALSE);
+		append_clean(out, a->address, 0);
 		g_string_append_c(out, '>');
 	} else {
-		append_clean(out, a->address, FALSE);
+		append_clean(out, a->address, 0);
 	}
 }
 
@@ -47,15 +54,15 @@ format_text_result(GString *out, const struct result *r)
 	g_autofree char *date = dt ? g_date_time_format(dt, "%Y-%m-%d %H:%M") : g_strdup("?");
 	g_string_append_printf(out, "%-6" G_GINT64_FORMAT " %s  %s ", r->id, date,
 	                       r->direction ? "→" : "←");
-	append_clean(out, *r->from.name ? r->from.name : r->from.address, FALSE);
+	append_clean(out, *r->from.name ? r->from.name : r->from.address, 0);
 	g_string_append(out, "  ");
-	append_clean(out, *r->subject ? r->subject : "(no subject)", FALSE);
+	append_clean(out, *r->subject ? r->subject : "(no subject)", 0);
 	if (r->attachments->len)
 		g_string_append(out, "  [📎]");
 	g_string_append_c(out, '\n');
 	if (*r->snippet) {
 		g_string_append(out, "       ");
-		append_clean(out, r->snippet, TRUE);
+		append_clean(out, r->snippet, CLEAN_KEEP_SGR);
 		g_string_append_c(out, '\n');
 	}
 }
@@ -81,40 +88,31 @@ format_text_message(GString *out, const struct result *r, const struct parsed_me
 	g_string_append_printf(out, "Message: %" G_GINT64_FORMAT " (thread %" G_GINT64_FORMAT ")\n",
 	                       r->id, r->thread);
 	g_string_append(out, "Message-ID: <");
-	append_clean(out, r->message_id, FALSE);
+	append_clean(out, r->message_id, 0);
 	g_string_append_printf(out, ">\nDate: %s\nFrom: ", date);
 	append_address(out, &r->from);
 	g_string_append_c(out, '\n');
 	append_list(out, "To", r->to);
 	append_list(out, "Cc", r->cc);
 	g_string_append(out, "Subject: ");
-	append_clean(out, r->subject, FALSE);
+	append_clean(out, r->subject, 0);
 	g_string_append_c(out, '\n');
 	for (guint i = 0; i < r->locations->len; i++) {
 		const struct result_location *l = g_ptr_array_index(r->locations, i);
 		g_string_append(out, "File: ");
-		append_clean(out, l->path, FALSE);
+		append_clean(out, l->path, 0);
 		if (g_str_equal(l->kind, "mbox"))
 			g_string_append_printf(out, " (offset %" G_GINT64_FORMAT ")", l->offset);
 		if (*l->folder) {
 			g_string_append(out, " [");
-			append_clean(out, l->folder, FALSE);
+			append_clean(out, l->folder, 0);
 			g_string_append_c(out, ']');
 		}
 		g_string_append_c(out, '\n');
 	}
 	g_string_append_c(out, '\n');
 	/* The body keeps its line breaks and tabs; other controls are blanked. */
-	for (const char *p = pm->body_text; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c == 0xc2 && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9f) {
-			g_string_append_c(out, ' '); /* a C1 control */
-			p++;
-			continue;
-		}
-		g_string_append_c(out,
-		                  (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ? ' ' : *p);
-	}
+	append_clean(out, pm->body_text, CLEAN_KEEP_LINES);
 	if (out->len && out->str[out->len - 1] != '\n')
 		g_string_append_c(out, '\n');
 	if (r->attachments->len) {
@@ -123,7 +121,7 @@ format_text_message(GString *out, const struct result *r, const struct parsed_me
 			const struct mc_attachment *a = g_ptr_array_index(r->attachments, i);
 			g_autofree char *size = g_format_size(a->size);
 			g_string_append_printf(out, "  [%s] ", a->part);
-			append_clean(out, *a->filename ? a->filename : "(no name)", FALSE);
+			append_clean(out, *a->filename ? a->filename : "(no name)", 0);
 			g_string_append_printf(out, " (%s, %s%s) sha256:%.12s\n", a->mime_type,
 			                       size, a->is_inline ? ", inline" : "", a->sha256);
 		}

@@ -6,6 +6,13 @@
 #include "query/format.h"
 #include "common/error.h"
 
+char *
+format_day(gint64 utc_seconds, const char *fallback)
+{
+	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(utc_seconds);
+	return dt ? g_date_time_format(dt, "%Y-%m-%d") : g_strdup(fallback);
+}
+
 gboolean
 format_parse(const char *name, enum output_format *format, GError **error)
 {

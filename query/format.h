@@ -26,6 +26,10 @@ int format_write(const GString *out);
 /* Returns the UTC date as "2024-03-01T12:00:00Z"; the caller frees it. */
 char *format_iso_date(gint64 utc_seconds);
 
+/* Returns the UTC day as "2024-03-01", or FALLBACK when UTC_SECONDS is out
+ * of range; the caller frees it. */
+char *format_day(gint64 utc_seconds, const char *fallback);
+
 /* Returns SIZE for people ("1.5 kB", "76 bytes") with a plain space, the
  * same in every locale; the caller frees it. */
 /* Writes OUT to stdout and empties it once it holds more than 64 kB, so
