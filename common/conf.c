@@ -551,10 +551,22 @@ config_find_source(const struct mc_config *cfg, const char *name)
 }
 
 gboolean
+config_same_address(const char *a, const char *b)
+{
+	if (g_ascii_strcasecmp(a, b) == 0)
+		return TRUE;
+	if (g_str_is_ascii(a) && g_str_is_ascii(b))
+		return FALSE;
+	g_autofree char *fa = g_utf8_casefold(a, -1);
+	g_autofree char *fb = g_utf8_casefold(b, -1);
+	return strcmp(fa, fb) == 0;
+}
+
+gboolean
 config_is_me(const struct mc_config *cfg, const char *address)
 {
-	for (guint i = 0; i < cfg->me->len; i++)
-		if (g_ascii_strcasecmp(g_ptr_array_index(cfg->me, i), address) == 0)
+	for (guint i = 0; cfg->me && i < cfg->me->len; i++)
+		if (config_same_address(g_ptr_array_index(cfg->me, i), address))
 			return TRUE;
 	return FALSE;
 }

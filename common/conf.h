@@ -91,7 +91,13 @@ gboolean config_key_is_valid(const char *key);
 /* Returns the [client KEY] or NULL; owned by CFG. */
 const struct mc_client_config *config_find_client(const struct mc_config *cfg, const char *key);
 
-/* Returns TRUE when ADDRESS (any case) is one of the user's own. */
+/* Returns TRUE when addresses A and B are the same in any case, also
+ * outside ASCII (mail gives lower-cased UTF-8, the config what the user
+ * typed). */
+gboolean config_same_address(const char *a, const char *b);
+
+/* Returns TRUE when ADDRESS is one of the user's own, in any case (Unicode
+ * case folding outside ASCII). */
 gboolean config_is_me(const struct mc_config *cfg, const char *address);
 
 #endif

@@ -411,32 +411,10 @@ struct subject {
 	pcre2_match_data *md;
 	size_t body_len; /* strlen(pm->body_text), measured once per message */
 	/* "Display Name <address>" per pm->addresses entry, NULL when the
-	 * address has no display name. */
-	GPtrArray *lines;
+	 * address has no display name: made by the first address rule that
+	 * runs (most mail meets none), kept for the others. */
+	GPtrArray **lines;
 };
-
-static gboolean
-same_address(const char *a, const char *b)
-{
-	if (g_ascii_strcasecmp(a, b) == 0)
-		return TRUE;
-	if (g_str_is_ascii(a) && g_str_is_ascii(b))
-		return FALSE;
-	g_autofree char *fa = g_utf8_casefold(a, -1);
-	g_autofree char *fb = g_utf8_casefold(b, -1);
-	return strcmp(fa, fb) == 0;
-}
-
-/* conf.c's config_is_me() does the same; kept here so the rules need only
- * the config's data. */
-static gboolean
-is_me(const struct mc_config *cfg, const char *address)
-{
-	for (guint i = 0; cfg->me && i < cfg->me->len; i++)
-		if (same_address(g_ptr_array_index(cfg->me, i), address))
-			return TRUE;
-	return FALSE;
-}
 
 /* Cuts S (LEN bytes) to RULES_MATCHED_MAX bytes on a UTF-8 boundary. */
 static char *
@@ -492,13 +470,23 @@ static gboolean
 run_addresses(const struct subject *sub, const struct regex_rule *rr, int role, char **matched)
 {
 	const GPtrArray *addrs = sub->pm->addresses;
+	if (!*sub->lines) {
+		*sub->lines = g_ptr_array_new_with_free_func(g_free);
+		for (guint i = 0; addrs && i < addrs->len; i++) {
+			const struct mc_address *a = g_ptr_array_index(addrs, i);
+			g_ptr_array_add(*sub->lines,
+			                a->name && *a->name
+			                    ? g_strdup_printf("%s <%s>", a->name, a->address)
+			                    : NULL);
+		}
+	}
 	for (guint i = 0; addrs && i < addrs->len; i++) {
 		const struct mc_address *a = g_ptr_array_index(addrs, i);
 		if (role >= 0 && a->role != (enum mc_role)role)
 			continue;
 		if (run(sub, rr, a->address, matched))
 			return TRUE;
-		if (run(sub, rr, g_ptr_array_index(sub->lines, i), matched))
+		if (run(sub, rr, g_ptr_array_index(*sub->lines, i), matched))
 			return TRUE;
 	}
 	return FALSE;
@@ -612,7 +600,7 @@ file_client(const struct subject *sub, const struct client_rules *c, const GPtrA
 		const char *want = g_ptr_array_index(c->addresses, i);
 		for (guint j = 0; j < others->len; j++) {
 			const struct mc_address *a = g_ptr_array_index(others, j);
-			if (same_address(a->address, want))
+			if (config_same_address(a->address, want))
 				return filing_new(c->key, NULL, g_strdup_printf("address %s", want),
 				                  g_strdup(a->address));
 		}
@@ -627,23 +615,21 @@ rules_file(const struct rules *r, const struct mc_config *cfg, const struct pars
 	if (!r || !pm || r->clients->len == 0)
 		return out;
 
+	g_autoptr(GPtrArray) lines = NULL;
 	struct subject sub = {
 		.r = r,
 		.pm = pm,
 		.md = pcre2_match_data_create(1, NULL),
 		.body_len = pm->body_text ? strlen(pm->body_text) : 0,
-		.lines = g_ptr_array_new_with_free_func(g_free),
+		.lines = &lines,
 	};
 	g_autoptr(GPtrArray) others = g_ptr_array_new();
 	for (guint i = 0; pm->addresses && i < pm->addresses->len; i++) {
 		const struct mc_address *a = g_ptr_array_index(pm->addresses, i);
-		g_ptr_array_add(sub.lines, a->name && *a->name
-		                               ? g_strdup_printf("%s <%s>", a->name, a->address)
-		                               : NULL);
 		/* Whether the mail is outbound or inbound, the other party is
 		 * everyone but the user: the recipients of what the user sent,
 		 * the sender and other recipients of what the user got. */
-		if (a->address && *a->address && !is_me(cfg, a->address))
+		if (a->address && *a->address && !config_is_me(cfg, a->address))
 			g_ptr_array_add(others, (gpointer)a);
 	}
 
@@ -702,6 +688,5 @@ rules_file(const struct rules *r, const struct mc_config *cfg, const struct pars
 	}
 
 	pcre2_match_data_free(sub.md);
-	g_ptr_array_unref(sub.lines);
 	return out;
 }
