@@ -68,6 +68,7 @@ struct rules {
 	/* Only read by pcre2_match(), so one is shared by every thread. */
 	pcre2_match_context *mctx;
 	gboolean need_headers;
+	gboolean need_body;
 };
 
 static void
@@ -130,6 +131,12 @@ gboolean
 rules_need_headers(const struct rules *r)
 {
 	return r && r->need_headers;
+}
+
+gboolean
+rules_need_body(const struct rules *r)
+{
+	return r && r->need_body;
 }
 
 /* ---- Compiling ---- */
@@ -322,6 +329,8 @@ parse_list(struct rules *r, const char *list, GPtrArray *out, const struct where
 		} else {
 			rr->text =
 			    g_strdup_printf("%s /%s/%s", field_names[field], pattern, flag_text);
+			if (field == FIELD_BODY)
+				r->need_body = TRUE;
 		}
 		g_ptr_array_add(out, rr);
 	}

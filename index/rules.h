@@ -39,6 +39,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(rules, rules_free)
 /* Returns TRUE when some rule looks at header:NAME (so PARSE_HEADERS is needed). */
 gboolean rules_need_headers(const struct rules *r);
 
+/* Returns TRUE when some rule looks at body: (reclassify need not
+ * decompress the bodies otherwise). */
+gboolean rules_need_body(const struct rules *r);
+
 /* Files PM: returns struct filing * (caller unrefs the array). Domain and
  * address rules look at the other party (every address that is not one of
  * CFG's `me` addresses). A message filed under a project is filed under its
