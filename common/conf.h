@@ -1,4 +1,4 @@
-/* The configuration file (GKeyFile/INI, DESIGN.md "Configuration").
+/* The configuration file (GKeyFile/INI; README "Configuration").
  *
  * Every key is checked when the file is loaded: an unknown group or key, or a
  * missing required one, is an MC_ERROR_USAGE error naming the file, the

@@ -1,4 +1,4 @@
-/* mailclerk's own GError domain, and the exit codes of DESIGN.md. */
+/* mailclerk's own GError domain, and its exit codes (0, 1, 2: mailclerk(1)). */
 #ifndef MC_ERROR_H
 #define MC_ERROR_H
 

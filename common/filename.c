@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "common/filename.h"
+#include "common/utf8.h"
 
 /* Characters that never go into a saved name: controls (an ANSI escape
  * would reach the terminal that lists the folder) and the bidirectional
@@ -72,27 +73,14 @@ extension_of(const char *name)
 	return dot;
 }
 
-/* Returns how many bytes of S, at most MAX, end on a character boundary. */
-static gsize
-utf8_prefix(const char *s, gsize max)
-{
-	gsize len = strlen(s);
-	if (len <= max)
-		return len;
-	while (max > 0 && ((guchar)s[max] & 0xC0) == 0x80)
-		max--;
-	return max;
-}
-
 /* Returns STEM + SUFFIX + EXT with STEM cut so that the whole fits in
  * FILENAME_MAX_BYTES. */
 static char *
 join_fitting(const char *stem, gsize stem_len, const char *suffix, const char *ext)
 {
 	gsize room = FILENAME_MAX_BYTES - strlen(suffix) - strlen(ext);
-	g_autofree char *s = g_strndup(stem, stem_len);
-	gsize keep = utf8_prefix(s, room);
-	return g_strdup_printf("%.*s%s%s", (int)keep, s, suffix, ext);
+	gsize keep = utf8_cut(stem, stem_len, room);
+	return g_strdup_printf("%.*s%s%s", (int)keep, stem, suffix, ext);
 }
 
 const char *

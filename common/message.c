@@ -1,4 +1,7 @@
+/* The message model's constructors and destructors. */
 #include "config.h"
+
+#include <string.h>
 
 #include "common/message.h"
 
@@ -7,6 +10,24 @@ mc_role_name(enum mc_role role)
 {
 	static const char *const names[] = { "from", "to", "cc", "bcc", "reply-to" };
 	return (unsigned)role < G_N_ELEMENTS(names) ? names[role] : "unknown";
+}
+
+gboolean
+address_is_machine(const char *address)
+{
+	/* Any local part containing "noreply" or "no-reply" is one too. */
+	static const char *const machine[] = {
+		"no_reply",   "donotreply",   "do-not-reply",  "mailer-daemon",
+		"postmaster", "notification", "notifications", "bounce",
+		"bounces",    "alerts",       "daemon",        NULL,
+	};
+	const char *at = strchr(address, '@');
+	g_autofree char *local = at ? g_strndup(address, at - address) : g_strdup(address);
+	for (const char *const *m = machine; *m; m++)
+		if (g_str_equal(local, *m) ||
+		    (g_str_has_prefix(local, *m) && local[strlen(*m)] == '+'))
+			return TRUE;
+	return strstr(local, "noreply") != NULL || strstr(local, "no-reply") != NULL;
 }
 
 void
@@ -27,6 +48,16 @@ mc_attachment_free(gpointer p)
 	g_free(a->filename);
 	g_free(a->mime_type);
 	g_free(a);
+}
+
+void
+mc_location_free(gpointer p)
+{
+	struct mc_location *l = p;
+	g_free(l->kind);
+	g_free(l->path);
+	g_free(l->folder);
+	g_free(l);
 }
 
 static void
@@ -83,4 +114,46 @@ parsed_message_first_address(const struct parsed_message *pm, enum mc_role role)
 			return a;
 	}
 	return NULL;
+}
+
+struct stored_message *
+stored_message_new(void)
+{
+	struct stored_message *m = g_new0(struct stored_message, 1);
+	m->message_id = g_strdup("");
+	m->subject = g_strdup("");
+	m->from.role = MC_ROLE_FROM;
+	m->from.name = g_strdup("");
+	m->from.address = g_strdup("");
+	m->from.domain = g_strdup("");
+	m->to = g_ptr_array_new_with_free_func(mc_address_free);
+	m->cc = g_ptr_array_new_with_free_func(mc_address_free);
+	m->folders = g_ptr_array_new_with_free_func(g_free);
+	m->files = g_ptr_array_new_with_free_func(g_free);
+	m->locations = g_ptr_array_new_with_free_func(mc_location_free);
+	m->attachments = g_ptr_array_new_with_free_func(mc_attachment_free);
+	m->clients = g_ptr_array_new_with_free_func(g_free);
+	m->projects = g_ptr_array_new_with_free_func(g_free);
+	return m;
+}
+
+void
+stored_message_free(struct stored_message *m)
+{
+	if (!m)
+		return;
+	g_free(m->message_id);
+	g_free(m->subject);
+	g_free(m->from.name);
+	g_free(m->from.address);
+	g_free(m->from.domain);
+	g_ptr_array_unref(m->to);
+	g_ptr_array_unref(m->cc);
+	g_ptr_array_unref(m->folders);
+	g_ptr_array_unref(m->files);
+	g_ptr_array_unref(m->locations);
+	g_ptr_array_unref(m->attachments);
+	g_ptr_array_unref(m->clients);
+	g_ptr_array_unref(m->projects);
+	g_free(m);
 }

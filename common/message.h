@@ -1,7 +1,8 @@
-/* The parsed message model: what ingest hands to the index.
+/* The message model: a parsed message (what ingest hands to the index) and
+ * a stored message (what the index gives back, index/load.h).
  *
- * Every string here is valid UTF-8 (parse.c guarantees it), owned by the
- * struct, and freed by parsed_message_free(). */
+ * Every string of a parsed message is valid UTF-8 (ingest/parse.c
+ * guarantees it); every field of both is owned by its struct. */
 #ifndef MC_MESSAGE_H
 #define MC_MESSAGE_H
 
@@ -55,20 +56,64 @@ struct parsed_message {
 	gint64 size;            /* raw size in bytes */
 };
 
-/* Free one struct mc_address / mc_attachment and what it owns (GDestroyNotify). */
+/* One copy of a stored message: where it can be read again. */
+struct mc_location {
+	char *kind;    /* "maildir", "mbox" or "file" */
+	char *path;    /* absolute: the message's file, or the mbox holding it */
+	gint64 offset; /* mbox: where the message starts */
+	gint64 length; /* mbox: how many bytes it has */
+	char *folder;  /* its folder as users see it, "" when none */
+};
+
+/* Free one struct mc_address / mc_attachment / mc_location and what it owns
+ * (GDestroyNotify). */
 void mc_address_free(gpointer address);
 void mc_attachment_free(gpointer attachment);
+void mc_location_free(gpointer location);
 
 struct parsed_message *parsed_message_new(void);
 void parsed_message_free(struct parsed_message *pm);
 typedef struct parsed_message parsed_message;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(parsed_message, parsed_message_free)
 
-/* Returns the first address with ROLE, or NULL; owned by PM. */
+/* Returns TRUE when ADDRESS's local part is a machine's, not a person's:
+ * noreply, no-reply, mailer-daemon, postmaster, notifications, bounces,
+ * alerts... (also with a "+tag"). */
+gboolean address_is_machine(const char *address);
+
 /* Returns an empty array that frees struct mc_header elements; caller owns it. */
 GPtrArray *parsed_message_new_headers(void);
 
+/* Returns the first address with ROLE, or NULL; owned by PM. */
 const struct mc_address *parsed_message_first_address(const struct parsed_message *pm,
                                                       enum mc_role role);
+
+/* A message as the index holds it: what search prints and what show and
+ * saving attachments read again. Loaded by load_message() (index/load.h);
+ * freed with stored_message_free(). */
+struct stored_message {
+	gint64 id;
+	char *message_id;
+	gint64 thread;
+	gint64 date; /* UTC seconds */
+	char *subject;
+	int direction;          /* 0 in, 1 out */
+	struct mc_address from; /* role from; name/address "" when missing, domain "" */
+	GPtrArray *to;          /* struct mc_address * */
+	GPtrArray *cc;          /* struct mc_address * */
+	GPtrArray *folders;     /* char *, distinct, sorted */
+	GPtrArray *files;       /* char *, the distinct paths of its copies */
+	GPtrArray *locations;   /* struct mc_location *, every copy */
+	GPtrArray *attachments; /* struct mc_attachment * (inline parts included) */
+	GPtrArray *clients;     /* char *, client keys it is filed under, sorted */
+	GPtrArray *projects;    /* char *, "CLIENT/KEY" of its projects, sorted */
+};
+
+/* Returns an empty stored message (every array empty, strings ""); free it
+ * with stored_message_free(). */
+struct stored_message *stored_message_new(void);
+void stored_message_free(struct stored_message *m);
+typedef struct stored_message stored_message;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(stored_message, stored_message_free)
 
 #endif

@@ -15,7 +15,6 @@
 #include "imap/mutf7.h"
 #include "imap/sync.h"
 #include "imap/transport.h"
-#include "index/db.h"
 #include "ingest/source.h"
 
 /* A batch of bodies: at most this many messages or bytes at once, so memory
@@ -625,45 +624,6 @@ fetch_batch(struct session *s, const char *folder, const char *dir, uint32_t uid
 	return TRUE;
 }
 
-static gboolean
-save_progress(struct mc_db *db, const char *source_name, const char *folder, uint32_t uidvalidity,
-              uint32_t last, GError **error)
-{
-	g_autoptr(sqlite3_stmt) st = db_prepare(
-	    db,
-	    "INSERT OR REPLACE INTO imap_folders (source, folder, uidvalidity, last_uid) "
-	    "VALUES (?1, ?2, ?3, ?4)",
-	    error);
-	if (!st)
-		return FALSE;
-	sqlite3_bind_text(st, 1, source_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, folder, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, uidvalidity);
-	sqlite3_bind_int64(st, 4, last);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return db_set_error(error, db, "recording IMAP progress");
-	return TRUE;
-}
-
-static gboolean
-load_progress(struct mc_db *db, const char *source_name, const char *folder, uint32_t *uidvalidity,
-              uint32_t *last, GError **error)
-{
-	g_autoptr(sqlite3_stmt) st = db_prepare(
-	    db, "SELECT uidvalidity, last_uid FROM imap_folders WHERE source = ?1 AND folder = ?2",
-	    error);
-	if (!st)
-		return FALSE;
-	sqlite3_bind_text(st, 1, source_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, folder, -1, SQLITE_STATIC);
-	int r = sqlite3_step(st);
-	*uidvalidity = r == SQLITE_ROW ? (uint32_t)sqlite3_column_int64(st, 0) : 0;
-	*last = r == SQLITE_ROW ? (uint32_t)sqlite3_column_int64(st, 1) : 0;
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		return db_set_error(error, db, "reading IMAP progress");
-	return TRUE;
-}
-
 static void
 progress(const struct session *s, const char *folder, guint done, guint total, gint64 start)
 {
@@ -678,8 +638,8 @@ progress(const struct session *s, const char *folder, guint done, guint total, g
 
 /* Fetches FOLDER's new mail. */
 static gboolean
-sync_folder(struct session *s, struct mc_db *db, const char *store_root, const char *folder,
-            struct imap_sync_report *report, GError **error)
+sync_folder(struct session *s, struct imap_progress *state, const char *store_root,
+            const char *folder, struct imap_sync_report *report, GError **error)
 {
 	int r = mailimap_examine(s->imap, folder);
 	if (r != MAILIMAP_NO_ERROR) {
@@ -688,7 +648,7 @@ sync_folder(struct session *s, struct mc_db *db, const char *store_root, const c
 	}
 	uint32_t uidvalidity = s->imap->imap_selection_info->sel_uidvalidity;
 	uint32_t known_validity, last;
-	if (!load_progress(db, s->sc->name, folder, &known_validity, &last, error))
+	if (!state->load(state, s->sc->name, folder, &known_validity, &last, error))
 		return FALSE;
 	if (known_validity != uidvalidity)
 		last = 0; /* renumbered (or new): all of it again; dedupe keeps doubles out */
@@ -726,7 +686,7 @@ sync_folder(struct session *s, struct mc_db *db, const char *store_root, const c
 			    "message may have\n",
 			    s->sc->name, folder, u->uid, u->size, MAX_MESSAGE / (1024 * 1024));
 			report->skipped++;
-			if (!save_progress(db, s->sc->name, folder, uidvalidity, u->uid, error))
+			if (!state->save(state, s->sc->name, folder, uidvalidity, u->uid, error))
 				return FALSE;
 			i++;
 			continue;
@@ -738,7 +698,7 @@ sync_folder(struct session *s, struct mc_db *db, const char *store_root, const c
 		/* What is stored and fsynced: now the index may say so. */
 		if (done > 0) {
 			uint32_t top = g_array_index(uids, struct uid_size, i + done - 1).uid;
-			if (!save_progress(db, s->sc->name, folder, uidvalidity, top, error))
+			if (!state->save(state, s->sc->name, folder, uidvalidity, top, error))
 				return FALSE;
 			report->fetched += done;
 		}
@@ -750,17 +710,17 @@ sync_folder(struct session *s, struct mc_db *db, const char *store_root, const c
 		progress(s, shown, i, uids->len, start);
 	}
 	if (uids->len == 0 && known_validity != uidvalidity &&
-	    !save_progress(db, s->sc->name, folder, uidvalidity, 0, error))
+	    !state->save(state, s->sc->name, folder, uidvalidity, 0, error))
 		return FALSE;
 	return TRUE;
 }
 
-static gboolean imap_sync_locked(const char *db_path, const char *store_root,
+static gboolean imap_sync_locked(struct imap_progress *state, const char *store_root,
                                  const struct mc_source_config *sc, struct imap_sync_report *report,
                                  GError **error);
 
 gboolean
-imap_sync(const char *db_path, const char *store_root, const struct mc_source_config *sc,
+imap_sync(struct imap_progress *state, const char *store_root, const struct mc_source_config *sc,
           struct imap_sync_report *report, GError **error)
 {
 	memset(report, 0, sizeof *report);
@@ -798,14 +758,14 @@ imap_sync(const char *db_path, const char *store_root, const struct mc_source_co
 		            g_strerror(saved));
 		return FALSE;
 	}
-	gboolean ok = imap_sync_locked(db_path, store_root, sc, report, error);
+	gboolean ok = imap_sync_locked(state, store_root, sc, report, error);
 	close(lock);
 	return ok;
 }
 
 static gboolean
-imap_sync_locked(const char *db_path, const char *store_root, const struct mc_source_config *sc,
-                 struct imap_sync_report *report, GError **error)
+imap_sync_locked(struct imap_progress *state, const char *store_root,
+                 const struct mc_source_config *sc, struct imap_sync_report *report, GError **error)
 {
 	char *password = imap_password(sc, error);
 	if (!password)
@@ -813,14 +773,13 @@ imap_sync_locked(const char *db_path, const char *store_root, const struct mc_so
 	struct session s = { .sc = sc };
 	gboolean ok = session_open(&s, password, error);
 	imap_password_free(password);
-	g_autoptr(mc_db) db = ok ? db_open(db_path, DB_WRITE, error) : NULL;
-	g_autoptr(GPtrArray) folders = db ? resolve_folders(&s, error) : NULL;
+	g_autoptr(GPtrArray) folders = ok ? resolve_folders(&s, error) : NULL;
 	ok = folders != NULL;
 	g_autoptr(GString) failures = g_string_new(NULL);
 	for (guint i = 0; ok && i < folders->len; i++) {
 		g_autoptr(GError) local = NULL;
 		const char *folder = g_ptr_array_index(folders, i);
-		if (sync_folder(&s, db, store_root, folder, report, &local))
+		if (sync_folder(&s, state, store_root, folder, report, &local))
 			continue;
 		report->folders_failed++;
 		/* A folder the server refused does not stop the others; a lost

@@ -17,6 +17,18 @@
 
 #include "common/conf.h"
 
+/* Where a sync keeps how far it got in each folder of a source: the
+ * UIDVALIDITY and the highest UID stored. The index keeps it
+ * (index/imap-state.h); imap/ itself never touches SQL. */
+struct imap_progress {
+	/* Sets *UIDVALIDITY and *LAST (both 0 for a folder never fetched). */
+	gboolean (*load)(struct imap_progress *self, const char *source, const char *folder,
+	                 guint32 *uidvalidity, guint32 *last, GError **error);
+	/* Records that FOLDER holds everything up to UID LAST of UIDVALIDITY. */
+	gboolean (*save)(struct imap_progress *self, const char *source, const char *folder,
+	                 guint32 uidvalidity, guint32 last, GError **error);
+};
+
 struct imap_sync_report {
 	guint64 fetched; /* messages stored */
 	guint64 skipped; /* messages not fetched (too large), each reported */
@@ -26,14 +38,15 @@ struct imap_sync_report {
 };
 
 /* Fetches the new mail of IMAP source SC into its store under STORE_ROOT,
- * recording progress in the index at DB_PATH. One process at a time fetches
+ * recording its progress in STATE after each batch is stored. One process at a time fetches
  * a source (flock on STORE_ROOT/=NAME.lock); when another one is, this
  * returns TRUE at once with REPORT->busy set. Returns FALSE and ERROR when
  * the source could not be synced whole (no connection, refused certificate
  * or login, a folder the server refused, a cut connection); what was fetched
  * before that is kept. */
-gboolean imap_sync(const char *db_path, const char *store_root, const struct mc_source_config *sc,
-                   struct imap_sync_report *report, GError **error);
+gboolean imap_sync(struct imap_progress *state, const char *store_root,
+                   const struct mc_source_config *sc, struct imap_sync_report *report,
+                   GError **error);
 
 /* One folder of a source's store. */
 struct imap_store_folder {

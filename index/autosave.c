@@ -1,3 +1,4 @@
+/* Saving a project's new attachments during ingest (save_attachments). */
 #include "config.h"
 
 #include <stdio.h>
@@ -6,7 +7,7 @@
 #include "index/autosave.h"
 #include "index/db.h"
 #include "ingest/save.h"
-#include "query/search.h"
+#include "index/load.h"
 
 static gboolean
 any_autosave(const struct mc_config *cfg)
@@ -19,13 +20,10 @@ any_autosave(const struct mc_config *cfg)
 }
 
 gboolean
-autosave_prepare(const char *db_path, const struct mc_config *cfg, GError **error)
+autosave_prepare(struct mc_db *db, const struct mc_config *cfg, GError **error)
 {
 	if (!any_autosave(cfg))
 		return TRUE;
-	g_autoptr(mc_db) db = db_open(db_path, DB_WRITE, error);
-	if (!db)
-		return FALSE;
 	g_autoptr(sqlite3_stmt) mark =
 	    db_prepare(db,
 	               "INSERT OR IGNORE INTO autosave (client, project, since_message) "
@@ -85,7 +83,7 @@ autosave_project(struct mc_db *db, const struct mc_config *cfg, const struct mc_
 		return FALSE;
 	for (guint i = 0; i < ids->len; i++) {
 		gint64 id = g_array_index(ids, gint64, i);
-		g_autoptr(result) r = search_load(db, id, "", error);
+		g_autoptr(stored_message) r = load_message(db, id, error);
 		if (!r)
 			return FALSE;
 		guint before = *failed;
@@ -104,14 +102,11 @@ autosave_project(struct mc_db *db, const struct mc_config *cfg, const struct mc_
 }
 
 gboolean
-autosave_run(const char *db_path, const struct mc_config *cfg, guint *failed, GError **error)
+autosave_run(struct mc_db *db, const struct mc_config *cfg, guint *failed, GError **error)
 {
 	*failed = 0;
 	if (!any_autosave(cfg))
 		return TRUE;
-	g_autoptr(mc_db) db = db_open(db_path, DB_WRITE, error);
-	if (!db)
-		return FALSE;
 	g_autofree char *root = paths_default_attachments();
 	g_autoptr(saver) s = saver_new(FALSE);
 	guint saved = 0, duplicates = 0;

@@ -14,18 +14,18 @@
 #include <glib.h>
 
 #include "common/conf.h"
+#include "index/db.h"
 
 /* Before the run: gives each project of CFG with save_attachments that has
- * no autosave row yet one at the newest message of the index at DB_PATH, so that
+ * no autosave row yet one at the newest message of DB, so that
  * mail indexed before the setting was turned on is left alone. TRUE when
  * no project saves attachments. FALSE and ERROR on a database error. */
-gboolean autosave_prepare(const char *db_path, const struct mc_config *cfg, GError **error);
+gboolean autosave_prepare(struct mc_db *db, const struct mc_config *cfg, GError **error);
 
 /* After the run: saves the attachments of each such project's new messages
  * not saved yet, and records each one saved without a failure.
  * Prints one summary line when anything was looked at; failures go to
  * stderr and are counted in *FAILED. FALSE and ERROR on a database error. */
-gboolean autosave_run(const char *db_path, const struct mc_config *cfg, guint *failed,
-                      GError **error);
+gboolean autosave_run(struct mc_db *db, const struct mc_config *cfg, guint *failed, GError **error);
 
 #endif

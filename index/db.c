@@ -1,3 +1,4 @@
+/* Opening the index: pragmas, migrations, statement helpers, the integrity check. */
 #include "config.h"
 
 #include <errno.h>
@@ -239,4 +240,26 @@ db_open(const char *path, enum db_mode mode, GError **error)
 	if (!db_migrate(db, error))
 		return NULL;
 	return g_steal_pointer(&db);
+}
+
+GPtrArray *
+db_check(struct mc_db *db, GError **error)
+{
+	g_autoptr(sqlite3_stmt) s = db_prepare(db, "PRAGMA integrity_check", error);
+	if (!s)
+		return NULL;
+	GPtrArray *problems = g_ptr_array_new_with_free_func(g_free);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *line = db_column_text(s, 0);
+		if (!g_str_equal(line, "ok"))
+			g_ptr_array_add(problems, g_strdup(line));
+	}
+	if (rc != SQLITE_DONE)
+		g_ptr_array_add(problems, g_strdup(sqlite3_errmsg(db->sql)));
+	if (sqlite3_exec(db->sql, "INSERT INTO fts(fts) VALUES('integrity-check')", NULL, NULL,
+	                 NULL) != SQLITE_OK)
+		g_ptr_array_add(problems,
+		                g_strdup_printf("full-text index: %s", sqlite3_errmsg(db->sql)));
+	return problems;
 }

@@ -51,4 +51,9 @@ const char *db_column_text(sqlite3_stmt *stmt, int col);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(sqlite3_stmt, sqlite3_finalize)
 
+/* Verifies DB: SQLite's integrity_check and the full-text index's
+ * integrity-check. Returns the problems found (char *, empty when none); the
+ * caller unrefs it. NULL and ERROR when the check could not run. */
+GPtrArray *db_check(struct mc_db *db, GError **error);
+
 #endif

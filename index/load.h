@@ -1,10 +1,11 @@
-/* Reading a message's rows back from the index: what search prints and
- * what reclassify files again. */
+/* Reading a message back from the index: the stored message search prints
+ * and show and saving read again, and the rows reclassify files again. */
 #ifndef MC_LOAD_H
 #define MC_LOAD_H
 
 #include <glib.h>
 
+#include "common/message.h"
 #include "index/db.h"
 
 /* Appends message ID's addresses (struct mc_address *, every role, in
@@ -21,5 +22,20 @@ gboolean load_attachments(struct mc_db *db, gint64 id, GPtrArray *out, GError **
  * owns them). */
 gboolean load_filings(struct mc_db *db, gint64 id, GPtrArray *clients, GPtrArray *projects,
                       GError **error);
+
+/* Appends message ID's copies (struct mc_location *, ordered by folder,
+ * container and name) to OUT; the caller owns them. */
+gboolean load_locations(struct mc_db *db, gint64 id, GPtrArray *out, GError **error);
+
+/* Returns the path of a copy from its locations and containers columns: a
+ * maildir copy is CONTAINER/SUB/NAME+INFO, an mbox or file copy is the
+ * CONTAINER itself. The caller frees it. */
+char *load_location_path(const char *kind, const char *container, const char *sub, const char *name,
+                         const char *info);
+
+/* Loads message ID whole: its row, To and Cc, copies, attachments and
+ * filings. Returns a message the caller frees with stored_message_free(), or
+ * NULL and sets ERROR (MC_ERROR_FAILED when there is no such message). */
+struct stored_message *load_message(struct mc_db *db, gint64 id, GError **error);
 
 #endif

@@ -8,6 +8,7 @@
 #include <pcre2.h>
 
 #include "common/error.h"
+#include "common/utf8.h"
 
 /* Per start position (PCRE2 resets the count at each one): enough for any
  * sane rule on a 1 MiB body, small enough that a catastrophic pattern such as
@@ -429,12 +430,7 @@ struct subject {
 static char *
 cut_matched(const char *s, size_t len)
 {
-	if (len > RULES_MATCHED_MAX) {
-		len = RULES_MATCHED_MAX;
-		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-			len--;
-	}
-	return g_strndup(s, len);
+	return g_strndup(s, utf8_cut(s, len, RULES_MATCHED_MAX));
 }
 
 /* Runs RR on S (LEN bytes); on a match returns TRUE and sets *MATCHED

@@ -1,4 +1,4 @@
-/* Client and project rules (issue 3, DESIGN.md "Configuration"): compiled
+/* Client and project rules (README "Configuration"): compiled
  * once from the configuration, then run on each message to file it.
  *
  * [client KEY]:  domains, addresses, match, exclude

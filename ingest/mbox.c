@@ -13,10 +13,9 @@
 #include <sys/stat.h>
 #include <dirent.h>
 
-#include <nettle/sha2.h>
-
 #include "ingest/source.h"
 #include "common/error.h"
+#include "common/sha256.h"
 
 /* A single message larger than this is reported and skipped, not indexed:
  * nothing real is that big, and it bounds memory. */
@@ -77,11 +76,8 @@ mbox_read_message(const char *path, gint64 offset, gint64 length, GError **error
 static gint64
 mbox_fingerprint(const guint8 *data, gsize len)
 {
-	struct sha256_ctx ctx;
-	uint8_t digest[SHA256_DIGEST_SIZE];
-	sha256_init(&ctx);
-	sha256_update(&ctx, len, data);
-	sha256_digest(&ctx, sizeof digest, digest);
+	guint8 digest[SHA256_DIGEST_SIZE];
+	sha256_bytes(data, len, digest);
 	guint64 v;
 	memcpy(&v, digest, sizeof v);
 	return (gint64)GUINT64_FROM_LE(v);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "ingest/parse.h"
+#include "common/sha256.h"
 #include "common/utf8.h"
 
 #include <errno.h>
@@ -13,7 +14,6 @@
 #include <string.h>
 
 #include <gmime/gmime.h>
-#include <nettle/sha2.h>
 
 #include "ingest/html.h"
 #include "ingest/pdf.h"
@@ -283,14 +283,12 @@ html_sniff_charset(const char *html, gsize len)
 /* Message parts. */
 
 /* A GMime filter that passes bytes through unchanged while counting them
- * and hashing them with nettle: GLib's own SHA-256 (behind
- * GMimeFilterChecksum) is a third as fast, and hashing is a large share of
- * the time to parse a message with an attachment. nettle rather than GnuTLS:
- * the same code, without GnuTLS's start-up cost in every command. It also
- * keeps the first bytes, to tell a PDF from a file only named like one. */
+ * and hashing them (common/sha256.h: GMimeFilterChecksum's GLib SHA-256 is
+ * a third as fast). It also keeps the first bytes, to tell a PDF from a
+ * file only named like one. */
 typedef struct {
 	GMimeFilter parent;
-	struct sha256_ctx hash;
+	struct sha256_stream hash;
 	gint64 size;
 	char head[PDF_HEADER_WITHIN];
 	gsize head_len;
@@ -309,7 +307,7 @@ mc_hash_filter_filter(GMimeFilter *filter, char *in, size_t len, size_t prespace
 {
 	McHashFilter *self = (McHashFilter *)filter;
 	if (len > 0)
-		sha256_update(&self->hash, len, (const uint8_t *)in);
+		sha256_stream_update(&self->hash, in, len);
 	if (self->head_len < sizeof self->head) {
 		gsize n = MIN(len, sizeof self->head - self->head_len);
 		memcpy(self->head + self->head_len, in, n);
@@ -325,7 +323,7 @@ static void
 mc_hash_filter_reset(GMimeFilter *filter)
 {
 	McHashFilter *self = (McHashFilter *)filter;
-	sha256_init(&self->hash);
+	sha256_stream_init(&self->hash);
 	self->size = 0;
 	self->head_len = 0;
 }
@@ -350,30 +348,7 @@ mc_hash_filter_class_init(McHashFilterClass *klass)
 static void
 mc_hash_filter_init(McHashFilter *self)
 {
-	sha256_init(&self->hash);
-}
-
-static void
-hex_digest(const unsigned char *digest, char out[65])
-{
-	static const char hex[] = "0123456789abcdef";
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 15];
-	}
-	out[64] = '\0';
-}
-
-/* Hex SHA-256 of DATA into OUT. */
-static void
-sha256_hex(const void *data, gsize len, char out[65])
-{
-	struct sha256_ctx ctx;
-	uint8_t digest[SHA256_DIGEST_SIZE];
-	sha256_init(&ctx);
-	sha256_update(&ctx, len, data);
-	sha256_digest(&ctx, sizeof digest, digest);
-	hex_digest(digest, out);
+	sha256_stream_init(&self->hash);
 }
 
 /* Returns the decoded (transfer encoding undone) bytes of PART. */
@@ -572,17 +547,6 @@ body_full(const struct walk *w)
 	return w->body->len >= MAX_BODY;
 }
 
-/* Returns how many bytes of S, at most MAX, end on a character boundary. */
-static gsize
-utf8_cut(const char *s, gsize len, gsize max)
-{
-	if (len <= max)
-		return len;
-	while (max > 0 && ((guchar)s[max] & 0xC0) == 0x80)
-		max--;
-	return max;
-}
-
 /* Appends a piece of body text, a blank line apart from the one before, up
  * to MAX_BODY bytes in all. */
 static void
@@ -646,9 +610,7 @@ add_attachment(struct walk *w, GMimePart *part, const char *path)
 	g_mime_stream_flush(filtered);
 
 	a->size = GMIME_STREAM_NULL(null)->written;
-	uint8_t digest[SHA256_DIGEST_SIZE];
-	sha256_digest(&h->hash, sizeof digest, digest);
-	hex_digest(digest, a->sha256);
+	sha256_stream_finish(&h->hash, a->sha256);
 	g_ptr_array_add(w->pm->attachments, a);
 
 	gboolean pdf = pdf_text_supported() && attachment_is_pdf(a) && a->size <= PDF_MAX_BYTES &&
@@ -673,11 +635,9 @@ attachment_plain_text(GMimePart *part, gsize max)
 		const guint8 *nl = memrchr(bytes->data, '\n', len);
 		if (nl) {
 			len = nl - bytes->data;
-		} else {
-			while (len > 0 && (bytes->data[len - 1] & 0xC0) == 0x80)
-				len--;
-			if (len > 0 && bytes->data[len - 1] >= 0xC0)
-				len--;
+		} else if (len > 0 && bytes->data[len - 1] >= 0x80) {
+			/* The last character may be cut: leave it out. */
+			len = utf8_cut((const char *)bytes->data, len, len - 1);
 		}
 	}
 	return text_of_bytes(GMIME_OBJECT(part), (const char *)bytes->data, len);

@@ -3,19 +3,19 @@
  * Mail is hostile input: these functions never crash on it and never return
  * invalid UTF-8. Safe to call from several threads at once once
  * parse_init() has run (GMime objects are not shared between calls). */
-/* Requirements (helper: read /tmp/common-context.md and follow it too):
+/* What a parsed message holds:
  * - Headers decoded (RFC 2047; raw 8-bit headers through fallback charsets
  *   utf-8 then windows-1252 via GMimeParserOptions). Every text part converted
  *   to valid UTF-8 from its declared charset (ISO-2022-JP, windows-1252;
  *   unknown or lying charsets: if the conversion fails, valid UTF-8 is kept,
- *   else windows-1252, else g_utf8_make_valid). The result is never invalid UTF-8.
+ *   else windows-1252, else g_utf8_make_valid).
  * - Body text: multipart/alternative prefers text/plain, else HTML turned to
  *   text with html_to_text(); multipart/mixed: every inline text part in order.
  *   message/rfc822 parts are descended into: their From/To/Subject/Date lines
  *   and body text are appended to body_text, their attachments listed too
- *   (part path nested). Body text capped at 1 MiB (cut on a UTF-8 boundary).
- *   Depth capped (e.g. 64) so 50-deep nesting works and deeper never recurses
- *   without bound.
+ *   (part path nested). The text of text and PDF attachments follows the
+ *   message's own. Body text is capped at 1 MiB (cut on a UTF-8 boundary);
+ *   nesting at 64 levels, so that deeper mail never recurses without bound.
  * - Addresses: From, To, Cc, Bcc, Reply-To, groups flattened to their members;
  *   address lower-cased, domain = after the last '@'.
  * - Date: Date header; if missing/unparsable, the date after the last ';' of
@@ -26,16 +26,12 @@
  *   References parsed with g_mime_references_parse.
  * - Attachments: every leaf part that is not a body text part: disposition
  *   attachment, or a filename, or a non-text type. filename from
- *   g_mime_part_get_filename (RFC 2231), MIME type lower-cased, decoded size
- *   and SHA-256 of the decoded bytes computed by streaming (GMimeFilterChecksum
- *   on a GMimeStreamFilter over a GMimeStreamNull, whose `written` is the size).
+ *   g_mime_part_get_filename (RFC 2231), MIME type lower-cased, size and
+ *   SHA-256 of the decoded bytes, hashed as they stream by (never held whole).
  *   is_inline = inline disposition or Content-ID without attachment disposition.
  *   Part paths 1-based like mutt: "1", "2", "2.1".
  * - Not mail (PARSE_ERROR_NOT_MAIL): NUL bytes in the header block, or none of
- *   From/To/Cc/Subject/Date/Message-ID/Received present. Say why in the message.
- * - Speed: target >= 12,000 msg/s on one core for ~20 KB messages with a
- *   base64 attachment; measure and report it. Avoid copying the raw bytes.
- * - Unit tests cover each point above with inline sample messages, exact values. */
+ *   From/To/Cc/Subject/Date/Message-ID/Received present; the message says why. */
 #ifndef MC_PARSE_H
 #define MC_PARSE_H
 

@@ -1,3 +1,4 @@
+/* Saving attachments into folders: each content once, never overwriting. */
 #include "config.h"
 
 #include <dirent.h>
@@ -9,45 +10,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/date.h"
 #include "common/error.h"
 #include "common/fileio.h"
 #include "common/filename.h"
 #include "common/paths.h"
+#include "common/sha256.h"
 #include "ingest/parse.h"
 #include "ingest/save.h"
 #include "ingest/source.h"
-#include "query/format.h"
 
 /* Temporary files start with a dot, which no saved name does. */
 #define TMP_PREFIX ".mailclerk-tmp."
 /* Seconds after which a temporary file is a killed run's, not a live one's. */
 #define TMP_MAX_AGE 3600
-
-GBytes *
-message_read_copy(const struct result *r, GError **error)
-{
-	g_autoptr(GString) why = g_string_new(NULL);
-	for (guint i = 0; i < r->locations->len; i++) {
-		const struct result_location *l = g_ptr_array_index(r->locations, i);
-		g_autoptr(GError) local = NULL;
-		GBytes *data = NULL;
-		if (g_str_equal(l->kind, "mbox")) {
-			data = mbox_read_message(l->path, l->offset, l->length, &local);
-		} else {
-			char *contents;
-			gsize len;
-			if (g_file_get_contents(l->path, &contents, &len, &local))
-				data = g_bytes_new_take(contents, len);
-		}
-		if (data)
-			return data;
-		g_string_append_printf(why, "%s%s", why->len ? "; " : "", local->message);
-	}
-	g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
-	            "message %" G_GINT64_FORMAT ": no copy can be read (%s)", r->id,
-	            why->len ? why->str : "it has no copy");
-	return NULL;
-}
 
 void
 save_destination_free(gpointer destination)
@@ -103,7 +79,7 @@ find_project(const struct mc_config *cfg, const char *client, const char *key)
 }
 
 GPtrArray *
-save_destinations(const struct mc_config *cfg, const struct result *r, gboolean by_project,
+save_destinations(const struct mc_config *cfg, const struct stored_message *r, gboolean by_project,
                   const char *to_dir, const char *root)
 {
 	GPtrArray *dests = g_ptr_array_new_with_free_func(save_destination_free);
@@ -205,7 +181,7 @@ saver_free(struct saver *s)
 /* Returns the decoded bytes of attachment A of message R (owned by S), or
  * NULL and ERROR. */
 static GBytes *
-saver_part_bytes(struct saver *s, const struct result *r, const struct mc_attachment *a,
+saver_part_bytes(struct saver *s, const struct stored_message *r, const struct mc_attachment *a,
                  GError **error)
 {
 	if (s->message != r->id) {
@@ -216,7 +192,7 @@ saver_part_bytes(struct saver *s, const struct result *r, const struct mc_attach
 	GBytes *bytes = g_hash_table_lookup(s->parts, a->part);
 	if (bytes)
 		return bytes;
-	if (!s->raw && !(s->raw = message_read_copy(r, error)))
+	if (!s->raw && !(s->raw = source_read_copy(r->id, r->locations, error)))
 		return NULL;
 	gsize len;
 	const char *data = g_bytes_get_data(s->raw, &len);
@@ -335,13 +311,16 @@ hash_file(struct folder *f, const char *name)
 		close(fd);
 		return NULL;
 	}
-	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	struct sha256_stream sum;
+	sha256_stream_init(&sum);
 	char buf[65536];
 	ssize_t n;
 	while ((n = read(fd, buf, sizeof buf)) > 0)
-		g_checksum_update(sum, (const guchar *)buf, n);
+		sha256_stream_update(&sum, buf, n);
 	close(fd);
-	return n < 0 ? NULL : g_strdup(g_checksum_get_string(sum));
+	char hex[SHA256_HEX_SIZE];
+	sha256_stream_finish(&sum, hex);
+	return n < 0 ? NULL : g_strdup(hex);
 }
 
 /* Returns the name of a file in F holding SIZE bytes with SHA256, or NULL. */
@@ -446,7 +425,7 @@ folder_write(struct folder *f, const char *dir, const char *base, GBytes *data, 
 }
 
 enum save_outcome
-saver_save(struct saver *s, const struct save_destination *dest, const struct result *r,
+saver_save(struct saver *s, const struct save_destination *dest, const struct stored_message *r,
            const struct mc_attachment *a, char **path, GError **error)
 {
 	struct folder *f = saver_folder(s, dest->dir, error);
@@ -458,7 +437,7 @@ saver_save(struct saver *s, const struct save_destination *dest, const struct re
 		return SAVE_DUPLICATE;
 	}
 
-	g_autofree char *day = format_day(r->date, "0000-00-00");
+	g_autofree char *day = date_day(r->date, "0000-00-00");
 	struct filename_fields fields = {
 		.date = day,
 		.client = dest->client,
@@ -484,7 +463,8 @@ saver_save(struct saver *s, const struct save_destination *dest, const struct re
 		return SAVE_FAILED;
 	/* The file may have changed since it was indexed: dedupe on what is
 	 * really written. */
-	g_autofree char *sha = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, bytes);
+	char sha[SHA256_HEX_SIZE];
+	sha256_hex(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes), sha);
 	if (!g_str_equal(sha, a->sha256)) {
 		have = folder_find(f, sha, g_bytes_get_size(bytes));
 		if (have) {
@@ -501,7 +481,7 @@ saver_save(struct saver *s, const struct save_destination *dest, const struct re
 }
 
 void
-saver_save_message(struct saver *s, GPtrArray *dests, const struct result *r,
+saver_save_message(struct saver *s, GPtrArray *dests, const struct stored_message *r,
                    gboolean include_inline, GString *out, guint *saved, guint *duplicates,
                    guint *failed)
 {

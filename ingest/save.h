@@ -16,11 +16,6 @@
 
 #include "common/conf.h"
 #include "common/message.h"
-#include "query/search.h"
-
-/* Returns the raw bytes of the first copy of R that can still be read; the
- * caller unrefs it. NULL and ERROR naming every path tried otherwise. */
-GBytes *message_read_copy(const struct result *r, GError **error);
 
 /* Where one attachment goes: a folder and the template of its file name. */
 struct save_destination {
@@ -43,7 +38,7 @@ struct save_destination *save_project_destination(const struct mc_config *cfg,
  * ROOT/CLIENT/PROJECT; ROOT/CLIENT/_unsorted for a client without one of its
  * projects; ROOT/_unfiled for mail filed under no client. An array of
  * struct save_destination * the caller unrefs. */
-GPtrArray *save_destinations(const struct mc_config *cfg, const struct result *r,
+GPtrArray *save_destinations(const struct mc_config *cfg, const struct stored_message *r,
                              gboolean by_project, const char *to_dir, const char *root);
 
 enum save_outcome {
@@ -65,13 +60,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(saver, saver_free)
  * missing). *PATH is set to the file written, or for a duplicate to the file
  * that already holds the bytes; the caller frees it. */
 enum save_outcome saver_save(struct saver *s, const struct save_destination *dest,
-                             const struct result *r, const struct mc_attachment *a, char **path,
-                             GError **error);
+                             const struct stored_message *r, const struct mc_attachment *a,
+                             char **path, GError **error);
 
 /* Saves the attachments (not inline parts unless INCLUDE_INLINE) of message
  * R to DESTS, printing a line for each to OUT ("saved PATH", "duplicate
  * PATH ..."), and adding to the counts. Failures are reported on stderr. */
-void saver_save_message(struct saver *s, GPtrArray *dests, const struct result *r,
+void saver_save_message(struct saver *s, GPtrArray *dests, const struct stored_message *r,
                         gboolean include_inline, GString *out, guint *saved, guint *duplicates,
                         guint *failed);
 

@@ -1,3 +1,5 @@
+/* What every source shares: items, creating a source by kind, reading a
+ * stored copy back. */
 #include "config.h"
 
 #include <string.h>
@@ -70,4 +72,30 @@ source_forget_container(struct source_sink *sink, const char *container)
 	while (g_hash_table_iter_next(&it, NULL, &value))
 		sink->gone(sink, ((struct known_location *)value)->id);
 	sink->container_done(sink, container, -1, 0);
+}
+
+GBytes *
+source_read_copy(gint64 id, const GPtrArray *locations, GError **error)
+{
+	g_autoptr(GString) why = g_string_new(NULL);
+	for (guint i = 0; i < locations->len; i++) {
+		const struct mc_location *l = g_ptr_array_index(locations, i);
+		g_autoptr(GError) local = NULL;
+		GBytes *data = NULL;
+		if (g_str_equal(l->kind, "mbox")) {
+			data = mbox_read_message(l->path, l->offset, l->length, &local);
+		} else {
+			char *contents;
+			gsize len;
+			if (g_file_get_contents(l->path, &contents, &len, &local))
+				data = g_bytes_new_take(contents, len);
+		}
+		if (data)
+			return data;
+		g_string_append_printf(why, "%s%s", why->len ? "; " : "", local->message);
+	}
+	g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
+	            "message %" G_GINT64_FORMAT ": no copy can be read (%s)", id,
+	            why->len ? why->str : "it has no copy");
+	return NULL;
 }

@@ -10,6 +10,8 @@
 
 #include <glib.h>
 
+#include "common/message.h"
+
 /* A message to parse: where it is and what to call it. */
 struct source_item {
 	char *source;       /* [source NAME] or "" */
@@ -120,6 +122,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(source, source_free)
  * ">From " quoting. Returns the raw message the caller unrefs, or NULL and
  * sets ERROR. */
 GBytes *mbox_read_message(const char *path, gint64 offset, gint64 length, GError **error);
+
+/* Returns the raw bytes of the first of LOCATIONS (struct mc_location *, the
+ * copies of message ID) that can still be read; the caller unrefs them. NULL
+ * and ERROR naming every copy tried otherwise. */
+GBytes *source_read_copy(gint64 id, const GPtrArray *locations, GError **error);
 
 /* Returns the mboxrd-unquoted copy of the LEN bytes at DATA (one '>' removed
  * from lines matching ^>+From ); the caller unrefs it. */

@@ -1,4 +1,4 @@
-/* The query language (DESIGN.md) compiled to SQL.
+/* The query language (README, mailclerk(1)) compiled to SQL.
  *
  * A query becomes one SQL boolean expression over the alias `m` (a row of
  * messages) plus the values to bind to its `?` placeholders, in order. User

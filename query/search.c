@@ -1,3 +1,4 @@
+/* Running a compiled query: ids in order, counts, snippets, previews. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -6,7 +7,6 @@
 #include "query/search.h"
 #include "common/error.h"
 #include "index/dates.h"
-#include "index/load.h"
 
 gboolean
 search_parse_sort(const char *name, enum search_sort *sort, GError **error)
@@ -23,38 +23,6 @@ search_parse_sort(const char *name, enum search_sort *sort, GError **error)
 		return FALSE;
 	}
 	return TRUE;
-}
-
-static void
-location_free(gpointer p)
-{
-	struct result_location *l = p;
-	g_free(l->kind);
-	g_free(l->path);
-	g_free(l->folder);
-	g_free(l);
-}
-
-void
-result_free(struct result *r)
-{
-	if (!r)
-		return;
-	g_free(r->message_id);
-	g_free(r->subject);
-	g_free(r->from.name);
-	g_free(r->from.address);
-	g_free(r->from.domain);
-	g_ptr_array_unref(r->to);
-	g_ptr_array_unref(r->cc);
-	g_ptr_array_unref(r->folders);
-	g_ptr_array_unref(r->files);
-	g_ptr_array_unref(r->locations);
-	g_ptr_array_unref(r->attachments);
-	g_ptr_array_unref(r->clients);
-	g_ptr_array_unref(r->projects);
-	g_free(r->snippet);
-	g_free(r);
 }
 
 /* A hit and its date, for sorting. */
@@ -193,6 +161,30 @@ search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint6
 	return ids;
 }
 
+GArray *
+search_thread(struct mc_db *db, gint64 id, GError **error)
+{
+	g_autoptr(sqlite3_stmt) s =
+	    db_prepare(db,
+	               "SELECT id FROM messages WHERE thread_id = (SELECT thread_id FROM messages "
+	               "WHERE id = ?) ORDER BY date, id",
+	               error);
+	if (!s)
+		return NULL;
+	sqlite3_bind_int64(s, 1, id);
+	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		gint64 m = sqlite3_column_int64(s, 0);
+		g_array_append_val(ids, m);
+	}
+	if (rc != SQLITE_DONE) {
+		db_set_error(error, db, "reading a thread");
+		return NULL;
+	}
+	return g_steal_pointer(&ids);
+}
+
 gint64
 search_count(struct mc_db *db, const struct query *q, GError **error)
 {
@@ -209,18 +201,17 @@ search_count(struct mc_db *db, const struct query *q, GError **error)
 	return sqlite3_column_int64(s, 0);
 }
 
-/* Returns a one-line preview of the body when the query has no words to show. */
-static char *
-load_preview(struct mc_db *db, gint64 id)
+char *
+search_preview(struct mc_db *db, gint64 id)
 {
 	sqlite3_stmt *s =
 	    db_cached(db, "SELECT substr(body, 1, 160) FROM fts_source WHERE id = ?", NULL);
 	if (!s)
 		return g_strdup("");
 	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) != SQLITE_ROW)
-		return g_strdup("");
-	return g_strdup(db_column_text(s, 0));
+	char *preview = g_strdup(sqlite3_step(s) == SQLITE_ROW ? db_column_text(s, 0) : "");
+	sqlite3_reset(s);
+	return preview;
 }
 
 GHashTable *
@@ -270,100 +261,6 @@ search_snippets(struct mc_db *db, const gint64 *ids, guint n, const char *highli
 	return snippets;
 }
 
-char *
-search_location_path(const char *kind, const char *container, const char *sub, const char *name,
-                     const char *info)
-{
-	if (!g_str_equal(kind, "maildir"))
-		return g_strdup(container);
-	if (*sub)
-		return g_strconcat(container, "/", sub, "/", name, info, NULL);
-	return g_strconcat(container, "/", name, info, NULL);
-}
-
-struct result *
-search_load(struct mc_db *db, gint64 id, const char *snippet, GError **error)
-{
-	sqlite3_stmt *s =
-	    db_cached(db,
-	              "SELECT message_id, thread_id, date, subject, direction, from_name, "
-	              "from_addr FROM messages WHERE id = ?",
-	              error);
-	if (!s)
-		return NULL;
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
-		            "no message with id %" G_GINT64_FORMAT, id);
-		return NULL;
-	}
-	g_autoptr(result) r = g_new0(struct result, 1);
-	r->id = id;
-	r->message_id = g_strdup(db_column_text(s, 0));
-	r->thread = sqlite3_column_int64(s, 1);
-	r->date = sqlite3_column_int64(s, 2);
-	r->subject = g_strdup(db_column_text(s, 3));
-	r->direction = sqlite3_column_int(s, 4);
-	r->from.role = MC_ROLE_FROM;
-	r->from.name = g_strdup(db_column_text(s, 5));
-	r->from.address = g_strdup(db_column_text(s, 6));
-	r->from.domain = g_strdup("");
-	r->to = g_ptr_array_new_with_free_func(mc_address_free);
-	r->cc = g_ptr_array_new_with_free_func(mc_address_free);
-	r->folders = g_ptr_array_new_with_free_func(g_free);
-	r->files = g_ptr_array_new_with_free_func(g_free);
-	r->locations = g_ptr_array_new_with_free_func(location_free);
-	r->attachments = g_ptr_array_new_with_free_func(mc_attachment_free);
-	r->clients = g_ptr_array_new_with_free_func(g_free);
-	r->projects = g_ptr_array_new_with_free_func(g_free);
-
-	/* From is in the message row; To and Cc are printed, Bcc is not. */
-	g_autoptr(GPtrArray) addrs = g_ptr_array_new();
-	if (!load_addresses(db, id, addrs, error))
-		return NULL;
-	for (guint i = 0; i < addrs->len; i++) {
-		struct mc_address *addr = g_ptr_array_index(addrs, i);
-		if (addr->role == MC_ROLE_TO)
-			g_ptr_array_add(r->to, addr);
-		else if (addr->role == MC_ROLE_CC)
-			g_ptr_array_add(r->cc, addr);
-		else
-			mc_address_free(addr);
-	}
-
-	sqlite3_stmt *l = db_cached(
-	    db,
-	    "SELECT c.kind, c.path, l.sub, l.name, l.info, l.offset, l.length, c.folder "
-	    "FROM locations l JOIN containers c ON c.id = l.container WHERE l.message = ? "
-	    "ORDER BY c.folder, c.path, l.name",
-	    error);
-	if (!l)
-		return NULL;
-	sqlite3_bind_int64(l, 1, id);
-	while (sqlite3_step(l) == SQLITE_ROW) {
-		struct result_location *loc = g_new0(struct result_location, 1);
-		loc->kind = g_strdup(db_column_text(l, 0));
-		loc->path =
-		    search_location_path(loc->kind, db_column_text(l, 1), db_column_text(l, 2),
-		                         db_column_text(l, 3), db_column_text(l, 4));
-		loc->offset = sqlite3_column_int64(l, 5);
-		loc->length = sqlite3_column_int64(l, 6);
-		loc->folder = g_strdup(db_column_text(l, 7));
-		g_ptr_array_add(r->locations, loc);
-		if (!g_ptr_array_find_with_equal_func(r->files, loc->path, g_str_equal, NULL))
-			g_ptr_array_add(r->files, g_strdup(loc->path));
-		if (*loc->folder &&
-		    !g_ptr_array_find_with_equal_func(r->folders, loc->folder, g_str_equal, NULL))
-			g_ptr_array_add(r->folders, g_strdup(loc->folder));
-	}
-
-	if (!load_attachments(db, id, r->attachments, error) ||
-	    !load_filings(db, id, r->clients, r->projects, error))
-		return NULL;
-	r->snippet = snippet ? g_strdup(snippet) : load_preview(db, id);
-	return g_steal_pointer(&r);
-}
-
 gint64
 search_resolve_id(struct mc_db *db, const char *ref, GError **error)
 {
@@ -403,34 +300,4 @@ search_resolve_id(struct mc_db *db, const char *ref, GError **error)
 		return 0;
 	}
 	return id;
-}
-
-gint64
-search_parse_time(const char *what, const char *text, GError **error)
-{
-	char *end;
-	gint64 v = g_ascii_strtoll(text, &end, 10);
-	/* All digits: epoch seconds ("2024-03-01" stops at the first '-'). */
-	if (*end == '\0' && end != text)
-		return v;
-	g_autofree char *iso =
-	    strlen(text) == 10 ? g_strconcat(text, "T00:00:00Z", NULL) : g_strdup(text);
-	g_autoptr(GTimeZone) utc = g_time_zone_new_utc();
-	g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601(iso, utc);
-	if (!dt) {
-		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
-		            "%s: '%s' is not a date (YYYY-MM-DD, ISO 8601 or epoch seconds)", what,
-		            text);
-		return -1;
-	}
-	return g_date_time_to_unix(dt);
-}
-
-gint64
-search_now(GError **error)
-{
-	const char *env = g_getenv("MAILCLERK_NOW");
-	if (!env || !*env)
-		return g_get_real_time() / G_USEC_PER_SEC;
-	return search_parse_time("MAILCLERK_NOW", env, error);
 }

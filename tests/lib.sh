@@ -55,7 +55,7 @@ check() {
 	if "$@"; then ok "$_desc"; else not_ok "$_desc"; fi
 }
 
-# check_fails DESCRIPTION STATUS COMMAND...: passes when COMMAND exits with STATUS.
+# check_exit DESCRIPTION STATUS COMMAND...: passes when COMMAND exits with STATUS.
 check_exit() {
 	_desc=$1
 	_want=$2

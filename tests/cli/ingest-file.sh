@@ -13,6 +13,9 @@ printf 'From: Pat <pat@pipe.example>\nTo: sam@studio.example\nSubject: Delivered
 mc ingest --file - < "$TMP/piped.eml" >/dev/null 2>&1
 check_eq 'a message on stdin is indexed' "$(mc count frobnitzel)" 1
 stored=$(mc search --format=files frobnitzel)
+# Everything below writes beside $stored: without it, stop rather than
+# write into the current directory.
+[ -n "$stored" ] || { echo "Bail out! the message from stdin has no file"; exit 1; }
 check 'it was stored in the local store beside the index' sh -c 'case "$1" in "$2"/store/stdin/new/*) exit 0;; *) exit 1;; esac' - "$stored" "$TMP"
 check_eq '... byte for byte' "$(cmp "$stored" "$TMP/piped.eml" && echo same)" same
 check_eq '... privately (0600)' "$(stat -c %a "$stored")" 600

@@ -5,12 +5,11 @@
 
 #include <stdio.h>
 
-#include "commands.h"
+#include "cli/command.h"
 #include "common/error.h"
 #include "common/paths.h"
+#include "index/load.h"
 #include "ingest/save.h"
-#include "query/format.h"
-#include "query/search.h"
 
 int
 cmd_attachments_save(struct command_env *env, int argc, char **argv)
@@ -28,7 +27,7 @@ cmd_attachments_save(struct command_env *env, int argc, char **argv)
 		{ NULL },
 	};
 	if (!command_parse_options(
-	        "attachments save", "QUERY...",
+	        env, "QUERY...",
 	        "Saves the attachments of the messages QUERY matches ('*' for all): into DIR "
 	        "with --to, else into each project's attachments folder (by default "
 	        "$XDG_DATA_HOME/mailclerk/attachments/CLIENT/PROJECT, CLIENT/_unsorted, "
@@ -53,8 +52,7 @@ cmd_attachments_save(struct command_env *env, int argc, char **argv)
 	g_autofree char *to_dir = opt_to ? paths_expand(opt_to) : NULL;
 	g_autofree char *root = paths_default_attachments();
 
-	g_autoptr(mc_db) db = NULL;
-	g_autoptr(GArray) ids = command_search_snapshot(env, q, SORT_OLDEST, -1, 0, &db, &error);
+	g_autoptr(GArray) ids = command_search(env, q, SORT_OLDEST, -1, 0, &error);
 	if (!ids)
 		return command_fail(error);
 
@@ -62,7 +60,8 @@ cmd_attachments_save(struct command_env *env, int argc, char **argv)
 	guint saved = 0, duplicates = 0, failed = 0;
 	g_autoptr(GString) out = g_string_new(NULL);
 	for (guint i = 0; i < ids->len; i++) {
-		g_autoptr(result) r = search_load(db, g_array_index(ids, gint64, i), "", &error);
+		g_autoptr(stored_message) r =
+		    load_message(env->db, g_array_index(ids, gint64, i), &error);
 		if (!r)
 			return command_fail(error);
 		g_autoptr(GPtrArray) dests =

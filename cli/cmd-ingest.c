@@ -1,65 +1,14 @@
 /* mailclerk ingest: add mail to the index. */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <sys/file.h>
-#include <unistd.h>
 
-#include "commands.h"
+#include "cli/command.h"
 #include "common/error.h"
 #include "imap/sync.h"
 #include "index/autosave.h"
+#include "index/imap-state.h"
 #include "index/pipeline.h"
-
-/* How long a second ingest waits for the first before saying the index is
- * busy: long enough for deliveries from procmail or fdm to queue up. */
-#define LOCK_WAIT_SECONDS 120
-
-/* Takes the ingest lock: one writer at a time, by flock(2) on a file beside
- * the index (not the index itself: closing any descriptor of a file drops
- * the process's POSIX locks, which SQLite relies on). Returns the descriptor
- * to keep open for the run, or -1 and sets ERROR. */
-int
-command_ingest_lock(const char *db_path, GError **error)
-{
-	g_autofree char *dir = g_path_get_dirname(db_path);
-	g_autofree char *path = g_strconcat(db_path, ".lock", NULL);
-	if (g_mkdir_with_parents(dir, 0700) < 0) {
-		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot create %s: %s", dir,
-		            g_strerror(errno));
-		return -1;
-	}
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot open %s: %s", path,
-		            g_strerror(errno));
-		return -1;
-	}
-	gboolean told = FALSE;
-	for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; waited++) {
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot lock %s: %s", path,
-			            g_strerror(errno));
-			close(fd);
-			return -1;
-		}
-		if (waited >= LOCK_WAIT_SECONDS * 10) {
-			g_set_error(error, MC_ERROR, MC_ERROR_BUSY,
-			            "%s is busy: another ingest has held it for %d s", db_path,
-			            LOCK_WAIT_SECONDS);
-			close(fd);
-			return -1;
-		}
-		if (!told && isatty(STDERR_FILENO)) {
-			fprintf(stderr, "mailclerk: waiting for another ingest to finish...\n");
-			told = TRUE;
-		}
-		g_usleep(100000);
-	}
-	return fd;
-}
 
 static gboolean
 add_source(GPtrArray *sources, const char *kind, const char *name, const char *path,
@@ -88,7 +37,7 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 		  "FILE" },
 		{ NULL },
 	};
-	if (!command_parse_options("ingest", "[NAME...]",
+	if (!command_parse_options(env, "[NAME...]",
 	                           "Adds mail to the index. With no options, ingests every maildir "
 	                           "and mbox [source NAME] of the configuration; with NAMEs, only "
 	                           "those.",
@@ -161,14 +110,6 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 		g_ptr_array_insert(sources, 0, store);
 	}
 
-	/* A bad rule stops the run before anything is written. */
-	g_autoptr(rules) filing_rules = NULL;
-	if (env->cfg->clients->len) {
-		filing_rules = rules_compile(env->cfg, &error);
-		if (!filing_rules)
-			return command_fail(error);
-	}
-
 	/* IMAP: new mail into the store, then the store (all of it, also folders
 	 * the server no longer has) is indexed like any maildir. Fetching takes
 	 * no index lock (each source has its own, imap/sync.c): a long first
@@ -176,11 +117,14 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 	g_autofree char *imap_root = g_build_filename(data_dir, "store", "imap", NULL);
 	g_autoptr(GPtrArray) store_folders = g_ptr_array_new_with_free_func(imap_store_folder_free);
 	guint imap_failed = 0;
+	struct imap_progress *imap_state = NULL;
+	if (imap_sources->len && !(imap_state = imap_state_open(env->db_path, &error)))
+		return command_fail(error);
 	for (guint i = 0; i < imap_sources->len; i++) {
 		const struct mc_source_config *sc = g_ptr_array_index(imap_sources, i);
 		struct imap_sync_report rep;
 		g_autoptr(GError) local = NULL;
-		if (!imap_sync(env->db_path, imap_root, sc, &rep, &local)) {
+		if (!imap_sync(imap_state, imap_root, sc, &rep, &local)) {
 			fprintf(stderr, "mailclerk: %s\n", local->message);
 			imap_failed++;
 		}
@@ -199,22 +143,22 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 		g_autoptr(GPtrArray) folders = imap_store_folders(imap_root, sc->name);
 		for (guint k = 0; k < folders->len; k++) {
 			struct imap_store_folder *f = g_ptr_array_index(folders, k);
-			if (!add_source(sources, "maildir", sc->name, f->dir, store_dir, &error))
+			if (!add_source(sources, "maildir", sc->name, f->dir, store_dir, &error)) {
+				imap_state_close(imap_state);
 				return command_fail(error);
+			}
 			((struct source *)g_ptr_array_index(sources, sources->len - 1))
 			    ->root_folder = f->folder;
 			g_ptr_array_add(store_folders, g_ptr_array_steal_index(folders, k--));
 		}
 	}
-	int lock = command_ingest_lock(env->db_path, &error);
-	if (lock < 0)
+	imap_state_close(imap_state);
+	/* Now the writer lock, and the index. */
+	struct mc_db *db = command_index(env, &error);
+	if (!db || !autosave_prepare(db, env->cfg, &error))
 		return command_fail(error);
-	if (!autosave_prepare(env->db_path, env->cfg, &error)) {
-		close(lock);
-		return command_fail(error);
-	}
 	struct ingest_report r;
-	gboolean ok = pipeline_run(env->db_path, env->cfg, filing_rules, sources, &r, &error);
+	gboolean ok = pipeline_run(env->db_path, env->cfg, env->rules, sources, &r, &error);
 	if (ok && imap_failed) {
 		g_set_error(&error, MC_ERROR, MC_ERROR_FAILED,
 		            "%u of %u IMAP sources could not be fetched whole", imap_failed,
@@ -237,8 +181,7 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 	/* What the run committed is saved even when it stopped early. */
 	guint save_failed = 0;
 	g_autoptr(GError) save_error = NULL;
-	gboolean saved_ok = autosave_run(env->db_path, env->cfg, &save_failed, &save_error);
-	close(lock);
+	gboolean saved_ok = autosave_run(db, env->cfg, &save_failed, &save_error);
 	if (!ok)
 		return command_fail(error);
 	if (!saved_ok)

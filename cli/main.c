@@ -3,7 +3,11 @@
  * Built twice: as mailclerk, which runs the commands that only read the index
  * and links no GMime (start-up is most of a search's time), and as
  * mailclerk-mail (MAILCLERK_MAIL), which runs every command. mailclerk hands
- * the commands that read mail over to mailclerk-mail by exec. */
+ * the commands marked CMD_MAIL over to mailclerk-mail by exec. Both link the
+ * commands from one library (libmailclerk-cli.a), so each program holds
+ * exactly the commands its table names: the table decides the split, and a
+ * command that parses mail but is not marked CMD_MAIL fails to link into
+ * mailclerk, which has no GMime. */
 #include "config.h"
 
 #include <errno.h>
@@ -12,49 +16,45 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "cli/command.h"
 #include "common/conf.h"
 #include "common/error.h"
 #include "common/paths.h"
-#include "query/query.h"
 
-struct command {
-	const char *name;
-	const char *sub; /* a second word, as in "attachments save"; or NULL */
-	command_fn fn;   /* NULL: run by mailclerk-mail */
-	const char *summary;
-};
-
+/* A command that parses mail: its function and CMD_MAIL in one, so the two
+ * cannot disagree. mailclerk has no such functions (it links no GMime); it
+ * runs mailclerk-mail for them. */
 #ifdef MAILCLERK_MAIL
-#define MAIL_COMMAND(fn) fn
+#define MAIL(fn) fn, CMD_MAIL
 #else
-#define MAIL_COMMAND(fn) NULL
+#define MAIL(fn) NULL, CMD_MAIL
 #endif
 
-/* Every command, once: dispatch and `mailclerk --help` both read this table. */
+/* Every command, once: what it needs, dispatch, and `mailclerk --help`. */
 static const struct command commands[] = {
-	{ "ingest", NULL, MAIL_COMMAND(cmd_ingest),
+	{ "ingest", NULL, MAIL(cmd_ingest) | CMD_WRITE | CMD_LOCK | CMD_RULES,
 	  "add mail from maildirs, mbox files, message files and sources" },
-	{ "search", NULL, cmd_search, "list the messages a query matches" },
-	{ "count", NULL, cmd_count, "count the messages a query matches" },
-	{ "show", NULL, MAIL_COMMAND(cmd_show), "show one message: headers, body, attachments" },
-	{ "thread", NULL, cmd_thread, "list the messages of a message's thread" },
-	{ "explain", NULL, cmd_explain,
+	{ "search", NULL, cmd_search, CMD_SNAPSHOT, "list the messages a query matches" },
+	{ "count", NULL, cmd_count, CMD_READ, "count the messages a query matches" },
+	{ "show", NULL, MAIL(cmd_show) | CMD_READ, "show one message: headers, body, attachments" },
+	{ "thread", NULL, cmd_thread, CMD_SNAPSHOT, "list the messages of a message's thread" },
+	{ "explain", NULL, cmd_explain, CMD_READ,
 	  "show which client and project a message is filed under, and why" },
-	{ "clients", NULL, cmd_clients,
+	{ "clients", NULL, cmd_clients, CMD_SNAPSHOT,
 	  "each client: mail in and out, threads, contact, follow-ups" },
-	{ "timeline", NULL, cmd_timeline,
+	{ "timeline", NULL, cmd_timeline, CMD_READ,
 	  "a client's or project's correspondence by thread, in order" },
-	{ "contacts", NULL, cmd_contacts,
+	{ "contacts", NULL, cmd_contacts, CMD_READ,
 	  "everyone in a client's mail: name, address, messages, dates" },
-	{ "followups", NULL, cmd_followups, "threads where you owe a reply, and threads to chase" },
-	{ "attachments", NULL, cmd_attachments,
+	{ "followups", NULL, cmd_followups, CMD_READ,
+	  "threads where you owe a reply, and threads to chase" },
+	{ "attachments", NULL, cmd_attachments, CMD_SNAPSHOT,
 	  "list the attachments of the messages a query matches" },
-	{ "attachments", "save", MAIL_COMMAND(cmd_attachments_save),
+	{ "attachments", "save", MAIL(cmd_attachments_save) | CMD_SNAPSHOT,
 	  "save them into a folder, or each project's folder" },
-	{ "reclassify", NULL, MAIL_COMMAND(cmd_reclassify),
+	{ "reclassify", NULL, MAIL(cmd_reclassify) | CMD_WRITE | CMD_LOCK | CMD_RULES,
 	  "file every message again after the client or project rules changed" },
-	{ "check", NULL, cmd_check, "verify the index's integrity" },
+	{ "check", NULL, cmd_check, CMD_READ, "verify the index's integrity" },
 };
 
 /* Returns where mailclerk-mail is: beside this program when that has one (a
@@ -83,35 +83,6 @@ run_mail_program(char **argv)
 	fprintf(stderr, "mailclerk: cannot run %s: %s (is mailclerk installed whole?)\n", path,
 	        g_strerror(errno));
 	return MC_EXIT_FAILURE;
-}
-
-int
-command_fail(const GError *error)
-{
-	fprintf(stderr, "mailclerk: %s\n", error->message);
-	if (error->domain == MC_ERROR && error->code == MC_ERROR_USAGE)
-		return MC_EXIT_USAGE;
-	if (error->domain == G_OPTION_ERROR || error->domain == QUERY_ERROR)
-		return MC_EXIT_USAGE;
-	return MC_EXIT_FAILURE;
-}
-
-gboolean
-command_parse_options(const char *name, const char *params, const char *summary,
-                      const GOptionEntry *entries, int *argc, char ***argv)
-{
-	g_autoptr(GOptionContext) ctx = g_option_context_new(params);
-	g_autofree char *prg = g_strdup_printf("mailclerk %s", name);
-	g_set_prgname(prg);
-	g_option_context_set_summary(ctx, summary);
-	g_option_context_add_main_entries(ctx, entries, NULL);
-	g_autoptr(GError) error = NULL;
-	if (!g_option_context_parse(ctx, argc, argv, &error)) {
-		fprintf(stderr, "mailclerk %s: %s (see 'mailclerk %s --help')\n", name,
-		        error->message, name);
-		return FALSE;
-	}
-	return TRUE;
 }
 
 static char *
@@ -190,7 +161,7 @@ main(int argc, char **argv)
 		return MC_EXIT_USAGE;
 	}
 	if (!cmd->fn)
-		return run_mail_program(original_argv);
+		return run_mail_program(original_argv); /* a CMD_MAIL command, in mailclerk */
 
 	/* --config, then MAILCLERK_CONFIG, name a file that must exist; the XDG
 	 * default may be missing, which means defaults. */
@@ -207,7 +178,19 @@ main(int argc, char **argv)
 	                           : (env_db && *env_db) ? paths_expand(env_db)
 	                                                 : paths_default_db();
 
-	struct command_env env = { .db_path = db_path, .cfg = cfg };
+	/* A bad rule is an error before the command reads or writes anything. */
+	g_autoptr(rules) filing_rules = NULL;
+	if ((cmd->needs & CMD_RULES) && cfg->clients->len &&
+	    !(filing_rules = rules_compile(cfg, &error)))
+		return command_fail(error);
+
+	struct command_env env = {
+		.command = cmd, .db_path = db_path, .cfg = cfg, .rules = filing_rules, .lock = -1
+	};
 	int skip = cmd->sub ? 2 : 1;
-	return cmd->fn(&env, argc - skip, argv + skip);
+	int status = cmd->fn(&env, argc - skip, argv + skip);
+	g_clear_pointer(&env.db, db_close);
+	if (env.lock >= 0)
+		close(env.lock);
+	return status;
 }

@@ -1,10 +1,9 @@
 /* mailclerk search QUERY: list matching messages. */
 #include "config.h"
 
-#include "commands.h"
+#include "cli/command.h"
+#include "cli/print-message.h"
 #include "common/error.h"
-#include "query/format.h"
-#include "query/search.h"
 
 int
 cmd_search(struct command_env *env, int argc, char **argv)
@@ -20,17 +19,16 @@ cmd_search(struct command_env *env, int argc, char **argv)
 		{ "offset", 0, 0, G_OPTION_ARG_INT64, &offset, "skip the first N messages", "N" },
 		{ NULL },
 	};
-	if (!command_parse_options("search", "QUERY...",
+	if (!command_parse_options(env, "QUERY...",
 	                           "Lists the messages QUERY matches; an empty query or '*' "
 	                           "matches all. See mailclerk(1) for the query language.",
 	                           entries, &argc, &argv))
 		return MC_EXIT_USAGE;
 
 	g_autoptr(GError) error = NULL;
-	enum output_format format = FORMAT_TEXT;
 	enum search_sort sort = SORT_NEWEST;
-	if ((opt_format && !format_parse(opt_format, &format, &error)) ||
-	    (opt_sort && !search_parse_sort(opt_sort, &sort, &error)))
+	g_autoptr(printer) p = printer_new("search", opt_format, &message_hit_kind, &error);
+	if (!p || (opt_sort && !search_parse_sort(opt_sort, &sort, &error)))
 		return command_fail(error);
 	if (offset < 0) {
 		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE, "--offset must not be negative");
@@ -39,9 +37,8 @@ cmd_search(struct command_env *env, int argc, char **argv)
 	g_autoptr(query) q = command_parse_query(argc, argv, &error);
 	if (!q)
 		return command_fail(error);
-	g_autoptr(mc_db) db = NULL;
-	g_autoptr(GArray) ids = command_search_snapshot(env, q, sort, limit, offset, &db, &error);
-	if (!ids || !format_print_results(db, ids, query_fts_highlight(q), format, &error))
+	g_autoptr(GArray) ids = command_search(env, q, sort, limit, offset, &error);
+	if (!ids || !print_hits(p, env->db, ids, query_fts_highlight(q), &error))
 		return command_fail(error);
-	return MC_EXIT_OK;
+	return printer_finish(g_steal_pointer(&p));
 }

@@ -1,0 +1,108 @@
+/* mailclerk attachments [QUERY]: the attachments of the messages QUERY matches. */
+#include "config.h"
+
+#include "cli/command.h"
+#include "cli/printer.h"
+#include "cli/text.h"
+#include "common/date.h"
+#include "common/error.h"
+#include "query/report.h"
+
+/* The text column for the filing: the first project, else the clients, else "-". */
+static char *
+filed_under(const GPtrArray *clients, const GPtrArray *projects)
+{
+	if (projects->len)
+		return g_strdup(g_ptr_array_index(projects, 0));
+	if (clients->len == 0)
+		return g_strdup("-");
+	GString *s = g_string_new(NULL);
+	for (guint i = 0; i < clients->len; i++)
+		g_string_append_printf(s, "%s%s", i ? "," : "",
+		                       (char *)g_ptr_array_index(clients, i));
+	return g_string_free(s, FALSE);
+}
+
+static void
+attachment_text(GString *out, gconstpointer record, guint index)
+{
+	const struct attachment_report *a = record;
+	g_autofree char *day = date_day(a->date, "?");
+	g_autofree char *where = filed_under(a->clients, a->projects);
+	g_autofree char *human = text_size(a->size);
+	g_string_append_printf(out, "%s  ", day);
+	text_pad(out, where, 16);
+	g_string_append_c(out, ' ');
+	text_pad(out, *a->from_name ? a->from_name : a->from_addr, 20);
+	g_string_append_printf(out, " %s  %s  %s  %.8s\n", *a->filename ? a->filename : "(no name)",
+	                       a->mime_type, human, a->sha256);
+}
+
+static void
+attachment_describe(struct printer *p, gconstpointer record)
+{
+	const struct attachment_report *a = record;
+	printer_kv_int(p, "id", a->id);
+	printer_kv_string(p, "message_id", a->message_id);
+	printer_kv_date(p, "date", a->date);
+	printer_key(p, "from");
+	printer_map_begin(p);
+	printer_kv_string(p, "name", a->from_name);
+	printer_kv_string(p, "address", a->from_addr);
+	printer_map_end(p);
+	printer_kv_strings(p, "clients", a->clients);
+	printer_kv_strings(p, "projects", a->projects);
+	printer_kv_string(p, "filename", a->filename);
+	printer_kv_string(p, "mime_type", a->mime_type);
+	printer_kv_int(p, "size", a->size);
+	printer_kv_string(p, "sha256", a->sha256);
+	printer_kv_string(p, "part", a->part);
+	printer_kv_bool(p, "inline", a->is_inline);
+}
+
+static const struct record_kind attachment_kind = {
+	.describe = attachment_describe,
+	.text = attachment_text,
+};
+
+static void
+print_attachment(const struct attachment_report *a, gpointer p)
+{
+	printer_record(p, &attachment_kind, a);
+}
+
+int
+cmd_attachments(struct command_env *env, int argc, char **argv)
+{
+	g_autofree char *opt_format = NULL;
+	gboolean include_inline = FALSE;
+	const GOptionEntry entries[] = {
+		{ "include-inline", 0, 0, G_OPTION_ARG_NONE, &include_inline,
+		  "also parts shown inline (Content-ID images, signature logos)", NULL },
+		{ "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "text (default) or json",
+		  "FORMAT" },
+		{ NULL },
+	};
+	if (!command_parse_options(env, "[QUERY...]",
+	                           "Lists the attachments of the messages QUERY matches (all "
+	                           "messages without one), newest first: date, client or "
+	                           "project, sender, file name, type, size and the start of "
+	                           "the SHA-256.",
+	                           entries, &argc, &argv))
+		return MC_EXIT_USAGE;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(printer) p = printer_new("attachments", opt_format, &attachment_kind, &error);
+	if (!p)
+		return command_fail(error);
+	g_autoptr(query) q = command_parse_query(argc, argv, &error);
+	if (!q)
+		return command_fail(error);
+	g_autoptr(GArray) ids = command_search(env, q, SORT_NEWEST, -1, 0, &error);
+	if (!ids)
+		return command_fail(error);
+	printer_list_begin(p, NULL, NULL, NULL);
+	if (!report_attachments(env->db, ids, include_inline, print_attachment, p, &error))
+		return command_fail(error);
+	printer_list_end(p);
+	return printer_finish(g_steal_pointer(&p));
+}

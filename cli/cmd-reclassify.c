@@ -1,0 +1,30 @@
+/* mailclerk reclassify: refile every message by the rules as they are now
+ * (index/reclassify.h). */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cli/command.h"
+#include "common/error.h"
+#include "index/reclassify.h"
+
+int
+cmd_reclassify(struct command_env *env, int argc, char **argv)
+{
+	const GOptionEntry entries[] = { { NULL } };
+	if (!command_parse_options(env, "",
+	                           "Files every message again by the client and project rules "
+	                           "of the configuration as they are now (after you changed "
+	                           "them), from what the index holds.",
+	                           entries, &argc, &argv))
+		return MC_EXIT_USAGE;
+	g_autoptr(GError) error = NULL;
+	struct reclassify_report r;
+	struct mc_db *db = command_index(env, &error);
+	if (!db || !reclassify_run(db, env->cfg, env->rules, &r, &error))
+		return command_fail(error);
+	printf("reclassify: %" G_GINT64_FORMAT " messages, %" G_GINT64_FORMAT
+	       " filings (%" G_GINT64_FORMAT " added, %" G_GINT64_FORMAT " removed), in %.2f s\n",
+	       r.messages, r.filings, r.added, r.removed, r.seconds);
+	return MC_EXIT_OK;
+}

@@ -1,0 +1,48 @@
+/* mailclerk show ID: one message, read again from its file and parsed. */
+#include "config.h"
+
+#include "cli/command.h"
+#include "cli/print-message.h"
+#include "common/error.h"
+#include "index/load.h"
+#include "ingest/parse.h"
+#include "ingest/source.h"
+
+int
+cmd_show(struct command_env *env, int argc, char **argv)
+{
+	g_autofree char *opt_format = NULL;
+	const GOptionEntry entries[] = {
+		{ "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "text (default), json or files",
+		  "FORMAT" },
+		{ NULL },
+	};
+	if (!command_parse_options(env, "ID",
+	                           "Shows message ID (a number or id:<Message-ID>): headers, body "
+	                           "text and attachments.",
+	                           entries, &argc, &argv))
+		return MC_EXIT_USAGE;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(printer) p = printer_new("show", opt_format, &message_shown_kind, &error);
+	if (!p)
+		return command_fail(error);
+	gint64 id = command_message(env, argc, argv, &error);
+	g_autoptr(stored_message) m = id ? load_message(env->db, id, &error) : NULL;
+	if (!m)
+		return command_fail(error);
+	struct message_shown shown = { m, NULL };
+	/* The paths need no parsing. */
+	g_autoptr(parsed_message) pm = NULL;
+	if (!printer_is(p, "files")) {
+		g_autoptr(GBytes) raw = source_read_copy(m->id, m->locations, &error);
+		if (!raw)
+			return command_fail(error);
+		gsize len;
+		const char *data = g_bytes_get_data(raw, &len);
+		if (!(pm = parse_message(data, len, m->date, PARSE_HEADERS, &error)))
+			return command_fail(error);
+		shown.pm = pm;
+	}
+	printer_record(p, &message_shown_kind, &shown);
+	return printer_finish(g_steal_pointer(&p));
+}

@@ -1,0 +1,99 @@
+/* What every command shares: opening the index as the table says, options,
+ * errors, queries, message references. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cli/command.h"
+#include "common/date.h"
+#include "common/error.h"
+#include "index/lock.h"
+
+struct mc_db *
+command_index(struct command_env *env, GError **error)
+{
+	if (env->db)
+		return env->db;
+	unsigned needs = env->command->needs;
+	g_assert(needs & (CMD_READ | CMD_WRITE));
+	if ((needs & CMD_LOCK) && env->lock < 0 &&
+	    (env->lock = index_lock(env->db_path, error)) < 0)
+		return NULL;
+	g_autoptr(mc_db) db = db_open(env->db_path, needs & CMD_WRITE ? DB_WRITE : DB_READ, error);
+	if (!db)
+		return NULL;
+	if ((needs & CMD_SNAPSHOT) == CMD_SNAPSHOT && !db_exec(db, "BEGIN", error))
+		return NULL;
+	return env->db = g_steal_pointer(&db);
+}
+
+int
+command_fail(const GError *error)
+{
+	fprintf(stderr, "mailclerk: %s\n", error->message);
+	if (error->domain == MC_ERROR && error->code == MC_ERROR_USAGE)
+		return MC_EXIT_USAGE;
+	if (error->domain == G_OPTION_ERROR || error->domain == QUERY_ERROR)
+		return MC_EXIT_USAGE;
+	return MC_EXIT_FAILURE;
+}
+
+gboolean
+command_parse_options(struct command_env *env, const char *params, const char *summary,
+                      const GOptionEntry *entries, int *argc, char ***argv)
+{
+	g_autofree char *name = g_strjoin(" ", env->command->name, env->command->sub, NULL);
+	g_autoptr(GOptionContext) ctx = g_option_context_new(params);
+	g_autofree char *prg = g_strdup_printf("mailclerk %s", name);
+	g_set_prgname(prg);
+	g_option_context_set_summary(ctx, summary);
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_autoptr(GError) error = NULL;
+	if (!g_option_context_parse(ctx, argc, argv, &error)) {
+		fprintf(stderr, "mailclerk %s: %s (see 'mailclerk %s --help')\n", name,
+		        error->message, name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+struct query *
+command_parse_query(int argc, char **argv, GError **error)
+{
+	gint64 now = date_now(error);
+	if (now < 0)
+		return NULL;
+	/* The shell split the query into words; join them back. */
+	g_autofree char *text = g_strjoinv(" ", argv + 1);
+	return query_parse(text, now, error);
+}
+
+GArray *
+command_search(struct command_env *env, const struct query *q, enum search_sort sort, gint64 limit,
+               gint64 offset, GError **error)
+{
+	struct mc_db *db = command_index(env, error);
+	return db ? search_ids(db, q, sort, limit, offset, error) : NULL;
+}
+
+gboolean
+command_check_client(struct command_env *env, const char *client, GError **error)
+{
+	if (config_find_client(env->cfg, client))
+		return TRUE;
+	g_set_error(error, MC_ERROR, MC_ERROR_USAGE, "no [client %s] in %s", client,
+	            env->cfg->file ? env->cfg->file : "the configuration");
+	return FALSE;
+}
+
+gint64
+command_message(struct command_env *env, int argc, char **argv, GError **error)
+{
+	if (argc != 2) {
+		g_set_error(error, MC_ERROR, MC_ERROR_USAGE, "%s takes one message ID",
+		            env->command->name);
+		return 0;
+	}
+	struct mc_db *db = command_index(env, error);
+	return db ? search_resolve_id(db, argv[1], error) : 0;
+}

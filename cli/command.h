@@ -1,0 +1,105 @@
+/* The commands' side of the command table (main.c holds the table): what a
+ * command needs, what main() hands it, and the helpers every command uses. */
+#ifndef MC_COMMAND_H
+#define MC_COMMAND_H
+
+#include <glib.h>
+
+#include "common/conf.h"
+#include "index/db.h"
+#include "index/rules.h"
+#include "query/query.h"
+#include "query/search.h"
+
+/* What a command needs, in the command table. The index is opened as these
+ * say by command_index(), once, after the command has checked its
+ * arguments; main() closes it and releases the lock when the command
+ * returns. */
+enum command_needs {
+	CMD_READ = 1 << 0,                /* the index, which must exist, for reading */
+	CMD_SNAPSHOT = 1 << 1 | CMD_READ, /* ... in one read transaction: ids and the
+	                                   * rows loaded after them agree, whatever an
+	                                   * ingest does meanwhile */
+	CMD_WRITE = 1 << 2,               /* the index for writing, created when missing */
+	CMD_LOCK = 1 << 3,                /* the one-writer lock, taken before the index
+	                                   * opens (index/lock.h) */
+	CMD_RULES = 1 << 4,               /* the filing rules, compiled before the command
+	                                   * runs: a bad rule is an error before anything
+	                                   * is read or written */
+	CMD_MAIL = 1 << 5,                /* it parses mail: run by mailclerk-mail, which
+	                                   * links GMime (see main.c) */
+};
+
+struct command_env;
+
+/* A command parses its own ARGV (ARGV[0] is the command name) and returns an
+ * exit code (enum mc_exit), having printed any error itself. */
+typedef int (*command_fn)(struct command_env *env, int argc, char **argv);
+
+/* One line of the command table. */
+struct command {
+	const char *name;
+	const char *sub; /* a second word, as in "attachments save"; or NULL */
+	command_fn fn;   /* NULL in mailclerk for a CMD_MAIL command */
+	unsigned needs;  /* enum command_needs */
+	const char *summary;
+};
+
+/* What main() resolved before running a command; owned by main(). */
+struct command_env {
+	const struct command *command;
+	const char *db_path;       /* --db, MAILCLERK_DB or the XDG default */
+	struct mc_config *cfg;     /* the loaded configuration */
+	const struct rules *rules; /* CMD_RULES: the compiled rules; NULL without clients */
+	struct mc_db *db;          /* opened by command_index() */
+	int lock;                  /* the writer lock's descriptor, or -1 */
+};
+
+int cmd_ingest(struct command_env *env, int argc, char **argv);
+int cmd_search(struct command_env *env, int argc, char **argv);
+int cmd_count(struct command_env *env, int argc, char **argv);
+int cmd_show(struct command_env *env, int argc, char **argv);
+int cmd_thread(struct command_env *env, int argc, char **argv);
+int cmd_check(struct command_env *env, int argc, char **argv);
+int cmd_explain(struct command_env *env, int argc, char **argv);
+int cmd_reclassify(struct command_env *env, int argc, char **argv);
+int cmd_followups(struct command_env *env, int argc, char **argv);
+int cmd_clients(struct command_env *env, int argc, char **argv);
+int cmd_timeline(struct command_env *env, int argc, char **argv);
+int cmd_attachments(struct command_env *env, int argc, char **argv);
+int cmd_contacts(struct command_env *env, int argc, char **argv);
+int cmd_attachments_save(struct command_env *env, int argc, char **argv);
+
+/* Returns the index as the command's needs say, opening it (and taking the
+ * writer lock first, for CMD_LOCK) on the first call; owned by ENV. NULL and
+ * ERROR when it cannot be opened (no index yet, a busy writer). */
+struct mc_db *command_index(struct command_env *env, GError **error);
+
+/* Parses ARGV with ENTRIES for the command; on a bad option prints the error
+ * and returns FALSE (exit 2). PARAMS names the arguments in --help. */
+gboolean command_parse_options(struct command_env *env, const char *params, const char *summary,
+                               const GOptionEntry *entries, int *argc, char ***argv);
+
+/* Prints "mailclerk: MESSAGE" to stderr and returns the exit code ERROR's
+ * code calls for (2 for usage, config and query errors, else 1). */
+int command_fail(const GError *error);
+
+/* Returns the query the command's arguments after ARGV[0] make, relative
+ * dates anchored at date_now(); the caller frees it with query_free().
+ * NULL and ERROR for a malformed query or MAILCLERK_NOW. */
+struct query *command_parse_query(int argc, char **argv, GError **error);
+
+/* Returns the ids search_ids() gives for Q on ENV's index; the caller
+ * unrefs them. NULL and ERROR otherwise. */
+GArray *command_search(struct command_env *env, const struct query *q, enum search_sort sort,
+                       gint64 limit, gint64 offset, GError **error);
+
+/* Returns TRUE when CLIENT is a [client] of ENV's configuration, else FALSE
+ * and ERROR (MC_ERROR_USAGE) naming the configuration file. */
+gboolean command_check_client(struct command_env *env, const char *client, GError **error);
+
+/* For commands that take one message ID (ARGV[1]): returns the message's id
+ * in ENV's index, or 0 and sets ERROR. */
+gint64 command_message(struct command_env *env, int argc, char **argv, GError **error);
+
+#endif

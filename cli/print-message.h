@@ -1,0 +1,36 @@
+/* Messages as the commands print them: a hit of a listing (search, thread)
+ * and a message shown whole (show). */
+#ifndef MC_PRINT_MESSAGE_H
+#define MC_PRINT_MESSAGE_H
+
+#include <glib.h>
+
+#include "cli/printer.h"
+#include "common/message.h"
+#include "index/db.h"
+
+/* A message of a listing. Both borrowed. */
+struct message_hit {
+	const struct stored_message *m;
+	const char *snippet; /* what matched, or the start of the body; may be "" */
+};
+/* Text: two lines (id, date, direction, sender, subject; the snippet).
+ * JSON: the message's fields. Files: the paths of its copies. */
+extern const struct record_kind message_hit_kind;
+
+/* A message shown whole. Both borrowed. */
+struct message_shown {
+	const struct stored_message *m;
+	const struct parsed_message *pm; /* parsed again from a copy; NULL for files */
+};
+/* Text: headers, copies, body, attachments. JSON: a hit's fields, the body
+ * and every header. Files: the paths of its copies. */
+extern const struct record_kind message_shown_kind;
+
+/* Loads the messages IDS (gint64) from DB and prints them to P as a list of
+ * hits, with snippets of the FTS5 expression HIGHLIGHT (NULL: the start of
+ * each body). FALSE and ERROR on a database error. */
+gboolean print_hits(struct printer *p, struct mc_db *db, GArray *ids, const char *highlight,
+                    GError **error);
+
+#endif

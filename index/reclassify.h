@@ -1,0 +1,30 @@
+/* Filing every message again by the rules as they are now (after the user
+ * changed them), from what the index holds: subject, body, addresses and
+ * attachment names. Only rules on header:NAME need the message files, since
+ * the index does not keep headers; those are read and parsed again. */
+#ifndef MC_RECLASSIFY_H
+#define MC_RECLASSIFY_H
+
+#include <glib.h>
+
+#include "common/conf.h"
+#include "index/db.h"
+#include "index/rules.h"
+
+struct reclassify_report {
+	gint64 messages; /* messages looked at */
+	gint64 filings;  /* filings after the run */
+	gint64 added;    /* filings that were not there before */
+	gint64 removed;  /* filings that are gone */
+	double seconds;
+};
+
+/* Files every message of DB (open for writing, the writer lock held) by
+ * FILING_RULES (NULL: no clients, so nothing is filed), in one transaction:
+ * the filings change all at once or not at all. FALSE and ERROR on failure,
+ * with nothing changed. */
+gboolean reclassify_run(struct mc_db *db, const struct mc_config *cfg,
+                        const struct rules *filing_rules, struct reclassify_report *report,
+                        GError **error);
+
+#endif

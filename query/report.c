@@ -1,0 +1,220 @@
+/* The report queries behind the views: clients, timeline, contacts,
+ * explain, attachments. */
+#include "config.h"
+
+#include "common/error.h"
+#include "common/message.h"
+#include "index/load.h"
+#include "index/rules.h"
+#include "query/followups.h"
+#include "query/report.h"
+
+GArray *
+report_clients(struct mc_db *db, const struct mc_config *cfg, gint64 now, GError **error)
+{
+	g_autoptr(sqlite3_stmt) s = db_prepare(
+	    db,
+	    "SELECT coalesce(sum(m.direction = 0), 0), coalesce(sum(m.direction = 1), 0), "
+	    "count(DISTINCT m.thread_id), coalesce(min(m.date), 0), coalesce(max(m.date), 0), "
+	    "(SELECT count(*) FROM attachments a JOIN filings g ON g.message = a.message "
+	    "WHERE g.client = ?1 AND g.project = '' AND a.is_inline = 0) "
+	    "FROM filings f JOIN messages m ON m.id = f.message WHERE f.client = ?1 "
+	    "AND f.project = ''",
+	    error);
+	if (!s)
+		return NULL;
+	g_autoptr(GPtrArray) open = followups_collect(db, NULL, now, REPORT_FOLLOWUP_DAYS, error);
+	if (!open)
+		return NULL;
+	g_autoptr(GArray) rows = g_array_new(FALSE, TRUE, sizeof(struct client_report));
+	for (guint i = 0; i < cfg->clients->len; i++) {
+		struct client_report row = { .client = g_ptr_array_index(cfg->clients, i) };
+		sqlite3_reset(s);
+		db_bind_text(s, 1, row.client->key);
+		if (sqlite3_step(s) != SQLITE_ROW) {
+			db_set_error(error, db, "counting a client's mail");
+			return NULL;
+		}
+		row.in = sqlite3_column_int64(s, 0);
+		row.out = sqlite3_column_int64(s, 1);
+		row.threads = sqlite3_column_int64(s, 2);
+		row.first = sqlite3_column_int64(s, 3);
+		row.last = sqlite3_column_int64(s, 4);
+		row.attachments = sqlite3_column_int64(s, 5);
+		for (guint k = 0; k < open->len; k++)
+			row.followups +=
+			    g_str_equal(((struct followup *)g_ptr_array_index(open, k))->client,
+			                row.client->key);
+		g_array_append_val(rows, row);
+	}
+	return g_steal_pointer(&rows);
+}
+
+gboolean
+report_timeline(struct mc_db *db, const char *client, const char *project, report_timeline_fn fn,
+                gpointer data, GError **error)
+{
+	/* Threads in the order they began; messages in date order within. */
+	g_autoptr(sqlite3_stmt) s = db_prepare(
+	    db,
+	    "WITH mine AS (SELECT m.* FROM filings f JOIN messages m ON m.id = f.message "
+	    "WHERE f.client = ? AND f.project = ?), "
+	    "starts AS (SELECT thread_id, min(date) AS start FROM mine GROUP BY thread_id) "
+	    "SELECT mine.thread_id, mine.id, mine.date, mine.direction, mine.from_name, "
+	    "mine.from_addr, mine.subject, (SELECT count(*) FROM attachments a WHERE "
+	    "a.message = mine.id AND a.is_inline = 0) FROM mine JOIN starts s ON "
+	    "s.thread_id = mine.thread_id ORDER BY s.start, mine.thread_id, mine.date, mine.id",
+	    error);
+	if (!s)
+		return FALSE;
+	db_bind_text(s, 1, client);
+	db_bind_text(s, 2, project);
+	/* A thread's rows are gathered, then handed over whole; the strings live
+	 * in CHUNK until then. */
+	struct timeline_thread t = {
+		.thread = -1, .messages = g_array_new(FALSE, FALSE, sizeof(struct timeline_message))
+	};
+	g_autoptr(GArray) messages = t.messages;
+	g_autoptr(GStringChunk) strings = g_string_chunk_new(4096);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		gint64 thread = sqlite3_column_int64(s, 0);
+		if (thread != t.thread && messages->len) {
+			fn(&t, data);
+			g_array_set_size(messages, 0);
+			g_string_chunk_clear(strings);
+		}
+		t.thread = thread;
+		struct timeline_message m = {
+			.id = sqlite3_column_int64(s, 1),
+			.date = sqlite3_column_int64(s, 2),
+			.outbound = sqlite3_column_int(s, 3) == 1,
+			.from_name = g_string_chunk_insert(strings, db_column_text(s, 4)),
+			.from_addr = g_string_chunk_insert(strings, db_column_text(s, 5)),
+			.subject = g_string_chunk_insert(strings, db_column_text(s, 6)),
+			.attachments = sqlite3_column_int64(s, 7),
+		};
+		g_array_append_val(messages, m);
+	}
+	if (rc != SQLITE_DONE)
+		return db_set_error(error, db, "reading the timeline");
+	if (messages->len)
+		fn(&t, data);
+	return TRUE;
+}
+
+gboolean
+report_contacts(struct mc_db *db, const struct mc_config *cfg, const char *client,
+                gboolean machines, report_contact_fn fn, gpointer data, GError **error)
+{
+	g_autoptr(sqlite3_stmt) s = db_prepare(
+	    db,
+	    "WITH mine AS (SELECT DISTINCT message FROM filings WHERE project = '' "
+	    "AND (?1 IS NULL OR client = ?1)) "
+	    "SELECT a.address, count(DISTINCT a.message), min(m.date), max(m.date), "
+	    "(SELECT a2.name FROM addresses a2 JOIN messages m2 ON m2.id = a2.message "
+	    "WHERE a2.address = a.address AND a2.name != '' AND a2.message IN mine "
+	    "ORDER BY m2.date DESC LIMIT 1) "
+	    "FROM addresses a JOIN messages m ON m.id = a.message WHERE a.message IN mine "
+	    "GROUP BY a.address ORDER BY count(DISTINCT a.message) DESC, a.address",
+	    error);
+	if (!s)
+		return FALSE;
+	db_bind_text(s, 1, client);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct contact_report c = {
+			.address = db_column_text(s, 0),
+			.messages = sqlite3_column_int64(s, 1),
+			.first = sqlite3_column_int64(s, 2),
+			.last = sqlite3_column_int64(s, 3),
+			.name = db_column_text(s, 4),
+		};
+		if (config_is_me(cfg, c.address) || (!machines && address_is_machine(c.address)))
+			continue;
+		fn(&c, data);
+	}
+	return rc == SQLITE_DONE || db_set_error(error, db, "listing contacts");
+}
+
+GPtrArray *
+report_explain(struct mc_db *db, gint64 id, GError **error)
+{
+	/* The filings, then the clients whose exclude rule kept it out. */
+	g_autoptr(sqlite3_stmt) s =
+	    db_prepare(db,
+	               "SELECT client, project, rule, matched, 0 AS excluded FROM filings "
+	               "WHERE message = ?1 UNION ALL SELECT client, '', rule, matched, 1 "
+	               "FROM exclusions WHERE message = ?1 ORDER BY excluded, client, 2",
+	               error);
+	if (!s)
+		return NULL;
+	sqlite3_bind_int64(s, 1, id);
+	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)filing_free);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct filing *f = g_new0(struct filing, 1);
+		f->client = g_strdup(db_column_text(s, 0));
+		const char *project = db_column_text(s, 1);
+		f->project = *project ? g_strdup(project) : NULL;
+		f->rule = g_strdup(db_column_text(s, 2));
+		f->matched = g_strdup(db_column_text(s, 3));
+		f->excluded = sqlite3_column_int(s, 4);
+		g_ptr_array_add(rows, f);
+	}
+	if (rc != SQLITE_DONE) {
+		db_set_error(error, db, "reading a message's filings");
+		return NULL;
+	}
+	return g_steal_pointer(&rows);
+}
+
+gboolean
+report_attachments(struct mc_db *db, GArray *ids, gboolean with_inline, report_attachment_fn fn,
+                   gpointer data, GError **error)
+{
+	g_autoptr(sqlite3_stmt) parts = db_prepare(
+	    db,
+	    "SELECT m.date, m.message_id, m.from_name, m.from_addr, a.filename, a.mime_type, "
+	    "a.size, a.sha256, a.part, a.is_inline FROM attachments a JOIN messages m ON "
+	    "m.id = a.message WHERE a.message = ?1 AND (?2 OR a.is_inline = 0) ORDER BY a.rowid",
+	    error);
+	if (!parts)
+		return FALSE;
+	for (guint i = 0; i < ids->len; i++) {
+		gint64 id = g_array_index(ids, gint64, i);
+		sqlite3_reset(parts);
+		sqlite3_bind_int64(parts, 1, id);
+		sqlite3_bind_int(parts, 2, with_inline);
+		g_autoptr(GPtrArray) clients = NULL, projects = NULL;
+		int rc;
+		while ((rc = sqlite3_step(parts)) == SQLITE_ROW) {
+			/* Filings once per message, and only for one with attachments. */
+			if (!clients) {
+				clients = g_ptr_array_new_with_free_func(g_free);
+				projects = g_ptr_array_new_with_free_func(g_free);
+				if (!load_filings(db, id, clients, projects, error))
+					return FALSE;
+			}
+			struct attachment_report a = {
+				.id = id,
+				.date = sqlite3_column_int64(parts, 0),
+				.message_id = db_column_text(parts, 1),
+				.from_name = db_column_text(parts, 2),
+				.from_addr = db_column_text(parts, 3),
+				.clients = clients,
+				.projects = projects,
+				.filename = db_column_text(parts, 4),
+				.mime_type = db_column_text(parts, 5),
+				.size = sqlite3_column_int64(parts, 6),
+				.sha256 = db_column_text(parts, 7),
+				.part = db_column_text(parts, 8),
+				.is_inline = sqlite3_column_int(parts, 9),
+			};
+			fn(&a, data);
+		}
+		if (rc != SQLITE_DONE)
+			return db_set_error(error, db, "listing attachments");
+	}
+	return TRUE;
+}

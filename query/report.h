@@ -1,0 +1,98 @@
+/* The report queries behind the views (clients, timeline, contacts,
+ * explain, attachments): rows for the commands to print; nothing here
+ * prints. Follow-ups have their own file (followups.h). */
+#ifndef MC_REPORT_H
+#define MC_REPORT_H
+
+#include <glib.h>
+
+#include "common/conf.h"
+#include "index/db.h"
+
+/* One client's mail, for `clients`. */
+struct client_report {
+	const struct mc_client_config *client; /* borrowed from the configuration */
+	gint64 in, out;                        /* messages received and sent */
+	gint64 threads;                        /* distinct threads */
+	gint64 first, last;                    /* dates of the first and last message; 0 for none */
+	gint64 followups;   /* open follow-ups (followups.h), older than FOLLOWUP_DAYS */
+	gint64 attachments; /* attachments, inline parts left out */
+};
+
+/* The follow-up age `clients` counts with. */
+#define REPORT_FOLLOWUP_DAYS 14
+
+/* Returns one struct client_report per client of CFG, in its order, with
+ * follow-ups counted as of NOW; the caller unrefs it. NULL and ERROR on a
+ * database error. */
+GArray *report_clients(struct mc_db *db, const struct mc_config *cfg, gint64 now, GError **error);
+
+/* One message of a timeline. */
+struct timeline_message {
+	gint64 id;
+	gint64 date;
+	gboolean outbound;
+	const char *from_name, *from_addr, *subject; /* "" when missing */
+	gint64 attachments;                          /* attachments, inline parts left out */
+};
+
+/* One thread of a timeline: its messages filed under the client or project,
+ * in date order. Valid during the callback only. */
+struct timeline_thread {
+	gint64 thread;
+	GArray *messages; /* struct timeline_message */
+};
+
+typedef void (*report_timeline_fn)(const struct timeline_thread *thread, gpointer data);
+
+/* Calls FN for each thread with mail filed under CLIENT (and PROJECT, a
+ * project key, or "" for the client itself), threads in the order they
+ * began. FALSE and ERROR on a database error. */
+gboolean report_timeline(struct mc_db *db, const char *client, const char *project,
+                         report_timeline_fn fn, gpointer data, GError **error);
+
+/* One contact: an address seen in a client's mail. Valid during the callback. */
+struct contact_report {
+	const char *address;
+	const char *name; /* the latest display name given, "" when none */
+	gint64 messages;
+	gint64 first, last; /* dates */
+};
+
+typedef void (*report_contact_fn)(const struct contact_report *contact, gpointer data);
+
+/* Calls FN for each address in the mail filed under CLIENT (NULL: any
+ * client), most messages first: not your own addresses (CFG's me), nor
+ * machine senders (address_is_machine) unless MACHINES. FALSE and ERROR on a
+ * database error. */
+gboolean report_contacts(struct mc_db *db, const struct mc_config *cfg, const char *client,
+                         gboolean machines, report_contact_fn fn, gpointer data, GError **error);
+
+/* Returns why message ID is filed where it is: struct filing * (index/rules.h),
+ * its filings by client and project, then the clients whose exclude rule
+ * kept it out (`excluded`); the caller unrefs it. NULL and ERROR on a
+ * database error. */
+GPtrArray *report_explain(struct mc_db *db, gint64 id, GError **error);
+
+/* One attachment of a message. Valid during the callback. */
+struct attachment_report {
+	gint64 id; /* the message */
+	const char *message_id;
+	gint64 date;
+	const char *from_name, *from_addr;
+	const GPtrArray *clients;  /* char *, the message's client keys */
+	const GPtrArray *projects; /* char *, "CLIENT/KEY" */
+	const char *filename, *mime_type, *sha256, *part;
+	gint64 size;
+	gboolean is_inline;
+};
+
+typedef void (*report_attachment_fn)(const struct attachment_report *a, gpointer data);
+
+/* Calls FN for each attachment of the messages IDS (gint64), in that order
+ * and part order within a message; inline parts only with INLINE. FALSE and
+ * ERROR on a database error. */
+gboolean report_attachments(struct mc_db *db, GArray *ids, gboolean with_inline,
+                            report_attachment_fn fn, gpointer data, GError **error);
+
+#endif
