@@ -74,26 +74,22 @@ print_attachment(const struct attachment_report *a, gpointer p)
 int
 cmd_attachments(struct command_env *env, int argc, char **argv)
 {
-	g_autofree char *opt_format = NULL;
 	gboolean include_inline = FALSE;
 	const GOptionEntry entries[] = {
 		{ "include-inline", 0, 0, G_OPTION_ARG_NONE, &include_inline,
 		  "also parts shown inline (Content-ID images, signature logos)", NULL },
-		{ "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "text (default) or json",
-		  "FORMAT" },
 		{ NULL },
 	};
-	if (!command_parse_options(env, "[QUERY...]",
-	                           "Lists the attachments of the messages QUERY matches (all "
-	                           "messages without one), newest first: date, client or "
-	                           "project, sender, file name, type, size and the start of "
-	                           "the SHA-256.",
-	                           entries, &argc, &argv))
+	g_autoptr(printer) p =
+	    command_parse_printer(env, "[QUERY...]",
+	                          "Lists the attachments of the messages QUERY matches (all "
+	                          "messages without one), newest first: date, client or "
+	                          "project, sender, file name, type, size and the start of "
+	                          "the SHA-256.",
+	                          entries, &attachment_kind, &argc, &argv);
+	if (!p)
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(printer) p = printer_new("attachments", opt_format, &attachment_kind, &error);
-	if (!p)
-		return command_fail(error);
 	g_autoptr(query) q = command_parse_query(argc, argv, &error);
 	if (!q)
 		return command_fail(error);

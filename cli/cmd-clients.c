@@ -60,22 +60,15 @@ static const struct record_kind client_kind = {
 int
 cmd_clients(struct command_env *env, int argc, char **argv)
 {
-	g_autofree char *opt_format = NULL;
-	const GOptionEntry entries[] = {
-		{ "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "text (default) or json",
-		  "FORMAT" },
-		{ NULL },
-	};
-	if (!command_parse_options(env, "",
-	                           "Lists each client of the configuration: messages received and "
-	                           "sent, threads, first and last contact, open follow-ups (14 "
-	                           "days, see followups) and attachments.",
-	                           entries, &argc, &argv))
+	g_autoptr(printer) p =
+	    command_parse_printer(env, "",
+	                          "Lists each client of the configuration: messages received and "
+	                          "sent, threads, first and last contact, open follow-ups (14 "
+	                          "days, see followups) and attachments.",
+	                          NULL, &client_kind, &argc, &argv);
+	if (!p)
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(printer) p = printer_new("clients", opt_format, &client_kind, &error);
-	if (!p)
-		return command_fail(error);
 	gint64 now = date_now(&error);
 	if (now < 0)
 		return command_fail(error);

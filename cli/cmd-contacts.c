@@ -45,25 +45,21 @@ print_contact(const struct contact_report *c, gpointer p)
 int
 cmd_contacts(struct command_env *env, int argc, char **argv)
 {
-	g_autofree char *opt_format = NULL;
 	gboolean all = FALSE;
 	const GOptionEntry entries[] = {
 		{ "all", 0, 0, G_OPTION_ARG_NONE, &all,
 		  "also machine senders (noreply, mailer-daemon, notifications)", NULL },
-		{ "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "text (default) or json",
-		  "FORMAT" },
 		{ NULL },
 	};
-	if (!command_parse_options(env, "[CLIENT]",
-	                           "Lists everyone seen in a client's mail (or all clients'): "
-	                           "name (the latest one given), address, messages, first and "
-	                           "last seen. Your own addresses are not contacts.",
-	                           entries, &argc, &argv))
+	g_autoptr(printer) p =
+	    command_parse_printer(env, "[CLIENT]",
+	                          "Lists everyone seen in a client's mail (or all clients'): "
+	                          "name (the latest one given), address, messages, first and "
+	                          "last seen. Your own addresses are not contacts.",
+	                          entries, &contact_kind, &argc, &argv);
+	if (!p)
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(printer) p = printer_new("contacts", opt_format, &contact_kind, &error);
-	if (!p)
-		return command_fail(error);
 	const char *client = argc >= 2 ? argv[1] : NULL;
 	if (argc > 2) {
 		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE, "contacts takes one CLIENT");

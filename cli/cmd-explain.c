@@ -52,22 +52,15 @@ static const struct record_kind explain_kind = {
 int
 cmd_explain(struct command_env *env, int argc, char **argv)
 {
-	g_autofree char *opt_format = NULL;
-	const GOptionEntry entries[] = {
-		{ "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "text (default) or json",
-		  "FORMAT" },
-		{ NULL },
-	};
-	if (!command_parse_options(env, "ID",
-	                           "Shows the clients and projects message ID (a number or "
-	                           "id:<Message-ID>) is filed under, each with the rule that "
-	                           "filed it and the text that matched.",
-	                           entries, &argc, &argv))
+	g_autoptr(printer) p =
+	    command_parse_printer(env, "ID",
+	                          "Shows the clients and projects message ID (a number or "
+	                          "id:<Message-ID>) is filed under, each with the rule that "
+	                          "filed it and the text that matched.",
+	                          NULL, &explain_kind, &argc, &argv);
+	if (!p)
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(printer) p = printer_new("explain", opt_format, &explain_kind, &error);
-	if (!p)
-		return command_fail(error);
 	gint64 id = command_message(env, argc, argv, &error);
 	g_autoptr(GPtrArray) filings = id ? report_explain(env->db, id, &error) : NULL;
 	if (!filings)

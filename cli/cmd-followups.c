@@ -63,26 +63,23 @@ print_section(struct printer *p, const char *key, const char *heading, GPtrArray
 int
 cmd_followups(struct command_env *env, int argc, char **argv)
 {
-	g_autofree char *opt_format = NULL, *opt_now = NULL;
+	g_autofree char *opt_now = NULL;
 	gint64 days = 14;
 	const GOptionEntry entries[] = {
 		{ "days", 0, 0, G_OPTION_ARG_INT64, &days, "older than N days (default 14)", "N" },
 		{ "now", 0, 0, G_OPTION_ARG_STRING, &opt_now,
 		  "count from DATE instead of today (also MAILCLERK_NOW)", "DATE" },
-		{ "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "text (default) or json",
-		  "FORMAT" },
 		{ NULL },
 	};
-	if (!command_parse_options(env, "[CLIENT]",
-	                           "Lists the threads filed under a client (or CLIENT) whose last "
-	                           "message is more than N days old: those where the client wrote "
-	                           "last (you owe a reply) and those where you did (chase them).",
-	                           entries, &argc, &argv))
+	g_autoptr(printer) p =
+	    command_parse_printer(env, "[CLIENT]",
+	                          "Lists the threads filed under a client (or CLIENT) whose last "
+	                          "message is more than N days old: those where the client wrote "
+	                          "last (you owe a reply) and those where you did (chase them).",
+	                          entries, &followup_kind, &argc, &argv);
+	if (!p)
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(printer) p = printer_new("followups", opt_format, &followup_kind, &error);
-	if (!p)
-		return command_fail(error);
 	if (days < 0 || argc > 2) {
 		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
 		            days < 0 ? "--days must not be negative"

@@ -8,27 +8,26 @@
 int
 cmd_search(struct command_env *env, int argc, char **argv)
 {
-	g_autofree char *opt_format = NULL, *opt_sort = NULL;
+	g_autofree char *opt_sort = NULL;
 	gint64 limit = -1, offset = 0;
 	const GOptionEntry entries[] = {
-		{ "format", 0, 0, G_OPTION_ARG_STRING, &opt_format,
-		  "text (default), json, or files (one path per line, for mutt)", "FORMAT" },
 		{ "sort", 0, 0, G_OPTION_ARG_STRING, &opt_sort,
 		  "newest (default), oldest or relevance", "ORDER" },
 		{ "limit", 0, 0, G_OPTION_ARG_INT64, &limit, "print at most N messages", "N" },
 		{ "offset", 0, 0, G_OPTION_ARG_INT64, &offset, "skip the first N messages", "N" },
 		{ NULL },
 	};
-	if (!command_parse_options(env, "QUERY...",
-	                           "Lists the messages QUERY matches; an empty query or '*' "
-	                           "matches all. See mailclerk(1) for the query language.",
-	                           entries, &argc, &argv))
+	g_autoptr(printer) p =
+	    command_parse_printer(env, "QUERY...",
+	                          "Lists the messages QUERY matches; an empty query or '*' "
+	                          "matches all. See mailclerk(1) for the query language.",
+	                          entries, &message_hit_kind, &argc, &argv);
+	if (!p)
 		return MC_EXIT_USAGE;
 
 	g_autoptr(GError) error = NULL;
 	enum search_sort sort = SORT_NEWEST;
-	g_autoptr(printer) p = printer_new("search", opt_format, &message_hit_kind, &error);
-	if (!p || (opt_sort && !search_parse_sort(opt_sort, &sort, &error)))
+	if (opt_sort && !search_parse_sort(opt_sort, &sort, &error))
 		return command_fail(error);
 	if (offset < 0) {
 		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE, "--offset must not be negative");

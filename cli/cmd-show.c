@@ -11,21 +11,14 @@
 int
 cmd_show(struct command_env *env, int argc, char **argv)
 {
-	g_autofree char *opt_format = NULL;
-	const GOptionEntry entries[] = {
-		{ "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "text (default), json or files",
-		  "FORMAT" },
-		{ NULL },
-	};
-	if (!command_parse_options(env, "ID",
-	                           "Shows message ID (a number or id:<Message-ID>): headers, body "
-	                           "text and attachments.",
-	                           entries, &argc, &argv))
+	g_autoptr(printer) p =
+	    command_parse_printer(env, "ID",
+	                          "Shows message ID (a number or id:<Message-ID>): headers, body "
+	                          "text and attachments.",
+	                          NULL, &message_shown_kind, &argc, &argv);
+	if (!p)
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(printer) p = printer_new("show", opt_format, &message_shown_kind, &error);
-	if (!p)
-		return command_fail(error);
 	gint64 id = command_message(env, argc, argv, &error);
 	g_autoptr(stored_message) m = id ? load_message(env->db, id, &error) : NULL;
 	if (!m)

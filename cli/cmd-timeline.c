@@ -71,22 +71,15 @@ print_thread(const struct timeline_thread *thread, gpointer p)
 int
 cmd_timeline(struct command_env *env, int argc, char **argv)
 {
-	g_autofree char *opt_format = NULL;
-	const GOptionEntry entries[] = {
-		{ "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "text (default) or json",
-		  "FORMAT" },
-		{ NULL },
-	};
-	if (!command_parse_options(env, "CLIENT[/PROJECT]",
-	                           "Shows all mail filed under a client (or one of its projects) "
-	                           "in time order, grouped by thread: sent (→) and received (←), "
-	                           "with attachments marked.",
-	                           entries, &argc, &argv))
+	g_autoptr(printer) p =
+	    command_parse_printer(env, "CLIENT[/PROJECT]",
+	                          "Shows all mail filed under a client (or one of its projects) "
+	                          "in time order, grouped by thread: sent (→) and received (←), "
+	                          "with attachments marked.",
+	                          NULL, &thread_kind, &argc, &argv);
+	if (!p)
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(printer) p = printer_new("timeline", opt_format, &thread_kind, &error);
-	if (!p)
-		return command_fail(error);
 	if (argc != 2) {
 		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
 		            "timeline takes one CLIENT[/PROJECT]");

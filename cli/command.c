@@ -22,7 +22,7 @@ command_index(struct command_env *env, GError **error)
 	g_autoptr(mc_db) db = db_open(env->db_path, needs & CMD_WRITE ? DB_WRITE : DB_READ, error);
 	if (!db)
 		return NULL;
-	if ((needs & CMD_SNAPSHOT) == CMD_SNAPSHOT && !db_exec(db, "BEGIN", error))
+	if ((needs & CMD_SNAPSHOT) == CMD_SNAPSHOT && !db_begin_read(db, error))
 		return NULL;
 	return env->db = g_steal_pointer(&db);
 }
@@ -55,6 +55,31 @@ command_parse_options(struct command_env *env, const char *params, const char *s
 		return FALSE;
 	}
 	return TRUE;
+}
+
+struct printer *
+command_parse_printer(struct command_env *env, const char *params, const char *summary,
+                      const GOptionEntry *entries, const struct record_kind *kind, int *argc,
+                      char ***argv)
+{
+	g_autofree char *format = NULL;
+	g_autofree char *formats = printer_formats(kind);
+	g_autofree char *help = g_strdup_printf("%s (text is the default)", formats);
+	g_autoptr(GArray) all = g_array_new(TRUE, TRUE, sizeof(GOptionEntry));
+	for (const GOptionEntry *e = entries; e && e->long_name; e++)
+		g_array_append_val(all, *e);
+	GOptionEntry format_entry = {
+		"format", 0, 0, G_OPTION_ARG_STRING, &format, help, "FORMAT"
+	};
+	g_array_append_val(all, format_entry);
+	if (!command_parse_options(env, params, summary, (GOptionEntry *)all->data, argc, argv))
+		return NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *name = g_strjoin(" ", env->command->name, env->command->sub, NULL);
+	struct printer *p = printer_new(name, format, kind, &error);
+	if (!p)
+		command_fail(error);
+	return p;
 }
 
 struct query *

@@ -5,6 +5,7 @@
 
 #include <glib.h>
 
+#include "cli/printer.h"
 #include "common/conf.h"
 #include "index/db.h"
 #include "index/rules.h"
@@ -79,6 +80,13 @@ struct mc_db *command_index(struct command_env *env, GError **error);
  * and returns FALSE (exit 2). PARAMS names the arguments in --help. */
 gboolean command_parse_options(struct command_env *env, const char *params, const char *summary,
                                const GOptionEntry *entries, int *argc, char ***argv);
+
+/* Parses ARGV with ENTRIES (may be NULL) and --format=FORMAT, the formats
+ * KIND offers, and returns a printer for the format asked. NULL when the
+ * options are wrong, the error printed (exit 2). */
+struct printer *command_parse_printer(struct command_env *env, const char *params,
+                                      const char *summary, const GOptionEntry *entries,
+                                      const struct record_kind *kind, int *argc, char ***argv);
 
 /* Prints "mailclerk: MESSAGE" to stderr and returns the exit code ERROR's
  * code calls for (2 for usage, config and query errors, else 1). */

@@ -26,30 +26,38 @@ kind_offers(const struct record_kind *kind, const struct printer_ops *format)
 	return kind->text != NULL;
 }
 
-struct printer *
-printer_new(const char *command, const char *format, const struct record_kind *kind, GError **error)
+char *
+printer_formats(const struct record_kind *kind)
 {
-	const char *name = format ? format : "text";
-	const struct printer_ops *ops = NULL;
-	g_autoptr(GString) offered = g_string_new(NULL);
 	guint n = 0;
 	for (guint i = 0; i < G_N_ELEMENTS(formats); i++)
 		n += kind_offers(kind, formats[i]);
+	GString *s = g_string_new(NULL);
 	for (guint i = 0, listed = 0; i < G_N_ELEMENTS(formats); i++) {
 		if (!kind_offers(kind, formats[i]))
 			continue;
-		if (g_str_equal(formats[i]->name, name))
-			ops = formats[i];
 		listed++;
-		g_string_append_printf(offered, "%s%s",
+		g_string_append_printf(s, "%s%s",
 		                       listed == 1   ? ""
 		                       : listed == n ? " or "
 		                                     : ", ",
 		                       formats[i]->name);
 	}
+	return g_string_free(s, FALSE);
+}
+
+struct printer *
+printer_new(const char *command, const char *format, const struct record_kind *kind, GError **error)
+{
+	const char *name = format ? format : "text";
+	const struct printer_ops *ops = NULL;
+	for (guint i = 0; i < G_N_ELEMENTS(formats) && !ops; i++)
+		if (kind_offers(kind, formats[i]) && g_str_equal(formats[i]->name, name))
+			ops = formats[i];
 	if (!ops) {
+		g_autofree char *offered = printer_formats(kind);
 		g_set_error(error, MC_ERROR, MC_ERROR_USAGE, "%s prints %s, not '%s'", command,
-		            offered->str, name);
+		            offered, name);
 		return NULL;
 	}
 	struct printer *p = g_new0(struct printer, 1);

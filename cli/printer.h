@@ -35,6 +35,10 @@ struct record_kind {
 struct printer *printer_new(const char *command, const char *format, const struct record_kind *kind,
                             GError **error);
 
+/* Returns the formats KIND offers for people to read, "text, json or
+ * files"; the caller frees it. */
+char *printer_formats(const struct record_kind *kind);
+
 /* Writes what is left and frees P. Returns MC_EXIT_OK, or MC_EXIT_FAILURE
  * when the output could not be written (a full disk, a closed pipe). */
 int printer_finish(struct printer *p);

@@ -1,3 +1,4 @@
+/* The configuration file: reading and checking it with GKeyFile. */
 #include "config.h"
 
 #include <errno.h>

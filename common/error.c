@@ -1,3 +1,4 @@
+/* mailclerk's GError domain. */
 #include "config.h"
 
 #include "common/error.h"

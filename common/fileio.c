@@ -1,3 +1,4 @@
+/* File I/O helpers: writing whole buffers, syncing directories. */
 #include "config.h"
 
 #include <errno.h>

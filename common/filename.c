@@ -1,3 +1,4 @@
+/* Safe file names for saved attachments, and the attachment_name template. */
 #include "config.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* The streaming JSON writer. */
 #include "config.h"
 
 #include "common/json.h"

@@ -1,3 +1,4 @@
+/* Where mailclerk keeps things: the XDG paths and ~ expansion. */
 #include "config.h"
 
 #include "common/paths.h"

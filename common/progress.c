@@ -1,3 +1,4 @@
+/* Progress lines for long runs on a terminal. */
 #include "config.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* IMAP's modified UTF-7 folder names, to and from UTF-8. */
 #include "config.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* The connection to an IMAP server: TCP and TLS (GnuTLS, verified), as a libetpan stream. */
 #include "config.h"
 
 #include <errno.h>

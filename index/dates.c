@@ -1,3 +1,4 @@
+/* The date map: message dates in blobs, for sorting full-text hits. */
 #include "config.h"
 
 #include <string.h>

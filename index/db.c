@@ -31,6 +31,12 @@ db_exec(struct mc_db *db, const char *sql, GError **error)
 	return TRUE;
 }
 
+gboolean
+db_begin_read(struct mc_db *db, GError **error)
+{
+	return db_exec(db, "BEGIN", error);
+}
+
 sqlite3_stmt *
 db_prepare(struct mc_db *db, const char *sql, GError **error)
 {

@@ -28,6 +28,10 @@ void db_close(struct mc_db *db);
 typedef struct mc_db mc_db;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(mc_db, db_close)
 
+/* Starts a read transaction on DB: everything read until the connection
+ * closes is one snapshot, whatever a writer commits meanwhile (WAL). */
+gboolean db_begin_read(struct mc_db *db, GError **error);
+
 /* Runs SQL (no results). */
 gboolean db_exec(struct mc_db *db, const char *sql, GError **error);
 

@@ -1,3 +1,4 @@
+/* An ingest run: scan, parse on a thread pool, write on one thread. */
 #include "config.h"
 
 #include <errno.h>

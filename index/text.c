@@ -1,3 +1,4 @@
+/* The index's stored text: zstd compression and the mc_unzstd() SQL function. */
 #include "config.h"
 
 #include <string.h>

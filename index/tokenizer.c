@@ -1,3 +1,4 @@
+/* The FTS5 tokenizer: unicode61 with CJK characters and bigrams. */
 #include "config.h"
 
 #include "index/tokenizer.h"

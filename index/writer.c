@@ -1,3 +1,4 @@
+/* The single writer: messages, copies, threads, filings and full text into the index. */
 #include "config.h"
 
 #include <string.h>

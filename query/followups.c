@@ -1,3 +1,4 @@
+/* Follow-ups: each client thread whose last message is old, and who wrote it. */
 #include "config.h"
 
 #include "query/followups.h"

@@ -1,3 +1,4 @@
+/* Unit tests of the client and project rules: compiling and filing. */
 #include "config.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* Unit tests of the FTS5 tokenizer: tokens, offsets, CJK, queries. */
 #include "config.h"
 
 #include <string.h>
