@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cli/command.h"
+#include "cli/print-message.h"
 #include "cli/printer.h"
 #include "cli/text.h"
 #include "common/date.h"
@@ -45,11 +46,7 @@ attachment_describe(struct printer *p, gconstpointer record)
 	printer_kv_int(p, "id", a->id);
 	printer_kv_string(p, "message_id", a->message_id);
 	printer_kv_date(p, "date", a->date);
-	printer_key(p, "from");
-	printer_map_begin(p);
-	printer_kv_string(p, "name", a->from_name);
-	printer_kv_string(p, "address", a->from_addr);
-	printer_map_end(p);
+	print_describe_address(p, "from", a->from_name, a->from_addr);
 	printer_kv_strings(p, "clients", a->clients);
 	printer_kv_strings(p, "projects", a->projects);
 	printer_kv_string(p, "filename", a->filename);

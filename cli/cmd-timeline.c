@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/command.h"
+#include "cli/print-message.h"
 #include "cli/printer.h"
 #include "cli/text.h"
 #include "common/date.h"
@@ -45,11 +46,7 @@ thread_describe(struct printer *p, gconstpointer record)
 		printer_kv_int(p, "id", m->id);
 		printer_kv_date(p, "date", m->date);
 		printer_kv_string(p, "direction", m->outbound ? "out" : "in");
-		printer_key(p, "from");
-		printer_map_begin(p);
-		printer_kv_string(p, "name", m->from_name);
-		printer_kv_string(p, "address", m->from_addr);
-		printer_map_end(p);
+		print_describe_address(p, "from", m->from_name, m->from_addr);
 		printer_kv_string(p, "subject", m->subject);
 		printer_kv_int(p, "attachments", m->attachments);
 		printer_map_end(p);

@@ -28,12 +28,14 @@ hit_text(GString *out, gconstpointer record, guint index)
 	}
 }
 
-static void
-describe_address(struct printer *p, const struct mc_address *a)
+void
+print_describe_address(struct printer *p, const char *key, const char *name, const char *address)
 {
+	if (key)
+		printer_key(p, key);
 	printer_map_begin(p);
-	printer_kv_string(p, "name", a->name);
-	printer_kv_string(p, "address", a->address);
+	printer_kv_string(p, "name", name);
+	printer_kv_string(p, "address", address);
 	printer_map_end(p);
 }
 
@@ -42,8 +44,10 @@ describe_addresses(struct printer *p, const char *key, const GPtrArray *list)
 {
 	printer_key(p, key);
 	printer_array_begin(p);
-	for (guint i = 0; i < list->len; i++)
-		describe_address(p, g_ptr_array_index(list, i));
+	for (guint i = 0; i < list->len; i++) {
+		const struct mc_address *a = g_ptr_array_index(list, i);
+		print_describe_address(p, NULL, a->name, a->address);
+	}
 	printer_array_end(p);
 }
 
@@ -55,8 +59,7 @@ describe_message(struct printer *p, const struct stored_message *m)
 	printer_kv_string(p, "message_id", m->message_id);
 	printer_kv_int(p, "thread", m->thread);
 	printer_kv_date(p, "date", m->date);
-	printer_key(p, "from");
-	describe_address(p, &m->from);
+	print_describe_address(p, "from", m->from.name, m->from.address);
 	describe_addresses(p, "to", m->to);
 	describe_addresses(p, "cc", m->cc);
 	printer_kv_string(p, "subject", m->subject);

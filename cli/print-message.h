@@ -27,6 +27,11 @@ struct message_shown {
  * and every header. Files: the paths of its copies. */
 extern const struct record_kind message_shown_kind;
 
+/* Describes KEY: {"name": NAME, "address": ADDRESS}, as every printed
+ * address is. */
+void print_describe_address(struct printer *p, const char *key, const char *name,
+                            const char *address);
+
 /* Loads the messages IDS (gint64) from DB and prints them to P as a list of
  * hits, with snippets of the FTS5 expression HIGHLIGHT (NULL: the start of
  * each body). FALSE and ERROR on a database error. */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The command line itself: help, version, exit codes, the index file.
 . "$top_srcdir/tests/lib.sh"
-plan 22
+plan 24
 
 out=$("$MAILCLERK" --help 2>&1)
 check_eq '--help exits 0' "$?" 0
@@ -33,6 +33,10 @@ check_eq '... nor poppler' "$(ldd "$MAILCLERK" | grep -c poppler)" 0
 # poppler is opened on the first PDF (ingest/pdf.c), never at start-up;
 # corpus.sh proves PDF text is found when it is built in.
 check_eq 'mailclerk-mail does not load poppler at start-up' "$(ldd "$top_builddir/mailclerk-mail" | grep -c poppler)" 0
+
+err=$(mc search '*' 2>&1 >/dev/full)
+check_eq 'output that cannot be written is a failure (exit 1)' "$?" 1
+check_eq '... and says why' "$err" "mailclerk: cannot write the output: No space left on device"
 
 out=$(mc search zzznotawordanywhere)
 check_eq 'no results is success (exit 0)' "$?" 0
