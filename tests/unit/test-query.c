@@ -1,3 +1,5 @@
+/* The query language against a real index: the SQL it makes, what it finds,
+ * and that anything it accepts runs. */
 #include "config.h"
 #include "query/query.h"
 #include "index/schema.h"
@@ -210,18 +212,6 @@ ids(const char *text)
 		if (g_strcmp0(got_, (expected)) != 0)                                              \
 			g_error("query %s: got [%s], expected [%s]", (text), got_, (expected));    \
 	} while (0)
-
-static void
-assert_error(const char *text, const char *message)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(query) q = query_parse(text, NOW, &error);
-
-	g_assert_null(q);
-	g_assert_error(error, QUERY_ERROR, QUERY_ERROR_SYNTAX);
-	if (strcmp(error->message, message) != 0)
-		g_error("query %s: got error '%s', expected '%s'", text, error->message, message);
-}
 
 /* The SQL with its values filled in, to see what reaches SQLite. */
 static char *
@@ -541,79 +531,6 @@ test_highlight(void)
 	g_assert_cmpint(n, ==, 5);
 }
 
-static void
-test_errors(void)
-{
-	assert_error("frm:bob", "unknown field 'frm' at column 1");
-	assert_error("invoice frm:bob", "unknown field 'frm' at column 9");
-	assert_error("re: hello", "unknown field 're' at column 1");
-	assert_error("invoice) x", "unbalanced ')' at column 8");
-	assert_error("(a b)) c", "unbalanced ')' at column 6");
-	assert_error(")", "unbalanced ')' at column 1");
-	assert_error("(invoice", "missing ')' for '(' at column 1");
-	assert_error("a ((b) c", "missing ')' for '(' at column 3");
-	assert_error("(", "missing ')' for '(' at column 1");
-	assert_error("()", "expected a term after '(' at column 1");
-	assert_error("foo OR", "expected a term after OR at column 5");
-	assert_error("a OR OR b", "expected a term after OR at column 3");
-	assert_error("(a OR) b", "expected a term after OR at column 4");
-	assert_error("a AND", "expected a term after AND at column 3");
-	assert_error("a AND OR b", "expected a term after AND at column 3");
-	assert_error("NOT", "expected a term after NOT at column 1");
-	assert_error("a -OR b", "expected a term after '-' at column 3");
-	assert_error("OR a", "expected a term before OR at column 1");
-	assert_error("AND a", "expected a term before AND at column 1");
-	assert_error("(OR a)", "expected a term after '(' at column 1");
-	assert_error("date:2024-13", "bad date '2024-13' at column 6");
-	assert_error("date:2024..2024-13", "bad date '2024-13' at column 12");
-	assert_error("date:2024-02-30", "bad date '2024-02-30' at column 6");
-	assert_error("date:24", "bad date '24' at column 6");
-	assert_error("date:2024-1", "bad date '2024-1' at column 6");
-	assert_error("date:..", "bad date '..' at column 6");
-	assert_error("date:2w..x", "bad date 'x' at column 10");
-	assert_error("date:2024...2025", "bad date '.2025' at column 12");
-	assert_error("date:3x", "bad date '3x' at column 6");
-	assert_error("date:9999999y", "bad date '9999999y' at column 6");
-	assert_error("date:999999y", "bad date '999999y' at column 6");
-	assert_error("date:2024*", "bad date '2024*' at column 6");
-	assert_error("is:foo", "unknown value 'foo' for is: at column 1");
-	assert_error("x is:", "empty value for is: at column 3");
-	assert_error("has:pdf", "unknown value 'pdf' for has: at column 1");
-	assert_error("a \"foo", "unterminated quote at column 3");
-	assert_error("subject:\"foo", "unterminated quote at column 9");
-	assert_error("\"a\\\"", "unterminated quote at column 1");
-	assert_error("thread:x", "thread: needs a number at column 1");
-	assert_error("thread:-1", "thread: needs a number at column 1");
-	assert_error("thread:99999999999999999999", "thread: needs a number at column 1");
-	assert_error("from:", "empty value for from: at column 1");
-	assert_error("x from: y", "empty value for from: at column 3");
-	assert_error("from:\"\"", "empty value for from: at column 1");
-	assert_error("from:@", "empty value for from: at column 1");
-	assert_error("(to:)", "empty value for to: at column 2");
-	assert_error("subject:*", "empty value for subject: at column 1");
-	assert_error("id:<>", "empty value for id: at column 1");
-	assert_error("folder:", "empty value for folder: at column 1");
-	assert_error("date:", "empty value for date: at column 1");
-	/* Columns count characters, not bytes. */
-	assert_error("日本 frm:x", "unknown field 'frm' at column 4");
-	assert_error("ab\xff", "invalid UTF-8 at column 3");
-
-	GString *deep = g_string_new(NULL);
-	for (int i = 0; i < 100; i++)
-		g_string_append_c(deep, '(');
-	g_string_append(deep, "a");
-	for (int i = 0; i < 100; i++)
-		g_string_append_c(deep, ')');
-	assert_error(deep->str, "too deeply nested at column 65");
-	g_string_free(deep, TRUE);
-
-	GString *many = g_string_new(NULL);
-	for (int i = 0; i < 300; i++)
-		g_string_append(many, "a ");
-	assert_error(many->str, "too many terms at column 513");
-	g_string_free(many, TRUE);
-}
-
 /* The limits stay within what SQLite and FTS5 accept. */
 static void
 test_limits(void)
@@ -784,7 +701,6 @@ main(int argc, char **argv)
 	g_test_add_func("/query/operators", test_operators);
 	g_test_add_func("/query/hostile", test_hostile);
 	g_test_add_func("/query/highlight", test_highlight);
-	g_test_add_func("/query/errors", test_errors);
 	g_test_add_func("/query/limits", test_limits);
 	g_test_add_func("/query/fuzz", test_fuzz);
 	g_test_add_func("/query/filings", test_filings);

@@ -1,0 +1,391 @@
+/* The fields (from:, folder:, date:…): the field table and its leaves. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "query/query-parts.h"
+
+enum field_kind {
+	FIELD_TEXT,    /* FTS in `columns` */
+	FIELD_ADDRESS, /* an address or @domain in `roles`; else FTS in `columns` */
+	FIELD_FOLDER,
+	FIELD_SOURCE,
+	FIELD_ID,
+	FIELD_THREAD,
+	FIELD_IS,
+	FIELD_HAS,
+	FIELD_TYPE,
+	FIELD_DATE,
+	FIELD_CLIENT,
+	FIELD_PROJECT,
+};
+
+static const struct field {
+	const char *name;
+	enum field_kind kind;
+	const char *columns;
+	const char *roles; /* SQL over `a`, or NULL for any role */
+} fields[] = {
+	{ "subject", FIELD_TEXT, "subject", NULL },
+	{ "body", FIELD_TEXT, "body", NULL },
+	{ "attachment", FIELD_TEXT, "attachments", NULL },
+	{ "from", FIELD_ADDRESS, "sender", "a.role = 0" },
+	{ "to", FIELD_ADDRESS, "recipients", "a.role IN (1, 3)" },
+	{ "cc", FIELD_ADDRESS, "recipients", "a.role = 2" },
+	{ "address", FIELD_ADDRESS, "sender recipients", NULL },
+	{ "folder", FIELD_FOLDER, NULL, NULL },
+	{ "source", FIELD_SOURCE, NULL, NULL },
+	{ "id", FIELD_ID, NULL, NULL },
+	{ "thread", FIELD_THREAD, NULL, NULL },
+	{ "is", FIELD_IS, NULL, NULL },
+	{ "has", FIELD_HAS, NULL, NULL },
+	{ "type", FIELD_TYPE, NULL, NULL },
+	{ "date", FIELD_DATE, NULL, NULL },
+	{ "client", FIELD_CLIENT, NULL, NULL },
+	{ "project", FIELD_PROJECT, NULL, NULL },
+};
+
+/* Messages with a row in TABLE (alias ALIAS) matching COND. `m.id IN (…)`
+ * rather than a correlated EXISTS: measured on 20,000 messages, IN stays
+ * under about 12 ms for every field, while EXISTS makes SQLite probe the
+ * table once per message and, for folder:INBOX, pick the folder index for
+ * each probe (8 s for a count). */
+static char *
+sql_having(const char *table, const char *alias, const char *roles, const char *cond)
+{
+	return g_strdup_printf("m.id IN (SELECT %s.message FROM %s %s WHERE %s%s%s)", alias, table,
+	                       alias, roles != NULL ? roles : "", roles != NULL ? " AND " : "",
+	                       cond);
+}
+
+static struct part *
+address_leaf(const struct field *f, const struct token *t)
+{
+	g_autofree char *lower = g_utf8_strdown(t->value, -1);
+	g_autofree char *esc = NULL;
+	struct part *p = sql_part(NULL);
+
+	if (lower[0] == '@') {
+		/* The domain or any subdomain: @acme.example finds
+		 * mail.acme.example, not notacme.example. */
+		const char *domain = lower + 1;
+		esc = like_escape(domain);
+		if (t->prefix) {
+			p->text = sql_having("addresses", "a", f->roles,
+			                     "(a.domain LIKE ? ESCAPE '\\' OR a.domain LIKE ? "
+			                     "ESCAPE '\\')");
+			g_autofree char *b1 = g_strconcat(esc, "%", NULL);
+			g_autofree char *b2 = g_strconcat("%.", esc, "%", NULL);
+			binds_add_text(p->binds, b1);
+			binds_add_text(p->binds, b2);
+		} else {
+			p->text = sql_having("addresses", "a", f->roles,
+			                     "(a.domain = ? OR a.domain LIKE ? ESCAPE '\\')");
+			g_autofree char *b2 = g_strconcat("%.", esc, NULL);
+			binds_add_text(p->binds, domain);
+			binds_add_text(p->binds, b2);
+		}
+	} else if (t->prefix) {
+		esc = like_escape(lower);
+		g_autofree char *b = g_strconcat(esc, "%", NULL);
+		p->text = sql_having("addresses", "a", f->roles, "a.address LIKE ? ESCAPE '\\'");
+		binds_add_text(p->binds, b);
+	} else {
+		p->text = sql_having("addresses", "a", f->roles, "a.address = ?");
+		binds_add_text(p->binds, lower);
+	}
+	return p;
+}
+
+/* Messages with a copy in a container (alias c) meeting COND. Folders and
+ * sources are few: the join starts from the matching containers. */
+static char *
+location_having(const char *cond)
+{
+	return g_strdup_printf("m.id IN (SELECT l.message FROM containers c JOIN locations l "
+	                       "ON l.container = c.id WHERE %s)",
+	                       cond);
+}
+
+/* folder:NAME is that folder; NAME followed by a slash and a star is it and
+ * the folders below; folder:NA* any folder whose name starts so. */
+static struct part *
+location_leaf(const char *column, const struct token *t)
+{
+	g_autofree char *prefix = NULL;
+	gboolean tree = FALSE;
+	struct part *p = sql_part(NULL);
+
+	if (t->quoted && g_str_has_suffix(t->lit, "/*")) {
+		prefix = g_strndup(t->lit, strlen(t->lit) - 1);
+		tree = TRUE;
+	} else if (t->prefix) {
+		prefix = g_strdup(t->value);
+		tree = g_str_has_suffix(prefix, "/") && prefix[1] != '\0';
+	}
+
+	if (prefix == NULL) {
+		g_autofree char *cond = g_strdup_printf("c.%s = ?", column);
+		p->text = location_having(cond);
+		binds_add_text(p->binds, t->value);
+		return p;
+	}
+	/* substr() and not LIKE: folder names are case-sensitive. */
+	g_autofree char *cond = NULL;
+	if (tree) {
+		cond = g_strdup_printf("(c.%s = ? OR substr(c.%s, 1, ?) = ?)", column, column);
+		g_autofree char *parent = g_strndup(prefix, strlen(prefix) - 1);
+		binds_add_text(p->binds, parent);
+	} else {
+		cond = g_strdup_printf("substr(c.%s, 1, ?) = ?", column);
+	}
+	p->text = location_having(cond);
+	binds_add_int(p->binds, g_utf8_strlen(prefix, -1));
+	binds_add_text(p->binds, prefix);
+	return p;
+}
+
+static struct part *
+type_leaf(const struct token *t)
+{
+	g_autofree char *lower = g_utf8_strdown(t->lit, -1);
+	struct part *p = sql_part(NULL);
+
+	if (strchr(lower, '/') != NULL) {
+		p->text = sql_having("attachments", "t", NULL, "t.mime_type = ? COLLATE NOCASE");
+		binds_add_text(p->binds, lower);
+		return p;
+	}
+	/* type:pdf is application/pdf or a file named *.pdf; type:image is any
+	 * image/... type. */
+	g_autofree char *esc = like_escape(lower);
+	g_autofree char *major = g_strconcat(esc, "/%", NULL);
+	g_autofree char *minor = g_strconcat("%/", esc, NULL);
+	g_autofree char *ext = g_strconcat("%.", esc, NULL);
+	p->text = sql_having("attachments", "t", NULL,
+	                     "(t.mime_type = ? COLLATE NOCASE OR t.mime_type LIKE ? ESCAPE '\\' OR "
+	                     "t.mime_type LIKE ? ESCAPE '\\' OR t.filename LIKE ? ESCAPE '\\')");
+	binds_add_text(p->binds, lower);
+	binds_add_text(p->binds, major);
+	binds_add_text(p->binds, minor);
+	binds_add_text(p->binds, ext);
+	return p;
+}
+
+/* One side of a date range: the period [*start, *end) that S names, in UTC.
+ * A relative value (2w) is a point in time: *start == *end. */
+static gboolean
+date_period(const char *s, gint64 now, gint64 *start, gint64 *end, gboolean *relative)
+{
+	gint64 day = now - (now % 86400 + 86400) % 86400; /* midnight, also before 1970 */
+	gsize n = strlen(s);
+
+	*relative = FALSE;
+	if (g_ascii_strcasecmp(s, "today") == 0) {
+		*start = day;
+		*end = day + 86400;
+		return TRUE;
+	}
+	if (g_ascii_strcasecmp(s, "yesterday") == 0) {
+		*start = day - 86400;
+		*end = day;
+		return TRUE;
+	}
+
+	gsize digits = strspn(s, "0123456789");
+	if (digits > 0 && digits <= 6 && n == digits + 1 && strchr("dwmyDWMY", s[digits])) {
+		int count = atoi(s);
+		g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc(now);
+		g_autoptr(GDateTime) then = NULL;
+		if (t == NULL)
+			return FALSE;
+		switch (g_ascii_tolower(s[digits])) {
+		case 'd':
+			then = g_date_time_add_days(t, -count);
+			break;
+		case 'w':
+			then = g_date_time_add_weeks(t, -count);
+			break;
+		case 'm':
+			then = g_date_time_add_months(t, -count);
+			break;
+		default:
+			then = g_date_time_add_years(t, -count);
+			break;
+		}
+		if (then == NULL)
+			return FALSE;
+		*start = *end = g_date_time_to_unix(then);
+		*relative = TRUE;
+		return TRUE;
+	}
+
+	/* YYYY, YYYY-MM or YYYY-MM-DD, digits exactly where they belong. */
+	static const char *const shapes[] = { "dddd", "dddd-dd", "dddd-dd-dd" };
+	int parts = 0;
+	for (int i = 0; i < 3; i++) {
+		if (n == strlen(shapes[i]))
+			parts = i + 1;
+	}
+	if (parts == 0)
+		return FALSE;
+	for (gsize i = 0; i < n; i++) {
+		if (shapes[parts - 1][i] == 'd' ? !g_ascii_isdigit(s[i]) : s[i] != '-')
+			return FALSE;
+	}
+	int year = atoi(s);
+	int month = parts >= 2 ? atoi(s + 5) : 1;
+	int mday = parts >= 3 ? atoi(s + 8) : 1;
+	if (year < 1 || month < 1 || month > 12 || mday < 1 || mday > 31)
+		return FALSE;
+	g_autoptr(GDateTime) first = g_date_time_new_utc(year, month, mday, 0, 0, 0);
+	if (first == NULL)
+		return FALSE;
+	g_autoptr(GDateTime) after = parts == 1   ? g_date_time_add_years(first, 1)
+	                             : parts == 2 ? g_date_time_add_months(first, 1)
+	                                          : g_date_time_add_days(first, 1);
+	*start = g_date_time_to_unix(first);
+	/* The day after 9999-12-31 does not exist for GDateTime. */
+	*end = after != NULL ? g_date_time_to_unix(after) : G_MAXINT64;
+	return TRUE;
+}
+
+static struct part *
+date_leaf(struct parser *ps, const struct token *t, GError **error)
+{
+	const char *dots = strstr(t->lit, "..");
+	g_autofree char *a = dots != NULL ? g_strndup(t->lit, dots - t->lit) : g_strdup(t->lit);
+	const char *b = dots != NULL ? dots + 2 : NULL;
+	int b_col = t->value_col + (int)g_utf8_strlen(a, -1) + 2;
+	gint64 a_start = 0, a_end = 0, b_start = 0, b_end = 0;
+	gboolean a_rel = FALSE, b_rel = FALSE;
+
+	if (a[0] == '\0' && (b == NULL || b[0] == '\0'))
+		return parser_fail(error, t->value_col, "bad date '%s'", t->lit);
+	if (a[0] != '\0' && !date_period(a, ps->now, &a_start, &a_end, &a_rel))
+		return parser_fail(error, t->value_col, "bad date '%s'", a);
+	if (b != NULL && b[0] != '\0' && !date_period(b, ps->now, &b_start, &b_end, &b_rel))
+		return parser_fail(error, b_col, "bad date '%s'", b);
+
+	struct part *p = sql_part(NULL);
+	if (b == NULL) {
+		/* One value is its whole period; a relative one runs until now. */
+		p->text = g_strdup("(m.date >= ? AND m.date < ?)");
+		binds_add_int(p->binds, a_start);
+		binds_add_int(p->binds, a_rel ? ps->now + (ps->now < G_MAXINT64) : a_end);
+	} else if (a[0] == '\0') {
+		p->text = g_strdup("m.date < ?");
+		binds_add_int(p->binds, b_end);
+	} else if (b[0] == '\0') {
+		p->text = g_strdup("m.date >= ?");
+		binds_add_int(p->binds, a_start);
+	} else {
+		p->text = g_strdup("(m.date >= ? AND m.date < ?)");
+		binds_add_int(p->binds, a_start);
+		binds_add_int(p->binds, b_end);
+	}
+	return p;
+}
+
+struct part *
+field_leaf(struct parser *ps, const struct token *t, GError **error)
+{
+	const struct field *f = NULL;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
+		if (g_ascii_strcasecmp(t->field, fields[i].name) == 0)
+			f = &fields[i];
+	}
+	if (f == NULL)
+		return parser_fail(error, t->col, "unknown field '%s'", t->field);
+
+	/* folder:* and source:* (any) are the only values that may be just a star. */
+	gboolean empty = f->kind == FIELD_FOLDER || f->kind == FIELD_SOURCE ? t->lit[0] == '\0'
+	                                                                    : t->value[0] == '\0';
+	if (empty)
+		return parser_fail(error, t->col, "empty value for %s:", f->name);
+
+	switch (f->kind) {
+	case FIELD_TEXT:
+		return fts_leaf(ps, f->columns, t->value, t->prefix);
+	case FIELD_ADDRESS:
+		if (strchr(t->value, '@') != NULL) {
+			if (strcmp(t->value, "@") == 0)
+				return parser_fail(error, t->col, "empty value for %s:", f->name);
+			return address_leaf(f, t);
+		}
+		return fts_leaf(ps, f->columns, t->value, t->prefix);
+	case FIELD_FOLDER:
+		return location_leaf("folder", t);
+	case FIELD_SOURCE:
+		return location_leaf("source", t);
+	case FIELD_ID: {
+		const char *s = t->lit;
+		gsize n = strlen(s);
+		if (s[0] == '<') {
+			s++;
+			n--;
+		}
+		if (n > 0 && s[n - 1] == '>')
+			n--;
+		if (n == 0)
+			return parser_fail(error, t->col, "empty value for %s:", f->name);
+		struct part *p = sql_part(g_strdup("m.message_id = ?"));
+		g_autofree char *id = g_strndup(s, n);
+		binds_add_text(p->binds, id);
+		return p;
+	}
+	case FIELD_THREAD: {
+		guint64 n;
+		if (!g_ascii_string_to_unsigned(t->lit, 10, 0, G_MAXINT64, &n, NULL))
+			return parser_fail(error, t->col, "thread: needs a number");
+		struct part *p = sql_part(g_strdup("m.thread_id = ?"));
+		binds_add_int(p->binds, (gint64)n);
+		return p;
+	}
+	case FIELD_IS:
+		if (g_ascii_strcasecmp(t->lit, "inbound") == 0)
+			return sql_part(g_strdup("m.direction = 0"));
+		if (g_ascii_strcasecmp(t->lit, "outbound") == 0)
+			return sql_part(g_strdup("m.direction = 1"));
+		return parser_fail(error, t->col, "unknown value '%s' for is:", t->lit);
+	case FIELD_HAS:
+		if (g_ascii_strcasecmp(t->lit, "attachment") == 0 ||
+		    g_ascii_strcasecmp(t->lit, "attachments") == 0)
+			return sql_part(g_strdup("m.has_attachments = 1"));
+		return parser_fail(error, t->col, "unknown value '%s' for has:", t->lit);
+	case FIELD_TYPE:
+		return type_leaf(t);
+	case FIELD_DATE:
+		return date_leaf(ps, t, error);
+	case FIELD_CLIENT: {
+		/* client:none is mail no rule filed. */
+		if (g_ascii_strcasecmp(t->lit, "none") == 0)
+			return sql_part(g_strdup("m.id NOT IN (SELECT message FROM filings)"));
+		struct part *p =
+		    sql_part(g_strdup("m.id IN (SELECT message FROM filings WHERE client = ?)"));
+		binds_add_text(p->binds, t->lit);
+		return p;
+	}
+	case FIELD_PROJECT: {
+		/* project:CLIENT/KEY, or project:KEY under whichever client has it. */
+		const char *slash = strchr(t->lit, '/');
+		struct part *p;
+		if (slash) {
+			p = sql_part(
+			    g_strdup("m.id IN (SELECT message FROM filings WHERE client = ? "
+			             "AND project = ?)"));
+			g_autofree char *client = g_strndup(t->lit, slash - t->lit);
+			binds_add_text(p->binds, client);
+			binds_add_text(p->binds, slash + 1);
+		} else {
+			p = sql_part(
+			    g_strdup("m.id IN (SELECT message FROM filings WHERE project = ?)"));
+			binds_add_text(p->binds, t->lit);
+		}
+		return p;
+	}
+	}
+	g_assert_not_reached();
+}

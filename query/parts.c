@@ -1,0 +1,308 @@
+/* The parts a query compiles to: bound values, FTS5 text terms and their
+ * joins, SQL, and combining and negating parts. */
+#include "config.h"
+
+#include "query/query-parts.h"
+
+static void
+bind_free(gpointer data)
+{
+	struct bind *b = data;
+
+	g_free(b->s);
+	g_free(b);
+}
+
+void
+binds_add_text(GPtrArray *binds, const char *s)
+{
+	struct bind *b = g_new0(struct bind, 1);
+
+	b->s = g_strdup(s);
+	g_ptr_array_add(binds, b);
+}
+
+void
+binds_add_int(GPtrArray *binds, gint64 i)
+{
+	struct bind *b = g_new0(struct bind, 1);
+
+	b->is_int = TRUE;
+	b->i = i;
+	g_ptr_array_add(binds, b);
+}
+
+GPtrArray *
+binds_new(void)
+{
+	return g_ptr_array_new_with_free_func(bind_free);
+}
+
+struct part *
+part_new(enum part_kind kind, char *text)
+{
+	struct part *p = g_new0(struct part, 1);
+
+	p->kind = kind;
+	p->text = text;
+	p->binds = binds_new();
+	return p;
+}
+
+void
+part_free(struct part *p)
+{
+	if (p == NULL)
+		return;
+	g_free(p->text);
+	g_ptr_array_unref(p->binds);
+	g_free(p);
+}
+
+void
+part_free_void(gpointer p)
+{
+	part_free(p);
+}
+
+/* ---- FTS5 text ---- */
+
+/* An FTS5 string: everything inside double quotes is literal text for the
+ * tokenizer, so operators, colons, stars and NEAR in user text lose their
+ * meaning. */
+static void
+fts_string(GString *out, const char *s)
+{
+	g_string_append_c(out, '"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			g_string_append_c(out, '"');
+		g_string_append_c(out, *s);
+	}
+	g_string_append_c(out, '"');
+}
+
+/* Whether the tokenizer can find any token in S: unicode61 (and our CJK
+ * bigrams) only make tokens of letters and digits. A phrase without tokens
+ * matches nothing in FTS5, so `Invoice - March` would find nothing. */
+static gboolean
+has_tokens(const char *s)
+{
+	for (; *s != '\0'; s = g_utf8_next_char(s)) {
+		if (g_unichar_isalnum(g_utf8_get_char(s)))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+struct part *
+fts_leaf(struct parser *ps, const char *columns, const char *value, gboolean prefix)
+{
+	if (!has_tokens(value))
+		return part_new(PART_EMPTY, NULL);
+
+	GString *s = g_string_new(NULL);
+	if (columns != NULL)
+		g_string_append_printf(s, "{%s} : ", columns);
+	fts_string(s, value);
+	if (prefix)
+		g_string_append(s, " *");
+
+	struct part *p = part_new(PART_FTS, g_string_free(s, FALSE));
+	p->atomic = columns == NULL;
+	if (ps->negations % 2 == 0)
+		g_ptr_array_add(ps->highlight,
+		                p->atomic ? g_strdup(p->text) : g_strdup_printf("(%s)", p->text));
+	return p;
+}
+
+static char *
+fts_operand(const struct part *p)
+{
+	return p->atomic ? g_strdup(p->text) : g_strdup_printf("(%s)", p->text);
+}
+
+/* Joins FTS parts with OP ("AND", "OR") into one FTS part. */
+static struct part *
+fts_join(GPtrArray *parts, const char *op, enum part_kind kind)
+{
+	struct part *first = parts->pdata[0];
+
+	if (parts->len == 1) {
+		struct part *p = part_new(kind, g_strdup(first->text));
+		p->atomic = first->atomic;
+		return p;
+	}
+	GString *s = g_string_new(NULL);
+	for (guint i = 0; i < parts->len; i++) {
+		g_autofree char *operand = fts_operand(parts->pdata[i]);
+		if (i > 0)
+			g_string_append_printf(s, " %s ", op);
+		g_string_append(s, operand);
+	}
+	return part_new(kind, g_string_free(s, FALSE));
+}
+
+/* ---- SQL ---- */
+
+/* Escapes LIKE's wildcards for `LIKE ? ESCAPE '\'`. */
+char *
+like_escape(const char *s)
+{
+	GString *out = g_string_new(NULL);
+
+	for (; *s != '\0'; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			g_string_append_c(out, '\\');
+		g_string_append_c(out, *s);
+	}
+	return g_string_free(out, FALSE);
+}
+
+void
+part_to_sql(const struct part *p, GString *sql, GPtrArray *binds)
+{
+	switch (p->kind) {
+	case PART_EMPTY:
+	case PART_ALL:
+		g_string_append(sql, "1");
+		break;
+	case PART_NONE:
+		g_string_append(sql, "0");
+		break;
+	case PART_FTS:
+	case PART_NOT_FTS:
+		g_string_append_printf(sql, "m.id %sIN (SELECT rowid FROM fts WHERE fts MATCH ?)",
+		                       p->kind == PART_NOT_FTS ? "NOT " : "");
+		binds_add_text(binds, p->text);
+		break;
+	case PART_SQL:
+		g_string_append(sql, p->text);
+		for (guint i = 0; i < p->binds->len; i++) {
+			const struct bind *b = p->binds->pdata[i];
+			if (b->is_int)
+				binds_add_int(binds, b->i);
+			else
+				binds_add_text(binds, b->s);
+		}
+		break;
+	}
+}
+
+struct part *
+sql_part(char *sql)
+{
+	return part_new(PART_SQL, sql);
+}
+
+/* Combines the parts of one AND or OR. Text terms (negated or not) merge into
+ * at most one MATCH each way; everything else is joined in SQL. */
+struct part *
+parts_combine(GPtrArray *parts, gboolean is_and)
+{
+	g_autoptr(GPtrArray) pos = g_ptr_array_new();
+	g_autoptr(GPtrArray) neg = g_ptr_array_new();
+	g_autoptr(GPtrArray) sql = g_ptr_array_new();
+	gboolean saw_neutral = FALSE;
+
+	for (guint i = 0; i < parts->len; i++) {
+		struct part *p = parts->pdata[i];
+		switch (p->kind) {
+		case PART_EMPTY:
+			break;
+		case PART_ALL:
+			if (!is_and)
+				return part_new(PART_ALL, NULL);
+			saw_neutral = TRUE;
+			break;
+		case PART_NONE:
+			if (is_and)
+				return part_new(PART_NONE, NULL);
+			saw_neutral = TRUE;
+			break;
+		case PART_FTS:
+			g_ptr_array_add(pos, p);
+			break;
+		case PART_NOT_FTS:
+			g_ptr_array_add(neg, p);
+			break;
+		case PART_SQL:
+			g_ptr_array_add(sql, p);
+			break;
+		}
+	}
+
+	/* With AND, text parts become `P1 AND P2 NOT (N1 OR N2)`; with OR, one
+	 * MATCH for `P1 OR P2` and one NOT IN for `N1 AND N2` (De Morgan). */
+	g_autoptr(part) fts_pos = NULL;
+	g_autoptr(part) fts_neg = NULL;
+	if (pos->len > 0)
+		fts_pos = fts_join(pos, is_and ? "AND" : "OR", PART_FTS);
+	if (neg->len > 0)
+		fts_neg = fts_join(neg, is_and ? "OR" : "AND", PART_NOT_FTS);
+	if (is_and && fts_pos != NULL && fts_neg != NULL) {
+		g_autofree char *a = fts_operand(fts_pos);
+		g_autofree char *b = fts_operand(fts_neg);
+		g_free(fts_pos->text);
+		fts_pos->text = g_strdup_printf("%s NOT %s", a, b);
+		fts_pos->atomic = FALSE;
+		g_clear_pointer(&fts_neg, part_free);
+	}
+
+	g_autoptr(GPtrArray) items = g_ptr_array_new();
+	if (fts_pos != NULL)
+		g_ptr_array_add(items, fts_pos);
+	if (fts_neg != NULL)
+		g_ptr_array_add(items, fts_neg);
+	g_ptr_array_extend(items, sql, NULL, NULL);
+
+	if (items->len == 0) {
+		if (saw_neutral)
+			return part_new(is_and ? PART_ALL : PART_NONE, NULL);
+		return part_new(PART_EMPTY, NULL);
+	}
+	if (items->len == 1 && items->pdata[0] == fts_pos)
+		return g_steal_pointer(&fts_pos);
+	if (items->len == 1 && items->pdata[0] == fts_neg)
+		return g_steal_pointer(&fts_neg);
+
+	struct part *out = sql_part(NULL);
+	GString *s = g_string_new(items->len > 1 ? "(" : "");
+	for (guint i = 0; i < items->len; i++) {
+		if (i > 0)
+			g_string_append(s, is_and ? " AND " : " OR ");
+		part_to_sql(items->pdata[i], s, out->binds);
+	}
+	if (items->len > 1)
+		g_string_append_c(s, ')');
+	out->text = g_string_free(s, FALSE);
+	return out;
+}
+
+struct part *
+part_negate(struct part *p)
+{
+	switch (p->kind) {
+	case PART_EMPTY:
+		break;
+	case PART_ALL:
+		p->kind = PART_NONE;
+		break;
+	case PART_NONE:
+		p->kind = PART_ALL;
+		break;
+	case PART_FTS:
+		p->kind = PART_NOT_FTS;
+		break;
+	case PART_NOT_FTS:
+		p->kind = PART_FTS;
+		break;
+	case PART_SQL: {
+		char *text = g_strdup_printf("NOT (%s)", p->text);
+		g_free(p->text);
+		p->text = text;
+		break;
+	}
+	}
+	return p;
+}

@@ -1,0 +1,145 @@
+/* The query compiler's own types and the functions its files share: lexer.c,
+ * parts.c, fields.c and query.c. Callers use query/query.h. */
+#ifndef MC_QUERY_PARTS_H
+#define MC_QUERY_PARTS_H
+
+#include <glib.h>
+
+#include "query/query.h"
+
+/* The query is parsed by recursive descent straight into "parts": each part is
+ * either an FTS5 expression (kept as text so that neighbouring text terms can
+ * be merged into one MATCH), or finished SQL with its bound values. Merging
+ * matters: `foo bar baz` as three MATCH subqueries costs three index scans
+ * and an intersection in SQL; as one MATCH, FTS5 does it in one pass. */
+
+struct bind {
+	gboolean is_int;
+	gint64 i;
+	char *s;
+};
+
+enum part_kind {
+	PART_EMPTY,   /* a term with nothing to search for (`-`, `!!`): ignored */
+	PART_ALL,     /* matches every message */
+	PART_NONE,    /* matches no message */
+	PART_FTS,     /* text: an FTS5 expression */
+	PART_NOT_FTS, /* text: an FTS5 expression the messages must not match */
+	PART_SQL,     /* text: SQL over `m`, with binds */
+};
+
+struct part {
+	enum part_kind kind;
+	char *text;
+	gboolean atomic; /* FTS text needs no parentheses as an operand */
+	GPtrArray *binds;
+};
+
+enum token_type {
+	TOKEN_END,
+	TOKEN_LPAREN,
+	TOKEN_RPAREN,
+	TOKEN_AND,
+	TOKEN_OR,
+	TOKEN_NOT,
+	TOKEN_MINUS,
+	TOKEN_TERM,
+};
+
+struct token {
+	enum token_type type;
+	int col;       /* 1-based, in characters */
+	char *field;   /* as typed; NULL for a bare term */
+	char *value;   /* unquoted; trailing '*'s removed when prefix */
+	char *lit;     /* the value as given: quoted text, or bare text with its '*'s */
+	int value_col; /* column of the value's first character */
+	gboolean quoted;
+	gboolean prefix; /* bare text ending in '*', or a quote followed by '*' */
+};
+
+struct parser {
+	const char *text;
+	gint64 now;
+	GPtrArray *tokens;
+	guint pos;
+	int depth;
+	int terms;
+	int negations;        /* NOTs around the current term: odd means negated */
+	GPtrArray *highlight; /* FTS5 operands of the terms that are not negated */
+	/* Column bookkeeping: the column of `col_at`, so columns are counted once. */
+	const char *col_at;
+	int col;
+};
+
+/* ---- lexer.c ---- */
+
+/* Frees a struct token: the free function of parser.tokens. */
+void token_free(gpointer data);
+
+/* Sets ERROR to a syntax error, FORMAT followed by "at column COL". Returns
+ * NULL, so that a parse function can return it. */
+gpointer parser_fail(GError **error, int col, const char *format, ...) G_GNUC_PRINTF(3, 4);
+
+/* Returns the 1-based column, in characters, of P in PS->text; P never goes
+ * back from one call to the next. */
+int parser_column(struct parser *ps, const char *p);
+
+/* Adds PS->text's tokens to PS->tokens, which owns them, ending with
+ * TOKEN_END. FALSE and ERROR on an unterminated quote. */
+gboolean parser_lex(struct parser *ps, GError **error);
+
+/* Returns the next token (owned by PS->tokens); parser_next() also moves
+ * past it, except past TOKEN_END. */
+struct token *parser_peek(struct parser *ps);
+struct token *parser_next(struct parser *ps);
+
+/* FALSE and ERROR unless a term can start at the next token; OP is the one
+ * before. */
+gboolean expect_term_after(struct parser *ps, const struct token *op, GError **error);
+
+/* ---- parts.c ---- */
+
+/* Returns an empty array of struct bind that frees them; the caller unrefs it. */
+GPtrArray *binds_new(void);
+/* Appends a copy of S, or I, to BINDS. */
+void binds_add_text(GPtrArray *binds, const char *s);
+void binds_add_int(GPtrArray *binds, gint64 i);
+
+/* Returns a part of KIND that takes TEXT (may be NULL), with no binds; the
+ * caller frees it with part_free(). */
+struct part *part_new(enum part_kind kind, char *text);
+void part_free(struct part *p);
+/* part_free() as a GDestroyNotify, for arrays of parts. */
+void part_free_void(gpointer p);
+/* g_autoptr() needs a type name, not a struct tag. */
+typedef struct part part;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(part, part_free)
+
+/* Returns a new text part for VALUE in COLUMNS (NULL: any column), and adds
+ * its operand to PS->highlight unless it is negated; PART_EMPTY when VALUE has
+ * nothing to search for. */
+struct part *fts_leaf(struct parser *ps, const char *columns, const char *value, gboolean prefix);
+
+/* Returns S for `LIKE ? ESCAPE '\'`; the caller frees it. */
+char *like_escape(const char *s);
+
+/* Appends P as SQL to SQL, and the values it binds to BINDS (copies). */
+void part_to_sql(const struct part *p, GString *sql, GPtrArray *binds);
+
+/* Returns a new PART_SQL part that takes SQL (may be NULL, set later). */
+struct part *sql_part(char *sql);
+
+/* Returns a new part for the AND (IS_AND) or OR of PARTS, which stay the
+ * caller's. */
+struct part *parts_combine(GPtrArray *parts, gboolean is_and);
+
+/* Negates P in place and returns it. */
+struct part *part_negate(struct part *p);
+
+/* ---- fields.c ---- */
+
+/* Returns a new part for T, a term with a field (from:x, date:2024…), or
+ * NULL and ERROR for an unknown field or a bad value. */
+struct part *field_leaf(struct parser *ps, const struct token *t, GError **error);
+
+#endif
