@@ -1,0 +1,264 @@
+/* Charsets: declared (or lying) charsets to valid UTF-8, and strings cleaned for the index. */
+#include "config.h"
+
+#include "ingest/parse-internal.h"
+#include "common/utf8.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <string.h>
+
+#include <gmime/gmime.h>
+
+/* How far into an HTML part to look for a <meta> charset. */
+#define HTML_SNIFF_BYTES 4096
+
+/* String cleaning. */
+
+/* Returns S (any bytes, may be NULL) as one clean line: valid UTF-8, every
+ * run of white space or control characters one space, trimmed. Never NULL. */
+char *
+clean_line(const char *s)
+{
+	if (!s)
+		return g_strdup("");
+
+	g_autofree char *v = utf8_dup_valid(s, strlen(s));
+	GString *out = g_string_sized_new(strlen(v) + 1);
+	gboolean space = FALSE;
+
+	for (const char *p = v; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (g_unichar_isspace(c) || g_unichar_iscntrl(c) || c == 0xFEFF) {
+			space = TRUE;
+			continue;
+		}
+		if (space && out->len > 0)
+			g_string_append_c(out, ' ');
+		space = FALSE;
+		g_string_append_unichar(out, c);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Returns S (valid UTF-8) as body text: line ends as "\n", control
+ * characters other than tab and newline dropped, and byte order marks.
+ * Works on bytes, copying runs of good ones: this runs over every body. */
+char *
+clean_body(const char *s)
+{
+	GString *out = g_string_sized_new(strlen(s) + 1);
+	const guchar *p = (const guchar *)s, *run = p;
+
+	while (*p) {
+		guchar c = *p;
+		gsize drop;
+
+		if ((c >= 0x20 && c != 0x7F) || c == '\n' || c == '\t') {
+			/* S is valid UTF-8, so a lead byte's sequence is complete. */
+			if (c == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+				drop = 2; /* a C1 control character */
+			else if (c == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+				drop = 3; /* U+FEFF */
+			else {
+				p++;
+				continue;
+			}
+		} else {
+			drop = 1; /* a C0 control character or DEL */
+		}
+		g_string_append_len(out, (const char *)run, p - run);
+		if (c == '\r' && p[1] != '\n')
+			g_string_append_c(out, '\n');
+		p += drop;
+		run = p;
+	}
+	g_string_append_len(out, (const char *)run, p - run);
+	return g_string_free(out, FALSE);
+}
+
+gboolean
+is_blank(const char *s)
+{
+	for (const char *p = s; *p; p = g_utf8_next_char(p))
+		if (!g_unichar_isspace(g_utf8_get_char(p)))
+			return FALSE;
+	return TRUE;
+}
+
+/* Undoes format=flowed (RFC 3676): soft line breaks joined back into the
+ * paragraphs they came from, space-stuffing removed. */
+char *
+unflow(const char *text, gboolean delsp)
+{
+	GString *out = g_string_sized_new(strlen(text) + 1);
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	gboolean open = FALSE; /* the previous line was flowed */
+	int open_depth = 0;
+
+	for (int i = 0; lines[i]; i++) {
+		const char *line = lines[i];
+		int depth = 0;
+		while (line[depth] == '>')
+			depth++;
+		const char *content = line + depth;
+		if (*content == ' ')
+			content++;
+		gsize n = strlen(content);
+		/* "-- " is the signature separator, never a soft break. */
+		gboolean flowed = n > 0 && content[n - 1] == ' ' && strcmp(content, "-- ") != 0;
+
+		if (!(open && depth == open_depth)) {
+			if (i > 0)
+				g_string_append_c(out, '\n');
+			for (int d = 0; d < depth; d++)
+				g_string_append_c(out, '>');
+			if (depth > 0)
+				g_string_append_c(out, ' ');
+		}
+		g_string_append_len(out, content, flowed && delsp ? n - 1 : n);
+		open = flowed;
+		open_depth = depth;
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Charsets. */
+
+static gboolean
+charset_is(const char *charset, const char *const *names)
+{
+	for (; *names; names++)
+		if (g_ascii_strcasecmp(charset, *names) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Whether CHARSET can be a charset name. GMime copies the name onto the
+ * stack, so a hostile megabyte-long one must never reach it. */
+static gboolean
+charset_plausible(const char *charset)
+{
+	gsize n = 0;
+	for (; charset[n]; n++)
+		if (n >= 64 || !(g_ascii_isalnum(charset[n]) || strchr("._:+()-", charset[n])))
+			return FALSE;
+	return n > 0;
+}
+
+/* Converts IN (LEN bytes) from CHARSET to valid UTF-8; NULL when iconv does
+ * not know CHARSET or the bytes are not valid in it. */
+static char *
+convert_strict(const char *charset, const char *in, gsize len)
+{
+	if (!charset_plausible(charset))
+		return NULL;
+	iconv_t cd = g_mime_iconv_open("UTF-8", charset);
+	if (cd == (iconv_t)-1)
+		return NULL;
+
+	GString *out = g_string_sized_new(len + len / 2 + 16);
+	char buf[4096];
+	char *inp = (char *)in;
+	size_t inleft = len;
+	gboolean ok = TRUE;
+
+	while (inleft > 0) {
+		char *outp = buf;
+		size_t outleft = sizeof buf;
+		size_t r = iconv(cd, &inp, &inleft, &outp, &outleft);
+		g_string_append_len(out, buf, outp - buf);
+		if (r == (size_t)-1 && errno != E2BIG) {
+			ok = FALSE; /* EILSEQ or EINVAL: the bytes are not in CHARSET */
+			break;
+		}
+	}
+	if (ok) {
+		/* The final shift sequence, for stateful charsets (ISO-2022-JP). */
+		char *outp = buf;
+		size_t outleft = sizeof buf;
+		if (iconv(cd, NULL, NULL, &outp, &outleft) == (size_t)-1)
+			ok = FALSE;
+		g_string_append_len(out, buf, outp - buf);
+	}
+	iconv(cd, NULL, NULL, NULL, NULL); /* GMime caches CD for reuse */
+	g_mime_iconv_close(cd);
+
+	char *result = ok ? utf8_dup_valid(out->str, out->len) : NULL;
+	g_string_free(out, TRUE);
+	return result;
+}
+
+/* Is IN valid UTF-8 apart from NUL bytes (which utf8_dup_valid() drops)? */
+static gboolean
+utf8_validate_nul_ok(const char *in, gsize len)
+{
+	const char *end = in + len;
+	while (in < end) {
+		const char *bad;
+		if (g_utf8_validate_len(in, end - in, &bad))
+			return TRUE;
+		if (*bad != '\0')
+			return FALSE;
+		in = bad + 1;
+	}
+	return TRUE;
+}
+
+/* Returns IN (LEN bytes in CHARSET, which may be NULL, unknown or a lie) as
+ * valid UTF-8; the caller frees it. When the declared charset does not fit
+ * the bytes: UTF-8 if they are, else windows-1252 (what undeclared 8-bit mail
+ * mostly is), else UTF-8 with U+FFFD for the bad bytes. */
+char *
+to_utf8(const char *in, gsize len, const char *charset)
+{
+	static const char *const utf8[] = { "utf-8", "utf8", NULL };
+	static const char *const ascii[] = { "us-ascii", "ascii", NULL };
+	/* Mail labelled ISO-8859-1 is very often windows-1252 (smart quotes,
+	 * the euro sign in 0x80-0x9f): read it as browsers do (WHATWG). */
+	static const char *const latin1[] = { "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1",
+		                              "l1",         "cp819",     NULL };
+	char *s;
+
+	if (charset && charset_is(charset, latin1) && (s = convert_strict("windows-1252", in, len)))
+		return s;
+	if (charset && *charset && !charset_is(charset, utf8) && !charset_is(charset, ascii) &&
+	    (s = convert_strict(charset, in, len)))
+		return s;
+	if (utf8_validate_nul_ok(in, len))
+		return utf8_dup_valid(in, len);
+	if ((s = convert_strict("windows-1252", in, len)))
+		return s;
+	return utf8_dup_valid(in, len);
+}
+
+/* Finds a charset in the first bytes of an HTML document (<meta charset=x>
+ * or the http-equiv form); NULL when none. The caller frees it. */
+char *
+html_sniff_charset(const char *html, gsize len)
+{
+	g_autofree char *head = g_ascii_strdown(html, MIN(len, HTML_SNIFF_BYTES));
+	/* Only a charset inside a <meta> tag counts, not one in the text. */
+	for (const char *meta = strstr(head, "<meta"); meta; meta = strstr(meta + 1, "<meta")) {
+		const char *close = strchr(meta, '>');
+		const char *p = strstr(meta, "charset=");
+		if (!p || (close && p > close))
+			continue;
+		p += strlen("charset=");
+		while (*p == '"' || *p == '\'' || *p == ' ')
+			p++;
+		gsize n = 0;
+		while (p[n] && (g_ascii_isalnum(p[n]) || strchr("-_.:", p[n])) && n < 40)
+			n++;
+		if (n == 0)
+			return NULL;
+		g_autofree char *charset = g_strndup(p, n);
+		/* The bytes were read to find this: a charset that is not ASCII-
+		 * compatible cannot be right (browsers read it as UTF-8 too). */
+		if (g_str_has_prefix(charset, "utf-16") || g_str_has_prefix(charset, "utf-32") ||
+		    g_str_has_prefix(charset, "ucs-") || g_str_has_prefix(charset, "utf-7"))
+			return g_strdup("utf-8");
+		return g_steal_pointer(&charset);
+	}
+	return NULL;
+}

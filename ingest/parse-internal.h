@@ -1,0 +1,84 @@
+/* Inside the parser: what ingest/parse.c, charset.c, headers.c and rawmail.c
+ * share. parse.h is the interface for the rest of mailclerk; only these four
+ * files include this one. */
+#ifndef MC_PARSE_INTERNAL_H
+#define MC_PARSE_INTERNAL_H
+
+#include <glib.h>
+#include <gmime/gmime.h>
+
+#include "common/message.h"
+
+/* parse.c */
+
+/* The options of every GMime parse (fallback charsets, loose compliance);
+ * made once by parse_init(), which runs before any parse, and never freed. */
+extern GMimeParserOptions *parser_options;
+
+/* charset.c: strings cleaned, charsets turned into valid UTF-8. */
+
+/* Returns S (any bytes, may be NULL) as one clean line of valid UTF-8,
+ * never NULL; the caller frees it. */
+char *clean_line(const char *s);
+
+/* Returns S (valid UTF-8) cleaned as body text; the caller frees it. */
+char *clean_body(const char *s);
+
+/* Returns whether S (UTF-8) is empty or only white space. */
+gboolean is_blank(const char *s);
+
+/* Returns IN (LEN bytes in CHARSET, which may be NULL, unknown or a lie) as
+ * valid UTF-8; the caller frees it. */
+char *to_utf8(const char *in, gsize len, const char *charset);
+
+/* Returns the charset a <meta> tag near the start of HTML (LEN bytes)
+ * names, or NULL; the caller frees it. */
+char *html_sniff_charset(const char *html, gsize len);
+
+/* Returns TEXT with format=flowed undone (DELSP for delsp=yes); the caller
+ * frees it. */
+char *unflow(const char *text, gboolean delsp);
+
+/* headers.c: what a message's header block gives the message model. */
+
+/* Returns the bare Message-ID S (may be NULL) cleaned and cut, or NULL when
+ * it is empty; the caller frees it. */
+char *clean_msgid(const char *s);
+
+/* Sets PM->in_reply_to and adds to PM->references (both PM's) from MSG's
+ * In-Reply-To and References; PM->message_id must be set. */
+void fill_references(struct parsed_message *pm, GMimeMessage *msg);
+
+/* Adds the mailboxes of LIST (may be NULL) to PM->addresses (PM's) with
+ * ROLE; DEPTH is 0 (it counts nested groups). SEEN is one message's set
+ * of "role:address" keys, which it adds to and which frees them (g_free). */
+void add_addresses(struct parsed_message *pm, GHashTable *seen, enum mc_role role,
+                   InternetAddressList *list, int depth);
+
+/* Returns MSG's date in UTC seconds, from its Date or else its newest
+ * Received header; FALLBACK when it has neither. */
+gint64 message_date(GMimeMessage *msg, gint64 fallback);
+
+/* Sets PM->headers (PM's) to MSG's header block as written. */
+void fill_headers(struct parsed_message *pm, GMimeMessage *msg);
+
+/* rawmail.c: the caller's bytes checked and opened with GMime. */
+
+/* A message GMime is reading in place from the caller's bytes. */
+struct gmime_message {
+	GByteArray *array;
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+};
+
+/* Checks that DATA (LEN bytes) is mail GMime can safely read and parses it
+ * into M, which starts zeroed: M->msg is M's and reads DATA in place, so
+ * DATA must outlive it. Returns FALSE and sets ERROR (PARSE_ERROR) when
+ * not; gmime_message_close() M either way. */
+gboolean gmime_message_open(struct gmime_message *m, const char *data, gsize len, GError **error);
+
+/* Unrefs what M holds (M itself is the caller's) and gives DATA back. */
+void gmime_message_close(struct gmime_message *m);
+
+#endif
