@@ -34,7 +34,7 @@ struct mc_source_config {
 	struct mc_imap_config *imap; /* type imap: its keys; else NULL */
 };
 
-/* [client KEY]: values as written; index/rules.c compiles them. */
+/* [client KEY]: values as written; index/rules-compile.c compiles them. */
 struct mc_client_config {
 	char *key;
 	char *group;          /* "client KEY", for error messages */
