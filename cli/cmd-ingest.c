@@ -9,6 +9,7 @@
 #include "index/autosave.h"
 #include "index/imap-state.h"
 #include "index/pipeline.h"
+#include "index/supervise.h"
 
 static gboolean
 add_source(GPtrArray *sources, const char *kind, const char *name, const char *path,
@@ -21,6 +22,16 @@ add_source(GPtrArray *sources, const char *kind, const char *name, const char *p
 	g_ptr_array_add(sources, src);
 	return TRUE;
 }
+
+/* What the supervised child of an ingest run is to do. */
+struct ingest_run {
+	struct command_env *env;
+	GPtrArray *sources;      /* struct source * */
+	GPtrArray *imap_sources; /* const struct mc_source_config * */
+	const char *data_dir, *store_dir;
+};
+
+static int ingest_child(void *data);
 
 int
 cmd_ingest(struct command_env *env, int argc, char **argv)
@@ -58,12 +69,28 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 		if (!add_source(sources, "mbox", "", *p, store_dir, &error))
 			return command_fail(error);
 	if (files) {
+		g_autoptr(GPtrArray) paths = g_ptr_array_new();
 		for (char **p = files; *p; p++)
-			if (!add_source(sources, "file", "", *p, store_dir, &error))
-				return command_fail(error);
+			g_ptr_array_add(paths, *p);
 		for (int i = 1; i < argc; i++)
-			if (!add_source(sources, "file", "", argv[i], store_dir, &error))
+			g_ptr_array_add(paths, argv[i]);
+		gboolean stdin_read = FALSE;
+		for (guint i = 0; i < paths->len; i++) {
+			const char *path = g_ptr_array_index(paths, i);
+			/* Mail on stdin is stored first, here, and indexed from the
+			 * store: a run started again after a crash finds it there. */
+			if (g_str_equal(path, "-")) {
+				if (stdin_read)
+					continue;
+				g_autofree char *stored = NULL;
+				if (!store_make_maildir(store_dir, &error) ||
+				    !(stored = file_store_stdin(store_dir, &error)))
+					return command_fail(error);
+				stdin_read = TRUE;
+			} else if (!add_source(sources, "file", "", path, store_dir, &error)) {
 				return command_fail(error);
+			}
+		}
 	} else if (argc > 1) {
 		for (int i = 1; i < argc; i++) {
 			const struct mc_source_config *sc = config_find_source(env->cfg, argv[i]);
@@ -99,9 +126,8 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 		}
 	}
 
-	/* Mail from stdin is stored before it is indexed; what a killed run
-	 * stored but did not index is picked up by the next one. First, so that
-	 * this run's own delivery is not scanned twice. */
+	/* Mail from stdin is indexed from the store it was delivered to, above
+	 * or by a killed run that did not index it: first, like a delivery. */
 	if (g_file_test(store_dir, G_FILE_TEST_IS_DIR)) {
 		struct source *store = source_new("maildir", "", store_dir, &error);
 		if (!store)
@@ -109,6 +135,37 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 		store->root_folder = "stdin";
 		g_ptr_array_insert(sources, 0, store);
 	}
+
+	struct ingest_run run = {
+		.env = env,
+		.sources = sources,
+		.imap_sources = imap_sources,
+		.data_dir = data_dir,
+		.store_dir = store_dir,
+	};
+	return supervise_ingest(ingest_child, &run, env->db_path);
+}
+
+static int ingest_once(struct ingest_run *run);
+
+/* The supervised child: the run, then the index closed cleanly (the child
+ * ends with _exit(), not through main()). */
+static int
+ingest_child(void *data)
+{
+	struct ingest_run *run = data;
+	int status = ingest_once(run);
+	command_close_index(run->env);
+	return status;
+}
+
+static int
+ingest_once(struct ingest_run *run)
+{
+	struct command_env *env = run->env;
+	GPtrArray *sources = run->sources, *imap_sources = run->imap_sources;
+	const char *data_dir = run->data_dir, *store_dir = run->store_dir;
+	g_autoptr(GError) error = NULL;
 
 	/* IMAP: new mail into the store, then the store (all of it, also folders
 	 * the server no longer has) is indexed like any maildir. Fetching takes
@@ -171,12 +228,26 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 		            r.sources_failed, sources->len);
 		ok = FALSE;
 	}
+	/* Earlier children of this run that crashed on a message: what they
+	 * committed, and the messages that crashed them (found by this run,
+	 * although the index now knows them). */
+	struct writer_stats st;
+	guint crashes;
+	supervise_carried(&st, &crashes);
+	st.messages_added += r.stats.messages_added;
+	st.copies_added += r.stats.copies_added;
+	st.copies_moved += r.stats.copies_moved;
+	st.copies_removed += r.stats.copies_removed;
+	st.messages_removed += r.stats.messages_removed;
+	guint64 known = r.skipped_known > crashes ? r.skipped_known - crashes : 0;
 	printf("ingest: %" G_GUINT64_FORMAT " new messages, %" G_GUINT64_FORMAT
 	       " new copies of known messages, %" G_GUINT64_FORMAT " renamed, %" G_GUINT64_FORMAT
-	       " copies removed (%" G_GUINT64_FORMAT " messages), %" G_GUINT64_FORMAT
-	       " skipped, in %.2f s (%.0f messages/s)\n",
-	       r.stats.messages_added, r.stats.copies_added, r.stats.copies_moved,
-	       r.stats.copies_removed, r.stats.messages_removed, r.skipped, r.seconds,
+	       " copies removed (%" G_GUINT64_FORMAT " messages), %" G_GUINT64_FORMAT " skipped",
+	       st.messages_added, st.copies_added, st.copies_moved, st.copies_removed,
+	       st.messages_removed, r.skipped + crashes);
+	if (known)
+		printf(", %" G_GUINT64_FORMAT " skipped (known)", known);
+	printf(", in %.2f s (%.0f messages/s)\n", r.seconds,
 	       r.seconds > 0 ? r.scanned / r.seconds : 0.0);
 	/* What the run committed is saved even when it stopped early. */
 	guint save_failed = 0;

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cli/command.h"
 #include "common/date.h"
@@ -25,6 +26,15 @@ command_index(struct command_env *env, GError **error)
 	if ((needs & CMD_SNAPSHOT) == CMD_SNAPSHOT && !db_begin_read(db, error))
 		return NULL;
 	return env->db = g_steal_pointer(&db);
+}
+
+void
+command_close_index(struct command_env *env)
+{
+	g_clear_pointer(&env->db, db_close);
+	if (env->lock >= 0)
+		close(env->lock);
+	env->lock = -1;
 }
 
 int

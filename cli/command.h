@@ -76,6 +76,9 @@ int cmd_attachments_save(struct command_env *env, int argc, char **argv);
  * ERROR when it cannot be opened (no index yet, a busy writer). */
 struct mc_db *command_index(struct command_env *env, GError **error);
 
+/* Closes what command_index() opened: the index, then the lock. */
+void command_close_index(struct command_env *env);
+
 /* Parses ARGV with ENTRIES for the command; on a bad option prints the error
  * and returns FALSE (exit 2). PARAMS names the arguments in --help. */
 gboolean command_parse_options(struct command_env *env, const char *params, const char *summary,

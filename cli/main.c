@@ -189,8 +189,6 @@ main(int argc, char **argv)
 	};
 	int skip = cmd->sub ? 2 : 1;
 	int status = cmd->fn(&env, argc - skip, argv + skip);
-	g_clear_pointer(&env.db, db_close);
-	if (env.lock >= 0)
-		close(env.lock);
+	command_close_index(&env);
 	return status;
 }

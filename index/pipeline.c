@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "common/progress.h"
 #include "index/db.h"
+#include "index/supervise.h"
 #include "index/text.h"
 #include "ingest/parse.h"
 
@@ -39,6 +40,8 @@ struct event {
 	GPtrArray *filings; /* pm's filings, found by the worker */
 	gsize bytes;        /* raw bytes counted in pipeline.in_flight_bytes */
 	GError *error;
+	gboolean known_skip;  /* skipped by an earlier run and unchanged: not parsed */
+	gboolean was_skipped; /* skipped by an earlier run, changed since */
 	gint64 id;
 	char *path;  /* EV_MOVED: the new sub; EV_DONE: the container */
 	char *flags; /* EV_MOVED: the new info */
@@ -52,8 +55,9 @@ struct pipeline {
 	const struct rules *rules;
 	enum parse_flags parse_flags; /* PARSE_HEADERS when a rule reads a header */
 	struct mc_db *read_db;
-	GHashTable *containers; /* path -> gint64[2] {mtime_ns, size} as of the run's start */
-	GHashTable *claimed;    /* containers scanned this run, by any source */
+	GHashTable *containers;    /* path -> gint64[2] {mtime_ns, size} as of the run's start */
+	GHashTable *claimed;       /* containers scanned this run, by any source */
+	GHashTable *skipped_known; /* "container\nname" -> gint64[2] {size, mtime}: earlier runs' */
 	sqlite3_stmt *st_locations;
 	sqlite3_stmt *st_containers_below;
 	GThreadPool *pool;
@@ -272,6 +276,16 @@ read_message_file(const char *path, gint64 *mtime, GError **error)
 	return g_bytes_new_take(buf, got);
 }
 
+/* Returns how reports name ITEM (caller frees). */
+static char *
+item_where(const struct source_item *item)
+{
+	if (g_str_equal(item->kind, "mbox"))
+		return g_strdup_printf("%s (message at offset %" G_GINT64_FORMAT ")", item->path,
+		                       item->offset);
+	return g_strdup(*item->path ? item->path : "stdin");
+}
+
 static void
 parse_worker(gpointer data, gpointer user_data)
 {
@@ -296,8 +310,21 @@ parse_worker(gpointer data, gpointer user_data)
 		}
 	}
 	if (bytes) {
+		item->mtime = mtime;
+		const gint64 *skipped = NULL;
+		if (g_hash_table_size(p->skipped_known)) {
+			g_autofree char *key = g_strconcat(item->container, "\n", item->name, NULL);
+			skipped = g_hash_table_lookup(p->skipped_known, key);
+		}
+		ev->known_skip = skipped && skipped[0] == (gint64)ev->bytes && skipped[1] == mtime;
+		ev->was_skipped = skipped && !ev->known_skip;
+	}
+	if (bytes && !ev->known_skip) {
 		gsize len;
 		const char *raw = g_bytes_get_data(bytes, &len);
+		g_autofree char *where = item_where(item);
+		supervise_enter(item, len, where);
+		supervise_test_crash(raw, len);
 		ev->pm = parse_message(raw, len, mtime, p->parse_flags, &ev->error);
 		/* Compressing here keeps it off the single writer thread. */
 		if (ev->pm)
@@ -305,6 +332,7 @@ parse_worker(gpointer data, gpointer user_data)
 		/* So are the rules: their regexes are most of the cost of filing. */
 		if (ev->pm && p->rules)
 			ev->filings = rules_file(p->rules, p->cfg, ev->pm);
+		supervise_leave();
 	}
 	/* The raw bytes are no longer needed: drop them before queueing. */
 	if (item->data) {
@@ -356,23 +384,24 @@ writer_main(gpointer data)
 		}
 		switch (ev->kind) {
 		case EV_ITEM:
-			if (ev->error) {
-				const char *where = *ev->item->path ? ev->item->path : "stdin";
-				if (g_str_equal(ev->item->kind, "mbox")) {
-					g_autofree char *at = g_strdup_printf(
-					    "%s (message at offset %" G_GINT64_FORMAT ")",
-					    ev->item->path, ev->item->offset);
-					report_skipped(p, at, ev->error->message);
-				} else {
-					report_skipped(p, where, ev->error->message);
-				}
-				/* Not mail is the file's nature; a read error may pass. */
+			if (ev->known_skip) {
+				wt->report->skipped_known++;
+			} else if (ev->error) {
+				g_autofree char *where = item_where(ev->item);
+				report_skipped(p, where, ev->error->message);
+				/* Not mail, or refused, is the file's nature: remembered
+				 * until it changes. A read error may pass: its folder is
+				 * read again next time. */
 				if (ev->error->domain != PARSE_ERROR)
 					g_hash_table_add(unread, g_strdup(ev->item->container));
+				else if (!failed && !writer_skip(w, ev->item, ev->bytes,
+				                                 ev->error->message, &wt->error))
+					failed = TRUE;
 			} else if (!failed) {
 				wt->report->scanned++;
 				if (!writer_add(w, ev->item, ev->pm, ev->body_z, ev->filings,
-				                &wt->error))
+				                &wt->error) ||
+				    (ev->was_skipped && !writer_unskip(w, ev->item, &wt->error)))
 					failed = TRUE;
 				batch++;
 			}
@@ -418,6 +447,8 @@ writer_main(gpointer data)
 				failed = TRUE;
 				g_atomic_int_set(&p->writer_failed, 1);
 				writer_rollback(w);
+			} else {
+				supervise_committed(writer_stats(w));
 			}
 			in_tx = FALSE;
 		}
@@ -445,6 +476,8 @@ writer_main(gpointer data)
 			failed = TRUE;
 		if (failed)
 			writer_rollback(w);
+		else
+			supervise_committed(writer_stats(w));
 	}
 	if (w)
 		wt->report->stats = *writer_stats(w);
@@ -475,6 +508,19 @@ pipeline_prepare(struct pipeline *p, const char *db_path, GError **error)
 		v[0] = sqlite3_column_int64(s, 1);
 		v[1] = sqlite3_column_int64(s, 2);
 		g_hash_table_insert(p->containers, g_strdup(db_column_text(s, 0)), v);
+	}
+	p->skipped_known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(sqlite3_stmt) sk =
+	    db_prepare(p->read_db, "SELECT container, name, size, mtime FROM skipped", error);
+	if (!sk)
+		return FALSE;
+	while (sqlite3_step(sk) == SQLITE_ROW) {
+		gint64 *v = g_new(gint64, 2);
+		v[0] = sqlite3_column_int64(sk, 2);
+		v[1] = sqlite3_column_int64(sk, 3);
+		g_hash_table_insert(
+		    p->skipped_known,
+		    g_strconcat(db_column_text(sk, 0), "\n", db_column_text(sk, 1), NULL), v);
 	}
 	p->st_locations = db_prepare(
 	    p->read_db,
@@ -557,6 +603,8 @@ pipeline_run(const char *db_path, const struct mc_config *cfg, const struct rule
 		g_hash_table_unref(p.containers);
 	if (p.claimed)
 		g_hash_table_unref(p.claimed);
+	if (p.skipped_known)
+		g_hash_table_unref(p.skipped_known);
 	db_close(p.read_db);
 	g_mutex_clear(&p.lock);
 	g_cond_clear(&p.cond);

@@ -15,6 +15,7 @@ struct ingest_report {
 	struct writer_stats stats;
 	guint64 scanned;        /* messages read and parsed */
 	guint64 skipped;        /* files or messages reported and not indexed */
+	guint64 skipped_known;  /* ...by an earlier run, unchanged since: not parsed again */
 	guint64 sources_failed; /* sources that could not be read at all */
 	double seconds;
 };

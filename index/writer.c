@@ -39,6 +39,8 @@ enum {
 	ST_PENDING,
 	ST_CLEAR_PENDING,
 	ST_FORGET_CONTAINER,
+	ST_SKIP,
+	ST_UNSKIP,
 	ST_COUNT
 };
 
@@ -116,6 +118,9 @@ static const char *const statements[ST_COUNT] = {
 	[ST_CLEAR_PENDING] = "DELETE FROM inherit_pending",
 	[ST_FORGET_CONTAINER] = "DELETE FROM containers WHERE path = ? AND NOT EXISTS "
 	                        "(SELECT 1 FROM locations WHERE container = containers.id)",
+	[ST_SKIP] = "INSERT OR REPLACE INTO skipped (container, name, size, mtime, reason) "
+	            "VALUES (?, ?, ?, ?, ?)",
+	[ST_UNSKIP] = "DELETE FROM skipped WHERE container = ? AND name = ?",
 };
 
 struct index_writer {
@@ -608,4 +613,26 @@ writer_container_done(struct index_writer *w, const char *container, gint64 mtim
 	sqlite3_bind_int64(s, 2, size);
 	db_bind_text(s, 3, container);
 	return step_done(w, s, "recording a folder", error);
+}
+
+gboolean
+writer_skip(struct index_writer *w, const struct source_item *item, gint64 size, const char *reason,
+            GError **error)
+{
+	sqlite3_stmt *s = stmt(w, ST_SKIP);
+	db_bind_text(s, 1, item->container);
+	db_bind_text(s, 2, item->name);
+	sqlite3_bind_int64(s, 3, size);
+	sqlite3_bind_int64(s, 4, item->mtime);
+	db_bind_text(s, 5, reason);
+	return step_done(w, s, "recording a skipped file", error);
+}
+
+gboolean
+writer_unskip(struct index_writer *w, const struct source_item *item, GError **error)
+{
+	sqlite3_stmt *s = stmt(w, ST_UNSKIP);
+	db_bind_text(s, 1, item->container);
+	db_bind_text(s, 2, item->name);
+	return step_done(w, s, "forgetting a skipped file", error);
 }

@@ -81,4 +81,12 @@ gboolean writer_container_done(struct index_writer *w, const char *container, gi
 /* Returns the counts so far; owned by W. */
 const struct writer_stats *writer_stats(const struct index_writer *w);
 
+/* Records ITEM (SIZE bytes, item->mtime) as skipped for REASON: later runs
+ * do not parse it again until its size or time changes. */
+gboolean writer_skip(struct index_writer *w, const struct source_item *item, gint64 size,
+                     const char *reason, GError **error);
+
+/* Forgets that ITEM was skipped (it changed since). */
+gboolean writer_unskip(struct index_writer *w, const struct source_item *item, GError **error);
+
 #endif

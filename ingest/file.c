@@ -72,8 +72,8 @@ store_deliver(const char *store_dir, GBytes *data, GError **error)
 	return g_steal_pointer(&dest);
 }
 
-static gboolean
-file_scan_stdin(struct source *src, struct source_sink *sink, GError **error)
+char *
+file_store_stdin(const char *store_dir, GError **error)
 {
 	GByteArray *buf = g_byte_array_new();
 	char chunk[65536];
@@ -85,7 +85,7 @@ file_scan_stdin(struct source *src, struct source_sink *sink, GError **error)
 			g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "reading standard input: %s",
 			            g_strerror(errno));
 			g_byte_array_unref(buf);
-			return FALSE;
+			return NULL;
 		}
 		if (n == 0)
 			break;
@@ -93,40 +93,21 @@ file_scan_stdin(struct source *src, struct source_sink *sink, GError **error)
 			g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
 			            "standard input: message larger than 256 MiB");
 			g_byte_array_unref(buf);
-			return FALSE;
+			return NULL;
 		}
 		g_byte_array_append(buf, (const guint8 *)chunk, n);
 	}
 	g_autoptr(GBytes) data = g_byte_array_free_to_bytes(buf);
 	if (g_bytes_get_size(data) == 0) {
 		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "standard input: no message (empty)");
-		return FALSE;
+		return NULL;
 	}
-	g_autofree char *path = store_deliver(src->store_dir, data, error);
-	if (!path)
-		return FALSE;
-	g_autofree char *base = g_path_get_basename(path);
-	struct source_item *item = g_new0(struct source_item, 1);
-	item->source = g_strdup(src->name);
-	item->kind = "maildir";
-	item->container = g_strdup(src->store_dir);
-	item->folder = g_strdup("stdin");
-	item->name = g_strdup(base);
-	item->sub = g_strdup("new");
-	item->info = g_strdup("");
-	item->path = g_steal_pointer(&path);
-	item->mtime = g_get_real_time() / 1000000;
-	item->data = g_bytes_ref(data);
-	sink->add(sink, item);
-	return TRUE;
+	return store_deliver(store_dir, data, error);
 }
 
 static gboolean
 file_scan(struct source *src, struct source_sink *sink, GError **error)
 {
-	if (g_str_equal(src->path, "-"))
-		return file_scan_stdin(src, sink, error);
-
 	struct stat st;
 	if (stat(src->path, &st) < 0) {
 		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s: %s", src->path,

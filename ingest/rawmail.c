@@ -98,15 +98,45 @@ check_mail(const char *data, gsize len, GError **error)
  * GMime sees it. Charset names are short; anything near the limit is not one. */
 #define CHARSET_NAME_MAX 256
 
-/* Returns whether the run at Q (up to END) is longer than a charset name. */
+/* Returns whether more than CHARSET_NAME_MAX bytes stand between Q and the
+ * first STOP byte, within one header field: GMime reads a name up to its
+ * delimiter whatever comes between (quotes, semicolons, spaces, folds), but
+ * never past the field's end, a newline not followed by a space or tab. */
 static gboolean
-charset_run_too_long(const char *q, const char *end)
+field_run_too_long(const char *q, const char *end, char stop)
 {
 	const char *name = q;
-	while (q < end && q - name <= CHARSET_NAME_MAX && *q != '?' && *q != '\'' &&
-	       !g_ascii_isspace(*q) && *q != ';' && *q != '"')
-		q++;
+	for (; q < end && q - name <= CHARSET_NAME_MAX && *q != stop; q++) {
+		if (*q == '\n' && !(q + 1 < end && (q[1] == ' ' || q[1] == '\t')))
+			return FALSE;
+	}
 	return q - name > CHARSET_NAME_MAX;
+}
+
+/* Returns whether the '*' at STAR ends a parameter name ("; NAME*=" or
+ * "; NAME*0*="), so that text such as C's "x *= 2" in a body is not taken
+ * for one. */
+static gboolean
+is_extended_parameter(const char *data, const char *star)
+{
+	const char *p = star;
+	if (p > data && p[-1] == '*')
+		return FALSE;
+	while (p > data && g_ascii_isdigit(p[-1]))
+		p--;
+	if (p < star) {
+		if (p == data || p[-1] != '*')
+			return FALSE;
+		p--;
+	}
+	const char *name_end = p;
+	while (p > data && (g_ascii_isalnum(p[-1]) || p[-1] == '-' || p[-1] == '_' || p[-1] == '.'))
+		p--;
+	if (p == name_end)
+		return FALSE;
+	while (p > data && g_ascii_isspace(p[-1]))
+		p--;
+	return p > data && p[-1] == ';';
 }
 
 static gboolean
@@ -116,12 +146,12 @@ check_charset_names(const char *data, gsize len, GError **error)
 	/* memchr for the rare '?' and '*' keeps this off the per-byte path:
 	 * base64 bodies, the bulk of mail, contain neither. */
 	for (const char *p = data; (p = memchr(p, '?', end - p)); p++) {
-		if (p > data && p[-1] == '=' && charset_run_too_long(p + 1, end))
+		if (p > data && p[-1] == '=' && field_run_too_long(p + 1, end, '?'))
 			goto refuse;
 	}
 	for (const char *p = data; (p = memchr(p, '*', end - p)); p++) {
-		if (p + 1 < end && p[1] == '=' &&
-		    charset_run_too_long(p + 2 + (p + 2 < end && p[2] == '"'), end))
+		if (p + 1 < end && p[1] == '=' && is_extended_parameter(data, p) &&
+		    field_run_too_long(p + 2, end, '\''))
 			goto refuse;
 	}
 	return TRUE;
@@ -130,6 +160,157 @@ refuse:
 	            "an encoded word or parameter names a charset longer than %d bytes",
 	            CHARSET_NAME_MAX);
 	return FALSE;
+}
+
+/* GMime parses an address group by recursion, one level for each group
+ * opened inside another, so "To: g:g:g:...x@y;;;" thousands deep overflows
+ * its stack. Groups do not nest in mail (RFC 5322); a few levels are kept
+ * for the odd broken mailer, deeper is refused. */
+#define ADDRESS_GROUP_DEPTH_MAX 32
+
+/* The headers GMime parses as address lists, in a message and in every
+ * message attached to it. */
+static const char *const address_headers[] = {
+	"from", "sender", "reply-to", "to", "cc", "bcc",
+};
+
+/* Returns whether the header field at LINE (its name and colon NAME_LEN + 1
+ * bytes) is an address header. */
+static gboolean
+is_address_header(const char *line, gsize name_len)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(address_headers); i++) {
+		if (name_len == strlen(address_headers[i]) &&
+		    g_ascii_strncasecmp(line, address_headers[i], name_len) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Returns the deepest group nesting of the address field value at P (up to
+ * END), and sets *NEXT past the field. Colons in quoted strings, comments
+ * and angle brackets (source routes) open no group. */
+static guint
+group_depth(const char *p, const char *end, const char **next)
+{
+	guint depth = 0, deepest = 0, comment = 0;
+	gboolean quoted = FALSE, angle = FALSE;
+	for (; p < end; p++) {
+		char c = *p;
+		if (c == '\n' && !(p + 1 < end && (p[1] == ' ' || p[1] == '\t')))
+			break;
+		if (c == '\\' && (quoted || comment) && p + 1 < end) {
+			p++;
+		} else if (quoted) {
+			quoted = c != '"';
+		} else if (comment) {
+			comment += c == '(' ? 1 : c == ')' ? -1 : 0;
+		} else if (c == '"') {
+			quoted = TRUE;
+		} else if (c == '(') {
+			comment = 1;
+		} else if (angle) {
+			angle = c != '>';
+		} else if (c == '<') {
+			angle = TRUE;
+		} else if (c == ':') {
+			depth++;
+			deepest = MAX(deepest, depth);
+		} else if (c == ';' && depth > 0) {
+			depth--;
+		}
+	}
+	*next = p;
+	return deepest;
+}
+
+static gboolean
+check_address_groups(const char *data, gsize len, GError **error)
+{
+	const char *end = data + len;
+	for (const char *line = data; line < end;) {
+		const char *nl = memchr(line, '\n', end - line);
+		/* Only lines that start like an address header are read byte by
+		 * byte; the rest of the message is skipped a line at a time. */
+		if (strchr("FfSsRrTtCcBb", *line) && *line) {
+			const char *colon = line;
+			while (colon < end && colon - line < 9 && *colon != ':' && *colon != '\n')
+				colon++;
+			if (colon < end && *colon == ':' && is_address_header(line, colon - line)) {
+				const char *next;
+				guint depth = group_depth(colon + 1, end, &next);
+				if (depth > ADDRESS_GROUP_DEPTH_MAX) {
+					g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
+					            "the %.*s header nests address groups %u deep "
+					            "(at most %d)",
+					            (int)(colon - line), line, depth,
+					            ADDRESS_GROUP_DEPTH_MAX);
+					return FALSE;
+				}
+				line = next < end ? next + 1 : end;
+				continue;
+			}
+		}
+		line = nl ? nl + 1 : end;
+	}
+	return TRUE;
+}
+
+/* Returns the start of the empty line that ends the header block at P, or
+ * END. */
+static const char *
+header_block_end(const char *p, const char *end)
+{
+	if (p < end && (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n')))
+		return p;
+	for (const char *nl; (nl = memchr(p, '\n', end - p)); p = nl + 1) {
+		if (nl + 1 < end &&
+		    (nl[1] == '\n' || (nl[1] == '\r' && nl + 2 < end && nl[2] == '\n')))
+			return nl + 1;
+	}
+	return end;
+}
+
+/* Returns whether the line from P to EOL may start a header block: a field
+ * name and a colon, not a continuation. */
+static gboolean
+starts_like_header(const char *p, const char *eol)
+{
+	return p < eol && *p != ' ' && *p != '\t' && memchr(p, ':', eol - p);
+}
+
+/* Runs the checks above on every block of DATA GMime may parse as headers:
+ * the message's own, a part's after a boundary line ("--"), and an attached
+ * message's after an empty line. Body text between them is not headers, so
+ * "=?" or "*=" in a program's source code quoted in a mail is no reason to
+ * refuse it. Finding the blocks errs towards checking too much. */
+static gboolean
+check_header_blocks(const char *data, gsize len, GError **error)
+{
+	const char *end = data + len, *p = data;
+	gboolean block = TRUE, prev_empty = FALSE;
+	while (p < end) {
+		if (block) {
+			const char *block_end = header_block_end(p, end);
+			if (!check_charset_names(p, block_end - p, error) ||
+			    !check_address_groups(p, block_end - p, error))
+				return FALSE;
+			p = block_end;
+			block = FALSE;
+			continue;
+		}
+		const char *nl = memchr(p, '\n', end - p);
+		const char *eol = nl ? nl : end;
+		if (prev_empty && starts_like_header(p, eol)) {
+			block = TRUE;
+			prev_empty = FALSE;
+			continue;
+		}
+		prev_empty = eol == p || (eol == p + 1 && *p == '\r');
+		block = eol - p >= 2 && p[0] == '-' && p[1] == '-';
+		p = nl ? nl + 1 : end;
+	}
+	return TRUE;
 }
 
 /* Returns a stream that reads DATA in place: GMime's own constructor would
@@ -173,7 +354,7 @@ gmime_message_open(struct gmime_message *m, const char *data, gsize len, GError 
 		            "message too large to parse (%" G_GSIZE_FORMAT " bytes)", len);
 		return FALSE;
 	}
-	if (!check_charset_names(data + start, len - start, error))
+	if (!check_header_blocks(data + start, len - start, error))
 		return FALSE;
 
 	m->stream = stream_borrow(data + start, len - start, &m->array);

@@ -35,7 +35,7 @@ source_new(const char *kind, const char *name, const char *path, GError **error)
 			struct source *src = g_new0(struct source, 1);
 			src->ops = all[i];
 			src->name = g_strdup(name ? name : "");
-			src->path = g_str_equal(path, "-") ? g_strdup("-") : paths_expand(path);
+			src->path = paths_expand(path);
 			return src;
 		}
 	}

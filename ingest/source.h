@@ -95,7 +95,7 @@ struct source_ops {
 struct source {
 	const struct source_ops *ops;
 	char *name;      /* [source NAME], or "" for command-line paths */
-	char *path;      /* absolute maildir root, mbox file, message file, or "-" */
+	char *path;      /* absolute maildir root, mbox file or message file */
 	char *store_dir; /* Maildir for mail with no file of its own (stdin); set by the caller */
 	const char *root_folder; /* maildir: the top folder's name; NULL means "INBOX" */
 };
@@ -140,6 +140,12 @@ gboolean store_make_maildir(const char *dir, GError **error);
  * fsync the directory) and returns the new file's path (caller frees) or
  * NULL and sets ERROR. Used for mail that has no file of its own (stdin). */
 char *store_deliver(const char *store_dir, GBytes *data, GError **error);
+
+/* Reads one message from standard input and delivers it into the Maildir
+ * STORE_DIR (store_deliver); it is indexed from there, by a maildir source.
+ * Returns its path (the caller frees it), or NULL and ERROR (also for an
+ * empty input). */
+char *file_store_stdin(const char *store_dir, GError **error);
 
 /* Returns the nanosecond mtime of a struct stat. */
 #define STAT_MTIME_NS(st) ((gint64)(st).st_mtim.tv_sec * 1000000000 + (st).st_mtim.tv_nsec)

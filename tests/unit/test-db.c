@@ -125,7 +125,7 @@ test_newer_schema_refused(struct fixture *f, gconstpointer data)
 	g_assert_null(again);
 	g_assert_error(error, MC_ERROR, MC_ERROR_FAILED);
 	g_assert_nonnull(
-	    strstr(error->message, "schema version 99, newer than this mailclerk's 5"));
+	    strstr(error->message, "schema version 99, newer than this mailclerk's 6"));
 }
 
 static void
@@ -277,7 +277,8 @@ test_migrates_version_1(struct fixture *f, gconstpointer data)
 	g_assert_true(writer_commit(f->w, &error));
 	/* Back to what a version-1 mailclerk wrote, then open it again. */
 	g_assert_true(db_exec(f->db,
-	                      "DROP TABLE inherit_pending; DROP TABLE imap_folders; DROP TABLE "
+	                      "DROP TABLE skipped; DROP TABLE inherit_pending; DROP TABLE "
+	                      "imap_folders; DROP TABLE "
 	                      "autosaved; DROP TABLE autosave; DROP TABLE "
 	                      "exclusions; DROP TABLE filings; "
 	                      "PRAGMA user_version = 1",
@@ -288,6 +289,7 @@ test_migrates_version_1(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM filings"), ==, 0);
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM exclusions"), ==, 0);
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM autosave"), ==, 0);
+	g_assert_cmpint(query_int(again, "SELECT count(*) FROM skipped"), ==, 0);
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM messages"), ==, 1);
 }
 

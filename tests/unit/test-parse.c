@@ -574,6 +574,110 @@ test_hostile_review(void)
 	g_assert_nonnull(strstr(error->message, "charset longer than 256 bytes"));
 }
 
+/* Returns "From: ...\n" + PREFIX + N copies of C + SUFFIX + "\n\nbody\n". */
+static GString *
+hostile(const char *prefix, char c, gsize n, const char *suffix)
+{
+	GString *s = g_string_new("From: a@b.example\nMessage-ID: <h@x>\n");
+	g_string_append(s, prefix);
+	for (gsize i = 0; i < n; i++)
+		g_string_append_c(s, c);
+	g_string_append(s, suffix);
+	g_string_append(s, "\n\nbody zorbwise\n");
+	return s;
+}
+
+static void
+assert_refused(GString *mail, const char *reason)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(parsed_message) m = parse_message(mail->str, mail->len, 0, PARSE_DEFAULT, &error);
+	g_assert_null(m);
+	g_assert_error(error, PARSE_ERROR, PARSE_ERROR_FAILED);
+	g_assert_cmpstr(error->message, ==, reason);
+}
+
+static void
+test_stack_guards(void)
+{
+	/* Charset names of megabytes, behind every separator and folding form
+	 * GMime reads through: each crashed it (a stack overflow) unguarded. */
+	const char *charset_reason =
+	    "an encoded word or parameter names a charset longer than 256 bytes";
+	const struct {
+		const char *prefix, *suffix;
+	} charsets[] = {
+		{ "Subject: =?", "?Q?x?=" },
+		{ "Subject: =?A'", "?Q?x?=" },
+		{ "Subject: =?A;", "?Q?x?=" },
+		{ "Subject: =?A\"", "?Q?x?=" },
+		{ "Subject: =?A ", "?Q?x?=" },
+		{ "Subject: =?utf-8*", "?Q?x?=" },
+		{ "Subject: x\n =?A\n ", "?Q?x?=" },
+		{ "Content-Type: text/plain; name*= ", "''x" },
+		{ "Content-Type: text/plain; name*=\t", "''x" },
+		{ "Content-Type: text/plain; name*=\n ", "''x" },
+		{ "Content-Type: text/plain; name*=\r\n\t", "''x" },
+		{ "Content-Type: text/plain; name*=\"A;", "''x\"" },
+		{ "Content-Type: text/plain; name*=\"A\\\"", "''x\"" },
+		{ "Content-Type: text/plain; name*0*=", "''x" },
+		{ "Content-Disposition: attachment;\n filename*=", "''x" },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(charsets); i++) {
+		g_autoptr(GString) mail =
+		    hostile(charsets[i].prefix, 'A', 4 << 20, charsets[i].suffix);
+		assert_refused(mail, charset_reason);
+	}
+
+	/* Address groups nested 50,000 deep, in each header GMime parses as
+	 * addresses, however the name is spelt and folded. */
+	const char *headers[] = { "To", "cc", "BCC", "From", "Reply-To", "Sender" };
+	for (guint i = 0; i < G_N_ELEMENTS(headers); i++) {
+		g_autofree char *prefix = g_strdup_printf("%s: ", headers[i]);
+		g_autoptr(GString) mail = hostile(prefix, 'g', 0, "");
+		for (int d = 0; d < 50000; d++)
+			g_string_insert(mail, mail->len - 16, d % 1000 == 999 ? "g:\n " : "g:");
+		g_string_insert(mail, mail->len - 16, "x@y.example");
+		for (int d = 0; d < 50000; d++)
+			g_string_insert_c(mail, mail->len - 16, ';');
+		g_autofree char *reason = g_strdup_printf(
+		    "the %s header nests address groups 50000 deep (at most 32)", headers[i]);
+		assert_refused(mail, reason);
+	}
+
+	/* An attached message's headers are parsed too. */
+	g_autoptr(GString) attached = g_string_new("From: a@b.example\nSubject: fwd\nContent-Type: "
+	                                           "message/rfc822\n\nFrom: c@d.example\nTo: ");
+	for (int d = 0; d < 40; d++)
+		g_string_append(attached, "g:");
+	g_string_append(attached, "x@y.example\n\nhi\n");
+	assert_refused(attached, "the To header nests address groups 40 deep (at most 32)");
+
+	/* What stays mail: 32 levels; colons quoted, in comments and in source
+	 * routes; many groups side by side; "*=" and "=?" in a body's text. */
+	g_autoptr(GString) ok = g_string_new("From: a@b.example\nTo: ");
+	for (int d = 0; d < 32; d++)
+		g_string_append(ok, "g:");
+	g_string_append(ok, "x@y.example;\nCc: \"");
+	for (int d = 0; d < 500; d++)
+		g_string_append(ok, "a:");
+	g_string_append(ok, "\" <q@y.example>, (");
+	for (int d = 0; d < 500; d++)
+		g_string_append(ok, "c:");
+	g_string_append(ok, ") <@r1,@r2:z@y.example>");
+	for (int d = 0; d < 500; d++)
+		g_string_append(ok, ", g:;");
+	g_string_append(ok, "\nSubject: =?utf-8?q?ok?=\n\nint x = 1;\n    x *= 2;\n");
+	for (int d = 0; d < 100; d++)
+		g_string_append(ok, "    x += 1; /* no quote mark here */\n");
+	g_string_append(ok, "a=?\n");
+	for (int d = 0; d < 100; d++)
+		g_string_append(ok, "    a line of the body zorbfine\n");
+	g_autoptr(parsed_message) fine = parse_ok(ok->str, PARSE_DEFAULT);
+	g_assert_nonnull(strstr(fine->body_text, "zorbfine"));
+	g_assert_cmpstr(fine->subject, ==, "ok");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -588,6 +692,7 @@ main(int argc, char **argv)
 	g_test_add_func("/parse/not-mail", test_not_mail);
 	g_test_add_func("/parse/not-nul-terminated", test_not_nul_terminated);
 	g_test_add_func("/parse/charsets", test_charsets);
+	g_test_add_func("/parse/stack-guards", test_stack_guards);
 	g_test_add_func("/parse/flowed", test_flowed);
 	g_test_add_func("/parse/addresses", test_addresses);
 	g_test_add_func("/parse/fuzz", test_fuzz);

@@ -1,0 +1,320 @@
+/* Crash supervision of an ingest run: the child, the shared journal of the messages in parse, the
+ * crash handler, and the record of a message that crashed it. */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "index/supervise.h"
+#include "common/error.h"
+#include "index/db.h"
+#include "index/lock.h"
+
+/* Parse workers that can be told apart; more threads than this parse
+ * unsupervised (a crash of theirs is then not put down to a message). */
+#define JOURNAL_SLOTS 64
+#define SLOT_TEXT     4096
+/* Restarts of one run at most: each records a message, so this only stops
+ * a run whose every message crashes it. */
+#define MAX_CRASHES 100
+/* The crash handler's own stack: a stack overflow leaves none to run on. */
+#define HANDLER_STACK (64 * 1024)
+
+/* A message in parse; BUSY is set last and cleared first, so the parent
+ * never reads a half-written slot as the one that crashed. */
+struct journal_slot {
+	volatile gint busy;
+	gint64 size, mtime;
+	char container[SLOT_TEXT];
+	char name[256];
+	char where[SLOT_TEXT];
+};
+
+/* Shared between the parent and each child (MAP_SHARED). */
+struct journal {
+	volatile gint crashed_slot; /* set by the crash handler, -1 when none */
+	gint slots_used;
+	struct writer_stats committed; /* by the current child */
+	struct writer_stats carried;   /* by earlier children of this run */
+	guint crashes;
+	struct journal_slot slots[JOURNAL_SLOTS];
+};
+
+static struct journal *journal;    /* NULL when not supervised */
+static __thread gint my_slot = -1; /* this thread's slot, once it has one */
+static volatile pid_t child_pid;
+
+static void
+on_crash(int sig)
+{
+	if (my_slot >= 0 && journal->slots[my_slot].busy)
+		journal->crashed_slot = my_slot;
+	/* SA_RESETHAND restored the default action: die of SIG as we would have. */
+	raise(sig);
+}
+
+static void
+forward_signal(int sig)
+{
+	if (child_pid > 0)
+		kill(child_pid, sig);
+}
+
+static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS };
+
+static void
+child_install_handlers(void)
+{
+	struct sigaction sa = { .sa_handler = on_crash, .sa_flags = SA_ONSTACK | SA_RESETHAND };
+	sigemptyset(&sa.sa_mask);
+	for (guint i = 0; i < G_N_ELEMENTS(crash_signals); i++)
+		sigaction(crash_signals[i], &sa, NULL);
+}
+
+static gboolean
+is_crash_signal(int sig)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(crash_signals); i++)
+		if (crash_signals[i] == sig)
+			return TRUE;
+	return FALSE;
+}
+
+static void
+stats_add(struct writer_stats *to, const struct writer_stats *from)
+{
+	to->messages_added += from->messages_added;
+	to->copies_added += from->copies_added;
+	to->copies_moved += from->copies_moved;
+	to->copies_removed += from->copies_removed;
+	to->messages_removed += from->messages_removed;
+}
+
+/* Records the message in SLOT as skipped, so that the next child does not
+ * parse it again (index/pipeline.c reads the table). */
+static gboolean
+record_crash(const char *db_path, const struct journal_slot *slot, int sig, GError **error)
+{
+	int lock = index_lock(db_path, error);
+	if (lock < 0)
+		return FALSE;
+	gboolean ok = FALSE;
+	g_autoptr(mc_db) db = db_open(db_path, DB_WRITE, error);
+	if (db) {
+		g_autoptr(sqlite3_stmt) s =
+		    db_prepare(db,
+		               "INSERT OR REPLACE INTO skipped (container, name, size, mtime, "
+		               "reason) VALUES (?, ?, ?, ?, ?)",
+		               error);
+		g_autofree char *reason =
+		    g_strdup_printf("parsing it crashed mailclerk (%s)", g_strsignal(sig));
+		if (s) {
+			db_bind_text(s, 1, slot->container);
+			db_bind_text(s, 2, slot->name);
+			sqlite3_bind_int64(s, 3, slot->size);
+			sqlite3_bind_int64(s, 4, slot->mtime);
+			db_bind_text(s, 5, reason);
+			ok = sqlite3_step(s) == SQLITE_DONE;
+			if (!ok)
+				db_set_error(error, db, "recording a crash");
+		}
+	}
+	close(lock);
+	return ok;
+}
+
+/* Forks and waits for one child running RUN(DATA); returns its wait status,
+ * or -1 and ERROR when it could not be started. */
+static int
+run_child(int (*run)(void *data), void *data, GError **error)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot start the ingest: %s",
+		            g_strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		child_install_handlers();
+		int rc = run(data);
+		fflush(NULL);
+		_exit(rc);
+	}
+	child_pid = pid;
+	/* Ctrl-C reaches the child from the terminal; a signal sent to this
+	 * process alone is passed on, and the child decides how to stop. */
+	struct sigaction fwd = { .sa_handler = forward_signal }, old_int, old_term;
+	sigemptyset(&fwd.sa_mask);
+	sigaction(SIGINT, &fwd, &old_int);
+	sigaction(SIGTERM, &fwd, &old_term);
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	child_pid = 0;
+	return status;
+}
+
+int
+supervise_ingest(int (*run)(void *data), void *data, const char *db_path)
+{
+	journal =
+	    mmap(NULL, sizeof *journal, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (journal == MAP_FAILED) {
+		fprintf(stderr, "mailclerk: cannot map the crash journal: %s\n", g_strerror(errno));
+		journal = NULL;
+		return MC_EXIT_FAILURE;
+	}
+	int rc = MC_EXIT_FAILURE;
+	for (;;) {
+		journal->crashed_slot = -1;
+		journal->slots_used = 0;
+		memset(&journal->committed, 0, sizeof journal->committed);
+		for (guint i = 0; i < JOURNAL_SLOTS; i++)
+			journal->slots[i].busy = 0;
+
+		g_autoptr(GError) error = NULL;
+		int status = run_child(run, data, &error);
+		if (status < 0) {
+			fprintf(stderr, "mailclerk: %s\n", error->message);
+			break;
+		}
+		if (WIFEXITED(status)) {
+			rc = WEXITSTATUS(status);
+			break;
+		}
+		int sig = WTERMSIG(status);
+		rc = 128 + sig;
+		if (!is_crash_signal(sig)) {
+			fprintf(stderr, "mailclerk: ingest stopped by signal %d (%s)\n", sig,
+			        g_strsignal(sig));
+			break;
+		}
+		if (journal->crashed_slot < 0) {
+			fprintf(stderr,
+			        "mailclerk: ingest crashed (%s) outside the parsing of a message; "
+			        "what it committed is kept, run ingest again to go on\n",
+			        g_strsignal(sig));
+			break;
+		}
+		const struct journal_slot *slot = &journal->slots[journal->crashed_slot];
+		fprintf(stderr,
+		        "mailclerk: skipped %s: parsing it crashed mailclerk (%s); it is skipped "
+		        "until it changes\n",
+		        slot->where, g_strsignal(sig));
+		if (!record_crash(db_path, slot, sig, &error)) {
+			fprintf(stderr, "mailclerk: %s\n", error->message);
+			rc = MC_EXIT_FAILURE;
+			break;
+		}
+		stats_add(&journal->carried, &journal->committed);
+		if (++journal->crashes >= MAX_CRASHES) {
+			fprintf(stderr, "mailclerk: %u messages crashed this ingest; stopping\n",
+			        journal->crashes);
+			rc = MC_EXIT_FAILURE;
+			break;
+		}
+	}
+	if (rc == MC_EXIT_OK && journal->crashes)
+		rc = MC_EXIT_FAILURE;
+	munmap(journal, sizeof *journal);
+	journal = NULL;
+	return rc;
+}
+
+static void
+copy_text(char *to, const char *from)
+{
+	g_strlcpy(to, from ? from : "", SLOT_TEXT);
+}
+
+void
+supervise_enter(const struct source_item *item, gint64 size, const char *where)
+{
+	if (!journal)
+		return;
+	if (my_slot < 0) {
+		gint slot = g_atomic_int_add(&journal->slots_used, 1);
+		if (slot >= JOURNAL_SLOTS)
+			return;
+		/* Each thread needs its own stack for the handler, unless it has
+		 * one already (ASan gives every thread one, and frees it itself). */
+		stack_t old;
+		if (sigaltstack(NULL, &old) < 0)
+			return;
+		if (old.ss_flags & SS_DISABLE) {
+			stack_t ss = { .ss_sp = g_malloc(HANDLER_STACK), .ss_size = HANDLER_STACK };
+			if (sigaltstack(&ss, NULL) < 0) {
+				g_free(ss.ss_sp);
+				return;
+			}
+		}
+		my_slot = slot;
+	}
+	struct journal_slot *s = &journal->slots[my_slot];
+	copy_text(s->container, item->container);
+	g_strlcpy(s->name, item->name ? item->name : "", sizeof s->name);
+	copy_text(s->where, where);
+	s->size = size;
+	s->mtime = item->mtime;
+	g_atomic_int_set(&s->busy, 1);
+}
+
+void
+supervise_leave(void)
+{
+	if (journal && my_slot >= 0)
+		g_atomic_int_set(&journal->slots[my_slot].busy, 0);
+}
+
+void
+supervise_committed(const struct writer_stats *stats)
+{
+	if (journal)
+		journal->committed = *stats;
+}
+
+void
+supervise_carried(struct writer_stats *stats, guint *crashes)
+{
+	memset(stats, 0, sizeof *stats);
+	*crashes = 0;
+	if (journal) {
+		*stats = journal->carried;
+		*crashes = journal->crashes;
+	}
+}
+
+/* Recurses until the stack is gone; the volatile buffer keeps the compiler
+ * from turning it into a loop. */
+static int (*volatile recurse_again)(int);
+
+static int
+recurse(int depth)
+{
+	volatile char frame[1024];
+	frame[depth % sizeof frame] = (char)depth;
+	return recurse_again(depth + 1) + frame[depth % sizeof frame];
+}
+
+void
+supervise_test_crash(const char *raw, gsize len)
+{
+	static const char *marker;
+	static gsize once;
+	if (g_once_init_enter(&once)) {
+		marker = g_getenv("MAILCLERK_TEST_CRASH");
+		g_once_init_leave(&once, 1);
+	}
+	if (marker && *marker && g_strstr_len(raw, len, marker)) {
+		recurse_again = recurse;
+		recurse(0);
+	}
+}

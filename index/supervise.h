@@ -1,0 +1,40 @@
+/* A poison message never blocks a source: an ingest run is done by a child
+ * process the caller's process watches. The parse workers note the message
+ * each of them is parsing in memory both processes share; when the child
+ * dies of a crash (a signal inside GMime, poppler, ...), the parent records
+ * the message that crashed it as skipped in the index and starts the run
+ * again, which skips it and indexes everything else. */
+#ifndef MC_SUPERVISE_H
+#define MC_SUPERVISE_H
+
+#include <glib.h>
+
+#include "index/writer.h"
+#include "ingest/source.h"
+
+/* Runs RUN(DATA) in a child process, again after each crash on a message,
+ * and returns its exit status; 1 when it succeeded but messages crashed it,
+ * 128 + the signal when it died of something that is not a message's crash.
+ * DB_PATH is the index the crashes are recorded in. Call it before any
+ * thread is started. */
+int supervise_ingest(int (*run)(void *data), void *data, const char *db_path);
+
+/* In the child: a parse worker is about to parse ITEM (SIZE bytes, read
+ * with item->mtime), shown as WHERE in reports. No-op when not supervised. */
+void supervise_enter(const struct source_item *item, gint64 size, const char *where);
+/* ...and is done with it. */
+void supervise_leave(void);
+
+/* In the child's writer: STATS is what this child has committed so far. */
+void supervise_committed(const struct writer_stats *stats);
+
+/* In the child: what earlier children of this run committed before they
+ * crashed, and how many messages crashed them, for the run's summary. */
+void supervise_carried(struct writer_stats *stats, guint *crashes);
+
+/* Test hook: when the environment names MAILCLERK_TEST_CRASH and a message
+ * contains its value, parsing that message overflows the stack, as a
+ * hostile message once made GMime do. */
+void supervise_test_crash(const char *raw, gsize len);
+
+#endif
