@@ -351,6 +351,34 @@ struct writer_thread {
 	GError *error;
 };
 
+/* Forgets the skipped files of KNOWN (earlier runs') that are no longer
+ * there: not SEEN in a folder this run scanned whole (DONE, not UNREAD). */
+static gboolean
+forget_gone_skipped(struct index_writer *w, GHashTable *known, GHashTable *seen, GPtrArray *done,
+                    GHashTable *unread, GError **error)
+{
+	if (!g_hash_table_size(known))
+		return TRUE;
+	g_autoptr(GHashTable) scanned = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint i = 0; i < done->len; i++) {
+		const struct event *ev = g_ptr_array_index(done, i);
+		if (!g_hash_table_contains(unread, ev->path))
+			g_hash_table_add(scanned, ev->path);
+	}
+	GHashTableIter it;
+	gpointer key;
+	g_hash_table_iter_init(&it, known);
+	while (g_hash_table_iter_next(&it, &key, NULL)) {
+		if (g_hash_table_contains(seen, key))
+			continue;
+		g_auto(GStrv) parts = g_strsplit(key, "\n", 2);
+		if (g_hash_table_contains(scanned, parts[0]) &&
+		    !writer_unskip(w, parts[0], parts[1] ? parts[1] : "", error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 static gpointer
 writer_main(gpointer data)
 {
@@ -364,6 +392,10 @@ writer_main(gpointer data)
 	/* Folders with a file that could not be read: not recorded as scanned,
 	 * so the next run reads them again. */
 	g_autoptr(GHashTable) unread = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	/* Files earlier runs skipped that this run met again: the others of a
+	 * folder scanned whole are gone, and forgotten. */
+	g_autoptr(GHashTable) skipped_seen =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	gboolean in_tx = FALSE, failed = (w == NULL);
 	guint batch = 0;
 	gint64 tx_start = 0;
@@ -384,6 +416,10 @@ writer_main(gpointer data)
 		}
 		switch (ev->kind) {
 		case EV_ITEM:
+			if (ev->known_skip || ev->was_skipped)
+				g_hash_table_add(
+				    skipped_seen,
+				    g_strconcat(ev->item->container, "\n", ev->item->name, NULL));
 			if (ev->known_skip) {
 				wt->report->skipped_known++;
 			} else if (ev->error) {
@@ -401,7 +437,8 @@ writer_main(gpointer data)
 				wt->report->scanned++;
 				if (!writer_add(w, ev->item, ev->pm, ev->body_z, ev->filings,
 				                &wt->error) ||
-				    (ev->was_skipped && !writer_unskip(w, ev->item, &wt->error)))
+				    (ev->was_skipped && !writer_unskip(w, ev->item->container,
+				                                       ev->item->name, &wt->error)))
 					failed = TRUE;
 				batch++;
 			}
@@ -472,6 +509,9 @@ writer_main(gpointer data)
 			if (!writer_container_done(w, ev->path, ev->mtime_ns, ev->size, &wt->error))
 				failed = TRUE;
 		}
+		if (!failed && !forget_gone_skipped(w, p->skipped_known, skipped_seen, done, unread,
+		                                    &wt->error))
+			failed = TRUE;
 		if (!failed && !writer_commit(w, &wt->error))
 			failed = TRUE;
 		if (failed)

@@ -41,6 +41,7 @@ enum {
 	ST_FORGET_CONTAINER,
 	ST_SKIP,
 	ST_UNSKIP,
+	ST_UNSKIP_CONTAINER,
 	ST_COUNT
 };
 
@@ -121,6 +122,7 @@ static const char *const statements[ST_COUNT] = {
 	[ST_SKIP] = "INSERT OR REPLACE INTO skipped (container, name, size, mtime, reason) "
 	            "VALUES (?, ?, ?, ?, ?)",
 	[ST_UNSKIP] = "DELETE FROM skipped WHERE container = ? AND name = ?",
+	[ST_UNSKIP_CONTAINER] = "DELETE FROM skipped WHERE container = ?",
 };
 
 struct index_writer {
@@ -604,7 +606,11 @@ writer_container_done(struct index_writer *w, const char *container, gint64 mtim
                       GError **error)
 {
 	if (mtime_ns < 0) {
-		sqlite3_stmt *s = stmt(w, ST_FORGET_CONTAINER);
+		sqlite3_stmt *s = stmt(w, ST_UNSKIP_CONTAINER);
+		db_bind_text(s, 1, container);
+		if (!step_done(w, s, "forgetting a folder's skipped files", error))
+			return FALSE;
+		s = stmt(w, ST_FORGET_CONTAINER);
 		db_bind_text(s, 1, container);
 		return step_done(w, s, "forgetting a folder", error);
 	}
@@ -629,10 +635,10 @@ writer_skip(struct index_writer *w, const struct source_item *item, gint64 size,
 }
 
 gboolean
-writer_unskip(struct index_writer *w, const struct source_item *item, GError **error)
+writer_unskip(struct index_writer *w, const char *container, const char *name, GError **error)
 {
 	sqlite3_stmt *s = stmt(w, ST_UNSKIP);
-	db_bind_text(s, 1, item->container);
-	db_bind_text(s, 2, item->name);
+	db_bind_text(s, 1, container);
+	db_bind_text(s, 2, name);
 	return step_done(w, s, "forgetting a skipped file", error);
 }

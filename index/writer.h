@@ -86,7 +86,9 @@ const struct writer_stats *writer_stats(const struct index_writer *w);
 gboolean writer_skip(struct index_writer *w, const struct source_item *item, gint64 size,
                      const char *reason, GError **error);
 
-/* Forgets that ITEM was skipped (it changed since). */
-gboolean writer_unskip(struct index_writer *w, const struct source_item *item, GError **error);
+/* Forgets that the message NAME of CONTAINER was skipped (it changed or
+ * went since). */
+gboolean writer_unskip(struct index_writer *w, const char *container, const char *name,
+                       GError **error);
 
 #endif
