@@ -24,9 +24,11 @@ enum command_needs {
 	CMD_WRITE = 1 << 2,               /* the index for writing, created when missing */
 	CMD_LOCK = 1 << 3,                /* the one-writer lock, taken before the index
 	                                   * opens (index/lock.h) */
-	CMD_RULES = 1 << 4,               /* the filing rules, compiled before the command
-	                                   * runs: a bad rule is an error before anything
-	                                   * is read or written */
+	CMD_RULES = 1 << 4,               /* the filing rules, compiled (so checked) before
+	                                   * the command runs: a bad rule is an error before
+	                                   * anything is read or written. Every command that
+	                                   * reads clients or projects has it; plain
+	                                   * queries do without, and start faster */
 	CMD_MAIL = 1 << 5,                /* it parses mail: run by mailclerk-mail, which
 	                                   * links GMime (see main.c) */
 };

@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "common/conf.h"
+#include "common/conf-internal.h"
 #include "common/error.h"
 #include "common/filename.h"
 #include "common/paths.h"
@@ -70,37 +72,74 @@ config_free(struct mc_config *cfg)
 	g_free(cfg);
 }
 
-static gboolean
-key_allowed(const char *key, const char *const *allowed)
+/* The keys each kind of group may hold. */
+static const char *const mailclerk_keys[] = { "me", "attachment_name", NULL };
+static const char *const client_keys[] = {
+	"name", "domains", "addresses", "match", "exclude", NULL
+};
+static const char *const project_keys[] = {
+	"name", "match", "exclude", "attachments", "save_attachments", "attachment_name", NULL
+};
+static const char *const local_keys[] = { "type", "path", NULL };
+static const char *const imap_keys[] = { "type",       "host",    "port",
+	                                 "tls",        "user",    "password_command",
+	                                 "folders",    "ca_file", "timeout",
+	                                 "tls_verify", NULL };
+
+/* The group being read: GKeyFile's reading of FILE, and where things are. */
+struct reader {
+	GKeyFile *kf;
+	const char *file;
+	const struct conf_group *g;
+};
+
+/* The line of KEY, or of the group's header when the group has no KEY. */
+static int
+key_line(const struct reader *rd, const char *key)
 {
-	for (; *allowed; allowed++)
-		if (g_str_equal(key, *allowed))
-			return TRUE;
-	return FALSE;
+	int line = conf_key_line(rd->g, key);
+	return line ? line : rd->g->line;
 }
 
-/* Every key of GROUP must be in ALLOWED. */
+/* Sets ERROR to "FILE:LINE: [GROUP]: key 'KEY': MESSAGE", LINE the key's;
+ * without "key 'KEY': " and at the group's line when KEY is NULL. */
+static void rd_error(GError **error, const struct reader *rd, const char *key, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+
+static void
+rd_error(GError **error, const struct reader *rd, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	conf_error(error, rd->file, key ? key_line(rd, key) : rd->g->line, rd->g->name, key, "%s",
+	           msg);
+}
+
+/* Every key of the group must be in ALLOWED (or in ALSO, which may be NULL). */
 static gboolean
-check_keys(GKeyFile *kf, const char *file, const char *group, const char *const *allowed,
+check_keys(const struct reader *rd, const char *const *allowed, const char *const *also,
            GError **error)
 {
-	g_auto(GStrv) keys = g_key_file_get_keys(kf, group, NULL, NULL);
-	for (char **k = keys; k && *k; k++) {
-		if (!key_allowed(*k, allowed)) {
-			g_set_error(error, MC_ERROR, MC_ERROR_USAGE, "%s: [%s]: unknown key '%s'",
-			            file, group, *k);
+	for (guint i = 0; i < rd->g->keys->len; i++) {
+		const struct conf_key *k = g_ptr_array_index(rd->g->keys, i);
+		if (!g_strv_contains(allowed, k->name) &&
+		    !(also && g_strv_contains(also, k->name))) {
+			conf_error(error, rd->file, k->line, rd->g->name, NULL, "unknown key '%s'",
+			           k->name);
 			return FALSE;
 		}
 	}
 	return TRUE;
 }
 
-/* Returns the trimmed, non-empty items of a ';'-separated value. */
+/* Returns the trimmed, non-empty items of VALUE, separated by any of SEPS. */
 static GPtrArray *
-split_list(const char *value)
+split_list(const char *value, const char *seps)
 {
 	GPtrArray *items = g_ptr_array_new_with_free_func(g_free);
-	g_auto(GStrv) parts = g_strsplit(value, ";", -1);
+	g_auto(GStrv) parts = g_strsplit_set(value, seps, -1);
 	for (char **p = parts; *p; p++) {
 		char *item = g_strstrip(g_strdup(*p));
 		if (*item)
@@ -111,67 +150,52 @@ split_list(const char *value)
 	return items;
 }
 
-static char *
-required_string(GKeyFile *kf, const char *file, const char *group, const char *key, GError **error)
-{
-	g_autofree char *v = g_key_file_get_string(kf, group, key, NULL);
-	if (!v || !*g_strstrip(v)) {
-		g_set_error(error, MC_ERROR, MC_ERROR_USAGE, "%s: [%s]: missing required key '%s'",
-		            file, group, key);
-		return NULL;
-	}
-	return g_steal_pointer(&v);
-}
-
-/* GKeyFile merges a group given twice and keeps the last of a key given
- * twice: both would silently change what the user wrote, so they are
- * errors, with the line. */
-static gboolean
-check_duplicates(const char *file, const char *text, GError **error)
-{
-	g_autoptr(GHashTable) groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	g_autoptr(GHashTable) keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	g_autofree char *group = NULL;
-	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-	for (int n = 0; lines[n]; n++) {
-		g_autofree char *line = g_strstrip(g_strdup(lines[n]));
-		if (!*line || *line == '#')
-			continue;
-		if (*line == '[') {
-			char *close = strchr(line, ']');
-			if (!close)
-				continue; /* GKeyFile reports it */
-			g_free(group);
-			group = g_strndup(line + 1, close - line - 1);
-			if (!g_hash_table_add(groups, g_strdup(group))) {
-				g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
-				            "%s:%d: group [%s] is given twice", file, n + 1, group);
-				return FALSE;
-			}
-			g_hash_table_remove_all(keys);
-			continue;
-		}
-		char *eq = strchr(line, '=');
-		if (!eq || !group)
-			continue;
-		g_autofree char *key = g_strstrip(g_strndup(line, eq - line));
-		if (!g_hash_table_add(keys, g_strdup(key))) {
-			g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
-			            "%s:%d: [%s]: key '%s' is given twice", file, n + 1, group,
-			            key);
-			return FALSE;
-		}
-	}
-	return TRUE;
-}
-
 /* Returns KEY's value as written, or NULL: GKeyFile's string values would
  * turn the \s and \\ of a regex into a space and a backslash. */
 static char *
-raw_value(GKeyFile *kf, const char *group, const char *key)
+raw_value(const struct reader *rd, const char *key)
 {
-	char *v = g_key_file_get_value(kf, group, key, NULL);
+	char *v = g_key_file_get_value(rd->kf, rd->g->name, key, NULL);
 	return v ? g_strstrip(v) : NULL;
+}
+
+/* Reads string KEY (escapes such as \s decoded) into *VALUE, trimmed; NULL
+ * when the key is missing. An escape GKeyFile cannot decode is an error:
+ * GLib drops the value or keeps the backslash, depending on its version. */
+static gboolean
+string_value(const struct reader *rd, const char *key, char **value, GError **error)
+{
+	*value = NULL;
+	if (!conf_key_line(rd->g, key))
+		return TRUE;
+	g_autoptr(GError) local = NULL;
+	g_autofree char *v = g_key_file_get_string(rd->kf, rd->g->name, key, &local);
+	if (local || !v) {
+		g_autofree char *raw = raw_value(rd, key);
+		rd_error(error, rd, key, "'%s' has a '\\' that starts no escape (write '\\\\')",
+		         raw ? raw : "");
+		return FALSE;
+	}
+	*value = g_strstrip(g_steal_pointer(&v));
+	return TRUE;
+}
+
+/* Reads KEY into *VALUE, which must be there and not empty. */
+static gboolean
+required_string(const struct reader *rd, const char *key, char **value, GError **error)
+{
+	if (!string_value(rd, key, value, error))
+		return FALSE;
+	if (!*value) {
+		rd_error(error, rd, NULL, "missing required key '%s'", key);
+		return FALSE;
+	}
+	if (!**value) {
+		g_clear_pointer(value, g_free);
+		rd_error(error, rd, key, "empty value");
+		return FALSE;
+	}
+	return TRUE;
 }
 
 gboolean
@@ -186,70 +210,132 @@ config_key_is_valid(const char *key)
 	return TRUE;
 }
 
-static GPtrArray *
-split_lower(const char *value)
+/* A domain as mail carries it: labels of letters (of any script: an IDN is
+ * written in UTF-8), digits and inner hyphens, two labels at least. One
+ * label ("acme") is far more often a slip than a host of the user's own
+ * network, and as a domain rule it would file a whole top-level domain. */
+static gboolean
+domain_is_valid(const char *d)
 {
-	GPtrArray *items = split_list(value ? value : "");
-	for (guint i = 0; i < items->len; i++) {
-		char *lower = g_ascii_strdown(items->pdata[i], -1);
-		g_free(items->pdata[i]);
-		items->pdata[i] = lower;
+	int labels = 0;
+	for (const char *p = d;; p++) {
+		const char *start = p;
+		gunichar last = 0;
+		for (; *p && *p != '.'; p = g_utf8_next_char(p)) {
+			last = g_utf8_get_char(p);
+			if (last < 0x80 ? !g_ascii_isalnum(last) && last != '-'
+			                : !g_unichar_isalnum(last) && !g_unichar_ismark(last))
+				return FALSE;
+		}
+		if (p == start || *start == '-' || last == '-')
+			return FALSE;
+		labels++;
+		if (!*p)
+			return labels >= 2;
 	}
-	return items;
 }
 
+/* An address as mail carries it: LOCAL@DOMAIN, DOMAIN as above, LOCAL
+ * without blanks, controls or the characters that would mean a display name
+ * or a second address around it ("Sam <sam@studio.example>"). Quoted local
+ * parts ("j doe"@…) are not taken: a stray quote is the likelier. Dots are,
+ * anywhere: some providers hand out addresses with ".." in them. */
 static gboolean
-load_client(struct mc_config *cfg, GKeyFile *kf, const char *file, const char *group,
-            const char *key, GError **error)
+address_is_valid(const char *a)
 {
-	static const char *const keys[] = {
-		"name", "domains", "addresses", "match", "exclude", NULL
-	};
-	if (!config_key_is_valid(key)) {
-		g_set_error(
-		    error, MC_ERROR, MC_ERROR_USAGE,
-		    "%s: [%s]: a client needs a key of letters, digits, '.', '_' or '-', not "
-		    "starting with '.', as in [client acme]",
-		    file, group);
+	const char *at = strchr(a, '@');
+	if (!at || at == a || !domain_is_valid(at + 1))
 		return FALSE;
-	}
-	if (!check_keys(kf, file, group, keys, error))
-		return FALSE;
-	struct mc_client_config *c = g_new0(struct mc_client_config, 1);
-	c->key = g_strdup(key);
-	c->group = g_strdup(group);
-	c->name = g_key_file_get_string(kf, group, "name", NULL);
-	if (!c->name || !*g_strstrip(c->name)) {
-		g_free(c->name);
-		c->name = g_strdup(key);
-	}
-	g_autofree char *domains = g_key_file_get_string(kf, group, "domains", NULL);
-	g_autofree char *addresses = g_key_file_get_string(kf, group, "addresses", NULL);
-	c->domains = split_lower(domains);
-	c->addresses = split_lower(addresses);
-	c->match = raw_value(kf, group, "match");
-	c->exclude = raw_value(kf, group, "exclude");
-	g_ptr_array_add(cfg->clients, c);
-	for (guint i = 0; i < c->addresses->len; i++) {
-		if (!strchr(g_ptr_array_index(c->addresses, i), '@')) {
-			g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
-			            "%s: [%s]: key 'addresses': '%s' is not an e-mail address",
-			            file, group, (char *)g_ptr_array_index(c->addresses, i));
+	for (const char *p = a; p < at; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (c < 0x80 ? c <= ' ' || c == 0x7f || strchr("()<>[]\\,;:\"", (int)c)
+		             : g_unichar_isspace(c) || g_unichar_iscntrl(c))
 			return FALSE;
+	}
+	return TRUE;
+}
+
+enum list_kind { LIST_ADDRESSES, LIST_DOMAINS };
+
+/* Reads KEY, a list of addresses or domains separated by ';' or ',', into
+ * OUT, lower-cased; "@acme.example" is the domain acme.example. Each item
+ * must be an address (a domain): one that is not would never match. */
+static gboolean
+load_list(const struct reader *rd, const char *key, enum list_kind kind, GPtrArray *out,
+          GError **error)
+{
+	g_autofree char *value = NULL;
+	if (!string_value(rd, key, &value, error))
+		return FALSE;
+	g_autoptr(GPtrArray) items = split_list(value ? value : "", ";,");
+	for (guint i = 0; i < items->len; i++) {
+		const char *item = g_ptr_array_index(items, i);
+		if (kind == LIST_DOMAINS) {
+			const char *d = *item == '@' ? item + 1 : item;
+			if (!domain_is_valid(d)) {
+				rd_error(error, rd, key, "'%s' is not a domain", item);
+				return FALSE;
+			}
+			g_ptr_array_add(out, g_utf8_strdown(d, -1));
+		} else {
+			if (!address_is_valid(item)) {
+				rd_error(error, rd, key, "'%s' is not an e-mail address", item);
+				return FALSE;
+			}
+			g_ptr_array_add(out, g_utf8_strdown(item, -1));
 		}
 	}
 	return TRUE;
 }
 
-/* Reads yes/no key KEY of GROUP into *VALUE (unchanged when missing). GLib
- * knows only true/false; people write yes. */
+/* Reads KEY, a display name, into *NAME; DEFAULT when missing or empty. */
 static gboolean
-get_yes_no(GKeyFile *kf, const char *file, const char *group, const char *key, gboolean *value,
-           GError **error)
+load_name(const struct reader *rd, const char *dflt, char **name, GError **error)
+{
+	if (!string_value(rd, "name", name, error))
+		return FALSE;
+	if (!*name || !**name) {
+		g_free(*name);
+		*name = g_strdup(dflt);
+	}
+	return TRUE;
+}
+
+static gboolean
+load_client(struct mc_config *cfg, const struct reader *rd, const char *key, GError **error)
+{
+	if (!config_key_is_valid(key)) {
+		rd_error(error, rd, NULL,
+		         "a client needs a key of letters, digits, '.', '_' or '-', not "
+		         "starting with '.', as in [client acme]");
+		return FALSE;
+	}
+	struct mc_client_config *c = g_new0(struct mc_client_config, 1);
+	g_ptr_array_add(cfg->clients, c);
+	c->key = g_strdup(key);
+	c->group = g_strdup(rd->g->name);
+	c->line = rd->g->line;
+	c->domains = g_ptr_array_new_with_free_func(g_free);
+	c->addresses = g_ptr_array_new_with_free_func(g_free);
+	if (!load_name(rd, key, &c->name, error) ||
+	    !load_list(rd, "domains", LIST_DOMAINS, c->domains, error) ||
+	    !load_list(rd, "addresses", LIST_ADDRESSES, c->addresses, error))
+		return FALSE;
+	c->match = raw_value(rd, "match");
+	c->match_line = key_line(rd, "match");
+	c->exclude = raw_value(rd, "exclude");
+	c->exclude_line = key_line(rd, "exclude");
+	return TRUE;
+}
+
+/* Reads yes/no KEY into *VALUE (unchanged when missing). GLib knows only
+ * true/false; people write yes. */
+static gboolean
+get_yes_no(const struct reader *rd, const char *key, gboolean *value, GError **error)
 {
 	static const char *const yes[] = { "yes", "true", "on", "1", NULL };
 	static const char *const no[] = { "no", "false", "off", "0", NULL };
-	g_autofree char *v = raw_value(kf, group, key);
+	g_autofree char *v = raw_value(rd, key);
 	if (!v)
 		return TRUE;
 	g_autofree char *lower = g_ascii_strdown(v, -1);
@@ -258,26 +344,22 @@ get_yes_no(GKeyFile *kf, const char *file, const char *group, const char *key, g
 	} else if (g_strv_contains(no, lower)) {
 		*value = FALSE;
 	} else {
-		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
-		            "%s: [%s]: key '%s': '%s' is not yes or no (true or false)", file,
-		            group, key, v);
+		rd_error(error, rd, key, "'%s' is not yes or no (true or false)", v);
 		return FALSE;
 	}
 	return TRUE;
 }
 
-/* Reads GROUP's attachment_name into *TEMPLATE (NULL when not set). */
+/* Reads the group's attachment_name into *TEMPLATE (NULL when not set). */
 static gboolean
-load_attachment_name(GKeyFile *kf, const char *file, const char *group, char **template,
-                     GError **error)
+load_attachment_name(const struct reader *rd, char **template, GError **error)
 {
-	g_autofree char *value = raw_value(kf, group, "attachment_name");
+	g_autofree char *value = raw_value(rd, "attachment_name");
 	if (!value)
 		return TRUE;
 	g_autoptr(GError) local = NULL;
 	if (!*value || !filename_template_check(value, &local)) {
-		g_set_error(error, MC_ERROR, MC_ERROR_USAGE, "%s: [%s]: key 'attachment_name': %s",
-		            file, group, local ? local->message : "empty");
+		rd_error(error, rd, "attachment_name", "%s", local ? local->message : "empty");
 		return FALSE;
 	}
 	*template = g_steal_pointer(&value);
@@ -285,65 +367,52 @@ load_attachment_name(GKeyFile *kf, const char *file, const char *group, char **t
 }
 
 static gboolean
-load_project(struct mc_config *cfg, GKeyFile *kf, const char *file, const char *group,
-             const char *spec, GError **error)
+load_project(struct mc_config *cfg, const struct reader *rd, const char *spec, GError **error)
 {
-	static const char *const keys[] = {
-		"name", "match", "exclude", "attachments", "save_attachments", "attachment_name",
-		NULL
-	};
 	const char *slash = strchr(spec, '/');
 	g_autofree char *client = slash ? g_strndup(spec, slash - spec) : NULL;
 	if (!slash || !config_key_is_valid(client) || !config_key_is_valid(slash + 1)) {
-		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
-		            "%s: [%s]: a project is named CLIENT/KEY, as in [project acme/website]",
-		            file, group);
+		rd_error(error, rd, NULL,
+		         "a project is named CLIENT/KEY, as in [project acme/website]");
 		return FALSE;
 	}
 	if (!config_find_client(cfg, client)) {
-		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
-		            "%s: [%s]: no [client %s] for this project", file, group, client);
+		rd_error(error, rd, NULL, "no [client %s] for this project", client);
 		return FALSE;
 	}
-	if (!check_keys(kf, file, group, keys, error))
-		return FALSE;
 	struct mc_project_config *pr = g_new0(struct mc_project_config, 1);
+	g_ptr_array_add(cfg->projects, pr);
 	pr->client = g_steal_pointer(&client);
 	pr->key = g_strdup(slash + 1);
-	pr->group = g_strdup(group);
-	g_ptr_array_add(cfg->projects, pr);
-	pr->name = g_key_file_get_string(kf, group, "name", NULL);
-	if (!pr->name || !*g_strstrip(pr->name)) {
-		g_free(pr->name);
-		pr->name = g_strdup(pr->key);
-	}
-	pr->match = raw_value(kf, group, "match");
-	pr->exclude = raw_value(kf, group, "exclude");
-	g_autofree char *dir = g_key_file_get_string(kf, group, "attachments", NULL);
-	if (dir && *g_strstrip(dir))
+	pr->group = g_strdup(rd->g->name);
+	pr->line = rd->g->line;
+	if (!load_name(rd, pr->key, &pr->name, error))
+		return FALSE;
+	pr->match = raw_value(rd, "match");
+	pr->match_line = key_line(rd, "match");
+	pr->exclude = raw_value(rd, "exclude");
+	pr->exclude_line = key_line(rd, "exclude");
+	g_autofree char *dir = NULL;
+	if (!string_value(rd, "attachments", &dir, error))
+		return FALSE;
+	if (dir && *dir)
 		pr->attachments = paths_expand(dir);
-	if (!load_attachment_name(kf, file, group, &pr->attachment_name, error))
-		return FALSE;
-	if (!get_yes_no(kf, file, group, "save_attachments", &pr->save_attachments, error))
-		return FALSE;
-	return TRUE;
+	return load_attachment_name(rd, &pr->attachment_name, error) &&
+	       get_yes_no(rd, "save_attachments", &pr->save_attachments, error);
 }
 
-/* Reads integer KEY of GROUP into *VALUE, between MIN and MAX; unchanged
- * when the key is missing. */
+/* Reads integer KEY into *VALUE, between MIN and MAX; unchanged when the
+ * key is missing. */
 static gboolean
-get_int(GKeyFile *kf, const char *file, const char *group, const char *key, int min, int max,
-        int *value, GError **error)
+get_int(const struct reader *rd, const char *key, int min, int max, int *value, GError **error)
 {
-	g_autofree char *v = raw_value(kf, group, key);
+	g_autofree char *v = raw_value(rd, key);
 	if (!v)
 		return TRUE;
 	char *end;
 	gint64 n = g_ascii_strtoll(v, &end, 10);
 	if (!*v || *end || n < min || n > max) {
-		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
-		            "%s: [%s]: key '%s': '%s' is not a number from %d to %d", file, group,
-		            key, v, min, max);
+		rd_error(error, rd, key, "'%s' is not a number from %d to %d", v, min, max);
 		return FALSE;
 	}
 	*value = (int)n;
@@ -351,21 +420,17 @@ get_int(GKeyFile *kf, const char *file, const char *group, const char *key, int 
 }
 
 static gboolean
-load_imap(struct mc_source_config *s, GKeyFile *kf, const char *file, const char *group,
-          GError **error)
+load_imap(struct mc_source_config *s, const struct reader *rd, GError **error)
 {
 	struct mc_imap_config *imap = g_new0(struct mc_imap_config, 1);
 	s->imap = imap;
 	imap->folders = g_ptr_array_new_with_free_func(g_free);
 	imap->timeout = 60;
 	imap->tls_verify = TRUE;
-	imap->host = required_string(kf, file, group, "host", error);
-	if (!imap->host)
+	if (!required_string(rd, "host", &imap->host, error) ||
+	    !required_string(rd, "user", &imap->user, error))
 		return FALSE;
-	imap->user = required_string(kf, file, group, "user", error);
-	if (!imap->user)
-		return FALSE;
-	g_autofree char *tls = raw_value(kf, group, "tls");
+	g_autofree char *tls = raw_value(rd, "tls");
 	if (!tls || g_str_equal(tls, "imaps")) {
 		imap->tls = MC_TLS_IMAPS;
 	} else if (g_str_equal(tls, "starttls")) {
@@ -373,22 +438,21 @@ load_imap(struct mc_source_config *s, GKeyFile *kf, const char *file, const char
 	} else if (g_str_equal(tls, "none")) {
 		imap->tls = MC_TLS_NONE;
 	} else {
-		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
-		            "%s: [%s]: key 'tls': '%s' is not imaps, starttls or none", file, group,
-		            tls);
+		rd_error(error, rd, "tls", "'%s' is not imaps, starttls or none", tls);
 		return FALSE;
 	}
 	imap->port = imap->tls == MC_TLS_IMAPS ? 993 : 143;
-	if (!get_int(kf, file, group, "port", 1, 65535, &imap->port, error) ||
-	    !get_int(kf, file, group, "timeout", 1, 3600, &imap->timeout, error) ||
-	    !get_yes_no(kf, file, group, "tls_verify", &imap->tls_verify, error))
+	if (!get_int(rd, "port", 1, 65535, &imap->port, error) ||
+	    !get_int(rd, "timeout", 1, 3600, &imap->timeout, error) ||
+	    !get_yes_no(rd, "tls_verify", &imap->tls_verify, error))
 		return FALSE;
-	imap->password_command = raw_value(kf, group, "password_command");
-	g_autofree char *ca = raw_value(kf, group, "ca_file");
+	imap->password_command = raw_value(rd, "password_command");
+	g_autofree char *ca = raw_value(rd, "ca_file");
 	if (ca && *ca)
 		imap->ca_file = paths_expand(ca);
-	g_autofree char *folders = raw_value(kf, group, "folders");
-	g_autoptr(GPtrArray) items = split_list(folders ? folders : "");
+	/* Only ';': a folder name may hold a comma. */
+	g_autofree char *folders = raw_value(rd, "folders");
+	g_autoptr(GPtrArray) items = split_list(folders ? folders : "", ";");
 	for (guint i = 0; i < items->len; i++)
 		g_ptr_array_add(imap->folders, g_strdup(g_ptr_array_index(items, i)));
 	if (imap->folders->len == 0)
@@ -397,26 +461,14 @@ load_imap(struct mc_source_config *s, GKeyFile *kf, const char *file, const char
 }
 
 static gboolean
-load_source(struct mc_config *cfg, GKeyFile *kf, const char *file, const char *group,
-            const char *name, GError **error)
+load_source(struct mc_config *cfg, const struct reader *rd, const char *name, GError **error)
 {
-	static const char *const local_keys[] = { "type", "path", NULL };
-	static const char *const imap_keys[] = { "type",       "host",    "port",
-		                                 "tls",        "user",    "password_command",
-		                                 "folders",    "ca_file", "timeout",
-		                                 "tls_verify", NULL };
 	if (!*name) {
-		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
-		            "%s: [%s]: a source needs a name, as in [source work]", file, group);
+		rd_error(error, rd, NULL, "a source needs a name, as in [source work]");
 		return FALSE;
 	}
-	if (config_find_source(cfg, name)) {
-		g_set_error(error, MC_ERROR, MC_ERROR_USAGE, "%s: [%s]: duplicate source '%s'",
-		            file, group, name);
-		return FALSE;
-	}
-	g_autofree char *type = required_string(kf, file, group, "type", error);
-	if (!type)
+	g_autofree char *type = NULL;
+	if (!required_string(rd, "type", &type, error))
 		return FALSE;
 	struct mc_source_config *s = g_new0(struct mc_source_config, 1);
 	s->name = g_strdup(name);
@@ -424,21 +476,17 @@ load_source(struct mc_config *cfg, GKeyFile *kf, const char *file, const char *g
 	g_ptr_array_add(cfg->sources, s);
 
 	if (g_str_equal(type, "maildir") || g_str_equal(type, "mbox")) {
-		if (!check_keys(kf, file, group, local_keys, error))
-			return FALSE;
-		g_autofree char *path = required_string(kf, file, group, "path", error);
-		if (!path)
+		g_autofree char *path = NULL;
+		if (!check_keys(rd, local_keys, NULL, error) ||
+		    !required_string(rd, "path", &path, error))
 			return FALSE;
 		s->path = paths_expand(path);
 	} else if (g_str_equal(type, "imap")) {
-		if (!check_keys(kf, file, group, imap_keys, error) ||
-		    !load_imap(s, kf, file, group, error))
+		if (!check_keys(rd, imap_keys, NULL, error) || !load_imap(s, rd, error))
 			return FALSE;
 	} else {
-		g_set_error(
-		    error, MC_ERROR, MC_ERROR_USAGE,
-		    "%s: [%s]: key 'type': unknown source type '%s' (maildir, mbox or imap)", file,
-		    group, type);
+		rd_error(error, rd, "type", "unknown source type '%s' (maildir, mbox or imap)",
+		         type);
 		return FALSE;
 	}
 	return TRUE;
@@ -454,6 +502,48 @@ config_new(const char *file)
 	cfg->clients = g_ptr_array_new_with_free_func(client_config_free);
 	cfg->projects = g_ptr_array_new_with_free_func(project_config_free);
 	return cfg;
+}
+
+/* Returns what follows WORD in a group name "WORD REST" (or "" for "WORD"),
+ * or NULL when NAME is another kind of group. */
+static const char *
+group_rest(const char *name, const char *word)
+{
+	size_t n = strlen(word);
+	if (strncmp(name, word, n) != 0 || (name[n] && name[n] != ' '))
+		return NULL;
+	return name[n] ? name + n + 1 : name + n;
+}
+
+/* Every group must be of a known kind and hold only its keys (a source any
+ * source's: its type decides which, when it is loaded). Checked before
+ * GKeyFile reads the file, which refuses some key names without a line. */
+static gboolean
+check_groups(const char *file, const struct conf_lines *lines, GError **error)
+{
+	for (guint i = 0; i < lines->groups->len; i++) {
+		const struct conf_group *g = g_ptr_array_index(lines->groups, i);
+		const struct reader rd = { NULL, file, g };
+		gboolean ok;
+		if (g_str_equal(g->name, "mailclerk")) {
+			ok = check_keys(&rd, mailclerk_keys, NULL, error);
+		} else if (group_rest(g->name, "source")) {
+			ok = check_keys(&rd, local_keys, imap_keys, error);
+		} else if (group_rest(g->name, "client")) {
+			ok = check_keys(&rd, client_keys, NULL, error);
+		} else if (group_rest(g->name, "project")) {
+			ok = check_keys(&rd, project_keys, NULL, error);
+		} else {
+			conf_error(error, file, g->line, NULL, NULL,
+			           "unknown group [%s] (expected [mailclerk], [source NAME], "
+			           "[client KEY] or [project CLIENT/KEY])",
+			           g->name);
+			return FALSE;
+		}
+		if (!ok)
+			return FALSE;
+	}
+	return TRUE;
 }
 
 struct mc_config *
@@ -479,62 +569,36 @@ config_load(const char *file, gboolean must_exist, GError **error)
 		g_set_error_literal(error, MC_ERROR, MC_ERROR_USAGE, local->message);
 		return NULL;
 	}
-	/* An empty file is valid GKeyFile input, so any error here is real. */
-	if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &local)) {
+	g_autoptr(conf_lines) lines = conf_lines_scan(file, text, len, error);
+	if (!lines || !check_groups(file, lines, error))
+		return NULL;
+	/* The scan took what GKeyFile refuses, so this is only a safety net. */
+	if (!g_key_file_load_from_data(kf, lines->text, lines->len, G_KEY_FILE_NONE, &local)) {
 		g_set_error(error, MC_ERROR, MC_ERROR_USAGE, "%s: %s", file, local->message);
 		return NULL;
 	}
 	cfg->file = g_strdup(file);
-	if (!check_duplicates(file, text, error))
-		return NULL;
 
 	/* Clients first, so that a project may come before its client. */
-	g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
-	for (char **g = groups; *g; g++) {
-		if (g_str_has_prefix(*g, "client ") || g_str_equal(*g, "client")) {
-			g_autofree char *key = g_strstrip(g_strdup(*g + strlen("client")));
-			if (!load_client(cfg, kf, file, *g, key, error))
-				return NULL;
-		}
-	}
-	for (char **g = groups; *g; g++) {
-		if (g_str_equal(*g, "mailclerk")) {
-			static const char *const keys[] = { "me", "attachment_name", NULL };
-			if (!check_keys(kf, file, *g, keys, error))
-				return NULL;
-			if (!load_attachment_name(kf, file, *g, &cfg->attachment_name, error))
-				return NULL;
-			g_autofree char *me = g_key_file_get_string(kf, *g, "me", NULL);
-			if (me) {
-				g_autoptr(GPtrArray) items = split_list(me);
-				for (guint i = 0; i < items->len; i++) {
-					const char *a = g_ptr_array_index(items, i);
-					if (!strchr(a, '@')) {
-						g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
-						            "%s: [%s]: key 'me': '%s' is not an "
-						            "e-mail address",
-						            file, *g, a);
-						return NULL;
-					}
-					g_ptr_array_add(cfg->me, g_ascii_strdown(a, -1));
-				}
-			}
-		} else if (g_str_has_prefix(*g, "source ") || g_str_equal(*g, "source")) {
-			g_autofree char *name = g_strstrip(g_strdup(*g + strlen("source")));
-			if (!load_source(cfg, kf, file, *g, name, error))
-				return NULL;
-		} else if (g_str_has_prefix(*g, "client ") || g_str_equal(*g, "client")) {
-			continue; /* loaded above */
-		} else if (g_str_has_prefix(*g, "project ") || g_str_equal(*g, "project")) {
-			g_autofree char *spec = g_strstrip(g_strdup(*g + strlen("project")));
-			if (!load_project(cfg, kf, file, *g, spec, error))
-				return NULL;
-		} else {
-			g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
-			            "%s: unknown group [%s] (expected [mailclerk], [source NAME], "
-			            "[client KEY] or [project CLIENT/KEY])",
-			            file, *g);
+	for (guint i = 0; i < lines->groups->len; i++) {
+		const struct reader rd = { kf, file, g_ptr_array_index(lines->groups, i) };
+		const char *key = group_rest(rd.g->name, "client");
+		if (key && !load_client(cfg, &rd, key, error))
 			return NULL;
+	}
+	for (guint i = 0; i < lines->groups->len; i++) {
+		const struct reader rd = { kf, file, g_ptr_array_index(lines->groups, i) };
+		const char *rest;
+		if (g_str_equal(rd.g->name, "mailclerk")) {
+			if (!load_attachment_name(&rd, &cfg->attachment_name, error) ||
+			    !load_list(&rd, "me", LIST_ADDRESSES, cfg->me, error))
+				return NULL;
+		} else if ((rest = group_rest(rd.g->name, "source"))) {
+			if (!load_source(cfg, &rd, rest, error))
+				return NULL;
+		} else if ((rest = group_rest(rd.g->name, "project"))) {
+			if (!load_project(cfg, &rd, rest, error))
+				return NULL;
 		}
 	}
 	return g_steal_pointer(&cfg);

@@ -1,8 +1,12 @@
 /* The configuration file (GKeyFile/INI; README "Configuration").
  *
- * Every key is checked when the file is loaded: an unknown group or key, or a
- * missing required one, is an MC_ERROR_USAGE error naming the file, the
- * group and the key, so nothing runs on a config the user did not mean. */
+ * Every key is checked when the file is loaded: invalid UTF-8, a line that
+ * is no group, key or comment, an unknown group or key, a group or key given
+ * twice, a missing required key, or a value that cannot be used (an address
+ * that is none, a number out of range) is an MC_ERROR_USAGE error naming
+ * FILE:LINE, the group and the key, so nothing runs on a config the user did
+ * not mean. Group names are read with blanks trimmed and collapsed:
+ * [client  acme] is [client acme]. */
 #ifndef MC_CONFIG_H
 #define MC_CONFIG_H
 
@@ -34,15 +38,20 @@ struct mc_source_config {
 	struct mc_imap_config *imap; /* type imap: its keys; else NULL */
 };
 
-/* [client KEY]: values as written; index/rules-compile.c compiles them. */
+/* [client KEY]: values as written; index/rules-compile.c compiles them.
+ * Lines are FILE's, for error messages (0 in a configuration made in code):
+ * a key's line is its group's when the key is not given. */
 struct mc_client_config {
 	char *key;
 	char *group;          /* "client KEY", for error messages */
+	int line;             /* of the [client KEY] header */
 	char *name;           /* display name; KEY when not given */
-	GPtrArray *domains;   /* char *, lower-cased */
-	GPtrArray *addresses; /* char *, lower-cased */
+	GPtrArray *domains;   /* char *, lower-cased domains ("@" dropped), checked */
+	GPtrArray *addresses; /* char *, lower-cased addresses, checked */
 	char *match;          /* raw ';'-separated FIELD:/REGEX/FLAGS list, or NULL */
-	char *exclude;        /* likewise, or NULL */
+	int match_line;
+	char *exclude; /* likewise, or NULL */
+	int exclude_line;
 };
 
 /* [project CLIENT/KEY] */
@@ -50,9 +59,12 @@ struct mc_project_config {
 	char *client; /* CLIENT, a [client] of the file */
 	char *key;    /* KEY */
 	char *group;  /* "project CLIENT/KEY" */
+	int line;     /* of the [project CLIENT/KEY] header */
 	char *name;   /* display name; KEY when not given */
 	char *match;
+	int match_line;
 	char *exclude;
+	int exclude_line;
 	char *attachments; /* folder for its attachments (absolute), or NULL */
 	gboolean save_attachments;
 	char *attachment_name; /* file name template for its attachments, or NULL */
@@ -60,7 +72,7 @@ struct mc_project_config {
 
 struct mc_config {
 	char *file;            /* the file read, or NULL when none existed */
-	GPtrArray *me;         /* char *, lower-cased addresses of the user */
+	GPtrArray *me;         /* char *, lower-cased addresses of the user, checked */
 	GPtrArray *sources;    /* struct mc_source_config *, in file order */
 	GPtrArray *clients;    /* struct mc_client_config *, in file order */
 	GPtrArray *projects;   /* struct mc_project_config *, in file order */

@@ -1,4 +1,4 @@
-/* Compiling rules: config groups into PCRE2 rules, errors naming file, group and key. */
+/* Compiling rules: config groups into PCRE2 rules, errors naming file:line, group and key. */
 #include "config.h"
 
 #include "index/rules-internal.h"
@@ -80,9 +80,10 @@ rules_need_body(const struct rules *r)
 	return r && r->need_body;
 }
 
-/* Where an error is: "FILE: [GROUP]: key 'KEY'". */
+/* Where an error is: "FILE:LINE: [GROUP]: key 'KEY'" (no ":LINE" when 0). */
 struct where {
 	const char *file;
+	int line;
 	const char *group;
 	const char *key;
 };
@@ -97,8 +98,9 @@ set_error(GError **error, const struct where *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	g_autofree char *msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	g_set_error(error, MC_ERROR, MC_ERROR_USAGE, "%s: [%s]: key '%s': %s", w->file, w->group,
-	            w->key, msg);
+	g_autofree char *line = w->line > 0 ? g_strdup_printf(":%d", w->line) : g_strdup("");
+	g_set_error(error, MC_ERROR, MC_ERROR_USAGE, "%s%s: [%s]: key '%s': %s", w->file, line,
+	            w->group, w->key, msg);
 }
 
 static gboolean
@@ -304,7 +306,7 @@ rules_compile(const struct mc_config *cfg, GError **error)
 	for (guint i = 0; cfg->clients && i < cfg->clients->len; i++) {
 		const struct mc_client_config *cc = g_ptr_array_index(cfg->clients, i);
 		g_autofree char *group = cc->group ? NULL : g_strdup_printf("client %s", cc->key);
-		struct where w = { file, cc->group ? cc->group : group, "match" };
+		struct where w = { file, cc->match_line, cc->group ? cc->group : group, "match" };
 		struct client_rules *c = g_new0(struct client_rules, 1);
 
 		c->key = g_strdup(cc->key);
@@ -317,6 +319,7 @@ rules_compile(const struct mc_config *cfg, GError **error)
 		if (!parse_list(r, cc->match, c->match, &w, error))
 			return NULL;
 		w.key = "exclude";
+		w.line = cc->exclude_line;
 		if (!parse_list(r, cc->exclude, c->exclude, &w, error))
 			return NULL;
 	}
@@ -325,7 +328,7 @@ rules_compile(const struct mc_config *cfg, GError **error)
 		const struct mc_project_config *pc = g_ptr_array_index(cfg->projects, i);
 		g_autofree char *group =
 		    pc->group ? NULL : g_strdup_printf("project %s/%s", pc->client, pc->key);
-		struct where w = { file, pc->group ? pc->group : group, "match" };
+		struct where w = { file, pc->match_line, pc->group ? pc->group : group, "match" };
 		struct project_rules *pr = g_new0(struct project_rules, 1);
 
 		pr->key = g_strdup(pc->key);
@@ -335,6 +338,7 @@ rules_compile(const struct mc_config *cfg, GError **error)
 		if (!parse_list(r, pc->match, pr->match, &w, error))
 			return NULL;
 		w.key = "exclude";
+		w.line = pc->exclude_line;
 		if (!parse_list(r, pc->exclude, pr->exclude, &w, error))
 			return NULL;
 		/* conf.c rejects a project of an unknown client; one that

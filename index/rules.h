@@ -29,8 +29,9 @@ struct filing {
 void filing_free(struct filing *f);
 
 /* Compiles CFG's clients and projects. Returns rules the caller frees with
- * rules_free(), or NULL and sets ERROR (MC_ERROR_USAGE) naming the file, the
- * group and the key, with PCRE2's message and offset for a bad regex. */
+ * rules_free(), or NULL and sets ERROR (MC_ERROR_USAGE) naming the file and
+ * the key's line (the config's match_line, exclude_line; left out when 0),
+ * the group and the key, with PCRE2's message and offset for a bad regex. */
 struct rules *rules_compile(const struct mc_config *cfg, GError **error);
 void rules_free(struct rules *r);
 typedef struct rules rules;

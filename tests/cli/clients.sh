@@ -87,17 +87,17 @@ unset MAILCLERK_NOW
 # Bad rules: exit 2, the file, group and key named, nothing written.
 bad() { printf '%s\n' "$@" > "$TMP/bad"; "$MAILCLERK" --config "$TMP/bad" --db "$TMP/bad.db" ingest --maildir "$CORPUS/maildir" 2>&1; }
 check_eq 'a regex that does not compile' "$(bad '[client a]' 'match = subject:/a(b/')" \
-	"mailclerk: $TMP/bad: [client a]: key 'match': regex /a(b/ does not compile: missing closing parenthesis at offset 3"
+	"mailclerk: $TMP/bad:2: [client a]: key 'match': regex /a(b/ does not compile: missing closing parenthesis at offset 3"
 check_eq 'an unknown field' "$(bad '[client a]' 'match = sender:/x/')" \
-	"mailclerk: $TMP/bad: [client a]: key 'match': unknown field 'sender' (subject, body, from, to, cc, address, attachment, header:NAME)"
+	"mailclerk: $TMP/bad:2: [client a]: key 'match': unknown field 'sender' (subject, body, from, to, cc, address, attachment, header:NAME)"
 check_eq 'a project for an unknown client' "$(bad '[project nope/site]' 'match = subject:/x/')" \
-	"mailclerk: $TMP/bad: [project nope/site]: no [client nope] for this project"
+	"mailclerk: $TMP/bad:1: [project nope/site]: no [client nope] for this project"
 check_eq 'a group given twice' "$(bad '[client a]' 'domains = a.example' '[client a]' 'domains = b.example')" \
-	"mailclerk: $TMP/bad:3: group [client a] is given twice"
+	"mailclerk: $TMP/bad:3: group [client a] is given twice (also at line 1)"
 check_eq 'a key given twice' "$(bad '[client a]' 'domains = a.example' 'domains = b.example')" \
-	"mailclerk: $TMP/bad:3: [client a]: key 'domains' is given twice"
+	"mailclerk: $TMP/bad:3: [client a]: key 'domains' is given twice (also at line 2)"
 check_eq 'an unknown key' "$(bad '[client a]' 'domain = a.example')" \
-	"mailclerk: $TMP/bad: [client a]: unknown key 'domain'"
+	"mailclerk: $TMP/bad:2: [client a]: unknown key 'domain'"
 check_exit 'bad rules exit 2' 2 "$MAILCLERK" --config "$TMP/bad" --db "$TMP/bad.db" ingest --maildir "$CORPUS/maildir"
 check 'and nothing was written' test ! -e "$TMP/bad.db"
 check_eq 'explain of unfiled mail says so' "$(mc explain id:maint-2024-0417@hosting.example)" "not filed under any client"

@@ -138,7 +138,7 @@ check_eq 'save --by-project: the project, _unsorted and _unfiled' "$(cd "$root" 
 ./acme/web/2024-01-05_mockup.txt attachments save: 2 saved, 3 duplicates, 0 failed"
 check_eq 'a bad attachment_name is refused, naming the key' \
 	"$(printf '[mailclerk]\nattachment_name = {date}_{nope}\n' > "$TMP/bad"; "$MAILCLERK" --config "$TMP/bad" --db "$DB" attachments save '*' 2>&1)" \
-	"mailclerk: $TMP/bad: [mailclerk]: key 'attachment_name': unknown field '{nope}' in '{date}_{nope}' (known: {date}, {client}, {project}, {from}, {subject}, {filename})"
+	"mailclerk: $TMP/bad:2: [mailclerk]: key 'attachment_name': unknown field '{nope}' in '{date}_{nope}' (known: {date}, {client}, {project}, {from}, {subject}, {filename})"
 # Mail that joins the project later, by thread inheritance, is saved too.
 mkmsg m6 eve@elsewhere.example 'plans' plans.txt 'the plans'
 mc ingest --maildir "$TMP/mail" >/dev/null 2>&1

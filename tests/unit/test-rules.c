@@ -453,6 +453,19 @@ test_errors(void)
 	g_assert_error(error, MC_ERROR, MC_ERROR_USAGE);
 	g_assert_cmpstr(error->message, ==,
 	                "/tmp/cfg: [project acme/website]: key 'exclude': unknown flag 'z'");
+
+	/* A config read from a file knows each key's line: the error names it,
+	 * the exclude's line for an exclude. */
+	g_autoptr(test_cfg) lined = cfg_new();
+	g_autoptr(GError) lined_error = NULL;
+	add_project(lined, "acme", "website", "subject:/ok/", "body:/x/z");
+	struct mc_project_config *pc = g_ptr_array_index(lined->projects, 0);
+	pc->match_line = 7;
+	pc->exclude_line = 8;
+	g_autoptr(rules) lined_r = rules_compile(lined, &lined_error);
+	g_assert_null(lined_r);
+	g_assert_cmpstr(lined_error->message, ==,
+	                "/tmp/cfg:8: [project acme/website]: key 'exclude': unknown flag 'z'");
 }
 
 static void
