@@ -211,11 +211,12 @@ config_key_is_valid(const char *key)
 }
 
 /* A domain as mail carries it: labels of letters (of any script: an IDN is
- * written in UTF-8), digits and inner hyphens, two labels at least. One
- * label ("acme") is far more often a slip than a host of the user's own
- * network, and as a domain rule it would file a whole top-level domain. */
+ * written in UTF-8), digits and inner hyphens, MIN_LABELS labels at least.
+ * In a domains list one label ("acme") is far more often a slip than a host
+ * of the user's own network, and would file a whole top-level domain; in
+ * an address (root@localhost) it is a host. */
 static gboolean
-domain_is_valid(const char *d)
+domain_is_valid(const char *d, int min_labels)
 {
 	int labels = 0;
 	for (const char *p = d;; p++) {
@@ -231,7 +232,7 @@ domain_is_valid(const char *d)
 			return FALSE;
 		labels++;
 		if (!*p)
-			return labels >= 2;
+			return labels >= min_labels;
 	}
 }
 
@@ -244,7 +245,7 @@ static gboolean
 address_is_valid(const char *a)
 {
 	const char *at = strchr(a, '@');
-	if (!at || at == a || !domain_is_valid(at + 1))
+	if (!at || at == a || !domain_is_valid(at + 1, 1))
 		return FALSE;
 	for (const char *p = a; p < at; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
@@ -272,7 +273,7 @@ load_list(const struct reader *rd, const char *key, enum list_kind kind, GPtrArr
 		const char *item = g_ptr_array_index(items, i);
 		if (kind == LIST_DOMAINS) {
 			const char *d = *item == '@' ? item + 1 : item;
-			if (!domain_is_valid(d)) {
+			if (!domain_is_valid(d, 2)) {
 				rd_error(error, rd, key, "'%s' is not a domain", item);
 				return FALSE;
 			}

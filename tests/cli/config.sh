@@ -1,7 +1,7 @@
 #!/bin/sh
 # Configuration: defaults, sources, and clear errors for bad files.
 . "$top_srcdir/tests/lib.sh"
-plan 51
+plan 52
 
 check_exit 'a missing --config file is an error (2)' 2 "$MAILCLERK" --config "$TMP/nope" --db "$DB" count '*'
 check_eq '... naming the file' "$("$MAILCLERK" --config "$TMP/nope" --db "$DB" count '*' 2>&1)" \
@@ -93,6 +93,8 @@ check_eq 'an address that is none' "$(bad '[mailclerk]\nme = sam@studio.example,
 check_exit '... exits 2' 2 "$MAILCLERK" --config "$TMP/bad" --db "$DB" count '*'
 check_eq 'a display name around an address' "$(bad '[mailclerk]\nme = Sam Carter <sam@studio.example>\n')" \
 	"mailclerk: $TMP/bad:2: [mailclerk]: key 'me': 'Sam Carter <sam@studio.example>' is not an e-mail address"
+printf '[mailclerk]\nme = root@localhost\n' > "$TMP/host"
+check_exit 'an address at a host of one label is one (root@localhost)' 0 "$MAILCLERK" --config "$TMP/host" --db "$DB" count '*'
 check_eq 'a domain in addresses' "$(bad '[client acme]\n# ACME\naddresses = acme.example\n')" \
 	"mailclerk: $TMP/bad:3: [client acme]: key 'addresses': 'acme.example' is not an e-mail address"
 check_eq 'an address in domains' "$(bad '[client acme]\ndomains = acme.example; bob@acme.example\n')" \
