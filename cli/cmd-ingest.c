@@ -5,6 +5,7 @@
 
 #include "cli/command.h"
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "imap/sync.h"
 #include "index/autosave.h"
 #include "index/imap-state.h"
@@ -20,6 +21,17 @@ add_source(GPtrArray *sources, const char *kind, const char *name, const char *p
 	src->store_dir = g_strdup(store_dir);
 	g_ptr_array_add(sources, src);
 	return TRUE;
+}
+
+/* A signal stopped the run at a safe point: says how far it got. */
+static int
+ingest_interrupted(guint64 indexed)
+{
+	fprintf(stderr,
+	        "mailclerk: interrupted: %" G_GUINT64_FORMAT
+	        " messages indexed; run ingest again to finish\n",
+	        indexed);
+	return MC_EXIT_INTERRUPTED;
 }
 
 int
@@ -43,6 +55,9 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 	                           "those.",
 	                           entries, &argc, &argv))
 		return MC_EXIT_USAGE;
+	/* ^C and SIGTERM stop the run where the index is consistent and say
+	 * so; a second one kills as usual. */
+	interrupt_catch();
 
 	g_autoptr(GError) error = NULL;
 	g_autofree char *data_dir = g_path_get_dirname(env->db_path);
@@ -124,7 +139,7 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 		const struct mc_source_config *sc = g_ptr_array_index(imap_sources, i);
 		struct imap_sync_report rep;
 		g_autoptr(GError) local = NULL;
-		if (!imap_sync(imap_state, imap_root, sc, &rep, &local)) {
+		if (!imap_sync(imap_state, imap_root, sc, &rep, &local) && !interrupt_caught()) {
 			fprintf(stderr, "mailclerk: %s\n", local->message);
 			imap_failed++;
 		}
@@ -140,6 +155,11 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 			printf(", %" G_GUINT64_FORMAT " skipped", rep.skipped);
 		printf("\n");
 		fflush(stdout);
+		/* What was fetched is in the store: the next run indexes it. */
+		if (interrupt_caught()) {
+			imap_state_close(imap_state);
+			return ingest_interrupted(0);
+		}
 		g_autoptr(GPtrArray) folders = imap_store_folders(imap_root, sc->name);
 		for (guint k = 0; k < folders->len; k++) {
 			struct imap_store_folder *f = g_ptr_array_index(folders, k);
@@ -155,6 +175,8 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 	imap_state_close(imap_state);
 	/* Now the writer lock, and the index. */
 	struct mc_db *db = command_index(env, &error);
+	if (!db && interrupt_caught())
+		return ingest_interrupted(0);
 	if (!db || !autosave_prepare(db, env->cfg, &error))
 		return command_fail(error);
 	struct ingest_report r;
@@ -178,6 +200,12 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 	       r.stats.messages_added, r.stats.copies_added, r.stats.copies_moved,
 	       r.stats.copies_removed, r.stats.messages_removed, r.skipped, r.seconds,
 	       r.seconds > 0 ? r.scanned / r.seconds : 0.0);
+	/* Interrupted: what was committed is saved by the next run. */
+	if (interrupt_caught()) {
+		if (!ok)
+			command_fail(error); /* said, but the exit status is the signal's */
+		return ingest_interrupted(r.stats.messages_added);
+	}
 	/* What the run committed is saved even when it stopped early. */
 	guint save_failed = 0;
 	g_autoptr(GError) save_error = NULL;

@@ -33,6 +33,8 @@ command_fail(const GError *error)
 	fprintf(stderr, "mailclerk: %s\n", error->message);
 	if (error->domain == MC_ERROR && error->code == MC_ERROR_USAGE)
 		return MC_EXIT_USAGE;
+	if (error->domain == MC_ERROR && error->code == MC_ERROR_INTERRUPTED)
+		return MC_EXIT_INTERRUPTED;
 	if (error->domain == G_OPTION_ERROR || error->domain == QUERY_ERROR)
 		return MC_EXIT_USAGE;
 	return MC_EXIT_FAILURE;

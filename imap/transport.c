@@ -14,6 +14,7 @@
 #include <gnutls/x509.h>
 
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "imap/transport.h"
 
 /* TLS 1.2 and 1.3 only, GnuTLS's usual choice of everything else. */
@@ -44,15 +45,25 @@ set_failure(struct transport *t, const char *fmt, ...)
 }
 
 /* Waits until FD is ready for EVENTS; FALSE (and the reason in T) on a
- * timeout or error. */
+ * timeout, an error or a signal (common/interrupt.h). */
 static gboolean
 wait_fd(struct transport *t, short events)
 {
 	struct pollfd p = { .fd = t->fd, .events = events };
+	int left = t->timeout_ms;
 	for (;;) {
-		int r = poll(&p, 1, t->timeout_ms);
+		/* ^C ends a wait on the server within a quarter of a second,
+		 * whichever thread the signal went to. */
+		if (interrupt_caught()) {
+			set_failure(t, "interrupted");
+			return FALSE;
+		}
+		int slice = MIN(left, 250);
+		int r = poll(&p, 1, slice);
 		if (r > 0)
 			return TRUE;
+		if (r == 0 && (left -= slice) > 0)
+			continue;
 		if (r == 0) {
 			set_failure(t, "the server did not answer within %d s",
 			            t->timeout_ms / 1000);

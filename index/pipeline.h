@@ -16,6 +16,9 @@ struct ingest_report {
 	guint64 scanned;        /* messages read and parsed */
 	guint64 skipped;        /* files or messages reported and not indexed */
 	guint64 sources_failed; /* sources that could not be read at all */
+	gboolean interrupted;   /* a signal stopped the run (common/interrupt.h): what
+	                         * was parsed is committed, nothing is recorded as
+	                         * scanned or removed, and the next run goes on */
 	double seconds;
 };
 
