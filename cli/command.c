@@ -17,7 +17,7 @@ command_index(struct command_env *env, GError **error)
 	unsigned needs = env->command->needs;
 	g_assert(needs & (CMD_READ | CMD_WRITE));
 	if ((needs & CMD_LOCK) && env->lock < 0 &&
-	    (env->lock = index_lock(env->db_path, error)) < 0)
+	    (env->lock = index_lock(env->db_path, env->command->name, error)) < 0)
 		return NULL;
 	g_autoptr(mc_db) db = db_open(env->db_path, needs & CMD_WRITE ? DB_WRITE : DB_READ, error);
 	if (!db)
