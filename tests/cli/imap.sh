@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/imap/dovecot.sh"
 dovecot_available || skip_all "dovecot is not installed (contrib/bootstrap.sh installs it)"
-plan 59
+plan 60
 dovecot_start || { echo "Bail out! dovecot did not start"; exit 1; }
 
 # config NAME KEY=VALUE...: a [source NAME] of type imap for alice, appended.
@@ -162,6 +162,15 @@ check_eq 'a server offering only TLS 1.0 is refused, exit 1' \
 	"mailclerk: localhost: TLS handshake failed: the server sent the alert 'Error in protocol version'; the server offers no TLS 1.2 or newer, which mailclerk requires
 rc=1"
 tls10_stop
+
+# Implicit TLS (the default) to a port that speaks plain IMAP: a hint.
+DB="$TMP/plainport.db"
+config work "port=$IMAP_PORT" > "$TMP/config"
+out=$(mc ingest 2>&1); rc=$?
+check_eq 'tls = imaps to a plain IMAP port: refused with a hint, exit 1' \
+	"$(printf '%s\n' "$out" | grep '^mailclerk: localhost'; echo "rc=$rc")" \
+	"mailclerk: localhost: TLS handshake failed: An unexpected TLS packet was received. (the server at localhost:$IMAP_PORT speaks plain IMAP; set tls = starttls)
+rc=1"
 
 # SNI: a server that only knows the name other.example and refuses any
 # other one it is sent (openssl s_server -servername_fatal) refuses
