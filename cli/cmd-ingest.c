@@ -5,6 +5,7 @@
 
 #include "cli/command.h"
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "imap/sync.h"
 #include "index/autosave.h"
 #include "index/imap-state.h"
@@ -33,6 +34,17 @@ struct ingest_run {
 
 static int ingest_child(void *data);
 
+/* A signal stopped the run at a safe point: says how far it got. */
+static int
+ingest_interrupted(guint64 indexed)
+{
+	fprintf(stderr,
+	        "mailclerk: interrupted: %" G_GUINT64_FORMAT
+	        " messages indexed; run ingest again to finish\n",
+	        indexed);
+	return MC_EXIT_INTERRUPTED;
+}
+
 int
 cmd_ingest(struct command_env *env, int argc, char **argv)
 {
@@ -54,6 +66,9 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 	                           "those.",
 	                           entries, &argc, &argv))
 		return MC_EXIT_USAGE;
+	/* ^C and SIGTERM stop the run where the index is consistent and say
+	 * so; a second one kills as usual. */
+	interrupt_catch();
 
 	g_autoptr(GError) error = NULL;
 	g_autofree char *data_dir = g_path_get_dirname(env->db_path);
@@ -181,7 +196,7 @@ ingest_once(struct ingest_run *run)
 		const struct mc_source_config *sc = g_ptr_array_index(imap_sources, i);
 		struct imap_sync_report rep;
 		g_autoptr(GError) local = NULL;
-		if (!imap_sync(imap_state, imap_root, sc, &rep, &local)) {
+		if (!imap_sync(imap_state, imap_root, sc, &rep, &local) && !interrupt_caught()) {
 			fprintf(stderr, "mailclerk: %s\n", local->message);
 			imap_failed++;
 		}
@@ -197,6 +212,11 @@ ingest_once(struct ingest_run *run)
 			printf(", %" G_GUINT64_FORMAT " skipped", rep.skipped);
 		printf("\n");
 		fflush(stdout);
+		/* What was fetched is in the store: the next run indexes it. */
+		if (interrupt_caught()) {
+			imap_state_close(imap_state);
+			return ingest_interrupted(0);
+		}
 		g_autoptr(GPtrArray) folders = imap_store_folders(imap_root, sc->name);
 		for (guint k = 0; k < folders->len; k++) {
 			struct imap_store_folder *f = g_ptr_array_index(folders, k);
@@ -212,6 +232,8 @@ ingest_once(struct ingest_run *run)
 	imap_state_close(imap_state);
 	/* Now the writer lock, and the index. */
 	struct mc_db *db = command_index(env, &error);
+	if (!db && interrupt_caught())
+		return ingest_interrupted(0);
 	if (!db || !autosave_prepare(db, env->cfg, &error))
 		return command_fail(error);
 	struct ingest_report r;
@@ -249,6 +271,12 @@ ingest_once(struct ingest_run *run)
 		printf(", %" G_GUINT64_FORMAT " skipped (known)", known);
 	printf(", in %.2f s (%.0f messages/s)\n", r.seconds,
 	       r.seconds > 0 ? r.scanned / r.seconds : 0.0);
+	/* Interrupted: what was committed is saved by the next run. */
+	if (interrupt_caught()) {
+		if (!ok)
+			command_fail(error); /* said, but the exit status is the signal's */
+		return ingest_interrupted(r.stats.messages_added);
+	}
 	/* What the run committed is saved even when it stopped early. */
 	guint save_failed = 0;
 	g_autoptr(GError) save_error = NULL;

@@ -18,7 +18,7 @@ command_index(struct command_env *env, GError **error)
 	unsigned needs = env->command->needs;
 	g_assert(needs & (CMD_READ | CMD_WRITE));
 	if ((needs & CMD_LOCK) && env->lock < 0 &&
-	    (env->lock = index_lock(env->db_path, error)) < 0)
+	    (env->lock = index_lock(env->db_path, env->command->name, error)) < 0)
 		return NULL;
 	g_autoptr(mc_db) db = db_open(env->db_path, needs & CMD_WRITE ? DB_WRITE : DB_READ, error);
 	if (!db)
@@ -43,6 +43,8 @@ command_fail(const GError *error)
 	fprintf(stderr, "mailclerk: %s\n", error->message);
 	if (error->domain == MC_ERROR && error->code == MC_ERROR_USAGE)
 		return MC_EXIT_USAGE;
+	if (error->domain == MC_ERROR && error->code == MC_ERROR_INTERRUPTED)
+		return MC_EXIT_INTERRUPTED;
 	if (error->domain == G_OPTION_ERROR || error->domain == QUERY_ERROR)
 		return MC_EXIT_USAGE;
 	return MC_EXIT_FAILURE;

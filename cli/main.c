@@ -95,7 +95,7 @@ commands_help(void)
 	}
 	g_string_append(s, "\n'mailclerk COMMAND --help' describes a command's options.\n"
 	                   "Exit status: 0 success (also with no results), 1 runtime failure,\n"
-	                   "2 usage, configuration or query error.");
+	                   "2 usage, configuration or query error, 130 ingest interrupted.");
 	return g_string_free(s, FALSE);
 }
 

@@ -1,4 +1,4 @@
-/* mailclerk's own GError domain, and its exit codes (0, 1, 2: mailclerk(1)). */
+/* mailclerk's own GError domain, and its exit codes (0, 1, 2, 130: mailclerk(1)). */
 #ifndef MC_ERROR_H
 #define MC_ERROR_H
 
@@ -8,15 +8,17 @@
 GQuark mc_error_quark(void);
 
 enum mc_error_code {
-	MC_ERROR_FAILED, /* a runtime failure: exit 1 */
-	MC_ERROR_USAGE,  /* bad options, config or query: exit 2 */
-	MC_ERROR_BUSY,   /* another writer holds the database: exit 1 */
+	MC_ERROR_FAILED,      /* a runtime failure: exit 1 */
+	MC_ERROR_USAGE,       /* bad options, config or query: exit 2 */
+	MC_ERROR_BUSY,        /* another writer holds the database: exit 1 */
+	MC_ERROR_INTERRUPTED, /* SIGINT or SIGTERM (common/interrupt.h): exit 130 */
 };
 
 enum mc_exit {
 	MC_EXIT_OK = 0,
 	MC_EXIT_FAILURE = 1,
 	MC_EXIT_USAGE = 2,
+	MC_EXIT_INTERRUPTED = 130, /* as a shell reports a ^C; also for SIGTERM */
 };
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "common/error.h"
 #include "common/fileio.h"
+#include "common/interrupt.h"
 #include "imap/mutf7.h"
 #include "imap/session.h"
 #include "imap/store.h"
@@ -259,6 +260,13 @@ sync_folder(struct session *s, struct imap_progress *state, const char *store_ro
 	gint64 start = g_get_monotonic_time();
 	guint i = 0;
 	while (i < uids->len) {
+		/* Interrupted: what is stored and recorded stays; the rest is
+		 * fetched next run. */
+		if (interrupt_caught()) {
+			g_set_error(error, MC_ERROR, MC_ERROR_INTERRUPTED, "%s: interrupted",
+			            folder);
+			return FALSE;
+		}
 		guint end = i;
 		gsize bytes = 0;
 		while (end < uids->len && end - i < BATCH_MESSAGES) {
@@ -376,8 +384,8 @@ imap_sync_locked(struct imap_progress *state, const char *store_root,
 			continue;
 		report->folders_failed++;
 		/* A folder the server refused does not stop the others; a lost
-		 * connection does. */
-		if (s.low && transport_broken(s.low)) {
+		 * connection or a signal does. */
+		if (interrupt_caught() || (s.low && transport_broken(s.low))) {
 			g_propagate_error(error, g_steal_pointer(&local));
 			ok = FALSE;
 		} else {

@@ -42,7 +42,8 @@ struct imap_sync_report {
  * a source (flock on STORE_ROOT/=NAME.lock); when another one is, this
  * returns TRUE at once with REPORT->busy set. Returns FALSE and ERROR when
  * the source could not be synced whole (no connection, refused certificate
- * or login, a folder the server refused, a cut connection); what was fetched
+ * or login, a folder the server refused, a cut connection, a signal caught
+ * by common/interrupt.h, which ends any wait on the server); what was fetched
  * before that is kept. */
 gboolean imap_sync(struct imap_progress *state, const char *store_root,
                    const struct mc_source_config *sc, struct imap_sync_report *report,

@@ -14,6 +14,7 @@
 #include <gnutls/x509.h>
 
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "imap/transport.h"
 
 /* TLS 1.2 and 1.3 only, GnuTLS's usual choice of everything else. */
@@ -21,13 +22,17 @@
 
 struct transport {
 	int fd;
+	int port;
 	int timeout_ms;
 	gnutls_session_t tls; /* NULL: plaintext */
 	gnutls_certificate_credentials_t cred;
 	gsize read_limit; /* 0: none */
 	gsize read_since_write;
-	gboolean broken; /* a read or write failed, or the caller gave up on the stream */
-	char *error;     /* why */
+	gboolean broken;     /* a read or write failed, or the caller gave up on the stream */
+	char *error;         /* why */
+	gboolean plain_read; /* bytes were read without TLS (before STARTTLS) */
+	char tls_first[8];   /* the first bytes the TLS layer read, for a failed handshake */
+	size_t tls_seen;
 };
 
 static void set_failure(struct transport *t, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -44,15 +49,25 @@ set_failure(struct transport *t, const char *fmt, ...)
 }
 
 /* Waits until FD is ready for EVENTS; FALSE (and the reason in T) on a
- * timeout or error. */
+ * timeout, an error or a signal (common/interrupt.h). */
 static gboolean
 wait_fd(struct transport *t, short events)
 {
 	struct pollfd p = { .fd = t->fd, .events = events };
+	int left = t->timeout_ms;
 	for (;;) {
-		int r = poll(&p, 1, t->timeout_ms);
+		/* ^C ends a wait on the server within a quarter of a second,
+		 * whichever thread the signal went to. */
+		if (interrupt_caught()) {
+			set_failure(t, "interrupted");
+			return FALSE;
+		}
+		int slice = MIN(left, 250);
+		int r = poll(&p, 1, slice);
 		if (r > 0)
 			return TRUE;
+		if (r == 0 && (left -= slice) > 0)
+			continue;
 		if (r == 0) {
 			set_failure(t, "the server did not answer within %d s",
 			            t->timeout_ms / 1000);
@@ -111,6 +126,7 @@ transport_read(mailstream_low *low, void *buf, size_t count)
 		if (n == 0)
 			set_failure(t, "the server closed the connection");
 		t->read_since_write += n;
+		t->plain_read = t->plain_read || !t->tls;
 		return n;
 	}
 }
@@ -186,6 +202,7 @@ transport_connect(const char *host, int port, int timeout, GError **error)
 	}
 	struct transport *t = g_new0(struct transport, 1);
 	t->fd = -1;
+	t->port = port;
 	t->timeout_ms = timeout * 1000;
 	g_autofree char *why = NULL;
 	for (struct addrinfo *a = res; a && t->fd < 0; a = a->ai_next) {
@@ -242,6 +259,46 @@ is_ip_address(const char *host)
 	return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
 }
 
+/* GnuTLS reads and writes through these rather than on the descriptor
+ * itself, so that the first bytes the server sent can be looked at when the
+ * handshake fails: "* OK" is a plain IMAP greeting. */
+static ssize_t
+tls_pull(gnutls_transport_ptr_t ptr, void *buf, size_t len)
+{
+	struct transport *t = ptr;
+	ssize_t n = recv(t->fd, buf, len, 0);
+	if (n > 0 && t->tls_seen < sizeof t->tls_first) {
+		size_t k = MIN((size_t)n, sizeof t->tls_first - t->tls_seen);
+		memcpy(t->tls_first + t->tls_seen, buf, k);
+		t->tls_seen += k;
+	}
+	return n;
+}
+
+static ssize_t
+tls_push(gnutls_transport_ptr_t ptr, const void *buf, size_t len)
+{
+	struct transport *t = ptr;
+	return send(t->fd, buf, len, MSG_NOSIGNAL);
+}
+
+static int
+tls_pull_timeout(gnutls_transport_ptr_t ptr, unsigned int ms)
+{
+	struct transport *t = ptr;
+	struct pollfd p = { .fd = t->fd, .events = POLLIN };
+	return poll(&p, 1, ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)ms);
+}
+
+/* Whether the server greeted in plain IMAP where TLS was expected: an
+ * untagged answer ("* OK", "* PREAUTH", "* BYE") before any plain byte was
+ * read, so not after STARTTLS. */
+static gboolean
+server_speaks_plain_imap(const struct transport *t)
+{
+	return !t->plain_read && t->tls_seen >= 2 && memcmp(t->tls_first, "* ", 2) == 0;
+}
+
 static gboolean
 tls_fail(GError **error, const char *host, const char *what, int err)
 {
@@ -282,7 +339,10 @@ transport_start_tls(mailstream_low *low, const char *host, const char *ca_file, 
 	if (!is_ip_address(host) &&
 	    (r = gnutls_server_name_set(t->tls, GNUTLS_NAME_DNS, host, strlen(host))) < 0)
 		return tls_fail(error, host, "TLS set-up", r);
-	gnutls_transport_set_int(t->tls, t->fd);
+	gnutls_transport_set_ptr(t->tls, t);
+	gnutls_transport_set_pull_function(t->tls, tls_pull);
+	gnutls_transport_set_pull_timeout_function(t->tls, tls_pull_timeout);
+	gnutls_transport_set_push_function(t->tls, tls_push);
 	gnutls_handshake_set_timeout(t->tls, t->timeout_ms);
 
 	for (;;) {
@@ -306,6 +366,14 @@ transport_start_tls(mailstream_low *low, const char *host, const char *ca_file, 
 			old_version = alert == GNUTLS_A_PROTOCOL_VERSION;
 			why = g_strdup_printf("the server sent the alert '%s'",
 			                      gnutls_alert_get_name(alert));
+		}
+		if (server_speaks_plain_imap(t)) {
+			g_set_error(
+			    error, MC_ERROR, MC_ERROR_FAILED,
+			    "%s: TLS handshake failed: %s (the server at %s:%d speaks plain "
+			    "IMAP; set tls = starttls)",
+			    host, why ? why : gnutls_strerror(r), host, t->port);
+			return FALSE;
 		}
 		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s: TLS handshake failed: %s%s",
 		            host, why ? why : gnutls_strerror(r),

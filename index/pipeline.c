@@ -10,6 +10,7 @@
 
 #include "index/pipeline.h"
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "common/progress.h"
 #include "index/db.h"
 #include "index/supervise.h"
@@ -85,6 +86,14 @@ event_free(struct event *ev)
 	g_free(ev->path);
 	g_free(ev->flags);
 	g_free(ev);
+}
+
+/* Whether the run stops early: a signal (common/interrupt.h) or an index
+ * that cannot be written. */
+static gboolean
+pipeline_stopping(struct pipeline *p)
+{
+	return g_atomic_int_get(&p->writer_failed) || interrupt_caught();
 }
 
 static void
@@ -181,7 +190,7 @@ static void
 sink_add(struct source_sink *sink, struct source_item *item)
 {
 	struct pipeline *p = (struct pipeline *)sink;
-	if (g_atomic_int_get(&p->writer_failed)) {
+	if (pipeline_stopping(p)) {
 		source_item_free(item);
 		return;
 	}
@@ -241,6 +250,12 @@ static void
 sink_skipped(struct source_sink *sink, const char *path, const char *reason)
 {
 	report_skipped((struct pipeline *)sink, path, reason);
+}
+
+static gboolean
+sink_stopping(struct source_sink *sink)
+{
+	return pipeline_stopping((struct pipeline *)sink);
 }
 
 /* ---- parse workers ---- */
@@ -344,6 +359,20 @@ parse_worker(gpointer data, gpointer user_data)
 
 /* ---- the writer thread ---- */
 
+/* A message of BYTES raw bytes is done with (written or not): the scanner
+ * may send another. Returns the total to show in the progress line. */
+static guint64
+item_done(struct pipeline *p, gsize bytes)
+{
+	g_mutex_lock(&p->lock);
+	p->in_flight--;
+	p->in_flight_bytes -= bytes;
+	g_cond_signal(&p->cond);
+	guint64 total = MAX(p->discovered, p->expected);
+	g_mutex_unlock(&p->lock);
+	return total;
+}
+
 struct writer_thread {
 	struct pipeline *p;
 	const char *db_path;
@@ -396,7 +425,7 @@ writer_main(gpointer data)
 	 * folder scanned whole are gone, and forgotten. */
 	g_autoptr(GHashTable) skipped_seen =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	gboolean in_tx = FALSE, failed = (w == NULL);
+	gboolean in_tx = FALSE, failed = (w == NULL), stopped = FALSE;
 	guint batch = 0;
 	gint64 tx_start = 0;
 	guint64 handled = 0;
@@ -406,6 +435,24 @@ writer_main(gpointer data)
 		if (ev->kind == EV_END) {
 			event_free(ev);
 			break;
+		}
+		/* Interrupted: what was written is committed (a safe point, as a
+		 * batch's end is); what comes after is dropped unwritten, and the
+		 * next run finds it again. */
+		if (!stopped && interrupt_caught()) {
+			stopped = TRUE;
+			if (in_tx && !writer_commit(w, &wt->error)) {
+				failed = TRUE;
+				g_atomic_int_set(&p->writer_failed, 1);
+				writer_rollback(w);
+			}
+			in_tx = FALSE;
+		}
+		if (stopped) {
+			if (ev->kind == EV_ITEM)
+				item_done(p, ev->bytes);
+			event_free(ev);
+			continue;
 		}
 		if (!failed && !in_tx && ev->kind != EV_GONE && ev->kind != EV_DONE) {
 			if (!writer_begin(w, &wt->error))
@@ -443,13 +490,7 @@ writer_main(gpointer data)
 				batch++;
 			}
 			handled++;
-			g_mutex_lock(&p->lock);
-			p->in_flight--;
-			p->in_flight_bytes -= ev->bytes;
-			g_cond_signal(&p->cond);
-			guint64 total = MAX(p->discovered, p->expected);
-			g_mutex_unlock(&p->lock);
-			progress_update(bar, handled, total);
+			progress_update(bar, handled, item_done(p, ev->bytes));
 			break;
 		case EV_MOVED:
 			if (!failed && !writer_move(w, ev->id, ev->path, ev->flags, &wt->error))
@@ -488,11 +529,28 @@ writer_main(gpointer data)
 				supervise_committed(writer_stats(w));
 			}
 			in_tx = FALSE;
+#ifdef MC_TEST_HOOKS
+			/* Tests send their signal here: just after a commit. */
+			static gboolean paused;
+			if (!failed && !paused) {
+				paused = TRUE;
+				interrupt_test_pause();
+			}
+#endif
 		}
 	}
 
-	if (!failed && (gone->len || done->len || in_tx || writer_orphans_pending(w) ||
-	                writer_inherit_pending(w))) {
+	/* A signal after the last message: the open batch is committed, and the
+	 * run's removals and scan marks wait for the next run (as after a kill). */
+	if (!failed && !stopped && interrupt_caught())
+		stopped = TRUE;
+	if (stopped) {
+		if (in_tx && !writer_commit(w, &wt->error)) {
+			failed = TRUE;
+			writer_rollback(w);
+		}
+	} else if (!failed && (gone->len || done->len || in_tx || writer_orphans_pending(w) ||
+	                       writer_inherit_pending(w))) {
 		if (!in_tx && !writer_begin(w, &wt->error))
 			failed = TRUE;
 		for (guint i = 0; !failed && i < gone->len; i++)
@@ -521,11 +579,12 @@ writer_main(gpointer data)
 	}
 	if (w)
 		wt->report->stats = *writer_stats(w);
+	wt->report->interrupted = stopped;
 	/* Fresh statistics let the planner pick the covering indexes (a search
 	 * takes milliseconds instead of tens). analysis_limit keeps it to a few
 	 * milliseconds whatever the size; a run that changed nothing skips it. */
 	const struct writer_stats *st = &wt->report->stats;
-	if (!failed && (st->messages_added || st->messages_removed) &&
+	if (!failed && !stopped && (st->messages_added || st->messages_removed) &&
 	    !db_exec(db, "PRAGMA analysis_limit = 1000; ANALYZE;", &wt->error))
 		failed = TRUE;
 	return NULL;
@@ -596,6 +655,7 @@ pipeline_run(const char *db_path, const struct mc_config *cfg, const struct rule
 			.gone = sink_gone,
 			.container_done = sink_container_done,
 			.skipped = sink_skipped,
+			.stopping = sink_stopping,
 		},
 		.cfg = cfg,
 		.rules = filing_rules,
@@ -619,7 +679,7 @@ pipeline_run(const char *db_path, const struct mc_config *cfg, const struct rule
 				fprintf(stderr, "mailclerk: %s\n", local->message);
 				report->sources_failed++;
 			}
-			if (g_atomic_int_get(&p.writer_failed))
+			if (pipeline_stopping(&p))
 				break;
 		}
 		g_thread_pool_free(p.pool, FALSE, TRUE);

@@ -17,6 +17,9 @@ struct ingest_report {
 	guint64 skipped;        /* files or messages reported and not indexed */
 	guint64 skipped_known;  /* ...by an earlier run, unchanged since: not parsed again */
 	guint64 sources_failed; /* sources that could not be read at all */
+	gboolean interrupted;   /* a signal stopped the run (common/interrupt.h): what
+	                         * was parsed is committed, nothing is recorded as
+	                         * scanned or removed, and the next run goes on */
 	double seconds;
 };
 

@@ -48,6 +48,7 @@ struct journal {
 static struct journal *journal;    /* NULL when not supervised */
 static __thread gint my_slot = -1; /* this thread's slot, once it has one */
 static volatile pid_t child_pid;
+static gboolean in_child; /* this process is a supervised child */
 
 static void
 on_crash(int sig)
@@ -58,10 +59,13 @@ on_crash(int sig)
 	raise(sig);
 }
 
+/* A signal another process sent to this one alone is passed on to the
+ * child; ^C from the terminal reaches the child itself (one process
+ * group), and passing it on would be a second ^C, which kills at once. */
 static void
-forward_signal(int sig)
+forward_signal(int sig, siginfo_t *info, void *context)
 {
-	if (child_pid > 0)
+	if (child_pid > 0 && info && (info->si_code == SI_USER || info->si_code == SI_QUEUE))
 		kill(child_pid, sig);
 }
 
@@ -100,7 +104,7 @@ stats_add(struct writer_stats *to, const struct writer_stats *from)
 static gboolean
 record_crash(const char *db_path, const struct journal_slot *slot, int sig, GError **error)
 {
-	int lock = index_lock(db_path, error);
+	int lock = index_lock(db_path, "ingest", error);
 	if (lock < 0)
 		return FALSE;
 	gboolean ok = FALSE;
@@ -141,15 +145,16 @@ run_child(int (*run)(void *data), void *data, GError **error)
 		return -1;
 	}
 	if (pid == 0) {
+		in_child = TRUE;
 		child_install_handlers();
 		int rc = run(data);
 		fflush(NULL);
 		_exit(rc);
 	}
 	child_pid = pid;
-	/* Ctrl-C reaches the child from the terminal; a signal sent to this
-	 * process alone is passed on, and the child decides how to stop. */
-	struct sigaction fwd = { .sa_handler = forward_signal }, old_int, old_term;
+	/* The child decides how to stop (common/interrupt.c). */
+	struct sigaction fwd = { .sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO }, old_int,
+	                 old_term;
 	sigemptyset(&fwd.sa_mask);
 	sigaction(SIGINT, &fwd, &old_int);
 	sigaction(SIGTERM, &fwd, &old_term);
@@ -274,6 +279,12 @@ supervise_leave(void)
 		g_atomic_int_set(&journal->slots[my_slot].busy, 0);
 }
 
+pid_t
+supervise_user_pid(void)
+{
+	return in_child ? getppid() : getpid();
+}
+
 void
 supervise_committed(const struct writer_stats *stats)
 {
@@ -292,6 +303,7 @@ supervise_carried(struct writer_stats *stats, guint *crashes)
 	}
 }
 
+#ifdef MC_TEST_HOOKS
 /* Recurses until the stack is gone; the volatile buffer keeps the compiler
  * from turning it into a loop. */
 static int (*volatile recurse_again)(int);
@@ -318,3 +330,9 @@ supervise_test_crash(const char *raw, gsize len)
 		recurse(0);
 	}
 }
+#else
+void
+supervise_test_crash(const char *raw, gsize len)
+{
+}
+#endif

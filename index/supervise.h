@@ -8,6 +8,7 @@
 #define MC_SUPERVISE_H
 
 #include <glib.h>
+#include <sys/types.h>
 
 #include "index/writer.h"
 #include "ingest/source.h"
@@ -25,6 +26,10 @@ void supervise_enter(const struct source_item *item, gint64 size, const char *wh
 /* ...and is done with it. */
 void supervise_leave(void);
 
+/* Returns the pid of the process the user started: the supervisor's in a
+ * supervised child, else this process's. */
+pid_t supervise_user_pid(void);
+
 /* In the child's writer: STATS is what this child has committed so far. */
 void supervise_committed(const struct writer_stats *stats);
 
@@ -32,9 +37,9 @@ void supervise_committed(const struct writer_stats *stats);
  * crashed, and how many messages crashed them, for the run's summary. */
 void supervise_carried(struct writer_stats *stats, guint *crashes);
 
-/* Test hook: when the environment names MAILCLERK_TEST_CRASH and a message
- * contains its value, parsing that message overflows the stack, as a
- * hostile message once made GMime do. */
+/* Test hook (MC_TEST_HOOKS; a no-op without): when the environment names
+ * MAILCLERK_TEST_CRASH and a message contains its value, parsing that
+ * message overflows the stack, as a hostile message once made GMime do. */
 void supervise_test_crash(const char *raw, gsize len);
 
 #endif

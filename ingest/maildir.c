@@ -14,6 +14,10 @@
 
 /* Deeper trees than this are surely a loop or a mistake; they are reported. */
 #define MAILDIR_MAX_DEPTH 32
+/* Looking for an mbox to suggest, when a tree holds no maildir: this deep,
+ * this many files at most. */
+#define HINT_MAX_DEPTH 3
+#define HINT_MAX_FILES 200
 
 struct maildir_scan {
 	struct source *src;
@@ -23,6 +27,8 @@ struct maildir_scan {
 	gint64 now_ns;
 	gboolean counting; /* the first pass: only count what the second will add */
 	guint64 count;
+	guint folders;   /* maildirs found (by the first pass) */
+	gboolean unsure; /* a directory could not be read: maildirs may hide there */
 };
 
 /* Returns the number of regular, non-hidden entries of DIR. */
@@ -143,6 +149,11 @@ maildir_scan_subdir(struct maildir_scan *ms, const char *container, const char *
 	}
 	struct dirent *e;
 	for (;;) {
+		/* Stopping: the listing is not whole, so nothing is concluded. */
+		if (ms->sink->stopping(ms->sink)) {
+			closedir(d);
+			return FALSE;
+		}
 		errno = 0;
 		if (!(e = readdir(d)))
 			break;
@@ -247,17 +258,26 @@ maildir_scan_folder(struct maildir_scan *ms, const char *container, const char *
 static void
 maildir_walk(struct maildir_scan *ms, const char *dir, const char *rel, int depth)
 {
+	if (ms->sink->stopping(ms->sink))
+		return;
 	if (depth > MAILDIR_MAX_DEPTH) {
+		ms->unsure = TRUE;
 		if (!ms->counting)
 			ms->sink->skipped(ms->sink, dir, "maildir tree nested too deeply");
 		return;
 	}
-	gboolean is_maildir = maildir_presence(dir) == PRESENT;
-	if (is_maildir)
+	enum presence here = maildir_presence(dir);
+	gboolean is_maildir = here == PRESENT;
+	if (here == UNKNOWN)
+		ms->unsure = TRUE;
+	if (is_maildir) {
+		ms->folders++;
 		maildir_scan_folder(ms, dir, rel);
+	}
 
 	DIR *d = opendir(dir);
 	if (!d) {
+		ms->unsure = TRUE;
 		/* Nothing below it may be taken for deleted. */
 		if (!ms->counting) {
 			ms->sink->skipped(ms->sink, dir, g_strerror(errno));
@@ -307,12 +327,99 @@ below_unreadable(struct maildir_scan *ms, const char *c)
 	return FALSE;
 }
 
+gboolean
+source_looks_like_maildir(const char *dir)
+{
+	if (maildir_presence(dir) == PRESENT)
+		return TRUE;
+	DIR *d = opendir(dir);
+	if (!d)
+		return FALSE;
+	gboolean found = FALSE;
+	struct dirent *e;
+	while (!found && (e = readdir(d))) {
+		if (g_str_equal(e->d_name, ".") || g_str_equal(e->d_name, ".."))
+			continue;
+		g_autofree char *sub = g_build_filename(dir, e->d_name, NULL);
+		found = is_dir(sub) && maildir_presence(sub) == PRESENT;
+	}
+	closedir(d);
+	return found;
+}
+
+/* Returns the first file at or below DIR that looks like an mbox (a few
+ * levels, a few hundred files at most: it is only a hint), or NULL; the
+ * caller frees it. *BUDGET counts the files left to look at. */
+static char *
+find_mbox(const char *dir, int depth, int *budget)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return NULL;
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			g_ptr_array_add(names, g_strdup(e->d_name));
+	closedir(d);
+	g_ptr_array_sort(names, source_compare_strings);
+	char *found = NULL;
+	for (guint i = 0; !found && *budget > 0 && i < names->len; i++) {
+		g_autofree char *path = g_build_filename(dir, g_ptr_array_index(names, i), NULL);
+		if (is_dir(path)) {
+			if (depth < HINT_MAX_DEPTH)
+				found = find_mbox(path, depth + 1, budget);
+		} else if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+			(*budget)--;
+			if (source_looks_like_mbox(path))
+				found = g_steal_pointer(&path);
+		}
+	}
+	return found;
+}
+
+/* The error for a path that is no maildir tree at all, with a hint when it
+ * looks like what another option reads. */
+static void
+maildir_not_a_tree(struct source *src, GError **error)
+{
+	struct stat st;
+	if (stat(src->path, &st) < 0) {
+		source_set_error(src, error, "%s: %s", src->path, g_strerror(errno));
+	} else if (!S_ISDIR(st.st_mode)) {
+		if (source_looks_like_mbox(src->path))
+			source_set_error(src, error,
+			                 "%s is a file, not a maildir directory; it looks like an "
+			                 "mbox file: use %s",
+			                 src->path, source_kind_option(src, "mbox"));
+		else if (S_ISREG(st.st_mode))
+			source_set_error(src, error, "%s is a file, not a maildir directory%s",
+			                 src->path,
+			                 *src->name ? "" : " (for a single message, use --file)");
+		else
+			source_set_error(src, error, "%s is not a directory", src->path);
+	} else {
+		int budget = HINT_MAX_FILES;
+		g_autofree char *mbox = find_mbox(src->path, 0, &budget);
+		g_autofree char *hint =
+		    mbox ? g_strdup_printf("; %s looks like an mbox file: use %s", mbox,
+		                           source_kind_option(src, "mbox"))
+		         : NULL;
+		source_set_error(src, error,
+		                 "%s holds no maildir: neither it nor a directory below it has "
+		                 "cur/ and new/%s",
+		                 src->path, hint ? hint : "");
+	}
+}
+
 static gboolean
 maildir_scan(struct source *src, struct source_sink *sink, GError **error)
 {
-	if (!is_dir(src->path)) {
-		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s: not a maildir directory",
-		            src->path);
+	/* The root may be a symbolic link (~/Mail on another disk); below it,
+	 * links are not followed. */
+	struct stat root;
+	if (stat(src->path, &root) < 0 || !S_ISDIR(root.st_mode)) {
+		maildir_not_a_tree(src, error);
 		return FALSE;
 	}
 	struct maildir_scan ms = {
@@ -326,14 +433,24 @@ maildir_scan(struct source *src, struct source_sink *sink, GError **error)
 	/* A first pass counts the new files of the changed folders, so that
 	 * progress can show an ETA; directory reads are cheap next to parsing. */
 	maildir_walk(&ms, src->path, "", 0);
+	/* A tree with no maildir at all is a wrong path (or an unmounted disk),
+	 * not a tree whose every folder was deleted: said, and nothing in the
+	 * index is touched. An empty maildir is fine. */
+	gboolean none = ms.folders == 0 && !ms.unsure && !sink->stopping(sink);
+	if (none)
+		maildir_not_a_tree(src, error);
 	sink->expect(sink, ms.count);
 	ms.counting = FALSE;
 	g_hash_table_remove_all(ms.visited);
-	maildir_walk(&ms, src->path, "", 0);
+	if (!none)
+		maildir_walk(&ms, src->path, "", 0);
 
 	/* A folder deleted as a whole, or no longer a maildir: every copy it
-	 * held is gone. One that is merely unreadable keeps its mail. */
-	g_autoptr(GPtrArray) known = sink->known_containers(sink, "maildir", src->path);
+	 * held is gone. One that is merely unreadable keeps its mail. Not when
+	 * the run is stopping: the walk may not have visited it. */
+	g_autoptr(GPtrArray) known = none || sink->stopping(sink)
+	                                 ? g_ptr_array_new()
+	                                 : sink->known_containers(sink, "maildir", src->path);
 	for (guint i = 0; i < known->len; i++) {
 		const char *c = g_ptr_array_index(known, i);
 		if (g_hash_table_contains(ms.visited, c) || below_unreadable(&ms, c))
@@ -345,7 +462,7 @@ maildir_scan(struct source *src, struct source_sink *sink, GError **error)
 	}
 	g_hash_table_unref(ms.visited);
 	g_ptr_array_unref(ms.unreadable);
-	return TRUE;
+	return !none;
 }
 
 const struct source_ops maildir_source_ops = {

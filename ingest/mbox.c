@@ -141,28 +141,112 @@ reset:
 	r->too_big = FALSE;
 }
 
-static void
-mbox_scan_file(struct source *src, struct source_sink *sink, const char *path)
+/* What the start of a file says it is. */
+enum mbox_shape {
+	SHAPE_MBOX,
+	SHAPE_EMPTY,    /* nothing but blank lines: an mbox of no messages */
+	SHAPE_NOT_MBOX, /* the first line that is not blank is no From_ line */
+	SHAPE_CR_ONLY,  /* a From_ line ended by a lone CR: old Mac line ends */
+	SHAPE_UNREADABLE,
+};
+
+#define NOT_MBOX_REASON "not an mbox file: it does not start with a \"From \" line"
+#define CR_ONLY_REASON                                                                             \
+	"line ends are CR only (old Mac format), which mailclerk does not read; convert "          \
+	"them first, e.g. with: tr '\\r' '\\n' < OLD > NEW"
+
+/* Reads the start of F and rewinds it. Blank lines ("\n", "\r\n") may come
+ * first, as mbox_scan_file() allows. */
+static enum mbox_shape
+mbox_sniff(FILE *f)
+{
+	char buf[4096];
+	size_t n = fread(buf, 1, sizeof buf, f);
+	gboolean eof = feof(f);
+	if (ferror(f) || fseeko(f, 0, SEEK_SET) != 0)
+		return SHAPE_UNREADABLE;
+	size_t i = 0;
+	while (i < n && (buf[i] == '\n' || (buf[i] == '\r' && i + 1 < n && buf[i + 1] == '\n')))
+		i += buf[i] == '\r' ? 2 : 1;
+	if (i == n)
+		/* Kilobytes of blank lines: the line reader decides. */
+		return eof ? SHAPE_EMPTY : SHAPE_MBOX;
+	if (n - i < 5 || memcmp(buf + i, "From ", 5) != 0)
+		return SHAPE_NOT_MBOX;
+	const char *end = memchr(buf + i, '\n', n - i);
+	const char *cr = memchr(buf + i, '\r', (end ? end : buf + n) - (buf + i));
+	/* "\r\n" and a CR at the very end of the file are line ends of their own. */
+	if (cr && cr + 1 < buf + n && cr[1] != '\n')
+		return SHAPE_CR_ONLY;
+	return SHAPE_MBOX;
+}
+
+/* The shape of the file at PATH; SHAPE_UNREADABLE when it cannot be opened. */
+static enum mbox_shape
+mbox_sniff_path(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return SHAPE_UNREADABLE;
+	enum mbox_shape shape = mbox_sniff(f);
+	fclose(f);
+	return shape;
+}
+
+gboolean
+source_looks_like_mbox(const char *path)
+{
+	if (!g_file_test(path, G_FILE_TEST_IS_REGULAR))
+		return FALSE;
+	enum mbox_shape shape = mbox_sniff_path(path);
+	return shape == SHAPE_MBOX || shape == SHAPE_CR_ONLY;
+}
+
+/* Scans the mbox file PATH. FALSE and ERROR (the reason only, without the
+ * path) when it cannot be read or is no mbox: then nothing is concluded
+ * about the messages it held. */
+static gboolean
+mbox_scan_file(struct source *src, struct source_sink *sink, const char *path, GError **error)
 {
 	struct stat st;
 	FILE *f = fopen(path, "rb");
 	if (!f || fstat(fileno(f), &st) < 0) {
-		sink->skipped(sink, path, g_strerror(errno));
+		g_set_error_literal(error, MC_ERROR, MC_ERROR_FAILED, g_strerror(errno));
 		if (f)
 			fclose(f);
-		return;
+		return FALSE;
+	}
+	const char *wrong = NULL;
+	switch (mbox_sniff(f)) {
+	case SHAPE_MBOX:
+	case SHAPE_EMPTY:
+		break;
+	case SHAPE_NOT_MBOX:
+		wrong = NOT_MBOX_REASON;
+		break;
+	case SHAPE_CR_ONLY:
+		wrong = CR_ONLY_REASON;
+		break;
+	case SHAPE_UNREADABLE:
+		wrong = "read error";
+		break;
+	}
+	if (wrong) {
+		g_set_error_literal(error, MC_ERROR, MC_ERROR_FAILED, wrong);
+		fclose(f);
+		return FALSE;
 	}
 	gint64 old_mtime, old_size;
 	if (!sink->claim(sink, path) ||
 	    (sink->container_state(sink, path, &old_mtime, &old_size) &&
 	     old_mtime == STAT_MTIME_NS(st) && old_size == st.st_size)) {
 		fclose(f);
-		return;
+		return TRUE;
 	}
 	GHashTable *known = sink->known_locations(sink, path);
 	if (!known) {
 		fclose(f);
-		return;
+		return TRUE; /* reported by the sink, and counted as skipped */
 	}
 	g_autofree char *iobuf = g_malloc(1 << 20);
 	setvbuf(f, iobuf, _IOFBF, 1 << 20);
@@ -181,11 +265,14 @@ mbox_scan_file(struct source *src, struct source_sink *sink, const char *path)
 	size_t cap = 0;
 	ssize_t n;
 	gint64 pos = 0;
-	gboolean in_msg = FALSE, prev_blank = TRUE, garbage = FALSE;
+	gboolean in_msg = FALSE, prev_blank = TRUE, garbage = FALSE, stopped = FALSE;
 	while ((n = getline(&line, &cap, f)) > 0) {
 		gboolean blank =
 		    (n == 1 && line[0] == '\n') || (n == 2 && line[0] == '\r' && line[1] == '\n');
 		if (prev_blank && n >= 5 && memcmp(line, "From ", 5) == 0) {
+			/* Stopping: the messages after this one are not read. */
+			if ((stopped = sink->stopping(sink)))
+				break;
 			if (in_msg)
 				mbox_finish(&r);
 			in_msg = TRUE;
@@ -209,17 +296,17 @@ mbox_scan_file(struct source *src, struct source_sink *sink, const char *path)
 		pos += n;
 	}
 	gboolean read_error = ferror(f);
-	if (in_msg && !garbage)
+	if (in_msg && !garbage && !stopped)
 		mbox_finish(&r);
 	free(line);
 	fclose(f);
 
-	if (garbage) {
-		sink->skipped(sink, path,
-		              "not an mbox file: it does not start with a \"From \" line");
-	} else if (read_error) {
-		sink->skipped(sink, path, "read error");
-	} else {
+	gboolean ok = !garbage && !read_error;
+	if (garbage) /* past what mbox_sniff() read, or changed since */
+		g_set_error_literal(error, MC_ERROR, MC_ERROR_FAILED, NOT_MBOX_REASON);
+	else if (read_error)
+		g_set_error_literal(error, MC_ERROR, MC_ERROR_FAILED, "read error");
+	else if (!stopped) {
 		GHashTableIter it;
 		gpointer key, value;
 		g_hash_table_iter_init(&it, r.known);
@@ -232,6 +319,7 @@ mbox_scan_file(struct source *src, struct source_sink *sink, const char *path)
 	g_hash_table_unref(r.seen);
 	g_byte_array_unref(r.msg);
 	g_free(r.folder);
+	return ok;
 }
 
 static gboolean
@@ -239,19 +327,20 @@ mbox_scan(struct source *src, struct source_sink *sink, GError **error)
 {
 	struct stat st;
 	if (stat(src->path, &st) < 0) {
-		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s: %s", src->path,
-		            g_strerror(errno));
+		source_set_error(src, error, "%s: %s", src->path, g_strerror(errno));
 		return FALSE;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		mbox_scan_file(src, sink, src->path);
-		return TRUE;
+		g_autoptr(GError) local = NULL;
+		if (mbox_scan_file(src, sink, src->path, &local))
+			return TRUE;
+		source_set_error(src, error, "%s: %s", src->path, local->message);
+		return FALSE;
 	}
 	/* A directory (a Takeout export): every regular file in it is an mbox. */
 	DIR *d = opendir(src->path);
 	if (!d) {
-		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s: %s", src->path,
-		            g_strerror(errno));
+		source_set_error(src, error, "%s: %s", src->path, g_strerror(errno));
 		return FALSE;
 	}
 	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
@@ -269,12 +358,30 @@ mbox_scan(struct source *src, struct source_sink *sink, GError **error)
 		sink->skipped(sink, src->path, g_strerror(errno));
 	closedir(d);
 	g_ptr_array_sort(names, source_compare_strings);
-	for (guint i = 0; i < names->len; i++) {
+	/* A directory with no mbox in it is a wrong path (often a maildir):
+	 * said, with nothing concluded. Files that cannot be read might be. */
+	gboolean any = !whole;
+	for (guint i = 0; !any && i < names->len; i++) {
+		const char *p = g_ptr_array_index(names, i);
+		any =
+		    g_file_test(p, G_FILE_TEST_IS_REGULAR) && mbox_sniff_path(p) != SHAPE_NOT_MBOX;
+	}
+	if (!any) {
+		gboolean maildir = source_looks_like_maildir(src->path);
+		source_set_error(src, error, "%s is a directory with no mbox file in it%s%s",
+		                 src->path, maildir ? "; it holds maildirs: use " : "",
+		                 maildir ? source_kind_option(src, "maildir") : "");
+		return FALSE;
+	}
+	for (guint i = 0; i < names->len && !sink->stopping(sink); i++) {
 		const char *p = g_ptr_array_index(names, i);
 		g_hash_table_add(listed, (gpointer)p);
-		if (g_file_test(p, G_FILE_TEST_IS_REGULAR))
-			mbox_scan_file(src, sink, p);
+		g_autoptr(GError) local = NULL;
+		if (g_file_test(p, G_FILE_TEST_IS_REGULAR) && !mbox_scan_file(src, sink, p, &local))
+			sink->skipped(sink, p, local->message);
 	}
+	if (sink->stopping(sink))
+		return TRUE;
 	/* An mbox file deleted from the directory: its messages are gone. Only
 	 * when the listing was whole and the file is surely not there. */
 	g_autoptr(GPtrArray) known = sink->known_containers(sink, "mbox", src->path);

@@ -44,6 +44,28 @@ source_new(const char *kind, const char *name, const char *path, GError **error)
 }
 
 void
+source_set_error(const struct source *src, GError **error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (*src->name)
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "[source %s]: %s", src->name, msg);
+	else
+		g_set_error_literal(error, MC_ERROR, MC_ERROR_FAILED, msg);
+}
+
+const char *
+source_kind_option(const struct source *src, const char *kind)
+{
+	gboolean mbox = g_str_equal(kind, "mbox");
+	if (*src->name)
+		return mbox ? "type = mbox" : "type = maildir";
+	return mbox ? "--mbox" : "--maildir";
+}
+
+void
 source_free(struct source *src)
 {
 	if (!src)

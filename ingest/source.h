@@ -81,6 +81,10 @@ struct source_sink {
 	                       gint64 size);
 	/* Something that could not be read was skipped: reported and counted. */
 	void (*skipped)(struct source_sink *sink, const char *path, const char *reason);
+	/* TRUE once the run is stopping (interrupted, or the index cannot be
+	 * written): the source returns at once, reporting no container done and
+	 * no copy gone for what it has not read whole. */
+	gboolean (*stopping)(struct source_sink *sink);
 };
 
 struct source;
@@ -99,6 +103,24 @@ struct source {
 	char *store_dir; /* Maildir for mail with no file of its own (stdin); set by the caller */
 	const char *root_folder; /* maildir: the top folder's name; NULL means "INBOX" */
 };
+
+/* Sets ERROR (MC_ERROR_FAILED) to the message FMT, after "[source NAME]: "
+ * for a source of the configuration: the user is told where to look. */
+void source_set_error(const struct source *src, GError **error, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+
+/* Returns how the user asks for a source of KIND ("maildir", "mbox") where
+ * SRC was given: "--mbox" on the command line, "type = mbox" in the
+ * configuration (static). For hints when a path is of another kind. */
+const char *source_kind_option(const struct source *src, const char *kind);
+
+/* Whether PATH is a file whose first line that is not blank starts with
+ * "From " (whatever its line ends): an mbox, for hints. */
+gboolean source_looks_like_mbox(const char *path);
+
+/* Whether DIR or a directory right below it is a maildir (has cur/ and
+ * new/), for hints. */
+gboolean source_looks_like_maildir(const char *dir);
 
 /* Tells SINK that CONTAINER is gone with every copy it held (a deleted
  * folder or mbox file). */

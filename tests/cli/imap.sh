@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/imap/dovecot.sh"
 dovecot_available || skip_all "dovecot is not installed (contrib/bootstrap.sh installs it)"
-plan 57
+plan 60
 dovecot_start || { echo "Bail out! dovecot did not start"; exit 1; }
 
 # config NAME KEY=VALUE...: a [source NAME] of type imap for alice, appended.
@@ -163,6 +163,15 @@ check_eq 'a server offering only TLS 1.0 is refused, exit 1' \
 rc=1"
 tls10_stop
 
+# Implicit TLS (the default) to a port that speaks plain IMAP: a hint.
+DB="$TMP/plainport.db"
+config work "port=$IMAP_PORT" > "$TMP/config"
+out=$(mc ingest 2>&1); rc=$?
+check_eq 'tls = imaps to a plain IMAP port: refused with a hint, exit 1' \
+	"$(printf '%s\n' "$out" | grep '^mailclerk: localhost'; echo "rc=$rc")" \
+	"mailclerk: localhost: TLS handshake failed: An unexpected TLS packet was received. (the server at localhost:$IMAP_PORT speaks plain IMAP; set tls = starttls)
+rc=1"
+
 # SNI: a server that only knows the name other.example and refuses any
 # other one it is sent (openssl s_server -servername_fatal) refuses
 # "localhost", which proves mailclerk sent it; an address is never sent as
@@ -196,6 +205,31 @@ check_eq 'a cut connection ends the run with an error, exit 1' \
 got=$(mc count folder:Big)
 check_eq 'the batches recorded before the cut are kept and indexed' "$got" 200
 check_eq 'the next run resumes: all 600, none twice' "$(mc ingest >/dev/null 2>&1; mc count folder:Big) $(ls "$TMP"/store/imap/=work/=Big/cur | wc -l | tr -d ' ')" "600 600"
+
+# ^C during a fetch: the fetch stops at once, says so, exit 130; what was
+# stored is kept, and the next run fetches the rest. The proxy goes silent
+# inside the second batch, after the first was stored. sh starts background
+# jobs with SIGINT ignored, which mailclerk respects: env lets it through.
+mkdir "$TMP/int"
+DB="$TMP/int/index.db"
+cut_proxy_start 127.0.0.1 "$IMAPS_PORT" "$cut" --hang --cuts 1
+config work "port=$CUT_PORT" "folders=Big" "timeout=30" > "$TMP/config"
+env --default-signal=INT "$MAILCLERK" --config "$TMP/config" --db "$DB" ingest >"$TMP/int/out" 2>"$TMP/int/err" &
+pid=$!
+i=0
+while [ "$(ls "$TMP/int/store/imap/=work/=Big/cur" 2>/dev/null | wc -l)" -lt 200 ] && [ $i -lt 3000 ]; do
+	i=$((i + 1))
+	sleep 0.01
+done
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+check_eq 'SIGINT during a fetch: said, exit 130' "$(cat "$TMP/int/out" "$TMP/int/err") rc=$rc" \
+	"imap: work: 200 new messages fetched from 1 folders
+mailclerk: interrupted: 0 messages indexed; run ingest again to finish rc=130"
+helper_stop "$CUT_PID"
+config work "port=$IMAPS_PORT" "folders=Big" > "$TMP/config"
+check_eq '... and the next run fetches the rest and indexes all' "$(mc ingest 2>&1 | fetched) $(mc count folder:Big)" "400 600"
 
 # A server that says nothing is dropped after timeout.
 stall_start

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Maildir ingest: folders, dedupe, renames, deletions, skipped directories.
 . "$top_srcdir/tests/lib.sh"
-plan 32
+plan 41
 copy_corpus
 MD="$TMP/corpus/maildir"
 # Folders changed in the last two seconds are looked at again on the next run
@@ -93,7 +93,40 @@ mc ingest --maildir "$TMP/twin" >/dev/null 2>&1
 check_eq '... the cur/ one deleted: it leaves' "$(mc count alphatwin)" 0
 check_eq '... and the new/ one stays, with its own text' "$(mc show --format=json id:twin-b@twin.example | jq -r .body)" betatwin
 
-# A folder that is no longer a maildir (cur/ and new/ removed) loses its mail.
+# A folder that is no longer a maildir (cur/ and new/ removed) loses its mail
+# (the tree still holds another maildir).
+mkdir -p "$TMP/twin/.Keep/cur" "$TMP/twin/.Keep/new" "$TMP/twin/.Keep/tmp"
 rm -r "$TMP/twin/cur" "$TMP/twin/new"
 mc ingest --maildir "$TMP/twin" >/dev/null 2>&1
 check_eq 'a folder that is no longer a maildir: its messages leave' "$(mc count betatwin)" 0
+
+# A path that holds no maildir at all is said, exit 1; an empty maildir is fine.
+mkdir -p "$TMP/empty" "$TMP/fresh/cur" "$TMP/fresh/new" "$TMP/fresh/tmp"
+err=$(mc ingest --maildir "$TMP/empty" 2>&1 >/dev/null); rc=$?
+check_eq 'a directory with no maildir: said, exit 1' "$err rc=$rc" \
+	"mailclerk: $TMP/empty holds no maildir: neither it nor a directory below it has cur/ and new/
+mailclerk: 1 of 1 sources could not be read rc=1"
+out=$(mc ingest --maildir "$TMP/fresh" 2>&1); rc=$?
+check 'an empty maildir (cur/ new/ tmp/, no mail): 0 new, exit 0' \
+	sh -c 'test "$2" = 0 && printf "%s" "$1" | grep -q "^ingest: 0 new messages, .* 0 skipped, in "' - "$out" "$rc"
+mkdir -p "$TMP/export/2024"
+cp "$CORPUS/mbox/takeout.mbox" "$TMP/export/2024/All mail.mbox"
+check_eq 'a tree of mbox files: said, with a hint' "$(mc ingest --maildir "$TMP/export" 2>&1 >/dev/null | head -n 1)" \
+	"mailclerk: $TMP/export holds no maildir: neither it nor a directory below it has cur/ and new/; $TMP/export/2024/All mail.mbox looks like an mbox file: use --mbox"
+check_eq 'an mbox file given as a maildir: said, with a hint' "$(mc ingest --maildir "$TMP/export/2024/All mail.mbox" 2>&1 >/dev/null | head -n 1)" \
+	"mailclerk: $TMP/export/2024/All mail.mbox is a file, not a maildir directory; it looks like an mbox file: use --mbox"
+check_eq 'a message file given as a maildir: said, with a hint' "$(mc ingest --maildir "$CORPUS/eml/outlook-crlf.eml" 2>&1 >/dev/null | head -n 1)" \
+	"mailclerk: $CORPUS/eml/outlook-crlf.eml is a file, not a maildir directory (for a single message, use --file)"
+printf '[source laptop]\ntype = maildir\npath = %s\n' "$TMP/export" > "$TMP/config"
+check_eq 'a [source] of type maildir with no maildir: named, with the hint for the config' "$(mc ingest 2>&1 >/dev/null | head -n 1)" \
+	"mailclerk: [source laptop]: $TMP/export holds no maildir: neither it nor a directory below it has cur/ and new/; $TMP/export/2024/All mail.mbox looks like an mbox file: use type = mbox"
+check_exit '... exit 1' 1 mc ingest
+: > "$TMP/config"
+# A tree whose maildirs all went (an unmounted disk leaves an empty mount
+# point) is an error too, and its mail stays in the index.
+mkdir -p "$TMP/disk/cur" "$TMP/disk/new" "$TMP/disk/tmp"
+printf 'From: a@disk.example\nSubject: on the disk\nMessage-ID: <disk@disk.example>\n\nplorkdisk\n' > "$TMP/disk/new/1733000002.M3P3.studio"
+mc ingest --maildir "$TMP/disk" >/dev/null 2>&1
+rm -r "$TMP/disk/cur" "$TMP/disk/new" "$TMP/disk/tmp"
+check_exit 'a tree that lost every maildir: exit 1' 1 mc ingest --maildir "$TMP/disk"
+check_eq '... and its mail stays in the index' "$(mc count plorkdisk)" 1

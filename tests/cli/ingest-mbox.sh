@@ -1,7 +1,7 @@
 #!/bin/sh
 # mbox ingest: mboxrd quoting, offsets, appends, non-mbox files.
 . "$top_srcdir/tests/lib.sh"
-plan 17
+plan 25
 cp "$CORPUS/mbox/takeout.mbox" "$TMP/takeout.mbox"
 
 out=$(mc ingest --mbox "$TMP/takeout.mbox" 2>&1)
@@ -29,8 +29,9 @@ check 'an appended message is the only new one' sh -c 'printf "%s" "$1" | grep -
 check_eq '... and shown from its offset' "$(mc show --format=json id:appended-1@append.example | jq -r .body)" "body with quaffleworth"
 
 printf 'this is not\nan mbox\n' > "$TMP/notes.txt"
-err=$(mc ingest --mbox "$TMP/notes.txt" 2>&1 >/dev/null)
-check_eq 'a file that is not an mbox is reported' "$err" "mailclerk: skipped $TMP/notes.txt: not an mbox file: it does not start with a \"From \" line"
+err=$(mc ingest --mbox "$TMP/notes.txt" 2>&1 >/dev/null); rc=$?
+check_eq 'a file that is not an mbox: said, exit 1' "$err rc=$rc" "mailclerk: $TMP/notes.txt: not an mbox file: it does not start with a \"From \" line
+mailclerk: 1 of 1 sources could not be read rc=1"
 check_eq 'nothing was added from it' "$(mc count '*')" 5
 
 # Same-size messages: deleting one slides the next onto its offset. The
@@ -54,3 +55,43 @@ mc ingest --mbox "$TMP/export" >/dev/null 2>&1
 rm "$TMP/export/b.mbox"
 mc ingest --mbox "$TMP/export" >/dev/null 2>&1
 check_eq 'an mbox deleted from a directory source: its messages leave' "$(mc count word7)" 0
+
+# In a directory of mbox files, a file that is not one is skipped and counted.
+cp "$TMP/notes.txt" "$TMP/export/notes.txt"
+out=$(mc ingest --mbox "$TMP/export" 2>"$TMP/err"); rc=$?
+check_eq 'a file that is not an mbox in a directory of them: skipped, exit 0' "$(cat "$TMP/err") rc=$rc" \
+	"mailclerk: skipped $TMP/export/notes.txt: not an mbox file: it does not start with a \"From \" line rc=0"
+
+# What is not an mbox at all is said, exit 1.
+mkdir -p "$TMP/mail/INBOX/cur" "$TMP/mail/INBOX/new" "$TMP/mail/INBOX/tmp" "$TMP/nothing"
+err=$(mc ingest --mbox "$TMP/mail" 2>&1 >/dev/null); rc=$?
+check_eq 'a directory of maildirs: said, with a hint, exit 1' "$err rc=$rc" \
+	"mailclerk: $TMP/mail is a directory with no mbox file in it; it holds maildirs: use --maildir
+mailclerk: 1 of 1 sources could not be read rc=1"
+check_eq 'an empty directory: said' "$(mc ingest --mbox "$TMP/nothing" 2>&1 >/dev/null | head -n 1)" \
+	"mailclerk: $TMP/nothing is a directory with no mbox file in it"
+printf '[source old]\ntype = mbox\npath = %s\n' "$TMP/mail" > "$TMP/config"
+check_eq 'a [source] of type mbox: named, with the hint for the config' "$(mc ingest 2>&1 >/dev/null | head -n 1)" \
+	"mailclerk: [source old]: $TMP/mail is a directory with no mbox file in it; it holds maildirs: use type = maildir"
+: > "$TMP/config"
+
+# An empty mbox (or one of blank lines) holds no messages: fine.
+: > "$TMP/empty.mbox"
+printf '\n\n' > "$TMP/blank.mbox"
+out=$(mc ingest --mbox "$TMP/empty.mbox" --mbox "$TMP/blank.mbox" 2>&1); rc=$?
+check 'an empty mbox: 0 messages, exit 0' \
+	sh -c 'test "$2" = 0 && printf "%s" "$1" | grep -q "^ingest: 0 new messages, .* 0 skipped, in "' - "$out" "$rc"
+
+# Old Mac line ends (CR only) are refused, with what to do.
+printf 'From a@b Mon Jan  1 00:00:00 2024\rFrom: a@mac.example\rSubject: classic\r\rmacword\r' > "$TMP/mac.mbox"
+err=$(mc ingest --mbox "$TMP/mac.mbox" 2>&1 >/dev/null); rc=$?
+check_eq 'an mbox with CR-only line ends: refused, saying so, exit 1' "$err rc=$rc" \
+	"mailclerk: $TMP/mac.mbox: line ends are CR only (old Mac format), which mailclerk does not read; convert them first, e.g. with: tr '\\r' '\\n' < OLD > NEW
+mailclerk: 1 of 1 sources could not be read rc=1"
+tr '\r' '\n' < "$TMP/mac.mbox" > "$TMP/mac-unix.mbox"
+mc ingest --mbox "$TMP/mac-unix.mbox" >/dev/null 2>&1
+check_eq '... and converted as it says, it is read' "$(mc count macword)" 1
+# CRLF line ends are no CR-only ones.
+printf 'From a@b Mon Jan  1 00:00:00 2024\r\nFrom: a@crlf.example\r\nSubject: crlf\r\nMessage-ID: <crlf@crlf.example>\r\n\r\ncrlfword\r\n' > "$TMP/crlf.mbox"
+mc ingest --mbox "$TMP/crlf.mbox" >/dev/null 2>&1
+check_eq 'an mbox with CRLF line ends is read' "$(mc count crlfword)" 1

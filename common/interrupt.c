@@ -1,0 +1,57 @@
+/* Catching SIGINT and SIGTERM as a request to stop (the flag and its handler). */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "common/interrupt.h"
+
+/* Written by the handler only; read by every thread. */
+static volatile sig_atomic_t caught;
+
+static void
+on_signal(int sig)
+{
+	caught = sig;
+}
+
+static void
+catch_one(int sig)
+{
+	struct sigaction old;
+	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+		return;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* SA_RESTART: no library call below sees EINTR it does not expect; poll()
+	 * (IMAP) is never restarted, so a wait on a server still ends. */
+	sa.sa_flags = SA_RESTART | SA_RESETHAND;
+	sigaction(sig, &sa, NULL);
+}
+
+void
+interrupt_catch(void)
+{
+	catch_one(SIGINT);
+	catch_one(SIGTERM);
+}
+
+int
+interrupt_caught(void)
+{
+	return caught;
+}
+
+#ifdef MC_TEST_HOOKS
+void
+interrupt_test_pause(void)
+{
+	const char *path = g_getenv("MAILCLERK_TEST_PAUSE");
+	if (!path || !*path || !g_file_set_contents(path, "", 0, NULL))
+		return;
+	for (int i = 0; i < 6000 && !caught; i++)
+		g_usleep(10000);
+}
+#endif

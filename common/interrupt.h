@@ -1,0 +1,25 @@
+/* SIGINT and SIGTERM as a request to stop: long runs (ingest) check for it at
+ * safe points and say how far they got, instead of dying mid-sentence. */
+#ifndef MC_INTERRUPT_H
+#define MC_INTERRUPT_H
+
+#include <glib.h>
+
+/* Installs handlers for SIGINT and SIGTERM that only note the signal; each is
+ * reset to the default by its first delivery, so a second ^C stops at once
+ * (which loses nothing either: the index is kill -9 safe). A signal ignored
+ * when the process started (a background job of a script) stays ignored. */
+void interrupt_catch(void);
+
+/* Returns the signal caught since interrupt_catch() (SIGINT or SIGTERM), or 0.
+ * Safe from any thread. */
+int interrupt_caught(void);
+
+#ifdef MC_TEST_HOOKS
+/* Test builds only: when $MAILCLERK_TEST_PAUSE names a file, creates it and
+ * waits (60 s at most) until a signal is caught, so that a test can send one
+ * at a known point. */
+void interrupt_test_pause(void);
+#endif
+
+#endif
