@@ -41,12 +41,7 @@ cmd_attachments_save(struct command_env *env, int argc, char **argv)
 		            "attachments save: --to and --by-project exclude each other");
 		return command_fail(error);
 	}
-	if (argc < 2) {
-		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
-		            "attachments save: which messages? Give a query ('*' for all)");
-		return command_fail(error);
-	}
-	g_autoptr(query) q = command_parse_query(argc, argv, &error);
+	g_autoptr(query) q = command_parse_query(env, argc, argv, TRUE, &error);
 	if (!q)
 		return command_fail(error);
 	g_autofree char *to_dir = opt_to ? paths_expand(opt_to) : NULL;

@@ -87,7 +87,7 @@ cmd_attachments(struct command_env *env, int argc, char **argv)
 	if (!p)
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(query) q = command_parse_query(argc, argv, &error);
+	g_autoptr(query) q = command_parse_query(env, argc, argv, FALSE, &error);
 	if (!q)
 		return command_fail(error);
 	g_autoptr(GArray) ids = command_search(env, q, SORT_NEWEST, -1, 0, &error);

@@ -10,11 +10,12 @@ int
 cmd_count(struct command_env *env, int argc, char **argv)
 {
 	const GOptionEntry entries[] = { { NULL } };
-	if (!command_parse_options(env, "QUERY...", "Prints the number of messages QUERY matches.",
+	if (!command_parse_options(env, "QUERY...",
+	                           "Prints the number of messages QUERY matches ('*' for all).",
 	                           entries, &argc, &argv))
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(query) q = command_parse_query(argc, argv, &error);
+	g_autoptr(query) q = command_parse_query(env, argc, argv, TRUE, &error);
 	if (!q)
 		return command_fail(error);
 	struct mc_db *db = command_index(env, &error);

@@ -19,8 +19,8 @@ cmd_search(struct command_env *env, int argc, char **argv)
 	};
 	g_autoptr(printer) p =
 	    command_parse_printer(env, "QUERY...",
-	                          "Lists the messages QUERY matches; an empty query or '*' "
-	                          "matches all. See mailclerk(1) for the query language.",
+	                          "Lists the messages QUERY matches ('*' for all). See "
+	                          "mailclerk(1) for the query language.",
 	                          entries, &message_hit_kind, &argc, &argv);
 	if (!p)
 		return MC_EXIT_USAGE;
@@ -33,7 +33,7 @@ cmd_search(struct command_env *env, int argc, char **argv)
 		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE, "--offset must not be negative");
 		return command_fail(error);
 	}
-	g_autoptr(query) q = command_parse_query(argc, argv, &error);
+	g_autoptr(query) q = command_parse_query(env, argc, argv, TRUE, &error);
 	if (!q)
 		return command_fail(error);
 	g_autoptr(GArray) ids = command_search(env, q, sort, limit, offset, &error);

@@ -94,15 +94,42 @@ command_parse_printer(struct command_env *env, const char *params, const char *s
 	return p;
 }
 
-struct query *
-command_parse_query(int argc, char **argv, GError **error)
+/* Whether TEXT is nothing but white space, as the query lexer sees it. */
+static gboolean
+is_blank(const char *text)
 {
+	for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char_validated(p, -1);
+		if (c == (gunichar)-1 || c == (gunichar)-2 || !g_unichar_isspace(c))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+struct query *
+command_parse_query(struct command_env *env, int argc, char **argv, gboolean required,
+                    GError **error)
+{
+	/* The shell split the query into words; join them back. */
+	g_autofree char *text = g_strjoinv(" ", argv + 1);
+	if (required && is_blank(text)) {
+		g_autofree char *name = g_strjoin(" ", env->command->name, env->command->sub, NULL);
+		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
+		            "%s: which messages? Give a query ('*' for all)", name);
+		return NULL;
+	}
 	gint64 now = date_now(error);
 	if (now < 0)
 		return NULL;
-	/* The shell split the query into words; join them back. */
-	g_autofree char *text = g_strjoinv(" ", argv + 1);
-	return query_parse(text, now, error);
+	g_autoptr(query) q = query_parse(text, now, error);
+	if (!q)
+		return NULL;
+	/* A key that names nothing is an error, not an empty result. The
+	 * command reads the index next anyway. */
+	struct mc_db *db = command_index(env, error);
+	if (!db || !query_check_keys(q, env->cfg, db, error))
+		return NULL;
+	return g_steal_pointer(&q);
 }
 
 GArray *

@@ -98,9 +98,13 @@ struct printer *command_parse_printer(struct command_env *env, const char *param
 int command_fail(const GError *error);
 
 /* Returns the query the command's arguments after ARGV[0] make, relative
- * dates anchored at date_now(); the caller frees it with query_free().
- * NULL and ERROR for a malformed query or MAILCLERK_NOW. */
-struct query *command_parse_query(int argc, char **argv, GError **error);
+ * dates anchored at date_now(), its client: and project: keys checked
+ * against the configuration and the index (which this opens); the caller
+ * frees it with query_free(). NULL and ERROR for a missing query when
+ * REQUIRED (none, or only spaces: '*' is every message), a malformed query,
+ * an unknown key, MAILCLERK_NOW, or an index that cannot be opened. */
+struct query *command_parse_query(struct command_env *env, int argc, char **argv, gboolean required,
+                                  GError **error);
 
 /* Returns the ids search_ids() gives for Q on ENV's index; the caller
  * unrefs them. NULL and ERROR otherwise. */

@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/filename.h"
+#include "common/mimetype.h"
 #include "common/utf8.h"
 
 /* Characters that never go into a saved name: controls (an ANSI escape
@@ -87,45 +88,8 @@ join_fitting(const char *stem, gsize stem_len, const char *suffix, const char *e
 const char *
 filename_extension_for_type(const char *mime_type)
 {
-	static const struct {
-		const char *type, *ext;
-	} known[] = {
-		{ "application/pdf", "pdf" },
-		{ "application/zip", "zip" },
-		{ "application/gzip", "gz" },
-		{ "application/json", "json" },
-		{ "application/msword", "doc" },
-		{ "application/vnd.ms-excel", "xls" },
-		{ "application/vnd.ms-powerpoint", "ppt" },
-		{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-		  "docx" },
-		{ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx" },
-		{ "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-		  "pptx" },
-		{ "application/vnd.oasis.opendocument.text", "odt" },
-		{ "application/vnd.oasis.opendocument.spreadsheet", "ods" },
-		{ "application/pgp-keys", "asc" },
-		{ "application/ics", "ics" },
-		{ "image/png", "png" },
-		{ "image/jpeg", "jpg" },
-		{ "image/gif", "gif" },
-		{ "image/webp", "webp" },
-		{ "image/svg+xml", "svg" },
-		{ "text/plain", "txt" },
-		{ "text/html", "html" },
-		{ "text/csv", "csv" },
-		{ "text/calendar", "ics" },
-		{ "text/markdown", "md" },
-		{ "text/x-vcard", "vcf" },
-		{ "text/vcard", "vcf" },
-		{ "message/rfc822", "eml" },
-		{ "audio/mpeg", "mp3" },
-		{ "video/mp4", "mp4" },
-	};
-	for (guint i = 0; mime_type && i < G_N_ELEMENTS(known); i++)
-		if (g_ascii_strcasecmp(mime_type, known[i].type) == 0)
-			return known[i].ext;
-	return "bin";
+	const char *ext = mimetype_extension(mime_type);
+	return ext ? ext : "bin";
 }
 
 /* Returns NAME cleaned as filename_sanitize() says, or "" when nothing is

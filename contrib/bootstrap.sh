@@ -65,6 +65,8 @@ demo() {
 	show search 'is:outbound date:2024'
 	show search 报价单
 	show search client:globex
+	# a key that names nothing is an error (exit 2) that suggests the nearest
+	show search client:globx || true
 	# a word found only inside a PDF attachment (when built with poppler-glib)
 	show search quillofrax
 	show count project:acme/website

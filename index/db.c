@@ -141,6 +141,7 @@ static const char *const migrations[] = {
 	migrate_4_sql,                /* autosave */
 	migrate_5_sql,                /* imap_folders, inherit_pending */
 	migrate_6_sql,                /* skipped */
+	migrate_7_sql,                /* containers_folder COLLATE NOCASE */
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);
 

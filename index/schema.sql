@@ -51,7 +51,7 @@ CREATE TABLE containers (
 	mtime_ns INTEGER NOT NULL DEFAULT -1, -- newest of cur/ and new/ (maildir) or the file's; -1: never scanned whole
 	size INTEGER NOT NULL DEFAULT 0    -- mbox and message files: the file's size
 );
-CREATE INDEX containers_folder ON containers(folder);
+CREATE INDEX containers_folder ON containers(folder); -- COLLATE NOCASE since version 6
 CREATE INDEX containers_source ON containers(source);
 
 -- Every copy of a message. A maildir copy's path is container/sub/name+info;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/mimetype.h"
+#include "common/nearest.h"
 #include "query/query-parts.h"
 
 enum field_kind {
@@ -109,13 +111,17 @@ location_having(const char *cond)
 }
 
 /* folder:NAME is that folder; NAME followed by a slash and a star is it and
- * the folders below; folder:NA* any folder whose name starts so. */
+ * the folders below; folder:NA* any folder whose name starts so. NOCASE
+ * compares in any ASCII case (folder:inbox is INBOX, which IMAP says is
+ * case-insensitive, and users type in lower case); containers_folder is a
+ * NOCASE index (migrate-6.sql). */
 static struct part *
-location_leaf(const char *column, const struct token *t)
+location_leaf(const char *column, gboolean nocase, const struct token *t)
 {
 	g_autofree char *prefix = NULL;
 	gboolean tree = FALSE;
 	struct part *p = sql_part(NULL);
+	const char *collate = nocase ? " COLLATE NOCASE" : "";
 
 	if (t->quoted && g_str_has_suffix(t->lit, "/*")) {
 		prefix = g_strndup(t->lit, strlen(t->lit) - 1);
@@ -126,19 +132,21 @@ location_leaf(const char *column, const struct token *t)
 	}
 
 	if (prefix == NULL) {
-		g_autofree char *cond = g_strdup_printf("c.%s = ?", column);
+		g_autofree char *cond = g_strdup_printf("c.%s = ?%s", column, collate);
 		p->text = location_having(cond);
 		binds_add_text(p->binds, t->value);
 		return p;
 	}
-	/* substr() and not LIKE: folder names are case-sensitive. */
+	/* substr() and not LIKE: LIKE's '%' and '_' in names would need escaping,
+	 * and source names are case-sensitive. */
 	g_autofree char *cond = NULL;
 	if (tree) {
-		cond = g_strdup_printf("(c.%s = ? OR substr(c.%s, 1, ?) = ?)", column, column);
+		cond = g_strdup_printf("(c.%s = ?%s OR substr(c.%s, 1, ?) = ?%s)", column, collate,
+		                       column, collate);
 		g_autofree char *parent = g_strndup(prefix, strlen(prefix) - 1);
 		binds_add_text(p->binds, parent);
 	} else {
-		cond = g_strdup_printf("substr(c.%s, 1, ?) = ?", column);
+		cond = g_strdup_printf("substr(c.%s, 1, ?) = ?%s", column, collate);
 	}
 	p->text = location_having(cond);
 	binds_add_int(p->binds, g_utf8_strlen(prefix, -1));
@@ -146,30 +154,131 @@ location_leaf(const char *column, const struct token *t)
 	return p;
 }
 
-static struct part *
-type_leaf(const struct token *t)
-{
-	g_autofree char *lower = g_utf8_strdown(t->lit, -1);
-	struct part *p = sql_part(NULL);
+/* What type: takes, for its error messages. */
+#define TYPE_TAKES                                                                                 \
+	" (type: takes a MIME type such as application/pdf or image/*, or a file extension "       \
+	"such as pdf or docx)"
 
-	if (strchr(lower, '/') != NULL) {
+/* A MIME type's name part (RFC 2045 token): no space, control or tspecial,
+ * and no star, which could only be meant as a wildcard. */
+static gboolean
+is_mime_token(const char *s)
+{
+	if (*s == '\0')
+		return FALSE;
+	for (; *s; s++)
+		if ((guchar)*s <= ' ' || (guchar)*s >= 0x7f || strchr("()<>@,;:\\\"/[]?=*", *s))
+			return FALSE;
+	return TRUE;
+}
+
+/* Fails for type:VALUE naming nothing type: knows, suggesting NEAR. */
+static gpointer
+type_fail(const struct token *t, const char *near, GError **error)
+{
+	g_autofree char *tail = did_you_mean(near);
+	g_autofree char *both = g_strconcat(tail, TYPE_TAKES, NULL);
+	return parser_fail_tail(error, t->col, both, "unknown type '%s'", t->lit);
+}
+
+/* The word nearest to WORD among the extensions and top-level types; NULL
+ * when none is near. */
+static const char *
+type_nearest(const char *word)
+{
+	guint n;
+	const struct mimetype *table = mimetype_table(&n);
+	g_autoptr(GPtrArray) words = g_ptr_array_new();
+	for (const char *const *top = mimetype_top_levels(); *top; top++)
+		g_ptr_array_add(words, (gpointer)*top);
+	for (guint i = 0; i < n; i++)
+		g_ptr_array_add(words, (gpointer)table[i].ext);
+	return nearest_word(word, (const char *const *)words->pdata, words->len);
+}
+
+/* type:TOP/SUB, with TOP a top-level type and SUB a token or a star. */
+static struct part *
+type_mime_leaf(const struct token *t, const char *lower, const char *slash, GError **error)
+{
+	g_autofree char *major = g_strndup(lower, slash - lower);
+	const char *minor = slash + 1;
+
+	if (!mimetype_is_top_level(major)) {
+		const char *top = nearest_word(major, mimetype_top_levels(),
+		                               g_strv_length((char **)mimetype_top_levels()));
+		g_autofree char *near =
+		    top && is_mime_token(minor) ? g_strconcat(top, slash, NULL) : NULL;
+		return type_fail(t, near, error);
+	}
+	if (strcmp(minor, "*") != 0 && !is_mime_token(minor))
+		return type_fail(t, NULL, error);
+
+	struct part *p = sql_part(NULL);
+	if (strcmp(minor, "*") == 0) {
+		p->text = sql_having("attachments", "t", NULL, "t.mime_type LIKE ? ESCAPE '\\'");
+		g_autofree char *esc = like_escape(major);
+		g_autofree char *pattern = g_strconcat(esc, "/%", NULL);
+		binds_add_text(p->binds, pattern);
+	} else {
 		p->text = sql_having("attachments", "t", NULL, "t.mime_type = ? COLLATE NOCASE");
 		binds_add_text(p->binds, lower);
+	}
+	return p;
+}
+
+/* type:application/pdf is that MIME type; type:image, or image with a slash
+ * and a star, any image; type:pdf (an extension of common/mimetype.c's
+ * table) its MIME types, any type ending in /pdf, or a file named *.pdf;
+ * type:msword (a subtype of the table's) any type ending in /msword or a
+ * file so named. Anything else is an error: a typo would otherwise just
+ * find nothing. */
+static struct part *
+type_leaf(const struct token *t, GError **error)
+{
+	g_autofree char *lower = g_ascii_strdown(t->lit, -1);
+	const char *slash = strchr(lower, '/');
+
+	if (slash != NULL)
+		return type_mime_leaf(t, lower, slash, error);
+
+	struct part *p;
+	if (mimetype_is_top_level(lower)) {
+		p = sql_part(
+		    sql_having("attachments", "t", NULL, "t.mime_type LIKE ? ESCAPE '\\'"));
+		g_autofree char *esc = like_escape(lower);
+		g_autofree char *pattern = g_strconcat(esc, "/%", NULL);
+		binds_add_text(p->binds, pattern);
 		return p;
 	}
-	/* type:pdf is application/pdf or a file named *.pdf; type:image is any
-	 * image/... type. */
+
+	guint n;
+	const struct mimetype *table = mimetype_table(&n);
+	gboolean known = FALSE;
+	GString *cond = g_string_new("(");
+	p = sql_part(NULL);
+	for (guint i = 0; i < n; i++) {
+		const char *sub = strchr(table[i].type, '/') + 1;
+		if (strcmp(table[i].ext, lower) == 0) {
+			g_string_append(cond, "t.mime_type = ? COLLATE NOCASE OR ");
+			binds_add_text(p->binds, table[i].type);
+			known = TRUE;
+		} else if (strcmp(sub, lower) == 0) {
+			known = TRUE;
+		}
+	}
+	if (!known) {
+		g_string_free(cond, TRUE);
+		part_free(p);
+		return type_fail(t, type_nearest(lower), error);
+	}
+	g_string_append(cond, "t.mime_type LIKE ? ESCAPE '\\' OR t.filename LIKE ? ESCAPE '\\')");
 	g_autofree char *esc = like_escape(lower);
-	g_autofree char *major = g_strconcat(esc, "/%", NULL);
 	g_autofree char *minor = g_strconcat("%/", esc, NULL);
 	g_autofree char *ext = g_strconcat("%.", esc, NULL);
-	p->text = sql_having("attachments", "t", NULL,
-	                     "(t.mime_type = ? COLLATE NOCASE OR t.mime_type LIKE ? ESCAPE '\\' OR "
-	                     "t.mime_type LIKE ? ESCAPE '\\' OR t.filename LIKE ? ESCAPE '\\')");
-	binds_add_text(p->binds, lower);
-	binds_add_text(p->binds, major);
 	binds_add_text(p->binds, minor);
 	binds_add_text(p->binds, ext);
+	g_autofree char *c = g_string_free(cond, FALSE);
+	p->text = sql_having("attachments", "t", NULL, c);
 	return p;
 }
 
@@ -288,6 +397,21 @@ date_leaf(struct parser *ps, const struct token *t, GError **error)
 	return p;
 }
 
+/* Notes the key of T, a client: or project: term, for query_check_keys();
+ * takes CLIENT and PROJECT. */
+static void
+add_key_ref(struct parser *ps, const struct token *t, gboolean is_project, char *client,
+            char *project)
+{
+	struct key_ref *k = g_new0(struct key_ref, 1);
+	k->is_project = is_project;
+	k->client = client;
+	k->project = project;
+	k->lit = g_strdup(t->lit);
+	k->col = t->col;
+	g_ptr_array_add(ps->keys, k);
+}
+
 struct part *
 field_leaf(struct parser *ps, const struct token *t, GError **error)
 {
@@ -317,9 +441,9 @@ field_leaf(struct parser *ps, const struct token *t, GError **error)
 		}
 		return fts_leaf(ps, f->columns, t->value, t->prefix);
 	case FIELD_FOLDER:
-		return location_leaf("folder", t);
+		return location_leaf("folder", TRUE, t);
 	case FIELD_SOURCE:
-		return location_leaf("source", t);
+		return location_leaf("source", FALSE, t);
 	case FIELD_ID: {
 		const char *s = t->lit;
 		gsize n = strlen(s);
@@ -356,13 +480,14 @@ field_leaf(struct parser *ps, const struct token *t, GError **error)
 			return sql_part(g_strdup("m.has_attachments = 1"));
 		return parser_fail(error, t->col, "unknown value '%s' for has:", t->lit);
 	case FIELD_TYPE:
-		return type_leaf(t);
+		return type_leaf(t, error);
 	case FIELD_DATE:
 		return date_leaf(ps, t, error);
 	case FIELD_CLIENT: {
 		/* client:none is mail no rule filed. */
 		if (g_ascii_strcasecmp(t->lit, "none") == 0)
 			return sql_part(g_strdup("m.id NOT IN (SELECT message FROM filings)"));
+		add_key_ref(ps, t, FALSE, g_strdup(t->lit), NULL);
 		struct part *p =
 		    sql_part(g_strdup("m.id IN (SELECT message FROM filings WHERE client = ?)"));
 		binds_add_text(p->binds, t->lit);
@@ -379,10 +504,12 @@ field_leaf(struct parser *ps, const struct token *t, GError **error)
 			g_autofree char *client = g_strndup(t->lit, slash - t->lit);
 			binds_add_text(p->binds, client);
 			binds_add_text(p->binds, slash + 1);
+			add_key_ref(ps, t, TRUE, g_steal_pointer(&client), g_strdup(slash + 1));
 		} else {
 			p = sql_part(
 			    g_strdup("m.id IN (SELECT message FROM filings WHERE project = ?)"));
 			binds_add_text(p->binds, t->lit);
+			add_key_ref(ps, t, TRUE, NULL, g_strdup(t->lit));
 		}
 		return p;
 	}

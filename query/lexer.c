@@ -28,6 +28,24 @@ parser_fail(GError **error, int col, const char *format, ...)
 	return NULL;
 }
 
+gpointer
+parser_fail_tail(GError **error, int col, const char *tail, const char *format, ...)
+{
+	va_list ap;
+
+	va_start(ap, format);
+	g_autofree char *what = g_strdup_vprintf(format, ap);
+	va_end(ap);
+	g_set_error(error, QUERY_ERROR, QUERY_ERROR_SYNTAX, "%s at column %d%s", what, col, tail);
+	return NULL;
+}
+
+char *
+did_you_mean(const char *near)
+{
+	return near ? g_strdup_printf(" \u2014 did you mean '%s'?", near) : g_strdup("");
+}
+
 int
 parser_column(struct parser *ps, const char *p)
 {

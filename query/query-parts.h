@@ -1,5 +1,5 @@
 /* The query compiler's own types and the functions its files share: lexer.c,
- * parts.c, fields.c and query.c. Callers use query/query.h. */
+ * parts.c, fields.c, keys.c and query.c. Callers use query/query.h. */
 #ifndef MC_QUERY_PARTS_H
 #define MC_QUERY_PARTS_H
 
@@ -57,6 +57,28 @@ struct token {
 	gboolean prefix; /* bare text ending in '*', or a quote followed by '*' */
 };
 
+/* A client: or project: term, kept so that query_check_keys() (keys.c) can
+ * say when its key names nothing that exists. */
+struct key_ref {
+	gboolean is_project;
+	char *client;  /* client:KEY's KEY, project:CLIENT/KEY's CLIENT; else NULL */
+	char *project; /* project:[CLIENT/]KEY's KEY; NULL for client: */
+	char *lit;     /* the value as typed */
+	int col;       /* the term's column */
+};
+
+/* Frees a struct key_ref: the free function of parser.keys and query.keys. */
+void key_ref_free(gpointer data);
+
+/* A parsed query (query/query.h). */
+struct query {
+	char *sql;
+	GPtrArray *binds;
+	char *highlight;
+	char *fts_only;  /* the MATCH expression when that is the whole query */
+	GPtrArray *keys; /* struct key_ref *, in the query's order */
+};
+
 struct parser {
 	const char *text;
 	gint64 now;
@@ -66,6 +88,7 @@ struct parser {
 	int terms;
 	int negations;        /* NOTs around the current term: odd means negated */
 	GPtrArray *highlight; /* FTS5 operands of the terms that are not negated */
+	GPtrArray *keys;      /* struct key_ref *: the client: and project: terms */
 	/* Column bookkeeping: the column of `col_at`, so columns are counted once. */
 	const char *col_at;
 	int col;
@@ -79,6 +102,15 @@ void token_free(gpointer data);
 /* Sets ERROR to a syntax error, FORMAT followed by "at column COL". Returns
  * NULL, so that a parse function can return it. */
 gpointer parser_fail(GError **error, int col, const char *format, ...) G_GNUC_PRINTF(3, 4);
+
+/* Like parser_fail(), with TAIL after "at column COL" (a suggestion, what
+ * a field accepts). */
+gpointer parser_fail_tail(GError **error, int col, const char *tail, const char *format, ...)
+    G_GNUC_PRINTF(4, 5);
+
+/* Returns " — did you mean 'NEAR'?", or "" when NEAR is NULL; the caller
+ * frees it. */
+char *did_you_mean(const char *near);
 
 /* Returns the 1-based column, in characters, of P in PS->text; P never goes
  * back from one call to the next. */

@@ -15,13 +15,6 @@ query_error_quark(void)
 	return g_quark_from_static_string("mailclerk-query-error");
 }
 
-struct query {
-	char *sql;
-	GPtrArray *binds;
-	char *highlight;
-	char *fts_only; /* the MATCH expression when that is the whole query */
-};
-
 static struct part *
 term_leaf(struct parser *ps, const struct token *t, GError **error)
 {
@@ -152,6 +145,7 @@ query_parse(const char *text, gint64 now, GError **error)
 
 	ps.tokens = g_ptr_array_new_with_free_func(token_free);
 	ps.highlight = g_ptr_array_new_with_free_func(g_free);
+	ps.keys = g_ptr_array_new_with_free_func(key_ref_free);
 	g_autoptr(part) top = NULL;
 	if (parser_lex(&ps, error)) {
 		if (parser_peek(&ps)->type == TOKEN_END)
@@ -178,9 +172,11 @@ query_parse(const char *text, gint64 now, GError **error)
 			g_ptr_array_add(ps.highlight, NULL);
 			q->highlight = g_strjoinv(" OR ", (char **)ps.highlight->pdata);
 		}
+		q->keys = g_ptr_array_ref(ps.keys);
 	}
 	g_ptr_array_unref(ps.tokens);
 	g_ptr_array_unref(ps.highlight);
+	g_ptr_array_unref(ps.keys);
 	return q;
 }
 
@@ -193,6 +189,7 @@ query_free(struct query *q)
 	g_ptr_array_unref(q->binds);
 	g_free(q->highlight);
 	g_free(q->fts_only);
+	g_ptr_array_unref(q->keys);
 	g_free(q);
 }
 

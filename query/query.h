@@ -10,10 +10,14 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "common/conf.h"
+#include "index/db.h"
+
 #define QUERY_ERROR (query_error_quark())
 GQuark query_error_quark(void);
 enum query_error_code {
-	QUERY_ERROR_SYNTAX, /* message says what and at which column */
+	QUERY_ERROR_SYNTAX,      /* message says what and at which column */
+	QUERY_ERROR_UNKNOWN_KEY, /* client: or project: names nothing that exists */
 };
 
 struct query;
@@ -27,6 +31,16 @@ void query_free(struct query *q);
 /* g_autoptr() needs a type name, not a struct tag. */
 typedef struct query query;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(query, query_free)
+
+/* Checks that each client:KEY and project:[CLIENT/]KEY of Q names a client
+ * or project that exists: a [client] or [project] group of CFG, or a key
+ * DB's index has filed mail under (an index filed under an older
+ * configuration keeps its keys until reclassify). The index is read only
+ * for keys CFG lacks. Returns FALSE and sets ERROR (QUERY_ERROR_UNKNOWN_KEY)
+ * for the first that names nothing, with its column and the nearest key
+ * that exists when one is close; a failed read sets another error. */
+gboolean query_check_keys(const struct query *q, const struct mc_config *cfg, struct mc_db *db,
+                          GError **error);
 
 /* Returns the SQL boolean, e.g. "(m.date >= ? AND m.id IN (SELECT rowid FROM
  * fts WHERE fts MATCH ?))"; "1" for match-all. Owned by Q. */

@@ -2,7 +2,7 @@
 # Client and project rules: filing at ingest, with reasons; client: and
 # project: queries; explain; and bad rules as clear errors.
 . "$top_srcdir/tests/lib.sh"
-plan 51
+plan 63
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -50,6 +50,27 @@ check_eq 'explain --format=json' "$(mc explain --format=json id:65e58e10.9c2d@st
 check_eq 'a CJK regex files a Japanese subject' "$(mc search --format=json client:kawasemi | jq -r '.[].subject')" "お見積りの件について"
 check_eq 'a regex keeps its backslashes as written (\s is not a space)' "$(mc ingest --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1; mc search --format=json client:northwind | jq -r '.[].message_id')" CAOldArchive.0110@mail.northwind.example
 check_eq 'client:none is everything else' "$(mc count client:none)" "$(( $(mc count '*') - $(mc count client:acme OR client:globex OR client:kawasemi OR client:northwind) ))"
+
+# A key that names no client or project is an error, not an empty result,
+# with the nearest key when one is close.
+err=$(mc count client:globx 2>&1)
+check_eq 'an unknown client: exits 2' "$?" 2
+check_eq '... naming the key, its column and the nearest client' "$err" "mailclerk: no client 'globx' at column 1 — did you mean 'globex'?"
+check_eq '... in search, at its column, whatever the case' "$(mc search 'invoice -client:ACME' 2>&1; echo "rc=$?")" "mailclerk: no client 'ACME' at column 10 — did you mean 'acme'?
+rc=2"
+check_eq '... in attachments' "$(mc attachments client:kawasemy 2>&1; echo "rc=$?")" "mailclerk: no client 'kawasemy' at column 1 — did you mean 'kawasemi'?
+rc=2"
+check_eq '... and in attachments save' "$(mc attachments save --dry-run --to "$TMP/x" client:northwnd 2>&1; echo "rc=$?")" "mailclerk: no client 'northwnd' at column 1 — did you mean 'northwind'?
+rc=2"
+check_eq '... without a suggestion when no key is near' "$(mc count client:initech 2>&1; echo "rc=$?")" "mailclerk: no client 'initech' at column 1
+rc=2"
+check_eq 'an unknown project: KEY' "$(mc count project:webiste 2>&1; echo "rc=$?")" "mailclerk: no project 'webiste' at column 1 — did you mean 'website'?
+rc=2"
+check_eq '... and CLIENT/KEY' "$(mc count 'date:2024 project:acmee/website' 2>&1; echo "rc=$?")" "mailclerk: no project 'acmee/website' at column 11 — did you mean 'acme/website'?
+rc=2"
+check_eq '... a project of another client' "$(mc count project:globex/website 2>&1; echo "rc=$?")" "mailclerk: no project 'globex/website' at column 1
+rc=2"
+check_eq 'known keys still count exactly' "$(mc count client:acme) $(mc count project:website) $(mc count project:acme/website) $(mc count client:globex)" "11 10 10 4"
 
 # Views, with a fixed now.
 export MAILCLERK_NOW=2024-12-31
@@ -122,10 +143,14 @@ domains = initech.example
 [client designers]
 match = header:List-Id:/freelancers\.example/
 EOC
+# Keys the index has filed mail under still exist, until reclassify.
+check_eq 'a client gone from the config answers while the index has its filings' "$(mc count client:globex)" 4
+check_eq '... and is suggested' "$(mc count client:globx 2>&1)" "mailclerk: no client 'globx' at column 1 — did you mean 'globex'?"
 before_acme=$(mc count client:acme)
 out=$(mc reclassify)
 check_eq 'reclassify exits 0' "$?" 0
-check_eq 'globex filings are removed' "$(mc count client:globex)" 0
+check_eq 'globex filings are removed: client:globex names nothing now' "$(mc count client:globex 2>&1; echo "rc=$?")" "mailclerk: no client 'globex' at column 1
+rc=2"
 check_eq 'initech filings are added' "$(mc count client:initech)" 3
 check_eq 'the project follows its new rule (and its thread)' "$(mc count project:acme/website)" 5
 check_eq 'a header: rule reads the message file' "$(mc search --format=json client:designers | jq -r '.[].message_id')" digest.v12i7@freelancers.example

@@ -16,7 +16,8 @@ check 'the PNG in a maildir is reported with its path and reason' \
 	sh -c 'grep -q "^mailclerk: skipped $1: not mail: " "$2"' - "$MD/.Archive.2023/cur/1703980800.M42P7.studio:2,S" "$TMP/err"
 check_eq 'off a terminal, ingest prints one summary line' "$(printf '%s\n' "$out" | wc -l)" 1
 check_eq '29 distinct messages' "$(mc count '*')" 29
-check_eq 'an empty query matches all' "$(mc count '')" 29
+check_eq "an empty query is no query: exit 2, and '*' is the way to say all" "$(mc count '' 2>&1; echo "rc=$?")" "mailclerk: count: which messages? Give a query ('*' for all)
+rc=2"
 check_eq 'the same message in two folders is one message' "$(mc count id:q4-budget-approved.20231114@initech.example)" 1
 check_eq '... with both copies as files' \
 	"$(mc search --format=files id:q4-budget-approved.20231114@initech.example | LC_ALL=C sort)" \

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The query language over the sample corpus: fields, operators, dates, sorting, errors.
 . "$top_srcdir/tests/lib.sh"
-plan 46
+plan 61
 printf '[mailclerk]\nme = sam@studio.example\n' > "$TMP/config"
 mc ingest --maildir "$CORPUS/maildir" --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1
 
@@ -56,3 +56,35 @@ err=$(mc search 'frm:bob' 2>&1)
 check_eq 'an unknown field exits 2' "$?" 2
 check_eq '... naming the token and its column' "$err" "mailclerk: unknown field 'frm' at column 1"
 check_exit 'user text never reaches SQL' 0 mc search "'; DROP TABLE messages; --"
+
+# folder: in any ASCII case (IMAP's INBOX is case-insensitive), with its
+# subfolder and prefix forms.
+check_eq 'folder: in any case' "$(c folder:inbox) $(c folder:Inbox) $(c folder:INBOX) $(c folder:sent)" "15 15 15 2"
+check_eq '... also folder:NAME/* and folder:NA*' "$(c 'folder:projects/*') $(c 'folder:ARCHIVE/*') $(c 'folder:archive*') $(c folder:TAKEOUT.MBOX)" "6 7 7 4"
+
+# type: a MIME type, a top-level type or a known extension; nothing else.
+check_eq 'type: a MIME type, in any case' "$(c type:application/pdf) $(c type:APPLICATION/PDF) $(c type:text/plain) $(c type:image/jpeg)" "3 3 2 0"
+check_eq 'type: a top-level type, alone or with /*' "$(c type:text) $(c 'type:text/*') $(c type:image) $(c 'type:image/*')" "3 3 1 1"
+check_eq 'type: a known extension' "$(c type:PDF) $(c type:txt) $(c type:csv) $(c type:png) $(c type:docx) $(c type:xlsx)" "3 2 1 1 0 0"
+TAKES='(type: takes a MIME type such as application/pdf or image/*, or a file extension such as pdf or docx)'
+err=$(mc count type:pdff 2>&1)
+check_eq 'type: anything else exits 2' "$?" 2
+check_eq '... naming the token and its column, the nearest extension, and what type: takes' "$err" "mailclerk: unknown type 'pdff' at column 1 — did you mean 'pdf'? $TAKES"
+check_eq '... without a suggestion when nothing is near' "$(mc search 'invoice type:xyzzyx' 2>&1; echo "rc=$?")" "mailclerk: unknown type 'xyzzyx' at column 9 $TAKES
+rc=2"
+check_eq '... a MIME type of no top-level type' "$(mc count 'type:aplication/pdf' 2>&1; echo "rc=$?")" "mailclerk: unknown type 'aplication/pdf' at column 1 — did you mean 'application/pdf'? $TAKES
+rc=2"
+
+# search and count need a query; '*' is every message.
+NEED="which messages? Give a query ('*' for all)"
+check_eq 'search without a query exits 2' "$(mc search 2>&1; echo "rc=$?")" "mailclerk: search: $NEED
+rc=2"
+check_eq 'count without a query exits 2' "$(mc count 2>&1; echo "rc=$?")" "mailclerk: count: $NEED
+rc=2"
+check_eq '... also with only options, or a blank query' "$(mc search --format=json --limit 3 2>&1; echo "rc=$?") $(mc count ' ' 2>&1; echo "rc=$?")" "mailclerk: search: $NEED
+rc=2 mailclerk: count: $NEED
+rc=2"
+check_eq 'attachments save says the same' "$(mc attachments save --dry-run --to "$TMP/x" 2>&1; echo "rc=$?")" "mailclerk: attachments save: $NEED
+rc=2"
+check_eq "'*' is every message" "$(c '*') $(mc search --format=json '*' | jq length)" "33 33"
+check_eq 'attachments without a query still lists every attachment (not inline)' "$(mc attachments --format=json | jq length)" 6

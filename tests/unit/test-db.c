@@ -125,7 +125,7 @@ test_newer_schema_refused(struct fixture *f, gconstpointer data)
 	g_assert_null(again);
 	g_assert_error(error, MC_ERROR, MC_ERROR_FAILED);
 	g_assert_nonnull(
-	    strstr(error->message, "schema version 99, newer than this mailclerk's 6"));
+	    strstr(error->message, "schema version 99, newer than this mailclerk's 7"));
 }
 
 static void
@@ -280,7 +280,8 @@ test_migrates_version_1(struct fixture *f, gconstpointer data)
 	                      "DROP TABLE skipped; DROP TABLE inherit_pending; DROP TABLE "
 	                      "imap_folders; DROP TABLE "
 	                      "autosaved; DROP TABLE autosave; DROP TABLE "
-	                      "exclusions; DROP TABLE filings; "
+	                      "exclusions; DROP TABLE filings; DROP INDEX containers_folder; "
+	                      "CREATE INDEX containers_folder ON containers(folder); "
 	                      "PRAGMA user_version = 1",
 	                      &error));
 	g_autoptr(mc_db) again = db_open(f->path, DB_READ, &error);
@@ -291,6 +292,10 @@ test_migrates_version_1(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM autosave"), ==, 0);
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM skipped"), ==, 0);
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM messages"), ==, 1);
+	/* folder: compares in any ASCII case, and its index does too. */
+	g_assert_cmpint(query_int(again, "SELECT count(*) FROM sqlite_master WHERE name = "
+	                                 "'containers_folder' AND sql LIKE '%COLLATE NOCASE%'"),
+	                ==, 1);
 }
 
 /* Thread filings are given to the threads of the mail added since they were

@@ -57,6 +57,28 @@ test_errors(void)
 	assert_error("is:foo", "unknown value 'foo' for is: at column 1");
 	assert_error("x is:", "empty value for is: at column 3");
 	assert_error("has:pdf", "unknown value 'pdf' for has: at column 1");
+	/* type: takes MIME types and the extensions it knows; a typo is said,
+	 * with the nearest it knows. */
+#define TAKES                                                                                      \
+	" (type: takes a MIME type such as application/pdf or image/*, or a file extension such "  \
+	"as pdf or docx)"
+	assert_error("type:pdff",
+	             "unknown type 'pdff' at column 1 \u2014 did you mean 'pdf'?" TAKES);
+	assert_error("x type:DOCX2",
+	             "unknown type 'DOCX2' at column 3 \u2014 did you mean 'docx'?" TAKES);
+	assert_error("type:pdf*",
+	             "unknown type 'pdf*' at column 1 \u2014 did you mean 'pdf'?" TAKES);
+	assert_error("type:imag",
+	             "unknown type 'imag' at column 1 \u2014 did you mean 'image'?" TAKES);
+	assert_error("type:zzzzzz", "unknown type 'zzzzzz' at column 1" TAKES);
+	assert_error("type:pd", "unknown type 'pd' at column 1 \u2014 did you mean 'pdf'?" TAKES);
+	assert_error("type:aplication/pdf", "unknown type 'aplication/pdf' at column 1 \u2014 did "
+	                                    "you mean 'application/pdf'?" TAKES);
+	assert_error("type:foo/bar", "unknown type 'foo/bar' at column 1" TAKES);
+	assert_error("type:image/", "unknown type 'image/' at column 1" TAKES);
+	assert_error("type:/pdf", "unknown type '/pdf' at column 1" TAKES);
+	assert_error("type:\"image/png jpeg\"", "unknown type 'image/png jpeg' at column 1" TAKES);
+	assert_error("type:image/p*", "unknown type 'image/p*' at column 1" TAKES);
 	assert_error("a \"foo", "unterminated quote at column 3");
 	assert_error("subject:\"foo", "unterminated quote at column 9");
 	assert_error("\"a\\\"", "unterminated quote at column 1");

@@ -5,6 +5,7 @@
 #include "index/schema.h"
 #include "index/tokenizer.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 /* "Now" for every test: 2024-06-15T12:00:00Z. */
@@ -107,6 +108,7 @@ setup_db(void)
 	g_assert_no_error(error);
 	exec(schema_sql);
 	exec(migrate_2_sql);
+	exec(migrate_6_sql);
 
 	add_message(1, "m1@acme.example", utc(2024, 1, 10, 10, 0, 0), 0, 1, "Invoice for January",
 	            "Bob Smith bob@acme.example", "Sam sam@studio.example",
@@ -361,7 +363,13 @@ static void
 test_fields(void)
 {
 	assert_ids("folder:INBOX", "1,6,8");
-	assert_ids("folder:inbox", "");
+	/* Folder names in any ASCII case: IMAP's INBOX is case-insensitive. */
+	assert_ids("folder:inbox", "1,6,8");
+	assert_ids("folder:ARCHIVE", "4");
+	assert_ids("folder:archive/*", "3,4,7");
+	assert_ids("folder:\"archive/*\"", "3,4,7");
+	assert_ids("folder:aRCH*", "3,4,5,7");
+	assert_ids("folder:\"all mail\"", "8");
 	assert_ids("folder:Archive", "4");
 	assert_ids("folder:Archive/*", "3,4,7");
 	assert_ids("folder:\"Archive/*\"", "3,4,7");
@@ -373,6 +381,8 @@ test_fields(void)
 	assert_ids("source:gmail", "8");
 	assert_ids("source:old", "3,4,5");
 	assert_ids("source:gmail folder:INBOX", "8");
+	/* Source names are config keys, as written. */
+	assert_ids("source:GMAIL", "");
 
 	assert_ids("id:<m1@acme.example>", "1");
 	assert_ids("id:m1@acme.example", "1");
@@ -393,8 +403,19 @@ test_fields(void)
 	assert_ids("type:image", "4");
 	assert_ids("type:docx", "3");
 	assert_ids("type:application", "1,3");
-	assert_ids("type:pd", "");
 	assert_ids("type:image/png", "");
+	assert_ids("type:image/*", "4");
+	assert_ids("type:IMAGE/*", "4");
+	assert_ids("type:application/*", "1,3");
+	assert_ids("type:image/jpeg", "4");
+	assert_ids("type:IMAGE/JPEG", "4");
+	/* An extension of the table: its MIME type, or a file so named. */
+	assert_ids("type:docx", "3");
+	assert_ids("type:xlsx", "");
+	assert_ids("type:png", "");
+	/* A subtype of the table's. */
+	assert_ids("type:msword", "");
+	assert_ids("type:vnd.openxmlformats-officedocument.wordprocessingml.document", "3");
 }
 
 static void
@@ -686,6 +707,73 @@ test_filings(void)
 	exec("DELETE FROM filings");
 }
 
+/* The error query_check_keys() gives TEXT, or "" when every key exists. */
+static char *
+key_error(const struct mc_config *cfg, const char *text)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(query) q = query_parse(text, NOW, &error);
+	struct mc_db index = { .sql = db, .path = (char *)":memory:" };
+
+	g_assert_no_error(error);
+	if (query_check_keys(q, cfg, &index, &error))
+		return g_strdup("");
+	g_assert_error(error, QUERY_ERROR, QUERY_ERROR_UNKNOWN_KEY);
+	return g_strdup(error->message);
+}
+
+#define assert_key_error(cfg, text, expected)                                                      \
+	do {                                                                                       \
+		g_autofree char *got_ = key_error((cfg), (text));                                  \
+		if (strcmp(got_, (expected)) != 0)                                                 \
+			g_error("query %s: got '%s', expected '%s'", (text), got_, (expected));    \
+	} while (0)
+
+/* client: and project: keys exist in the configuration or in the filings. */
+static void
+test_keys(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *dir = g_dir_make_tmp("mailclerk-test-query-XXXXXX", &error);
+	g_autofree char *file = g_build_filename(dir, "config", NULL);
+	g_assert_true(g_file_set_contents(file,
+	                                  "[client acme]\n"
+	                                  "[project acme/website]\n"
+	                                  "[client kaneren]\n",
+	                                  -1, &error));
+	g_autoptr(mc_config) cfg = config_load(file, TRUE, &error);
+	g_assert_no_error(error);
+	g_unlink(file);
+	g_rmdir(dir);
+	/* Filed under an older configuration: globex and its project. */
+	exec("INSERT INTO filings VALUES (3, 'globex', '', 'domain x', 'x');"
+	     "INSERT INTO filings VALUES (3, 'globex', 'intranet', 'body /x/', 'x');");
+
+	assert_key_error(cfg, "client:acme project:website project:acme/website", "");
+	assert_key_error(cfg, "client:none client:globex project:intranet project:globex/intranet",
+	                 "");
+	assert_key_error(cfg, "invoice client:kaneran",
+	                 "no client 'kaneran' at column 9 \u2014 did you mean 'kaneren'?");
+	assert_key_error(cfg, "client:Globex",
+	                 "no client 'Globex' at column 1 \u2014 did you mean 'globex'?");
+	assert_key_error(cfg, "client:zebra", "no client 'zebra' at column 1");
+	assert_key_error(cfg, "-project:intranett",
+	                 "no project 'intranett' at column 2 \u2014 did you mean 'intranet'?");
+	assert_key_error(cfg, "project:acme/intranet", "no project 'acme/intranet' at column 1");
+	assert_key_error(
+	    cfg, "project:acme/websit",
+	    "no project 'acme/websit' at column 1 \u2014 did you mean 'acme/website'?");
+	assert_key_error(cfg, "project:globex/intranett",
+	                 "no project 'globex/intranett' at column 1 \u2014 did you mean "
+	                 "'globex/intranet'?");
+	/* A client's own filings (project '') are no project. */
+	assert_key_error(cfg, "project:globex/", "no project 'globex/' at column 1");
+	/* The first unknown key, in the query's order. */
+	assert_key_error(cfg, "client:acme (client:foo OR project:bar)",
+	                 "no client 'foo' at column 14");
+	exec("DELETE FROM filings");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -704,6 +792,7 @@ main(int argc, char **argv)
 	g_test_add_func("/query/limits", test_limits);
 	g_test_add_func("/query/fuzz", test_fuzz);
 	g_test_add_func("/query/filings", test_filings);
+	g_test_add_func("/query/keys", test_keys);
 
 	int rc = g_test_run();
 	sqlite3_close(db);
