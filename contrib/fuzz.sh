@@ -18,8 +18,8 @@ set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 all_targets="parse mbox query config filename mutf7 html"
-# Big enough for real mail, small enough that the known GMime-side crashers
-# of multi-megabyte headers stay out of reach of the parse target.
+# Enough for every structure of real mail and quick to mutate; limits that
+# take megabytes to reach (huge headers) are for unit tests.
 max_len=65536
 
 seconds=60
