@@ -82,6 +82,14 @@ join_fitting(const char *stem, gsize stem_len, const char *suffix, const char *e
 {
 	gsize room = FILENAME_MAX_BYTES - strlen(suffix) - strlen(ext);
 	gsize keep = utf8_cut(stem, stem_len, room);
+	/* The stem was trimmed before the cut, which may end it in white space
+	 * again. */
+	while (keep < stem_len && keep > 0) {
+		const char *prev = g_utf8_find_prev_char(stem, stem + keep);
+		if (!prev || !g_unichar_isspace(g_utf8_get_char(prev)))
+			break;
+		keep = prev - stem;
+	}
 	return g_strdup_printf("%.*s%s%s", (int)keep, stem, suffix, ext);
 }
 

@@ -2,6 +2,7 @@
 # Set up a fresh Debian machine for mailclerk, build it, then:
 #   contrib/bootstrap.sh demo    ingest the bundled sample mail and show what mailclerk does
 #   contrib/bootstrap.sh check   run the test suite (make check)
+#   contrib/bootstrap.sh fuzz [SECONDS]   run every fuzz target (contrib/fuzz.sh), out of tree
 #   contrib/bootstrap.sh deps    only install the packages
 #   contrib/bootstrap.sh build   install the packages and build
 set -eu
@@ -11,7 +12,10 @@ PACKAGES="build-essential autoconf automake pkg-config
 libglib2.0-dev libgmime-3.0-dev libsqlite3-dev libpcre2-dev libgnutls28-dev nettle-dev libzstd-dev libetpan-dev
 libpoppler-glib-dev
 sqlite3 jq python3
-dovecot-imapd openssl isync"
+dovecot-imapd openssl isync
+clang libclang-rt-dev"
+# clang and libclang-rt-dev (libclang-rt-14-dev on Debian 12: libFuzzer and
+# the sanitizer runtimes) are for the fuzz targets (contrib/fuzz.sh).
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -97,8 +101,13 @@ check)
 	build
 	make check
 	;;
+fuzz)
+	deps
+	shift
+	contrib/fuzz.sh "$@"
+	;;
 *)
-	echo "usage: contrib/bootstrap.sh [deps|build|demo|check]" >&2
+	echo "usage: contrib/bootstrap.sh [deps|build|demo|check|fuzz [SECONDS]]" >&2
 	exit 2
 	;;
 esac

@@ -9,7 +9,10 @@ char *
 mutf7_encode(const char *name)
 {
 	GString *out = g_string_new(NULL);
-	const char *p = name;
+	/* A name from the config is taken as written, which may not be UTF-8:
+	 * walking a cut-off character would step past the end. */
+	g_autofree char *valid = g_utf8_make_valid(name, -1);
+	const char *p = valid;
 	while (*p) {
 		if (*p == '&') {
 			g_string_append(out, "&-");

@@ -5,8 +5,11 @@
 #include "query/query-parts.h"
 
 /* Nesting (parentheses and NOT) and term counts are capped so that no query
- * can exhaust our stack, SQLite's expression depth (1000) or FTS5's. */
-#define MAX_DEPTH 64
+ * can exhaust our stack, SQLite's expression depth (1000) or FTS5's, or
+ * SQLite's parser stack (100 entries): each level of "(x OR (y OR ..." takes
+ * about three, and 26 levels with a field term inside overflowed it (found
+ * by fuzz/fuzz-query). */
+#define MAX_DEPTH 20
 #define MAX_TERMS 256
 
 GQuark

@@ -40,11 +40,23 @@ test_invalid(void)
 	g_assert_cmpstr(ok, ==, "a&b");
 }
 
+static void
+test_encode_invalid_utf8(void)
+{
+	/* A config value is taken as written: a cut-off character at the end
+	 * (found by fuzz/fuzz-mutf7) is U+FFFD, not a read past the end. */
+	g_autofree char *cut = mutf7_encode("Entw\xc3");
+	g_assert_cmpstr(cut, ==, "Entw&,,0-");
+	g_autofree char *bad = mutf7_encode("a\xff\xfe b");
+	g_assert_cmpstr(bad, ==, "a&,,3,,Q- b");
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/mutf7/round-trip", test_round_trip);
 	g_test_add_func("/mutf7/invalid", test_invalid);
+	g_test_add_func("/mutf7/encode-invalid-utf8", test_encode_invalid_utf8);
 	return g_test_run();
 }

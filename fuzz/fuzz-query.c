@@ -1,0 +1,104 @@
+/* Fuzz target: the query compiler (query/query.h), the input as a query.
+ *
+ * Besides crashes it checks what query.h promises: a query that parses
+ * runs in SQLite against the real schema, every placeholder bound, and its
+ * FTS5 expressions are ones FTS5 accepts; one that does not parse says
+ * which column. */
+#include "config.h"
+
+#include <string.h>
+
+#include "fuzz/fuzz.h"
+#include "index/schema.h"
+#include "index/tokenizer.h"
+#include "query/query.h"
+
+/* "Now" for relative dates: 2024-06-15T12:00:00Z, as in the unit tests. */
+#define NOW G_GINT64_CONSTANT(1718452800)
+
+static sqlite3 *db;
+
+static void
+exec(const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fuzz_fail("setting up the database: %s", err);
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	g_autoptr(GError) error = NULL;
+
+	fuzz_init();
+	if (sqlite3_open(":memory:", &db) != SQLITE_OK || !tokenizer_register(db, &error))
+		fuzz_fail("opening the database: %s", error ? error->message : sqlite3_errmsg(db));
+	exec(schema_sql);
+	exec(migrate_2_sql);
+	exec(migrate_3_sql);
+	exec(migrate_4_sql);
+	exec(migrate_5_sql);
+	/* One message, so that every condition is evaluated at least once. */
+	exec("INSERT INTO messages (id, message_id, content_hash, date, subject, thread_id) "
+	     "VALUES (1, 'm1@acme.example', 'x', 1704880800, 'Invoice for January', 1);"
+	     "INSERT INTO fts (rowid, subject, sender, recipients, body, attachments) "
+	     "VALUES (1, 'Invoice for January', 'Bob bob@acme.example', "
+	     "'Sam sam@studio.example', 'Please find the invoice attached.', 'jan.pdf');");
+	return 0;
+}
+
+/* Runs SQL to its end, with Q's values bound, or MATCH as its only value
+ * when not NULL. TEXT is the query, for messages. */
+static void
+run(const char *text, const struct query *q, const char *sql, const char *match)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		fuzz_fail("query [%s] made SQL that does not prepare: %s: %s", text, sql,
+		          sqlite3_errmsg(db));
+	if (match) {
+		sqlite3_bind_text(stmt, 1, match, -1, SQLITE_STATIC);
+	} else {
+		int next = query_bind(q, stmt, 1);
+		if (next != sqlite3_bind_parameter_count(stmt) + 1)
+			fuzz_fail("query [%s]: %d values bound for %d placeholders in %s", text,
+			          next - 1, sqlite3_bind_parameter_count(stmt), sql);
+	}
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE)
+		fuzz_fail("query [%s] fails in SQLite: %s: %s", text, sql, sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	/* A query is a C string: the command line cannot pass a NUL. */
+	if (memchr(data, '\0', size))
+		return 0;
+	g_autofree char *text = g_strndup((const char *)data, size);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(query) q = query_parse(text, NOW, &error);
+	if (!q) {
+		if (!error || !g_error_matches(error, QUERY_ERROR, QUERY_ERROR_SYNTAX) ||
+		    !strstr(error->message, " at column "))
+			fuzz_fail("query [%s] failed without a syntax error naming a column: %s",
+			          text, error ? error->message : "no error");
+		fuzz_check_utf8("the error message", error->message);
+		return 0;
+	}
+	g_autofree char *sql =
+	    g_strdup_printf("SELECT m.id FROM messages m WHERE %s ORDER BY m.id", query_sql(q));
+	run(text, q, sql, NULL);
+	const char *fts = query_fts_only(q);
+	if (fts)
+		run(text, q, "SELECT rowid FROM fts WHERE fts MATCH ?", fts);
+	const char *highlight = query_fts_highlight(q);
+	if (highlight)
+		run(text, q, "SELECT rowid FROM fts WHERE fts MATCH ?", highlight);
+	return 0;
+}
