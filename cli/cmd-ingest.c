@@ -256,11 +256,7 @@ ingest_once(struct ingest_run *run)
 	struct writer_stats st;
 	guint crashes;
 	supervise_carried(&st, &crashes);
-	st.messages_added += r.stats.messages_added;
-	st.copies_added += r.stats.copies_added;
-	st.copies_moved += r.stats.copies_moved;
-	st.copies_removed += r.stats.copies_removed;
-	st.messages_removed += r.stats.messages_removed;
+	writer_stats_add(&st, &r.stats);
 	guint64 known = r.skipped_known > crashes ? r.skipped_known - crashes : 0;
 	printf("ingest: %" G_GUINT64_FORMAT " new messages, %" G_GUINT64_FORMAT
 	       " new copies of known messages, %" G_GUINT64_FORMAT " renamed, %" G_GUINT64_FORMAT
@@ -275,7 +271,7 @@ ingest_once(struct ingest_run *run)
 	if (interrupt_caught()) {
 		if (!ok)
 			command_fail(error); /* said, but the exit status is the signal's */
-		return ingest_interrupted(r.stats.messages_added);
+		return ingest_interrupted(st.messages_added);
 	}
 	/* What the run committed is saved even when it stopped early. */
 	guint save_failed = 0;

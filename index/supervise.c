@@ -89,16 +89,6 @@ is_crash_signal(int sig)
 	return FALSE;
 }
 
-static void
-stats_add(struct writer_stats *to, const struct writer_stats *from)
-{
-	to->messages_added += from->messages_added;
-	to->copies_added += from->copies_added;
-	to->copies_moved += from->copies_moved;
-	to->copies_removed += from->copies_removed;
-	to->messages_removed += from->messages_removed;
-}
-
 /* Records the message in SLOT as skipped, so that the next child does not
  * parse it again (index/pipeline.c reads the table). */
 static gboolean
@@ -219,7 +209,7 @@ supervise_ingest(int (*run)(void *data), void *data, const char *db_path)
 			rc = MC_EXIT_FAILURE;
 			break;
 		}
-		stats_add(&journal->carried, &journal->committed);
+		writer_stats_add(&journal->carried, &journal->committed);
 		if (++journal->crashes >= MAX_CRASHES) {
 			fprintf(stderr, "mailclerk: %u messages crashed this ingest; stopping\n",
 			        journal->crashes);

@@ -642,3 +642,13 @@ writer_unskip(struct index_writer *w, const char *container, const char *name, G
 	db_bind_text(s, 2, name);
 	return step_done(w, s, "forgetting a skipped file", error);
 }
+
+void
+writer_stats_add(struct writer_stats *to, const struct writer_stats *from)
+{
+	to->messages_added += from->messages_added;
+	to->copies_added += from->copies_added;
+	to->copies_moved += from->copies_moved;
+	to->copies_removed += from->copies_removed;
+	to->messages_removed += from->messages_removed;
+}

@@ -19,6 +19,9 @@ struct writer_stats {
 	guint64 messages_removed; /* messages left with no copy */
 };
 
+/* Adds FROM's counts to TO's. */
+void writer_stats_add(struct writer_stats *to, const struct writer_stats *from);
+
 struct index_writer;
 
 /* Returns a writer on DB (borrowed; must outlive it) using CFG's `me`
