@@ -142,6 +142,9 @@ static const char *const migrations[] = {
 	migrate_5_sql,                /* imap_folders, inherit_pending */
 	migrate_6_sql,                /* skipped */
 	migrate_7_sql,                /* containers_folder COLLATE NOCASE */
+	migrate_8_sql,                /* messages.automated, reindex_needed */
+	migrate_9_sql,                /* followup_state */
+	migrate_10_sql,               /* saved_files */
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);
 

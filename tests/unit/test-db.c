@@ -125,7 +125,7 @@ test_newer_schema_refused(struct fixture *f, gconstpointer data)
 	g_assert_null(again);
 	g_assert_error(error, MC_ERROR, MC_ERROR_FAILED);
 	g_assert_nonnull(
-	    strstr(error->message, "schema version 99, newer than this mailclerk's 7"));
+	    strstr(error->message, "schema version 99, newer than this mailclerk's 10"));
 }
 
 static void
@@ -277,6 +277,9 @@ test_migrates_version_1(struct fixture *f, gconstpointer data)
 	g_assert_true(writer_commit(f->w, &error));
 	/* Back to what a version-1 mailclerk wrote, then open it again. */
 	g_assert_true(db_exec(f->db,
+	                      "DROP TABLE saved_files; DROP TABLE followup_state; DROP TABLE "
+	                      "reindex_needed; ALTER TABLE messages DROP COLUMN automated; "
+	                      "ALTER TABLE messages DROP COLUMN automated_why; "
 	                      "DROP TABLE skipped; DROP TABLE inherit_pending; DROP TABLE "
 	                      "imap_folders; DROP TABLE "
 	                      "autosaved; DROP TABLE autosave; DROP TABLE "
@@ -292,6 +295,10 @@ test_migrates_version_1(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM autosave"), ==, 0);
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM skipped"), ==, 0);
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM messages"), ==, 1);
+	/* Its message was parsed before the automated mark: reindex is due. */
+	g_assert_cmpint(query_int(again, "SELECT count(*) FROM reindex_needed"), ==, 1);
+	g_assert_cmpint(query_int(again, "SELECT count(*) FROM followup_state"), ==, 0);
+	g_assert_cmpint(query_int(again, "SELECT count(*) FROM saved_files"), ==, 0);
 	/* folder: compares in any ASCII case, and its index does too. */
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM sqlite_master WHERE name = "
 	                                 "'containers_folder' AND sql LIKE '%COLLATE NOCASE%'"),

@@ -1,0 +1,15 @@
+-- Migration to schema version 8: automated mail (mailing lists, bulk mail,
+-- auto-replies, delivery reports, machine senders). Parsing finds the
+-- signal (ingest/parse.c); the writer stores it with the mark the
+-- configuration's `automated` and `people` lists make of it.
+ALTER TABLE messages ADD COLUMN automated INTEGER NOT NULL DEFAULT 0; -- 1: automated
+ALTER TABLE messages ADD COLUMN automated_why TEXT NOT NULL DEFAULT ''; -- the signal parsing found, '' none
+-- Set while the index holds messages parsed by a mailclerk that did not
+-- know something parsing gives now; `reindex` learns it from the stored
+-- copies and clears the row.
+CREATE TABLE reindex_needed (
+	one INTEGER PRIMARY KEY CHECK (one = 1),
+	why TEXT NOT NULL                  -- what the messages lack, for the hint
+);
+INSERT INTO reindex_needed SELECT 1, 'the automated mark'
+	WHERE EXISTS (SELECT 1 FROM messages);

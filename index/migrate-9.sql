@@ -1,0 +1,11 @@
+-- Migration to schema version 9: follow-ups marked done or snoozed
+-- (query/followups.c). Kept by the message that was the thread's last when
+-- it was marked, so that the mark survives threads merging: a later
+-- message in the thread, or the end of a snooze, brings the thread back.
+CREATE TABLE followup_state (
+	message INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+	state TEXT NOT NULL CHECK (state IN ('done', 'snoozed')),
+	until INTEGER,                     -- snoozed: UTC seconds it ends; NULL when done
+	note TEXT NOT NULL DEFAULT '',
+	marked INTEGER NOT NULL            -- when, UTC seconds
+);
