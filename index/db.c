@@ -136,15 +136,15 @@ db_user_version(struct mc_db *db, int *version, GError **error)
 /* Forward migrations: migrations[v] takes a version-v database to v+1.
  * Version 0 is an empty file. */
 static const char *const migrations[] = {
-	schema_sql,    migrate_2_sql, /* filings */
-	migrate_3_sql,                /* exclusions */
-	migrate_4_sql,                /* autosave */
-	migrate_5_sql,                /* imap_folders, inherit_pending */
-	migrate_6_sql,                /* skipped */
-	migrate_7_sql,                /* containers_folder COLLATE NOCASE */
-	migrate_8_sql,                /* messages.automated, reindex_needed */
-	migrate_9_sql,                /* followup_state */
-	migrate_10_sql,               /* saved_files */
+	schema_sql,     migrate_2_sql, /* filings */
+	migrate_3_sql,                 /* exclusions */
+	migrate_4_sql,                 /* autosave */
+	migrate_5_sql,                 /* imap_folders, inherit_pending */
+	migrate_6_sql,                 /* skipped */
+	migrate_7_sql,                 /* containers_folder COLLATE NOCASE */
+	migrate_8_sql,                 /* messages.automated, reindex_needed */
+	migrate_9_sql,                 /* followup_state */
+	migrate_10_sql,                /* saved_files */
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);
 
