@@ -64,6 +64,7 @@ describe_message(struct printer *p, const struct stored_message *m)
 	describe_addresses(p, "cc", m->cc);
 	printer_kv_string(p, "subject", m->subject);
 	printer_kv_string(p, "direction", m->direction ? "out" : "in");
+	printer_kv_bool(p, "automated", m->automated);
 	printer_kv_strings(p, "clients", m->clients);
 	printer_kv_strings(p, "projects", m->projects);
 	printer_kv_strings(p, "folders", m->folders);

@@ -122,6 +122,16 @@ printer_record(struct printer *p, const struct record_kind *kind, gconstpointer 
 }
 
 void
+printer_keyed_record(struct printer *p, const char *key, const struct record_kind *kind,
+                     gconstpointer record)
+{
+	/* Formats without keyed values print the record alone. */
+	if (p->ops->key)
+		p->ops->key(p, key);
+	printer_record(p, kind, record);
+}
+
+void
 printer_list_begin(struct printer *p, const char *key, const char *heading, const char *empty)
 {
 	guint zero = 0;

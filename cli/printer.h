@@ -61,6 +61,11 @@ void printer_record(struct printer *p, const struct record_kind *kind, gconstpoi
 void printer_list_begin(struct printer *p, const char *key, const char *heading, const char *empty);
 void printer_list_end(struct printer *p);
 
+/* Prints RECORD of KIND as the value of KEY inside a group (JSON); for
+ * text, as any record. */
+void printer_keyed_record(struct printer *p, const char *key, const struct record_kind *kind,
+                          gconstpointer record);
+
 /* Several keyed lists in one: a JSON object; nothing for text. */
 void printer_group_begin(struct printer *p);
 void printer_group_end(struct printer *p);

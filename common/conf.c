@@ -69,11 +69,14 @@ config_free(struct mc_config *cfg)
 	g_ptr_array_unref(cfg->clients);
 	g_ptr_array_unref(cfg->projects);
 	g_free(cfg->attachment_name);
+	g_ptr_array_unref(cfg->automated);
+	g_ptr_array_unref(cfg->people);
 	g_free(cfg);
 }
 
 /* The keys each kind of group may hold. */
-static const char *const mailclerk_keys[] = { "me", "attachment_name", NULL };
+static const char *const mailclerk_keys[] = { "me", "attachment_name", "automated", "people",
+	                                      NULL };
 static const char *const client_keys[] = {
 	"name", "domains", "addresses", "match", "exclude", NULL
 };
@@ -256,11 +259,12 @@ address_is_valid(const char *a)
 	return TRUE;
 }
 
-enum list_kind { LIST_ADDRESSES, LIST_DOMAINS };
+enum list_kind { LIST_ADDRESSES, LIST_DOMAINS, LIST_SENDERS };
 
 /* Reads KEY, a list of addresses or domains separated by ';' or ',', into
  * OUT, lower-cased; "@acme.example" is the domain acme.example. Each item
- * must be an address (a domain): one that is not would never match. */
+ * must be an address (a domain): one that is not would never match.
+ * LIST_SENDERS takes both, a domain written and kept as "@acme.example". */
 static gboolean
 load_list(const struct reader *rd, const char *key, enum list_kind kind, GPtrArray *out,
           GError **error)
@@ -271,7 +275,14 @@ load_list(const struct reader *rd, const char *key, enum list_kind kind, GPtrArr
 	g_autoptr(GPtrArray) items = split_list(value ? value : "", ";,");
 	for (guint i = 0; i < items->len; i++) {
 		const char *item = g_ptr_array_index(items, i);
-		if (kind == LIST_DOMAINS) {
+		if (kind == LIST_SENDERS && *item == '@') {
+			if (!domain_is_valid(item + 1, 2)) {
+				rd_error(error, rd, key, "'%s' is not @ followed by a domain",
+				         item);
+				return FALSE;
+			}
+			g_ptr_array_add(out, g_utf8_strdown(item, -1));
+		} else if (kind == LIST_DOMAINS) {
 			const char *d = *item == '@' ? item + 1 : item;
 			if (!domain_is_valid(d, 2)) {
 				rd_error(error, rd, key, "'%s' is not a domain", item);
@@ -280,7 +291,11 @@ load_list(const struct reader *rd, const char *key, enum list_kind kind, GPtrArr
 			g_ptr_array_add(out, g_utf8_strdown(d, -1));
 		} else {
 			if (!address_is_valid(item)) {
-				rd_error(error, rd, key, "'%s' is not an e-mail address", item);
+				rd_error(error, rd, key,
+				         kind == LIST_SENDERS
+				             ? "'%s' is neither an e-mail address nor @DOMAIN"
+				             : "'%s' is not an e-mail address",
+				         item);
 				return FALSE;
 			}
 			g_ptr_array_add(out, g_utf8_strdown(item, -1));
@@ -502,6 +517,8 @@ config_new(const char *file)
 	cfg->sources = g_ptr_array_new_with_free_func(source_config_free);
 	cfg->clients = g_ptr_array_new_with_free_func(client_config_free);
 	cfg->projects = g_ptr_array_new_with_free_func(project_config_free);
+	cfg->automated = g_ptr_array_new_with_free_func(g_free);
+	cfg->people = g_ptr_array_new_with_free_func(g_free);
 	return cfg;
 }
 
@@ -592,7 +609,9 @@ config_load(const char *file, gboolean must_exist, GError **error)
 		const char *rest;
 		if (g_str_equal(rd.g->name, "mailclerk")) {
 			if (!load_attachment_name(&rd, &cfg->attachment_name, error) ||
-			    !load_list(&rd, "me", LIST_ADDRESSES, cfg->me, error))
+			    !load_list(&rd, "me", LIST_ADDRESSES, cfg->me, error) ||
+			    !load_list(&rd, "automated", LIST_SENDERS, cfg->automated, error) ||
+			    !load_list(&rd, "people", LIST_SENDERS, cfg->people, error))
 				return NULL;
 		} else if ((rest = group_rest(rd.g->name, "source"))) {
 			if (!load_source(cfg, &rd, rest, error))

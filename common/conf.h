@@ -77,6 +77,11 @@ struct mc_config {
 	GPtrArray *clients;    /* struct mc_client_config *, in file order */
 	GPtrArray *projects;   /* struct mc_project_config *, in file order */
 	char *attachment_name; /* [mailclerk] attachment_name, or NULL (the default) */
+	/* [mailclerk] automated and people: senders whose mail is always (never)
+	 * automated (common/automated.h); char *, lower-cased addresses and
+	 * "@domain"s, checked. */
+	GPtrArray *automated;
+	GPtrArray *people;
 };
 
 /* Loads FILE. A missing file is an error when MUST_EXIST (named by --config

@@ -78,6 +78,7 @@ parsed_message_new(void)
 	pm->attachments = g_ptr_array_new_with_free_func(mc_attachment_free);
 	pm->subject = g_strdup("");
 	pm->body_text = g_strdup("");
+	pm->automated_why = g_strdup("");
 	return pm;
 }
 
@@ -95,6 +96,7 @@ parsed_message_free(struct parsed_message *pm)
 	g_ptr_array_unref(pm->attachments);
 	if (pm->headers)
 		g_ptr_array_unref(pm->headers);
+	g_free(pm->automated_why);
 	g_free(pm);
 }
 
@@ -122,6 +124,7 @@ stored_message_new(void)
 	struct stored_message *m = g_new0(struct stored_message, 1);
 	m->message_id = g_strdup("");
 	m->subject = g_strdup("");
+	m->automated_why = g_strdup("");
 	m->from.role = MC_ROLE_FROM;
 	m->from.name = g_strdup("");
 	m->from.address = g_strdup("");
@@ -144,6 +147,7 @@ stored_message_free(struct stored_message *m)
 		return;
 	g_free(m->message_id);
 	g_free(m->subject);
+	g_free(m->automated_why);
 	g_free(m->from.name);
 	g_free(m->from.address);
 	g_free(m->from.domain);

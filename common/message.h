@@ -54,6 +54,10 @@ struct parsed_message {
 	GPtrArray *attachments; /* struct mc_attachment * */
 	GPtrArray *headers;     /* struct mc_header *; only with PARSE_HEADERS, else NULL */
 	gint64 size;            /* raw size in bytes */
+	/* The first sign of automated mail found (ingest/parse.h lists them in
+	 * order), as text for people: "List-Id: <news.globex.example>",
+	 * "Precedence: bulk"; "" when none. */
+	char *automated_why;
 };
 
 /* One copy of a stored message: where it can be read again. */
@@ -98,6 +102,8 @@ struct stored_message {
 	gint64 date; /* UTC seconds */
 	char *subject;
 	int direction;          /* 0 in, 1 out */
+	gboolean automated;     /* the automated mark (common/automated.h) */
+	char *automated_why;    /* the signal parsing found, "" none */
 	struct mc_address from; /* role from; name/address "" when missing, domain "" */
 	GPtrArray *to;          /* struct mc_address * */
 	GPtrArray *cc;          /* struct mc_address * */

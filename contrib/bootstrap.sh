@@ -69,6 +69,9 @@ demo() {
 	show search 'is:outbound date:2024'
 	show search 报价单
 	show search client:globex
+	# newsletters, notifications, auto-replies: explain says by which sign
+	show search is:automated
+	show explain "id:newsletter.2024-06.4411@news.globex.example"
 	# a key that names nothing is an error (exit 2) that suggests the nearest
 	show search client:globx || true
 	# a word found only inside a PDF attachment (when built with poppler-glib)

@@ -3,12 +3,14 @@
  * The input is a configuration file. What loads is compiled into rules,
  * which then file one fixed message; besides crashes it checks that a
  * refused file says why and that every filing names a configured client
- * (and one of its projects). */
+ * (and one of its projects). The message is also given its automated mark
+ * (common/automated.c), whose entry must be one of the file's. */
 #include "config.h"
 
 #include <string.h>
 
 #include "fuzz/fuzz.h"
+#include "common/automated.h"
 #include "common/error.h"
 #include "index/rules.h"
 
@@ -97,6 +99,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_refused("config_load()", error);
 		return 0;
 	}
+	struct automated_mark mark;
+	automated_mark(cfg, "bob@mail.acme.example", "Precedence: bulk", &mark);
+	GPtrArray *list = !mark.list                         ? NULL
+	                  : g_str_equal(mark.list, "people") ? cfg->people
+	                                                     : cfg->automated;
+	if (mark.list && !g_ptr_array_find(list, mark.entry, NULL))
+		fuzz_fail("automated mark by '%s', which config %s does not have", mark.entry,
+		          mark.list);
+	g_free(automated_reason(&mark, "Precedence: bulk"));
 	g_autoptr(rules) r = rules_compile(cfg, &error);
 	if (!r) {
 		check_refused("rules_compile()", error);

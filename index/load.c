@@ -134,7 +134,7 @@ load_message(struct mc_db *db, gint64 id, GError **error)
 	sqlite3_stmt *s =
 	    db_cached(db,
 	              "SELECT message_id, thread_id, date, subject, direction, from_name, "
-	              "from_addr FROM messages WHERE id = ?",
+	              "from_addr, automated, automated_why FROM messages WHERE id = ?",
 	              error);
 	if (!s)
 		return NULL;
@@ -157,6 +157,9 @@ load_message(struct mc_db *db, gint64 id, GError **error)
 	m->from.name = g_strdup(db_column_text(s, 5));
 	g_free(m->from.address);
 	m->from.address = g_strdup(db_column_text(s, 6));
+	m->automated = sqlite3_column_int(s, 7);
+	g_free(m->automated_why);
+	m->automated_why = g_strdup(db_column_text(s, 8));
 	sqlite3_reset(s);
 
 	/* From is in the message row; To and Cc are printed, Bcc is not. */

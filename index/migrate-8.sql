@@ -1,9 +1,14 @@
 -- Migration to schema version 8: automated mail (mailing lists, bulk mail,
 -- auto-replies, delivery reports, machine senders). Parsing finds the
--- signal (ingest/parse.c); the writer stores it with the mark the
+-- signal (ingest/headers.c); the writer stores it with the mark the
 -- configuration's `automated` and `people` lists make of it.
 ALTER TABLE messages ADD COLUMN automated INTEGER NOT NULL DEFAULT 0; -- 1: automated
 ALTER TABLE messages ADD COLUMN automated_why TEXT NOT NULL DEFAULT ''; -- the signal parsing found, '' none
+-- is:automated: a partial index by date holding automated mail only serves
+-- counts (covering) and newest-first pages, and costs ingest one small
+-- insert per automated message. reclassify marks again after the user
+-- changed `automated` or `people`.
+CREATE INDEX messages_automated ON messages(date) WHERE automated = 1;
 -- Set while the index holds messages parsed by a mailclerk that did not
 -- know something parsing gives now; `reindex` learns it from the stored
 -- copies and clears the row.

@@ -101,7 +101,8 @@ reclassify_run(struct mc_db *db, const struct mc_config *cfg, const struct rules
 		if (!pm || !writer_file_message(w, pm, NULL, id, error))
 			goto fail;
 	}
-	if (!writer_inherit_filings(w, TRUE, error))
+	if (!writer_inherit_filings(w, TRUE, error) ||
+	    !writer_remark_automated(w, &report->automated_changed, error))
 		goto fail;
 	/* EXCEPT sorts both sides once: a correlated NOT EXISTS was quadratic. */
 	report->added = count_int(db, "SELECT count(*) FROM (SELECT message, client, project FROM "
@@ -111,6 +112,7 @@ reclassify_run(struct mc_db *db, const struct mc_config *cfg, const struct rules
 	                                "FROM old_filings EXCEPT SELECT message, client, project "
 	                                "FROM filings)");
 	report->filings = count_int(db, "SELECT count(*) FROM filings");
+	report->automated = count_int(db, "SELECT count(*) FROM messages WHERE automated = 1");
 	if (!db_exec(db, "DROP TABLE old_filings; COMMIT", error))
 		goto fail;
 	report->seconds = (g_get_monotonic_time() - start) / 1e6;

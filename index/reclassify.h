@@ -1,7 +1,9 @@
 /* Filing every message again by the rules as they are now (after the user
  * changed them), from what the index holds: subject, body, addresses and
  * attachment names. Only rules on header:NAME need the message files, since
- * the index does not keep headers; those are read and parsed again. */
+ * the index does not keep headers; those are read and parsed again. The
+ * automated mark is made again too, from the stored signal and the
+ * configuration's automated and people. */
 #ifndef MC_RECLASSIFY_H
 #define MC_RECLASSIFY_H
 
@@ -12,10 +14,12 @@
 #include "index/rules.h"
 
 struct reclassify_report {
-	gint64 messages; /* messages looked at */
-	gint64 filings;  /* filings after the run */
-	gint64 added;    /* filings that were not there before */
-	gint64 removed;  /* filings that are gone */
+	gint64 messages;          /* messages looked at */
+	gint64 filings;           /* filings after the run */
+	gint64 added;             /* filings that were not there before */
+	gint64 removed;           /* filings that are gone */
+	gint64 automated;         /* messages marked automated after the run */
+	gint64 automated_changed; /* marks the run changed */
 	double seconds;
 };
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "index/writer.h"
+#include "common/automated.h"
 #include "common/error.h"
 #include "index/dates.h"
 #include "index/text.h"
@@ -42,14 +43,23 @@ enum {
 	ST_SKIP,
 	ST_UNSKIP,
 	ST_UNSKIP_CONTAINER,
+	ST_MARKS,
+	ST_FLIP_MARK,
 	ST_COUNT
 };
 
+/* The columns of messages that parsing gives, in the order bind_parsed()
+ * binds them: the insert and whatever rewrites a message's parsed content
+ * share them. */
+#define PARSED_COLUMNS                                                                             \
+	"date, from_name, from_addr, subject, direction, size, has_attachments, automated, "       \
+	"automated_why"
+
 static const char *const statements[ST_COUNT] = {
 	[ST_MSG_BY_MID] = "SELECT id FROM messages WHERE message_id = ?",
-	[ST_INSERT_MSG] = "INSERT INTO messages (message_id, content_hash, date, from_name, "
-	                  "from_addr, subject, direction, size, thread_id, has_attachments"
-	                  ") VALUES (?,?,?,?,?,?,?,?,?,?)",
+	[ST_INSERT_MSG] =
+	    "INSERT INTO messages (message_id, content_hash, thread_id, " PARSED_COLUMNS
+	    ") VALUES (?,?,?, ?,?,?,?,?,?,?,?,?)",
 	[ST_INSERT_ADDR] = "INSERT INTO addresses (message, role, name, address, domain) "
 	                   "VALUES (?,?,?,?,?)",
 	[ST_INSERT_ATT] = "INSERT INTO attachments (message, part, filename, mime_type, size, "
@@ -123,6 +133,8 @@ static const char *const statements[ST_COUNT] = {
 	            "VALUES (?, ?, ?, ?, ?)",
 	[ST_UNSKIP] = "DELETE FROM skipped WHERE container = ? AND name = ?",
 	[ST_UNSKIP_CONTAINER] = "DELETE FROM skipped WHERE container = ?",
+	[ST_MARKS] = "SELECT id, from_addr, automated_why, automated FROM messages",
+	[ST_FLIP_MARK] = "UPDATE messages SET automated = 1 - automated WHERE id = ?",
 };
 
 struct index_writer {
@@ -317,56 +329,50 @@ writer_file_message(struct index_writer *w, const struct parsed_message *pm, GPt
 	return TRUE;
 }
 
-static gboolean
-insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *body_z,
-               GPtrArray *filings, gint64 *id, GError **error)
+/* Binds what PM gives its messages row, PARSED_COLUMNS in order, to S from
+ * parameter FIRST on. */
+static void
+bind_parsed(const struct index_writer *w, sqlite3_stmt *s, int first,
+            const struct parsed_message *pm)
 {
-	gint64 thread;
-	if (!assign_thread(w, pm, &thread, error))
-		return FALSE;
-
 	const struct mc_address *from = parsed_message_first_address(pm, MC_ROLE_FROM);
+	const char *from_addr = from ? from->address : "";
 	gboolean has_attachments = FALSE;
 	for (guint i = 0; i < pm->attachments->len; i++) {
 		const struct mc_attachment *a = g_ptr_array_index(pm->attachments, i);
 		if (!a->is_inline)
 			has_attachments = TRUE;
 	}
-	/* The hash as 32 bytes, not 64 hex digits: the index is smaller. */
-	guint8 hash[32];
-	for (int i = 0; i < 32; i++)
-		hash[i] = (guint8)(g_ascii_xdigit_value(pm->content_hash[2 * i]) << 4 |
-		                   g_ascii_xdigit_value(pm->content_hash[2 * i + 1]));
-	sqlite3_stmt *s = stmt(w, ST_INSERT_MSG);
-	db_bind_text(s, 1, pm->message_id);
-	sqlite3_bind_blob(s, 2, hash, sizeof hash, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, pm->date);
-	db_bind_text(s, 4, from ? from->name : "");
-	db_bind_text(s, 5, from ? from->address : "");
-	db_bind_text(s, 6, pm->subject);
-	sqlite3_bind_int(s, 7, from && config_is_me(w->cfg, from->address));
-	sqlite3_bind_int64(s, 8, pm->size);
-	sqlite3_bind_int64(s, 9, thread);
-	sqlite3_bind_int(s, 10, has_attachments);
-	if (!step_done(w, s, "adding a message", error))
-		return FALSE;
-	*id = sqlite3_last_insert_rowid(w->db->sql);
-	if (!dates_set(w->dates, *id, pm->date, error))
-		return FALSE;
-	if (w->rules && !w->pending_marked) {
-		s = stmt(w, ST_MARK_PENDING);
-		sqlite3_bind_int64(s, 1, *id);
-		if (!step_done(w, s, "marking new mail for thread filing", error))
-			return FALSE;
-		w->pending_marked = TRUE;
-	}
+	struct automated_mark mark;
+	automated_mark(w->cfg, from_addr, pm->automated_why, &mark);
+	int col = first;
+	sqlite3_bind_int64(s, col++, pm->date);
+	db_bind_text(s, col++, from ? from->name : "");
+	db_bind_text(s, col++, from_addr);
+	db_bind_text(s, col++, pm->subject);
+	sqlite3_bind_int(s, col++, from && config_is_me(w->cfg, from_addr));
+	sqlite3_bind_int64(s, col++, pm->size);
+	sqlite3_bind_int(s, col++, has_attachments);
+	sqlite3_bind_int(s, col++, mark.automated);
+	db_bind_text(s, col++, pm->automated_why);
+}
 
+/* Writes what PM gives message ID besides its messages row: its date in
+ * the date map, its addresses, attachments, full text and stored text.
+ * BODY_Z as for writer_add(). */
+static gboolean
+write_parsed(struct index_writer *w, const struct parsed_message *pm, GBytes *body_z, gint64 id,
+             GError **error)
+{
+	if (!dates_set(w->dates, id, pm->date, error))
+		return FALSE;
+	sqlite3_stmt *s;
 	g_autoptr(GString) sender = g_string_new(NULL);
 	g_autoptr(GString) recipients = g_string_new(NULL);
 	for (guint i = 0; i < pm->addresses->len; i++) {
 		const struct mc_address *a = g_ptr_array_index(pm->addresses, i);
 		s = stmt(w, ST_INSERT_ADDR);
-		sqlite3_bind_int64(s, 1, *id);
+		sqlite3_bind_int64(s, 1, id);
 		sqlite3_bind_int(s, 2, a->role);
 		db_bind_text(s, 3, a->name);
 		db_bind_text(s, 4, a->address);
@@ -384,7 +390,7 @@ insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *
 	for (guint i = 0; i < pm->attachments->len; i++) {
 		const struct mc_attachment *a = g_ptr_array_index(pm->attachments, i);
 		s = stmt(w, ST_INSERT_ATT);
-		sqlite3_bind_int64(s, 1, *id);
+		sqlite3_bind_int64(s, 1, id);
 		db_bind_text(s, 2, a->part);
 		db_bind_text(s, 3, a->filename);
 		db_bind_text(s, 4, a->mime_type);
@@ -398,7 +404,7 @@ insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *
 	}
 
 	s = stmt(w, ST_INSERT_FTS);
-	sqlite3_bind_int64(s, 1, *id);
+	sqlite3_bind_int64(s, 1, id);
 	db_bind_text(s, 2, pm->subject);
 	db_bind_text(s, 3, sender->str);
 	db_bind_text(s, 4, recipients->str);
@@ -412,12 +418,43 @@ insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *
 	gsize zlen;
 	const void *z = g_bytes_get_data(compressed, &zlen);
 	s = stmt(w, ST_INSERT_TEXT);
-	sqlite3_bind_int64(s, 1, *id);
+	sqlite3_bind_int64(s, 1, id);
 	db_bind_text(s, 2, sender->str);
 	db_bind_text(s, 3, recipients->str);
 	sqlite3_bind_blob64(s, 4, z, zlen, SQLITE_STATIC);
 	db_bind_text(s, 5, names->str);
-	if (!step_done(w, s, "storing text", error))
+	return step_done(w, s, "storing text", error);
+}
+
+static gboolean
+insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *body_z,
+               GPtrArray *filings, gint64 *id, GError **error)
+{
+	gint64 thread;
+	if (!assign_thread(w, pm, &thread, error))
+		return FALSE;
+
+	/* The hash as 32 bytes, not 64 hex digits: the index is smaller. */
+	guint8 hash[32];
+	for (int i = 0; i < 32; i++)
+		hash[i] = (guint8)(g_ascii_xdigit_value(pm->content_hash[2 * i]) << 4 |
+		                   g_ascii_xdigit_value(pm->content_hash[2 * i + 1]));
+	sqlite3_stmt *s = stmt(w, ST_INSERT_MSG);
+	db_bind_text(s, 1, pm->message_id);
+	sqlite3_bind_blob(s, 2, hash, sizeof hash, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, thread);
+	bind_parsed(w, s, 4, pm);
+	if (!step_done(w, s, "adding a message", error))
+		return FALSE;
+	*id = sqlite3_last_insert_rowid(w->db->sql);
+	if (w->rules && !w->pending_marked) {
+		s = stmt(w, ST_MARK_PENDING);
+		sqlite3_bind_int64(s, 1, *id);
+		if (!step_done(w, s, "marking new mail for thread filing", error))
+			return FALSE;
+		w->pending_marked = TRUE;
+	}
+	if (!write_parsed(w, pm, body_z, *id, error))
 		return FALSE;
 	if (w->rules && !writer_file_message(w, pm, filings, *id, error))
 		return FALSE;
@@ -641,6 +678,34 @@ writer_unskip(struct index_writer *w, const char *container, const char *name, G
 	db_bind_text(s, 1, container);
 	db_bind_text(s, 2, name);
 	return step_done(w, s, "forgetting a skipped file", error);
+}
+
+gboolean
+writer_remark_automated(struct index_writer *w, gint64 *changed, GError **error)
+{
+	/* The ids first, the updates after: no row changes under the scan. */
+	g_autoptr(GArray) flip = g_array_new(FALSE, FALSE, sizeof(gint64));
+	sqlite3_stmt *s = stmt(w, ST_MARKS);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct automated_mark mark;
+		automated_mark(w->cfg, db_column_text(s, 1), db_column_text(s, 2), &mark);
+		if (mark.automated != (sqlite3_column_int(s, 3) != 0)) {
+			gint64 id = sqlite3_column_int64(s, 0);
+			g_array_append_val(flip, id);
+		}
+	}
+	if (rc != SQLITE_DONE)
+		return db_set_error(error, w->db, "reading the automated marks");
+	sqlite3_reset(s);
+	for (guint i = 0; i < flip->len; i++) {
+		s = stmt(w, ST_FLIP_MARK);
+		sqlite3_bind_int64(s, 1, g_array_index(flip, gint64, i));
+		if (!step_done(w, s, "marking automated mail", error))
+			return FALSE;
+	}
+	*changed = flip->len;
+	return TRUE;
 }
 
 void

@@ -1,4 +1,4 @@
-/* Headers: Message-ID, In-Reply-To and References, addresses, the date, the header block. */
+/* Headers: Message-ID, references, addresses, the date, the header block, automated mail. */
 #include "config.h"
 
 #include "ingest/parse-internal.h"
@@ -202,4 +202,116 @@ fill_headers(struct parsed_message *pm, GMimeMessage *msg)
 		mh->value = clean_line(g_mime_header_get_value(h));
 		g_ptr_array_add(pm->headers, mh);
 	}
+}
+
+/* Automated mail. */
+
+/* How much of a header value the sign keeps: enough to recognise it. */
+#define SIGN_VALUE_MAX 100
+
+/* Returns header NAME of MSG as one clean line, or NULL when it is missing
+ * or blank. */
+static char *
+header_line(GMimeMessage *msg, const char *name)
+{
+	const char *v = g_mime_object_get_header(GMIME_OBJECT(msg), name);
+	if (!v)
+		return NULL;
+	char *line = clean_line(v);
+	if (!*line)
+		g_clear_pointer(&line, g_free);
+	return line;
+}
+
+/* Returns "NAME: VALUE", VALUE cut at SIGN_VALUE_MAX bytes. */
+static char *
+sign(const char *name, const char *value)
+{
+	gsize n = strlen(value), keep = utf8_cut(value, n, SIGN_VALUE_MAX);
+	return g_strdup_printf("%s: %.*s%s", name, (int)keep, value, keep < n ? "…" : "");
+}
+
+/* Returns the keyword of a header value: before any ';' parameters,
+ * trimmed, ASCII lower-cased. */
+static char *
+keyword(const char *line)
+{
+	const char *semi = strchr(line, ';');
+	g_autofree char *word = semi ? g_strndup(line, semi - line) : g_strdup(line);
+	return g_ascii_strdown(g_strstrip(word), -1);
+}
+
+/* Whether a Return-Path is the null one, "<>": bounces and reports are
+ * sent from it so that nothing answers them. */
+static gboolean
+is_null_path(const char *v)
+{
+	const char *want = "<>";
+	for (; *v; v++) {
+		if (g_ascii_isspace(*v))
+			continue;
+		if (*v != *want)
+			return FALSE;
+		want++;
+	}
+	return !*want;
+}
+
+/* A handful of header lookups on the message GMime has parsed already:
+ * nothing here reads the body. */
+char *
+automated_signal(const struct parsed_message *pm, GMimeMessage *msg)
+{
+	static const char *const list_headers[] = { "List-Id", "List-Unsubscribe", "List-Post" };
+	for (guint i = 0; i < G_N_ELEMENTS(list_headers); i++) {
+		g_autofree char *v = header_line(msg, list_headers[i]);
+		if (v)
+			return sign(list_headers[i], v);
+	}
+
+	g_autofree char *precedence = header_line(msg, "Precedence");
+	if (precedence) {
+		g_autofree char *word = g_ascii_strdown(precedence, -1);
+		if (g_str_equal(word, "bulk") || g_str_equal(word, "list") ||
+		    g_str_equal(word, "junk"))
+			return sign("Precedence", word);
+	}
+
+	g_autofree char *submitted = header_line(msg, "Auto-Submitted");
+	if (submitted) {
+		g_autofree char *word = keyword(submitted);
+		if (*word && !g_str_equal(word, "no"))
+			return sign("Auto-Submitted", word);
+	}
+
+	static const char *const auto_headers[] = { "X-Autoreply", "X-Autorespond" };
+	for (guint i = 0; i < G_N_ELEMENTS(auto_headers); i++) {
+		g_autofree char *v = header_line(msg, auto_headers[i]);
+		if (v)
+			return sign(auto_headers[i], v);
+	}
+
+	/* GMime keeps the top Content-Type on the message's MIME part. */
+	GMimeObject *body = g_mime_message_get_mime_part(msg);
+	if (body && g_mime_content_type_is_type(g_mime_object_get_content_type(body), "multipart",
+	                                        "report")) {
+		g_autofree char *type =
+		    clean_line(g_mime_object_get_content_type_parameter(body, "report-type"));
+		if (!*type)
+			return g_strdup("multipart/report");
+		g_autofree char *lower = g_ascii_strdown(type, -1);
+		gsize keep = utf8_cut(lower, strlen(lower), SIGN_VALUE_MAX);
+		return g_strdup_printf("multipart/report (%.*s)", (int)keep, lower);
+	}
+
+	const char *path = g_mime_object_get_header(GMIME_OBJECT(msg), "Return-Path");
+	if (path && is_null_path(path))
+		return g_strdup("Return-Path: <>");
+
+	const struct mc_address *from = parsed_message_first_address(pm, MC_ROLE_FROM);
+	if (from && address_is_machine(from->address)) {
+		gsize keep = utf8_cut(from->address, strlen(from->address), SIGN_VALUE_MAX);
+		return g_strdup_printf("machine sender %.*s", (int)keep, from->address);
+	}
+	return g_strdup("");
 }

@@ -62,6 +62,11 @@ gint64 message_date(GMimeMessage *msg, gint64 fallback);
 /* Sets PM->headers (PM's) to MSG's header block as written. */
 void fill_headers(struct parsed_message *pm, GMimeMessage *msg);
 
+/* Returns the first sign that MSG is automated mail (parse.h lists them),
+ * as PM->automated_why takes it, "" when none; PM->addresses must be
+ * filled. The caller frees it. */
+char *automated_signal(const struct parsed_message *pm, GMimeMessage *msg);
+
 /* rawmail.c: the caller's bytes checked and opened with GMime. */
 
 /* A message GMime is reading in place from the caller's bytes. */

@@ -589,6 +589,8 @@ fill_message(struct parsed_message *pm, GMimeMessage *msg, gint64 fallback_date,
 	for (guint i = 0; i < G_N_ELEMENTS(roles); i++)
 		add_addresses(pm, seen, roles[i].role,
 		              g_mime_message_get_addresses(msg, roles[i].type), 0);
+	g_free(pm->automated_why);
+	pm->automated_why = automated_signal(pm, msg);
 
 	struct walk w = { .pm = pm,
 		          .body = g_string_new(NULL),

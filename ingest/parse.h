@@ -30,6 +30,18 @@
  *   SHA-256 of the decoded bytes, hashed as they stream by (never held whole).
  *   is_inline = inline disposition or Content-ID without attachment disposition.
  *   Part paths 1-based like mutt: "1", "2", "2.1".
+ * - Automated mail (automated_why): the first of these signs, in this order,
+ *   as text; "" when none. A header with a blank value is no sign.
+ *     List-Id, List-Unsubscribe, List-Post: "List-Id: <news.globex.example>"
+ *     Precedence bulk, list or junk (any case): "Precedence: bulk"
+ *     Auto-Submitted other than no (its value before any ';', any case):
+ *       "Auto-Submitted: auto-replied"
+ *     X-Autoreply, X-Autorespond: "X-Autoreply: yes"
+ *     a top-level multipart/report (delivery or read report):
+ *       "multipart/report (delivery-status)", or "multipart/report"
+ *     Return-Path <> (blanks inside allowed): "Return-Path: <>"
+ *     a machine From (address_is_machine()): "machine sender noreply@x.example"
+ *   Values are cleaned as one line and cut at 100 bytes (then "…").
  * - Not mail (PARSE_ERROR_NOT_MAIL): NUL bytes in the header block, or none of
  *   From/To/Cc/Subject/Date/Message-ID/Received present; the message says why. */
 #ifndef MC_PARSE_H

@@ -473,6 +473,8 @@ field_leaf(struct parser *ps, const struct token *t, GError **error)
 			return sql_part(g_strdup("m.direction = 0"));
 		if (g_ascii_strcasecmp(t->lit, "outbound") == 0)
 			return sql_part(g_strdup("m.direction = 1"));
+		if (g_ascii_strcasecmp(t->lit, "automated") == 0)
+			return sql_part(g_strdup("m.automated = 1"));
 		return parser_fail(error, t->col, "unknown value '%s' for is:", t->lit);
 	case FIELD_HAS:
 		if (g_ascii_strcasecmp(t->lit, "attachment") == 0 ||

@@ -43,10 +43,12 @@ check_eq 'exclude: the noreply notification is not ACME mail' "$(mc count client
 check_eq '... and counts as unfiled' "$(mc count client:none noreplyword)" 1
 check_eq 'a reply from a personal address inherits its thread' "$(mc search --format=json thanksword | jq -c '.[0] | [.clients, .projects]')" '[["acme"],["acme/website"]]'
 check_eq '... and says so' "$(mc explain id:thanks-1@gmail.example)" "client acme (ACME Corp): thread
-project acme/website: thread"
+project acme/website: thread
+not automated"
 check_eq 'explain: the rule and the text that matched' "$(mc explain id:20240205090000.kickoff@acme.example)" 'client acme (ACME Corp): domain acme.example, matched "bob@acme.example"
-project acme/website: subject /\[ACME-12\]/, matched "[ACME-12]"'
-check_eq 'explain --format=json' "$(mc explain --format=json id:65e58e10.9c2d@studio.example | jq -c .)" '[{"client":"globex","project":null,"rule":"domain globex.example","matched":"dana@globex.example","excluded":false}]'
+project acme/website: subject /\[ACME-12\]/, matched "[ACME-12]"
+not automated'
+check_eq 'explain --format=json' "$(mc explain --format=json id:65e58e10.9c2d@studio.example | jq -c .)" '{"filings":[{"client":"globex","project":null,"rule":"domain globex.example","matched":"dana@globex.example","excluded":false}],"automated":{"automated":false,"reason":"not automated","signal":"","config":null,"reclassify_needed":false}}'
 check_eq 'a CJK regex files a Japanese subject' "$(mc search --format=json client:kawasemi | jq -r '.[].subject')" "お見積りの件について"
 check_eq 'a regex keeps its backslashes as written (\s is not a space)' "$(mc ingest --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1; mc search --format=json client:northwind | jq -r '.[].message_id')" CAOldArchive.0110@mail.northwind.example
 check_eq 'client:none is everything else' "$(mc count client:none)" "$(( $(mc count '*') - $(mc count client:acme OR client:globex OR client:kawasemi OR client:northwind) ))"
@@ -121,7 +123,8 @@ check_eq 'an unknown key' "$(bad '[client a]' 'domain = a.example')" \
 	"mailclerk: $TMP/bad:2: [client a]: unknown key 'domain'"
 check_exit 'bad rules exit 2' 2 "$MAILCLERK" --config "$TMP/bad" --db "$TMP/bad.db" ingest --maildir "$CORPUS/maildir"
 check 'and nothing was written' test ! -e "$TMP/bad.db"
-check_eq 'explain of unfiled mail says so' "$(mc explain id:maint-2024-0417@hosting.example)" "not filed under any client"
+check_eq 'explain of unfiled mail says so' "$(mc explain id:maint-2024-0417@hosting.example)" "not filed under any client
+not automated"
 
 # The rules change: globex goes, initech comes, the website project is now
 # only the kickoff thread's subject, and a header rule files the list digest.
@@ -155,7 +158,7 @@ check_eq 'initech filings are added' "$(mc count client:initech)" 3
 check_eq 'the project follows its new rule (and its thread)' "$(mc count project:acme/website)" 5
 check_eq 'a header: rule reads the message file' "$(mc search --format=json client:designers | jq -r '.[].message_id')" digest.v12i7@freelancers.example
 check_eq 'acme itself is unchanged' "$(mc count client:acme)" "$before_acme"
-check 'the summary counts what changed' sh -c 'printf "%s" "$1" | grep -Eq "^reclassify: 35 messages, [0-9]+ filings \([0-9]+ added, [0-9]+ removed\), in "' - "$out"
+check 'the summary counts what changed' sh -c 'printf "%s" "$1" | grep -Eq "^reclassify: 35 messages, [0-9]+ filings \([0-9]+ added, [0-9]+ removed\), [0-9]+ automated \([0-9]+ changed\), in "' - "$out"
 
 # contacts leaves machine senders out unless --all.
 printf '\n[client portal]\ndomains = acme.example\n' >> "$TMP/config"
@@ -170,4 +173,5 @@ mc ingest --maildir "$TMP/corpus/maildir" >/dev/null 2>&1
 check_eq 'an excluded message does not inherit the client from its thread' "$(mc search --format=json ticketword | jq -c '.[0] | [.clients, .projects]')" '[["portal"],[]]'
 check_eq '... and reclassify agrees' "$(mc reclassify >/dev/null 2>&1; mc search --format=json ticketword | jq -c '.[0] | [.clients, .projects]')" '[["portal"],[]]'
 check_eq 'explain names the exclude that kept it out' "$(mc explain id:ticket-1@tickets.example)" 'client portal: thread
-excluded from client acme (ACME Corp): from /^noreply@/, matched "noreply@"'
+excluded from client acme (ACME Corp): from /^noreply@/, matched "noreply@"
+automated: machine sender noreply@tickets.example'

@@ -31,6 +31,7 @@ assert_sane(const struct parsed_message *pm)
 	g_assert_cmpuint(strlen(pm->content_hash), ==, 64);
 	g_assert_true(g_utf8_validate(pm->subject, -1, NULL));
 	g_assert_true(g_utf8_validate(pm->body_text, -1, NULL));
+	g_assert_true(g_utf8_validate(pm->automated_why, -1, NULL));
 	g_assert_cmpuint(strlen(pm->body_text), <=, 1024 * 1024);
 	if (pm->in_reply_to)
 		g_assert_true(g_utf8_validate(pm->in_reply_to, -1, NULL));
