@@ -77,6 +77,8 @@ struct mc_config {
 	GPtrArray *clients;    /* struct mc_client_config *, in file order */
 	GPtrArray *projects;   /* struct mc_project_config *, in file order */
 	char *attachment_name; /* [mailclerk] attachment_name, or NULL (the default) */
+	char *attachments_dir; /* [mailclerk] attachments_dir (absolute, ~ expanded), or NULL:
+	                        * use paths_attachments_root() (common/paths.h) */
 };
 
 /* Loads FILE. A missing file is an error when MUST_EXIST (named by --config
