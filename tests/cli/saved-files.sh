@@ -9,12 +9,16 @@ R="$TMP/attachments" # beside $DB
 U="$R/acme/_unsorted"
 W="$R/acme/web"
 mkdir -p "$TMP/mail/cur" "$TMP/mail/new" "$TMP/mail/tmp"
+# Each message a minute after the last: saves go oldest first, whatever
+# order the maildir is read in.
+n=10
 mkmsg() { # mkmsg NAME FROM SUBJECT ATTACHMENT-NAME CONTENT [PARENT]
+	n=$((n + 1))
 	cat > "$TMP/mail/cur/$1:2,S" <<MSG
 From: $2
 To: sam@studio.example
 Subject: $3
-Date: Fri, 05 Jan 2024 09:00:00 +0000
+Date: Fri, 05 Jan 2024 09:$n:00 +0000
 Message-ID: <$1@test>
 In-Reply-To: <${6:-$1-parent}@test>
 MIME-Version: 1.0
@@ -94,18 +98,18 @@ before_tree=$(tree "$R")
 before_rows=$(sqlite3 "$DB" 'SELECT * FROM saved_files ORDER BY path, message')
 out=$(mc attachments save --dry-run --by-project '*' 2>&1)
 check_eq '--dry-run shows the planned moves' "$(printf '%s\n' "$out" | grep -e move -e remove -e kept -e 'attachments save')" \
-"would move $U/2024-01-05_c.txt → $W/2024-01-05_c (2).txt
+"would move $U/2024-01-05_mockup.txt → $W/2024-01-05_mockup.txt
 kept $U/2024-01-05_brief.txt (changed since it was saved)
-would move $U/2024-01-05_mockup.txt → $W/2024-01-05_mockup.txt
+would move $U/2024-01-05_c.txt → $W/2024-01-05_c (2).txt
 attachments save: 3 to save, 2 to move, 2 duplicates, 0 failed"
 check_eq '--dry-run changes nothing on disk' "$(tree "$R")" "$before_tree"
 check_eq '--dry-run changes nothing in the index' "$(sqlite3 "$DB" 'SELECT * FROM saved_files ORDER BY path, message')" "$before_rows"
 
 mc attachments save --by-project '*' > "$TMP/out" 2>"$TMP/err"
 check_eq 'the save moves what it saved, keeps what the user changed' "$(grep -e move -e kept "$TMP/out")" \
-"moved $U/2024-01-05_c.txt → $W/2024-01-05_c (2).txt
+"moved $U/2024-01-05_mockup.txt → $W/2024-01-05_mockup.txt
 kept $U/2024-01-05_brief.txt (changed since it was saved)
-moved $U/2024-01-05_mockup.txt → $W/2024-01-05_mockup.txt"
+moved $U/2024-01-05_c.txt → $W/2024-01-05_c (2).txt"
 check_eq '... and says so' "$(cat "$TMP/err")" "attachments save: 3 saved, 2 moved, 2 duplicates, 0 failed"
 check_eq 'the folders after the move' "$(names "$R")" \
 "./acme/_unsorted/2024-01-05_brief.txt
@@ -150,9 +154,9 @@ printf '%s\n' "$client_only" > "$TMP/config"
 mc reclassify >/dev/null
 mc attachments save --by-project "id:m1@test OR id:m5@test OR id:m7@test" > "$TMP/out" 2>&1
 check_eq 'refiled back: moved back, a free name taken' "$(cat "$TMP/out")" \
-"moved $W/2024-01-05_c (2).txt → $U/2024-01-05_c.txt
-moved $W/2024-01-05_mockup.txt → $U/2024-01-05_mockup.txt
-duplicate $U/2024-01-05_mockup.txt (message $(printf '%s\n' "$m1" "$m5" | sort -n | tail -n 1) part 2)
+"moved $W/2024-01-05_mockup.txt → $U/2024-01-05_mockup.txt
+duplicate $U/2024-01-05_mockup.txt (message $m5 part 2)
+moved $W/2024-01-05_c (2).txt → $U/2024-01-05_c.txt
 attachments save: 0 saved, 2 moved, 1 duplicate, 0 failed"
 check_eq "... the user's C is still there, alone" "$(ls "$W" | grep -i '_c')" "2024-01-05_C.txt"
 printf '%s\n' "$with_web" > "$TMP/config"
