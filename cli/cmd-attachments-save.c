@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "common/paths.h"
 #include "index/load.h"
+#include "index/saved-files.h"
 #include "ingest/save.h"
 
 int
@@ -30,9 +31,11 @@ cmd_attachments_save(struct command_env *env, int argc, char **argv)
 	        env, "QUERY...",
 	        "Saves the attachments of the messages QUERY matches ('*' for all): into DIR "
 	        "with --to, else into each project's attachments folder (by default "
-	        "$XDG_DATA_HOME/mailclerk/attachments/CLIENT/PROJECT, CLIENT/_unsorted, "
-	        "_unfiled). The same bytes are saved once per folder; an existing file is "
-	        "never overwritten.",
+	        "ROOT/CLIENT/PROJECT, CLIENT/_unsorted, _unfiled, where ROOT is "
+	        "attachments_dir or the folder 'attachments' beside the index). The same "
+	        "bytes are saved once per folder; an existing file is never overwritten. A "
+	        "file saved before into the folder of a filing its message no longer has is "
+	        "moved, while unchanged.",
 	        entries, &argc, &argv))
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
@@ -45,14 +48,15 @@ cmd_attachments_save(struct command_env *env, int argc, char **argv)
 	if (!q)
 		return command_fail(error);
 	g_autofree char *to_dir = opt_to ? paths_expand(opt_to) : NULL;
-	g_autofree char *root = paths_default_attachments();
+	g_autofree char *root = paths_attachments_root(env->cfg, env->db_path);
 
 	g_autoptr(GArray) ids = command_search(env, q, SORT_OLDEST, -1, 0, &error);
 	if (!ids)
 		return command_fail(error);
 
-	g_autoptr(saver) s = saver_new(dry_run);
-	guint saved = 0, duplicates = 0, failed = 0;
+	g_autoptr(save_run) run = save_run_new(env->db, env->cfg, root, dry_run, &error);
+	if (!run)
+		return command_fail(error);
 	g_autoptr(GString) out = g_string_new(NULL);
 	for (guint i = 0; i < ids->len; i++) {
 		g_autoptr(stored_message) r =
@@ -61,12 +65,16 @@ cmd_attachments_save(struct command_env *env, int argc, char **argv)
 			return command_fail(error);
 		g_autoptr(GPtrArray) dests =
 		    save_destinations(env->cfg, r, to_dir == NULL, to_dir, root);
-		saver_save_message(s, dests, r, include_inline, out, &saved, &duplicates, &failed);
+		gboolean ok = save_run_message(run, dests, r, include_inline, out, &error);
 		fputs(out->str, stdout);
 		g_string_truncate(out, 0);
+		if (!ok)
+			return command_fail(error);
 	}
 	fflush(stdout);
-	fprintf(stderr, "attachments save: %u %s, %u duplicate%s, %u failed\n", saved,
-	        dry_run ? "to save" : "saved", duplicates, duplicates == 1 ? "" : "s", failed);
-	return failed ? MC_EXIT_FAILURE : MC_EXIT_OK;
+	const struct save_counts *n = save_run_counts(run);
+	fprintf(stderr, "attachments save: %u %s, %u %s, %u duplicate%s, %u failed\n", n->saved,
+	        dry_run ? "to save" : "saved", n->moved, dry_run ? "to move" : "moved",
+	        n->duplicates, n->duplicates == 1 ? "" : "s", n->failed);
+	return n->failed ? MC_EXIT_FAILURE : MC_EXIT_OK;
 }

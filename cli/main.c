@@ -50,7 +50,9 @@ static const struct command commands[] = {
 	  "threads where you owe a reply, and threads to chase" },
 	{ "attachments", NULL, cmd_attachments, CMD_SNAPSHOT,
 	  "list the attachments of the messages a query matches" },
-	{ "attachments", "save", MAIL(cmd_attachments_save) | CMD_SNAPSHOT | CMD_RULES,
+	/* It records the files it saves (a few rows; the index must exist), under
+	 * the writer lock so that no ingest saves or moves files meanwhile. */
+	{ "attachments", "save", MAIL(cmd_attachments_save) | CMD_READ | CMD_LOCK | CMD_RULES,
 	  "save them into a folder, or each project's folder" },
 	{ "reclassify", NULL, MAIL(cmd_reclassify) | CMD_WRITE | CMD_LOCK | CMD_RULES,
 	  "file every message again after the client or project rules changed" },

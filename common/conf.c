@@ -71,12 +71,13 @@ config_free(struct mc_config *cfg)
 	g_free(cfg->attachment_name);
 	g_ptr_array_unref(cfg->automated);
 	g_ptr_array_unref(cfg->people);
+	g_free(cfg->attachments_dir);
 	g_free(cfg);
 }
 
 /* The keys each kind of group may hold. */
-static const char *const mailclerk_keys[] = { "me", "attachment_name", "automated", "people",
-	                                      NULL };
+static const char *const mailclerk_keys[] = { "me",        "attachment_name", "attachments_dir",
+	                                      "automated", "people",          NULL };
 static const char *const client_keys[] = {
 	"name", "domains", "addresses", "match", "exclude", NULL
 };
@@ -417,6 +418,35 @@ load_project(struct mc_config *cfg, const struct reader *rd, const char *spec, G
 	       get_yes_no(rd, "save_attachments", &pr->save_attachments, error);
 }
 
+/* Reads [mailclerk] attachments_dir: the root of the saved attachments'
+ * folders. Absolute or under ~, as a root relative to wherever mailclerk
+ * happens to run would scatter the folders; a file there is no folder. */
+static gboolean
+load_attachments_dir(struct mc_config *cfg, const struct reader *rd, GError **error)
+{
+	g_autofree char *dir = NULL;
+	if (!string_value(rd, "attachments_dir", &dir, error))
+		return FALSE;
+	if (!dir)
+		return TRUE;
+	if (!*dir) {
+		rd_error(error, rd, "attachments_dir", "empty value");
+		return FALSE;
+	}
+	if (!g_path_is_absolute(dir) && !g_str_equal(dir, "~") && !g_str_has_prefix(dir, "~/")) {
+		rd_error(error, rd, "attachments_dir",
+		         "'%s' is not an absolute path (start it with / or ~/)", dir);
+		return FALSE;
+	}
+	g_autofree char *path = paths_expand(dir);
+	if (g_file_test(path, G_FILE_TEST_EXISTS) && !g_file_test(path, G_FILE_TEST_IS_DIR)) {
+		rd_error(error, rd, "attachments_dir", "%s is not a folder", path);
+		return FALSE;
+	}
+	cfg->attachments_dir = g_steal_pointer(&path);
+	return TRUE;
+}
+
 /* Reads integer KEY into *VALUE, between MIN and MAX; unchanged when the
  * key is missing. */
 static gboolean
@@ -609,6 +639,7 @@ config_load(const char *file, gboolean must_exist, GError **error)
 		const char *rest;
 		if (g_str_equal(rd.g->name, "mailclerk")) {
 			if (!load_attachment_name(&rd, &cfg->attachment_name, error) ||
+			    !load_attachments_dir(cfg, &rd, error) ||
 			    !load_list(&rd, "me", LIST_ADDRESSES, cfg->me, error) ||
 			    !load_list(&rd, "automated", LIST_SENDERS, cfg->automated, error) ||
 			    !load_list(&rd, "people", LIST_SENDERS, cfg->people, error))

@@ -82,6 +82,8 @@ struct mc_config {
 	 * "@domain"s, checked. */
 	GPtrArray *automated;
 	GPtrArray *people;
+	char *attachments_dir; /* [mailclerk] attachments_dir (absolute, ~ expanded), or NULL:
+	                        * use paths_attachments_root() (common/paths.h) */
 };
 
 /* Loads FILE. A missing file is an error when MUST_EXIST (named by --config

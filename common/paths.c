@@ -16,9 +16,19 @@ paths_default_db(void)
 }
 
 char *
-paths_default_attachments(void)
+paths_attachments_root(const struct mc_config *cfg, const char *db_path)
 {
-	return g_build_filename(g_get_user_data_dir(), "mailclerk", "attachments", NULL);
+	if (cfg->attachments_dir)
+		return g_strdup(cfg->attachments_dir);
+	g_autofree char *dir = g_path_get_dirname(db_path);
+	return g_build_filename(dir, "attachments", NULL);
+}
+
+char *
+paths_project_attachments(const struct mc_project_config *p, const char *root)
+{
+	return p->attachments ? g_strdup(p->attachments)
+	                      : g_build_filename(root, p->client, p->key, NULL);
 }
 
 char *

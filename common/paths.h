@@ -4,14 +4,22 @@
 
 #include <glib.h>
 
+#include "common/conf.h"
+
 /* Returns $XDG_CONFIG_HOME/mailclerk/config; the caller frees it. */
 char *paths_default_config(void);
 /* Returns $XDG_DATA_HOME/mailclerk/index.db; the caller frees it. */
 char *paths_default_db(void);
-/* Returns $XDG_DATA_HOME/mailclerk/attachments, where `attachments save
- * --by-project` puts a project's files unless it names a folder; the caller
+/* Returns the attachments root of CFG and the index at DB_PATH (absolute),
+ * under which `attachments save --by-project` and save_attachments put
+ * CLIENT/PROJECT, CLIENT/_unsorted and _unfiled: [mailclerk] attachments_dir
+ * when set, else "attachments" beside the index, so that a throwaway --db
+ * never writes into the real folders. The caller frees it. */
+char *paths_attachments_root(const struct mc_config *cfg, const char *db_path);
+/* Returns the folder of project P's saved attachments: its `attachments`
+ * key, else ROOT/CLIENT/KEY (ROOT from paths_attachments_root()). The caller
  * frees it. */
-char *paths_default_attachments(void);
+char *paths_project_attachments(const struct mc_project_config *p, const char *root);
 /* Returns PATH with a leading "~/" expanded and made absolute against the
  * current directory; the caller frees it. */
 char *paths_expand(const char *path);

@@ -83,11 +83,11 @@ demo() {
 	show timeline acme
 	show contacts acme
 	show attachments
-	# Saved under the demo's directory, not the user's $XDG_DATA_HOME.
-	XDG_DATA_HOME="$work" show attachments save --by-project '*'
-	echo "(the tree it made, under $work/mailclerk/attachments:)"
-	(cd "$work/mailclerk/attachments" && find . -type f | LC_ALL=C sort)
-	XDG_DATA_HOME="$work" show attachments save --by-project '*'
+	# Saved beside the demo's index, not into the user's folders.
+	show attachments save --by-project '*'
+	echo "(the tree it made, under $work/attachments:)"
+	(cd "$work/attachments" && find . -type f | LC_ALL=C sort)
+	show attachments save --by-project '*'
 	printf '(saved again: every file was a duplicate, nothing was written)\n'
 	show search --format=json --limit 1 'has:attachment type:pdf'
 	show thread "id:20240205090000.kickoff@acme.example"

@@ -6,8 +6,9 @@
 #include "common/paths.h"
 #include "index/autosave.h"
 #include "index/db.h"
-#include "ingest/save.h"
 #include "index/load.h"
+#include "index/saved-files.h"
+#include "ingest/save.h"
 
 static gboolean
 any_autosave(const struct mc_config *cfg)
@@ -48,8 +49,7 @@ autosave_prepare(struct mc_db *db, const struct mc_config *cfg, GError **error)
  * that are not saved yet, and records each message saved whole. */
 static gboolean
 autosave_project(struct mc_db *db, const struct mc_config *cfg, const struct mc_project_config *p,
-                 const char *root, struct saver *s, guint *saved, guint *duplicates, guint *failed,
-                 GError **error)
+                 const char *root, struct save_run *run, GError **error)
 {
 	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	{
@@ -75,6 +75,7 @@ autosave_project(struct mc_db *db, const struct mc_config *cfg, const struct mc_
 	}
 	g_autoptr(GPtrArray) dests = g_ptr_array_new_with_free_func(save_destination_free);
 	g_ptr_array_add(dests, save_project_destination(cfg, p, root));
+	/* Only the counts are printed, as the rest of ingest's output. */
 	g_autoptr(GString) out = g_string_new(NULL);
 	g_autoptr(sqlite3_stmt) done = db_prepare(
 	    db, "INSERT OR IGNORE INTO autosaved (message, client, project) VALUES (?1, ?2, ?3)",
@@ -86,10 +87,12 @@ autosave_project(struct mc_db *db, const struct mc_config *cfg, const struct mc_
 		g_autoptr(stored_message) r = load_message(db, id, error);
 		if (!r)
 			return FALSE;
-		guint before = *failed;
-		saver_save_message(s, dests, r, FALSE, out, saved, duplicates, failed);
+		guint before = save_run_counts(run)->failed;
+		if (!save_run_message(run, dests, r, FALSE, out, error))
+			return FALSE;
+		g_string_truncate(out, 0);
 		/* A message with a failure is tried again by the next run. */
-		if (*failed > before)
+		if (save_run_counts(run)->failed > before)
 			continue;
 		sqlite3_reset(done);
 		sqlite3_bind_int64(done, 1, id);
@@ -107,18 +110,21 @@ autosave_run(struct mc_db *db, const struct mc_config *cfg, guint *failed, GErro
 	*failed = 0;
 	if (!any_autosave(cfg))
 		return TRUE;
-	g_autofree char *root = paths_default_attachments();
-	g_autoptr(saver) s = saver_new(FALSE);
-	guint saved = 0, duplicates = 0;
-	for (guint i = 0; i < cfg->projects->len; i++) {
+	g_autofree char *root = paths_attachments_root(cfg, db->path);
+	g_autoptr(save_run) run = save_run_new(db, cfg, root, FALSE, error);
+	if (!run)
+		return FALSE;
+	gboolean ok = TRUE;
+	for (guint i = 0; ok && i < cfg->projects->len; i++) {
 		const struct mc_project_config *p = g_ptr_array_index(cfg->projects, i);
-		if (p->save_attachments &&
-		    !autosave_project(db, cfg, p, root, s, &saved, &duplicates, failed, error))
-			return FALSE;
+		if (p->save_attachments)
+			ok = autosave_project(db, cfg, p, root, run, error);
 	}
-	if (saved || duplicates || *failed)
-		printf("ingest: saved %u attachments into project folders (%u duplicate%s, %u "
-		       "failed)\n",
-		       saved, duplicates, duplicates == 1 ? "" : "s", *failed);
-	return TRUE;
+	const struct save_counts *n = save_run_counts(run);
+	*failed = n->failed;
+	if (n->saved || n->moved || n->duplicates || n->failed)
+		printf("ingest: saved %u attachments into project folders (%u moved, %u "
+		       "duplicate%s, %u failed)\n",
+		       n->saved, n->moved, n->duplicates, n->duplicates == 1 ? "" : "s", n->failed);
+	return ok;
 }

@@ -1,4 +1,4 @@
-/* The index's one-writer lock: ingest and reclassify write one at a time. */
+/* The index's one-writer lock: ingest, reclassify and attachments save write one at a time. */
 #ifndef MC_LOCK_H
 #define MC_LOCK_H
 

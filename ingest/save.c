@@ -1,9 +1,10 @@
-/* Saving attachments into folders: each content once, never overwriting. */
+/* Saving attachments into folders: each content once, never overwriting; moving a saved file. */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,107 +25,6 @@
 #define TMP_PREFIX ".mailclerk-tmp."
 /* Seconds after which a temporary file is a killed run's, not a live one's. */
 #define TMP_MAX_AGE 3600
-
-void
-save_destination_free(gpointer destination)
-{
-	struct save_destination *d = destination;
-	g_free(d->dir);
-	g_free(d->template);
-	g_free(d->client);
-	g_free(d->project);
-	g_free(d);
-}
-
-static struct save_destination *
-destination_new(char *dir, const char *template, const char *client, const char *project)
-{
-	struct save_destination *d = g_new0(struct save_destination, 1);
-	d->dir = dir;
-	d->template = g_strdup(template);
-	d->client = g_strdup(client);
-	d->project = g_strdup(project);
-	return d;
-}
-
-static void
-add_destination(GPtrArray *dests, char *dir, const char *template, const char *client,
-                const char *project)
-{
-	g_ptr_array_add(dests, destination_new(dir, template, client, project));
-}
-
-struct save_destination *
-save_project_destination(const struct mc_config *cfg, const struct mc_project_config *p,
-                         const char *root)
-{
-	char *dir = p->attachments ? g_strdup(p->attachments)
-	                           : g_build_filename(root, p->client, p->key, NULL);
-	return destination_new(dir,
-	                       p->attachment_name     ? p->attachment_name
-	                       : cfg->attachment_name ? cfg->attachment_name
-	                                              : FILENAME_DEFAULT_TEMPLATE,
-	                       p->client, p->key);
-}
-
-static const struct mc_project_config *
-find_project(const struct mc_config *cfg, const char *client, const char *key)
-{
-	for (guint i = 0; i < cfg->projects->len; i++) {
-		const struct mc_project_config *p = g_ptr_array_index(cfg->projects, i);
-		if (g_str_equal(p->client, client) && g_str_equal(p->key, key))
-			return p;
-	}
-	return NULL;
-}
-
-GPtrArray *
-save_destinations(const struct mc_config *cfg, const struct stored_message *r, gboolean by_project,
-                  const char *to_dir, const char *root)
-{
-	GPtrArray *dests = g_ptr_array_new_with_free_func(save_destination_free);
-	const char *global =
-	    cfg->attachment_name ? cfg->attachment_name : FILENAME_DEFAULT_TEMPLATE;
-	if (!by_project) {
-		const char *project = r->projects->len ? g_ptr_array_index(r->projects, 0) : NULL;
-		const char *slash = project ? strchr(project, '/') : NULL;
-		add_destination(dests, g_strdup(to_dir), global,
-		                r->clients->len ? g_ptr_array_index(r->clients, 0) : NULL,
-		                slash ? slash + 1 : NULL);
-		return dests;
-	}
-	g_autoptr(GHashTable) clients_with_project = g_hash_table_new(g_str_hash, g_str_equal);
-	for (guint i = 0; i < r->projects->len; i++) {
-		const char *spec = g_ptr_array_index(r->projects, i);
-		const char *slash = strchr(spec, '/');
-		if (!slash)
-			continue;
-		g_autofree char *client = g_strndup(spec, slash - spec);
-		const char *key = slash + 1;
-		const struct mc_project_config *p = find_project(cfg, client, key);
-		if (p)
-			g_ptr_array_add(dests, save_project_destination(cfg, p, root));
-		/* The index may hold keys of an older config. */
-		else if (config_key_is_valid(client) && config_key_is_valid(key))
-			add_destination(dests, g_build_filename(root, client, key, NULL), global,
-			                client, key);
-		else
-			continue;
-		g_hash_table_add(clients_with_project, (gpointer)g_intern_string(client));
-	}
-	for (guint i = 0; i < r->clients->len; i++) {
-		const char *client = g_ptr_array_index(r->clients, i);
-		if (g_hash_table_contains(clients_with_project, g_intern_string(client)) ||
-		    !config_key_is_valid(client))
-			continue;
-		add_destination(dests, g_build_filename(root, client, "_unsorted", NULL), global,
-		                client, NULL);
-	}
-	if (r->clients->len == 0)
-		add_destination(dests, g_build_filename(root, "_unfiled", NULL), global, NULL,
-		                NULL);
-	return dests;
-}
 
 /* What a saver knows of one destination folder. */
 struct folder {
@@ -424,19 +324,12 @@ folder_write(struct folder *f, const char *dir, const char *base, GBytes *data, 
 	}
 }
 
-enum save_outcome
-saver_save(struct saver *s, const struct save_destination *dest, const struct stored_message *r,
-           const struct mc_attachment *a, char **path, GError **error)
+/* Returns the name saving A of R into DEST would start from; the caller
+ * frees it. */
+static char *
+destination_base(const struct save_destination *dest, const struct stored_message *r,
+                 const struct mc_attachment *a)
 {
-	struct folder *f = saver_folder(s, dest->dir, error);
-	if (!f)
-		return SAVE_FAILED;
-	const char *have = folder_find(f, a->sha256, a->size);
-	if (have) {
-		*path = g_build_filename(dest->dir, have, NULL);
-		return SAVE_DUPLICATE;
-	}
-
 	g_autofree char *day = date_day(r->date, "0000-00-00");
 	struct filename_fields fields = {
 		.date = day,
@@ -448,7 +341,25 @@ saver_save(struct saver *s, const struct save_destination *dest, const struct st
 		.mime_type = a->mime_type,
 		.sha256 = a->sha256,
 	};
-	g_autofree char *base = filename_expand(dest->template, &fields);
+	return filename_expand(dest->template, &fields);
+}
+
+enum save_outcome
+saver_save(struct saver *s, const struct save_destination *dest, const struct stored_message *r,
+           const struct mc_attachment *a, char **path, char *sha256, gint64 *size, GError **error)
+{
+	struct folder *f = saver_folder(s, dest->dir, error);
+	if (!f)
+		return SAVE_FAILED;
+	g_strlcpy(sha256, a->sha256, SHA256_HEX_SIZE);
+	*size = a->size;
+	const char *have = folder_find(f, a->sha256, a->size);
+	if (have) {
+		*path = g_build_filename(dest->dir, have, NULL);
+		return SAVE_DUPLICATE;
+	}
+
+	g_autofree char *base = destination_base(dest, r, a);
 	if (s->dry_run) {
 		char *name = folder_free_name(f, base);
 		folder_take_name(f, name);
@@ -463,10 +374,10 @@ saver_save(struct saver *s, const struct save_destination *dest, const struct st
 		return SAVE_FAILED;
 	/* The file may have changed since it was indexed: dedupe on what is
 	 * really written. */
-	char sha[SHA256_HEX_SIZE];
-	sha256_hex(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes), sha);
-	if (!g_str_equal(sha, a->sha256)) {
-		have = folder_find(f, sha, g_bytes_get_size(bytes));
+	sha256_hex(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes), sha256);
+	*size = g_bytes_get_size(bytes);
+	if (!g_str_equal(sha256, a->sha256)) {
+		have = folder_find(f, sha256, *size);
 		if (have) {
 			*path = g_build_filename(dest->dir, have, NULL);
 			return SAVE_DUPLICATE;
@@ -475,42 +386,268 @@ saver_save(struct saver *s, const struct save_destination *dest, const struct st
 	g_autofree char *name = folder_write(f, dest->dir, base, bytes, error);
 	if (!name)
 		return SAVE_FAILED;
-	g_hash_table_insert(f->hashes, g_strdup(sha), g_strdup(name));
+	g_hash_table_insert(f->hashes, g_strdup(sha256), g_strdup(name));
 	*path = g_build_filename(dest->dir, name, NULL);
 	return SAVE_SAVED;
 }
 
-void
-saver_save_message(struct saver *s, GPtrArray *dests, const struct stored_message *r,
-                   gboolean include_inline, GString *out, guint *saved, guint *duplicates,
-                   guint *failed)
+gboolean
+saver_find(struct saver *s, const struct save_destination *dest, const char *sha256, gint64 size,
+           char **path, GError **error)
 {
-	for (guint i = 0; i < r->attachments->len; i++) {
-		const struct mc_attachment *a = g_ptr_array_index(r->attachments, i);
-		if (a->is_inline && !include_inline)
-			continue;
-		for (guint k = 0; k < dests->len; k++) {
-			g_autoptr(GError) error = NULL;
-			g_autofree char *path = NULL;
-			switch (saver_save(s, g_ptr_array_index(dests, k), r, a, &path, &error)) {
-			case SAVE_SAVED:
-				g_string_append_printf(out, "%s %s\n",
-				                       s->dry_run ? "would save" : "saved", path);
-				(*saved)++;
-				break;
-			case SAVE_DUPLICATE:
-				g_string_append_printf(
-				    out, "duplicate %s (message %" G_GINT64_FORMAT " part %s)\n",
-				    path, r->id, a->part);
-				(*duplicates)++;
-				break;
-			case SAVE_FAILED:
-				fprintf(stderr,
-				        "mailclerk: message %" G_GINT64_FORMAT " part %s: %s\n",
-				        r->id, a->part, error->message);
-				(*failed)++;
-				break;
-			}
-		}
+	*path = NULL;
+	struct folder *f = saver_folder(s, dest->dir, error);
+	if (!f)
+		return FALSE;
+	const char *have = folder_find(f, sha256, size);
+	if (have)
+		*path = g_build_filename(dest->dir, have, NULL);
+	return TRUE;
+}
+
+gboolean
+save_file_unchanged(const char *path, gint64 size, const char *sha256)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return FALSE;
+	struct stat st;
+	gboolean same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == size;
+	if (same) {
+		struct sha256_stream sum;
+		sha256_stream_init(&sum);
+		char buf[65536];
+		ssize_t n;
+		while ((n = read(fd, buf, sizeof buf)) > 0)
+			sha256_stream_update(&sum, buf, n);
+		char hex[SHA256_HEX_SIZE];
+		sha256_stream_finish(&sum, hex);
+		same = n == 0 && g_str_equal(hex, sha256);
 	}
+	close(fd);
+	return same;
+}
+
+/* Forgets file PATH in the folders S has read, as it has been moved away or
+ * removed: it is no duplicate any more, and its name is free. */
+static void
+saver_forget(struct saver *s, const char *path)
+{
+	g_autofree char *dir = g_path_get_dirname(path);
+	g_autofree char *name = g_path_get_basename(path);
+	struct folder *f = g_hash_table_lookup(s->folders, dir);
+	if (!f)
+		return;
+	g_autofree char *folded = fold_name(name);
+	g_hash_table_remove(f->names, folded);
+	GHashTableIter it;
+	gpointer value;
+	g_hash_table_iter_init(&it, f->hashes);
+	while (g_hash_table_iter_next(&it, NULL, &value))
+		if (g_str_equal(value, name))
+			g_hash_table_iter_remove(&it);
+	g_hash_table_iter_init(&it, f->unhashed);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		GPtrArray *list = value;
+		for (guint i = 0; i < list->len; i++)
+			if (g_str_equal(g_ptr_array_index(list, i), name))
+				g_ptr_array_remove_index(list, i--);
+	}
+}
+
+gboolean
+save_test_hook(const char *point)
+{
+#ifdef MC_TEST_HOOKS
+	const char *list = g_getenv("MAILCLERK_TEST_MOVE");
+	if (!list || !*list)
+		return FALSE;
+	g_auto(GStrv) points = g_strsplit(list, ",", -1);
+	if (!g_strv_contains((const char *const *)points, point))
+		return FALSE;
+	if (g_str_has_prefix(point, "kill-")) {
+		fflush(NULL);
+		raise(SIGKILL);
+	}
+	return TRUE;
+#else
+	(void)point;
+	return FALSE;
+#endif
+}
+
+/* Renames FROM_NAME in folder FROM_FD to NAME in folder TO_FD unless NAME
+ * exists (errno EEXIST then); EXDEV between file systems. */
+static int
+move_noreplace(int from_fd, const char *from_name, int to_fd, const char *name)
+{
+	if (save_test_hook("exdev")) {
+		errno = EXDEV;
+		return -1;
+	}
+	if (renameat2(from_fd, from_name, to_fd, name, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	if (linkat(from_fd, from_name, to_fd, name, 0) != 0)
+		return -1;
+	unlinkat(from_fd, from_name, 0);
+	return 0;
+}
+
+/* Copies FROM_NAME of folder FROM_FD into a new temporary file of folder F,
+ * fsynced, checking that its bytes still hash to SHA256; writes the
+ * temporary name into TMP (64 bytes). FALSE and ERROR otherwise, nothing
+ * left behind. */
+static gboolean
+copy_to_temporary(int from_fd, const char *from_name, const char *from, struct folder *f,
+                  const char *dir, const char *sha256, char *tmp, GError **error)
+{
+	int in = openat(from_fd, from_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (in < 0) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot read %s: %s", from,
+		            g_strerror(errno));
+		return FALSE;
+	}
+	int out = -1;
+	for (int tries = 0; out < 0 && tries < 100; tries++) {
+		g_snprintf(tmp, 64, TMP_PREFIX "%08x%08x", g_random_int(), g_random_int());
+		out =
+		    openat(f->fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+		if (out < 0 && errno != EEXIST)
+			break;
+	}
+	if (out < 0) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot create a file in %s: %s", dir,
+		            g_strerror(errno));
+		close(in);
+		return FALSE;
+	}
+	struct sha256_stream sum;
+	sha256_stream_init(&sum);
+	char buf[65536];
+	int err = 0;
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof buf);
+		if (n == 0)
+			break;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || !fileio_write_all(out, buf, n)) {
+			err = errno;
+			break;
+		}
+		sha256_stream_update(&sum, buf, n);
+	}
+	if (!err && fsync(out) != 0)
+		err = errno;
+	gboolean ok = err == 0;
+	int saved = err;
+	close(in);
+	close(out);
+	char hex[SHA256_HEX_SIZE];
+	sha256_stream_finish(&sum, hex);
+	if (ok && g_str_equal(hex, sha256))
+		return TRUE;
+	unlinkat(f->fd, tmp, 0);
+	if (ok)
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s changed while it was moved",
+		            from);
+	else
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot copy %s to %s: %s", from, dir,
+		            g_strerror(saved));
+	return FALSE;
+}
+
+gboolean
+saver_move(struct saver *s, const struct save_destination *dest, const struct stored_message *r,
+           const struct mc_attachment *a, const char *from, const char *sha256,
+           saver_move_fn before, gpointer data, char **path, GError **error)
+{
+	struct folder *f = saver_folder(s, dest->dir, error);
+	if (!f)
+		return FALSE;
+	g_autofree char *base = destination_base(dest, r, a);
+	if (s->dry_run) {
+		saver_forget(s, from);
+		g_autofree char *name = folder_free_name(f, base);
+		folder_take_name(f, name);
+		g_hash_table_insert(f->hashes, g_strdup(sha256), g_strdup(name));
+		*path = g_build_filename(dest->dir, name, NULL);
+		return TRUE;
+	}
+	g_autofree char *from_dir = g_path_get_dirname(from);
+	g_autofree char *from_name = g_path_get_basename(from);
+	int from_fd = open(from_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (from_fd < 0) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot open folder %s: %s", from_dir,
+		            g_strerror(errno));
+		return FALSE;
+	}
+	/* Across file systems the file is first copied beside its new name. */
+	char tmp[64] = "";
+	gboolean copied = FALSE;
+	for (;;) {
+		g_autofree char *name = folder_free_name(f, base);
+		g_autofree char *to = g_build_filename(dest->dir, name, NULL);
+		if (!before(from, to, data, error))
+			break;
+		save_test_hook("kill-before-move");
+		int rc = copied ? rename_noreplace(f->fd, tmp, name)
+		                : move_noreplace(from_fd, from_name, f->fd, name);
+		if (rc == 0) {
+			fsync(f->fd);
+			folder_take_name(f, name);
+			g_hash_table_insert(f->hashes, g_strdup(sha256), g_strdup(name));
+			if (copied) {
+				save_test_hook("kill-before-unlink");
+				if (unlinkat(from_fd, from_name, 0) != 0)
+					g_printerr(
+					    "mailclerk: copied %s to %s but cannot remove it: "
+					    "%s\n",
+					    from, to, g_strerror(errno));
+			}
+			fsync(from_fd);
+			close(from_fd);
+			saver_forget(s, from);
+			*path = g_steal_pointer(&to);
+			return TRUE;
+		}
+		int saved = errno;
+		if (saved == EEXIST) {
+			/* Made since the folder was read: take the next name. */
+			folder_take_name(f, name);
+			continue;
+		}
+		if (saved == EXDEV && !copied) {
+			if (!copy_to_temporary(from_fd, from_name, from, f, dest->dir, sha256, tmp,
+			                       error))
+				break;
+			copied = TRUE;
+			continue;
+		}
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot move %s to %s: %s", from, to,
+		            g_strerror(saved));
+		break;
+	}
+	if (copied)
+		unlinkat(f->fd, tmp, 0);
+	close(from_fd);
+	return FALSE;
+}
+
+gboolean
+saver_remove(struct saver *s, const char *path, GError **error)
+{
+	saver_forget(s, path);
+	if (s->dry_run)
+		return TRUE;
+	g_autofree char *dir = g_path_get_dirname(path);
+	if (unlink(path) != 0) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot remove %s: %s", path,
+		            g_strerror(errno));
+		return FALSE;
+	}
+	fileio_fsync_dir(dir);
+	return TRUE;
 }

@@ -20,7 +20,7 @@ out=$(mc attachments save --to "$TMP/enc" id:enc@example.org 2>&1)
 check_eq 'three parts saved, with a summary' "$out" "saved $TMP/enc/b64.bin
 saved $TMP/enc/qp.bin
 saved $TMP/enc/uu.bin
-attachments save: 3 saved, 0 duplicates, 0 failed"
+attachments save: 3 saved, 0 moved, 0 duplicates, 0 failed"
 check 'base64: the bytes base64 -d makes' cmp -s "$TMP/enc/b64.bin" "$(base64 -d "$TMP/b64.txt" > "$TMP/b64.dec"; echo "$TMP/b64.dec")"
 check 'base64: the payload' cmp -s "$TMP/enc/b64.bin" "$TMP/payload-base64.bin"
 check 'quoted-printable: the payload' cmp -s "$TMP/enc/qp.bin" "$TMP/payload-qp.bin"
@@ -31,19 +31,19 @@ out=$(mc attachments save --to "$TMP/dd" subject:contract 2>&1)
 check_eq 'the same bytes once; other bytes under the same name get (2)' "$out" "saved $TMP/dd/contract.pdf
 duplicate $TMP/dd/contract.pdf (message $d2 part 2)
 saved $TMP/dd/contract (2).pdf
-attachments save: 2 saved, 1 duplicate, 0 failed"
+attachments save: 2 saved, 0 moved, 1 duplicate, 0 failed"
 check 'contract.pdf holds the first bytes' cmp -s "$TMP/dd/contract.pdf" "$TMP/same.pdf"
 check 'contract (2).pdf holds the second' cmp -s "$TMP/dd/contract (2).pdf" "$TMP/other.pdf"
 before=$(tree "$TMP/dd")
 out=$(mc attachments save --to "$TMP/dd" subject:contract 2>&1)
-check_eq 'a re-run writes nothing' "$(printf '%s\n' "$out" | tail -n 1)" "attachments save: 0 saved, 3 duplicates, 0 failed"
+check_eq 'a re-run writes nothing' "$(printf '%s\n' "$out" | tail -n 1)" "attachments save: 0 saved, 0 moved, 3 duplicates, 0 failed"
 check_eq 'a re-run leaves the folder as it was' "$(tree "$TMP/dd")" "$before"
 rm "$TMP/dd/contract.pdf"
 echo 'my own notes' > "$TMP/dd/contract.pdf"
 out=$(mc attachments save --to "$TMP/dd" subject:contract 2>&1 | tail -n 1)
 check_eq 'a file of the user under the same name is kept; ours gets (3)' \
 	"$out $(cat "$TMP/dd/contract.pdf") $(ls "$TMP/dd" | wc -l)" \
-	"attachments save: 1 saved, 2 duplicates, 0 failed my own notes 3"
+	"attachments save: 1 saved, 0 moved, 2 duplicates, 0 failed my own notes 3"
 check 'and (3) holds the bytes' cmp -s "$TMP/dd/contract (3).pdf" "$TMP/same.pdf"
 
 # A folder with a name that is not UTF-8 (a Latin-1 file of the user's) and
@@ -63,7 +63,7 @@ out=$(mc attachments save --dry-run --to "$TMP/dry" subject:contract 2>&1)
 check_eq 'a dry run says what it would do' "$out" "would save $TMP/dry/contract.pdf
 duplicate $TMP/dry/contract.pdf (message $d2 part 2)
 would save $TMP/dry/contract (2).pdf
-attachments save: 2 to save, 1 duplicate, 0 failed"
+attachments save: 2 to save, 0 to move, 1 duplicate, 0 failed"
 check 'and writes nothing, not even the folder' test ! -e "$TMP/dry"
 
 # Hostile names: each saved as hostile.tsv says, all inside the folder.
@@ -72,7 +72,7 @@ echo secret > "$TMP/outside/target"
 ln -s "$TMP/outside/target" "$TMP/hostile/evil.txt"
 outside_before=$(tree "$TMP/outside")
 out=$(mc attachments save --to "$TMP/hostile" id:hostile@example.org 2>&1 | tail -n 1)
-check_eq 'every hostile name saved' "$out" "attachments save: 35 saved, 0 duplicates, 0 failed"
+check_eq 'every hostile name saved' "$out" "attachments save: 35 saved, 0 moved, 0 duplicates, 0 failed"
 want=$( (cut -f2 "$TMP/hostile.tsv"; echo evil.txt) | LC_ALL=C sort)
 check_eq 'exactly the expected names (and the planted symlink)' "$(ls -A "$TMP/hostile" | LC_ALL=C sort)" "$want"
 check_eq 'at least 30 hostile cases' "$(test "$(wc -l < "$TMP/hostile.tsv")" -ge 30 && echo yes)" yes
@@ -122,20 +122,20 @@ mkmsg m1 bob@acme.example '[web] mockups' mockup.txt 'mockup one'
 mkmsg m2 bob@acme.example 'invoice' invoice.txt 'invoice one'
 mkmsg m3 eve@elsewhere.example 'hello' hello.txt 'hello one'
 out=$(mc ingest --maildir "$TMP/mail" 2>&1 | tail -n 1)
-root="$XDG_DATA_HOME/mailclerk/attachments"
-check_eq 'ingest saves the project mail it indexed' "$out" "ingest: saved 1 attachments into project folders (0 duplicates, 0 failed)"
+root="$TMP/attachments" # beside the index
+check_eq 'ingest saves the project mail it indexed' "$out" "ingest: saved 1 attachments into project folders (0 moved, 0 duplicates, 0 failed)"
 check_eq 'into the project folder, named {date}_{filename}' "$(cd "$root" && find . -type f | LC_ALL=C sort)" "./acme/web/2024-01-05_mockup.txt"
 mkmsg m4 bob@acme.example '[web] copy' mockup.txt 'mockup one'
 mkmsg m5 bob@acme.example '[web] v2' mockup.txt 'mockup two'
 out=$(mc ingest --maildir "$TMP/mail" 2>&1 | tail -n 1)
-check_eq 'the next run saves only new mail, once per content' "$out" "ingest: saved 1 attachments into project folders (1 duplicate, 0 failed)"
+check_eq 'the next run saves only new mail, once per content' "$out" "ingest: saved 1 attachments into project folders (0 moved, 1 duplicate, 0 failed)"
 out=$(mc ingest --maildir "$TMP/mail" 2>&1 | tail -n 1)
 check_eq 'a run with nothing new saves nothing' "$out" "ingest: 0 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 0 skipped, in $(printf '%s' "$out" | sed 's/.*in \([0-9.]*\) s.*/\1/') s (0 messages/s)"
 out=$(mc attachments save --by-project '*' 2>&1 | tail -n 1)
 check_eq 'save --by-project: the project, _unsorted and _unfiled' "$(cd "$root" && find . -type f | LC_ALL=C sort) $out" "./_unfiled/2024-01-05_hello.txt
 ./acme/_unsorted/2024-01-05_invoice.txt
 ./acme/web/2024-01-05_mockup (2).txt
-./acme/web/2024-01-05_mockup.txt attachments save: 2 saved, 3 duplicates, 0 failed"
+./acme/web/2024-01-05_mockup.txt attachments save: 2 saved, 0 moved, 3 duplicates, 0 failed"
 check_eq 'a bad attachment_name is refused, naming the key' \
 	"$(printf '[mailclerk]\nattachment_name = {date}_{nope}\n' > "$TMP/bad"; "$MAILCLERK" --config "$TMP/bad" --db "$DB" attachments save '*' 2>&1)" \
 	"mailclerk: $TMP/bad:2: [mailclerk]: key 'attachment_name': unknown field '{nope}' in '{date}_{nope}' (known: {date}, {client}, {project}, {from}, {subject}, {filename})"
@@ -148,7 +148,7 @@ mkmsg m7 bob@acme.example '[web] Re: plans' reply.txt 'the reply' m6
 out=$(mc ingest --maildir "$TMP/mail" 2>&1 | tail -n 1)
 check_eq 'a reply files the thread under the project: both are saved' \
 	"$out $(ls "$root/acme/web" | tr '\n' '|')" \
-	"ingest: saved 2 attachments into project folders (0 duplicates, 0 failed) 2024-01-05_mockup (2).txt|2024-01-05_mockup.txt|2024-01-05_plans.txt|2024-01-05_reply.txt|"
+	"ingest: saved 2 attachments into project folders (0 moved, 0 duplicates, 0 failed) 2024-01-05_mockup (2).txt|2024-01-05_mockup.txt|2024-01-05_plans.txt|2024-01-05_reply.txt|"
 
 rm "$TMP/mail/cur/m3:2,S"
 m3=$(ids id:m3@test)
@@ -156,7 +156,7 @@ check_eq 'a message whose file is gone: said, counted, exit 1' \
 	"$(mc attachments save --to "$TMP/gone" id:m3@test > "$TMP/out" 2>&1; rc=$?
 	   sed 's/ (.*m3:2,S.*: No such file or directory)$/ (gone)/' "$TMP/out"; echo "rc=$rc")" \
 	"mailclerk: message $m3 part 2: message $m3: no copy can be read (gone)
-attachments save: 0 saved, 0 duplicates, 1 failed
+attachments save: 0 saved, 0 moved, 0 duplicates, 1 failed
 rc=1"
 echo 'not a folder' > "$TMP/file"
 check_eq 'a destination that cannot be a folder: said, exit 1' \
