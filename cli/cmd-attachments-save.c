@@ -45,7 +45,7 @@ cmd_attachments_save(struct command_env *env, int argc, char **argv)
 	if (!q)
 		return command_fail(error);
 	g_autofree char *to_dir = opt_to ? paths_expand(opt_to) : NULL;
-	g_autofree char *root = paths_default_attachments();
+	g_autofree char *root = command_attachments_root(env);
 
 	g_autoptr(GArray) ids = command_search(env, q, SORT_OLDEST, -1, 0, &error);
 	if (!ids)

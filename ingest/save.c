@@ -58,9 +58,7 @@ struct save_destination *
 save_project_destination(const struct mc_config *cfg, const struct mc_project_config *p,
                          const char *root)
 {
-	char *dir = p->attachments ? g_strdup(p->attachments)
-	                           : g_build_filename(root, p->client, p->key, NULL);
-	return destination_new(dir,
+	return destination_new(save_project_folder(p, root),
 	                       p->attachment_name     ? p->attachment_name
 	                       : cfg->attachment_name ? cfg->attachment_name
 	                                              : FILENAME_DEFAULT_TEMPLATE,
@@ -117,8 +115,7 @@ save_destinations(const struct mc_config *cfg, const struct stored_message *r, g
 		if (g_hash_table_contains(clients_with_project, g_intern_string(client)) ||
 		    !config_key_is_valid(client))
 			continue;
-		add_destination(dests, g_build_filename(root, client, "_unsorted", NULL), global,
-		                client, NULL);
+		add_destination(dests, save_unsorted_folder(client, root), global, client, NULL);
 	}
 	if (r->clients->len == 0)
 		add_destination(dests, g_build_filename(root, "_unfiled", NULL), global, NULL,

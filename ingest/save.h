@@ -33,6 +33,15 @@ struct save_destination *save_project_destination(const struct mc_config *cfg,
                                                   const struct mc_project_config *p,
                                                   const char *root);
 
+/* Returns the folder of project P's attachments: its `attachments` folder,
+ * by default ROOT/CLIENT/KEY; the caller frees it. (ingest/save-folder.c,
+ * which needs no GMime: the query program links it.) */
+char *save_project_folder(const struct mc_project_config *p, const char *root);
+
+/* Returns ROOT/CLIENT/_unsorted, the folder of CLIENT's mail filed under
+ * none of its projects; the caller frees it. */
+char *save_unsorted_folder(const char *client, const char *root);
+
 /* Returns the folders R's attachments go to with --by-project (BY_PROJECT)
  * or --to TO_DIR: each of its projects' `attachments` folder, by default
  * ROOT/CLIENT/PROJECT; ROOT/CLIENT/_unsorted for a client without one of its
