@@ -87,6 +87,35 @@ register_is_me(struct mc_db *db, const struct mc_config *cfg, GError **error)
 	"coalesce((SELECT a.address FROM addresses a WHERE a.message = m.id AND a.role = 1 "       \
 	"ORDER BY a.rowid LIMIT 1), '')"
 
+/* The threads with mail filed under the client ?1 (NULL: any) or its project
+ * ?2 ('' for the client), then each one's last message and what it says, as
+ * of now ?3; chase before ?4, nothing before ?5. CROSS JOIN keeps that
+ * order: a planner that starts from messages would scan the threads for
+ * each. A last message dated after now (--now in the past) is left out
+ * rather than shown with a negative age. */
+/* clang-format off */
+static const char COLLECT_SQL[] =
+	"WITH t AS (SELECT DISTINCT f.client, m.thread_id FROM filings f "
+	"JOIN messages m ON m.id = f.message "
+	"WHERE f.project = ?2 AND (?1 IS NULL OR f.client = ?1)), "
+	"l AS (SELECT t.client, t.thread_id, " LAST_OF_THREAD("t.thread_id") " AS id FROM t) "
+	"SELECT l.client, l.thread_id, m.id, m.date, m.direction, m.subject, m.from_name, "
+	"m.from_addr, " FIRST_TO ", "
+	"(SELECT group_concat(g.project, '/') FROM filings g "
+	"WHERE g.message = m.id AND g.client = l.client AND g.project != '') "
+	"FROM l CROSS JOIN messages m ON m.id = l.id "
+	"WHERE m.automated = 0 AND m.date >= ?5 AND m.date <= ?3 "
+	"AND EXISTS (SELECT 1 FROM filings g "
+	"WHERE g.message = m.id AND g.client = l.client AND g.project = ?2) "
+	"AND NOT EXISTS (SELECT 1 FROM followup_state s "
+	"WHERE s.message = m.id AND (s.state = 'done' OR s.until > ?3)) "
+	"AND CASE m.direction WHEN 1 THEN m.date < ?4 "
+	"ELSE EXISTS (SELECT 1 FROM addresses a "
+	"WHERE a.message = m.id AND a.role IN (1, 2) AND mc_is_me(a.address)) "
+	"AND NOT " ANSWERED " END "
+	"ORDER BY m.date, m.id, l.client";
+/* clang-format on */
+
 static int
 compare_strings(const void *a, const void *b)
 {
@@ -99,34 +128,7 @@ followups_collect(struct mc_db *db, const struct mc_config *cfg, const char *cli
 {
 	if (!register_is_me(db, cfg, error))
 		return NULL;
-	/* The threads with mail filed under the client (or project), then each
-	 * one's last message and what it says. CROSS JOIN keeps that order: a
-	 * planner that starts from messages would scan the threads for each. */
-	g_autoptr(sqlite3_stmt) s = db_prepare(
-	    db,
-	    "WITH t AS (SELECT DISTINCT f.client, m.thread_id FROM filings f JOIN messages m "
-	    "ON m.id = f.message WHERE f.project = ?2 AND (?1 IS NULL OR f.client = ?1)), "
-	    "l AS (SELECT t.client, t.thread_id, " LAST_OF_THREAD(
-	        "t.thread_id") " AS id FROM t) "
-	                       "SELECT l.client, l.thread_id, m.id, m.date, m.direction, "
-	                       "m.subject, m.from_name, "
-	                       "m.from_addr, " FIRST_TO ", (SELECT group_concat(g.project, '/') "
-	                       "FROM filings g WHERE g.message = m.id AND g.client = l.client AND "
-	                       "g.project != '') "
-	                       "FROM l CROSS JOIN messages m ON m.id = l.id "
-	                       "WHERE m.automated = 0 AND m.date >= ?5 "
-	                       "AND EXISTS (SELECT 1 FROM filings g WHERE g.message = m.id AND "
-	                       "g.client = l.client "
-	                       "AND g.project = ?2) "
-	                       "AND NOT EXISTS (SELECT 1 FROM followup_state s WHERE s.message = "
-	                       "m.id "
-	                       "AND (s.state = 'done' OR s.until > ?3)) "
-	                       "AND CASE m.direction WHEN 1 THEN m.date < ?4 "
-	                       "ELSE EXISTS (SELECT 1 FROM addresses a WHERE a.message = m.id AND "
-	                       "a.role IN (1, 2) "
-	                       "AND mc_is_me(a.address)) AND NOT " ANSWERED " END "
-	                       "ORDER BY m.date, m.id, l.client",
-	    error);
+	g_autoptr(sqlite3_stmt) s = db_prepare(db, COLLECT_SQL, error);
 	if (!s)
 		return NULL;
 	db_bind_text(s, 1, client);
@@ -200,18 +202,20 @@ GArray *
 followups_quiet(struct mc_db *db, const struct mc_config *cfg, const char *client,
                 const char *project, const struct followup_options *o, GError **error)
 {
-	/* Each client's and project's last message that is not automated, in
-	 * one pass over the filings. */
+	/* Each client's and project's last message that is not automated (and
+	 * not dated after now), in one pass over the filings. */
 	g_autoptr(sqlite3_stmt) s = db_prepare(
 	    db,
 	    "SELECT client, project, id, date FROM (SELECT f.client, f.project, m.id, m.date, "
 	    "row_number() OVER (PARTITION BY f.client, f.project ORDER BY m.date DESC, "
 	    "m.id DESC) AS n FROM filings f JOIN messages m ON m.id = f.message "
-	    "WHERE m.automated = 0 AND (?1 IS NULL OR f.client = ?1)) WHERE n = 1",
+	    "WHERE m.automated = 0 AND m.date <= ?2 AND (?1 IS NULL OR f.client = ?1)) "
+	    "WHERE n = 1",
 	    error);
 	if (!s)
 		return NULL;
 	db_bind_text(s, 1, client);
+	sqlite3_bind_int64(s, 2, o->now);
 	g_autoptr(GHashTable) lasts =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	int rc;
@@ -276,23 +280,29 @@ read_mark(sqlite3_stmt *s)
 	return m;
 }
 
+/* The marks of threads whose marked message is still their last, done or
+ * snoozed past now ?3, of the client ?1 (NULL: any) or its project ?2; from
+ * the marks, which are few (CROSS JOIN keeps that order). */
+/* clang-format off */
+static const char MARKED_SQL[] =
+	"SELECT " MARK_COLUMNS " FROM followup_state s CROSS JOIN messages m ON m.id = s.message "
+	"WHERE (s.state = 'done' OR s.until > ?3) "
+	"AND s.message = " LAST_OF_THREAD("m.thread_id") " "
+	"AND (?1 IS NULL OR EXISTS (SELECT 1 FROM filings g "
+	"WHERE g.message = m.id AND g.client = ?1 AND g.project = ?2)) "
+	"ORDER BY s.marked, s.message";
+
+/* Thread ?1's last message and its mark, if any. */
+static const char THREAD_SQL[] =
+	"SELECT " MARK_COLUMNS " FROM messages m LEFT JOIN followup_state s ON s.message = m.id "
+	"WHERE m.id = " LAST_OF_THREAD("?1");
+/* clang-format on */
+
 GPtrArray *
 followups_marked(struct mc_db *db, const char *client, const char *project, gint64 now,
                  GError **error)
 {
-	/* From the marks, which are few (CROSS JOIN keeps that order). */
-	g_autoptr(sqlite3_stmt) s =
-	    db_prepare(db,
-	               "SELECT " MARK_COLUMNS
-	               " FROM followup_state s CROSS JOIN messages m ON m.id = s.message "
-	               "WHERE (s.state = 'done' OR s.until > ?3) "
-	               "AND s.message = " LAST_OF_THREAD(
-	                   "m.thread_id") " "
-	                                  "AND (?1 IS NULL OR EXISTS (SELECT 1 FROM filings g "
-	                                  "WHERE g.message = m.id "
-	                                  "AND g.client = ?1 AND g.project = ?2)) "
-	                                  "ORDER BY s.marked, s.message",
-	               error);
+	g_autoptr(sqlite3_stmt) s = db_prepare(db, MARKED_SQL, error);
 	if (!s)
 		return NULL;
 	db_bind_text(s, 1, client);
@@ -313,11 +323,7 @@ followups_marked(struct mc_db *db, const char *client, const char *project, gint
 struct followup_mark *
 followups_thread(struct mc_db *db, gint64 thread, GError **error)
 {
-	g_autoptr(sqlite3_stmt) s =
-	    db_prepare(db,
-	               "SELECT " MARK_COLUMNS " FROM messages m LEFT JOIN followup_state s "
-	               "ON s.message = m.id WHERE m.id = " LAST_OF_THREAD("?1"),
-	               error);
+	g_autoptr(sqlite3_stmt) s = db_prepare(db, THREAD_SQL, error);
 	if (!s)
 		return NULL;
 	sqlite3_bind_int64(s, 1, thread);
