@@ -4,7 +4,7 @@
 # clients and projects gone quiet, follow-ups of a project; clients' and
 # projects' counts; timeline ids and --since; thread thread:N; bad input.
 . "$top_srcdir/tests/lib.sh"
-plan 66
+plan 67
 
 # The configuration: acme with two projects; globex waits 30 days before it
 # has gone quiet; initech is a former client (active = no); umbrella has no mail.
@@ -228,6 +228,10 @@ rc=2"
 check_eq 'undo of a thread not marked' "$(bad undo "$OWED")" "mailclerk: thread $(threadof owed@acme.example) is not marked done or snoozed
 rc=2"
 check_eq 'done takes no --until' "$(bad done "$OWED" --until 2w)" "mailclerk followups done: Unknown option --until (see 'mailclerk followups done --help')
+rc=2"
+check_eq 'a maximum age or quiet days of 0' "$(bad --max-age 0; bad --quiet 0)" "mailclerk: --max-age must be at least 1
+rc=2
+mailclerk: --quiet must be at least 1
 rc=2"
 check_eq 'nothing was written by any of them' "$(marks)" "$before"
 check_eq 'done with no index: exit 1, and no index made' "$("$MAILCLERK" --config "$TMP/config" --db "$TMP/none.db" followups done 1 2>&1; echo "rc=$?"; test -e "$TMP/none.db" && echo made)" \
