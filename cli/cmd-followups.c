@@ -180,20 +180,24 @@ quiet_heading(const struct mc_config *cfg, const char *client, gint64 quiet)
 	    quiet ? quiet : FOLLOWUP_QUIET_DAYS, own ? ", or the client's followup_days" : "");
 }
 
-static int
-list_marked(struct printer *p, struct mc_db *db, const char *client, const char *project,
-            gint64 now)
+/* Prints the threads marked done or snoozed; FALSE and ERROR when they
+ * cannot be read. */
+static gboolean
+print_marked(struct printer *p, struct mc_db *db, const char *client, const char *project,
+             gint64 now, GError **error)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GPtrArray) marks = followups_marked(db, client, project, now, &error);
+	g_autoptr(GPtrArray) marks = followups_marked(db, client, project, now, error);
 	if (!marks)
-		return command_fail(error);
+		return FALSE;
 	printer_list_begin(p, NULL, "Done and snoozed:\n", "  nothing\n");
 	for (guint i = 0; i < marks->len; i++)
 		printer_record(p, &mark_kind, g_ptr_array_index(marks, i));
 	printer_list_end(p);
-	return printer_finish(p);
+	return TRUE;
 }
+
+/* The longest --days, --max-age or --quiet: no date arithmetic overflows. */
+#define MAX_DAYS 100000
 
 int
 cmd_followups(struct command_env *env, int argc, char **argv)
@@ -231,8 +235,10 @@ cmd_followups(struct command_env *env, int argc, char **argv)
 	const char *bad = days < 0                       ? "--days must not be negative"
 	                  : max_age == 0 || max_age < -1 ? "--max-age must be at least 1"
 	                  : quiet == 0 || quiet < -1     ? "--quiet must be at least 1"
-	                  : argc > 2                     ? "followups takes one CLIENT[/PROJECT]"
-	                                                 : NULL;
+	                  : MAX(days, MAX(max_age, quiet)) > MAX_DAYS
+	                      ? "--days, --max-age and --quiet count at most 100000 days"
+	                  : argc > 2 ? "followups takes one CLIENT[/PROJECT]"
+	                             : NULL;
 	if (bad) {
 		g_set_error_literal(&error, MC_ERROR, MC_ERROR_USAGE, bad);
 		return command_fail(error);
@@ -249,8 +255,11 @@ cmd_followups(struct command_env *env, int argc, char **argv)
 	struct mc_db *db = command_index(env, &error);
 	if (!db)
 		return command_fail(error);
-	if (done)
-		return list_marked(g_steal_pointer(&p), db, client, project, now);
+	if (done) {
+		if (!print_marked(p, db, client, project, now, &error))
+			return command_fail(error);
+		return printer_finish(g_steal_pointer(&p));
+	}
 
 	struct followup_options o;
 	followup_options_init(&o, env->cfg, now);

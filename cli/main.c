@@ -37,7 +37,7 @@ static const struct command commands[] = {
 	{ "search", NULL, cmd_search, CMD_SNAPSHOT, "list the messages a query matches" },
 	{ "count", NULL, cmd_count, CMD_READ, "count the messages a query matches" },
 	{ "show", NULL, MAIL(cmd_show) | CMD_READ, "show one message: headers, body, attachments" },
-	{ "thread", NULL, cmd_thread, CMD_SNAPSHOT, "list the messages of a message's thread" },
+	{ "thread", NULL, cmd_thread, CMD_SNAPSHOT, "list the messages of a thread (a message's, or thread:N)" },
 	{ "explain", NULL, cmd_explain, CMD_READ | CMD_RULES,
 	  "show which client and project a message is filed under, and why" },
 	{ "clients", NULL, cmd_clients, CMD_SNAPSHOT | CMD_RULES,

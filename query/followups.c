@@ -192,7 +192,6 @@ add_quiet(GArray *out, GHashTable *lasts, const char *client, const char *projec
 		.name = name,
 		.last = last ? last->date : 0,
 		.last_id = last ? last->id : 0,
-		.days = days,
 	};
 	g_array_append_val(out, q);
 	return TRUE;

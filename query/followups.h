@@ -65,7 +65,6 @@ struct followup_quiet {
 	const char *name;    /* its display name */
 	gint64 last;         /* the date of its last message that is not automated; 0: none */
 	gint64 last_id;      /* that message; 0: none */
-	gint64 days;         /* the days of silence it was measured against */
 };
 
 /* Returns the struct followup_quiet of CFG's clients (or CLIENT's, or its
