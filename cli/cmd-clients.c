@@ -63,8 +63,8 @@ cmd_clients(struct command_env *env, int argc, char **argv)
 	g_autoptr(printer) p =
 	    command_parse_printer(env, "",
 	                          "Lists each client of the configuration: messages received and "
-	                          "sent, threads, first and last contact, open follow-ups (14 "
-	                          "days, see followups) and attachments.",
+	                          "sent, threads, first and last contact, open follow-ups (what "
+	                          "followups lists by default) and attachments.",
 	                          NULL, &client_kind, &argc, &argv);
 	if (!p)
 		return MC_EXIT_USAGE;

@@ -1,6 +1,8 @@
 /* mailclerk contacts [CLIENT]: everyone seen in a client's mail. */
 #include "config.h"
 
+#include <string.h>
+
 #include "cli/command.h"
 #include "cli/printer.h"
 #include "cli/text.h"
@@ -61,7 +63,7 @@ cmd_contacts(struct command_env *env, int argc, char **argv)
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
 	const char *client = argc >= 2 ? argv[1] : NULL;
-	if (argc > 2) {
+	if (argc > 2 || (client && strchr(client, '/'))) {
 		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE, "contacts takes one CLIENT");
 		return command_fail(error);
 	}

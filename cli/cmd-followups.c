@@ -1,8 +1,13 @@
-/* mailclerk followups: threads where you owe a reply, and threads to chase. */
+/* mailclerk followups: threads where you owe a reply, threads to chase,
+ * clients and projects gone quiet; with --done, the threads marked done or
+ * snoozed. (Marking them is cmd-followups-mark.c.) */
 #include "config.h"
+
+#include <string.h>
 
 #include "cli/command.h"
 #include "cli/printer.h"
+#include "cli/text.h"
 #include "common/date.h"
 #include "common/error.h"
 #include "query/followups.h"
@@ -19,11 +24,15 @@ followup_text(GString *out, gconstpointer record, guint index)
 	const struct followup_row *row = record;
 	const struct followup *f = row->f;
 	g_autofree char *date = date_day(f->date, "?");
+	g_autofree char *key = f->projects[0] ? g_strdup_printf("%s/%s", f->client, f->projects[0])
+	                                      : g_strdup(f->client);
 	const char *who = f->outbound ? f->to_addr : (*f->from_name ? f->from_name : f->from_addr);
-	g_string_append_printf(
-	    out, "  %-10s %s  %s %s  %s  (id %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " days)\n",
-	    f->client, date, f->outbound ? "→" : "←", who,
-	    *f->subject ? f->subject : "(no subject)", f->id, (row->now - f->date) / 86400);
+	g_string_append_printf(out, "  %-16s %s  %s ", key, date, f->outbound ? "→" : "←");
+	text_append_clean(out, who, 0);
+	g_string_append(out, "  ");
+	text_append_clean(out, *f->subject ? f->subject : "(no subject)", 0);
+	g_string_append_printf(out, "  (id %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " days)\n",
+	                       f->id, (row->now - f->date) / 86400);
 }
 
 static void
@@ -32,6 +41,7 @@ followup_describe(struct printer *p, gconstpointer record)
 	const struct followup_row *row = record;
 	const struct followup *f = row->f;
 	printer_kv_string(p, "client", f->client);
+	printer_kv_string(p, "project", f->projects[0]);
 	printer_kv_int(p, "thread", f->thread);
 	printer_kv_int(p, "id", f->id);
 	printer_kv_date(p, "date", f->date);
@@ -43,6 +53,101 @@ followup_describe(struct printer *p, gconstpointer record)
 static const struct record_kind followup_kind = {
 	.describe = followup_describe,
 	.text = followup_text,
+};
+
+/* A client or project gone quiet, as printed. */
+struct quiet_row {
+	const struct followup_quiet *q;
+	gint64 now;
+};
+
+static void
+quiet_text(GString *out, gconstpointer record, guint index)
+{
+	const struct quiet_row *row = record;
+	const struct followup_quiet *q = row->q;
+	g_autofree char *key =
+	    q->project ? g_strdup_printf("%s/%s", q->client, q->project) : g_strdup(q->client);
+	g_autofree char *date = q->last_id ? date_day(q->last, "?") : g_strdup("never");
+	g_string_append_printf(out, "  %-16s %-10s  ", key, date);
+	text_append_clean(out, q->name, 0);
+	if (q->last_id)
+		g_string_append_printf(out,
+		                       "  (id %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " days)\n",
+		                       q->last_id, (row->now - q->last) / 86400);
+	else
+		g_string_append(out, "  (no mail)\n");
+}
+
+static void
+quiet_describe(struct printer *p, gconstpointer record)
+{
+	const struct quiet_row *row = record;
+	const struct followup_quiet *q = row->q;
+	printer_kv_string(p, "client", q->client);
+	printer_kv_string(p, "project", q->project);
+	if (q->last_id) {
+		printer_kv_date(p, "last", q->last);
+		printer_kv_int(p, "days", (row->now - q->last) / 86400);
+		printer_kv_int(p, "last_id", q->last_id);
+	} else {
+		printer_kv_string(p, "last", NULL);
+		printer_kv_string(p, "days", NULL);
+		printer_kv_string(p, "last_id", NULL);
+	}
+}
+
+static const struct record_kind quiet_kind = {
+	.describe = quiet_describe,
+	.text = quiet_text,
+};
+
+static void
+mark_text(GString *out, gconstpointer record, guint index)
+{
+	const struct followup_mark *m = record;
+	g_autofree char *until = date_day(m->until, "?");
+	g_autofree char *state =
+	    m->state == FOLLOWUP_SNOOZED ? g_strdup_printf("until %s", until) : g_strdup("done");
+	g_autofree char *date = date_day(m->date, "?");
+	g_string_append_printf(out, "  %-16s %s  %s ", state, date, m->outbound ? "→" : "←");
+	text_append_clean(out,
+	                  m->outbound     ? m->to_addr
+	                  : *m->from_name ? m->from_name
+	                                  : m->from_addr,
+	                  0);
+	g_string_append(out, "  ");
+	text_append_clean(out, *m->subject ? m->subject : "(no subject)", 0);
+	g_string_append_printf(out, "  (id %" G_GINT64_FORMAT ", thread %" G_GINT64_FORMAT ")",
+	                       m->id, m->thread);
+	if (*m->note) {
+		g_string_append(out, "  note: ");
+		text_append_clean(out, m->note, 0);
+	}
+	g_string_append_c(out, '\n');
+}
+
+static void
+mark_describe(struct printer *p, gconstpointer record)
+{
+	const struct followup_mark *m = record;
+	printer_kv_int(p, "thread", m->thread);
+	printer_kv_int(p, "id", m->id);
+	printer_kv_date(p, "date", m->date);
+	printer_kv_string(p, "subject", m->subject);
+	printer_kv_string(p, m->outbound ? "to" : "from", m->outbound ? m->to_addr : m->from_addr);
+	printer_kv_string(p, "state", m->state == FOLLOWUP_SNOOZED ? "snoozed" : "done");
+	if (m->state == FOLLOWUP_SNOOZED)
+		printer_kv_date(p, "until", m->until);
+	else
+		printer_kv_string(p, "until", NULL);
+	printer_kv_string(p, "note", m->note);
+	printer_kv_date(p, "marked", m->marked);
+}
+
+static const struct record_kind mark_kind = {
+	.describe = mark_describe,
+	.text = mark_text,
 };
 
 /* One section: the follow-ups of LIST going OUTBOUND (chase) or not (owe). */
@@ -60,50 +165,128 @@ print_section(struct printer *p, const char *key, const char *heading, GPtrArray
 	printer_list_end(p);
 }
 
+/* The heading of the quiet section: its days, and whether some client
+ * counts its own. */
+static char *
+quiet_heading(const struct mc_config *cfg, const char *client, gint64 quiet)
+{
+	gboolean own = FALSE;
+	for (guint i = 0; !quiet && i < cfg->clients->len; i++) {
+		const struct mc_client_config *c = g_ptr_array_index(cfg->clients, i);
+		own |= c->followup_days && !c->inactive && (!client || g_str_equal(client, c->key));
+	}
+	return g_strdup_printf(
+	    "Gone quiet (no mail either way for more than %" G_GINT64_FORMAT " days%s):\n",
+	    quiet ? quiet : FOLLOWUP_QUIET_DAYS, own ? ", or the client's followup_days" : "");
+}
+
+/* Prints the threads marked done or snoozed; FALSE and ERROR when they
+ * cannot be read. */
+static gboolean
+print_marked(struct printer *p, struct mc_db *db, const char *client, const char *project,
+             gint64 now, GError **error)
+{
+	g_autoptr(GPtrArray) marks = followups_marked(db, client, project, now, error);
+	if (!marks)
+		return FALSE;
+	printer_list_begin(p, NULL, "Done and snoozed:\n", "  nothing\n");
+	for (guint i = 0; i < marks->len; i++)
+		printer_record(p, &mark_kind, g_ptr_array_index(marks, i));
+	printer_list_end(p);
+	return TRUE;
+}
+
+/* The longest --days, --max-age or --quiet: no date arithmetic overflows. */
+#define MAX_DAYS 100000
+
 int
 cmd_followups(struct command_env *env, int argc, char **argv)
 {
 	g_autofree char *opt_now = NULL;
-	gint64 days = 14;
+	gint64 days = FOLLOWUP_DAYS, max_age = -1, quiet = -1;
+	gboolean all = FALSE, done = FALSE;
 	const GOptionEntry entries[] = {
-		{ "days", 0, 0, G_OPTION_ARG_INT64, &days, "older than N days (default 14)", "N" },
+		{ "days", 0, 0, G_OPTION_ARG_INT64, &days,
+		  "chase your messages unanswered for more than N days (default 14)", "N" },
+		{ "max-age", 0, 0, G_OPTION_ARG_INT64, &max_age,
+		  "leave out threads quiet for more than N days (default 90, or followup_max_age)",
+		  "N" },
+		{ "all", 0, 0, G_OPTION_ARG_NONE, &all, "keep threads of any age", NULL },
+		{ "quiet", 0, 0, G_OPTION_ARG_INT64, &quiet,
+		  "gone quiet: no mail either way for more than N days (default 14, or the "
+		  "client's followup_days)",
+		  "N" },
+		{ "done", 0, 0, G_OPTION_ARG_NONE, &done, "list the threads marked done or snoozed",
+		  NULL },
 		{ "now", 0, 0, G_OPTION_ARG_STRING, &opt_now,
 		  "count from DATE instead of today (also MAILCLERK_NOW)", "DATE" },
 		{ NULL },
 	};
-	g_autoptr(printer) p =
-	    command_parse_printer(env, "[CLIENT]",
-	                          "Lists the threads filed under a client (or CLIENT) whose last "
-	                          "message is more than N days old: those where the client wrote "
-	                          "last (you owe a reply) and those where you did (chase them).",
-	                          entries, &followup_kind, &argc, &argv);
+	g_autoptr(printer) p = command_parse_printer(
+	    env, "[CLIENT[/PROJECT]]",
+	    "Lists the threads filed under a client (or CLIENT, or its PROJECT) where you owe a "
+	    "reply (they wrote last, to you, and it is not answered) and those to chase (you "
+	    "wrote last, more than N days ago), then the clients and projects gone quiet. "
+	    "'followups done|snooze|undo ID' marks a thread.",
+	    entries, &followup_kind, &argc, &argv);
 	if (!p)
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
-	if (days < 0 || argc > 2) {
-		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
-		            days < 0 ? "--days must not be negative"
-		                     : "followups takes one CLIENT");
+	const char *bad = days < 0                       ? "--days must not be negative"
+	                  : max_age == 0 || max_age < -1 ? "--max-age must be at least 1"
+	                  : quiet == 0 || quiet < -1     ? "--quiet must be at least 1"
+	                  : MAX(days, MAX(max_age, quiet)) > MAX_DAYS
+	                      ? "--days, --max-age and --quiet count at most 100000 days"
+	                  : argc > 2 ? "followups takes one CLIENT[/PROJECT]"
+	                             : NULL;
+	if (bad) {
+		g_set_error_literal(&error, MC_ERROR, MC_ERROR_USAGE, bad);
 		return command_fail(error);
 	}
-	const char *client = argc == 2 ? argv[1] : NULL;
-	if (client && !command_check_client(env, client, &error))
-		return command_fail(error);
 	gint64 now = opt_now ? date_parse("--now", opt_now, &error) : date_now(&error);
 	if (now < 0)
 		return command_fail(error);
-	struct mc_db *db = command_index(env, &error);
-	g_autoptr(GPtrArray) list = db ? followups_collect(db, client, now, days, &error) : NULL;
-	if (!list)
+	const char *spec = argc == 2 ? argv[1] : NULL;
+	if (spec && !command_check_client(env, spec, &error))
 		return command_fail(error);
-	g_autofree char *owe = g_strdup_printf(
-	    "You owe a reply (they wrote last, more than %" G_GINT64_FORMAT " days ago):\n", days);
+	const char *slash = spec ? strchr(spec, '/') : NULL;
+	g_autofree char *client = slash ? g_strndup(spec, slash - spec) : g_strdup(spec);
+	const char *project = slash ? slash + 1 : NULL;
+	struct mc_db *db = command_index(env, &error);
+	if (!db)
+		return command_fail(error);
+	if (done) {
+		if (!print_marked(p, db, client, project, now, &error))
+			return command_fail(error);
+		return printer_finish(g_steal_pointer(&p));
+	}
+
+	struct followup_options o;
+	followup_options_init(&o, env->cfg, now);
+	o.days = days;
+	o.all = all;
+	if (max_age > 0)
+		o.max_age = max_age;
+	if (quiet > 0)
+		o.quiet = quiet;
+	g_autoptr(GPtrArray) list = followups_collect(db, env->cfg, client, project, &o, &error);
+	g_autoptr(GArray) silent =
+	    list ? followups_quiet(db, env->cfg, client, project, &o, &error) : NULL;
+	if (!silent)
+		return command_fail(error);
 	g_autofree char *chase = g_strdup_printf(
 	    "Chase them (you wrote last, no answer for more than %" G_GINT64_FORMAT " days):\n",
 	    days);
+	g_autofree char *heading = quiet_heading(env->cfg, client, o.quiet);
 	printer_group_begin(p);
-	print_section(p, "owe", owe, list, FALSE, now);
+	print_section(p, "owe", "You owe a reply (they wrote last, to you):\n", list, FALSE, now);
 	print_section(p, "chase", chase, list, TRUE, now);
+	printer_list_begin(p, "quiet", heading, "  nothing\n");
+	for (guint i = 0; i < silent->len; i++) {
+		struct quiet_row row = { &g_array_index(silent, struct followup_quiet, i), now };
+		printer_record(p, &quiet_kind, &row);
+	}
+	printer_list_end(p);
 	printer_group_end(p);
 	return printer_finish(g_steal_pointer(&p));
 }

@@ -8,17 +8,23 @@
 int
 cmd_thread(struct command_env *env, int argc, char **argv)
 {
-	g_autoptr(printer) p =
-	    command_parse_printer(env, "ID",
-	                          "Lists the messages of the thread that message ID (a number or "
-	                          "id:<Message-ID>) belongs to, oldest first.",
-	                          NULL, &message_hit_kind, &argc, &argv);
+	g_autoptr(printer) p = command_parse_printer(
+	    env, "ID",
+	    "Lists the messages of a thread, oldest first: thread:N, or the thread that message "
+	    "ID (a number or id:<Message-ID>) belongs to.",
+	    NULL, &message_hit_kind, &argc, &argv);
 	if (!p)
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
-	gint64 id = command_message(env, argc, argv, &error);
-	g_autoptr(GArray) ids = id ? search_thread(env->db, id, &error) : NULL;
-	if (!ids || !print_hits(p, env->db, ids, NULL, &error))
+	if (argc != 2) {
+		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
+		            "thread takes one message ID or thread:N");
+		return command_fail(error);
+	}
+	struct mc_db *db = command_index(env, &error);
+	gint64 thread = db ? search_resolve_thread(db, argv[1], &error) : 0;
+	g_autoptr(GArray) ids = thread ? search_thread(db, thread, &error) : NULL;
+	if (!ids || !print_hits(p, db, ids, NULL, &error))
 		return command_fail(error);
 	return printer_finish(g_steal_pointer(&p));
 }

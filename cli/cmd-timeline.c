@@ -24,7 +24,8 @@ thread_text(GString *out, gconstpointer record, guint index)
 		const struct timeline_message *m =
 		    &g_array_index(t->messages, struct timeline_message, i);
 		g_autofree char *when = date_minute(m->date);
-		g_string_append_printf(out, "  %s %s ", when, m->outbound ? "→" : "←");
+		g_string_append_printf(out, "  %-6" G_GINT64_FORMAT " %s %s ", m->id, when,
+		                       m->outbound ? "→" : "←");
 		text_pad(out, *m->from_name ? m->from_name : m->from_addr, 24);
 		g_string_append_printf(out, " %s%s\n", *m->subject ? m->subject : "(no subject)",
 		                       m->attachments ? "  [📎]" : "");
@@ -68,12 +69,18 @@ print_thread(const struct timeline_thread *thread, gpointer p)
 int
 cmd_timeline(struct command_env *env, int argc, char **argv)
 {
+	g_autofree char *opt_since = NULL;
+	const GOptionEntry entries[] = {
+		{ "since", 0, 0, G_OPTION_ARG_STRING, &opt_since,
+		  "only mail from DATE on (as date: takes it: 2024-03, 2w, yesterday)", "DATE" },
+		{ NULL },
+	};
 	g_autoptr(printer) p =
 	    command_parse_printer(env, "CLIENT[/PROJECT]",
 	                          "Shows all mail filed under a client (or one of its projects) "
-	                          "in time order, grouped by thread: sent (→) and received (←), "
-	                          "with attachments marked.",
-	                          NULL, &thread_kind, &argc, &argv);
+	                          "in time order, grouped by thread: each message's id, sent (→) "
+	                          "and received (←), with attachments marked.",
+	                          entries, &thread_kind, &argc, &argv);
 	if (!p)
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
@@ -82,14 +89,20 @@ cmd_timeline(struct command_env *env, int argc, char **argv)
 		            "timeline takes one CLIENT[/PROJECT]");
 		return command_fail(error);
 	}
+	gint64 since = G_MININT64;
+	if (opt_since) {
+		gint64 now = date_now(&error);
+		if (now < 0 || !query_parse_date("--since", opt_since, now, FALSE, &since, &error))
+			return command_fail(error);
+	}
 	const char *slash = strchr(argv[1], '/');
 	g_autofree char *client = slash ? g_strndup(argv[1], slash - argv[1]) : g_strdup(argv[1]);
 	const char *project = slash ? slash + 1 : "";
-	if (!command_check_client(env, client, &error))
+	if (!command_check_client(env, argv[1], &error))
 		return command_fail(error);
 	struct mc_db *db = command_index(env, &error);
 	printer_list_begin(p, NULL, NULL, NULL);
-	if (!db || !report_timeline(db, client, project, print_thread, p, &error))
+	if (!db || !report_timeline(db, client, project, since, print_thread, p, &error))
 		return command_fail(error);
 	printer_list_end(p);
 	return printer_finish(g_steal_pointer(&p));

@@ -3,11 +3,13 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/command.h"
 #include "common/date.h"
 #include "common/error.h"
+#include "common/paths.h"
 #include "index/lock.h"
 
 struct mc_db *
@@ -17,6 +19,13 @@ command_index(struct command_env *env, GError **error)
 		return env->db;
 	unsigned needs = env->command->needs;
 	g_assert(needs & (CMD_READ | CMD_WRITE));
+	/* Writing what the index holds (follow-up marks) needs one already. */
+	if ((needs & CMD_READ) && (needs & CMD_WRITE) &&
+	    !g_file_test(env->db_path, G_FILE_TEST_EXISTS)) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
+		            "no index at %s: run 'mailclerk ingest' first", env->db_path);
+		return NULL;
+	}
 	if ((needs & CMD_LOCK) && env->lock < 0 &&
 	    (env->lock = index_lock(env->db_path, env->command->name, error)) < 0)
 		return NULL;
@@ -141,13 +150,14 @@ command_search(struct command_env *env, const struct query *q, enum search_sort 
 }
 
 gboolean
-command_check_client(struct command_env *env, const char *client, GError **error)
+command_check_client(struct command_env *env, const char *spec, GError **error)
 {
-	if (config_find_client(env->cfg, client))
+	/* A key of the configuration needs no index; one the index has filed
+	 * mail under (an older configuration's) is as good as in queries. */
+	if (!strchr(spec, '/') && config_find_client(env->cfg, spec))
 		return TRUE;
-	g_set_error(error, MC_ERROR, MC_ERROR_USAGE, "no [client %s] in %s", client,
-	            env->cfg->file ? env->cfg->file : "the configuration");
-	return FALSE;
+	struct mc_db *db = command_index(env, error);
+	return db && query_check_key_arg(spec, env->cfg, db, error);
 }
 
 gint64

@@ -21,7 +21,8 @@ enum command_needs {
 	CMD_SNAPSHOT = 1 << 1 | CMD_READ, /* ... in one read transaction: ids and the
 	                                   * rows loaded after them agree, whatever an
 	                                   * ingest does meanwhile */
-	CMD_WRITE = 1 << 2,               /* the index for writing, created when missing */
+	CMD_WRITE = 1 << 2,               /* the index for writing, created when missing
+	                                   * (with CMD_READ: it must exist) */
 	CMD_LOCK = 1 << 3,                /* the one-writer lock, taken before the index
 	                                   * opens (index/lock.h) */
 	CMD_RULES = 1 << 4,               /* the filing rules, compiled (so checked) before
@@ -72,6 +73,8 @@ int cmd_timeline(struct command_env *env, int argc, char **argv);
 int cmd_attachments(struct command_env *env, int argc, char **argv);
 int cmd_contacts(struct command_env *env, int argc, char **argv);
 int cmd_attachments_save(struct command_env *env, int argc, char **argv);
+int cmd_followups_mark(struct command_env *env, int argc, char **argv);
+int cmd_projects(struct command_env *env, int argc, char **argv);
 
 /* Returns the index as the command's needs say, opening it (and taking the
  * writer lock first, for CMD_LOCK) on the first call; owned by ENV. NULL and
@@ -111,9 +114,12 @@ struct query *command_parse_query(struct command_env *env, int argc, char **argv
 GArray *command_search(struct command_env *env, const struct query *q, enum search_sort sort,
                        gint64 limit, gint64 offset, GError **error);
 
-/* Returns TRUE when CLIENT is a [client] of ENV's configuration, else FALSE
- * and ERROR (MC_ERROR_USAGE) naming the configuration file. */
-gboolean command_check_client(struct command_env *env, const char *client, GError **error);
+/* Returns TRUE when SPEC, a CLIENT or CLIENT/PROJECT argument, names a
+ * client or project that exists (query_check_key_arg(): the configuration's,
+ * or keys the index has filed mail under; this opens the index unless SPEC
+ * is a [client] of the configuration), else FALSE and ERROR: the key that
+ * names nothing (exit 2), with the nearest that exists. */
+gboolean command_check_client(struct command_env *env, const char *spec, GError **error);
 
 /* For commands that take one message ID (ARGV[1]): returns the message's id
  * in ENV's index, or 0 and sets ERROR. */

@@ -37,7 +37,8 @@ static const struct command commands[] = {
 	{ "search", NULL, cmd_search, CMD_SNAPSHOT, "list the messages a query matches" },
 	{ "count", NULL, cmd_count, CMD_READ, "count the messages a query matches" },
 	{ "show", NULL, MAIL(cmd_show) | CMD_READ, "show one message: headers, body, attachments" },
-	{ "thread", NULL, cmd_thread, CMD_SNAPSHOT, "list the messages of a message's thread" },
+	{ "thread", NULL, cmd_thread, CMD_SNAPSHOT,
+	  "list the messages of a thread (a message's, or thread:N)" },
 	{ "explain", NULL, cmd_explain, CMD_READ | CMD_RULES,
 	  "show which client and project a message is filed under, and why" },
 	{ "clients", NULL, cmd_clients, CMD_SNAPSHOT | CMD_RULES,
@@ -47,7 +48,16 @@ static const struct command commands[] = {
 	{ "contacts", NULL, cmd_contacts, CMD_READ | CMD_RULES,
 	  "everyone in a client's mail: name, address, messages, dates" },
 	{ "followups", NULL, cmd_followups, CMD_READ | CMD_RULES,
-	  "threads where you owe a reply, and threads to chase" },
+	  "threads where you owe a reply or should chase; clients gone quiet" },
+	/* Marks are written: the index must exist, and the writer lock is taken. */
+	{ "followups", "done", cmd_followups_mark, CMD_READ | CMD_WRITE | CMD_LOCK,
+	  "mark a thread done, until a new message arrives in it" },
+	{ "followups", "snooze", cmd_followups_mark, CMD_READ | CMD_WRITE | CMD_LOCK,
+	  "leave a thread out of the follow-ups until a date" },
+	{ "followups", "undo", cmd_followups_mark, CMD_READ | CMD_WRITE | CMD_LOCK,
+	  "take a thread's done or snooze mark away" },
+	{ "projects", NULL, cmd_projects, CMD_SNAPSHOT | CMD_RULES,
+	  "each project: mail in and out, threads, follow-ups, attachments, folder" },
 	{ "attachments", NULL, cmd_attachments, CMD_SNAPSHOT,
 	  "list the attachments of the messages a query matches" },
 	/* It records the files it saves (a few rows; the index must exist), under
@@ -148,7 +158,7 @@ main(int argc, char **argv)
 		fputs(help, stderr);
 		return MC_EXIT_USAGE;
 	}
-	/* "attachments save" before "attachments". */
+	/* "attachments save" before "attachments", "followups done" before "followups". */
 	const struct command *cmd = NULL;
 	for (guint i = 0; i < G_N_ELEMENTS(commands) && !cmd; i++)
 		if (g_str_equal(commands[i].name, argv[1]) && commands[i].sub && argc > 2 &&

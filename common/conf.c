@@ -77,10 +77,10 @@ config_free(struct mc_config *cfg)
 
 /* The keys each kind of group may hold. */
 static const char *const mailclerk_keys[] = { "me",        "attachment_name", "attachments_dir",
-	                                      "automated", "people",          NULL };
-static const char *const client_keys[] = {
-	"name", "domains", "addresses", "match", "exclude", NULL
-};
+	                                      "automated", "people",          "followup_max_age",
+	                                      NULL };
+static const char *const client_keys[] = { "name",    "domains",       "addresses", "match",
+	                                   "exclude", "followup_days", "active",    NULL };
 static const char *const project_keys[] = {
 	"name", "match", "exclude", "attachments", "save_attachments", "attachment_name", NULL
 };
@@ -318,6 +318,11 @@ load_name(const struct reader *rd, const char *dflt, char **name, GError **error
 	return TRUE;
 }
 
+static gboolean get_yes_no(const struct reader *rd, const char *key, gboolean *value,
+                           GError **error);
+static gboolean get_int(const struct reader *rd, const char *key, int min, int max, int *value,
+                        GError **error);
+
 static gboolean
 load_client(struct mc_config *cfg, const struct reader *rd, const char *key, GError **error)
 {
@@ -342,6 +347,11 @@ load_client(struct mc_config *cfg, const struct reader *rd, const char *key, GEr
 	c->match_line = key_line(rd, "match");
 	c->exclude = raw_value(rd, "exclude");
 	c->exclude_line = key_line(rd, "exclude");
+	gboolean active = TRUE;
+	if (!get_int(rd, "followup_days", 1, 3650, &c->followup_days, error) ||
+	    !get_yes_no(rd, "active", &active, error))
+		return FALSE;
+	c->inactive = !active;
 	return TRUE;
 }
 
@@ -549,6 +559,7 @@ config_new(const char *file)
 	cfg->projects = g_ptr_array_new_with_free_func(project_config_free);
 	cfg->automated = g_ptr_array_new_with_free_func(g_free);
 	cfg->people = g_ptr_array_new_with_free_func(g_free);
+	cfg->followup_max_age = CONFIG_FOLLOWUP_MAX_AGE;
 	return cfg;
 }
 
@@ -642,7 +653,9 @@ config_load(const char *file, gboolean must_exist, GError **error)
 			    !load_attachments_dir(cfg, &rd, error) ||
 			    !load_list(&rd, "me", LIST_ADDRESSES, cfg->me, error) ||
 			    !load_list(&rd, "automated", LIST_SENDERS, cfg->automated, error) ||
-			    !load_list(&rd, "people", LIST_SENDERS, cfg->people, error))
+			    !load_list(&rd, "people", LIST_SENDERS, cfg->people, error) ||
+			    !get_int(&rd, "followup_max_age", 1, 36500, &cfg->followup_max_age,
+			             error))
 				return NULL;
 		} else if ((rest = group_rest(rd.g->name, "source"))) {
 			if (!load_source(cfg, &rd, rest, error))

@@ -52,6 +52,8 @@ struct mc_client_config {
 	int match_line;
 	char *exclude; /* likewise, or NULL */
 	int exclude_line;
+	int followup_days; /* followup_days: days of silence before it has gone quiet; 0 unset */
+	gboolean inactive; /* active = no: left out of `followups`' "gone quiet" */
 };
 
 /* [project CLIENT/KEY] */
@@ -84,7 +86,12 @@ struct mc_config {
 	GPtrArray *people;
 	char *attachments_dir; /* [mailclerk] attachments_dir (absolute, ~ expanded), or NULL:
 	                        * use paths_attachments_root() (common/paths.h) */
+	int followup_max_age;  /* [mailclerk] followup_max_age: days after which a thread is
+	                        * history for `followups`; CONFIG_FOLLOWUP_MAX_AGE by default */
 };
+
+/* The default of followup_max_age, in days. */
+#define CONFIG_FOLLOWUP_MAX_AGE 90
 
 /* Loads FILE. A missing file is an error when MUST_EXIST (named by --config
  * or MAILCLERK_CONFIG), otherwise it means defaults; an empty file means

@@ -12,6 +12,8 @@ enum mc_error_code {
 	MC_ERROR_USAGE,       /* bad options, config or query: exit 2 */
 	MC_ERROR_BUSY,        /* another writer holds the database: exit 1 */
 	MC_ERROR_INTERRUPTED, /* SIGINT or SIGTERM (common/interrupt.h): exit 130 */
+	MC_ERROR_NOT_FOUND,   /* no such message or thread: exit 1, but 2 where the
+	                       * reference is what a command is told to change */
 };
 
 enum mc_exit {

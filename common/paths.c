@@ -32,6 +32,12 @@ paths_project_attachments(const struct mc_project_config *p, const char *root)
 }
 
 char *
+paths_unsorted_attachments(const char *client, const char *root)
+{
+	return g_build_filename(root, client, "_unsorted", NULL);
+}
+
+char *
 paths_expand(const char *path)
 {
 	g_autofree char *expanded = NULL;

@@ -20,6 +20,9 @@ char *paths_attachments_root(const struct mc_config *cfg, const char *db_path);
  * key, else ROOT/CLIENT/KEY (ROOT from paths_attachments_root()). The caller
  * frees it. */
 char *paths_project_attachments(const struct mc_project_config *p, const char *root);
+/* Returns ROOT/CLIENT/_unsorted, the folder of CLIENT's mail filed under none
+ * of its projects. The caller frees it. */
+char *paths_unsorted_attachments(const char *client, const char *root);
 /* Returns PATH with a leading "~/" expanded and made absolute against the
  * current directory; the caller frees it. */
 char *paths_expand(const char *path);

@@ -79,8 +79,18 @@ demo() {
 	show count project:acme/website
 	show explain "id:65e58e10.9c2d@studio.example"
 	show clients
-	show followups --now 2024-12-31 --days 30
-	show timeline acme
+	XDG_DATA_HOME="$work" show projects
+	# Follow-ups as they stood on 1 April 2024: what you owe, what to chase,
+	# who has gone quiet. Two threads dealt with elsewhere are marked: one
+	# done (answered by phone), one snoozed for two weeks.
+	MAILCLERK_NOW=2024-04-01 show followups
+	MAILCLERK_NOW=2024-04-01 show followups done "id:6d2f1c4e-rates@acme.example" --note 'called Lena'
+	MAILCLERK_NOW=2024-04-01 show followups snooze "id:20240220093000.logo@acme.example" --until 2w
+	MAILCLERK_NOW=2024-04-01 show followups --done
+	MAILCLERK_NOW=2024-04-01 show followups acme/website
+	# Once the snooze has ended, the logo thread is back.
+	MAILCLERK_NOW=2024-04-20 show followups acme/website
+	show timeline --since 2024-03 acme
 	show contacts acme
 	show attachments
 	# Saved beside the demo's index, not into the user's folders.

@@ -91,8 +91,8 @@ save_filing_destinations(const struct mc_config *cfg, GPtrArray *clients, GPtrAr
 		if (g_hash_table_contains(clients_with_project, g_intern_string(client)) ||
 		    !config_key_is_valid(client))
 			continue;
-		add_destination(dests, g_build_filename(root, client, "_unsorted", NULL), global,
-		                client, NULL);
+		add_destination(dests, paths_unsorted_attachments(client, root), global, client,
+		                NULL);
 	}
 	if (clients->len == 0)
 		add_destination(dests, g_build_filename(root, "_unfiled", NULL), global, NULL,

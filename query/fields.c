@@ -283,9 +283,11 @@ type_leaf(const struct token *t, GError **error)
 }
 
 /* One side of a date range: the period [*start, *end) that S names, in UTC.
- * A relative value (2w) is a point in time: *start == *end. */
+ * A relative value (2w) is a point in time, *start == *end: that long
+ * before NOW, or after it when AHEAD. */
 static gboolean
-date_period(const char *s, gint64 now, gint64 *start, gint64 *end, gboolean *relative)
+date_period(const char *s, gint64 now, gboolean ahead, gint64 *start, gint64 *end,
+            gboolean *relative)
 {
 	gint64 day = now - (now % 86400 + 86400) % 86400; /* midnight, also before 1970 */
 	gsize n = strlen(s);
@@ -304,7 +306,7 @@ date_period(const char *s, gint64 now, gint64 *start, gint64 *end, gboolean *rel
 
 	gsize digits = strspn(s, "0123456789");
 	if (digits > 0 && digits <= 6 && n == digits + 1 && strchr("dwmyDWMY", s[digits])) {
-		int count = atoi(s);
+		int count = ahead ? -atoi(s) : atoi(s);
 		g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc(now);
 		g_autoptr(GDateTime) then = NULL;
 		if (t == NULL)
@@ -360,6 +362,20 @@ date_period(const char *s, gint64 now, gint64 *start, gint64 *end, gboolean *rel
 	return TRUE;
 }
 
+gboolean
+query_parse_date(const char *what, const char *text, gint64 now, gboolean ahead, gint64 *when,
+                 GError **error)
+{
+	gint64 end;
+	gboolean relative;
+	if (!date_period(text, now, ahead, when, &end, &relative)) {
+		g_set_error(error, QUERY_ERROR, QUERY_ERROR_SYNTAX, "%s: bad date '%s' at column 1",
+		            what, text);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static struct part *
 date_leaf(struct parser *ps, const struct token *t, GError **error)
 {
@@ -372,9 +388,9 @@ date_leaf(struct parser *ps, const struct token *t, GError **error)
 
 	if (a[0] == '\0' && (b == NULL || b[0] == '\0'))
 		return parser_fail(error, t->value_col, "bad date '%s'", t->lit);
-	if (a[0] != '\0' && !date_period(a, ps->now, &a_start, &a_end, &a_rel))
+	if (a[0] != '\0' && !date_period(a, ps->now, FALSE, &a_start, &a_end, &a_rel))
 		return parser_fail(error, t->value_col, "bad date '%s'", a);
-	if (b != NULL && b[0] != '\0' && !date_period(b, ps->now, &b_start, &b_end, &b_rel))
+	if (b != NULL && b[0] != '\0' && !date_period(b, ps->now, FALSE, &b_start, &b_end, &b_rel))
 		return parser_fail(error, b_col, "bad date '%s'", b);
 
 	struct part *p = sql_part(NULL);

@@ -114,29 +114,48 @@ existing_keys(const struct key_ref *k, const struct mc_config *cfg, struct mc_db
 	return g_steal_pointer(&all);
 }
 
+/* Checks one key; COL 0 for a command's argument, which has no column. */
+static gboolean
+check_key(const struct key_ref *k, const struct mc_config *cfg, struct mc_db *db, GError **error)
+{
+	if (in_config(k, cfg))
+		return TRUE;
+	int found = in_index(k, db, error);
+	if (found)
+		return found > 0;
+	g_autoptr(GPtrArray) keys = existing_keys(k, cfg, db, error);
+	if (!keys)
+		return FALSE;
+	const char *near = nearest_word(k->lit, (const char *const *)keys->pdata, keys->len);
+	g_autofree char *tail = did_you_mean(near);
+	g_autofree char *col = k->col ? g_strdup_printf(" at column %d", k->col) : g_strdup("");
+	g_set_error(error, QUERY_ERROR, QUERY_ERROR_UNKNOWN_KEY, "no %s '%s'%s%s",
+	            k->is_project ? "project" : "client", k->lit, col, tail);
+	return FALSE;
+}
+
 gboolean
 query_check_keys(const struct query *q, const struct mc_config *cfg, struct mc_db *db,
                  GError **error)
 {
-	for (guint i = 0; i < q->keys->len; i++) {
-		const struct key_ref *k = q->keys->pdata[i];
-		if (in_config(k, cfg))
-			continue;
-		int found = in_index(k, db, error);
-		if (found < 0)
+	for (guint i = 0; i < q->keys->len; i++)
+		if (!check_key(q->keys->pdata[i], cfg, db, error))
 			return FALSE;
-		if (found)
-			continue;
-		g_autoptr(GPtrArray) keys = existing_keys(k, cfg, db, error);
-		if (!keys)
-			return FALSE;
-		const char *near =
-		    nearest_word(k->lit, (const char *const *)keys->pdata, keys->len);
-		g_autofree char *tail = did_you_mean(near);
-		g_set_error(error, QUERY_ERROR, QUERY_ERROR_UNKNOWN_KEY,
-		            "no %s '%s' at column %d%s", k->is_project ? "project" : "client",
-		            k->lit, k->col, tail);
-		return FALSE;
-	}
 	return TRUE;
+}
+
+gboolean
+query_check_key_arg(const char *spec, const struct mc_config *cfg, struct mc_db *db, GError **error)
+{
+	const char *slash = strchr(spec, '/');
+	struct key_ref k = {
+		.is_project = slash != NULL,
+		.client = slash ? g_strndup(spec, slash - spec) : g_strdup(spec),
+		.project = slash ? g_strdup(slash + 1) : NULL,
+		.lit = (char *)spec,
+	};
+	gboolean ok = check_key(&k, cfg, db, error);
+	g_free(k.client);
+	g_free(k.project);
+	return ok;
 }

@@ -42,6 +42,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(query, query_free)
 gboolean query_check_keys(const struct query *q, const struct mc_config *cfg, struct mc_db *db,
                           GError **error);
 
+/* Checks SPEC, a CLIENT or CLIENT/PROJECT given to a command (timeline,
+ * followups...), as query_check_keys() checks client:CLIENT and
+ * project:CLIENT/PROJECT; the error names no column. */
+gboolean query_check_key_arg(const char *spec, const struct mc_config *cfg, struct mc_db *db,
+                             GError **error);
+
+/* Reads TEXT, a date as date: takes one (YYYY, YYYY-MM, YYYY-MM-DD, today,
+ * yesterday, Nd/Nw/Nm/Ny), into *WHEN: the start of the period it names
+ * (UTC), or for Nd... that long before NOW, after it when AHEAD (snooze
+ * --until 2w). FALSE and ERROR (QUERY_ERROR_SYNTAX, "WHAT: bad date 'TEXT'
+ * at column 1") when it is none. */
+gboolean query_parse_date(const char *what, const char *text, gint64 now, gboolean ahead,
+                          gint64 *when, GError **error);
+
 /* Returns the SQL boolean, e.g. "(m.date >= ? AND m.id IN (SELECT rowid FROM
  * fts WHERE fts MATCH ?))"; "1" for match-all. Owned by Q. */
 const char *query_sql(const struct query *q);

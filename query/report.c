@@ -23,7 +23,10 @@ report_clients(struct mc_db *db, const struct mc_config *cfg, gint64 now, GError
 	    error);
 	if (!s)
 		return NULL;
-	g_autoptr(GPtrArray) open = followups_collect(db, NULL, now, REPORT_FOLLOWUP_DAYS, error);
+	/* Exactly what `followups` lists by default. */
+	struct followup_options o;
+	followup_options_init(&o, cfg, now);
+	g_autoptr(GPtrArray) open = followups_collect(db, cfg, NULL, NULL, &o, error);
 	if (!open)
 		return NULL;
 	g_autoptr(GArray) rows = g_array_new(FALSE, TRUE, sizeof(struct client_report));
@@ -50,15 +53,102 @@ report_clients(struct mc_db *db, const struct mc_config *cfg, gint64 now, GError
 	return g_steal_pointer(&rows);
 }
 
+/* The counts of a project_report, from the current row of report_projects()'s query. */
+static void
+read_counts(sqlite3_stmt *s, struct project_report *r)
+{
+	r->in = sqlite3_column_int64(s, 2);
+	r->out = sqlite3_column_int64(s, 3);
+	r->threads = sqlite3_column_int64(s, 4);
+	r->first = sqlite3_column_int64(s, 5);
+	r->last = sqlite3_column_int64(s, 6);
+	r->attachments = sqlite3_column_int64(s, 7);
+}
+
+GArray *
+report_projects(struct mc_db *db, const struct mc_config *cfg, const char *client, gint64 now,
+                GError **error)
+{
+	/* Every project's numbers in one pass over the filings; a client's own
+	 * filing (project '') counts only for mail in none of its projects. */
+	g_autoptr(sqlite3_stmt) s = db_prepare(
+	    db,
+	    "SELECT f.client, f.project, sum(m.direction = 0), sum(m.direction = 1), "
+	    "count(DISTINCT m.thread_id), min(m.date), max(m.date), sum(CASE WHEN "
+	    "m.has_attachments THEN (SELECT count(*) FROM attachments a WHERE a.message = m.id "
+	    "AND a.is_inline = 0) ELSE 0 END) FROM filings f JOIN messages m ON m.id = f.message "
+	    "WHERE (?1 IS NULL OR f.client = ?1) AND (f.project != '' OR NOT EXISTS (SELECT 1 "
+	    "FROM filings g WHERE g.message = f.message AND g.client = f.client "
+	    "AND g.project != '')) GROUP BY f.client, f.project",
+	    error);
+	if (!s)
+		return NULL;
+	db_bind_text(s, 1, client);
+	struct followup_options o;
+	followup_options_init(&o, cfg, now);
+	g_autoptr(GPtrArray) open = followups_collect(db, cfg, client, NULL, &o, error);
+	if (!open)
+		return NULL;
+	g_autoptr(GArray) rows = g_array_new(FALSE, TRUE, sizeof(struct project_report));
+	for (guint i = 0; i < cfg->clients->len; i++) {
+		const struct mc_client_config *c = g_ptr_array_index(cfg->clients, i);
+		if (client && !g_str_equal(client, c->key))
+			continue;
+		for (guint k = 0; k < cfg->projects->len; k++) {
+			const struct mc_project_config *p = g_ptr_array_index(cfg->projects, k);
+			struct project_report row = { .client = c->key, .project = p };
+			if (g_str_equal(p->client, c->key))
+				g_array_append_val(rows, row);
+		}
+		struct project_report other = { .client = c->key };
+		g_array_append_val(rows, other);
+	}
+	/* The numbers, by key: the rows are few. */
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *key = db_column_text(s, 0), *project = db_column_text(s, 1);
+		for (guint i = 0; i < rows->len; i++) {
+			struct project_report *r = &g_array_index(rows, struct project_report, i);
+			if (g_str_equal(r->client, key) &&
+			    g_str_equal(r->project ? r->project->key : "", project))
+				read_counts(s, r);
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		db_set_error(error, db, "counting each project's mail");
+		return NULL;
+	}
+	/* A follow-up counts for each project its last message is filed under,
+	 * or for the client's other mail when none. */
+	for (guint k = 0; k < open->len; k++) {
+		const struct followup *f = g_ptr_array_index(open, k);
+		for (guint i = 0; i < rows->len; i++) {
+			struct project_report *r = &g_array_index(rows, struct project_report, i);
+			if (g_str_equal(r->client, f->client) &&
+			    (r->project ? g_strv_contains((const char *const *)f->projects,
+			                                  r->project->key)
+			                : !f->projects[0]))
+				r->followups++;
+		}
+	}
+	/* A client's other mail is a row only when there is some. */
+	for (guint i = rows->len; i-- > 0;) {
+		const struct project_report *r = &g_array_index(rows, struct project_report, i);
+		if (!r->project && !r->in && !r->out)
+			g_array_remove_index(rows, i);
+	}
+	return g_steal_pointer(&rows);
+}
+
 gboolean
-report_timeline(struct mc_db *db, const char *client, const char *project, report_timeline_fn fn,
-                gpointer data, GError **error)
+report_timeline(struct mc_db *db, const char *client, const char *project, gint64 since,
+                report_timeline_fn fn, gpointer data, GError **error)
 {
 	/* Threads in the order they began; messages in date order within. */
 	g_autoptr(sqlite3_stmt) s = db_prepare(
 	    db,
 	    "WITH mine AS (SELECT m.* FROM filings f JOIN messages m ON m.id = f.message "
-	    "WHERE f.client = ? AND f.project = ?), "
+	    "WHERE f.client = ? AND f.project = ? AND m.date >= ?), "
 	    "starts AS (SELECT thread_id, min(date) AS start FROM mine GROUP BY thread_id) "
 	    "SELECT mine.thread_id, mine.id, mine.date, mine.direction, mine.from_name, "
 	    "mine.from_addr, mine.subject, (SELECT count(*) FROM attachments a WHERE "
@@ -69,6 +159,7 @@ report_timeline(struct mc_db *db, const char *client, const char *project, repor
 		return FALSE;
 	db_bind_text(s, 1, client);
 	db_bind_text(s, 2, project);
+	sqlite3_bind_int64(s, 3, since);
 	/* A thread's rows are gathered, then handed over whole; the strings live
 	 * in CHUNK until then. */
 	struct timeline_thread t = {

@@ -15,17 +15,33 @@ struct client_report {
 	gint64 in, out;                        /* messages received and sent */
 	gint64 threads;                        /* distinct threads */
 	gint64 first, last;                    /* dates of the first and last message; 0 for none */
-	gint64 followups;   /* open follow-ups (followups.h), older than FOLLOWUP_DAYS */
+	gint64 followups;   /* what `followups` lists for it (owe and chase), by default */
 	gint64 attachments; /* attachments, inline parts left out */
 };
-
-/* The follow-up age `clients` counts with. */
-#define REPORT_FOLLOWUP_DAYS 14
 
 /* Returns one struct client_report per client of CFG, in its order, with
  * follow-ups counted as of NOW; the caller unrefs it. NULL and ERROR on a
  * database error. */
 GArray *report_clients(struct mc_db *db, const struct mc_config *cfg, gint64 now, GError **error);
+
+/* One project's mail, for `projects`; or a client's mail filed under none
+ * of its projects. */
+struct project_report {
+	const char *client;                      /* borrowed from the configuration */
+	const struct mc_project_config *project; /* borrowed; NULL: the client's other mail */
+	gint64 in, out;                          /* messages received and sent */
+	gint64 threads;                          /* distinct threads */
+	gint64 first, last; /* dates of the first and last message; 0 for none */
+	gint64 followups;   /* what `followups CLIENT/PROJECT` lists (owe and chase), by default */
+	gint64 attachments; /* attachments, inline parts left out */
+};
+
+/* Returns a struct project_report for each project of CFG (of CLIENT, or
+ * of every client), in its order, each client's followed by its mail in
+ * none of them when it has some; follow-ups counted as of NOW. The caller
+ * unrefs it; NULL and ERROR on a database error. */
+GArray *report_projects(struct mc_db *db, const struct mc_config *cfg, const char *client,
+                        gint64 now, GError **error);
 
 /* One message of a timeline. */
 struct timeline_message {
@@ -46,9 +62,10 @@ struct timeline_thread {
 typedef void (*report_timeline_fn)(const struct timeline_thread *thread, gpointer data);
 
 /* Calls FN for each thread with mail filed under CLIENT (and PROJECT, a
- * project key, or "" for the client itself), threads in the order they
- * began. FALSE and ERROR on a database error. */
-gboolean report_timeline(struct mc_db *db, const char *client, const char *project,
+ * project key, or "" for the client itself) dated SINCE (UTC seconds) or
+ * later, threads in the order they began. FALSE and ERROR on a database
+ * error. */
+gboolean report_timeline(struct mc_db *db, const char *client, const char *project, gint64 since,
                          report_timeline_fn fn, gpointer data, GError **error);
 
 /* One contact: an address seen in a client's mail. Valid during the callback. */

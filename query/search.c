@@ -162,16 +162,13 @@ search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint6
 }
 
 GArray *
-search_thread(struct mc_db *db, gint64 id, GError **error)
+search_thread(struct mc_db *db, gint64 thread, GError **error)
 {
 	g_autoptr(sqlite3_stmt) s =
-	    db_prepare(db,
-	               "SELECT id FROM messages WHERE thread_id = (SELECT thread_id FROM messages "
-	               "WHERE id = ?) ORDER BY date, id",
-	               error);
+	    db_prepare(db, "SELECT id FROM messages WHERE thread_id = ? ORDER BY date, id", error);
 	if (!s)
 		return NULL;
-	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 1, thread);
 	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -277,7 +274,7 @@ search_resolve_id(struct mc_db *db, const char *ref, GError **error)
 			return 0;
 		db_bind_text(s, 1, mid);
 		if (sqlite3_step(s) != SQLITE_ROW) {
-			g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
+			g_set_error(error, MC_ERROR, MC_ERROR_NOT_FOUND,
 			            "no message with Message-ID <%s>", mid);
 			return 0;
 		}
@@ -295,9 +292,40 @@ search_resolve_id(struct mc_db *db, const char *ref, GError **error)
 		return 0;
 	sqlite3_bind_int64(s, 1, id);
 	if (sqlite3_step(s) != SQLITE_ROW) {
-		g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
+		g_set_error(error, MC_ERROR, MC_ERROR_NOT_FOUND,
 		            "no message with id %" G_GINT64_FORMAT, id);
 		return 0;
 	}
 	return id;
+}
+
+gint64
+search_resolve_thread(struct mc_db *db, const char *ref, GError **error)
+{
+	const char *sql = "SELECT thread_id FROM messages WHERE id = ?";
+	gint64 key;
+	if (g_str_has_prefix(ref, "thread:")) {
+		char *end;
+		key = g_ascii_strtoll(ref + 7, &end, 10);
+		if (!ref[7] || *end || key <= 0 || !g_ascii_isdigit(ref[7])) {
+			g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
+			            "'%s' is not a thread: give thread:N", ref);
+			return 0;
+		}
+		sql = "SELECT thread_id FROM messages WHERE thread_id = ? LIMIT 1";
+	} else if (!(key = search_resolve_id(db, ref, error))) {
+		return 0;
+	}
+	g_autoptr(sqlite3_stmt) s = db_prepare(db, sql, error);
+	if (!s)
+		return 0;
+	sqlite3_bind_int64(s, 1, key);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		return sqlite3_column_int64(s, 0);
+	if (rc == SQLITE_DONE)
+		g_set_error(error, MC_ERROR, MC_ERROR_NOT_FOUND, "no thread %s", ref);
+	else
+		db_set_error(error, db, "reading a thread");
+	return 0;
 }

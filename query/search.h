@@ -18,9 +18,9 @@ gboolean search_parse_sort(const char *name, enum search_sort *sort, GError **er
 GArray *search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint64 limit,
                    gint64 offset, GError **error);
 
-/* Returns the ids (gint64) of the messages of message ID's thread, oldest
- * first; the caller unrefs it. NULL and ERROR on a database error. */
-GArray *search_thread(struct mc_db *db, gint64 id, GError **error);
+/* Returns the ids (gint64) of the messages of thread THREAD, oldest first;
+ * the caller unrefs it. NULL and ERROR on a database error. */
+GArray *search_thread(struct mc_db *db, gint64 thread, GError **error);
 
 /* Returns the number of messages matching Q, or -1 and sets ERROR. */
 gint64 search_count(struct mc_db *db, const struct query *q, GError **error);
@@ -40,7 +40,13 @@ char *search_preview(struct mc_db *db, gint64 id);
 
 /* Resolves a user's message reference: an integer id or "id:<Message-ID>".
  * Returns the id, or 0 and sets ERROR (MC_ERROR_USAGE for a malformed
- * reference, MC_ERROR_FAILED for no such message). */
+ * reference, MC_ERROR_NOT_FOUND for no such message). */
 gint64 search_resolve_id(struct mc_db *db, const char *ref, GError **error);
+
+/* Resolves a user's thread reference: "thread:N", or a message reference as
+ * search_resolve_id() takes, for that message's thread. Returns the thread
+ * id, or 0 and sets ERROR (MC_ERROR_USAGE for a malformed reference,
+ * MC_ERROR_NOT_FOUND for no such message or thread). */
+gint64 search_resolve_thread(struct mc_db *db, const char *ref, GError **error);
 
 #endif

@@ -128,7 +128,8 @@ def bench_filing(t, info, runs):
     r["reclassify_s"], r["reclassify_out"] = statistics.median(recl), out.strip()
     r["views_ms"] = {}
     for name, argv in (("clients", ["clients"]), ("timeline acme", ["timeline", "acme"]),
-                       ("contacts", ["contacts"]), ("followups", ["followups"])):
+                       ("contacts", ["contacts"]), ("followups", ["followups"]),
+                       ("projects", ["projects"])):
         lats = []
         for _ in range(runs):
             dt, rc, _, err, _ = timed(base(conf) + argv, t.env)

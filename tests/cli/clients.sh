@@ -2,7 +2,7 @@
 # Client and project rules: filing at ingest, with reasons; client: and
 # project: queries; explain; and bad rules as clear errors.
 . "$top_srcdir/tests/lib.sh"
-plan 63
+plan 64
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -76,14 +76,16 @@ check_eq 'known keys still count exactly' "$(mc count client:acme) $(mc count pr
 
 # Views, with a fixed now.
 export MAILCLERK_NOW=2024-12-31
+# By the end of 2024 every thread is older than followup_max_age (90 days).
 check_eq 'clients: ACME in numbers' "$(mc clients --format=json | jq -c '.[] | select(.client == "acme") | [.name, .messages_in, .messages_out, .threads, .first, .last, .followups, .attachments]')" \
-	'["ACME Corp",10,1,7,"2024-02-05T09:00:00Z","2024-04-22T07:12:00Z",7,4]'
+	'["ACME Corp",10,1,7,"2024-02-05T09:00:00Z","2024-04-22T07:12:00Z",0,4]'
+check_eq 'clients: in May, the five ACME threads that wrote to you last' "$(MAILCLERK_NOW=2024-05-01 mc clients --format=json | jq -c '.[] | select(.client == "acme") | .followups')" 5
 check_eq 'clients lists every configured client, mail or not' "$(mc clients --format=json | jq -r '[.[].client] | join(" ")')" "acme globex kawasemi northwind"
-f=$(mc followups --days 30 --format=json globex)
+f=$(mc followups --all --days 30 --format=json globex)
 check_eq 'followups: threads where globex wrote last, oldest first' "$(printf '%s' "$f" | jq -r '[.owe[].subject] | join("|")')" \
-	"Signed SOW attached|Quick question about the logo files|Globex quarterly update, June 2024"
+	"Signed SOW attached|Quick question about the logo files"
 check_eq 'followups: a thread to chase, with its age' "$(printf '%s' "$f" | jq -c '.chase[] | [.subject, .to, .days]')" '["Invoice 2024-007 (February)","dana@globex.example",301]'
-check_eq 'followups --days and --now' "$(mc followups --days 400 --now 2024-12-31 --format=json | jq -c '[(.owe | length), (.chase | length)]')" '[3,0]'
+check_eq 'followups --days only moves what to chase; --now' "$(mc followups --all --days 400 --now 2024-12-31 --format=json | jq -c '[(.owe | length), (.chase | length)]') $(mc followups --all --days 300 --now 2024-12-31 --format=json | jq -c '[(.owe | length), (.chase | length)]')" '[9,0] [9,1]'
 check_exit 'followups of an unknown client is an error (2)' 2 mc followups nosuch
 t=$(mc timeline --format=json acme)
 check_eq 'timeline: threads in the order they began' "$(printf '%s' "$t" | jq -r '[.[] | "\(.count) \(.messages[0].subject)"] | join("|")')" \
@@ -91,11 +93,11 @@ check_eq 'timeline: threads in the order they began' "$(printf '%s' "$t" | jq -r
 check_eq 'timeline: each message with its direction, sender and attachments' "$(printf '%s' "$t" | jq -c '[.[0].messages[] | [.date, .direction, .from.address]], [.[] | .messages[].attachments] ')" \
 	'[["2024-02-05T09:00:00Z","in","bob@acme.example"],["2024-02-05T14:00:00Z","out","sam@studio.example"],["2024-02-05T15:00:00Z","in","bob.personal@gmail.example"],["2024-02-06T10:00:00Z","in","bob@acme.example"],["2024-02-07T14:30:00Z","in","carol@acme.example"]]
 [0,0,0,0,0,1,0,0,1,2,0]'
-check_eq 'timeline CLIENT/PROJECT: only the project'"'"'s mail, as text' "$(mc timeline acme/website | grep -c '^  2024')" 10
-check_eq 'timeline text: a thread heading, then its messages' "$(mc timeline acme | sed -n '1,3p')" \
+check_eq 'timeline CLIENT/PROJECT: only the project'"'"'s mail, as text' "$(mc timeline acme/website | grep -Ec '^  [0-9]+ +2024')" 10
+check_eq 'timeline text: a thread heading, then its messages with their ids' "$(mc timeline acme | sed -n '1,3p')" \
 	"[ACME-12] Website relaunch kickoff  (thread $(printf '%s' "$t" | jq '.[0].thread'), 5 messages)
-  2024-02-05 09:00 ← Bob Martin               [ACME-12] Website relaunch kickoff
-  2024-02-05 14:00 → Sam Carter               Re: [ACME-12] Website relaunch kickoff"
+$(printf '  %-6s 2024-02-05 09:00 ← Bob Martin               [ACME-12] Website relaunch kickoff' "$(printf '%s' "$t" | jq '.[0].messages[0].id')")
+$(printf '  %-6s 2024-02-05 14:00 → Sam Carter               Re: [ACME-12] Website relaunch kickoff' "$(printf '%s' "$t" | jq '.[0].messages[1].id')")"
 check_exit 'timeline of an unknown client is an error (2)' 2 mc timeline nosuch
 check_eq 'contacts: who wrote or was written to, most mail first' "$(mc contacts --format=json acme | jq -c '.[0:2][] | [.name, .address, .messages, .first, .last]')" \
 	'["Bob Martin","bob@acme.example",6,"2024-02-05T09:00:00Z","2024-04-22T07:12:00Z"]

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Configuration: defaults, sources, and clear errors for bad files.
 . "$top_srcdir/tests/lib.sh"
-plan 52
+plan 56
 
 check_exit 'a missing --config file is an error (2)' 2 "$MAILCLERK" --config "$TMP/nope" --db "$DB" count '*'
 check_eq '... naming the file' "$("$MAILCLERK" --config "$TMP/nope" --db "$DB" count '*' 2>&1)" \
@@ -119,12 +119,18 @@ check_eq 'a key before any group' "$(bad '# mine\nme = sam@studio.example\n')" \
 check_eq 'a backslash that starts no escape' "$(bad '[client acme]\nname = ACME\\Corp\n')" \
 	"mailclerk: $TMP/bad:2: [client acme]: key 'name': 'ACME\\Corp' has a '\\' that starts no escape (write '\\\\')"
 check_eq 'an empty group name' "$(bad '[mailclerk]\n[ ]\n')" "mailclerk: $TMP/bad:2: empty group name []"
+check_eq 'followup_max_age out of range' "$(bad '[mailclerk]\nme = sam@studio.example\nfollowup_max_age = 0\n')" \
+	"mailclerk: $TMP/bad:3: [mailclerk]: key 'followup_max_age': '0' is not a number from 1 to 36500"
+check_eq 'followup_days that is no number' "$(bad '[client acme]\ndomains = acme.example\nfollowup_days = two weeks\n')" \
+	"mailclerk: $TMP/bad:3: [client acme]: key 'followup_days': 'two weeks' is not a number from 1 to 3650"
+check_eq 'active that is not yes or no' "$(bad '[client acme]\nactive = maybe\n')" \
+	"mailclerk: $TMP/bad:2: [client acme]: key 'active': 'maybe' is not yes or no (true or false)"
 
 # Every command that reads clients or projects checks the rules, with the line.
 printf '[mailclerk]\nme = sam@studio.example\n\n[client acme]\ndomains = acme.example\nexclude = from:/^noreply@/\nmatch = subject:/ACME-(\\d+/\n' > "$TMP/bad"
 msg="mailclerk: $TMP/bad:7: [client acme]: key 'match': regex /ACME-(\\d+/ does not compile: missing closing parenthesis at offset 9"
 set -f # the '*' of attachments save is a query
-for c in 'explain 1' followups clients 'timeline acme' contacts 'attachments save --dry-run *' 'ingest --maildir /nonexistent' reclassify; do
+for c in 'explain 1' followups clients projects 'timeline acme' contacts 'attachments save --dry-run *' 'ingest --maildir /nonexistent' reclassify; do
 	# shellcheck disable=SC2086
 	check_eq "$c: a bad rule is exit 2, naming FILE:LINE" "$("$MAILCLERK" --config "$TMP/bad" --db "$DB" $c 2>&1; echo "exit $?")" "$msg
 exit 2"

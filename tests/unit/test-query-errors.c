@@ -124,12 +124,46 @@ test_errors(void)
 	g_string_free(many, TRUE);
 }
 
+/* A date given to an option (snooze --until, timeline --since), read as
+ * date: reads it: AHEAD for a relative one in the future. */
+static gint64
+option_date(const char *text, gboolean ahead)
+{
+	g_autoptr(GError) error = NULL;
+	gint64 when = -1;
+	g_assert_true(query_parse_date("--until", text, NOW, ahead, &when, &error));
+	g_assert_no_error(error);
+	return when;
+}
+
+static void
+test_option_dates(void)
+{
+	g_assert_cmpint(option_date("2025-01-10", TRUE), ==, 1736467200); /* its midnight */
+	g_assert_cmpint(option_date("2025-01", TRUE), ==, 1735689600);
+	g_assert_cmpint(option_date("2w", TRUE), ==, NOW + 14 * 86400);
+	g_assert_cmpint(option_date("2w", FALSE), ==, NOW - 14 * 86400);
+	g_assert_cmpint(option_date("3d", FALSE), ==, NOW - 3 * 86400);
+	g_assert_cmpint(option_date("today", TRUE), ==, NOW - 12 * 3600);
+	const char *bad[] = { "2025-13-01", "2w..", "..2025", "", "next week", "2025-02-30" };
+	for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(GError) error = NULL;
+		gint64 when = 0;
+		g_assert_false(query_parse_date("--until", bad[i], NOW, TRUE, &when, &error));
+		g_assert_error(error, QUERY_ERROR, QUERY_ERROR_SYNTAX);
+		g_autofree char *want =
+		    g_strdup_printf("--until: bad date '%s' at column 1", bad[i]);
+		g_assert_cmpstr(error->message, ==, want);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 
 	g_test_add_func("/query/errors", test_errors);
+	g_test_add_func("/query/option-dates", test_option_dates);
 
 	return g_test_run();
 }

@@ -1,0 +1,118 @@
+/* mailclerk projects [CLIENT]: each project of the configuration and its
+ * mail, follow-ups, attachments and folder. */
+#include "config.h"
+
+#include <string.h>
+
+#include "cli/command.h"
+#include "cli/printer.h"
+#include "cli/text.h"
+#include "common/date.h"
+#include "common/error.h"
+#include "common/paths.h"
+#include "query/report.h"
+
+/* A project as printed, with the folder its attachments are saved in. */
+struct project_row {
+	const struct project_report *r;
+	char *folder;
+};
+
+/* A date column; "-" for none (0). */
+static char *
+day(gint64 t)
+{
+	return t ? date_day(t, "-") : g_strdup("-");
+}
+
+static void
+project_text(GString *out, gconstpointer record, guint index)
+{
+	const struct project_row *row = record;
+	const struct project_report *r = row->r;
+	g_autofree char *key =
+	    r->project ? g_strdup_printf("%s/%s", r->client, r->project->key) : g_strdup(r->client);
+	g_autofree char *first = day(r->first), *last = day(r->last);
+	g_string_append_printf(out, "%-20s ", key);
+	text_pad(out, r->project ? r->project->name : "(no project)", 20);
+	g_string_append_printf(
+	    out,
+	    " %5" G_GINT64_FORMAT " %5" G_GINT64_FORMAT " %7" G_GINT64_FORMAT
+	    "  %-10s  %-10s  %9" G_GINT64_FORMAT "  %11" G_GINT64_FORMAT "  %s\n",
+	    r->in, r->out, r->threads, first, last, r->followups, r->attachments, row->folder);
+}
+
+/* A date, or null for none (0). */
+static void
+describe_date(struct printer *p, const char *key, gint64 t)
+{
+	if (t)
+		printer_kv_date(p, key, t);
+	else
+		printer_kv_string(p, key, NULL);
+}
+
+static void
+project_describe(struct printer *p, gconstpointer record)
+{
+	const struct project_row *row = record;
+	const struct project_report *r = row->r;
+	printer_kv_string(p, "client", r->client);
+	printer_kv_string(p, "project", r->project ? r->project->key : NULL);
+	printer_kv_string(p, "name", r->project ? r->project->name : NULL);
+	printer_kv_int(p, "messages_in", r->in);
+	printer_kv_int(p, "messages_out", r->out);
+	printer_kv_int(p, "threads", r->threads);
+	describe_date(p, "first", r->first);
+	describe_date(p, "last", r->last);
+	printer_kv_int(p, "followups", r->followups);
+	printer_kv_int(p, "attachments", r->attachments);
+	printer_kv_string(p, "folder", row->folder);
+}
+
+static const struct record_kind project_kind = {
+	.describe = project_describe,
+	.text = project_text,
+};
+
+int
+cmd_projects(struct command_env *env, int argc, char **argv)
+{
+	g_autoptr(printer) p = command_parse_printer(
+	    env, "[CLIENT]",
+	    "Lists each project of the configuration (or of CLIENT): messages received and sent, "
+	    "threads, first and last message, open follow-ups (what followups lists), "
+	    "attachments, and the folder attachments save --by-project puts its files in; then "
+	    "each client's mail filed under none of its projects.",
+	    NULL, &project_kind, &argc, &argv);
+	if (!p)
+		return MC_EXIT_USAGE;
+	g_autoptr(GError) error = NULL;
+	const char *client = argc == 2 ? argv[1] : NULL;
+	if (argc > 2 || (client && strchr(client, '/'))) {
+		g_set_error_literal(&error, MC_ERROR, MC_ERROR_USAGE, "projects takes one CLIENT");
+		return command_fail(error);
+	}
+	gint64 now = date_now(&error);
+	if (now < 0 || (client && !command_check_client(env, client, &error)))
+		return command_fail(error);
+	struct mc_db *db = command_index(env, &error);
+	g_autoptr(GArray) rows = db ? report_projects(db, env->cfg, client, now, &error) : NULL;
+	if (!rows)
+		return command_fail(error);
+	g_autofree char *root = paths_attachments_root(env->cfg, env->db_path);
+	g_autofree char *header = g_strdup_printf(
+	    "%-20s %-20s %5s %5s %7s  %-10s  %-10s  %9s  %11s  %s\n", "project", "name", "in",
+	    "out", "threads", "first", "last", "followups", "attachments", "folder");
+	printer_list_begin(p, NULL, header, NULL);
+	for (guint i = 0; i < rows->len; i++) {
+		const struct project_report *r = &g_array_index(rows, struct project_report, i);
+		struct project_row row = { r, r->project
+			                          ? paths_project_attachments(r->project, root)
+			                          : paths_unsorted_attachments(r->client, root) };
+		printer_record(p, &project_kind, &row);
+		g_free(row.folder);
+	}
+	printer_list_end(p);
+	return printer_finish(g_steal_pointer(&p));
+}
