@@ -20,7 +20,11 @@ command_index(struct command_env *env, GError **error)
 	if ((needs & CMD_LOCK) && env->lock < 0 &&
 	    (env->lock = index_lock(env->db_path, env->command->name, error)) < 0)
 		return NULL;
-	g_autoptr(mc_db) db = db_open(env->db_path, needs & CMD_WRITE ? DB_WRITE : DB_READ, error);
+	/* CMD_READ with CMD_WRITE: written, but never created. */
+	enum db_mode mode = !(needs & CMD_WRITE) ? DB_READ
+	                    : (needs & CMD_READ) ? DB_UPDATE
+	                                         : DB_WRITE;
+	g_autoptr(mc_db) db = db_open(env->db_path, mode, error);
 	if (!db)
 		return NULL;
 	if ((needs & CMD_SNAPSHOT) == CMD_SNAPSHOT && !db_begin_read(db, error))

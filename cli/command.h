@@ -21,7 +21,8 @@ enum command_needs {
 	CMD_SNAPSHOT = 1 << 1 | CMD_READ, /* ... in one read transaction: ids and the
 	                                   * rows loaded after them agree, whatever an
 	                                   * ingest does meanwhile */
-	CMD_WRITE = 1 << 2,               /* the index for writing, created when missing */
+	CMD_WRITE = 1 << 2,               /* the index for writing, created when missing
+	                                   * (with CMD_READ: which must exist) */
 	CMD_LOCK = 1 << 3,                /* the one-writer lock, taken before the index
 	                                   * opens (index/lock.h) */
 	CMD_RULES = 1 << 4,               /* the filing rules, compiled (so checked) before
@@ -72,6 +73,7 @@ int cmd_timeline(struct command_env *env, int argc, char **argv);
 int cmd_attachments(struct command_env *env, int argc, char **argv);
 int cmd_contacts(struct command_env *env, int argc, char **argv);
 int cmd_attachments_save(struct command_env *env, int argc, char **argv);
+int cmd_reindex(struct command_env *env, int argc, char **argv);
 
 /* Returns the index as the command's needs say, opening it (and taking the
  * writer lock first, for CMD_LOCK) on the first call; owned by ENV. NULL and

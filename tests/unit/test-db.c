@@ -278,7 +278,8 @@ test_migrates_version_1(struct fixture *f, gconstpointer data)
 	/* Back to what a version-1 mailclerk wrote, then open it again. */
 	g_assert_true(db_exec(f->db,
 	                      "DROP TABLE saved_files; DROP TABLE followup_state; DROP TABLE "
-	                      "reindex_needed; ALTER TABLE messages DROP COLUMN automated; "
+	                      "reindex_needed; DROP TABLE reindex_progress; "
+	                      "ALTER TABLE messages DROP COLUMN automated; "
 	                      "ALTER TABLE messages DROP COLUMN automated_why; "
 	                      "DROP TABLE skipped; DROP TABLE inherit_pending; DROP TABLE "
 	                      "imap_folders; DROP TABLE "
@@ -297,6 +298,7 @@ test_migrates_version_1(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM messages"), ==, 1);
 	/* Its message was parsed before the automated mark: reindex is due. */
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM reindex_needed"), ==, 1);
+	g_assert_cmpint(query_int(again, "SELECT count(*) FROM reindex_progress"), ==, 0);
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM followup_state"), ==, 0);
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM saved_files"), ==, 0);
 	/* folder: compares in any ASCII case, and its index does too. */
