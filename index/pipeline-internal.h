@@ -145,6 +145,9 @@ void reindex_done(struct reindex_job *job, const struct event *ev);
  * from there. */
 gboolean reindex_mark(struct reindex_job *job, struct mc_db *db, GError **error);
 
+/* Whether the index records how far the job got (test hooks). */
+gboolean reindex_marked(const struct reindex_job *job);
+
 /* In the writer thread, in the run's last transaction once every message
  * was handled: forgets the mark and, after a reindex of every message,
  * that the index needed one. */

@@ -451,9 +451,11 @@ writer_main(gpointer data)
 			}
 			in_tx = FALSE;
 #ifdef MC_TEST_HOOKS
-			/* Tests send their signal here: just after a commit. */
+			/* Tests send their signal here: just after a commit (a
+			 * reindex's first that records progress: its first
+			 * message may be parsed after many others). */
 			static gboolean paused;
-			if (!failed && !paused) {
+			if (!failed && !paused && (!p->reindex || reindex_marked(p->reindex))) {
 				paused = TRUE;
 				interrupt_test_pause();
 			}

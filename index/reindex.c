@@ -220,6 +220,12 @@ reindex_mark(struct reindex_job *job, struct mc_db *db, GError **error)
 }
 
 gboolean
+reindex_marked(const struct reindex_job *job)
+{
+	return job->marked > 0;
+}
+
+gboolean
 reindex_finish(struct reindex_job *job, struct mc_db *db, GError **error)
 {
 	/* A message that was never fed (the feeder failed): marked instead. */
