@@ -158,7 +158,7 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 		.data_dir = data_dir,
 		.store_dir = store_dir,
 	};
-	return supervise_ingest(ingest_child, &run, env->db_path);
+	return supervise_run("ingest", ingest_child, &run, env->db_path);
 }
 
 static int ingest_once(struct ingest_run *run);

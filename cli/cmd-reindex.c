@@ -94,5 +94,5 @@ cmd_reindex(struct command_env *env, int argc, char **argv)
 	/* Parsing runs in a child a parent watches: a message that crashes
 	 * the parser is recorded and skipped, and the run goes on. */
 	struct reindex_cmd run = { .env = env, .argc = argc, .argv = argv };
-	return supervise_ingest(reindex_child, &run, env->db_path);
+	return supervise_run("reindex", reindex_child, &run, env->db_path);
 }
