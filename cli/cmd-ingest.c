@@ -158,7 +158,7 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 		.data_dir = data_dir,
 		.store_dir = store_dir,
 	};
-	return supervise_ingest(ingest_child, &run, env->db_path);
+	return supervise_run("ingest", ingest_child, &run, env->db_path);
 }
 
 static int ingest_once(struct ingest_run *run);
@@ -267,6 +267,14 @@ ingest_once(struct ingest_run *run)
 		printf(", %" G_GUINT64_FORMAT " skipped (known)", known);
 	printf(", in %.2f s (%.0f messages/s)\n", r.seconds,
 	       r.seconds > 0 ? r.scanned / r.seconds : 0.0);
+	/* An index made by an older mailclerk: its mail lacks what parsing
+	 * gives now until it is read again. */
+	g_autofree char *lacks = db_reindex_needed(db);
+	if (lacks)
+		fprintf(stderr,
+		        "mailclerk: this index was made by an older mailclerk and lacks %s; run "
+		        "'mailclerk reindex'\n",
+		        lacks);
 	/* Interrupted: what was committed is saved by the next run. */
 	if (interrupt_caught()) {
 		if (!ok)

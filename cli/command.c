@@ -19,17 +19,14 @@ command_index(struct command_env *env, GError **error)
 		return env->db;
 	unsigned needs = env->command->needs;
 	g_assert(needs & (CMD_READ | CMD_WRITE));
-	/* Writing what the index holds (follow-up marks) needs one already. */
-	if ((needs & CMD_READ) && (needs & CMD_WRITE) &&
-	    !g_file_test(env->db_path, G_FILE_TEST_EXISTS)) {
-		g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
-		            "no index at %s: run 'mailclerk ingest' first", env->db_path);
-		return NULL;
-	}
 	if ((needs & CMD_LOCK) && env->lock < 0 &&
 	    (env->lock = index_lock(env->db_path, env->command->name, error)) < 0)
 		return NULL;
-	g_autoptr(mc_db) db = db_open(env->db_path, needs & CMD_WRITE ? DB_WRITE : DB_READ, error);
+	/* CMD_READ with CMD_WRITE: written, but never created. */
+	enum db_mode mode = !(needs & CMD_WRITE) ? DB_READ
+	                    : (needs & CMD_READ) ? DB_UPDATE
+	                                         : DB_WRITE;
+	g_autoptr(mc_db) db = db_open(env->db_path, mode, error);
 	if (!db)
 		return NULL;
 	if ((needs & CMD_SNAPSHOT) == CMD_SNAPSHOT && !db_begin_read(db, error))

@@ -75,6 +75,7 @@ int cmd_contacts(struct command_env *env, int argc, char **argv);
 int cmd_attachments_save(struct command_env *env, int argc, char **argv);
 int cmd_followups_mark(struct command_env *env, int argc, char **argv);
 int cmd_projects(struct command_env *env, int argc, char **argv);
+int cmd_reindex(struct command_env *env, int argc, char **argv);
 
 /* Returns the index as the command's needs say, opening it (and taking the
  * writer lock first, for CMD_LOCK) on the first call; owned by ENV. NULL and

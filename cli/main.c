@@ -66,6 +66,8 @@ static const struct command commands[] = {
 	  "save them into a folder, or each project's folder" },
 	{ "reclassify", NULL, MAIL(cmd_reclassify) | CMD_WRITE | CMD_LOCK | CMD_RULES,
 	  "file every message again after the client or project rules changed" },
+	{ "reindex", NULL, MAIL(cmd_reindex) | CMD_READ | CMD_WRITE | CMD_LOCK,
+	  "read the stored mail again: text, addresses, attachments as parsing gives them now" },
 	{ "check", NULL, cmd_check, CMD_READ, "verify the index's integrity" },
 };
 
@@ -105,9 +107,10 @@ commands_help(void)
 		g_autofree char *name = g_strjoin(" ", commands[i].name, commands[i].sub, NULL);
 		g_string_append_printf(s, "  %-17s %s\n", name, commands[i].summary);
 	}
-	g_string_append(s, "\n'mailclerk COMMAND --help' describes a command's options.\n"
-	                   "Exit status: 0 success (also with no results), 1 runtime failure,\n"
-	                   "2 usage, configuration or query error, 130 ingest interrupted.");
+	g_string_append(
+	    s, "\n'mailclerk COMMAND --help' describes a command's options.\n"
+	       "Exit status: 0 success (also with no results), 1 runtime failure,\n"
+	       "2 usage, configuration or query error, 130 ingest or reindex interrupted.");
 	return g_string_free(s, FALSE);
 }
 

@@ -204,7 +204,7 @@ db_open(const char *path, enum db_mode mode, GError **error)
 	db->path = g_strdup(path);
 
 	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-		if (mode == DB_READ) {
+		if (mode != DB_WRITE) {
 			g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
 			            "no index at %s: run 'mailclerk ingest' first", path);
 			return NULL;
@@ -221,7 +221,7 @@ db_open(const char *path, enum db_mode mode, GError **error)
 	/* A writer checkpoints every 32 MB of WAL rather than every 4 MB: each
 	 * checkpoint copies pages back and syncs the file, and an ingest writes
 	 * a lot. */
-	if (mode == DB_WRITE && !db_exec(db, "PRAGMA wal_autocheckpoint = 8192", error))
+	if (mode != DB_READ && !db_exec(db, "PRAGMA wal_autocheckpoint = 8192", error))
 		return NULL;
 	if (mode == DB_READ) {
 		/* A reader keeps the -wal and -shm files when it is the last to
@@ -251,6 +251,15 @@ db_open(const char *path, enum db_mode mode, GError **error)
 	if (!db_migrate(db, error))
 		return NULL;
 	return g_steal_pointer(&db);
+}
+
+char *
+db_reindex_needed(struct mc_db *db)
+{
+	g_autoptr(sqlite3_stmt) s = db_prepare(db, "SELECT why FROM reindex_needed", NULL);
+	if (!s || sqlite3_step(s) != SQLITE_ROW)
+		return NULL;
+	return g_strdup(db_column_text(s, 0));
 }
 
 GPtrArray *

@@ -10,8 +10,9 @@
 #define DB_SCHEMA_VERSION 10
 
 enum db_mode {
-	DB_READ,  /* the database must exist */
-	DB_WRITE, /* created (mode 0600, parent directories 0700) when missing */
+	DB_READ,   /* the database must exist */
+	DB_WRITE,  /* created (mode 0600, parent directories 0700) when missing */
+	DB_UPDATE, /* for writing, but the database must exist (reindex) */
 };
 
 struct mc_db {
@@ -54,6 +55,11 @@ void db_bind_text(sqlite3_stmt *stmt, int index, const char *text);
 const char *db_column_text(sqlite3_stmt *stmt, int col);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(sqlite3_stmt, sqlite3_finalize)
+
+/* Returns what the messages of DB lack because an older mailclerk parsed
+ * them ("the automated mark"), to be learnt by `mailclerk reindex`; the
+ * caller frees it. NULL when nothing is (or the index cannot tell). */
+char *db_reindex_needed(struct mc_db *db);
 
 /* Verifies DB: SQLite's integrity_check and the full-text index's
  * integrity-check. Returns the problems found (char *, empty when none); the

@@ -18,3 +18,11 @@ CREATE TABLE reindex_needed (
 );
 INSERT INTO reindex_needed SELECT 1, 'the automated mark'
 	WHERE EXISTS (SELECT 1 FROM messages);
+-- How far a reindex got (index/reindex.c), written with each batch it
+-- commits, so that the same reindex started again after a kill goes on
+-- after the last message done; gone when it finishes.
+CREATE TABLE reindex_progress (
+	one INTEGER PRIMARY KEY CHECK (one = 1),
+	query TEXT NOT NULL,               -- the reindex's query, '' for every message
+	done INTEGER NOT NULL              -- every message of it up to this id is done
+);

@@ -1,21 +1,21 @@
-/* An ingest run: scan, parse on a thread pool, write on one thread. */
+/* The machinery of an ingest or reindex run: messages parsed on a thread pool, written on one
+ * thread in large transactions. */
 #include "config.h"
 
 #include <errno.h>
 #include <string.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "index/pipeline.h"
+#include "index/pipeline-internal.h"
 #include "common/error.h"
 #include "common/interrupt.h"
 #include "common/progress.h"
-#include "index/db.h"
 #include "index/supervise.h"
 #include "index/text.h"
-#include "ingest/parse.h"
 
 /* Messages between the scanner and the writer at most: bounds memory whatever
  * the corpus size, while keeping every worker busy. */
@@ -31,49 +31,20 @@
 /* A maildir file larger than this is reported and skipped. */
 #define MAX_MESSAGE_FILE (256 * 1024 * 1024)
 
-enum event_kind { EV_ITEM, EV_MOVED, EV_GONE, EV_DONE, EV_END };
+/* Batches of this many messages (the test hook MAILCLERK_TEST_BATCH sets
+ * another size, so that a test of a few hundred messages has several). */
+static guint
+batch_messages(void)
+{
+#ifdef MC_TEST_HOOKS
+	const char *n = g_getenv("MAILCLERK_TEST_BATCH");
+	if (n && atoi(n) > 0)
+		return (guint)atoi(n);
+#endif
+	return BATCH_MESSAGES;
+}
 
-struct event {
-	enum event_kind kind;
-	struct source_item *item;
-	struct parsed_message *pm;
-	GBytes *body_z;     /* pm's body, compressed by the worker */
-	GPtrArray *filings; /* pm's filings, found by the worker */
-	gsize bytes;        /* raw bytes counted in pipeline.in_flight_bytes */
-	GError *error;
-	gboolean known_skip;  /* skipped by an earlier run and unchanged: not parsed */
-	gboolean was_skipped; /* skipped by an earlier run, changed since */
-	gint64 id;
-	char *path;  /* EV_MOVED: the new sub; EV_DONE: the container */
-	char *flags; /* EV_MOVED: the new info */
-	gint64 mtime_ns;
-	gint64 size;
-};
-
-struct pipeline {
-	struct source_sink sink; /* first: the sink callbacks cast back to this */
-	const struct mc_config *cfg;
-	const struct rules *rules;
-	enum parse_flags parse_flags; /* PARSE_HEADERS when a rule reads a header */
-	struct mc_db *read_db;
-	GHashTable *containers;    /* path -> gint64[2] {mtime_ns, size} as of the run's start */
-	GHashTable *claimed;       /* containers scanned this run, by any source */
-	GHashTable *skipped_known; /* "container\nname" -> gint64[2] {size, mtime}: earlier runs' */
-	sqlite3_stmt *st_locations;
-	sqlite3_stmt *st_containers_below;
-	GThreadPool *pool;
-	GAsyncQueue *queue; /* struct event * to the writer */
-	GMutex lock;
-	GCond cond;
-	guint in_flight;
-	gsize in_flight_bytes;
-	guint64 discovered;
-	guint64 expected; /* what sources announced (sink->expect) */
-	gint skipped;
-	gint writer_failed;
-};
-
-static void
+void
 event_free(struct event *ev)
 {
 	source_item_free(ev->item);
@@ -85,116 +56,40 @@ event_free(struct event *ev)
 	g_clear_error(&ev->error);
 	g_free(ev->path);
 	g_free(ev->flags);
+	g_free(ev->message_id);
+	if (ev->copies)
+		g_ptr_array_unref(ev->copies);
 	g_free(ev);
 }
 
-/* Whether the run stops early: a signal (common/interrupt.h) or an index
- * that cannot be written. */
-static gboolean
+gboolean
 pipeline_stopping(struct pipeline *p)
 {
 	return g_atomic_int_get(&p->writer_failed) || interrupt_caught();
 }
 
-static void
-report_skipped(struct pipeline *p, const char *path, const char *reason)
+void
+pipeline_report_skipped(struct pipeline *p, const char *path, const char *reason)
 {
 	g_atomic_int_inc(&p->skipped);
 	fprintf(stderr, "mailclerk: skipped %s: %s\n", path, reason);
 }
 
-/* ---- what the index knows (read connection, scanner thread) ---- */
+/* ---- what is fed to the workers and the writer ---- */
 
-static gboolean
-sink_container_state(struct source_sink *sink, const char *container, gint64 *mtime_ns,
-                     gint64 *size)
-{
-	struct pipeline *p = (struct pipeline *)sink;
-	const gint64 *v = g_hash_table_lookup(p->containers, container);
-	if (!v)
-		return FALSE;
-	*mtime_ns = v[0];
-	*size = v[1];
-	return TRUE;
-}
-
-static void
-known_location_free(gpointer data)
-{
-	struct known_location *kl = data;
-	g_free(kl->sub);
-	g_free(kl->info);
-	g_free(kl);
-}
-
-static GHashTable *
-sink_known_locations(struct source_sink *sink, const char *container)
-{
-	struct pipeline *p = (struct pipeline *)sink;
-	GHashTable *known =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, known_location_free);
-	sqlite3_stmt *s = p->st_locations;
-	sqlite3_reset(s);
-	db_bind_text(s, 1, container);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct known_location *kl = g_new0(struct known_location, 1);
-		kl->id = sqlite3_column_int64(s, 0);
-		kl->sub = g_strdup(db_column_text(s, 2));
-		kl->info = g_strdup(db_column_text(s, 3));
-		kl->length = sqlite3_column_int64(s, 4);
-		kl->fingerprint = sqlite3_column_int64(s, 5);
-		g_hash_table_insert(known, g_strdup(db_column_text(s, 1)), kl);
-	}
-	if (rc != SQLITE_DONE) {
-		/* Half a list would make known copies look new or gone. */
-		g_autofree char *why =
-		    g_strdup_printf("cannot read the index: %s", sqlite3_errmsg(p->read_db->sql));
-		report_skipped(p, container, why);
-		g_hash_table_unref(known);
-		return NULL;
-	}
-	return known;
-}
-
-static gboolean
-sink_claim(struct source_sink *sink, const char *container)
-{
-	struct pipeline *p = (struct pipeline *)sink;
-	return g_hash_table_add(p->claimed, g_strdup(container));
-}
-
-static GPtrArray *
-sink_known_containers(struct source_sink *sink, const char *kind, const char *prefix)
-{
-	struct pipeline *p = (struct pipeline *)sink;
-	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
-	sqlite3_stmt *s = p->st_containers_below;
-	sqlite3_reset(s);
-	db_bind_text(s, 1, prefix);
-	db_bind_text(s, 2, kind);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		g_ptr_array_add(out, g_strdup(db_column_text(s, 0)));
-	return out;
-}
-
-/* ---- what the sources found ---- */
-
-static void
-push(struct pipeline *p, struct event *ev)
+void
+pipeline_push(struct pipeline *p, struct event *ev)
 {
 	g_async_queue_push(p->queue, ev);
 }
 
-static void
-sink_add(struct source_sink *sink, struct source_item *item)
+void
+pipeline_feed(struct pipeline *p, struct event *ev, gsize bytes)
 {
-	struct pipeline *p = (struct pipeline *)sink;
 	if (pipeline_stopping(p)) {
-		source_item_free(item);
+		event_free(ev);
 		return;
 	}
-	gsize bytes = item->data ? g_bytes_get_size(item->data) : 0;
 	g_mutex_lock(&p->lock);
 	while (p->in_flight >= MAX_IN_FLIGHT ||
 	       (p->in_flight_bytes > 0 && p->in_flight_bytes + bytes > MAX_IN_FLIGHT_BYTES))
@@ -203,65 +98,21 @@ sink_add(struct source_sink *sink, struct source_item *item)
 	p->in_flight_bytes += bytes;
 	p->discovered++;
 	g_mutex_unlock(&p->lock);
-	g_thread_pool_push(p->pool, item, NULL);
+	g_thread_pool_push(p->pool, ev, NULL);
 }
 
-static void
-sink_expect(struct source_sink *sink, guint64 n)
+void
+pipeline_expect(struct pipeline *p, guint64 n)
 {
-	struct pipeline *p = (struct pipeline *)sink;
 	g_mutex_lock(&p->lock);
 	p->expected += n;
 	g_mutex_unlock(&p->lock);
 }
 
-static void
-sink_moved(struct source_sink *sink, gint64 id, const char *sub, const char *info)
-{
-	struct event *ev = g_new0(struct event, 1);
-	ev->kind = EV_MOVED;
-	ev->id = id;
-	ev->path = g_strdup(sub);
-	ev->flags = g_strdup(info);
-	push((struct pipeline *)sink, ev);
-}
-
-static void
-sink_gone(struct source_sink *sink, gint64 id)
-{
-	struct event *ev = g_new0(struct event, 1);
-	ev->kind = EV_GONE;
-	ev->id = id;
-	push((struct pipeline *)sink, ev);
-}
-
-static void
-sink_container_done(struct source_sink *sink, const char *container, gint64 mtime_ns, gint64 size)
-{
-	struct event *ev = g_new0(struct event, 1);
-	ev->kind = EV_DONE;
-	ev->path = g_strdup(container);
-	ev->mtime_ns = mtime_ns;
-	ev->size = size;
-	push((struct pipeline *)sink, ev);
-}
-
-static void
-sink_skipped(struct source_sink *sink, const char *path, const char *reason)
-{
-	report_skipped((struct pipeline *)sink, path, reason);
-}
-
-static gboolean
-sink_stopping(struct source_sink *sink)
-{
-	return pipeline_stopping((struct pipeline *)sink);
-}
-
 /* ---- parse workers ---- */
 
-static GBytes *
-read_message_file(const char *path, gint64 *mtime, GError **error)
+GBytes *
+pipeline_read_file(const char *path, gint64 *mtime, GError **error)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -291,9 +142,8 @@ read_message_file(const char *path, gint64 *mtime, GError **error)
 	return g_bytes_new_take(buf, got);
 }
 
-/* Returns how reports name ITEM (caller frees). */
-static char *
-item_where(const struct source_item *item)
+char *
+pipeline_copy_where(const struct source_item *item)
 {
 	if (g_str_equal(item->kind, "mbox"))
 		return g_strdup_printf("%s (message at offset %" G_GINT64_FORMAT ")", item->path,
@@ -301,28 +151,41 @@ item_where(const struct source_item *item)
 	return g_strdup(*item->path ? item->path : "stdin");
 }
 
+char *
+pipeline_where(const struct event *ev)
+{
+	if (!ev->message)
+		return pipeline_copy_where(ev->item);
+	if (!ev->item)
+		return g_strdup_printf("message %" G_GINT64_FORMAT, ev->message);
+	g_autofree char *where = pipeline_copy_where(ev->item);
+	return g_strdup_printf("message %" G_GINT64_FORMAT " (%s)", ev->message, where);
+}
+
 static void
 parse_worker(gpointer data, gpointer user_data)
 {
-	struct source_item *item = data;
+	struct event *ev = data;
 	struct pipeline *p = user_data;
-	struct event *ev = g_new0(struct event, 1);
-	ev->kind = EV_ITEM;
-	ev->item = item;
-	g_autoptr(GBytes) bytes = item->data ? g_bytes_ref(item->data) : NULL;
-	gint64 mtime = item->mtime;
-	if (bytes) {
+	g_autoptr(GBytes) bytes = NULL;
+	gint64 mtime = ev->item ? ev->item->mtime : 0;
+	if (ev->message) {
+		/* A reindex: the first copy that can still be read. */
+		bytes = reindex_read(ev, &mtime);
+	} else if (ev->item->data) {
+		bytes = g_bytes_ref(ev->item->data);
 		ev->bytes = g_bytes_get_size(bytes);
 	} else {
-		bytes = read_message_file(item->path, &mtime, &ev->error);
-		/* Counted from now until the writer is done with it; only the
-		 * scanner ever waits on the count. */
-		if (bytes) {
-			ev->bytes = g_bytes_get_size(bytes);
-			g_mutex_lock(&p->lock);
-			p->in_flight_bytes += ev->bytes;
-			g_mutex_unlock(&p->lock);
-		}
+		bytes = pipeline_read_file(ev->item->path, &mtime, &ev->error);
+	}
+	struct source_item *item = ev->item;
+	/* Read here: counted from now until the writer is done with it; only
+	 * the feeder ever waits on the count. */
+	if (bytes && !ev->bytes) {
+		ev->bytes = g_bytes_get_size(bytes);
+		g_mutex_lock(&p->lock);
+		p->in_flight_bytes += ev->bytes;
+		g_mutex_unlock(&p->lock);
 	}
 	if (bytes) {
 		item->mtime = mtime;
@@ -337,7 +200,7 @@ parse_worker(gpointer data, gpointer user_data)
 	if (bytes && !ev->known_skip) {
 		gsize len;
 		const char *raw = g_bytes_get_data(bytes, &len);
-		g_autofree char *where = item_where(item);
+		g_autofree char *where = pipeline_where(ev);
 		supervise_enter(item, len, where);
 		supervise_test_crash(raw, len);
 		ev->pm = parse_message(raw, len, mtime, p->parse_flags, &ev->error);
@@ -348,13 +211,15 @@ parse_worker(gpointer data, gpointer user_data)
 		if (ev->pm && p->rules)
 			ev->filings = rules_file(p->rules, p->cfg, ev->pm);
 		supervise_leave();
+		if (ev->pm && ev->message)
+			reindex_check(ev);
 	}
 	/* The raw bytes are no longer needed: drop them before queueing. */
-	if (item->data) {
+	if (item && item->data) {
 		g_bytes_unref(item->data);
 		item->data = NULL;
 	}
-	push(p, ev);
+	pipeline_push(p, ev);
 }
 
 /* ---- the writer thread ---- */
@@ -373,12 +238,60 @@ item_done(struct pipeline *p, gsize bytes)
 	return total;
 }
 
-struct writer_thread {
-	struct pipeline *p;
-	const char *db_path;
-	struct ingest_report *report;
-	GError *error;
-};
+/* Commits the open batch; a reindex records how far it got in the same
+ * transaction. */
+static gboolean
+commit(struct pipeline *p, struct index_writer *w, struct mc_db *db, GError **error)
+{
+	if (p->reindex && !reindex_mark(p->reindex, db, error))
+		return FALSE;
+	return writer_commit(w, error);
+}
+
+/* Reports message EV->message as left as it was, for WHY. */
+static void
+report_left(struct pipeline *p, const struct event *ev, const char *why)
+{
+	g_atomic_int_inc(&p->skipped);
+	fprintf(stderr, "mailclerk: message %" G_GINT64_FORMAT " left as it was: %s\n", ev->message,
+	        why);
+}
+
+/* A message read again (reindex): rewritten from its copy, or left as it
+ * was when no copy could be read or parsed. */
+static gboolean
+write_reindexed(struct pipeline *p, struct index_writer *w, struct mc_db *db, struct event *ev,
+                guint *batch, GError **error)
+{
+	if (ev->known_skip) {
+		/* Its copy crashed an earlier run (index/supervise.c) and has not
+		 * changed since. */
+		sqlite3_stmt *s = db_cached(
+		    db, "SELECT reason FROM skipped WHERE container = ? AND name = ?", error);
+		if (!s)
+			return FALSE;
+		db_bind_text(s, 1, ev->item->container);
+		db_bind_text(s, 2, ev->item->name);
+		g_autofree char *reason =
+		    g_strdup(sqlite3_step(s) == SQLITE_ROW ? db_column_text(s, 0) : "skipped");
+		sqlite3_reset(s);
+		g_autofree char *where = pipeline_copy_where(ev->item);
+		g_autofree char *why =
+		    g_strdup_printf("%s: %s; it is skipped until it changes", where, reason);
+		report_left(p, ev, why);
+	} else if (ev->error) {
+		report_left(p, ev, ev->error->message);
+	} else {
+		p->report->scanned++;
+		if (!writer_rewrite(w, ev->message, ev->pm, ev->body_z, error) ||
+		    (ev->was_skipped &&
+		     !writer_unskip(w, ev->item->container, ev->item->name, error)))
+			return FALSE;
+		(*batch)++;
+	}
+	reindex_done(p->reindex, ev);
+	return TRUE;
+}
 
 /* Forgets the skipped files of KNOWN (earlier runs') that are no longer
  * there: not SEEN in a folder this run scanned whole (DONE, not UNREAD). */
@@ -411,10 +324,11 @@ forget_gone_skipped(struct index_writer *w, GHashTable *known, GHashTable *seen,
 static gpointer
 writer_main(gpointer data)
 {
-	struct writer_thread *wt = data;
-	struct pipeline *p = wt->p;
-	g_autoptr(mc_db) db = db_open(wt->db_path, DB_WRITE, &wt->error);
-	g_autoptr(index_writer) w = db ? writer_new(db, p->cfg, p->rules, &wt->error) : NULL;
+	struct pipeline *p = data;
+	GError **error = &p->writer_error;
+	struct ingest_report *report = p->report;
+	g_autoptr(mc_db) db = db_open(p->db_path, DB_WRITE, error);
+	g_autoptr(index_writer) w = db ? writer_new(db, p->cfg, p->rules, error) : NULL;
 	g_autoptr(progress) bar = progress_new();
 	g_autoptr(GArray) gone = g_array_new(FALSE, FALSE, sizeof(gint64));
 	g_autoptr(GPtrArray) done = g_ptr_array_new_with_free_func((GDestroyNotify)event_free);
@@ -426,7 +340,7 @@ writer_main(gpointer data)
 	g_autoptr(GHashTable) skipped_seen =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	gboolean in_tx = FALSE, failed = (w == NULL), stopped = FALSE;
-	guint batch = 0;
+	guint batch = 0, batch_size = batch_messages();
 	gint64 tx_start = 0;
 	guint64 handled = 0;
 
@@ -441,7 +355,7 @@ writer_main(gpointer data)
 		 * next run finds it again. */
 		if (!stopped && interrupt_caught()) {
 			stopped = TRUE;
-			if (in_tx && !writer_commit(w, &wt->error)) {
+			if (in_tx && !commit(p, w, db, error)) {
 				failed = TRUE;
 				g_atomic_int_set(&p->writer_failed, 1);
 				writer_rollback(w);
@@ -455,7 +369,7 @@ writer_main(gpointer data)
 			continue;
 		}
 		if (!failed && !in_tx && ev->kind != EV_GONE && ev->kind != EV_DONE) {
-			if (!writer_begin(w, &wt->error))
+			if (!writer_begin(w, error))
 				failed = TRUE;
 			in_tx = !failed;
 			tx_start = g_get_monotonic_time();
@@ -463,29 +377,36 @@ writer_main(gpointer data)
 		}
 		switch (ev->kind) {
 		case EV_ITEM:
+			if (p->reindex) {
+				if (!failed && !write_reindexed(p, w, db, ev, &batch, error))
+					failed = TRUE;
+				handled++;
+				progress_update(bar, handled, item_done(p, ev->bytes));
+				break;
+			}
 			if (ev->known_skip || ev->was_skipped)
 				g_hash_table_add(
 				    skipped_seen,
 				    g_strconcat(ev->item->container, "\n", ev->item->name, NULL));
 			if (ev->known_skip) {
-				wt->report->skipped_known++;
+				report->skipped_known++;
 			} else if (ev->error) {
-				g_autofree char *where = item_where(ev->item);
-				report_skipped(p, where, ev->error->message);
+				g_autofree char *where = pipeline_where(ev);
+				pipeline_report_skipped(p, where, ev->error->message);
 				/* Not mail, or refused, is the file's nature: remembered
 				 * until it changes. A read error may pass: its folder is
 				 * read again next time. */
 				if (ev->error->domain != PARSE_ERROR)
 					g_hash_table_add(unread, g_strdup(ev->item->container));
 				else if (!failed && !writer_skip(w, ev->item, ev->bytes,
-				                                 ev->error->message, &wt->error))
+				                                 ev->error->message, error))
 					failed = TRUE;
 			} else if (!failed) {
-				wt->report->scanned++;
+				report->scanned++;
 				if (!writer_add(w, ev->item, ev->pm, ev->body_z, ev->filings,
-				                &wt->error) ||
-				    (ev->was_skipped && !writer_unskip(w, ev->item->container,
-				                                       ev->item->name, &wt->error)))
+				                error) ||
+				    (ev->was_skipped &&
+				     !writer_unskip(w, ev->item->container, ev->item->name, error)))
 					failed = TRUE;
 				batch++;
 			}
@@ -493,7 +414,7 @@ writer_main(gpointer data)
 			progress_update(bar, handled, item_done(p, ev->bytes));
 			break;
 		case EV_MOVED:
-			if (!failed && !writer_move(w, ev->id, ev->path, ev->flags, &wt->error))
+			if (!failed && !writer_move(w, ev->id, ev->path, ev->flags, error))
 				failed = TRUE;
 			break;
 		case EV_GONE:
@@ -519,9 +440,9 @@ writer_main(gpointer data)
 			in_tx = FALSE;
 			continue;
 		}
-		if (in_tx && (batch >= BATCH_MESSAGES ||
+		if (in_tx && (batch >= batch_size ||
 		              g_get_monotonic_time() - tx_start > BATCH_MICROSECONDS)) {
-			if (!writer_commit(w, &wt->error)) {
+			if (!commit(p, w, db, error)) {
 				failed = TRUE;
 				g_atomic_int_set(&p->writer_failed, 1);
 				writer_rollback(w);
@@ -530,9 +451,11 @@ writer_main(gpointer data)
 			}
 			in_tx = FALSE;
 #ifdef MC_TEST_HOOKS
-			/* Tests send their signal here: just after a commit. */
+			/* Tests send their signal here: just after a commit (a
+			 * reindex's first that records progress: its first
+			 * message may be parsed after many others). */
 			static gboolean paused;
-			if (!failed && !paused) {
+			if (!failed && !paused && (!p->reindex || reindex_marked(p->reindex))) {
 				paused = TRUE;
 				interrupt_test_pause();
 			}
@@ -545,32 +468,43 @@ writer_main(gpointer data)
 	if (!failed && !stopped && interrupt_caught())
 		stopped = TRUE;
 	if (stopped) {
-		if (in_tx && !writer_commit(w, &wt->error)) {
+		if (in_tx && !commit(p, w, db, error)) {
 			failed = TRUE;
 			writer_rollback(w);
 		}
+	} else if (!failed && p->reindex) {
+		/* Every message handled: the job is done (or marked, when one
+		 * was not fed). */
+		if (!in_tx && !writer_begin(w, error))
+			failed = TRUE;
+		if (!failed && (!reindex_finish(p->reindex, db, error) || !writer_commit(w, error)))
+			failed = TRUE;
+		if (failed)
+			writer_rollback(w);
+		else
+			supervise_committed(writer_stats(w));
 	} else if (!failed && (gone->len || done->len || in_tx || writer_orphans_pending(w) ||
 	                       writer_inherit_pending(w))) {
-		if (!in_tx && !writer_begin(w, &wt->error))
+		if (!in_tx && !writer_begin(w, error))
 			failed = TRUE;
 		for (guint i = 0; !failed && i < gone->len; i++)
-			if (!writer_remove_location(w, g_array_index(gone, gint64, i), &wt->error))
+			if (!writer_remove_location(w, g_array_index(gone, gint64, i), error))
 				failed = TRUE;
-		if (!failed && !writer_sweep_orphans(w, &wt->error))
+		if (!failed && !writer_sweep_orphans(w, error))
 			failed = TRUE;
-		if (!failed && !writer_inherit_filings(w, FALSE, &wt->error))
+		if (!failed && !writer_inherit_filings(w, FALSE, error))
 			failed = TRUE;
 		for (guint i = 0; !failed && i < done->len; i++) {
 			const struct event *ev = g_ptr_array_index(done, i);
 			if (g_hash_table_contains(unread, ev->path))
 				continue;
-			if (!writer_container_done(w, ev->path, ev->mtime_ns, ev->size, &wt->error))
+			if (!writer_container_done(w, ev->path, ev->mtime_ns, ev->size, error))
 				failed = TRUE;
 		}
-		if (!failed && !forget_gone_skipped(w, p->skipped_known, skipped_seen, done, unread,
-		                                    &wt->error))
+		if (!failed &&
+		    !forget_gone_skipped(w, p->skipped_known, skipped_seen, done, unread, error))
 			failed = TRUE;
-		if (!failed && !writer_commit(w, &wt->error))
+		if (!failed && !commit(p, w, db, error))
 			failed = TRUE;
 		if (failed)
 			writer_rollback(w);
@@ -578,37 +512,35 @@ writer_main(gpointer data)
 			supervise_committed(writer_stats(w));
 	}
 	if (w)
-		wt->report->stats = *writer_stats(w);
-	wt->report->interrupted = stopped;
+		report->stats = *writer_stats(w);
+	report->interrupted = stopped;
 	/* Fresh statistics let the planner pick the covering indexes (a search
 	 * takes milliseconds instead of tens). analysis_limit keeps it to a few
 	 * milliseconds whatever the size; a run that changed nothing skips it. */
-	const struct writer_stats *st = &wt->report->stats;
+	const struct writer_stats *st = &report->stats;
 	if (!failed && !stopped && (st->messages_added || st->messages_removed) &&
-	    !db_exec(db, "PRAGMA analysis_limit = 1000; ANALYZE;", &wt->error))
+	    !db_exec(db, "PRAGMA analysis_limit = 1000; ANALYZE;", error))
 		failed = TRUE;
 	return NULL;
 }
 
-static gboolean
-pipeline_prepare(struct pipeline *p, const char *db_path, GError **error)
+gboolean
+pipeline_open(struct pipeline *p, const char *db_path, const struct mc_config *cfg,
+              const struct rules *filing_rules, struct ingest_report *report, GError **error)
 {
+	memset(report, 0, sizeof *report);
+	p->db_path = db_path;
+	p->cfg = cfg;
+	p->rules = filing_rules;
+	p->report = report;
+	p->parse_flags =
+	    filing_rules && rules_need_headers(filing_rules) ? PARSE_HEADERS : PARSE_DEFAULT;
+	g_mutex_init(&p->lock);
+	g_cond_init(&p->cond);
+	p->skipped_known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	p->read_db = db_open(db_path, DB_WRITE, error);
 	if (!p->read_db)
 		return FALSE;
-	p->containers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	p->claimed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	g_autoptr(sqlite3_stmt) s = db_prepare(
-	    p->read_db, "SELECT path, mtime_ns, size FROM containers WHERE mtime_ns >= 0", error);
-	if (!s)
-		return FALSE;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		gint64 *v = g_new(gint64, 2);
-		v[0] = sqlite3_column_int64(s, 1);
-		v[1] = sqlite3_column_int64(s, 2);
-		g_hash_table_insert(p->containers, g_strdup(db_column_text(s, 0)), v);
-	}
-	p->skipped_known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_autoptr(sqlite3_stmt) sk =
 	    db_prepare(p->read_db, "SELECT container, name, size, mtime FROM skipped", error);
 	if (!sk)
@@ -621,92 +553,45 @@ pipeline_prepare(struct pipeline *p, const char *db_path, GError **error)
 		    p->skipped_known,
 		    g_strconcat(db_column_text(sk, 0), "\n", db_column_text(sk, 1), NULL), v);
 	}
-	p->st_locations = db_prepare(
-	    p->read_db,
-	    "SELECT l.id, l.name, l.sub, l.info, l.length, l.fingerprint FROM locations l "
-	    "JOIN containers c ON c.id = l.container WHERE c.path = ?",
-	    error);
-	if (!p->st_locations)
-		return FALSE;
-	/* Containers at or below a directory: '0' is the character after '/'. */
-	p->st_containers_below =
-	    db_prepare(p->read_db,
-	               "SELECT path FROM containers WHERE kind = ?2 AND (path = ?1 "
-	               "OR (path >= ?1 || '/' AND path < ?1 || '0'))",
-	               error);
-	return p->st_containers_below != NULL;
+	return TRUE;
+}
+
+void
+pipeline_start(struct pipeline *p)
+{
+	p->queue = g_async_queue_new();
+	p->pool = g_thread_pool_new(parse_worker, p, (gint)g_get_num_processors(), TRUE, NULL);
+	p->writer = g_thread_new("writer", writer_main, p);
 }
 
 gboolean
-pipeline_run(const char *db_path, const struct mc_config *cfg, const struct rules *filing_rules,
-             GPtrArray *sources, struct ingest_report *report, GError **error)
+pipeline_finish(struct pipeline *p, GError **error)
 {
-	memset(report, 0, sizeof *report);
-	gint64 start = g_get_monotonic_time();
-	struct pipeline p = {
-		.sink = {
-			.container_state = sink_container_state,
-			.known_locations = sink_known_locations,
-			.claim = sink_claim,
-			.known_containers = sink_known_containers,
-			.expect = sink_expect,
-			.add = sink_add,
-			.moved = sink_moved,
-			.gone = sink_gone,
-			.container_done = sink_container_done,
-			.skipped = sink_skipped,
-			.stopping = sink_stopping,
-		},
-		.cfg = cfg,
-		.rules = filing_rules,
-		.parse_flags = filing_rules && rules_need_headers(filing_rules) ? PARSE_HEADERS
-		                                                                 : PARSE_DEFAULT,
-	};
-	g_mutex_init(&p.lock);
-	g_cond_init(&p.cond);
-	gboolean ok = pipeline_prepare(&p, db_path, error);
-	if (ok) {
-		p.queue = g_async_queue_new();
-		p.pool =
-		    g_thread_pool_new(parse_worker, &p, (gint)g_get_num_processors(), TRUE, NULL);
-		struct writer_thread wt = { .p = &p, .db_path = db_path, .report = report };
-		GThread *writer = g_thread_new("writer", writer_main, &wt);
-
-		for (guint i = 0; i < sources->len; i++) {
-			struct source *src = g_ptr_array_index(sources, i);
-			g_autoptr(GError) local = NULL;
-			if (!src->ops->scan(src, &p.sink, &local)) {
-				fprintf(stderr, "mailclerk: %s\n", local->message);
-				report->sources_failed++;
-			}
-			if (pipeline_stopping(&p))
-				break;
-		}
-		g_thread_pool_free(p.pool, FALSE, TRUE);
-		struct event *end = g_new0(struct event, 1);
-		end->kind = EV_END;
-		push(&p, end);
-		g_thread_join(writer);
-		g_async_queue_unref(p.queue);
-		if (wt.error) {
-			g_propagate_error(error, wt.error);
-			ok = FALSE;
-		}
+	g_thread_pool_free(p->pool, FALSE, TRUE);
+	p->pool = NULL;
+	struct event *end = g_new0(struct event, 1);
+	end->kind = EV_END;
+	pipeline_push(p, end);
+	g_thread_join(p->writer);
+	p->writer = NULL;
+	g_async_queue_unref(p->queue);
+	p->queue = NULL;
+	if (p->writer_error) {
+		g_propagate_error(error, p->writer_error);
+		p->writer_error = NULL;
+		return FALSE;
 	}
-	report->skipped = g_atomic_int_get(&p.skipped);
-	report->seconds = (g_get_monotonic_time() - start) / 1e6;
-	if (p.st_locations)
-		sqlite3_finalize(p.st_locations);
-	if (p.st_containers_below)
-		sqlite3_finalize(p.st_containers_below);
-	if (p.containers)
-		g_hash_table_unref(p.containers);
-	if (p.claimed)
-		g_hash_table_unref(p.claimed);
-	if (p.skipped_known)
-		g_hash_table_unref(p.skipped_known);
-	db_close(p.read_db);
-	g_mutex_clear(&p.lock);
-	g_cond_clear(&p.cond);
-	return ok;
+	return TRUE;
+}
+
+void
+pipeline_clear(struct pipeline *p, gint64 start)
+{
+	p->report->skipped = g_atomic_int_get(&p->skipped);
+	p->report->seconds = (g_get_monotonic_time() - start) / 1e6;
+	if (p->skipped_known)
+		g_hash_table_unref(p->skipped_known);
+	db_close(p->read_db);
+	g_mutex_clear(&p->lock);
+	g_cond_clear(&p->cond);
 }

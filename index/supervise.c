@@ -48,7 +48,8 @@ struct journal {
 static struct journal *journal;    /* NULL when not supervised */
 static __thread gint my_slot = -1; /* this thread's slot, once it has one */
 static volatile pid_t child_pid;
-static gboolean in_child; /* this process is a supervised child */
+static gboolean in_child;               /* this process is a supervised child */
+static const char *run_name = "ingest"; /* the command, for messages */
 
 static void
 on_crash(int sig)
@@ -94,7 +95,7 @@ is_crash_signal(int sig)
 static gboolean
 record_crash(const char *db_path, const struct journal_slot *slot, int sig, GError **error)
 {
-	int lock = index_lock(db_path, "ingest", error);
+	int lock = index_lock(db_path, run_name, error);
 	if (lock < 0)
 		return FALSE;
 	gboolean ok = FALSE;
@@ -130,7 +131,7 @@ run_child(int (*run)(void *data), void *data, GError **error)
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
-		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot start the ingest: %s",
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot start the %s: %s", run_name,
 		            g_strerror(errno));
 		return -1;
 	}
@@ -158,8 +159,9 @@ run_child(int (*run)(void *data), void *data, GError **error)
 }
 
 int
-supervise_ingest(int (*run)(void *data), void *data, const char *db_path)
+supervise_run(const char *command, int (*run)(void *data), void *data, const char *db_path)
 {
+	run_name = command;
 	journal =
 	    mmap(NULL, sizeof *journal, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (journal == MAP_FAILED) {
@@ -188,15 +190,15 @@ supervise_ingest(int (*run)(void *data), void *data, const char *db_path)
 		int sig = WTERMSIG(status);
 		rc = 128 + sig;
 		if (!is_crash_signal(sig)) {
-			fprintf(stderr, "mailclerk: ingest stopped by signal %d (%s)\n", sig,
+			fprintf(stderr, "mailclerk: %s stopped by signal %d (%s)\n", run_name, sig,
 			        g_strsignal(sig));
 			break;
 		}
 		if (journal->crashed_slot < 0) {
 			fprintf(stderr,
-			        "mailclerk: ingest crashed (%s) outside the parsing of a message; "
-			        "what it committed is kept, run ingest again to go on\n",
-			        g_strsignal(sig));
+			        "mailclerk: %s crashed (%s) outside the parsing of a message; "
+			        "what it committed is kept, run %s again to go on\n",
+			        run_name, g_strsignal(sig), run_name);
 			break;
 		}
 		const struct journal_slot *slot = &journal->slots[journal->crashed_slot];
@@ -211,8 +213,8 @@ supervise_ingest(int (*run)(void *data), void *data, const char *db_path)
 		}
 		writer_stats_add(&journal->carried, &journal->committed);
 		if (++journal->crashes >= MAX_CRASHES) {
-			fprintf(stderr, "mailclerk: %u messages crashed this ingest; stopping\n",
-			        journal->crashes);
+			fprintf(stderr, "mailclerk: %u messages crashed this %s; stopping\n",
+			        journal->crashes, run_name);
 			rc = MC_EXIT_FAILURE;
 			break;
 		}

@@ -13,12 +13,13 @@
 #include "index/writer.h"
 #include "ingest/source.h"
 
-/* Runs RUN(DATA) in a child process, again after each crash on a message,
- * and returns its exit status; 1 when it succeeded but messages crashed it,
- * 128 + the signal when it died of something that is not a message's crash.
- * DB_PATH is the index the crashes are recorded in. Call it before any
- * thread is started. */
-int supervise_ingest(int (*run)(void *data), void *data, const char *db_path);
+/* Runs RUN(DATA), the run of COMMAND ("ingest", "reindex": static, for
+ * messages and the lock), in a child process, again after each crash on a
+ * message, and returns its exit status; 1 when it succeeded but messages
+ * crashed it, 128 + the signal when it died of something that is not a
+ * message's crash. DB_PATH is the index the crashes are recorded in. Call
+ * it before any thread is started. */
+int supervise_run(const char *command, int (*run)(void *data), void *data, const char *db_path);
 
 /* In the child: a parse worker is about to parse ITEM (SIZE bytes, read
  * with item->mtime), shown as WHERE in reports. No-op when not supervised. */

@@ -7,15 +7,10 @@
 #include "common/automated.h"
 #include "common/error.h"
 #include "index/dates.h"
-#include "index/text.h"
+#include "index/writer-internal.h"
 
 enum {
 	ST_MSG_BY_MID,
-	ST_INSERT_MSG,
-	ST_INSERT_ADDR,
-	ST_INSERT_ATT,
-	ST_INSERT_FTS,
-	ST_INSERT_TEXT,
 	ST_LOC_BY_KEY,
 	ST_INSERT_LOC,
 	ST_MOVE_LOC,
@@ -48,26 +43,8 @@ enum {
 	ST_COUNT
 };
 
-/* The columns of messages that parsing gives, in the order bind_parsed()
- * binds them: the insert and whatever rewrites a message's parsed content
- * share them. */
-#define PARSED_COLUMNS                                                                             \
-	"date, from_name, from_addr, subject, direction, size, has_attachments, automated, "       \
-	"automated_why"
-
 static const char *const statements[ST_COUNT] = {
 	[ST_MSG_BY_MID] = "SELECT id FROM messages WHERE message_id = ?",
-	[ST_INSERT_MSG] =
-	    "INSERT INTO messages (message_id, content_hash, thread_id, " PARSED_COLUMNS
-	    ") VALUES (?,?,?, ?,?,?,?,?,?,?,?,?)",
-	[ST_INSERT_ADDR] = "INSERT INTO addresses (message, role, name, address, domain) "
-	                   "VALUES (?,?,?,?,?)",
-	[ST_INSERT_ATT] = "INSERT INTO attachments (message, part, filename, mime_type, size, "
-	                  "sha256, is_inline) VALUES (?,?,?,?,?,?,?)",
-	[ST_INSERT_FTS] = "INSERT INTO fts (rowid, subject, sender, recipients, body, attachments) "
-	                  "VALUES (?,?,?,?,?,?)",
-	[ST_INSERT_TEXT] = "INSERT INTO message_text (id, sender, recipients, body, attachments) "
-	                   "VALUES (?,?,?,?,?)",
 	[ST_LOC_BY_KEY] = "SELECT id, message FROM locations WHERE container = ? AND name = ?",
 	[ST_INSERT_LOC] = "INSERT INTO locations (message, container, name, sub, info, offset, "
 	                  "length, fingerprint) VALUES (?,?,?,?,?,?,?,?)",
@@ -146,6 +123,7 @@ struct index_writer {
 	gboolean pending_marked; /* this run's first new message is in inherit_pending */
 	GHashTable *containers;  /* path -> gint64 id, for containers seen this run */
 	struct dates *dates;
+	struct content_writer *content; /* what parsing gives, written (writer-content.c) */
 	struct writer_stats stats;
 };
 
@@ -193,6 +171,8 @@ writer_new(struct mc_db *db, const struct mc_config *cfg, const struct rules *fi
 	w->next_thread = sqlite3_column_int64(max, 0) + 1;
 	w->containers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	w->dates = dates_new(db);
+	if (!(w->content = content_writer_new(db, cfg, w->dates, error)))
+		return NULL;
 	return g_steal_pointer(&w);
 }
 
@@ -205,6 +185,7 @@ writer_free(struct index_writer *w)
 		sqlite3_finalize(w->st[i]);
 	if (w->containers)
 		g_hash_table_unref(w->containers);
+	content_writer_free(w->content);
 	dates_free(w->dates);
 	g_free(w);
 }
@@ -329,136 +310,38 @@ writer_file_message(struct index_writer *w, const struct parsed_message *pm, GPt
 	return TRUE;
 }
 
-/* Binds what PM gives its messages row, PARSED_COLUMNS in order, to S from
- * parameter FIRST on. */
-static void
-bind_parsed(const struct index_writer *w, sqlite3_stmt *s, int first,
-            const struct parsed_message *pm)
-{
-	const struct mc_address *from = parsed_message_first_address(pm, MC_ROLE_FROM);
-	const char *from_addr = from ? from->address : "";
-	gboolean has_attachments = FALSE;
-	for (guint i = 0; i < pm->attachments->len; i++) {
-		const struct mc_attachment *a = g_ptr_array_index(pm->attachments, i);
-		if (!a->is_inline)
-			has_attachments = TRUE;
-	}
-	struct automated_mark mark;
-	automated_mark(w->cfg, from_addr, pm->automated_why, &mark);
-	int col = first;
-	sqlite3_bind_int64(s, col++, pm->date);
-	db_bind_text(s, col++, from ? from->name : "");
-	db_bind_text(s, col++, from_addr);
-	db_bind_text(s, col++, pm->subject);
-	sqlite3_bind_int(s, col++, from && config_is_me(w->cfg, from_addr));
-	sqlite3_bind_int64(s, col++, pm->size);
-	sqlite3_bind_int(s, col++, has_attachments);
-	sqlite3_bind_int(s, col++, mark.automated);
-	db_bind_text(s, col++, pm->automated_why);
-}
-
-/* Writes what PM gives message ID besides its messages row: its date in
- * the date map, its addresses, attachments, full text and stored text.
- * BODY_Z as for writer_add(). */
-static gboolean
-write_parsed(struct index_writer *w, const struct parsed_message *pm, GBytes *body_z, gint64 id,
-             GError **error)
-{
-	if (!dates_set(w->dates, id, pm->date, error))
-		return FALSE;
-	sqlite3_stmt *s;
-	g_autoptr(GString) sender = g_string_new(NULL);
-	g_autoptr(GString) recipients = g_string_new(NULL);
-	for (guint i = 0; i < pm->addresses->len; i++) {
-		const struct mc_address *a = g_ptr_array_index(pm->addresses, i);
-		s = stmt(w, ST_INSERT_ADDR);
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_int(s, 2, a->role);
-		db_bind_text(s, 3, a->name);
-		db_bind_text(s, 4, a->address);
-		db_bind_text(s, 5, a->domain);
-		if (!step_done(w, s, "adding an address", error))
-			return FALSE;
-		GString *text = a->role == MC_ROLE_FROM       ? sender
-		                : a->role == MC_ROLE_REPLY_TO ? NULL
-		                                              : recipients;
-		if (text)
-			g_string_append_printf(text, "%s %s\n", a->name, a->address);
-	}
-
-	g_autoptr(GString) names = g_string_new(NULL);
-	for (guint i = 0; i < pm->attachments->len; i++) {
-		const struct mc_attachment *a = g_ptr_array_index(pm->attachments, i);
-		s = stmt(w, ST_INSERT_ATT);
-		sqlite3_bind_int64(s, 1, id);
-		db_bind_text(s, 2, a->part);
-		db_bind_text(s, 3, a->filename);
-		db_bind_text(s, 4, a->mime_type);
-		sqlite3_bind_int64(s, 5, a->size);
-		db_bind_text(s, 6, a->sha256);
-		sqlite3_bind_int(s, 7, a->is_inline);
-		if (!step_done(w, s, "adding an attachment", error))
-			return FALSE;
-		if (*a->filename)
-			g_string_append_printf(names, "%s\n", a->filename);
-	}
-
-	s = stmt(w, ST_INSERT_FTS);
-	sqlite3_bind_int64(s, 1, id);
-	db_bind_text(s, 2, pm->subject);
-	db_bind_text(s, 3, sender->str);
-	db_bind_text(s, 4, recipients->str);
-	/* The body is the largest string: let SQLite read it in place. */
-	sqlite3_bind_text(s, 5, pm->body_text, -1, SQLITE_STATIC);
-	db_bind_text(s, 6, names->str);
-	if (!step_done(w, s, "indexing text", error))
-		return FALSE;
-
-	g_autoptr(GBytes) compressed = body_z ? g_bytes_ref(body_z) : text_compress(pm->body_text);
-	gsize zlen;
-	const void *z = g_bytes_get_data(compressed, &zlen);
-	s = stmt(w, ST_INSERT_TEXT);
-	sqlite3_bind_int64(s, 1, id);
-	db_bind_text(s, 2, sender->str);
-	db_bind_text(s, 3, recipients->str);
-	sqlite3_bind_blob64(s, 4, z, zlen, SQLITE_STATIC);
-	db_bind_text(s, 5, names->str);
-	return step_done(w, s, "storing text", error);
-}
-
 static gboolean
 insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *body_z,
                GPtrArray *filings, gint64 *id, GError **error)
 {
 	gint64 thread;
-	if (!assign_thread(w, pm, &thread, error))
+	if (!assign_thread(w, pm, &thread, error) ||
+	    !content_insert(w->content, pm, body_z, thread, id, error))
 		return FALSE;
-
-	/* The hash as 32 bytes, not 64 hex digits: the index is smaller. */
-	guint8 hash[32];
-	for (int i = 0; i < 32; i++)
-		hash[i] = (guint8)(g_ascii_xdigit_value(pm->content_hash[2 * i]) << 4 |
-		                   g_ascii_xdigit_value(pm->content_hash[2 * i + 1]));
-	sqlite3_stmt *s = stmt(w, ST_INSERT_MSG);
-	db_bind_text(s, 1, pm->message_id);
-	sqlite3_bind_blob(s, 2, hash, sizeof hash, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, thread);
-	bind_parsed(w, s, 4, pm);
-	if (!step_done(w, s, "adding a message", error))
-		return FALSE;
-	*id = sqlite3_last_insert_rowid(w->db->sql);
 	if (w->rules && !w->pending_marked) {
-		s = stmt(w, ST_MARK_PENDING);
+		sqlite3_stmt *s = stmt(w, ST_MARK_PENDING);
 		sqlite3_bind_int64(s, 1, *id);
 		if (!step_done(w, s, "marking new mail for thread filing", error))
 			return FALSE;
 		w->pending_marked = TRUE;
 	}
-	if (!write_parsed(w, pm, body_z, *id, error))
-		return FALSE;
 	if (w->rules && !writer_file_message(w, pm, filings, *id, error))
 		return FALSE;
 	w->stats.messages_added++;
+	return TRUE;
+}
+
+gboolean
+writer_rewrite(struct index_writer *w, gint64 id, const struct parsed_message *pm, GBytes *body_z,
+               GError **error)
+{
+	gboolean changed;
+	if (!content_rewrite(w->content, id, pm, body_z, &changed, error))
+		return FALSE;
+	if (changed)
+		w->stats.messages_rewritten++;
+	else
+		w->stats.messages_unchanged++;
 	return TRUE;
 }
 
@@ -716,4 +599,6 @@ writer_stats_add(struct writer_stats *to, const struct writer_stats *from)
 	to->copies_moved += from->copies_moved;
 	to->copies_removed += from->copies_removed;
 	to->messages_removed += from->messages_removed;
+	to->messages_rewritten += from->messages_rewritten;
+	to->messages_unchanged += from->messages_unchanged;
 }

@@ -12,11 +12,13 @@
 #include "ingest/source.h"
 
 struct writer_stats {
-	guint64 messages_added;   /* new distinct messages */
-	guint64 copies_added;     /* new copies of messages already indexed */
-	guint64 copies_moved;     /* copies renamed (flags) */
-	guint64 copies_removed;   /* copies whose file is gone */
-	guint64 messages_removed; /* messages left with no copy */
+	guint64 messages_added;     /* new distinct messages */
+	guint64 copies_added;       /* new copies of messages already indexed */
+	guint64 copies_moved;       /* copies renamed (flags) */
+	guint64 copies_removed;     /* copies whose file is gone */
+	guint64 messages_removed;   /* messages left with no copy */
+	guint64 messages_rewritten; /* reindex: messages whose parse changed what the index held */
+	guint64 messages_unchanged; /* reindex: messages read again that were as parsed before */
 };
 
 /* Adds FROM's counts to TO's. */
@@ -46,6 +48,13 @@ void writer_rollback(struct index_writer *w);
 gboolean writer_add(struct index_writer *w, const struct source_item *item,
                     const struct parsed_message *pm, GBytes *body_z, GPtrArray *filings,
                     GError **error);
+/* Rewrites what parsing gives of message ID (the copy read again is PM;
+ * BODY_Z as for writer_add(), or NULL): its subject, date, sender,
+ * direction, size, addresses, attachments and text, where they differ from
+ * what the index holds. Its id, thread, copies, filings and everything
+ * recorded about it are kept. Counted as rewritten or unchanged. */
+gboolean writer_rewrite(struct index_writer *w, gint64 id, const struct parsed_message *pm,
+                        GBytes *body_z, GError **error);
 /* A maildir copy renamed: it is now in SUB with INFO. */
 gboolean writer_move(struct index_writer *w, gint64 location_id, const char *sub, const char *info,
                      GError **error);

@@ -268,6 +268,74 @@ test_replaced_copy_keeps_ids(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(writer_stats(f->w)->messages_removed, ==, 0);
 }
 
+/* A message read again: only what parsing gives changes, where it
+ * differs; the id, thread and copies stay, and the full text forgets the
+ * old words. */
+static void
+test_rewrite(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_assert_true(writer_begin(f->w, &error));
+	add(f, "/a", "m1@x", "a@x.example", NULL);
+	add(f, "/b", "m2@x", "b@x.example", "m1@x");
+	g_assert_true(writer_commit(f->w, &error));
+	gint64 id = query_int(f->db, "SELECT id FROM messages WHERE message_id = 'm2@x'");
+	gint64 thread = query_int(f->db, "SELECT thread_id FROM messages WHERE id = 1");
+
+	/* The same parse again: nothing is written. */
+	g_autoptr(parsed_message) same = make_message("m2@x", "b@x.example", "m1@x");
+	g_assert_true(writer_begin(f->w, &error));
+	g_assert_true(writer_rewrite(f->w, id, same, NULL, &error));
+	g_assert_true(writer_commit(f->w, &error));
+	g_assert_cmpint(writer_stats(f->w)->messages_unchanged, ==, 1);
+	g_assert_cmpint(writer_stats(f->w)->messages_rewritten, ==, 0);
+
+	/* Another subject, body, date, sender (one of `me`) and an attachment;
+	 * no references (threads are kept all the same). */
+	g_autoptr(parsed_message) pm = make_message("m2@x", "sam@studio.example", NULL);
+	g_free(pm->subject);
+	pm->subject = g_strdup("newsubjectword");
+	g_free(pm->body_text);
+	pm->body_text = g_strdup("newbodyword");
+	pm->date = 1600000000;
+	struct mc_attachment *a = g_new0(struct mc_attachment, 1);
+	a->part = g_strdup("2");
+	a->filename = g_strdup("plan.pdf");
+	a->mime_type = g_strdup("application/pdf");
+	a->size = 3;
+	memset(a->sha256, 'b', 64);
+	g_ptr_array_add(pm->attachments, a);
+	g_assert_true(writer_begin(f->w, &error));
+	g_assert_true(writer_rewrite(f->w, id, pm, NULL, &error));
+	g_assert_true(writer_commit(f->w, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(writer_stats(f->w)->messages_rewritten, ==, 1);
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM messages"), ==, 2);
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM messages WHERE message_id = 'm2@x' "
+	                                 "AND subject = 'newsubjectword' AND date = 1600000000 "
+	                                 "AND from_addr = 'sam@studio.example' AND direction = 1 "
+	                                 "AND has_attachments = 1"),
+	                ==, 1);
+	g_assert_cmpint(
+	    query_int(f->db, "SELECT thread_id FROM messages WHERE message_id = 'm2@x'"), ==,
+	    thread);
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM locations"), ==, 2);
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM attachments"), ==, 1);
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM addresses WHERE address = "
+	                                 "'b@x.example'"),
+	                ==, 0);
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM fts WHERE fts MATCH 'newbodyword'"),
+	                ==, 1);
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM fts WHERE fts MATCH 'plan'"), ==, 1);
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM fts WHERE fts MATCH 'm2'"), ==, 0);
+	g_autoptr(dates) d = dates_new(f->db);
+	gint64 date;
+	g_assert_true(dates_get(d, id, &date, &error));
+	g_assert_cmpint(date, ==, 1600000000);
+	g_autoptr(GPtrArray) problems = db_check(f->db, &error);
+	g_assert_cmpint(problems->len, ==, 0);
+}
+
 static void
 test_migrates_version_1(struct fixture *f, gconstpointer data)
 {
@@ -278,7 +346,8 @@ test_migrates_version_1(struct fixture *f, gconstpointer data)
 	/* Back to what a version-1 mailclerk wrote, then open it again. */
 	g_assert_true(db_exec(f->db,
 	                      "DROP TABLE saved_files; DROP TABLE followup_state; DROP TABLE "
-	                      "reindex_needed; DROP INDEX messages_automated; "
+	                      "reindex_needed; DROP TABLE reindex_progress; "
+	                      "DROP INDEX messages_automated; "
 	                      "ALTER TABLE messages DROP COLUMN automated; "
 	                      "ALTER TABLE messages DROP COLUMN automated_why; "
 	                      "DROP TABLE skipped; DROP TABLE inherit_pending; DROP TABLE "
@@ -303,6 +372,7 @@ test_migrates_version_1(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM sqlite_master WHERE name = "
 	                                 "'messages_automated'"),
 	                ==, 1);
+	g_assert_cmpint(query_int(again, "SELECT count(*) FROM reindex_progress"), ==, 0);
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM followup_state"), ==, 0);
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM saved_files"), ==, 0);
 	/* folder: compares in any ASCII case, and its index does too. */
@@ -387,6 +457,7 @@ main(int argc, char **argv)
 	           test_dates_follow_transactions, teardown);
 	g_test_add("/writer/replaced-copy-keeps-ids", struct fixture, NULL, setup,
 	           test_replaced_copy_keeps_ids, teardown);
+	g_test_add("/db/rewrite", struct fixture, NULL, setup, test_rewrite, teardown);
 	g_test_add("/db/migrates-version-1", struct fixture, NULL, setup, test_migrates_version_1,
 	           teardown);
 	g_test_add("/db/inherit-after-killed-run", struct fixture, NULL, setup,

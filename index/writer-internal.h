@@ -1,0 +1,39 @@
+/* Private to the writer (index/writer.c and index/writer-content.c): what
+ * parsing gives of a message, written by ingest's insert and by reindex's
+ * rewrite through one function, so that a field parsing learns is written
+ * by both. */
+#ifndef MC_WRITER_INTERNAL_H
+#define MC_WRITER_INTERNAL_H
+
+#include <glib.h>
+
+#include "common/conf.h"
+#include "common/message.h"
+#include "index/db.h"
+#include "index/dates.h"
+
+struct content_writer;
+
+/* Returns a content writer on DB using CFG's `me` addresses for direction
+ * and keeping DATE_MAP (the writer's date map) in step; all three are borrowed
+ * and must outlive it. NULL and ERROR when its statements cannot be
+ * prepared. Free with content_writer_free(). */
+struct content_writer *content_writer_new(struct mc_db *db, const struct mc_config *cfg,
+                                          struct dates *date_map, GError **error);
+void content_writer_free(struct content_writer *cw);
+
+/* Inserts PM as a new message of thread THREAD with everything parsing
+ * gives (BODY_Z: its body compressed, or NULL to compress it here); sets
+ * *ID to its id. */
+gboolean content_insert(struct content_writer *cw, const struct parsed_message *pm, GBytes *body_z,
+                        gint64 thread, gint64 *id, GError **error);
+
+/* Rewrites what parsing gives of the existing message ID from PM, only the
+ * parts that differ from what the index holds (the full text is deleted
+ * with its old text and indexed again only when the text changed); sets
+ * *CHANGED when anything did. The message row's identity (Message-ID,
+ * thread) and everything else about the message are left alone. */
+gboolean content_rewrite(struct content_writer *cw, gint64 id, const struct parsed_message *pm,
+                         GBytes *body_z, gboolean *changed, GError **error);
+
+#endif
