@@ -2,39 +2,19 @@
 #include "config.h"
 
 #include "cli/command.h"
+#include "cli/print-counts.h"
 #include "cli/printer.h"
 #include "common/date.h"
 #include "common/error.h"
 #include "query/report.h"
 
-/* A date column; "-" for none (0). */
-static char *
-day(gint64 t)
-{
-	return t ? date_day(t, "-") : g_strdup("-");
-}
-
 static void
 client_text(GString *out, gconstpointer record, guint index)
 {
 	const struct client_report *r = record;
-	g_autofree char *first = day(r->first), *last = day(r->last);
-	g_string_append_printf(out,
-	                       "%-12s %-20s %5" G_GINT64_FORMAT " %5" G_GINT64_FORMAT
-	                       " %7" G_GINT64_FORMAT "  %-10s  %-10s  %9" G_GINT64_FORMAT
-	                       "  %" G_GINT64_FORMAT "\n",
-	                       r->client->key, r->client->name, r->in, r->out, r->threads, first,
-	                       last, r->followups, r->attachments);
-}
-
-/* A date, or null for none (0). */
-static void
-describe_date(struct printer *p, const char *key, gint64 t)
-{
-	if (t)
-		printer_kv_date(p, key, t);
-	else
-		printer_kv_string(p, key, NULL);
+	g_string_append_printf(out, "%-12s %-20s", r->client->key, r->client->name);
+	print_counts_text(out, &r->n);
+	g_string_append_printf(out, "  %" G_GINT64_FORMAT "\n", r->n.attachments);
 }
 
 static void
@@ -43,13 +23,7 @@ client_describe(struct printer *p, gconstpointer record)
 	const struct client_report *r = record;
 	printer_kv_string(p, "client", r->client->key);
 	printer_kv_string(p, "name", r->client->name);
-	printer_kv_int(p, "messages_in", r->in);
-	printer_kv_int(p, "messages_out", r->out);
-	printer_kv_int(p, "threads", r->threads);
-	describe_date(p, "first", r->first);
-	describe_date(p, "last", r->last);
-	printer_kv_int(p, "followups", r->followups);
-	printer_kv_int(p, "attachments", r->attachments);
+	print_counts_describe(p, &r->n);
 }
 
 static const struct record_kind client_kind = {

@@ -100,7 +100,7 @@ cmd_followups_mark(struct command_env *env, int argc, char **argv)
 		print_marked(m->state == FOLLOWUP_DONE ? "no longer done" : "no longer snoozed", m);
 		return MC_EXIT_OK;
 	}
-	if (!followup_state_mark(db, thread, until, opt_note, now, &error))
+	if (!followup_state_mark(db, thread, m->id, until, opt_note, now, &error))
 		return command_fail(error);
 	g_autofree char *day = date_day(until, "?");
 	g_autofree char *what =

@@ -3,6 +3,7 @@
  * snoozed. (Marking them is cmd-followups-mark.c.) */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/command.h"
@@ -11,6 +12,14 @@
 #include "common/date.h"
 #include "common/error.h"
 #include "query/followups.h"
+
+/* Whole days from DATE to NOW; 0 for a message dated ahead of NOW (a
+ * sender's clock). */
+static gint64
+age_days(gint64 now, gint64 date)
+{
+	return now > date ? (now - date) / 86400 : 0;
+}
 
 /* A follow-up as printed: its days are counted from NOW. */
 struct followup_row {
@@ -31,8 +40,9 @@ followup_text(GString *out, gconstpointer record, guint index)
 	text_append_clean(out, who, 0);
 	g_string_append(out, "  ");
 	text_append_clean(out, *f->subject ? f->subject : "(no subject)", 0);
-	g_string_append_printf(out, "  (id %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " days)\n",
-	                       f->id, (row->now - f->date) / 86400);
+	gint64 days = age_days(row->now, f->date);
+	g_string_append_printf(out, "  (id %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " day%s)\n",
+	                       f->id, days, days == 1 ? "" : "s");
 }
 
 static void
@@ -45,7 +55,7 @@ followup_describe(struct printer *p, gconstpointer record)
 	printer_kv_int(p, "thread", f->thread);
 	printer_kv_int(p, "id", f->id);
 	printer_kv_date(p, "date", f->date);
-	printer_kv_int(p, "days", (row->now - f->date) / 86400);
+	printer_kv_int(p, "days", age_days(row->now, f->date));
 	printer_kv_string(p, "subject", f->subject);
 	printer_kv_string(p, f->outbound ? "to" : "from", f->outbound ? f->to_addr : f->from_addr);
 }
@@ -71,12 +81,13 @@ quiet_text(GString *out, gconstpointer record, guint index)
 	g_autofree char *date = q->last_id ? date_day(q->last, "?") : g_strdup("never");
 	g_string_append_printf(out, "  %-16s %-10s  ", key, date);
 	text_append_clean(out, q->name, 0);
+	gint64 days = age_days(row->now, q->last);
 	if (q->last_id)
 		g_string_append_printf(out,
-		                       "  (id %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " days)\n",
-		                       q->last_id, (row->now - q->last) / 86400);
+		                       "  (id %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " day%s)\n",
+		                       q->last_id, days, days == 1 ? "" : "s");
 	else
-		g_string_append(out, "  (no mail)\n");
+		g_string_append(out, "  (no exchange yet)\n");
 }
 
 static void
@@ -88,7 +99,7 @@ quiet_describe(struct printer *p, gconstpointer record)
 	printer_kv_string(p, "project", q->project);
 	if (q->last_id) {
 		printer_kv_date(p, "last", q->last);
-		printer_kv_int(p, "days", (row->now - q->last) / 86400);
+		printer_kv_int(p, "days", age_days(row->now, q->last));
 		printer_kv_int(p, "last_id", q->last_id);
 	} else {
 		printer_kv_string(p, "last", NULL);
@@ -203,7 +214,8 @@ int
 cmd_followups(struct command_env *env, int argc, char **argv)
 {
 	g_autofree char *opt_now = NULL;
-	gint64 days = FOLLOWUP_DAYS, max_age = -1, quiet = -1;
+	/* G_MININT64: not given. */
+	gint64 days = FOLLOWUP_DAYS, max_age = G_MININT64, quiet = G_MININT64;
 	gboolean all = FALSE, done = FALSE;
 	const GOptionEntry entries[] = {
 		{ "days", 0, 0, G_OPTION_ARG_INT64, &days,
@@ -232,13 +244,17 @@ cmd_followups(struct command_env *env, int argc, char **argv)
 	if (!p)
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
-	const char *bad = days < 0                       ? "--days must not be negative"
-	                  : max_age == 0 || max_age < -1 ? "--max-age must be at least 1"
-	                  : quiet == 0 || quiet < -1     ? "--quiet must be at least 1"
-	                  : MAX(days, MAX(max_age, quiet)) > MAX_DAYS
-	                      ? "--days, --max-age and --quiet count at most 100000 days"
-	                  : argc > 2 ? "followups takes one CLIENT[/PROJECT]"
-	                             : NULL;
+	const char *bad =
+	    days < 0                               ? "--days must not be negative"
+	    : max_age != G_MININT64 && max_age < 1 ? "--max-age must be at least 1"
+	    : quiet != G_MININT64 && quiet < 1     ? "--quiet must be at least 1"
+	    : MAX(days, MAX(max_age, quiet)) > MAX_DAYS
+	        ? "--days, --max-age and --quiet count at most 100000 days"
+	    : argc >= 2 && (g_str_equal(argv[1], "done") || g_str_equal(argv[1], "snooze") ||
+	                    g_str_equal(argv[1], "undo"))
+	        ? "options go after the word: followups done|snooze|undo ID [OPTION...]"
+	    : argc > 2 ? "followups takes one CLIENT[/PROJECT]"
+	               : NULL;
 	if (bad) {
 		g_set_error_literal(&error, MC_ERROR, MC_ERROR_USAGE, bad);
 		return command_fail(error);
@@ -261,10 +277,17 @@ cmd_followups(struct command_env *env, int argc, char **argv)
 		return printer_finish(g_steal_pointer(&p));
 	}
 
+	/* Without them nothing is yours: no reply is owed and nothing to chase. */
+	if (env->cfg->me->len == 0)
+		fprintf(stderr,
+		        "mailclerk: the configuration names none of your addresses ([mailclerk] "
+		        "me = ...): no thread can be owed a reply or chased\n");
 	struct followup_options o;
 	followup_options_init(&o, env->cfg, now);
 	o.days = days;
 	o.all = all;
+	if (opt_now)
+		o.latest = now;
 	if (max_age > 0)
 		o.max_age = max_age;
 	if (quiet > 0)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/command.h"
+#include "cli/print-counts.h"
 #include "cli/printer.h"
 #include "cli/text.h"
 #include "common/date.h"
@@ -18,13 +19,6 @@ struct project_row {
 	char *folder;
 };
 
-/* A date column; "-" for none (0). */
-static char *
-day(gint64 t)
-{
-	return t ? date_day(t, "-") : g_strdup("-");
-}
-
 static void
 project_text(GString *out, gconstpointer record, guint index)
 {
@@ -32,24 +26,11 @@ project_text(GString *out, gconstpointer record, guint index)
 	const struct project_report *r = row->r;
 	g_autofree char *key =
 	    r->project ? g_strdup_printf("%s/%s", r->client, r->project->key) : g_strdup(r->client);
-	g_autofree char *first = day(r->first), *last = day(r->last);
 	g_string_append_printf(out, "%-20s ", key);
 	text_pad(out, r->project ? r->project->name : "(no project)", 20);
-	g_string_append_printf(
-	    out,
-	    " %5" G_GINT64_FORMAT " %5" G_GINT64_FORMAT " %7" G_GINT64_FORMAT
-	    "  %-10s  %-10s  %9" G_GINT64_FORMAT "  %11" G_GINT64_FORMAT "  %s\n",
-	    r->in, r->out, r->threads, first, last, r->followups, r->attachments, row->folder);
-}
-
-/* A date, or null for none (0). */
-static void
-describe_date(struct printer *p, const char *key, gint64 t)
-{
-	if (t)
-		printer_kv_date(p, key, t);
-	else
-		printer_kv_string(p, key, NULL);
+	print_counts_text(out, &r->n);
+	g_string_append_printf(out, "  %11" G_GINT64_FORMAT "  %s\n", r->n.attachments,
+	                       row->folder);
 }
 
 static void
@@ -60,13 +41,7 @@ project_describe(struct printer *p, gconstpointer record)
 	printer_kv_string(p, "client", r->client);
 	printer_kv_string(p, "project", r->project ? r->project->key : NULL);
 	printer_kv_string(p, "name", r->project ? r->project->name : NULL);
-	printer_kv_int(p, "messages_in", r->in);
-	printer_kv_int(p, "messages_out", r->out);
-	printer_kv_int(p, "threads", r->threads);
-	describe_date(p, "first", r->first);
-	describe_date(p, "last", r->last);
-	printer_kv_int(p, "followups", r->followups);
-	printer_kv_int(p, "attachments", r->attachments);
+	print_counts_describe(p, &r->n);
 	printer_kv_string(p, "folder", row->folder);
 }
 

@@ -24,6 +24,9 @@ reindex_once(struct reindex_cmd *run)
 	g_autoptr(GError) error = NULL;
 	g_autofree char *text = g_strjoinv(" ", run->argv + 1);
 	g_strstrip(text);
+	/* '*' is every message, as no query is: a whole reindex. */
+	if (g_str_equal(text, "*"))
+		*text = '\0';
 	/* The messages of the query, or (none given) every message. */
 	g_autoptr(GArray) ids = NULL;
 	if (*text) {

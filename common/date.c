@@ -52,11 +52,18 @@ date_parse(const char *what, const char *text, GError **error)
 	return g_date_time_to_unix(dt);
 }
 
+gboolean
+date_now_is_set(void)
+{
+	const char *env = g_getenv("MAILCLERK_NOW");
+	return env && *env;
+}
+
 gint64
 date_now(GError **error)
 {
 	const char *env = g_getenv("MAILCLERK_NOW");
-	if (!env || !*env)
+	if (!date_now_is_set())
 		return g_get_real_time() / G_USEC_PER_SEC;
 	return date_parse("MAILCLERK_NOW", env, error);
 }

@@ -27,4 +27,7 @@ gint64 date_parse(const char *what, const char *text, GError **error);
  * when MAILCLERK_NOW is malformed. */
 gint64 date_now(GError **error);
 
+/* Returns TRUE when MAILCLERK_NOW sets "now" rather than the clock. */
+gboolean date_now_is_set(void);
+
 #endif

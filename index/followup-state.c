@@ -12,18 +12,17 @@
 	"DELETE FROM followup_state WHERE message IN (SELECT id FROM messages WHERE "              \
 	"thread_id = ?1)"
 
-gint64
-followup_state_mark(struct mc_db *db, gint64 thread, gint64 until, const char *note, gint64 now,
-                    GError **error)
+gboolean
+followup_state_mark(struct mc_db *db, gint64 thread, gint64 message, gint64 until, const char *note,
+                    gint64 now, GError **error)
 {
 	if (!db_exec(db, "BEGIN IMMEDIATE", error))
-		return 0;
+		return FALSE;
 	g_autoptr(sqlite3_stmt) clear = db_prepare(db, DELETE_THREAD_MARKS, error);
 	g_autoptr(sqlite3_stmt) mark =
 	    clear ? db_prepare(db,
 	                       "INSERT INTO followup_state (message, state, until, note, marked) "
-	                       "SELECT id, ?2, ?3, ?4, ?5 FROM messages WHERE thread_id = ?1 "
-	                       "ORDER BY date DESC, id DESC LIMIT 1 RETURNING message",
+	                       "VALUES (?1, ?2, ?3, ?4, ?5)",
 	                       error)
 	          : NULL;
 	if (!mark)
@@ -33,7 +32,7 @@ followup_state_mark(struct mc_db *db, gint64 thread, gint64 until, const char *n
 		db_set_error(error, db, "clearing a thread's follow-up mark");
 		goto fail;
 	}
-	sqlite3_bind_int64(mark, 1, thread);
+	sqlite3_bind_int64(mark, 1, message);
 	db_bind_text(mark, 2, until ? "snoozed" : "done");
 	if (until)
 		sqlite3_bind_int64(mark, 3, until);
@@ -41,27 +40,16 @@ followup_state_mark(struct mc_db *db, gint64 thread, gint64 until, const char *n
 		sqlite3_bind_null(mark, 3);
 	db_bind_text(mark, 4, note ? note : "");
 	sqlite3_bind_int64(mark, 5, now);
-	int rc = sqlite3_step(mark);
-	if (rc != SQLITE_ROW) {
-		if (rc == SQLITE_DONE)
-			g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "no thread %" G_GINT64_FORMAT,
-			            thread);
-		else
-			db_set_error(error, db, "marking a thread");
-		goto fail;
-	}
-	gint64 id = sqlite3_column_int64(mark, 0);
-	/* RETURNING gives its row before the statement is done. */
 	if (sqlite3_step(mark) != SQLITE_DONE) {
 		db_set_error(error, db, "marking a thread");
 		goto fail;
 	}
 	if (!db_exec(db, "COMMIT", error))
 		goto fail;
-	return id;
+	return TRUE;
 fail:
 	sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
-	return 0;
+	return FALSE;
 }
 
 gboolean

@@ -11,11 +11,12 @@
 #include "index/db.h"
 
 /* Marks THREAD done (UNTIL 0) or snoozed until UNTIL (UTC seconds), with
- * NOTE, as of NOW: on its last message, replacing any mark of its messages,
- * in one transaction. Returns the id of the message marked, or 0 and ERROR
- * (a thread with no message, a database error). */
-gint64 followup_state_mark(struct mc_db *db, gint64 thread, gint64 until, const char *note,
-                           gint64 now, GError **error);
+ * NOTE, as of NOW: on MESSAGE, the thread's last (followups_thread(),
+ * query/followups.h, says which: one rule for the lists and the marks),
+ * replacing any mark of its messages, in one transaction. FALSE and ERROR
+ * on a database error. */
+gboolean followup_state_mark(struct mc_db *db, gint64 thread, gint64 message, gint64 until,
+                             const char *note, gint64 now, GError **error);
 
 /* Removes the marks of THREAD's messages. FALSE and ERROR on a database
  * error. */

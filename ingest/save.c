@@ -257,19 +257,20 @@ folder_free_name(struct folder *f, const char *base)
 	return name;
 }
 
-/* Moves TMP to NAME in folder FD unless NAME exists; errno EEXIST then. */
+/* Renames FROM in folder FROM_FD to NAME in folder TO_FD unless NAME
+ * exists; errno EEXIST then. */
 static int
-rename_noreplace(int fd, const char *tmp, const char *name)
+rename_noreplace(int from_fd, const char *from, int to_fd, const char *name)
 {
-	if (renameat2(fd, tmp, fd, name, RENAME_NOREPLACE) == 0)
+	if (renameat2(from_fd, from, to_fd, name, RENAME_NOREPLACE) == 0)
 		return 0;
 	if (errno != EINVAL && errno != ENOSYS)
 		return -1;
 	/* A file system without RENAME_NOREPLACE: a hard link fails on an
 	 * existing name just the same. */
-	if (linkat(fd, tmp, fd, name, 0) != 0)
+	if (linkat(from_fd, from, to_fd, name, 0) != 0)
 		return -1;
-	unlinkat(fd, tmp, 0);
+	unlinkat(from_fd, from, 0);
 	return 0;
 }
 
@@ -304,7 +305,7 @@ folder_write(struct folder *f, const char *dir, const char *base, GBytes *data, 
 	close(fd);
 	for (;;) {
 		char *name = folder_free_name(f, base);
-		if (rename_noreplace(f->fd, tmp, name) == 0) {
+		if (rename_noreplace(f->fd, tmp, f->fd, name) == 0) {
 			fsync(f->fd);
 			folder_take_name(f, name);
 			return name;
@@ -485,14 +486,7 @@ move_noreplace(int from_fd, const char *from_name, int to_fd, const char *name)
 		errno = EXDEV;
 		return -1;
 	}
-	if (renameat2(from_fd, from_name, to_fd, name, RENAME_NOREPLACE) == 0)
-		return 0;
-	if (errno != EINVAL && errno != ENOSYS)
-		return -1;
-	if (linkat(from_fd, from_name, to_fd, name, 0) != 0)
-		return -1;
-	unlinkat(from_fd, from_name, 0);
-	return 0;
+	return rename_noreplace(from_fd, from_name, to_fd, name);
 }
 
 /* Copies FROM_NAME of folder FROM_FD into a new temporary file of folder F,
@@ -593,7 +587,7 @@ saver_move(struct saver *s, const struct save_destination *dest, const struct st
 		if (!before(from, to, data, error))
 			break;
 		save_test_hook("kill-before-move");
-		int rc = copied ? rename_noreplace(f->fd, tmp, name)
+		int rc = copied ? rename_noreplace(f->fd, tmp, f->fd, name)
 		                : move_noreplace(from_fd, from_name, f->fd, name);
 		if (rc == 0) {
 			fsync(f->fd);

@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/error.h"
 #include "query/followups.h"
+#include "common/date.h"
+#include "common/error.h"
 
 void
 followup_options_init(struct followup_options *o, const struct mc_config *cfg, gint64 now)
@@ -15,6 +16,7 @@ followup_options_init(struct followup_options *o, const struct mc_config *cfg, g
 		.now = now,
 		.days = FOLLOWUP_DAYS,
 		.max_age = cfg->followup_max_age,
+		.latest = date_now_is_set() ? now : G_MAXINT64,
 	};
 }
 
@@ -93,7 +95,7 @@ register_is_me(struct mc_db *db, const struct mc_config *cfg, GError **error)
 
 /* The threads with mail filed under the client ?1 (NULL: any) or its project
  * ?2 ('' for the client), then each one's last message and what it says, as
- * of now ?3; chase before ?4, nothing before ?5. CROSS JOIN keeps that
+ * of now ?3; chase before ?4, nothing before ?5 or after ?6. CROSS JOIN keeps that
  * order: a planner that starts from messages would scan the threads for
  * each. A last message dated after now (--now in the past) is left out
  * rather than shown with a negative age. */
@@ -108,7 +110,7 @@ static const char COLLECT_SQL[] =
 	"(SELECT group_concat(g.project, '/') FROM filings g "
 	"WHERE g.message = m.id AND g.client = l.client AND g.project != '') "
 	"FROM l CROSS JOIN messages m ON m.id = l.id "
-	"WHERE m.automated = 0 AND m.date >= ?5 AND m.date <= ?3 "
+	"WHERE m.automated = 0 AND m.date >= ?5 AND m.date <= ?6 "
 	"AND EXISTS (SELECT 1 FROM filings g "
 	"WHERE g.message = m.id AND g.client = l.client AND g.project = ?2) "
 	"AND NOT EXISTS (SELECT 1 FROM followup_state s "
@@ -140,6 +142,7 @@ followups_collect(struct mc_db *db, const struct mc_config *cfg, const char *cli
 	sqlite3_bind_int64(s, 3, o->now);
 	sqlite3_bind_int64(s, 4, o->now - o->days * 86400);
 	sqlite3_bind_int64(s, 5, o->all ? G_MININT64 : o->now - o->max_age * 86400);
+	sqlite3_bind_int64(s, 6, o->latest);
 	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)followup_free);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

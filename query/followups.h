@@ -30,10 +30,14 @@ struct followup_options {
 	gboolean all;   /* ...unless ALL */
 	gint64 quiet;   /* gone quiet after this many days; 0: each client's
 	                 * followup_days, else FOLLOWUP_QUIET_DAYS */
+	gint64 latest;  /* threads whose last message is dated later are left out: NOW
+	                 * when it was given (as it stood then), else G_MAXINT64 (a
+	                 * sender's clock ahead of ours is still mail that came) */
 };
 
 /* Sets O to the defaults of `followups` (what `clients` counts with) as of
- * NOW, with CFG's followup_max_age. */
+ * NOW, with CFG's followup_max_age; LATEST as for NOW from the clock, unless
+ * MAILCLERK_NOW gives it. */
 void followup_options_init(struct followup_options *o, const struct mc_config *cfg, gint64 now);
 
 struct followup {

@@ -9,6 +9,19 @@
 #include "query/followups.h"
 #include "query/report.h"
 
+/* Reads COUNTS from the row of S, from column FIRST on: messages in, out,
+ * threads, first and last date, attachments (follow-ups are counted apart). */
+static void
+read_counts(sqlite3_stmt *s, int first, struct mail_counts *counts)
+{
+	counts->in = sqlite3_column_int64(s, first);
+	counts->out = sqlite3_column_int64(s, first + 1);
+	counts->threads = sqlite3_column_int64(s, first + 2);
+	counts->first = sqlite3_column_int64(s, first + 3);
+	counts->last = sqlite3_column_int64(s, first + 4);
+	counts->attachments = sqlite3_column_int64(s, first + 5);
+}
+
 GArray *
 report_clients(struct mc_db *db, const struct mc_config *cfg, gint64 now, GError **error)
 {
@@ -38,31 +51,14 @@ report_clients(struct mc_db *db, const struct mc_config *cfg, gint64 now, GError
 			db_set_error(error, db, "counting a client's mail");
 			return NULL;
 		}
-		row.in = sqlite3_column_int64(s, 0);
-		row.out = sqlite3_column_int64(s, 1);
-		row.threads = sqlite3_column_int64(s, 2);
-		row.first = sqlite3_column_int64(s, 3);
-		row.last = sqlite3_column_int64(s, 4);
-		row.attachments = sqlite3_column_int64(s, 5);
+		read_counts(s, 0, &row.n);
 		for (guint k = 0; k < open->len; k++)
-			row.followups +=
+			row.n.followups +=
 			    g_str_equal(((struct followup *)g_ptr_array_index(open, k))->client,
 			                row.client->key);
 		g_array_append_val(rows, row);
 	}
 	return g_steal_pointer(&rows);
-}
-
-/* The counts of a project_report, from the current row of report_projects()'s query. */
-static void
-read_counts(sqlite3_stmt *s, struct project_report *r)
-{
-	r->in = sqlite3_column_int64(s, 2);
-	r->out = sqlite3_column_int64(s, 3);
-	r->threads = sqlite3_column_int64(s, 4);
-	r->first = sqlite3_column_int64(s, 5);
-	r->last = sqlite3_column_int64(s, 6);
-	r->attachments = sqlite3_column_int64(s, 7);
 }
 
 GArray *
@@ -111,7 +107,7 @@ report_projects(struct mc_db *db, const struct mc_config *cfg, const char *clien
 			struct project_report *r = &g_array_index(rows, struct project_report, i);
 			if (g_str_equal(r->client, key) &&
 			    g_str_equal(r->project ? r->project->key : "", project))
-				read_counts(s, r);
+				read_counts(s, 2, &r->n);
 		}
 	}
 	if (rc != SQLITE_DONE) {
@@ -128,13 +124,13 @@ report_projects(struct mc_db *db, const struct mc_config *cfg, const char *clien
 			    (r->project ? g_strv_contains((const char *const *)f->projects,
 			                                  r->project->key)
 			                : !f->projects[0]))
-				r->followups++;
+				r->n.followups++;
 		}
 	}
 	/* A client's other mail is a row only when there is some. */
 	for (guint i = rows->len; i-- > 0;) {
 		const struct project_report *r = &g_array_index(rows, struct project_report, i);
-		if (!r->project && !r->in && !r->out)
+		if (!r->project && !r->n.in && !r->n.out)
 			g_array_remove_index(rows, i);
 	}
 	return g_steal_pointer(&rows);

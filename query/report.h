@@ -9,14 +9,19 @@
 #include "common/conf.h"
 #include "index/db.h"
 
+/* The mail of a client or project, in numbers. */
+struct mail_counts {
+	gint64 in, out;     /* messages received and sent */
+	gint64 threads;     /* distinct threads */
+	gint64 first, last; /* dates of the first and last message; 0 for none */
+	gint64 followups;   /* what `followups` lists for it (owe and chase), by default */
+	gint64 attachments; /* attachments, inline parts left out */
+};
+
 /* One client's mail, for `clients`. */
 struct client_report {
 	const struct mc_client_config *client; /* borrowed from the configuration */
-	gint64 in, out;                        /* messages received and sent */
-	gint64 threads;                        /* distinct threads */
-	gint64 first, last;                    /* dates of the first and last message; 0 for none */
-	gint64 followups;   /* what `followups` lists for it (owe and chase), by default */
-	gint64 attachments; /* attachments, inline parts left out */
+	struct mail_counts n;
 };
 
 /* Returns one struct client_report per client of CFG, in its order, with
@@ -29,11 +34,7 @@ GArray *report_clients(struct mc_db *db, const struct mc_config *cfg, gint64 now
 struct project_report {
 	const char *client;                      /* borrowed from the configuration */
 	const struct mc_project_config *project; /* borrowed; NULL: the client's other mail */
-	gint64 in, out;                          /* messages received and sent */
-	gint64 threads;                          /* distinct threads */
-	gint64 first, last; /* dates of the first and last message; 0 for none */
-	gint64 followups;   /* what `followups CLIENT/PROJECT` lists (owe and chase), by default */
-	gint64 attachments; /* attachments, inline parts left out */
+	struct mail_counts n;
 };
 
 /* Returns a struct project_report for each project of CFG (of CLIENT, or

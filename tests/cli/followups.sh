@@ -99,7 +99,7 @@ $(printf '  %-16s 2025-02-20  ← Bob Martin  [WEB] Owed question  (id %s, 8 day
 Chase them (you wrote last, no answer for more than 14 days):
 $(printf '  %-16s 2025-01-20  → frank@acme.example  [APP] Proposal sent  (id %s, 39 days)' acme/app "$CHASE")
 Gone quiet (no mail either way for more than 14 days, or the client's followup_days):
-  umbrella         never       Umbrella  (no mail)
+  umbrella         never       Umbrella  (no exchange yet)
 $(printf '  %-16s 2025-01-20  App  (id %s, 39 days)' acme/app "$CHASE")"
 j=$(mc followups --format=json)
 check_eq 'json: an owed thread, with its project' "$(printf '%s' "$j" | jq -c '.owe[] | select(.subject == "[WEB] Owed question")')" \
@@ -128,7 +128,7 @@ check_eq 'quiet: a project of a client that has not gone quiet, and a client wit
 check_eq '--quiet 20 counts for every client, followup_days or not' "$(mc followups --quiet 20 --format=json | jq -r '[.quiet[] | "\(.client)/\(.project)"] | join(" ")')" "umbrella/null acme/app globex/null"
 check_eq '... and says so' "$(mc followups --quiet 20 | grep '^Gone quiet')" "Gone quiet (no mail either way for more than 20 days):"
 check_eq 'a client gone quiet stands for its projects; active = no is never listed' "$(mc followups --quiet 3 | sed -n '/^Gone quiet/,$p')" "Gone quiet (no mail either way for more than 3 days):
-  umbrella         never       Umbrella  (no mail)
+  umbrella         never       Umbrella  (no exchange yet)
 $(printf '  %-16s 2025-02-05  Globex  (id %s, 23 days)' globex "$LOGO")
 $(printf '  %-16s 2025-02-25  ACME Corp  (id %s, 3 days)' acme "$(idof answered-2@studio.example)")"
 check_eq '... but its threads are still owed' "$(printf '%s' "$j" | jq -c '[.owe[] | select(.client == "initech") | .subject]')" '["Initech question"]'

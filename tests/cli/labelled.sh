@@ -9,7 +9,7 @@
 . "$top_srcdir/tests/lib.sh"
 LABELLED="$top_srcdir/tests/labelled"
 nlabels=$(grep -vc '^#' "$LABELLED/LABELS")
-plan $((nlabels + 30))
+plan $((nlabels + 39))
 
 cp -R "$LABELLED/maildir" "$TMP/mail"
 chmod -R u+w "$TMP/mail"
@@ -122,10 +122,40 @@ More photos.
 EOM
 	mc ingest --maildir "$TMP/mail" >/dev/null 2>&1; owed | grep '^t9')" "t9-re@acme.example"
 check_eq '... and it is no longer listed as done' "$(mc followups --done --format=json | jq -r '[.[].subject] | join("|")')" "Hosting renewal"
+# A thread whose newest message is automated (an out-of-office after your
+# invoice) is marked on the message the lists judge it by.
+T6=$(idof t6@studio.example)
+mc followups done "$(idof t6-ooo@acme.example)" >/dev/null
+check_eq 'done on a thread ending in an auto-reply: it leaves the chase list' "$(chased | grep -c '^t6@')" 0
+check_eq '... is listed as done, on the message a person wrote' "$(mc followups --done --format=json | jq -r '.[] | select(.subject == "Invoice 2025-01") | .id')" "$T6"
+check_eq '... and undo takes the mark away' "$(mc followups undo "thread:$(threadof t6@studio.example)" >/dev/null; chased | grep -c '^t6@')" 1
+check_eq 'options go after the word' "$(mc followups --now 2025-03-01 done "$T9" 2>&1; echo "exit $?")" \
+	"mailclerk: options go after the word: followups done|snooze|undo ID [OPTION...]
+exit 2"
+check_exit 'a negative --max-age: exit 2' 2 mc followups --max-age -1
 before=$(sqlite3 "$DB" 'SELECT * FROM followup_state ORDER BY message')
 check_exit 'done of an unknown id: exit 2' 2 mc followups done 999999
 check_exit 'snooze with a bad date: exit 2' 2 mc followups snooze "$T9" --until 2025-13-01
 check_eq '... and nothing was written' "$(sqlite3 "$DB" 'SELECT * FROM followup_state ORDER BY message')" "$before"
+
+# With the clock (no --now), a reply dated ahead of it (the sender's clock)
+# has still come: owed, 0 days old. As of a given day it has not.
+cat > "$TMP/mail/INBOX/new/1740700002.ahead.labelled" <<'EOM'
+From: Tom Lee <tom@initech.example>
+To: Sam Carter <sam@studio.example>
+Subject: Re: Kickoff
+Date: Fri, 01 Jan 2100 00:00:00 +0000
+Message-ID: <i1-ahead@initech.example>
+In-Reply-To: <i1@initech.example>
+
+Tomorrow works.
+EOM
+mc ingest --maildir "$TMP/mail" >/dev/null 2>&1
+check_eq 'a reply dated ahead of the clock is owed, 0 days old' "$(env -u MAILCLERK_NOW "$MAILCLERK" --config "$TMP/config" --db "$DB" followups --format=json initech | jq -c '[.owe[] | [.subject, .days]]')" '[["Re: Kickoff",0]]'
+check_eq '... as of 2025-03-01 it has not come yet' "$(mc followups --format=json initech | jq -c '[.owe[] | .subject]')" '[]'
+printf '[client acme]\ndomains = acme.example\n' > "$TMP/no-me.config"
+check_eq 'no me in the configuration: followups says why nothing is owed' "$("$MAILCLERK" --config "$TMP/no-me.config" --db "$DB" followups 2>&1 >/dev/null)" \
+	"mailclerk: the configuration names none of your addresses ([mailclerk] me = ...): no thread can be owed a reply or chased"
 
 # Saved files follow a refiled message; the one the user edited stays.
 mc attachments save --by-project 'id:spec-1@acme.example' >/dev/null 2>&1
@@ -154,3 +184,5 @@ check_eq 'reindex: marks, filings and saved files unchanged' "$(sqlite3 "$DB" 'S
 check_eq '... follow-ups unchanged' "$(mc followups --format=json)" "$fu"
 check_eq '... automated mail unchanged' "$(mids is:automated)" "$auto"
 check_eq '... and the index is sound' "$(mc check >/dev/null 2>&1; echo $?)" 0
+sqlite3 "$DB" "INSERT INTO reindex_needed VALUES (1, 'the automated mark')"
+check_eq "reindex '*' is a whole reindex: the index needs none after it" "$(mc reindex '*' >/dev/null 2>&1; sqlite3 "$DB" 'SELECT count(*) FROM reindex_needed')" 0
