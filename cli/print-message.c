@@ -65,6 +65,12 @@ describe_message(struct printer *p, const struct stored_message *m)
 	printer_kv_string(p, "subject", m->subject);
 	printer_kv_string(p, "direction", m->direction ? "out" : "in");
 	printer_kv_bool(p, "automated", m->automated);
+	printer_key(p, "flags");
+	printer_array_begin(p);
+	for (guint i = 0; i < MC_FLAG_COUNT; i++)
+		if (m->flags & (1u << i))
+			printer_string(p, mc_flag_name(i));
+	printer_array_end(p);
 	printer_kv_strings(p, "clients", m->clients);
 	printer_kv_strings(p, "projects", m->projects);
 	printer_kv_strings(p, "folders", m->folders);

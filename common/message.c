@@ -161,3 +161,31 @@ stored_message_free(struct stored_message *m)
 	g_ptr_array_unref(m->projects);
 	g_free(m);
 }
+
+/* In the order of the MC_FLAG_* bits. */
+static const struct {
+	char letter;
+	const char *name;
+} flags[MC_FLAG_COUNT] = {
+	{ 'D', "draft" },   { 'F', "flagged" }, { 'P', "passed" },
+	{ 'R', "replied" }, { 'S', "seen" },    { 'T', "trashed" },
+};
+
+guint
+mc_flags_parse(const char *info)
+{
+	if (!g_str_has_prefix(info, ":2,"))
+		return 0;
+	guint bits = 0;
+	for (const char *c = info + 3; *c; c++)
+		for (guint i = 0; i < MC_FLAG_COUNT; i++)
+			if (*c == flags[i].letter)
+				bits |= 1u << i;
+	return bits;
+}
+
+const char *
+mc_flag_name(guint i)
+{
+	return i < MC_FLAG_COUNT ? flags[i].name : "";
+}

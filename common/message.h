@@ -67,7 +67,27 @@ struct mc_location {
 	gint64 offset; /* mbox: where the message starts */
 	gint64 length; /* mbox: how many bytes it has */
 	char *folder;  /* its folder as users see it, "" when none */
+	guint flags;   /* maildir: the MC_FLAG_* of its name (mc_flags_parse()); 0 else */
 };
+
+/* The Maildir flags (the letters after ":2," in a file name), as bits. */
+enum mc_flag {
+	MC_FLAG_DRAFT = 1 << 0,   /* D */
+	MC_FLAG_FLAGGED = 1 << 1, /* F */
+	MC_FLAG_PASSED = 1 << 2,  /* P: forwarded */
+	MC_FLAG_REPLIED = 1 << 3, /* R */
+	MC_FLAG_SEEN = 1 << 4,    /* S */
+	MC_FLAG_TRASHED = 1 << 5, /* T */
+};
+#define MC_FLAG_COUNT 6
+
+/* Returns the MC_FLAG_* of INFO, what follows a maildir file's unique name
+ * (":2,RS"); 0 for anything else. */
+guint mc_flags_parse(const char *info);
+
+/* Returns the name of flag bit I (0 ≤ I < MC_FLAG_COUNT): "draft",
+ * "flagged", "passed", "replied", "seen", "trashed"; a static string. */
+const char *mc_flag_name(guint i);
 
 /* Free one struct mc_address / mc_attachment / mc_location and what it owns
  * (GDestroyNotify). */
@@ -110,6 +130,7 @@ struct stored_message {
 	GPtrArray *folders;     /* char *, distinct, sorted */
 	GPtrArray *files;       /* char *, the distinct paths of its copies */
 	GPtrArray *locations;   /* struct mc_location *, every copy */
+	guint flags;            /* MC_FLAG_* any of its maildir copies carries */
 	GPtrArray *attachments; /* struct mc_attachment * (inline parts included) */
 	GPtrArray *clients;     /* char *, client keys it is filed under, sorted */
 	GPtrArray *projects;    /* char *, "CLIENT/KEY" of its projects, sorted */

@@ -108,6 +108,7 @@ location_row(sqlite3_stmt *s, gpointer out)
 	l->offset = sqlite3_column_int64(s, 5);
 	l->length = sqlite3_column_int64(s, 6);
 	l->folder = g_strdup(db_column_text(s, 7));
+	l->flags = g_str_equal(l->kind, "maildir") ? mc_flags_parse(db_column_text(s, 4)) : 0;
 	g_ptr_array_add(out, l);
 }
 
@@ -180,6 +181,7 @@ load_message(struct mc_db *db, gint64 id, GError **error)
 	for (guint i = 0; i < m->locations->len; i++) {
 		const struct mc_location *l = g_ptr_array_index(m->locations, i);
 		add_distinct(m->files, l->path);
+		m->flags |= l->flags;
 		if (*l->folder)
 			add_distinct(m->folders, l->folder);
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "query/followups.h"
+#include "query/query.h"
 #include "common/date.h"
 #include "common/error.h"
 
@@ -84,9 +85,7 @@ register_is_me(struct mc_db *db, const struct mc_config *cfg, GError **error)
 
 /* Whether message m is answered: a copy with the Maildir R flag (the
  * letters after ":2,"). */
-#define ANSWERED                                                                                   \
-	"EXISTS (SELECT 1 FROM locations c WHERE c.message = m.id AND substr(c.info, 1, 3) "       \
-	"= ':2,' AND instr(substr(c.info, 4), 'R') > 0)"
+#define ANSWERED QUERY_MAILDIR_FLAG("R")
 
 /* Message m's first To address, "" when none. */
 #define FIRST_TO                                                                                   \

@@ -22,6 +22,12 @@ enum query_error_code {
 
 struct query;
 
+/* SQL true when message m has a maildir copy whose flags (the letters
+ * after ":2,", common/message.h) hold LETTER, a string literal: "R". */
+#define QUERY_MAILDIR_FLAG(letter)                                                                 \
+	"EXISTS (SELECT 1 FROM locations c WHERE c.message = m.id AND substr(c.info, 1, 3) = "     \
+	"':2,' AND instr(substr(c.info, 4), '" letter "') > 0)"
+
 /* Parses TEXT. NOW (UTC seconds) anchors relative dates (2w, today).
  * An empty TEXT or "*" matches every message.
  * Returns a query the caller frees with query_free(), or NULL and sets ERROR

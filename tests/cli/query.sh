@@ -1,7 +1,7 @@
 #!/bin/sh
 # The query language over the sample corpus: fields, operators, dates, sorting, errors.
 . "$top_srcdir/tests/lib.sh"
-plan 61
+plan 66
 printf '[mailclerk]\nme = sam@studio.example\n' > "$TMP/config"
 mc ingest --maildir "$CORPUS/maildir" --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1
 
@@ -16,9 +16,16 @@ check_eq 'cc: an address' "$(c cc:carol@acme.example)" 3
 check_eq 'address: any role' "$(c address:dana@globex.example)" 3
 check_eq 'is:outbound (From is a me address)' "$(c is:outbound)" 3
 check_eq 'is:inbound' "$(c is:inbound)" 30
+# Maildir flags, from the file names (":2,RS"); mbox messages have none.
+check_eq 'is:read: a copy has S' "$(c is:read)" 25
+check_eq 'is:unread: maildir copies, none with S (new/ and an empty ":2,")' "$(mids is:unread | tr '\n' ' ')" \
+	'000801db0371$4a2b1c90$de7155b0$@umbrella.example CAF=mike.0702@mail.northwind.example newsletter.2024-06.4411@news.globex.example sha256:cd525144f08b744e7e74419aea9b53701632e61e13343aa67d65f199712bd527 '
+check_eq 'the mbox messages are neither read nor unread' "$(c NOT is:read AND NOT is:unread) $(c NOT is:read AND NOT is:unread folder:takeout.mbox)" "4 4"
+check_eq 'is:flagged, is:replied, is:draft, is:trashed, is:passed' "$(c is:flagged) $(c is:replied) $(c is:draft) $(c is:trashed) $(c is:passed)" "1 5 0 0 0"
+check_eq 'JSON "flags": the flags of any copy, by name' "$(mc search --format=json 'is:flagged OR id:20231231223000.GA4411@bergmann.example' | jq -c '[.[] | .flags]')" '[["flagged","seen"],["replied","seen"]]'
 check_eq 'subject: a word' "$(c subject:ACME-12)" 9
 check_eq 'subject: a phrase' "$(c 'subject:"website relaunch"')" 4
-check_eq 'body: a word from the body only' "$(c body:kickoff)" "$(c body:kickoff)"
+check_eq 'body: the body only (kickoff is in subjects)' "$(c body:kickoff) $(c kickoff)" "0 4"
 check_eq 'a bare word in the body' "$(mids zanthropy)" '000801db0371$4a2b1c90$de7155b0$@umbrella.example'
 check_eq 'implicit AND' "$(c zorbleflux relaunch)" 1
 check_eq 'AND with nothing in common' "$(c zorbleflux AND zanthropy)" 0
