@@ -21,6 +21,14 @@ age_days(gint64 now, gint64 date)
 	return now > date ? (now - date) / 86400 : 0;
 }
 
+/* Appends "  (id ID, N days)" and the end of the line. */
+static void
+append_id_days(GString *out, gint64 id, gint64 days)
+{
+	g_string_append_printf(out, "  (id %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " day%s)\n", id,
+	                       days, days == 1 ? "" : "s");
+}
+
 /* A follow-up as printed: its days are counted from NOW. */
 struct followup_row {
 	const struct followup *f;
@@ -40,9 +48,7 @@ followup_text(GString *out, gconstpointer record, guint index)
 	text_append_clean(out, who, 0);
 	g_string_append(out, "  ");
 	text_append_clean(out, *f->subject ? f->subject : "(no subject)", 0);
-	gint64 days = age_days(row->now, f->date);
-	g_string_append_printf(out, "  (id %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " day%s)\n",
-	                       f->id, days, days == 1 ? "" : "s");
+	append_id_days(out, f->id, age_days(row->now, f->date));
 }
 
 static void
@@ -81,11 +87,8 @@ quiet_text(GString *out, gconstpointer record, guint index)
 	g_autofree char *date = q->last_id ? date_day(q->last, "?") : g_strdup("never");
 	g_string_append_printf(out, "  %-16s %-10s  ", key, date);
 	text_append_clean(out, q->name, 0);
-	gint64 days = age_days(row->now, q->last);
 	if (q->last_id)
-		g_string_append_printf(out,
-		                       "  (id %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " day%s)\n",
-		                       q->last_id, days, days == 1 ? "" : "s");
+		append_id_days(out, q->last_id, age_days(row->now, q->last));
 	else
 		g_string_append(out, "  (no exchange yet)\n");
 }
@@ -148,10 +151,7 @@ mark_describe(struct printer *p, gconstpointer record)
 	printer_kv_string(p, "subject", m->subject);
 	printer_kv_string(p, m->outbound ? "to" : "from", m->outbound ? m->to_addr : m->from_addr);
 	printer_kv_string(p, "state", m->state == FOLLOWUP_SNOOZED ? "snoozed" : "done");
-	if (m->state == FOLLOWUP_SNOOZED)
-		printer_kv_date(p, "until", m->until);
-	else
-		printer_kv_string(p, "until", NULL);
+	printer_kv_date_or_null(p, "until", m->state == FOLLOWUP_SNOOZED ? m->until : 0);
 	printer_kv_string(p, "note", m->note);
 	printer_kv_date(p, "marked", m->marked);
 }

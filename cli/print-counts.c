@@ -21,24 +21,14 @@ print_counts_text(GString *out, const struct mail_counts *n)
 	                       n->in, n->out, n->threads, first, last, n->followups);
 }
 
-/* A date, or null for none (0). */
-static void
-describe_date(struct printer *p, const char *key, gint64 t)
-{
-	if (t)
-		printer_kv_date(p, key, t);
-	else
-		printer_kv_string(p, key, NULL);
-}
-
 void
 print_counts_describe(struct printer *p, const struct mail_counts *n)
 {
 	printer_kv_int(p, "messages_in", n->in);
 	printer_kv_int(p, "messages_out", n->out);
 	printer_kv_int(p, "threads", n->threads);
-	describe_date(p, "first", n->first);
-	describe_date(p, "last", n->last);
+	printer_kv_date_or_null(p, "first", n->first);
+	printer_kv_date_or_null(p, "last", n->last);
 	printer_kv_int(p, "followups", n->followups);
 	printer_kv_int(p, "attachments", n->attachments);
 }

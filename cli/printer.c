@@ -257,3 +257,12 @@ printer_kv_strings(struct printer *p, const char *key, const GPtrArray *list)
 		printer_string(p, g_ptr_array_index(list, i));
 	printer_array_end(p);
 }
+
+void
+printer_kv_date_or_null(struct printer *p, const char *key, gint64 utc_seconds)
+{
+	if (utc_seconds)
+		printer_kv_date(p, key, utc_seconds);
+	else
+		printer_kv_string(p, key, NULL);
+}

@@ -86,6 +86,8 @@ void printer_kv_string(struct printer *p, const char *key, const char *s);
 void printer_kv_int(struct printer *p, const char *key, gint64 v);
 void printer_kv_bool(struct printer *p, const char *key, gboolean v);
 void printer_kv_date(struct printer *p, const char *key, gint64 utc_seconds);
+/* As printer_kv_date(), but null when UTC_SECONDS is 0 (no date). */
+void printer_kv_date_or_null(struct printer *p, const char *key, gint64 utc_seconds);
 /* KEY and an array of the strings of LIST (char *; NULL is empty). */
 void printer_kv_strings(struct printer *p, const char *key, const GPtrArray *list);
 
