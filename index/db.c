@@ -145,6 +145,9 @@ static const char *const migrations[] = {
 	migrate_8_sql,                 /* messages.automated, reindex_needed */
 	migrate_9_sql,                 /* followup_state */
 	migrate_10_sql,                /* saved_files */
+	migrate_11_sql,                /* labels */
+	migrate_12_sql,                /* imap_folders.highestmodseq */
+	migrate_13_sql,                /* fts: folding, HTML words */
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);
 

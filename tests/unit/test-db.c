@@ -125,7 +125,7 @@ test_newer_schema_refused(struct fixture *f, gconstpointer data)
 	g_assert_null(again);
 	g_assert_error(error, MC_ERROR, MC_ERROR_FAILED);
 	g_assert_nonnull(
-	    strstr(error->message, "schema version 99, newer than this mailclerk's 10"));
+	    strstr(error->message, "schema version 99, newer than this mailclerk's 13"));
 }
 
 static void

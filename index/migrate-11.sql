@@ -1,0 +1,1 @@
+-- Migration to schema version 11: reserved for labels (X-Gmail-Labels) (issue 12), filled by that work.

@@ -1,0 +1,1 @@
+-- Migration to schema version 12: reserved for IMAP flag changes (CONDSTORE modseq) (issue 12), filled by that work.

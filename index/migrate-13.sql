@@ -1,0 +1,1 @@
+-- Migration to schema version 13: reserved for search text: folding and HTML-only words (issue 12), filled by that work.
