@@ -79,6 +79,7 @@ parsed_message_new(void)
 	pm->subject = g_strdup("");
 	pm->body_text = g_strdup("");
 	pm->automated_why = g_strdup("");
+	pm->labels = g_ptr_array_new_with_free_func(g_free);
 	return pm;
 }
 
@@ -97,6 +98,7 @@ parsed_message_free(struct parsed_message *pm)
 	if (pm->headers)
 		g_ptr_array_unref(pm->headers);
 	g_free(pm->automated_why);
+	g_ptr_array_unref(pm->labels);
 	g_free(pm);
 }
 
@@ -137,6 +139,7 @@ stored_message_new(void)
 	m->attachments = g_ptr_array_new_with_free_func(mc_attachment_free);
 	m->clients = g_ptr_array_new_with_free_func(g_free);
 	m->projects = g_ptr_array_new_with_free_func(g_free);
+	m->labels = g_ptr_array_new_with_free_func(g_free);
 	return m;
 }
 
@@ -159,6 +162,7 @@ stored_message_free(struct stored_message *m)
 	g_ptr_array_unref(m->attachments);
 	g_ptr_array_unref(m->clients);
 	g_ptr_array_unref(m->projects);
+	g_ptr_array_unref(m->labels);
 	g_free(m);
 }
 
@@ -188,4 +192,15 @@ const char *
 mc_flag_name(guint i)
 {
 	return i < MC_FLAG_COUNT ? flags[i].name : "";
+}
+
+char *
+mc_label_key(const char *label)
+{
+	/* Query text may not be UTF-8; casefold would read past a bad sequence. */
+	g_autofree char *valid =
+	    g_utf8_validate(label, -1, NULL) ? NULL : g_utf8_make_valid(label, -1);
+	/* NFKC first: a full-width or compatibility form folds as its plain one. */
+	g_autofree char *nfkc = g_utf8_normalize(valid ? valid : label, -1, G_NORMALIZE_NFKC);
+	return g_utf8_casefold(nfkc, -1);
 }

@@ -58,6 +58,9 @@ struct parsed_message {
 	 * order), as text for people: "List-Id: <news.globex.example>",
 	 * "Precedence: bulk"; "" when none. */
 	char *automated_why;
+	/* char *, the message's labels (Gmail's X-Gmail-Labels, ingest/headers.c)
+	 * in header order: cleaned, none empty, none twice in any case. */
+	GPtrArray *labels;
 };
 
 /* One copy of a stored message: where it can be read again. */
@@ -88,6 +91,11 @@ guint mc_flags_parse(const char *info);
 /* Returns the name of flag bit I (0 ≤ I < MC_FLAG_COUNT): "draft",
  * "flagged", "passed", "replied", "seen", "trashed"; a static string. */
 const char *mc_flag_name(guint i);
+
+/* Returns LABEL (valid UTF-8) as label: compares it: NFKC, case-folded
+ * (Unicode, not only ASCII), so that one label is one key whatever its case.
+ * The caller frees it. */
+char *mc_label_key(const char *label);
 
 /* Free one struct mc_address / mc_attachment / mc_location and what it owns
  * (GDestroyNotify). */
@@ -134,6 +142,7 @@ struct stored_message {
 	GPtrArray *attachments; /* struct mc_attachment * (inline parts included) */
 	GPtrArray *clients;     /* char *, client keys it is filed under, sorted */
 	GPtrArray *projects;    /* char *, "CLIENT/KEY" of its projects, sorted */
+	GPtrArray *labels;      /* char *, its labels in header order */
 };
 
 /* Returns an empty stored message (every array empty, strings ""); free it

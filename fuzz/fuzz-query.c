@@ -56,7 +56,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	     "VALUES (1, 'm1@acme.example', 'x', 1704880800, 'Invoice for January', 1);"
 	     "INSERT INTO fts (rowid, subject, sender, recipients, body, attachments) "
 	     "VALUES (1, 'Invoice for January', 'Bob bob@acme.example', "
-	     "'Sam sam@studio.example', 'Please find the invoice attached.', 'jan.pdf');");
+	     "'Sam sam@studio.example', 'Please find the invoice attached.', 'jan.pdf');"
+	     "INSERT INTO labels (message, label, folded) VALUES (1, 'Clients/Acme', "
+	     "'clients/acme');");
 	return 0;
 }
 

@@ -62,6 +62,19 @@ load_attachments(struct mc_db *db, gint64 id, GPtrArray *out, GError **error)
 	                id, attachment_row, out, "reading a message's attachments", error);
 }
 
+static void
+label_row(sqlite3_stmt *s, gpointer out)
+{
+	g_ptr_array_add(out, g_strdup(db_column_text(s, 0)));
+}
+
+gboolean
+load_labels(struct mc_db *db, gint64 id, GPtrArray *out, GError **error)
+{
+	return each_row(db, "SELECT label FROM labels WHERE message = ? ORDER BY rowid", id,
+	                label_row, out, "reading a message's labels", error);
+}
+
 struct filings_out {
 	GPtrArray *clients, *projects;
 };
@@ -186,6 +199,7 @@ load_message(struct mc_db *db, gint64 id, GError **error)
 			add_distinct(m->folders, l->folder);
 	}
 	if (!load_attachments(db, id, m->attachments, error) ||
+	    !load_labels(db, id, m->labels, error) ||
 	    !load_filings(db, id, m->clients, m->projects, error))
 		return NULL;
 	return g_steal_pointer(&m);

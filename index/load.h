@@ -17,6 +17,10 @@ gboolean load_addresses(struct mc_db *db, gint64 id, GPtrArray *out, GError **er
  * included, in part order) to OUT; the caller owns them. */
 gboolean load_attachments(struct mc_db *db, gint64 id, GPtrArray *out, GError **error);
 
+/* Appends message ID's labels (char *, in header order) to OUT; the
+ * caller owns them. */
+gboolean load_labels(struct mc_db *db, gint64 id, GPtrArray *out, GError **error);
+
 /* Appends the keys of the clients message ID is filed under to CLIENTS and
  * the "CLIENT/KEY" of its projects to PROJECTS (char *, sorted; the caller
  * owns them). */
@@ -33,8 +37,8 @@ gboolean load_locations(struct mc_db *db, gint64 id, GPtrArray *out, GError **er
 char *load_location_path(const char *kind, const char *container, const char *sub, const char *name,
                          const char *info);
 
-/* Loads message ID whole: its row, To and Cc, copies, attachments and
- * filings. Returns a message the caller frees with stored_message_free(), or
+/* Loads message ID whole: its row, To and Cc, copies, attachments, labels
+ * and filings. Returns a message the caller frees with stored_message_free(), or
  * NULL and sets ERROR (MC_ERROR_FAILED when there is no such message). */
 struct stored_message *load_message(struct mc_db *db, gint64 id, GError **error);
 

@@ -38,7 +38,8 @@ reclassify_load(struct mc_db *db, gint64 id, gboolean body, gboolean headers, GE
 	sqlite3_reset(m);
 
 	if (!load_addresses(db, id, pm->addresses, error) ||
-	    !load_attachments(db, id, pm->attachments, error))
+	    !load_attachments(db, id, pm->attachments, error) ||
+	    !load_labels(db, id, pm->labels, error))
 		return NULL;
 
 	if (headers) {

@@ -1,6 +1,6 @@
 /* Filing every message again by the rules as they are now (after the user
- * changed them), from what the index holds: subject, body, addresses and
- * attachment names. Only rules on header:NAME need the message files, since
+ * changed them), from what the index holds: subject, body, addresses,
+ * attachment names and labels. Only rules on header:NAME need the message files, since
  * the index does not keep headers; those are read and parsed again. The
  * automated mark is made again too, from the stored signal and the
  * configuration's automated and people. */

@@ -22,6 +22,7 @@ static const char *const field_names[] = {
 	[FIELD_CC] = "cc",
 	[FIELD_ADDRESS] = "address",
 	[FIELD_ATTACHMENT] = "attachment",
+	[FIELD_LABEL] = "label",
 };
 
 static void
@@ -148,7 +149,7 @@ parse_field(const char *name, size_t len, enum rule_field *field, char **header,
 		}
 	}
 	set_error(error, w,
-	          "unknown field '%s' (subject, body, from, to, cc, address, attachment, "
+	          "unknown field '%s' (subject, body, from, to, cc, address, attachment, label, "
 	          "header:NAME)",
 	          s);
 	return FALSE;

@@ -19,6 +19,7 @@ enum rule_field {
 	FIELD_CC,
 	FIELD_ADDRESS,
 	FIELD_ATTACHMENT,
+	FIELD_LABEL,
 	FIELD_HEADER,
 };
 

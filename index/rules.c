@@ -131,6 +131,12 @@ rule_matches(const struct subject *sub, const struct regex_rule *rr, char **matc
 				return TRUE;
 		}
 		return FALSE;
+	case FIELD_LABEL:
+		/* Each label alone, so that /^Clients\/Acme$/ means that label. */
+		for (guint i = 0; pm->labels && i < pm->labels->len; i++)
+			if (run(sub, rr, g_ptr_array_index(pm->labels, i), matched))
+				return TRUE;
+		return FALSE;
 	case FIELD_HEADER:
 		for (guint i = 0; pm->headers && i < pm->headers->len; i++) {
 			const struct mc_header *h = g_ptr_array_index(pm->headers, i);

@@ -4,7 +4,7 @@
  * [client KEY]:  domains, addresses, match, exclude
  * [project CLIENT/KEY]:  match, exclude
  * match/exclude are ';'-separated FIELD:/REGEX/FLAGS, FIELD one of subject,
- * body, from, to, cc, address, attachment, header:NAME; FLAGS i (caseless),
+ * body, from, to, cc, address, attachment, label, header:NAME; FLAGS i (caseless),
  * x (extended). PCRE2 with UTF, JIT where available, a match limit. */
 #ifndef MC_RULES_H
 #define MC_RULES_H

@@ -1,6 +1,6 @@
 /* What parsing gives of a message, into the index: the parsed columns of its row, its date in the
- * date map, addresses, attachments, stored text and full text; inserted for a new message and
- * rewritten where it differs for a message read again. */
+ * date map, addresses, attachments, labels, stored text and full text; inserted for a new message
+ * and rewritten where it differs for a message read again. */
 #include "config.h"
 
 #include <string.h>
@@ -24,14 +24,17 @@ enum {
 	CT_SAME_TEXT,
 	CT_OLD_ADDRS,
 	CT_OLD_ATTS,
+	CT_OLD_LABELS,
 	CT_INSERT_ADDR,
 	CT_INSERT_ATT,
+	CT_INSERT_LABEL,
 	CT_INSERT_FTS,
 	CT_INSERT_TEXT,
 	CT_DELETE_FTS,
 	CT_DELETE_TEXT,
 	CT_DELETE_ADDRS,
 	CT_DELETE_ATTS,
+	CT_DELETE_LABELS,
 	CT_COUNT
 };
 
@@ -47,10 +50,12 @@ static const char *const statements[CT_COUNT] = {
 	                 "ORDER BY rowid",
 	[CT_OLD_ATTS] = "SELECT part, filename, mime_type, size, sha256, is_inline FROM "
 	                "attachments WHERE message = ? ORDER BY rowid",
+	[CT_OLD_LABELS] = "SELECT label, folded FROM labels WHERE message = ? ORDER BY rowid",
 	[CT_INSERT_ADDR] = "INSERT INTO addresses (message, role, name, address, domain) "
 	                   "VALUES (?,?,?,?,?)",
 	[CT_INSERT_ATT] = "INSERT INTO attachments (message, part, filename, mime_type, size, "
 	                  "sha256, is_inline) VALUES (?,?,?,?,?,?,?)",
+	[CT_INSERT_LABEL] = "INSERT INTO labels (message, label, folded) VALUES (?,?,?)",
 	[CT_INSERT_FTS] = "INSERT INTO fts (rowid, subject, sender, recipients, body, attachments) "
 	                  "VALUES (?,?,?,?,?,?)",
 	[CT_INSERT_TEXT] = "INSERT INTO message_text (id, sender, recipients, body, attachments) "
@@ -63,6 +68,7 @@ static const char *const statements[CT_COUNT] = {
 	[CT_DELETE_TEXT] = "DELETE FROM message_text WHERE id = ?",
 	[CT_DELETE_ADDRS] = "DELETE FROM addresses WHERE message = ?",
 	[CT_DELETE_ATTS] = "DELETE FROM attachments WHERE message = ?",
+	[CT_DELETE_LABELS] = "DELETE FROM labels WHERE message = ?",
 };
 
 struct content_writer {
@@ -83,6 +89,7 @@ struct content {
 	GString *recipients; /* of To, Cc and Bcc */
 	GString *names;      /* attachment file names, one a line */
 	GBytes *body_z;      /* the body compressed */
+	GPtrArray *folded;   /* char *, mc_label_key() of each of pm->labels */
 };
 
 /* What of a message to write (write_content()). */
@@ -92,7 +99,8 @@ enum content_parts {
 	PART_ADDRESSES = 1 << 2,   /* addresses rows */
 	PART_ATTACHMENTS = 1 << 3, /* attachments rows */
 	PART_TEXT = 1 << 4,        /* message_text and the full text */
-	PART_ALL = (1 << 5) - 1,
+	PART_LABELS = 1 << 5,      /* labels rows */
+	PART_ALL = (1 << 6) - 1,
 };
 
 /* Returns FORMAT with %s replaced by ROW_COLUMNS and %v by as many '?' as
@@ -195,6 +203,9 @@ content_init(struct content *c, const struct parsed_message *pm, GBytes *body_z)
 			g_string_append_printf(c->names, "%s\n", a->filename);
 	}
 	c->body_z = body_z ? g_bytes_ref(body_z) : text_compress(pm->body_text);
+	c->folded = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < pm->labels->len; i++)
+		g_ptr_array_add(c->folded, mc_label_key(g_ptr_array_index(pm->labels, i)));
 }
 
 static void
@@ -204,6 +215,7 @@ content_clear(struct content *c)
 	g_string_free(c->recipients, TRUE);
 	g_string_free(c->names, TRUE);
 	g_bytes_unref(c->body_z);
+	g_ptr_array_unref(c->folded);
 }
 
 /* Binds the values of ROW_COLUMNS from C, from parameter FIRST on; returns
@@ -277,6 +289,14 @@ write_content(struct content_writer *cw, const struct content *c, unsigned parts
 		db_bind_text(s, 6, a->sha256);
 		sqlite3_bind_int(s, 7, a->is_inline);
 		if (!step_done(cw, s, "adding an attachment", error))
+			return FALSE;
+	}
+	for (guint i = 0; (parts & PART_LABELS) && i < pm->labels->len; i++) {
+		s = stmt(cw, CT_INSERT_LABEL);
+		sqlite3_bind_int64(s, 1, *id);
+		db_bind_text(s, 2, g_ptr_array_index(pm->labels, i));
+		db_bind_text(s, 3, g_ptr_array_index(c->folded, i));
+		if (!step_done(cw, s, "adding a label", error))
 			return FALSE;
 	}
 	if (!(parts & PART_TEXT))
@@ -383,6 +403,31 @@ same_attachments(struct content_writer *cw, gint64 id, const struct parsed_messa
 	return TRUE;
 }
 
+/* Sets *SAME to whether message ID's labels rows are C's, in order (the
+ * folded key too: folding that changed is rewritten). */
+static gboolean
+same_labels(struct content_writer *cw, gint64 id, const struct content *c, gboolean *same,
+            GError **error)
+{
+	const GPtrArray *labels = c->pm->labels;
+	sqlite3_stmt *s = stmt(cw, CT_OLD_LABELS);
+	sqlite3_bind_int64(s, 1, id);
+	guint n = 0;
+	int rc;
+	*same = TRUE;
+	while (*same && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*same = n < labels->len &&
+		        g_str_equal(g_ptr_array_index(labels, n), db_column_text(s, 0)) &&
+		        g_str_equal(g_ptr_array_index(c->folded, n), db_column_text(s, 1));
+		n++;
+	}
+	if (*same && rc != SQLITE_DONE)
+		return db_set_error(error, cw->db, "reading a message's labels");
+	*same = *same && n == labels->len;
+	sqlite3_reset(s);
+	return TRUE;
+}
+
 /* Runs statement WHICH on message ID (its one parameter). */
 static gboolean
 run_on(struct content_writer *cw, int which, gint64 id, const char *what, GError **error)
@@ -433,6 +478,9 @@ compare_content(struct content_writer *cw, gint64 id, const struct content *c, u
 	if (!same_attachments(cw, id, pm, &same, error))
 		return FALSE;
 	*parts |= same ? 0 : PART_ATTACHMENTS;
+	if (!same_labels(cw, id, c, &same, error))
+		return FALSE;
+	*parts |= same ? 0 : PART_LABELS;
 	return TRUE;
 }
 
@@ -454,6 +502,8 @@ content_rewrite(struct content_writer *cw, gint64 id, const struct parsed_messag
 		ok = run_on(cw, CT_DELETE_ADDRS, id, "removing old addresses", error);
 	if (ok && (parts & PART_ATTACHMENTS))
 		ok = run_on(cw, CT_DELETE_ATTS, id, "removing old attachments", error);
+	if (ok && (parts & PART_LABELS))
+		ok = run_on(cw, CT_DELETE_LABELS, id, "removing old labels", error);
 	if (ok && parts)
 		ok = write_content(cw, &c, parts, 0, &id, error);
 	content_clear(&c);

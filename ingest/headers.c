@@ -1,4 +1,5 @@
-/* Headers: Message-ID, references, addresses, the date, the header block, automated mail. */
+/* Headers: Message-ID, references, addresses, the date, the header block, labels, automated mail.
+ */
 #include "config.h"
 
 #include "ingest/parse-internal.h"
@@ -11,6 +12,10 @@
 /* Bounds what one hostile message can put into the index. */
 #define MAX_MSGID      512
 #define MAX_REFERENCES 100
+/* Gmail allows 225 characters a label (at most 900 bytes of UTF-8) and
+ * nobody has hundreds on one message. */
+#define MAX_LABELS      200
+#define MAX_LABEL_BYTES 1024
 
 /* Returns the bare Message-ID S (from GMime) cleaned and cut to MAX_MSGID
  * bytes, or NULL when there is none. */
@@ -201,6 +206,71 @@ fill_headers(struct parsed_message *pm, GMimeMessage *msg)
 		mh->name = clean_line(g_mime_header_get_name(h));
 		mh->value = clean_line(g_mime_header_get_value(h));
 		g_ptr_array_add(pm->headers, mh);
+	}
+}
+
+/* Labels. */
+
+/* Adds LEN bytes at PIECE, one label as the header writes it, to PM's
+ * labels: a '"' begins or ends quoted text, in which a backslash takes the
+ * next character as it is. SEEN holds the keys (mc_label_key()) added. */
+static void
+add_label(struct parsed_message *pm, GHashTable *seen, const char *piece, gsize len)
+{
+	GString *label = g_string_sized_new(MIN(len, MAX_LABEL_BYTES) + 1);
+	gboolean quoted = FALSE;
+	for (gsize i = 0; i < len && label->len < MAX_LABEL_BYTES + 4; i++) {
+		if (piece[i] == '"')
+			quoted = !quoted;
+		else if (quoted && piece[i] == '\\' && i + 1 < len)
+			g_string_append_c(label, piece[++i]);
+		else
+			g_string_append_c(label, piece[i]);
+	}
+	g_autofree char *text = g_string_free(label, FALSE);
+	/* The line was clean, but unquoting may have joined or exposed blanks. */
+	g_strstrip(text);
+	text[utf8_cut(text, strlen(text), MAX_LABEL_BYTES)] = '\0';
+	g_strchomp(text);
+	if (!*text)
+		return;
+	char *key = mc_label_key(text);
+	if (!g_hash_table_add(seen, key))
+		return;
+	g_ptr_array_add(pm->labels, g_steal_pointer(&text));
+}
+
+/* X-Gmail-Labels (Gmail Takeout, and mail fetched from Gmail): labels
+ * separated by commas, a label with a comma in double quotes:
+ * "Inbox,Opened,Clients/Acme,\"Label, with comma\"". GMime decodes the
+ * value as any unstructured header (RFC 2047 words, 8-bit text in the
+ * fallback charsets) before it is split, as Gmail encodes the whole value
+ * at once; a message with the header twice has the labels of both. */
+void
+fill_labels(struct parsed_message *pm, GMimeMessage *msg)
+{
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GMimeHeaderList *headers = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+	int n = g_mime_header_list_get_count(headers);
+	for (int i = 0; i < n && pm->labels->len < MAX_LABELS; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(headers, i);
+		if (g_ascii_strcasecmp(g_mime_header_get_name(h), "X-Gmail-Labels") != 0)
+			continue;
+		g_autofree char *line = clean_line(g_mime_header_get_value(h));
+		const char *start = line;
+		gboolean quoted = FALSE;
+		for (const char *p = line; pm->labels->len < MAX_LABELS; p++) {
+			if (*p == '"') {
+				quoted = !quoted;
+			} else if (*p == '\\' && quoted && p[1]) {
+				p++;
+			} else if (*p == '\0' || (*p == ',' && !quoted)) {
+				add_label(pm, seen, start, p - start);
+				if (!*p)
+					break;
+				start = p + 1;
+			}
+		}
 	}
 }
 

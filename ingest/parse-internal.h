@@ -62,6 +62,11 @@ gint64 message_date(GMimeMessage *msg, gint64 fallback);
 /* Sets PM->headers (PM's) to MSG's header block as written. */
 void fill_headers(struct parsed_message *pm, GMimeMessage *msg);
 
+/* Adds MSG's labels (X-Gmail-Labels) to PM->labels (PM's): decoded,
+ * cleaned, unquoted, blanks trimmed, at most MAX_LABELS (200) of at most
+ * MAX_LABEL_BYTES (1024) bytes, each once in any case. */
+void fill_labels(struct parsed_message *pm, GMimeMessage *msg);
+
 /* Returns the first sign that MSG is automated mail (parse.h lists them),
  * as PM->automated_why takes it, "" when none; PM->addresses must be
  * filled. The caller frees it. */

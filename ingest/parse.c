@@ -591,6 +591,7 @@ fill_message(struct parsed_message *pm, GMimeMessage *msg, gint64 fallback_date,
 		              g_mime_message_get_addresses(msg, roles[i].type), 0);
 	g_free(pm->automated_why);
 	pm->automated_why = automated_signal(pm, msg);
+	fill_labels(pm, msg);
 
 	struct walk w = { .pm = pm,
 		          .body = g_string_new(NULL),

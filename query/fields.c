@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/message.h"
 #include "common/mimetype.h"
 #include "common/nearest.h"
 #include "query/query-parts.h"
@@ -13,6 +14,7 @@ enum field_kind {
 	FIELD_ADDRESS, /* an address or @domain in `roles`; else FTS in `columns` */
 	FIELD_FOLDER,
 	FIELD_SOURCE,
+	FIELD_LABEL,
 	FIELD_ID,
 	FIELD_THREAD,
 	FIELD_IS,
@@ -48,6 +50,7 @@ static const struct field {
 	{ "address", FIELD_ADDRESS, "sender recipients", NULL },
 	{ "folder", FIELD_FOLDER, NULL, NULL },
 	{ "source", FIELD_SOURCE, NULL, NULL },
+	{ "label", FIELD_LABEL, NULL, NULL },
 	{ "id", FIELD_ID, NULL, NULL },
 	{ "thread", FIELD_THREAD, NULL, NULL },
 	{ "is", FIELD_IS, NULL, NULL },
@@ -161,6 +164,61 @@ location_leaf(const char *column, gboolean nocase, const struct token *t)
 	p->text = location_having(cond);
 	binds_add_int(p->binds, g_utf8_strlen(prefix, -1));
 	binds_add_text(p->binds, prefix);
+	return p;
+}
+
+/* Returns S as a GLOB pattern that matches S itself: '*', '?' and '['
+ * each in brackets. The caller frees it. */
+static char *
+glob_escape(const char *s)
+{
+	GString *out = g_string_new(NULL);
+	for (; *s; s++) {
+		if (*s == '*' || *s == '?' || *s == '[')
+			g_string_append_printf(out, "[%c]", *s);
+		else
+			g_string_append_c(out, *s);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* label:NAME is that label in any case (Unicode: both sides are
+ * mc_label_key()); as folder:, NAME followed by a slash and a star is it and
+ * the labels below it (Clients/Acme, Clients/Acme/Web), label:NA* any label
+ * that starts so, and label:* any label. The folded keys are compared with
+ * GLOB, case-sensitive like them, so that labels_folded serves a prefix. */
+static struct part *
+label_leaf(const struct token *t)
+{
+	g_autofree char *prefix = NULL;
+	gboolean tree = FALSE;
+	struct part *p = sql_part(NULL);
+
+	if (t->quoted && g_str_has_suffix(t->lit, "/*")) {
+		prefix = g_strndup(t->lit, strlen(t->lit) - 1);
+		tree = TRUE;
+	} else if (t->prefix) {
+		prefix = g_strdup(t->value);
+		tree = g_str_has_suffix(prefix, "/") && prefix[1] != '\0';
+	}
+
+	if (prefix == NULL) {
+		p->text = sql_having("labels", "g", NULL, "g.folded = ?");
+		g_autofree char *key = mc_label_key(t->value);
+		binds_add_text(p->binds, key);
+		return p;
+	}
+	g_autofree char *key = mc_label_key(prefix);
+	g_autofree char *esc = glob_escape(key);
+	g_autofree char *pattern = g_strconcat(esc, "*", NULL);
+	if (tree) {
+		p->text = sql_having("labels", "g", NULL, "(g.folded = ? OR g.folded GLOB ?)");
+		g_autofree char *parent = g_strndup(key, strlen(key) - 1);
+		binds_add_text(p->binds, parent);
+	} else {
+		p->text = sql_having("labels", "g", NULL, "g.folded GLOB ?");
+	}
+	binds_add_text(p->binds, pattern);
 	return p;
 }
 
@@ -450,9 +508,11 @@ field_leaf(struct parser *ps, const struct token *t, GError **error)
 	if (f == NULL)
 		return parser_fail(error, t->col, "unknown field '%s'", t->field);
 
-	/* folder:* and source:* (any) are the only values that may be just a star. */
-	gboolean empty = f->kind == FIELD_FOLDER || f->kind == FIELD_SOURCE ? t->lit[0] == '\0'
-	                                                                    : t->value[0] == '\0';
+	/* folder:*, source:* and label:* (any) are the only values that may be just a star. */
+	gboolean empty =
+	    f->kind == FIELD_FOLDER || f->kind == FIELD_SOURCE || f->kind == FIELD_LABEL
+	        ? t->lit[0] == '\0'
+	        : t->value[0] == '\0';
 	if (empty)
 		return parser_fail(error, t->col, "empty value for %s:", f->name);
 
@@ -470,6 +530,8 @@ field_leaf(struct parser *ps, const struct token *t, GError **error)
 		return location_leaf("folder", TRUE, t);
 	case FIELD_SOURCE:
 		return location_leaf("source", FALSE, t);
+	case FIELD_LABEL:
+		return label_leaf(t);
 	case FIELD_ID: {
 		const char *s = t->lit;
 		gsize n = strlen(s);

@@ -50,6 +50,13 @@ assert_sane(const struct parsed_message *pm)
 		g_assert_true(g_utf8_validate(a->mime_type, -1, NULL));
 		g_assert_cmpuint(strlen(a->sha256), ==, 64);
 	}
+	g_assert_cmpuint(pm->labels->len, <=, 200);
+	for (guint i = 0; i < pm->labels->len; i++) {
+		const char *l = g_ptr_array_index(pm->labels, i);
+		g_assert_true(g_utf8_validate(l, -1, NULL));
+		g_assert_cmpstr(l, !=, "");
+		g_assert_cmpuint(strlen(l), <=, 1024);
+	}
 	if (pm->headers) {
 		for (guint i = 0; i < pm->headers->len; i++) {
 			const struct mc_header *h = g_ptr_array_index(pm->headers, i);

@@ -89,6 +89,8 @@ test_errors(void)
 	assert_error("x from: y", "empty value for from: at column 3");
 	assert_error("from:\"\"", "empty value for from: at column 1");
 	assert_error("from:@", "empty value for from: at column 1");
+	assert_error("label:", "empty value for label: at column 1");
+	assert_error("label:\"\"", "empty value for label: at column 1");
 	assert_error("(to:)", "empty value for to: at column 2");
 	assert_error("subject:*", "empty value for subject: at column 1");
 	assert_error("id:<>", "empty value for id: at column 1");

@@ -109,6 +109,8 @@ setup_db(void)
 	exec(schema_sql);
 	exec(migrate_2_sql);
 	exec(migrate_6_sql);
+	exec(migrate_8_sql);  /* reindex_needed, which migrate-11 writes to */
+	exec(migrate_11_sql); /* labels */
 
 	add_message(1, "m1@acme.example", utc(2024, 1, 10, 10, 0, 0), 0, 1, "Invoice for January",
 	            "Bob Smith bob@acme.example", "Sam sam@studio.example",
@@ -628,6 +630,7 @@ test_fuzz(void)
 		"attachment:",
 		"folder:",
 		"source:",
+		"label:",
 		"id:",
 		"thread:",
 		"is:",
@@ -738,6 +741,58 @@ key_error(const struct mc_config *cfg, const char *text)
 			g_error("query %s: got '%s', expected '%s'", (text), got_, (expected));    \
 	} while (0)
 
+static void
+add_label(gint64 message, const char *label, const char *folded)
+{
+	run("INSERT INTO labels (message, label, folded) VALUES (?, ?, ?)", "iss", message, label,
+	    folded);
+}
+
+/* label: in any case, a subtree, a prefix, quoted; wildcards in the value
+ * are text. */
+static void
+test_labels(void)
+{
+	/* Folded as the writer folds (mc_label_key()). */
+	add_label(1, "Inbox", "inbox");
+	add_label(1, "Clients/Kaneren", "clients/kaneren");
+	add_label(2, "Clients/Acme", "clients/acme");
+	add_label(3, "Clients/Acme/Web", "clients/acme/web");
+	add_label(3, "Label, with comma", "label, with comma");
+	add_label(4, "Clients", "clients");
+	add_label(4, "Category Promotions", "category promotions");
+	add_label(5, "Ελληνικά", "ελληνικά");
+	add_label(5, "a*b[c]?", "a*b[c]?");
+	add_label(6, "ClientsX", "clientsx");
+	add_label(7, "100%_done", "100%_done");
+
+	assert_ids("label:Clients/Kaneren", "1");
+	assert_ids("label:clients/KANEREN", "1");
+	assert_ids("label:Clients", "4");
+	assert_ids("label:Clients/*", "1,2,3,4");
+	assert_ids("label:\"Clients/*\"", "1,2,3,4");
+	assert_ids("label:clients/acme/*", "2,3");
+	assert_ids("label:Client*", "1,2,3,4,6");
+	assert_ids("label:\"Category Promotions\"", "4");
+	assert_ids("label:\"category PROMOTIONS\"", "4");
+	assert_ids("label:\"Label, with comma\"", "3");
+	assert_ids("label:ΕΛΛΗΝΙΚΆ", "5");
+	assert_ids("label:ＣＬＩＥＮＴＳ", "4"); /* full-width: NFKC */
+	assert_ids("label:*", "1,2,3,4,5,6,7");
+	assert_ids("label:nothing label:Inbox", "");
+	assert_ids("label:Inbox OR label:Clients/Acme", "1,2");
+	assert_ids("-label:Clients/* source:work", "6,7,8");
+	/* GLOB and LIKE wildcards in the value are only text. */
+	assert_ids("label:\"a*b[c]?\"", "5");
+	assert_ids("label:\"a*\"*", "5");
+	assert_ids("label:a?*", "");
+	assert_ids("label:a[*", "");
+	assert_ids("label:100%_*", "7");
+	assert_ids("label:100_*", "");
+	assert_ids("label:\"'; DROP TABLE labels; --\"", "");
+	exec("DELETE FROM labels");
+}
+
 /* client: and project: keys exist in the configuration or in the filings. */
 static void
 test_keys(void)
@@ -802,6 +857,7 @@ main(int argc, char **argv)
 	g_test_add_func("/query/fuzz", test_fuzz);
 	g_test_add_func("/query/filings", test_filings);
 	g_test_add_func("/query/keys", test_keys);
+	g_test_add_func("/query/labels", test_labels);
 
 	int rc = g_test_run();
 	sqlite3_close(db);

@@ -369,6 +369,40 @@ test_header(void)
 }
 
 static void
+test_label(void)
+{
+	g_autoptr(test_cfg) cfg = cfg_new();
+	add_client(cfg, "kaneren", NULL, NULL, "label:/Kaneren/", NULL);
+	add_client(cfg, "acme", NULL, NULL, "label:/^clients\\/acme$/i", "label:/^Spam$/");
+	add_project(cfg, "acme", "web", "label:/\\/Web$/", NULL);
+	g_autoptr(rules) r = compile_ok(cfg);
+	g_assert_false(rules_need_headers(r));
+
+	g_autoptr(parsed_message) pm = mail("bob@other.example", NULL, "hello");
+	assert_files(r, cfg, pm, "");
+	g_ptr_array_add(pm->labels, g_strdup("Inbox"));
+	g_ptr_array_add(pm->labels, g_strdup("Clients/Kaneren"));
+	assert_files(r, cfg, pm, "kaneren|-|label /Kaneren/|Kaneren\n");
+
+	/* Each label alone: ^ and $ are its ends; FLAGS as for every field. */
+	g_autoptr(parsed_message) acme = mail("bob@other.example", NULL, "hello");
+	g_ptr_array_add(acme->labels, g_strdup("Clients/Acme/Web"));
+	assert_files(r, cfg, acme,
+	             "acme|-|project web|/Web\n"
+	             "acme|web|label /\\/Web$/|/Web\n");
+	g_ptr_array_add(acme->labels, g_strdup("CLIENTS/ACME"));
+	assert_files(r, cfg, acme,
+	             "acme|-|label /^clients\\/acme$/i|CLIENTS/ACME\n"
+	             "acme|web|label /\\/Web$/|/Web\n");
+	g_ptr_array_add(acme->labels, g_strdup("Spam"));
+	assert_files(r, cfg, acme, "!acme|-|label /^Spam$/|Spam\n");
+	/* Case matters without the i flag. */
+	g_autoptr(parsed_message) lower = mail("bob@other.example", NULL, "hello");
+	g_ptr_array_add(lower->labels, g_strdup("clients/kaneren"));
+	assert_files(r, cfg, lower, "");
+}
+
+static void
 test_syntax(void)
 {
 	g_autoptr(test_cfg) cfg = cfg_new();
@@ -413,7 +447,7 @@ test_errors(void)
 	             "missing closing parenthesis at offset 3");
 	expect_error("subject:/ok/; sender:/x/", NULL,
 	             "/tmp/cfg: [client acme]: key 'match': unknown field 'sender' (subject, "
-	             "body, from, to, cc, address, attachment, header:NAME)");
+	             "body, from, to, cc, address, attachment, label, header:NAME)");
 	expect_error("subject ACME", NULL,
 	             "/tmp/cfg: [client acme]: key 'match': expected FIELD:/REGEX/FLAGS at "
 	             "'subject ACME'");
@@ -576,6 +610,7 @@ main(int argc, char **argv)
 	g_test_add_func("/rules/first-reason", test_first_reason);
 	g_test_add_func("/rules/fields", test_fields);
 	g_test_add_func("/rules/header", test_header);
+	g_test_add_func("/rules/label", test_label);
 	g_test_add_func("/rules/syntax", test_syntax);
 	g_test_add_func("/rules/errors", test_errors);
 	g_test_add_func("/rules/pathological", test_pathological);
