@@ -73,6 +73,7 @@ describe_message(struct printer *p, const struct stored_message *m)
 	printer_array_end(p);
 	printer_kv_strings(p, "clients", m->clients);
 	printer_kv_strings(p, "projects", m->projects);
+	printer_kv_strings(p, "labels", m->labels);
 	printer_kv_strings(p, "folders", m->folders);
 	printer_kv_strings(p, "files", m->files);
 	printer_key(p, "attachments");
@@ -151,6 +152,12 @@ shown_text(GString *out, gconstpointer record, guint index)
 	g_string_append(out, "Subject: ");
 	text_append_clean(out, m->subject, 0);
 	g_string_append_c(out, '\n');
+	for (guint i = 0; i < m->labels->len; i++) {
+		g_string_append(out, i ? ", " : "Labels: ");
+		text_append_clean(out, g_ptr_array_index(m->labels, i), 0);
+		if (i + 1 == m->labels->len)
+			g_string_append_c(out, '\n');
+	}
 	for (guint i = 0; i < m->locations->len; i++) {
 		const struct mc_location *l = g_ptr_array_index(m->locations, i);
 		g_string_append(out, "File: ");

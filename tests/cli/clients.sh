@@ -114,7 +114,7 @@ bad() { printf '%s\n' "$@" > "$TMP/bad"; "$MAILCLERK" --config "$TMP/bad" --db "
 check_eq 'a regex that does not compile' "$(bad '[client a]' 'match = subject:/a(b/')" \
 	"mailclerk: $TMP/bad:2: [client a]: key 'match': regex /a(b/ does not compile: missing closing parenthesis at offset 3"
 check_eq 'an unknown field' "$(bad '[client a]' 'match = sender:/x/')" \
-	"mailclerk: $TMP/bad:2: [client a]: key 'match': unknown field 'sender' (subject, body, from, to, cc, address, attachment, header:NAME)"
+	"mailclerk: $TMP/bad:2: [client a]: key 'match': unknown field 'sender' (subject, body, from, to, cc, address, attachment, label, header:NAME)"
 check_eq 'a project for an unknown client' "$(bad '[project nope/site]' 'match = subject:/x/')" \
 	"mailclerk: $TMP/bad:1: [project nope/site]: no [client nope] for this project"
 check_eq 'a group given twice' "$(bad '[client a]' 'domains = a.example' '[client a]' 'domains = b.example')" \

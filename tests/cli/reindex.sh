@@ -6,7 +6,7 @@
 # parser; kill -9 and the run after it; a bad query; an index made by an
 # older mailclerk.
 . "$top_srcdir/tests/lib.sh"
-plan 74
+plan 75
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -255,8 +255,8 @@ reindex: $((300 - done_id)) messages read again, $((300 - fixed)) changed, 0 unr
 fi
 
 # An index made by an older mailclerk (schema version 7, before the
-# automated mark): migrated, it needs a reindex, which ingest and check
-# say, and search does not.
+# automated mark and labels): migrated, it needs a reindex, which ingest and
+# check say, and search does not.
 # (sqlite3 knows no mc_unzstd: the view and trigger that call it are put
 # back as they were around the dropped columns.)
 q "SELECT sql || ';' FROM sqlite_master WHERE name IN ('fts_source', 'messages_delete_fts')
@@ -271,7 +271,7 @@ q "$(q "SELECT 'DROP TABLE ' || name || ';' FROM sqlite_master WHERE type = 'tab
 	ALTER TABLE messages DROP COLUMN automated; ALTER TABLE messages DROP COLUMN automated_why;
 	$(cat "$TMP/text.sql")
 	PRAGMA user_version = 7;"
-hint="this index was made by an older mailclerk and lacks the automated mark; run 'mailclerk reindex'"
+hint="this index was made by an older mailclerk and lacks the automated mark, labels; run 'mailclerk reindex'"
 mc ingest --file "$C/eml/outlook-crlf.eml" >/dev/null 2>"$TMP/err"
 check_eq 'ingest into a migrated older index: exit 0' "$?" 0
 check_eq '... with a hint to reindex' "$(cat "$TMP/err")" "mailclerk: $hint"
@@ -284,8 +284,9 @@ mc reindex folder:INBOX >/dev/null 2>&1
 check_eq 'a reindex of some messages leaves the need' "$(q 'SELECT count(*) FROM reindex_needed')" 1
 check_eq '... and learns the mark of the newsletter in INBOX' "$(mids is:automated)" 'newsletter.2024-06.4411@news.globex.example'
 mc reindex >"$TMP/out" 2>&1
-check_eq 'a reindex of every message: the list digest is the one left to change' "$(summary)" \
-	'reindex: 37 messages read again, 1 changed, 0 unreadable'
+check_eq 'a reindex of every message: the list digest and the labels of the mbox are left to change' "$(summary)" \
+	'reindex: 37 messages read again, 4 changed, 0 unreadable'
+check_eq '... the labels are back' "$(q 'SELECT count(*) FROM labels')" 9
 check_eq '... every automated message is known' "$(mids is:automated | tr '\n' ' ')" 'digest.v12i7@freelancers.example newsletter.2024-06.4411@news.globex.example '
 check_eq '... forgets it' "$(q 'SELECT count(*) FROM reindex_needed')" 0
 check_eq '... ingest says nothing then' "$(mc ingest --file "$C/eml/outlook-crlf.eml" 2>&1 >/dev/null)" ''

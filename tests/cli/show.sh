@@ -12,7 +12,7 @@ check_eq '... date in ISO 8601 UTC' "$(printf '%s' "$js" | jq -r .date)" 2024-02
 check_eq '... the body text' "$(printf '%s' "$js" | jq -r .body | grep -c zorbleflux)" 1
 check_eq '... the headers, decoded' "$(printf '%s' "$js" | jq -r '.headers[] | select(.name == "Subject") | .value')" "[ACME-12] Website relaunch kickoff"
 check_eq '... every field a script needs' "$(printf '%s' "$js" | jq -r 'keys_unsorted | join(",")')" \
-	"id,message_id,thread,date,from,to,cc,subject,direction,automated,flags,clients,projects,folders,files,attachments,snippet,body,headers"
+	"id,message_id,thread,date,from,to,cc,subject,direction,automated,flags,clients,projects,labels,folders,files,attachments,snippet,body,headers"
 check_eq 'show id:<Message-ID> is the same message' "$(mc show --format=json 'id:<20240205090000.kickoff@acme.example>' | jq .id)" "$id"
 txt=$(mc show "$id")
 check 'text: the headers a person reads' sh -c 'printf "%s\n" "$1" | grep -qx "From: Bob Martin <bob@acme.example>" && printf "%s\n" "$1" | grep -qx "Subject: \[ACME-12\] Website relaunch kickoff"' - "$txt"
