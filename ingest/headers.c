@@ -1,5 +1,4 @@
-/* Headers: Message-ID, references, addresses, the date, the header block, labels, automated mail.
- */
+/* Headers: Message-ID, references, addresses, date, header block, labels, automated mail. */
 #include "config.h"
 
 #include "ingest/parse-internal.h"
