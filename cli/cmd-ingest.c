@@ -210,6 +210,8 @@ ingest_once(struct ingest_run *run)
 			       sc->name, rep.fetched, rep.folders);
 		if (rep.skipped)
 			printf(", %" G_GUINT64_FORMAT " skipped", rep.skipped);
+		if (rep.flags_changed)
+			printf(", flags changed on %" G_GUINT64_FORMAT, rep.flags_changed);
 		printf("\n");
 		fflush(stdout);
 		/* What was fetched is in the store: the next run indexes it. */

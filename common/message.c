@@ -204,3 +204,44 @@ mc_label_key(const char *label)
 	g_autofree char *nfkc = g_utf8_normalize(valid ? valid : label, -1, G_NORMALIZE_NFKC);
 	return g_utf8_casefold(nfkc, -1);
 }
+
+char *
+mc_flags_info(guint bits)
+{
+	if (!bits)
+		return g_strdup("");
+	GString *info = g_string_new(":2,");
+	/* The table is in ASCII order, as maildir names want it. */
+	for (guint i = 0; i < MC_FLAG_COUNT; i++)
+		if (bits & (1u << i))
+			g_string_append_c(info, flags[i].letter);
+	return g_string_free(info, FALSE);
+}
+
+guint
+mc_flags_from_status(const char *value, gsize len, gboolean x_status)
+{
+	guint bits = 0;
+	for (gsize i = 0; i < MIN(len, 256); i++) {
+		if (!x_status) {
+			if (value[i] == 'R')
+				bits |= MC_FLAG_SEEN;
+			continue;
+		}
+		switch (value[i]) {
+		case 'A':
+			bits |= MC_FLAG_REPLIED;
+			break;
+		case 'F':
+			bits |= MC_FLAG_FLAGGED;
+			break;
+		case 'T':
+			bits |= MC_FLAG_DRAFT;
+			break;
+		case 'D':
+			bits |= MC_FLAG_TRASHED;
+			break;
+		}
+	}
+	return bits;
+}

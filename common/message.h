@@ -70,7 +70,7 @@ struct mc_location {
 	gint64 offset; /* mbox: where the message starts */
 	gint64 length; /* mbox: how many bytes it has */
 	char *folder;  /* its folder as users see it, "" when none */
-	guint flags;   /* maildir: the MC_FLAG_* of its name (mc_flags_parse()); 0 else */
+	guint flags;   /* maildir and mbox: the MC_FLAG_* of its info (mc_flags_parse()); 0 else */
 };
 
 /* The Maildir flags (the letters after ":2," in a file name), as bits. */
@@ -87,6 +87,18 @@ enum mc_flag {
 /* Returns the MC_FLAG_* of INFO, what follows a maildir file's unique name
  * (":2,RS"); 0 for anything else. */
 guint mc_flags_parse(const char *info);
+
+/* Returns INFO for the MC_FLAG_* BITS in the maildir form: ":2," and the
+ * letters in ASCII order (":2,FRS"); "" when BITS is 0. The caller frees it.
+ * mbox copies keep their Status/X-Status flags so too. */
+char *mc_flags_info(guint bits);
+
+/* Returns the MC_FLAG_* of an mbox Status header's VALUE (LEN bytes; 'R' is
+ * seen, 'O' old is no flag) when X_STATUS is FALSE, else of an X-Status
+ * header's (A replied, F flagged, T draft, D trashed), as mutt and other
+ * mbox clients write them. Other bytes are ignored; at most the first 256
+ * are read. */
+guint mc_flags_from_status(const char *value, gsize len, gboolean x_status);
 
 /* Returns the name of flag bit I (0 ≤ I < MC_FLAG_COUNT): "draft",
  * "flagged", "passed", "replied", "seen", "trashed"; a static string. */
@@ -138,7 +150,7 @@ struct stored_message {
 	GPtrArray *folders;     /* char *, distinct, sorted */
 	GPtrArray *files;       /* char *, the distinct paths of its copies */
 	GPtrArray *locations;   /* struct mc_location *, every copy */
-	guint flags;            /* MC_FLAG_* any of its maildir copies carries */
+	guint flags;            /* MC_FLAG_* any of its maildir or mbox copies carries */
 	GPtrArray *attachments; /* struct mc_attachment * (inline parts included) */
 	GPtrArray *clients;     /* char *, client keys it is filed under, sorted */
 	GPtrArray *projects;    /* char *, "CLIENT/KEY" of its projects, sorted */

@@ -166,6 +166,10 @@ session_open(struct session *s, const char *password, GError **error)
 		g_autofree char *what = g_strdup_printf("login as %s", c->user);
 		return command_failed(s, r, what, error);
 	}
+	/* Servers offer more once logged in (QRESYNC implies CONDSTORE). */
+	if (!read_capabilities(s, error))
+		return FALSE;
+	s->condstore = has_capability(s, "CONDSTORE") || has_capability(s, "QRESYNC");
 	return TRUE;
 }
 

@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "common/fileio.h"
 #include "common/interrupt.h"
+#include "imap/flags.h"
 #include "imap/mutf7.h"
 #include "imap/session.h"
 #include "imap/store.h"
@@ -78,40 +79,6 @@ list_new_uids(struct session *s, const char *folder, uint32_t last, GError **err
 	return uids;
 }
 
-/* Returns maildir flags (sorted: D F R S T) for a FLAGS answer. */
-static char *
-maildir_flags(struct mailimap_msg_att_dynamic *dyn)
-{
-	gboolean draft = FALSE, flagged = FALSE, answered = FALSE, seen = FALSE, deleted = FALSE;
-	for (clistiter *c = dyn && dyn->att_list ? clist_begin(dyn->att_list) : NULL; c;
-	     c = clist_next(c)) {
-		struct mailimap_flag_fetch *ff = clist_content(c);
-		if (ff->fl_type != MAILIMAP_FLAG_FETCH_OTHER || !ff->fl_flag)
-			continue;
-		switch (ff->fl_flag->fl_type) {
-		case MAILIMAP_FLAG_DRAFT:
-			draft = TRUE;
-			break;
-		case MAILIMAP_FLAG_FLAGGED:
-			flagged = TRUE;
-			break;
-		case MAILIMAP_FLAG_ANSWERED:
-			answered = TRUE;
-			break;
-		case MAILIMAP_FLAG_SEEN:
-			seen = TRUE;
-			break;
-		case MAILIMAP_FLAG_DELETED:
-			deleted = TRUE;
-			break;
-		default:
-			break;
-		}
-	}
-	return g_strdup_printf("%s%s%s%s%s", draft ? "D" : "", flagged ? "F" : "",
-	                       answered ? "R" : "", seen ? "S" : "", deleted ? "T" : "");
-}
-
 static gint64
 internaldate_seconds(const struct mailimap_date_time *d)
 {
@@ -170,7 +137,7 @@ fetch_batch(struct session *s, const char *folder, const char *dir, uint32_t uid
 			struct mailimap_msg_att_item *item = clist_content(i);
 			if (item->att_type == MAILIMAP_MSG_ATT_ITEM_DYNAMIC) {
 				g_free(flags);
-				flags = maildir_flags(item->att_data.att_dyn);
+				flags = imap_maildir_flags(item->att_data.att_dyn);
 				continue;
 			}
 			if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
@@ -235,17 +202,23 @@ static gboolean
 sync_folder(struct session *s, struct imap_progress *state, const char *store_root,
             const char *folder, struct imap_sync_report *report, GError **error)
 {
-	int r = mailimap_examine(s->imap, folder);
+	/* EXAMINE (CONDSTORE) tells the folder's HIGHESTMODSEQ (0: NOMODSEQ). */
+	uint64_t highest = 0;
+	int r = s->condstore ? mailimap_examine_condstore(s->imap, folder, &highest)
+	                     : mailimap_examine(s->imap, folder);
 	if (r != MAILIMAP_NO_ERROR) {
 		g_autofree char *what = g_strdup_printf("EXAMINE %s", folder);
 		return command_failed(s, r, what, error);
 	}
 	uint32_t uidvalidity = s->imap->imap_selection_info->sel_uidvalidity;
 	uint32_t known_validity, last;
-	if (!state->load(state, s->sc->name, folder, &known_validity, &last, error))
+	uint64_t modseq;
+	if (!state->load(state, s->sc->name, folder, &known_validity, &last, &modseq, error))
 		return FALSE;
-	if (known_validity != uidvalidity)
+	if (known_validity != uidvalidity) {
 		last = 0; /* renumbered (or new): all of it again; dedupe keeps doubles out */
+		modseq = 0;
+	}
 	report->folders++;
 
 	char *decoded = mutf7_decode(folder);
@@ -253,6 +226,15 @@ sync_folder(struct session *s, struct imap_progress *state, const char *store_ro
 	g_strdelimit(shown, (char[]){ s->delimiter, '\0' }, '/');
 	g_autofree char *dir = store_dir(store_root, s->sc->name, shown);
 	if (!store_make_maildir(dir, error))
+		return FALSE;
+	/* Flags changed on the server since the stored messages were fetched
+	 * (or since the last run). Messages fetched below have the flags of
+	 * their fetch, which is after HIGHEST. */
+	guint renamed = 0;
+	gboolean flags_ok = imap_sync_flags(s, folder, dir, uidvalidity, s->condstore, modseq,
+	                                    highest, &renamed, error);
+	report->flags_changed += renamed;
+	if (!flags_ok)
 		return FALSE;
 	g_autoptr(GArray) uids = list_new_uids(s, folder, last, error);
 	if (!uids)
@@ -312,6 +294,10 @@ sync_folder(struct session *s, struct imap_progress *state, const char *store_ro
 	}
 	if (uids->len == 0 && known_validity != uidvalidity &&
 	    !state->save(state, s->sc->name, folder, uidvalidity, 0, error))
+		return FALSE;
+	/* Every flag change up to HIGHEST is in the store now. */
+	if (highest != modseq &&
+	    !state->save_modseq(state, s->sc->name, folder, uidvalidity, highest, error))
 		return FALSE;
 	return TRUE;
 }

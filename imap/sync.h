@@ -8,8 +8,11 @@
  * was not is fetched again, and a message stored twice (a re-fetch after a
  * cut, a changed UIDVALIDITY) is one message, deduplicated by Message-ID.
  * Mail deleted on the server stays in the store: this is an archive.
+ * Flags changed on the server are brought into the store's file names at
+ * each run (imap/flags.h), with CONDSTORE only those changed since.
  *
- * Read-only on the server: EXAMINE and BODY.PEEK[], never a flag change. */
+ * Read-only on the server: EXAMINE, FETCH FLAGS and BODY.PEEK[], never a
+ * flag change. */
 #ifndef MC_IMAP_SYNC_H
 #define MC_IMAP_SYNC_H
 
@@ -21,18 +24,25 @@
  * UIDVALIDITY and the highest UID stored. The index keeps it
  * (index/imap-state.h); imap/ itself never touches SQL. */
 struct imap_progress {
-	/* Sets *UIDVALIDITY and *LAST (both 0 for a folder never fetched). */
+	/* Sets *UIDVALIDITY, *LAST and *MODSEQ (all 0 for a folder never
+	 * fetched). */
 	gboolean (*load)(struct imap_progress *self, const char *source, const char *folder,
-	                 guint32 *uidvalidity, guint32 *last, GError **error);
-	/* Records that FOLDER holds everything up to UID LAST of UIDVALIDITY. */
+	                 guint32 *uidvalidity, guint32 *last, guint64 *modseq, GError **error);
+	/* Records that FOLDER holds everything up to UID LAST of UIDVALIDITY.
+	 * The MODSEQ recorded stays while UIDVALIDITY does; else it is 0. */
 	gboolean (*save)(struct imap_progress *self, const char *source, const char *folder,
 	                 guint32 uidvalidity, guint32 last, GError **error);
+	/* Records that the flag changes of FOLDER (of UIDVALIDITY) up to its
+	 * HIGHESTMODSEQ MODSEQ (RFC 7162; 0: none known) are in the store. */
+	gboolean (*save_modseq)(struct imap_progress *self, const char *source, const char *folder,
+	                        guint32 uidvalidity, guint64 modseq, GError **error);
 };
 
 struct imap_sync_report {
-	guint64 fetched; /* messages stored */
-	guint64 skipped; /* messages not fetched (too large), each reported */
-	guint folders;   /* folders examined */
+	guint64 fetched;       /* messages stored */
+	guint64 skipped;       /* messages not fetched (too large), each reported */
+	guint64 flags_changed; /* stored messages renamed for flags changed on the server */
+	guint folders;         /* folders examined */
 	guint folders_failed;
 	gboolean busy; /* another process was fetching this source: nothing was done */
 };

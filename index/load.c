@@ -121,7 +121,8 @@ location_row(sqlite3_stmt *s, gpointer out)
 	l->offset = sqlite3_column_int64(s, 5);
 	l->length = sqlite3_column_int64(s, 6);
 	l->folder = g_strdup(db_column_text(s, 7));
-	l->flags = g_str_equal(l->kind, "maildir") ? mc_flags_parse(db_column_text(s, 4)) : 0;
+	/* maildir and mbox copies keep flags in info (":2,RS"); a file has none. */
+	l->flags = mc_flags_parse(db_column_text(s, 4));
 	g_ptr_array_add(out, l);
 }
 

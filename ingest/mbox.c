@@ -4,7 +4,10 @@
  * A message starts after a "From " line that opens the file or follows a
  * blank line; that blank line belongs to the separator. Lines matching
  * ^>+From  lose one '>' (mboxrd); for mboxo files this is also what mutt
- * does, and only a body line that really began with ">From " changes. */
+ * does, and only a body line that really began with ">From " changes.
+ *
+ * Flags come from each message's Status and X-Status headers, as mutt
+ * writes them, into its copy's info in the maildir form (":2,FRS"). */
 #include "config.h"
 
 #include <errno.h>
@@ -72,6 +75,55 @@ mbox_read_message(const char *path, gint64 offset, gint64 length, GError **error
 	return mbox_unquote(buf, length);
 }
 
+guint
+mbox_flag_headers(const char *data, gsize len, struct mbox_flag_header out[MBOX_FLAG_HEADERS_MAX])
+{
+	guint n = 0;
+	gboolean in_match = FALSE; /* the last header line was one of ours */
+	const char *p = data, *end = data + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *next = nl ? nl + 1 : end;
+		gsize line = next - p;
+		if ((line == 1 && p[0] == '\n') || (line == 2 && p[0] == '\r' && p[1] == '\n'))
+			break; /* the end of the header block */
+		if (p[0] == ' ' || p[0] == '\t') {
+			/* A continuation line belongs to its header. */
+			if (in_match)
+				out[n - 1].end = next - data;
+		} else {
+			in_match = FALSE;
+			gsize name = line >= 9 && g_ascii_strncasecmp(p, "x-status:", 9) == 0 ? 9
+			             : line >= 7 && g_ascii_strncasecmp(p, "status:", 7) == 0 ? 7
+			                                                                      : 0;
+			if (name && n < MBOX_FLAG_HEADERS_MAX) {
+				out[n] = (struct mbox_flag_header){
+					.start = p - data,
+					.end = next - data,
+					.x_status = name == 9,
+					.value = p + name,
+					.value_len = line - name,
+				};
+				n++;
+				in_match = TRUE;
+			}
+		}
+		p = next;
+	}
+	return n;
+}
+
+char *
+mbox_flags_info(const char *data, gsize len)
+{
+	struct mbox_flag_header h[MBOX_FLAG_HEADERS_MAX];
+	guint n = mbox_flag_headers(data, len, h);
+	guint bits = 0;
+	for (guint i = 0; i < n; i++)
+		bits |= mc_flags_from_status(h[i].value, h[i].value_len, h[i].x_status);
+	return mc_flags_info(bits);
+}
+
 /* Returns 64 bits of the SHA-256 of DATA. */
 static gint64
 mbox_fingerprint(const guint8 *data, gsize len)
@@ -98,6 +150,43 @@ struct mbox_reader {
 	gint64 mtime;
 };
 
+/* Hands the message just read (KEEP bytes of r->msg, at KEY) to the sink,
+ * unless the index holds these very bytes there. */
+static void
+mbox_emit(struct mbox_reader *r, char *key, gsize keep, gint64 end)
+{
+	/* An offset and a length are not an identity: after a deletion another
+	 * message of the same size can slide onto a known offset. */
+	g_byte_array_set_size(r->msg, keep);
+	gint64 fingerprint = mbox_fingerprint(r->msg->data, r->msg->len);
+	g_autofree char *info = mbox_flags_info((const char *)r->msg->data, r->msg->len);
+	const struct known_location *kl = g_hash_table_lookup(r->known, key);
+	if (kl && kl->length == end - r->start && kl->fingerprint == fingerprint) {
+		/* The same bytes: only an index made before mbox flags were read
+		 * lacks them, and learns them without parsing. */
+		if (g_strcmp0(kl->info, info) != 0)
+			r->sink->moved(r->sink, kl->id, "", info);
+		return;
+	}
+	/* A known offset with new content: writer_add() repoints the copy. */
+	struct source_item *item = g_new0(struct source_item, 1);
+	item->source = g_strdup(r->src->name);
+	item->kind = "mbox";
+	item->container = g_strdup(r->path);
+	item->folder = g_strdup(r->folder);
+	item->name = g_strdup(key);
+	item->sub = g_strdup("");
+	item->info = g_steal_pointer(&info);
+	item->path = g_strdup(r->path);
+	item->offset = r->start;
+	item->length = end - r->start;
+	item->fingerprint = fingerprint;
+	item->mtime = r->mtime;
+	item->data = g_byte_array_free_to_bytes(r->msg);
+	r->msg = g_byte_array_new();
+	r->sink->add(r->sink, item);
+}
+
 static void
 mbox_finish(struct mbox_reader *r)
 {
@@ -110,33 +199,9 @@ mbox_finish(struct mbox_reader *r)
 		g_autofree char *where = g_strdup_printf(
 		    "%s (message at offset %" G_GINT64_FORMAT ")", r->path, r->start);
 		r->sink->skipped(r->sink, where, "message larger than 128 MiB");
-		goto reset;
+	} else {
+		mbox_emit(r, key, keep, end);
 	}
-	/* An offset and a length are not an identity: after a deletion another
-	 * message of the same size can slide onto a known offset. */
-	g_byte_array_set_size(r->msg, keep);
-	gint64 fingerprint = mbox_fingerprint(r->msg->data, r->msg->len);
-	const struct known_location *kl = g_hash_table_lookup(r->known, key);
-	if (kl && kl->length == end - r->start && kl->fingerprint == fingerprint)
-		goto reset;
-	/* A known offset with new content: writer_add() repoints the copy. */
-	struct source_item *item = g_new0(struct source_item, 1);
-	item->source = g_strdup(r->src->name);
-	item->kind = "mbox";
-	item->container = g_strdup(r->path);
-	item->folder = g_strdup(r->folder);
-	item->name = g_steal_pointer(&key);
-	item->sub = g_strdup("");
-	item->info = g_strdup("");
-	item->path = g_strdup(r->path);
-	item->offset = r->start;
-	item->length = end - r->start;
-	item->fingerprint = fingerprint;
-	item->mtime = r->mtime;
-	item->data = g_byte_array_free_to_bytes(r->msg);
-	r->msg = g_byte_array_new();
-	r->sink->add(r->sink, item);
-reset:
 	g_byte_array_set_size(r->msg, 0);
 	r->too_big = FALSE;
 }

@@ -19,6 +19,7 @@
 
 #include "ingest/html.h"
 #include "ingest/pdf.h"
+#include "ingest/source.h"
 
 /* clang-format off */
 G_DEFINE_QUARK(parse-error-quark, parse_error)
@@ -608,6 +609,25 @@ fill_message(struct parsed_message *pm, GMimeMessage *msg, gint64 fallback_date,
 		fill_headers(pm, msg);
 }
 
+/* The content hash leaves out the Status and X-Status lines an mbox client
+ * rewrites when a flag changes, so that a message without a Message-ID
+ * keeps the id made from it. */
+static void
+content_hash(const char *data, gsize len, char out[SHA256_HEX_SIZE])
+{
+	struct mbox_flag_header h[MBOX_FLAG_HEADERS_MAX];
+	guint n = mbox_flag_headers(data, len, h);
+	struct sha256_stream st;
+	sha256_stream_init(&st);
+	gsize pos = 0;
+	for (guint i = 0; i < n; i++) {
+		sha256_stream_update(&st, data + pos, h[i].start - pos);
+		pos = h[i].end;
+	}
+	sha256_stream_update(&st, data + pos, len - pos);
+	sha256_stream_finish(&st, out);
+}
+
 struct parsed_message *
 parse_message(const char *data, gsize len, gint64 fallback_date, enum parse_flags flags,
               GError **error)
@@ -617,7 +637,7 @@ parse_message(const char *data, gsize len, gint64 fallback_date, enum parse_flag
 	if (gmime_message_open(&m, data, len, error)) {
 		pm = parsed_message_new();
 		pm->size = len;
-		sha256_hex(data, len, pm->content_hash);
+		content_hash(data, len, pm->content_hash);
 		fill_message(pm, m.msg, fallback_date, flags);
 	}
 	gmime_message_close(&m);

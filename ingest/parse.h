@@ -22,7 +22,8 @@
  *   the topmost Received header; else FALLBACK_DATE.
  * - Message-ID bare (no <>), trimmed, at most 512 bytes; missing/empty ->
  *   "sha256:" + content_hash and message_id_synthesized = TRUE.
- *   content_hash = hex SHA-256 of the raw bytes. In-Reply-To (first id) and
+ *   content_hash = hex SHA-256 of the raw bytes less the Status and X-Status
+ *   header lines (mbox_flag_headers(), which mbox clients rewrite). In-Reply-To (first id) and
  *   References parsed with g_mime_references_parse.
  * - Attachments: every leaf part that is not a body text part: disposition
  *   attachment, or a filename, or a non-text type. filename from

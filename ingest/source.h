@@ -21,7 +21,8 @@ struct source_item {
 	char *name;         /* identity in the container across renames: maildir unique
 	                     * name, mbox offset; "" for a single file */
 	char *sub;          /* maildir: "cur" or "new"; "" otherwise */
-	char *info;         /* maildir: what follows the unique name (":2,S"); "" otherwise */
+	char *info;         /* maildir: what follows the unique name (":2,S"); mbox: the
+	                     * flags of Status/X-Status in that form, "" when none */
 	char *path;         /* absolute path of the file holding it */
 	gint64 offset;      /* mbox: offset of the message's first byte */
 	gint64 length;      /* mbox: its length */
@@ -149,6 +150,27 @@ GBytes *mbox_read_message(const char *path, gint64 offset, gint64 length, GError
  * copies of message ID) that can still be read; the caller unrefs them. NULL
  * and ERROR naming every copy tried otherwise. */
 GBytes *source_read_copy(gint64 id, const GPtrArray *locations, GError **error);
+
+/* A Status or X-Status line of a message's header block: the headers mbox
+ * clients rewrite to keep its flags. */
+struct mbox_flag_header {
+	gsize start, end;  /* the line's bytes, its continuation lines included */
+	gboolean x_status; /* X-Status (else Status) */
+	const char *value; /* after the colon, to the line's end (inside the data) */
+	gsize value_len;
+};
+#define MBOX_FLAG_HEADERS_MAX 8
+
+/* Fills OUT with the first MBOX_FLAG_HEADERS_MAX Status and X-Status lines
+ * (names in any case) of the header block of the raw message DATA (LEN
+ * bytes, up to its first blank line) and returns how many. */
+guint mbox_flag_headers(const char *data, gsize len,
+                        struct mbox_flag_header out[MBOX_FLAG_HEADERS_MAX]);
+
+/* Returns the flags of the raw message DATA's Status and X-Status headers as
+ * a copy's info (":2,FRS", "" for none; mc_flags_info()); the caller frees
+ * it. Unknown letters are ignored. */
+char *mbox_flags_info(const char *data, gsize len);
 
 /* Returns the mboxrd-unquoted copy of the LEN bytes at DATA (one '>' removed
  * from lines matching ^>+From ); the caller unrefs it. */

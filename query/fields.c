@@ -25,7 +25,7 @@ enum field_kind {
 	FIELD_PROJECT,
 };
 
-/* is: terms of the other Maildir flags (read and unread are apart). */
+/* is: terms of the other flags (read and unread are apart). */
 static const struct {
 	const char *term;
 	const char *sql;
@@ -563,14 +563,15 @@ field_leaf(struct parser *ps, const struct token *t, GError **error)
 			return sql_part(g_strdup("m.direction = 1"));
 		if (g_ascii_strcasecmp(t->lit, "automated") == 0)
 			return sql_part(g_strdup("m.automated = 1"));
-		/* Maildir flags: a message is read when one of its copies is. */
+		/* Flags: a message is read when one of its copies is; unread when
+		 * it has copies that carry flags (maildir, mbox) and none is. */
 		if (g_ascii_strcasecmp(t->lit, "read") == 0)
 			return sql_part(g_strdup(QUERY_MAILDIR_FLAG("S")));
 		if (g_ascii_strcasecmp(t->lit, "unread") == 0)
 			return sql_part(
 			    g_strdup("EXISTS (SELECT 1 FROM locations c JOIN containers k ON "
-			             "k.id = c.container WHERE c.message = m.id AND k.kind = "
-			             "'maildir') AND NOT " QUERY_MAILDIR_FLAG("S")));
+			             "k.id = c.container WHERE c.message = m.id AND k.kind IN "
+			             "('maildir', 'mbox')) AND NOT " QUERY_MAILDIR_FLAG("S")));
 		for (guint i = 0; i < G_N_ELEMENTS(flag_terms); i++)
 			if (g_ascii_strcasecmp(t->lit, flag_terms[i].term) == 0)
 				return sql_part(g_strdup(flag_terms[i].sql));

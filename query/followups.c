@@ -83,8 +83,8 @@ register_is_me(struct mc_db *db, const struct mc_config *cfg, GError **error)
 	"(SELECT x.id FROM messages x WHERE x.thread_id = " thread_id " ORDER BY x.automated, "    \
 	"x.date DESC, x.id DESC LIMIT 1)"
 
-/* Whether message m is answered: a copy with the Maildir R flag (the
- * letters after ":2,"). */
+/* Whether message m is answered: a copy with the R flag (a Maildir name's,
+ * an mbox X-Status A). */
 #define ANSWERED QUERY_MAILDIR_FLAG("R")
 
 /* Message m's first To address, "" when none. */

@@ -22,8 +22,9 @@ enum query_error_code {
 
 struct query;
 
-/* SQL true when message m has a maildir copy whose flags (the letters
- * after ":2,", common/message.h) hold LETTER, a string literal: "R". */
+/* SQL true when message m has a copy whose flags (the letters after ":2,"
+ * in its info, common/message.h: a maildir name's, or an mbox message's
+ * Status/X-Status in that form) hold LETTER, a string literal: "R". */
 #define QUERY_MAILDIR_FLAG(letter)                                                                 \
 	"EXISTS (SELECT 1 FROM locations c WHERE c.message = m.id AND substr(c.info, 1, 3) = "     \
 	"':2,' AND instr(substr(c.info, 4), '" letter "') > 0)"

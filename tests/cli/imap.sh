@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/imap/dovecot.sh"
 dovecot_available || skip_all "dovecot is not installed (contrib/bootstrap.sh installs it)"
-plan 60
+plan 68
 dovecot_start || { echo "Bail out! dovecot did not start"; exit 1; }
 
 # config NAME KEY=VALUE...: a [source NAME] of type imap for alice, appended.
@@ -78,6 +78,54 @@ dovecot_doveadm flags add -u alice '\Seen \Flagged \Answered' mailbox INBOX uid 
 mc ingest >/dev/null 2>&1
 check_eq '\Seen \Flagged \Answered become the Maildir flags FRS' \
 	"$(ls "$TMP"/store/imap/=work/=INBOX/cur/ | grep "_$uid.mailclerk" | sed 's/.*:2,//')" FRS
+
+# Flags changed on the server later: the next run asks for them (FETCH
+# FLAGS, still read-only) and renames the stored files, which the index
+# sees as Maildir renames. Dovecot offers CONDSTORE: only the flags changed
+# since the folder's HIGHESTMODSEQ, recorded at each run, are asked for.
+# file_of UID: the INBOX store file of UID; mid_of UID: its Message-ID.
+file_of() { ls "$TMP"/store/imap/=work/=INBOX/cur/ | grep "^[0-9]*_$1\.mailclerk:2,"; }
+flags_of() { file_of "$1" | sed 's/.*:2,//'; }
+mid_of() { sed -n 's/^Message-ID: <\([^>]*\)>.*/\1/p' "$TMP/store/imap/=work/=INBOX/cur/$(file_of "$1")"; }
+modseq() { sqlite3 "$DB" "SELECT modseq FROM imap_folders WHERE folder = 'INBOX'"; }
+imap_line() { printf '%s\n' "$1" | grep '^imap:'; }
+renamed() { printf '%s\n' "$1" | sed -n 's/^ingest: .* \([0-9]*\) renamed.*/\1/p'; }
+set -- $(dovecot_flags INBOX | cut -f1 | head -n 4)
+u1=$1 u2=$2 u3=$3 u4=$4
+check_eq "CONDSTORE: the folder's HIGHESTMODSEQ is recorded" "$(modseq)" "$(dovecot_highestmodseq INBOX)"
+dovecot_doveadm flags add -u alice '\Flagged' mailbox INBOX uid "$u1"
+dovecot_doveadm flags add -u alice '\Seen \Answered' mailbox INBOX uid "$u2"
+out=$(mc ingest 2>&1)
+check_eq 'flags set on the server: the stored files renamed, nothing fetched' \
+	"$(imap_line "$out") $(flags_of "$u1") $(flags_of "$u2") $(renamed "$out")" \
+	"imap: work: 0 new messages fetched from 3 folders, flags changed on 2 F RS 2"
+check_eq '... which queries see' \
+	"$(mc count is:flagged "id:$(mid_of "$u1")") $(mc count is:read is:replied "id:$(mid_of "$u2")") $(mc count is:unread "id:$(mid_of "$u2")")" "1 1 0"
+check_eq '... and the HIGHESTMODSEQ moves on' "$(modseq)" "$(dovecot_highestmodseq INBOX)"
+out=$(mc ingest 2>&1)
+check_eq 'nothing changed on the server: nothing renamed' "$(imap_line "$out") $(renamed "$out")" \
+	"imap: work: 0 new messages fetched from 3 folders 0"
+# A store file whose name disagrees with the server (made so here) shows
+# what is asked: with CHANGEDSINCE only the message changed on the server
+# comes back, so the other name stays as it is.
+mv "$TMP/store/imap/=work/=INBOX/cur/$(file_of "$u3")" "$TMP/store/imap/=work/=INBOX/cur/$(file_of "$u3")T"
+dovecot_doveadm flags remove -u alice '\Flagged' mailbox INBOX uid "$u1"
+out=$(mc ingest 2>&1)
+check_eq 'CHANGEDSINCE: only flags changed on the server since are asked for' \
+	"$(imap_line "$out") $(flags_of "$u1")- $(flags_of "$u3")" \
+	"imap: work: 0 new messages fetched from 3 folders, flags changed on 1 - T"
+# Without CONDSTORE (Dovecot told to offer less): the flags of every stored
+# message, each run; no HIGHESTMODSEQ kept.
+dovecot_imap_capability 'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ AUTH=PLAIN'
+dovecot_doveadm flags add -u alice '\Draft' mailbox INBOX uid "$u4"
+out=$(mc ingest 2>&1)
+check_eq 'no CONDSTORE: UID FETCH 1:N (FLAGS) puts every name right' \
+	"$(imap_line "$out") $(flags_of "$u3")- $(flags_of "$u4") $(modseq)" \
+	"imap: work: 0 new messages fetched from 3 folders, flags changed on 2 - D 0"
+check_eq '... is:draft finds it; no flag was changed on the server by any of this' \
+	"$(mc count is:draft "id:$(mid_of "$u4")") $(dovecot_flags INBOX | head -n 4 | cut -f2 | tr '\n' ' ')" \
+	'1 - \Answered \Seen - \Draft '
+dovecot_imap_capability
 
 # UIDVALIDITY changes: the folder is fetched again, the index has no doubles.
 before=$(mc count '*')

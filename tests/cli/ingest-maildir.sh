@@ -1,7 +1,7 @@
 #!/bin/sh
 # Maildir ingest: folders, dedupe, renames, deletions, skipped directories.
 . "$top_srcdir/tests/lib.sh"
-plan 41
+plan 43
 copy_corpus
 MD="$TMP/corpus/maildir"
 # Folders changed in the last two seconds are looked at again on the next run
@@ -45,12 +45,14 @@ out=$(mc ingest --maildir "$MD" 2>&1)
 check 'a renamed file is one rename' sh -c 'printf "%s" "$1" | grep -q "^ingest: 0 new messages, 0 new copies of known messages, 1 renamed, 0 copies removed"' - "$out"
 check_eq '... and its path is the new one' "$(mc search --format=files zorbleflux)" "$MD/INBOX/cur/1707123600.M101P2001.studio:2,RS"
 check_eq '... with the new flags' "$(sqlite3 "$DB" "SELECT info FROM locations WHERE name LIKE '%M101P2001%'")" :2,RS
+check_eq '... which queries see' "$(mc count zorbleflux is:replied) $(mc search --format=json zorbleflux | jq -c .[0].flags)" '1 ["replied","seen"]'
 check_eq '... and the same id' "$(mc search --format=json zorbleflux | jq .[0].id)" "$id_before"
 
 # new/ -> cur/ is a rename too (a MUA reading the message).
 mv "$MD/INBOX/new/1719936300.M115P2015.studio" "$MD/INBOX/cur/1719936300.M115P2015.studio:2,S"
 out=$(mc ingest --maildir "$MD" 2>&1)
 check 'moving new/ to cur/ is a rename' sh -c 'printf "%s" "$1" | grep -q "^ingest: 0 new messages, 0 new copies of known messages, 1 renamed"' - "$out"
+check_eq '... and the message is read now' "$(mc count wubbleshank is:read) $(mc count wubbleshank is:unread)" "1 0"
 
 # Deleting one copy keeps the message; deleting the last removes it.
 rm "$MD/INBOX/cur/1699975800.M128P2028.studio:2,S"

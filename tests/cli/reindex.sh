@@ -269,6 +269,7 @@ q "$(q "SELECT 'DROP TABLE ' || name || ';' FROM sqlite_master WHERE type = 'tab
 	$(q "SELECT 'DROP INDEX ' || name || ';' FROM sqlite_master WHERE type = 'index' AND sql LIKE '%automated%'")
 	DROP TRIGGER messages_delete_fts; DROP VIEW fts_source;
 	ALTER TABLE messages DROP COLUMN automated; ALTER TABLE messages DROP COLUMN automated_why;
+	ALTER TABLE imap_folders DROP COLUMN modseq;
 	$(cat "$TMP/text.sql")
 	PRAGMA user_version = 7;"
 hint="this index was made by an older mailclerk and lacks the automated mark, labels; run 'mailclerk reindex'"

@@ -24,6 +24,9 @@
 #	DOVECOT_SEPARATOR	the namespace's hierarchy separator (default /)
 #	DOVECOT_AUTH_FAILURE_DELAY
 #				auth_failure_delay (default 0; Dovecot's is 2 secs)
+#	DOVECOT_IMAP_CAPABILITY	imap_capability: the CAPABILITY answer (default:
+#				Dovecot's own, which offers CONDSTORE); see
+#				dovecot_imap_capability
 #
 # After dovecot_start these are exported:
 #	DOVECOT_CONF	the dovecot.conf (for doveadm -c)
@@ -63,6 +66,10 @@
 #	dovecot_reset_uidvalidity FOLDER
 #					force a new UIDVALIDITY (and new UIDs);
 #					prints it
+#	dovecot_highestmodseq FOLDER	FOLDER's HIGHESTMODSEQ (RFC 7162)
+#	dovecot_imap_capability [CAPS]	restart with imap_capability = CAPS
+#					(e.g. a list without CONDSTORE), or
+#					Dovecot's own with no CAPS
 #	dovecot_doveadm ARGS...		doveadm -c "$DOVECOT_CONF" ARGS...
 #	tls10_start / tls10_stop	openssl s_server speaking only TLS 1.0 with
 #					the good certificate; exports TLS10_PORT
@@ -267,6 +274,7 @@ userdb {
 }
 
 mail_location = maildir:~/Maildir
+${DOVECOT_IMAP_CAPABILITY:+imap_capability = $DOVECOT_IMAP_CAPABILITY}
 namespace inbox {
   inbox = yes
   separator = ${DOVECOT_SEPARATOR:-/}
@@ -561,6 +569,22 @@ dovecot_reset_uidvalidity() {
 		"$DOVECOT_MAILDIR"/dovecot.list.index*
 	_dovecot_launch || return 1
 	dovecot_uidvalidity "$1"
+}
+
+# dovecot_highestmodseq FOLDER
+dovecot_highestmodseq() {
+	dovecot_doveadm -f flow mailbox status -u "$DOVECOT_USER" highestmodseq "$1" |
+		sed -n 's/.*highestmodseq=\([0-9]*\).*/\1/p'
+}
+
+# dovecot_imap_capability [CAPS]: restart with imap_capability = CAPS, the
+# CAPABILITY answer (after login too), or with Dovecot's own without CAPS.
+dovecot_imap_capability() {
+	DOVECOT_IMAP_CAPABILITY=${1:-}
+	export DOVECOT_IMAP_CAPABILITY
+	_dovecot_conf || return 1
+	dovecot_stop
+	_dovecot_launch
 }
 
 # helper_stop PID: stop a helper started by the functions below.
