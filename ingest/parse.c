@@ -34,6 +34,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeFilter, g_object_unref)
 /* Bounds what one hostile message can put into the index. */
 #define MAX_BODY        (1024 * 1024)
 #define MAX_ATTACHMENTS 1000
+/* The words found only in the HTML alternatives (alt_words), in bytes. */
+#define MAX_ALT_WORDS (64 * 1024)
 /* How much of a text attachment is read for each byte of room left in the
  * body: enough even for HTML or UTF-16. */
 #define ATTACHMENT_TEXT_RATIO 4
@@ -275,6 +277,8 @@ struct attachment_text {
 struct walk {
 	struct parsed_message *pm;
 	GString *body;
+	GString *alt;             /* words only in HTML alternatives, a space apart */
+	GHashTable *alt_seen;     /* the words in ALT, folded as word_key() does */
 	GArray *attachment_texts; /* struct attachment_text */
 	const char *want;         /* parse_attachment_bytes(): the path of the part looked for */
 	GMimePart *found;         /* ... and that part, once found (owned by the message) */
@@ -423,10 +427,110 @@ add_attachment_texts(struct walk *w)
 	}
 }
 
+/* Calls FN with each word of TEXT: a run of letters, digits and marks, as
+ * the tokenizer makes words (CJK runs whole). */
+static void
+each_word(const char *text, void (*fn)(const char *word, gsize len, gpointer data), gpointer data)
+{
+	const char *p = text;
+	while (*p) {
+		while (*p && !((guchar)*p < 0x80 ? g_ascii_isalnum(*p)
+		                                 : (g_unichar_isalnum(g_utf8_get_char(p)) ||
+		                                    g_unichar_ismark(g_utf8_get_char(p)))))
+			p = g_utf8_next_char(p);
+		const char *start = p;
+		while (*p && ((guchar)*p < 0x80 ? g_ascii_isalnum(*p)
+		                                : (g_unichar_isalnum(g_utf8_get_char(p)) ||
+		                                   g_unichar_ismark(g_utf8_get_char(p)))))
+			p = g_utf8_next_char(p);
+		if (p > start)
+			fn(start, p - start, data);
+	}
+}
+
+/* WORD as the sets of words compare it: ASCII lower-cased, other text case
+ * folded. The caller frees it. */
+static char *
+word_key(const char *word, gsize len)
+{
+	for (gsize i = 0; i < len; i++) {
+		if ((guchar)word[i] >= 0x80)
+			return g_utf8_casefold(word, len);
+	}
+	return g_ascii_strdown(word, len);
+}
+
+static void
+add_plain_word(const char *word, gsize len, gpointer data)
+{
+	g_hash_table_add(data, word_key(word, len));
+}
+
+struct alt_words {
+	struct walk *w;
+	GHashTable *plain; /* the words of the plain text */
+};
+
+static void
+add_html_word(const char *word, gsize len, gpointer data)
+{
+	struct alt_words *aw = data;
+	GString *alt = aw->w->alt;
+	if (alt->len + len + 1 > MAX_ALT_WORDS)
+		return;
+	char *key = word_key(word, len);
+	if (g_hash_table_contains(aw->plain, key) || g_hash_table_contains(aw->w->alt_seen, key)) {
+		g_free(key);
+		return;
+	}
+	g_hash_table_add(aw->w->alt_seen, key);
+	if (alt->len > 0)
+		g_string_append_c(alt, ' ');
+	g_string_append_len(alt, word, len);
+}
+
+/* The HTML rendering of an alternative: CHILD itself, or the first HTML
+ * body part of a multipart (multipart/related) it is. */
+static GMimeObject *
+html_of(GMimeObject *child)
+{
+	if (is_body_part(child, "html"))
+		return child;
+	if (!GMIME_IS_MULTIPART(child) || GMIME_IS_MULTIPART_ENCRYPTED(child))
+		return NULL;
+	GMimeMultipart *mp = GMIME_MULTIPART(child);
+	for (int i = 0; i < g_mime_multipart_get_count(mp); i++) {
+		if (is_body_part(g_mime_multipart_get_part(mp, i), "html"))
+			return g_mime_multipart_get_part(mp, i);
+	}
+	return NULL;
+}
+
+/* The words of the HTML renderings of MP that PLAIN, the text chosen as the
+ * body, lacks go to alt_words: found by a search, never shown. */
+static void
+add_alt_words(struct walk *w, GMimeMultipart *mp, const char *plain)
+{
+	g_autoptr(GHashTable) words = NULL;
+	for (int i = 0; i < g_mime_multipart_get_count(mp) && w->alt->len < MAX_ALT_WORDS; i++) {
+		GMimeObject *html = html_of(g_mime_multipart_get_part(mp, i));
+		if (!html)
+			continue;
+		if (!words) {
+			words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+			each_word(plain, add_plain_word, words);
+		}
+		g_autofree char *text = part_text(GMIME_PART(html));
+		struct alt_words aw = { .w = w, .plain = words };
+		each_word(text, add_html_word, &aw);
+	}
+}
+
 /* multipart/alternative: one rendering is the body. Plain text is preferred
  * for searching and snippets, unless it is empty (some mailers send an empty
  * text/plain beside the real HTML); the others are still walked for their
- * attachments (inline images of the HTML). */
+ * attachments (inline images of the HTML), and the words of the HTML that
+ * the plain text lacks are kept apart for searching (alt_words). */
 static void
 walk_alternative(struct walk *w, GMimeMultipart *mp, const char *path, int depth, gboolean body_ok)
 {
@@ -442,6 +546,7 @@ walk_alternative(struct walk *w, GMimeMultipart *mp, const char *path, int depth
 			g_autofree char *text = part_text(GMIME_PART(child));
 			if (!is_blank(text)) {
 				add_body(w, text);
+				add_alt_words(w, mp, text);
 				have_plain = TRUE;
 			}
 		}
@@ -594,6 +699,8 @@ fill_message(struct parsed_message *pm, GMimeMessage *msg, gint64 fallback_date,
 
 	struct walk w = { .pm = pm,
 		          .body = g_string_new(NULL),
+		          .alt = g_string_new(NULL),
+		          .alt_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
 		          .attachment_texts =
 		              g_array_new(FALSE, FALSE, sizeof(struct attachment_text)) };
 	walk_message_body(&w, g_mime_message_get_mime_part(msg), "", 0, TRUE);
@@ -602,6 +709,9 @@ fill_message(struct parsed_message *pm, GMimeMessage *msg, gint64 fallback_date,
 	g_array_free(w.attachment_texts, TRUE);
 	g_free(pm->body_text);
 	pm->body_text = g_string_free(w.body, FALSE);
+	g_free(pm->alt_words);
+	pm->alt_words = g_string_free(w.alt, FALSE);
+	g_hash_table_unref(w.alt_seen);
 
 	if (flags & PARSE_HEADERS)
 		fill_headers(pm, msg);

@@ -40,7 +40,8 @@ static const struct field {
 	const char *roles; /* SQL over `a`, or NULL for any role */
 } fields[] = {
 	{ "subject", FIELD_TEXT, "subject", NULL },
-	{ "body", FIELD_TEXT, "body", NULL },
+	/* alt: words only in an HTML alternative (never shown, still body). */
+	{ "body", FIELD_TEXT, "body alt", NULL },
 	{ "attachment", FIELD_TEXT, "attachments", NULL },
 	{ "from", FIELD_ADDRESS, "sender", "a.role = 0" },
 	{ "to", FIELD_ADDRESS, "recipients", "a.role IN (1, 3)" },
