@@ -380,7 +380,8 @@ add_attachment(struct walk *w, GMimePart *part, const char *path)
 	}
 }
 
-/* The text of a text/ attachment, reading at most MAX bytes of it. */
+/* The text of a text/ part (an attachment, an HTML alternative), reading at
+ * most MAX bytes of it. */
 static char *
 attachment_plain_text(GMimePart *part, gsize max)
 {
@@ -589,16 +590,23 @@ html_of(GMimeObject *child)
 }
 
 /* The words of the HTML renderings of MP that PLAIN, the text chosen as the
- * body, lacks go to alt_words: found by a search, never shown. */
+ * body, lacks go to alt_words: found by a search, never shown. Bounded as
+ * the body is: the plain text's first MAX_BODY bytes, HTML's first
+ * ATTACHMENT_TEXT_RATIO times that. */
 static void
 add_alt_words(struct walk *w, GMimeMultipart *mp, const char *plain)
 {
 	struct word_set words = { 0 };
+	gsize n = strlen(plain);
+	g_autofree char *cut = n > MAX_BODY ? g_strndup(plain, utf8_cut(plain, n, MAX_BODY)) : NULL;
+	if (cut)
+		plain = cut;
 	for (int i = 0; i < g_mime_multipart_get_count(mp) && w->alt->len < MAX_ALT_WORDS; i++) {
 		GMimeObject *html = html_of(g_mime_multipart_get_part(mp, i));
 		if (!html)
 			continue;
-		g_autofree char *text = part_text(GMIME_PART(html));
+		g_autofree char *text =
+		    attachment_plain_text(GMIME_PART(html), ATTACHMENT_TEXT_RATIO * MAX_BODY);
 		if (words_in_order(plain, text))
 			continue;
 		if (!words.set) {
