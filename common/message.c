@@ -78,6 +78,7 @@ parsed_message_new(void)
 	pm->attachments = g_ptr_array_new_with_free_func(mc_attachment_free);
 	pm->subject = g_strdup("");
 	pm->body_text = g_strdup("");
+	pm->alt_words = g_strdup("");
 	pm->automated_why = g_strdup("");
 	pm->labels = g_ptr_array_new_with_free_func(g_free);
 	return pm;
@@ -94,6 +95,7 @@ parsed_message_free(struct parsed_message *pm)
 	g_ptr_array_unref(pm->references);
 	g_ptr_array_unref(pm->addresses);
 	g_free(pm->body_text);
+	g_free(pm->alt_words);
 	g_ptr_array_unref(pm->attachments);
 	if (pm->headers)
 		g_ptr_array_unref(pm->headers);

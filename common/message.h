@@ -51,6 +51,10 @@ struct parsed_message {
 	GPtrArray
 	    *addresses;  /* struct mc_address *, in header order: from, to, cc, bcc, reply-to */
 	char *body_text; /* readable body text; "" when none */
+	/* Words of HTML alternatives that the plain text chosen as the body
+	 * lacks, a space apart, at most 64 KiB: searched, never shown; "" when
+	 * none. */
+	char *alt_words;
 	GPtrArray *attachments; /* struct mc_attachment * */
 	GPtrArray *headers;     /* struct mc_header *; only with PARSE_HEADERS, else NULL */
 	gint64 size;            /* raw size in bytes */

@@ -27,6 +27,7 @@ check_strings(const struct parsed_message *pm)
 	fuzz_check_utf8("subject", pm->subject);
 	fuzz_check_utf8("in_reply_to", pm->in_reply_to);
 	fuzz_check_utf8("body_text", pm->body_text);
+	fuzz_check_utf8("alt_words", pm->alt_words);
 	fuzz_check_utf8("automated_why", pm->automated_why);
 	for (guint i = 0; pm->references && i < pm->references->len; i++)
 		fuzz_check_utf8("a reference", g_ptr_array_index(pm->references, i));

@@ -121,7 +121,8 @@ CREATE VIEW fts_source AS
 	FROM message_text t JOIN messages m ON m.id = t.id;
 
 -- Full text, rowid = messages.id. The 'mailclerk' tokenizer (tokenizer.c) is
--- unicode61 plus bigrams for CJK runs.
+-- unicode61 plus bigrams for CJK runs. migrate-13.sql recreates it (and
+-- fts_source, messages_delete_fts) with a sixth column, alt.
 CREATE VIRTUAL TABLE fts USING fts5(
 	subject, sender, recipients, body, attachments,
 	tokenize = 'mailclerk', content = 'fts_source', content_rowid = 'id'

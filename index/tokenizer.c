@@ -41,6 +41,7 @@ struct mc_module {
 struct mc_tokenizer {
 	const struct mc_module *module;
 	Fts5Tokenizer *u61;
+	gboolean drop_marks; /* remove_diacritics is not 0 */
 };
 
 typedef int (*token_fn)(void *ctx, int tflags, const char *token, int ntoken, int start, int end);
@@ -50,6 +51,21 @@ struct emit {
 	void *ctx;
 	token_fn token;
 	int base;
+	gboolean drop_marks;
+};
+
+/* A token longer than this is handed on as unicode61 made it: folding
+ * (NFKD can make a character eighteen) is bounded, and nobody searches for
+ * a word of a kilobyte. Index and query agree, as both see the same token. */
+#define FOLD_MAX 1024
+
+/* One character of a CJK run as it is indexed: its NFKC form (half-width
+ * katakana, compatibility ideographs), with a voicing mark after it composed
+ * into it (か + U+3099 is が, as NFKC makes it). */
+struct cjk_unit {
+	int span; /* bytes of the text it covers */
+	int len;  /* bytes of FORM */
+	char form[4];
 };
 
 static gboolean
@@ -116,17 +132,120 @@ utf8_decode(const unsigned char *p, const unsigned char *end, guint32 *cp)
 	return 0;
 }
 
-/* Length of the CJK character at P, or 0 when there is none. */
-static int
-cjk_char(const unsigned char *p, const unsigned char *end)
+/* Whether C is a mark that folding drops: the Combining Diacritical Marks
+ * blocks (accents, Greek tonos and dialytika, Cyrillic breve), Hebrew points
+ * and Arabic harakat, which texts write or leave out at will. Other marks
+ * stay: Devanagari and Thai vowel signs are letters of the word, and kana
+ * voicing marks (U+3099, U+309A: が is not か) never reach here, as kana go
+ * the CJK way. */
+static gboolean
+is_dropped_mark(gunichar c)
 {
-	guint32 c;
-	int len;
+	if (c < 0x0300)
+		return FALSE;
+	if (c <= 0x036F)
+		return TRUE;
+	if (c >= 0x0591 && c <= 0x05C7)
+		return g_unichar_type(c) == G_UNICODE_NON_SPACING_MARK;
+	if (c >= 0x064B && c <= 0x0670)
+		return c <= 0x065F || c == 0x0670;
+	return (c >= 0x1AB0 && c <= 0x1AFF) || (c >= 0x1DC0 && c <= 0x1DFF) ||
+	       (c >= 0x20D0 && c <= 0x20FF) || (c >= 0xFE20 && c <= 0xFE2F);
+}
+
+/* TOKEN (NTOKEN bytes, valid UTF-8, lower-cased by unicode61) folded:
+ * NFKD, full case folding (ß is ss, final sigma is sigma), the marks above
+ * dropped when DROP_MARKS, composed again (so the result is NFKC). Returns
+ * NULL when folding leaves it as it is; the caller frees the result. */
+static char *
+fold_token(const char *token, int ntoken, gboolean drop_marks)
+{
+	g_autofree char *d = g_utf8_normalize(token, ntoken, G_NORMALIZE_NFKD);
+	if (d == NULL)
+		return NULL;
+	char *f = g_utf8_casefold(d, -1);
+	char *w = f;
+	gboolean compose = FALSE;
+	for (const char *r = f; *r;) {
+		gunichar c = g_utf8_get_char(r);
+		const char *next = g_utf8_next_char(r);
+		if (!drop_marks || !is_dropped_mark(c)) {
+			/* Below U+0300 nothing composes (no marks, no jamo). */
+			compose |= c >= 0x0300;
+			memmove(w, r, next - r);
+			w += next - r;
+		}
+		r = next;
+	}
+	*w = '\0';
+	if (compose) {
+		char *c = g_utf8_normalize(f, -1, G_NORMALIZE_NFKC);
+		g_free(f);
+		f = c;
+	}
+	if (f != NULL && (int)strlen(f) == ntoken && memcmp(f, token, ntoken) == 0)
+		g_clear_pointer(&f, g_free);
+	return f;
+}
+
+/* A token of unicode61 from a range with non-ASCII text: folded, and
+ * shifted to offsets into the whole text. */
+static int
+fold_emit(void *ctx, int tflags, const char *token, int ntoken, int start, int end)
+{
+	struct emit *e = ctx;
+	gboolean ascii = TRUE;
+	for (int i = 0; i < ntoken && ascii; i++)
+		ascii = (unsigned char)token[i] < 0x80;
+	/* ASCII is folded already: unicode61 lower-cased it. */
+	g_autofree char *folded =
+	    ascii || ntoken > FOLD_MAX ? NULL : fold_token(token, ntoken, e->drop_marks);
+	if (folded == NULL)
+		return e->token(e->ctx, tflags, token, ntoken, start + e->base, end + e->base);
+	/* Nothing but dropped marks: no token, on either side. */
+	if (*folded == '\0')
+		return SQLITE_OK;
+	return e->token(e->ctx, tflags, folded, (int)strlen(folded), start + e->base,
+	                end + e->base);
+}
+
+/* Sets U to the CJK character at P and returns its span, or returns 0 when
+ * there is none. */
+static int
+cjk_unit(const unsigned char *p, const unsigned char *end, struct cjk_unit *u)
+{
+	guint32 c, m = 0;
+	int len, mlen = 0;
 
 	if (*p < CJK_MIN_LEAD)
 		return 0;
 	len = utf8_decode(p, end, &c);
-	return len > 0 && is_cjk(c) ? len : 0;
+	if (len == 0 || !is_cjk(c))
+		return 0;
+	if (p + len < end && p[len] >= CJK_MIN_LEAD)
+		mlen = utf8_decode(p + len, end, &m);
+	if (!(m == 0x3099 || m == 0x309A || m == 0xFF9E || m == 0xFF9F))
+		mlen = 0;
+	u->span = len;
+	u->len = len;
+	memcpy(u->form, p, len);
+	/* Most CJK text is in NFKC already: only a voicing mark after the
+	 * character, or a character from U+F900 on, asks for normalising. */
+	if (mlen == 0 && c < 0xF900)
+		return len;
+	for (int span = len + mlen; span >= len; span -= mlen) {
+		g_autofree char *n = g_utf8_normalize((const char *)p, span, G_NORMALIZE_NFKC);
+		/* One CJK character, or nothing changes. */
+		if (n != NULL && *n && *g_utf8_next_char(n) == '\0' && is_cjk(g_utf8_get_char(n))) {
+			u->span = span;
+			u->len = (int)strlen(n);
+			memcpy(u->form, n, u->len);
+			break;
+		}
+		if (mlen == 0)
+			break;
+	}
+	return u->span;
 }
 
 /* unicode61 sees a sub-range starting at byte BASE; FTS5 wants offsets into
@@ -139,54 +258,60 @@ shift_token(void *ctx, int tflags, const char *token, int ntoken, int start, int
 	return e->token(e->ctx, tflags, token, ntoken, start + e->base, end + e->base);
 }
 
-/* Hands TEXT[FROM, TO) to unicode61. */
+/* Hands TEXT[FROM, TO) to unicode61; ASCII says it has no byte over 0x7F. */
 static int
 tokenize_other(struct mc_tokenizer *t, struct emit *e, int flags, const char *text, int from,
-               int to)
+               int to, gboolean ascii)
 {
 	if (from >= to)
 		return SQLITE_OK;
-	/* At offset 0 nothing needs shifting: pure non-CJK text, the common case,
+	e->base = from;
+	/* Non-ASCII text is folded token by token. */
+	if (!ascii)
+		return t->module->u61.xTokenize(t->u61, e, flags, text + from, to - from,
+		                                fold_emit);
+	/* At offset 0 nothing needs shifting: pure ASCII text, the common case,
 	 * costs one scan and no extra call per token. */
 	if (from == 0)
 		return t->module->u61.xTokenize(t->u61, e->ctx, flags, text, to, e->token);
-	e->base = from;
 	return t->module->u61.xTokenize(t->u61, e, flags, text + from, to - from, shift_token);
 }
 
-/* Emits the run of CJK characters that starts at P with a character of LEN
- * bytes; sets *NEXT to the first byte after the run. Tokens point into the
- * text itself, so nothing is copied. */
+/* Emits the run of CJK characters that starts at P with the character U;
+ * sets *NEXT to the first byte after the run. */
 static int
-tokenize_cjk(struct emit *e, int flags, const char *text, const unsigned char *p, int len,
-             const unsigned char *end, const unsigned char **next)
+tokenize_cjk(struct emit *e, int flags, const char *text, const unsigned char *p,
+             const struct cjk_unit *u, const unsigned char *end, const unsigned char **next)
 {
 	const unsigned char *base = (const unsigned char *)text;
 	gboolean query = (flags & FTS5_TOKENIZE_QUERY) != 0;
+	struct cjk_unit cur = *u, nx;
 	int rc;
 
 	for (;;) {
-		const unsigned char *q = p + len;
+		const unsigned char *q = p + cur.span;
 		int start = (int)(p - base);
-		int qlen = q < end ? cjk_char(q, end) : 0;
+		char bigram[2 * sizeof cur.form];
 
-		if (qlen == 0) {
+		if (q >= end || cjk_unit(q, end, &nx) == 0) {
 			*next = q;
-			return e->token(e->ctx, 0, (const char *)p, len, start, start + len);
+			return e->token(e->ctx, 0, cur.form, cur.len, start, start + cur.span);
 		}
+		memcpy(bigram, cur.form, cur.len);
+		memcpy(bigram + cur.len, nx.form, nx.len);
 		if (query) {
-			rc = e->token(e->ctx, 0, (const char *)p, len + qlen, start,
-			              start + len + qlen);
+			rc = e->token(e->ctx, 0, bigram, cur.len + nx.len, start,
+			              start + cur.span + nx.span);
 		} else {
-			rc = e->token(e->ctx, 0, (const char *)p, len, start, start + len);
+			rc = e->token(e->ctx, 0, cur.form, cur.len, start, start + cur.span);
 			if (rc == SQLITE_OK)
-				rc = e->token(e->ctx, FTS5_TOKEN_COLOCATED, (const char *)p,
-				              len + qlen, start, start + len + qlen);
+				rc = e->token(e->ctx, FTS5_TOKEN_COLOCATED, bigram,
+				              cur.len + nx.len, start, start + cur.span + nx.span);
 		}
 		if (rc != SQLITE_OK)
 			return rc;
 		p = q;
-		len = qlen;
+		cur = nx;
 	}
 }
 
@@ -195,10 +320,11 @@ mc_tokenize(Fts5Tokenizer *tokenizer, void *ctx, int flags, const char *text, in
             token_fn token)
 {
 	struct mc_tokenizer *t = (struct mc_tokenizer *)tokenizer;
-	struct emit e = { .ctx = ctx, .token = token, .base = 0 };
+	struct emit e = { .ctx = ctx, .token = token, .base = 0, .drop_marks = t->drop_marks };
 	const unsigned char *base = (const unsigned char *)text;
 	const unsigned char *end, *p;
-	int seg = 0; /* start of the text not yet tokenized */
+	int seg = 0;           /* start of the text not yet tokenized */
+	gboolean ascii = TRUE; /* and whether it is all ASCII so far */
 	int rc;
 
 	if (text == NULL || ntext <= 0)
@@ -206,6 +332,7 @@ mc_tokenize(Fts5Tokenizer *tokenizer, void *ctx, int flags, const char *text, in
 	end = base + ntext;
 	p = base;
 	while (p < end) {
+		struct cjk_unit u;
 		guint32 c;
 		int len;
 
@@ -225,23 +352,26 @@ mc_tokenize(Fts5Tokenizer *tokenizer, void *ctx, int flags, const char *text, in
 
 		len = utf8_decode(p, end, &c);
 		if (len > 0 && !is_cjk(c)) {
+			ascii = FALSE;
 			p += len;
 			continue;
 		}
 		/* A CJK run or an invalid byte: both end the text before them. */
-		rc = tokenize_other(t, &e, flags, text, seg, (int)(p - base));
+		rc = tokenize_other(t, &e, flags, text, seg, (int)(p - base), ascii);
 		if (rc != SQLITE_OK)
 			return rc;
 		if (len == 0) {
 			p++; /* a bad byte separates, like a space */
 		} else {
-			rc = tokenize_cjk(&e, flags, text, p, len, end, &p);
+			cjk_unit(p, end, &u);
+			rc = tokenize_cjk(&e, flags, text, p, &u, end, &p);
 			if (rc != SQLITE_OK)
 				return rc;
 		}
 		seg = (int)(p - base);
+		ascii = TRUE;
 	}
-	return tokenize_other(t, &e, flags, text, seg, (int)(end - base));
+	return tokenize_other(t, &e, flags, text, seg, (int)(end - base), ascii);
 }
 
 static int
@@ -252,17 +382,27 @@ mc_create(void *data, const char **argv, int argc, Fts5Tokenizer **out)
 	const char **args;
 	int rc;
 
-	/* Our default first, so arguments in the table definition (tokenchars,
-	 * remove_diacritics 1, ...) pass through to unicode61 and win. */
-	args = g_new(const char *, argc + 2);
+	/* Our defaults first, so arguments in the table definition (tokenchars,
+	 * remove_diacritics 1, ...) pass through to unicode61 and win. Marks
+	 * (M*) are parts of words: unicode61 would otherwise cut Devanagari,
+	 * Thai or vowelled Arabic words at every vowel sign; folding then drops
+	 * the marks that are accents (is_dropped_mark()). */
+	args = g_new(const char *, argc + 4);
 	args[0] = "remove_diacritics";
 	args[1] = "2";
+	args[2] = "categories";
+	args[3] = "L* N* Co M*";
 	if (argc > 0)
-		memcpy(args + 2, argv, sizeof(*args) * argc);
+		memcpy(args + 4, argv, sizeof(*args) * argc);
 
 	t = g_new0(struct mc_tokenizer, 1);
 	t->module = m;
-	rc = m->u61.xCreate(m->u61_data, args, argc + 2, &t->u61);
+	t->drop_marks = TRUE;
+	for (int i = 0; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "remove_diacritics") == 0)
+			t->drop_marks = strcmp(argv[i + 1], "0") != 0;
+	}
+	rc = m->u61.xCreate(m->u61_data, args, argc + 4, &t->u61);
 	g_free(args);
 	if (rc != SQLITE_OK) {
 		g_free(t);

@@ -1,5 +1,16 @@
-/* The 'mailclerk' FTS5 tokenizer: unicode61 (diacritics removed) for
- * alphabetic text, overlapping bigrams for runs of CJK characters.
+/* The 'mailclerk' FTS5 tokenizer: unicode61 for alphabetic text, folded
+ * further, and overlapping bigrams for runs of CJK characters.
+ *
+ * Folding, the same for documents and queries (FTS5 tokenizes both with
+ * this): a token of non-ASCII text is NFKD'd, case folded in full (ß is ss),
+ * stripped of accents in every script (the Combining Diacritical Marks
+ * blocks, Hebrew points, Arabic harakat) and composed again, so that it is
+ * NFKC; other marks (Devanagari and Thai vowel signs) are kept, inside the
+ * word. A CJK character is NFKC'd on its own (half-width katakana,
+ * compatibility ideographs), with a voicing mark after it composed into it;
+ * kana keep their voicing marks (が is not か). Tokens keep the offsets of
+ * the text as written, for highlighting. Text of ASCII alone is unicode61's
+ * as before, at no cost.
  *
  * Why bigrams: Chinese and Japanese put no spaces between words, so unicode61
  * would make a whole sentence one token and no word inside it could be found.

@@ -44,8 +44,8 @@ static const char *const statements[CT_COUNT] = {
 	[CT_UPDATE_MSG] = "UPDATE messages SET (%s) = (%v) WHERE id = ?",
 	[CT_SAME_ROW] = "SELECT (%s) IS (%v) FROM messages WHERE id = ?",
 	[CT_SAME_TEXT] = "SELECT m.subject = ? AND t.sender = ? AND t.recipients = ? AND "
-	                 "t.body = ? AND t.attachments = ? FROM messages m JOIN message_text t "
-	                 "ON t.id = m.id WHERE m.id = ?",
+	                 "t.body = ? AND t.attachments = ? AND t.alt = ? FROM messages m "
+	                 "JOIN message_text t ON t.id = m.id WHERE m.id = ?",
 	[CT_OLD_ADDRS] = "SELECT role, name, address, domain FROM addresses WHERE message = ? "
 	                 "ORDER BY rowid",
 	[CT_OLD_ATTS] = "SELECT part, filename, mime_type, size, sha256, is_inline FROM "
@@ -56,15 +56,15 @@ static const char *const statements[CT_COUNT] = {
 	[CT_INSERT_ATT] = "INSERT INTO attachments (message, part, filename, mime_type, size, "
 	                  "sha256, is_inline) VALUES (?,?,?,?,?,?,?)",
 	[CT_INSERT_LABEL] = "INSERT INTO labels (message, label, folded) VALUES (?,?,?)",
-	[CT_INSERT_FTS] = "INSERT INTO fts (rowid, subject, sender, recipients, body, attachments) "
-	                  "VALUES (?,?,?,?,?,?)",
-	[CT_INSERT_TEXT] = "INSERT INTO message_text (id, sender, recipients, body, attachments) "
-	                   "VALUES (?,?,?,?,?)",
+	[CT_INSERT_FTS] = "INSERT INTO fts (rowid, subject, sender, recipients, body, attachments, "
+	                  "alt) VALUES (?,?,?,?,?,?,?)",
+	[CT_INSERT_TEXT] = "INSERT INTO message_text (id, sender, recipients, body, attachments, "
+	                   "alt) VALUES (?,?,?,?,?,?)",
 	/* An external-content index forgets a row only when told the exact
 	 * text it indexed: the messages_delete_fts trigger's statement. */
 	[CT_DELETE_FTS] = "INSERT INTO fts (fts, rowid, subject, sender, recipients, body, "
-	                  "attachments) SELECT 'delete', id, subject, sender, recipients, body, "
-	                  "attachments FROM fts_source WHERE id = ?",
+	                  "attachments, alt) SELECT 'delete', id, subject, sender, recipients, "
+	                  "body, attachments, alt FROM fts_source WHERE id = ?",
 	[CT_DELETE_TEXT] = "DELETE FROM message_text WHERE id = ?",
 	[CT_DELETE_ADDRS] = "DELETE FROM addresses WHERE message = ?",
 	[CT_DELETE_ATTS] = "DELETE FROM attachments WHERE message = ?",
@@ -310,6 +310,7 @@ write_content(struct content_writer *cw, const struct content *c, unsigned parts
 	/* The body is the largest string: let SQLite read it in place. */
 	sqlite3_bind_text(s, 5, pm->body_text, -1, SQLITE_STATIC);
 	db_bind_text(s, 6, c->names->str);
+	db_bind_text(s, 7, pm->alt_words);
 	if (!step_done(cw, s, "indexing text", error))
 		return FALSE;
 
@@ -321,6 +322,7 @@ write_content(struct content_writer *cw, const struct content *c, unsigned parts
 	db_bind_text(s, 3, c->recipients->str);
 	sqlite3_bind_blob64(s, 4, z, zlen, SQLITE_STATIC);
 	db_bind_text(s, 5, c->names->str);
+	db_bind_text(s, 6, pm->alt_words);
 	return step_done(cw, s, "storing text", error);
 }
 
@@ -467,7 +469,8 @@ compare_content(struct content_writer *cw, gint64 id, const struct content *c, u
 	db_bind_text(s, 3, c->recipients->str);
 	sqlite3_bind_blob64(s, 4, z, zlen, SQLITE_STATIC);
 	db_bind_text(s, 5, c->names->str);
-	sqlite3_bind_int64(s, 6, id);
+	db_bind_text(s, 6, pm->alt_words);
+	sqlite3_bind_int64(s, 7, id);
 	if (!step_same(cw, s, &same, error))
 		return FALSE;
 	*parts |= same ? 0 : PART_TEXT;

@@ -35,6 +35,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeFilter, g_object_unref)
 /* Bounds what one hostile message can put into the index. */
 #define MAX_BODY        (1024 * 1024)
 #define MAX_ATTACHMENTS 1000
+/* The words found only in the HTML alternatives (alt_words), in bytes. */
+#define MAX_ALT_WORDS (64 * 1024)
 /* How much of a text attachment is read for each byte of room left in the
  * body: enough even for HTML or UTF-16. */
 #define ATTACHMENT_TEXT_RATIO 4
@@ -273,9 +275,18 @@ struct attachment_text {
 	gboolean pdf;
 };
 
+/* Words as the sets of words compare them: ASCII lower-cased, other text
+ * case folded. */
+struct word_set {
+	GHashTable *set;     /* keys in CHUNK */
+	GStringChunk *chunk; /* the keys, freed at once */
+};
+
 struct walk {
 	struct parsed_message *pm;
 	GString *body;
+	GString *alt;             /* words only in HTML alternatives, a space apart */
+	struct word_set alt_seen; /* the words in ALT; made when the first is */
 	GArray *attachment_texts; /* struct attachment_text */
 	const char *want;         /* parse_attachment_bytes(): the path of the part looked for */
 	GMimePart *found;         /* ... and that part, once found (owned by the message) */
@@ -370,7 +381,8 @@ add_attachment(struct walk *w, GMimePart *part, const char *path)
 	}
 }
 
-/* The text of a text/ attachment, reading at most MAX bytes of it. */
+/* The text of a text/ part (an attachment, an HTML alternative), reading at
+ * most MAX bytes of it. */
 static char *
 attachment_plain_text(GMimePart *part, gsize max)
 {
@@ -424,10 +436,195 @@ add_attachment_texts(struct walk *w)
 	}
 }
 
+/* Whether C (at P) is part of a word: a letter, digit or mark, as the
+ * tokenizer makes words (CJK runs whole). */
+static gboolean
+is_word_char(const char *p)
+{
+	if ((guchar)*p < 0x80)
+		return g_ascii_isalnum(*p);
+	gunichar c = g_utf8_get_char(p);
+	return g_unichar_isalnum(c) || g_unichar_ismark(c);
+}
+
+/* Sets *WORD and *LEN to the next word at or after *P and moves *P past
+ * it; FALSE at the end of the text. */
+static gboolean
+next_word(const char **p, const char **word, gsize *len)
+{
+	const char *s = *p;
+	while (*s && !is_word_char(s))
+		s = g_utf8_next_char(s);
+	const char *start = s;
+	while (*s && is_word_char(s))
+		s = g_utf8_next_char(s);
+	*p = s;
+	*word = start;
+	*len = s - start;
+	return s > start;
+}
+
+/* Calls FN with each word of TEXT. */
+static void
+each_word(const char *text, void (*fn)(const char *word, gsize len, gpointer data), gpointer data)
+{
+	const char *word;
+	gsize len;
+	while (next_word(&text, &word, &len))
+		fn(word, len, data);
+}
+
+static void
+word_set_init(struct word_set *ws)
+{
+	ws->set = g_hash_table_new(g_str_hash, g_str_equal);
+	ws->chunk = g_string_chunk_new(4096);
+}
+
+static void
+word_set_clear(struct word_set *ws)
+{
+	if (ws->set)
+		g_hash_table_unref(ws->set);
+	if (ws->chunk)
+		g_string_chunk_free(ws->chunk);
+}
+
+/* WORD's key, in BUF (of SIZE bytes) when it fits, else in *HEAP (freed by
+ * the caller). */
+static const char *
+word_key(const char *word, gsize len, char *buf, gsize size, char **heap)
+{
+	gboolean ascii = TRUE;
+	for (gsize i = 0; i < len && ascii; i++)
+		ascii = (guchar)word[i] < 0x80;
+	if (!ascii)
+		return *heap = g_utf8_casefold(word, len);
+	if (len >= size)
+		return *heap = g_ascii_strdown(word, len);
+	for (gsize i = 0; i < len; i++)
+		buf[i] = g_ascii_tolower(word[i]);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* Adds WORD to the set; returns FALSE when it was there. */
+static gboolean
+word_set_add(struct word_set *ws, const char *word, gsize len)
+{
+	char buf[128];
+	g_autofree char *heap = NULL;
+	const char *key = word_key(word, len, buf, sizeof buf, &heap);
+	if (g_hash_table_contains(ws->set, key))
+		return FALSE;
+	g_hash_table_add(ws->set, g_string_chunk_insert(ws->chunk, key));
+	return TRUE;
+}
+
+static gboolean
+word_set_has(const struct word_set *ws, const char *word, gsize len)
+{
+	char buf[128];
+	g_autofree char *heap = NULL;
+	return g_hash_table_contains(ws->set, word_key(word, len, buf, sizeof buf, &heap));
+}
+
+static void
+add_plain_word(const char *word, gsize len, gpointer data)
+{
+	word_set_add(data, word, len);
+}
+
+struct alt_words {
+	struct walk *w;
+	const struct word_set *plain; /* the words of the plain text */
+};
+
+static void
+add_html_word(const char *word, gsize len, gpointer data)
+{
+	struct alt_words *aw = data;
+	GString *alt = aw->w->alt;
+	if (alt->len + len + 1 > MAX_ALT_WORDS || word_set_has(aw->plain, word, len))
+		return;
+	if (!aw->w->alt_seen.set)
+		word_set_init(&aw->w->alt_seen);
+	if (!word_set_add(&aw->w->alt_seen, word, len))
+		return;
+	if (alt->len > 0)
+		g_string_append_c(alt, ' ');
+	g_string_append_len(alt, word, len);
+}
+
+/* Whether the words of HTML are found in PLAIN in their order (in any ASCII
+ * case): HTML made from the plain text, as most mailers make it, has no
+ * words of its own, and this finds it without building sets of words. */
+static gboolean
+words_in_order(const char *plain, const char *html)
+{
+	const char *hw, *pw;
+	gsize hl, pl;
+	while (next_word(&html, &hw, &hl)) {
+		do {
+			if (!next_word(&plain, &pw, &pl))
+				return FALSE;
+		} while (pl != hl || g_ascii_strncasecmp(pw, hw, hl) != 0);
+	}
+	return TRUE;
+}
+
+/* The HTML rendering of an alternative: CHILD itself, or the first HTML
+ * body part of a multipart (multipart/related) it is. */
+static GMimeObject *
+html_of(GMimeObject *child)
+{
+	if (is_body_part(child, "html"))
+		return child;
+	if (!GMIME_IS_MULTIPART(child) || GMIME_IS_MULTIPART_ENCRYPTED(child))
+		return NULL;
+	GMimeMultipart *mp = GMIME_MULTIPART(child);
+	for (int i = 0; i < g_mime_multipart_get_count(mp); i++) {
+		if (is_body_part(g_mime_multipart_get_part(mp, i), "html"))
+			return g_mime_multipart_get_part(mp, i);
+	}
+	return NULL;
+}
+
+/* The words of the HTML renderings of MP that PLAIN, the text chosen as the
+ * body, lacks go to alt_words: found by a search, never shown. Bounded as
+ * the body is: the plain text's first MAX_BODY bytes, HTML's first
+ * ATTACHMENT_TEXT_RATIO times that. */
+static void
+add_alt_words(struct walk *w, GMimeMultipart *mp, const char *plain)
+{
+	struct word_set words = { 0 };
+	gsize n = strlen(plain);
+	g_autofree char *cut = n > MAX_BODY ? g_strndup(plain, utf8_cut(plain, n, MAX_BODY)) : NULL;
+	if (cut)
+		plain = cut;
+	for (int i = 0; i < g_mime_multipart_get_count(mp) && w->alt->len < MAX_ALT_WORDS; i++) {
+		GMimeObject *html = html_of(g_mime_multipart_get_part(mp, i));
+		if (!html)
+			continue;
+		g_autofree char *text =
+		    attachment_plain_text(GMIME_PART(html), ATTACHMENT_TEXT_RATIO * MAX_BODY);
+		if (words_in_order(plain, text))
+			continue;
+		if (!words.set) {
+			word_set_init(&words);
+			each_word(plain, add_plain_word, &words);
+		}
+		struct alt_words aw = { .w = w, .plain = &words };
+		each_word(text, add_html_word, &aw);
+	}
+	word_set_clear(&words);
+}
+
 /* multipart/alternative: one rendering is the body. Plain text is preferred
  * for searching and snippets, unless it is empty (some mailers send an empty
  * text/plain beside the real HTML); the others are still walked for their
- * attachments (inline images of the HTML). */
+ * attachments (inline images of the HTML), and the words of the HTML that
+ * the plain text lacks are kept apart for searching (alt_words). */
 static void
 walk_alternative(struct walk *w, GMimeMultipart *mp, const char *path, int depth, gboolean body_ok)
 {
@@ -443,6 +640,7 @@ walk_alternative(struct walk *w, GMimeMultipart *mp, const char *path, int depth
 			g_autofree char *text = part_text(GMIME_PART(child));
 			if (!is_blank(text)) {
 				add_body(w, text);
+				add_alt_words(w, mp, text);
 				have_plain = TRUE;
 			}
 		}
@@ -596,6 +794,7 @@ fill_message(struct parsed_message *pm, GMimeMessage *msg, gint64 fallback_date,
 
 	struct walk w = { .pm = pm,
 		          .body = g_string_new(NULL),
+		          .alt = g_string_new(NULL),
 		          .attachment_texts =
 		              g_array_new(FALSE, FALSE, sizeof(struct attachment_text)) };
 	walk_message_body(&w, g_mime_message_get_mime_part(msg), "", 0, TRUE);
@@ -604,6 +803,9 @@ fill_message(struct parsed_message *pm, GMimeMessage *msg, gint64 fallback_date,
 	g_array_free(w.attachment_texts, TRUE);
 	g_free(pm->body_text);
 	pm->body_text = g_string_free(w.body, FALSE);
+	g_free(pm->alt_words);
+	pm->alt_words = g_string_free(w.alt, FALSE);
+	word_set_clear(&w.alt_seen);
 
 	if (flags & PARSE_HEADERS)
 		fill_headers(pm, msg);

@@ -11,6 +11,8 @@
  *   else windows-1252, else g_utf8_make_valid).
  * - Body text: multipart/alternative prefers text/plain, else HTML turned to
  *   text with html_to_text(); multipart/mixed: every inline text part in order.
+ *   The words of an HTML alternative that its plain text lacks go to
+ *   alt_words (for searching only; at most 64 KiB).
  *   message/rfc822 parts are descended into: their From/To/Subject/Date lines
  *   and body text are appended to body_text, their attachments listed too
  *   (part path nested). The text of text and PDF attachments follows the

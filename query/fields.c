@@ -42,7 +42,8 @@ static const struct field {
 	const char *roles; /* SQL over `a`, or NULL for any role */
 } fields[] = {
 	{ "subject", FIELD_TEXT, "subject", NULL },
-	{ "body", FIELD_TEXT, "body", NULL },
+	/* alt: words only in an HTML alternative (never shown, still body). */
+	{ "body", FIELD_TEXT, "body alt", NULL },
 	{ "attachment", FIELD_TEXT, "attachments", NULL },
 	{ "from", FIELD_ADDRESS, "sender", "a.role = 0" },
 	{ "to", FIELD_ADDRESS, "recipients", "a.role IN (1, 3)" },
@@ -77,7 +78,10 @@ sql_having(const char *table, const char *alias, const char *roles, const char *
 static struct part *
 address_leaf(const struct field *f, const struct token *t)
 {
-	g_autofree char *lower = g_utf8_strdown(t->value, -1);
+	/* Addresses are stored lower-cased; NFKC as the full text has it, so
+	 * that a full-width ｂｏｂ@ typed with an input method finds bob@. */
+	g_autofree char *nfkc = g_utf8_normalize(t->value, -1, G_NORMALIZE_NFKC);
+	g_autofree char *lower = g_utf8_strdown(nfkc ? nfkc : t->value, -1);
 	g_autofree char *esc = NULL;
 	struct part *p = sql_part(NULL);
 

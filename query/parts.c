@@ -83,13 +83,18 @@ fts_string(GString *out, const char *s)
 }
 
 /* Whether the tokenizer can find any token in S: unicode61 (and our CJK
- * bigrams) only make tokens of letters and digits. A phrase without tokens
- * matches nothing in FTS5, so `Invoice - March` would find nothing. */
+ * bigrams) only make tokens of letters and numbers (and private use
+ * characters; marks only inside words). A phrase without tokens matches
+ * nothing in FTS5, so `Invoice - March` would find nothing. */
 static gboolean
 has_tokens(const char *s)
 {
 	for (; *s != '\0'; s = g_utf8_next_char(s)) {
-		if (g_unichar_isalnum(g_utf8_get_char(s)))
+		gunichar c = g_utf8_get_char(s);
+		GUnicodeType t = g_unichar_type(c);
+		/* ² and Ⅻ are numbers to unicode61, and NFKC makes 2 and xii of them. */
+		if (g_unichar_isalnum(c) || t == G_UNICODE_OTHER_NUMBER ||
+		    t == G_UNICODE_LETTER_NUMBER || t == G_UNICODE_PRIVATE_USE)
 			return TRUE;
 	}
 	return FALSE;

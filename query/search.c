@@ -221,14 +221,16 @@ search_snippets(struct mc_db *db, const gint64 *ids, guint n, const char *highli
 	/* The page's messages go into a small full-text table of their own
 	 * (same tokenizer, same columns), and snippet() runs there: the same
 	 * snippets, without walking a common word's hits through the big index,
-	 * which a fresh process reads cold. */
+	 * which a fresh process reads cold. Its alt column stays empty: words
+	 * only in an HTML alternative are found but never shown, so a message
+	 * found by them alone has no snippet here (its preview is shown). */
 	g_autoptr(GString) insert = g_string_new(
 	    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.page USING fts5(subject, sender, recipients, "
-	    "body, attachments, tokenize = 'mailclerk');"
+	    "body, attachments, alt, tokenize = 'mailclerk');"
 	    "DELETE FROM temp.page;"
-	    "INSERT INTO temp.page (rowid, subject, sender, recipients, body, attachments) "
-	    "SELECT id, subject, sender, recipients, body, attachments FROM fts_source WHERE id IN "
-	    "(");
+	    "INSERT INTO temp.page (rowid, subject, sender, recipients, body, attachments, alt) "
+	    "SELECT id, subject, sender, recipients, body, attachments, '' FROM fts_source WHERE "
+	    "id IN (");
 	for (guint i = 0; i < n; i++)
 		g_string_append_printf(insert, "%s%" G_GINT64_FORMAT, i ? "," : "", ids[i]);
 	g_string_append(insert, ")");

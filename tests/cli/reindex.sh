@@ -255,12 +255,23 @@ reindex: $((300 - done_id)) messages read again, $((300 - fixed)) changed, 0 unr
 fi
 
 # An index made by an older mailclerk (schema version 7, before the
-# automated mark and labels): migrated, it needs a reindex, which ingest and
+# automated mark, labels and HTML words): migrated, it needs a reindex, which ingest and
 # check say, and search does not.
 # (sqlite3 knows no mc_unzstd: the view and trigger that call it are put
-# back as they were around the dropped columns.)
-q "SELECT sql || ';' FROM sqlite_master WHERE name IN ('fts_source', 'messages_delete_fts')
-   ORDER BY type DESC" > "$TMP/text.sql"
+# back as they were before version 13, around the dropped columns.)
+cat > "$TMP/text.sql" <<'EOF'
+CREATE VIEW fts_source AS
+	SELECT t.id AS id, m.subject AS subject, t.sender AS sender,
+	       t.recipients AS recipients, mc_unzstd(t.body) AS body,
+	       t.attachments AS attachments
+	FROM message_text t JOIN messages m ON m.id = t.id;
+CREATE TRIGGER messages_delete_fts BEFORE DELETE ON messages BEGIN
+	INSERT INTO fts (fts, rowid, subject, sender, recipients, body, attachments)
+		SELECT 'delete', id, subject, sender, recipients, body, attachments
+		FROM fts_source WHERE id = old.id;
+	DELETE FROM message_text WHERE id = old.id;
+END;
+EOF
 q "$(q "SELECT 'DROP TABLE ' || name || ';' FROM sqlite_master WHERE type = 'table' AND name NOT IN
 	('messages', 'message_dates', 'thread_ghosts', 'containers', 'locations', 'orphan_check',
 	 'addresses', 'attachments', 'message_text', 'filings', 'exclusions', 'autosave', 'autosaved',
@@ -270,9 +281,10 @@ q "$(q "SELECT 'DROP TABLE ' || name || ';' FROM sqlite_master WHERE type = 'tab
 	DROP TRIGGER messages_delete_fts; DROP VIEW fts_source;
 	ALTER TABLE messages DROP COLUMN automated; ALTER TABLE messages DROP COLUMN automated_why;
 	ALTER TABLE imap_folders DROP COLUMN modseq;
+	ALTER TABLE message_text DROP COLUMN alt;
 	$(cat "$TMP/text.sql")
 	PRAGMA user_version = 7;"
-hint="this index was made by an older mailclerk and lacks the automated mark, labels; run 'mailclerk reindex'"
+hint="this index was made by an older mailclerk and lacks the automated mark, labels, words only in HTML parts; run 'mailclerk reindex'"
 mc ingest --file "$C/eml/outlook-crlf.eml" >/dev/null 2>"$TMP/err"
 check_eq 'ingest into a migrated older index: exit 0' "$?" 0
 check_eq '... with a hint to reindex' "$(cat "$TMP/err")" "mailclerk: $hint"

@@ -374,6 +374,22 @@ test_migrates_version_1(struct fixture *f, gconstpointer data)
 	                      "autosaved; DROP TABLE autosave; DROP TABLE "
 	                      "exclusions; DROP TABLE filings; DROP INDEX containers_folder; "
 	                      "CREATE INDEX containers_folder ON containers(folder); "
+	                      /* The full text of version 1: no alt column. */
+	                      "DROP TRIGGER messages_delete_fts; DROP TABLE fts; "
+	                      "DROP VIEW fts_source; ALTER TABLE message_text DROP COLUMN alt; "
+	                      "CREATE VIEW fts_source AS SELECT t.id AS id, m.subject AS subject, "
+	                      "t.sender AS sender, t.recipients AS recipients, "
+	                      "mc_unzstd(t.body) AS body, t.attachments AS attachments "
+	                      "FROM message_text t JOIN messages m ON m.id = t.id; "
+	                      "CREATE VIRTUAL TABLE fts USING fts5(subject, sender, recipients, "
+	                      "body, attachments, tokenize = 'mailclerk', content = 'fts_source', "
+	                      "content_rowid = 'id'); "
+	                      "INSERT INTO fts (fts) VALUES ('rebuild'); "
+	                      "CREATE TRIGGER messages_delete_fts BEFORE DELETE ON messages BEGIN "
+	                      "INSERT INTO fts (fts, rowid, subject, sender, recipients, body, "
+	                      "attachments) SELECT 'delete', id, subject, sender, recipients, "
+	                      "body, attachments FROM fts_source WHERE id = old.id; "
+	                      "DELETE FROM message_text WHERE id = old.id; END; "
 	                      "PRAGMA user_version = 1",
 	                      &error));
 	g_autoptr(mc_db) again = db_open(f->path, DB_READ, &error);
@@ -384,10 +400,15 @@ test_migrates_version_1(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM autosave"), ==, 0);
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM skipped"), ==, 0);
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM messages"), ==, 1);
-	/* Its message was parsed before the automated mark and labels: reindex
-	 * is due, for both. */
+	/* Its message was parsed before the automated mark, labels and the
+	 * words of HTML parts: reindex is due, one row saying all three. */
+	g_assert_cmpint(query_int(again, "SELECT count(*) FROM reindex_needed"), ==, 1);
 	g_autofree char *why = db_reindex_needed(again);
-	g_assert_cmpstr(why, ==, "the automated mark, labels");
+	g_assert_cmpstr(why, ==, "the automated mark, labels, words only in HTML parts");
+	/* The full text is rebuilt with the alt column, and finds its message. */
+	g_assert_cmpint(query_int(again, "SELECT count(*) FROM message_text WHERE alt = ''"), ==,
+	                1);
+	g_assert_cmpint(query_int(again, "SELECT count(*) FROM fts WHERE fts MATCH 'a'"), ==, 1);
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM labels"), ==, 0);
 	g_assert_cmpint(query_int(again, "SELECT count(*) FROM messages WHERE automated = 1"), ==,
 	                0);

@@ -31,6 +31,8 @@ test_alternative(void)
 	g_autoptr(parsed_message) pm = parse_ok(both, 0);
 	g_assert_cmpstr(pm->body_text, ==, "Plain version.");
 	g_assert_cmpuint(pm->attachments->len, ==, 0);
+	/* Every word of the HTML is in the plain text, in some case. */
+	g_assert_cmpstr(pm->alt_words, ==, "HTML");
 
 	static const char html_only[] =
 	    "Subject: html\nMIME-Version: 1.0\nContent-Type: text/html; charset=iso-8859-1\n"
@@ -49,6 +51,7 @@ test_alternative(void)
 	    "--b1--\n";
 	g_autoptr(parsed_message) b = parse_ok(blank_plain, 0);
 	g_assert_cmpstr(b->body_text, ==, "Only in HTML");
+	g_assert_cmpstr(b->alt_words, ==, ""); /* the HTML is the body */
 
 	/* HTML with inline images: the plain text is the body, the image an
 	 * inline attachment of the HTML branch. */
@@ -64,6 +67,7 @@ test_alternative(void)
 	    "--a--\n";
 	g_autoptr(parsed_message) r = parse_ok(related, 0);
 	g_assert_cmpstr(r->body_text, ==, "See the logo.");
+	g_assert_cmpstr(r->alt_words, ==, "");
 	g_assert_cmpuint(r->attachments->len, ==, 1);
 	const struct mc_attachment *a = attachment_at(r, 0);
 	g_assert_cmpstr(a->part, ==, "2.2");
@@ -89,6 +93,41 @@ test_alternative(void)
 	g_assert_cmpstr(attachment_at(ro, 0)->part, ==, "1.2");
 	g_assert_cmpstr(attachment_at(ro, 0)->filename, ==, "x.gif");
 	g_assert_true(attachment_at(ro, 0)->is_inline);
+}
+
+/* Words of the HTML alternative that the plain text lacks: once each, in
+ * order, compared without case; other scripts and CJK runs too; bounded. */
+static void
+test_alt_words(void)
+{
+	static const char words[] =
+	    "Subject: alt\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/alternative; boundary=\"b1\"\n\n"
+	    "--b1\nContent-Type: text/plain; charset=utf-8\n\nThe offer: Größe 4, 東京.\n"
+	    "--b1\nContent-Type: text/html; charset=utf-8\n\n"
+	    "<p>The OFFER: gr&ouml;&szlig;e 4, 東京.</p><p>vortaphlex, Vortaphlex again; "
+	    "Ελληνικά 大阪 <a href=\"https://x.example/track\">view online</a></p>\n"
+	    "--b1--\n";
+	g_autoptr(parsed_message) pm = parse_ok(words, 0);
+	g_assert_cmpstr(pm->body_text, ==, "The offer: Größe 4, 東京.");
+	g_assert_cmpstr(pm->alt_words, ==, "vortaphlex again Ελληνικά 大阪 view online");
+
+	/* A newsletter whose plain text says "see the web version": its HTML
+	 * words are kept up to 64 KiB. */
+	g_autoptr(GString) raw =
+	    g_string_new("Subject: big\nMIME-Version: 1.0\n"
+	                 "Content-Type: multipart/alternative; boundary=\"b1\"\n\n"
+	                 "--b1\nContent-Type: text/plain\n\nSee the web version.\n"
+	                 "--b1\nContent-Type: text/html\n\n<p>");
+	for (int i = 0; i < 20000; i++)
+		g_string_append_printf(raw, "word%d ", i);
+	g_string_append(raw, "</p>\n--b1--\n");
+	g_autoptr(parsed_message) big = parse_ok(raw->str, 0);
+	gsize n = strlen(big->alt_words);
+	g_assert_cmpuint(n, <=, 64 * 1024);
+	g_assert_cmpuint(n, >, 60 * 1024);
+	g_assert_true(g_str_has_prefix(big->alt_words, "word0 word1 word2 "));
+	g_assert_true(g_utf8_validate(big->alt_words, -1, NULL));
 }
 
 static void
@@ -608,6 +647,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	parse_init();
 	g_test_add_func("/parse/alternative", test_alternative);
+	g_test_add_func("/parse/alt-words", test_alt_words);
 	g_test_add_func("/parse/attachments", test_attachments);
 	g_test_add_func("/parse/single-part-attachment", test_single_part_attachment);
 	g_test_add_func("/parse/attachment-text", test_attachment_text);

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "query/query.h"
 #include "index/schema.h"
+#include "index/text.h"
 #include "index/tokenizer.h"
 
 #include <glib/gstdio.h>
@@ -105,12 +106,14 @@ setup_db(void)
 	/* The real schema and tokenizer, as the index has them. */
 	g_assert_cmpint(sqlite3_open(":memory:", &db), ==, SQLITE_OK);
 	g_assert_true(tokenizer_register(db, &error));
+	g_assert_true(text_register(db, &error));
 	g_assert_no_error(error);
 	exec(schema_sql);
 	exec(migrate_2_sql);
 	exec(migrate_6_sql);
 	exec(migrate_8_sql);  /* reindex_needed, which migrate-11 writes to */
 	exec(migrate_11_sql); /* labels */
+	exec(migrate_13_sql); /* the fts table with its alt column */
 
 	add_message(1, "m1@acme.example", utc(2024, 1, 10, 10, 0, 0), 0, 1, "Invoice for January",
 	            "Bob Smith bob@acme.example", "Sam sam@studio.example",

@@ -227,8 +227,8 @@ test_tokens_latin(void)
 	assert_tokens(QUERY, "", 0, "");
 	assert_tokens(DOC, "   ...  ", -1, "");
 	assert_tokens(DOC, "Hello, Café—Noël!", -1, "hello:0-5 cafe:7-12 noel:15-20");
-	/* Full-width Latin is not CJK: unicode61 folds its case only. */
-	assert_tokens(DOC, "ＡＢＣ１２", -1, "ａｂｃ１２:0-15");
+	/* Full-width Latin is not CJK: NFKC makes it ASCII. */
+	assert_tokens(DOC, "ＡＢＣ１２", -1, "abc12:0-15");
 }
 
 static void
@@ -250,11 +250,47 @@ test_tokens_cjk(void)
 	              "人々:0-6 々の:3-9 のデ:6-12 デー:9-15 ータ:12-18 タ:15-18");
 	/* Hangul, half-width katakana, extension B and compatibility ideographs. */
 	assert_tokens(QUERY, "서울에서", -1, "서울:0-6 울에:3-9 에서:6-12 서:9-12");
-	assert_tokens(QUERY, "ｶﾀｶﾅ", -1, "ｶﾀ:0-6 ﾀｶ:3-9 ｶﾅ:6-12 ﾅ:9-12");
+	/* NFKC, character by character: half-width katakana is katakana. */
+	assert_tokens(QUERY, "ｶﾀｶﾅ", -1, "カタ:0-6 タカ:3-9 カナ:6-12 ナ:9-12");
 	assert_tokens(QUERY, "𠮷野家", -1, "𠮷野:0-7 野家:4-10 家:7-10");
 	assert_tokens(QUERY, "豈更", -1, "豈更:0-6 更:3-6");
+	assert_tokens(QUERY, "\xef\xa4\x80", -1, "豈:0-3"); /* U+F900, its compatibility form */
 	/* Aux mode (highlight, snippet) sees what documents see. */
 	assert_tokens(FTS5_TOKENIZE_AUX, "a東京", -1, "a:0-1 東:1-4 +東京:1-7 京:4-7");
+}
+
+/* Case and diacritics fold in every script; NFKC on both sides. */
+static void
+test_tokens_fold(void)
+{
+	/* Greek tonos and dialytika, final sigma. */
+	assert_tokens(DOC, "Ελληνικά ΕΛΛΗΝΙΚΑ", -1, "ελληνικα:0-16 ελληνικα:17-33");
+	assert_tokens(QUERY, "Προϊόν ΐ Σοφός", -1, "προιον:0-12 ι:13-15 σοφοσ:16-26");
+	/* ß is ss; full case folding. */
+	assert_tokens(DOC, "Größe GROSSE straße", -1, "grosse:0-7 grosse:8-14 strasse:15-22");
+	/* NFKC: full-width Latin, ligatures, superscripts. */
+	assert_tokens(DOC, "ＡＣＭＥ ﬁle x²", -1, "acme:0-12 file:13-18 x2:19-22");
+	/* Cyrillic: case, and the breve and diaeresis are diacritics too. */
+	assert_tokens(DOC, "ПРИВЕТ Ёлка йод", -1, "привет:0-12 елка:13-21 иод:22-28");
+	/* Decomposed text folds as composed text does. */
+	assert_tokens(DOC, "E\xcc\x81lla\xcc\x81s \xce\xb1\xcc\x81\xce\xb2", -1,
+	              "ellas:0-9 αβ:10-16");
+	assert_tokens(QUERY, "İstanbul", -1, "istanbul:0-9");
+	/* Vowel signs are letters of the word: one token, kept. */
+	assert_tokens(DOC, "हिन्दी", -1, "हिन्दी:0-18");
+	/* (NFKC writes Thai SARA AM as NIKHAHIT and SARA AA.) */
+	assert_tokens(DOC, "น้ำ", -1,
+	              "\xe0\xb8\x99\xe0\xb9\x89\xe0\xb9\x8d\xe0\xb8\xb2:0-9");
+	/* Arabic harakat and Hebrew points are dropped. */
+	assert_tokens(DOC, "مُحَمَّد", -1, "محمد:0-16");
+	assert_tokens(DOC, "שָׁלוֹם", -1, "שלום:0-14");
+	/* Kana keep their voicing marks; a decomposed or half-width one composes. */
+	assert_tokens(DOC, "が か", -1, "が:0-3 か:4-7");
+	assert_tokens(DOC, "か\xe3\x82\x99", -1, "が:0-6");
+	assert_tokens(QUERY, "ｶﾞｲﾄﾞ", -1, "ガイ:0-9 イド:6-15 ド:9-15");
+	assert_tokens(DOC, "パ", -1, "パ:0-3");
+	/* A lone voicing mark is a character of its own, as before. */
+	assert_tokens(DOC, "\xe3\x82\x99", -1, "\xe3\x82\x99:0-3");
 }
 
 static void
@@ -290,8 +326,10 @@ test_tokens_invalid(void)
 static void
 test_tokens_random(void)
 {
-	static const char *const pieces[] = { "東", "京", "の", "ア", "한",
-		                              "a",  "é",  " ",  "、", "𠮷" };
+	static const char *const pieces[] = {
+		"東", "京", "の", "ア",       "한",           "a", "é", " ", "、", "𠮷", "ß", "ά",
+		"ﬁ",  "ﾞ",  "ｶ",  "\xcc\x81", "\xe3\x82\x99", "ि", "ﷺ"
+	};
 	g_autoptr(GRand) rand = g_rand_new_with_seed(42);
 
 	for (int round = 0; round < 200; round++) {
@@ -364,8 +402,9 @@ test_japanese(void)
 	assert_match(db, "庁", "3");
 	assert_match(db, "テスト", "8");
 	assert_match(db, "データ", "8");
-	assert_match(db, "トデ", ""); /* across the middle dot */
-	assert_match(db, "ｶﾀｶﾅ", "10");
+	assert_match(db, "トデ", "");     /* across the middle dot */
+	assert_match(db, "ｶﾀｶﾅ", "8,10"); /* NFKC: half-width katakana is katakana */
+	assert_match(db, "カタカナ", "8,10");
 	assert_match(db, "時", "10"); /* a run of one character */
 	assert_match(db, "3時", "10");
 	assert_match(db, "東*", "3");
@@ -460,12 +499,51 @@ test_highlight(void)
 	assert_highlight(db, "は",
 	                 "来週の打ち合わせ[は]東京都庁で行います。資料を送付します。,[は][は][は]");
 	assert_highlight(db, "はは", "[ははは]");
-	assert_highlight(db, "ｶﾀ", "Meeting at 3時 in [ｶﾀ]ｶﾅ town");
+	/* Normalised text is highlighted as it was written. */
+	assert_highlight(db, "ｶﾀ", "[カタ]カナのテスト・データです,Meeting at 3時 in [ｶﾀ]ｶﾅ town");
 
 	/* snippet(): a window of 4 tokens (characters) around the match. */
 	snip = column(db, "SELECT snippet(t, 0, '[', ']', '…', 4) FROM t WHERE t MATCH ?1", "資料");
 	g_assert_true(g_utf8_validate(snip, -1, NULL));
 	g_assert_cmpstr(snip, ==, "…す。[資料]を…");
+	sqlite3_close(db);
+}
+
+/* Searching with the folding: both sides fold alike. */
+static void
+test_fold_match(void)
+{
+	static const char *const fold_rows[] = {
+		/* 1 */ "Ελληνικά κείμενα",
+		/* 2 */ "Die Größe stimmt",
+		/* 3 */ "ACME file report",
+		/* 4 */ "ガス料金",
+		/* 5 */ "カス",
+		/* 6 */ "Москва ЗИМОЙ",
+	};
+	sqlite3 *db = open_db();
+
+	for (guint i = 0; i < G_N_ELEMENTS(fold_rows); i++)
+		insert(db, i + 1, fold_rows[i], -1);
+	assert_match(db, "ελληνικα", "1");
+	assert_match(db, "ΕΛΛΗΝΙΚΑ", "1");
+	assert_match(db, "Ελλην*", "1");
+	assert_match(db, "grosse", "2");
+	assert_match(db, "GROSSE", "2");
+	assert_match(db, "größe", "2");
+	assert_match(db, "gröss*", "2");
+	assert_match(db, "ＡＣＭＥ", "3");
+	assert_match(db, "ﬁle", "3");
+	assert_match(db, "\"acme ﬁle\"", "3");
+	/* が is not か: neither finds the other. */
+	assert_match(db, "ガス", "4");
+	assert_match(db, "カス", "5");
+	assert_match(db, "ｶﾞｽ", "4");
+	assert_match(db, "москва", "6");
+	assert_match(db, "зимой", "6");
+	assert_highlight(db, "grosse", "Die [Größe] stimmt");
+	assert_highlight(db, "ｶﾞｽ", "[ガス]料金");
+	exec_ok(db, "INSERT INTO t(t) VALUES ('integrity-check')");
 	sqlite3_close(db);
 }
 
@@ -538,6 +616,7 @@ main(int argc, char **argv)
 	g_test_add_func("/tokenizer/register", test_register);
 	g_test_add_func("/tokenizer/tokens/latin", test_tokens_latin);
 	g_test_add_func("/tokenizer/tokens/cjk", test_tokens_cjk);
+	g_test_add_func("/tokenizer/tokens/fold", test_tokens_fold);
 	g_test_add_func("/tokenizer/tokens/invalid-utf8", test_tokens_invalid);
 	g_test_add_func("/tokenizer/tokens/random", test_tokens_random);
 	g_test_add_func("/tokenizer/match/chinese", test_chinese);
@@ -546,6 +625,7 @@ main(int argc, char **argv)
 	g_test_add_func("/tokenizer/match/mixed", test_mixed);
 	g_test_add_func("/tokenizer/match/latin", test_latin);
 	g_test_add_func("/tokenizer/highlight", test_highlight);
+	g_test_add_func("/tokenizer/match/fold", test_fold_match);
 	g_test_add_func("/tokenizer/long", test_long);
 	g_test_add_func("/tokenizer/empty", test_empty);
 	return g_test_run();
