@@ -286,6 +286,9 @@ static const char *const report_types[] = { "message/delivery-status",
 	                                    "text/rfc822-headers",
 	                                    "message/global-headers",
 	                                    NULL };
+/* A pointer to a file kept elsewhere (RFC 2046): the message holds none of
+ * its bytes, only the headers of a part that is not there. */
+static const char *const reference_types[] = { "message/external-body", NULL };
 /* A whole message wrapped in S/MIME: what multipart/encrypted is to PGP/MIME
  * when it is a message's body (a .p7m inside a multipart is a file). */
 static const char *const smime_types[] = { "application/pkcs7-mime", "application/x-pkcs7-mime",
@@ -541,7 +544,8 @@ related_cids(GHashTable *cids, GMimeMultipart *mp)
 static enum leaf_role
 leaf_role(const struct walk *w, GMimeObject *obj)
 {
-	if (w->hidden || type_is_one_of(obj, signature_types))
+	if (w->hidden || type_is_one_of(obj, signature_types) ||
+	    type_is_one_of(obj, reference_types))
 		return LEAF_HIDDEN;
 	const char *cid = g_mime_object_get_content_id(obj);
 	if (w->cids && cid && *cid) {

@@ -41,8 +41,9 @@
  *   signature, or any second part of a multipart/signed), a part of a
  *   multipart/encrypted (both the version part and the payload, whatever
  *   the protocol parameter), an S/MIME body (application/(x-)pkcs7-mime as
- *   a message's whole body; inside a multipart a .p7m is a file), or a
- *   report's status part (above).
+ *   a message's whole body; inside a multipart a .p7m is a file), a
+ *   message/external-body (a pointer to a file elsewhere), or a report's
+ *   status part (above).
  *   filename from g_mime_part_get_filename (RFC 2231), MIME type lower-cased,
  *   size and SHA-256 of the decoded bytes, hashed as they stream by (never
  *   held whole). Part paths 1-based like mutt: "1", "2", "2.1".

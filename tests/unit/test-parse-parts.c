@@ -674,6 +674,19 @@ test_attachment_rule(void)
 	g_assert_cmpstr(nnl, ==, "2 - text/plain\n3 - application/pdf\n4 - image/png\n");
 	g_assert_cmpstr(nameless->body_text, ==, "Body.\n\nMore body.\n\n[text/plain]\nA log.");
 
+	/* A message/external-body names a file it does not hold. */
+	g_autoptr(parsed_message) ext =
+	    parse_ok("Subject: ext\nMIME-Version: 1.0\n"
+	             "Content-Type: multipart/mixed; boundary=\"m\"\n\n"
+	             "--m\nContent-Type: text/plain\n\nAnnounced.\n"
+	             "--m\nContent-Type: message/external-body; access-type=\"anon-ftp\";\n"
+	             " name=\"draft.txt\"; site=\"ftp.example\"\n\n"
+	             "Content-Type: text/plain\n\n"
+	             "--m--\n",
+	             0);
+	g_autofree char *extl = listing(ext);
+	g_assert_cmpstr(extl, ==, "2 draft.txt message/external-body hidden\n");
+
 	/* A named text/plain chosen as the body of an alternative: read once,
 	 * listed as a file. */
 	g_autoptr(parsed_message) alt =
