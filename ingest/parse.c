@@ -260,16 +260,21 @@ has_filename(GMimePart *part)
 	return *name != '\0';
 }
 
+/* Whether OBJ's type is one of TYPES ("type/subtype", any case), without
+ * allocating: it runs for every leaf part. */
 static gboolean
 type_is_one_of(GMimeObject *obj, const char *const *types)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
-	for (const char *const *t = types; *t; t++) {
-		const char *slash = strchr(*t, '/');
-		g_autofree char *type = g_strndup(*t, slash - *t);
-		if (g_mime_content_type_is_type(ct, type, slash + 1))
+	const char *type = ct ? g_mime_content_type_get_media_type(ct) : NULL;
+	const char *sub = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
+	if (!type || !sub)
+		return FALSE;
+	gsize n = strlen(type);
+	for (const char *const *t = types; *t; t++)
+		if (g_ascii_strncasecmp(*t, type, n) == 0 && (*t)[n] == '/' &&
+		    g_ascii_strcasecmp(*t + n + 1, sub) == 0)
 			return TRUE;
-	}
 	return FALSE;
 }
 
