@@ -27,12 +27,15 @@ struct mc_address {
 };
 
 struct mc_attachment {
-	char *part;         /* MIME part path, e.g. "2" or "1.3" (1-based, like mutt) */
-	char *filename;     /* RFC 2231/2047 decoded, "" when the part has none */
-	char *mime_type;    /* lower-cased "type/subtype" */
-	gint64 size;        /* size of the decoded bytes */
-	char sha256[65];    /* hex SHA-256 of the decoded bytes */
-	gboolean is_inline; /* inline part with a Content-ID or inline disposition */
+	char *part;      /* MIME part path, e.g. "2" or "1.3" (1-based, like mutt) */
+	char *filename;  /* RFC 2231/2047 decoded, "" when the part has none */
+	char *mime_type; /* lower-cased "type/subtype" */
+	gint64 size;     /* size of the decoded bytes */
+	char sha256[65]; /* hex SHA-256 of the decoded bytes */
+	/* No attachment by the rule of ingest/parse.h (an image the HTML shows,
+	 * a signature, an encrypted part, a report's status): listed only with
+	 * --include-inline, never counted by has:attachment. */
+	gboolean is_inline;
 };
 
 struct mc_header {

@@ -240,8 +240,8 @@ disposition_is(GMimeObject *obj, const char *value)
 	return d && g_ascii_strcasecmp(d, value) == 0;
 }
 
-/* A part meant to be read as the message: text/SUBTYPE (any text/ when
- * SUBTYPE is "*"), not marked as an attachment, without a file name. */
+/* A part meant to be read as part of the message: text/SUBTYPE (any text/
+ * when SUBTYPE is "*") not marked as an attachment, named or not. */
 static gboolean
 is_body_part(GMimeObject *obj, const char *subtype)
 {
@@ -249,9 +249,58 @@ is_body_part(GMimeObject *obj, const char *subtype)
 		return FALSE;
 	if (!g_mime_content_type_is_type(g_mime_object_get_content_type(obj), "text", subtype))
 		return FALSE;
-	const char *filename = g_mime_part_get_filename(GMIME_PART(obj));
-	return !disposition_is(obj, "attachment") && !(filename && *filename);
+	return !disposition_is(obj, "attachment");
 }
+
+static gboolean
+has_filename(GMimePart *part)
+{
+	const char *name = g_mime_part_get_filename(part);
+	if (!name)
+		return FALSE;
+	while (g_ascii_isspace(*name))
+		name++;
+	return *name != '\0';
+}
+
+/* Whether OBJ's type is one of TYPES ("type/subtype", any case), without
+ * allocating: it runs for every leaf part. */
+static gboolean
+type_is_one_of(GMimeObject *obj, const char *const *types)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	const char *type = ct ? g_mime_content_type_get_media_type(ct) : NULL;
+	const char *sub = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
+	if (!type || !sub)
+		return FALSE;
+	gsize n = strlen(type);
+	for (const char *const *t = types; *t; t++)
+		if (g_ascii_strncasecmp(*t, type, n) == 0 && (*t)[n] == '/' &&
+		    g_ascii_strcasecmp(*t + n + 1, sub) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Signatures are never something the user attached, wherever they are. */
+static const char *const signature_types[] = { "application/pgp-signature",
+	                                       "application/pkcs7-signature",
+	                                       "application/x-pkcs7-signature", NULL };
+/* The machine-readable parts of delivery and read reports: their text is
+ * part of the report (a bounce's failed address and diagnostic), not a file. */
+static const char *const report_types[] = { "message/delivery-status",
+	                                    "message/global-delivery-status",
+	                                    "message/disposition-notification",
+	                                    "message/global-disposition-notification",
+	                                    "text/rfc822-headers",
+	                                    "message/global-headers",
+	                                    NULL };
+/* A pointer to a file kept elsewhere (RFC 2046): the message holds none of
+ * its bytes, only the headers of a part that is not there. */
+static const char *const reference_types[] = { "message/external-body", NULL };
+/* A whole message wrapped in S/MIME: what multipart/encrypted is to PGP/MIME
+ * when it is a message's body (a .p7m inside a multipart is a file). */
+static const char *const smime_types[] = { "application/pkcs7-mime", "application/x-pkcs7-mime",
+	                                   NULL };
 
 /* Returns the last path component of a file name: a name is never a path. */
 static char *
@@ -290,6 +339,23 @@ struct walk {
 	GArray *attachment_texts; /* struct attachment_text */
 	const char *want;         /* parse_attachment_bytes(): the path of the part looked for */
 	GMimePart *found;         /* ... and that part, once found (owned by the message) */
+	/* Inside a multipart/encrypted, a signature part or an S/MIME body:
+	 * nothing here is an attachment or body text. */
+	gboolean hidden;
+	/* The Content-IDs (lower case) the HTML of the enclosing
+	 * multipart/related parts refer to by cid: URLs; NULL outside one. */
+	GHashTable *cids;
+	/* A part whose text walk_alternative() already put into the body. */
+	GMimeObject *taken;
+};
+
+/* What a leaf part is to the user. */
+enum leaf_role {
+	LEAF_BODY,        /* text read as the message, nothing more */
+	LEAF_BODY_FILE,   /* a named inline text part: read as the message and a file */
+	LEAF_FILE,        /* an attachment */
+	LEAF_REPORT_TEXT, /* a report's status part: read as the message, listed hidden */
+	LEAF_HIDDEN,      /* listed only with --include-inline */
 };
 
 static void walk_object(struct walk *w, GMimeObject *obj, const char *path, int depth,
@@ -336,8 +402,12 @@ attachment_is_pdf(const struct mc_attachment *a)
 	       g_ascii_strcasecmp(a->filename + n - 4, ".pdf") == 0;
 }
 
+/* Records PART as an attachment of the message, HIDDEN when it is none by
+ * the rule (listed only with --include-inline); WITH_TEXT when its text (a
+ * text or PDF file) is to follow the body, as it is not in it already. */
 static void
-add_attachment(struct walk *w, GMimePart *part, const char *path)
+add_attachment(struct walk *w, GMimePart *part, const char *path, gboolean hidden,
+               gboolean with_text)
 {
 	GMimeObject *obj = GMIME_OBJECT(part);
 
@@ -353,9 +423,7 @@ add_attachment(struct walk *w, GMimePart *part, const char *path)
 	a->filename = clean_filename(g_mime_part_get_filename(part));
 	a->mime_type = strchr(clean_type, '/') ? g_utf8_strdown(clean_type, -1)
 	                                       : g_strdup("application/octet-stream");
-	const char *cid = g_mime_object_get_content_id(obj);
-	a->is_inline =
-	    disposition_is(obj, "inline") || (cid && *cid && !disposition_is(obj, "attachment"));
+	a->is_inline = hidden;
 
 	/* Streamed through the hash into a null stream: a large attachment is
 	 * never held in memory. */
@@ -375,7 +443,7 @@ add_attachment(struct walk *w, GMimePart *part, const char *path)
 
 	gboolean pdf = pdf_text_supported() && attachment_is_pdf(a) && a->size <= PDF_MAX_BYTES &&
 	               pdf_has_header(h->head, h->head_len);
-	if (pdf || g_str_has_prefix(a->mime_type, "text/")) {
+	if (with_text && (pdf || g_str_has_prefix(a->mime_type, "text/"))) {
 		struct attachment_text t = { .part = part, .a = a, .pdf = pdf };
 		g_array_append_val(w->attachment_texts, t);
 	}
@@ -620,6 +688,91 @@ add_alt_words(struct walk *w, GMimeMultipart *mp, const char *plain)
 	word_set_clear(&words);
 }
 
+/* Adds to CIDS the Content-IDs (lower case, %-escapes undone) that cid:
+ * URLs in HTML (LEN bytes) refer to, at most MAX_ATTACHMENTS in all. */
+static void
+scan_cids(GHashTable *cids, const char *html, gsize len)
+{
+	for (gsize i = 0; i + 4 <= len && g_hash_table_size(cids) < MAX_ATTACHMENTS; i++) {
+		if (g_ascii_strncasecmp(html + i, "cid:", 4) != 0)
+			continue;
+		gsize start = i + 4, end = start;
+		while (end < len && end - start < 998 && !strchr("\"'<>() \t\r\n", html[end]) &&
+		       html[end] != '\0')
+			end++;
+		i = end - 1;
+		if (end == start)
+			continue;
+		g_autofree char *raw = g_strndup(html + start, end - start);
+		g_autofree char *id = g_uri_unescape_string(raw, NULL);
+		g_hash_table_add(cids, g_ascii_strdown(id ? id : raw, -1));
+	}
+}
+
+static void
+scan_part_cids(GHashTable *cids, GMimeObject *obj)
+{
+	if (!is_body_part(obj, "html"))
+		return;
+	gboolean cut;
+	g_autoptr(GByteArray) bytes = part_bytes_max(GMIME_PART(obj), MAX_BODY, &cut);
+	scan_cids(cids, (const char *)bytes->data, bytes->len);
+}
+
+/* Adds to CIDS what the HTML of the multipart/related MP refers to: its
+ * HTML parts and those of its multipart/alternative children (the root is
+ * one or the other), each read once, at most MAX_BODY bytes of it. */
+static void
+related_cids(GHashTable *cids, GMimeMultipart *mp)
+{
+	int n = g_mime_multipart_get_count(mp);
+	for (int i = 0; i < n; i++) {
+		GMimeObject *child = g_mime_multipart_get_part(mp, i);
+		if (!GMIME_IS_MULTIPART(child)) {
+			scan_part_cids(cids, child);
+			continue;
+		}
+		if (!g_mime_content_type_is_type(g_mime_object_get_content_type(child), "multipart",
+		                                 "alternative"))
+			continue;
+		GMimeMultipart *alt = GMIME_MULTIPART(child);
+		for (int k = 0; k < g_mime_multipart_get_count(alt); k++)
+			scan_part_cids(cids, g_mime_multipart_get_part(alt, k));
+	}
+}
+
+/* What the leaf part OBJ is to the user: the one rule of what an
+ * attachment is (parse.h). */
+static enum leaf_role
+leaf_role(const struct walk *w, GMimeObject *obj)
+{
+	if (w->hidden || type_is_one_of(obj, signature_types) ||
+	    type_is_one_of(obj, reference_types))
+		return LEAF_HIDDEN;
+	const char *cid = g_mime_object_get_content_id(obj);
+	if (w->cids && cid && *cid) {
+		g_autofree char *key = g_ascii_strdown(cid, -1);
+		if (g_hash_table_contains(w->cids, key))
+			return LEAF_HIDDEN;
+	}
+	if (type_is_one_of(obj, report_types))
+		return LEAF_REPORT_TEXT;
+	if (is_body_part(obj, "*"))
+		return has_filename(GMIME_PART(obj)) ? LEAF_BODY_FILE : LEAF_BODY;
+	return LEAF_FILE;
+}
+
+/* Walks OBJ as a part that is no attachment and no body text, nor is
+ * anything inside it. */
+static void
+walk_hidden(struct walk *w, GMimeObject *obj, const char *path, int depth)
+{
+	gboolean was = w->hidden;
+	w->hidden = TRUE;
+	walk_object(w, obj, path, depth, FALSE);
+	w->hidden = was;
+}
+
 /* multipart/alternative: one rendering is the body. Plain text is preferred
  * for searching and snippets, unless it is empty (some mailers send an empty
  * text/plain beside the real HTML); the others are still walked for their
@@ -642,6 +795,7 @@ walk_alternative(struct walk *w, GMimeMultipart *mp, const char *path, int depth
 				add_body(w, text);
 				add_alt_words(w, mp, text);
 				have_plain = TRUE;
+				w->taken = child;
 			}
 		}
 		for (int i = 0; i < n && !have_plain && rich < 0; i++) {
@@ -662,14 +816,19 @@ walk_alternative(struct walk *w, GMimeMultipart *mp, const char *path, int depth
 static void
 walk_multipart(struct walk *w, GMimeMultipart *mp, const char *path, int depth, gboolean body_ok)
 {
-	/* Nothing in an encrypted part is readable without the key. */
-	if (GMIME_IS_MULTIPART_ENCRYPTED(mp))
-		return;
-
 	int n = g_mime_multipart_get_count(mp);
-	/* The signature of a signed part is not something the user attached. */
-	if (GMIME_IS_MULTIPART_SIGNED(mp))
-		n = MIN(n, 1);
+
+	/* Nothing in an encrypted part is readable without the key, and neither
+	 * of its parts (the version and the payload, encrypted.asc) is a file
+	 * the sender attached, whatever its protocol parameter says (GMime
+	 * makes every multipart/encrypted a GMimeMultipartEncrypted). */
+	if (GMIME_IS_MULTIPART_ENCRYPTED(mp)) {
+		for (int i = 0; i < n; i++) {
+			g_autofree char *p = child_path(path, i);
+			walk_hidden(w, g_mime_multipart_get_part(mp, i), p, depth + 1);
+		}
+		return;
+	}
 
 	/* A boundary that never appears leaves the whole body in the prologue:
 	 * it is still the text the sender wrote. */
@@ -682,15 +841,38 @@ walk_multipart(struct walk *w, GMimeMultipart *mp, const char *path, int depth, 
 		}
 		return;
 	}
-	if (g_mime_content_type_is_type(g_mime_object_get_content_type(GMIME_OBJECT(mp)),
-	                                "multipart", "alternative")) {
+	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(mp));
+	if (g_mime_content_type_is_type(ct, "multipart", "alternative")) {
 		walk_alternative(w, mp, path, depth, body_ok);
 		return;
 	}
+
+	/* The parts the HTML of a multipart/related shows by cid: are part of
+	 * the message, not attachments. */
+	GHashTable *outer = w->cids;
+	g_autoptr(GHashTable) cids = NULL;
+	if (g_mime_content_type_is_type(ct, "multipart", "related")) {
+		cids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		if (outer) {
+			GHashTableIter it;
+			gpointer key;
+			g_hash_table_iter_init(&it, outer);
+			while (g_hash_table_iter_next(&it, &key, NULL))
+				g_hash_table_add(cids, g_strdup(key));
+		}
+		related_cids(cids, mp);
+		w->cids = cids;
+	}
 	for (int i = 0; i < n; i++) {
 		g_autofree char *p = child_path(path, i);
-		walk_object(w, g_mime_multipart_get_part(mp, i), p, depth + 1, body_ok);
+		GMimeObject *child = g_mime_multipart_get_part(mp, i);
+		/* The signature of a signed part, whatever its type. */
+		if (GMIME_IS_MULTIPART_SIGNED(mp) && i > 0)
+			walk_hidden(w, child, p, depth + 1);
+		else
+			walk_object(w, child, p, depth + 1, body_ok);
 	}
+	w->cids = outer;
 }
 
 /* Walks the body of a message whose parts are numbered under PREFIX ("" for
@@ -704,6 +886,9 @@ walk_message_body(struct walk *w, GMimeObject *body, const char *prefix, int dep
 		return;
 	if (GMIME_IS_MULTIPART(body)) {
 		walk_multipart(w, GMIME_MULTIPART(body), prefix, depth, body_ok);
+	} else if (type_is_one_of(body, smime_types)) {
+		g_autofree char *p = child_path(prefix, 0);
+		walk_hidden(w, body, p, depth);
 	} else {
 		g_autofree char *p = child_path(prefix, 0);
 		walk_object(w, body, p, depth, body_ok);
@@ -747,15 +932,24 @@ walk_object(struct walk *w, GMimeObject *obj, const char *path, int depth, gbool
 	} else if (GMIME_IS_MESSAGE_PART(obj)) {
 		walk_message_part(w, GMIME_MESSAGE_PART(obj), path, depth, body_ok);
 	} else if (GMIME_IS_PART(obj)) {
-		if (!is_body_part(obj, "*")) {
-			if (!w->want)
-				add_attachment(w, GMIME_PART(obj), path);
-			else if (!w->found && g_str_equal(path, w->want))
-				w->found = GMIME_PART(obj);
-		} else if (body_ok && !body_full(w)) {
+		enum leaf_role role = leaf_role(w, obj);
+		/* Text read as the message, in order; a named one is a file too. */
+		gboolean read = body_ok && role != LEAF_FILE && role != LEAF_HIDDEN;
+		if (read && !body_full(w)) {
 			g_autofree char *text = part_text(GMIME_PART(obj));
 			add_body(w, text);
 		}
+		if (role == LEAF_BODY)
+			return;
+		if (w->want) {
+			if (!w->found && g_str_equal(path, w->want))
+				w->found = GMIME_PART(obj);
+			return;
+		}
+		gboolean in_body = read || obj == w->taken;
+		add_attachment(w, GMIME_PART(obj), path,
+		               role == LEAF_HIDDEN || role == LEAF_REPORT_TEXT,
+		               role == LEAF_FILE || (role == LEAF_BODY_FILE && !in_body));
 	}
 }
 

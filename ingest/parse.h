@@ -27,12 +27,29 @@
  *   content_hash = hex SHA-256 of the raw bytes less the Status and X-Status
  *   header lines (mbox_flag_headers(), which mbox clients rewrite). In-Reply-To (first id) and
  *   References parsed with g_mime_references_parse.
- * - Attachments: every leaf part that is not a body text part: disposition
- *   attachment, or a filename, or a non-text type. filename from
- *   g_mime_part_get_filename (RFC 2231), MIME type lower-cased, size and
- *   SHA-256 of the decoded bytes, hashed as they stream by (never held whole).
- *   is_inline = inline disposition or Content-ID without attachment disposition.
- *   Part paths 1-based like mutt: "1", "2", "2.1".
+ * - Body text also takes, in order, every named inline text part (it is an
+ *   attachment too) and the status parts of reports (delivery-status,
+ *   disposition-notification, rfc822-headers: a bounce's failed address and
+ *   diagnostic are what one searches it for).
+ * - Attachments, the one rule that listing, JSON, has:attachment and saving
+ *   follow: every leaf part that is not a nameless body text part is
+ *   recorded; it is an attachment (is_inline = FALSE) when it has a file
+ *   name (Content-Disposition filename or Content-Type name, RFC 2231 too)
+ *   whatever its disposition, or a disposition of attachment, or a type
+ *   that is not text/ (a nameless PDF is a file). It is none (is_inline =
+ *   TRUE, listed only with --include-inline) when it is a part the HTML of
+ *   its multipart/related shows by a cid: URL (the HTML of the related's
+ *   own parts and of its multipart/alternative children, 1 MiB of each,
+ *   read), a signature (application/pgp-signature, application/(x-)pkcs7-
+ *   signature, or any second part of a multipart/signed), a part of a
+ *   multipart/encrypted (both the version part and the payload, whatever
+ *   the protocol parameter), an S/MIME body (application/(x-)pkcs7-mime as
+ *   a message's whole body; inside a multipart a .p7m is a file), a
+ *   message/external-body (a pointer to a file elsewhere), or a report's
+ *   status part (above).
+ *   filename from g_mime_part_get_filename (RFC 2231), MIME type lower-cased,
+ *   size and SHA-256 of the decoded bytes, hashed as they stream by (never
+ *   held whole). Part paths 1-based like mutt: "1", "2", "2.1".
  * - Automated mail (automated_why): the first of these signs, in this order,
  *   as text; "" when none. A header with a blank value is no sign.
  *     List-Id, List-Unsubscribe, List-Post: "List-Id: <news.globex.example>"

@@ -78,7 +78,8 @@ test_alternative(void)
 	g_assert_cmpstr(a->sha256, ==, hello);
 	g_assert_true(a->is_inline);
 
-	/* Without text/plain the HTML branch is the body. */
+	/* Without text/plain the HTML branch is the body; a named image the
+	 * HTML does not show is an attachment, inline or not. */
 	static const char related_only[] =
 	    "Subject: rel\nMIME-Version: 1.0\n"
 	    "Content-Type: multipart/alternative; boundary=\"a\"\n\n"
@@ -92,7 +93,7 @@ test_alternative(void)
 	g_assert_cmpuint(ro->attachments->len, ==, 1);
 	g_assert_cmpstr(attachment_at(ro, 0)->part, ==, "1.2");
 	g_assert_cmpstr(attachment_at(ro, 0)->filename, ==, "x.gif");
-	g_assert_true(attachment_at(ro, 0)->is_inline);
+	g_assert_false(attachment_at(ro, 0)->is_inline);
 }
 
 /* Words of the HTML alternative that the plain text lacks: once each, in
@@ -156,11 +157,12 @@ test_attachments(void)
 	g_autoptr(parsed_message) pm = parse_ok(raw, 0);
 	assert_sane(pm);
 
-	/* Every inline text part, in order; then the text of the text
-	 * attachments, each after its name (or type); the "PDF" has no text. */
+	/* Every inline text part, named or not, in order; then the text of the
+	 * text attachments, each after its name (or type); the "PDF" has no
+	 * text. */
 	g_assert_cmpstr(pm->body_text, ==,
-	                "The contract is attached.\n\nA footer added by the list.\n\n"
-	                "[Nötes.txt]\nattached notes\n\n[text/calendar]\nBEGIN:VCALENDAR");
+	                "The contract is attached.\n\nattached notes\n\nA footer added by the "
+	                "list.\n\n[text/calendar]\nBEGIN:VCALENDAR");
 	g_assert_cmpuint(pm->attachments->len, ==, 4);
 
 	const struct mc_attachment *a = attachment_at(pm, 0);
@@ -179,7 +181,8 @@ test_attachments(void)
 	g_assert_cmpstr(a->mime_type, ==, "text/plain");
 	g_assert_cmpint(a->size, ==, 14);
 	g_assert_cmpstr(a->sha256, ==, notes_hash);
-	g_assert_true(a->is_inline);
+	/* Named: an attachment as well as body text. */
+	g_assert_false(a->is_inline);
 
 	/* A file name never carries a path. */
 	a = attachment_at(pm, 2);
@@ -488,31 +491,287 @@ test_forwarded(void)
 	g_assert_cmpuint(pm->addresses->len, ==, 0);
 }
 
+/* PM's attachments as "part name type" lines, each with "hidden" when it
+ * is no attachment by the rule (listed only with --include-inline). */
+static char *
+listing(const struct parsed_message *pm)
+{
+	GString *out = g_string_new(NULL);
+	for (guint i = 0; i < pm->attachments->len; i++) {
+		const struct mc_attachment *a = attachment_at(pm, i);
+		g_string_append_printf(out, "%s %s %s%s\n", a->part,
+		                       *a->filename ? a->filename : "-", a->mime_type,
+		                       a->is_inline ? " hidden" : "");
+	}
+	return g_string_free(out, FALSE);
+}
+
 static void
 test_signed_encrypted(void)
 {
+	/* PGP/MIME signed: the signature is listed hidden, never an attachment. */
 	g_autoptr(parsed_message) s =
 	    parse_ok("Subject: signed\nMIME-Version: 1.0\n"
 	             "Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; "
 	             "micalg=pgp-sha256; boundary=\"s\"\n\n"
 	             "--s\nContent-Type: text/plain\n\nSigned words.\n"
-	             "--s\nContent-Type: application/pgp-signature; name=\"signature.asc\"\n\n"
+	             "--s\nContent-Type: application/pgp-signature; name=\"signature.asc\"\n"
+	             "Content-Disposition: attachment; filename=\"signature.asc\"\n\n"
 	             "-----BEGIN PGP SIGNATURE-----\n"
 	             "--s--\n",
 	             0);
 	g_assert_cmpstr(s->body_text, ==, "Signed words.");
-	g_assert_cmpuint(s->attachments->len, ==, 0);
+	g_autofree char *sl = listing(s);
+	g_assert_cmpstr(sl, ==, "2 signature.asc application/pgp-signature hidden\n");
 
-	g_autoptr(parsed_message) e =
-	    parse_ok("Subject: secret\nMIME-Version: 1.0\n"
-	             "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; "
-	             "boundary=\"e\"\n\n"
-	             "--e\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n"
-	             "--e\nContent-Type: application/octet-stream\n\n-----BEGIN PGP MESSAGE-----\n"
-	             "--e--\n",
+	/* S/MIME signed (the old x- type too), with a real file inside: the
+	 * file is an attachment, the signature is not. */
+	g_autoptr(parsed_message) sm =
+	    parse_ok("Subject: smime\nMIME-Version: 1.0\n"
+	             "Content-Type: multipart/signed; protocol=\"application/x-pkcs7-signature\"; "
+	             "micalg=sha-256; boundary=\"s\"\n\n"
+	             "--s\nContent-Type: multipart/mixed; boundary=\"m\"\n\n"
+	             "--m\nContent-Type: text/plain\n\nSee the file.\n"
+	             "--m\nContent-Type: application/pdf; name=q.pdf\n\n%PDF-1.4\n"
+	             "--m--\n"
+	             "--s\nContent-Type: application/x-pkcs7-signature; name=smime.p7s\n"
+	             "Content-Disposition: attachment; filename=smime.p7s\n\nMIIG\n"
+	             "--s--\n",
 	             0);
-	g_assert_cmpstr(e->body_text, ==, "");
-	g_assert_cmpuint(e->attachments->len, ==, 0);
+	g_autofree char *sml = listing(sm);
+	g_assert_cmpstr(
+	    sml, ==,
+	    "1.2 q.pdf application/pdf\n2 smime.p7s application/x-pkcs7-signature hidden\n");
+
+	/* PGP/MIME encrypted: both parts hidden, no text. GMime makes every
+	 * multipart/encrypted a GMimeMultipartEncrypted, so a missing or wrong
+	 * protocol parameter changes nothing. */
+	static const char *const protocols[] = { "; protocol=\"application/pgp-encrypted\"", "",
+		                                 "; protocol=\"application/x-bogus\"" };
+	for (guint i = 0; i < G_N_ELEMENTS(protocols); i++) {
+		g_autofree char *raw = g_strdup_printf(
+		    "Subject: secret\nMIME-Version: 1.0\n"
+		    "Content-Type: multipart/encrypted%s; boundary=\"e\"\n\n"
+		    "--e\nContent-Type: application/pgp-encrypted\n"
+		    "Content-Description: PGP/MIME version identification\n\nVersion: 1\n"
+		    "--e\nContent-Type: application/octet-stream; name=\"encrypted.asc\"\n"
+		    "Content-Disposition: inline; filename=\"encrypted.asc\"\n\n"
+		    "-----BEGIN PGP MESSAGE-----\n"
+		    "--e--\n",
+		    protocols[i]);
+		g_autoptr(parsed_message) e = parse_ok(raw, 0);
+		g_assert_cmpstr(e->body_text, ==, "");
+		g_autofree char *el = listing(e);
+		g_assert_cmpstr(el, ==,
+		                "1 - application/pgp-encrypted hidden\n"
+		                "2 encrypted.asc application/octet-stream hidden\n");
+	}
+
+	/* An S/MIME message is its whole body; a .p7m inside a multipart (a
+	 * signed invoice) is a file. */
+	g_autoptr(parsed_message) env = parse_ok(
+	    "Subject: enveloped\nMIME-Version: 1.0\n"
+	    "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; "
+	    "name=smime.p7m\nContent-Disposition: attachment; filename=smime.p7m\n\nMIIB\n",
+	    0);
+	g_autofree char *envl = listing(env);
+	g_assert_cmpstr(envl, ==, "1 smime.p7m application/pkcs7-mime hidden\n");
+	g_autoptr(parsed_message) inv =
+	    parse_ok("Subject: invoice\nMIME-Version: 1.0\n"
+	             "Content-Type: multipart/mixed; boundary=\"m\"\n\n"
+	             "--m\nContent-Type: text/plain\n\nInvoice.\n"
+	             "--m\nContent-Type: application/pkcs7-mime; name=IT0001.xml.p7m\n\nMIIB\n"
+	             "--m--\n",
+	             0);
+	g_autofree char *invl = listing(inv);
+	g_assert_cmpstr(invl, ==, "2 IT0001.xml.p7m application/pkcs7-mime\n");
+}
+
+/* The rule of what an attachment is (ingest/parse.h), shape by shape. */
+static void
+test_attachment_rule(void)
+{
+	/* Apple Mail: a named PDF, a patch, a photo and an HTML page sent
+	 * inline are attachments; the named inline text parts are also read as
+	 * the message, in order. */
+	g_autoptr(parsed_message) apple =
+	    parse_ok("Subject: inline files\nMIME-Version: 1.0\n"
+	             "Content-Type: multipart/mixed; boundary=\"m\"\n\n"
+	             "--m\nContent-Type: text/plain\n\nHere they are.\n"
+	             "--m\nContent-Type: application/pdf; name=contract-signed.pdf\n"
+	             "Content-Disposition: inline; filename=contract-signed.pdf\n"
+	             "Content-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n"
+	             "--m\nContent-Type: text/x-patch; charset=us-ascii; name=0001-fix.patch\n"
+	             "Content-Disposition: inline; filename=0001-fix.patch\n\n"
+	             "--- a/x.c\n+++ b/x.c\n"
+	             "--m\nContent-Type: image/jpeg; name=IMG_0042.jpg\n"
+	             "Content-Disposition: inline; filename=IMG_0042.jpg\n"
+	             "Content-ID: <photo@apple>\n\n\xff\xd8\n"
+	             "--m\nContent-Type: text/html; name=test.html\n"
+	             "Content-Disposition: inline; filename*=utf-8''t%65st.html\n\n"
+	             "<p>Page <b>text</b></p>\n"
+	             "--m\nContent-Type: text/plain\n\nRegards.\n"
+	             "--m--\n",
+	             0);
+	g_autofree char *al = listing(apple);
+	g_assert_cmpstr(al, ==,
+	                "2 contract-signed.pdf application/pdf\n"
+	                "3 0001-fix.patch text/x-patch\n"
+	                "4 IMG_0042.jpg image/jpeg\n"
+	                "5 test.html text/html\n");
+	g_assert_cmpstr(apple->body_text, ==,
+	                "Here they are.\n\n--- a/x.c\n+++ b/x.c\n\nPage text\n\nRegards.");
+
+	/* A newsletter: the images its HTML shows by cid: (quoted, %-escaped,
+	 * any case) are no attachments, named or not; an image it does not show
+	 * and the PDF beside it are. */
+	static const char news_raw[] =
+	    "Subject: news\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"m\"\n\n"
+	    "--m\nContent-Type: multipart/related; boundary=\"r\"; "
+	    "type=\"multipart/alternative\"\n\n"
+	    "--r\nContent-Type: multipart/alternative; boundary=\"a\"\n\n"
+	    "--a\nContent-Type: text/plain\n\nNews.\n"
+	    "--a\nContent-Type: text/html\nContent-Transfer-Encoding: quoted-printable\n\n"
+	    "<img src=3D\"cid:Logo@News\"><img src=3D'CID:hero%40news'>\n"
+	    "<div style=3D\"background:url(cid:bg@news)\">News.</div>\n"
+	    "--a--\n"
+	    "--r\nContent-Type: image/png; name=logo.png\nContent-ID: <logo@news>\n"
+	    "Content-Disposition: inline; filename=logo.png\n\nPNG\n"
+	    "--r\nContent-Type: image/jpeg\nContent-ID: <hero@news>\n\nJPG\n"
+	    "--r\nContent-Type: image/gif\nContent-ID: <bg@news>\n\nGIF\n"
+	    "--r\nContent-Type: image/png; name=unused.png\nContent-ID: <unused@news>\n\nPNG\n"
+	    "--r--\n"
+	    "--m\nContent-Type: application/pdf; name=report.pdf\n"
+	    "Content-Disposition: attachment; filename=report.pdf\n\n%PDF-1.4\n"
+	    "--m--\n";
+	g_autoptr(parsed_message) news = parse_ok(news_raw, 0);
+	g_autofree char *nl = listing(news);
+	g_assert_cmpstr(nl, ==,
+	                "1.2 logo.png image/png hidden\n"
+	                "1.3 - image/jpeg hidden\n"
+	                "1.4 - image/gif hidden\n"
+	                "1.5 unused.png image/png\n"
+	                "2 report.pdf application/pdf\n");
+	g_assert_cmpstr(news->body_text, ==, "News.");
+	/* The same image outside a multipart/related is a file. */
+	g_autoptr(parsed_message) mixed =
+	    parse_ok("Subject: mixed\nMIME-Version: 1.0\n"
+	             "Content-Type: multipart/mixed; boundary=\"m\"\n\n"
+	             "--m\nContent-Type: text/html\n\n<img src=\"cid:logo@news\">\n"
+	             "--m\nContent-Type: image/png; name=logo.png\nContent-ID: <logo@news>\n\nPNG\n"
+	             "--m--\n",
+	             0);
+	g_autofree char *ml = listing(mixed);
+	g_assert_cmpstr(ml, ==, "2 logo.png image/png\n");
+
+	/* A bounce: the delivery status and the returned headers are read as
+	 * the message and listed hidden; the returned message is walked. */
+	g_autoptr(parsed_message) bounce = parse_ok(
+	    "Subject: Undelivered Mail\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n"
+	    "--b\nContent-Type: text/plain\n\nYour message could not be delivered.\n"
+	    "--b\nContent-Type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; mx.example\n\nFinal-Recipient: rfc822; gone@x.example\n"
+	    "Action: failed\nStatus: 5.1.1\n"
+	    "--b\nContent-Type: message/rfc822\n\n"
+	    "From: me@x.example\nSubject: hello\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"i\"\n\n"
+	    "--i\nContent-Type: text/plain\n\nHello.\n"
+	    "--i\nContent-Type: application/zip; name=files.zip\n\nPK\n"
+	    "--i--\n"
+	    "--b\nContent-Type: text/rfc822-headers; name=headers.txt\n\n"
+	    "Subject: hello\n"
+	    "--b--\n",
+	    0);
+	g_autofree char *bl = listing(bounce);
+	g_assert_cmpstr(bl, ==,
+	                "2 - message/delivery-status hidden\n"
+	                "3.2 files.zip application/zip\n"
+	                "4 headers.txt text/rfc822-headers hidden\n");
+	g_assert_cmpstr(
+	    bounce->body_text, ==,
+	    "Your message could not be delivered.\n\n"
+	    "Reporting-MTA: dns; mx.example\n\nFinal-Recipient: rfc822; gone@x.example\n"
+	    "Action: failed\nStatus: 5.1.1\n\n"
+	    "From: me@x.example\nSubject: hello\n\nHello.\n\nSubject: hello");
+
+	/* Nameless parts: a nameless attachment disposition, and any nameless
+	 * part that is not text, are files; nameless inline text is only the
+	 * message. */
+	g_autoptr(parsed_message) nameless =
+	    parse_ok("Subject: nameless\nMIME-Version: 1.0\n"
+	             "Content-Type: multipart/mixed; boundary=\"m\"\n\n"
+	             "--m\nContent-Type: text/plain\n\nBody.\n"
+	             "--m\nContent-Type: text/plain\nContent-Disposition: attachment\n\nA log.\n"
+	             "--m\nContent-Type: application/pdf\n\n%PDF-1.4\n"
+	             "--m\nContent-Type: image/png\nContent-Disposition: inline\n\nPNG\n"
+	             "--m\nContent-Type: text/plain\nContent-Disposition: inline\n\nMore body.\n"
+	             "--m--\n",
+	             0);
+	g_autofree char *nnl = listing(nameless);
+	g_assert_cmpstr(nnl, ==, "2 - text/plain\n3 - application/pdf\n4 - image/png\n");
+	g_assert_cmpstr(nameless->body_text, ==, "Body.\n\nMore body.\n\n[text/plain]\nA log.");
+
+	/* A message/external-body names a file it does not hold. */
+	g_autoptr(parsed_message) ext =
+	    parse_ok("Subject: ext\nMIME-Version: 1.0\n"
+	             "Content-Type: multipart/mixed; boundary=\"m\"\n\n"
+	             "--m\nContent-Type: text/plain\n\nAnnounced.\n"
+	             "--m\nContent-Type: message/external-body; access-type=\"anon-ftp\";\n"
+	             " name=\"draft.txt\"; site=\"ftp.example\"\n\n"
+	             "Content-Type: text/plain\n\n"
+	             "--m--\n",
+	             0);
+	g_autofree char *extl = listing(ext);
+	g_assert_cmpstr(extl, ==, "2 draft.txt message/external-body hidden\n");
+
+	/* A named text/plain chosen as the body of an alternative: read once,
+	 * listed as a file. */
+	g_autoptr(parsed_message) alt =
+	    parse_ok("Subject: alt\nMIME-Version: 1.0\n"
+	             "Content-Type: multipart/alternative; boundary=\"a\"\n\n"
+	             "--a\nContent-Type: text/plain; name=note.txt\n\nPlain note.\n"
+	             "--a\nContent-Type: text/html\n\n<p>HTML note.</p>\n"
+	             "--a--\n",
+	             0);
+	g_autofree char *altl = listing(alt);
+	g_assert_cmpstr(altl, ==, "1 note.txt text/plain\n");
+	g_assert_cmpstr(alt->body_text, ==, "Plain note.");
+
+	/* Saving reads every listed part by its path, hidden ones too. */
+	static const char *const parts[] = { "2", "3", "4", "5" };
+	static const char *const want[] = { "%PDF-1.4\n", "--- a/x.c\n+++ b/x.c", "\xff\xd8",
+		                            "<p>Page <b>text</b></p>" };
+	g_autofree char *raw =
+	    g_strdup("Subject: inline files\nMIME-Version: 1.0\n"
+	             "Content-Type: multipart/mixed; boundary=\"m\"\n\n"
+	             "--m\nContent-Type: text/plain\n\nHere they are.\n"
+	             "--m\nContent-Type: application/pdf; name=contract-signed.pdf\n"
+	             "Content-Disposition: inline; filename=contract-signed.pdf\n"
+	             "Content-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n"
+	             "--m\nContent-Type: text/x-patch; name=0001-fix.patch\n"
+	             "Content-Disposition: inline; filename=0001-fix.patch\n\n"
+	             "--- a/x.c\n+++ b/x.c\n"
+	             "--m\nContent-Type: image/jpeg; name=IMG_0042.jpg\n"
+	             "Content-Disposition: inline; filename=IMG_0042.jpg\n\n\xff\xd8\n"
+	             "--m\nContent-Type: text/html; name=test.html\n\n<p>Page <b>text</b></p>\n"
+	             "--m--\n");
+	for (guint i = 0; i < G_N_ELEMENTS(parts); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(GBytes) b = parse_attachment_bytes(raw, strlen(raw), parts[i], &error);
+		g_assert_no_error(error);
+		g_assert_cmpmem(g_bytes_get_data(b, NULL), g_bytes_get_size(b), want[i],
+		                strlen(want[i]));
+	}
+	g_autoptr(GError) error = NULL;
+	g_assert_null(parse_attachment_bytes(raw, strlen(raw), "1", &error));
+	g_assert_error(error, PARSE_ERROR, PARSE_ERROR_FAILED);
+	g_autoptr(GError) error2 = NULL;
+	g_autoptr(GBytes) hidden =
+	    parse_attachment_bytes(news_raw, sizeof news_raw - 1, "1.3", &error2);
+	g_assert_no_error(error2);
+	g_assert_cmpmem(g_bytes_get_data(hidden, NULL), g_bytes_get_size(hidden), "JPG", 3);
 }
 
 static char *
@@ -656,6 +915,7 @@ main(int argc, char **argv)
 	g_test_add_func("/parse/attachment-pdf-threads", test_attachment_pdf_threads);
 	g_test_add_func("/parse/forwarded", test_forwarded);
 	g_test_add_func("/parse/signed-encrypted", test_signed_encrypted);
+	g_test_add_func("/parse/attachment-rule", test_attachment_rule);
 	g_test_add_func("/parse/nesting", test_nesting);
 	g_test_add_func("/parse/limits", test_limits);
 	g_test_add_func("/parse/attachment-bytes", test_attachment_bytes);
