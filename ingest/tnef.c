@@ -364,7 +364,7 @@ mapi_string(MAPIProps *props, guint32 id)
 	v = MAPIFindProperty(props, PROP_TAG(PT_STRING8, id));
 	if (v != MAPI_UNDEFINED && v->data && v->size > 0)
 		return to_utf8((const char *)v->data, strnlen((const char *)v->data, v->size),
-		               "windows-1252");
+		               NULL);
 	return NULL;
 }
 
@@ -420,9 +420,9 @@ decode(const guint8 *data, gsize len, guint *left_out, GError **error)
 		f->name = mapi_string(&a->MAPI, PR_ATTACH_LONG_FILENAME);
 		if ((!f->name || !*f->name) && a->Title.data && a->Title.size > 0) {
 			g_free(f->name);
-			f->name = to_utf8((const char *)a->Title.data,
-			                  strnlen((const char *)a->Title.data, a->Title.size),
-			                  "windows-1252");
+			f->name =
+			    to_utf8((const char *)a->Title.data,
+			            strnlen((const char *)a->Title.data, a->Title.size), NULL);
 		}
 		if (!f->name)
 			f->name = g_strdup("");
