@@ -351,16 +351,41 @@ reader_read(TNEFIOStruct *io, int size, int count, void *dest)
 	return want == 0 ? count : 0;
 }
 
+/* Returns S (NUL-terminated) with the UTF-16 surrogate pairs libytnef's
+ * UTF-16 reading writes as two 3-byte sequences each (CESU-8) made one
+ * 4-byte UTF-8 sequence, then made valid; the caller frees it. */
+static char *
+join_surrogates(const char *s)
+{
+	GString *out = g_string_new(NULL);
+	const guint8 *p = (const guint8 *)s;
+	while (*p) {
+		if (p[0] == 0xED && (p[1] & 0xF0) == 0xA0 && (p[2] & 0xC0) == 0x80 &&
+		    p[3] == 0xED && (p[4] & 0xF0) == 0xB0 && (p[5] & 0xC0) == 0x80) {
+			gunichar hi = 0xD000 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+			gunichar lo = 0xD000 | (p[4] & 0x3F) << 6 | (p[5] & 0x3F);
+			g_string_append_unichar(out,
+			                        0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
+			p += 6;
+		} else {
+			g_string_append_c(out, *p++);
+		}
+	}
+	char *valid = g_utf8_make_valid(out->str, out->len);
+	g_string_free(out, TRUE);
+	return valid;
+}
+
 /* Returns the text of property TAG (a PT_STRING8 or PT_UNICODE tag's id)
  * of PROPS as valid UTF-8, or NULL. libytnef gives PT_UNICODE as
- * NUL-terminated UTF-8 of its own making, PT_STRING8 as the bytes sent
+ * NUL-terminated UTF-8 of its own making (join_surrogates()), PT_STRING8 as the bytes sent
  * (in the sender's ANSI code page: UTF-8 when valid, else windows-1252). */
 static char *
 mapi_string(MAPIProps *props, guint32 id)
 {
 	variableLength *v = MAPIFindProperty(props, PROP_TAG(PT_UNICODE, id));
 	if (v != MAPI_UNDEFINED && v->data && v->size > 0)
-		return g_utf8_make_valid((const char *)v->data, -1);
+		return join_surrogates((const char *)v->data);
 	v = MAPIFindProperty(props, PROP_TAG(PT_STRING8, id));
 	if (v != MAPI_UNDEFINED && v->data && v->size > 0)
 		return to_utf8((const char *)v->data, strnlen((const char *)v->data, v->size),

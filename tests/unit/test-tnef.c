@@ -218,14 +218,16 @@ test_names_and_types(void)
 	file(b, NULL, "d", NULL, NULL);                       /* no name at all */
 	file(b, "DATA.BIN", "e", "data.csv", "not a type");   /* a tag that is no type */
 	file(b, "X.PNG", "f", "x.png", "application/octet-stream");
+	file(b, "CLIP.TXT", "g", "clip 📎 𝄞.txt", NULL); /* beyond the BMP */
 	g_autoptr(GPtrArray) files = decode_ok(b, NULL);
-	g_assert_cmpuint(files->len, ==, 6);
+	g_assert_cmpuint(files->len, ==, 7);
 	assert_file(files, 0, "Übergabe für Ελληνικά – März.txt", "text/plain", "a");
 	assert_file(files, 1, "REPORT.PDF", "application/pdf", "b");
 	assert_file(files, 2, "RéSUMé.TXT", "text/plain", "c");
 	assert_file(files, 3, "", "application/octet-stream", "d");
 	assert_file(files, 4, "data.csv", "text/csv", "e");
 	assert_file(files, 5, "x.png", "image/png", "f");
+	assert_file(files, 6, "clip 📎 𝄞.txt", "text/plain", "g");
 }
 
 static void
