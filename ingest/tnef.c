@@ -472,7 +472,6 @@ decode(const guint8 *data, gsize len, guint *left_out, GError **error)
 GPtrArray *
 tnef_decode(const guint8 *data, gsize len, guint *left_out, GError **error)
 {
-	guint left = 0;
 	if (left_out)
 		*left_out = 0;
 	if (len > TNEF_MAX_BYTES) {
@@ -481,6 +480,7 @@ tnef_decode(const guint8 *data, gsize len, guint *left_out, GError **error)
 		return NULL;
 	}
 #ifdef HAVE_YTNEF
+	guint left = 0;
 	GPtrArray *files = decode(data, len, &left, error);
 	if (left_out)
 		*left_out = left;
