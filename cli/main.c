@@ -146,13 +146,18 @@ main(int argc, char **argv)
 		return MC_EXIT_USAGE;
 	}
 	if (opt_version) {
-		/* The second line says what the build can read; scripts and the
-		 * tests look for "PDF text: poppler". */
+		/* The next lines say what the build can read; scripts and the
+		 * tests look for "PDF text: poppler" and "TNEF: libytnef". */
 		printf("mailclerk %s\n", PACKAGE_VERSION);
 #ifdef HAVE_POPPLER
 		printf("PDF text: poppler-glib %s\n", POPPLER_VERSION);
 #else
 		printf("PDF text: no (built without poppler-glib)\n");
+#endif
+#ifdef HAVE_YTNEF
+		printf("TNEF: libytnef %s\n", YTNEF_VERSION);
+#else
+		printf("TNEF: no (built without libytnef)\n");
 #endif
 		return MC_EXIT_OK;
 	}

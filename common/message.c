@@ -1,6 +1,7 @@
 /* The message model's constructors and destructors. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "common/message.h"
@@ -101,7 +102,20 @@ parsed_message_free(struct parsed_message *pm)
 		g_ptr_array_unref(pm->headers);
 	g_free(pm->automated_why);
 	g_ptr_array_unref(pm->labels);
+	if (pm->problems)
+		g_ptr_array_unref(pm->problems);
 	g_free(pm);
+}
+
+void
+parsed_message_add_problem(struct parsed_message *pm, const char *format, ...)
+{
+	va_list ap;
+	va_start(ap, format);
+	if (!pm->problems)
+		pm->problems = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(pm->problems, g_strdup_vprintf(format, ap));
+	va_end(ap);
 }
 
 /* Exposed so parse.c can build header arrays with the right free function. */

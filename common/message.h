@@ -68,6 +68,10 @@ struct parsed_message {
 	/* char *, the message's labels (Gmail's X-Gmail-Labels, ingest/headers.c)
 	 * in header order: cleaned, none empty, none twice in any case. */
 	GPtrArray *labels;
+	/* What could not be read but did not stop the message from being
+	 * indexed, for people: "part 2 (winmail.dat): ..."; char *, NULL when
+	 * nothing (parsed_message_add_problem()). Ingest prints them. */
+	GPtrArray *problems;
 };
 
 /* One copy of a stored message: where it can be read again. */
@@ -131,6 +135,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(parsed_message, parsed_message_free)
  * noreply, no-reply, mailer-daemon, postmaster, notifications, bounces,
  * alerts... (also with a "+tag"). */
 gboolean address_is_machine(const char *address);
+
+/* Adds a problem (printf FORMAT, valid UTF-8) to PM->problems. */
+void parsed_message_add_problem(struct parsed_message *pm, const char *format, ...)
+    G_GNUC_PRINTF(2, 3);
 
 /* Returns an empty array that frees struct mc_header elements; caller owns it. */
 GPtrArray *parsed_message_new_headers(void);

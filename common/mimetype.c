@@ -3,6 +3,8 @@
 
 #include "common/mimetype.h"
 
+#include <string.h>
+
 /* mailclerk(1) lists these extensions under type:. */
 static const struct mimetype table[] = {
 	{ "pdf", "application/pdf" },
@@ -83,6 +85,18 @@ mimetype_is_extension(const char *ext)
 		if (g_ascii_strcasecmp(ext, table[i].ext) == 0)
 			return TRUE;
 	return FALSE;
+}
+
+const char *
+mimetype_of_filename(const char *name)
+{
+	const char *dot = name ? strrchr(name, '.') : NULL;
+	if (!dot || !dot[1])
+		return NULL;
+	for (guint i = 0; i < G_N_ELEMENTS(table); i++)
+		if (g_ascii_strcasecmp(dot + 1, table[i].ext) == 0)
+			return table[i].type;
+	return NULL;
 }
 
 gboolean

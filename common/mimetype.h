@@ -18,6 +18,10 @@ const struct mimetype *mimetype_table(guint *n);
 /* Returns the usual extension for MIME_TYPE (any case), or NULL; static. */
 const char *mimetype_extension(const char *mime_type);
 
+/* Returns the usual MIME type of file NAME by its extension (any case), or
+ * NULL when the table has none; static. */
+const char *mimetype_of_filename(const char *name);
+
 /* Returns TRUE when EXT (any case) is an extension of the table. */
 gboolean mimetype_is_extension(const char *ext);
 

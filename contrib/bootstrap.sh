@@ -10,10 +10,11 @@ set -eu
 # Everything the build, the tests and the demo need, by Debian package name.
 PACKAGES="build-essential autoconf automake pkg-config
 libglib2.0-dev libgmime-3.0-dev libsqlite3-dev libpcre2-dev libgnutls28-dev nettle-dev libzstd-dev libetpan-dev
-libpoppler-glib-dev
-sqlite3 jq python3
+libpoppler-glib-dev libytnef0-dev
+sqlite3 jq python3 tnef
 dovecot-imapd openssl isync
 clang libclang-rt-dev"
+# tnef (a TNEF reader apart from libytnef) checks tests/cli/tnef.sh's samples.
 # clang and libclang-rt-dev (libclang-rt-14-dev on Debian 12: libFuzzer and
 # the sanitizer runtimes) are for the fuzz targets (contrib/fuzz.sh).
 

@@ -3,7 +3,7 @@
 # one process, for SECONDS (default 60); prints what each did and exits 1
 # when one crashed (or broke a promise its harness checks).
 #
-#   contrib/fuzz.sh [SECONDS] [TARGET...]     TARGET: parse mbox query config filename mutf7 html
+#   contrib/fuzz.sh [SECONDS] [TARGET...]     TARGET: parse mbox query config filename mutf7 html tnef
 #
 # Everything goes under $MC_FUZZ_DIR (default ${TMPDIR:-/tmp}/mailclerk-fuzz),
 # never into the source tree: build/ (configure CC=clang --enable-fuzzing;
@@ -17,7 +17,7 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-all_targets="parse mbox query config filename mutf7 html"
+all_targets="parse mbox query config filename mutf7 html tnef"
 # Enough for every structure of real mail and quick to mutate; limits that
 # take megabytes to reach (huge headers) are for unit tests.
 max_len=65536

@@ -204,6 +204,10 @@ parse_worker(gpointer data, gpointer user_data)
 		supervise_enter(item, len, where);
 		supervise_test_crash(raw, len);
 		ev->pm = parse_message(raw, len, mtime, p->parse_flags, &ev->error);
+		/* Indexed all the same: said, not counted. */
+		for (guint i = 0; ev->pm && ev->pm->problems && i < ev->pm->problems->len; i++)
+			fprintf(stderr, "mailclerk: %s: %s\n", where,
+			        (const char *)g_ptr_array_index(ev->pm->problems, i));
 		/* Compressing here keeps it off the single writer thread. */
 		if (ev->pm)
 			ev->body_z = text_compress(ev->pm->body_text);

@@ -1,6 +1,6 @@
-/* Inside the parser: what ingest/parse.c, charset.c, headers.c and rawmail.c
- * share. parse.h is the interface for the rest of mailclerk; only these four
- * files include this one. */
+/* Inside the parser: what ingest/parse.c, charset.c, headers.c, rawmail.c
+ * and tnef.c share. parse.h is the interface for the rest of mailclerk; only
+ * these files include this one. */
 #ifndef MC_PARSE_INTERNAL_H
 #define MC_PARSE_INTERNAL_H
 
@@ -15,7 +15,16 @@
  * made once by parse_init(), which runs before any parse, and never freed. */
 extern GMimeParserOptions *parser_options;
 
+/* Returns at most MAX decoded bytes of PART, without decoding the rest;
+ * *CUT tells whether there was more. The caller frees the array. */
+GByteArray *part_bytes_max(GMimePart *part, gsize max, gboolean *cut);
+
 /* charset.c: strings cleaned, charsets turned into valid UTF-8. */
+
+/* libytnef exports a to_utf8() of its own, and calls it: a to_utf8() of
+ * the program would take its place there (the program's symbols come
+ * first), so ours has another name. */
+#define to_utf8 mc_to_utf8
 
 /* Returns S (any bytes, may be NULL) as one clean line of valid UTF-8,
  * never NULL; the caller frees it. */

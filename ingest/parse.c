@@ -20,6 +20,7 @@
 #include "ingest/html.h"
 #include "ingest/pdf.h"
 #include "ingest/source.h"
+#include "ingest/tnef.h"
 
 /* clang-format off */
 G_DEFINE_QUARK(parse-error-quark, parse_error)
@@ -152,9 +153,7 @@ part_bytes(GMimePart *part)
 	return g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 }
 
-/* Returns at most MAX decoded bytes of PART, without decoding the rest;
- * *CUT tells whether there was more. */
-static GByteArray *
+GByteArray *
 part_bytes_max(GMimePart *part, gsize max, gboolean *cut)
 {
 	GByteArray *out = g_byte_array_new();
@@ -402,6 +401,23 @@ attachment_is_pdf(const struct mc_attachment *a)
 	       g_ascii_strcasecmp(a->filename + n - 4, ".pdf") == 0;
 }
 
+static void add_attachment(struct walk *w, GMimePart *part, const char *path, gboolean hidden,
+                           gboolean with_text);
+
+/* Lists the files of TNEF part PART as attachments "PATH/tnef/N"; returns
+ * whether they are all it holds (ingest/tnef.h). */
+static gboolean
+add_tnef_files(struct walk *w, GMimePart *part, const char *path)
+{
+	gboolean whole;
+	GPtrArray *files = tnef_part_files(part, path, w->pm, &whole);
+	for (guint i = 0; files && i < files->len; i++) {
+		g_autofree char *p = g_strdup_printf("%s/tnef/%u", path, i + 1);
+		add_attachment(w, g_ptr_array_index(files, i), p, FALSE, TRUE);
+	}
+	return files && whole;
+}
+
 /* Records PART as an attachment of the message, HIDDEN when it is none by
  * the rule (listed only with --include-inline); WITH_TEXT when its text (a
  * text or PDF file) is to follow the body, as it is not in it already. */
@@ -447,6 +463,11 @@ add_attachment(struct walk *w, GMimePart *part, const char *path, gboolean hidde
 		struct attachment_text t = { .part = part, .a = a, .pdf = pdf };
 		g_array_append_val(w->attachment_texts, t);
 	}
+	/* Its files replace a TNEF part (winmail.dat) it could read whole:
+	 * then it is shown only with --include-inline. A hidden one (inside
+	 * an encrypted part, say) is not opened. */
+	if (!hidden && tnef_part_is(part, path) && add_tnef_files(w, part, path))
+		a->is_inline = TRUE;
 }
 
 /* The text of a text/ part (an attachment, an HTML alternative), reading at
@@ -1046,9 +1067,20 @@ parse_attachment_bytes(const char *data, gsize len, const char *part, GError **e
 	struct gmime_message m = { 0 };
 	GBytes *bytes = NULL;
 	if (gmime_message_open(&m, data, len, error)) {
-		/* The same walk that listed the attachments, so the paths agree. */
-		struct walk w = { .want = part };
+		/* The same walk that listed the attachments, so the paths agree;
+		 * "2/tnef/1" is the first file of TNEF part 2. */
+		guint index;
+		g_autofree char *tnef = tnef_outer_path(part, &index);
+		struct walk w = { .want = tnef ? tnef : part };
 		walk_message_body(&w, g_mime_message_get_mime_part(m.msg), "", 0, FALSE);
+		if (tnef) {
+			gboolean whole;
+			GPtrArray *files = w.found && tnef_part_is(w.found, tnef)
+			                       ? tnef_part_files(w.found, tnef, NULL, &whole)
+			                       : NULL;
+			w.found =
+			    files && index < files->len ? g_ptr_array_index(files, index) : NULL;
+		}
 		if (w.found)
 			bytes = g_byte_array_free_to_bytes(part_bytes(w.found));
 		else

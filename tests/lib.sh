@@ -37,6 +37,8 @@ skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $2"; }
 
 # Whether this build indexes PDF text (mailclerk --version says so).
 have_pdf_text() { "$MAILCLERK" --version | grep -q '^PDF text: poppler'; }
+# Whether this build opens TNEF attachments (winmail.dat).
+have_tnef() { "$MAILCLERK" --version | grep -q '^TNEF: libytnef'; }
 
 # check_eq DESCRIPTION GOT EXPECTED
 check_eq() {
