@@ -7,7 +7,9 @@
  * does, and only a body line that really began with ">From " changes.
  *
  * Flags come from each message's Status and X-Status headers, as mutt
- * writes them, into its copy's info in the maildir form (":2,FRS"). */
+ * writes them, into its copy's info in the maildir form (":2,FRS"); a
+ * message with neither (a Gmail Takeout) takes them from its
+ * X-Gmail-Labels: read unless labelled Unread, flagged when Starred. */
 #include "config.h"
 
 #include <errno.h>
@@ -16,6 +18,9 @@
 #include <sys/stat.h>
 #include <dirent.h>
 
+#include <gmime/gmime.h>
+
+#include "ingest/parse.h"
 #include "ingest/source.h"
 #include "common/error.h"
 #include "common/sha256.h"
@@ -113,6 +118,73 @@ mbox_flag_headers(const char *data, gsize len, struct mbox_flag_header out[MBOX_
 	return n;
 }
 
+/* Gmail's labels say what Status would: a Takeout has no Status lines. */
+#define GMAIL_LABELS_MAX_BYTES (64 * 1024)
+
+/* Returns the value of the first X-Gmail-Labels header of the header block
+ * of DATA (LEN bytes), unfolded and RFC 2047-decoded, at most
+ * GMAIL_LABELS_MAX_BYTES of it; NULL when there is none. The caller frees it. */
+static char *
+gmail_labels_value(const char *data, gsize len)
+{
+	static const char name[] = "x-gmail-labels:";
+	GString *value = NULL;
+	const char *p = data, *end = data + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *next = nl ? nl + 1 : end;
+		gsize line = next - p;
+		if ((line == 1 && p[0] == '\n') || (line == 2 && p[0] == '\r' && p[1] == '\n'))
+			break;
+		gboolean continuation = p[0] == ' ' || p[0] == '\t';
+		if (value && !continuation)
+			break;
+		const char *from = NULL;
+		if (value)
+			from = p;
+		else if (line >= sizeof name - 1 && g_ascii_strncasecmp(p, name, sizeof name - 1) == 0)
+			from = p + sizeof name - 1;
+		if (from) {
+			if (!value)
+				value = g_string_new(NULL);
+			gsize n = MIN((gsize)(next - from), GMAIL_LABELS_MAX_BYTES - value->len);
+			for (gsize i = 0; i < n; i++)
+				g_string_append_c(value, from[i] == '\r' || from[i] == '\n' ? ' ' : from[i]);
+		}
+		p = next;
+	}
+	if (!value)
+		return NULL;
+	if (!strstr(value->str, "=?"))
+		return g_string_free(value, FALSE);
+	parse_init();
+	g_autofree char *raw = g_string_free(value, FALSE);
+	return g_mime_utils_header_decode_text(NULL, raw);
+}
+
+/* The flags Gmail's labels give a message of a Takeout: read unless it has
+ * the label Unread, flagged when Starred. Each label is compared as written
+ * (quotes and blanks around it dropped), in any case. */
+static guint
+gmail_label_flags(const char *labels)
+{
+	guint bits = MC_FLAG_SEEN;
+	g_auto(GStrv) parts = g_strsplit(labels, ",", -1);
+	for (guint i = 0; parts[i]; i++) {
+		char *label = g_strstrip(parts[i]);
+		gsize n = strlen(label);
+		if (n >= 2 && label[0] == '"' && label[n - 1] == '"') {
+			label[n - 1] = '\0';
+			label++;
+		}
+		if (g_ascii_strcasecmp(label, "Unread") == 0)
+			bits &= ~MC_FLAG_SEEN;
+		else if (g_ascii_strcasecmp(label, "Starred") == 0)
+			bits |= MC_FLAG_FLAGGED;
+	}
+	return bits;
+}
+
 char *
 mbox_flags_info(const char *data, gsize len)
 {
@@ -121,6 +193,11 @@ mbox_flags_info(const char *data, gsize len)
 	guint bits = 0;
 	for (guint i = 0; i < n; i++)
 		bits |= mc_flags_from_status(h[i].value, h[i].value_len, h[i].x_status);
+	if (n == 0) {
+		g_autofree char *labels = gmail_labels_value(data, len);
+		if (labels)
+			bits = gmail_label_flags(labels);
+	}
 	return mc_flags_info(bits);
 }
 

@@ -169,7 +169,9 @@ guint mbox_flag_headers(const char *data, gsize len,
 
 /* Returns the flags of the raw message DATA's Status and X-Status headers as
  * a copy's info (":2,FRS", "" for none; mc_flags_info()); the caller frees
- * it. Unknown letters are ignored. */
+ * it. Unknown letters are ignored. A message with neither header but an
+ * X-Gmail-Labels (Gmail Takeout) is read unless labelled Unread, and
+ * flagged when labelled Starred. */
 char *mbox_flags_info(const char *data, gsize len);
 
 /* Returns the mboxrd-unquoted copy of the LEN bytes at DATA (one '>' removed

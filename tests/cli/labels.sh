@@ -3,7 +3,7 @@
 # on labels, explain, reindex and reclassify, the 1 MB header.
 # The mail: tests/corpus/shapes/labels-* (tests/corpus/README.md).
 . "$top_srcdir/tests/lib.sh"
-plan 37
+plan 40
 
 SHAPES="$CORPUS/shapes"
 MBOX="$SHAPES/labels-takeout.mbox"
@@ -38,6 +38,13 @@ check_eq 'label:Clients is only the label Clients' "$(lm label:Clients)" "4"
 check_eq 'label:Cat* a prefix' "$(lm 'label:cat*')" "2 4"
 check_eq 'a label with a space, quoted' "$(lm 'label:"Category Promotions"')" "4"
 check_eq 'a label with a comma, quoted' "$(lm 'label:"label, with comma"')" "3"
+
+# A Takeout has no Status lines: its labels give the flags (read unless
+# Unread, flagged when Starred); a message without X-Gmail-Labels (9) is
+# unread, as an mbox message without Status is.
+check_eq 'Takeout flags from labels: unread = labelled Unread, or no labels at all' "$(lm is:unread)" "4 9"
+check_eq '... flagged = labelled Starred' "$(lm is:flagged)" "3"
+check_eq '... read: the rest of the mbox (the 1 MB header and the encoded one included)' "$(lm is:read)" "1 2 3 5 6 7 8 10"
 check_eq 'non-ASCII labels, in any case' "$(lm 'label:"clients/KÅNEREN ØST" label:ΕΛΛΗΝΙΚΆ')" "5"
 check_eq 'an RFC 2047 label, decoded' "$(lm 'label:"Café crème"')" "6"
 check_eq 'a Latin-1 label, read as windows-1252' "$(lm 'label:"Café Paris"')" "8"
