@@ -1,6 +1,6 @@
-/* Inside the parser: what ingest/parse.c, charset.c, headers.c, rawmail.c
- * and tnef.c share. parse.h is the interface for the rest of mailclerk; only
- * these files include this one. */
+/* Inside the parser: what ingest/parse.c, charset.c, headers.c, rawmail.c,
+ * tnef.c and attachment-rule.c share. parse.h is the interface for the rest
+ * of mailclerk; only these files include this one. */
 #ifndef MC_PARSE_INTERNAL_H
 #define MC_PARSE_INTERNAL_H
 
@@ -15,9 +15,48 @@
  * made once by parse_init(), which runs before any parse, and never freed. */
 extern GMimeParserOptions *parser_options;
 
+/* At most 1 MiB of body text, and of the HTML read for cid: references. */
+#define MAX_BODY (1024 * 1024)
+/* At most this many attachments per message, and cid: references per
+ * multipart/related. */
+#define MAX_ATTACHMENTS 1000
+
 /* Returns at most MAX decoded bytes of PART, without decoding the rest;
  * *CUT tells whether there was more. The caller frees the array. */
 GByteArray *part_bytes_max(GMimePart *part, gsize max, gboolean *cut);
+
+/* attachment-rule.c: what a leaf part is to the user. */
+
+/* What a leaf part is to the user. */
+enum leaf_role {
+	LEAF_BODY,        /* text read as the message, nothing more */
+	LEAF_BODY_FILE,   /* a named inline text part: read as the message and a file */
+	LEAF_FILE,        /* an attachment */
+	LEAF_REPORT_TEXT, /* a report's status part: read as the message, listed hidden */
+	LEAF_HIDDEN,      /* listed only with --include-inline */
+};
+
+/* Returns whether OBJ is a part meant to be read as part of the message:
+ * text/SUBTYPE (any text/ when SUBTYPE is "*") not marked as an
+ * attachment, named or not. */
+gboolean is_body_part(GMimeObject *obj, const char *subtype);
+
+/* Returns whether OBJ, a message's whole body, is S/MIME (application/
+ * (x-)pkcs7-mime): what multipart/encrypted is to PGP/MIME. */
+gboolean is_smime_body(GMimeObject *obj);
+
+/* Adds to CIDS (a set of strings it frees with g_free) the Content-IDs,
+ * lower case, that the HTML of the multipart/related MP refers to by cid:
+ * URLs: its HTML parts and those of its multipart/alternative children (the
+ * root is one or the other), MAX_BODY bytes of each, MAX_ATTACHMENTS
+ * references in all. */
+void related_cids(GHashTable *cids, GMimeMultipart *mp);
+
+/* Returns what the leaf part OBJ is to the user: HIDDEN when it is inside
+ * a part whose leaves are all hidden (multipart/encrypted, a signature, an
+ * S/MIME body); CIDS (may be NULL) the Content-IDs its multipart/related
+ * shows, as related_cids() gives them. */
+enum leaf_role leaf_role(GMimeObject *obj, gboolean hidden, GHashTable *cids);
 
 /* charset.c: strings cleaned, charsets turned into valid UTF-8. */
 

@@ -5,7 +5,8 @@
  * mail can carry any bytes, and the index must only ever see valid UTF-8.
  * Its helpers (parse-internal.h): charset.c cleans strings and converts
  * charsets, headers.c reads the header block, rawmail.c checks the raw
- * bytes and hands them to GMime. */
+ * bytes and hands them to GMime, attachment-rule.c says what each leaf part
+ * is (body text, an attachment, both, or neither). */
 #include "config.h"
 
 #include "ingest/parse.h"
@@ -33,9 +34,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeFilter, g_object_unref)
 /* GMime stops at 1024 levels; we stop walking much earlier, since no real
  * mail nests anywhere near this deep. */
 #define MAX_DEPTH 64
-/* Bounds what one hostile message can put into the index. */
-#define MAX_BODY        (1024 * 1024)
-#define MAX_ATTACHMENTS 1000
 /* The words found only in the HTML alternatives (alt_words), in bytes. */
 #define MAX_ALT_WORDS (64 * 1024)
 /* How much of a text attachment is read for each byte of room left in the
@@ -232,75 +230,6 @@ part_text(GMimePart *part)
 	return text_of_bytes(GMIME_OBJECT(part), (const char *)bytes->data, bytes->len);
 }
 
-static gboolean
-disposition_is(GMimeObject *obj, const char *value)
-{
-	const char *d = g_mime_object_get_disposition(obj);
-	return d && g_ascii_strcasecmp(d, value) == 0;
-}
-
-/* A part meant to be read as part of the message: text/SUBTYPE (any text/
- * when SUBTYPE is "*") not marked as an attachment, named or not. */
-static gboolean
-is_body_part(GMimeObject *obj, const char *subtype)
-{
-	if (!GMIME_IS_PART(obj) || GMIME_IS_MESSAGE_PARTIAL(obj))
-		return FALSE;
-	if (!g_mime_content_type_is_type(g_mime_object_get_content_type(obj), "text", subtype))
-		return FALSE;
-	return !disposition_is(obj, "attachment");
-}
-
-static gboolean
-has_filename(GMimePart *part)
-{
-	const char *name = g_mime_part_get_filename(part);
-	if (!name)
-		return FALSE;
-	while (g_ascii_isspace(*name))
-		name++;
-	return *name != '\0';
-}
-
-/* Whether OBJ's type is one of TYPES ("type/subtype", any case), without
- * allocating: it runs for every leaf part. */
-static gboolean
-type_is_one_of(GMimeObject *obj, const char *const *types)
-{
-	GMimeContentType *ct = g_mime_object_get_content_type(obj);
-	const char *type = ct ? g_mime_content_type_get_media_type(ct) : NULL;
-	const char *sub = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
-	if (!type || !sub)
-		return FALSE;
-	gsize n = strlen(type);
-	for (const char *const *t = types; *t; t++)
-		if (g_ascii_strncasecmp(*t, type, n) == 0 && (*t)[n] == '/' &&
-		    g_ascii_strcasecmp(*t + n + 1, sub) == 0)
-			return TRUE;
-	return FALSE;
-}
-
-/* Signatures are never something the user attached, wherever they are. */
-static const char *const signature_types[] = { "application/pgp-signature",
-	                                       "application/pkcs7-signature",
-	                                       "application/x-pkcs7-signature", NULL };
-/* The machine-readable parts of delivery and read reports: their text is
- * part of the report (a bounce's failed address and diagnostic), not a file. */
-static const char *const report_types[] = { "message/delivery-status",
-	                                    "message/global-delivery-status",
-	                                    "message/disposition-notification",
-	                                    "message/global-disposition-notification",
-	                                    "text/rfc822-headers",
-	                                    "message/global-headers",
-	                                    NULL };
-/* A pointer to a file kept elsewhere (RFC 2046): the message holds none of
- * its bytes, only the headers of a part that is not there. */
-static const char *const reference_types[] = { "message/external-body", NULL };
-/* A whole message wrapped in S/MIME: what multipart/encrypted is to PGP/MIME
- * when it is a message's body (a .p7m inside a multipart is a file). */
-static const char *const smime_types[] = { "application/pkcs7-mime", "application/x-pkcs7-mime",
-	                                   NULL };
-
 /* Returns the last path component of a file name: a name is never a path. */
 static char *
 clean_filename(const char *name)
@@ -346,15 +275,6 @@ struct walk {
 	GHashTable *cids;
 	/* A part whose text walk_alternative() already put into the body. */
 	GMimeObject *taken;
-};
-
-/* What a leaf part is to the user. */
-enum leaf_role {
-	LEAF_BODY,        /* text read as the message, nothing more */
-	LEAF_BODY_FILE,   /* a named inline text part: read as the message and a file */
-	LEAF_FILE,        /* an attachment */
-	LEAF_REPORT_TEXT, /* a report's status part: read as the message, listed hidden */
-	LEAF_HIDDEN,      /* listed only with --include-inline */
 };
 
 static void walk_object(struct walk *w, GMimeObject *obj, const char *path, int depth,
@@ -709,80 +629,6 @@ add_alt_words(struct walk *w, GMimeMultipart *mp, const char *plain)
 	word_set_clear(&words);
 }
 
-/* Adds to CIDS the Content-IDs (lower case, %-escapes undone) that cid:
- * URLs in HTML (LEN bytes) refer to, at most MAX_ATTACHMENTS in all. */
-static void
-scan_cids(GHashTable *cids, const char *html, gsize len)
-{
-	for (gsize i = 0; i + 4 <= len && g_hash_table_size(cids) < MAX_ATTACHMENTS; i++) {
-		if (g_ascii_strncasecmp(html + i, "cid:", 4) != 0)
-			continue;
-		gsize start = i + 4, end = start;
-		while (end < len && end - start < 998 && !strchr("\"'<>() \t\r\n", html[end]) &&
-		       html[end] != '\0')
-			end++;
-		i = end - 1;
-		if (end == start)
-			continue;
-		g_autofree char *raw = g_strndup(html + start, end - start);
-		g_autofree char *id = g_uri_unescape_string(raw, NULL);
-		g_hash_table_add(cids, g_ascii_strdown(id ? id : raw, -1));
-	}
-}
-
-static void
-scan_part_cids(GHashTable *cids, GMimeObject *obj)
-{
-	if (!is_body_part(obj, "html"))
-		return;
-	gboolean cut;
-	g_autoptr(GByteArray) bytes = part_bytes_max(GMIME_PART(obj), MAX_BODY, &cut);
-	scan_cids(cids, (const char *)bytes->data, bytes->len);
-}
-
-/* Adds to CIDS what the HTML of the multipart/related MP refers to: its
- * HTML parts and those of its multipart/alternative children (the root is
- * one or the other), each read once, at most MAX_BODY bytes of it. */
-static void
-related_cids(GHashTable *cids, GMimeMultipart *mp)
-{
-	int n = g_mime_multipart_get_count(mp);
-	for (int i = 0; i < n; i++) {
-		GMimeObject *child = g_mime_multipart_get_part(mp, i);
-		if (!GMIME_IS_MULTIPART(child)) {
-			scan_part_cids(cids, child);
-			continue;
-		}
-		if (!g_mime_content_type_is_type(g_mime_object_get_content_type(child), "multipart",
-		                                 "alternative"))
-			continue;
-		GMimeMultipart *alt = GMIME_MULTIPART(child);
-		for (int k = 0; k < g_mime_multipart_get_count(alt); k++)
-			scan_part_cids(cids, g_mime_multipart_get_part(alt, k));
-	}
-}
-
-/* What the leaf part OBJ is to the user: the one rule of what an
- * attachment is (parse.h). */
-static enum leaf_role
-leaf_role(const struct walk *w, GMimeObject *obj)
-{
-	if (w->hidden || type_is_one_of(obj, signature_types) ||
-	    type_is_one_of(obj, reference_types))
-		return LEAF_HIDDEN;
-	const char *cid = g_mime_object_get_content_id(obj);
-	if (w->cids && cid && *cid) {
-		g_autofree char *key = g_ascii_strdown(cid, -1);
-		if (g_hash_table_contains(w->cids, key))
-			return LEAF_HIDDEN;
-	}
-	if (type_is_one_of(obj, report_types))
-		return LEAF_REPORT_TEXT;
-	if (is_body_part(obj, "*"))
-		return has_filename(GMIME_PART(obj)) ? LEAF_BODY_FILE : LEAF_BODY;
-	return LEAF_FILE;
-}
-
 /* Walks OBJ as a part that is no attachment and no body text, nor is
  * anything inside it. */
 static void
@@ -907,7 +753,7 @@ walk_message_body(struct walk *w, GMimeObject *body, const char *prefix, int dep
 		return;
 	if (GMIME_IS_MULTIPART(body)) {
 		walk_multipart(w, GMIME_MULTIPART(body), prefix, depth, body_ok);
-	} else if (type_is_one_of(body, smime_types)) {
+	} else if (is_smime_body(body)) {
 		g_autofree char *p = child_path(prefix, 0);
 		walk_hidden(w, body, p, depth);
 	} else {
@@ -953,7 +799,7 @@ walk_object(struct walk *w, GMimeObject *obj, const char *path, int depth, gbool
 	} else if (GMIME_IS_MESSAGE_PART(obj)) {
 		walk_message_part(w, GMIME_MESSAGE_PART(obj), path, depth, body_ok);
 	} else if (GMIME_IS_PART(obj)) {
-		enum leaf_role role = leaf_role(w, obj);
+		enum leaf_role role = leaf_role(obj, w->hidden, w->cids);
 		/* Text read as the message, in order; a named one is a file too. */
 		gboolean read = body_ok && role != LEAF_FILE && role != LEAF_HIDDEN;
 		if (read && !body_full(w)) {

@@ -2,7 +2,7 @@
 # What an attachment is (issue 12): one rule for attachments, JSON,
 # has:attachment and attachments save, on tests/corpus/shapes/att-*.eml.
 . "$top_srcdir/tests/lib.sh"
-plan 24
+plan 26
 
 S="$CORPUS/shapes"
 mc ingest --file "$S"/att-*.eml >/dev/null 2>&1
@@ -143,3 +143,27 @@ check_eq '... and has:attachment follows the rule again' \
 	"$(subjects 'has:attachment AND (vorplindash OR olbrechtz)')" 'Signed contract'
 check_eq '... as does the listing' "$(mc attachments --format=json 'vorplindash OR olbrechtz' | jq -r '.[].filename')" \
 	contract-signed.pdf
+
+# Autosave (save_attachments = yes) follows the same rule.
+cat > "$TMP/config" <<CONF
+[client shapes]
+domains = acme.example, initech.example, globex.example
+[project shapes/all]
+match = subject:/./
+save_attachments = yes
+CONF
+DB="$TMP/auto.db"
+out=$(mc ingest --file "$S"/att-*.eml 2>&1 | tail -n 1)
+check_eq 'ingest saves the attachments of the project mail by the rule' "$out" \
+	'ingest: saved 9 attachments into project folders (0 moved, 0 duplicates, 0 failed)'
+check_eq '... the inline ones and the nameless ones, no signature, no encrypted part, no cid: image' \
+	"$(cd "$TMP/attachments/shapes/all" && ls)" \
+	"2024-05-14_contract-signed.pdf
+2024-05-15_0001-fix.patch
+2024-05-16_IMG_2041.jpg
+2024-05-17_test.html
+2024-05-20_report-may.pdf
+2024-05-24_invoice-2024-117.pdf
+2024-05-27_minutes.txt
+2024-05-28_attachment-13e5a29b.pdf
+2024-05-28_attachment-49a1046b.txt"
