@@ -269,6 +269,10 @@ type_nearest(const char *word)
 }
 
 /* type:TOP/SUB, with TOP a top-level type and SUB a token or a star. */
+/* type: asks about attachments, by the one rule (ingest/parse.h): parts
+ * listed only with --include-inline are none. */
+#define ATTACHED "t.is_inline = 0"
+
 static struct part *
 type_mime_leaf(const struct token *t, const char *lower, const char *slash, GError **error)
 {
@@ -287,12 +291,14 @@ type_mime_leaf(const struct token *t, const char *lower, const char *slash, GErr
 
 	struct part *p = sql_part(NULL);
 	if (strcmp(minor, "*") == 0) {
-		p->text = sql_having("attachments", "t", NULL, "t.mime_type LIKE ? ESCAPE '\\'");
+		p->text =
+		    sql_having("attachments", "t", ATTACHED, "t.mime_type LIKE ? ESCAPE '\\'");
 		g_autofree char *esc = like_escape(major);
 		g_autofree char *pattern = g_strconcat(esc, "/%", NULL);
 		binds_add_text(p->binds, pattern);
 	} else {
-		p->text = sql_having("attachments", "t", NULL, "t.mime_type = ? COLLATE NOCASE");
+		p->text =
+		    sql_having("attachments", "t", ATTACHED, "t.mime_type = ? COLLATE NOCASE");
 		binds_add_text(p->binds, lower);
 	}
 	return p;
@@ -316,7 +322,7 @@ type_leaf(const struct token *t, GError **error)
 	struct part *p;
 	if (mimetype_is_top_level(lower)) {
 		p = sql_part(
-		    sql_having("attachments", "t", NULL, "t.mime_type LIKE ? ESCAPE '\\'"));
+		    sql_having("attachments", "t", ATTACHED, "t.mime_type LIKE ? ESCAPE '\\'"));
 		g_autofree char *esc = like_escape(lower);
 		g_autofree char *pattern = g_strconcat(esc, "/%", NULL);
 		binds_add_text(p->binds, pattern);
@@ -350,7 +356,7 @@ type_leaf(const struct token *t, GError **error)
 	binds_add_text(p->binds, minor);
 	binds_add_text(p->binds, ext);
 	g_autofree char *c = g_string_free(cond, FALSE);
-	p->text = sql_having("attachments", "t", NULL, c);
+	p->text = sql_having("attachments", "t", ATTACHED, c);
 	return p;
 }
 

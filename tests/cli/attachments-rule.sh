@@ -2,7 +2,7 @@
 # What an attachment is (issue 12): one rule for attachments, JSON,
 # has:attachment and attachments save, on tests/corpus/shapes/att-*.eml.
 . "$top_srcdir/tests/lib.sh"
-plan 26
+plan 27
 
 S="$CORPUS/shapes"
 mc ingest --file "$S"/att-*.eml >/dev/null 2>&1
@@ -51,6 +51,8 @@ check_eq 'has:attachment: exactly the messages with an attachment by the rule' "
 	'Globex news, May | Invoice 2024-117 | Minutes | Photo from the site | Scan | Signed contract | The test page | [PATCH] fix the footer'
 check_eq 'not has:attachment: the bounce, PGP/MIME signed and encrypted' "$(subjects 'NOT has:attachment')" \
 	'Credentials mistlewhorp | Signed release notes | Undelivered Mail Returned to Sender'
+check_eq 'type:image: the inline photo, not the images the newsletter HTML shows by cid:' \
+	"$(mc search --format=json type:image | jq -r '[.[].message_id] | join(" ")')" 'att-03@shapes.example'
 
 # JSON of search and show carries the same attachments.
 check_eq 'search --format=json: the attachments of the message' \
