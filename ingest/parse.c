@@ -462,11 +462,12 @@ static gboolean
 next_word(const char **p, const char **word, gsize *len)
 {
 	const char *s = *p;
-	while (*s && !is_word_char(s))
-		s = g_utf8_next_char(s);
+	/* ASCII a byte at a time, without decoding: most mail is. */
+	while (*s && ((guchar)*s < 0x80 ? !g_ascii_isalnum(*s) : !is_word_char(s)))
+		s = (guchar)*s < 0x80 ? s + 1 : g_utf8_next_char(s);
 	const char *start = s;
-	while (*s && is_word_char(s))
-		s = g_utf8_next_char(s);
+	while ((guchar)*s < 0x80 ? g_ascii_isalnum(*s) : is_word_char(s))
+		s = (guchar)*s < 0x80 ? s + 1 : g_utf8_next_char(s);
 	*p = s;
 	*word = start;
 	*len = s - start;

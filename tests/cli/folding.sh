@@ -3,7 +3,7 @@
 # (tests/corpus/shapes/text-*.eml), and words only in an HTML alternative are
 # found but never shown; an index of schema version 12 gets both.
 . "$top_srcdir/tests/lib.sh"
-plan 46
+plan 47
 S="$CORPUS/shapes"
 mc ingest --file "$S"/text-*.eml >/dev/null 2>&1
 check_eq 'the text shapes are indexed' "$(mc count '*')" 9
@@ -40,6 +40,7 @@ check_eq '... がっこう' "$(found がっこう)" japanese-ga
 check_eq '... かっこう is another word' "$(found かっこう)" japanese-ka
 check_eq '... half-width ｶﾞﾗｽ is ガラス' "$(found ｶﾞﾗｽ)" japanese-ga
 check_eq '... CJK as before: 請求書' "$(found 請求書)" fullwidth
+check_eq 'an address typed full-width (NFKC, any case)' "$(mc count 'from:ＳＨＡＰＥＳ@text.example')" 9
 
 # Words only in the HTML alternative: found, never shown.
 check_eq 'HTML-only word: found' "$(found vortaphlex)" html-only
