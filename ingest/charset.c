@@ -210,7 +210,7 @@ utf8_validate_nul_ok(const char *in, gsize len)
  * the bytes: UTF-8 if they are, else windows-1252 (what undeclared 8-bit mail
  * mostly is), else UTF-8 with U+FFFD for the bad bytes. */
 char *
-to_utf8(const char *in, gsize len, const char *charset)
+mc_to_utf8(const char *in, gsize len, const char *charset)
 {
 	static const char *const utf8[] = { "utf-8", "utf8", NULL };
 	static const char *const ascii[] = { "us-ascii", "ascii", NULL };

@@ -142,14 +142,16 @@ gmail_labels_value(const char *data, gsize len)
 		const char *from = NULL;
 		if (value)
 			from = p;
-		else if (line >= sizeof name - 1 && g_ascii_strncasecmp(p, name, sizeof name - 1) == 0)
+		else if (line >= sizeof name - 1 &&
+		         g_ascii_strncasecmp(p, name, sizeof name - 1) == 0)
 			from = p + sizeof name - 1;
 		if (from) {
 			if (!value)
 				value = g_string_new(NULL);
 			gsize n = MIN((gsize)(next - from), GMAIL_LABELS_MAX_BYTES - value->len);
 			for (gsize i = 0; i < n; i++)
-				g_string_append_c(value, from[i] == '\r' || from[i] == '\n' ? ' ' : from[i]);
+				g_string_append_c(
+				    value, from[i] == '\r' || from[i] == '\n' ? ' ' : from[i]);
 		}
 		p = next;
 	}

@@ -60,11 +60,6 @@ enum leaf_role leaf_role(GMimeObject *obj, gboolean hidden, GHashTable *cids);
 
 /* charset.c: strings cleaned, charsets turned into valid UTF-8. */
 
-/* libytnef exports a to_utf8() of its own, and calls it: a to_utf8() of
- * the program would take its place there (the program's symbols come
- * first), so ours has another name. */
-#define to_utf8 mc_to_utf8
-
 /* Returns S (any bytes, may be NULL) as one clean line of valid UTF-8,
  * never NULL; the caller frees it. */
 char *clean_line(const char *s);
@@ -77,7 +72,9 @@ gboolean is_blank(const char *s);
 
 /* Returns IN (LEN bytes in CHARSET, which may be NULL, unknown or a lie) as
  * valid UTF-8; the caller frees it. */
-char *to_utf8(const char *in, gsize len, const char *charset);
+char *mc_to_utf8(const char *in, gsize len, const char *charset);
+/* (Not "to_utf8": libytnef exports one of its own and calls it, and the
+ * program's symbol would take its place there.) */
 
 /* Returns the charset a <meta> tag near the start of HTML (LEN bytes)
  * names, or NULL; the caller frees it. */

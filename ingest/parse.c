@@ -208,12 +208,12 @@ text_of_bytes(GMimeObject *obj, const char *data, gsize len)
 		return g_strdup("");
 	if (is_html(obj)) {
 		g_autofree char *sniffed = charset ? NULL : html_sniff_charset(data, len);
-		g_autofree char *utf8 = to_utf8(data, len, charset ? charset : sniffed);
+		g_autofree char *utf8 = mc_to_utf8(data, len, charset ? charset : sniffed);
 		g_autofree char *text = html_to_text(utf8, -1);
 		return clean_body(text);
 	}
 
-	g_autofree char *utf8 = to_utf8(data, len, charset);
+	g_autofree char *utf8 = mc_to_utf8(data, len, charset);
 	char *text = clean_body(utf8);
 	if (param_is(obj, "format", "flowed")) {
 		char *joined = unflow(text, param_is(obj, "delsp", "yes"));
@@ -703,7 +703,7 @@ walk_multipart(struct walk *w, GMimeMultipart *mp, const char *path, int depth, 
 	const char *prologue = g_mime_multipart_get_prologue(mp);
 	if (n == 0) {
 		if (body_ok && prologue && !is_blank(prologue)) {
-			g_autofree char *text = to_utf8(prologue, strlen(prologue), NULL);
+			g_autofree char *text = mc_to_utf8(prologue, strlen(prologue), NULL);
 			g_autofree char *clean = clean_body(text);
 			add_body(w, clean);
 		}

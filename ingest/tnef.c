@@ -20,8 +20,8 @@
 #include <string.h>
 
 #ifdef HAVE_YTNEF
-/* Before parse-internal.h, whose to_utf8 is a macro (it says why); ytnef.h
- * also defines BYTE, WORD and DWORD, so it comes after GLib and GMime. */
+/* ytnef.h declares a to_utf8() of its own (hence mc_to_utf8) and defines
+ * BYTE, WORD and DWORD, so it comes after GLib and GMime. */
 #include <ytnef.h>
 #include <mapidefs.h>
 #endif
@@ -388,8 +388,8 @@ mapi_string(MAPIProps *props, guint32 id)
 		return join_surrogates((const char *)v->data);
 	v = MAPIFindProperty(props, PROP_TAG(PT_STRING8, id));
 	if (v != MAPI_UNDEFINED && v->data && v->size > 0)
-		return to_utf8((const char *)v->data, strnlen((const char *)v->data, v->size),
-		               NULL);
+		return mc_to_utf8((const char *)v->data, strnlen((const char *)v->data, v->size),
+		                  NULL);
 	return NULL;
 }
 
@@ -412,7 +412,7 @@ file_type(const char *tag, const char *name)
 static GPtrArray *
 decode(const guint8 *data, gsize len, guint *left_out, GError **error)
 {
-	parse_init(); /* to_utf8() converts with GMime */
+	parse_init(); /* mc_to_utf8() converts with GMime */
 	g_autoptr(GArray) keep = g_array_new(FALSE, FALSE, sizeof(struct range));
 	g_autoptr(GArray) atts = g_array_new(FALSE, FALSE, sizeof(struct sifted));
 	if (!sift(data, len, keep, atts, left_out, error))
@@ -446,8 +446,8 @@ decode(const guint8 *data, gsize len, guint *left_out, GError **error)
 		if ((!f->name || !*f->name) && a->Title.data && a->Title.size > 0) {
 			g_free(f->name);
 			f->name =
-			    to_utf8((const char *)a->Title.data,
-			            strnlen((const char *)a->Title.data, a->Title.size), NULL);
+			    mc_to_utf8((const char *)a->Title.data,
+			               strnlen((const char *)a->Title.data, a->Title.size), NULL);
 		}
 		if (!f->name)
 			f->name = g_strdup("");
