@@ -25,7 +25,9 @@ CREATE TRIGGER messages_delete_fts BEFORE DELETE ON messages BEGIN
 		FROM fts_source WHERE id = old.id;
 	DELETE FROM message_text WHERE id = old.id;
 END;
--- The words only in HTML parts come from parsing again: `reindex`.
+-- The words only in HTML parts, and attachments by the rule of this version
+-- (named inline parts, the files in winmail.dat), come from parsing again:
+-- `reindex`.
 INSERT OR REPLACE INTO reindex_needed (one, why)
-	SELECT 1, coalesce((SELECT why || ', ' FROM reindex_needed), '') || 'words only in HTML parts'
+	SELECT 1, coalesce((SELECT why || ', ' FROM reindex_needed), '') || 'words only in HTML parts, inline and TNEF attachments'
 	WHERE EXISTS (SELECT 1 FROM messages);
