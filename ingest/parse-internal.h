@@ -1,5 +1,5 @@
 /* Inside the parser: what ingest/parse.c, charset.c, headers.c, rawmail.c,
- * tnef.c and attachment-rule.c share. parse.h is the interface for the rest
+ * tnef.c, attachment-rule.c and alt-words.c share. parse.h is the interface for the rest
  * of mailclerk; only these files include this one. */
 #ifndef MC_PARSE_INTERNAL_H
 #define MC_PARSE_INTERNAL_H
@@ -57,6 +57,39 @@ void related_cids(GHashTable *cids, GMimeMultipart *mp);
  * S/MIME body); CIDS (may be NULL) the Content-IDs its multipart/related
  * shows, as related_cids() gives them. */
 enum leaf_role leaf_role(GMimeObject *obj, gboolean hidden, GHashTable *cids);
+
+/* alt-words.c: the words of HTML alternatives that the plain text lacks. */
+
+/* Words as the sets of words compare them: ASCII lower-cased, other text
+ * case folded. Zeroed: empty, nothing allocated. */
+struct word_set {
+	GHashTable *set;     /* keys in CHUNK */
+	GStringChunk *chunk; /* the keys, freed at once */
+};
+
+/* Frees what WS holds; it is empty (zeroed) again. */
+void word_set_clear(struct word_set *ws);
+
+struct alt_words {
+	GString *text;        /* the words, a space apart, in the order first seen */
+	struct word_set seen; /* the words in TEXT */
+};
+
+void alt_words_init(struct alt_words *aw);
+
+/* Whether AW holds all it may (64 KiB of words): more is not looked for. */
+gboolean alt_words_full(const struct alt_words *aw);
+
+/* Adds to AW the words of HTML (the text of an HTML rendering) that PLAIN,
+ * the text read as the body, lacks; nothing when HTML's words are PLAIN's
+ * in order (HTML made from the plain text). PLAIN_WORDS (zeroed the first
+ * time) keeps PLAIN's words for the next HTML of the same PLAIN; the caller
+ * frees it with word_set_clear(). */
+void alt_words_add(struct alt_words *aw, const char *plain, struct word_set *plain_words,
+                   const char *html);
+
+/* Returns AW's words (the caller frees them) and frees the rest of AW. */
+char *alt_words_finish(struct alt_words *aw);
 
 /* charset.c: strings cleaned, charsets turned into valid UTF-8. */
 

@@ -34,8 +34,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeFilter, g_object_unref)
 /* GMime stops at 1024 levels; we stop walking much earlier, since no real
  * mail nests anywhere near this deep. */
 #define MAX_DEPTH 64
-/* The words found only in the HTML alternatives (alt_words), in bytes. */
-#define MAX_ALT_WORDS (64 * 1024)
 /* How much of a text attachment is read for each byte of room left in the
  * body: enough even for HTML or UTF-16. */
 #define ATTACHMENT_TEXT_RATIO 4
@@ -252,18 +250,10 @@ struct attachment_text {
 	gboolean pdf;
 };
 
-/* Words as the sets of words compare them: ASCII lower-cased, other text
- * case folded. */
-struct word_set {
-	GHashTable *set;     /* keys in CHUNK */
-	GStringChunk *chunk; /* the keys, freed at once */
-};
-
 struct walk {
 	struct parsed_message *pm;
 	GString *body;
-	GString *alt;             /* words only in HTML alternatives, a space apart */
-	struct word_set alt_seen; /* the words in ALT; made when the first is */
+	struct alt_words alt;     /* words only in HTML alternatives */
 	GArray *attachment_texts; /* struct attachment_text */
 	const char *want;         /* parse_attachment_bytes(): the path of the part looked for */
 	GMimePart *found;         /* ... and that part, once found (owned by the message) */
@@ -445,144 +435,6 @@ add_attachment_texts(struct walk *w)
 	}
 }
 
-/* Whether C (at P) is part of a word: a letter, digit or mark, as the
- * tokenizer makes words (CJK runs whole). */
-static gboolean
-is_word_char(const char *p)
-{
-	if ((guchar)*p < 0x80)
-		return g_ascii_isalnum(*p);
-	gunichar c = g_utf8_get_char(p);
-	return g_unichar_isalnum(c) || g_unichar_ismark(c);
-}
-
-/* Sets *WORD and *LEN to the next word at or after *P and moves *P past
- * it; FALSE at the end of the text. */
-static gboolean
-next_word(const char **p, const char **word, gsize *len)
-{
-	const char *s = *p;
-	/* ASCII a byte at a time, without decoding: most mail is. */
-	while (*s && ((guchar)*s < 0x80 ? !g_ascii_isalnum(*s) : !is_word_char(s)))
-		s = (guchar)*s < 0x80 ? s + 1 : g_utf8_next_char(s);
-	const char *start = s;
-	while ((guchar)*s < 0x80 ? g_ascii_isalnum(*s) : is_word_char(s))
-		s = (guchar)*s < 0x80 ? s + 1 : g_utf8_next_char(s);
-	*p = s;
-	*word = start;
-	*len = s - start;
-	return s > start;
-}
-
-/* Calls FN with each word of TEXT. */
-static void
-each_word(const char *text, void (*fn)(const char *word, gsize len, gpointer data), gpointer data)
-{
-	const char *word;
-	gsize len;
-	while (next_word(&text, &word, &len))
-		fn(word, len, data);
-}
-
-static void
-word_set_init(struct word_set *ws)
-{
-	ws->set = g_hash_table_new(g_str_hash, g_str_equal);
-	ws->chunk = g_string_chunk_new(4096);
-}
-
-static void
-word_set_clear(struct word_set *ws)
-{
-	if (ws->set)
-		g_hash_table_unref(ws->set);
-	if (ws->chunk)
-		g_string_chunk_free(ws->chunk);
-}
-
-/* WORD's key, in BUF (of SIZE bytes) when it fits, else in *HEAP (freed by
- * the caller). */
-static const char *
-word_key(const char *word, gsize len, char *buf, gsize size, char **heap)
-{
-	gboolean ascii = TRUE;
-	for (gsize i = 0; i < len && ascii; i++)
-		ascii = (guchar)word[i] < 0x80;
-	if (!ascii)
-		return *heap = g_utf8_casefold(word, len);
-	if (len >= size)
-		return *heap = g_ascii_strdown(word, len);
-	for (gsize i = 0; i < len; i++)
-		buf[i] = g_ascii_tolower(word[i]);
-	buf[len] = '\0';
-	return buf;
-}
-
-/* Adds WORD to the set; returns FALSE when it was there. */
-static gboolean
-word_set_add(struct word_set *ws, const char *word, gsize len)
-{
-	char buf[128];
-	g_autofree char *heap = NULL;
-	const char *key = word_key(word, len, buf, sizeof buf, &heap);
-	if (g_hash_table_contains(ws->set, key))
-		return FALSE;
-	g_hash_table_add(ws->set, g_string_chunk_insert(ws->chunk, key));
-	return TRUE;
-}
-
-static gboolean
-word_set_has(const struct word_set *ws, const char *word, gsize len)
-{
-	char buf[128];
-	g_autofree char *heap = NULL;
-	return g_hash_table_contains(ws->set, word_key(word, len, buf, sizeof buf, &heap));
-}
-
-static void
-add_plain_word(const char *word, gsize len, gpointer data)
-{
-	word_set_add(data, word, len);
-}
-
-struct alt_words {
-	struct walk *w;
-	const struct word_set *plain; /* the words of the plain text */
-};
-
-static void
-add_html_word(const char *word, gsize len, gpointer data)
-{
-	struct alt_words *aw = data;
-	GString *alt = aw->w->alt;
-	if (alt->len + len + 1 > MAX_ALT_WORDS || word_set_has(aw->plain, word, len))
-		return;
-	if (!aw->w->alt_seen.set)
-		word_set_init(&aw->w->alt_seen);
-	if (!word_set_add(&aw->w->alt_seen, word, len))
-		return;
-	if (alt->len > 0)
-		g_string_append_c(alt, ' ');
-	g_string_append_len(alt, word, len);
-}
-
-/* Whether the words of HTML are found in PLAIN in their order (in any ASCII
- * case): HTML made from the plain text, as most mailers make it, has no
- * words of its own, and this finds it without building sets of words. */
-static gboolean
-words_in_order(const char *plain, const char *html)
-{
-	const char *hw, *pw;
-	gsize hl, pl;
-	while (next_word(&html, &hw, &hl)) {
-		do {
-			if (!next_word(&plain, &pw, &pl))
-				return FALSE;
-		} while (pl != hl || g_ascii_strncasecmp(pw, hw, hl) != 0);
-	}
-	return TRUE;
-}
-
 /* The HTML rendering of an alternative: CHILD itself, or the first HTML
  * body part of a multipart (multipart/related) it is. */
 static GMimeObject *
@@ -612,20 +464,13 @@ add_alt_words(struct walk *w, GMimeMultipart *mp, const char *plain)
 	g_autofree char *cut = n > MAX_BODY ? g_strndup(plain, utf8_cut(plain, n, MAX_BODY)) : NULL;
 	if (cut)
 		plain = cut;
-	for (int i = 0; i < g_mime_multipart_get_count(mp) && w->alt->len < MAX_ALT_WORDS; i++) {
+	for (int i = 0; i < g_mime_multipart_get_count(mp) && !alt_words_full(&w->alt); i++) {
 		GMimeObject *html = html_of(g_mime_multipart_get_part(mp, i));
 		if (!html)
 			continue;
 		g_autofree char *text =
 		    attachment_plain_text(GMIME_PART(html), ATTACHMENT_TEXT_RATIO * MAX_BODY);
-		if (words_in_order(plain, text))
-			continue;
-		if (!words.set) {
-			word_set_init(&words);
-			each_word(plain, add_plain_word, &words);
-		}
-		struct alt_words aw = { .w = w, .plain = &words };
-		each_word(text, add_html_word, &aw);
+		alt_words_add(&w->alt, plain, &words, text);
 	}
 	word_set_clear(&words);
 }
@@ -856,9 +701,9 @@ fill_message(struct parsed_message *pm, GMimeMessage *msg, gint64 fallback_date,
 
 	struct walk w = { .pm = pm,
 		          .body = g_string_new(NULL),
-		          .alt = g_string_new(NULL),
 		          .attachment_texts =
 		              g_array_new(FALSE, FALSE, sizeof(struct attachment_text)) };
+	alt_words_init(&w.alt);
 	walk_message_body(&w, g_mime_message_get_mime_part(msg), "", 0, TRUE);
 	/* After the walk, so the message's own text always comes first. */
 	add_attachment_texts(&w);
@@ -866,8 +711,7 @@ fill_message(struct parsed_message *pm, GMimeMessage *msg, gint64 fallback_date,
 	g_free(pm->body_text);
 	pm->body_text = g_string_free(w.body, FALSE);
 	g_free(pm->alt_words);
-	pm->alt_words = g_string_free(w.alt, FALSE);
-	word_set_clear(&w.alt_seen);
+	pm->alt_words = alt_words_finish(&w.alt);
 
 	if (flags & PARSE_HEADERS)
 		fill_headers(pm, msg);
