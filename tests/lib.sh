@@ -75,6 +75,26 @@ ids() { mc search --format=json "$@" | jq -r '[.[].id] | sort | map(tostring) | 
 # mids QUERY...: the Message-IDs a search returns, sorted, one per line.
 mids() { mc search --format=json "$@" | jq -r '.[].message_id' | LC_ALL=C sort; }
 
+# The SQL of the full-text source view and delete trigger as schema
+# versions before 13 had them (no alt column), for tests that make an index
+# of an older mailclerk: sqlite3 knows no mc_unzstd, so they are written back
+# as text around the dropped column rather than by mailclerk.
+fts_before_13() {
+	cat <<'EOF'
+CREATE VIEW fts_source AS
+	SELECT t.id AS id, m.subject AS subject, t.sender AS sender,
+	       t.recipients AS recipients, mc_unzstd(t.body) AS body,
+	       t.attachments AS attachments
+	FROM message_text t JOIN messages m ON m.id = t.id;
+CREATE TRIGGER messages_delete_fts BEFORE DELETE ON messages BEGIN
+	INSERT INTO fts (fts, rowid, subject, sender, recipients, body, attachments)
+		SELECT 'delete', id, subject, sender, recipients, body, attachments
+		FROM fts_source WHERE id = old.id;
+	DELETE FROM message_text WHERE id = old.id;
+END;
+EOF
+}
+
 # A writable copy of the sample corpus (tests that rename or delete files).
 copy_corpus() {
 	cp -R "$CORPUS" "$TMP/corpus"

@@ -65,17 +65,7 @@ check_eq '... show --format=json too' "$(mc show --format=json "$id" | jq -r .bo
 # 'delete-all' needs to open it, then given back its own.)
 sqlite3 "$DB" "DROP TRIGGER messages_delete_fts; DROP VIEW fts_source;
 	ALTER TABLE message_text DROP COLUMN alt;
-	CREATE VIEW fts_source AS
-		SELECT t.id AS id, m.subject AS subject, t.sender AS sender,
-		       t.recipients AS recipients, mc_unzstd(t.body) AS body,
-		       t.attachments AS attachments
-		FROM message_text t JOIN messages m ON m.id = t.id;
-	CREATE TRIGGER messages_delete_fts BEFORE DELETE ON messages BEGIN
-		INSERT INTO fts (fts, rowid, subject, sender, recipients, body, attachments)
-			SELECT 'delete', id, subject, sender, recipients, body, attachments
-			FROM fts_source WHERE id = old.id;
-		DELETE FROM message_text WHERE id = old.id;
-	END;
+	$(fts_before_13)
 	PRAGMA writable_schema = ON;
 	UPDATE sqlite_master SET sql = 'CREATE VIRTUAL TABLE fts USING fts5(subject, sender,
 		recipients, body, attachments, tokenize = ''unicode61'', content = ''fts_source'',

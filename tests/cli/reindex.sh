@@ -259,19 +259,7 @@ fi
 # check say, and search does not.
 # (sqlite3 knows no mc_unzstd: the view and trigger that call it are put
 # back as they were before version 13, around the dropped columns.)
-cat > "$TMP/text.sql" <<'EOF'
-CREATE VIEW fts_source AS
-	SELECT t.id AS id, m.subject AS subject, t.sender AS sender,
-	       t.recipients AS recipients, mc_unzstd(t.body) AS body,
-	       t.attachments AS attachments
-	FROM message_text t JOIN messages m ON m.id = t.id;
-CREATE TRIGGER messages_delete_fts BEFORE DELETE ON messages BEGIN
-	INSERT INTO fts (fts, rowid, subject, sender, recipients, body, attachments)
-		SELECT 'delete', id, subject, sender, recipients, body, attachments
-		FROM fts_source WHERE id = old.id;
-	DELETE FROM message_text WHERE id = old.id;
-END;
-EOF
+fts_before_13 > "$TMP/text.sql"
 q "$(q "SELECT 'DROP TABLE ' || name || ';' FROM sqlite_master WHERE type = 'table' AND name NOT IN
 	('messages', 'message_dates', 'thread_ghosts', 'containers', 'locations', 'orphan_check',
 	 'addresses', 'attachments', 'message_text', 'filings', 'exclusions', 'autosave', 'autosaved',
