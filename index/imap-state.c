@@ -1,5 +1,4 @@
-/* IMAP folder progress in the index (table imap_folders): UIDs fetched, HIGHESTMODSEQ of the flags.
- */
+/* IMAP folder progress in the index (imap_folders): UIDs fetched, flags' HIGHESTMODSEQ. */
 #include "config.h"
 
 #include "index/db.h"
@@ -34,25 +33,19 @@ state_load(struct imap_progress *self, const char *source, const char *folder, g
 	return TRUE;
 }
 
+/* Runs SQL, a write with ?1 source, ?2 folder, ?3 uidvalidity, ?4 VALUE. */
 static gboolean
-state_save(struct imap_progress *self, const char *source, const char *folder, guint32 uidvalidity,
-           guint32 last, GError **error)
+folder_write(struct imap_progress *self, const char *sql, const char *source, const char *folder,
+             guint32 uidvalidity, gint64 value, GError **error)
 {
 	struct mc_db *db = ((struct imap_state *)self)->db;
-	sqlite3_stmt *st =
-	    db_cached(db,
-	              "INSERT INTO imap_folders (source, folder, uidvalidity, last_uid) "
-	              "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source, folder) DO UPDATE SET "
-	              "modseq = CASE WHEN uidvalidity = excluded.uidvalidity THEN modseq "
-	              "ELSE 0 END, uidvalidity = excluded.uidvalidity, "
-	              "last_uid = excluded.last_uid",
-	              error);
+	sqlite3_stmt *st = db_cached(db, sql, error);
 	if (!st)
 		return FALSE;
 	db_bind_text(st, 1, source);
 	db_bind_text(st, 2, folder);
 	sqlite3_bind_int64(st, 3, uidvalidity);
-	sqlite3_bind_int64(st, 4, last);
+	sqlite3_bind_int64(st, 4, value);
 	int r = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (r != SQLITE_DONE)
@@ -61,25 +54,28 @@ state_save(struct imap_progress *self, const char *source, const char *folder, g
 }
 
 static gboolean
+state_save(struct imap_progress *self, const char *source, const char *folder, guint32 uidvalidity,
+           guint32 last, GError **error)
+{
+	return folder_write(self,
+	                    "INSERT INTO imap_folders (source, folder, uidvalidity, last_uid) "
+	                    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source, folder) DO UPDATE SET "
+	                    "modseq = CASE WHEN uidvalidity = excluded.uidvalidity THEN modseq "
+	                    "ELSE 0 END, uidvalidity = excluded.uidvalidity, "
+	                    "last_uid = excluded.last_uid",
+	                    source, folder, uidvalidity, last, error);
+}
+
+static gboolean
 state_save_modseq(struct imap_progress *self, const char *source, const char *folder,
                   guint32 uidvalidity, guint64 modseq, GError **error)
 {
-	struct mc_db *db = ((struct imap_state *)self)->db;
-	sqlite3_stmt *st = db_cached(db,
-	                             "UPDATE imap_folders SET modseq = ?4 WHERE source = ?1 AND "
-	                             "folder = ?2 AND uidvalidity = ?3",
-	                             error);
-	if (!st)
-		return FALSE;
-	db_bind_text(st, 1, source);
-	db_bind_text(st, 2, folder);
-	sqlite3_bind_int64(st, 3, uidvalidity);
-	sqlite3_bind_int64(st, 4, (gint64)MIN(modseq, (guint64)G_MAXINT64));
-	int r = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (r != SQLITE_DONE)
-		return db_set_error(error, db, "recording IMAP progress");
-	return TRUE;
+	/* Stored as SQLite's signed 64 bits; a mod-sequence is below 2^63. */
+	return folder_write(self,
+	                    "UPDATE imap_folders SET modseq = ?4 WHERE source = ?1 AND "
+	                    "folder = ?2 AND uidvalidity = ?3",
+	                    source, folder, uidvalidity, (gint64)MIN(modseq, (guint64)G_MAXINT64),
+	                    error);
 }
 
 struct imap_progress *
