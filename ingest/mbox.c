@@ -85,6 +85,8 @@ mbox_flag_headers(const char *data, gsize len, struct mbox_flag_header out[MBOX_
 {
 	guint n = 0;
 	gboolean in_match = FALSE; /* the last header line was one of ours */
+	if (len == 0)
+		return 0; /* an empty message's DATA may be NULL */
 	const char *p = data, *end = data + len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', end - p);
@@ -129,6 +131,8 @@ gmail_labels_value(const char *data, gsize len)
 {
 	static const char name[] = "x-gmail-labels:";
 	GString *value = NULL;
+	if (len == 0)
+		return NULL;
 	const char *p = data, *end = data + len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', end - p);
