@@ -158,6 +158,9 @@ struct gmime_message {
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *msg;
+	/* The bytes parsed when they are not DATA: a copy with the NUL bytes
+	 * of the header block made spaces (NULL when there were none). */
+	char *copy;
 };
 
 /* Checks that DATA (LEN bytes) is mail GMime can safely read and parses it

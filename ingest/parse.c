@@ -747,6 +747,9 @@ parse_message(const char *data, gsize len, gint64 fallback_date, enum parse_flag
 		pm->size = len;
 		content_hash(data, len, pm->content_hash);
 		fill_message(pm, m.msg, fallback_date, flags);
+		if (m.copy)
+			parsed_message_add_problem(pm,
+			                           "NUL bytes in the header block, read as spaces");
 	}
 	gmime_message_close(&m);
 	return pm;

@@ -62,8 +62,9 @@
  *     Return-Path <> (blanks inside allowed): "Return-Path: <>"
  *     a machine From (address_is_machine()): "machine sender noreply@x.example"
  *   Values are cleaned as one line and cut at 100 bytes (then "…").
- * - Not mail (PARSE_ERROR_NOT_MAIL): NUL bytes in the header block, or none of
- *   From/To/Cc/Subject/Date/Message-ID/Received present; the message says why. */
+ * - Not mail (PARSE_ERROR_NOT_MAIL): no header line first, or none of
+ *   From/To/Cc/Subject/Date/Message-ID/Received present; the message says why.
+ *   NUL bytes in the header block are read as spaces (a problem says so). */
 #ifndef MC_PARSE_H
 #define MC_PARSE_H
 

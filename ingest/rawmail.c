@@ -15,6 +15,23 @@ static const char *const mail_headers[] = {
 	"from", "to", "cc", "subject", "date", "message-id", "received",
 };
 
+/* Returns the length of the header block at DATA (LEN bytes): up to its
+ * empty line, or all of it. */
+static gsize
+header_block_len(const char *data, gsize len)
+{
+	const char *p = data, *end = data + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		if (!nl)
+			return len;
+		if (nl == p || (nl == p + 1 && *p == '\r'))
+			return p - data;
+		p = nl + 1;
+	}
+	return len;
+}
+
 /* Returns the offset of the header block: after a UTF-8 byte order mark and
  * an mbox "From " line, which GMime would otherwise take for the body. */
 static gsize
@@ -47,11 +64,6 @@ check_mail(const char *data, gsize len, GError **error)
 		const char *nl = memchr(p, '\n', end - p);
 		const char *eol = nl ? nl : end;
 		const char *next = nl ? nl + 1 : end;
-		if (memchr(p, '\0', eol - p)) {
-			g_set_error(error, PARSE_ERROR, PARSE_ERROR_NOT_MAIL,
-			            "not mail: NUL byte in the header block");
-			return FALSE;
-		}
 		if (eol > p && eol[-1] == '\r')
 			eol--;
 		if (eol == p)
@@ -347,6 +359,17 @@ gmime_message_open(struct gmime_message *m, const char *data, gsize len, GError 
 		return FALSE;
 	}
 	gsize start = header_start(data, len);
+	/* A NUL byte in a header (a broken mailer, a garbage Status) must not
+	 * cost the message: the header block is read with spaces for them. A
+	 * binary file still fails the checks below. */
+	gsize header_len = header_block_len(data + start, len - start);
+	if (memchr(data + start, '\0', header_len)) {
+		m->copy = g_memdup2(data, len);
+		for (gsize i = start; i < start + header_len; i++)
+			if (m->copy[i] == '\0')
+				m->copy[i] = ' ';
+		data = m->copy;
+	}
 	if (!check_mail(data + start, len - start, error))
 		return FALSE;
 	if (len - start > G_MAXUINT) {
@@ -379,4 +402,5 @@ gmime_message_close(struct gmime_message *m)
 	if (m->array)
 		stream_release(m->array);
 	m->array = NULL;
+	g_clear_pointer(&m->copy, g_free);
 }

@@ -4,7 +4,7 @@
 # skipped (and remembered) while everything else is indexed, and skipped
 # files are not parsed again until they change.
 . "$top_srcdir/tests/lib.sh"
-plan 27
+plan 29
 
 # message DIR NAME SUBJECT BODY: a small message file.
 message() {
@@ -123,3 +123,11 @@ check_eq '... one line of error, nothing about stdin' "$(wc -l < "$TMP/err")" 1
 printf 'From: a@hostile.example\nSubject: piped\nMessage-ID: <piped2@hostile.example>\n\nzorbpiped fine\n' |
 	mc ingest --file - >/dev/null 2>&1
 check_eq 'the next delivery is indexed' "$(mc count zorbpiped)" 1
+
+# A NUL byte in a header (a broken mailer, a garbage Status) costs nothing
+# but the byte: the message is indexed and the problem named with the file.
+printf 'From: a@hostile.example\nSubject: nul\nX-Mailer: Foo\000Mailer\nStatus: RO\000\nMessage-ID: <nul@hostile.example>\n\nzorbnulhead\n' > "$TMP/nul.eml"
+mc ingest --file "$TMP/nul.eml" >/dev/null 2>"$TMP/err"
+check_eq 'NUL bytes in headers: exit 0, the message found' "$?|$(mc count zorbnulhead)" "0|1"
+check_eq '... and said, with the file' "$(cat "$TMP/err")" \
+	"mailclerk: $TMP/nul.eml: NUL bytes in the header block, read as spaces"

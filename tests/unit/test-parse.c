@@ -202,7 +202,7 @@ test_not_mail(void)
 		{ "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, "header line" },
 		{ "Just some notes.\nNothing: more\n", 31, "header line" },
 		{ "Key: value\nOther: thing\n\nFrom: a@b.example\n", 42, "no From, To, Cc" },
-		{ "Subject: x\nX-Bin: a\0b\n\nbody", 27, "NUL byte" },
+		{ "X-Bin: a\0b\nX-Other: c\0\n\nbody", 27, "no From, To, Cc" },
 		{ "MIME-Version: 1.0\nContent-Type: text/plain\n\nhello\n", 50, "no From, To, Cc" },
 	};
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -226,6 +226,20 @@ test_not_mail(void)
 	assert_address(mbox, 0, MC_ROLE_FROM, "", "bob@x.example", "x.example");
 	g_autoptr(parsed_message) bom = parse_ok("\xEF\xBB\xBFSubject: bom\n\nbody\n", 0);
 	g_assert_cmpstr(bom->subject, ==, "bom");
+
+	/* NUL bytes in headers (a broken mailer, a garbage Status) are read as
+	 * spaces, and said; the message is indexed with the rest. */
+	static const char nul[] =
+	    "Subject: a\0b\nX-Mailer: Foo\0Mailer\nStatus: RO\0\n\nbody\0text\n";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(parsed_message) withnul =
+	    parse_message(nul, sizeof nul - 1, 0, PARSE_DEFAULT, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(withnul->subject, ==, "a b");
+	g_assert_nonnull(withnul->problems);
+	g_assert_cmpuint(withnul->problems->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(withnul->problems, 0), ==,
+	                "NUL bytes in the header block, read as spaces");
 }
 
 static void
