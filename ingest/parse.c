@@ -11,6 +11,7 @@
 
 #include "ingest/parse.h"
 #include "ingest/parse-internal.h"
+#include "common/mimetype.h"
 #include "common/sha256.h"
 #include "common/utf8.h"
 
@@ -311,6 +312,28 @@ attachment_is_pdf(const struct mc_attachment *a)
 	       g_ascii_strcasecmp(a->filename + n - 4, ".pdf") == 0;
 }
 
+/* Whether the text of attachment A is read: a text/ type, or a file named
+ * as text (.txt, .csv, .ics, .md, .vcf: a text/ type of the table for its
+ * extension, HTML aside) whatever type the mailer gave it, as Google
+ * Calendar's application/ics or a mailer's application/octet-stream. */
+static gboolean
+attachment_is_text(const struct mc_attachment *a)
+{
+	if (g_str_has_prefix(a->mime_type, "text/"))
+		return TRUE;
+	const char *dot = strrchr(a->filename, '.');
+	if (!dot || !dot[1])
+		return FALSE;
+	guint n;
+	const struct mimetype *table = mimetype_table(&n);
+	for (guint i = 0; i < n; i++)
+		if (g_ascii_strcasecmp(dot + 1, table[i].ext) == 0 &&
+		    g_str_has_prefix(table[i].type, "text/") &&
+		    strcmp(table[i].type, "text/html") != 0)
+			return TRUE;
+	return FALSE;
+}
+
 static void add_attachment(struct walk *w, GMimePart *part, const char *path, gboolean hidden,
                            gboolean with_text);
 
@@ -369,7 +392,7 @@ add_attachment(struct walk *w, GMimePart *part, const char *path, gboolean hidde
 
 	gboolean pdf = pdf_text_supported() && attachment_is_pdf(a) && a->size <= PDF_MAX_BYTES &&
 	               pdf_has_header(h->head, h->head_len);
-	if (with_text && (pdf || g_str_has_prefix(a->mime_type, "text/"))) {
+	if (with_text && (pdf || attachment_is_text(a))) {
 		struct attachment_text t = { .part = part, .a = a, .pdf = pdf };
 		g_array_append_val(w->attachment_texts, t);
 	}

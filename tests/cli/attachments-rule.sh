@@ -2,7 +2,7 @@
 # What an attachment is (issue 12): one rule for attachments, JSON,
 # has:attachment and attachments save, on tests/corpus/shapes/att-*.eml.
 . "$top_srcdir/tests/lib.sh"
-plan 27
+plan 28
 
 S="$CORPUS/shapes"
 mc ingest --file "$S"/att-*.eml >/dev/null 2>&1
@@ -169,3 +169,42 @@ check_eq '... the inline ones and the nameless ones, no signature, no encrypted 
 2024-05-27_minutes.txt
 2024-05-28_attachment-13e5a29b.pdf
 2024-05-28_attachment-49a1046b.txt"
+
+# The text of a file named as text is read whatever type the mailer gave it:
+# Google Calendar's application/ics, an application/octet-stream notes.txt.
+cat > "$TMP/typed.eml" <<'EOM'
+From: cal@shapes.example
+To: sam@studio.example
+Subject: Invitation
+Message-ID: <typed@shapes.example>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b"
+
+--b
+Content-Type: text/plain
+
+See the invitation.
+--b
+Content-Type: application/ics; name="invite.ics"
+Content-Disposition: attachment; filename="invite.ics"
+
+BEGIN:VCALENDAR
+BEGIN:VEVENT
+SUMMARY:Kickoff glorbenquist
+END:VEVENT
+END:VCALENDAR
+--b
+Content-Type: application/octet-stream; name="notes.txt"
+Content-Disposition: attachment; filename="notes.txt"
+
+plumvexhaust in the notes
+--b
+Content-Type: application/octet-stream; name="data.bin"
+Content-Disposition: attachment; filename="data.bin"
+
+snorfwiddle is not read
+--b--
+EOM
+mc ingest --file "$TMP/typed.eml" >/dev/null 2>&1
+check_eq 'an application/ics invite.ics and an octet-stream notes.txt are read as text; data.bin is not' \
+	"$(mc count glorbenquist) $(mc count plumvexhaust) $(mc count snorfwiddle)" "1 1 0"
