@@ -153,10 +153,39 @@ is_dropped_mark(gunichar c)
 	       (c >= 0x20D0 && c <= 0x20FF) || (c >= 0xFE20 && c <= 0xFE2F);
 }
 
+/* The plain letters of letters with a stroke or a ligature, which have no
+ * decomposition to drop a mark from: ø, ł, đ, ħ, ŧ, dotless ı, œ, æ (after
+ * case folding, so lower case only). Never longer than the letter in UTF-8,
+ * so fold_token() writes them in place. NULL for any other letter. */
+static const char *
+stroke_fold(gunichar c)
+{
+	switch (c) {
+	case 0x00F8:
+		return "o"; /* ø */
+	case 0x0142:
+		return "l"; /* ł */
+	case 0x0111:
+		return "d"; /* đ */
+	case 0x0127:
+		return "h"; /* ħ */
+	case 0x0167:
+		return "t"; /* ŧ */
+	case 0x0131:
+		return "i"; /* ı */
+	case 0x0153:
+		return "oe"; /* œ */
+	case 0x00E6:
+		return "ae"; /* æ */
+	default:
+		return NULL;
+	}
+}
+
 /* TOKEN (NTOKEN bytes, valid UTF-8, lower-cased by unicode61) folded:
  * NFKD, full case folding (ß is ss, final sigma is sigma), the marks above
- * dropped when DROP_MARKS, composed again (so the result is NFKC). Returns
- * NULL when folding leaves it as it is; the caller frees the result. */
+ * dropped and stroke_fold() applied when DROP_MARKS, composed again (so the result is NFKC).
+ * Returns NULL when folding leaves it as it is; the caller frees the result. */
 static char *
 fold_token(const char *token, int ntoken, gboolean drop_marks)
 {
@@ -169,7 +198,12 @@ fold_token(const char *token, int ntoken, gboolean drop_marks)
 	for (const char *r = f; *r;) {
 		gunichar c = g_utf8_get_char(r);
 		const char *next = g_utf8_next_char(r);
-		if (!drop_marks || !is_dropped_mark(c)) {
+		const char *plain = drop_marks ? stroke_fold(c) : NULL;
+		if (plain) {
+			gsize n = strlen(plain);
+			memmove(w, plain, n);
+			w += n;
+		} else if (!drop_marks || !is_dropped_mark(c)) {
 			/* Below U+0300 nothing composes (no marks, no jamo). */
 			compose |= c >= 0x0300;
 			memmove(w, r, next - r);

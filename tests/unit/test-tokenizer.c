@@ -270,6 +270,12 @@ test_tokens_fold(void)
 	assert_tokens(DOC, "Größe GROSSE straße", -1, "grosse:0-7 grosse:8-14 strasse:15-22");
 	/* NFKC: full-width Latin, ligatures, superscripts. */
 	assert_tokens(DOC, "ＡＣＭＥ ﬁle x²", -1, "acme:0-12 file:13-18 x2:19-22");
+	/* Letters with a stroke and ligatures, which have no decomposition:
+	 * Øresund, Łódź, đồng, Turkish dotless ı (and İ, whose dot is a mark),
+	 * œuvre, Æsir. */
+	assert_tokens(DOC, "Øresund Łódź đồng IŞIK İstanbul œuvre Æsir", -1,
+	              "oresund:0-8 lodz:9-16 dong:17-24 isik:25-30 istanbul:31-40 oeuvre:41-47 "
+	              "aesir:48-53");
 	/* Cyrillic: case, and the breve and diaeresis are diacritics too. */
 	assert_tokens(DOC, "ПРИВЕТ Ёлка йод", -1, "привет:0-12 елка:13-21 иод:22-28");
 	/* Decomposed text folds as composed text does. */
