@@ -16,7 +16,8 @@
 /* String cleaning. */
 
 /* Returns S (any bytes, may be NULL) as one clean line: valid UTF-8, every
- * run of white space or control characters one space, trimmed. Never NULL. */
+ * run of white space or control characters one space, bidi overrides and
+ * isolates dropped, trimmed. Never NULL. */
 char *
 clean_line(const char *s)
 {
@@ -33,6 +34,10 @@ clean_line(const char *s)
 			space = TRUE;
 			continue;
 		}
+		/* Bidi embeddings, overrides and isolates: a file name
+		 * "invoice<U+202E>fdp.exe" would show as "invoiceexe.pdf". */
+		if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069))
+			continue;
 		if (space && out->len > 0)
 			g_string_append_c(out, ' ');
 		space = FALSE;

@@ -227,6 +227,14 @@ test_not_mail(void)
 	g_autoptr(parsed_message) bom = parse_ok("\xEF\xBB\xBFSubject: bom\n\nbody\n", 0);
 	g_assert_cmpstr(bom->subject, ==, "bom");
 
+	/* Bidi overrides and isolates are dropped from one-line fields: this
+	 * file name would show as "invoiceexe.pdf". */
+	g_autoptr(parsed_message) rlo = parse_ok("Subject: invoice\xe2\x80\xae"
+	                                         "fdp.exe \xe2\x81\xa6"
+	                                         "x\xe2\x81\xa9\n\nbody\n",
+	                                         0);
+	g_assert_cmpstr(rlo->subject, ==, "invoicefdp.exe x");
+
 	/* NUL bytes in headers (a broken mailer, a garbage Status) are read as
 	 * spaces, and said; the message is indexed with the rest. */
 	static const char nul[] =
