@@ -35,8 +35,10 @@ attachment_text(GString *out, gconstpointer record, guint index)
 	text_pad(out, where, 16);
 	g_string_append_c(out, ' ');
 	text_pad(out, *a->from_name ? a->from_name : a->from_addr, 20);
-	g_string_append_printf(out, " %s  %s  %s  %.8s\n", *a->filename ? a->filename : "(no name)",
-	                       a->mime_type, human, a->sha256);
+	/* With --include-inline, what is no attachment by the rule says so. */
+	g_string_append_printf(out, " %s  %s  %s  %.8s%s\n",
+	                       *a->filename ? a->filename : "(no name)", a->mime_type, human,
+	                       a->sha256, a->is_inline ? "  inline" : "");
 }
 
 static void

@@ -1,6 +1,8 @@
 /* Printing messages: hits of a listing and a message shown whole. */
 #include "config.h"
 
+#include <string.h>
+
 #include "cli/print-message.h"
 #include "cli/text.h"
 #include "common/date.h"
@@ -153,8 +155,15 @@ shown_text(GString *out, gconstpointer record, guint index)
 	text_append_clean(out, m->subject, 0);
 	g_string_append_c(out, '\n');
 	for (guint i = 0; i < m->labels->len; i++) {
+		const char *label = g_ptr_array_index(m->labels, i);
 		g_string_append(out, i ? ", " : "Labels: ");
-		text_append_clean(out, g_ptr_array_index(m->labels, i), 0);
+		/* A label with a comma is quoted, as X-Gmail-Labels writes it. */
+		gboolean quote = strchr(label, ',') != NULL;
+		if (quote)
+			g_string_append_c(out, '"');
+		text_append_clean(out, label, 0);
+		if (quote)
+			g_string_append_c(out, '"');
 		if (i + 1 == m->labels->len)
 			g_string_append_c(out, '\n');
 	}

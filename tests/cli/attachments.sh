@@ -1,7 +1,7 @@
 #!/bin/sh
 # mailclerk attachments: the attachments of the messages a query matches.
 . "$top_srcdir/tests/lib.sh"
-plan 10
+plan 11
 
 cp "$top_srcdir/contrib/demo/config" "$TMP/config"
 mc ingest --maildir "$CORPUS/maildir" --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1
@@ -37,3 +37,5 @@ check_eq 'no attachments: no output, exit 0' "$(mc attachments from:nobody@nowhe
 check_eq 'json of nothing is []' "$(mc attachments --format=json from:nobody@nowhere.example)" "[]"
 check_eq 'attachments prints text or json' "$(mc attachments --format=files 2>&1)" "mailclerk: attachments prints text or json, not 'files'"
 check_exit 'a bad query exits 2' 2 mc attachments 'date:nonsense'
+check_eq 'the text listing marks what is no attachment by the rule with --include-inline' \
+	"$(mc attachments --include-inline | grep -c '  inline$')|$(mc attachments --include-inline | grep '  inline$' | grep -c 'acme-logo.png')" '1|1'

@@ -71,9 +71,9 @@ check_eq '... decoded and non-ASCII' \
 check_eq '... [] when none; show JSON has them too' \
 	"$(mc search --format=json mizzleport | jq -c '.[0].labels') $(mc show --format=json id:labels-1@kaneren.example | jq -c .labels)" \
 	'[] ["Inbox","Opened","Clients/Kaneren","Important"]'
-check_eq 'show: a Labels: line after the subject' "$(mc show id:labels-3@kaneren.example | sed -n '/^Subject/,/^Labels/p')" \
+check_eq 'show: a Labels: line after the subject (a label with a comma quoted)' "$(mc show id:labels-3@kaneren.example | sed -n '/^Subject/,/^Labels/p')" \
 	"Subject: Acme web launch
-Labels: Clients/Acme/Web, Label, with comma, Starred"
+Labels: Clients/Acme/Web, \"Label, with comma\", Starred"
 check_eq '... and none without labels' "$(mc show id:labels-9@kaneren.example | grep -c '^Labels')" 0
 
 # The 1 MB header: 200 labels kept, the rest dropped (Clients/Kaneren among them).
