@@ -79,8 +79,10 @@ check_eq '... the subject as parsed now (none)' \
 	"$(mc search --format=json id:20240205090000.kickoff@acme.example | jq -r '.[0].subject')" ''
 check_eq '... the new words are found (maildir, mbox, file)' \
 	"$(mc count staleoldxy) $(mc count staleoldmb) $(mc count staleoldcl)" '1 1 1'
+# (The invite's invite.ics, base64 that sed left as it was, is read as text
+# and still has tovarindle; its text parts no longer do.)
 check_eq '... the old ones no longer' \
-	"$(mc count zorbleflux) $(mc count wimbletack) $(mc count tovarindle)" '0 0 0'
+	"$(mc count zorbleflux) $(mc count wimbletack) $(mc count tovarindle) $(mc count 'tovarindle staleoldcl')" '0 0 1 1'
 q 'SELECT message, client, project, rule, matched FROM filings ORDER BY 1, 2, 3' > "$TMP/older.filings"
 check '... filings are kept (reclassify files by the new text)' same older.filings before.filings
 check_eq '... the full-text index is sound' "$(mc check)" ok
