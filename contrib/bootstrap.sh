@@ -69,6 +69,11 @@ demo() {
 	show search 'contract OR invoice'
 	show search 'is:outbound date:2024'
 	show search 报价单
+	# Flags from Maildir names and mbox Status (a Takeout's from its
+	# labels), Gmail labels, folding (Jürgen, typed plainly)
+	show search is:unread
+	show search 'label:forums OR label:"category personal"'
+	show count jurgen
 	show search client:globex
 	# newsletters, notifications, auto-replies: explain says by which sign
 	show search is:automated
