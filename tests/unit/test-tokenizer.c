@@ -285,8 +285,7 @@ test_tokens_fold(void)
 	/* Vowel signs are letters of the word: one token, kept. */
 	assert_tokens(DOC, "हिन्दी", -1, "हिन्दी:0-18");
 	/* (NFKC writes Thai SARA AM as NIKHAHIT and SARA AA.) */
-	assert_tokens(DOC, "น้ำ", -1,
-	              "\xe0\xb8\x99\xe0\xb9\x89\xe0\xb9\x8d\xe0\xb8\xb2:0-9");
+	assert_tokens(DOC, "น้ำ", -1, "\xe0\xb8\x99\xe0\xb9\x89\xe0\xb9\x8d\xe0\xb8\xb2:0-9");
 	/* Arabic harakat and Hebrew points are dropped. */
 	assert_tokens(DOC, "مُحَمَّد", -1, "محمد:0-16");
 	assert_tokens(DOC, "שָׁלוֹם", -1, "שלום:0-14");
