@@ -257,7 +257,7 @@ fill_labels(struct parsed_message *pm, GMimeMessage *msg)
 			continue;
 		g_autofree char *line = clean_line(g_mime_header_get_value(h));
 		const char *start = line;
-		gboolean quoted = FALSE;
+		gboolean quoted = FALSE, whole = FALSE;
 		for (const char *p = line; pm->labels->len < MAX_LABELS; p++) {
 			if (*p == '"') {
 				quoted = !quoted;
@@ -265,11 +265,17 @@ fill_labels(struct parsed_message *pm, GMimeMessage *msg)
 				p++;
 			} else if (*p == '\0' || (*p == ',' && !quoted)) {
 				add_label(pm, seen, start, p - start);
-				if (!*p)
+				whole = !*p;
+				if (whole)
 					break;
 				start = p + 1;
 			}
 		}
+		if (!whole)
+			parsed_message_add_problem(pm,
+			                           "X-Gmail-Labels: more than %d labels, the "
+			                           "first %d kept",
+			                           MAX_LABELS, MAX_LABELS);
 	}
 }
 

@@ -759,6 +759,27 @@ content_hash(const char *data, gsize len, char out[SHA256_HEX_SIZE])
 	sha256_stream_finish(&st, out);
 }
 
+/* Says when the Status or X-Status lines of DATA hold letters that are no
+ * flag (they are ignored: ingest/mbox.c reads the known ones). */
+static void
+report_flag_garbage(struct parsed_message *pm, const char *data, gsize len)
+{
+	struct mbox_flag_header h[MBOX_FLAG_HEADERS_MAX];
+	guint n = mbox_flag_headers(data, len, h);
+	for (guint i = 0; i < n; i++) {
+		const char *known = h[i].x_status ? "AFTD" : "RO";
+		for (gsize k = 0; k < h[i].value_len; k++) {
+			char c = h[i].value[k];
+			if (!strchr(known, c) && !g_ascii_isspace(c)) {
+				parsed_message_add_problem(pm, "%s: letters other than %s ignored",
+				                           h[i].x_status ? "X-Status" : "Status",
+				                           known);
+				return;
+			}
+		}
+	}
+}
+
 struct parsed_message *
 parse_message(const char *data, gsize len, gint64 fallback_date, enum parse_flags flags,
               GError **error)
@@ -770,6 +791,7 @@ parse_message(const char *data, gsize len, gint64 fallback_date, enum parse_flag
 		pm->size = len;
 		content_hash(data, len, pm->content_hash);
 		fill_message(pm, m.msg, fallback_date, flags);
+		report_flag_garbage(pm, data, len);
 		if (m.copy)
 			parsed_message_add_problem(pm,
 			                           "NUL bytes in the header block, read as spaces");

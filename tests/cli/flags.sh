@@ -3,7 +3,7 @@
 # flags-mutt.mbox, made by make-flags.py), garbage in them, a rewrite by the
 # mail client, copies in a maildir and an mbox, and an index that lacks them.
 . "$top_srcdir/tests/lib.sh"
-plan 20
+plan 21
 cp "$CORPUS/shapes/flags-mutt.mbox" "$TMP/mutt.mbox"
 
 # subjects QUERY: the subjects of a search ("flags N"), by N, space-separated.
@@ -11,9 +11,12 @@ subjects() { mc search --format=json "$@" | jq -r '.[].subject' | sed 's/flags /
 # table: every message's Message-ID and id, for comparing before and after.
 table() { mc search --format=json '*' | jq -r '.[] | "\(.id) \(.message_id)"' | sort -n; }
 
-out=$(mc ingest --mbox "$TMP/mutt.mbox" 2>&1)
+out=$(mc ingest --mbox "$TMP/mutt.mbox" 2>"$TMP/garbage-err")
 check_eq 'eleven messages, garbage and all' "$(printf '%s\n' "$out" | sed 's/, in .*//')" \
 	"ingest: 11 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 0 skipped"
+check_eq '... the garbage in Status said, with the file and offset' "$(sort "$TMP/garbage-err")" \
+	"mailclerk: $TMP/mutt.mbox (message at offset 1598): Status: letters other than RO ignored
+mailclerk: $TMP/mutt.mbox (message at offset 1875): Status: letters other than RO ignored"
 check_eq 'is:read: Status R (RO; any case; among unknown letters; beside bytes that are not UTF-8)' \
 	"$(subjects is:read)" "1 4 6 7 8 "
 check_eq 'is:unread: no R (O is old, not read; no Status at all; X-Status only)' \
