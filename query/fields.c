@@ -132,6 +132,24 @@ location_having(const char *cond)
  * compares in any ASCII case (folder:inbox is INBOX, which IMAP says is
  * case-insensitive, and users type in lower case); containers_folder is a
  * NOCASE index (migrate-6.sql). */
+
+/* The prefix of a folder: or label: value that asks for more than one name:
+ * NAME/ and a star, quoted (NAME/ and NAME itself: *TREE), or NAME* (a tree
+ * when it ends in '/'); NULL for one exact name. The caller frees it. */
+static char *
+path_prefix(const struct token *t, gboolean *tree)
+{
+	*tree = FALSE;
+	if (t->quoted && g_str_has_suffix(t->lit, "/*")) {
+		*tree = TRUE;
+		return g_strndup(t->lit, strlen(t->lit) - 1);
+	}
+	if (!t->prefix)
+		return NULL;
+	*tree = g_str_has_suffix(t->value, "/") && t->value[1] != '\0';
+	return g_strdup(t->value);
+}
+
 static struct part *
 location_leaf(const char *column, gboolean nocase, const struct token *t)
 {
@@ -140,13 +158,7 @@ location_leaf(const char *column, gboolean nocase, const struct token *t)
 	struct part *p = sql_part(NULL);
 	const char *collate = nocase ? " COLLATE NOCASE" : "";
 
-	if (t->quoted && g_str_has_suffix(t->lit, "/*")) {
-		prefix = g_strndup(t->lit, strlen(t->lit) - 1);
-		tree = TRUE;
-	} else if (t->prefix) {
-		prefix = g_strdup(t->value);
-		tree = g_str_has_suffix(prefix, "/") && prefix[1] != '\0';
-	}
+	prefix = path_prefix(t, &tree);
 
 	if (prefix == NULL) {
 		g_autofree char *cond = g_strdup_printf("c.%s = ?%s", column, collate);
@@ -198,13 +210,7 @@ label_leaf(const struct token *t)
 	gboolean tree = FALSE;
 	struct part *p = sql_part(NULL);
 
-	if (t->quoted && g_str_has_suffix(t->lit, "/*")) {
-		prefix = g_strndup(t->lit, strlen(t->lit) - 1);
-		tree = TRUE;
-	} else if (t->prefix) {
-		prefix = g_strdup(t->value);
-		tree = g_str_has_suffix(prefix, "/") && prefix[1] != '\0';
-	}
+	prefix = path_prefix(t, &tree);
 
 	if (prefix == NULL) {
 		p->text = sql_having("labels", "g", NULL, "g.folded = ?");
