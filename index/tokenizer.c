@@ -498,3 +498,14 @@ tokenizer_register(sqlite3 *db, GError **error)
 	}
 	return TRUE;
 }
+
+char *
+tokenizer_fold(const char *text)
+{
+	if (g_str_is_ascii(text))
+		return g_ascii_strdown(text, -1);
+	if (!g_utf8_validate(text, -1, NULL))
+		return g_strdup(text);
+	char *folded = fold_token(text, (int)strlen(text), TRUE);
+	return folded ? folded : g_strdup(text);
+}

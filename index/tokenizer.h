@@ -30,4 +30,10 @@
  * sets ERROR when FTS5 is missing. */
 gboolean tokenizer_register(sqlite3 *db, GError **error);
 
+/* Returns TEXT folded as the tokenizer folds a word (lower case for ASCII;
+ * else NFKD, full case folding, accents dropped, NFKC), for matching outside
+ * FTS5 (`contacts --query`); invalid UTF-8 is returned as it is. The caller
+ * frees it. */
+char *tokenizer_fold(const char *text);
+
 #endif
