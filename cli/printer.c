@@ -10,9 +10,8 @@
 #include "common/error.h"
 
 static const struct printer_ops *const formats[] = {
-	&printer_text_ops,
-	&printer_json_ops,
-	&printer_files_ops,
+	&printer_text_ops,  &printer_json_ops, &printer_files_ops,
+	&printer_vcard_ops, &printer_mutt_ops,
 };
 
 /* Whether KIND can be printed in FORMAT. */
@@ -21,6 +20,10 @@ kind_offers(const struct record_kind *kind, const struct printer_ops *format)
 {
 	if (format == &printer_files_ops)
 		return kind->files != NULL;
+	if (format == &printer_vcard_ops)
+		return kind->vcard != NULL;
+	if (format == &printer_mutt_ops)
+		return kind->mutt != NULL;
 	if (format == &printer_json_ops)
 		return kind->describe != NULL;
 	return kind->text != NULL;

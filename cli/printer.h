@@ -4,11 +4,11 @@
  * records one by one, and never looks at the format again. What a record
  * holds is said once per kind of record (struct record_kind): as keyed
  * values for the structured formats (JSON), as lines for people (text), and
- * as paths for mail clients (files). A format a kind has no function for is
- * not offered: asking for it is a usage error naming those the command has.
+ * as paths for mail clients (files), as address book entries (vcard, mutt). A format a kind has no
+ * function for is not offered: asking for it is a usage error naming those the command has.
  *
  * Each format is a struct printer_ops (printer-ops.h; printer-text.c,
- * printer-json.c, printer-files.c). Output goes to standard output in
+ * printer-json.c, printer-files.c, printer-book.c). Output goes to standard output in
  * pieces of 64 kB, so that a long listing streams. */
 #ifndef MC_PRINTER_H
 #define MC_PRINTER_H
@@ -26,10 +26,16 @@ struct record_kind {
 	void (*text)(GString *out, gconstpointer record, guint index);
 	/* The paths of the record's files, one per line; NULL: no files format. */
 	void (*files)(GString *out, gconstpointer record);
+	/* The record as vCards (RFC 6350, CRLF lines), for address books;
+	 * NULL: no vcard format. */
+	void (*vcard)(GString *out, gconstpointer record);
+	/* The record as lines of mutt's query_command answer
+	 * ("address<TAB>name<TAB>other"); NULL: no mutt format. */
+	void (*mutt)(GString *out, gconstpointer record);
 };
 
-/* Returns a printer to standard output in FORMAT ("text", "json" or "files";
- * NULL is text) for COMMAND, which prints records of KIND (and of kinds
+/* Returns a printer to standard output in FORMAT ("text", "json", "files",
+ * "vcard" or "mutt"; NULL is text) for COMMAND, which prints records of KIND (and of kinds
  * that offer the same formats). NULL and ERROR (MC_ERROR_USAGE) for a format
  * KIND does not offer. Free it with printer_finish() or printer_free(). */
 struct printer *printer_new(const char *command, const char *format, const struct record_kind *kind,
@@ -56,8 +62,8 @@ gboolean printer_is(const struct printer *p, const char *format);
 void printer_record(struct printer *p, const struct record_kind *kind, gconstpointer record);
 
 /* A list of records: a JSON array (the value of KEY, inside a group). For
- * text, HEADING (may be NULL) comes first, and EMPTY (may be NULL) stands in
- * for a list that ends with no record. */
+ * text and mutt, HEADING (may be NULL) comes first (mutt's first line), and EMPTY (may be NULL)
+ * stands in for a list that ends with no record. */
 void printer_list_begin(struct printer *p, const char *key, const char *heading, const char *empty);
 void printer_list_end(struct printer *p);
 

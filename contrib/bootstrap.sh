@@ -11,10 +11,11 @@ set -eu
 PACKAGES="build-essential autoconf automake pkg-config
 libglib2.0-dev libgmime-3.0-dev libsqlite3-dev libpcre2-dev libgnutls28-dev nettle-dev libzstd-dev libetpan-dev
 libpoppler-glib-dev libytnef0-dev
-sqlite3 jq python3 tnef
+sqlite3 jq python3 tnef python3-vobject khard
 dovecot-imapd openssl isync
 clang libclang-rt-dev"
-# tnef (a TNEF reader apart from libytnef) checks tests/cli/tnef.sh's samples.
+# tnef (a TNEF reader apart from libytnef) checks tests/cli/tnef.sh's samples;
+# python3-vobject and khard read back the vCards of tests/cli/contacts.sh.
 # clang and libclang-rt-dev (libclang-rt-14-dev on Debian 12: libFuzzer and
 # the sanitizer runtimes) are for the fuzz targets (contrib/fuzz.sh).
 

@@ -1,5 +1,5 @@
-/* The report queries behind the views: clients, timeline, contacts,
- * explain, attachments. */
+/* The report queries behind the views: clients, timeline, explain,
+ * attachments (contacts: contacts.c). */
 #include "config.h"
 
 #include "common/error.h"
@@ -188,40 +188,6 @@ report_timeline(struct mc_db *db, const char *client, const char *project, gint6
 	if (messages->len)
 		fn(&t, data);
 	return TRUE;
-}
-
-gboolean
-report_contacts(struct mc_db *db, const struct mc_config *cfg, const char *client,
-                gboolean machines, report_contact_fn fn, gpointer data, GError **error)
-{
-	g_autoptr(sqlite3_stmt) s = db_prepare(
-	    db,
-	    "WITH mine AS (SELECT DISTINCT message FROM filings WHERE project = '' "
-	    "AND (?1 IS NULL OR client = ?1)) "
-	    "SELECT a.address, count(DISTINCT a.message), min(m.date), max(m.date), "
-	    "(SELECT a2.name FROM addresses a2 JOIN messages m2 ON m2.id = a2.message "
-	    "WHERE a2.address = a.address AND a2.name != '' AND a2.message IN mine "
-	    "ORDER BY m2.date DESC LIMIT 1) "
-	    "FROM addresses a JOIN messages m ON m.id = a.message WHERE a.message IN mine "
-	    "GROUP BY a.address ORDER BY count(DISTINCT a.message) DESC, a.address",
-	    error);
-	if (!s)
-		return FALSE;
-	db_bind_text(s, 1, client);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct contact_report c = {
-			.address = db_column_text(s, 0),
-			.messages = sqlite3_column_int64(s, 1),
-			.first = sqlite3_column_int64(s, 2),
-			.last = sqlite3_column_int64(s, 3),
-			.name = db_column_text(s, 4),
-		};
-		if (config_is_me(cfg, c.address) || (!machines && address_is_machine(c.address)))
-			continue;
-		fn(&c, data);
-	}
-	return rc == SQLITE_DONE || db_set_error(error, db, "listing contacts");
 }
 
 GPtrArray *

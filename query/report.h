@@ -1,6 +1,6 @@
-/* The report queries behind the views (clients, timeline, contacts,
- * explain, attachments): rows for the commands to print; nothing here
- * prints. Follow-ups have their own file (followups.h). */
+/* The report queries behind the views (clients, timeline, explain,
+ * attachments): rows for the commands to print; nothing here prints.
+ * Follow-ups and contacts have their own files (followups.h, contacts.h). */
 #ifndef MC_REPORT_H
 #define MC_REPORT_H
 
@@ -68,23 +68,6 @@ typedef void (*report_timeline_fn)(const struct timeline_thread *thread, gpointe
  * error. */
 gboolean report_timeline(struct mc_db *db, const char *client, const char *project, gint64 since,
                          report_timeline_fn fn, gpointer data, GError **error);
-
-/* One contact: an address seen in a client's mail. Valid during the callback. */
-struct contact_report {
-	const char *address;
-	const char *name; /* the latest display name given, "" when none */
-	gint64 messages;
-	gint64 first, last; /* dates */
-};
-
-typedef void (*report_contact_fn)(const struct contact_report *contact, gpointer data);
-
-/* Calls FN for each address in the mail filed under CLIENT (NULL: any
- * client), most messages first: not your own addresses (CFG's me), nor
- * machine senders (address_is_machine) unless MACHINES. FALSE and ERROR on a
- * database error. */
-gboolean report_contacts(struct mc_db *db, const struct mc_config *cfg, const char *client,
-                         gboolean machines, report_contact_fn fn, gpointer data, GError **error);
 
 /* Returns why message ID is filed where it is: struct filing * (index/rules.h),
  * its filings by client and project, then the clients whose exclude rule

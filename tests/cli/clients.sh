@@ -104,7 +104,7 @@ check_eq 'contacts: who wrote or was written to, most mail first' "$(mc contacts
 ["Carol Nguyen","carol@acme.example",5,"2024-02-05T09:00:00Z","2024-02-12T17:45:00Z"]'
 check_eq 'contacts: your own address is not a contact' "$(mc contacts --format=json | jq '[.[] | select(.address == "sam@studio.example")] | length')" 0
 check_eq 'contacts text: columns line up for wide names' "$(mc contacts kawasemi)" \
-	"田中 太郎                tanaka@kawasemi.example                  1  2023-10-02  2023-10-02"
+	"田中 太郎                kawasemi     1  2023-10-02  2023-10-02  tanaka@kawasemi.example"
 check_exit 'contacts of an unknown client is an error (2)' 2 mc contacts nosuch
 check_eq 'the client views print text or json, and say so' "$(mc timeline --format=files acme 2>&1)" "mailclerk: timeline prints text or json, not 'files'"
 unset MAILCLERK_NOW
