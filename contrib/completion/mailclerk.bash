@@ -47,7 +47,7 @@ _mailclerk()
 	local words cword
 	_mailclerk_join_words
 	local cur=${words[cword]} raw=${COMP_WORDS[COMP_CWORD]}
-	local -a _mailclerk_prog=("${words[0]}")
+	local -a _mailclerk_prog=("${words[0]/#\~\//$HOME/}")
 	# The text bash replaces: after an open quote all of it, else what
 	# follows the last word break (client:ac -> ac).
 	local bare=$cur quoted=
