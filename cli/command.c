@@ -2,6 +2,7 @@
  * errors, queries, message references. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,10 +57,80 @@ command_fail(const GError *error)
 	return MC_EXIT_FAILURE;
 }
 
+const struct command *
+command_find(const struct command *table, guint n, int argc, char **argv)
+{
+	if (argc < 1)
+		return NULL;
+	/* "attachments save" before "attachments", "followups done" before "followups". */
+	for (guint i = 0; i < n; i++)
+		if (g_str_equal(table[i].name, argv[0]) && table[i].sub && argc > 1 &&
+		    g_str_equal(table[i].sub, argv[1]))
+			return &table[i];
+	for (guint i = 0; i < n; i++)
+		if (g_str_equal(table[i].name, argv[0]) && !table[i].sub)
+			return &table[i];
+	return NULL;
+}
+
+/* Returns where mailclerk-mail is: beside this program when that has one (a
+ * build tree), else where `make install` put it. The caller frees it. */
+static char *
+mail_program_path(void)
+{
+	g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+	if (self) {
+		g_autofree char *dir = g_path_get_dirname(self);
+		char *beside = g_build_filename(dir, "mailclerk-mail", NULL);
+		if (g_file_test(beside, G_FILE_TEST_IS_EXECUTABLE))
+			return beside;
+		g_free(beside);
+	}
+	return g_build_filename(PKGLIBEXECDIR, "mailclerk-mail", NULL);
+}
+
+int
+command_exec_mail(char **argv)
+{
+	g_autofree char *path = mail_program_path();
+	execv(path, argv);
+	fprintf(stderr, "mailclerk: cannot run %s: %s (is mailclerk installed whole?)\n", path,
+	        g_strerror(errno));
+	return MC_EXIT_FAILURE;
+}
+
+void
+command_print_options(const GOptionEntry *entries, const char *format_words)
+{
+	for (const GOptionEntry *e = entries; e && e->long_name; e++) {
+		if (e->flags & G_OPTION_FLAG_HIDDEN)
+			continue;
+		gboolean value = e->arg != G_OPTION_ARG_NONE && !(e->flags & G_OPTION_FLAG_NO_ARG);
+		gboolean file =
+		    e->arg == G_OPTION_ARG_FILENAME || e->arg == G_OPTION_ARG_FILENAME_ARRAY;
+		const char *takes = file ? "FILE"
+		                    : format_words && g_str_equal(e->long_name, "format")
+		                        ? format_words
+		                        : NULL;
+		printf("--%s%s\t%s%s%s\n", e->long_name, value ? "=" : "",
+		       e->description ? e->description : "", takes ? "\t" : "", takes ? takes : "");
+	}
+	/* GOptionContext adds it to every command. */
+	printf("--help\tshow the options\n");
+}
+
 gboolean
 command_parse_options(struct command_env *env, const char *params, const char *summary,
                       const GOptionEntry *entries, int *argc, char ***argv)
 {
+	if (env->describe == DESCRIBE_OPTIONS) {
+		command_print_options(entries, NULL);
+		return FALSE;
+	}
+	if (env->describe == DESCRIBE_PARAMS) {
+		printf("%s\n", params);
+		return FALSE;
+	}
 	g_autofree char *name = g_strjoin(" ", env->command->name, env->command->sub, NULL);
 	g_autoptr(GOptionContext) ctx = g_option_context_new(params);
 	g_autofree char *prg = g_strdup_printf("mailclerk %s", name);
@@ -90,6 +161,11 @@ command_parse_printer(struct command_env *env, const char *params, const char *s
 		"format", 0, 0, G_OPTION_ARG_STRING, &format, help, "FORMAT"
 	};
 	g_array_append_val(all, format_entry);
+	if (env->describe == DESCRIBE_OPTIONS) {
+		g_autofree char *words = printer_format_words(kind);
+		command_print_options((GOptionEntry *)all->data, words);
+		return NULL;
+	}
 	if (!command_parse_options(env, params, summary, (GOptionEntry *)all->data, argc, argv))
 		return NULL;
 	g_autoptr(GError) error = NULL;

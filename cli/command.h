@@ -32,6 +32,19 @@ enum command_needs {
 	                                   * queries do without, and start faster */
 	CMD_MAIL = 1 << 5,                /* it parses mail: run by mailclerk-mail, which
 	                                   * links GMime (see main.c) */
+	CMD_QUIET = 1 << 6,               /* a configuration that cannot be loaded is no
+	                                   * error: the command gets none (cfg NULL).
+	                                   * Completion must never print on a terminal */
+	CMD_HIDDEN = 1 << 7,              /* left out of --help and of completion */
+};
+
+/* What command_parse_options() does instead of parsing, for completion
+ * (cli/cmd-complete.c): commands are asked about themselves by running them
+ * with this set, so each option is known where it is defined. */
+enum command_describe {
+	DESCRIBE_NONE = 0,
+	DESCRIBE_OPTIONS, /* print "--NAME[=]\tDESCRIPTION" per option, then fail */
+	DESCRIBE_PARAMS,  /* print the arguments as --help names them (QUERY...), then fail */
 };
 
 struct command_env;
@@ -57,6 +70,12 @@ struct command_env {
 	const struct rules *rules; /* CMD_RULES: the compiled rules; NULL without clients */
 	struct mc_db *db;          /* opened by command_index() */
 	int lock;                  /* the writer lock's descriptor, or -1 */
+	/* For completion: the command table and main()'s own options, and what
+	 * command_parse_options() is to print instead of parsing. */
+	const struct command *commands;
+	guint n_commands;
+	const GOptionEntry *global_options;
+	enum command_describe describe;
 };
 
 int cmd_ingest(struct command_env *env, int argc, char **argv);
@@ -76,6 +95,22 @@ int cmd_attachments_save(struct command_env *env, int argc, char **argv);
 int cmd_followups_mark(struct command_env *env, int argc, char **argv);
 int cmd_projects(struct command_env *env, int argc, char **argv);
 int cmd_reindex(struct command_env *env, int argc, char **argv);
+int cmd_complete(struct command_env *env, int argc, char **argv);
+
+/* Returns the command of TABLE (N lines) that ARGV names: ARGV[0] and, for
+ * a command with a second word ("attachments save"), ARGV[1]; NULL for none.
+ * Points into TABLE. */
+const struct command *command_find(const struct command *table, guint n, int argc, char **argv);
+
+/* Runs ARGV in mailclerk-mail, the program that has the CMD_MAIL commands;
+ * returns an exit code only on failure, having said why. */
+int command_exec_mail(char **argv);
+
+/* Prints ENTRIES as completion reads them, one a line: "--NAME\tDESCRIPTION",
+ * with '=' after NAME when the option takes a value, and a third field for
+ * what the value is: FILE (a file name), or for --format FORMAT_WORDS (may
+ * be NULL), the formats as "text|json|files". */
+void command_print_options(const GOptionEntry *entries, const char *format_words);
 
 /* Returns the index as the command's needs say, opening it (and taking the
  * writer lock first, for CMD_LOCK) on the first call; owned by ENV. NULL and
@@ -86,7 +121,8 @@ struct mc_db *command_index(struct command_env *env, GError **error);
 void command_close_index(struct command_env *env);
 
 /* Parses ARGV with ENTRIES for the command; on a bad option prints the error
- * and returns FALSE (exit 2). PARAMS names the arguments in --help. */
+ * and returns FALSE (exit 2). PARAMS names the arguments in --help. With
+ * ENV->describe set, it prints ENTRIES or PARAMS instead and returns FALSE. */
 gboolean command_parse_options(struct command_env *env, const char *params, const char *summary,
                                const GOptionEntry *entries, int *argc, char ***argv);
 

@@ -10,7 +10,6 @@
  * mailclerk, which has no GMime. */
 #include "config.h"
 
-#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -69,41 +68,19 @@ static const struct command commands[] = {
 	{ "reindex", NULL, MAIL(cmd_reindex) | CMD_READ | CMD_WRITE | CMD_LOCK,
 	  "read the stored mail again: text, addresses, attachments as parsing gives them now" },
 	{ "check", NULL, cmd_check, CMD_READ, "verify the index's integrity" },
+	/* For the shell completion scripts (contrib/completion/): internal, in
+	 * the man page only. */
+	{ "complete", NULL, cmd_complete, CMD_QUIET | CMD_HIDDEN,
+	  "print the words shell completion offers" },
 };
-
-/* Returns where mailclerk-mail is: beside this program when that has one (a
- * build tree), else where `make install` put it. The caller frees it. */
-static char *
-mail_program_path(void)
-{
-	g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
-	if (self) {
-		g_autofree char *dir = g_path_get_dirname(self);
-		char *beside = g_build_filename(dir, "mailclerk-mail", NULL);
-		if (g_file_test(beside, G_FILE_TEST_IS_EXECUTABLE))
-			return beside;
-		g_free(beside);
-	}
-	return g_build_filename(PKGLIBEXECDIR, "mailclerk-mail", NULL);
-}
-
-/* Runs ARGV (as mailclerk was given it) in mailclerk-mail; returns only on
- * failure. */
-static int
-run_mail_program(char **argv)
-{
-	g_autofree char *path = mail_program_path();
-	execv(path, argv);
-	fprintf(stderr, "mailclerk: cannot run %s: %s (is mailclerk installed whole?)\n", path,
-	        g_strerror(errno));
-	return MC_EXIT_FAILURE;
-}
 
 static char *
 commands_help(void)
 {
 	GString *s = g_string_new("Commands:\n");
 	for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
+		if (commands[i].needs & CMD_HIDDEN)
+			continue;
 		g_autofree char *name = g_strjoin(" ", commands[i].name, commands[i].sub, NULL);
 		g_string_append_printf(s, "  %-17s %s\n", name, commands[i].summary);
 	}
@@ -166,22 +143,15 @@ main(int argc, char **argv)
 		fputs(help, stderr);
 		return MC_EXIT_USAGE;
 	}
-	/* "attachments save" before "attachments", "followups done" before "followups". */
-	const struct command *cmd = NULL;
-	for (guint i = 0; i < G_N_ELEMENTS(commands) && !cmd; i++)
-		if (g_str_equal(commands[i].name, argv[1]) && commands[i].sub && argc > 2 &&
-		    g_str_equal(commands[i].sub, argv[2]))
-			cmd = &commands[i];
-	for (guint i = 0; i < G_N_ELEMENTS(commands) && !cmd; i++)
-		if (g_str_equal(commands[i].name, argv[1]) && !commands[i].sub)
-			cmd = &commands[i];
+	const struct command *cmd =
+	    command_find(commands, G_N_ELEMENTS(commands), argc - 1, argv + 1);
 	if (!cmd) {
 		fprintf(stderr, "mailclerk: unknown command '%s' (see 'mailclerk --help')\n",
 		        argv[1]);
 		return MC_EXIT_USAGE;
 	}
 	if (!cmd->fn)
-		return run_mail_program(original_argv); /* a CMD_MAIL command, in mailclerk */
+		return command_exec_mail(original_argv); /* a CMD_MAIL command, in mailclerk */
 
 	/* --config, then MAILCLERK_CONFIG, name a file that must exist; the XDG
 	 * default may be missing, which means defaults. */
@@ -191,7 +161,7 @@ main(int argc, char **argv)
 	                               : must_exist ? g_strdup(env_config)
 	                                            : paths_default_config();
 	g_autoptr(mc_config) cfg = config_load(config_path, must_exist, &error);
-	if (!cfg)
+	if (!cfg && !(cmd->needs & CMD_QUIET))
 		return command_fail(error);
 	const char *env_db = g_getenv("MAILCLERK_DB");
 	g_autofree char *db_path = opt_db                ? paths_expand(opt_db)
@@ -200,12 +170,19 @@ main(int argc, char **argv)
 
 	/* A bad rule is an error before the command reads or writes anything. */
 	g_autoptr(rules) filing_rules = NULL;
-	if ((cmd->needs & CMD_RULES) && cfg->clients->len &&
+	if ((cmd->needs & CMD_RULES) && cfg && cfg->clients->len &&
 	    !(filing_rules = rules_compile(cfg, &error)))
 		return command_fail(error);
 
 	struct command_env env = {
-		.command = cmd, .db_path = db_path, .cfg = cfg, .rules = filing_rules, .lock = -1
+		.command = cmd,
+		.db_path = db_path,
+		.cfg = cfg,
+		.rules = filing_rules,
+		.lock = -1,
+		.commands = commands,
+		.n_commands = G_N_ELEMENTS(commands),
+		.global_options = entries,
 	};
 	int skip = cmd->sub ? 2 : 1;
 	int status = cmd->fn(&env, argc - skip, argv + skip);

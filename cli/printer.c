@@ -49,6 +49,17 @@ printer_formats(const struct record_kind *kind)
 	return g_string_free(s, FALSE);
 }
 
+char *
+printer_format_words(const struct record_kind *kind)
+{
+	g_autoptr(GPtrArray) names = g_ptr_array_new();
+	for (guint i = 0; i < G_N_ELEMENTS(formats); i++)
+		if (kind_offers(kind, formats[i]))
+			g_ptr_array_add(names, (char *)formats[i]->name);
+	g_ptr_array_add(names, NULL);
+	return g_strjoinv("|", (char **)names->pdata);
+}
+
 struct printer *
 printer_new(const char *command, const char *format, const struct record_kind *kind, GError **error)
 {

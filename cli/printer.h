@@ -45,6 +45,10 @@ struct printer *printer_new(const char *command, const char *format, const struc
  * files"; the caller frees it. */
 char *printer_formats(const struct record_kind *kind);
 
+/* Returns the formats KIND offers as completion reads them, "text|json|files";
+ * the caller frees it. */
+char *printer_format_words(const struct record_kind *kind);
+
 /* Writes what is left and frees P. Returns MC_EXIT_OK, or MC_EXIT_FAILURE
  * when the output could not be written (a full disk, a closed pipe). */
 int printer_finish(struct printer *p);

@@ -12,8 +12,14 @@ PACKAGES="build-essential autoconf automake pkg-config
 libglib2.0-dev libgmime-3.0-dev libsqlite3-dev libpcre2-dev libgnutls28-dev nettle-dev libzstd-dev libetpan-dev
 libpoppler-glib-dev libytnef0-dev
 sqlite3 jq python3 tnef python3-vobject khard
+zsh bash-completion systemd
 dovecot-imapd openssl isync
 clang libclang-rt-dev"
+# zsh, bash-completion and systemd: tests/cli/complete.sh runs the zsh
+# completion, configure asks bash-completion's and systemd's pkg-config files
+# where to install, and tests/cli/systemd-units.sh runs systemd-analyze.
+# Installing systemd in a container only adds files: it does not become
+# PID 1 or start anything there.
 # tnef (a TNEF reader apart from libytnef) checks tests/cli/tnef.sh's samples;
 # python3-vobject and khard read back the vCards of tests/cli/contacts.sh.
 # clang and libclang-rt-dev (libclang-rt-14-dev on Debian 12: libFuzzer and

@@ -62,6 +62,12 @@ static const struct field {
 	{ "project", FIELD_PROJECT, NULL, NULL },
 };
 
+const char *
+query_field_name(gsize i)
+{
+	return i < G_N_ELEMENTS(fields) ? fields[i].name : NULL;
+}
+
 /* Messages with a row in TABLE (alias ALIAS) matching COND. `m.id IN (…)`
  * rather than a correlated EXISTS: measured on 20,000 messages, IN stays
  * under about 12 ms for every field, while EXISTS makes SQLite probe the

@@ -63,6 +63,11 @@ gboolean query_check_key_arg(const char *spec, const struct mc_config *cfg, stru
 gboolean query_parse_date(const char *what, const char *text, gint64 now, gboolean ahead,
                           gint64 *when, GError **error);
 
+/* Returns the name of field I of the query language (0, 1... : "subject",
+ * "from"...), without its ':', or NULL past the last; static. Completion
+ * lists them from here. */
+const char *query_field_name(gsize i);
+
 /* Returns the SQL boolean, e.g. "(m.date >= ? AND m.id IN (SELECT rowid FROM
  * fts WHERE fts MATCH ?))"; "1" for match-all. Owned by Q. */
 const char *query_sql(const struct query *q);
