@@ -21,7 +21,8 @@
 
 struct message_files {
 	char *root;         /* the cache Maildir */
-	GHashTable *cached; /* unique name (before ':') -> file name in cur/; NULL until read */
+	GHashTable *cached; /* message key (before the first '.') -> file name in cur/; NULL
+	                     * until read */
 	GPtrArray *problems;
 	guint left_out;
 };
@@ -91,9 +92,9 @@ open_cache(struct message_files *mf, GError **error)
 	mf->cached = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	const char *name;
 	while ((name = g_dir_read_name(d))) {
-		const char *colon = strchr(name, ':');
-		char *unique = colon ? g_strndup(name, colon - name) : g_strdup(name);
-		g_hash_table_replace(mf->cached, unique, g_strdup(name));
+		const char *dot = strchr(name, '.');
+		char *key = dot ? g_strndup(name, dot - name) : g_strdup(name);
+		g_hash_table_replace(mf->cached, key, g_strdup(name));
 	}
 	return TRUE;
 }
@@ -136,19 +137,23 @@ cached_copy(struct message_files *mf, const struct stored_message *m, const stru
 		return NULL;
 	char hash[SHA256_HEX_SIZE];
 	sha256_hex(m->message_id, strlen(m->message_id), hash);
-	/* 128 bits of the hash: unique enough, and a short name. */
-	g_autofree char *unique = g_strdup_printf("%.32s.mailclerk", hash);
+	/* The message (128 bits of its Message-ID's hash), then the bytes (the
+	 * copy's fingerprint): an mbox rewritten with other bytes for it is
+	 * extracted again, replacing the old file. */
+	g_autofree char *key = g_strndup(hash, 32);
+	g_autofree char *unique = g_strdup_printf("%s.%016" G_GINT64_MODIFIER "x.mailclerk", key,
+	                                          (guint64)l->fingerprint);
 	g_autofree char *info = mc_flags_info(l->flags);
 	g_autofree char *name = g_strconcat(unique, *info ? info : ":2,", NULL);
 	g_autofree char *path = g_build_filename(mf->root, "cur", name, NULL);
-	const char *have = g_hash_table_lookup(mf->cached, unique);
+	const char *have = g_hash_table_lookup(mf->cached, key);
+	g_autofree char *old = have ? g_build_filename(mf->root, "cur", have, NULL) : NULL;
 	if (have && g_str_equal(have, name))
 		return g_steal_pointer(&path);
-	if (have) {
-		/* The mbox copy's flags changed since it was extracted. */
-		g_autofree char *old = g_build_filename(mf->root, "cur", have, NULL);
+	if (have && g_str_has_prefix(have, unique) && have[strlen(unique)] == ':') {
+		/* Only the flags differ: the mbox's are the ones to show. */
 		if (rename(old, path) == 0) {
-			g_hash_table_replace(mf->cached, g_strdup(unique), g_strdup(name));
+			g_hash_table_replace(mf->cached, g_strdup(key), g_strdup(name));
 			return g_steal_pointer(&path);
 		}
 		if (errno != ENOENT) {
@@ -174,7 +179,9 @@ cached_copy(struct message_files *mf, const struct stored_message *m, const stru
 	}
 	if (!write_cached(mf, name, data, error))
 		return NULL;
-	g_hash_table_replace(mf->cached, g_strdup(unique), g_strdup(name));
+	if (old)
+		(void)g_unlink(old); /* the message's earlier bytes */
+	g_hash_table_replace(mf->cached, g_strdup(key), g_strdup(name));
 	return g_steal_pointer(&path);
 }
 

@@ -22,10 +22,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(message_files, message_files_free)
 /* Returns the path to open for M, which the caller frees: its most
  * recently found maildir copy that still exists, else such a message file,
  * else its most recently found mbox copy, written (once: a second call, in
- * this run or another, finds it) into the cache's cur/ as HASH.mailclerk:2,FLAGS,
- * HASH from its Message-ID and FLAGS the mbox copy's (renamed when they
- * changed). The mbox bytes are checked against the copy's fingerprint
- * first. NULL without ERROR when no copy can be given (files gone, an
+ * this run or another, finds it) into the cache's cur/ as
+ * HASH.FINGERPRINT.mailclerk:2,FLAGS: HASH from its Message-ID, the copy's
+ * fingerprint in hex, FLAGS the copy's (renamed when only they changed; new
+ * bytes replace the old file). The mbox bytes are checked against the
+ * fingerprint first. NULL without ERROR when no copy can be given (files gone, an
  * mbox changed since it was indexed): the reason is kept for
  * message_files_problems(). NULL and ERROR when the cache cannot be
  * written. */
