@@ -109,10 +109,11 @@ check_dir(const char *dir, GError **error)
 	return TRUE;
 }
 
-/* Removes our links from DIR/SUB (made if missing) and returns an open
- * descriptor of it, or -1 with ERROR. */
+/* Removes our links from DIR/SUB (made if missing), or, with KEEP, adds
+ * their names to KEEP instead; returns an open descriptor of DIR/SUB, or -1
+ * with ERROR. */
 static int
-empty_sub(const char *dir, const char *sub, GError **error)
+empty_sub(const char *dir, const char *sub, GHashTable *keep, GError **error)
 {
 	g_autofree char *path = g_build_filename(dir, sub, NULL);
 	if (g_mkdir_with_parents(path, 0700) != 0) {
@@ -134,8 +135,12 @@ empty_sub(const char *dir, const char *sub, GError **error)
 	while ((name = g_dir_read_name(d))) {
 		/* Only ours, even should something have appeared since the check. */
 		struct stat st;
-		if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
-		    is_link_name(name) && unlinkat(fd, name, 0) != 0 && errno != ENOENT) {
+		if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISLNK(st.st_mode) ||
+		    !is_link_name(name))
+			continue;
+		if (keep)
+			g_hash_table_add(keep, g_strdup(name));
+		else if (unlinkat(fd, name, 0) != 0 && errno != ENOENT) {
 			g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot remove %s/%s: %s",
 			            path, name, g_strerror(errno));
 			close(fd);
@@ -145,9 +150,10 @@ empty_sub(const char *dir, const char *sub, GError **error)
 	return fd;
 }
 
-/* Makes DIR ours and empty of our links; returns a descriptor of DIR/cur. */
+/* Makes DIR ours, new/ and tmp/ empty of our links, and fills OLD with the
+ * names of those in cur/; returns a descriptor of DIR/cur. */
 static int
-prepare_dir(const char *dir, GError **error)
+prepare_dir(const char *dir, GHashTable *old, GError **error)
 {
 	if (g_mkdir_with_parents(dir, 0700) != 0) {
 		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot make %s: %s", dir,
@@ -163,7 +169,7 @@ prepare_dir(const char *dir, GError **error)
 		return -1;
 	int cur = -1;
 	for (guint i = 0; i < G_N_ELEMENTS(subs); i++) {
-		int fd = empty_sub(dir, subs[i], error);
+		int fd = empty_sub(dir, subs[i], i == 0 ? old : NULL, error);
 		if (fd < 0) {
 			if (cur >= 0)
 				close(cur);
@@ -233,17 +239,38 @@ cmd_links(struct command_env *env, int argc, char **argv)
 		                                       *info ? info : ":2,"));
 	}
 
-	int cur = prepare_dir(dir, &error);
+	/* A link already there with its name and target is kept: running the
+	 * same query again changes nothing, and costs no metadata writes. */
+	g_autoptr(GHashTable) old = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	int cur = prepare_dir(dir, old, &error);
 	if (cur < 0)
 		return command_fail(error);
-	for (guint i = 0; i < targets->len; i++) {
+	for (guint i = 0; i < targets->len && !error; i++) {
 		const char *name = g_ptr_array_index(names, i);
-		if (symlinkat(g_ptr_array_index(targets, i), cur, name) != 0) {
+		const char *target = g_ptr_array_index(targets, i);
+		if (g_hash_table_remove(old, name)) {
+			char buf[4096];
+			ssize_t n = readlinkat(cur, name, buf, sizeof buf);
+			if (n >= 0 && (size_t)n == strlen(target) && memcmp(buf, target, n) == 0)
+				continue;
+			(void)unlinkat(cur, name, 0);
+		}
+		if (symlinkat(target, cur, name) != 0)
 			g_set_error(&error, MC_ERROR, MC_ERROR_FAILED, "cannot make %s/cur/%s: %s",
 			            dir, name, g_strerror(errno));
-			close(cur);
-			return command_fail(error);
-		}
+	}
+	/* Then what the last run made and this one did not. */
+	GHashTableIter it;
+	gpointer name;
+	g_hash_table_iter_init(&it, old);
+	while (!error && g_hash_table_iter_next(&it, &name, NULL))
+		if (unlinkat(cur, name, 0) != 0 && errno != ENOENT)
+			g_set_error(&error, MC_ERROR, MC_ERROR_FAILED,
+			            "cannot remove %s/cur/%s: %s", dir, (const char *)name,
+			            g_strerror(errno));
+	if (error) {
+		close(cur);
+		return command_fail(error);
 	}
 	close(cur);
 	printf("links: %u messages in %s\n", targets->len, dir);

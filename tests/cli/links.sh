@@ -4,7 +4,7 @@
 # mbox-messages/ beside the index), and links DIR QUERY makes DIR a Maildir
 # of symlinks to them. Mail: tests/corpus/shapes/links-* (make-links.py).
 . "$top_srcdir/tests/lib.sh"
-plan 35
+plan 36
 cp "$CORPUS/shapes/links-mutt.mbox" "$TMP/m.mbox"
 CACHE="$TMP/mbox-messages/cur"
 # fp N: the fingerprint of message links-N@links.example's mbox copy, in hex.
@@ -99,6 +99,10 @@ check_eq '... each to the path --format=files prints' \
 	"$(for f in "$R"/cur/*; do readlink "$f"; done | LC_ALL=C sort)" \
 	"$(mc search --format=files 'quillfenwick OR marrowtansy OR pewterglade' | LC_ALL=C sort)"
 check_eq '... which opens as the message' "$(grep -l quillfenwick "$R"/cur/* | wc -l)" 1
+
+inodes=$(ls -i "$R/cur" | sort)
+check_eq 'the same query again: the same links, kept as they were' \
+	"$(mc links "$R" 'quillfenwick OR marrowtansy OR pewterglade' >/dev/null; ls -i "$R/cur" | sort)" "$inodes"
 
 # mutt renames a link it marks read; the next run replaces it all the same.
 mv "$R/cur/$(id 2).mailclerk-link:2," "$R/cur/$(id 2).mailclerk-link:2,S"
