@@ -274,12 +274,12 @@ cmd_links(struct command_env *env, int argc, char **argv)
 	}
 	close(cur);
 	printf("links: %u messages in %s\n", targets->len, dir);
-	const GPtrArray *problems = message_files_problems(files);
-	for (guint i = 0; i < problems->len; i++)
-		fprintf(stderr, "mailclerk: %s\n", (const char *)g_ptr_array_index(problems, i));
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "mailclerk: cannot write the output: %s\n", g_strerror(errno));
 		return MC_EXIT_FAILURE;
 	}
+	const GPtrArray *problems = message_files_problems(files);
+	for (guint i = 0; i < problems->len; i++)
+		fprintf(stderr, "mailclerk: %s\n", (const char *)g_ptr_array_index(problems, i));
 	return message_files_left_out(files) ? MC_EXIT_FAILURE : MC_EXIT_OK;
 }

@@ -4,7 +4,7 @@
 # mbox-messages/ beside the index), and links DIR QUERY makes DIR a Maildir
 # of symlinks to them. Mail: tests/corpus/shapes/links-* (make-links.py).
 . "$top_srcdir/tests/lib.sh"
-plan 36
+plan 37
 cp "$CORPUS/shapes/links-mutt.mbox" "$TMP/m.mbox"
 CACHE="$TMP/mbox-messages/cur"
 # fp N: the fingerprint of message links-N@links.example's mbox copy, in hex.
@@ -79,6 +79,11 @@ rc=1"
 check_eq "... said once: MBOX: changed since it was indexed; run 'mailclerk ingest'" "$(cat "$TMP/err")" \
 	"mailclerk: $TMP/m.mbox: changed since it was indexed; run 'mailclerk ingest'"
 check_eq '... and nothing was extracted' "$(ls "$CACHE" | wc -l)" 0
+check_eq 'links then: the others linked, the mbox said, exit 1' \
+	"$(mc links "$TMP/partial" '*' 2>&1; echo "rc=$?"; ls "$TMP/partial/cur")" "links: 1 messages in $TMP/partial
+mailclerk: $TMP/m.mbox: changed since it was indexed; run 'mailclerk ingest'
+rc=1
+$(id 3).mailclerk-link:2,S"
 mc ingest --mbox "$TMP/m.mbox" >/dev/null 2>&1
 check_eq 'after an ingest: the message, as the mbox has it now' \
 	"$(mc search --format=files id:links-1@links.example 2>&1; echo "rc=$?"; grep -c quillfenwicj "$(cached 1 FS)")" "$(cached 1 FS)
