@@ -37,7 +37,8 @@ cmd_search(struct command_env *env, int argc, char **argv)
 	if (!q)
 		return command_fail(error);
 	g_autoptr(GArray) ids = command_search(env, q, sort, limit, offset, &error);
-	if (!ids || !print_hits(p, env->db, ids, query_fts_highlight(q), &error))
+	g_autoptr(message_files) files = message_files_new(env->db_path);
+	if (!ids || !print_hits(p, env->db, ids, query_fts_highlight(q), files, &error))
 		return command_fail(error);
-	return printer_finish(g_steal_pointer(&p));
+	return print_finish(g_steal_pointer(&p), files);
 }

@@ -23,10 +23,16 @@ cmd_show(struct command_env *env, int argc, char **argv)
 	g_autoptr(stored_message) m = id ? load_message(env->db, id, &error) : NULL;
 	if (!m)
 		return command_fail(error);
-	struct message_shown shown = { m, NULL };
-	/* The paths need no parsing. */
+	struct message_shown shown = { m, NULL, NULL };
+	/* The path needs no parsing. */
 	g_autoptr(parsed_message) pm = NULL;
-	if (!printer_is(p, "files")) {
+	g_autoptr(message_files) files = message_files_new(env->db_path);
+	g_autofree char *file = NULL;
+	if (printer_is(p, "files")) {
+		if (!(file = message_files_path(files, m, &error)) && error)
+			return command_fail(error);
+		shown.file = file;
+	} else {
 		g_autoptr(GBytes) raw = source_read_copy(m->id, m->locations, &error);
 		if (!raw)
 			return command_fail(error);
@@ -37,5 +43,5 @@ cmd_show(struct command_env *env, int argc, char **argv)
 		shown.pm = pm;
 	}
 	printer_record(p, &message_shown_kind, &shown);
-	return printer_finish(g_steal_pointer(&p));
+	return print_finish(g_steal_pointer(&p), files);
 }

@@ -24,7 +24,8 @@ cmd_thread(struct command_env *env, int argc, char **argv)
 	struct mc_db *db = command_index(env, &error);
 	gint64 thread = db ? search_resolve_thread(db, argv[1], &error) : 0;
 	g_autoptr(GArray) ids = thread ? search_thread(db, thread, &error) : NULL;
-	if (!ids || !print_hits(p, db, ids, NULL, &error))
+	g_autoptr(message_files) files = message_files_new(env->db_path);
+	if (!ids || !print_hits(p, db, ids, NULL, files, &error))
 		return command_fail(error);
-	return printer_finish(g_steal_pointer(&p));
+	return print_finish(g_steal_pointer(&p), files);
 }

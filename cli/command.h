@@ -83,6 +83,7 @@ int cmd_search(struct command_env *env, int argc, char **argv);
 int cmd_count(struct command_env *env, int argc, char **argv);
 int cmd_show(struct command_env *env, int argc, char **argv);
 int cmd_thread(struct command_env *env, int argc, char **argv);
+int cmd_links(struct command_env *env, int argc, char **argv);
 int cmd_check(struct command_env *env, int argc, char **argv);
 int cmd_explain(struct command_env *env, int argc, char **argv);
 int cmd_reclassify(struct command_env *env, int argc, char **argv);

@@ -38,6 +38,8 @@ static const struct command commands[] = {
 	{ "show", NULL, MAIL(cmd_show) | CMD_READ, "show one message: headers, body, attachments" },
 	{ "thread", NULL, cmd_thread, CMD_SNAPSHOT,
 	  "list the messages of a thread (a message's, or thread:N)" },
+	{ "links", NULL, cmd_links, CMD_SNAPSHOT,
+	  "make a folder a Maildir of links to the messages a query matches, for mutt" },
 	{ "explain", NULL, cmd_explain, CMD_READ | CMD_RULES,
 	  "show which client and project a message is filed under, and why" },
 	{ "clients", NULL, cmd_clients, CMD_SNAPSHOT | CMD_RULES,

@@ -1,11 +1,13 @@
 /* Printing messages: hits of a listing and a message shown whole. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/print-message.h"
 #include "cli/text.h"
 #include "common/date.h"
+#include "common/error.h"
 #include "index/load.h"
 #include "query/search.h"
 
@@ -104,16 +106,16 @@ hit_describe(struct printer *p, gconstpointer record)
 }
 
 static void
-message_files(GString *out, const struct stored_message *m)
+message_file(GString *out, const char *file)
 {
-	for (guint i = 0; i < m->files->len; i++)
-		g_string_append_printf(out, "%s\n", (const char *)g_ptr_array_index(m->files, i));
+	if (file)
+		g_string_append_printf(out, "%s\n", file);
 }
 
 static void
 hit_files(GString *out, gconstpointer record)
 {
-	message_files(out, ((const struct message_hit *)record)->m);
+	message_file(out, ((const struct message_hit *)record)->file);
 }
 
 const struct record_kind message_hit_kind = {
@@ -220,7 +222,7 @@ shown_describe(struct printer *p, gconstpointer record)
 static void
 shown_files(GString *out, gconstpointer record)
 {
-	message_files(out, ((const struct message_shown *)record)->m);
+	message_file(out, ((const struct message_shown *)record)->file);
 }
 
 const struct record_kind message_shown_kind = {
@@ -233,7 +235,8 @@ const struct record_kind message_shown_kind = {
 #define SNIPPET_CHUNK 500
 
 gboolean
-print_hits(struct printer *p, struct mc_db *db, GArray *ids, const char *highlight, GError **error)
+print_hits(struct printer *p, struct mc_db *db, GArray *ids, const char *highlight,
+           struct message_files *files, GError **error)
 {
 	/* Files need no snippet; colour only for people at a terminal. */
 	gboolean snippets_wanted = !printer_is(p, "files");
@@ -258,9 +261,28 @@ print_hits(struct printer *p, struct mc_db *db, GArray *ids, const char *highlig
 		 * of its body. */
 		const char *snippet = snippets_wanted ? g_hash_table_lookup(snippets, id) : "";
 		g_autofree char *preview = snippet ? NULL : search_preview(db, *id);
-		struct message_hit hit = { m, snippet ? snippet : preview };
+		g_autofree char *file = NULL;
+		if (!snippets_wanted) {
+			GError *local = NULL;
+			file = message_files_path(files, m, &local);
+			if (local) {
+				g_propagate_error(error, local);
+				return FALSE;
+			}
+		}
+		struct message_hit hit = { m, snippet ? snippet : preview, file };
 		printer_record(p, &message_hit_kind, &hit);
 	}
 	printer_list_end(p);
 	return TRUE;
+}
+
+int
+print_finish(struct printer *p, struct message_files *files)
+{
+	int rc = printer_finish(p);
+	const GPtrArray *problems = message_files_problems(files);
+	for (guint i = 0; i < problems->len; i++)
+		fprintf(stderr, "mailclerk: %s\n", (const char *)g_ptr_array_index(problems, i));
+	return rc == MC_EXIT_OK && message_files_left_out(files) ? MC_EXIT_FAILURE : rc;
 }

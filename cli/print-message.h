@@ -8,23 +8,26 @@
 #include "cli/printer.h"
 #include "common/message.h"
 #include "index/db.h"
+#include "ingest/message-file.h"
 
-/* A message of a listing. Both borrowed. */
+/* A message of a listing. All borrowed. */
 struct message_hit {
 	const struct stored_message *m;
 	const char *snippet; /* what matched, or the start of the body; may be "" */
+	const char *file;    /* files: message_files_path()'s, NULL for none */
 };
 /* Text: two lines (id, date, direction, sender, subject; the snippet).
- * JSON: the message's fields. Files: the paths of its copies. */
+ * JSON: the message's fields. Files: the one file a mail client opens. */
 extern const struct record_kind message_hit_kind;
 
-/* A message shown whole. Both borrowed. */
+/* A message shown whole. All borrowed. */
 struct message_shown {
 	const struct stored_message *m;
 	const struct parsed_message *pm; /* parsed again from a copy; NULL for files */
+	const char *file;                /* files: message_files_path()'s, NULL for none */
 };
 /* Text: headers, copies, body, attachments. JSON: a hit's fields, the body
- * and every header. Files: the paths of its copies. */
+ * and every header. Files: the one file a mail client opens. */
 extern const struct record_kind message_shown_kind;
 
 /* Describes KEY: {"name": NAME, "address": ADDRESS}, as every printed
@@ -34,8 +37,14 @@ void print_describe_address(struct printer *p, const char *key, const char *name
 
 /* Loads the messages IDS (gint64) from DB and prints them to P as a list of
  * hits, with snippets of the FTS5 expression HIGHLIGHT (NULL: the start of
- * each body). FALSE and ERROR on a database error. */
+ * each body); for the files format, each message's file from FILES.
+ * FALSE and ERROR on a database error or a cache that cannot be written. */
 gboolean print_hits(struct printer *p, struct mc_db *db, GArray *ids, const char *highlight,
-                    GError **error);
+                    struct message_files *files, GError **error);
+
+/* Finishes P (printer_finish()), then says on stderr why messages were left
+ * out of the files FILES gave, each reason once. Returns the exit code:
+ * printer_finish()'s, or 1 when a message was left out. */
+int print_finish(struct printer *p, struct message_files *files);
 
 #endif

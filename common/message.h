@@ -76,12 +76,14 @@ struct parsed_message {
 
 /* One copy of a stored message: where it can be read again. */
 struct mc_location {
-	char *kind;    /* "maildir", "mbox" or "file" */
-	char *path;    /* absolute: the message's file, or the mbox holding it */
-	gint64 offset; /* mbox: where the message starts */
-	gint64 length; /* mbox: how many bytes it has */
-	char *folder;  /* its folder as users see it, "" when none */
-	guint flags;   /* maildir and mbox: the MC_FLAG_* of its info (mc_flags_parse()); 0 else */
+	gint64 id;          /* locations.id: the higher, the more recently it was found there */
+	char *kind;         /* "maildir", "mbox" or "file" */
+	char *path;         /* absolute: the message's file, or the mbox holding it */
+	gint64 offset;      /* mbox: where the message starts */
+	gint64 length;      /* mbox: how many bytes it has */
+	gint64 fingerprint; /* mbox: of its bytes (mbox_fingerprint()), to tell they still are */
+	char *folder;       /* its folder as users see it, "" when none */
+	guint flags; /* maildir and mbox: the MC_FLAG_* of its info (mc_flags_parse()); 0 else */
 };
 
 /* The Maildir flags (the letters after ":2," in a file name), as bits. */

@@ -25,6 +25,14 @@ paths_attachments_root(const struct mc_config *cfg, const char *db_path)
 }
 
 char *
+paths_mbox_cache(const char *db_path)
+{
+	g_autofree char *dir = g_path_get_dirname(db_path);
+	g_autofree char *abs = g_canonicalize_filename(dir, NULL);
+	return g_build_filename(abs, "mbox-messages", NULL);
+}
+
+char *
 paths_project_attachments(const struct mc_project_config *p, const char *root)
 {
 	return p->attachments ? g_strdup(p->attachments)

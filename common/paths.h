@@ -16,6 +16,11 @@ char *paths_default_db(void);
  * when set, else "attachments" beside the index, so that a throwaway --db
  * never writes into the real folders. The caller frees it. */
 char *paths_attachments_root(const struct mc_config *cfg, const char *db_path);
+/* Returns the Maildir beside the index at DB_PATH (absolute) into which
+ * messages that live only inside an mbox are extracted for mail clients:
+ * DIR-OF-INDEX/mbox-messages, so that a throwaway --db never writes into
+ * the real one's. The caller frees it. */
+char *paths_mbox_cache(const char *db_path);
 /* Returns the folder of project P's saved attachments: its `attachments`
  * key, else ROOT/CLIENT/KEY (ROOT from paths_attachments_root()). The caller
  * frees it. */

@@ -121,6 +121,8 @@ location_row(sqlite3_stmt *s, gpointer out)
 	l->offset = sqlite3_column_int64(s, 5);
 	l->length = sqlite3_column_int64(s, 6);
 	l->folder = g_strdup(db_column_text(s, 7));
+	l->id = sqlite3_column_int64(s, 8);
+	l->fingerprint = sqlite3_column_int64(s, 9);
 	/* maildir and mbox copies keep flags in info (":2,RS"); a file has none. */
 	l->flags = mc_flags_parse(db_column_text(s, 4));
 	g_ptr_array_add(out, l);
@@ -131,7 +133,8 @@ load_locations(struct mc_db *db, gint64 id, GPtrArray *out, GError **error)
 {
 	return each_row(db,
 	                "SELECT c.kind, c.path, l.sub, l.name, l.info, l.offset, l.length, "
-	                "c.folder FROM locations l JOIN containers c ON c.id = l.container "
+	                "c.folder, l.id, l.fingerprint FROM locations l JOIN containers c ON c.id "
+	                "= l.container "
 	                "WHERE l.message = ? ORDER BY c.folder, c.path, l.name",
 	                id, location_row, out, "reading a message's copies", error);
 }

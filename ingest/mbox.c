@@ -23,62 +23,6 @@
 #include "ingest/parse.h"
 #include "ingest/source.h"
 #include "common/error.h"
-#include "common/sha256.h"
-
-/* A single message larger than this is reported and skipped, not indexed:
- * nothing real is that big, and it bounds memory. */
-#define MBOX_MAX_MESSAGE (128 * 1024 * 1024)
-
-static gboolean
-line_is_from_quoted(const char *line, gsize len)
-{
-	gsize i = 0;
-	while (i < len && line[i] == '>')
-		i++;
-	return i > 0 && len - i >= 5 && memcmp(line + i, "From ", 5) == 0;
-}
-
-GBytes *
-mbox_unquote(const char *data, gsize len)
-{
-	GByteArray *out = g_byte_array_sized_new(len);
-	const char *p = data, *end = data + len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', end - p);
-		const char *next = nl ? nl + 1 : end;
-		if (line_is_from_quoted(p, next - p))
-			p++;
-		g_byte_array_append(out, (const guint8 *)p, next - p);
-		p = next;
-	}
-	return g_byte_array_free_to_bytes(out);
-}
-
-GBytes *
-mbox_read_message(const char *path, gint64 offset, gint64 length, GError **error)
-{
-	if (length < 0 || length > MBOX_MAX_MESSAGE) {
-		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s: bad message length", path);
-		return NULL;
-	}
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s: %s", path, g_strerror(errno));
-		return NULL;
-	}
-	g_autofree char *buf = g_malloc(length + 1);
-	gboolean ok =
-	    fseeko(f, offset, SEEK_SET) == 0 && fread(buf, 1, length, f) == (size_t)length;
-	fclose(f);
-	if (!ok) {
-		g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
-		            "%s: cannot read the message at offset %" G_GINT64_FORMAT
-		            " (the mbox changed since it was indexed?)",
-		            path, offset);
-		return NULL;
-	}
-	return mbox_unquote(buf, length);
-}
 
 guint
 mbox_flag_headers(const char *data, gsize len, struct mbox_flag_header out[MBOX_FLAG_HEADERS_MAX])
@@ -205,17 +149,6 @@ mbox_flags_info(const char *data, gsize len)
 			bits = gmail_label_flags(labels);
 	}
 	return mc_flags_info(bits);
-}
-
-/* Returns 64 bits of the SHA-256 of DATA. */
-static gint64
-mbox_fingerprint(const guint8 *data, gsize len)
-{
-	guint8 digest[SHA256_DIGEST_SIZE];
-	sha256_bytes(data, len, digest);
-	guint64 v;
-	memcpy(&v, digest, sizeof v);
-	return (gint64)GUINT64_FROM_LE(v);
 }
 
 struct mbox_reader {
@@ -431,7 +364,7 @@ mbox_scan_file(struct source *src, struct source_sink *sink, const char *path, G
 			if (!r.too_big && r.msg->len + n > MBOX_MAX_MESSAGE)
 				r.too_big = TRUE;
 			if (!r.too_big) {
-				gsize skip = line_is_from_quoted(line, n) ? 1 : 0;
+				gsize skip = mbox_line_is_from_quoted(line, n) ? 1 : 0;
 				g_byte_array_append(r.msg, (const guint8 *)line + skip, n - skip);
 			}
 			r.end = pos + n;

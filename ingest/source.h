@@ -141,10 +141,23 @@ void source_free(struct source *src);
 typedef struct source source;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(source, source_free)
 
+/* A single mbox message larger than this is reported and skipped, not
+ * indexed: nothing real is that big, and it bounds memory. */
+#define MBOX_MAX_MESSAGE (128 * 1024 * 1024)
+
 /* Reads the message at OFFSET/LENGTH of the mbox PATH and undoes mboxrd
- * ">From " quoting. Returns the raw message the caller unrefs, or NULL and
- * sets ERROR. */
+ * ">From " quoting (ingest/mbox-read.c, without GMime). Returns the raw
+ * message the caller unrefs, or NULL and sets ERROR: MC_ERROR_NOT_FOUND
+ * when the file is gone or too short to hold it (changed since it was
+ * indexed), MC_ERROR_FAILED for other errors. */
 GBytes *mbox_read_message(const char *path, gint64 offset, gint64 length, GError **error);
+
+/* Returns 64 bits of the SHA-256 of DATA (LEN bytes), an mbox copy's
+ * fingerprint (locations.fingerprint): of its bytes after unquoting. */
+gint64 mbox_fingerprint(const guint8 *data, gsize len);
+
+/* Whether the line at LINE (LEN bytes) matches ^>+From , so loses a '>'. */
+gboolean mbox_line_is_from_quoted(const char *line, gsize len);
 
 /* Returns the raw bytes of the first of LOCATIONS (struct mc_location *, the
  * copies of message ID) that can still be read; the caller unrefs them. NULL

@@ -19,10 +19,11 @@ check_eq '29 distinct messages' "$(mc count '*')" 29
 check_eq "an empty query is no query: exit 2, and '*' is the way to say all" "$(mc count '' 2>&1; echo "rc=$?")" "mailclerk: count: which messages? Give a query ('*' for all)
 rc=2"
 check_eq 'the same message in two folders is one message' "$(mc count id:q4-budget-approved.20231114@initech.example)" 1
-check_eq '... with both copies as files' \
-	"$(mc search --format=files id:q4-budget-approved.20231114@initech.example | LC_ALL=C sort)" \
+check_eq '... with both copies in JSON files, one path in --format=files (tests/cli/links.sh: which)' \
+	"$(mc search --format=json id:q4-budget-approved.20231114@initech.example | jq -r '.[0].files[]' | LC_ALL=C sort; mc search --format=files id:q4-budget-approved.20231114@initech.example | wc -l)" \
 	"$MD/.Archive.2023/cur/1699975801.M128P3028.studio,S=471,W=487:2,RS
-$MD/INBOX/cur/1699975800.M128P2028.studio:2,S"
+$MD/INBOX/cur/1699975800.M128P2028.studio:2,S
+1"
 check_eq '... and both folders' "$(mc search --format=json id:q4-budget-approved.20231114@initech.example | jq -c '.[0].folders')" '["Archive/2023","INBOX"]'
 check_eq 'folder names: plain, Maildir++ and nested' \
 	"$(sqlite3 "$DB" 'SELECT c.folder, count(*) FROM locations l JOIN containers c ON c.id = l.container GROUP BY c.folder ORDER BY c.folder')" \

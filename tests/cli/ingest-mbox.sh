@@ -14,7 +14,10 @@ check_eq 'a quoted >From line is From again' \
 	"$(mc show --format=json id:CAInvoices.0214@mail.northwind.example | jq -r .body | grep -c '^From now on, please ')" 1
 check_eq 'the last message ends with its own last line (no separator blank line)' \
 	"$(mc show --format=json id:digest.v12i7@freelancers.example | jq -r .body | tail -c 1 | od -An -c | tr -d ' ')" '\n'
-check_eq 'files of an mbox message is the mbox' "$(mc search --format=files yoddleberry)" "$TMP/takeout.mbox"
+mid=$(mc search --format=json yoddleberry | jq -r '.[0].message_id')
+check_eq 'files of an mbox message: the message extracted beside the index (tests/cli/links.sh)' \
+	"$(mc search --format=files yoddleberry)" \
+	"$TMP/mbox-messages/cur/$(printf %s "$mid" | sha256sum | cut -c1-32).$(printf %016x "$(sqlite3 "$DB" "SELECT l.fingerprint FROM locations l JOIN messages m ON m.id = l.message WHERE m.message_id = '$mid'")").mailclerk:2,S"
 
 out=$(mc ingest --mbox "$TMP/takeout.mbox" 2>&1)
 check 'an unchanged mbox is skipped' sh -c 'printf "%s" "$1" | grep -q "^ingest: 0 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 0 skipped"' - "$out"
