@@ -20,9 +20,10 @@
 #include "common/sha256.h"
 
 struct message_files {
-	char *root;         /* the cache Maildir */
-	GHashTable *cached; /* message key (before the first '.') -> file name in cur/; NULL
-	                     * until read */
+	char *root;           /* the cache Maildir */
+	GHashTable *cached;   /* message key (before the first '.') -> file name in cur/; NULL
+	                       * until read */
+	GHashTable *listings; /* maildir_find_moved()'s folders read so far */
 	GPtrArray *problems;
 	guint left_out;
 };
@@ -32,6 +33,7 @@ message_files_new(const char *db_path)
 {
 	struct message_files *mf = g_new0(struct message_files, 1);
 	mf->root = paths_mbox_cache(db_path);
+	mf->listings = maildir_listings_new();
 	mf->problems = g_ptr_array_new_with_free_func(g_free);
 	return mf;
 }
@@ -43,6 +45,7 @@ message_files_free(struct message_files *mf)
 		return;
 	g_free(mf->root);
 	g_clear_pointer(&mf->cached, g_hash_table_unref);
+	g_hash_table_unref(mf->listings);
 	g_ptr_array_unref(mf->problems);
 	g_free(mf);
 }
@@ -57,6 +60,52 @@ guint
 message_files_left_out(const struct message_files *mf)
 {
 	return mf->left_out;
+}
+
+GHashTable *
+maildir_listings_new(void)
+{
+	return g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	                             (GDestroyNotify)g_hash_table_unref);
+}
+
+/* Returns DIR's files by unique name (what precedes ':'), read once into
+ * LISTINGS; an unreadable DIR has none. */
+static GHashTable *
+maildir_listing(GHashTable *listings, const char *dir)
+{
+	GHashTable *names = g_hash_table_lookup(listings, dir);
+	if (names)
+		return names;
+	names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const char *name;
+	while (d && (name = g_dir_read_name(d)))
+		if (name[0] != '.')
+			g_hash_table_insert(names, g_strndup(name, strcspn(name, ":")),
+			                    g_strdup(name));
+	g_hash_table_insert(listings, g_strdup(dir), names);
+	return names;
+}
+
+char *
+maildir_find_moved(GHashTable *listings, const char *path)
+{
+	g_autoptr(GHashTable) own = listings ? NULL : maildir_listings_new();
+	g_autofree char *base = g_path_get_basename(path);
+	g_autofree char *sub = g_path_get_dirname(path);
+	g_autofree char *folder = g_path_get_dirname(sub);
+	g_autofree char *uniq = g_strndup(base, strcspn(base, ":"));
+	static const char *const subs[] = { "cur", "new" };
+	for (guint i = 0; i < G_N_ELEMENTS(subs); i++) {
+		g_autofree char *dir = g_build_filename(folder, subs[i], NULL);
+		const char *name =
+		    g_hash_table_lookup(maildir_listing(listings ? listings : own, dir), uniq);
+		g_autofree char *now = name ? g_build_filename(dir, name, NULL) : NULL;
+		if (now && g_file_test(now, G_FILE_TEST_IS_REGULAR))
+			return g_steal_pointer(&now);
+	}
+	return NULL;
 }
 
 static void
@@ -217,6 +266,11 @@ message_files_path(struct message_files *mf, const struct stored_message *m, GEr
 			struct stat st;
 			if (stat(l->path, &st) == 0)
 				return g_strdup(l->path);
+			char *moved = g_str_equal(l->kind, "maildir") && errno == ENOENT
+			                  ? maildir_find_moved(mf->listings, l->path)
+			                  : NULL;
+			if (moved)
+				return moved;
 			why = g_strdup_printf("%s: %s; run 'mailclerk ingest'", l->path,
 			                      g_strerror(errno));
 		} else {

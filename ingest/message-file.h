@@ -40,4 +40,13 @@ const GPtrArray *message_files_problems(const struct message_files *mf);
 /* Returns how many messages message_files_path() left out. */
 guint message_files_left_out(const struct message_files *mf);
 
+/* Returns where the maildir message last seen at PATH is now, which the
+ * caller frees, when a mail client has renamed it since it was indexed (its
+ * flags changed, or it moved from new/ to cur/): the file of the same unique
+ * name (what precedes ':') in its folder's cur/ or new/; NULL when there is
+ * none. LISTINGS (from maildir_listings_new(); NULL reads afresh) keeps each
+ * folder's names between calls, so that many lookups read a folder once. */
+char *maildir_find_moved(GHashTable *listings, const char *path);
+GHashTable *maildir_listings_new(void);
+
 #endif

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "ingest/message-file.h"
 #include "ingest/source.h"
 #include "common/error.h"
 #include "common/paths.h"
@@ -109,7 +110,12 @@ source_read_copy(gint64 id, const GPtrArray *locations, GError **error)
 		} else {
 			char *contents;
 			gsize len;
-			if (g_file_get_contents(l->path, &contents, &len, &local))
+			/* A mail client may have renamed it since (flags, new/ to cur/). */
+			g_autofree char *moved = g_str_equal(l->kind, "maildir") &&
+			                                 !g_file_test(l->path, G_FILE_TEST_EXISTS)
+			                             ? maildir_find_moved(NULL, l->path)
+			                             : NULL;
+			if (g_file_get_contents(moved ? moved : l->path, &contents, &len, &local))
 				data = g_bytes_new_take(contents, len);
 		}
 		if (data)

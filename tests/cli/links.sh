@@ -4,7 +4,7 @@
 # mbox-messages/ beside the index), and links DIR QUERY makes DIR a Maildir
 # of symlinks to them. Mail: tests/corpus/shapes/links-* (make-links.py).
 . "$top_srcdir/tests/lib.sh"
-plan 37
+plan 39
 cp "$CORPUS/shapes/links-mutt.mbox" "$TMP/m.mbox"
 CACHE="$TMP/mbox-messages/cur"
 # fp N: the fingerprint of message links-N@links.example's mbox copy, in hex.
@@ -45,6 +45,21 @@ check_eq 'a maildir copy is preferred to the mbox copy; of two, the one found la
 check_eq '... and, that copy gone, the other maildir copy' \
 	"$(mv "$TMP/md2/cur/1727946000.2.host:2,S" "$TMP/gone"; mc search --format=files pewterglade; mv "$TMP/gone" "$TMP/md2/cur/1727946000.2.host:2,S")" \
 	"$TMP/md1/cur/1727946000.1.host:2,S"
+# A mail client renames a file when its flags change, and moves new/ to
+# cur/: until the next ingest, the same unique name is found there.
+mv "$TMP/md2/cur/1727946000.2.host:2,S" "$TMP/md2/cur/1727946000.2.host:2,RS"
+check_eq 'a maildir copy renamed by a mail client since the ingest (:2,S to :2,RS): found under its new name' \
+	"$(mc search --format=files pewterglade 2>&1; echo "rc=$?")" "$TMP/md2/cur/1727946000.2.host:2,RS
+rc=0"
+mv "$TMP/md2/cur/1727946000.2.host:2,RS" "$TMP/md2/new/1727946000.2.host"
+mv "$TMP/md1/cur/1727946000.1.host:2,S" "$TMP/md1/cur/1727946000.1.host:2,FS"
+mv "$TMP/m.mbox" "$TMP/m.away"
+check_eq '... in new/ too; and show reads it when no copy is where it was indexed' \
+	"$(mc search --format=files pewterglade 2>&1; mc show "$(id 3)" | grep -c pewterglade)" "$TMP/md2/new/1727946000.2.host
+1"
+mv "$TMP/m.away" "$TMP/m.mbox"
+mv "$TMP/md2/new/1727946000.2.host" "$TMP/md2/cur/1727946000.2.host:2,S"
+mv "$TMP/md1/cur/1727946000.1.host:2,FS" "$TMP/md1/cur/1727946000.1.host:2,S"
 check_eq "one path per message, however many copies ('*': 3 messages)" \
 	"$(mc search --format=files '*' | wc -l) $(mc search --format=json pewterglade | jq '.[0].files | length')" '3 3'
 check_eq 'show and thread print the same path' \
