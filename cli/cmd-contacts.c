@@ -153,8 +153,13 @@ cmd_contacts(struct command_env *env, int argc, char **argv)
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
 	const char *client = argc >= 2 ? argv[1] : NULL;
-	if (argc > 2 || (client && strchr(client, '/'))) {
+	if (argc > 2) {
 		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE, "contacts takes one CLIENT");
+		return command_fail(error);
+	}
+	if (client && strchr(client, '/')) {
+		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
+		            "contacts takes a CLIENT, not a project: '%s'", client);
 		return command_fail(error);
 	}
 	if (text && !g_utf8_validate(text, -1, NULL)) {
