@@ -82,7 +82,12 @@ _mailclerk()
 	local -a found=() target=()
 	local head= w=$bare want=
 	if [[ -z $cmd ]]; then
-		if [[ $cur == -* ]]; then
+		local prev=${words[cword - 1]}
+		if [[ $cur == --config=* || $cur == --db=* ]]; then
+			want=file head=${cur%%=*}= w=${cur#*=}
+		elif ((cword > 1)) && [[ $prev == --config || $prev == -c || $prev == --db || $prev == -d ]]; then
+			want=file
+		elif [[ $cur == -* ]]; then
 			want=options
 		else
 			mapfile -t found < <(_mailclerk_words commands | while read -r c s; do
@@ -118,6 +123,10 @@ _mailclerk()
 	fi
 
 	case $want in
+	file)
+		compopt -o filenames 2>/dev/null
+		mapfile -t found < <(compgen -f -- "$w")
+		;;
 	options) mapfile -t -O ${#found[@]} found < <(_mailclerk_words options "${target[@]}") ;;
 	value)
 		local line takes=
@@ -134,6 +143,23 @@ _mailclerk()
 	args)
 		local args
 		args=$("${_mailclerk_prog[@]}" complete args "${target[@]}" 2>/dev/null)
+		# Which argument this is: the words before it that are no option
+		# (nor an option's value) pick it from ARGS ("DIR QUERY...").
+		local -a names
+		read -ra names <<<"$args"
+		local j=$((at + 1)) n=0 takes_value
+		[[ -n $sub ]] && ((j++))
+		takes_value=$(_mailclerk_words options "${target[@]}")
+		while ((j < cword)); do
+			if [[ ${words[j]} == -* ]]; then
+				[[ ${words[j]} != *=* ]] && grep -qxF -- "${words[j]}=" <<<"$takes_value" && ((j++))
+			else
+				((n++))
+			fi
+			((j++))
+		done
+		((n >= ${#names[@]})) && n=$((${#names[@]} - 1))
+		((n >= 0)) && args=${names[n]}
 		# A query argument: complete its last word (after a blank, in quotes).
 		if [[ $args == *QUERY* && $bare == *' '* ]]; then
 			head=${bare%"${bare##* }"} w=${bare##* }
@@ -153,6 +179,10 @@ _mailclerk()
 				mapfile -t -O ${#found[@]} found < <(_mailclerk_words projects)
 			;;
 		*NAME*) mapfile -t -O ${#found[@]} found < <(_mailclerk_words sources) ;;
+		DIR*)
+			compopt -o filenames 2>/dev/null
+			mapfile -t found < <(compgen -d -- "$w")
+			;;
 		esac
 		;;
 	esac

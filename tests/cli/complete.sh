@@ -4,7 +4,7 @@
 # (COMP_WORDS, COMP_CWORD, COMP_LINE), and contrib/completion/_mailclerk in
 # an interactive zsh on a pseudo-terminal (zsh/zpty).
 . "$top_srcdir/tests/lib.sh"
-plan 56
+plan 62
 TAB=$(printf '\t')
 
 # The commands completion offers are the table's, as --help lists them.
@@ -99,7 +99,7 @@ bcomp() {
 		printf "%s\n" "${COMPREPLY[@]}"' - "$BASH_SCRIPT" "$MAILCLERK" "$@" 2>&1
 }
 if ! command -v bash >/dev/null 2>&1; then
-	for i in $(seq 22); do skip 'bash completion' 'bash is not installed'; done
+	for i in $(seq 26); do skip 'bash completion' 'bash is not installed'; done
 else
 	check_eq 'bash: the script is valid bash' "$(bash -n "$BASH_SCRIPT" 2>&1; echo "rc=$?")" 'rc=0'
 	check_eq 'bash: commands (first words)' "$(bcomp '' | tr '\n' ' ')" \
@@ -138,6 +138,10 @@ globex'
 	printf '[client other]\n' > "$TMP/other"
 	check_eq 'bash: --config on the line is the configuration read' \
 		"$(bcomp --config "$TMP/other" search client : '')" other
+	check_eq 'bash: a file name for the global --config' "$(bcomp --config "$TMP/oth")" "$TMP/other"
+	check_eq '... and --config=' "$(bcomp --config = "$TMP/oth")" "$TMP/other"
+	check_eq 'bash: links DIR: a directory first' "$(bcomp links "$TMP/mailb")" "$TMP/mailboxes"
+	check_eq '... then the query' "$(bcomp links "$TMP/mailboxes" --limit 5 cl)" 'client:'
 fi
 check_eq 'bash: a broken configuration: nothing, silently' \
 	"$(MAILCLERK_CONFIG="$TMP/broken" bcomp search client : '')" ''
@@ -146,10 +150,10 @@ check_eq 'bash: a broken configuration: nothing, silently' \
 # line after each completion is written to a file by a widget.
 ZSH_DIR="$top_srcdir/contrib/completion"
 if ! command -v zsh >/dev/null 2>&1; then
-	for i in $(seq 11); do skip 'zsh completion' 'zsh is not installed'; done
+	for i in $(seq 13); do skip 'zsh completion' 'zsh is not installed'; done
 elif ! zsh -fc 'zmodload zsh/zpty' 2>/dev/null; then
 	check_eq 'zsh: the script is valid zsh' "$(zsh -n "$ZSH_DIR/_mailclerk" 2>&1; echo "rc=$?")" 'rc=0'
-	for i in $(seq 10); do skip 'zsh completion' 'zsh has no zsh/zpty module'; done
+	for i in $(seq 12); do skip 'zsh completion' 'zsh has no zsh/zpty module'; done
 else
 	check_eq 'zsh: the script is valid zsh' "$(zsh -n "$ZSH_DIR/_mailclerk" 2>&1; echo "rc=$?")" 'rc=0'
 	mkdir -p "$TMP/bin"
@@ -174,7 +178,8 @@ else
 	out=$(zcomp 'mailclerk tim' 'mailclerk search cl' 'mailclerk search client:gl' \
 		"mailclerk search 'invoice cl" "mailclerk search 'invoice client:ac" \
 		'mailclerk search --form' 'mailclerk count --format=j' 'mailclerk timeline acme/w' \
-		'mailclerk followups sn' 'mailclerk ingest --mb')
+		'mailclerk followups sn' 'mailclerk ingest --mb' "mailclerk --config $TMP/oth" \
+		"mailclerk links $TMP/mailb")
 	line() { printf '%s\n' "$out" | sed -n "$1p"; }
 	check_eq 'zsh: a command' "$(line 1)" '<mailclerk timeline >'
 	check_eq 'zsh: a query field' "$(line 2)" '<mailclerk search client:>'
@@ -186,4 +191,6 @@ else
 	check_eq 'zsh: CLIENT/PROJECT' "$(line 8)" '<mailclerk timeline acme/website >'
 	check_eq 'zsh: a second word' "$(line 9)" '<mailclerk followups snooze >'
 	check_eq 'zsh: an option of a command mailclerk-mail runs' "$(line 10)" '<mailclerk ingest --mbox=>'
+	check_eq 'zsh: a file name for the global --config' "$(line 11)" "<mailclerk --config $TMP/other >"
+	check_eq 'zsh: links DIR: a directory first' "$(line 12)" "<mailclerk links $TMP/mailboxes/>"
 fi
