@@ -2,7 +2,7 @@
 # mailclerk watch on maildirs and mbox files: deliveries, moves, deletions,
 # appends, bursts, a busy lock, a vanished maildir, SIGTERM, memory.
 . "$top_srcdir/tests/lib.sh"
-plan 36
+plan 37
 
 # wait_until COMMAND...: polls COMMAND until it succeeds, for 60 s at most
 # (a generous bound on a loaded machine; no check depends on the time).
@@ -38,6 +38,14 @@ out=$(mc watch 2>&1)
 check_eq 'a bad poll duration exits 2' "$?" 2
 check_eq '... naming the file, line and key' "$out" \
 	"mailclerk: $TMP/config:5: [source work]: key 'poll': 'often' is not a duration from 1s to 24h (a number and s, m or h, as in 5m)"
+got=""
+for v in 90s 5m 1h 10 0s 25h 5x -1m 1.5m; do
+	printf '[source work]\ntype = imap\nhost = localhost\nuser = u\npoll = %s\n' "$v" > "$TMP/config"
+	mc count '*' >/dev/null 2>&1
+	got="$got $v:$?"
+done
+check_eq 'poll: seconds, minutes or hours, from 1s to 24h (exit 1 here: no index yet)' "$got" \
+	" 90s:1 5m:1 1h:1 10:1 0s:2 25h:2 5x:2 -1m:2 1.5m:2"
 : > "$TMP/config"
 out=$(mc watch 2>&1)
 check_eq 'no sources: exit 2' "$?" 2
