@@ -42,7 +42,8 @@ struct watched {
 	gboolean missing; /* a local source whose path is not there: said once */
 	/* IMAP */
 	pid_t idle_pid;   /* the IDLE process, or 0 */
-	guint idle_tag;   /* its pipe in the main loop */
+	int idle_fd;      /* its pipe, the read end */
+	guint idle_tag;   /* ...in the main loop */
 	gboolean no_idle; /* the server offers none: polled only */
 	gint64 next_poll; /* monotonic µs */
 	int backoff;      /* s, while the server fails */
@@ -252,10 +253,17 @@ on_poll(gpointer data)
 	gint64 now = g_get_monotonic_time();
 	for (guint i = 0; i < w->items->len; i++) {
 		struct watched *it = g_ptr_array_index(w->items, i);
-		if (it->sc->imap && !it->dirty && it->next_poll <= now) {
-			it->next_poll = G_MAXINT64; /* set again by the run */
-			changed(w, it);
+		if (!it->sc->imap || it->dirty || it->next_poll > now)
+			continue;
+		/* A server its IDLE process cannot reach: a sync would only wait
+		 * for it too (and hold up local mail meanwhile). The IDLE process
+		 * says when it is back. */
+		if (it->idle_pid && w->imap_down[it->index]) {
+			it->next_poll = now + it->sc->imap->poll * G_USEC_PER_SEC;
+			continue;
 		}
+		it->next_poll = G_MAXINT64; /* set again by the run */
+		changed(w, it);
 	}
 	schedule_poll(w);
 	return G_SOURCE_REMOVE;
@@ -364,6 +372,7 @@ start_idle(struct watch *w, struct watched *it)
 		return;
 	}
 	it->idle_pid = pid;
+	it->idle_fd = fds[0];
 	struct idle_pipe *ip = g_new0(struct idle_pipe, 1);
 	ip->w = w;
 	ip->it = it;
@@ -454,8 +463,10 @@ cmd_watch(struct command_env *env, int argc, char **argv)
 	g_source_remove(fs_tag);
 	for (guint i = 0; i < w.items->len; i++) {
 		struct watched *it = g_ptr_array_index(w.items, i);
-		if (it->idle_tag)
+		if (it->idle_tag) {
 			g_source_remove(it->idle_tag);
+			close(it->idle_fd);
+		}
 	}
 	guint tags[] = { w.quiet_tag, w.poll_tag, w.missing_tag, w.restart_tag };
 	for (guint i = 0; i < G_N_ELEMENTS(tags); i++)
