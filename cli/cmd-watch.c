@@ -206,10 +206,10 @@ run_ingest(struct watch *w)
 		if (!it->sc->imap)
 			continue;
 		if (w->imap_down[it->index]) {
-			it->next_poll = now + it->backoff * G_USEC_PER_SEC;
+			it->next_poll = now + (gint64)it->backoff * G_USEC_PER_SEC;
 			it->backoff = MIN(it->backoff * 2, BACKOFF_MAX_S);
 		} else {
-			it->next_poll = now + it->sc->imap->poll * G_USEC_PER_SEC;
+			it->next_poll = now + (gint64)it->sc->imap->poll * G_USEC_PER_SEC;
 			it->backoff = 1;
 		}
 	}
@@ -259,7 +259,7 @@ on_poll(gpointer data)
 		 * for it too (and hold up local mail meanwhile). The IDLE process
 		 * says when it is back. */
 		if (it->idle_pid && w->imap_down[it->index]) {
-			it->next_poll = now + it->sc->imap->poll * G_USEC_PER_SEC;
+			it->next_poll = now + (gint64)it->sc->imap->poll * G_USEC_PER_SEC;
 			continue;
 		}
 		it->next_poll = G_MAXINT64; /* set again by the run */
