@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cli/command.h"
+#include "cli/ingest.h"
 #include "common/error.h"
 #include "common/interrupt.h"
 #include "imap/sync.h"
@@ -30,6 +31,7 @@ struct ingest_run {
 	GPtrArray *sources;      /* struct source * */
 	GPtrArray *imap_sources; /* const struct mc_source_config * */
 	const char *data_dir, *store_dir;
+	const struct ingest_watch *watch; /* NULL for `mailclerk ingest` */
 };
 
 static int ingest_child(void *data);
@@ -151,17 +153,93 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 		g_ptr_array_insert(sources, 0, store);
 	}
 
+	return ingest_run_sources(env, sources, imap_sources, NULL);
+}
+
+int
+ingest_run_sources(struct command_env *env, GPtrArray *sources, GPtrArray *imap_sources,
+                   const struct ingest_watch *watch)
+{
+	g_autofree char *data_dir = g_path_get_dirname(env->db_path);
+	g_autofree char *store_dir = g_build_filename(data_dir, "store", "stdin", NULL);
 	struct ingest_run run = {
 		.env = env,
 		.sources = sources,
 		.imap_sources = imap_sources,
 		.data_dir = data_dir,
 		.store_dir = store_dir,
+		.watch = watch,
 	};
 	return supervise_run("ingest", ingest_child, &run, env->db_path);
 }
 
 static int ingest_once(struct ingest_run *run);
+static void print_ingest_summary(const struct writer_stats *st, const struct ingest_report *r,
+                                 guint crashes, guint64 known);
+
+static void
+print_imap_report(const struct mc_source_config *sc, const struct imap_sync_report *rep,
+                  const GError *failed)
+{
+	if (failed)
+		fprintf(stderr, "mailclerk: %s\n", failed->message);
+	if (rep->busy)
+		printf("imap: %s: another ingest is fetching it; indexing its store as it is",
+		       sc->name);
+	else
+		printf("imap: %s: %" G_GUINT64_FORMAT " new messages fetched from %u folders",
+		       sc->name, rep->fetched, rep->folders);
+	if (rep->skipped)
+		printf(", %" G_GUINT64_FORMAT " skipped", rep->skipped);
+	if (rep->flags_changed)
+		printf(", flags changed on %" G_GUINT64_FORMAT, rep->flags_changed);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* Watch: a server's failure is said when it starts and when it ends, not at
+ * every retry of the outage (WATCH->imap_down is shared with the watch). */
+static void
+watch_imap_said(const struct ingest_watch *watch, const struct mc_source_config *sc, gboolean ok,
+                const GError *failed)
+{
+	gint *down = NULL;
+	for (guint i = 0; i < watch->cfg_sources->len; i++)
+		if (g_ptr_array_index(watch->cfg_sources, i) == sc)
+			down = &watch->imap_down[i];
+	if (!down)
+		return;
+	if (!ok && !*down)
+		fprintf(stderr, "mailclerk watch: %s: %s; trying again\n", sc->name,
+		        failed ? failed->message : "failed");
+	else if (ok && *down)
+		fprintf(stderr, "mailclerk watch: %s: the server answers again\n", sc->name);
+	*down = !ok;
+}
+
+/* Watch: one line for a run that changed the index, nothing otherwise. */
+static void
+print_watch_summary(const struct ingest_watch *watch, const struct writer_stats *st,
+                    guint64 skipped)
+{
+	g_autoptr(GString) line = g_string_new(NULL);
+	const struct {
+		guint64 n;
+		const char *what;
+	} parts[] = {
+		{ st->messages_added, "new" },   { st->copies_added, "new copies" },
+		{ st->copies_moved, "renamed" }, { st->copies_removed, "removed" },
+		{ skipped, "skipped" },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(parts); i++)
+		if (parts[i].n)
+			g_string_append_printf(line, "%s%" G_GUINT64_FORMAT " %s",
+			                       line->len ? ", " : "", parts[i].n, parts[i].what);
+	if (line->len) {
+		printf("mailclerk watch: %s: %s\n", watch->label, line->str);
+		fflush(stdout);
+	}
+}
 
 /* The supervised child: the run, then the index closed cleanly (the child
  * ends with _exit(), not through main()). */
@@ -196,28 +274,17 @@ ingest_once(struct ingest_run *run)
 		const struct mc_source_config *sc = g_ptr_array_index(imap_sources, i);
 		struct imap_sync_report rep;
 		g_autoptr(GError) local = NULL;
-		if (!imap_sync(imap_state, imap_root, sc, &rep, &local) && !interrupt_caught()) {
-			fprintf(stderr, "mailclerk: %s\n", local->message);
+		gboolean synced = imap_sync(imap_state, imap_root, sc, &rep, &local);
+		if (!synced && !interrupt_caught())
 			imap_failed++;
-		}
-		if (rep.busy)
-			printf(
-			    "imap: %s: another ingest is fetching it; indexing its store as it is",
-			    sc->name);
+		if (run->watch)
+			watch_imap_said(run->watch, sc, synced || interrupt_caught(), local);
 		else
-			printf("imap: %s: %" G_GUINT64_FORMAT
-			       " new messages fetched from %u folders",
-			       sc->name, rep.fetched, rep.folders);
-		if (rep.skipped)
-			printf(", %" G_GUINT64_FORMAT " skipped", rep.skipped);
-		if (rep.flags_changed)
-			printf(", flags changed on %" G_GUINT64_FORMAT, rep.flags_changed);
-		printf("\n");
-		fflush(stdout);
+			print_imap_report(sc, &rep, synced || interrupt_caught() ? NULL : local);
 		/* What was fetched is in the store: the next run indexes it. */
 		if (interrupt_caught()) {
 			imap_state_close(imap_state);
-			return ingest_interrupted(0);
+			return run->watch ? MC_EXIT_INTERRUPTED : ingest_interrupted(0);
 		}
 		g_autoptr(GPtrArray) folders = imap_store_folders(imap_root, sc->name);
 		for (guint k = 0; k < folders->len; k++) {
@@ -232,15 +299,21 @@ ingest_once(struct ingest_run *run)
 		}
 	}
 	imap_state_close(imap_state);
-	/* Now the writer lock, and the index. */
+	/* Now the writer lock, and the index. A watch never gives up on a busy
+	 * lock: the changes it saw are still to be indexed. */
 	struct mc_db *db = command_index(env, &error);
+	while (!db && run->watch && g_error_matches(error, MC_ERROR, MC_ERROR_BUSY)) {
+		g_clear_error(&error);
+		db = command_index(env, &error);
+	}
 	if (!db && interrupt_caught())
-		return ingest_interrupted(0);
+		return run->watch ? MC_EXIT_INTERRUPTED : ingest_interrupted(0);
 	if (!db || !autosave_prepare(db, env->cfg, &error))
 		return command_fail(error);
 	struct ingest_report r;
 	gboolean ok = pipeline_run(env->db_path, env->cfg, env->rules, sources, &r, &error);
-	if (ok && imap_failed) {
+	/* A watch said it (watch_imap_said()) and retries. */
+	if (ok && imap_failed && !run->watch) {
 		g_set_error(&error, MC_ERROR, MC_ERROR_FAILED,
 		            "%u of %u IMAP sources could not be fetched whole", imap_failed,
 		            imap_sources->len);
@@ -260,18 +333,13 @@ ingest_once(struct ingest_run *run)
 	supervise_carried(&st, &crashes);
 	writer_stats_add(&st, &r.stats);
 	guint64 known = r.skipped_known > crashes ? r.skipped_known - crashes : 0;
-	printf("ingest: %" G_GUINT64_FORMAT " new messages, %" G_GUINT64_FORMAT
-	       " new copies of known messages, %" G_GUINT64_FORMAT " renamed, %" G_GUINT64_FORMAT
-	       " copies removed (%" G_GUINT64_FORMAT " messages), %" G_GUINT64_FORMAT " skipped",
-	       st.messages_added, st.copies_added, st.copies_moved, st.copies_removed,
-	       st.messages_removed, r.skipped + crashes);
-	if (known)
-		printf(", %" G_GUINT64_FORMAT " skipped (known)", known);
-	printf(", in %.2f s (%.0f messages/s)\n", r.seconds,
-	       r.seconds > 0 ? r.scanned / r.seconds : 0.0);
+	if (run->watch)
+		print_watch_summary(run->watch, &st, r.skipped + crashes);
+	else
+		print_ingest_summary(&st, &r, crashes, known);
 	/* An index made by an older mailclerk: its mail lacks what parsing
 	 * gives now until it is read again. */
-	g_autofree char *lacks = db_reindex_needed(db);
+	g_autofree char *lacks = !run->watch || run->watch->first ? db_reindex_needed(db) : NULL;
 	if (lacks)
 		fprintf(stderr,
 		        "mailclerk: this index was made by an older mailclerk and lacks %s; run "
@@ -281,7 +349,7 @@ ingest_once(struct ingest_run *run)
 	if (interrupt_caught()) {
 		if (!ok)
 			command_fail(error); /* said, but the exit status is the signal's */
-		return ingest_interrupted(st.messages_added);
+		return run->watch ? MC_EXIT_INTERRUPTED : ingest_interrupted(st.messages_added);
 	}
 	/* What the run committed is saved even when it stopped early. */
 	guint save_failed = 0;
@@ -292,4 +360,19 @@ ingest_once(struct ingest_run *run)
 	if (!saved_ok)
 		return command_fail(save_error);
 	return save_failed ? MC_EXIT_FAILURE : MC_EXIT_OK;
+}
+
+static void
+print_ingest_summary(const struct writer_stats *st, const struct ingest_report *r, guint crashes,
+                     guint64 known)
+{
+	printf("ingest: %" G_GUINT64_FORMAT " new messages, %" G_GUINT64_FORMAT
+	       " new copies of known messages, %" G_GUINT64_FORMAT " renamed, %" G_GUINT64_FORMAT
+	       " copies removed (%" G_GUINT64_FORMAT " messages), %" G_GUINT64_FORMAT " skipped",
+	       st->messages_added, st->copies_added, st->copies_moved, st->copies_removed,
+	       st->messages_removed, r->skipped + crashes);
+	if (known)
+		printf(", %" G_GUINT64_FORMAT " skipped (known)", known);
+	printf(", in %.2f s (%.0f messages/s)\n", r->seconds,
+	       r->seconds > 0 ? r->scanned / r->seconds : 0.0);
 }

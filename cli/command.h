@@ -79,6 +79,7 @@ struct command_env {
 };
 
 int cmd_ingest(struct command_env *env, int argc, char **argv);
+int cmd_watch(struct command_env *env, int argc, char **argv);
 int cmd_search(struct command_env *env, int argc, char **argv);
 int cmd_count(struct command_env *env, int argc, char **argv);
 int cmd_show(struct command_env *env, int argc, char **argv);

@@ -33,6 +33,9 @@
 static const struct command commands[] = {
 	{ "ingest", NULL, MAIL(cmd_ingest) | CMD_WRITE | CMD_LOCK | CMD_RULES,
 	  "add mail from maildirs, mbox files, message files and sources" },
+	/* Each ingest is a child that takes the lock only while it writes. */
+	{ "watch", NULL, MAIL(cmd_watch) | CMD_WRITE | CMD_LOCK | CMD_RULES,
+	  "keep the index current: ingest each source when its mail changes" },
 	{ "search", NULL, cmd_search, CMD_SNAPSHOT, "list the messages a query matches" },
 	{ "count", NULL, cmd_count, CMD_READ, "count the messages a query matches" },
 	{ "show", NULL, MAIL(cmd_show) | CMD_READ, "show one message: headers, body, attachments" },

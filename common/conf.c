@@ -88,7 +88,7 @@ static const char *const local_keys[] = { "type", "path", NULL };
 static const char *const imap_keys[] = { "type",       "host",    "port",
 	                                 "tls",        "user",    "password_command",
 	                                 "folders",    "ca_file", "timeout",
-	                                 "tls_verify", NULL };
+	                                 "tls_verify", "poll",    NULL };
 
 /* The group being read: GKeyFile's reading of FILE, and where things are. */
 struct reader {
@@ -475,6 +475,32 @@ get_int(const struct reader *rd, const char *key, int min, int max, int *value, 
 	return TRUE;
 }
 
+/* Reads duration KEY ("90s", "5m", "1h"; a bare number is seconds) into
+ * *SECONDS, between MIN and MAX seconds; unchanged when the key is missing. */
+static gboolean
+get_duration(const struct reader *rd, const char *key, int min, int max, int *seconds,
+             GError **error)
+{
+	g_autofree char *v = raw_value(rd, key);
+	if (!v)
+		return TRUE;
+	char *end;
+	gint64 n = g_ascii_strtoll(v, &end, 10);
+	gint64 unit = g_str_equal(end, "") || g_str_equal(end, "s") ? 1
+	              : g_str_equal(end, "m")                       ? 60
+	              : g_str_equal(end, "h")                       ? 3600
+	                                                            : 0;
+	if (!g_ascii_isdigit(*v) || !unit || n > G_MAXINT || n * unit < min || n * unit > max) {
+		rd_error(
+		    error, rd, key,
+		    "'%s' is not a duration from %ds to %dh (a number and s, m or h, as in 5m)", v,
+		    min, max / 3600);
+		return FALSE;
+	}
+	*seconds = (int)(n * unit);
+	return TRUE;
+}
+
 static gboolean
 load_imap(struct mc_source_config *s, const struct reader *rd, GError **error)
 {
@@ -482,6 +508,7 @@ load_imap(struct mc_source_config *s, const struct reader *rd, GError **error)
 	s->imap = imap;
 	imap->folders = g_ptr_array_new_with_free_func(g_free);
 	imap->timeout = 60;
+	imap->poll = 300;
 	imap->tls_verify = TRUE;
 	if (!required_string(rd, "host", &imap->host, error) ||
 	    !required_string(rd, "user", &imap->user, error))
@@ -500,6 +527,7 @@ load_imap(struct mc_source_config *s, const struct reader *rd, GError **error)
 	imap->port = imap->tls == MC_TLS_IMAPS ? 993 : 143;
 	if (!get_int(rd, "port", 1, 65535, &imap->port, error) ||
 	    !get_int(rd, "timeout", 1, 3600, &imap->timeout, error) ||
+	    !get_duration(rd, "poll", 1, 24 * 3600, &imap->poll, error) ||
 	    !get_yes_no(rd, "tls_verify", &imap->tls_verify, error))
 		return FALSE;
 	imap->password_command = raw_value(rd, "password_command");

@@ -28,6 +28,7 @@ struct mc_imap_config {
 	GPtrArray *folders;  /* char *, names or LIST patterns such as Archive/%; default INBOX */
 	char *ca_file;       /* extra trusted CA (absolute), or NULL */
 	int timeout;         /* seconds, default 60 */
+	int poll;            /* seconds between syncs under `watch` (poll = 5m), default 300 */
 	gboolean tls_verify; /* FALSE only when the config says tls_verify = no */
 };
 

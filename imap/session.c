@@ -170,6 +170,7 @@ session_open(struct session *s, const char *password, GError **error)
 	if (!read_capabilities(s, error))
 		return FALSE;
 	s->condstore = has_capability(s, "CONDSTORE") || has_capability(s, "QRESYNC");
+	s->idle = has_capability(s, "IDLE");
 	return TRUE;
 }
 

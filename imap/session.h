@@ -19,6 +19,7 @@ struct session {
 	mailstream_low *low; /* owned by imap's stream once connected */
 	char delimiter;      /* the server's hierarchy delimiter, '/' when none */
 	gboolean condstore;  /* the server offers CONDSTORE (RFC 7162) once logged in */
+	gboolean idle;       /* ...and IDLE (RFC 2177) */
 };
 
 /* Sets ERROR for a failed command R: the server's own words for NO/BAD,

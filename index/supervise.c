@@ -48,8 +48,9 @@ struct journal {
 static struct journal *journal;    /* NULL when not supervised */
 static __thread gint my_slot = -1; /* this thread's slot, once it has one */
 static volatile pid_t child_pid;
-static gboolean in_child;               /* this process is a supervised child */
-static const char *run_name = "ingest"; /* the command, for messages */
+static volatile sig_atomic_t stop_signal; /* SIGINT or SIGTERM seen while a child ran */
+static gboolean in_child;                 /* this process is a supervised child */
+static const char *run_name = "ingest";   /* the command, for messages */
 
 static void
 on_crash(int sig)
@@ -66,6 +67,7 @@ on_crash(int sig)
 static void
 forward_signal(int sig, siginfo_t *info, void *context)
 {
+	stop_signal = sig;
 	if (child_pid > 0 && info && (info->si_code == SI_USER || info->si_code == SI_QUEUE))
 		kill(child_pid, sig);
 }
@@ -269,6 +271,12 @@ supervise_leave(void)
 {
 	if (journal && my_slot >= 0)
 		g_atomic_int_set(&journal->slots[my_slot].busy, 0);
+}
+
+int
+supervise_stop_signal(void)
+{
+	return stop_signal;
 }
 
 pid_t

@@ -21,6 +21,11 @@
  * it before any thread is started. */
 int supervise_run(const char *command, int (*run)(void *data), void *data, const char *db_path);
 
+/* Returns SIGINT or SIGTERM when one reached this process while
+ * supervise_run() waited for a child (which then decided how to stop), else
+ * 0: for a caller that goes on after a run (mailclerk watch). */
+int supervise_stop_signal(void);
+
 /* In the child: a parse worker is about to parse ITEM (SIZE bytes, read
  * with item->mtime), shown as WHERE in reports. No-op when not supervised. */
 void supervise_enter(const struct source_item *item, gint64 size, const char *where);

@@ -1,0 +1,91 @@
+#!/bin/sh
+# mailclerk watch on an IMAP source, against a real Dovecot
+# (tests/imap/dovecot.sh): IDLE on INBOX, polling for the other folders and
+# for a server without IDLE, reconnecting after the server went away.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/imap/dovecot.sh"
+dovecot_available || skip_all "dovecot is not installed (contrib/bootstrap.sh installs it)"
+plan 18
+dovecot_start || { echo "Bail out! dovecot did not start"; exit 1; }
+export MAILCLERK_PASSWORD_WORK=secret-pw
+
+# wait_until COMMAND...: polls COMMAND until it succeeds, for 60 s at most.
+wait_until() {
+	_w=600
+	while [ $_w -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		_w=$((_w - 1))
+	done
+	return 1
+}
+count_is() { [ "$(mc count "$1")" = "$2" ]; }
+# append FOLDER WORD: a message with WORD saved into FOLDER on the server.
+append() {
+	printf 'From: Sender <s@imap.test>\nTo: alice@dovecot.test\nSubject: %s\nMessage-ID: <%s@imap.test>\nDate: Mon, 01 Jan 2024 00:00:00 +0000\n\nThe word is %s.\n' \
+		"$2" "$2" "$2" > "$TMP/$2.eml"
+	dovecot_seed "$1" "$TMP/$2.eml"
+}
+config() {
+	printf '[source work]\ntype = imap\nhost = localhost\nport = %s\nuser = alice\nca_file = %s\nfolders = INBOX; Other\npoll = %s\n' \
+		"$IMAPS_PORT" "$CA_FILE" "$1" > "$TMP/config"
+}
+start_watch() {
+	"$MAILCLERK" --config "$TMP/config" --db "$DB" watch > "$TMP/watch.out" 2>> "$TMP/watch.err" &
+	pid=$!
+}
+stop_watch() {
+	kill -TERM "$pid"
+	wait "$pid"
+}
+
+dovecot_seed_many INBOX 2 >/dev/null
+dovecot_seed_many Other 1 >/dev/null
+# An hour between polls: what comes to INBOX now can only come by IDLE.
+config 1h
+start_watch
+check 'the first run fetches what the server has' wait_until count_is '*' 3
+append INBOX wimapidle
+check 'a message APPENDed to INBOX is found (IDLE)' wait_until count_is wimapidle 1
+check_eq '... in INBOX' "$(mc search --format=json wimapidle | jq -r '.[0].folders[0]')" INBOX
+# Quiet: no sync until the hour is up (a slow machine only makes fewer).
+logins() { grep -c 'Login: user=<alice>' "$DOVECOT_LOG"; }
+l0=$(logins)
+sleep 3
+check_eq 'nothing new: no login for 3 s (poll = 1h)' "$(logins)" "$l0"
+
+# The server goes away and comes back: the watch connects again by itself.
+dovecot_stop
+check 'a lost server is said' wait_until grep -q '^mailclerk watch: work: .*; trying again$' "$TMP/watch.err"
+_dovecot_launch
+append INBOX wimapback
+check '... and after it is back, new mail is found' wait_until count_is wimapback 1
+check_eq '... the outage said once' "$(grep -c 'trying again' "$TMP/watch.err")" 1
+check_eq '... and its end once' "$(grep -c '^mailclerk watch: work: the server answers again$' "$TMP/watch.err")" 1
+check_eq 'the watch is still running' "$(kill -0 "$pid" 2>/dev/null && echo yes)" yes
+stop_watch
+check_eq 'SIGTERM: exit 0' "$?" 0
+
+# The folder beyond the IDLE one is polled (poll = 2s).
+config 2s
+mv "$TMP/watch.err" "$TMP/watch1.err"
+start_watch
+wait_until count_is wimapback 1
+append Other wimapother
+check 'a message in the second folder is found by polling' wait_until count_is wimapother 1
+check_eq '... in that folder' "$(mc search --format=json wimapother | jq -r '.[0].folders[0]')" Other
+
+# A server that offers no IDLE (taken out of its capabilities) is polled.
+dovecot_imap_capability 'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE LITERAL+ AUTH=PLAIN'
+check 'no IDLE: said' wait_until grep -q '^mailclerk watch: work: the server offers no IDLE; polling it every 2 s$' "$TMP/watch.err"
+append INBOX wimappolled
+check '... and INBOX is polled' wait_until count_is wimappolled 1
+stop_watch
+check_eq 'SIGTERM: exit 0' "$?" 0
+check_eq '... the index is sound' "$(mc check 2>&1 >/dev/null; echo $?)" 0
+check_eq 'one message each, nothing twice' "$(mc count '*')" 7
+check_eq 'nothing else on stderr' "$(cat "$TMP/watch1.err" "$TMP/watch.err" |
+	grep -v -e '^mailclerk watch: work: .*; trying again$' -e '^mailclerk watch: work: the server answers again$' \
+		-e '^mailclerk watch: work: the server offers no IDLE; polling it every 2 s$')" ""
+dovecot_imap_capability
+dovecot_stop
