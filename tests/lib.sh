@@ -100,3 +100,17 @@ copy_corpus() {
 	cp -R "$CORPUS" "$TMP/corpus"
 	chmod -R u+w "$TMP/corpus"
 }
+
+# wait_until COMMAND...: polls COMMAND until it succeeds, for 60 s at most
+# (a generous bound on a loaded machine; no check depends on the time).
+wait_until() {
+	_w=600
+	while [ $_w -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		_w=$((_w - 1))
+	done
+	return 1
+}
+# count_is QUERY N: whether QUERY matches N messages.
+count_is() { [ "$(mc count "$1")" = "$2" ]; }

@@ -9,17 +9,6 @@ plan 18
 dovecot_start || { echo "Bail out! dovecot did not start"; exit 1; }
 export MAILCLERK_PASSWORD_WORK=secret-pw
 
-# wait_until COMMAND...: polls COMMAND until it succeeds, for 60 s at most.
-wait_until() {
-	_w=600
-	while [ $_w -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		_w=$((_w - 1))
-	done
-	return 1
-}
-count_is() { [ "$(mc count "$1")" = "$2" ]; }
 # append FOLDER WORD: a message with WORD saved into FOLDER on the server.
 append() {
 	printf 'From: Sender <s@imap.test>\nTo: alice@dovecot.test\nSubject: %s\nMessage-ID: <%s@imap.test>\nDate: Mon, 01 Jan 2024 00:00:00 +0000\n\nThe word is %s.\n' \

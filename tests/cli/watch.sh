@@ -4,18 +4,6 @@
 . "$top_srcdir/tests/lib.sh"
 plan 41
 
-# wait_until COMMAND...: polls COMMAND until it succeeds, for 60 s at most
-# (a generous bound on a loaded machine; no check depends on the time).
-wait_until() {
-	_w=600
-	while [ $_w -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		_w=$((_w - 1))
-	done
-	return 1
-}
-count_is() { [ "$(mc count "$1")" = "$2" ]; }
 # deliver MAILDIR NAME WORD: a message written into tmp/ and renamed into
 # new/, as an MDA delivers; its Message-ID is <NAME@watch.test>.
 deliver() {
