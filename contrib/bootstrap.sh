@@ -107,6 +107,15 @@ demo() {
 	MAILCLERK_NOW=2024-04-20 show followups acme/website
 	show timeline --since 2024-03 acme
 	show contacts acme
+	# The address book for mail clients: mutt's query_command answer, and
+	# vCards 4.0 (khard, or any address book)
+	show contacts --format=mutt --query lena
+	show contacts --format=vcard --query lena acme
+	# Results a mail client opens: one file per message, and a Maildir of
+	# links to them (neomutt: README, "Use with neomutt/mutt")
+	show search --format=files client:globex
+	show links "$work/results" client:globex
+	ls "$work/results/cur"
 	show attachments
 	# Saved beside the demo's index, not into the user's folders.
 	show attachments save --by-project '*'
@@ -119,6 +128,29 @@ demo() {
 	show show "id:20240205090000.kickoff@acme.example"
 	show ingest
 	printf '\n(the second ingest found nothing new: unchanged folders are not read)\n'
+	# watch keeps an index current by itself: a maildir of its own here
+	# (the sample mail is not to be written to), a message delivered as an
+	# MDA does, searchable well within a second.
+	mkdir -p "$work/drop/cur" "$work/drop/new" "$work/drop/tmp"
+	printf '[source drop]\ntype = maildir\npath = %s\n' "$work/drop" > "$work/watch-config"
+	wmc() { ./mailclerk --config "$work/watch-config" --db "$work/watch.db" "$@"; }
+	printf '\n$ mailclerk watch &    (with a config of one maildir, %s)\n' "$work/drop"
+	wmc watch &
+	watcher=$!
+	sleep 1
+	printf 'From: Lena Fischer <lena@acme.example>\nTo: you@studio.example\nSubject: Signed contract\nMessage-ID: <demo-watch@acme.example>\nDate: Mon, 01 Apr 2024 09:00:00 +0000\n\nThe signed contract is attached as agreed.\n' > "$work/drop/tmp/1711962000.demo.studio"
+	mv "$work/drop/tmp/1711962000.demo.studio" "$work/drop/new/1711962000.demo.studio"
+	printf '(a message delivered into %s/new)\n' "$work/drop"
+	i=0
+	while [ "$(wmc count 'signed contract' 2>/dev/null)" != 1 ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	printf '\n$ mailclerk search '"'"'signed contract'"'"'\n'
+	wmc search 'signed contract'
+	kill -TERM "$watcher"
+	wait "$watcher" || true
+	printf '(watch stopped by SIGTERM)\n'
 }
 
 case "${1:-build}" in
