@@ -108,7 +108,9 @@ load_location_path(const char *kind, const char *container, const char *sub, con
 		return g_strdup(container);
 	if (*sub)
 		return g_strconcat(container, "/", sub, "/", name, info, NULL);
-	return g_strconcat(container, "/", name, info, NULL);
+	/* A second file of one unique name: NAME is its whole relative path
+	 * ("cur/UNIQUE:2,RS"), INFO only its flags. */
+	return g_strconcat(container, "/", name, NULL);
 }
 
 static void

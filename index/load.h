@@ -32,8 +32,9 @@ gboolean load_filings(struct mc_db *db, gint64 id, GPtrArray *clients, GPtrArray
 gboolean load_locations(struct mc_db *db, gint64 id, GPtrArray *out, GError **error);
 
 /* Returns the path of a copy from its locations and containers columns: a
- * maildir copy is CONTAINER/SUB/NAME+INFO, an mbox or file copy is the
- * CONTAINER itself. The caller frees it. */
+ * maildir copy is CONTAINER/SUB/NAME+INFO (CONTAINER/NAME when SUB is "":
+ * the second file of a unique name, NAME its relative path), an mbox or
+ * file copy is the CONTAINER itself. The caller frees it. */
 char *load_location_path(const char *kind, const char *container, const char *sub, const char *name,
                          const char *info);
 

@@ -172,15 +172,17 @@ maildir_scan_subdir(struct maildir_scan *ms, const char *container, const char *
 		g_autofree char *uniq = NULL, *info = NULL;
 		maildir_split_name(e->d_name, &uniq, &info);
 		const char *where = sub;
-		/* Two files with one unique name (in cur/ and new/) are both
-		 * indexed; the second is known by its whole relative path, which is
-		 * looked for first so that it is never taken for the other. */
+		/* Two files with one unique name (in cur/ and new/, or two flag
+		 * sets) are both indexed; the second is known by its whole relative
+		 * path, which is looked for first so that it is never taken for the
+		 * other. Its info still says its flags (the path is the name). */
 		g_autofree char *whole = g_strconcat(sub, "/", e->d_name, NULL);
 		if (g_hash_table_contains(seen, uniq) || g_hash_table_contains(known, whole)) {
+			const char *colon = strchr(e->d_name, ':');
 			g_free(uniq);
 			g_free(info);
 			uniq = g_steal_pointer(&whole);
-			info = g_strdup("");
+			info = g_strdup(colon ? colon : "");
 			where = "";
 		}
 		const struct known_location *kl = g_hash_table_lookup(known, uniq);

@@ -3,7 +3,7 @@
 # flags-mutt.mbox, made by make-flags.py), garbage in them, a rewrite by the
 # mail client, copies in a maildir and an mbox, and an index that lacks them.
 . "$top_srcdir/tests/lib.sh"
-plan 21
+plan 23
 cp "$CORPUS/shapes/flags-mutt.mbox" "$TMP/mutt.mbox"
 
 # subjects QUERY: the subjects of a search ("flags N"), by N, space-separated.
@@ -79,3 +79,20 @@ check_eq '... all of them' "$(subjects is:read) / $(subjects is:trashed)" "1 2 4
 } > "$TMP/big.mbox"
 check_eq 'a megabyte of flag letters: the message is indexed with its flags' \
 	"$(mc ingest --mbox "$TMP/big.mbox" >/dev/null 2>&1; mc search --format=json sprocketmoss | jq -c '[.[] | .flags]')" '[["replied","seen"]]'
+
+# Two files of one unique name, as a mail client leaves them for a moment
+# while it changes flags (or a link made by hand): both copies count with
+# their own flags, and the one left when the other goes keeps its flags.
+mkdir -p "$TMP/twin/cur" "$TMP/twin/new" "$TMP/twin/tmp"
+printf 'From: Twin <twin@flags.example>\nTo: sam@studio.example\nSubject: twin\nMessage-ID: <flags-twin@flags.example>\nDate: Mon, 01 Jan 2024 00:00:00 +0000\n\nThe word is gemelloquartz.\n' \
+	> "$TMP/twin/cur/1704067200.twin.host:2,S"
+mc ingest --maildir "$TMP/twin" >/dev/null 2>&1
+ln "$TMP/twin/cur/1704067200.twin.host:2,S" "$TMP/twin/cur/1704067200.twin.host:2,RS"
+mc ingest --maildir "$TMP/twin" >/dev/null 2>&1
+check_eq 'a second file of one unique name (:2,S and :2,RS): its flags count too' \
+	"$(mc search --format=json gemelloquartz | jq -c '[.[] | .flags]') $(mc count 'gemelloquartz is:replied')" '[["replied","seen"]] 1'
+rm "$TMP/twin/cur/1704067200.twin.host:2,S"
+mc ingest --maildir "$TMP/twin" >/dev/null 2>&1
+check_eq '... and, the first removed, the one left keeps them; its path is right' \
+	"$(mc search --format=json gemelloquartz | jq -c '[.[] | .flags]') $(mc count 'gemelloquartz is:read') $(mc search --format=files gemelloquartz)" \
+	"[[\"replied\",\"seen\"]] 1 $TMP/twin/cur/1704067200.twin.host:2,RS"
