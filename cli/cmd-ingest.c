@@ -7,6 +7,7 @@
 #include "cli/ingest.h"
 #include "common/error.h"
 #include "common/interrupt.h"
+#include "imap/idle.h"
 #include "imap/sync.h"
 #include "index/autosave.h"
 #include "index/imap-state.h"
@@ -209,6 +210,14 @@ watch_imap_said(const struct ingest_watch *watch, const struct mc_source_config 
 			down = &watch->imap_down[i];
 	if (!down)
 		return;
+	if (!ok && imap_refused(failed)) {
+		if (imap_set_refused(down))
+			fprintf(
+			    stderr,
+			    "mailclerk watch: %s: %s; not trying again until the watch restarts\n",
+			    sc->name, failed->message);
+		return;
+	}
 	if (!ok && !*down)
 		fprintf(stderr, "mailclerk watch: %s: %s; trying again\n", sc->name,
 		        failed ? failed->message : "failed");

@@ -18,6 +18,8 @@
 #include "common/error.h"
 #include "common/interrupt.h"
 #include "imap/idle.h"
+#include "imap/sync.h"
+#include "index/lock.h"
 #include "index/supervise.h"
 #include "ingest/source.h"
 #include "ingest/watch.h"
@@ -205,7 +207,9 @@ run_ingest(struct watch *w)
 		struct watched *it = g_ptr_array_index(ran, i);
 		if (!it->sc->imap)
 			continue;
-		if (w->imap_down[it->index]) {
+		if (w->imap_down[it->index] == IMAP_REFUSED) {
+			it->next_poll = G_MAXINT64; /* said; not tried again */
+		} else if (w->imap_down[it->index]) {
 			it->next_poll = now + (gint64)it->backoff * G_USEC_PER_SEC;
 			it->backoff = MIN(it->backoff * 2, BACKOFF_MAX_S);
 		} else {
@@ -297,7 +301,8 @@ restart_idle(gpointer data)
 	w->restart_tag = 0;
 	for (guint i = 0; i < w->items->len; i++) {
 		struct watched *it = g_ptr_array_index(w->items, i);
-		if (it->sc->imap && !it->no_idle && !it->idle_pid)
+		if (it->sc->imap && !it->no_idle && !it->idle_pid &&
+		    w->imap_down[it->index] != IMAP_REFUSED)
 			start_idle(w, it);
 	}
 	return G_SOURCE_REMOVE;
@@ -336,7 +341,8 @@ on_idle_readable(gint fd, GIOCondition cond, gpointer data)
 		;
 	it->idle_pid = 0;
 	it->idle_tag = 0;
-	if (!it->no_idle && !stopping() && !ip->w->restart_tag)
+	if (!it->no_idle && !stopping() && !ip->w->restart_tag &&
+	    ip->w->imap_down[it->index] != IMAP_REFUSED)
 		ip->w->restart_tag = g_timeout_add_seconds(IDLE_RESTART_S, restart_idle, ip->w);
 	return G_SOURCE_REMOVE;
 }
@@ -419,6 +425,17 @@ cmd_watch(struct command_env *env, int argc, char **argv)
 		return command_fail(error);
 	}
 
+	/* An IMAP source without a password is a configuration error: said
+	 * now, not retried for ever. */
+	for (guint i = 0; i < env->cfg->sources->len; i++) {
+		const struct mc_source_config *sc = g_ptr_array_index(env->cfg->sources, i);
+		if (sc->imap && !imap_password_configured(sc, &error))
+			return command_fail(error);
+	}
+	int watch_lock = index_watch_lock(env->db_path, &error);
+	if (watch_lock < 0)
+		return command_fail(error);
+
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGINT);
 	sigaddset(&stop_signals, SIGTERM);
@@ -476,6 +493,7 @@ cmd_watch(struct command_env *env, int argc, char **argv)
 	fs_watch_free(w.fs);
 	munmap(w.imap_down, down_size);
 	g_main_context_set_poll_func(NULL, NULL);
+	close(watch_lock);
 	/* Stopping is how a watch ends (systemd's stop): a success. */
 	return MC_EXIT_OK;
 }

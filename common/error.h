@@ -14,6 +14,8 @@ enum mc_error_code {
 	MC_ERROR_INTERRUPTED, /* SIGINT or SIGTERM (common/interrupt.h): exit 130 */
 	MC_ERROR_NOT_FOUND,   /* no such message or thread: exit 1, but 2 where the
 	                       * reference is what a command is told to change */
+	MC_ERROR_REFUSED,     /* a server refused us for good (login refused): exit 1;
+	                       * trying again without a change would not help */
 };
 
 enum mc_exit {

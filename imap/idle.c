@@ -97,6 +97,23 @@ idle_session(struct session *s, int fd, volatile gint *down, gboolean *done, gbo
 	}
 }
 
+gboolean
+imap_set_refused(volatile gint *down)
+{
+	gint was;
+	do
+		was = g_atomic_int_get(down);
+	while (was != IMAP_REFUSED && !g_atomic_int_compare_and_exchange(down, was, IMAP_REFUSED));
+	return was != IMAP_REFUSED;
+}
+
+gboolean
+imap_refused(const GError *error)
+{
+	return error && error->domain == MC_ERROR &&
+	       (error->code == MC_ERROR_REFUSED || error->code == MC_ERROR_USAGE);
+}
+
 void
 imap_idle_loop(const struct mc_source_config *sc, int fd, volatile gint *down)
 {
@@ -111,6 +128,14 @@ imap_idle_loop(const struct mc_source_config *sc, int fd, volatile gint *down)
 			return;
 		if (examined)
 			backoff = BACKOFF_FIRST;
+		if (!ok && imap_refused(error)) {
+			if (imap_set_refused(down))
+				fprintf(stderr,
+				        "mailclerk watch: %s: %s; not trying again until the watch "
+				        "restarts\n",
+				        sc->name, error->message);
+			return;
+		}
 		if (!ok && !*down) {
 			fprintf(stderr, "mailclerk watch: %s: %s; trying again\n", sc->name,
 			        error ? error->message : "the connection was lost");

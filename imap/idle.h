@@ -8,6 +8,21 @@
 
 #include "common/conf.h"
 
+/* What the shared *DOWN of a source says. */
+enum imap_down {
+	IMAP_UP = 0,
+	IMAP_DOWN = 1,    /* failing: tried again with a backoff */
+	IMAP_REFUSED = 2, /* refused for good (imap_refused()): not tried again */
+};
+
+/* Whether ERROR (from connecting, logging in or a sync) is one that trying
+ * again cannot mend: a login the server refused, no password configured,
+ * a server that will not log in without TLS. */
+gboolean imap_refused(const GError *error);
+/* Sets *DOWN (shared between processes) to IMAP_REFUSED; TRUE for the one
+ * caller that changed it, who says so. */
+gboolean imap_set_refused(volatile gint *down);
+
 /* What imap_idle_loop() writes on its pipe. */
 #define IMAP_IDLE_CHANGED 'c' /* the folder may have changed (also: (re)connected) */
 #define IMAP_IDLE_NONE    'n' /* the server offers no IDLE: poll it */
@@ -19,8 +34,9 @@
  * 30). A lost or refused connection is tried again after 1 s, doubling to
  * 5 min, and back to 1 s once connected; an outage is said on stderr once,
  * when *DOWN (shared with whoever else reports this source) is not yet
- * set, and its end likewise. Returns when the server offers no IDLE (after
- * writing IMAP_IDLE_NONE) or FD's reader is gone. */
+ * set, and its end likewise. A refusal (imap_refused()) is said, *DOWN set
+ * to IMAP_REFUSED, and the loop returns. Returns too when the server offers
+ * no IDLE (after writing IMAP_IDLE_NONE) or FD's reader is gone. */
 void imap_idle_loop(const struct mc_source_config *sc, int fd, volatile gint *down);
 
 #endif

@@ -11,24 +11,40 @@
 #include "imap/sync.h"
 #include "imap/transport.h"
 
-char *
-imap_password(const struct mc_source_config *sc, GError **error)
+/* Returns MAILCLERK_PASSWORD_NAME for source SC (NAME in capitals, other
+ * characters than letters and digits as '_'); the caller frees it. */
+static char *
+password_variable(const struct mc_source_config *sc)
 {
 	g_autofree char *var = g_ascii_strup(sc->name, -1);
 	for (char *p = var; *p; p++)
 		if (!g_ascii_isalnum(*p))
 			*p = '_';
-	g_autofree char *env = g_strconcat("MAILCLERK_PASSWORD_", var, NULL);
+	return g_strconcat("MAILCLERK_PASSWORD_", var, NULL);
+}
+
+gboolean
+imap_password_configured(const struct mc_source_config *sc, GError **error)
+{
+	g_autofree char *env = password_variable(sc);
+	const char *value = g_getenv(env);
+	if ((value && *value) || sc->imap->password_command)
+		return TRUE;
+	g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
+	            "source '%s': no password: set password_command, or %s in the environment",
+	            sc->name, env);
+	return FALSE;
+}
+
+char *
+imap_password(const struct mc_source_config *sc, GError **error)
+{
+	g_autofree char *env = password_variable(sc);
 	const char *value = g_getenv(env);
 	if (value && *value)
 		return g_strdup(value);
-	if (!sc->imap->password_command) {
-		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
-		            "source '%s': no password: set password_command, or %s in the "
-		            "environment",
-		            sc->name, env);
+	if (!imap_password_configured(sc, error))
 		return NULL;
-	}
 	const char *argv[] = { "/bin/sh", "-c", sc->imap->password_command, NULL };
 	char *out = NULL;
 	int status = 0;
@@ -155,7 +171,7 @@ session_open(struct session *s, const char *password, GError **error)
 			return FALSE;
 	}
 	if (has_capability(s, "LOGINDISABLED")) {
-		g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
+		g_set_error(error, MC_ERROR, MC_ERROR_REFUSED,
 		            "%s: the server refuses to log in without TLS (LOGINDISABLED); use "
 		            "tls = imaps or tls = starttls",
 		            c->host);
@@ -164,7 +180,14 @@ session_open(struct session *s, const char *password, GError **error)
 	r = mailimap_login(s->imap, c->user, password);
 	if (r != MAILIMAP_NO_ERROR) {
 		g_autofree char *what = g_strdup_printf("login as %s", c->user);
-		return command_failed(s, r, what, error);
+		command_failed(s, r, what, error);
+		/* The server said no (not a lost connection, nor a NO
+		 * [UNAVAILABLE] of RFC 5530, which passes): the same password will
+		 * be refused again. */
+		if (error && *error && r != MAILIMAP_ERROR_STREAM && r != MAILIMAP_ERROR_PARSE &&
+		    !strstr((*error)->message, "[UNAVAILABLE]"))
+			(*error)->code = MC_ERROR_REFUSED;
+		return FALSE;
 	}
 	/* Servers offer more once logged in (QRESYNC implies CONDSTORE). */
 	if (!read_capabilities(s, error))

@@ -77,5 +77,9 @@ GPtrArray *imap_store_folders(const char *store_root, const char *name);
  * caller frees it with imap_password_free(), which clears it. */
 char *imap_password(const struct mc_source_config *sc, GError **error);
 void imap_password_free(char *password);
+/* Whether source SC has a password to give (its MAILCLERK_PASSWORD_NAME set,
+ * or a password_command, which is not run); FALSE and a configuration
+ * error (MC_ERROR_USAGE) saying what to set when not. */
+gboolean imap_password_configured(const struct mc_source_config *sc, GError **error);
 
 #endif

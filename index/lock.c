@@ -48,22 +48,54 @@ lock_read_holder(int fd)
 	return g_strdup_printf("pid %ld (%s)", pid, command);
 }
 
-int
-index_lock(const char *db_path, const char *command, GError **error)
+/* Opens (creating it and its folder) the lock file PATH beside the index at
+ * DB_PATH; -1 and ERROR when it cannot. */
+static int
+lock_open(const char *db_path, const char *path, GError **error)
 {
 	g_autofree char *dir = g_path_get_dirname(db_path);
-	g_autofree char *path = g_strconcat(db_path, ".lock", NULL);
 	if (g_mkdir_with_parents(dir, 0700) < 0) {
 		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot create %s: %s", dir,
 		            g_strerror(errno));
 		return -1;
 	}
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
+	if (fd < 0)
 		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot open %s: %s", path,
 		            g_strerror(errno));
+	return fd;
+}
+
+int
+index_watch_lock(const char *db_path, GError **error)
+{
+	g_autofree char *path = g_strconcat(db_path, ".watch", NULL);
+	int fd = lock_open(db_path, path, error);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		g_autofree char *holder = lock_read_holder(fd);
+		if (errno == EWOULDBLOCK)
+			g_set_error(error, MC_ERROR, MC_ERROR_BUSY,
+			            "%s is already kept current by another watch, %s", db_path,
+			            holder ? holder : "of another process");
+		else
+			g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot lock %s: %s", path,
+			            g_strerror(errno));
+		close(fd);
 		return -1;
 	}
+	lock_write_holder(fd, "watch");
+	return fd;
+}
+
+int
+index_lock(const char *db_path, const char *command, GError **error)
+{
+	g_autofree char *path = g_strconcat(db_path, ".lock", NULL);
+	int fd = lock_open(db_path, path, error);
+	if (fd < 0)
+		return -1;
 	gboolean told = FALSE;
 	for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; waited++) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {

@@ -15,4 +15,11 @@
  * common/interrupt.h ended it). */
 int index_lock(const char *db_path, const char *command, GError **error);
 
+/* Takes the watch lock of the index at DB_PATH (flock(2) on DB_PATH.watch,
+ * naming its holder as index_lock() does), without waiting: one `watch`
+ * per index, as two would ingest everything twice. Returns the descriptor
+ * to keep open while watching, or -1 and sets ERROR (MC_ERROR_BUSY, naming
+ * the other watch's pid, when one holds it). */
+int index_watch_lock(const char *db_path, GError **error);
+
 #endif

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,7 +20,7 @@
  * and closed), departures, and the directory itself going away. */
 #define DIR_MASK                                                                                   \
 	(IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_DELETE_SELF |   \
-	 IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
+	 IN_MOVE_SELF | IN_ATTRIB | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
 
 /* One watched directory. */
 struct node {
@@ -148,9 +149,14 @@ watch_tree(struct fs_watch *w, guint id, const char *dir, const char *file, gboo
 }
 
 gboolean
-fs_watch_add(struct fs_watch *w, guint id, const char *kind, const char *path)
+fs_watch_add(struct fs_watch *w, guint id, const char *kind, const char *source_path)
 {
 	gboolean mbox = g_str_equal(kind, "mbox");
+	/* A source given as a symlink (~/Mail on another disk) is read through
+	 * it by ingest: the watches go where it points. */
+	g_autofree char *path = realpath(source_path, NULL);
+	if (!path)
+		return FALSE;
 	if (is_dir(path))
 		return watch_tree(w, id, path, NULL, TRUE, mbox, 0);
 	struct stat st;
@@ -227,8 +233,11 @@ on_event(struct fs_watch *w, int wd, struct node *n, const struct inotify_event 
 		}
 		return;
 	}
+	if ((ev->mask & IN_ATTRIB) && !(ev->mask & IN_ISDIR))
+		return; /* a file's times or mode: not mail */
 	if (ev->mask & IN_ISDIR) {
-		if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {
+		/* IN_ATTRIB: a folder made readable may be watched now. */
+		if (ev->mask & (IN_CREATE | IN_MOVED_TO | IN_ATTRIB)) {
 			g_autofree char *sub = g_build_filename(n->path, ev->name, NULL);
 			if (!(g_str_equal(ev->name, "tmp") && !n->mbox && is_maildir(n->path)))
 				watch_tree(w, id, sub, NULL, FALSE, n->mbox, n->depth + 1);

@@ -24,11 +24,11 @@ void fs_watch_free(struct fs_watch *w);
 int fs_watch_fd(const struct fs_watch *w);
 
 /* Watches source ID, of KIND "maildir" or "mbox", at PATH (owned by the
- * caller, copied). Returns FALSE, watching nothing of it, when PATH is not
- * there (call it again later). Folders that cannot be watched (the
- * system's max_user_watches) are said once on stderr; their mail is still
- * ingested with the rest of the source. */
-gboolean fs_watch_add(struct fs_watch *w, guint id, const char *kind, const char *path);
+ * caller; a symlink is followed: what it points to is watched). Returns FALSE, watching nothing of
+ * it, when PATH is not there (call it again later). Folders that cannot be watched (the system's
+ * max_user_watches) are said once on stderr; their mail is still ingested with the rest of the
+ * source. */
+gboolean fs_watch_add(struct fs_watch *w, guint id, const char *kind, const char *source_path);
 
 /* Reads every pending event and calls FN(ID, GONE, DATA) for each source
  * concerned (perhaps several times for one). When the kernel's queue

@@ -5,7 +5,7 @@
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/imap/dovecot.sh"
 dovecot_available || skip_all "dovecot is not installed (contrib/bootstrap.sh installs it)"
-plan 18
+plan 23
 dovecot_start || { echo "Bail out! dovecot did not start"; exit 1; }
 export MAILCLERK_PASSWORD_WORK=secret-pw
 
@@ -77,4 +77,23 @@ check_eq 'nothing else on stderr' "$(cat "$TMP/watch1.err" "$TMP/watch.err" |
 	grep -v -e '^mailclerk watch: work: .*; trying again$' -e '^mailclerk watch: work: the server answers again$' \
 		-e '^mailclerk watch: work: the server offers no IDLE; polling it every 2 s$')" ""
 dovecot_imap_capability
+
+# A wrong password: refused for good, said once, not tried again (a
+# provider would lock the account after a few); the watch goes on.
+mv "$TMP/watch.err" "$TMP/watch2.err"
+config 1h
+MAILCLERK_PASSWORD_WORK=wrong-pw
+start_watch
+check 'a refused login is said' wait_until grep -q "^mailclerk watch: work: localhost: login as alice: the server said: .*; not trying again until the watch restarts\$" "$TMP/watch.err"
+mismatches() { grep -c 'Password mismatch' "$DOVECOT_LOG"; }
+sleep 4
+check "... tried at most twice, by IDLE and by the first sync ($(mismatches))" [ "$(mismatches)" -le 2 ]
+check_eq '... said once' "$(grep -c 'not trying again' "$TMP/watch.err")" 1
+check_eq '... and the watch still runs' "$(kill -0 "$pid" 2>/dev/null && echo yes)" yes
+stop_watch
+# No password at all: a configuration error at start.
+unset MAILCLERK_PASSWORD_WORK
+out=$(mc watch 2>&1)
+check_eq 'no password: exit 2 at start, saying what to set' "$? $out" \
+	"2 mailclerk: source 'work': no password: set password_command, or MAILCLERK_PASSWORD_WORK in the environment"
 dovecot_stop

@@ -2,7 +2,7 @@
 # mailclerk watch on maildirs and mbox files: deliveries, moves, deletions,
 # appends, bursts, a busy lock, a vanished maildir, SIGTERM, memory.
 . "$top_srcdir/tests/lib.sh"
-plan 41
+plan 45
 
 # deliver MAILDIR NAME WORD: a message written into tmp/ and renamed into
 # new/, as an MDA delivers; its Message-ID is <NAME@watch.test>.
@@ -188,3 +188,25 @@ else
 	wait "$pid"
 	for i in 1 2 3 4; do skip "SIGTERM during a run $i" "no test hooks in this build (configure --disable-test-hooks)"; done
 fi
+
+# Sources given as symlinks (~/Mail on another disk) are watched where they
+# point; a second watch on the same index is refused.
+DB="$TMP/third.db"
+mkdir -p "$TMP/real/box/cur" "$TMP/real/box/new" "$TMP/real/box/tmp"
+ln -s "$TMP/real/box" "$TMP/linkbox"
+printf 'From old@watch.test Mon Jan  1 00:00:00 2024\nFrom: old@watch.test\nSubject: l1\nMessage-ID: <lmbox-1@watch.test>\n\nThe word is wlinkmboxone.\n\n' > "$TMP/real/l.mbox"
+ln -s "$TMP/real/l.mbox" "$TMP/link.mbox"
+printf '[source linked]\ntype = maildir\npath = %s\n[source lbox]\ntype = mbox\npath = %s\n' \
+	"$TMP/linkbox" "$TMP/link.mbox" > "$TMP/config"
+start_watch
+wait_until count_is wlinkmboxone 1
+deliver "$TMP/real/box" linked wlinkeddelivery
+check 'a maildir source that is a symlink: a delivery where it points is found' wait_until count_is wlinkeddelivery 1
+printf 'From new@watch.test Mon Jan  1 00:00:00 2024\nFrom: new@watch.test\nSubject: l2\nMessage-ID: <lmbox-2@watch.test>\n\nThe word is wlinkmboxtwo.\n\n' >> "$TMP/real/l.mbox"
+check 'an mbox source that is a symlink: an append to the file it names is found' wait_until count_is wlinkmboxtwo 1
+out=$("$MAILCLERK" --config "$TMP/config" --db "$DB" watch 2>&1)
+check_eq 'a second watch on the index: exit 1, naming the first' "$? $out" \
+	"1 mailclerk: $DB is already kept current by another watch, pid $pid (watch)"
+check_eq '... said nothing else, and the first said nothing' "$(cat "$TMP/watch.err")" ""
+kill -TERM "$pid"
+wait "$pid"
