@@ -135,7 +135,9 @@ demo() {
 	printf '[source drop]\ntype = maildir\npath = %s\n' "$work/drop" > "$work/watch-config"
 	wmc() { ./mailclerk --config "$work/watch-config" --db "$work/watch.db" "$@"; }
 	printf '\n$ mailclerk watch &    (with a config of one maildir, %s)\n' "$work/drop"
-	wmc watch &
+	# The program itself in the background (not through a function, whose
+	# subshell would be what $! names).
+	./mailclerk --config "$work/watch-config" --db "$work/watch.db" watch &
 	watcher=$!
 	sleep 1
 	printf 'From: Lena Fischer <lena@acme.example>\nTo: you@studio.example\nSubject: Signed contract\nMessage-ID: <demo-watch@acme.example>\nDate: Mon, 01 Apr 2024 09:00:00 +0000\n\nThe signed contract is attached as agreed.\n' > "$work/drop/tmp/1711962000.demo.studio"
