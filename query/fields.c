@@ -25,14 +25,15 @@ enum field_kind {
 	FIELD_PROJECT,
 };
 
-/* is: terms of the other flags (read and unread are apart). */
+/* is: terms of the other flags (read and unread are apart); starred is
+ * flagged as Gmail and mu users call it. */
 static const struct {
 	const char *term;
 	const char *sql;
 } flag_terms[] = {
-	{ "flagged", QUERY_MAILDIR_FLAG("F") }, { "replied", QUERY_MAILDIR_FLAG("R") },
-	{ "draft", QUERY_MAILDIR_FLAG("D") },   { "trashed", QUERY_MAILDIR_FLAG("T") },
-	{ "passed", QUERY_MAILDIR_FLAG("P") },
+	{ "flagged", QUERY_MAILDIR_FLAG("F") }, { "starred", QUERY_MAILDIR_FLAG("F") },
+	{ "replied", QUERY_MAILDIR_FLAG("R") }, { "draft", QUERY_MAILDIR_FLAG("D") },
+	{ "trashed", QUERY_MAILDIR_FLAG("T") }, { "passed", QUERY_MAILDIR_FLAG("P") },
 };
 
 static const struct field {
@@ -587,7 +588,8 @@ field_leaf(struct parser *ps, const struct token *t, GError **error)
 			return sql_part(g_strdup("m.automated = 1"));
 		/* Flags: a message is read when one of its copies is; unread when
 		 * it has copies that carry flags (maildir, mbox) and none is. */
-		if (g_ascii_strcasecmp(t->lit, "read") == 0)
+		if (g_ascii_strcasecmp(t->lit, "read") == 0 ||
+		    g_ascii_strcasecmp(t->lit, "seen") == 0)
 			return sql_part(g_strdup(QUERY_MAILDIR_FLAG("S")));
 		if (g_ascii_strcasecmp(t->lit, "unread") == 0)
 			return sql_part(

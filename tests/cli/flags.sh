@@ -3,7 +3,7 @@
 # flags-mutt.mbox, made by make-flags.py), garbage in them, a rewrite by the
 # mail client, copies in a maildir and an mbox, and an index that lacks them.
 . "$top_srcdir/tests/lib.sh"
-plan 23
+plan 24
 cp "$CORPUS/shapes/flags-mutt.mbox" "$TMP/mutt.mbox"
 
 # subjects QUERY: the subjects of a search ("flags N"), by N, space-separated.
@@ -44,6 +44,7 @@ out=$(mc ingest --mbox "$TMP/mutt.mbox" 2>&1)
 check_eq 'after the rewrite: no new message' "$(printf '%s\n' "$out" | sed -n 's/^ingest: \([0-9]*\) new messages.*/\1/p')" 0
 check_eq '... the same ids and Message-IDs (the synthesized one too)' "$(table)" "$before"
 check_eq '... the new flags are seen' "$(subjects is:read) / $(subjects is:flagged)" "1 2 4 6 7 8 11  / 2 4 7 "
+check_eq 'is:seen is is:read, is:starred is is:flagged (as mu and Gmail say)' "$(subjects is:seen) / $(subjects is:starred)" "1 2 4 6 7 8 11  / 2 4 7 "
 check_eq '... an unchanged mbox then: nothing to do' \
 	"$(mc ingest --mbox "$TMP/mutt.mbox" 2>&1 | sed 's/, in .*//')" \
 	"ingest: 0 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 0 skipped"
