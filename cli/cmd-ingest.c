@@ -6,6 +6,7 @@
 #include "cli/command.h"
 #include "cli/ingest.h"
 #include "common/error.h"
+#include "common/fileio.h"
 #include "common/interrupt.h"
 #include "imap/idle.h"
 #include "imap/sync.h"
@@ -101,7 +102,7 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 				if (stdin_read)
 					continue;
 				g_autofree char *stored = NULL;
-				if (!store_make_maildir(store_dir, &error) ||
+				if (!fileio_make_maildir(store_dir, &error) ||
 				    !(stored = file_store_stdin(store_dir, &error)))
 					return command_fail(error);
 				stdin_read = TRUE;

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "common/error.h"
 #include "common/fileio.h"
 
 gboolean
@@ -36,4 +37,19 @@ fileio_fsync_dir(const char *dir)
 	close(fd);
 	errno = saved;
 	return ok;
+}
+
+gboolean
+fileio_make_maildir(const char *dir, GError **error)
+{
+	for (const char *const *sub = (const char *const[]){ "tmp", "new", "cur", NULL }; *sub;
+	     sub++) {
+		g_autofree char *d = g_build_filename(dir, *sub, NULL);
+		if (g_mkdir_with_parents(d, 0700) < 0) {
+			g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot create %s: %s", d,
+			            g_strerror(errno));
+			return FALSE;
+		}
+	}
+	return TRUE;
 }

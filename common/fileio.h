@@ -12,4 +12,9 @@ gboolean fileio_write_all(int fd, const void *data, gsize len);
  * with errno set when it cannot. */
 gboolean fileio_fsync_dir(const char *dir);
 
+/* Creates DIR/tmp, DIR/new and DIR/cur (0700, and DIR's parents) where
+ * missing: a Maildir for mail mailclerk stores itself (stdin, IMAP, mbox
+ * messages extracted for mail clients). FALSE and ERROR otherwise. */
+gboolean fileio_make_maildir(const char *dir, GError **error);
+
 #endif

@@ -225,7 +225,7 @@ sync_folder(struct session *s, struct imap_progress *state, const char *store_ro
 	g_autofree char *shown = decoded ? decoded : g_strdup(folder);
 	g_strdelimit(shown, (char[]){ s->delimiter, '\0' }, '/');
 	g_autofree char *dir = store_dir(store_root, s->sc->name, shown);
-	if (!store_make_maildir(dir, error))
+	if (!fileio_make_maildir(dir, error))
 		return FALSE;
 	/* Flags changed on the server since the stored messages were fetched
 	 * (or since the last run). Messages fetched below have the flags of

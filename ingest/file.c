@@ -18,26 +18,11 @@
 
 #define FILE_MAX_STDIN (256 * 1024 * 1024)
 
-gboolean
-store_make_maildir(const char *dir, GError **error)
-{
-	for (const char *const *sub = (const char *const[]){ "tmp", "new", "cur", NULL }; *sub;
-	     sub++) {
-		g_autofree char *d = g_build_filename(dir, *sub, NULL);
-		if (g_mkdir_with_parents(d, 0700) < 0) {
-			g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot create %s: %s", d,
-			            g_strerror(errno));
-			return FALSE;
-		}
-	}
-	return TRUE;
-}
-
 char *
 store_deliver(const char *store_dir, GBytes *data, GError **error)
 {
 	static gint counter;
-	if (!store_make_maildir(store_dir, error))
+	if (!fileio_make_maildir(store_dir, error))
 		return NULL;
 	/* The Maildir convention for unique names: time, pid and a counter, host. */
 	gint64 now = g_get_real_time();

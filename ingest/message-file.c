@@ -124,15 +124,9 @@ open_cache(struct message_files *mf, GError **error)
 {
 	if (mf->cached)
 		return TRUE;
-	static const char *const subs[] = { "cur", "new", "tmp" };
-	for (guint i = 0; i < G_N_ELEMENTS(subs); i++) {
-		g_autofree char *dir = g_build_filename(mf->root, subs[i], NULL);
-		if (g_mkdir_with_parents(dir, 0700) != 0) {
-			g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
-			            "cannot make the cache of mbox messages %s: %s", dir,
-			            g_strerror(errno));
-			return FALSE;
-		}
+	if (!fileio_make_maildir(mf->root, error)) {
+		g_prefix_error(error, "the cache of mbox messages: ");
+		return FALSE;
 	}
 	g_autofree char *cur = g_build_filename(mf->root, "cur", NULL);
 	g_autoptr(GDir) d = g_dir_open(cur, 0, error);

@@ -191,10 +191,6 @@ char *mbox_flags_info(const char *data, gsize len);
  * from lines matching ^>+From ); the caller unrefs it. */
 GBytes *mbox_unquote(const char *data, gsize len);
 
-/* Creates DIR/tmp, DIR/new and DIR/cur (0700) where missing: a Maildir for
- * mail mailclerk stores itself (stdin, IMAP). FALSE and ERROR otherwise. */
-gboolean store_make_maildir(const char *dir, GError **error);
-
 /* Writes DATA into the Maildir STORE_DIR (tmp/, fsync, rename into new/,
  * fsync the directory) and returns the new file's path (caller frees) or
  * NULL and sets ERROR. Used for mail that has no file of its own (stdin). */
