@@ -110,13 +110,16 @@ source_read_copy(gint64 id, const GPtrArray *locations, GError **error)
 		} else {
 			char *contents;
 			gsize len;
-			/* A mail client may have renamed it since (flags, new/ to cur/). */
-			g_autofree char *moved = g_str_equal(l->kind, "maildir") &&
-			                                 !g_file_test(l->path, G_FILE_TEST_EXISTS)
-			                             ? maildir_find_moved(NULL, l->path)
-			                             : NULL;
-			if (g_file_get_contents(moved ? moved : l->path, &contents, &len, &local))
+			if (g_file_get_contents(l->path, &contents, &len, &local)) {
 				data = g_bytes_new_take(contents, len);
+			} else if (g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT) &&
+			           g_str_equal(l->kind, "maildir")) {
+				/* A mail client may have renamed it since (flags, new/ to
+				 * cur/); looked for only then, not per message read. */
+				g_autofree char *moved = maildir_find_moved(NULL, l->path);
+				if (moved && g_file_get_contents(moved, &contents, &len, NULL))
+					data = g_bytes_new_take(contents, len);
+			}
 		}
 		if (data)
 			return data;
