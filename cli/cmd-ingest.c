@@ -199,8 +199,8 @@ print_imap_report(const struct mc_source_config *sc, const struct imap_sync_repo
 	fflush(stdout);
 }
 
-/* Watch: a server's failure is said when it starts and when it ends, not at
- * every retry of the outage (WATCH->imap_down is shared with the watch). */
+/* Watch: source SC's state in WATCH->imap_down (shared with the watch),
+ * said as imap_watch_said() says it, the same as the IDLE processes. */
 static void
 watch_imap_said(const struct ingest_watch *watch, const struct mc_source_config *sc, gboolean ok,
                 const GError *failed)
@@ -209,22 +209,8 @@ watch_imap_said(const struct ingest_watch *watch, const struct mc_source_config 
 	for (guint i = 0; i < watch->cfg_sources->len; i++)
 		if (g_ptr_array_index(watch->cfg_sources, i) == sc)
 			down = &watch->imap_down[i];
-	if (!down)
-		return;
-	if (!ok && imap_refused(failed)) {
-		if (imap_set_refused(down))
-			fprintf(
-			    stderr,
-			    "mailclerk watch: %s: %s; not trying again until the watch restarts\n",
-			    sc->name, failed->message);
-		return;
-	}
-	if (!ok && !*down)
-		fprintf(stderr, "mailclerk watch: %s: %s; trying again\n", sc->name,
-		        failed ? failed->message : "failed");
-	else if (ok && *down)
-		fprintf(stderr, "mailclerk watch: %s: the server answers again\n", sc->name);
-	*down = !ok;
+	if (down)
+		imap_watch_said(sc, down, ok, failed);
 }
 
 /* Watch: one line for a run that changed the index, nothing otherwise. */

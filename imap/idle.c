@@ -66,10 +66,7 @@ idle_session(struct session *s, int fd, volatile gint *down, gboolean *done, gbo
 		return command_failed(s, r, what, error);
 	}
 	*examined = TRUE;
-	if (*down) {
-		fprintf(stderr, "mailclerk watch: %s: the server answers again\n", sc->name);
-		*down = 0;
-	}
+	imap_watch_said(sc, down, TRUE, NULL);
 	/* Whatever came while we were not listening. */
 	if (!tell(fd, IMAP_IDLE_CHANGED)) {
 		*done = TRUE;
@@ -98,20 +95,35 @@ idle_session(struct session *s, int fd, volatile gint *down, gboolean *done, gbo
 }
 
 gboolean
-imap_set_refused(volatile gint *down)
-{
-	gint was;
-	do
-		was = g_atomic_int_get(down);
-	while (was != IMAP_REFUSED && !g_atomic_int_compare_and_exchange(down, was, IMAP_REFUSED));
-	return was != IMAP_REFUSED;
-}
-
-gboolean
 imap_refused(const GError *error)
 {
 	return error && error->domain == MC_ERROR &&
 	       (error->code == MC_ERROR_REFUSED || error->code == MC_ERROR_USAGE);
+}
+
+enum imap_down
+imap_watch_said(const struct mc_source_config *sc, volatile gint *down, gboolean ok,
+                const GError *error)
+{
+	const char *why = error ? error->message : "the connection was lost";
+	if (ok) {
+		if (g_atomic_int_compare_and_exchange(down, IMAP_DOWN, IMAP_UP))
+			fprintf(stderr, "mailclerk watch: %s: the server answers again\n",
+			        sc->name);
+	} else if (imap_refused(error)) {
+		gint was = g_atomic_int_get(down);
+		while (was != IMAP_REFUSED &&
+		       !g_atomic_int_compare_and_exchange(down, was, IMAP_REFUSED))
+			was = g_atomic_int_get(down);
+		if (was != IMAP_REFUSED)
+			fprintf(
+			    stderr,
+			    "mailclerk watch: %s: %s; not trying again until the watch restarts\n",
+			    sc->name, why);
+	} else if (g_atomic_int_compare_and_exchange(down, IMAP_UP, IMAP_DOWN)) {
+		fprintf(stderr, "mailclerk watch: %s: %s; trying again\n", sc->name, why);
+	}
+	return g_atomic_int_get(down);
 }
 
 void
@@ -128,19 +140,8 @@ imap_idle_loop(const struct mc_source_config *sc, int fd, volatile gint *down)
 			return;
 		if (examined)
 			backoff = BACKOFF_FIRST;
-		if (!ok && imap_refused(error)) {
-			if (imap_set_refused(down))
-				fprintf(stderr,
-				        "mailclerk watch: %s: %s; not trying again until the watch "
-				        "restarts\n",
-				        sc->name, error->message);
+		if (!ok && imap_watch_said(sc, down, FALSE, error) == IMAP_REFUSED)
 			return;
-		}
-		if (!ok && !*down) {
-			fprintf(stderr, "mailclerk watch: %s: %s; trying again\n", sc->name,
-			        error ? error->message : "the connection was lost");
-			*down = 1;
-		}
 		/* The watch is gone (it sets PR_SET_PDEATHSIG too). */
 		if (getppid() == 1)
 			return;

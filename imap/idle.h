@@ -19,9 +19,15 @@ enum imap_down {
  * again cannot mend: a login the server refused, no password configured,
  * a server that will not log in without TLS. */
 gboolean imap_refused(const GError *error);
-/* Sets *DOWN (shared between processes) to IMAP_REFUSED; TRUE for the one
- * caller that changed it, who says so. */
-gboolean imap_set_refused(volatile gint *down);
+/* Records in *DOWN (shared by the watch, its IDLE processes and its runs'
+ * children) how source SC's server answered: OK, or failed with ERROR. Says
+ * on stderr only what changed, once whoever meets it first (each change is
+ * an atomic compare-and-swap): an outage begins ("mailclerk watch: NAME:
+ * ERROR; trying again"), ends ("the server answers again"), or is a
+ * refusal (imap_refused(): "...; not trying again until the watch
+ * restarts", for good). Returns the state now. */
+enum imap_down imap_watch_said(const struct mc_source_config *sc, volatile gint *down, gboolean ok,
+                               const GError *error);
 
 /* What imap_idle_loop() writes on its pipe. */
 #define IMAP_IDLE_CHANGED 'c' /* the folder may have changed (also: (re)connected) */
