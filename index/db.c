@@ -148,6 +148,7 @@ static const char *const migrations[] = {
 	migrate_11_sql,                /* labels */
 	migrate_12_sql,                /* imap_folders.highestmodseq */
 	migrate_13_sql,                /* fts: folding, HTML words */
+	migrate_14_sql,                /* filing_stats, filled by aggregates.sql */
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);
 
@@ -174,6 +175,9 @@ db_migrate(struct mc_db *db, GError **error)
 		goto fail;
 	for (; version < DB_SCHEMA_VERSION; version++) {
 		if (!db_exec(db, migrations[version], error))
+			goto fail;
+		/* The aggregates of version 14 are counted from the rows there. */
+		if (version + 1 == 14 && !db_exec(db, aggregates_sql, error))
 			goto fail;
 		g_autofree char *set = g_strdup_printf("PRAGMA user_version = %d", version + 1);
 		if (!db_exec(db, set, error))
@@ -254,6 +258,23 @@ db_open(const char *path, enum db_mode mode, GError **error)
 	if (!db_migrate(db, error))
 		return NULL;
 	return g_steal_pointer(&db);
+}
+
+gboolean
+db_aggregates_refresh(struct mc_db *db, GError **error)
+{
+	return db_exec(db,
+	               "UPDATE filing_stats SET (first, last) = (SELECT min(m.date), max(m.date) "
+	               "FROM filed f JOIN messages m ON m.id = f.message WHERE f.client = "
+	               "filing_stats.client AND f.project = filing_stats.project) "
+	               "WHERE first IS NULL OR last IS NULL",
+	               error);
+}
+
+gboolean
+db_aggregates_rebuild(struct mc_db *db, GError **error)
+{
+	return db_exec(db, aggregates_sql, error);
 }
 
 char *

@@ -7,7 +7,7 @@
 #include <sqlite3.h>
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define DB_SCHEMA_VERSION 13
+#define DB_SCHEMA_VERSION 14
 
 enum db_mode {
 	DB_READ,   /* the database must exist */
@@ -55,6 +55,15 @@ void db_bind_text(sqlite3_stmt *stmt, int index, const char *text);
 const char *db_column_text(sqlite3_stmt *stmt, int col);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(sqlite3_stmt, sqlite3_finalize)
+
+/* filing_stats (migrate-14.sql), the numbers of `clients` and `projects`,
+ * are kept by triggers. db_aggregates_refresh() counts again the first and
+ * last dates a removal left unknown (NULL): the writer calls it before it
+ * commits. db_aggregates_rebuild() counts everything again (reclassify,
+ * which files with the triggers paused). Both inside the caller's write
+ * transaction; FALSE and ERROR on a database error. */
+gboolean db_aggregates_refresh(struct mc_db *db, GError **error);
+gboolean db_aggregates_rebuild(struct mc_db *db, GError **error);
 
 /* Returns what the messages of DB lack because an older mailclerk parsed
  * them ("the automated mark"), to be learnt by `mailclerk reindex`; the

@@ -199,7 +199,8 @@ writer_begin(struct index_writer *w, GError **error)
 gboolean
 writer_commit(struct index_writer *w, GError **error)
 {
-	return dates_flush(w->dates, error) && db_exec(w->db, "COMMIT", error);
+	return dates_flush(w->dates, error) && db_aggregates_refresh(w->db, error) &&
+	       db_exec(w->db, "COMMIT", error);
 }
 
 void

@@ -20,19 +20,26 @@ read_counts(sqlite3_stmt *s, int first, struct mail_counts *counts)
 	counts->first = sqlite3_column_int64(s, first + 3);
 	counts->last = sqlite3_column_int64(s, first + 4);
 	counts->attachments = sqlite3_column_int64(s, first + 5);
+	if (!counts->in && !counts->out)
+		counts->first = counts->last = 0;
 }
+
+/* The columns read_counts() reads, from filing_stats s (migrate-14.sql): a
+ * first or last date a removal left unknown is counted here, in case a
+ * writer has not yet. */
+#define STATS_COLUMNS                                                                              \
+	"s.inbound, s.outbound, s.threads, coalesce(s.first, (SELECT min(m.date) FROM filed f "    \
+	"JOIN messages m ON m.id = f.message WHERE f.client = s.client AND f.project = "           \
+	"s.project), 0), coalesce(s.last, (SELECT max(m.date) FROM filed f JOIN messages m ON "    \
+	"m.id = f.message WHERE f.client = s.client AND f.project = s.project), 0), "              \
+	"s.attachments"
 
 GArray *
 report_clients(struct mc_db *db, const struct mc_config *cfg, gint64 now, GError **error)
 {
 	g_autoptr(sqlite3_stmt) s = db_prepare(
 	    db,
-	    "SELECT coalesce(sum(m.direction = 0), 0), coalesce(sum(m.direction = 1), 0), "
-	    "count(DISTINCT m.thread_id), coalesce(min(m.date), 0), coalesce(max(m.date), 0), "
-	    "(SELECT count(*) FROM attachments a JOIN filings g ON g.message = a.message "
-	    "WHERE g.client = ?1 AND g.project = '' AND a.is_inline = 0) "
-	    "FROM filings f JOIN messages m ON m.id = f.message WHERE f.client = ?1 "
-	    "AND f.project = ''",
+	    "SELECT " STATS_COLUMNS " FROM filing_stats s WHERE s.client = ? AND s.project = ''",
 	    error);
 	if (!s)
 		return NULL;
@@ -47,11 +54,13 @@ report_clients(struct mc_db *db, const struct mc_config *cfg, gint64 now, GError
 		struct client_report row = { .client = g_ptr_array_index(cfg->clients, i) };
 		sqlite3_reset(s);
 		db_bind_text(s, 1, row.client->key);
-		if (sqlite3_step(s) != SQLITE_ROW) {
+		int rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			read_counts(s, 0, &row.n);
+		} else if (rc != SQLITE_DONE) {
 			db_set_error(error, db, "counting a client's mail");
 			return NULL;
 		}
-		read_counts(s, 0, &row.n);
 		for (guint k = 0; k < open->len; k++)
 			row.n.followups +=
 			    g_str_equal(((struct followup *)g_ptr_array_index(open, k))->client,
@@ -65,17 +74,12 @@ GArray *
 report_projects(struct mc_db *db, const struct mc_config *cfg, const char *client, gint64 now,
                 GError **error)
 {
-	/* Every project's numbers in one pass over the filings; a client's own
-	 * filing (project '') counts only for mail in none of its projects. */
+	/* Every project's numbers, and each client's mail in none of its
+	 * projects (the key '/'), which the rows below call project "". */
 	g_autoptr(sqlite3_stmt) s = db_prepare(
 	    db,
-	    "SELECT f.client, f.project, sum(m.direction = 0), sum(m.direction = 1), "
-	    "count(DISTINCT m.thread_id), min(m.date), max(m.date), sum(CASE WHEN "
-	    "m.has_attachments THEN (SELECT count(*) FROM attachments a WHERE a.message = m.id "
-	    "AND a.is_inline = 0) ELSE 0 END) FROM filings f JOIN messages m ON m.id = f.message "
-	    "WHERE (?1 IS NULL OR f.client = ?1) AND (f.project != '' OR NOT EXISTS (SELECT 1 "
-	    "FROM filings g WHERE g.message = f.message AND g.client = f.client "
-	    "AND g.project != '')) GROUP BY f.client, f.project",
+	    "SELECT s.client, CASE s.project WHEN '/' THEN '' ELSE s.project END, " STATS_COLUMNS
+	    " FROM filing_stats s WHERE (?1 IS NULL OR s.client = ?1) AND s.project != ''",
 	    error);
 	if (!s)
 		return NULL;

@@ -95,6 +95,23 @@ END;
 EOF
 }
 
+# SQL that takes an index back to before schema version 14: no aggregates.
+before_14() {
+	cat <<'EOF'
+DROP TRIGGER filings_stats_insert;
+DROP TRIGGER filings_stats_delete;
+DROP TRIGGER messages_delete_filings;
+DROP TRIGGER messages_stats_thread;
+DROP TRIGGER messages_stats_change;
+DROP TRIGGER attachments_stats_insert;
+DROP TRIGGER attachments_stats_delete;
+DROP VIEW filing_stats_change;
+DROP VIEW filed;
+DROP TABLE filing_stats;
+DROP TABLE aggregates_paused;
+EOF
+}
+
 # A writable copy of the sample corpus (tests that rename or delete files).
 copy_corpus() {
 	cp -R "$CORPUS" "$TMP/corpus"

@@ -1,0 +1,140 @@
+-- Migration to schema version 14: the numbers of `clients` and `projects`
+-- kept up to date rather than counted per call (issue 14). Triggers keep
+-- them in the transaction of the rows they sum up, whichever code changes
+-- those rows (ingest, reindex, reclassify, a message leaving); db.c then
+-- fills them from the rows already there (aggregates.sql).
+
+-- A message "filed" under a key: its filings, plus the key '/' for a
+-- client's mail in none of its projects (what `projects` shows as the
+-- client's other mail). Keys hold no '/' (config_key_is_valid).
+CREATE VIEW filed (message, client, project) AS
+	SELECT message, client, project FROM filings
+	UNION ALL
+	SELECT f.message, f.client, '/' FROM filings f WHERE f.project = ''
+		AND NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = f.message
+			AND g.client = f.client AND g.project != '');
+
+-- Per key of `filed`: the sums of its messages. first and last are NULL
+-- while unknown (a removal took away the oldest or newest message); the
+-- writer counts them again before it commits (aggregates_refresh) and a
+-- reader that finds them NULL counts them itself.
+CREATE TABLE filing_stats (
+	client TEXT NOT NULL,
+	project TEXT NOT NULL,             -- filings.project ('' the client's own), or '/'
+	inbound INTEGER NOT NULL DEFAULT 0, -- messages with direction 0
+	outbound INTEGER NOT NULL DEFAULT 0, -- ... and 1
+	threads INTEGER NOT NULL DEFAULT 0, -- distinct thread_id among them
+	first INTEGER,                     -- min(date), NULL: to count again
+	last INTEGER,                      -- max(date), NULL: to count again
+	attachments INTEGER NOT NULL DEFAULT 0, -- their attachments that are not inline
+	PRIMARY KEY (client, project)
+) WITHOUT ROWID;
+
+-- A row here (only ever inside a transaction: reclassify) turns the
+-- triggers below off; the transaction then fills filing_stats whole.
+CREATE TABLE aggregates_paused (
+	one INTEGER PRIMARY KEY CHECK (one = 1)
+);
+
+-- Inserting (message, client, project, sign) here adds message to the sums
+-- of the key (sign 1) or takes it away (-1), its membership of `filed`
+-- already changed: a thread counts when no other message of it is filed
+-- under the key.
+CREATE VIEW filing_stats_change (message, client, project, sign) AS
+	SELECT NULL, NULL, NULL, NULL WHERE 0;
+CREATE TRIGGER filing_stats_apply INSTEAD OF INSERT ON filing_stats_change BEGIN
+	INSERT INTO filing_stats (client, project, inbound, outbound, threads, first, last,
+	                          attachments)
+	SELECT new.client, new.project, new.sign * (m.direction = 0),
+	       new.sign * (m.direction = 1),
+	       new.sign * (NOT EXISTS (SELECT 1 FROM messages x JOIN filed g ON g.message = x.id
+	               AND g.client = new.client AND g.project = new.project
+	               WHERE x.thread_id = m.thread_id AND x.id != m.id)),
+	       m.date, m.date,
+	       new.sign * (SELECT count(*) FROM attachments a WHERE a.message = m.id
+	               AND a.is_inline = 0)
+	FROM messages m WHERE m.id = new.message
+	ON CONFLICT (client, project) DO UPDATE SET
+		inbound = inbound + excluded.inbound,
+		outbound = outbound + excluded.outbound,
+		threads = threads + excluded.threads,
+		attachments = attachments + excluded.attachments,
+		-- min() and max() of a NULL stay NULL: unknown until counted.
+		first = CASE WHEN new.sign > 0 THEN min(first, excluded.first)
+		             WHEN first = excluded.first THEN NULL ELSE first END,
+		last = CASE WHEN new.sign > 0 THEN max(last, excluded.last)
+		            WHEN last = excluded.last THEN NULL ELSE last END;
+END;
+
+CREATE TRIGGER filings_stats_insert AFTER INSERT ON filings
+WHEN NOT EXISTS (SELECT 1 FROM aggregates_paused) BEGIN
+	INSERT INTO filing_stats_change VALUES (new.message, new.client, new.project, 1);
+	-- The client's filing of a message in none of its projects: other mail.
+	INSERT INTO filing_stats_change SELECT new.message, new.client, '/', 1
+		WHERE new.project = '' AND NOT EXISTS (SELECT 1 FROM filings g
+			WHERE g.message = new.message AND g.client = new.client AND g.project != '');
+	-- Its first project: no longer other mail.
+	INSERT INTO filing_stats_change SELECT new.message, new.client, '/', -1
+		WHERE new.project != '' AND EXISTS (SELECT 1 FROM filings g
+			WHERE g.message = new.message AND g.client = new.client AND g.project = '')
+		AND NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = new.message
+			AND g.client = new.client AND g.project NOT IN ('', new.project));
+END;
+
+CREATE TRIGGER filings_stats_delete AFTER DELETE ON filings
+WHEN NOT EXISTS (SELECT 1 FROM aggregates_paused) BEGIN
+	INSERT INTO filing_stats_change VALUES (old.message, old.client, old.project, -1);
+	INSERT INTO filing_stats_change SELECT old.message, old.client, '/', -1
+		WHERE old.project = '' AND NOT EXISTS (SELECT 1 FROM filings g
+			WHERE g.message = old.message AND g.client = old.client AND g.project != '');
+	INSERT INTO filing_stats_change SELECT old.message, old.client, '/', 1
+		WHERE old.project != '' AND EXISTS (SELECT 1 FROM filings g
+			WHERE g.message = old.message AND g.client = old.client AND g.project = '')
+		AND NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = old.message
+			AND g.client = old.client AND g.project != '');
+END;
+
+-- A message leaving takes its filings first, while the triggers above can
+-- still read its row (ON DELETE CASCADE would run after it is gone).
+CREATE TRIGGER messages_delete_filings BEFORE DELETE ON messages BEGIN
+	DELETE FROM filings WHERE message = old.id;
+END;
+
+-- Threads merging (index/writer.c assign_thread), one message at a time.
+CREATE TRIGGER messages_stats_thread AFTER UPDATE OF thread_id ON messages
+WHEN old.thread_id != new.thread_id AND NOT EXISTS (SELECT 1 FROM aggregates_paused) BEGIN
+	-- (NOT binds more loosely than + and -.)
+	UPDATE filing_stats SET threads = threads
+		+ (NOT EXISTS (SELECT 1 FROM messages x JOIN filed g ON g.message = x.id
+			AND g.client = filing_stats.client AND g.project = filing_stats.project
+			WHERE x.thread_id = new.thread_id AND x.id != new.id))
+		- (NOT EXISTS (SELECT 1 FROM messages x JOIN filed g ON g.message = x.id
+			AND g.client = filing_stats.client AND g.project = filing_stats.project
+			WHERE x.thread_id = old.thread_id))
+	WHERE (client, project) IN (SELECT client, project FROM filed WHERE message = new.id);
+END;
+
+-- A message parsed again (reindex) with another date or direction.
+CREATE TRIGGER messages_stats_change AFTER UPDATE OF date, direction ON messages
+WHEN (old.date != new.date OR old.direction != new.direction)
+	AND NOT EXISTS (SELECT 1 FROM aggregates_paused) BEGIN
+	UPDATE filing_stats SET
+		inbound = inbound - (old.direction = 0) + (new.direction = 0),
+		outbound = outbound - (old.direction = 1) + (new.direction = 1),
+		first = CASE WHEN first = old.date AND new.date > old.date THEN NULL
+		             ELSE min(first, new.date) END,
+		last = CASE WHEN last = old.date AND new.date < old.date THEN NULL
+		            ELSE max(last, new.date) END
+	WHERE (client, project) IN (SELECT client, project FROM filed WHERE message = new.id);
+END;
+
+CREATE TRIGGER attachments_stats_insert AFTER INSERT ON attachments
+WHEN new.is_inline = 0 AND NOT EXISTS (SELECT 1 FROM aggregates_paused) BEGIN
+	UPDATE filing_stats SET attachments = attachments + 1
+	WHERE (client, project) IN (SELECT client, project FROM filed WHERE message = new.message);
+END;
+CREATE TRIGGER attachments_stats_delete AFTER DELETE ON attachments
+WHEN old.is_inline = 0 AND NOT EXISTS (SELECT 1 FROM aggregates_paused) BEGIN
+	UPDATE filing_stats SET attachments = attachments - 1
+	WHERE (client, project) IN (SELECT client, project FROM filed WHERE message = old.message);
+END;
