@@ -140,26 +140,94 @@ report_projects(struct mc_db *db, const struct mc_config *cfg, const char *clien
 	return g_steal_pointer(&rows);
 }
 
-gboolean
-report_timeline(struct mc_db *db, const char *client, const char *project, gint64 since,
-                report_timeline_fn fn, gpointer data, GError **error)
+/* The rest of a timeline's query, after its messages `mine`: threads in the
+ * order they began, messages in date order within. */
+#define TIMELINE_ROWS                                                                              \
+	"starts AS (SELECT thread_id, min(date) AS start FROM mine GROUP BY thread_id) "           \
+	"SELECT mine.thread_id, mine.id, mine.date, mine.direction, mine.from_name, "              \
+	"mine.from_addr, mine.subject, (SELECT count(*) FROM attachments a WHERE "                 \
+	"a.message = mine.id AND a.is_inline = 0) FROM mine JOIN starts s ON "                     \
+	"s.thread_id = mine.thread_id ORDER BY s.start, mine.thread_id, mine.date, mine.id"
+
+/* Sets THREADS to a JSON array of the LIMIT threads of CLIENT and PROJECT
+ * with the newest mail dated SINCE or later, and MORE to whether there are
+ * others: from the newest message back (messages_date), which reaches them
+ * soon for a client with much mail. FALSE and ERROR on a database error. */
+static gboolean
+newest_threads(struct mc_db *db, const char *client, const char *project, gint64 since,
+               gint64 limit, char **threads, gboolean *more, GError **error)
 {
-	/* Threads in the order they began; messages in date order within. */
 	g_autoptr(sqlite3_stmt) s = db_prepare(
 	    db,
-	    "WITH mine AS (SELECT m.* FROM filings f JOIN messages m ON m.id = f.message "
-	    "WHERE f.client = ? AND f.project = ? AND m.date >= ?), "
-	    "starts AS (SELECT thread_id, min(date) AS start FROM mine GROUP BY thread_id) "
-	    "SELECT mine.thread_id, mine.id, mine.date, mine.direction, mine.from_name, "
-	    "mine.from_addr, mine.subject, (SELECT count(*) FROM attachments a WHERE "
-	    "a.message = mine.id AND a.is_inline = 0) FROM mine JOIN starts s ON "
-	    "s.thread_id = mine.thread_id ORDER BY s.start, mine.thread_id, mine.date, mine.id",
+	    "SELECT m.thread_id FROM messages m WHERE m.date >= ?3 AND EXISTS (SELECT 1 FROM "
+	    "filings f WHERE f.message = m.id AND f.client = ?1 AND f.project = ?2) "
+	    "ORDER BY m.date DESC, m.id DESC",
 	    error);
 	if (!s)
 		return FALSE;
 	db_bind_text(s, 1, client);
 	db_bind_text(s, 2, project);
 	sqlite3_bind_int64(s, 3, since);
+	g_autoptr(GHashTable) seen =
+	    g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	g_autoptr(GString) json = g_string_new("[");
+	*more = FALSE;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		gint64 thread = sqlite3_column_int64(s, 0);
+		if (g_hash_table_contains(seen, &thread))
+			continue;
+		if ((gint64)g_hash_table_size(seen) == limit) {
+			*more = TRUE;
+			break;
+		}
+		g_hash_table_add(seen, g_memdup2(&thread, sizeof thread));
+		g_string_append_printf(json, "%s%" G_GINT64_FORMAT, json->len > 1 ? "," : "",
+		                       thread);
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_set_error(error, db, "finding the newest threads");
+	g_string_append_c(json, ']');
+	*threads = g_string_free(g_steal_pointer(&json), FALSE);
+	return TRUE;
+}
+
+gboolean
+report_timeline(struct mc_db *db, const char *client, const char *project, gint64 since,
+                gint64 limit, report_timeline_fn fn, gpointer data, gboolean *more, GError **error)
+{
+	*more = FALSE;
+	/* A limit the client's threads are within (filing_stats says how many
+	 * it has) is no limit: its filings are read whole. */
+	if (limit > 0) {
+		g_autoptr(sqlite3_stmt) n = db_prepare(
+		    db, "SELECT threads FROM filing_stats WHERE client = ? AND project = ?", error);
+		if (!n)
+			return FALSE;
+		db_bind_text(n, 1, client);
+		db_bind_text(n, 2, project);
+		if (sqlite3_step(n) != SQLITE_ROW || sqlite3_column_int64(n, 0) <= limit)
+			limit = 0;
+	}
+	g_autofree char *threads = NULL;
+	if (limit > 0 && !newest_threads(db, client, project, since, limit, &threads, more, error))
+		return FALSE;
+	g_autoptr(sqlite3_stmt) s = db_prepare(
+	    db,
+	    threads ? "WITH mine AS (SELECT m.* FROM json_each(?4) t CROSS JOIN messages m ON "
+	              "m.thread_id = t.value WHERE m.date >= ?3 AND EXISTS (SELECT 1 FROM "
+	              "filings f WHERE f.message = m.id AND f.client = ?1 AND f.project = "
+	              "?2)), " TIMELINE_ROWS
+	            : "WITH mine AS (SELECT m.* FROM filings f JOIN messages m ON m.id = f.message "
+	              "WHERE f.client = ?1 AND f.project = ?2 AND m.date >= ?3), " TIMELINE_ROWS,
+	    error);
+	if (!s)
+		return FALSE;
+	db_bind_text(s, 1, client);
+	db_bind_text(s, 2, project);
+	sqlite3_bind_int64(s, 3, since);
+	if (threads)
+		db_bind_text(s, 4, threads);
 	/* A thread's rows are gathered, then handed over whole; the strings live
 	 * in CHUNK until then. */
 	struct timeline_thread t = {
