@@ -36,64 +36,80 @@ CREATE TABLE aggregates_paused (
 	one INTEGER PRIMARY KEY CHECK (one = 1)
 );
 
--- Inserting (message, client, project, sign) here adds message to the sums
--- of the key (sign 1) or takes it away (-1), its membership of `filed`
+-- A filing added or taken away adds its message to the sums of its key, or
+-- takes it away (sign 1 or -1), and so for the key '/' when the message
+-- joins or leaves the client's other mail, its membership of `filed`
 -- already changed: a thread counts when no other message of it is filed
 -- under the key. (Those lookups spell `filed` out: SQLite would read the
--- view whole for a client, a cost that grows with the index.)
-CREATE VIEW filing_stats_change (message, client, project, sign) AS
-	SELECT NULL, NULL, NULL, NULL WHERE 0;
-CREATE TRIGGER filing_stats_apply INSTEAD OF INSERT ON filing_stats_change BEGIN
+-- view whole for a client, a cost that grows with the index. One statement
+-- per trigger: a view with an INSTEAD OF trigger in between cost the
+-- writer a temporary table per filing.)
+CREATE TRIGGER filings_stats_insert AFTER INSERT ON filings
+WHEN NOT EXISTS (SELECT 1 FROM aggregates_paused) BEGIN
 	INSERT INTO filing_stats (client, project, inbound, outbound, threads, first, last,
 	                          attachments)
-	SELECT new.client, new.project, new.sign * (m.direction = 0),
-	       new.sign * (m.direction = 1),
-	       new.sign * (NOT EXISTS (SELECT 1 FROM messages x JOIN filings g ON g.message = x.id
-			AND g.client = new.client AND g.project = CASE new.project WHEN '/' THEN '' ELSE new.project END
-			WHERE x.thread_id = m.thread_id AND x.id != m.id AND (new.project != '/' OR NOT EXISTS (SELECT 1
-			FROM filings h WHERE h.message = x.id AND h.client = new.client AND h.project != '')))),
+	SELECT new.client, k.project, k.sign * (m.direction = 0), k.sign * (m.direction = 1),
+	       k.sign * (NOT EXISTS (SELECT 1 FROM messages x JOIN filings g ON g.message = x.id
+			AND g.client = new.client AND g.project = CASE k.project WHEN '/' THEN '' ELSE k.project END
+			WHERE x.thread_id = m.thread_id AND x.id != m.id AND (k.project != '/' OR NOT EXISTS
+			(SELECT 1 FROM filings h WHERE h.message = x.id AND h.client = new.client
+			AND h.project != '')))),
 	       m.date, m.date,
-	       new.sign * (SELECT count(*) FROM attachments a WHERE a.message = m.id
-	               AND a.is_inline = 0)
-	FROM messages m WHERE m.id = new.message
+	       k.sign * (SELECT count(*) FROM attachments a WHERE a.message = m.id AND a.is_inline = 0)
+	FROM (SELECT new.project AS project, 1 AS sign
+		-- The client's filing of a message in none of its projects: other mail.
+		UNION ALL SELECT '/', 1 WHERE new.project = '' AND NOT EXISTS (SELECT 1 FROM filings g
+			WHERE g.message = new.message AND g.client = new.client AND g.project != '')
+		-- Its first project: no longer other mail.
+		UNION ALL SELECT '/', -1 WHERE new.project != '' AND EXISTS (SELECT 1 FROM filings g
+			WHERE g.message = new.message AND g.client = new.client AND g.project = '')
+			AND NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = new.message
+			AND g.client = new.client AND g.project NOT IN ('', new.project))) k
+	JOIN messages m ON m.id = new.message WHERE TRUE
 	ON CONFLICT (client, project) DO UPDATE SET
 		inbound = inbound + excluded.inbound,
 		outbound = outbound + excluded.outbound,
 		threads = threads + excluded.threads,
 		attachments = attachments + excluded.attachments,
-		-- min() and max() of a NULL stay NULL: unknown until counted.
-		first = CASE WHEN new.sign > 0 THEN min(first, excluded.first)
+		-- Added when excluded counts a message in, else taken away; min()
+		-- and max() of a NULL stay NULL: unknown until counted.
+		first = CASE WHEN excluded.inbound + excluded.outbound > 0 THEN min(first, excluded.first)
 		             WHEN first = excluded.first THEN NULL ELSE first END,
-		last = CASE WHEN new.sign > 0 THEN max(last, excluded.last)
+		last = CASE WHEN excluded.inbound + excluded.outbound > 0 THEN max(last, excluded.last)
 		            WHEN last = excluded.last THEN NULL ELSE last END;
-END;
-
-CREATE TRIGGER filings_stats_insert AFTER INSERT ON filings
-WHEN NOT EXISTS (SELECT 1 FROM aggregates_paused) BEGIN
-	INSERT INTO filing_stats_change VALUES (new.message, new.client, new.project, 1);
-	-- The client's filing of a message in none of its projects: other mail.
-	INSERT INTO filing_stats_change SELECT new.message, new.client, '/', 1
-		WHERE new.project = '' AND NOT EXISTS (SELECT 1 FROM filings g
-			WHERE g.message = new.message AND g.client = new.client AND g.project != '');
-	-- Its first project: no longer other mail.
-	INSERT INTO filing_stats_change SELECT new.message, new.client, '/', -1
-		WHERE new.project != '' AND EXISTS (SELECT 1 FROM filings g
-			WHERE g.message = new.message AND g.client = new.client AND g.project = '')
-		AND NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = new.message
-			AND g.client = new.client AND g.project NOT IN ('', new.project));
 END;
 
 CREATE TRIGGER filings_stats_delete AFTER DELETE ON filings
 WHEN NOT EXISTS (SELECT 1 FROM aggregates_paused) BEGIN
-	INSERT INTO filing_stats_change VALUES (old.message, old.client, old.project, -1);
-	INSERT INTO filing_stats_change SELECT old.message, old.client, '/', -1
-		WHERE old.project = '' AND NOT EXISTS (SELECT 1 FROM filings g
-			WHERE g.message = old.message AND g.client = old.client AND g.project != '');
-	INSERT INTO filing_stats_change SELECT old.message, old.client, '/', 1
-		WHERE old.project != '' AND EXISTS (SELECT 1 FROM filings g
+	INSERT INTO filing_stats (client, project, inbound, outbound, threads, first, last,
+	                          attachments)
+	SELECT old.client, k.project, k.sign * (m.direction = 0), k.sign * (m.direction = 1),
+	       k.sign * (NOT EXISTS (SELECT 1 FROM messages x JOIN filings g ON g.message = x.id
+			AND g.client = old.client AND g.project = CASE k.project WHEN '/' THEN '' ELSE k.project END
+			WHERE x.thread_id = m.thread_id AND x.id != m.id AND (k.project != '/' OR NOT EXISTS
+			(SELECT 1 FROM filings h WHERE h.message = x.id AND h.client = old.client
+			AND h.project != '')))),
+	       m.date, m.date,
+	       k.sign * (SELECT count(*) FROM attachments a WHERE a.message = m.id AND a.is_inline = 0)
+	FROM (SELECT old.project AS project, -1 AS sign
+		UNION ALL SELECT '/', -1 WHERE old.project = '' AND NOT EXISTS (SELECT 1 FROM filings g
+			WHERE g.message = old.message AND g.client = old.client AND g.project != '')
+		UNION ALL SELECT '/', 1 WHERE old.project != '' AND EXISTS (SELECT 1 FROM filings g
 			WHERE g.message = old.message AND g.client = old.client AND g.project = '')
-		AND NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = old.message
-			AND g.client = old.client AND g.project != '');
+			AND NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = old.message
+			AND g.client = old.client AND g.project != '')) k
+	JOIN messages m ON m.id = old.message WHERE TRUE
+	ON CONFLICT (client, project) DO UPDATE SET
+		inbound = inbound + excluded.inbound,
+		outbound = outbound + excluded.outbound,
+		threads = threads + excluded.threads,
+		attachments = attachments + excluded.attachments,
+		-- Added when excluded counts a message in, else taken away; min()
+		-- and max() of a NULL stay NULL: unknown until counted.
+		first = CASE WHEN excluded.inbound + excluded.outbound > 0 THEN min(first, excluded.first)
+		             WHEN first = excluded.first THEN NULL ELSE first END,
+		last = CASE WHEN excluded.inbound + excluded.outbound > 0 THEN max(last, excluded.last)
+		            WHEN last = excluded.last THEN NULL ELSE last END;
 END;
 
 -- A message leaving takes its filings first, while the triggers above can

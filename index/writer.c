@@ -86,7 +86,7 @@ static const char *const statements[ST_COUNT] = {
 	    "CROSS JOIN filings f ON f.message = o.id AND f.rule != 'thread' "
 	    "WHERE NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = m.id "
 	    "AND g.rule != 'thread') AND NOT EXISTS (SELECT 1 FROM exclusions x "
-	    "WHERE x.message = m.id AND x.client = f.client)",
+	    "WHERE x.message = m.id AND x.client = f.client) ORDER BY f.project = ''",
 	/* The same for the threads of the messages from ?1 on: the only
 	 * threads whose filings a run can change (a thread that merges does so
 	 * through a new message), so an ingest does not walk the whole index. */
@@ -99,7 +99,7 @@ static const char *const statements[ST_COUNT] = {
 	    "CROSS JOIN filings f ON f.message = o.id AND f.rule != 'thread' "
 	    "WHERE NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = m.id "
 	    "AND g.rule != 'thread') AND NOT EXISTS (SELECT 1 FROM exclusions x "
-	    "WHERE x.message = m.id AND x.client = f.client)",
+	    "WHERE x.message = m.id AND x.client = f.client) ORDER BY f.project = ''",
 	/* OR IGNORE: a killed run's older mark stays. */
 	[ST_MARK_PENDING] = "INSERT OR IGNORE INTO inherit_pending (one, since) VALUES (1, ?)",
 	[ST_PENDING] = "SELECT since FROM inherit_pending",
@@ -295,8 +295,13 @@ writer_file_message(struct index_writer *w, const struct parsed_message *pm, GPt
 {
 	g_autoptr(GPtrArray) filings =
 	    given ? g_ptr_array_ref(given) : rules_file(w->rules, w->cfg, pm);
-	for (guint i = 0; i < filings->len; i++) {
-		const struct filing *f = g_ptr_array_index(filings, i);
+	/* Projects first: a client's own filing that comes after them finds the
+	 * message in a project at once, where the other order would count it
+	 * as the client's other mail and take it out again (filing_stats). */
+	for (guint k = 0; k < 2 * filings->len; k++) {
+		const struct filing *f = g_ptr_array_index(filings, k % filings->len);
+		if ((k < filings->len) != (f->project && *f->project))
+			continue;
 		sqlite3_stmt *s = stmt(w, f->excluded ? ST_INSERT_EXCLUSION : ST_INSERT_FILING);
 		int col = 1;
 		sqlite3_bind_int64(s, col++, id);

@@ -105,7 +105,6 @@ DROP TRIGGER messages_stats_thread;
 DROP TRIGGER messages_stats_change;
 DROP TRIGGER attachments_stats_insert;
 DROP TRIGGER attachments_stats_delete;
-DROP VIEW filing_stats_change;
 DROP VIEW filed;
 DROP TABLE filing_stats;
 DROP TABLE aggregates_paused;

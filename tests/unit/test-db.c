@@ -359,7 +359,7 @@ test_rewrite(struct fixture *f, gconstpointer data)
 	"DROP TRIGGER filings_stats_insert; DROP TRIGGER filings_stats_delete; DROP TRIGGER "      \
 	"messages_delete_filings; DROP TRIGGER messages_stats_thread; DROP TRIGGER "               \
 	"messages_stats_change; DROP TRIGGER attachments_stats_insert; DROP TRIGGER "              \
-	"attachments_stats_delete; DROP VIEW filing_stats_change; DROP VIEW filed; DROP TABLE "    \
+	"attachments_stats_delete; DROP VIEW filed; DROP TABLE "    \
 	"filing_stats; DROP TABLE aggregates_paused; "
 
 static void
