@@ -55,6 +55,7 @@ part_free(struct part *p)
 	if (p == NULL)
 		return;
 	g_free(p->text);
+	g_free(p->probe);
 	g_ptr_array_unref(p->binds);
 	g_free(p);
 }
@@ -165,24 +166,42 @@ like_escape(const char *s)
 }
 
 void
-part_to_sql(const struct part *p, GString *sql, GPtrArray *binds)
+part_set_in(struct part *p, const char *column, const char *from, const char *where)
+{
+	g_free(p->text);
+	g_free(p->probe);
+	p->text = g_strdup_printf("m.id IN (SELECT %s FROM %s%s%s)", column, from,
+	                          where ? " WHERE " : "", where ? where : "");
+	p->probe = g_strdup_printf("EXISTS (SELECT 1 FROM %s WHERE %s = m.id%s%s%s)", from, column,
+	                           where ? " AND (" : "", where ? where : "", where ? ")" : "");
+}
+
+void
+part_to_sql(const struct part *p, GString *sql, GString *probe, GPtrArray *binds)
 {
 	switch (p->kind) {
 	case PART_EMPTY:
 	case PART_ALL:
 		g_string_append(sql, "1");
+		g_string_append(probe, "1");
 		break;
 	case PART_NONE:
 		g_string_append(sql, "0");
+		g_string_append(probe, "0");
 		break;
 	case PART_FTS:
-	case PART_NOT_FTS:
+	case PART_NOT_FTS: {
+		const char *not = p->kind == PART_NOT_FTS ? "NOT " : "";
 		g_string_append_printf(sql, "m.id %sIN (SELECT rowid FROM fts WHERE fts MATCH ?)",
-		                       p->kind == PART_NOT_FTS ? "NOT " : "");
+		                       not );
+		g_string_append_printf(
+		    probe, "%sEXISTS (SELECT 1 FROM fts WHERE fts MATCH ? AND rowid = m.id)", not );
 		binds_add_text(binds, p->text);
 		break;
+	}
 	case PART_SQL:
 		g_string_append(sql, p->text);
+		g_string_append(probe, p->probe ? p->probe : p->text);
 		for (guint i = 0; i < p->binds->len; i++) {
 			const struct bind *b = p->binds->pdata[i];
 			if (b->is_int)
@@ -273,14 +292,22 @@ parts_combine(GPtrArray *parts, gboolean is_and)
 
 	struct part *out = sql_part(NULL);
 	GString *s = g_string_new(items->len > 1 ? "(" : "");
+	GString *probe = g_string_new(s->str);
 	for (guint i = 0; i < items->len; i++) {
-		if (i > 0)
+		if (i > 0) {
 			g_string_append(s, is_and ? " AND " : " OR ");
-		part_to_sql(items->pdata[i], s, out->binds);
+			g_string_append(probe, is_and ? " AND " : " OR ");
+		}
+		part_to_sql(items->pdata[i], s, probe, out->binds);
 	}
-	if (items->len > 1)
+	if (items->len > 1) {
 		g_string_append_c(s, ')');
+		g_string_append_c(probe, ')');
+	}
 	out->text = g_string_free(s, FALSE);
+	out->probe = g_string_free(probe, FALSE);
+	if (g_str_equal(out->text, out->probe))
+		g_clear_pointer(&out->probe, g_free);
 	return out;
 }
 
@@ -306,6 +333,11 @@ part_negate(struct part *p)
 		char *text = g_strdup_printf("NOT (%s)", p->text);
 		g_free(p->text);
 		p->text = text;
+		if (p->probe) {
+			char *probe = g_strdup_printf("NOT (%s)", p->probe);
+			g_free(p->probe);
+			p->probe = probe;
+		}
 		break;
 	}
 	}

@@ -166,9 +166,11 @@ query_parse(const char *text, gint64 now, GError **error)
 	if (top != NULL) {
 		q = g_new0(struct query, 1);
 		GString *sql = g_string_new(NULL);
+		GString *probe = g_string_new(NULL);
 		q->binds = binds_new();
-		part_to_sql(top, sql, q->binds);
+		part_to_sql(top, sql, probe, q->binds);
 		q->sql = g_string_free(sql, FALSE);
+		q->probe_sql = g_string_free(probe, FALSE);
 		if (top->kind == PART_FTS)
 			q->fts_only = g_strdup(top->text);
 		if (ps.highlight->len > 0) {
@@ -189,6 +191,7 @@ query_free(struct query *q)
 	if (q == NULL)
 		return;
 	g_free(q->sql);
+	g_free(q->probe_sql);
 	g_ptr_array_unref(q->binds);
 	g_free(q->highlight);
 	g_free(q->fts_only);
@@ -200,6 +203,12 @@ const char *
 query_sql(const struct query *q)
 {
 	return q->sql;
+}
+
+const char *
+query_probe_sql(const struct query *q)
+{
+	return q->probe_sql;
 }
 
 int

@@ -72,6 +72,13 @@ const char *query_field_name(gsize i);
  * fts WHERE fts MATCH ?))"; "1" for match-all. Owned by Q. */
 const char *query_sql(const struct query *q);
 
+/* Returns the same boolean as query_sql() with each subquery asked about
+ * the row m alone ("EXISTS (SELECT 1 FROM fts WHERE fts MATCH ? AND rowid =
+ * m.id)"), so that testing one message costs an index probe, not the whole
+ * set; the same values bind to it. Equal to query_sql() when the query has
+ * no subquery. Owned by Q. */
+const char *query_probe_sql(const struct query *q);
+
 /* Binds the query's values to STMT starting at placeholder FIRST (1-based).
  * Returns the next free placeholder index. */
 int query_bind(const struct query *q, sqlite3_stmt *stmt, int first);

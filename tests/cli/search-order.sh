@@ -1,0 +1,56 @@
+#!/bin/sh
+# A page in date order is found two ways (query/search.c): by walking the
+# messages newest (or oldest) first and testing each, where hits are common,
+# or by collecting every hit and sorting. Both must give the same pages, in
+# the same order, for every kind of term; the test hook MAILCLERK_TEST_SEARCH
+# forces each way (left alone, mail this small always takes the second).
+. "$top_srcdir/tests/lib.sh"
+plan 44
+
+cat > "$TMP/config" <<'EOC'
+[mailclerk]
+me = sam@studio.example
+
+[client acme]
+name = ACME Corp
+domains = acme.example
+match = subject:/\bACME-\d+\b/
+
+[project acme/website]
+match = subject:/\[ACME-12\]/
+
+[client globex]
+domains = globex.example
+EOC
+mc ingest --maildir "$CORPUS/maildir" --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1
+
+# The message ids of a page, in order.
+page() { mc search --format=json "$@" | jq -r '[.[].id] | join(" ")'; }
+walk() { MAILCLERK_TEST_SEARCH=walk page "$@"; }
+set_() { MAILCLERK_TEST_SEARCH=set page "$@"; }
+
+check_eq 'four of acme, newest first: the walk and the sort agree' \
+	"$(walk --limit=4 acme | wc -w) $(walk --limit=4 acme)" "4 $(set_ --limit=4 acme)"
+# Every kind of term with a subquery, words alone and mixed, newest and
+# oldest first, a first page and a later one.
+for q in acme 'acme website' '"new logo"' 'zorble*' 'from:bob@acme.example' 'from:@acme.example' \
+	'to:sam@studio.example' 'client:acme' 'project:website' 'client:none' 'folder:Sent' \
+	'type:pdf' 'acme -website' 'acme OR globex' 'client:acme acme' 'acme date:2024' \
+	'NOT from:@acme.example' 'acme OR is:outbound'; do
+	check_eq "newest first, limit 5: $q" "$(walk --limit=5 "$q")" "$(set_ --limit=5 "$q")"
+	check_eq "oldest first, limit 3 offset 2: $q" \
+		"$(walk --sort=oldest --limit=3 --offset=2 "$q")" "$(set_ --sort=oldest --limit=3 --offset=2 "$q")"
+done
+n=$(mc count '*')
+check_eq 'all of them, one page: the same order as every message sorted' \
+	"$(walk --limit="$n" 'acme OR NOT acme')" "$(page --limit="$n" '*')"
+check_eq '... and as many as match' "$(walk --limit="$n" 'acme OR NOT acme' | wc -w)" "$n"
+check_eq 'a page past the end is empty' "$(walk --limit=10 --offset="$n" acme)" ""
+check_eq 'nothing matches: an empty page' "$(walk --limit=10 nosuchwordanywhere) $(walk --limit=10 from:nobody@nowhere.example)" " "
+# Ties: two messages of one date sort by id, newest id first, both ways.
+printf 'From: a@tie.example\nSubject: tieword one\nMessage-ID: <tie-1@x>\nDate: Mon, 01 Jan 2024 00:00:00 +0000\n\ntieword\n' > "$TMP/t1.eml"
+printf 'From: a@tie.example\nSubject: tieword two\nMessage-ID: <tie-2@x>\nDate: Mon, 01 Jan 2024 00:00:00 +0000\n\ntieword\n' > "$TMP/t2.eml"
+mc ingest --file "$TMP/t1.eml" --file "$TMP/t2.eml" >/dev/null 2>&1
+check_eq 'equal dates: the higher id first' "$(walk --limit=2 tieword)" "$(set_ --limit=2 tieword)"
+check_eq '... and the lower first, oldest first' "$(walk --sort=oldest --limit=2 from:a@tie.example)" "$(set_ --sort=oldest --limit=2 from:a@tie.example)"
+check_eq '... which is the order of the ids' "$(walk --sort=oldest --limit=2 tieword | tr ' ' '\n' | sort -n | tr '\n' ' ')" "$(walk --sort=oldest --limit=2 tieword) "
