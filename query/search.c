@@ -305,6 +305,63 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 	return g_steal_pointer(&ids);
 }
 
+/* A ranked hit with its date, to break ties. */
+struct ranked {
+	double rank; /* bm25(): lower is better */
+	gint64 date;
+	gint64 id;
+};
+
+static gint
+ranked_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct ranked *x = a, *y = b;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if (x->date != y->date)
+		return x->date > y->date ? -1 : 1;
+	return x->id > y->id ? -1 : x->id < y->id;
+}
+
+/* Words alone by relevance: FTS5's rank (bm25()) of each hit in one pass
+ * over them, equal ranks newest first from the date map. */
+static GArray *
+search_ids_ranked(struct mc_db *db, const char *fts, gint64 limit, gint64 offset, GError **error)
+{
+	g_autoptr(sqlite3_stmt) s =
+	    db_prepare(db, "SELECT rowid, rank FROM fts WHERE fts MATCH ? ORDER BY rowid", error);
+	if (!s)
+		return NULL;
+	db_bind_text(s, 1, fts);
+	g_autoptr(GArray) hits = g_array_new(FALSE, FALSE, sizeof(struct ranked));
+	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct ranked h = { .rank = sqlite3_column_double(s, 1),
+			            .id = sqlite3_column_int64(s, 0) };
+		g_array_append_val(hits, h);
+		g_array_append_val(ids, h.id);
+	}
+	if (rc != SQLITE_DONE) {
+		db_set_error(error, db, "searching");
+		return NULL;
+	}
+	g_autofree gint64 *hit_dates = g_new(gint64, MAX(hits->len, 1));
+	g_autoptr(dates) map = dates_new(db);
+	if (!dates_get_sorted(map, (const gint64 *)ids->data, hit_dates, ids->len, error))
+		return NULL;
+	for (guint i = 0; i < hits->len; i++)
+		g_array_index(hits, struct ranked, i).date = hit_dates[i];
+	g_array_sort(hits, ranked_cmp);
+	g_array_set_size(ids, 0);
+	for (guint i = (guint)MIN(MAX(offset, 0), (gint64)hits->len); i < hits->len; i++) {
+		if (limit >= 0 && (gint64)ids->len >= limit)
+			break;
+		g_array_append_val(ids, g_array_index(hits, struct ranked, i).id);
+	}
+	return g_steal_pointer(&ids);
+}
+
 GArray *
 search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint64 limit,
            gint64 offset, GError **error)
@@ -320,6 +377,10 @@ search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint6
 		if (ids || !gave_up)
 			return ids;
 	}
+	/* Words alone by relevance: one pass over the hits, not the join
+	 * below (which reads them twice). */
+	if (sort == SORT_RELEVANCE && query_fts_only(q))
+		return search_ids_ranked(db, query_fts_only(q), limit, offset, error);
 	/* Words alone (the common case): walk the hits, sort them by date. */
 	if (query_fts_only(q) && sort != SORT_RELEVANCE)
 		return search_ids_fts(db, query_fts_only(q), sort == SORT_OLDEST, limit, offset,
@@ -328,10 +389,11 @@ search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint6
 	if (sort == SORT_RELEVANCE && rank)
 		/* A LEFT JOIN: the text terms rank, they do not filter (a message
 		 * may match through a non-text term of an OR). */
-		sql = g_strdup_printf("SELECT m.id FROM messages m LEFT JOIN (SELECT rowid, rank "
-		                      "FROM fts WHERE fts MATCH ?) r ON r.rowid = m.id WHERE %s "
-		                      "ORDER BY coalesce(r.rank, 0), m.date DESC LIMIT ? OFFSET ?",
-		                      query_sql(q));
+		sql = g_strdup_printf(
+		    "SELECT m.id FROM messages m LEFT JOIN (SELECT rowid, rank "
+		    "FROM fts WHERE fts MATCH ?) r ON r.rowid = m.id WHERE %s "
+		    "ORDER BY coalesce(r.rank, 0), m.date DESC, m.id DESC LIMIT ? OFFSET ?",
+		    query_sql(q));
 	else
 		sql = g_strdup_printf("SELECT m.id FROM messages m WHERE %s ORDER BY m.date %s, "
 		                      "m.id %s LIMIT ? OFFSET ?",

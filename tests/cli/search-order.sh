@@ -5,7 +5,7 @@
 # the same order, for every kind of term; the test hook MAILCLERK_TEST_SEARCH
 # forces each way (left alone, mail this small always takes the second).
 . "$top_srcdir/tests/lib.sh"
-plan 44
+plan 50
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -54,3 +54,14 @@ mc ingest --file "$TMP/t1.eml" --file "$TMP/t2.eml" >/dev/null 2>&1
 check_eq 'equal dates: the higher id first' "$(walk --limit=2 tieword)" "$(set_ --limit=2 tieword)"
 check_eq '... and the lower first, oldest first' "$(walk --sort=oldest --limit=2 from:a@tie.example)" "$(set_ --sort=oldest --limit=2 from:a@tie.example)"
 check_eq '... which is the order of the ids' "$(walk --sort=oldest --limit=2 tieword | tr ' ' '\n' | sort -n | tr '\n' ' ')" "$(walk --sort=oldest --limit=2 tieword) "
+# Relevance: words alone are ranked in one pass over their hits, anything
+# else by SQL's join; the same bm25() order, equal ranks newest first.
+for q in acme invoice 'acme invoice' 'website OR logo'; do
+	check_eq "relevance, words alone as with another term: $q" \
+		"$(page --sort=relevance --limit=8 "$q")" "$(page --sort=relevance --limit=8 "$q date:1990..")"
+done
+check_eq 'relevance with an offset' "$(page --sort=relevance --limit=3 --offset=2 acme)" \
+	"$(page --sort=relevance --limit=3 --offset=2 'acme date:1990..')"
+check_eq 'relevance: equal ranks and dates, the higher id first, both ways' \
+	"$(mc search --format=json --sort=relevance tieword | jq -r '[.[].message_id] | join(" ")') $(page --sort=relevance 'tieword date:1990..') " \
+	"tie-2@x tie-1@x $(page --sort=relevance 'tieword date:1990..' | tr ' ' '\n' | sort -rn | tr '\n' ' ')"
