@@ -52,29 +52,44 @@ dated_cmp_oldest(gconstpointer a, gconstpointer b)
 	return dated_newer_first(b, a);
 }
 
-/* The hits of the MATCH expression FTS, newest (or oldest) first, their
- * dates looked up in the date map (index/dates.h). With a LIMIT only the
- * best LIMIT+OFFSET are kept, in a heap whose root is the worst of them. */
-static GArray *
-search_ids_fts(struct mc_db *db, const char *fts, gboolean oldest, gint64 limit, gint64 offset,
-               GError **error)
+static gint
+dated_cmp_id(gconstpointer a, gconstpointer b)
 {
-	GCompareFunc cmp = oldest ? dated_cmp_oldest : dated_cmp_newest;
-	g_autoptr(sqlite3_stmt) s =
-	    db_prepare(db, "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid", error);
-	if (!s)
-		return NULL;
-	db_bind_text(s, 1, fts);
-	g_autoptr(GArray) hits = g_array_new(FALSE, FALSE, sizeof(gint64));
+	gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The ids statement S returns (one column), in ascending order; NULL and
+ * ERROR on a database error. */
+static GArray *
+collect_ids(struct mc_db *db, sqlite3_stmt *s, GError **error)
+{
+	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	gboolean sorted = TRUE;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		gint64 id = sqlite3_column_int64(s, 0);
-		g_array_append_val(hits, id);
+		if (ids->len && id < g_array_index(ids, gint64, ids->len - 1))
+			sorted = FALSE;
+		g_array_append_val(ids, id);
 	}
 	if (rc != SQLITE_DONE) {
 		db_set_error(error, db, "searching");
 		return NULL;
 	}
+	if (!sorted)
+		g_array_sort(ids, (GCompareFunc)dated_cmp_id);
+	return g_steal_pointer(&ids);
+}
+
+/* HITS (ids in ascending order), newest (or oldest) first, their dates
+ * looked up in the date map (index/dates.h). With a LIMIT only the best
+ * LIMIT+OFFSET are kept, in a heap whose root is the worst of them. */
+static GArray *
+page_by_date(struct mc_db *db, GArray *hits, gboolean oldest, gint64 limit, gint64 offset,
+             GError **error)
+{
+	GCompareFunc cmp = oldest ? dated_cmp_oldest : dated_cmp_newest;
 	g_autofree gint64 *hit_dates = g_new(gint64, MAX(hits->len, 1));
 	g_autoptr(dates) map = dates_new(db);
 	if (!dates_get_sorted(map, (const gint64 *)hits->data, hit_dates, hits->len, error))
@@ -122,6 +137,20 @@ search_ids_fts(struct mc_db *db, const char *fts, gboolean oldest, gint64 limit,
 	return ids;
 }
 
+/* The hits of the MATCH expression FTS, newest (or oldest) first. */
+static GArray *
+search_ids_fts(struct mc_db *db, const char *fts, gboolean oldest, gint64 limit, gint64 offset,
+               GError **error)
+{
+	g_autoptr(sqlite3_stmt) s =
+	    db_prepare(db, "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid", error);
+	if (!s)
+		return NULL;
+	db_bind_text(s, 1, fts);
+	g_autoptr(GArray) hits = collect_ids(db, s, error);
+	return hits ? page_by_date(db, hits, oldest, limit, offset, error) : NULL;
+}
+
 /* What collecting every hit costs, per hit, as the probing walk below
  * weighs itself against it (measured on the bench corpus at 20,000 and
  * 250,000 messages): the full-text path reads about two million of a common
@@ -160,14 +189,15 @@ search_path_forced(void)
 
 /* The state of a probing walk, for its progress handler and mc_probe_tick(). */
 struct probe_walk {
-	gint64 started;    /* g_get_monotonic_time() */
-	gint64 candidates; /* messages tested so far */
-	gint64 hits;       /* of them matching */
-	gint64 need;       /* LIMIT + OFFSET */
-	gint64 messages;   /* how many there are (the largest id) */
-	double set_cost;   /* SET_COST_PER_*_HIT_US of the path it would give up for */
-	double set_hits;   /* hits the set would have, as sampled */
-	gboolean forced;   /* MAILCLERK_TEST_SEARCH=walk */
+	gint64 started;     /* g_get_monotonic_time() */
+	gint64 candidates;  /* messages tested so far */
+	gint64 hits;        /* of them matching */
+	gint64 need;        /* LIMIT + OFFSET */
+	gint64 messages;    /* how many there are (the largest id) */
+	double set_cost;    /* SET_COST_PER_*_HIT_US of the path it would give up for */
+	double set_hits;    /* hits the set would have, as sampled */
+	double set_density; /* of them among all messages */
+	gboolean forced;    /* MAILCLERK_TEST_SEARCH=walk */
 };
 
 static void
@@ -181,8 +211,11 @@ probe_tick(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 /* Stops the walk (non-zero) once testing on is expected to cost more than
- * collecting the whole set: density so far d, the walk needs (need - hits) /
- * d more tests at their cost so far, the set costs about d * messages hits. */
+ * collecting the whole set, or has cost as much (so that a walk that was
+ * wrong costs twice the set at worst). The density ahead is what the walk
+ * has seen, with the sampled density counted as NEED hits in as many tests
+ * as it takes to find them: a client whose newest mail is a month older than
+ * the rest is walked past, one whose mail stopped years ago is not. */
 static int
 probe_give_up(void *data)
 {
@@ -193,10 +226,13 @@ probe_give_up(void *data)
 	/* The first tests read the index cold: judge on a millisecond at least. */
 	if (w->candidates < 16 || spent < 1000)
 		return 0;
+	double whole_set = w->set_cost * w->set_hits;
 	double per_test = spent / (double)w->candidates;
-	double density = ((double)w->hits + 0.5) / (double)(w->candidates + 1);
+	double prior_tests = (double)w->need / MAX(w->set_density, 1e-9);
+	double density =
+	    ((double)w->hits + (double)w->need) / ((double)w->candidates + prior_tests);
 	double walk_rest = per_test * (double)(w->need - w->hits) / density;
-	return walk_rest > w->set_cost * w->set_hits;
+	return walk_rest > whole_set || spent > whole_set;
 }
 
 /* Newest (or oldest) first, LIMIT + OFFSET hits: walks the messages in date
@@ -271,6 +307,7 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 		}
 		density = ((double)matched + 0.5) / (double)(tested + 1);
 	}
+	w.set_density = density;
 	w.set_hits = density * (double)w.messages;
 	const char *dir = oldest ? "ASC" : "DESC";
 	g_autofree char *sql = g_strdup_printf(
@@ -370,10 +407,12 @@ search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint6
 	/* A page in date order of a query with subqueries: test messages in
 	 * date order while that is cheap (common words, big clients). */
 	if (sort != SORT_RELEVANCE && limit >= 0 && offset >= 0 && limit <= G_MAXINT64 - offset &&
-	    strcmp(query_probe_sql(q), query_sql(q)) != 0 && search_path_forced() != PATH_SET) {
-		gboolean gave_up;
-		GArray *ids =
-		    search_ids_walk(db, q, sort == SORT_OLDEST, limit, offset, &gave_up, error);
+	    strcmp(query_probe_sql(q), query_sql(q)) != 0) {
+		gboolean gave_up = TRUE;
+		GArray *ids = search_path_forced() == PATH_SET
+		                  ? NULL
+		                  : search_ids_walk(db, q, sort == SORT_OLDEST, limit, offset,
+		                                    &gave_up, error);
 		if (ids || !gave_up)
 			return ids;
 	}
