@@ -147,6 +147,23 @@ def bench_filing(t, info, runs):
     return r
 
 
+def bench_floor(work, maildir, info):
+    """The floor of an ingest: gmime-floor.c (built here with pkg-config)
+    lists, reads and parses every file with GMime on one thread per core,
+    doing nothing else. Returns {"seconds", "rate", "threads"} or raises."""
+    exe = os.path.join(work, "gmime-floor")
+    src = os.path.join(HERE, "gmime-floor.c")
+    if not os.path.exists(exe) or os.path.getmtime(exe) < os.path.getmtime(src):
+        flags = subprocess.run(["pkg-config", "--cflags", "--libs", "gmime-3.0"],
+                               stdout=subprocess.PIPE, text=True, check=True).stdout.split()
+        subprocess.run([os.environ.get("CC", "cc"), "-O2", "-o", exe, src] + flags, check=True)
+    out = subprocess.run([exe, maildir], stdout=subprocess.PIPE, text=True,
+                         check=True).stdout.split()
+    seconds, threads = float(out[2]), int(out[4])
+    return {"seconds": seconds, "rate": info["messages"] / seconds, "threads": threads,
+            "parsed": int(out[1])}
+
+
 def log(*a):
     print(*a, file=sys.stderr, flush=True)
 
@@ -334,7 +351,7 @@ def main():
     env.pop("NOTMUCH_CONFIG", None)
     env.pop("MAILCLERK_CONFIG", None)
 
-    notes, results, tools = [], {}, []
+    notes, results, tools, floor = [], {}, [], None
     for name in a.tools.split(","):
         exe = find_mailclerk(a.mailclerk) if name == "mailclerk" else shutil.which(name)
         if not exe:
@@ -357,6 +374,14 @@ def main():
             drop_caches()
         else:
             warm(maildir)
+        if t.name == "mailclerk":
+            # Just before mailclerk's own ingest, in the same page cache.
+            try:
+                floor = bench_floor(work, maildir, info)
+                log("   floor (GMime parse alone, %d threads) %.2f s"
+                    % (floor["threads"], floor["seconds"]))
+            except Exception as e:  # noqa: BLE001 - the rest still runs
+                notes.append("GMime floor not measured: %s" % e)
         cmd = t.ingest_cmd()
         dt, rc, out, err, rss = timed(cmd, t.env, os.path.join(t.dir, "ingest.rss"))
         with open(os.path.join(t.dir, "ingest.log"), "w") as f:
@@ -466,6 +491,15 @@ def main():
         out.append("%s: %s" % (n, " ".join(results[n].get("ingest_out", "").split()[:30])
                                or "(ingest printed nothing)"))
     mcr = results.get("mailclerk", {})
+    if floor and mcr.get("rate"):
+        out += ["", "floor: GMime parsing alone (gmime-floor.c: every file listed, read and "
+                "parsed on %d threads, nothing else): %.2f s, %.0f msg/s; mailclerk's ingest "
+                "%.0f msg/s = %.2fx the floor%s"
+                % (floor["threads"], floor["seconds"], floor["rate"], mcr["rate"],
+                   mcr["rate"] / floor["rate"],
+                   "; mairix %.0f msg/s = %.2fx" % (results["mairix"]["rate"],
+                                                     results["mairix"]["rate"] / floor["rate"])
+                   if results.get("mairix", {}).get("rate") else "")]
     if mcr.get("reindex_s") is not None:
         out += ["", "mailclerk reindex (every message read again after the ingest): %.2f s, "
                 "%.2fx the cold ingest (target 1.20x)" % (mcr["reindex_s"], mcr["reindex_ratio"]),
@@ -494,6 +528,7 @@ def main():
         f.write(text + "\n")
     with open(base + ".json", "w") as f:
         json.dump({"corpus": info, "runs": a.runs, "results": results, "filing": filing,
+                   "floor": floor,
                    "notes": notes,
                    "tools": {t.name: t.exe for t in tools}}, f, indent=1)
     log("saved %s.md and %s.json" % (base, base))
