@@ -261,7 +261,8 @@ def run_scale(a, layout, info, env, conf, res):
         if k == 0 and a.others:
             res["others"] = compare(a, layout, env)
         save(a, res)
-    ix.remove()
+    if not a.keep:
+        ix.remove()
     bench.log("== one run of all %d" % layout.total)
     ix = Index(a, env, conf, "one-run")
     dt, rss, noop, line = ix.ingest([layout.maildir], "ingest.rss")
@@ -463,6 +464,8 @@ def main():
                     "(default: the one with the most mail)")
     ap.add_argument("--no-others", dest="others", action="store_false",
                     help="skip notmuch and mu on the first slice")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the index of the steps (work/scale-TOTAL/steps/index.db)")
     ap.add_argument("--report", metavar="JSON",
                     help="only write the table and the plot again from the figures of a run "
                     "(work/scale-TOTAL.json; also one cut short) beside it")
