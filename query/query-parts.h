@@ -36,6 +36,12 @@ struct part {
 	 * rather than the whole set (query_probe_sql()); NULL when it is TEXT. */
 	char *probe;
 	gboolean atomic; /* FTS text needs no parentheses as an operand */
+	/* FTS text with a prefix term (inv*): FTS5 tests one message for it as
+	 * dearly as it finds every hit, so its probe form is the set. */
+	gboolean prefix;
+	/* FTS text with an OR: FTS5 scores a message by the branches it
+	 * matches, not by every word (query_fts_has_or()). */
+	gboolean has_or;
 	GPtrArray *binds;
 };
 
@@ -80,8 +86,9 @@ struct query {
 	char *probe_sql; /* query_probe_sql() */
 	GPtrArray *binds;
 	char *highlight;
-	char *fts_only;  /* the MATCH expression when that is the whole query */
-	GPtrArray *keys; /* struct key_ref *, in the query's order */
+	char *fts_only;              /* the MATCH expression when that is the whole query */
+	gboolean fts_prefix, fts_or; /* of fts_only: query_fts_has_prefix(), _has_or() */
+	GPtrArray *keys;             /* struct key_ref *, in the query's order */
 };
 
 struct parser {

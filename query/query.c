@@ -171,8 +171,11 @@ query_parse(const char *text, gint64 now, GError **error)
 		part_to_sql(top, sql, probe, q->binds);
 		q->sql = g_string_free(sql, FALSE);
 		q->probe_sql = g_string_free(probe, FALSE);
-		if (top->kind == PART_FTS)
+		if (top->kind == PART_FTS) {
 			q->fts_only = g_strdup(top->text);
+			q->fts_prefix = top->prefix;
+			q->fts_or = top->has_or;
+		}
 		if (ps.highlight->len > 0) {
 			g_ptr_array_add(ps.highlight, NULL);
 			q->highlight = g_strjoinv(" OR ", (char **)ps.highlight->pdata);
@@ -224,6 +227,18 @@ query_bind(const struct query *q, sqlite3_stmt *stmt, int first)
 			sqlite3_bind_text(stmt, i, b->s, -1, SQLITE_TRANSIENT);
 	}
 	return i;
+}
+
+gboolean
+query_fts_has_prefix(const struct query *q)
+{
+	return q->fts_prefix;
+}
+
+gboolean
+query_fts_has_or(const struct query *q)
+{
+	return q->fts_or;
 }
 
 const char *

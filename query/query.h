@@ -88,6 +88,15 @@ int query_bind(const struct query *q, sqlite3_stmt *stmt, int first);
  * join the hits instead of testing every message; NULL otherwise. Owned by Q. */
 const char *query_fts_only(const struct query *q);
 
+/* Whether query_fts_only()'s expression has a prefix term (inv*), which
+ * FTS5 tests one message for as dearly as it finds every hit. */
+gboolean query_fts_has_prefix(const struct query *q);
+
+/* Whether query_fts_only()'s expression has an OR: FTS5's rank of it then
+ * scores a message by the branches it matches, not by every word that is
+ * not negated as query_fts_highlight() ranks. */
+gboolean query_fts_has_or(const struct query *q);
+
 /* Returns an FTS5 MATCH expression ORing every text term that is not negated,
  * for bm25 ranking and snippet(); NULL when the query has none. Owned by Q. */
 const char *query_fts_highlight(const struct query *q);

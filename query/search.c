@@ -285,27 +285,27 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 			return NULL;
 		}
 	} else {
-		g_autofree char *one = g_strdup_printf("SELECT (%s) FROM messages m WHERE m.id = ?",
-		                                       query_probe_sql(q));
-		g_autoptr(sqlite3_stmt) t = db_prepare(db, one, error);
+		GString *sample = g_string_new(NULL);
+		g_string_append_printf(sample,
+		                       "SELECT count(*), total(CASE WHEN (%s) THEN 1 ELSE 0 END) "
+		                       "FROM messages m WHERE m.id IN (",
+		                       query_probe_sql(q));
+		for (int i = 0; i < SAMPLE_TESTS; i++)
+			g_string_append_printf(sample, "%s%" G_GINT64_FORMAT, i ? "," : "",
+			                       1 + (w.messages * (2 * i + 1)) / (2 * SAMPLE_TESTS));
+		g_string_append_c(sample, ')');
+		g_autofree char *sample_sql = g_string_free(sample, FALSE);
+		g_autoptr(sqlite3_stmt) t = db_prepare(db, sample_sql, error);
 		if (!t)
 			return NULL;
-		int id_param = query_bind(q, t, 1);
-		gint64 tested = 0, matched = 0;
-		for (int i = 0; i < SAMPLE_TESTS; i++) {
-			sqlite3_bind_int64(t, id_param,
-			                   1 + (w.messages * (2 * i + 1)) / (2 * SAMPLE_TESTS));
-			int rc = sqlite3_step(t);
-			if (rc == SQLITE_ROW) {
-				tested++;
-				matched += sqlite3_column_int(t, 0) != 0;
-			} else if (rc != SQLITE_DONE) {
-				db_set_error(error, db, "searching");
-				return NULL;
-			}
-			sqlite3_reset(t);
+		query_bind(q, t, 1);
+		if (sqlite3_step(t) != SQLITE_ROW) {
+			db_set_error(error, db, "searching");
+			return NULL;
 		}
-		density = ((double)matched + 0.5) / (double)(tested + 1);
+		gint64 tested = sqlite3_column_int64(t, 0);
+		double matched = sqlite3_column_double(t, 1);
+		density = (matched + 0.5) / (double)(tested + 1);
 	}
 	w.set_density = density;
 	w.set_hits = density * (double)w.messages;
@@ -405,9 +405,12 @@ search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint6
 {
 	const char *rank = query_fts_highlight(q);
 	/* A page in date order of a query with subqueries: test messages in
-	 * date order while that is cheap (common words, big clients). */
+	 * date order while that is cheap (common words, big clients). Not when
+	 * the probe form keeps a set (a prefix: a test of one message costs
+	 * FTS5 what finding them all does). */
 	if (sort != SORT_RELEVANCE && limit >= 0 && offset >= 0 && limit <= G_MAXINT64 - offset &&
-	    strcmp(query_probe_sql(q), query_sql(q)) != 0) {
+	    strcmp(query_probe_sql(q), query_sql(q)) != 0 &&
+	    !strstr(query_probe_sql(q), "IN (SELECT")) {
 		gboolean gave_up = TRUE;
 		GArray *ids = search_path_forced() == PATH_SET
 		                  ? NULL
@@ -417,8 +420,10 @@ search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint6
 			return ids;
 	}
 	/* Words alone by relevance: one pass over the hits, not the join
-	 * below (which reads them twice). */
-	if (sort == SORT_RELEVANCE && query_fts_only(q))
+	 * below (which reads them twice). Not with an OR: FTS5's rank of the
+	 * expression scores the branches a message matches, the join every
+	 * word (quasarwing OR invoice logo ranked otherwise). */
+	if (sort == SORT_RELEVANCE && query_fts_only(q) && !query_fts_has_or(q))
 		return search_ids_ranked(db, query_fts_only(q), limit, offset, error);
 	/* Words alone (the common case): walk the hits, sort them by date. */
 	if (query_fts_only(q) && sort != SORT_RELEVANCE)

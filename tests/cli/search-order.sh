@@ -6,7 +6,7 @@
 # forces each way (left alone, it depends on the mail and the query). A
 # search without --limit is SQL's own ORDER BY: the same order again.
 . "$top_srcdir/tests/lib.sh"
-plan 50
+plan 54
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -58,7 +58,7 @@ check_eq '... and the lower first, oldest first' "$(walk --sort=oldest --limit=2
 check_eq '... which is the order of the ids' "$(walk --sort=oldest --limit=2 tieword | tr ' ' '\n' | sort -n | tr '\n' ' ')" "$(walk --sort=oldest --limit=2 tieword) "
 # Relevance: words alone are ranked in one pass over their hits, anything
 # else by SQL's join; the same bm25() order, equal ranks newest first.
-for q in acme invoice 'acme invoice' 'website OR logo'; do
+for q in acme invoice 'acme invoice' 'website OR logo' 'zorbleflux OR acme invoice' '(acme website) OR (logo -acme)' 'acme*'; do
 	check_eq "relevance, words alone as with another term: $q" \
 		"$(page --sort=relevance --limit=8 "$q")" "$(page --sort=relevance --limit=8 "$q date:1990..")"
 done
@@ -68,3 +68,12 @@ check_eq 'relevance with an offset' "$(page --sort=relevance --limit=3 --offset=
 check_eq 'relevance: equal ranks and dates, the higher id first, both ways' \
 	"$(page --sort=relevance tieword) / $(page --sort=relevance 'tieword date:1990..')" \
 	"$(page --sort=relevance tieword | tr ' ' '\n' | sort -rn | paste -sd ' ') / $(page --sort=relevance tieword | tr ' ' '\n' | sort -rn | paste -sd ' ')"
+# An OR over an AND: every word that is not negated ranks (the join's way),
+# not only the branch a message matches. A and B both match through
+# rankzeta, alike in length; A also has rankalpha, of the failed branch, and
+# so ranks first although B is newer.
+printf 'From: a@rank.example\nSubject: ranking\nMessage-ID: <rank-a@x>\nDate: Mon, 01 Jan 2024 00:00:00 +0000\n\nrankzeta rankalpha\n' > "$TMP/ra.eml"
+printf 'From: a@rank.example\nSubject: ranking\nMessage-ID: <rank-b@x>\nDate: Tue, 02 Jan 2024 00:00:00 +0000\n\nrankzeta rankomega\n' > "$TMP/rb.eml"
+mc ingest --file "$TMP/ra.eml" --file "$TMP/rb.eml" >/dev/null 2>&1
+check_eq 'relevance of an OR over an AND: the other branch'"'"'s words count too' \
+	"$(mc search --format=json --sort=relevance 'rankzeta OR rankalpha rankbeta' | jq -r '[.[].message_id] | join(" ")')" 'rank-a@x rank-b@x'

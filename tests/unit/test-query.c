@@ -230,8 +230,6 @@ ids(const char *text)
 	if (strcmp(by_set, by_probe) != 0)
 		g_error("query %s: [%s] by its SQL, [%s] by its probe form %s", text, by_set,
 		        by_probe, query_probe_sql(q));
-	/* Correlated: no subquery the probe form runs whole. */
-	g_assert_null(strstr(query_probe_sql(q), "IN (SELECT"));
 	return by_set;
 }
 
@@ -298,6 +296,20 @@ test_sql_shape(void)
 	g_autoptr(query) q2 = query_parse("is:inbound", NOW, NULL);
 	g_assert_cmpstr(query_sql(q2), ==, "m.direction = 0");
 	g_assert_cmpstr(query_probe_sql(q2), ==, "m.direction = 0");
+	/* A prefix stays a set: FTS5 tests one message for it as dearly as it
+	 * finds them all. */
+	g_autoptr(query) q5 = query_parse("inv* from:bob", NOW, NULL);
+	g_assert_nonnull(
+	    strstr(query_probe_sql(q5), "m.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)"));
+	g_autoptr(query) q6 = query_parse("inv* website", NOW, NULL);
+	g_autoptr(query) q7 = query_parse("quasarwing OR invoice logo", NOW, NULL);
+	g_autoptr(query) q8 = query_parse("invoice website -logo", NOW, NULL);
+	g_assert_true(query_fts_has_prefix(q6));
+	g_assert_false(query_fts_has_or(q6));
+	g_assert_true(query_fts_has_or(q7));
+	g_assert_false(query_fts_has_prefix(q7));
+	g_assert_false(query_fts_has_or(q8));
+	g_assert_false(query_fts_has_prefix(q8));
 	g_autoptr(query) q4 = query_parse("from:bob@acme.example -client:acme", NOW, NULL);
 	g_assert_cmpstr(
 	    query_probe_sql(q4), ==,
