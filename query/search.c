@@ -52,33 +52,21 @@ dated_cmp_oldest(gconstpointer a, gconstpointer b)
 	return dated_newer_first(b, a);
 }
 
-static gint
-dated_cmp_id(gconstpointer a, gconstpointer b)
-{
-	gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* The ids statement S returns (one column), in ascending order; NULL and
- * ERROR on a database error. */
+/* The ids statement S returns (one column, in the order it returns them);
+ * NULL and ERROR on a database error. */
 static GArray *
 collect_ids(struct mc_db *db, sqlite3_stmt *s, GError **error)
 {
 	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-	gboolean sorted = TRUE;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		gint64 id = sqlite3_column_int64(s, 0);
-		if (ids->len && id < g_array_index(ids, gint64, ids->len - 1))
-			sorted = FALSE;
 		g_array_append_val(ids, id);
 	}
 	if (rc != SQLITE_DONE) {
 		db_set_error(error, db, "searching");
 		return NULL;
 	}
-	if (!sorted)
-		g_array_sort(ids, (GCompareFunc)dated_cmp_id);
 	return g_steal_pointer(&ids);
 }
 
