@@ -53,9 +53,9 @@ dated_cmp_oldest(gconstpointer a, gconstpointer b)
 }
 
 /* The ids statement S returns (one column, in the order it returns them);
- * NULL and ERROR on a database error. */
+ * NULL and ERROR ("WHAT: ...") on a database error. */
 static GArray *
-collect_ids(struct mc_db *db, sqlite3_stmt *s, GError **error)
+collect_ids(struct mc_db *db, sqlite3_stmt *s, const char *what, GError **error)
 {
 	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	int rc;
@@ -64,7 +64,7 @@ collect_ids(struct mc_db *db, sqlite3_stmt *s, GError **error)
 		g_array_append_val(ids, id);
 	}
 	if (rc != SQLITE_DONE) {
-		db_set_error(error, db, "searching");
+		db_set_error(error, db, what);
 		return NULL;
 	}
 	return g_steal_pointer(&ids);
@@ -135,7 +135,7 @@ search_ids_fts(struct mc_db *db, const char *fts, gboolean oldest, gint64 limit,
 	if (!s)
 		return NULL;
 	db_bind_text(s, 1, fts);
-	g_autoptr(GArray) hits = collect_ids(db, s, error);
+	g_autoptr(GArray) hits = collect_ids(db, s, "searching", error);
 	return hits ? page_by_date(db, hits, oldest, limit, offset, error) : NULL;
 }
 
@@ -183,8 +183,7 @@ struct probe_walk {
 	gint64 need;        /* LIMIT + OFFSET */
 	gint64 messages;    /* how many there are (the largest id) */
 	double set_cost;    /* SET_COST_PER_*_HIT_US of the path it would give up for */
-	double set_hits;    /* hits the set would have, as sampled */
-	double set_density; /* of them among all messages */
+	double set_density; /* sampled: of all messages, how many the set has */
 	gboolean forced;    /* MAILCLERK_TEST_SEARCH=walk */
 };
 
@@ -214,7 +213,7 @@ probe_give_up(void *data)
 	/* The first tests read the index cold: judge on a millisecond at least. */
 	if (w->candidates < 16 || spent < 1000)
 		return 0;
-	double whole_set = w->set_cost * w->set_hits;
+	double whole_set = w->set_cost * w->set_density * (double)w->messages;
 	double per_test = spent / (double)w->candidates;
 	double prior_tests = (double)w->need / MAX(w->set_density, 1e-9);
 	double density =
@@ -273,6 +272,8 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 			return NULL;
 		}
 	} else {
+		/* Other terms: SAMPLE_TESTS messages spread over the ids, in one
+		 * statement. */
 		GString *sample = g_string_new(NULL);
 		g_string_append_printf(sample,
 		                       "SELECT count(*), total(CASE WHEN (%s) THEN 1 ELSE 0 END) "
@@ -296,7 +297,6 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 		density = (matched + 0.5) / (double)(tested + 1);
 	}
 	w.set_density = density;
-	w.set_hits = density * (double)w.messages;
 	const char *dir = oldest ? "ASC" : "DESC";
 	g_autofree char *sql = g_strdup_printf(
 	    "SELECT m.id FROM messages m WHERE mc_probe_tick(?) AND (%s) ORDER BY m.date %s, "
@@ -440,18 +440,7 @@ search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint6
 	next = query_bind(q, s, next);
 	sqlite3_bind_int64(s, next++, limit);
 	sqlite3_bind_int64(s, next++, offset);
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		gint64 id = sqlite3_column_int64(s, 0);
-		g_array_append_val(ids, id);
-	}
-	if (rc != SQLITE_DONE) {
-		g_array_unref(ids);
-		db_set_error(error, db, "searching");
-		return NULL;
-	}
-	return ids;
+	return collect_ids(db, s, "searching", error);
 }
 
 GArray *
@@ -462,17 +451,7 @@ search_thread(struct mc_db *db, gint64 thread, GError **error)
 	if (!s)
 		return NULL;
 	sqlite3_bind_int64(s, 1, thread);
-	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		gint64 m = sqlite3_column_int64(s, 0);
-		g_array_append_val(ids, m);
-	}
-	if (rc != SQLITE_DONE) {
-		db_set_error(error, db, "reading a thread");
-		return NULL;
-	}
-	return g_steal_pointer(&ids);
+	return collect_ids(db, s, "reading a thread", error);
 }
 
 gint64
