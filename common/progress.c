@@ -37,16 +37,24 @@ progress_free(struct progress *p)
 void
 progress_update(struct progress *p, guint64 done, guint64 total)
 {
+	progress_update_what(p, NULL, "messages", done, total);
+}
+
+void
+progress_update_what(struct progress *p, const char *what, const char *unit, guint64 done,
+                     guint64 total)
+{
 	if (!p->tty)
 		return;
 	gint64 now = g_get_monotonic_time();
 	if (now - p->last_draw_us < 200000)
 		return;
 	p->last_draw_us = now;
+	done = MIN(done, total);
 	double secs = (now - p->start_us) / 1e6;
 	double rate = secs > 0 ? done / secs : 0;
-	fprintf(stderr, "\r\033[K%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " messages, %.0f/s",
-	        done, total, rate);
+	fprintf(stderr, "\r\033[K%s%s%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " %s, %.0f/s",
+	        what ? what : "", what ? ": " : "", done, total, unit, rate);
 	if (rate > 0 && total > done) {
 		guint64 eta = (guint64)((total - done) / rate);
 		fprintf(stderr, ", ETA %" G_GUINT64_FORMAT ":%02u", eta / 60, (unsigned)(eta % 60));

@@ -18,4 +18,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(progress, progress_free)
  * are scanned). Redraws at most five times a second. */
 void progress_update(struct progress *p, guint64 done, guint64 total);
 
+/* The same for any work: "WHAT: DONE/TOTAL UNIT, RATE/s, ETA m:ss"
+ * (WHAT may be NULL; DONE is shown as at most TOTAL). */
+void progress_update_what(struct progress *p, const char *what, const char *unit, guint64 done,
+                          guint64 total);
+
 #endif

@@ -82,6 +82,44 @@ dates_get(struct dates *d, gint64 id, gint64 *date, GError **error)
 	return TRUE;
 }
 
+/* Fewer hits than this in a chunk are looked up row by row: a blob costs
+ * about as much as this many lookups. They read the covering (id, date)
+ * index, 16 bytes an entry, not the message rows: fewer pages, read cold
+ * by every search (134 lookups at 250,000 messages: 3.8 ms, against 4.5 to
+ * 20 ms through the rows). */
+#define DATES_SPARSE 48
+
+gboolean
+dates_get_sorted(struct dates *d, const gint64 *ids, gint64 *out, gsize n, GError **error)
+{
+	for (gsize i = 0; i < n;) {
+		gint64 chunk = ids[i] / DATES_CHUNK;
+		gsize end = i;
+		while (end < n && ids[end] / DATES_CHUNK == chunk)
+			end++;
+		if (end - i >= DATES_SPARSE || g_hash_table_contains(d->chunks, &chunk)) {
+			for (; i < end; i++)
+				if (!dates_get(d, ids[i], &out[i], error))
+					return FALSE;
+			continue;
+		}
+		sqlite3_stmt *s = db_cached(
+		    d->db, "SELECT date FROM messages INDEXED BY messages_id_date WHERE id = ?",
+		    error);
+		if (!s)
+			return FALSE;
+		for (; i < end; i++) {
+			sqlite3_bind_int64(s, 1, ids[i]);
+			int rc = sqlite3_step(s);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+				return db_set_error(error, d->db, "reading dates");
+			out[i] = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+			sqlite3_reset(s);
+		}
+	}
+	return TRUE;
+}
+
 gboolean
 dates_set(struct dates *d, gint64 id, gint64 date, GError **error)
 {

@@ -28,6 +28,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(dates, dates_free)
  * a database error. */
 gboolean dates_get(struct dates *d, gint64 id, gint64 *date, GError **error);
 
+/* Sets DATES[i] to the date of IDS[i] (0 when unknown) for N ids in
+ * ascending order. A chunk holding many of them is read whole; one holding
+ * a few, their message rows each: a rare word's hits are one or two a
+ * chunk, and reading a 32 KB blob for each cost most of such a search.
+ * FALSE and ERROR on a database error. */
+gboolean dates_get_sorted(struct dates *d, const gint64 *ids, gint64 *out, gsize n, GError **error);
+
 /* Records DATE (UTC seconds, as messages.date) for message ID; written
  * by dates_flush(). */
 gboolean dates_set(struct dates *d, gint64 id, gint64 date, GError **error);

@@ -9,6 +9,7 @@
 
 #include "index/db.h"
 #include "common/error.h"
+#include "common/progress.h"
 #include "index/schema.h"
 #include "index/text.h"
 #include "index/tokenizer.h"
@@ -286,13 +287,69 @@ db_reindex_needed(struct mc_db *db)
 	return g_strdup(db_column_text(s, 0));
 }
 
+/* How far a check is: the pages it has read (cache misses) of the
+ * index's pages, drawn by sqlite3_progress_handler while a statement runs. */
+struct check_progress {
+	sqlite3 *sql;
+	struct progress *bar;
+	const char *what;
+	int misses_before;
+	guint64 pages;
+};
+
+static int
+cache_misses(sqlite3 *sql)
+{
+	int now = 0, highest = 0;
+	sqlite3_db_status(sql, SQLITE_DBSTATUS_CACHE_MISS, &now, &highest, 0);
+	return now;
+}
+
+static int
+check_progress_draw(void *data)
+{
+	struct check_progress *c = data;
+	progress_update_what(c->bar, c->what, "pages", cache_misses(c->sql) - c->misses_before,
+	                     c->pages);
+	return 0; /* go on */
+}
+
+/* Starts a progress line for one part of the check. */
+static void
+check_progress_start(struct check_progress *c, struct mc_db *db, const char *what, guint64 pages)
+{
+	c->sql = db->sql;
+	c->bar = progress_new();
+	c->what = what;
+	c->misses_before = cache_misses(db->sql);
+	c->pages = pages;
+	sqlite3_progress_handler(db->sql, 100000, check_progress_draw, c);
+}
+
+static void
+check_progress_end(struct check_progress *c)
+{
+	sqlite3_progress_handler(c->sql, 0, NULL, NULL);
+	g_clear_pointer(&c->bar, progress_free);
+}
+
+static guint64
+page_count(struct mc_db *db)
+{
+	g_autoptr(sqlite3_stmt) s = db_prepare(db, "PRAGMA page_count", NULL);
+	return s && sqlite3_step(s) == SQLITE_ROW ? (guint64)sqlite3_column_int64(s, 0) : 0;
+}
+
 GPtrArray *
 db_check(struct mc_db *db, GError **error)
 {
 	g_autoptr(sqlite3_stmt) s = db_prepare(db, "PRAGMA integrity_check", error);
 	if (!s)
 		return NULL;
+	guint64 pages = page_count(db);
+	struct check_progress shown;
 	GPtrArray *problems = g_ptr_array_new_with_free_func(g_free);
+	check_progress_start(&shown, db, "check 1/2, the database", pages);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *line = db_column_text(s, 0);
@@ -301,9 +358,14 @@ db_check(struct mc_db *db, GError **error)
 	}
 	if (rc != SQLITE_DONE)
 		g_ptr_array_add(problems, g_strdup(sqlite3_errmsg(db->sql)));
+	check_progress_end(&shown);
+	/* The full-text index reads its own pages and every message's text,
+	 * most of the file again. */
+	check_progress_start(&shown, db, "check 2/2, the full-text index", pages);
 	if (sqlite3_exec(db->sql, "INSERT INTO fts(fts) VALUES('integrity-check')", NULL, NULL,
 	                 NULL) != SQLITE_OK)
 		g_ptr_array_add(problems,
 		                g_strdup_printf("full-text index: %s", sqlite3_errmsg(db->sql)));
+	check_progress_end(&shown);
 	return problems;
 }

@@ -71,8 +71,9 @@ gboolean db_aggregates_rebuild(struct mc_db *db, GError **error);
 char *db_reindex_needed(struct mc_db *db);
 
 /* Verifies DB: SQLite's integrity_check and the full-text index's
- * integrity-check. Returns the problems found (char *, empty when none); the
- * caller unrefs it. NULL and ERROR when the check could not run. */
+ * integrity-check, with a progress line on stderr when it is a terminal
+ * (pages read of the index's pages, part 1 then part 2). Returns the problems found (char *, empty
+ * when none); the caller unrefs it. NULL and ERROR when the check could not run. */
 GPtrArray *db_check(struct mc_db *db, GError **error);
 
 #endif

@@ -67,6 +67,9 @@ struct pipeline {
 	GCond cond;
 	guint in_flight;
 	gsize in_flight_bytes;
+	/* The feeder (one thread: the scanner) waits in pipeline_feed() for
+	 * room for a message of this many bytes; G_MAXSIZE when it does not. */
+	gsize feeder_waits_for;
 	guint64 discovered;
 	guint64 expected; /* what sources announced (sink->expect) */
 	gint skipped;

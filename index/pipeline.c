@@ -24,6 +24,9 @@
  * messages are large (an mbox of 20 MB newsletters). One message is always
  * let through, however large. */
 #define MAX_IN_FLIGHT_BYTES (32 * 1024 * 1024)
+/* A feeder that found no room waits until this many messages are done: woken
+ * for each one, it cost a futex call each way per message. */
+#define FEED_RESUME_GAP 32
 /* Commit after this many messages or this long, whichever comes first: large
  * transactions are what makes SQLite fast, and a kill loses at most one. */
 #define BATCH_MESSAGES     5000
@@ -83,6 +86,23 @@ pipeline_push(struct pipeline *p, struct event *ev)
 	g_async_queue_push(p->queue, ev);
 }
 
+/* Whether a message of BYTES raw bytes fits in beside those in flight (one
+ * always does, however large, when none is). */
+static gboolean
+bytes_fit(const struct pipeline *p, gsize bytes)
+{
+	return p->in_flight_bytes == 0 || p->in_flight_bytes + bytes <= MAX_IN_FLIGHT_BYTES;
+}
+
+/* Whether a feeder waiting to send a message of BYTES raw bytes goes on:
+ * FEED_RESUME_GAP messages below the limit, and its bytes fit. Every
+ * message in flight is eventually done, so it always comes. */
+static gboolean
+feed_resumes(const struct pipeline *p, gsize bytes)
+{
+	return p->in_flight <= MAX_IN_FLIGHT - FEED_RESUME_GAP && bytes_fit(p, bytes);
+}
+
 void
 pipeline_feed(struct pipeline *p, struct event *ev, gsize bytes)
 {
@@ -91,9 +111,12 @@ pipeline_feed(struct pipeline *p, struct event *ev, gsize bytes)
 		return;
 	}
 	g_mutex_lock(&p->lock);
-	while (p->in_flight >= MAX_IN_FLIGHT ||
-	       (p->in_flight_bytes > 0 && p->in_flight_bytes + bytes > MAX_IN_FLIGHT_BYTES))
-		g_cond_wait(&p->cond, &p->lock);
+	if (p->in_flight >= MAX_IN_FLIGHT || !bytes_fit(p, bytes)) {
+		p->feeder_waits_for = bytes;
+		while (!feed_resumes(p, bytes))
+			g_cond_wait(&p->cond, &p->lock);
+		p->feeder_waits_for = G_MAXSIZE;
+	}
 	p->in_flight++;
 	p->in_flight_bytes += bytes;
 	p->discovered++;
@@ -236,7 +259,8 @@ item_done(struct pipeline *p, gsize bytes)
 	g_mutex_lock(&p->lock);
 	p->in_flight--;
 	p->in_flight_bytes -= bytes;
-	g_cond_signal(&p->cond);
+	if (p->feeder_waits_for != G_MAXSIZE && feed_resumes(p, p->feeder_waits_for))
+		g_cond_signal(&p->cond);
 	guint64 total = MAX(p->discovered, p->expected);
 	g_mutex_unlock(&p->lock);
 	return total;
@@ -541,6 +565,7 @@ pipeline_open(struct pipeline *p, const char *db_path, const struct mc_config *c
 	    filing_rules && rules_need_headers(filing_rules) ? PARSE_HEADERS : PARSE_DEFAULT;
 	g_mutex_init(&p->lock);
 	g_cond_init(&p->cond);
+	p->feeder_waits_for = G_MAXSIZE;
 	p->skipped_known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	p->read_db = db_open(db_path, DB_WRITE, error);
 	if (!p->read_db)

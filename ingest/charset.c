@@ -151,6 +151,64 @@ charset_plausible(const char *charset)
 	return n > 0;
 }
 
+/* Conversions to UTF-8 stay open, per thread, by charset name (lower case):
+ * closing the last one of a charset lets glibc unload its gconv module, only
+ * to map it again for the next message that uses it, and that dlopen and
+ * munmap (with its TLB shootdowns) was a sixth of an ingest's CPU. Bounded,
+ * for mail that names many charsets. */
+#define ICONV_CACHE_MAX 32
+
+static void
+iconv_cache_close(gpointer cd)
+{
+	g_mime_iconv_close((iconv_t)cd);
+}
+
+static void
+iconv_cache_free(gpointer cache)
+{
+	g_hash_table_unref(cache);
+}
+
+static GPrivate iconv_cache = G_PRIVATE_INIT(iconv_cache_free);
+
+/* Returns a conversion from CHARSET to UTF-8 in its initial state, or
+ * (iconv_t)-1; *KEPT says whether the cache keeps it (else the caller closes
+ * it). */
+static iconv_t
+iconv_to_utf8(const char *charset, gboolean *kept)
+{
+	GHashTable *cache = g_private_get(&iconv_cache);
+	if (!cache) {
+		cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, iconv_cache_close);
+		g_private_set(&iconv_cache, cache);
+	}
+	g_autofree char *key = g_ascii_strdown(charset, -1);
+	gpointer cd;
+	*kept = TRUE;
+	if (g_hash_table_lookup_extended(cache, key, NULL, &cd))
+		return (iconv_t)cd;
+	iconv_t opened = g_mime_iconv_open("UTF-8", charset);
+	*kept = opened != (iconv_t)-1 && g_hash_table_size(cache) < ICONV_CACHE_MAX;
+	if (*kept)
+		g_hash_table_insert(cache, g_steal_pointer(&key), (gpointer)opened);
+	return opened;
+}
+
+static const char *const pinned_charsets[] = { "iso-8859-1", "iso-8859-15", "windows-1252",
+	                                       "iso-2022-jp" };
+static iconv_t pinned[G_N_ELEMENTS(pinned_charsets)]; /* never closed */
+
+void
+charset_pin_common(void)
+{
+	/* GMime opens and closes a conversion for every encoded word of a
+	 * header, which the cache above never sees: without one kept open, an
+	 * ISO-8859-1 subject loaded and unloaded its module every few messages. */
+	for (guint i = 0; i < G_N_ELEMENTS(pinned_charsets); i++)
+		pinned[i] = iconv_open("UTF-8", pinned_charsets[i]);
+}
+
 /* Converts IN (LEN bytes) from CHARSET to valid UTF-8; NULL when iconv does
  * not know CHARSET or the bytes are not valid in it. */
 static char *
@@ -158,7 +216,8 @@ convert_strict(const char *charset, const char *in, gsize len)
 {
 	if (!charset_plausible(charset))
 		return NULL;
-	iconv_t cd = g_mime_iconv_open("UTF-8", charset);
+	gboolean kept;
+	iconv_t cd = iconv_to_utf8(charset, &kept);
 	if (cd == (iconv_t)-1)
 		return NULL;
 
@@ -186,8 +245,9 @@ convert_strict(const char *charset, const char *in, gsize len)
 			ok = FALSE;
 		g_string_append_len(out, buf, outp - buf);
 	}
-	iconv(cd, NULL, NULL, NULL, NULL); /* GMime caches CD for reuse */
-	g_mime_iconv_close(cd);
+	iconv(cd, NULL, NULL, NULL, NULL); /* back to the initial state, for reuse */
+	if (!kept)
+		g_mime_iconv_close(cd);
 
 	char *result = ok ? utf8_dup_valid(out->str, out->len) : NULL;
 	g_string_free(out, TRUE);

@@ -109,6 +109,10 @@ char *mc_to_utf8(const char *in, gsize len, const char *charset);
 /* (Not "to_utf8": libytnef exports one of its own and calls it, and the
  * program's symbol would take its place there.) */
 
+/* Keeps the gconv modules of the charsets most mail declares loaded for the
+ * life of the process; parse_init() calls it once. */
+void charset_pin_common(void);
+
 /* Returns the charset a <meta> tag near the start of HTML (LEN bytes)
  * names, or NULL; the caller frees it. */
 char *html_sniff_charset(const char *html, gsize len);

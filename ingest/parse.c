@@ -62,6 +62,7 @@ parse_init(void)
 		                                                  GMIME_RFC_COMPLIANCE_LOOSE);
 		/* Local mail ("To: root") has no domain and is still an address. */
 		g_mime_parser_options_set_allow_addresses_without_domain(parser_options, TRUE);
+		charset_pin_common();
 		g_once_init_leave(&once, 1);
 	}
 }

@@ -31,7 +31,17 @@ enum part_kind {
 struct part {
 	enum part_kind kind;
 	char *text;
+	/* PART_SQL: the same test of one message, its subqueries correlated with
+	 * m (`EXISTS (… = m.id)`), so that testing one row costs an index probe
+	 * rather than the whole set (query_probe_sql()); NULL when it is TEXT. */
+	char *probe;
 	gboolean atomic; /* FTS text needs no parentheses as an operand */
+	/* FTS text with a prefix term (inv*): FTS5 tests one message for it as
+	 * dearly as it finds every hit, so its probe form is the set. */
+	gboolean prefix;
+	/* FTS text with an OR: FTS5 scores a message by the branches it
+	 * matches, not by every word (query_fts_has_or()). */
+	gboolean has_or;
 	GPtrArray *binds;
 };
 
@@ -73,10 +83,12 @@ void key_ref_free(gpointer data);
 /* A parsed query (query/query.h). */
 struct query {
 	char *sql;
+	char *probe_sql; /* query_probe_sql() */
 	GPtrArray *binds;
 	char *highlight;
-	char *fts_only;  /* the MATCH expression when that is the whole query */
-	GPtrArray *keys; /* struct key_ref *, in the query's order */
+	char *fts_only;              /* the MATCH expression when that is the whole query */
+	gboolean fts_prefix, fts_or; /* of fts_only: query_fts_has_prefix(), _has_or() */
+	GPtrArray *keys;             /* struct key_ref *, in the query's order */
 };
 
 struct parser {
@@ -155,8 +167,14 @@ struct part *fts_leaf(struct parser *ps, const char *columns, const char *value,
 /* Returns S for `LIKE ? ESCAPE '\'`; the caller frees it. */
 char *like_escape(const char *s);
 
-/* Appends P as SQL to SQL, and the values it binds to BINDS (copies). */
-void part_to_sql(const struct part *p, GString *sql, GPtrArray *binds);
+/* Appends P as SQL to SQL, its probe form to PROBE, and the values they
+ * bind to BINDS (copies; the same for both forms). */
+void part_to_sql(const struct part *p, GString *sql, GString *probe, GPtrArray *binds);
+
+/* Sets P's text to `m.id IN (SELECT COLUMN FROM FROM [WHERE WHERE])`, the
+ * messages a subquery names, and its probe to the same asked of m alone.
+ * WHERE may be NULL. */
+void part_set_in(struct part *p, const char *column, const char *from, const char *where);
 
 /* Returns a new PART_SQL part that takes SQL (may be NULL, set later). */
 struct part *sql_part(char *sql);

@@ -166,11 +166,16 @@ query_parse(const char *text, gint64 now, GError **error)
 	if (top != NULL) {
 		q = g_new0(struct query, 1);
 		GString *sql = g_string_new(NULL);
+		GString *probe = g_string_new(NULL);
 		q->binds = binds_new();
-		part_to_sql(top, sql, q->binds);
+		part_to_sql(top, sql, probe, q->binds);
 		q->sql = g_string_free(sql, FALSE);
-		if (top->kind == PART_FTS)
+		q->probe_sql = g_string_free(probe, FALSE);
+		if (top->kind == PART_FTS) {
 			q->fts_only = g_strdup(top->text);
+			q->fts_prefix = top->prefix;
+			q->fts_or = top->has_or;
+		}
 		if (ps.highlight->len > 0) {
 			g_ptr_array_add(ps.highlight, NULL);
 			q->highlight = g_strjoinv(" OR ", (char **)ps.highlight->pdata);
@@ -189,6 +194,7 @@ query_free(struct query *q)
 	if (q == NULL)
 		return;
 	g_free(q->sql);
+	g_free(q->probe_sql);
 	g_ptr_array_unref(q->binds);
 	g_free(q->highlight);
 	g_free(q->fts_only);
@@ -200,6 +206,12 @@ const char *
 query_sql(const struct query *q)
 {
 	return q->sql;
+}
+
+const char *
+query_probe_sql(const struct query *q)
+{
+	return q->probe_sql;
 }
 
 int
@@ -215,6 +227,18 @@ query_bind(const struct query *q, sqlite3_stmt *stmt, int first)
 			sqlite3_bind_text(stmt, i, b->s, -1, SQLITE_TRANSIENT);
 	}
 	return i;
+}
+
+gboolean
+query_fts_has_prefix(const struct query *q)
+{
+	return q->fts_prefix;
+}
+
+gboolean
+query_fts_has_or(const struct query *q)
+{
+	return q->fts_or;
 }
 
 const char *

@@ -72,6 +72,13 @@ const char *query_field_name(gsize i);
  * fts WHERE fts MATCH ?))"; "1" for match-all. Owned by Q. */
 const char *query_sql(const struct query *q);
 
+/* Returns the same boolean as query_sql() with each subquery asked about
+ * the row m alone ("EXISTS (SELECT 1 FROM fts WHERE fts MATCH ? AND rowid =
+ * m.id)"), so that testing one message costs an index probe, not the whole
+ * set; the same values bind to it. Equal to query_sql() when the query has
+ * no subquery. Owned by Q. */
+const char *query_probe_sql(const struct query *q);
+
 /* Binds the query's values to STMT starting at placeholder FIRST (1-based).
  * Returns the next free placeholder index. */
 int query_bind(const struct query *q, sqlite3_stmt *stmt, int first);
@@ -80,6 +87,15 @@ int query_bind(const struct query *q, sqlite3_stmt *stmt, int first);
  * match (the common case: words, phrases, subject:), so that a search can
  * join the hits instead of testing every message; NULL otherwise. Owned by Q. */
 const char *query_fts_only(const struct query *q);
+
+/* Whether query_fts_only()'s expression has a prefix term (inv*), which
+ * FTS5 tests one message for as dearly as it finds every hit. */
+gboolean query_fts_has_prefix(const struct query *q);
+
+/* Whether query_fts_only()'s expression has an OR: FTS5's rank of it then
+ * scores a message by the branches it matches, not by every word that is
+ * not negated as query_fts_highlight() ranks. */
+gboolean query_fts_has_or(const struct query *q);
 
 /* Returns an FTS5 MATCH expression ORing every text term that is not negated,
  * for bm25 ranking and snippet(); NULL when the query has none. Owned by Q. */

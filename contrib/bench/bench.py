@@ -147,6 +147,23 @@ def bench_filing(t, info, runs):
     return r
 
 
+def bench_floor(work, maildir, info):
+    """The floor of an ingest: gmime-floor.c (built here with pkg-config)
+    lists, reads and parses every file with GMime on one thread per core,
+    doing nothing else. Returns {"seconds", "rate", "threads"} or raises."""
+    exe = os.path.join(work, "gmime-floor")
+    src = os.path.join(HERE, "gmime-floor.c")
+    if not os.path.exists(exe) or os.path.getmtime(exe) < os.path.getmtime(src):
+        flags = subprocess.run(["pkg-config", "--cflags", "--libs", "gmime-3.0"],
+                               stdout=subprocess.PIPE, text=True, check=True).stdout.split()
+        subprocess.run([os.environ.get("CC", "cc"), "-O2", "-o", exe, src] + flags, check=True)
+    out = subprocess.run([exe, maildir], stdout=subprocess.PIPE, text=True,
+                         check=True).stdout.split()
+    seconds, threads = float(out[2]), int(out[4])
+    return {"seconds": seconds, "rate": info["messages"] / seconds, "threads": threads,
+            "parsed": int(out[1])}
+
+
 def log(*a):
     print(*a, file=sys.stderr, flush=True)
 
@@ -241,14 +258,18 @@ def run(cmd, env, check=False, timeout=7200):
     return p
 
 
-def timed(cmd, env, rss_file=None):
-    """Run cmd; return (seconds, returncode, stdout, stderr, peak RSS in KB or None)."""
+def timed(cmd, env, rss_file=None, timeout=None):
+    """Run cmd; return (seconds, returncode, stdout, stderr, peak RSS in KB or None).
+    After TIMEOUT seconds, it is killed: returncode None, stderr "timed out"."""
     full = cmd
     if rss_file and os.access(TIME, os.X_OK):
         full = [TIME, "-f", "%M", "-o", rss_file] + cmd
     t0 = time.perf_counter()
-    p = subprocess.run(full, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       text=True, errors="replace")
+    try:
+        p = subprocess.run(full, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, errors="replace", timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return time.perf_counter() - t0, None, "", "timed out after %d s" % timeout, None
     dt = time.perf_counter() - t0
     rss = None
     if rss_file and os.path.exists(rss_file):
@@ -257,6 +278,26 @@ def timed(cmd, env, rss_file=None):
         except (ValueError, IndexError):
             pass
     return dt, p.returncode, p.stdout, p.stderr, rss
+
+
+def latency(cmd, env, runs, ok=lambda rc: rc == 0, long_s=None, timeout=None):
+    """How long one CLI call takes, process start included: one warm-up
+    call, not counted, then RUNS timed calls. A call slower than LONG_S
+    seconds is not repeated: its warm-up is the one sample. Returns mean_ms,
+    median_ms, min_ms and runs, or error."""
+    d, rc, _, err, _ = timed(cmd, env, timeout=timeout)
+    if rc is None or not ok(rc):
+        return {"error": "exit %s: %s" % (rc, err.strip()[-200:])}
+    lats = [d * 1000]
+    if long_s is None or d <= long_s:
+        lats = []
+        for _ in range(runs):
+            d, rc, _, err, _ = timed(cmd, env, timeout=timeout)
+            if rc is None or not ok(rc):
+                return {"error": "exit %s: %s" % (rc, err.strip()[-200:])}
+            lats.append(d * 1000)
+    return {"mean_ms": statistics.mean(lats), "median_ms": statistics.median(lats),
+            "min_ms": min(lats), "runs": len(lats)}
 
 
 def du_bytes(path):
@@ -299,6 +340,103 @@ def fmt(v, unit=""):
     return "%.2f%s" % (v, unit)
 
 
+def clean_env(work):
+    """The environment every tool runs in: TZ=UTC, C.UTF-8, and HOME/XDG_*
+    inside WORK, so that no personal configuration is read or written."""
+    home = os.path.join(work, "home")
+    os.makedirs(home, exist_ok=True)
+    env = dict(os.environ, TZ="UTC", LC_ALL="C.UTF-8", HOME=home,
+               XDG_CONFIG_HOME=os.path.join(home, ".config"),
+               XDG_DATA_HOME=os.path.join(home, ".local/share"),
+               XDG_CACHE_HOME=os.path.join(home, ".cache"))
+    env.pop("NOTMUCH_CONFIG", None)
+    env.pop("MAILCLERK_CONFIG", None)
+    return env
+
+
+def find_tools(names, mailclerk, work, maildir, env, notes):
+    """The Tools of NAMES that are installed; a note for each one that is not."""
+    tools = []
+    for name in names:
+        exe = find_mailclerk(mailclerk) if name == "mailclerk" else shutil.which(name)
+        if not exe:
+            notes.append("%s: not installed/built, skipped%s" % (
+                name, " (build it, or pass --mailclerk PATH)" if name == "mailclerk" else
+                " (apt-get install %s)" % {"mu": "maildir-utils"}.get(name, name)))
+            continue
+        tools.append(Tool(name, work, maildir, env, exe))
+    return tools
+
+
+def measure_tool(t, messages, runs, drop, notes, reindex=True, before_ingest=None):
+    """Set T up in its own directory, ingest (cold, timed, peak RSS), ingest
+    again (no-op), reindex (mailclerk), index size, and the QUERIES (one
+    warm-up, then RUNS timed calls each). Returns its figures; "error" when
+    a step failed (and a note says why). BEFORE_INGEST, when given, is
+    measured just before the ingest (bench_floor): its figures are "floor"."""
+    r = {"queries": {}}
+    log("== %s (%s)" % (t.name, t.exe))
+    try:
+        t.setup()
+    except Exception as e:  # noqa: BLE001 - report and go on with the others
+        notes.append("%s: setup failed: %s" % (t.name, e))
+        r["error"] = str(e)
+        return r
+    if drop:
+        drop_caches()
+    else:
+        warm(t.maildir)
+    if before_ingest:
+        try:
+            r["floor"] = before_ingest()
+            log("   floor (GMime parse alone, %d threads) %.2f s"
+                % (r["floor"]["threads"], r["floor"]["seconds"]))
+        except Exception as e:  # noqa: BLE001 - the rest still runs
+            notes.append("GMime floor not measured: %s" % e)
+    cmd = t.ingest_cmd()
+    dt, rc, out, err, rss = timed(cmd, t.env, os.path.join(t.dir, "ingest.rss"))
+    with open(os.path.join(t.dir, "ingest.log"), "w") as f:
+        f.write("$ %s\nexit %d\n--- stdout\n%s--- stderr\n%s" % (" ".join(cmd), rc, out, err))
+    if not t.ok(rc):
+        notes.append("%s: ingest exited %d (see %s/ingest.log): %s"
+                     % (t.name, rc, t.dir, err.strip()[-300:]))
+        r["error"] = "ingest exit %d" % rc
+        return r
+    r.update(ingest_s=dt, rate=messages / dt, rss_mb=rss / 1024 if rss else None,
+             ingest_out=out.strip().splitlines()[-1] if out.strip() else "")
+    log("   ingest %.2f s, peak RSS %s KB" % (dt, rss))
+    dt2, rc2, out2, err2, _ = timed(cmd, t.env)
+    r["noop_s"] = dt2 if t.ok(rc2) else None
+    if not t.ok(rc2):
+        notes.append("%s: re-index exited %d: %s" % (t.name, rc2, err2.strip()[-300:]))
+    log("   no-op re-index %.2f s" % dt2)
+    if t.name == "mailclerk" and reindex:
+        # Every message read again from its file and compared with what
+        # the index holds (the same parse, so nothing is rewritten).
+        dt3, rc3, out3, err3, _ = timed(t.base + ["reindex"], t.env)
+        if rc3 == 0:
+            r.update(reindex_s=dt3, reindex_ratio=dt3 / dt,
+                     reindex_out=out3.strip().splitlines()[-1] if out3.strip() else "")
+            log("   reindex %.2f s (%.2fx the cold ingest)" % (dt3, dt3 / dt))
+        else:
+            notes.append("mailclerk: reindex exited %d: %s" % (rc3, err3.strip()[-300:]))
+    r["size_mb"] = du_bytes(t.db) / 1e6
+    lat_all = []
+    for qname, per_tool in QUERIES:
+        terms = per_tool[t.name]
+        q = latency(t.search_cmd(terms), t.env, runs, t.ok)
+        q.update(argv=terms, hits=t.count(terms))
+        r["queries"][qname] = q
+        if "error" in q:
+            notes.append("%s: query %r failed: %s" % (t.name, " ".join(terms), q["error"]))
+        else:
+            lat_all.append(q["mean_ms"])
+        log("   %-14s %-28s %8s ms  %s hits" % (qname, " ".join(terms),
+                                                fmt(q.get("mean_ms")), q["hits"]))
+    r["search_mean_ms"] = statistics.mean(lat_all) if len(lat_all) == len(QUERIES) else None
+    return r
+
+
 def main():
     ap = argparse.ArgumentParser(prog="run.sh", description="mailclerk vs notmuch/mu/mairix")
     ap.add_argument("-n", type=int, default=20000, help="corpus size (default 20000)")
@@ -325,89 +463,15 @@ def main():
                         "--seed", str(a.seed), "--out", corpus], check=True)
     info = json.load(open(os.path.join(corpus, "corpus.json")))
 
-    home = os.path.join(work, "home")
-    os.makedirs(home, exist_ok=True)
-    env = dict(os.environ, TZ="UTC", LC_ALL="C.UTF-8", HOME=home,
-               XDG_CONFIG_HOME=os.path.join(home, ".config"),
-               XDG_DATA_HOME=os.path.join(home, ".local/share"),
-               XDG_CACHE_HOME=os.path.join(home, ".cache"))
-    env.pop("NOTMUCH_CONFIG", None)
-    env.pop("MAILCLERK_CONFIG", None)
-
-    notes, results, tools = [], {}, []
-    for name in a.tools.split(","):
-        exe = find_mailclerk(a.mailclerk) if name == "mailclerk" else shutil.which(name)
-        if not exe:
-            notes.append("%s: not installed/built, skipped%s" % (
-                name, " (build it, or pass --mailclerk PATH)" if name == "mailclerk" else
-                " (apt-get install %s)" % {"mu": "maildir-utils"}.get(name, name)))
-            continue
-        tools.append(Tool(name, work, maildir, env, exe))
-
+    env = clean_env(work)
+    notes, results = [], {}
+    tools = find_tools(a.tools.split(","), a.mailclerk, work, maildir, env, notes)
     for t in tools:
-        r = results[t.name] = {"queries": {}}
-        log("== %s (%s)" % (t.name, t.exe))
-        try:
-            t.setup()
-        except Exception as e:  # noqa: BLE001 - report and go on with the others
-            notes.append("%s: setup failed: %s" % (t.name, e))
-            r["error"] = str(e)
-            continue
-        if a.drop_caches:
-            drop_caches()
-        else:
-            warm(maildir)
-        cmd = t.ingest_cmd()
-        dt, rc, out, err, rss = timed(cmd, t.env, os.path.join(t.dir, "ingest.rss"))
-        with open(os.path.join(t.dir, "ingest.log"), "w") as f:
-            f.write("$ %s\nexit %d\n--- stdout\n%s--- stderr\n%s" % (" ".join(cmd), rc, out, err))
-        if not t.ok(rc):
-            notes.append("%s: ingest exited %d (see %s/ingest.log): %s"
-                         % (t.name, rc, t.dir, err.strip()[-300:]))
-            r["error"] = "ingest exit %d" % rc
-            continue
-        r.update(ingest_s=dt, rate=info["messages"] / dt, rss_mb=rss / 1024 if rss else None,
-                 ingest_out=out.strip().splitlines()[-1] if out.strip() else "")
-        log("   ingest %.2f s, peak RSS %s KB" % (dt, rss))
-        dt2, rc2, out2, err2, _ = timed(cmd, t.env)
-        r["noop_s"] = dt2 if t.ok(rc2) else None
-        if not t.ok(rc2):
-            notes.append("%s: re-index exited %d: %s" % (t.name, rc2, err2.strip()[-300:]))
-        log("   no-op re-index %.2f s" % dt2)
-        if t.name == "mailclerk":
-            # Every message read again from its file and compared with what
-            # the index holds (the same parse, so nothing is rewritten).
-            dt3, rc3, out3, err3, _ = timed(t.base + ["reindex"], t.env)
-            if rc3 == 0:
-                r.update(reindex_s=dt3, reindex_ratio=dt3 / dt,
-                         reindex_out=out3.strip().splitlines()[-1] if out3.strip() else "")
-                log("   reindex %.2f s (%.2fx the cold ingest)" % (dt3, dt3 / dt))
-            else:
-                notes.append("mailclerk: reindex exited %d: %s" % (rc3, err3.strip()[-300:]))
-        r["size_mb"] = du_bytes(t.db) / 1e6
-        lat_all = []
-        for qname, per_tool in QUERIES:
-            terms = per_tool[t.name]
-            scmd = t.search_cmd(terms)
-            timed(scmd, t.env)  # warm-up, not counted
-            lats, bad = [], None
-            for _ in range(a.runs):
-                d, rcq, _, errq, _ = timed(scmd, t.env)
-                if not t.ok(rcq):
-                    bad = "exit %d: %s" % (rcq, errq.strip()[-200:])
-                    break
-                lats.append(d * 1000)
-            q = r["queries"][qname] = {"argv": terms, "hits": t.count(terms)}
-            if bad:
-                q["error"] = bad
-                notes.append("%s: query %r failed: %s" % (t.name, " ".join(terms), bad))
-            else:
-                q.update(mean_ms=statistics.mean(lats), median_ms=statistics.median(lats),
-                         min_ms=min(lats))
-                lat_all.append(q["mean_ms"])
-            log("   %-14s %-28s %8s ms  %s hits" % (qname, " ".join(terms),
-                                                    fmt(q.get("mean_ms")), q["hits"]))
-        r["search_mean_ms"] = statistics.mean(lat_all) if len(lat_all) == len(QUERIES) else None
+        # The floor just before mailclerk's own ingest, in the same page cache.
+        results[t.name] = measure_tool(
+            t, info["messages"], a.runs, a.drop_caches, notes,
+            before_ingest=(lambda: bench_floor(work, maildir, info)) if t.name == "mailclerk" else None)
+    floor = results.get("mailclerk", {}).get("floor")
 
     filing = None
     mc = [t for t in tools if t.name == "mailclerk" and "error" not in results[t.name]]
@@ -466,6 +530,15 @@ def main():
         out.append("%s: %s" % (n, " ".join(results[n].get("ingest_out", "").split()[:30])
                                or "(ingest printed nothing)"))
     mcr = results.get("mailclerk", {})
+    if floor and mcr.get("rate"):
+        out += ["", "floor: GMime parsing alone (gmime-floor.c: every file listed, read and "
+                "parsed on %d threads, nothing else): %.2f s, %.0f msg/s; mailclerk's ingest "
+                "%.0f msg/s = %.2fx the floor%s"
+                % (floor["threads"], floor["seconds"], floor["rate"], mcr["rate"],
+                   mcr["rate"] / floor["rate"],
+                   "; mairix %.0f msg/s = %.2fx" % (results["mairix"]["rate"],
+                                                     results["mairix"]["rate"] / floor["rate"])
+                   if results.get("mairix", {}).get("rate") else "")]
     if mcr.get("reindex_s") is not None:
         out += ["", "mailclerk reindex (every message read again after the ingest): %.2f s, "
                 "%.2fx the cold ingest (target 1.20x)" % (mcr["reindex_s"], mcr["reindex_ratio"]),
@@ -494,6 +567,7 @@ def main():
         f.write(text + "\n")
     with open(base + ".json", "w") as f:
         json.dump({"corpus": info, "runs": a.runs, "results": results, "filing": filing,
+                   "floor": floor,
                    "notes": notes,
                    "tools": {t.name: t.exe for t in tools}}, f, indent=1)
     log("saved %s.md and %s.json" % (base, base))

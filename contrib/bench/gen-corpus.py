@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generate a realistic, deterministic Maildir corpus for benchmarking.
 
-  contrib/bench/gen-corpus.py [-n 20000] [--seed 1] [--out DIR]
+  contrib/bench/gen-corpus.py [-n 20000] [--seed 1] [--out DIR] [--profile small]
+
 
 Writes DIR/maildir/ with six folders (INBOX, .Sent, .Archive.2023,
 .Archive.2024, Projects/Website, Lists/Designers). Threads have quoted replies
@@ -14,6 +15,11 @@ also appear, as an identical file, in a second folder.
 Words come from the list below with Zipf-like frequencies, so common and rare
 search terms behave as they would in real mail. The same seed and N always
 give the same bytes. Python 3 standard library only.
+
+--profile small keeps every shape but draws attachments from 1 KB-32 KB
+instead (about 6.5 KB per message instead of 20 KB), for archives of a
+million messages (scale.py). generate() is also called by scale.py, one
+date window per slice.
 """
 import argparse
 import base64
@@ -137,15 +143,30 @@ ATTACH_TYPES = [
     ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", 0.1),
     ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", 0.05),
 ]
-FOLDERS = ["INBOX", ".Sent", ".Archive.2023", ".Archive.2024", "Projects/Website",
-           "Lists/Designers"]
 START = 1672531200          # 2023-01-01T00:00:00Z
 SPAN = 2 * 365 * 86400      # to 2024-12-31
+# Attachment sizes, log-uniform between these (bytes), per --profile.
+PROFILES = {"full": (1024, 200 * 1024), "small": (1024, 32 * 1024)}
+
+
+def year_of(t):
+    return time.gmtime(t).tm_year
+
+
+def folders(first_year, last_year):
+    """The folders of a corpus whose mail is dated first_year..last_year:
+    one archive per year; with the default dates, the six of the docstring."""
+    return (["INBOX", ".Sent"] + [".Archive.%d" % y for y in range(first_year, last_year + 1)]
+            + ["Projects/Website", "Lists/Designers"])
+
+
+FOLDERS = folders(year_of(START), year_of(START + SPAN - 1))
 
 
 class Gen:
-    def __init__(self, seed):
+    def __init__(self, seed, profile="full"):
         self.r = random.Random(seed)
+        self.attach_lo, self.attach_hi = PROFILES[profile]
         n = len(WORDS)
         self.cum = list(itertools.accumulate(1.0 / (k + 2.7) for k in range(n)))
         self.counter = 0
@@ -173,8 +194,9 @@ class Gen:
         return paras
 
     def attachment_size(self):
-        # log-uniform 1 KB .. 200 KB: median ~14 KB, mean ~38 KB
-        return int(math.exp(self.r.uniform(math.log(1024), math.log(200 * 1024))))
+        # log-uniform; full: 1 KB .. 200 KB, median ~14 KB, mean ~38 KB;
+        # small: 1 KB .. 32 KB, median ~6 KB, mean ~9 KB
+        return int(math.exp(self.r.uniform(math.log(self.attach_lo), math.log(self.attach_hi))))
 
 
 def wrap(text, width=72):
@@ -326,8 +348,10 @@ def make_message(g, m):
     return out.encode("utf-8")
 
 
-def plan(g, n):
-    """Yield message metadata dicts, thread by thread, until n messages."""
+def plan(g, n, start=START, t0_span=SPAN - 40 * 86400):
+    """Yield message metadata dicts, thread by thread, until n messages;
+    threads start in [start, start + t0_span) (replies come up to ~5 weeks
+    later)."""
     r = g.r
     contacts = [(dom, proj, loc, name, "%s@%s" % (lp, dom))
                 for dom, proj, loc, people in CLIENTS for name, lp in people]
@@ -337,7 +361,7 @@ def plan(g, n):
     tid = 0
     while made < n:
         tid += 1
-        t0 = START + r.randrange(SPAN - 40 * 86400)
+        t0 = start + r.randrange(t0_span)
         if r.random() < 0.08:   # mailing list thread
             dom, proj, loc = "designers.example", "list", "en"
             people = [(LIST[0], LIST[1])]
@@ -355,7 +379,7 @@ def plan(g, n):
         w1, w2, w3 = g.word(), g.word(), g.word()
         subj = r.choice(SUBJECTS).format(
             P="[%s-%d]" % (dom.split(".")[0].split("-")[0].upper(), r.randint(1, 60)),
-            p=proj, w1=w1, w2=w2, w3=w3, n="%d-%03d" % (2023 + (t0 > START + SPAN // 2),
+            p=proj, w1=w1, w2=w2, w3=w3, n="%d-%03d" % (max(year_of(t0 - 1), year_of(start)),
                                                          r.randint(1, 200)),
             v=r.randint(2, 5), d=time.strftime("%d %b", time.gmtime(t0)))
         if loc != "en" and r.random() < 0.5:
@@ -412,46 +436,57 @@ def plan(g, n):
             yield m
 
 
-def folder_for(m, r):
+def folder_for(m, r, now):
+    """Older years are archived; NOW is the archive's last day."""
     if m["list"]:
         return "Lists/Designers"
     if m["from"] == ME:
         return ".Sent"
-    year = time.gmtime(m["date"]).tm_year
+    year = year_of(m["date"])
     if m["project"] == "website" and r.random() < 0.6:
         return "Projects/Website"
-    if year == 2023:
-        return ".Archive.2023" if r.random() < 0.8 else "INBOX"
-    if m["date"] < START + SPAN - 120 * 86400:
-        return ".Archive.2024" if r.random() < 0.6 else "INBOX"
+    if year < year_of(now):
+        return ".Archive.%d" % year if r.random() < 0.8 else "INBOX"
+    if m["date"] < now - 120 * 86400:
+        return ".Archive.%d" % year_of(now) if r.random() < 0.6 else "INBOX"
     return "INBOX"
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("-n", type=int, default=20000, help="number of messages (default 20000)")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                  "work", "corpus-20000"))
-    ap.add_argument("--dup-rate", type=float, default=0.02)
-    a = ap.parse_args()
-
-    root = os.path.join(a.out, "maildir")
+def generate(root, n, seed, dup_rate=0.02, profile="full", start=START,
+             t0_span=SPAN - 40 * 86400, now=START + SPAN, first=0):
+    """Write n messages into the Maildir tree ROOT (which must not exist) and
+    return the summary. Threads start in [start, start + t0_span); NOW is the
+    archive's last day (folders, new/). FIRST offsets the file names, so
+    that slices written by separate calls do not collide."""
     if os.path.exists(root):
         sys.exit("%s exists; remove it first" % root)
-    for f in FOLDERS:
+    # The folders of the window's years, made up front (empty ones too); a
+    # reply dated past the window gets its year's archive when it comes.
+    made = folders(year_of(start), year_of(start + t0_span))
+    if ".Archive.%d" % year_of(now) not in made:
+        made.insert(-2, ".Archive.%d" % year_of(now))
+    for f in made:
         for sub in ("cur", "new", "tmp"):
             os.makedirs(os.path.join(root, f, sub))
-    g = Gen(a.seed)
-    fr = random.Random(a.seed + 1)   # folder/dup decisions, independent of content
+    made = list(made)
+
+    def ensure(folder):
+        if folder not in made:
+            for sub in ("cur", "new", "tmp"):
+                os.makedirs(os.path.join(root, folder, sub))
+            made.append(folder)
+    g = Gen(seed, profile)
+    fr = random.Random(seed + 1)   # folder/dup decisions, independent of content
+    dup_folders = [f for f in made if f != "Lists/Designers"]
     total_bytes = files = dups = 0
-    per_folder = {f: 0 for f in FOLDERS}
+    per_folder = {f: 0 for f in made}
     t_start = time.time()
-    for i, m in enumerate(plan(g, a.n)):
+    for i, m in enumerate(plan(g, n, start, t0_span)):
         data = make_message(g, m)
-        folder = folder_for(m, fr)
-        recent = m["date"] > START + SPAN - 10 * 86400 and folder == "INBOX"
-        base = "%d.M%dP%d.benchhost" % (m["date"], i, 4000 + i % 1000)
+        folder = folder_for(m, fr, now)
+        ensure(folder)
+        recent = m["date"] > now - 10 * 86400 and folder == "INBOX"
+        base = "%d.M%dP%d.benchhost" % (m["date"], first + i, 4000 + i % 1000)
         if recent and fr.random() < 0.5:
             path = os.path.join(root, folder, "new", base)
         else:
@@ -462,9 +497,9 @@ def main():
         os.utime(path, (m["date"], m["date"]))
         files += 1
         total_bytes += len(data)
-        per_folder[folder] += 1
-        if fr.random() < a.dup_rate:
-            other = fr.choice([f for f in FOLDERS if f != folder and f != "Lists/Designers"])
+        per_folder[folder] = per_folder.get(folder, 0) + 1
+        if fr.random() < dup_rate:
+            other = fr.choice([f for f in dup_folders if f != folder])
             p2 = os.path.join(root, other, "cur", base + ".dup:2,S")
             with open(p2, "wb") as fh:
                 fh.write(data)
@@ -473,18 +508,35 @@ def main():
             dups += 1
             total_bytes += len(data)
             per_folder[other] += 1
-    summary = {
-        "seed": a.seed, "messages": a.n, "files": files, "duplicate_copies": dups,
-        "total_bytes": total_bytes, "average_bytes": total_bytes // files,
-        "per_folder_files": per_folder, "maildir": root,
+    return {
+        "seed": seed, "messages": n, "files": files, "duplicate_copies": dups,
+        "total_bytes": total_bytes, "average_bytes": total_bytes // max(files, 1),
+        "per_folder_files": per_folder, "maildir": root, "profile": profile,
         "seconds": round(time.time() - t_start, 1),
     }
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("-n", type=int, default=20000, help="number of messages (default 20000)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                  "work", "corpus-20000"))
+    ap.add_argument("--dup-rate", type=float, default=0.02)
+    ap.add_argument("--profile", choices=sorted(PROFILES), default="full",
+                    help="attachment sizes: full (1-200 KB, ~20 KB a message; default) or "
+                    "small (1-32 KB, ~6.5 KB a message)")
+    a = ap.parse_args()
+
+    summary = generate(os.path.join(a.out, "maildir"), a.n, a.seed, a.dup_rate, a.profile)
     with open(os.path.join(a.out, "corpus.json"), "w") as fh:
         json.dump(summary, fh, indent=1)
     print("%d messages (%d files incl. %d duplicate copies), %.1f MB, average %.1f KB/file, "
-          "seed %d, %.0f s" % (a.n, files, dups, total_bytes / 1e6, total_bytes / files / 1024,
-                               a.seed, summary["seconds"]))
-    print("folders: " + ", ".join("%s %d" % kv for kv in per_folder.items()))
+          "seed %d, %.0f s" % (a.n, summary["files"], summary["duplicate_copies"],
+                               summary["total_bytes"] / 1e6,
+                               summary["total_bytes"] / summary["files"] / 1024, a.seed,
+                               summary["seconds"]))
+    print("folders: " + ", ".join("%s %d" % kv for kv in summary["per_folder_files"].items()))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/bin/sh
 # kill -9 at any moment loses nothing and doubles nothing.
 . "$top_srcdir/tests/lib.sh"
-plan 9
+plan 12
 
 mkdir -p "$TMP/mail/cur" "$TMP/mail/new" "$TMP/mail/tmp"
 awk -v dir="$TMP/mail/cur" 'BEGIN {
@@ -53,3 +53,13 @@ check_eq 'every file is one location' "$(q "$DB" 'SELECT count(*) FROM locations
 check_eq 'threads are grouped as in a clean run' "$(q "$DB" 'SELECT count(DISTINCT thread_id) FROM messages')" "$(sqlite3 "$MAILCLERK_REF_DB" 'SELECT count(DISTINCT thread_id) FROM messages')"
 check_eq 'SQLite integrity_check passes' "$(q "$DB" 'PRAGMA integrity_check')" ok
 check_eq 'mailclerk check (SQLite and FTS5 integrity checks) passes' "$(mc check)" ok
+check_eq '... and with stderr not a terminal says nothing on it' "$(mc check 2>&1 >/dev/null)" ""
+# On a terminal (script(1) gives it one), a progress line may be drawn while
+# the check runs: "check 1/2, the database: N/M pages, R/s, ETA m:ss", each
+# redraw and the end erasing the line before it ("\r\033[K"). The verdict
+# is what is left.
+script -qec "'$MAILCLERK' --config '$TMP/config' --db '$DB' check" /dev/null > "$TMP/tty.txt"
+check_eq '... and on a terminal the verdict is what is left on the screen' \
+	"$(sed 's/.*\x1b\[K//' "$TMP/tty.txt" | tr -d '\r')" ok
+check_eq '... after progress lines of one shape only' "$(sed 's/\x1b\[K/\n/g' "$TMP/tty.txt" |
+	tr -d '\r' | grep -v -E '^(|ok|check [12]/2, the (database|full-text index): [0-9]+/[0-9]+ pages, [0-9]+/s(, ETA [0-9]+:[0-9]{2})?)$')" ""

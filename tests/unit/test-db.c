@@ -241,6 +241,54 @@ test_dates_follow_transactions(struct fixture *f, gconstpointer data)
 	                8 * DATES_CHUNK);
 }
 
+/* dates_get_sorted() reads a chunk's blob when it asks for many of its ids
+ * and the message rows when for a few: shown by a blob zeroed behind its
+ * back, which only the first way sees. */
+static void
+test_dates_sparse_and_dense(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_assert_true(writer_begin(f->w, &error));
+	for (int i = 0; i < 100; i++) {
+		g_autofree char *key = g_strdup_printf("/m%d", i);
+		g_autofree char *mid = g_strdup_printf("m%d@x", i);
+		g_autoptr(parsed_message) pm = make_message(mid, "bob@acme.example", NULL);
+		pm->date = 1700000000 + 1000 * i;
+		struct source_item item = { .source = "",
+			                    .kind = "maildir",
+			                    .container = "/c",
+			                    .folder = "",
+			                    .name = key,
+			                    .sub = "cur",
+			                    .info = "",
+			                    .path = key };
+		g_assert_true(writer_add(f->w, &item, pm, NULL, NULL, &error));
+	}
+	g_assert_true(writer_commit(f->w, &error));
+	gint64 first = query_int(f->db, "SELECT min(id) FROM messages");
+	gint64 ids[100], got[100];
+	for (int i = 0; i < 100; i++)
+		ids[i] = first + i;
+
+	g_autoptr(dates) map = dates_new(f->db);
+	g_assert_true(dates_get_sorted(map, ids, got, 100, &error));
+	for (int i = 0; i < 100; i++)
+		g_assert_cmpint(got[i], ==, 1700000000 + 1000 * i);
+
+	g_assert_true(
+	    db_exec(f->db, "UPDATE message_dates SET dates = zeroblob(length(dates))", &error));
+	g_autoptr(dates) fresh = dates_new(f->db);
+	gint64 few[3] = { first + 3, first + 50, first + 1000 }; /* the last: no such message */
+	g_assert_true(dates_get_sorted(fresh, few, got, 3, &error));
+	g_assert_cmpint(got[0], ==, 1700003000);
+	g_assert_cmpint(got[1], ==, 1700050000);
+	g_assert_cmpint(got[2], ==, 0);
+	g_assert_true(dates_get_sorted(fresh, ids, got, 100, &error));
+	for (int i = 0; i < 100; i++)
+		g_assert_cmpint(got[i], ==, 0);
+	g_assert_no_error(error);
+}
+
 static void
 test_replaced_copy_keeps_ids(struct fixture *f, gconstpointer data)
 {
@@ -509,6 +557,8 @@ main(int argc, char **argv)
 	           test_deleted_message_keeps_thread, teardown);
 	g_test_add("/writer/dates-follow-transactions", struct fixture, NULL, setup,
 	           test_dates_follow_transactions, teardown);
+	g_test_add("/writer/dates-sparse-and-dense", struct fixture, NULL, setup,
+	           test_dates_sparse_and_dense, teardown);
 	g_test_add("/writer/replaced-copy-keeps-ids", struct fixture, NULL, setup,
 	           test_replaced_copy_keeps_ids, teardown);
 	g_test_add("/db/rewrite", struct fixture, NULL, setup, test_rewrite, teardown);

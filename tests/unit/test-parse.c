@@ -266,6 +266,35 @@ test_not_nul_terminated(void)
 	g_free(buf);
 }
 
+/* Conversions stay open between messages (ingest/charset.c): one that
+ * stopped inside a double-byte run of ISO-2022-JP must not read the next
+ * message's ASCII as kanji. */
+static void
+test_charset_state(void)
+{
+	/* ASCII that reads as こん in the double-byte state. */
+	static const char *const jis_ascii =
+	    "Subject: x\nContent-Type: text/plain; charset=ISO-2022-JP\n\n$3$s\n";
+	for (int round = 0; round < 2; round++) {
+		/* Shifted into JIS X 0208, then a byte no charset has here. */
+		g_autoptr(parsed_message) broken =
+		    parse_ok("Subject: x\nContent-Type: text/plain; charset=ISO-2022-JP\n\n"
+		             "\x1B$B$3$s\xFF\n",
+		             0);
+		g_assert_true(g_utf8_validate(broken->body_text, -1, NULL));
+		g_autoptr(parsed_message) after_broken = parse_ok(jis_ascii, 0);
+		g_assert_cmpstr(after_broken->body_text, ==, "$3$s");
+		/* Ends shifted: valid, and the conversion's end shifts back. */
+		g_autoptr(parsed_message) open =
+		    parse_ok("Subject: x\nContent-Type: text/plain; charset=ISO-2022-JP\n\n"
+		             "\x1B$B$3$s",
+		             0);
+		g_assert_cmpstr(open->body_text, ==, "こん");
+		g_autoptr(parsed_message) after_open = parse_ok(jis_ascii, 0);
+		g_assert_cmpstr(after_open->body_text, ==, "$3$s");
+	}
+}
+
 static void
 test_charsets(void)
 {
@@ -714,6 +743,7 @@ main(int argc, char **argv)
 	g_test_add_func("/parse/not-mail", test_not_mail);
 	g_test_add_func("/parse/not-nul-terminated", test_not_nul_terminated);
 	g_test_add_func("/parse/charsets", test_charsets);
+	g_test_add_func("/parse/charset-state", test_charset_state);
 	g_test_add_func("/parse/stack-guards", test_stack_guards);
 	g_test_add_func("/parse/flowed", test_flowed);
 	g_test_add_func("/parse/addresses", test_addresses);

@@ -180,9 +180,9 @@ setup_db(void)
 }
 
 static sqlite3_stmt *
-prepare(const struct query *q, const char *select)
+prepare_where(const struct query *q, const char *select, const char *where)
 {
-	g_autofree char *sql = g_strdup_printf("%s WHERE %s ORDER BY m.id", select, query_sql(q));
+	g_autofree char *sql = g_strdup_printf("%s WHERE %s ORDER BY m.id", select, where);
 	sqlite3_stmt *stmt = NULL;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
@@ -192,25 +192,45 @@ prepare(const struct query *q, const char *select)
 	return stmt;
 }
 
-/* The ids the query finds, as "1,2,3". */
+static sqlite3_stmt *
+prepare(const struct query *q, const char *select)
+{
+	return prepare_where(q, select, query_sql(q));
+}
+
+/* The ids WHERE finds, as "1,2,3". */
+static char *
+ids_where(const struct query *q, const char *where)
+{
+	GString *out = g_string_new(NULL);
+	int rc;
+	sqlite3_stmt *stmt = prepare_where(q, "SELECT m.id FROM messages m", where);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		g_string_append_printf(out, "%s%lld", out->len > 0 ? "," : "",
+		                       (long long)sqlite3_column_int64(stmt, 0));
+	if (rc != SQLITE_DONE)
+		g_error("%s: %s", where, sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+	return g_string_free(out, FALSE);
+}
+
+/* The ids the query finds, as "1,2,3": the same by its SQL and by its
+ * probe form (query_probe_sql(), each message tested alone), or the test
+ * fails. */
 static char *
 ids(const char *text)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(query) q = query_parse(text, NOW, &error);
-	GString *out = g_string_new(NULL);
-	int rc;
 
 	g_assert_no_error(error);
 	g_assert_nonnull(q);
-	sqlite3_stmt *stmt = prepare(q, "SELECT m.id FROM messages m");
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		g_string_append_printf(out, "%s%lld", out->len > 0 ? "," : "",
-		                       (long long)sqlite3_column_int64(stmt, 0));
-	if (rc != SQLITE_DONE)
-		g_error("%s: %s", query_sql(q), sqlite3_errmsg(db));
-	sqlite3_finalize(stmt);
-	return g_string_free(out, FALSE);
+	char *by_set = ids_where(q, query_sql(q));
+	g_autofree char *by_probe = ids_where(q, query_probe_sql(q));
+	if (strcmp(by_set, by_probe) != 0)
+		g_error("query %s: [%s] by its SQL, [%s] by its probe form %s", text, by_set,
+		        by_probe, query_probe_sql(q));
+	return by_set;
 }
 
 #define assert_ids(text, expected)                                                                 \
@@ -271,8 +291,31 @@ test_sql_shape(void)
 {
 	g_autoptr(query) q = query_parse("invoice", NOW, NULL);
 	g_assert_cmpstr(query_sql(q), ==, "m.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)");
+	g_assert_cmpstr(query_probe_sql(q), ==,
+	                "EXISTS (SELECT 1 FROM fts WHERE fts MATCH ? AND rowid = m.id)");
 	g_autoptr(query) q2 = query_parse("is:inbound", NOW, NULL);
 	g_assert_cmpstr(query_sql(q2), ==, "m.direction = 0");
+	g_assert_cmpstr(query_probe_sql(q2), ==, "m.direction = 0");
+	/* A prefix stays a set: FTS5 tests one message for it as dearly as it
+	 * finds them all. */
+	g_autoptr(query) q5 = query_parse("inv* from:bob", NOW, NULL);
+	g_assert_nonnull(
+	    strstr(query_probe_sql(q5), "m.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)"));
+	g_autoptr(query) q6 = query_parse("inv* website", NOW, NULL);
+	g_autoptr(query) q7 = query_parse("quasarwing OR invoice logo", NOW, NULL);
+	g_autoptr(query) q8 = query_parse("invoice website -logo", NOW, NULL);
+	g_assert_true(query_fts_has_prefix(q6));
+	g_assert_false(query_fts_has_or(q6));
+	g_assert_true(query_fts_has_or(q7));
+	g_assert_false(query_fts_has_prefix(q7));
+	g_assert_false(query_fts_has_or(q8));
+	g_assert_false(query_fts_has_prefix(q8));
+	g_autoptr(query) q4 = query_parse("from:bob@acme.example -client:acme", NOW, NULL);
+	g_assert_cmpstr(
+	    query_probe_sql(q4), ==,
+	    "(EXISTS (SELECT 1 FROM addresses a WHERE a.message = m.id AND (a.role = 0 "
+	    "AND a.address = ?)) AND NOT (EXISTS (SELECT 1 FROM filings WHERE message = "
+	    "m.id AND (client = ?))))");
 	/* Words alone are one MATCH, which search joins directly. */
 	g_assert_cmpstr(query_fts_only(q), ==, "\"invoice\"");
 	g_assert_null(query_fts_only(q2));

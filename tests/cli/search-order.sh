@@ -1,0 +1,79 @@
+#!/bin/sh
+# A page in date order is found two ways (query/search.c): by walking the
+# messages newest (or oldest) first and testing each, where hits are common,
+# or by collecting every hit and sorting. Both must give the same pages, in
+# the same order, for every kind of term; the test hook MAILCLERK_TEST_SEARCH
+# forces each way (left alone, it depends on the mail and the query). A
+# search without --limit is SQL's own ORDER BY: the same order again.
+. "$top_srcdir/tests/lib.sh"
+plan 54
+
+cat > "$TMP/config" <<'EOC'
+[mailclerk]
+me = sam@studio.example
+
+[client acme]
+name = ACME Corp
+domains = acme.example
+match = subject:/\bACME-\d+\b/
+
+[project acme/website]
+match = subject:/\[ACME-12\]/
+
+[client globex]
+domains = globex.example
+EOC
+mc ingest --maildir "$CORPUS/maildir" --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1
+
+# The message ids of a page, in order.
+page() { mc search --format=json "$@" | jq -r '[.[].id] | join(" ")'; }
+walk() { MAILCLERK_TEST_SEARCH=walk page "$@"; }
+set_() { MAILCLERK_TEST_SEARCH=set page "$@"; }
+
+check_eq 'four of acme, newest first: the walk and the sort agree' \
+	"$(walk --limit=4 acme | wc -w) $(walk --limit=4 acme)" "4 $(set_ --limit=4 acme)"
+# Every kind of term with a subquery, words alone and mixed, newest and
+# oldest first, a first page and a later one.
+for q in acme 'acme website' '"new logo"' 'zorble*' 'from:bob@acme.example' 'from:@acme.example' \
+	'to:sam@studio.example' 'client:acme' 'project:website' 'client:none' 'folder:Sent' \
+	'type:pdf' 'acme -website' 'acme OR globex' 'client:acme acme' 'acme date:2024' \
+	'NOT from:@acme.example' 'acme OR is:outbound'; do
+	check_eq "newest first, limit 5: $q" "$(walk --limit=5 "$q") / $(page "$q" | cut -d' ' -f1-5)" \
+		"$(set_ --limit=5 "$q") / $(set_ --limit=5 "$q")"
+	check_eq "oldest first, limit 3 offset 2: $q" \
+		"$(walk --sort=oldest --limit=3 --offset=2 "$q")" "$(set_ --sort=oldest --limit=3 --offset=2 "$q")"
+done
+n=$(mc count '*')
+check_eq 'all of them, one page: the same order as every message sorted' \
+	"$(walk --limit="$n" 'acme OR NOT acme')" "$(page --limit="$n" '*')"
+check_eq '... and as many as match' "$(walk --limit="$n" 'acme OR NOT acme' | wc -w)" "$n"
+check_eq 'a page past the end is empty' "$(walk --limit=10 --offset="$n" acme)" ""
+check_eq 'nothing matches: an empty page' "$(walk --limit=10 nosuchwordanywhere) $(walk --limit=10 from:nobody@nowhere.example)" " "
+# Ties: two messages of one date sort by id, newest id first, both ways.
+printf 'From: a@tie.example\nSubject: tieword one\nMessage-ID: <tie-1@x>\nDate: Mon, 01 Jan 2024 00:00:00 +0000\n\ntieword\n' > "$TMP/t1.eml"
+printf 'From: a@tie.example\nSubject: tieword two\nMessage-ID: <tie-2@x>\nDate: Mon, 01 Jan 2024 00:00:00 +0000\n\ntieword\n' > "$TMP/t2.eml"
+mc ingest --file "$TMP/t1.eml" --file "$TMP/t2.eml" >/dev/null 2>&1
+check_eq 'equal dates: the higher id first' "$(walk --limit=2 tieword)" "$(set_ --limit=2 tieword)"
+check_eq '... and the lower first, oldest first' "$(walk --sort=oldest --limit=2 from:a@tie.example)" "$(set_ --sort=oldest --limit=2 from:a@tie.example)"
+check_eq '... which is the order of the ids' "$(walk --sort=oldest --limit=2 tieword | tr ' ' '\n' | sort -n | tr '\n' ' ')" "$(walk --sort=oldest --limit=2 tieword) "
+# Relevance: words alone are ranked in one pass over their hits, anything
+# else by SQL's join; the same bm25() order, equal ranks newest first.
+for q in acme invoice 'acme invoice' 'website OR logo' 'zorbleflux OR acme invoice' '(acme website) OR (logo -acme)' 'acme*'; do
+	check_eq "relevance, words alone as with another term: $q" \
+		"$(page --sort=relevance --limit=8 "$q")" "$(page --sort=relevance --limit=8 "$q date:1990..")"
+done
+check_eq 'relevance with an offset' "$(page --sort=relevance --limit=3 --offset=2 acme)" \
+	"$(page --sort=relevance --limit=3 --offset=2 'acme date:1990..')"
+# (The two tie messages' ids depend on which parse worker finished first.)
+check_eq 'relevance: equal ranks and dates, the higher id first, both ways' \
+	"$(page --sort=relevance tieword) / $(page --sort=relevance 'tieword date:1990..')" \
+	"$(page --sort=relevance tieword | tr ' ' '\n' | sort -rn | paste -sd ' ') / $(page --sort=relevance tieword | tr ' ' '\n' | sort -rn | paste -sd ' ')"
+# An OR over an AND: every word that is not negated ranks (the join's way),
+# not only the branch a message matches. A and B both match through
+# rankzeta, alike in length; A also has rankalpha, of the failed branch, and
+# so ranks first although B is newer.
+printf 'From: a@rank.example\nSubject: ranking\nMessage-ID: <rank-a@x>\nDate: Mon, 01 Jan 2024 00:00:00 +0000\n\nrankzeta rankalpha\n' > "$TMP/ra.eml"
+printf 'From: a@rank.example\nSubject: ranking\nMessage-ID: <rank-b@x>\nDate: Tue, 02 Jan 2024 00:00:00 +0000\n\nrankzeta rankomega\n' > "$TMP/rb.eml"
+mc ingest --file "$TMP/ra.eml" --file "$TMP/rb.eml" >/dev/null 2>&1
+check_eq 'relevance of an OR over an AND: the other branch'"'"'s words count too' \
+	"$(mc search --format=json --sort=relevance 'rankzeta OR rankalpha rankbeta' | jq -r '[.[].message_id] | join(" ")')" 'rank-a@x rank-b@x'
