@@ -261,15 +261,73 @@ db_open(const char *path, enum db_mode mode, GError **error)
 	return g_steal_pointer(&db);
 }
 
+/* Counts the threads of stats_dirty again in thread_stats and moves the
+ * difference into filing_stats (migrate-14.sql): the old rows' sums per key
+ * out, the new ones' in. A key's first (last) date stays unless the old
+ * rows held it and the new ones do not come back to it, when it is counted
+ * again from thread_stats (a removal, a date changed by reindex: rare). */
+static const char flush_sql[] =
+    "CREATE TEMP TABLE IF NOT EXISTS stats_old (client, project, inbound, outbound, "
+    "threads, first, last, attachments, PRIMARY KEY (client, project)) WITHOUT ROWID;"
+    "CREATE TEMP TABLE IF NOT EXISTS stats_new (client, project, inbound, outbound, "
+    "threads, first, last, attachments, PRIMARY KEY (client, project)) WITHOUT ROWID;"
+    "DELETE FROM temp.stats_old; DELETE FROM temp.stats_new;"
+    "INSERT INTO temp.stats_old SELECT client, project, sum(inbound), sum(outbound), "
+    "count(*), min(first), max(last), sum(attachments) FROM thread_stats "
+    "WHERE thread_id IN (SELECT thread_id FROM stats_dirty) GROUP BY client, project;"
+    "DELETE FROM thread_stats WHERE thread_id IN (SELECT thread_id FROM stats_dirty);"
+    /* As aggregates.sql, for these threads (CROSS JOIN: from the few). */
+    "INSERT INTO thread_stats (thread_id, client, project, inbound, outbound, first, last, "
+    "attachments) SELECT m.thread_id, f.client, CASE k.k WHEN 0 THEN f.project ELSE '/' END, "
+    "sum(m.direction = 0), sum(m.direction = 1), min(m.date), max(m.date), "
+    "sum(CASE WHEN m.has_attachments THEN (SELECT count(*) FROM attachments a "
+    "WHERE a.message = m.id AND a.is_inline = 0) ELSE 0 END) "
+    "FROM stats_dirty d CROSS JOIN messages m ON m.thread_id = d.thread_id "
+    "CROSS JOIN filings f ON f.message = m.id CROSS JOIN (SELECT 0 AS k UNION ALL "
+    "SELECT 1) k WHERE k.k = 0 OR (f.project = '' AND NOT EXISTS (SELECT 1 FROM filings g "
+    "WHERE g.message = f.message AND g.client = f.client AND g.project != '')) "
+    "GROUP BY 1, 2, 3;"
+    "INSERT INTO temp.stats_new SELECT client, project, sum(inbound), sum(outbound), "
+    "count(*), min(first), max(last), sum(attachments) FROM thread_stats "
+    "WHERE thread_id IN (SELECT thread_id FROM stats_dirty) GROUP BY client, project;"
+    "INSERT OR IGNORE INTO filing_stats (client, project) "
+    "SELECT client, project FROM temp.stats_new;"
+    "UPDATE filing_stats AS s SET "
+    "inbound = s.inbound + coalesce(n.inbound, 0) - coalesce(o.inbound, 0), "
+    "outbound = s.outbound + coalesce(n.outbound, 0) - coalesce(o.outbound, 0), "
+    "threads = s.threads + coalesce(n.threads, 0) - coalesce(o.threads, 0), "
+    "attachments = s.attachments + coalesce(n.attachments, 0) - coalesce(o.attachments, 0), "
+    "first = CASE WHEN o.first IS NULL OR o.first > s.first "
+    "THEN coalesce(min(s.first, n.first), s.first, n.first) "
+    "WHEN n.first <= o.first THEN n.first END, "
+    "last = CASE WHEN o.last IS NULL OR o.last < s.last "
+    "THEN coalesce(max(s.last, n.last), s.last, n.last) "
+    "WHEN n.last >= o.last THEN n.last END "
+    "FROM (SELECT client, project FROM temp.stats_new UNION SELECT client, project "
+    "FROM temp.stats_old) k LEFT JOIN temp.stats_new n USING (client, project) "
+    "LEFT JOIN temp.stats_old o USING (client, project) "
+    "WHERE s.client = k.client AND s.project = k.project;"
+    "DELETE FROM filing_stats WHERE inbound + outbound = 0;"
+    "UPDATE filing_stats SET first = (SELECT min(first) FROM thread_stats t WHERE "
+    "t.client = filing_stats.client AND t.project = filing_stats.project), "
+    "last = (SELECT max(last) FROM thread_stats t WHERE t.client = filing_stats.client "
+    "AND t.project = filing_stats.project) WHERE first IS NULL OR last IS NULL;"
+    "DELETE FROM stats_dirty;";
+
 gboolean
-db_aggregates_refresh(struct mc_db *db, GError **error)
+db_aggregates_flush(struct mc_db *db, GError **error)
 {
-	return db_exec(db,
-	               "UPDATE filing_stats SET (first, last) = (SELECT min(m.date), max(m.date) "
-	               "FROM filed f JOIN messages m ON m.id = f.message WHERE f.client = "
-	               "filing_stats.client AND f.project = filing_stats.project) "
-	               "WHERE first IS NULL OR last IS NULL",
-	               error);
+	sqlite3_stmt *dirty = db_cached(db, "SELECT 1 FROM stats_dirty LIMIT 1", error);
+	if (!dirty)
+		return FALSE;
+	sqlite3_reset(dirty);
+	int rc = sqlite3_step(dirty);
+	sqlite3_reset(dirty);
+	if (rc == SQLITE_DONE)
+		return TRUE;
+	if (rc != SQLITE_ROW)
+		return db_set_error(error, db, "reading which threads changed");
+	return db_exec(db, flush_sql, error);
 }
 
 gboolean

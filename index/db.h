@@ -56,13 +56,14 @@ const char *db_column_text(sqlite3_stmt *stmt, int col);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(sqlite3_stmt, sqlite3_finalize)
 
-/* filing_stats (migrate-14.sql), the numbers of `clients` and `projects`,
- * are kept by triggers. db_aggregates_refresh() counts again the first and
- * last dates a removal left unknown (NULL): the writer calls it before it
- * commits. db_aggregates_rebuild() counts everything again (reclassify,
- * which files with the triggers paused). Both inside the caller's write
+/* filing_stats and thread_stats (migrate-14.sql), the numbers of `clients`
+ * and `projects`: triggers note the threads that changed, and
+ * db_aggregates_flush() counts them again; every transaction that changes
+ * messages, filings or attachments calls it before it commits (the writer
+ * does). db_aggregates_rebuild() counts everything again (reclassify, which
+ * files every message again). Both inside the caller's write
  * transaction; FALSE and ERROR on a database error. */
-gboolean db_aggregates_refresh(struct mc_db *db, GError **error);
+gboolean db_aggregates_flush(struct mc_db *db, GError **error);
 gboolean db_aggregates_rebuild(struct mc_db *db, GError **error);
 
 /* Returns what the messages of DB lack because an older mailclerk parsed

@@ -85,9 +85,6 @@ reclassify_run(struct mc_db *db, const struct mc_config *cfg, const struct rules
 	             "CREATE TEMP TABLE old_filings (message, client, project, "
 	             "PRIMARY KEY (message, client, project)) WITHOUT ROWID;"
 	             "INSERT INTO old_filings SELECT message, client, project FROM filings;"
-	             /* The aggregates are counted whole at the end: keeping
-	              * them a filing at a time would cost more. */
-	             "INSERT INTO aggregates_paused (one) VALUES (1);"
 	             "DELETE FROM filings;"
 	             "DELETE FROM exclusions;",
 	             error))
@@ -117,8 +114,8 @@ reclassify_run(struct mc_db *db, const struct mc_config *cfg, const struct rules
 	                                "FROM filings)");
 	report->filings = count_int(db, "SELECT count(*) FROM filings");
 	report->automated = count_int(db, "SELECT count(*) FROM messages WHERE automated = 1");
-	if (!db_exec(db, "DELETE FROM aggregates_paused", error) ||
-	    !db_aggregates_rebuild(db, error) ||
+	/* Every filing changed at once: the aggregates are counted whole. */
+	if (!db_aggregates_rebuild(db, error) ||
 	    !db_exec(db, "DROP TABLE old_filings; COMMIT", error))
 		goto fail;
 	report->seconds = (g_get_monotonic_time() - start) / 1e6;

@@ -35,6 +35,7 @@ enum {
 	CT_DELETE_ADDRS,
 	CT_DELETE_ATTS,
 	CT_DELETE_LABELS,
+	CT_MARK_THREAD,
 	CT_COUNT
 };
 
@@ -69,6 +70,9 @@ static const char *const statements[CT_COUNT] = {
 	[CT_DELETE_ADDRS] = "DELETE FROM addresses WHERE message = ?",
 	[CT_DELETE_ATTS] = "DELETE FROM attachments WHERE message = ?",
 	[CT_DELETE_LABELS] = "DELETE FROM labels WHERE message = ?",
+	/* The thread's numbers are to be counted again (migrate-14.sql). */
+	[CT_MARK_THREAD] = "INSERT OR IGNORE INTO stats_dirty (thread_id) "
+	                   "SELECT thread_id FROM messages WHERE id = ?",
 };
 
 struct content_writer {
@@ -241,6 +245,15 @@ bind_row(struct content_writer *cw, sqlite3_stmt *s, int first, const struct con
 	return i;
 }
 
+/* Runs statement WHICH on message ID (its one parameter). */
+static gboolean
+run_on(struct content_writer *cw, int which, gint64 id, const char *what, GError **error)
+{
+	sqlite3_stmt *s = stmt(cw, which);
+	sqlite3_bind_int64(s, 1, id);
+	return step_done(cw, s, what, error);
+}
+
 /* Writes PARTS of C as message *ID: a new message (*ID 0, inserted in
  * THREAD, *ID set) or an existing one whose rows of PARTS are gone (the
  * row is updated). The one function for ingest and reindex alike. */
@@ -265,6 +278,8 @@ write_content(struct content_writer *cw, const struct content *c, unsigned parts
 			return FALSE;
 	}
 	if ((parts & PART_DATE) && !dates_set(cw->dates, *id, pm->date, error))
+		return FALSE;
+	if (!run_on(cw, CT_MARK_THREAD, *id, "noting a changed thread", error))
 		return FALSE;
 
 	for (guint i = 0; (parts & PART_ADDRESSES) && i < pm->addresses->len; i++) {
@@ -428,15 +443,6 @@ same_labels(struct content_writer *cw, gint64 id, const struct content *c, gbool
 	*same = *same && n == labels->len;
 	sqlite3_reset(s);
 	return TRUE;
-}
-
-/* Runs statement WHICH on message ID (its one parameter). */
-static gboolean
-run_on(struct content_writer *cw, int which, gint64 id, const char *what, GError **error)
-{
-	sqlite3_stmt *s = stmt(cw, which);
-	sqlite3_bind_int64(s, 1, id);
-	return step_done(cw, s, what, error);
 }
 
 /* Sets PARTS to what of C differs from what the index holds for message ID. */

@@ -40,6 +40,7 @@ enum {
 	ST_UNSKIP_CONTAINER,
 	ST_MARKS,
 	ST_FLIP_MARK,
+	ST_MARK_THREAD,
 	ST_COUNT
 };
 
@@ -86,7 +87,7 @@ static const char *const statements[ST_COUNT] = {
 	    "CROSS JOIN filings f ON f.message = o.id AND f.rule != 'thread' "
 	    "WHERE NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = m.id "
 	    "AND g.rule != 'thread') AND NOT EXISTS (SELECT 1 FROM exclusions x "
-	    "WHERE x.message = m.id AND x.client = f.client) ORDER BY f.project = ''",
+	    "WHERE x.message = m.id AND x.client = f.client) RETURNING message",
 	/* The same for the threads of the messages from ?1 on: the only
 	 * threads whose filings a run can change (a thread that merges does so
 	 * through a new message), so an ingest does not walk the whole index. */
@@ -99,7 +100,7 @@ static const char *const statements[ST_COUNT] = {
 	    "CROSS JOIN filings f ON f.message = o.id AND f.rule != 'thread' "
 	    "WHERE NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = m.id "
 	    "AND g.rule != 'thread') AND NOT EXISTS (SELECT 1 FROM exclusions x "
-	    "WHERE x.message = m.id AND x.client = f.client) ORDER BY f.project = ''",
+	    "WHERE x.message = m.id AND x.client = f.client) RETURNING message",
 	/* OR IGNORE: a killed run's older mark stays. */
 	[ST_MARK_PENDING] = "INSERT OR IGNORE INTO inherit_pending (one, since) VALUES (1, ?)",
 	[ST_PENDING] = "SELECT since FROM inherit_pending",
@@ -112,6 +113,9 @@ static const char *const statements[ST_COUNT] = {
 	[ST_UNSKIP_CONTAINER] = "DELETE FROM skipped WHERE container = ?",
 	[ST_MARKS] = "SELECT id, from_addr, automated_why, automated FROM messages",
 	[ST_FLIP_MARK] = "UPDATE messages SET automated = 1 - automated WHERE id = ?",
+	/* The thread's numbers are to be counted again (migrate-14.sql). */
+	[ST_MARK_THREAD] = "INSERT OR IGNORE INTO stats_dirty (thread_id) "
+	                   "SELECT thread_id FROM messages WHERE id = ?",
 };
 
 struct index_writer {
@@ -199,7 +203,7 @@ writer_begin(struct index_writer *w, GError **error)
 gboolean
 writer_commit(struct index_writer *w, GError **error)
 {
-	return dates_flush(w->dates, error) && db_aggregates_refresh(w->db, error) &&
+	return dates_flush(w->dates, error) && db_aggregates_flush(w->db, error) &&
 	       db_exec(w->db, "COMMIT", error);
 }
 
@@ -295,13 +299,8 @@ writer_file_message(struct index_writer *w, const struct parsed_message *pm, GPt
 {
 	g_autoptr(GPtrArray) filings =
 	    given ? g_ptr_array_ref(given) : rules_file(w->rules, w->cfg, pm);
-	/* Projects first: a client's own filing that comes after them finds the
-	 * message in a project at once, where the other order would count it
-	 * as the client's other mail and take it out again (filing_stats). */
-	for (guint k = 0; k < 2 * filings->len; k++) {
-		const struct filing *f = g_ptr_array_index(filings, k % filings->len);
-		if ((k < filings->len) != (f->project && *f->project))
-			continue;
+	for (guint i = 0; i < filings->len; i++) {
+		const struct filing *f = g_ptr_array_index(filings, i);
 		sqlite3_stmt *s = stmt(w, f->excluded ? ST_INSERT_EXCLUSION : ST_INSERT_FILING);
 		int col = 1;
 		sqlite3_bind_int64(s, col++, id);
@@ -490,8 +489,22 @@ writer_inherit_filings(struct index_writer *w, gboolean all, GError **error)
 		s = stmt(w, ST_INHERIT_SINCE);
 		sqlite3_bind_int64(s, 1, since);
 	}
-	if (!step_done(w, s, "filing replies with their threads", error))
-		return FALSE;
+	/* The messages given filings: their threads' numbers change. */
+	g_autoptr(GArray) filed = g_array_new(FALSE, FALSE, sizeof(gint64));
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		gint64 message = sqlite3_column_int64(s, 0);
+		g_array_append_val(filed, message);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_set_error(error, w->db, "filing replies with their threads");
+	for (guint i = 0; i < filed->len; i++) {
+		sqlite3_stmt *mark = stmt(w, ST_MARK_THREAD);
+		sqlite3_bind_int64(mark, 1, g_array_index(filed, gint64, i));
+		if (!step_done(w, mark, "noting a changed thread", error))
+			return FALSE;
+	}
 	w->pending_marked = FALSE;
 	return step_done(w, stmt(w, ST_CLEAR_PENDING), "filing replies with their threads", error);
 }

@@ -24,15 +24,8 @@ read_counts(sqlite3_stmt *s, int first, struct mail_counts *counts)
 		counts->first = counts->last = 0;
 }
 
-/* The columns read_counts() reads, from filing_stats s (migrate-14.sql): a
- * first or last date a removal left unknown is counted here, in case a
- * writer has not yet. */
-#define STATS_COLUMNS                                                                              \
-	"s.inbound, s.outbound, s.threads, coalesce(s.first, (SELECT min(m.date) FROM filed f "    \
-	"JOIN messages m ON m.id = f.message WHERE f.client = s.client AND f.project = "           \
-	"s.project), 0), coalesce(s.last, (SELECT max(m.date) FROM filed f JOIN messages m ON "    \
-	"m.id = f.message WHERE f.client = s.client AND f.project = s.project), 0), "              \
-	"s.attachments"
+/* The columns read_counts() reads, from filing_stats s (migrate-14.sql). */
+#define STATS_COLUMNS "s.inbound, s.outbound, s.threads, s.first, s.last, s.attachments"
 
 GArray *
 report_clients(struct mc_db *db, const struct mc_config *cfg, gint64 now, GError **error)

@@ -98,16 +98,11 @@ EOF
 # SQL that takes an index back to before schema version 14: no aggregates.
 before_14() {
 	cat <<'EOF'
-DROP TRIGGER filings_stats_insert;
-DROP TRIGGER filings_stats_delete;
-DROP TRIGGER messages_delete_filings;
+DROP TRIGGER messages_stats_delete;
 DROP TRIGGER messages_stats_thread;
-DROP TRIGGER messages_stats_change;
-DROP TRIGGER attachments_stats_insert;
-DROP TRIGGER attachments_stats_delete;
-DROP VIEW filed;
 DROP TABLE filing_stats;
-DROP TABLE aggregates_paused;
+DROP TABLE thread_stats;
+DROP TABLE stats_dirty;
 EOF
 }
 

@@ -50,6 +50,21 @@ recount() {
 		FROM filing_stats WHERE inbound + outbound + threads + attachments != 0)
 	SELECT 'extra', * FROM (SELECT * FROM have EXCEPT SELECT * FROM want)
 	UNION ALL SELECT 'missing', * FROM (SELECT * FROM want EXCEPT SELECT * FROM have)"
+	# ... and so for each thread's share (thread_stats), with nothing left
+	# to count again.
+	q "WITH k AS (SELECT message, client, project FROM filings UNION ALL
+		SELECT message, client, '/' FROM filings f WHERE project = '' AND NOT EXISTS
+		(SELECT 1 FROM filings g WHERE g.message = f.message AND g.client = f.client
+		AND g.project != '')),
+	want AS (SELECT m.thread_id, k.client, k.project, sum(m.direction = 0),
+		sum(m.direction = 1), min(m.date), max(m.date),
+		sum((SELECT count(*) FROM attachments a WHERE a.message = m.id AND a.is_inline = 0))
+		FROM k JOIN messages m ON m.id = k.message GROUP BY 1, 2, 3),
+	have AS (SELECT thread_id, client, project, inbound, outbound, first, last, attachments
+		FROM thread_stats)
+	SELECT 'extra thread', * FROM (SELECT * FROM have EXCEPT SELECT * FROM want)
+	UNION ALL SELECT 'missing thread', * FROM (SELECT * FROM want EXCEPT SELECT * FROM have)
+	UNION ALL SELECT 'dirty', thread_id, '', '', '', '', '', '', '' FROM stats_dirty"
 }
 keys() { q "SELECT count(*) FROM filing_stats WHERE inbound + outbound > 0"; }
 
@@ -109,7 +124,7 @@ printf '\n[client initech]\ndomains = initech.example\n' >> "$TMP/config2"
 check_exit 'reclassify with another configuration: exit 0' 0 "$MAILCLERK" --config "$TMP/config2" --db "$DB" reclassify
 check_eq 'after reclassify with another configuration: the recount' "$(recount)" ''
 check_eq '... of the keys it has now' "$(q "SELECT count(*) FROM filing_stats WHERE client = 'initech' AND inbound + outbound > 0")" 2
-check_eq '... and the triggers are on again' "$(q 'SELECT count(*) FROM aggregates_paused')" 0
+check_eq '... with nothing left to count again' "$(q 'SELECT count(*) FROM stats_dirty')" 0
 
 # reindex of messages whose files changed: another date, another sender.
 f=$(ls "$TMP/big/cur" | head -1)

@@ -404,11 +404,8 @@ test_rewrite(struct fixture *f, gconstpointer data)
 
 /* What takes an index back to before schema version 14 (tests/lib.sh before_14). */
 #define BEFORE_14                                                                                  \
-	"DROP TRIGGER filings_stats_insert; DROP TRIGGER filings_stats_delete; DROP TRIGGER "      \
-	"messages_delete_filings; DROP TRIGGER messages_stats_thread; DROP TRIGGER "               \
-	"messages_stats_change; DROP TRIGGER attachments_stats_insert; DROP TRIGGER "              \
-	"attachments_stats_delete; DROP VIEW filed; DROP TABLE "    \
-	"filing_stats; DROP TABLE aggregates_paused; "
+	"DROP TRIGGER messages_stats_delete; DROP TRIGGER messages_stats_thread; "                 \
+	"DROP TABLE filing_stats; DROP TABLE thread_stats; DROP TABLE stats_dirty; "
 
 static void
 test_migrates_version_1(struct fixture *f, gconstpointer data)
