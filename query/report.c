@@ -288,9 +288,11 @@ report_explain(struct mc_db *db, gint64 id, GError **error)
 }
 
 gboolean
-report_attachments(struct mc_db *db, GArray *ids, gboolean with_inline, report_attachment_fn fn,
-                   gpointer data, GError **error)
+report_attachments(struct mc_db *db, GArray *ids, gboolean with_inline, gint64 limit,
+                   report_attachment_fn fn, gpointer data, gboolean *more, GError **error)
 {
+	*more = FALSE;
+	gint64 shown = 0;
 	g_autoptr(sqlite3_stmt) parts = db_prepare(
 	    db,
 	    "SELECT m.date, m.message_id, m.from_name, m.from_addr, a.filename, a.mime_type, "
@@ -307,6 +309,11 @@ report_attachments(struct mc_db *db, GArray *ids, gboolean with_inline, report_a
 		g_autoptr(GPtrArray) clients = NULL, projects = NULL;
 		int rc;
 		while ((rc = sqlite3_step(parts)) == SQLITE_ROW) {
+			if (limit && shown == limit) {
+				*more = TRUE;
+				return TRUE;
+			}
+			shown++;
 			/* Filings once per message, and only for one with attachments. */
 			if (!clients) {
 				clients = g_ptr_array_new_with_free_func(g_free);

@@ -93,9 +93,10 @@ struct attachment_report {
 typedef void (*report_attachment_fn)(const struct attachment_report *a, gpointer data);
 
 /* Calls FN for each attachment of the messages IDS (gint64), in that order
- * and part order within a message; inline parts only with INLINE. FALSE and
+ * and part order within a message; inline parts only with INLINE; the first
+ * LIMIT of them (0: all), MORE set to whether there are others. FALSE and
  * ERROR on a database error. */
-gboolean report_attachments(struct mc_db *db, GArray *ids, gboolean with_inline,
-                            report_attachment_fn fn, gpointer data, GError **error);
+gboolean report_attachments(struct mc_db *db, GArray *ids, gboolean with_inline, gint64 limit,
+                            report_attachment_fn fn, gpointer data, gboolean *more, GError **error);
 
 #endif
