@@ -57,3 +57,43 @@ CREATE TRIGGER messages_stats_thread AFTER UPDATE OF thread_id ON messages
 WHEN old.thread_id != new.thread_id BEGIN
 	INSERT OR IGNORE INTO stats_dirty (thread_id) VALUES (old.thread_id), (new.thread_id);
 END;
+
+-- The numbers of `contacts`: per client and address, the messages filed
+-- under the client (its own filing, project '') that have the address in
+-- any role, their first and last dates, and the latest name the address
+-- came with (the latest message's, then the higher message id, then the
+-- later address row: what reading the rows in message order would keep).
+CREATE TABLE contact_stats (
+	client TEXT NOT NULL,
+	address TEXT NOT NULL,
+	messages INTEGER NOT NULL,
+	first INTEGER NOT NULL,
+	last INTEGER NOT NULL,
+	name TEXT NOT NULL,                 -- '' when it never came with one
+	name_date INTEGER,                  -- of NAME: its message's date,
+	name_message INTEGER,               -- ... id
+	name_row INTEGER,                   -- ... and addresses.rowid
+	PRIMARY KEY (client, address)
+) WITHOUT ROWID;
+
+-- A message newly filed under a client: its addresses add to contact_stats
+-- before the commit.
+CREATE TABLE contacts_pending (
+	message INTEGER NOT NULL,
+	client TEXT NOT NULL,
+	PRIMARY KEY (message, client)
+) WITHOUT ROWID;
+
+-- Keys of contact_stats to count again before the commit: those of a
+-- message that leaves or whose addresses or date change.
+CREATE TABLE contacts_dirty (
+	client TEXT NOT NULL,
+	address TEXT NOT NULL,
+	PRIMARY KEY (client, address)
+) WITHOUT ROWID;
+
+CREATE TRIGGER messages_contacts_delete BEFORE DELETE ON messages BEGIN
+	INSERT OR IGNORE INTO contacts_dirty (client, address)
+	SELECT f.client, a.address FROM filings f JOIN addresses a ON a.message = f.message
+	WHERE f.message = old.id AND f.project = '';
+END;

@@ -100,6 +100,10 @@ before_14() {
 	cat <<'EOF'
 DROP TRIGGER messages_stats_delete;
 DROP TRIGGER messages_stats_thread;
+DROP TRIGGER messages_contacts_delete;
+DROP TABLE contact_stats;
+DROP TABLE contacts_pending;
+DROP TABLE contacts_dirty;
 DROP TABLE filing_stats;
 DROP TABLE thread_stats;
 DROP TABLE stats_dirty;

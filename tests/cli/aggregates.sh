@@ -65,6 +65,20 @@ recount() {
 	SELECT 'extra thread', * FROM (SELECT * FROM have EXCEPT SELECT * FROM want)
 	UNION ALL SELECT 'missing thread', * FROM (SELECT * FROM want EXCEPT SELECT * FROM have)
 	UNION ALL SELECT 'dirty', thread_id, '', '', '', '', '', '', '' FROM stats_dirty"
+	# ... and contacts (contact_stats): per client and address, its messages,
+	# first and last dates, and the name of its latest row with one.
+	q "WITH r AS (SELECT f.client, a.address, a.message, m.date, a.name, a.rowid AS row
+		FROM filings f JOIN addresses a ON a.message = f.message
+		JOIN messages m ON m.id = f.message WHERE f.project = ''),
+	want AS (SELECT client, address, count(DISTINCT message), min(date), max(date),
+		coalesce((SELECT x.name FROM r x WHERE x.client = r.client AND x.address = r.address
+			AND x.name != '' ORDER BY x.date DESC, x.message DESC, x.row DESC LIMIT 1), '')
+		FROM r GROUP BY client, address),
+	have AS (SELECT client, address, messages, first, last, name FROM contact_stats)
+	SELECT 'extra contact', * FROM (SELECT * FROM have EXCEPT SELECT * FROM want)
+	UNION ALL SELECT 'missing contact', * FROM (SELECT * FROM want EXCEPT SELECT * FROM have)
+	UNION ALL SELECT 'pending', message, client, '', '', '', '' FROM contacts_pending
+	UNION ALL SELECT 'dirty contact', client, address, '', '', '', '' FROM contacts_dirty"
 }
 keys() { q "SELECT count(*) FROM filing_stats WHERE inbound + outbound > 0"; }
 

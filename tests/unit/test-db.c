@@ -405,7 +405,10 @@ test_rewrite(struct fixture *f, gconstpointer data)
 /* What takes an index back to before schema version 14 (tests/lib.sh before_14). */
 #define BEFORE_14                                                                                  \
 	"DROP TRIGGER messages_stats_delete; DROP TRIGGER messages_stats_thread; "                 \
-	"DROP TABLE filing_stats; DROP TABLE thread_stats; DROP TABLE stats_dirty; "
+	"DROP TRIGGER messages_contacts_delete; DROP TABLE filing_stats; DROP TABLE "              \
+	"thread_stats; "                                                                           \
+	"DROP TABLE stats_dirty; DROP TABLE contact_stats; DROP TABLE contacts_pending; "          \
+	"DROP TABLE contacts_dirty; "
 
 static void
 test_migrates_version_1(struct fixture *f, gconstpointer data)
