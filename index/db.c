@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "index/aggregates.h"
 #include "index/db.h"
 #include "common/error.h"
 #include "common/progress.h"
@@ -149,7 +150,7 @@ static const char *const migrations[] = {
 	migrate_11_sql,                /* labels */
 	migrate_12_sql,                /* imap_folders.highestmodseq */
 	migrate_13_sql,                /* fts: folding, HTML words */
-	migrate_14_sql,                /* filing_stats, filled by aggregates.sql */
+	migrate_14_sql,                /* filing_stats and contact_stats (aggregates.c) */
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);
 
@@ -178,7 +179,7 @@ db_migrate(struct mc_db *db, GError **error)
 		if (!db_exec(db, migrations[version], error))
 			goto fail;
 		/* The aggregates of version 14 are counted from the rows there. */
-		if (version + 1 == 14 && !db_aggregates_rebuild(db, error))
+		if (version + 1 == 14 && !aggregates_rebuild(db, error))
 			goto fail;
 		g_autofree char *set = g_strdup_printf("PRAGMA user_version = %d", version + 1);
 		if (!db_exec(db, set, error))
@@ -259,188 +260,6 @@ db_open(const char *path, enum db_mode mode, GError **error)
 	if (!db_migrate(db, error))
 		return NULL;
 	return g_steal_pointer(&db);
-}
-
-/* Counts the threads of stats_dirty again in thread_stats and moves the
- * difference into filing_stats (migrate-14.sql): the old rows' sums per key
- * out, the new ones' in. A key's first (last) date stays unless the old
- * rows held it and the new ones do not come back to it, when it is counted
- * again from thread_stats (a removal, a date changed by reindex: rare). */
-static const char flush_sql[] =
-    "DELETE FROM temp.stats_old; DELETE FROM temp.stats_new;"
-    "INSERT INTO temp.stats_old SELECT client, project, sum(inbound), sum(outbound), "
-    "count(*), min(first), max(last), sum(attachments) FROM thread_stats "
-    "WHERE thread_id IN (SELECT thread_id FROM stats_dirty) GROUP BY client, project;"
-    "DELETE FROM thread_stats WHERE thread_id IN (SELECT thread_id FROM stats_dirty);"
-    /* As aggregates.sql, for these threads (CROSS JOIN: from the few). */
-    "INSERT INTO thread_stats (thread_id, client, project, inbound, outbound, first, last, "
-    "attachments) SELECT m.thread_id, f.client, CASE k.k WHEN 0 THEN f.project ELSE '/' END, "
-    "sum(m.direction = 0), sum(m.direction = 1), min(m.date), max(m.date), "
-    "sum(CASE WHEN m.has_attachments THEN (SELECT count(*) FROM attachments a "
-    "WHERE a.message = m.id AND a.is_inline = 0) ELSE 0 END) "
-    "FROM stats_dirty d CROSS JOIN messages m ON m.thread_id = d.thread_id "
-    "CROSS JOIN filings f ON f.message = m.id CROSS JOIN (SELECT 0 AS k UNION ALL "
-    "SELECT 1) k WHERE k.k = 0 OR (f.project = '' AND NOT EXISTS (SELECT 1 FROM filings g "
-    "WHERE g.message = f.message AND g.client = f.client AND g.project != '')) "
-    "GROUP BY 1, 2, 3;"
-    /* ... and the new threads the writer counted itself (stats_fresh). */
-    "INSERT INTO temp.stats_new SELECT client, project, sum(inbound), sum(outbound), "
-    "count(*), min(first), max(last), sum(attachments) FROM thread_stats "
-    "WHERE thread_id IN (SELECT thread_id FROM stats_dirty UNION ALL SELECT thread_id "
-    "FROM temp.stats_fresh) GROUP BY client, project;"
-    "INSERT OR IGNORE INTO filing_stats (client, project) "
-    "SELECT client, project FROM temp.stats_new;"
-    "UPDATE filing_stats AS s SET "
-    "inbound = s.inbound + coalesce(n.inbound, 0) - coalesce(o.inbound, 0), "
-    "outbound = s.outbound + coalesce(n.outbound, 0) - coalesce(o.outbound, 0), "
-    "threads = s.threads + coalesce(n.threads, 0) - coalesce(o.threads, 0), "
-    "attachments = s.attachments + coalesce(n.attachments, 0) - coalesce(o.attachments, 0), "
-    "first = CASE WHEN o.first IS NULL OR o.first > s.first "
-    "THEN coalesce(min(s.first, n.first), s.first, n.first) "
-    "WHEN n.first <= o.first THEN n.first END, "
-    "last = CASE WHEN o.last IS NULL OR o.last < s.last "
-    "THEN coalesce(max(s.last, n.last), s.last, n.last) "
-    "WHEN n.last >= o.last THEN n.last END "
-    "FROM (SELECT client, project FROM temp.stats_new UNION SELECT client, project "
-    "FROM temp.stats_old) k LEFT JOIN temp.stats_new n USING (client, project) "
-    "LEFT JOIN temp.stats_old o USING (client, project) "
-    "WHERE s.client = k.client AND s.project = k.project;"
-    "DELETE FROM filing_stats WHERE inbound + outbound = 0;"
-    "UPDATE filing_stats SET first = (SELECT min(first) FROM thread_stats t WHERE "
-    "t.client = filing_stats.client AND t.project = filing_stats.project), "
-    "last = (SELECT max(last) FROM thread_stats t WHERE t.client = filing_stats.client "
-    "AND t.project = filing_stats.project) WHERE first IS NULL OR last IS NULL;"
-    "DELETE FROM stats_dirty; DELETE FROM temp.stats_fresh;";
-
-gboolean
-db_aggregates_begin(struct mc_db *db, GError **error)
-{
-	return db_exec(
-	    db,
-	    "CREATE TEMP TABLE IF NOT EXISTS stats_old (client, project, inbound, "
-	    "outbound, threads, first, last, attachments, PRIMARY KEY (client, "
-	    "project)) WITHOUT ROWID;"
-	    "CREATE TEMP TABLE IF NOT EXISTS stats_new (client, project, inbound, "
-	    "outbound, threads, first, last, attachments, PRIMARY KEY (client, "
-	    "project)) WITHOUT ROWID;"
-	    "CREATE TEMP TABLE IF NOT EXISTS stats_fresh (thread_id INTEGER PRIMARY KEY);",
-	    error);
-}
-
-/* Adds to contact_stats the rows of the CTE `r` the SQL ROWS makes (client,
- * address, message, date, name, row: addresses.rowid): messages counted
- * once per key, the latest name by date, message and row. A key already
- * there adds these to its numbers; one counted again was deleted first. */
-/* Whether the name of the row `excluded` is later than the one kept. */
-#define CONTACTS_NEWER                                                                             \
-	"(excluded.name != '' AND (name = '' OR (excluded.name_date, excluded.name_message, "      \
-	"excluded.name_row) > (name_date, name_message, name_row)))"
-#define CONTACTS_ADD(rows)                                                                         \
-	"WITH r AS (" rows "), "                                                                   \
-	"g AS (SELECT client, address, count(DISTINCT message) AS n, min(date) AS first, "         \
-	"max(date) AS last FROM r GROUP BY client, address), "                                     \
-	"nm AS (SELECT client, address, name, date, message, row FROM (SELECT client, address, "   \
-	"name, date, message, row, row_number() OVER (PARTITION BY client, address "               \
-	"ORDER BY date DESC, message DESC, row DESC) AS rn FROM r WHERE name != '') "              \
-	"WHERE rn = 1) "                                                                           \
-	"INSERT INTO contact_stats (client, address, messages, first, last, name, name_date, "     \
-	"name_message, name_row) SELECT g.client, g.address, g.n, g.first, g.last, "               \
-	"coalesce(nm.name, ''), nm.date, nm.message, nm.row FROM g LEFT JOIN nm "                  \
-	"ON nm.client = g.client AND nm.address = g.address WHERE TRUE " CONTACTS_UPSERT ";"
-
-/* What a row for a key contact_stats has adds to it. */
-#define CONTACTS_UPSERT                                                                            \
-	"ON CONFLICT (client, address) DO UPDATE SET messages = messages + excluded.messages, "    \
-	"first = min(first, excluded.first), last = max(last, excluded.last), "                    \
-	"name = CASE WHEN " CONTACTS_NEWER " THEN excluded.name ELSE name END, "                   \
-	"name_date = CASE WHEN " CONTACTS_NEWER " THEN excluded.name_date ELSE name_date END, "    \
-	"name_message = CASE WHEN " CONTACTS_NEWER " THEN excluded.name_message "                  \
-	"ELSE name_message END, "                                                                  \
-	"name_row = CASE WHEN " CONTACTS_NEWER " THEN excluded.name_row ELSE name_row END"
-
-gboolean
-db_contact_add(struct mc_db *db, const struct db_contact *c, GError **error)
-{
-	sqlite3_stmt *s = db_cached(db,
-	                            "INSERT INTO contact_stats (client, address, messages, first, "
-	                            "last, name, name_date, name_message, name_row) VALUES "
-	                            "(?, ?, ?, ?, ?, ?, ?, ?, ?) " CONTACTS_UPSERT,
-	                            error);
-	if (!s)
-		return FALSE;
-	sqlite3_reset(s);
-	db_bind_text(s, 1, c->client);
-	db_bind_text(s, 2, c->address);
-	sqlite3_bind_int64(s, 3, c->messages);
-	sqlite3_bind_int64(s, 4, c->first);
-	sqlite3_bind_int64(s, 5, c->last);
-	db_bind_text(s, 6, c->name);
-	if (*c->name) {
-		sqlite3_bind_int64(s, 7, c->name_date);
-		sqlite3_bind_int64(s, 8, c->name_message);
-		sqlite3_bind_int64(s, 9, c->name_row);
-	} else {
-		for (int i = 7; i <= 9; i++)
-			sqlite3_bind_null(s, i);
-	}
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_set_error(error, db, "counting contacts");
-	return TRUE;
-}
-
-/* The messages newly filed under a client, and the keys to count again. */
-static const char contacts_flush_sql[] = CONTACTS_ADD(
-    "SELECT p.client, a.address, a.message, m.date, a.name, a.rowid AS row "
-    "FROM contacts_pending p CROSS JOIN addresses a ON a.message = p.message "
-    "CROSS JOIN messages m ON m.id = p.message") "DELETE FROM contact_stats WHERE (client, "
-                                                 "address) IN (SELECT client, address "
-                                                 "FROM contacts_dirty);" CONTACTS_ADD(
-                                                     "SELECT d.client, a.address, a.message, "
-                                                     "m.date, a.name, a.rowid AS row "
-                                                     "FROM contacts_dirty d CROSS JOIN addresses a "
-                                                     "ON a.address = d.address "
-                                                     "CROSS JOIN filings f ON f.message = "
-                                                     "a.message AND f.client = d.client "
-                                                     "AND f.project = '' CROSS JOIN messages m ON "
-                                                     "m.id = a.message") "DELETE FROM "
-                                                                         "contacts_pending; DELETE "
-                                                                         "FROM contacts_dirty;";
-
-/* contact_stats counted whole. */
-static const char contacts_rebuild_sql[] =
-    "DELETE FROM contacts_pending; DELETE FROM contacts_dirty; DELETE FROM "
-    "contact_stats;" CONTACTS_ADD(
-        "SELECT f.client, a.address, a.message, m.date, a.name, a.rowid AS row "
-        "FROM filings f JOIN addresses a ON a.message = f.message "
-        "JOIN messages m ON m.id = f.message WHERE f.project = ''");
-
-gboolean
-db_aggregates_flush(struct mc_db *db, GError **error)
-{
-	sqlite3_stmt *dirty = db_cached(db,
-	                                "SELECT 1 FROM stats_dirty UNION ALL SELECT 1 FROM "
-	                                "temp.stats_fresh UNION ALL SELECT 1 FROM "
-	                                "contacts_pending UNION ALL SELECT 1 FROM contacts_dirty "
-	                                "LIMIT 1",
-	                                error);
-	if (!dirty)
-		return FALSE;
-	sqlite3_reset(dirty);
-	int rc = sqlite3_step(dirty);
-	sqlite3_reset(dirty);
-	if (rc == SQLITE_DONE)
-		return TRUE;
-	if (rc != SQLITE_ROW)
-		return db_set_error(error, db, "reading which threads changed");
-	return db_exec(db, flush_sql, error) && db_exec(db, contacts_flush_sql, error);
-}
-
-gboolean
-db_aggregates_rebuild(struct mc_db *db, GError **error)
-{
-	return db_exec(db, aggregates_sql, error) && db_exec(db, contacts_rebuild_sql, error);
 }
 
 char *

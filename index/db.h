@@ -56,39 +56,6 @@ const char *db_column_text(sqlite3_stmt *stmt, int col);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(sqlite3_stmt, sqlite3_finalize)
 
-/* filing_stats and thread_stats (migrate-14.sql), the numbers of `clients`
- * and `projects`: triggers note the threads that changed, and
- * db_aggregates_flush() counts them again; every transaction that changes
- * messages, filings or attachments calls it before it commits (the writer
- * does). db_aggregates_rebuild() counts everything again (reclassify, which
- * files every message again). Both inside the caller's write
- * transaction; FALSE and ERROR on a database error. */
-gboolean db_aggregates_flush(struct mc_db *db, GError **error);
-
-/* Makes the temporary tables db_aggregates_flush() works in, among them
- * stats_fresh: the threads whose rows a writer put in thread_stats itself
- * (new threads of its transaction), which the flush adds to filing_stats.
- * FALSE and ERROR on a database error. */
-gboolean db_aggregates_begin(struct mc_db *db, GError **error);
-
-/* What some messages add to a client's contact: the writer counts a batch's
- * new mail itself (cheaper than reading it back). */
-struct db_contact {
-	const char *client, *address;
-	gint64 messages, first, last;
-	const char *name;                         /* "" when none */
-	gint64 name_date, name_message, name_row; /* of NAME: its message's date and
-	                                           * id, and its place among the
-	                                           * message's addresses */
-	gint64 last_message;                      /* the writer's: the last message counted */
-};
-
-/* Adds C to contact_stats (migrate-14.sql), inside the caller's write
- * transaction and before its db_aggregates_flush(). FALSE and ERROR on a
- * database error. */
-gboolean db_contact_add(struct mc_db *db, const struct db_contact *c, GError **error);
-gboolean db_aggregates_rebuild(struct mc_db *db, GError **error);
-
 /* Returns what the messages of DB lack because an older mailclerk parsed
  * them ("the automated mark"), to be learnt by `mailclerk reindex`; the
  * caller frees it. NULL when nothing is (or the index cannot tell). */

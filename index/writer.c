@@ -6,6 +6,7 @@
 #include "index/writer.h"
 #include "common/automated.h"
 #include "common/error.h"
+#include "index/aggregates.h"
 #include "index/dates.h"
 #include "index/writer-internal.h"
 
@@ -148,8 +149,8 @@ struct index_writer {
 	GHashTable *containers;  /* path -> gint64 id, for containers seen this run */
 	struct dates *dates;
 	struct content_writer *content; /* what parsing gives, written (writer-content.c) */
-	GHashTable *contacts;           /* "client\x1faddress" -> struct db_contact: this batch's */
-	GStringChunk *names;            /* their strings, and those of FRESH */
+	struct contacts *contacts;      /* this batch's new mail's, counted */
+	GStringChunk *names;            /* the strings of FRESH */
 	GHashTable *new_threads;        /* gint64 *: the threads this transaction began */
 	GHashTable *fresh; /* "thread\x1fclient\x1fproject" -> struct fresh_row, of NEW_THREADS */
 	struct writer_stats stats;
@@ -182,7 +183,7 @@ writer_new(struct mc_db *db, const struct mc_config *cfg, const struct rules *fi
 	w->db = db;
 	w->cfg = cfg;
 	w->rules = filing_rules;
-	if (!db_aggregates_begin(db, error))
+	if (!aggregates_begin(db, error))
 		return NULL;
 	for (int i = 0; i < ST_COUNT; i++)
 		if (!(w->st[i] = db_prepare(db, statements[i], error)))
@@ -201,7 +202,7 @@ writer_new(struct mc_db *db, const struct mc_config *cfg, const struct rules *fi
 	w->next_thread = sqlite3_column_int64(max, 0) + 1;
 	w->containers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	w->dates = dates_new(db);
-	w->contacts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	w->contacts = contacts_new();
 	w->names = g_string_chunk_new(4096);
 	w->new_threads = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	w->fresh = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -221,8 +222,7 @@ writer_free(struct index_writer *w)
 		g_hash_table_unref(w->containers);
 	content_writer_free(w->content);
 	dates_free(w->dates);
-	if (w->contacts)
-		g_hash_table_unref(w->contacts);
+	contacts_free(w->contacts);
 	if (w->names)
 		g_string_chunk_free(w->names);
 	if (w->new_threads)
@@ -242,7 +242,7 @@ writer_begin(struct index_writer *w, GError **error)
 static void
 forget_batch(struct index_writer *w)
 {
-	g_hash_table_remove_all(w->contacts);
+	contacts_clear(w->contacts);
 	g_hash_table_remove_all(w->fresh);
 	g_hash_table_remove_all(w->new_threads);
 	g_string_chunk_clear(w->names);
@@ -253,12 +253,10 @@ forget_batch(struct index_writer *w)
 static gboolean
 write_counted(struct index_writer *w, GError **error)
 {
+	if (!contacts_write(w->contacts, w->db, error))
+		return FALSE;
 	GHashTableIter it;
 	gpointer value;
-	g_hash_table_iter_init(&it, w->contacts);
-	while (g_hash_table_iter_next(&it, NULL, &value))
-		if (!db_contact_add(w->db, value, error))
-			return FALSE;
 	g_hash_table_iter_init(&it, w->fresh);
 	while (g_hash_table_iter_next(&it, NULL, &value)) {
 		const struct fresh_row *r = value;
@@ -288,7 +286,7 @@ writer_commit(struct index_writer *w, GError **error)
 {
 	gboolean ok = write_counted(w, error);
 	forget_batch(w);
-	return ok && dates_flush(w->dates, error) && db_aggregates_flush(w->db, error) &&
+	return ok && dates_flush(w->dates, error) && aggregates_flush(w->db, error) &&
 	       db_exec(w->db, "COMMIT", error);
 }
 
@@ -304,7 +302,7 @@ gboolean
 writer_aggregates_rebuild(struct index_writer *w, GError **error)
 {
 	forget_batch(w);
-	return db_aggregates_rebuild(w->db, error);
+	return aggregates_rebuild(w->db, error);
 }
 
 const struct writer_stats *
@@ -404,43 +402,18 @@ note_contacts(struct index_writer *w, gint64 message, const struct parsed_messag
 		db_bind_text(s, 2, f->client);
 		return step_done(w, s, "noting new contacts", error);
 	}
-	g_autoptr(GString) key = g_string_new(NULL);
 	for (guint i = 0; i < pm->addresses->len; i++) {
 		const struct mc_address *a = g_ptr_array_index(pm->addresses, i);
-		g_string_printf(key, "%s%c%s", f->client, 0x1F, a->address);
-		struct db_contact *c = g_hash_table_lookup(w->contacts, key->str);
-		if (!c) {
-			c = g_new0(struct db_contact, 1);
-			c->client = g_string_chunk_insert_const(w->names, f->client);
-			c->address = g_string_chunk_insert_const(w->names, a->address);
-			c->name = "";
-			c->first = c->last = pm->date;
-			g_hash_table_insert(w->contacts, g_strdup(key->str), c);
-		}
-		/* A message counts once however many roles the address has in it. */
-		if (c->last_message != message) {
-			c->last_message = message;
-			c->messages++;
-			c->first = MIN(c->first, pm->date);
-			c->last = MAX(c->last, pm->date);
-		}
-		/* The latest name: by date, then message, then place (later rows of
-		 * addresses come later in the message, as addresses.rowid does). */
-		if (*a->name && (!*c->name || pm->date > c->name_date ||
-		                 (pm->date == c->name_date &&
-		                  (message > c->name_message ||
-		                   (message == c->name_message && (gint64)i > c->name_row))))) {
-			c->name = g_string_chunk_insert_const(w->names, a->name);
-			c->name_date = pm->date;
-			c->name_message = message;
-			c->name_row = i;
-		}
+		/* The order of the message's addresses is that of their rows. */
+		contacts_count(w->contacts, f->client, a->address, message, pm->date, a->name, i);
 	}
 	return TRUE;
 }
 
-/* writer_file_message(), adding to KEYS (when not NULL) "client\x1fproject"
- * of each filing it made (project '' for the client's own). */
+/* writer_file_message() of a message new in the index when KEYS is not
+ * NULL: its contacts are counted, and "client\x1fproject" of each filing
+ * it made (project '' for the client's own) added to KEYS. (Reclassify
+ * counts the aggregates whole.) */
 static gboolean
 file_message(struct index_writer *w, const struct parsed_message *pm, GPtrArray *given, gint64 id,
              GPtrArray *keys, GError **error)
@@ -462,7 +435,7 @@ file_message(struct index_writer *w, const struct parsed_message *pm, GPtrArray 
 		/* (A filing it had already counts already.) */
 		if (sqlite3_changes(w->db->sql) == 0)
 			continue;
-		if (!note_contacts(w, id, pm, f, error))
+		if (keys && !note_contacts(w, id, pm, f, error))
 			return FALSE;
 		if (keys && !f->excluded)
 			g_ptr_array_add(keys, g_strdup_printf("%s%c%s", f->client, 0x1F,
