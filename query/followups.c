@@ -83,6 +83,14 @@ register_is_me(struct mc_db *db, const struct mc_config *cfg, GError **error)
 	"(SELECT x.id FROM messages x WHERE x.thread_id = " thread_id " ORDER BY x.automated, "    \
 	"x.date DESC, x.id DESC LIMIT 1)"
 
+/* SQL true when message m, not automated, is the last of its thread
+ * (LAST_OF_THREAD()): no message of the thread that is not automated comes
+ * after it. messages_thread finds those after it, where the other way
+ * reads the whole thread for each message. */
+#define IS_LAST_OF_THREAD                                                                          \
+	"NOT EXISTS (SELECT 1 FROM messages x WHERE x.thread_id = m.thread_id AND "                \
+	"x.date >= m.date AND x.automated = 0 AND (x.date > m.date OR x.id > m.id))"
+
 /* Whether message m is answered: a copy with the R flag (a Maildir name's,
  * an mbox X-Status A). */
 #define ANSWERED QUERY_MAILDIR_FLAG("R")
@@ -103,7 +111,7 @@ register_is_me(struct mc_db *db, const struct mc_config *cfg, GError **error)
 /* clang-format off */
 static const char COLLECT_SQL[] =
 	"WITH l AS (SELECT m.id FROM messages m WHERE m.date >= ?5 AND m.date <= ?6 "
-	"AND m.automated = 0 AND m.id = " LAST_OF_THREAD("m.thread_id") ") "
+	"AND m.automated = 0 AND " IS_LAST_OF_THREAD ") "
 	"SELECT f.client, m.thread_id, m.id, m.date, m.direction, m.subject, m.from_name, "
 	"m.from_addr, " FIRST_TO ", "
 	"(SELECT group_concat(g.project, '/') FROM filings g "
