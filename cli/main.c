@@ -99,7 +99,15 @@ commands_help(void)
 int
 main(int argc, char **argv)
 {
-	setlocale(LC_ALL, "");
+	/* The categories mailclerk reads: characters and the terminal's charset
+	 * (LC_CTYPE), GLib's messages (LC_MESSAGES) and the decimal point of
+	 * sizes and rates (LC_NUMERIC); dates and everything else are printed
+	 * the same in every locale. Not LC_ALL: glibc reads each category from a
+	 * file of its own where there is no locale archive (Debian's C.UTF-8),
+	 * and the nine unused ones cost every search 0.25 ms. */
+	setlocale(LC_CTYPE, "");
+	setlocale(LC_MESSAGES, "");
+	setlocale(LC_NUMERIC, "");
 	/* The arguments as given: option parsing rewrites ARGV, and a command run
 	 * by mailclerk-mail needs them whole. */
 	g_auto(GStrv) original_argv = g_strdupv(argv);

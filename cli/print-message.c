@@ -241,6 +241,9 @@ print_hits(struct printer *p, struct mc_db *db, GArray *ids, const char *highlig
 	/* Files need no snippet; colour only for people at a terminal. */
 	gboolean snippets_wanted = !printer_is(p, "files");
 	gboolean color = printer_is(p, "text") && text_use_color();
+	/* A text line shows the message row and whether it has attachments
+	 * (hit_text()); the other formats show the message whole. */
+	gboolean summary = printer_is(p, "text");
 	g_autoptr(GHashTable) snippets = NULL;
 	printer_list_begin(p, NULL, NULL, NULL);
 	for (guint i = 0; i < ids->len; i++) {
@@ -254,7 +257,8 @@ print_hits(struct printer *p, struct mc_db *db, GArray *ids, const char *highlig
 			if (!snippets)
 				return FALSE;
 		}
-		g_autoptr(stored_message) m = load_message(db, *id, error);
+		g_autoptr(stored_message) m =
+		    summary ? load_message_summary(db, *id, error) : load_message(db, *id, error);
 		if (!m)
 			return FALSE;
 		/* A message that matched through a non-text term shows the start

@@ -149,7 +149,7 @@ add_distinct(GPtrArray *list, const char *s)
 }
 
 struct stored_message *
-load_message(struct mc_db *db, gint64 id, GError **error)
+load_message_summary(struct mc_db *db, gint64 id, GError **error)
 {
 	sqlite3_stmt *s =
 	    db_cached(db,
@@ -181,7 +181,17 @@ load_message(struct mc_db *db, gint64 id, GError **error)
 	g_free(m->automated_why);
 	m->automated_why = g_strdup(db_column_text(s, 8));
 	sqlite3_reset(s);
+	if (!load_attachments(db, id, m->attachments, error))
+		return NULL;
+	return g_steal_pointer(&m);
+}
 
+struct stored_message *
+load_message(struct mc_db *db, gint64 id, GError **error)
+{
+	g_autoptr(stored_message) m = load_message_summary(db, id, error);
+	if (!m)
+		return NULL;
 	/* From is in the message row; To and Cc are printed, Bcc is not. */
 	g_autoptr(GPtrArray) addrs = g_ptr_array_new();
 	if (!load_addresses(db, id, addrs, error))
@@ -204,8 +214,7 @@ load_message(struct mc_db *db, gint64 id, GError **error)
 		if (*l->folder)
 			add_distinct(m->folders, l->folder);
 	}
-	if (!load_attachments(db, id, m->attachments, error) ||
-	    !load_labels(db, id, m->labels, error) ||
+	if (!load_labels(db, id, m->labels, error) ||
 	    !load_filings(db, id, m->clients, m->projects, error))
 		return NULL;
 	return g_steal_pointer(&m);

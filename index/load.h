@@ -43,4 +43,9 @@ char *load_location_path(const char *kind, const char *container, const char *su
  * NULL and sets ERROR (MC_ERROR_FAILED when there is no such message). */
 struct stored_message *load_message(struct mc_db *db, gint64 id, GError **error);
 
+/* Loads what a one-line listing shows of message ID: its row and its
+ * attachments; To, Cc, copies, labels and filings stay empty (four queries
+ * fewer a message, a fifth of a page's time). Returns as load_message(). */
+struct stored_message *load_message_summary(struct mc_db *db, gint64 id, GError **error);
+
 #endif

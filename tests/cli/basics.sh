@@ -1,7 +1,7 @@
 #!/bin/sh
 # The command line itself: help, version, exit codes, the index file.
 . "$top_srcdir/tests/lib.sh"
-plan 24
+plan 25
 
 out=$("$MAILCLERK" --help 2>&1)
 check_eq '--help exits 0' "$?" 0
@@ -33,6 +33,13 @@ check_eq '... nor poppler' "$(ldd "$MAILCLERK" | grep -c poppler)" 0
 # poppler is opened on the first PDF (ingest/pdf.c), never at start-up;
 # corpus.sh proves PDF text is found when it is built in.
 check_eq 'mailclerk-mail does not load poppler at start-up' "$(ldd "$top_builddir/mailclerk-mail" | grep -c poppler)" 0
+# configure links the query program's libraries statically when it can
+# (--disable-static-query: shared): then it loads libc and libm alone.
+if [ "$MC_STATIC_QUERY" = yes ]; then
+	check_eq 'the static query program loads no shared GLib, SQLite, zstd, PCRE2 or nettle' "$(ldd "$MAILCLERK" | grep -cE 'lib(glib|sqlite3|zstd|pcre2|nettle)')" 0
+else
+	check_eq 'the shared query program loads SQLite' "$(ldd "$MAILCLERK" | grep -c libsqlite3)" 1
+fi
 
 err=$(mc search '*' 2>&1 >/dev/full)
 check_eq 'output that cannot be written is a failure (exit 1)' "$?" 1
