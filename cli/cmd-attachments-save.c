@@ -44,7 +44,7 @@ cmd_attachments_save(struct command_env *env, int argc, char **argv)
 		            "attachments save: --to and --by-project exclude each other");
 		return command_fail(error);
 	}
-	g_autoptr(query) q = command_parse_query(env, argc, argv, TRUE, &error);
+	g_autoptr(query) q = command_parse_query(env, argc, argv, COMMAND_QUERY_REQUIRED, &error);
 	if (!q)
 		return command_fail(error);
 	g_autofree char *to_dir = opt_to ? paths_expand(opt_to) : NULL;

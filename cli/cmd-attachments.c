@@ -9,6 +9,9 @@
 #include "common/error.h"
 #include "query/report.h"
 
+/* Attachments shown without --limit: the latest, at a glance. */
+#define ATTACHMENTS_LIMIT 100
+
 /* The text column for the filing: the first project, else the clients, else "-". */
 static char *
 filed_under(const GPtrArray *clients, const GPtrArray *projects)
@@ -74,9 +77,12 @@ int
 cmd_attachments(struct command_env *env, int argc, char **argv)
 {
 	gboolean include_inline = FALSE;
+	gint64 limit = ATTACHMENTS_LIMIT;
 	const GOptionEntry entries[] = {
 		{ "include-inline", 0, 0, G_OPTION_ARG_NONE, &include_inline,
 		  "also parts shown inline (Content-ID images, signature logos)", NULL },
+		{ "limit", 0, 0, G_OPTION_ARG_INT64, &limit,
+		  "the N newest attachments (default 100; 0: all)", "N" },
 		{ NULL },
 	};
 	g_autoptr(printer) p =
@@ -84,20 +90,38 @@ cmd_attachments(struct command_env *env, int argc, char **argv)
 	                          "Lists the attachments of the messages QUERY matches (all "
 	                          "messages without one), newest first: date, client or "
 	                          "project, sender, file name, type, size and the start of "
-	                          "the SHA-256.",
+	                          "the SHA-256. The 100 newest unless --limit says otherwise.",
 	                          entries, &attachment_kind, &argc, &argv);
 	if (!p)
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(query) q = command_parse_query(env, argc, argv, FALSE, &error);
+	if (limit < 0) {
+		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
+		            "--limit: a number of attachments, 0 for all");
+		return command_fail(error);
+	}
+	/* Only messages with attachments, unless inline parts count too: then
+	 * a message may have none, and a limit cannot count messages. */
+	g_autoptr(query) q = command_parse_query(
+	    env, argc, argv, include_inline ? 0 : COMMAND_QUERY_ATTACHMENTS, &error);
 	if (!q)
 		return command_fail(error);
-	g_autoptr(GArray) ids = command_search(env, q, SORT_NEWEST, -1, 0, &error);
+	/* Each message has one at least: LIMIT + 1 of them tell whether there
+	 * are more than LIMIT attachments. */
+	gint64 messages = limit && !include_inline ? limit + 1 : -1;
+	g_autoptr(GArray) ids = command_search(env, q, SORT_NEWEST, messages, 0, &error);
 	if (!ids)
 		return command_fail(error);
 	printer_list_begin(p, NULL, NULL, NULL);
-	if (!report_attachments(env->db, ids, include_inline, print_attachment, p, &error))
+	gboolean more;
+	if (!report_attachments(env->db, ids, include_inline, limit, print_attachment, p, &more,
+	                        &error))
 		return command_fail(error);
 	printer_list_end(p);
+	/* On stderr: the listing stays what scripts parse. */
+	if (more)
+		g_printerr("mailclerk: the %" G_GINT64_FORMAT " newest attachments; all of them "
+		           "with --limit=0\n",
+		           limit);
 	return printer_finish(g_steal_pointer(&p));
 }

@@ -15,7 +15,7 @@ cmd_count(struct command_env *env, int argc, char **argv)
 	                           entries, &argc, &argv))
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(query) q = command_parse_query(env, argc, argv, TRUE, &error);
+	g_autoptr(query) q = command_parse_query(env, argc, argv, COMMAND_QUERY_REQUIRED, &error);
 	if (!q)
 		return command_fail(error);
 	struct mc_db *db = command_index(env, &error);

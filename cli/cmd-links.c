@@ -211,7 +211,8 @@ cmd_links(struct command_env *env, int argc, char **argv)
 	g_autofree char *dir = paths_expand(argv[1]);
 	if (!check_dir(dir, &error))
 		return command_fail(error);
-	g_autoptr(query) q = command_parse_query(env, argc - 1, argv + 1, TRUE, &error);
+	g_autoptr(query) q =
+	    command_parse_query(env, argc - 1, argv + 1, COMMAND_QUERY_REQUIRED, &error);
 	if (!q)
 		return command_fail(error);
 	g_autoptr(GArray) ids = command_search(env, q, sort, limit, 0, &error);

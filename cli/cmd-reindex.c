@@ -30,7 +30,7 @@ reindex_once(struct reindex_cmd *run)
 	/* The messages of the query, or (none given) every message. */
 	g_autoptr(GArray) ids = NULL;
 	if (*text) {
-		g_autoptr(query) q = command_parse_query(env, run->argc, run->argv, FALSE, &error);
+		g_autoptr(query) q = command_parse_query(env, run->argc, run->argv, 0, &error);
 		if (!q || !(ids = command_search(env, q, SORT_NEWEST, -1, 0, &error)))
 			return command_fail(error);
 	}

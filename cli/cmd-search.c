@@ -33,7 +33,7 @@ cmd_search(struct command_env *env, int argc, char **argv)
 		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE, "--offset must not be negative");
 		return command_fail(error);
 	}
-	g_autoptr(query) q = command_parse_query(env, argc, argv, TRUE, &error);
+	g_autoptr(query) q = command_parse_query(env, argc, argv, COMMAND_QUERY_REQUIRED, &error);
 	if (!q)
 		return command_fail(error);
 	g_autoptr(GArray) ids = command_search(env, q, sort, limit, offset, &error);

@@ -11,6 +11,9 @@
 #include "common/error.h"
 #include "query/report.h"
 
+/* Threads shown without --limit: a client's latest, at a glance. */
+#define TIMELINE_LIMIT 100
+
 static void
 thread_text(GString *out, gconstpointer record, guint index)
 {
@@ -70,20 +73,29 @@ int
 cmd_timeline(struct command_env *env, int argc, char **argv)
 {
 	g_autofree char *opt_since = NULL;
+	gint64 limit = TIMELINE_LIMIT;
 	const GOptionEntry entries[] = {
 		{ "since", 0, 0, G_OPTION_ARG_STRING, &opt_since,
 		  "only mail from DATE on (as date: takes it: 2024-03, 2w, yesterday)", "DATE" },
+		{ "limit", 0, 0, G_OPTION_ARG_INT64, &limit,
+		  "the N threads with the newest mail (default 100; 0: every thread)", "N" },
 		{ NULL },
 	};
 	g_autoptr(printer) p =
 	    command_parse_printer(env, "CLIENT[/PROJECT]",
-	                          "Shows all mail filed under a client (or one of its projects) "
+	                          "Shows the mail filed under a client (or one of its projects) "
 	                          "in time order, grouped by thread: each message's id, sent (→) "
-	                          "and received (←), with attachments marked.",
+	                          "and received (←), with attachments marked. The 100 threads "
+	                          "with the newest mail unless --limit says otherwise.",
 	                          entries, &thread_kind, &argc, &argv);
 	if (!p)
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
+	if (limit < 0) {
+		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
+		            "--limit: a number of threads, 0 for all");
+		return command_fail(error);
+	}
 	if (argc != 2) {
 		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
 		            "timeline takes one CLIENT[/PROJECT]");
@@ -102,8 +114,15 @@ cmd_timeline(struct command_env *env, int argc, char **argv)
 		return command_fail(error);
 	struct mc_db *db = command_index(env, &error);
 	printer_list_begin(p, NULL, NULL, NULL);
-	if (!db || !report_timeline(db, client, project, since, print_thread, p, &error))
+	gboolean more;
+	if (!db ||
+	    !report_timeline(db, client, project, since, limit, print_thread, p, &more, &error))
 		return command_fail(error);
 	printer_list_end(p);
+	/* On stderr: the listing stays what scripts parse. */
+	if (more)
+		g_printerr("mailclerk: the %" G_GINT64_FORMAT " threads with the newest mail; "
+		           "older ones with --limit=0 or --since\n",
+		           limit);
 	return printer_finish(g_steal_pointer(&p));
 }

@@ -189,12 +189,11 @@ is_blank(const char *text)
 }
 
 struct query *
-command_parse_query(struct command_env *env, int argc, char **argv, gboolean required,
-                    GError **error)
+command_parse_query(struct command_env *env, int argc, char **argv, unsigned flags, GError **error)
 {
 	/* The shell split the query into words; join them back. */
 	g_autofree char *text = g_strjoinv(" ", argv + 1);
-	if (required && is_blank(text)) {
+	if ((flags & COMMAND_QUERY_REQUIRED) && is_blank(text)) {
 		g_autofree char *name = g_strjoin(" ", env->command->name, env->command->sub, NULL);
 		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
 		            "%s: which messages? Give a query ('*' for all)", name);
@@ -203,7 +202,9 @@ command_parse_query(struct command_env *env, int argc, char **argv, gboolean req
 	gint64 now = date_now(error);
 	if (now < 0)
 		return NULL;
-	g_autoptr(query) q = query_parse(text, now, error);
+	g_autoptr(query) q = flags & COMMAND_QUERY_ATTACHMENTS
+	                         ? query_parse_attachments(text, now, error)
+	                         : query_parse(text, now, error);
 	if (!q)
 		return NULL;
 	/* A key that names nothing is an error, not an empty result. The

@@ -139,13 +139,20 @@ struct printer *command_parse_printer(struct command_env *env, const char *param
  * code calls for (2 for usage, config and query errors, else 1). */
 int command_fail(const GError *error);
 
+/* What command_parse_query() is asked for. */
+enum command_query_flags {
+	COMMAND_QUERY_REQUIRED = 1 << 0,    /* no query is an error */
+	COMMAND_QUERY_ATTACHMENTS = 1 << 1, /* only messages with attachments (has:attachment) */
+};
+
 /* Returns the query the command's arguments after ARGV[0] make, relative
  * dates anchored at date_now(), its client: and project: keys checked
  * against the configuration and the index (which this opens); the caller
- * frees it with query_free(). NULL and ERROR for a missing query when
- * REQUIRED (none, or only spaces: '*' is every message), a malformed query,
- * an unknown key, MAILCLERK_NOW, or an index that cannot be opened. */
-struct query *command_parse_query(struct command_env *env, int argc, char **argv, gboolean required,
+ * frees it with query_free(). FLAGS: enum command_query_flags. NULL and
+ * ERROR for a missing query when COMMAND_QUERY_REQUIRED (none, or only
+ * spaces: '*' is every message), a malformed query, an unknown key,
+ * MAILCLERK_NOW, or an index that cannot be opened. */
+struct query *command_parse_query(struct command_env *env, int argc, char **argv, unsigned flags,
                                   GError **error);
 
 /* Returns the ids search_ids() gives for Q on ENV's index; the caller

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "index/aggregates.h"
 #include "index/db.h"
 #include "common/error.h"
 #include "common/progress.h"
@@ -149,6 +150,7 @@ static const char *const migrations[] = {
 	migrate_11_sql,                /* labels */
 	migrate_12_sql,                /* imap_folders.highestmodseq */
 	migrate_13_sql,                /* fts: folding, HTML words */
+	migrate_14_sql,                /* filing_stats and contact_stats (aggregates.c) */
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);
 
@@ -175,6 +177,9 @@ db_migrate(struct mc_db *db, GError **error)
 		goto fail;
 	for (; version < DB_SCHEMA_VERSION; version++) {
 		if (!db_exec(db, migrations[version], error))
+			goto fail;
+		/* The aggregates of version 14 are counted from the rows there. */
+		if (version + 1 == 14 && !aggregates_rebuild(db, error))
 			goto fail;
 		g_autofree char *set = g_strdup_printf("PRAGMA user_version = %d", version + 1);
 		if (!db_exec(db, set, error))

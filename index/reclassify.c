@@ -114,7 +114,9 @@ reclassify_run(struct mc_db *db, const struct mc_config *cfg, const struct rules
 	                                "FROM filings)");
 	report->filings = count_int(db, "SELECT count(*) FROM filings");
 	report->automated = count_int(db, "SELECT count(*) FROM messages WHERE automated = 1");
-	if (!db_exec(db, "DROP TABLE old_filings; COMMIT", error))
+	/* Every filing changed at once: the aggregates are counted whole. */
+	if (!writer_aggregates_rebuild(w, error) ||
+	    !db_exec(db, "DROP TABLE old_filings; COMMIT", error))
 		goto fail;
 	report->seconds = (g_get_monotonic_time() - start) / 1e6;
 	return TRUE;

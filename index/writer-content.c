@@ -35,6 +35,8 @@ enum {
 	CT_DELETE_ADDRS,
 	CT_DELETE_ATTS,
 	CT_DELETE_LABELS,
+	CT_MARK_THREAD,
+	CT_MARK_CONTACTS,
 	CT_COUNT
 };
 
@@ -69,6 +71,13 @@ static const char *const statements[CT_COUNT] = {
 	[CT_DELETE_ADDRS] = "DELETE FROM addresses WHERE message = ?",
 	[CT_DELETE_ATTS] = "DELETE FROM attachments WHERE message = ?",
 	[CT_DELETE_LABELS] = "DELETE FROM labels WHERE message = ?",
+	/* The thread's numbers are to be counted again (migrate-14.sql). */
+	[CT_MARK_THREAD] = "INSERT OR IGNORE INTO stats_dirty (thread_id) "
+	                   "SELECT thread_id FROM messages WHERE id = ?",
+	/* ... and so are the contacts its addresses are of. */
+	[CT_MARK_CONTACTS] = "INSERT OR IGNORE INTO contacts_dirty (client, address) "
+	                     "SELECT f.client, a.address FROM filings f JOIN addresses a ON "
+	                     "a.message = f.message WHERE f.message = ? AND f.project = ''",
 };
 
 struct content_writer {
@@ -83,7 +92,9 @@ struct content_writer {
 struct content {
 	const struct parsed_message *pm;
 	const struct mc_address *from;
+	int direction; /* 1 when From is a `me` address */
 	gboolean has_attachments;
+	gint64 attachments; /* not shown inline */
 	guint8 hash[32];
 	GString *sender;     /* names and address of From, for the full text */
 	GString *recipients; /* of To, Cc and Bcc */
@@ -175,11 +186,13 @@ step_done(struct content_writer *cw, sqlite3_stmt *s, const char *what, GError *
 }
 
 static void
-content_init(struct content *c, const struct parsed_message *pm, GBytes *body_z)
+content_init(struct content *c, const struct content_writer *cw, const struct parsed_message *pm,
+             GBytes *body_z)
 {
 	memset(c, 0, sizeof *c);
 	c->pm = pm;
 	c->from = parsed_message_first_address(pm, MC_ROLE_FROM);
+	c->direction = c->from && config_is_me(cw->cfg, c->from->address);
 	/* The hash as 32 bytes, not 64 hex digits: the index is smaller. */
 	for (int i = 0; i < 32; i++)
 		c->hash[i] = (guint8)(g_ascii_xdigit_value(pm->content_hash[2 * i]) << 4 |
@@ -197,8 +210,10 @@ content_init(struct content *c, const struct parsed_message *pm, GBytes *body_z)
 	c->names = g_string_new(NULL);
 	for (guint i = 0; i < pm->attachments->len; i++) {
 		const struct mc_attachment *a = g_ptr_array_index(pm->attachments, i);
-		if (!a->is_inline)
+		if (!a->is_inline) {
 			c->has_attachments = TRUE;
+			c->attachments++;
+		}
 		if (*a->filename)
 			g_string_append_printf(c->names, "%s\n", a->filename);
 	}
@@ -230,7 +245,7 @@ bind_row(struct content_writer *cw, sqlite3_stmt *s, int first, const struct con
 	db_bind_text(s, i++, c->from ? c->from->name : "");
 	db_bind_text(s, i++, c->from ? c->from->address : "");
 	db_bind_text(s, i++, pm->subject);
-	sqlite3_bind_int(s, i++, c->from && config_is_me(cw->cfg, c->from->address));
+	sqlite3_bind_int(s, i++, c->direction);
 	sqlite3_bind_int64(s, i++, pm->size);
 	sqlite3_bind_int(s, i++, c->has_attachments);
 	struct automated_mark mark;
@@ -239,6 +254,15 @@ bind_row(struct content_writer *cw, sqlite3_stmt *s, int first, const struct con
 	db_bind_text(s, i++, pm->automated_why);
 	g_assert(i - first == cw->row_columns);
 	return i;
+}
+
+/* Runs statement WHICH on message ID (its one parameter). */
+static gboolean
+run_on(struct content_writer *cw, int which, gint64 id, const char *what, GError **error)
+{
+	sqlite3_stmt *s = stmt(cw, which);
+	sqlite3_bind_int64(s, 1, id);
+	return step_done(cw, s, what, error);
 }
 
 /* Writes PARTS of C as message *ID: a new message (*ID 0, inserted in
@@ -328,11 +352,16 @@ write_content(struct content_writer *cw, const struct content *c, unsigned parts
 
 gboolean
 content_insert(struct content_writer *cw, const struct parsed_message *pm, GBytes *body_z,
-               gint64 thread, gint64 *id, GError **error)
+               gint64 thread, gint64 *id, struct content_numbers *numbers, GError **error)
 {
 	struct content c;
-	content_init(&c, pm, body_z);
+	content_init(&c, cw, pm, body_z);
 	*id = 0;
+	*numbers = (struct content_numbers){
+		.date = pm->date,
+		.direction = c.direction,
+		.attachments = c.attachments,
+	};
 	gboolean ok = write_content(cw, &c, PART_ALL, thread, id, error);
 	content_clear(&c);
 	return ok;
@@ -430,15 +459,6 @@ same_labels(struct content_writer *cw, gint64 id, const struct content *c, gbool
 	return TRUE;
 }
 
-/* Runs statement WHICH on message ID (its one parameter). */
-static gboolean
-run_on(struct content_writer *cw, int which, gint64 id, const char *what, GError **error)
-{
-	sqlite3_stmt *s = stmt(cw, which);
-	sqlite3_bind_int64(s, 1, id);
-	return step_done(cw, s, what, error);
-}
-
 /* Sets PARTS to what of C differs from what the index holds for message ID. */
 static gboolean
 compare_content(struct content_writer *cw, gint64 id, const struct content *c, unsigned *parts,
@@ -492,10 +512,15 @@ content_rewrite(struct content_writer *cw, gint64 id, const struct parsed_messag
                 GBytes *body_z, gboolean *changed, GError **error)
 {
 	struct content c;
-	content_init(&c, pm, body_z);
+	content_init(&c, cw, pm, body_z);
 	unsigned parts;
 	gboolean ok = compare_content(cw, id, &c, &parts, error);
 	*changed = ok && parts;
+	/* Its addresses or date change what it adds to its contacts: those of
+	 * the old addresses and of the new ones are counted again. */
+	gboolean contacts = ok && (parts & (PART_ADDRESSES | PART_ROW));
+	if (contacts)
+		ok = run_on(cw, CT_MARK_CONTACTS, id, "noting changed contacts", error);
 	/* The old text leaves the full-text index while the row still has the
 	 * subject it was indexed with. */
 	if (ok && (parts & PART_TEXT))
@@ -508,7 +533,10 @@ content_rewrite(struct content_writer *cw, gint64 id, const struct parsed_messag
 	if (ok && (parts & PART_LABELS))
 		ok = run_on(cw, CT_DELETE_LABELS, id, "removing old labels", error);
 	if (ok && parts)
-		ok = write_content(cw, &c, parts, 0, &id, error);
+		ok = write_content(cw, &c, parts, 0, &id, error) &&
+		     run_on(cw, CT_MARK_THREAD, id, "noting a changed thread", error);
+	if (ok && contacts)
+		ok = run_on(cw, CT_MARK_CONTACTS, id, "noting changed contacts", error);
 	content_clear(&c);
 	return ok;
 }

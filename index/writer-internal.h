@@ -22,17 +22,27 @@ struct content_writer *content_writer_new(struct mc_db *db, const struct mc_conf
                                           struct dates *date_map, GError **error);
 void content_writer_free(struct content_writer *cw);
 
+/* What a message adds to the numbers of each key it is filed under
+ * (thread_stats, migrate-14.sql). */
+struct content_numbers {
+	gint64 date;
+	int direction;      /* 0 in, 1 out */
+	gint64 attachments; /* those not shown inline */
+};
+
 /* Inserts PM as a new message of thread THREAD with everything parsing
  * gives (BODY_Z: its body compressed, or NULL to compress it here); sets
- * *ID to its id. */
+ * *ID to its id and NUMBERS to what it adds. */
 gboolean content_insert(struct content_writer *cw, const struct parsed_message *pm, GBytes *body_z,
-                        gint64 thread, gint64 *id, GError **error);
+                        gint64 thread, gint64 *id, struct content_numbers *numbers, GError **error);
 
 /* Rewrites what parsing gives of the existing message ID from PM, only the
  * parts that differ from what the index holds (the full text is deleted
  * with its old text and indexed again only when the text changed); sets
  * *CHANGED when anything did. The message row's identity (Message-ID,
- * thread) and everything else about the message are left alone. */
+ * thread) and everything else about the message are left alone. Its
+ * thread's numbers are counted again before the commit when anything
+ * changed. */
 gboolean content_rewrite(struct content_writer *cw, gint64 id, const struct parsed_message *pm,
                          GBytes *body_z, gboolean *changed, GError **error);
 

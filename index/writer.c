@@ -6,6 +6,7 @@
 #include "index/writer.h"
 #include "common/automated.h"
 #include "common/error.h"
+#include "index/aggregates.h"
 #include "index/dates.h"
 #include "index/writer-internal.h"
 
@@ -40,6 +41,10 @@ enum {
 	ST_UNSKIP_CONTAINER,
 	ST_MARKS,
 	ST_FLIP_MARK,
+	ST_MARK_THREAD,
+	ST_CONTACTS_PENDING,
+	ST_FRESH_ROW,
+	ST_FRESH_THREAD,
 	ST_COUNT
 };
 
@@ -86,7 +91,7 @@ static const char *const statements[ST_COUNT] = {
 	    "CROSS JOIN filings f ON f.message = o.id AND f.rule != 'thread' "
 	    "WHERE NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = m.id "
 	    "AND g.rule != 'thread') AND NOT EXISTS (SELECT 1 FROM exclusions x "
-	    "WHERE x.message = m.id AND x.client = f.client)",
+	    "WHERE x.message = m.id AND x.client = f.client) RETURNING message, client, project",
 	/* The same for the threads of the messages from ?1 on: the only
 	 * threads whose filings a run can change (a thread that merges does so
 	 * through a new message), so an ingest does not walk the whole index. */
@@ -99,7 +104,7 @@ static const char *const statements[ST_COUNT] = {
 	    "CROSS JOIN filings f ON f.message = o.id AND f.rule != 'thread' "
 	    "WHERE NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = m.id "
 	    "AND g.rule != 'thread') AND NOT EXISTS (SELECT 1 FROM exclusions x "
-	    "WHERE x.message = m.id AND x.client = f.client)",
+	    "WHERE x.message = m.id AND x.client = f.client) RETURNING message, client, project",
 	/* OR IGNORE: a killed run's older mark stays. */
 	[ST_MARK_PENDING] = "INSERT OR IGNORE INTO inherit_pending (one, since) VALUES (1, ?)",
 	[ST_PENDING] = "SELECT since FROM inherit_pending",
@@ -112,6 +117,26 @@ static const char *const statements[ST_COUNT] = {
 	[ST_UNSKIP_CONTAINER] = "DELETE FROM skipped WHERE container = ?",
 	[ST_MARKS] = "SELECT id, from_addr, automated_why, automated FROM messages",
 	[ST_FLIP_MARK] = "UPDATE messages SET automated = 1 - automated WHERE id = ?",
+	/* The thread's numbers are to be counted again (migrate-14.sql). */
+	[ST_MARK_THREAD] = "INSERT OR IGNORE INTO stats_dirty (thread_id) "
+	                   "SELECT thread_id FROM messages WHERE id = ?",
+	/* A message newly filed under a client: its addresses are its contacts. */
+	[ST_CONTACTS_PENDING] = "INSERT OR IGNORE INTO contacts_pending (message, client) "
+	                        "VALUES (?, ?)",
+	/* A new thread's share the writer counted, unless the thread is to be
+	 * counted again from the index anyway (it merged into another). */
+	[ST_FRESH_ROW] = "INSERT INTO thread_stats (thread_id, client, project, inbound, outbound, "
+	                 "first, last, attachments) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
+	                 "WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE thread_id = ?1)",
+	[ST_FRESH_THREAD] = "INSERT OR IGNORE INTO temp.stats_fresh (thread_id) VALUES (?)",
+};
+
+/* What the messages of a thread this transaction began add to a key of
+ * filing_stats: its row of thread_stats, counted as the messages come. */
+struct fresh_row {
+	gint64 thread;
+	const char *client, *project; /* project: filings.project, or '/' */
+	gint64 inbound, outbound, first, last, attachments;
 };
 
 struct index_writer {
@@ -124,6 +149,10 @@ struct index_writer {
 	GHashTable *containers;  /* path -> gint64 id, for containers seen this run */
 	struct dates *dates;
 	struct content_writer *content; /* what parsing gives, written (writer-content.c) */
+	struct contacts *contacts;      /* this batch's new mail's, counted */
+	GStringChunk *names;            /* the strings of FRESH */
+	GHashTable *new_threads;        /* gint64 *: the threads this transaction began */
+	GHashTable *fresh; /* "thread\x1fclient\x1fproject" -> struct fresh_row, of NEW_THREADS */
 	struct writer_stats stats;
 };
 
@@ -154,6 +183,8 @@ writer_new(struct mc_db *db, const struct mc_config *cfg, const struct rules *fi
 	w->db = db;
 	w->cfg = cfg;
 	w->rules = filing_rules;
+	if (!aggregates_begin(db, error))
+		return NULL;
 	for (int i = 0; i < ST_COUNT; i++)
 		if (!(w->st[i] = db_prepare(db, statements[i], error)))
 			return NULL;
@@ -171,6 +202,10 @@ writer_new(struct mc_db *db, const struct mc_config *cfg, const struct rules *fi
 	w->next_thread = sqlite3_column_int64(max, 0) + 1;
 	w->containers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	w->dates = dates_new(db);
+	w->contacts = contacts_new();
+	w->names = g_string_chunk_new(4096);
+	w->new_threads = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	w->fresh = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	if (!(w->content = content_writer_new(db, cfg, w->dates, error)))
 		return NULL;
 	return g_steal_pointer(&w);
@@ -187,6 +222,13 @@ writer_free(struct index_writer *w)
 		g_hash_table_unref(w->containers);
 	content_writer_free(w->content);
 	dates_free(w->dates);
+	contacts_free(w->contacts);
+	if (w->names)
+		g_string_chunk_free(w->names);
+	if (w->new_threads)
+		g_hash_table_unref(w->new_threads);
+	if (w->fresh)
+		g_hash_table_unref(w->fresh);
 	g_free(w);
 }
 
@@ -196,10 +238,56 @@ writer_begin(struct index_writer *w, GError **error)
 	return db_exec(w->db, "BEGIN IMMEDIATE", error);
 }
 
+/* Forgets what W counted of this transaction's mail. */
+static void
+forget_batch(struct index_writer *w)
+{
+	contacts_clear(w->contacts);
+	g_hash_table_remove_all(w->fresh);
+	g_hash_table_remove_all(w->new_threads);
+	g_string_chunk_clear(w->names);
+}
+
+/* Writes what W counted of this transaction's mail: contacts and the rows
+ * of new threads, before db_aggregates_flush() counts the rest. */
+static gboolean
+write_counted(struct index_writer *w, GError **error)
+{
+	if (!contacts_write(w->contacts, w->db, error))
+		return FALSE;
+	GHashTableIter it;
+	gpointer value;
+	g_hash_table_iter_init(&it, w->fresh);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		const struct fresh_row *r = value;
+		sqlite3_stmt *s = stmt(w, ST_FRESH_ROW);
+		sqlite3_bind_int64(s, 1, r->thread);
+		db_bind_text(s, 2, r->client);
+		db_bind_text(s, 3, r->project);
+		sqlite3_bind_int64(s, 4, r->inbound);
+		sqlite3_bind_int64(s, 5, r->outbound);
+		sqlite3_bind_int64(s, 6, r->first);
+		sqlite3_bind_int64(s, 7, r->last);
+		sqlite3_bind_int64(s, 8, r->attachments);
+		if (!step_done(w, s, "counting a new thread", error))
+			return FALSE;
+		if (sqlite3_changes(w->db->sql) == 0)
+			continue;
+		s = stmt(w, ST_FRESH_THREAD);
+		sqlite3_bind_int64(s, 1, r->thread);
+		if (!step_done(w, s, "counting a new thread", error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
 writer_commit(struct index_writer *w, GError **error)
 {
-	return dates_flush(w->dates, error) && db_exec(w->db, "COMMIT", error);
+	gboolean ok = write_counted(w, error);
+	forget_batch(w);
+	return ok && dates_flush(w->dates, error) && aggregates_flush(w->db, error) &&
+	       db_exec(w->db, "COMMIT", error);
 }
 
 void
@@ -207,6 +295,14 @@ writer_rollback(struct index_writer *w)
 {
 	sqlite3_exec(w->db->sql, "ROLLBACK", NULL, NULL, NULL);
 	dates_forget(w->dates);
+	forget_batch(w);
+}
+
+gboolean
+writer_aggregates_rebuild(struct index_writer *w, GError **error)
+{
+	forget_batch(w);
+	return aggregates_rebuild(w->db, error);
 }
 
 const struct writer_stats *
@@ -257,8 +353,10 @@ assign_thread(struct index_writer *w, const struct parsed_message *pm, gint64 *t
 			g_array_append_val(others, t);
 		}
 	}
-	if (!target)
+	if (!target) {
 		target = w->next_thread++;
+		g_hash_table_add(w->new_threads, g_memdup2(&target, sizeof target));
+	}
 	for (guint i = 0; i < others->len; i++) {
 		gint64 old = g_array_index(others, gint64, i);
 		if (old == target)
@@ -288,9 +386,37 @@ assign_thread(struct index_writer *w, const struct parsed_message *pm, gint64 *t
 	return TRUE;
 }
 
-gboolean
-writer_file_message(struct index_writer *w, const struct parsed_message *pm, GPtrArray *given,
-                    gint64 id, GError **error)
+/* Notes that filing F of MESSAGE, when it is a client's own, makes the
+ * message's addresses the client's contacts (contact_stats): counted here
+ * from PM, which is what the index holds of it, or when NULL from the index
+ * before the commit. */
+static gboolean
+note_contacts(struct index_writer *w, gint64 message, const struct parsed_message *pm,
+              const struct filing *f, GError **error)
+{
+	if (f->excluded || (f->project && *f->project))
+		return TRUE;
+	if (!pm) {
+		sqlite3_stmt *s = stmt(w, ST_CONTACTS_PENDING);
+		sqlite3_bind_int64(s, 1, message);
+		db_bind_text(s, 2, f->client);
+		return step_done(w, s, "noting new contacts", error);
+	}
+	for (guint i = 0; i < pm->addresses->len; i++) {
+		const struct mc_address *a = g_ptr_array_index(pm->addresses, i);
+		/* The order of the message's addresses is that of their rows. */
+		contacts_count(w->contacts, f->client, a->address, message, pm->date, a->name, i);
+	}
+	return TRUE;
+}
+
+/* writer_file_message() of a message new in the index when KEYS is not
+ * NULL: its contacts are counted, and "client\x1fproject" of each filing
+ * it made (project '' for the client's own) added to KEYS. (Reclassify
+ * counts the aggregates whole.) */
+static gboolean
+file_message(struct index_writer *w, const struct parsed_message *pm, GPtrArray *given, gint64 id,
+             GPtrArray *keys, GError **error)
 {
 	g_autoptr(GPtrArray) filings =
 	    given ? g_ptr_array_ref(given) : rules_file(w->rules, w->cfg, pm);
@@ -306,8 +432,70 @@ writer_file_message(struct index_writer *w, const struct parsed_message *pm, GPt
 		db_bind_text(s, col++, f->matched ? f->matched : "");
 		if (!step_done(w, s, "filing a message", error))
 			return FALSE;
+		/* (A filing it had already counts already.) */
+		if (sqlite3_changes(w->db->sql) == 0)
+			continue;
+		if (keys && !note_contacts(w, id, pm, f, error))
+			return FALSE;
+		if (keys && !f->excluded)
+			g_ptr_array_add(keys, g_strdup_printf("%s%c%s", f->client, 0x1F,
+			                                      f->project ? f->project : ""));
 	}
 	return TRUE;
+}
+
+gboolean
+writer_file_message(struct index_writer *w, const struct parsed_message *pm, GPtrArray *given,
+                    gint64 id, GError **error)
+{
+	return file_message(w, pm, given, id, NULL, error);
+}
+
+/* Adds a message of THREAD, a thread this transaction began, with numbers
+ * N, filed under KEYS (file_message()), to the thread's rows in W->fresh:
+ * under each key, and under '/' for a client's own filing when no project
+ * of the client has it (as db_aggregates_flush() counts from the index). */
+static void
+count_fresh(struct index_writer *w, gint64 thread, const struct content_numbers *n, GPtrArray *keys)
+{
+	g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < keys->len; i++) {
+		const char *key = g_ptr_array_index(keys, i);
+		g_ptr_array_add(all, g_strdup(key));
+		const char *sep = strchr(key, 0x1F);
+		if (sep[1])
+			continue; /* a project's */
+		gboolean in_project = FALSE;
+		for (guint j = 0; j < keys->len && !in_project; j++) {
+			const char *other = g_ptr_array_index(keys, j);
+			in_project =
+			    strncmp(other, key, sep - key + 1) == 0 && other[sep - key + 1];
+		}
+		if (!in_project)
+			g_ptr_array_add(all,
+			                g_strdup_printf("%.*s%c/", (int)(sep - key), key, 0x1F));
+	}
+	g_autoptr(GString) id = g_string_new(NULL);
+	for (guint i = 0; i < all->len; i++) {
+		const char *key = g_ptr_array_index(all, i);
+		g_string_printf(id, "%" G_GINT64_FORMAT "%c%s", thread, 0x1F, key);
+		struct fresh_row *r = g_hash_table_lookup(w->fresh, id->str);
+		if (!r) {
+			const char *sep = strchr(key, 0x1F);
+			g_autofree char *client = g_strndup(key, sep - key);
+			r = g_new0(struct fresh_row, 1);
+			r->thread = thread;
+			r->client = g_string_chunk_insert_const(w->names, client);
+			r->project = g_string_chunk_insert_const(w->names, sep + 1);
+			r->first = r->last = n->date;
+			g_hash_table_insert(w->fresh, g_strdup(id->str), r);
+		}
+		r->inbound += n->direction == 0;
+		r->outbound += n->direction == 1;
+		r->first = MIN(r->first, n->date);
+		r->last = MAX(r->last, n->date);
+		r->attachments += n->attachments;
+	}
 }
 
 static gboolean
@@ -315,8 +503,9 @@ insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *
                GPtrArray *filings, gint64 *id, GError **error)
 {
 	gint64 thread;
+	struct content_numbers numbers;
 	if (!assign_thread(w, pm, &thread, error) ||
-	    !content_insert(w->content, pm, body_z, thread, id, error))
+	    !content_insert(w->content, pm, body_z, thread, id, &numbers, error))
 		return FALSE;
 	if (w->rules && !w->pending_marked) {
 		sqlite3_stmt *s = stmt(w, ST_MARK_PENDING);
@@ -325,8 +514,21 @@ insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *
 			return FALSE;
 		w->pending_marked = TRUE;
 	}
-	if (w->rules && !writer_file_message(w, pm, filings, *id, error))
-		return FALSE;
+	if (w->rules) {
+		/* A thread this transaction began is counted here; one that was
+		 * there already from the index, before the commit. */
+		g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
+		if (!file_message(w, pm, filings, *id, keys, error))
+			return FALSE;
+		if (g_hash_table_contains(w->new_threads, &thread)) {
+			count_fresh(w, thread, &numbers, keys);
+		} else {
+			sqlite3_stmt *s = stmt(w, ST_MARK_THREAD);
+			sqlite3_bind_int64(s, 1, *id);
+			if (!step_done(w, s, "noting a changed thread", error))
+				return FALSE;
+		}
+	}
 	w->stats.messages_added++;
 	return TRUE;
 }
@@ -484,8 +686,30 @@ writer_inherit_filings(struct index_writer *w, gboolean all, GError **error)
 		s = stmt(w, ST_INHERIT_SINCE);
 		sqlite3_bind_int64(s, 1, since);
 	}
-	if (!step_done(w, s, "filing replies with their threads", error))
-		return FALSE;
+	/* The filings given: their threads' numbers change, and a client's
+	 * own filing makes the message's addresses its contacts. */
+	g_autoptr(GPtrArray) given = g_ptr_array_new_with_free_func((GDestroyNotify)filing_free);
+	g_autoptr(GArray) messages = g_array_new(FALSE, FALSE, sizeof(gint64));
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		gint64 message = sqlite3_column_int64(s, 0);
+		g_array_append_val(messages, message);
+		struct filing *f = g_new0(struct filing, 1);
+		f->client = g_strdup(db_column_text(s, 1));
+		f->project = *db_column_text(s, 2) ? g_strdup(db_column_text(s, 2)) : NULL;
+		g_ptr_array_add(given, f);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_set_error(error, w->db, "filing replies with their threads");
+	for (guint i = 0; i < messages->len; i++) {
+		gint64 message = g_array_index(messages, gint64, i);
+		sqlite3_stmt *mark = stmt(w, ST_MARK_THREAD);
+		sqlite3_bind_int64(mark, 1, message);
+		if (!step_done(w, mark, "noting a changed thread", error) ||
+		    !note_contacts(w, message, NULL, g_ptr_array_index(given, i), error))
+			return FALSE;
+	}
 	w->pending_marked = FALSE;
 	return step_done(w, stmt(w, ST_CLEAR_PENDING), "filing replies with their threads", error);
 }

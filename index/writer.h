@@ -40,6 +40,11 @@ gboolean writer_begin(struct index_writer *w, GError **error);
 gboolean writer_commit(struct index_writer *w, GError **error);
 void writer_rollback(struct index_writer *w);
 
+/* Counts the aggregates of migrate-14.sql whole (db_aggregates_rebuild()),
+ * forgetting what W counted of this transaction's mail: reclassify, which
+ * files every message again. FALSE and ERROR on a database error. */
+gboolean writer_aggregates_rebuild(struct index_writer *w, GError **error);
+
 /* Records the copy ITEM of the parsed message PM: a new message, or one more
  * location of a message with the same Message-ID. BODY_Z is PM's body as
  * text_compress() makes it (done on the parse workers), or NULL to compress

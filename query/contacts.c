@@ -1,5 +1,5 @@
-/* The address book: the addresses of filed mail read in one statement,
- * counted and merged into people in C. */
+/* The address book: each client's addresses, as the writer counts them
+ * (contact_stats), merged into people in C. */
 #include "config.h"
 
 #include <string.h>
@@ -108,7 +108,6 @@ struct entry {
 	const char *client, *address, *name; /* in the GStringChunk */
 	gint64 messages, first, last;
 	gint64 name_date;     /* of NAME */
-	gint64 last_message;  /* the last message counted: rows come by message */
 	struct entry *parent; /* union-find: the person it belongs to */
 	char *key;            /* contacts_name_key() of NAME */
 };
@@ -341,58 +340,34 @@ GPtrArray *
 report_contacts(struct mc_db *db, const struct mc_config *cfg, const char *client,
                 gboolean machines, const char *query, GError **error)
 {
-	/* Every address of every filed message, by message: each (client,
-	 * message) pair's rows come together, so counting a message once per
-	 * address needs only the last one counted. The index gives that order
-	 * (filings_project, filings_client); no per-address subquery. */
-	g_autoptr(sqlite3_stmt) s = db_prepare(
-	    db,
-	    client
-	        ? "SELECT f.client, a.address, a.name, a.message, m.date FROM filings f "
-	          "JOIN messages m ON m.id = f.message JOIN addresses a ON a.message = f.message "
-	          "WHERE f.client = ?1 AND f.project = '' ORDER BY f.message"
-	        : "SELECT f.client, a.address, a.name, a.message, m.date FROM filings f "
-	          "JOIN messages m ON m.id = f.message JOIN addresses a ON a.message = f.message "
-	          "WHERE f.project = '' ORDER BY f.message",
-	    error);
+	/* Every address of the mail filed under each client, counted by the
+	 * writer (contact_stats, index/migrate-14.sql). */
+	g_autoptr(sqlite3_stmt) s =
+	    db_prepare(db,
+	               "SELECT client, address, name, messages, first, last, "
+	               "coalesce(name_date, 0) FROM contact_stats WHERE ?1 IS NULL OR client = ?1 "
+	               "ORDER BY client, address",
+	               error);
 	if (!s)
 		return NULL;
-	if (client)
-		db_bind_text(s, 1, client);
+	db_bind_text(s, 1, client);
 	g_autoptr(GStringChunk) strings = g_string_chunk_new(4096);
-	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
-	g_autoptr(GPtrArray) clients = g_ptr_array_new(); /* const char *, in order of appearance */
-	g_autoptr(GString) k = g_string_new(NULL);
+	g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) clients = g_ptr_array_new(); /* const char *, in order */
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *cl = db_column_text(s, 0), *address = db_column_text(s, 1);
-		const char *name = db_column_text(s, 2);
-		gint64 message = sqlite3_column_int64(s, 3), date = sqlite3_column_int64(s, 4);
-		g_string_printf(k, "%s%c%s", cl, 0x1F, address);
-		struct entry *e = g_hash_table_lookup(seen, k->str);
-		if (!e) {
-			e = g_new0(struct entry, 1);
-			e->client = g_string_chunk_insert_const(strings, cl);
-			if (!g_ptr_array_find_with_equal_func(clients, e->client, g_str_equal,
-			                                      NULL))
-				g_ptr_array_add(clients, (gpointer)e->client);
-			e->address = g_string_chunk_insert_const(strings, address);
-			e->name = "";
-			e->first = e->last = date;
-			e->last_message = -1;
-			e->parent = e;
-			g_hash_table_insert(seen, g_string_chunk_insert_const(strings, k->str), e);
-		}
-		if (e->last_message != message) {
-			e->last_message = message;
-			e->messages++;
-			e->first = MIN(e->first, date);
-			e->last = MAX(e->last, date);
-		}
-		if (*name && (!*e->name || date >= e->name_date)) {
-			e->name = g_string_chunk_insert_const(strings, name);
-			e->name_date = date;
-		}
+		struct entry *e = g_new0(struct entry, 1);
+		e->client = g_string_chunk_insert_const(strings, db_column_text(s, 0));
+		if (!clients->len || g_ptr_array_index(clients, clients->len - 1) != e->client)
+			g_ptr_array_add(clients, (gpointer)e->client);
+		e->address = g_string_chunk_insert_const(strings, db_column_text(s, 1));
+		e->name = g_string_chunk_insert_const(strings, db_column_text(s, 2));
+		e->messages = sqlite3_column_int64(s, 3);
+		e->first = sqlite3_column_int64(s, 4);
+		e->last = sqlite3_column_int64(s, 5);
+		e->name_date = sqlite3_column_int64(s, 6);
+		e->parent = e;
+		g_ptr_array_add(entries, e);
 	}
 	if (rc != SQLITE_DONE) {
 		db_set_error(error, db, "listing contacts");
@@ -401,11 +376,8 @@ report_contacts(struct mc_db *db, const struct mc_config *cfg, const char *clien
 	/* Per client, the addresses that are contacts. */
 	g_autoptr(GHashTable) by_client =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
-	GHashTableIter it;
-	gpointer value;
-	g_hash_table_iter_init(&it, seen);
-	while (g_hash_table_iter_next(&it, NULL, &value)) {
-		struct entry *e = value;
+	for (guint i = 0; i < entries->len; i++) {
+		struct entry *e = g_ptr_array_index(entries, i);
 		if (config_is_me(cfg, e->address) || (!machines && address_is_machine(e->address)))
 			continue;
 		GPtrArray *list = g_hash_table_lookup(by_client, e->client);

@@ -603,7 +603,7 @@ field_leaf(struct parser *ps, const struct token *t, GError **error)
 	case FIELD_HAS:
 		if (g_ascii_strcasecmp(t->lit, "attachment") == 0 ||
 		    g_ascii_strcasecmp(t->lit, "attachments") == 0)
-			return sql_part(g_strdup("m.has_attachments = 1"));
+			return sql_part(g_strdup(QUERY_HAS_ATTACHMENTS));
 		return parser_fail(error, t->col, "unknown value '%s' for has:", t->lit);
 	case FIELD_TYPE:
 		return type_leaf(t, error);

@@ -83,6 +83,14 @@ register_is_me(struct mc_db *db, const struct mc_config *cfg, GError **error)
 	"(SELECT x.id FROM messages x WHERE x.thread_id = " thread_id " ORDER BY x.automated, "    \
 	"x.date DESC, x.id DESC LIMIT 1)"
 
+/* SQL true when message m, not automated, is the last of its thread
+ * (LAST_OF_THREAD()): no message of the thread that is not automated comes
+ * after it. messages_thread finds those after it, where the other way
+ * reads the whole thread for each message. */
+#define IS_LAST_OF_THREAD                                                                          \
+	"NOT EXISTS (SELECT 1 FROM messages x WHERE x.thread_id = m.thread_id AND "                \
+	"x.date >= m.date AND x.automated = 0 AND (x.date > m.date OR x.id > m.id))"
+
 /* Whether message m is answered: a copy with the R flag (a Maildir name's,
  * an mbox X-Status A). */
 #define ANSWERED QUERY_MAILDIR_FLAG("R")
@@ -92,33 +100,32 @@ register_is_me(struct mc_db *db, const struct mc_config *cfg, GError **error)
 	"coalesce((SELECT a.address FROM addresses a WHERE a.message = m.id AND a.role = 1 "       \
 	"ORDER BY a.rowid LIMIT 1), '')"
 
-/* The threads with mail filed under the client ?1 (NULL: any) or its project
- * ?2 ('' for the client), then each one's last message and what it says, as
- * of now ?3; chase before ?4, nothing before ?5 or after ?6. CROSS JOIN keeps that
- * order: a planner that starts from messages would scan the threads for
- * each. A last message dated after now (--now in the past) is left out
+/* The last messages of threads, dated from ?5 to ?6 (messages_date finds
+ * them: the window of followup_max_age, not the whole archive), filed under
+ * the client ?1 (NULL: any) or its project ?2 ('' for the client), and what
+ * each says as of now ?3; chase before ?4. A thread is the client's when
+ * its last message is filed under it, so starting from those messages
+ * finds every thread the client's filings would. CROSS JOIN keeps that
+ * order. A last message dated after now (--now in the past) is left out
  * rather than shown with a negative age. */
 /* clang-format off */
 static const char COLLECT_SQL[] =
-	"WITH t AS (SELECT DISTINCT f.client, m.thread_id FROM filings f "
-	"JOIN messages m ON m.id = f.message "
-	"WHERE f.project = ?2 AND (?1 IS NULL OR f.client = ?1)), "
-	"l AS (SELECT t.client, t.thread_id, " LAST_OF_THREAD("t.thread_id") " AS id FROM t) "
-	"SELECT l.client, l.thread_id, m.id, m.date, m.direction, m.subject, m.from_name, "
+	"WITH l AS (SELECT m.id FROM messages m WHERE m.date >= ?5 AND m.date <= ?6 "
+	"AND m.automated = 0 AND " IS_LAST_OF_THREAD ") "
+	"SELECT f.client, m.thread_id, m.id, m.date, m.direction, m.subject, m.from_name, "
 	"m.from_addr, " FIRST_TO ", "
 	"(SELECT group_concat(g.project, '/') FROM filings g "
-	"WHERE g.message = m.id AND g.client = l.client AND g.project != '') "
+	"WHERE g.message = m.id AND g.client = f.client AND g.project != '') "
 	"FROM l CROSS JOIN messages m ON m.id = l.id "
-	"WHERE m.automated = 0 AND m.date >= ?5 AND m.date <= ?6 "
-	"AND EXISTS (SELECT 1 FROM filings g "
-	"WHERE g.message = m.id AND g.client = l.client AND g.project = ?2) "
-	"AND NOT EXISTS (SELECT 1 FROM followup_state s "
+	"CROSS JOIN filings f ON f.message = m.id AND f.project = ?2 "
+	"AND (?1 IS NULL OR f.client = ?1) "
+	"WHERE NOT EXISTS (SELECT 1 FROM followup_state s "
 	"WHERE s.message = m.id AND (s.state = 'done' OR s.until > ?3)) "
 	"AND CASE m.direction WHEN 1 THEN m.date < ?4 "
 	"ELSE EXISTS (SELECT 1 FROM addresses a "
 	"WHERE a.message = m.id AND a.role IN (1, 2) AND mc_is_me(a.address)) "
 	"AND NOT " ANSWERED " END "
-	"ORDER BY m.date, m.id, l.client";
+	"ORDER BY m.date, m.id, f.client";
 /* clang-format on */
 
 static int
@@ -170,10 +177,23 @@ followups_collect(struct mc_db *db, const struct mc_config *cfg, const char *cli
 }
 
 /* The last message that is not automated of a client (PROJECT "") or
- * project, from the rows of followups_quiet()'s query. */
+ * project: the latest date, the lowest id of that date. */
 struct last_exchange {
 	gint64 id, date;
 };
+
+/* What finds a last exchange, per client or project: filing_stats
+ * (migrate-14.sql) says how much mail it has and its latest date. */
+struct quiet_finder {
+	struct mc_db *db;
+	gint64 now;
+	sqlite3_stmt *stats, *by_filings, *by_date, *lowest_id;
+};
+
+/* A client or project with at most this many messages is read through its
+ * filings; one with more from its latest date back, newest first, where a
+ * message that is not automated comes soon. */
+#define QUIET_BY_FILINGS_MAX 2000
 
 static gint
 compare_quiet(gconstpointer a, gconstpointer b)
@@ -182,24 +202,69 @@ compare_quiet(gconstpointer a, gconstpointer b)
 	return x->last < y->last ? -1 : x->last > y->last;
 }
 
-/* Adds KEY's entry to OUT when its LAST (NULL: no mail) is older than DAYS
- * before NOW; returns whether it did. */
+/* Sets LAST to the last exchange of CLIENT and PROJECT ('' for the client)
+ * dated up to now; id 0 when none. FALSE and ERROR on a database error. */
 static gboolean
-add_quiet(GArray *out, GHashTable *lasts, const char *client, const char *project, const char *name,
-          gint64 days, gint64 now)
+find_last_exchange(struct quiet_finder *q, const char *client, const char *project,
+                   struct last_exchange *last, GError **error)
 {
-	g_autofree char *key = g_strdup_printf("%s/%s", client, project ? project : "");
-	const struct last_exchange *last = g_hash_table_lookup(lasts, key);
-	if (last && last->date >= now - days * 86400)
+	*last = (struct last_exchange){ 0 };
+	sqlite3_reset(q->stats);
+	db_bind_text(q->stats, 1, client);
+	db_bind_text(q->stats, 2, project);
+	int rc = sqlite3_step(q->stats);
+	if (rc == SQLITE_DONE)
+		return TRUE;
+	if (rc != SQLITE_ROW)
+		return db_set_error(error, q->db, "finding the last exchange with a client");
+	gint64 messages = sqlite3_column_int64(q->stats, 0);
+	/* NULL when a removal left it unknown: from now back. */
+	gint64 newest = sqlite3_column_type(q->stats, 1) == SQLITE_NULL
+	                    ? q->now
+	                    : MIN(q->now, sqlite3_column_int64(q->stats, 1));
+	if (messages == 0)
+		return TRUE;
+	sqlite3_stmt *s = messages <= QUIET_BY_FILINGS_MAX ? q->by_filings : q->by_date;
+	sqlite3_reset(s);
+	db_bind_text(s, 1, client);
+	db_bind_text(s, 2, project);
+	sqlite3_bind_int64(s, 3, newest);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		last->date = sqlite3_column_int64(s, 0);
+		sqlite3_reset(q->lowest_id);
+		db_bind_text(q->lowest_id, 1, client);
+		db_bind_text(q->lowest_id, 2, project);
+		sqlite3_bind_int64(q->lowest_id, 3, last->date);
+		rc = sqlite3_step(q->lowest_id);
+		if (rc == SQLITE_ROW)
+			last->id = sqlite3_column_int64(q->lowest_id, 0);
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_set_error(error, q->db, "finding the last exchange with a client");
+	return TRUE;
+}
+
+/* Adds the entry of CLIENT (PROJECT NULL) or its PROJECT to OUT when its
+ * last exchange is older than DAYS before NOW; returns whether it did.
+ * FALSE and ERROR on a database error. */
+static gboolean
+add_quiet(GArray *out, struct quiet_finder *q, const char *client, const char *project,
+          const char *name, gint64 days, gint64 now, GError **error)
+{
+	struct last_exchange last;
+	if (!find_last_exchange(q, client, project ? project : "", &last, error))
 		return FALSE;
-	struct followup_quiet q = {
+	if (last.id && last.date >= now - days * 86400)
+		return FALSE;
+	struct followup_quiet entry = {
 		.client = client,
 		.project = project,
 		.name = name,
-		.last = last ? last->date : 0,
-		.last_id = last ? last->id : 0,
+		.last = last.id ? last.date : 0,
+		.last_id = last.id,
 	};
-	g_array_append_val(out, q);
+	g_array_append_val(out, entry);
 	return TRUE;
 }
 
@@ -207,35 +272,32 @@ GArray *
 followups_quiet(struct mc_db *db, const struct mc_config *cfg, const char *client,
                 const char *project, const struct followup_options *o, GError **error)
 {
-	/* Each client's and project's last message that is not automated (and
-	 * not dated after now), in one pass over the filings in the order of
-	 * filings_client: with max(), SQLite takes the bare m.id from the row
-	 * of the latest date (the first such row when several share it). A
-	 * window function ordering by date and id cost four times as much. */
-	g_autoptr(sqlite3_stmt) s = db_prepare(
-	    db,
-	    "SELECT f.client, f.project, m.id, max(m.date) FROM filings f JOIN messages m "
-	    "ON m.id = f.message WHERE m.automated = 0 AND m.date <= ?2 "
-	    "AND (?1 IS NULL OR f.client = ?1) GROUP BY f.client, f.project",
-	    error);
-	if (!s)
+	struct quiet_finder q = {
+		.db = db,
+		.now = o->now,
+		.stats = db_cached(db,
+		                   "SELECT inbound + outbound, last FROM filing_stats WHERE "
+		                   "client = ?1 AND project = ?2",
+		                   error),
+		.by_filings = db_cached(db,
+		                        "SELECT max(m.date) FROM filings f JOIN messages m ON "
+		                        "m.id = f.message WHERE f.client = ?1 AND f.project = ?2 "
+		                        "AND m.automated = 0 AND m.date <= ?3",
+		                        error),
+		.by_date = db_cached(db,
+		                     "SELECT m.date FROM messages m WHERE m.date <= ?3 AND "
+		                     "m.automated = 0 AND EXISTS (SELECT 1 FROM filings f WHERE "
+		                     "f.message = m.id AND f.client = ?1 AND f.project = ?2) "
+		                     "ORDER BY m.date DESC LIMIT 1",
+		                     error),
+		.lowest_id = db_cached(db,
+		                       "SELECT min(m.id) FROM messages m WHERE m.date = ?3 AND "
+		                       "m.automated = 0 AND EXISTS (SELECT 1 FROM filings f WHERE "
+		                       "f.message = m.id AND f.client = ?1 AND f.project = ?2)",
+		                       error),
+	};
+	if (!q.stats || !q.by_filings || !q.by_date || !q.lowest_id)
 		return NULL;
-	db_bind_text(s, 1, client);
-	sqlite3_bind_int64(s, 2, o->now);
-	g_autoptr(GHashTable) lasts =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct last_exchange *l = g_new(struct last_exchange, 1);
-		l->id = sqlite3_column_int64(s, 2);
-		l->date = sqlite3_column_int64(s, 3);
-		g_hash_table_insert(
-		    lasts, g_strdup_printf("%s/%s", db_column_text(s, 0), db_column_text(s, 1)), l);
-	}
-	if (rc != SQLITE_DONE) {
-		db_set_error(error, db, "finding the last exchange with each client");
-		return NULL;
-	}
 	GArray *out = g_array_new(FALSE, TRUE, sizeof(struct followup_quiet));
 	for (guint i = 0; i < cfg->clients->len; i++) {
 		const struct mc_client_config *c = g_ptr_array_index(cfg->clients, i);
@@ -245,13 +307,19 @@ followups_quiet(struct mc_db *db, const struct mc_config *cfg, const char *clien
 		              : c->followup_days ? c->followup_days
 		                                 : FOLLOWUP_QUIET_DAYS;
 		/* A client gone quiet stands for its projects, quieter still. */
-		if (!project && add_quiet(out, lasts, c->key, NULL, c->name, days, o->now))
-			continue;
-		for (guint k = 0; k < cfg->projects->len; k++) {
+		GError *err = NULL;
+		gboolean gone =
+		    !project && add_quiet(out, &q, c->key, NULL, c->name, days, o->now, &err);
+		for (guint k = 0; k < cfg->projects->len && !gone && !err; k++) {
 			const struct mc_project_config *p = g_ptr_array_index(cfg->projects, k);
 			if (g_str_equal(p->client, c->key) &&
 			    (!project || g_str_equal(project, p->key)))
-				add_quiet(out, lasts, c->key, p->key, p->name, days, o->now);
+				add_quiet(out, &q, c->key, p->key, p->name, days, o->now, &err);
+		}
+		if (err) {
+			g_propagate_error(error, err);
+			g_array_unref(out);
+			return NULL;
 		}
 	}
 	/* Stable: equal dates keep the configuration's order. */

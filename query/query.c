@@ -131,8 +131,9 @@ parse_or(struct parser *ps, GError **error)
 	return parts_combine(parts, FALSE);
 }
 
-struct query *
-query_parse(const char *text, gint64 now, GError **error)
+/* query_parse(), and with WITH_ATTACHMENTS only messages with attachments. */
+static struct query *
+parse_query(const char *text, gint64 now, gboolean with_attachments, GError **error)
 {
 	struct parser ps = { 0 };
 	const char *bad;
@@ -162,6 +163,13 @@ query_parse(const char *text, gint64 now, GError **error)
 		}
 	}
 
+	if (top != NULL && with_attachments) {
+		g_autoptr(GPtrArray) both = g_ptr_array_new_with_free_func(part_free_void);
+		g_ptr_array_add(both, g_steal_pointer(&top));
+		g_ptr_array_add(both, sql_part(g_strdup(QUERY_HAS_ATTACHMENTS)));
+		top = parts_combine(both, TRUE);
+	}
+
 	struct query *q = NULL;
 	if (top != NULL) {
 		q = g_new0(struct query, 1);
@@ -186,6 +194,18 @@ query_parse(const char *text, gint64 now, GError **error)
 	g_ptr_array_unref(ps.highlight);
 	g_ptr_array_unref(ps.keys);
 	return q;
+}
+
+struct query *
+query_parse(const char *text, gint64 now, GError **error)
+{
+	return parse_query(text, now, FALSE, error);
+}
+
+struct query *
+query_parse_attachments(const char *text, gint64 now, GError **error)
+{
+	return parse_query(text, now, TRUE, error);
 }
 
 void

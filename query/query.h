@@ -34,6 +34,13 @@ struct query;
  * Returns a query the caller frees with query_free(), or NULL and sets ERROR
  * with a message naming the offending token and its 1-based column. */
 struct query *query_parse(const char *text, gint64 now, GError **error);
+
+/* SQL true when message m has an attachment that is not shown inline. */
+#define QUERY_HAS_ATTACHMENTS "m.has_attachments = 1"
+
+/* As query_parse(), for the messages of TEXT with an attachment that is not
+ * shown inline (has:attachment), whatever TEXT's operators. */
+struct query *query_parse_attachments(const char *text, gint64 now, GError **error);
 void query_free(struct query *q);
 /* g_autoptr() needs a type name, not a struct tag. */
 typedef struct query query;

@@ -20,19 +20,19 @@ read_counts(sqlite3_stmt *s, int first, struct mail_counts *counts)
 	counts->first = sqlite3_column_int64(s, first + 3);
 	counts->last = sqlite3_column_int64(s, first + 4);
 	counts->attachments = sqlite3_column_int64(s, first + 5);
+	if (!counts->in && !counts->out)
+		counts->first = counts->last = 0;
 }
+
+/* The columns read_counts() reads, from filing_stats s (migrate-14.sql). */
+#define STATS_COLUMNS "s.inbound, s.outbound, s.threads, s.first, s.last, s.attachments"
 
 GArray *
 report_clients(struct mc_db *db, const struct mc_config *cfg, gint64 now, GError **error)
 {
 	g_autoptr(sqlite3_stmt) s = db_prepare(
 	    db,
-	    "SELECT coalesce(sum(m.direction = 0), 0), coalesce(sum(m.direction = 1), 0), "
-	    "count(DISTINCT m.thread_id), coalesce(min(m.date), 0), coalesce(max(m.date), 0), "
-	    "(SELECT count(*) FROM attachments a JOIN filings g ON g.message = a.message "
-	    "WHERE g.client = ?1 AND g.project = '' AND a.is_inline = 0) "
-	    "FROM filings f JOIN messages m ON m.id = f.message WHERE f.client = ?1 "
-	    "AND f.project = ''",
+	    "SELECT " STATS_COLUMNS " FROM filing_stats s WHERE s.client = ? AND s.project = ''",
 	    error);
 	if (!s)
 		return NULL;
@@ -47,11 +47,13 @@ report_clients(struct mc_db *db, const struct mc_config *cfg, gint64 now, GError
 		struct client_report row = { .client = g_ptr_array_index(cfg->clients, i) };
 		sqlite3_reset(s);
 		db_bind_text(s, 1, row.client->key);
-		if (sqlite3_step(s) != SQLITE_ROW) {
+		int rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			read_counts(s, 0, &row.n);
+		} else if (rc != SQLITE_DONE) {
 			db_set_error(error, db, "counting a client's mail");
 			return NULL;
 		}
-		read_counts(s, 0, &row.n);
 		for (guint k = 0; k < open->len; k++)
 			row.n.followups +=
 			    g_str_equal(((struct followup *)g_ptr_array_index(open, k))->client,
@@ -65,17 +67,12 @@ GArray *
 report_projects(struct mc_db *db, const struct mc_config *cfg, const char *client, gint64 now,
                 GError **error)
 {
-	/* Every project's numbers in one pass over the filings; a client's own
-	 * filing (project '') counts only for mail in none of its projects. */
+	/* Every project's numbers, and each client's mail in none of its
+	 * projects (the key '/'), which the rows below call project "". */
 	g_autoptr(sqlite3_stmt) s = db_prepare(
 	    db,
-	    "SELECT f.client, f.project, sum(m.direction = 0), sum(m.direction = 1), "
-	    "count(DISTINCT m.thread_id), min(m.date), max(m.date), sum(CASE WHEN "
-	    "m.has_attachments THEN (SELECT count(*) FROM attachments a WHERE a.message = m.id "
-	    "AND a.is_inline = 0) ELSE 0 END) FROM filings f JOIN messages m ON m.id = f.message "
-	    "WHERE (?1 IS NULL OR f.client = ?1) AND (f.project != '' OR NOT EXISTS (SELECT 1 "
-	    "FROM filings g WHERE g.message = f.message AND g.client = f.client "
-	    "AND g.project != '')) GROUP BY f.client, f.project",
+	    "SELECT s.client, CASE s.project WHEN '/' THEN '' ELSE s.project END, " STATS_COLUMNS
+	    " FROM filing_stats s WHERE (?1 IS NULL OR s.client = ?1) AND s.project != ''",
 	    error);
 	if (!s)
 		return NULL;
@@ -136,26 +133,94 @@ report_projects(struct mc_db *db, const struct mc_config *cfg, const char *clien
 	return g_steal_pointer(&rows);
 }
 
-gboolean
-report_timeline(struct mc_db *db, const char *client, const char *project, gint64 since,
-                report_timeline_fn fn, gpointer data, GError **error)
+/* The rest of a timeline's query, after its messages `mine`: threads in the
+ * order they began, messages in date order within. */
+#define TIMELINE_ROWS                                                                              \
+	"starts AS (SELECT thread_id, min(date) AS start FROM mine GROUP BY thread_id) "           \
+	"SELECT mine.thread_id, mine.id, mine.date, mine.direction, mine.from_name, "              \
+	"mine.from_addr, mine.subject, (SELECT count(*) FROM attachments a WHERE "                 \
+	"a.message = mine.id AND a.is_inline = 0) FROM mine JOIN starts s ON "                     \
+	"s.thread_id = mine.thread_id ORDER BY s.start, mine.thread_id, mine.date, mine.id"
+
+/* Sets THREADS to a JSON array of the LIMIT threads of CLIENT and PROJECT
+ * with the newest mail dated SINCE or later, and MORE to whether there are
+ * others: from the newest message back (messages_date), which reaches them
+ * soon for a client with much mail. FALSE and ERROR on a database error. */
+static gboolean
+newest_threads(struct mc_db *db, const char *client, const char *project, gint64 since,
+               gint64 limit, char **threads, gboolean *more, GError **error)
 {
-	/* Threads in the order they began; messages in date order within. */
 	g_autoptr(sqlite3_stmt) s = db_prepare(
 	    db,
-	    "WITH mine AS (SELECT m.* FROM filings f JOIN messages m ON m.id = f.message "
-	    "WHERE f.client = ? AND f.project = ? AND m.date >= ?), "
-	    "starts AS (SELECT thread_id, min(date) AS start FROM mine GROUP BY thread_id) "
-	    "SELECT mine.thread_id, mine.id, mine.date, mine.direction, mine.from_name, "
-	    "mine.from_addr, mine.subject, (SELECT count(*) FROM attachments a WHERE "
-	    "a.message = mine.id AND a.is_inline = 0) FROM mine JOIN starts s ON "
-	    "s.thread_id = mine.thread_id ORDER BY s.start, mine.thread_id, mine.date, mine.id",
+	    "SELECT m.thread_id FROM messages m WHERE m.date >= ?3 AND EXISTS (SELECT 1 FROM "
+	    "filings f WHERE f.message = m.id AND f.client = ?1 AND f.project = ?2) "
+	    "ORDER BY m.date DESC, m.id DESC",
 	    error);
 	if (!s)
 		return FALSE;
 	db_bind_text(s, 1, client);
 	db_bind_text(s, 2, project);
 	sqlite3_bind_int64(s, 3, since);
+	g_autoptr(GHashTable) seen =
+	    g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	g_autoptr(GString) json = g_string_new("[");
+	*more = FALSE;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		gint64 thread = sqlite3_column_int64(s, 0);
+		if (g_hash_table_contains(seen, &thread))
+			continue;
+		if ((gint64)g_hash_table_size(seen) == limit) {
+			*more = TRUE;
+			break;
+		}
+		g_hash_table_add(seen, g_memdup2(&thread, sizeof thread));
+		g_string_append_printf(json, "%s%" G_GINT64_FORMAT, json->len > 1 ? "," : "",
+		                       thread);
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_set_error(error, db, "finding the newest threads");
+	g_string_append_c(json, ']');
+	*threads = g_string_free(g_steal_pointer(&json), FALSE);
+	return TRUE;
+}
+
+gboolean
+report_timeline(struct mc_db *db, const char *client, const char *project, gint64 since,
+                gint64 limit, report_timeline_fn fn, gpointer data, gboolean *more, GError **error)
+{
+	*more = FALSE;
+	/* A limit the client's threads are within (filing_stats says how many
+	 * it has) is no limit: its filings are read whole. */
+	if (limit > 0) {
+		g_autoptr(sqlite3_stmt) n = db_prepare(
+		    db, "SELECT threads FROM filing_stats WHERE client = ? AND project = ?", error);
+		if (!n)
+			return FALSE;
+		db_bind_text(n, 1, client);
+		db_bind_text(n, 2, project);
+		if (sqlite3_step(n) != SQLITE_ROW || sqlite3_column_int64(n, 0) <= limit)
+			limit = 0;
+	}
+	g_autofree char *threads = NULL;
+	if (limit > 0 && !newest_threads(db, client, project, since, limit, &threads, more, error))
+		return FALSE;
+	g_autoptr(sqlite3_stmt) s = db_prepare(
+	    db,
+	    threads ? "WITH mine AS (SELECT m.* FROM json_each(?4) t CROSS JOIN messages m ON "
+	              "m.thread_id = t.value WHERE m.date >= ?3 AND EXISTS (SELECT 1 FROM "
+	              "filings f WHERE f.message = m.id AND f.client = ?1 AND f.project = "
+	              "?2)), " TIMELINE_ROWS
+	            : "WITH mine AS (SELECT m.* FROM filings f JOIN messages m ON m.id = f.message "
+	              "WHERE f.client = ?1 AND f.project = ?2 AND m.date >= ?3), " TIMELINE_ROWS,
+	    error);
+	if (!s)
+		return FALSE;
+	db_bind_text(s, 1, client);
+	db_bind_text(s, 2, project);
+	sqlite3_bind_int64(s, 3, since);
+	if (threads)
+		db_bind_text(s, 4, threads);
 	/* A thread's rows are gathered, then handed over whole; the strings live
 	 * in CHUNK until then. */
 	struct timeline_thread t = {
@@ -223,9 +288,11 @@ report_explain(struct mc_db *db, gint64 id, GError **error)
 }
 
 gboolean
-report_attachments(struct mc_db *db, GArray *ids, gboolean with_inline, report_attachment_fn fn,
-                   gpointer data, GError **error)
+report_attachments(struct mc_db *db, GArray *ids, gboolean with_inline, gint64 limit,
+                   report_attachment_fn fn, gpointer data, gboolean *more, GError **error)
 {
+	*more = FALSE;
+	gint64 shown = 0;
 	g_autoptr(sqlite3_stmt) parts = db_prepare(
 	    db,
 	    "SELECT m.date, m.message_id, m.from_name, m.from_addr, a.filename, a.mime_type, "
@@ -242,6 +309,11 @@ report_attachments(struct mc_db *db, GArray *ids, gboolean with_inline, report_a
 		g_autoptr(GPtrArray) clients = NULL, projects = NULL;
 		int rc;
 		while ((rc = sqlite3_step(parts)) == SQLITE_ROW) {
+			if (limit && shown == limit) {
+				*more = TRUE;
+				return TRUE;
+			}
+			shown++;
 			/* Filings once per message, and only for one with attachments. */
 			if (!clients) {
 				clients = g_ptr_array_new_with_free_func(g_free);

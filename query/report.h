@@ -64,10 +64,12 @@ typedef void (*report_timeline_fn)(const struct timeline_thread *thread, gpointe
 
 /* Calls FN for each thread with mail filed under CLIENT (and PROJECT, a
  * project key, or "" for the client itself) dated SINCE (UTC seconds) or
- * later, threads in the order they began. FALSE and ERROR on a database
- * error. */
+ * later, threads in the order they began; with LIMIT > 0 only the LIMIT
+ * threads with the newest such mail, setting MORE when there are others.
+ * FALSE and ERROR on a database error. */
 gboolean report_timeline(struct mc_db *db, const char *client, const char *project, gint64 since,
-                         report_timeline_fn fn, gpointer data, GError **error);
+                         gint64 limit, report_timeline_fn fn, gpointer data, gboolean *more,
+                         GError **error);
 
 /* Returns why message ID is filed where it is: struct filing * (index/rules.h),
  * its filings by client and project, then the clients whose exclude rule
@@ -91,9 +93,10 @@ struct attachment_report {
 typedef void (*report_attachment_fn)(const struct attachment_report *a, gpointer data);
 
 /* Calls FN for each attachment of the messages IDS (gint64), in that order
- * and part order within a message; inline parts only with INLINE. FALSE and
+ * and part order within a message; inline parts only with INLINE; the first
+ * LIMIT of them (0: all), MORE set to whether there are others. FALSE and
  * ERROR on a database error. */
-gboolean report_attachments(struct mc_db *db, GArray *ids, gboolean with_inline,
-                            report_attachment_fn fn, gpointer data, GError **error);
+gboolean report_attachments(struct mc_db *db, GArray *ids, gboolean with_inline, gint64 limit,
+                            report_attachment_fn fn, gpointer data, gboolean *more, GError **error);
 
 #endif

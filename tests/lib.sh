@@ -95,6 +95,21 @@ END;
 EOF
 }
 
+# SQL that takes an index back to before schema version 14: no aggregates.
+before_14() {
+	cat <<'EOF'
+DROP TRIGGER messages_stats_delete;
+DROP TRIGGER messages_stats_thread;
+DROP TRIGGER messages_contacts_delete;
+DROP TABLE contact_stats;
+DROP TABLE contacts_pending;
+DROP TABLE contacts_dirty;
+DROP TABLE filing_stats;
+DROP TABLE thread_stats;
+DROP TABLE stats_dirty;
+EOF
+}
+
 # A writable copy of the sample corpus (tests that rename or delete files).
 copy_corpus() {
 	cp -R "$CORPUS" "$TMP/corpus"

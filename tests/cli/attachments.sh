@@ -1,7 +1,7 @@
 #!/bin/sh
 # mailclerk attachments: the attachments of the messages a query matches.
 . "$top_srcdir/tests/lib.sh"
-plan 11
+plan 18
 
 cp "$top_srcdir/contrib/demo/config" "$TMP/config"
 mc ingest --maildir "$CORPUS/maildir" --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1
@@ -39,3 +39,22 @@ check_eq 'attachments prints text or json' "$(mc attachments --format=files 2>&1
 check_exit 'a bad query exits 2' 2 mc attachments 'date:nonsense'
 check_eq 'the text listing marks what is no attachment by the rule with --include-inline' \
 	"$(mc attachments --include-inline | grep -c '  inline$')|$(mc attachments --include-inline | grep '  inline$' | grep -c 'acme-logo.png')" '1|1'
+# A limit counts attachments, newest first; what it leaves out is said on
+# stderr, so that the listing stays what scripts read.
+check_eq '--limit 2: the two newest, two of one message cut after the first' \
+	"$(mc attachments --limit 2 2>/dev/null)" \
+"2024-04-10  -                Eve Santos           budget.csv  text/csv  76 bytes  3fad1754
+2024-03-20  acme/website     Lena Fischer         € rates.pdf  application/pdf  1.5 kB  2b358227"
+check_eq '... and says so on stderr' "$(mc attachments --limit 2 2>&1 >/dev/null)" \
+	'mailclerk: the 2 newest attachments; all of them with --limit=0'
+check_eq 'a limit of as many as there are: all, nothing said' \
+	"$(mc attachments --limit 7 2>&1 | wc -l | tr -d ' ')" 7
+check_eq '--limit 0: all of them' "$(mc attachments --limit 0 2>&1 | wc -l | tr -d ' ')" 7
+check_eq 'an OR of the query is the whole query' \
+	"$(mc attachments --format=json 'client:globex OR from:eve' | jq -r '.[].filename' | tr '\n' ' ')" \
+	'budget.csv SOW-Globex-2023.pdf '
+check_eq '--include-inline counts inline parts too' \
+	"$(mc attachments --include-inline --limit 8 --format=json 2>&1 | jq -c '[length, ([.[] | select(.inline) | .filename])]')" '[8,["acme-logo.png"]]'
+check_eq '--limit below 0: a usage error' "$(mc attachments --limit -1 2>&1; echo "rc=$?")" \
+	'mailclerk: --limit: a number of attachments, 0 for all
+rc=2'

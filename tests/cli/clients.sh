@@ -2,7 +2,7 @@
 # Client and project rules: filing at ingest, with reasons; client: and
 # project: queries; explain; and bad rules as clear errors.
 . "$top_srcdir/tests/lib.sh"
-plan 64
+plan 67
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -94,6 +94,10 @@ check_eq 'timeline: each message with its direction, sender and attachments' "$(
 	'[["2024-02-05T09:00:00Z","in","bob@acme.example"],["2024-02-05T14:00:00Z","out","sam@studio.example"],["2024-02-05T15:00:00Z","in","bob.personal@gmail.example"],["2024-02-06T10:00:00Z","in","bob@acme.example"],["2024-02-07T14:30:00Z","in","carol@acme.example"]]
 [0,0,0,0,0,1,0,0,1,2,0]'
 check_eq 'timeline CLIENT/PROJECT: only the project'"'"'s mail, as text' "$(mc timeline acme/website | grep -Ec '^  [0-9]+ +2024')" 10
+check_eq 'timeline --limit=2: the two threads with the newest mail, in the order they began' "$(mc timeline --limit=2 --format=json acme 2>"$TMP/err" | jq -r '[.[] | "\(.count) \(.messages[0].subject)"] | join("|")')" \
+	"1 [ACME-12] Rates and greetings|1 Fwd: Signed contract"
+check_eq '... and a word on stderr about the others' "$(cat "$TMP/err")" 'mailclerk: the 2 threads with the newest mail; older ones with --limit=0 or --since'
+check_eq 'timeline --limit=0: every thread' "$(mc timeline --limit=0 --format=json acme | jq length)" 7
 check_eq 'timeline text: a thread heading, then its messages with their ids' "$(mc timeline acme | sed -n '1,3p')" \
 	"[ACME-12] Website relaunch kickoff  (thread $(printf '%s' "$t" | jq '.[0].thread'), 5 messages)
 $(printf '  %-6s 2024-02-05 09:00 ← Bob Martin               [ACME-12] Website relaunch kickoff' "$(printf '%s' "$t" | jq '.[0].messages[0].id')")

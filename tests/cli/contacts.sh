@@ -159,7 +159,11 @@ fi
 
 # A name an index holds with control characters, a newline and a TAB
 # (parsing blanks them, but the index is a file): escaped in every format.
-sqlite3 "$DB" "UPDATE addresses SET name = 'Zed' || char(10) || 'Tab' || char(9) || 'Bell' || char(7) || ', x; y\\z' || char(27) || '[31m' WHERE address = 'anna@ferrule.example'"
+# (Both where the name is stored and where contacts reads it, counted by the
+# writer: contact_stats.)
+for t in addresses contact_stats; do
+	sqlite3 "$DB" "UPDATE $t SET name = 'Zed' || char(10) || 'Tab' || char(9) || 'Bell' || char(7) || ', x; y\\z' || char(27) || '[31m' WHERE address = 'anna@ferrule.example'"
+done
 check_eq 'vcard: a newline escaped, other controls dropped' "$(mc contacts --format=vcard --query anna@ | grep '^FN' | tr -d '\r')" 'FN:Zed\nTabBell\, x\; y\\z[31m'
 check_eq 'mutt: controls are spaces, three fields' "$(mc contacts --format=mutt --query anna@ | sed 1d)" 'anna@ferrule.example	Zed Tab Bell , x; y\z [31m	ferrule'
 check_eq 'text: controls are spaces' "$(mc contacts --query anna@ | cut -c1-26)" 'Zed Tab Bell , x; y\z [31m'

@@ -63,7 +63,8 @@ check_eq '... show --format=json too' "$(mc show --format=json "$id" | jq -r .bo
 # tokenizer: the view and trigger are written as version 12 had them, and
 # the fts table is emptied under the name of unicode61, which FTS5's
 # 'delete-all' needs to open it, then given back its own.)
-sqlite3 "$DB" "DROP TRIGGER messages_delete_fts; DROP VIEW fts_source;
+sqlite3 "$DB" "$(before_14)
+	DROP TRIGGER messages_delete_fts; DROP VIEW fts_source;
 	ALTER TABLE message_text DROP COLUMN alt;
 	$(fts_before_13)
 	PRAGMA writable_schema = ON;

@@ -262,6 +262,7 @@ fi
 # (sqlite3 knows no mc_unzstd: the view and trigger that call it are put
 # back as they were before version 13, around the dropped columns.)
 fts_before_13 > "$TMP/text.sql"
+q "$(before_14)"
 q "$(q "SELECT 'DROP TABLE ' || name || ';' FROM sqlite_master WHERE type = 'table' AND name NOT IN
 	('messages', 'message_dates', 'thread_ghosts', 'containers', 'locations', 'orphan_check',
 	 'addresses', 'attachments', 'message_text', 'filings', 'exclusions', 'autosave', 'autosaved',

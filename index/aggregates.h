@@ -1,0 +1,51 @@
+/* The numbers `clients`, `projects` and `contacts` show, kept up to date in
+ * the writer's transactions (migrate-14.sql): filing_stats and thread_stats
+ * per client and project, contact_stats per client and address. */
+#ifndef MC_AGGREGATES_H
+#define MC_AGGREGATES_H
+
+#include <glib.h>
+
+#include "index/db.h"
+
+/* Makes the temporary tables aggregates_flush() works in, among them
+ * stats_fresh: the threads whose rows a writer put in thread_stats itself
+ * (the new threads of its transaction). FALSE and ERROR on a database
+ * error. */
+gboolean aggregates_begin(struct mc_db *db, GError **error);
+
+/* Counts again what changed in the transaction: the threads of stats_dirty
+ * (triggers and the writer note them), the new threads of stats_fresh, the
+ * messages of contacts_pending and the keys of contacts_dirty. Every
+ * transaction that changes messages, filings or attachments calls it
+ * before it commits (the writer does). FALSE and ERROR on a database error. */
+gboolean aggregates_flush(struct mc_db *db, GError **error);
+
+/* Counts everything again (migration 14; reclassify, which files every
+ * message again), inside the caller's write transaction. FALSE and ERROR on
+ * a database error. */
+gboolean aggregates_rebuild(struct mc_db *db, GError **error);
+
+/* What messages add to the contacts of clients, counted in memory. */
+struct contacts;
+
+struct contacts *contacts_new(void);
+void contacts_free(struct contacts *c);
+typedef struct contacts contacts;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(contacts, contacts_free)
+
+/* Counts ADDRESS in MESSAGE (dated DATE) under CLIENT, with NAME ("" when
+ * none) at ROW (the order of the message's addresses: addresses.rowid).
+ * The rows of one message under a key come together: a message counts once
+ * for its key however many roles the address has in it. */
+void contacts_count(struct contacts *c, const char *client, const char *address, gint64 message,
+                    gint64 date, const char *name, gint64 row);
+
+/* Adds what C counted to contact_stats and forgets it. FALSE and ERROR on a
+ * database error. */
+gboolean contacts_write(struct contacts *c, struct mc_db *db, GError **error);
+
+/* Forgets what C counted. */
+void contacts_clear(struct contacts *c);
+
+#endif

@@ -1,0 +1,163 @@
+#!/bin/sh
+# The numbers of `clients` and `projects` kept by the writer (filing_stats,
+# index/migrate-14.sql) equal a count of the rows they sum up: after an
+# ingest, a kill -9 in the middle of one, reclassify with another
+# configuration, reindex of changed messages, messages removed, threads
+# merging, and migration from schema version 13.
+. "$top_srcdir/tests/lib.sh"
+plan 19
+
+cat > "$TMP/config" <<'EOC'
+[mailclerk]
+me = sam@studio.example
+
+[client acme]
+domains = acme.example
+match = subject:/\bACME-\d+\b/
+exclude = from:/^noreply@/
+
+[project acme/website]
+match = subject:/\[ACME-12\]/
+
+[client globex]
+domains = globex.example
+
+[client kawasemi]
+match = subject:/見積/
+
+[client stop]
+domains = stop.example
+
+[project stop/odd]
+match = subject:/odd/
+EOC
+copy_corpus
+q() { sqlite3 -cmd '.timeout 10000' "$DB" "$@"; }
+# The rows where filing_stats differs from a count of the filings (with the
+# key '/' for a client's mail in none of its projects), "extra" or
+# "missing"; nothing when they agree. A key whose mail is all gone may keep
+# a row of zeros.
+recount() {
+	q "WITH k AS (SELECT message, client, project FROM filings UNION ALL
+		SELECT message, client, '/' FROM filings f WHERE project = '' AND NOT EXISTS
+		(SELECT 1 FROM filings g WHERE g.message = f.message AND g.client = f.client
+		AND g.project != '')),
+	want AS (SELECT k.client, k.project, sum(m.direction = 0), sum(m.direction = 1),
+		count(DISTINCT m.thread_id), min(m.date), max(m.date),
+		sum((SELECT count(*) FROM attachments a WHERE a.message = m.id AND a.is_inline = 0))
+		FROM k JOIN messages m ON m.id = k.message GROUP BY 1, 2),
+	have AS (SELECT client, project, inbound, outbound, threads, first, last, attachments
+		FROM filing_stats WHERE inbound + outbound + threads + attachments != 0)
+	SELECT 'extra', * FROM (SELECT * FROM have EXCEPT SELECT * FROM want)
+	UNION ALL SELECT 'missing', * FROM (SELECT * FROM want EXCEPT SELECT * FROM have)"
+	# ... and so for each thread's share (thread_stats), with nothing left
+	# to count again.
+	q "WITH k AS (SELECT message, client, project FROM filings UNION ALL
+		SELECT message, client, '/' FROM filings f WHERE project = '' AND NOT EXISTS
+		(SELECT 1 FROM filings g WHERE g.message = f.message AND g.client = f.client
+		AND g.project != '')),
+	want AS (SELECT m.thread_id, k.client, k.project, sum(m.direction = 0),
+		sum(m.direction = 1), min(m.date), max(m.date),
+		sum((SELECT count(*) FROM attachments a WHERE a.message = m.id AND a.is_inline = 0))
+		FROM k JOIN messages m ON m.id = k.message GROUP BY 1, 2, 3),
+	have AS (SELECT thread_id, client, project, inbound, outbound, first, last, attachments
+		FROM thread_stats)
+	SELECT 'extra thread', * FROM (SELECT * FROM have EXCEPT SELECT * FROM want)
+	UNION ALL SELECT 'missing thread', * FROM (SELECT * FROM want EXCEPT SELECT * FROM have)
+	UNION ALL SELECT 'dirty', thread_id, '', '', '', '', '', '', '' FROM stats_dirty"
+	# ... and contacts (contact_stats): per client and address, its messages,
+	# first and last dates, and the name of its latest row with one.
+	q "WITH r AS (SELECT f.client, a.address, a.message, m.date, a.name, a.rowid AS row
+		FROM filings f JOIN addresses a ON a.message = f.message
+		JOIN messages m ON m.id = f.message WHERE f.project = ''),
+	want AS (SELECT client, address, count(DISTINCT message), min(date), max(date),
+		coalesce((SELECT x.name FROM r x WHERE x.client = r.client AND x.address = r.address
+			AND x.name != '' ORDER BY x.date DESC, x.message DESC, x.row DESC LIMIT 1), '')
+		FROM r GROUP BY client, address),
+	have AS (SELECT client, address, messages, first, last, name FROM contact_stats)
+	SELECT 'extra contact', * FROM (SELECT * FROM have EXCEPT SELECT * FROM want)
+	UNION ALL SELECT 'missing contact', * FROM (SELECT * FROM want EXCEPT SELECT * FROM have)
+	UNION ALL SELECT 'pending', message, client, '', '', '', '' FROM contacts_pending
+	UNION ALL SELECT 'dirty contact', client, address, '', '', '', '' FROM contacts_dirty"
+}
+keys() { q "SELECT count(*) FROM filing_stats WHERE inbound + outbound > 0"; }
+
+mc ingest --maildir "$TMP/corpus/maildir" >/dev/null 2>&1
+mc ingest --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1
+check_eq 'after an ingest: the aggregates are the recount' "$(recount)" ''
+check_eq '... of every client, project and other mail' "$(keys)" 7
+check_eq '... clients shows them' "$(mc clients --format=json | jq -c '[.[] | select(.client == "acme") | .messages_in, .messages_out, .threads]')" \
+	"[$(q "SELECT sum(m.direction = 0), sum(m.direction = 1), count(DISTINCT m.thread_id) FROM filings f JOIN messages m ON m.id = f.message WHERE f.client = 'acme' AND f.project = ''" | tr '|' ',')]"
+
+# Mail of a client in threads that merge: replies arrive before the mail
+# they answer, in batches of 7, and the thread of the first reply takes in
+# the others' when its parent comes.
+mkdir -p "$TMP/big/cur" "$TMP/big/new" "$TMP/big/tmp"
+awk -v dir="$TMP/big/cur" 'BEGIN {
+	for (i = 1; i <= 600; i++) {
+		f = sprintf("%s/%d.M%dP1.host:2,S", dir, 1700000000 + i, i)
+		parent = i > 3 ? sprintf("References: <stop-%d@stop.example>\n", 601 - int(i / 3)) : ""
+		printf "From: Sender %d <s%d@stop.example>\nTo: sam@studio.example\nSubject: stop test %d%s\nMessage-ID: <stop-%d@stop.example>\n%sDate: Mon, %02d Jan 2024 00:%02d:00 +0000\n\nmessage %d\n", i % 5, i % 5, i, i % 4 ? "" : " odd", 601 - i, parent, 1 + i % 28, i % 60, i > f
+		close(f)
+	}
+}'
+touch -d "2024-12-31 12:00" "$TMP/big/cur" "$TMP/big/new" "$TMP/big/tmp" "$TMP/big"
+MAILCLERK_TEST_BATCH=7 mc ingest --maildir "$TMP/big" >/dev/null 2>&1
+check_eq 'after threads merged over many batches: the recount' "$(recount)" ''
+check 'threads did merge' test "$(q "SELECT count(DISTINCT thread_id) FROM messages m JOIN filings f ON f.message = m.id AND f.client = 'stop'")" -lt 300
+
+# kill -9 after a commit, in the middle of an ingest.
+rm -f "$DB" "$DB-wal" "$DB-shm"
+mc ingest --maildir "$TMP/corpus/maildir" >/dev/null 2>&1
+MAILCLERK_TEST_BATCH=7 MAILCLERK_TEST_PAUSE="$TMP/paused" mc ingest --maildir "$TMP/big" >/dev/null 2>&1 &
+pid=$!
+wait_until test -e "$TMP/paused" || [ ! -e "$TMP/paused" ]
+if [ -e "$TMP/paused" ]; then
+	# The run is a child process: both die.
+	kill -9 $(pgrep -P "$pid") "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	n=$(q 'SELECT count(*) FROM messages WHERE message_id LIKE "stop-%"')
+	check 'kill -9 left part of the mail' test "$n" -gt 0 -a "$n" -lt 600
+	check_eq '... and aggregates that are its recount' "$(recount)" ''
+else
+	wait "$pid"
+	skip 'kill -9 in an ingest' 'no test hooks in this build (configure --disable-test-hooks)'
+	skip 'kill -9 in an ingest' 'no test hooks in this build'
+fi
+mc ingest --maildir "$TMP/big" >/dev/null 2>&1
+check_eq 'the next run finishes: the recount' "$(recount)" ''
+check_eq '... and clients says what a clean run says' "$(mc clients)" \
+	"$(MAILCLERK_TEST_BATCH=7 "$MAILCLERK" --config "$TMP/config" --db "$TMP/clean.db" ingest --maildir "$TMP/corpus/maildir" >/dev/null 2>&1;
+	MAILCLERK_TEST_BATCH=7 "$MAILCLERK" --config "$TMP/config" --db "$TMP/clean.db" ingest --maildir "$TMP/big" >/dev/null 2>&1;
+	"$MAILCLERK" --config "$TMP/config" --db "$TMP/clean.db" clients)"
+
+# reclassify with another configuration: rules gone, a project and a
+# client added.
+sed -e 's/^match = subject:\/odd\//match = subject:\/test 1\//' -e '/^exclude/d' "$TMP/config" > "$TMP/config2"
+printf '\n[client initech]\ndomains = initech.example\n' >> "$TMP/config2"
+check_exit 'reclassify with another configuration: exit 0' 0 "$MAILCLERK" --config "$TMP/config2" --db "$DB" reclassify
+check_eq 'after reclassify with another configuration: the recount' "$(recount)" ''
+check_eq '... of the keys it has now' "$(q "SELECT count(*) FROM filing_stats WHERE client = 'initech' AND inbound + outbound > 0")" 2
+check_eq '... with nothing left to count again' "$(q 'SELECT count(*) FROM stats_dirty')" 0
+
+# reindex of messages whose files changed: another date, another sender.
+f=$(ls "$TMP/big/cur" | head -1)
+sed -i -e 's/^Date: .*/Date: Sun, 01 Jan 2023 00:00:00 +0000/' -e 's/^From: .*/From: Sam <sam@studio.example>/' "$TMP/big/cur/$f"
+mc reindex >/dev/null 2>&1
+check_eq 'after a reindex that changed a date and a direction: the recount' "$(recount)" ''
+check_eq '... with the new first date' "$(q "SELECT date(first, 'unixepoch') FROM filing_stats WHERE client = 'stop' AND project = ''")" 2023-01-01
+
+# Messages removed: the oldest and the newest of a client among them.
+for m in $(q "SELECT substr(l.name, 1) FROM locations l JOIN messages m ON m.id = l.message JOIN filings f ON f.message = m.id AND f.client = 'stop' AND f.project = '' ORDER BY m.date LIMIT 40"); do
+	rm -f "$TMP/big/cur/$m"*
+done
+rm -f "$TMP/big/cur/$(ls "$TMP/big/cur" | tail -1)"
+mc ingest --maildir "$TMP/big" >/dev/null 2>&1
+check_eq 'after messages left the index: the recount' "$(recount)" ''
+check_eq '... no first or last date is left unknown' "$(q 'SELECT count(*) FROM filing_stats WHERE first IS NULL OR last IS NULL')" 0
+
+# An index of version 13: migration fills the aggregates.
+q "$(before_14) PRAGMA user_version = 13;"
+mc clients >/dev/null
+check_eq 'migration from version 13: version 14' "$(q 'PRAGMA user_version')" 14
+check_eq '... aggregates that are the recount' "$(recount)" ''
