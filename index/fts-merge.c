@@ -13,9 +13,8 @@
  * sees the index before or after each step. */
 #define MERGE_STEP_PAGES 2000
 /* Merging the smaller segments after a run: this many pages of merge work
- * for each page the run added (measured on the scale corpus, 100,000
- * messages onto 350,000: once left 4 segments, the merge took 4 % of the
- * run's time). */
+ * for each page the run added (100,000 messages onto 350,000 in one
+ * segment: left two, about a second of work; once as many left four). */
 #define MERGE_PAGES_PER_PAGE_ADDED 2
 
 static gint64
