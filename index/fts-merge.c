@@ -9,7 +9,7 @@
 #include "common/interrupt.h"
 
 /* Pages one merge step writes, in a transaction of its own: a kill loses at
- * most this much work (about a tenth of a second), and a reader meanwhile
+ * most this much work (about 0.2 s), and a reader meanwhile
  * sees the index before or after each step. */
 #define MERGE_STEP_PAGES 2000
 /* Merging the smaller segments after a run: this many pages of merge work
@@ -29,7 +29,15 @@ merge_step_pages(void)
 	return MERGE_STEP_PAGES;
 }
 
-gboolean
+/* The index's segments: how many, their leaf pages and the largest's. */
+struct fts_shape {
+	gint64 segments;
+	gint64 pages;
+	gint64 largest;
+};
+
+/* Sets *SHAPE. FALSE and ERROR on a database error. */
+static gboolean
 fts_shape_read(struct mc_db *db, struct fts_shape *shape, GError **error)
 {
 	/* fts_idx holds, for each segment, the first term of its leaf pages

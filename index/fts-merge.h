@@ -16,16 +16,6 @@
 
 #include "index/db.h"
 
-struct fts_shape {
-	gint64 segments; /* FTS5 segments (b-trees) */
-	gint64 pages;    /* their leaf pages, about */
-	gint64 largest;  /* the largest one's */
-};
-
-/* Sets *SHAPE from the index's segment table (fts_idx). FALSE and ERROR on a
- * database error. */
-gboolean fts_shape_read(struct mc_db *db, struct fts_shape *shape, GError **error);
-
 /* Merges segments after a run that added, removed or rewrote CHANGED
  * messages (nothing when 0), outside any transaction; stops early, with
  * what it merged committed, when interrupted. FALSE and ERROR on a database
