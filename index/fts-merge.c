@@ -86,7 +86,7 @@ merge_step(struct mc_db *db, gint64 pages, gboolean *worked, GError **error)
 gboolean
 fts_merge_after_run(struct mc_db *db, guint64 changed, GError **error)
 {
-	struct fts_shape shape;
+	struct fts_shape shape = { 0 };
 	if (changed == 0)
 		return TRUE;
 	if (!fts_shape_read(db, &shape, error))
