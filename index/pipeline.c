@@ -14,6 +14,7 @@
 #include "common/error.h"
 #include "common/interrupt.h"
 #include "common/progress.h"
+#include "index/fts-merge.h"
 #include "index/supervise.h"
 #include "index/text.h"
 
@@ -548,6 +549,12 @@ writer_main(gpointer data)
 	const struct writer_stats *st = &report->stats;
 	if (!failed && !stopped && (st->messages_added || st->messages_removed) &&
 	    !db_exec(db, "PRAGMA analysis_limit = 1000; ANALYZE;", error))
+		failed = TRUE;
+	/* Few full-text segments keep searches fast at any size
+	 * (index/fts-merge.h); the merging is in steps, each committed. */
+	if (!failed && !stopped &&
+	    !fts_merge_after_run(
+	        db, st->messages_added + st->messages_removed + st->messages_rewritten, error))
 		failed = TRUE;
 	return NULL;
 }

@@ -1,0 +1,67 @@
+#!/bin/sh
+# After an ingest run the full-text index has few segments
+# (index/fts-merge.h): a run that doubles it merges them all into one, a
+# smaller one merges its own; a kill mid-merge leaves a sound index.
+. "$top_srcdir/tests/lib.sh"
+plan 15
+
+# N messages, numbered from $2, into maildir $3.
+make_mail() {
+	mkdir -p "$3/cur" "$3/new" "$3/tmp"
+	awk -v n="$1" -v first="$2" -v dir="$3/cur" 'BEGIN {
+		for (i = first; i < first + n; i++) {
+			f = sprintf("%s/%d.M%dP1.host:2,S", dir, 1700000000 + i, i)
+			printf "From: Sender %d <s%d@seg.example>\nTo: sam@studio.example\nSubject: segment test %d\nMessage-ID: <seg-%d@seg.example>\nDate: Mon, 01 Jan 2024 00:00:00 +0000\n\nbody %d word%d alpha beta gamma delta\n", i % 40, i % 40, i, i, i, i > f
+			close(f)
+		}
+	}'
+}
+segments() { sqlite3 "$DB" 'SELECT count(DISTINCT segid) FROM fts_idx'; }
+# The test hooks (MAILCLERK_TEST_BATCH, _MERGE_STEP, _MERGE_CRASH) are not
+# in a build configured with --disable-test-hooks: there, a run of two
+# messages in batches of one is not killed in its merge.
+make_mail 2 1 "$TMP/probe"
+MAILCLERK_TEST_BATCH=1 MAILCLERK_TEST_MERGE_CRASH=1 "$MAILCLERK" --config "$TMP/config" \
+	--db "$TMP/probe.db" ingest --maildir "$TMP/probe" >/dev/null 2>&1
+if [ $? != 137 ]; then
+	for i in $(seq 15); do skip "segments $i" "no test hooks in this build (configure --disable-test-hooks)"; done
+	exit 0
+fi
+make_mail 600 1 "$TMP/a"
+make_mail 100 601 "$TMP/b"
+make_mail 100 701 "$TMP/c"
+
+# Batches of 10: sixty transactions, each its own segment, which FTS5's own
+# merging (four at a time) leaves as several. The run built the whole
+# index: all merged into one, in steps of one page.
+MAILCLERK_TEST_BATCH=10 MAILCLERK_TEST_MERGE_STEP=1 mc ingest --maildir "$TMP/a" >/dev/null 2>&1
+check_eq 'a run that built the index leaves one segment' "$(segments)" 1
+check_eq '... every message found' "$(mc count alpha)" 600
+check_eq '... one by a word of its own' "$(mc search --format=json word77 | jq -r '.[].message_id')" seg-77@seg.example
+check_eq '... and check passes' "$(mc check)" ok
+
+# A sixth more: the new segments are merged among themselves, not into the
+# big one (that waits until the others are as big).
+MAILCLERK_TEST_BATCH=10 mc ingest --maildir "$TMP/b" >/dev/null 2>&1
+check_eq 'a smaller run merges its own segments: two in all' "$(segments)" 2
+check_eq '... every message found' "$(mc count alpha)" 700
+check_eq '... a new one by its word' "$(mc search --format=json word650 | jq -r '.[].message_id')" seg-650@seg.example
+check_eq '... and check passes' "$(mc check)" ok
+
+# Killed after the first merge step (as kill -9 would): what was merged is
+# committed, the rest is as it was, and the index is sound.
+MAILCLERK_TEST_BATCH=10 MAILCLERK_TEST_MERGE_STEP=1 MAILCLERK_TEST_MERGE_CRASH=1 \
+	mc ingest --maildir "$TMP/c" >/dev/null 2>&1
+check_eq 'killed mid-merge' $? 137
+check 'killed mid-merge: more segments than after a whole merge' test "$(segments)" -gt 2
+check_eq '... every message found' "$(mc count alpha)" 800
+check_eq '... and check passes' "$(mc check)" ok
+before=$(segments)
+mc ingest --maildir "$TMP/c" >/dev/null 2>&1
+check_eq 'a run that adds nothing merges nothing' "$(segments)" "$before"
+# A hundred more: with the killed run's, the others are now as big as the
+# largest, and all are merged into one.
+make_mail 100 801 "$TMP/d"
+MAILCLERK_TEST_BATCH=10 mc ingest --maildir "$TMP/d" >/dev/null 2>&1
+check_eq 'the next run that adds mail merges again: one segment' "$(segments)" 1
+check_eq '... and check passes' "$(mc check)" ok
