@@ -73,6 +73,50 @@ static const char threads_flush_sql[] =
     "AND t.project = filing_stats.project) WHERE first IS NULL OR last IS NULL;"
     "DELETE FROM stats_dirty; DELETE FROM temp.stats_fresh;";
 
+/* Runs SQL, which notes what changed, on message ID (and CLIENT). */
+static gboolean
+note(struct mc_db *db, const char *sql, gint64 id, const char *client, GError **error)
+{
+	sqlite3_stmt *s = db_cached(db, sql, error);
+	if (!s)
+		return FALSE;
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, id);
+	if (client)
+		db_bind_text(s, 2, client);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_set_error(error, db, "noting what changed");
+	return TRUE;
+}
+
+gboolean
+aggregates_note_thread(struct mc_db *db, gint64 id, GError **error)
+{
+	return note(db,
+	            "INSERT OR IGNORE INTO stats_dirty (thread_id) "
+	            "SELECT thread_id FROM messages WHERE id = ?",
+	            id, NULL, error);
+}
+
+gboolean
+aggregates_note_contacts(struct mc_db *db, gint64 id, GError **error)
+{
+	return note(db,
+	            "INSERT OR IGNORE INTO contacts_dirty (client, address) SELECT f.client, "
+	            "a.address FROM filings f JOIN addresses a ON a.message = f.message "
+	            "WHERE f.message = ? AND f.project = ''",
+	            id, NULL, error);
+}
+
+gboolean
+aggregates_note_filing(struct mc_db *db, gint64 id, const char *client, GError **error)
+{
+	return note(db, "INSERT OR IGNORE INTO contacts_pending (message, client) VALUES (?, ?)",
+	            id, client, error);
+}
+
 /* One client's address, counted. */
 struct contact {
 	const char *client, *address; /* in the strings of struct contacts */

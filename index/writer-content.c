@@ -8,6 +8,7 @@
 #include "index/writer-internal.h"
 #include "common/automated.h"
 #include "common/error.h"
+#include "index/aggregates.h"
 #include "index/text.h"
 
 /* The columns of a messages row that parsing gives, in the order bind_row()
@@ -35,8 +36,6 @@ enum {
 	CT_DELETE_ADDRS,
 	CT_DELETE_ATTS,
 	CT_DELETE_LABELS,
-	CT_MARK_THREAD,
-	CT_MARK_CONTACTS,
 	CT_COUNT
 };
 
@@ -71,13 +70,6 @@ static const char *const statements[CT_COUNT] = {
 	[CT_DELETE_ADDRS] = "DELETE FROM addresses WHERE message = ?",
 	[CT_DELETE_ATTS] = "DELETE FROM attachments WHERE message = ?",
 	[CT_DELETE_LABELS] = "DELETE FROM labels WHERE message = ?",
-	/* The thread's numbers are to be counted again (migrate-14.sql). */
-	[CT_MARK_THREAD] = "INSERT OR IGNORE INTO stats_dirty (thread_id) "
-	                   "SELECT thread_id FROM messages WHERE id = ?",
-	/* ... and so are the contacts its addresses are of. */
-	[CT_MARK_CONTACTS] = "INSERT OR IGNORE INTO contacts_dirty (client, address) "
-	                     "SELECT f.client, a.address FROM filings f JOIN addresses a ON "
-	                     "a.message = f.message WHERE f.message = ? AND f.project = ''",
 };
 
 struct content_writer {
@@ -518,9 +510,9 @@ content_rewrite(struct content_writer *cw, gint64 id, const struct parsed_messag
 	*changed = ok && parts;
 	/* Its addresses or date change what it adds to its contacts: those of
 	 * the old addresses and of the new ones are counted again. */
-	gboolean contacts = ok && (parts & (PART_ADDRESSES | PART_ROW));
-	if (contacts)
-		ok = run_on(cw, CT_MARK_CONTACTS, id, "noting changed contacts", error);
+	gboolean contacts_change = ok && (parts & (PART_ADDRESSES | PART_ROW));
+	if (contacts_change)
+		ok = aggregates_note_contacts(cw->db, id, error);
 	/* The old text leaves the full-text index while the row still has the
 	 * subject it was indexed with. */
 	if (ok && (parts & PART_TEXT))
@@ -534,9 +526,9 @@ content_rewrite(struct content_writer *cw, gint64 id, const struct parsed_messag
 		ok = run_on(cw, CT_DELETE_LABELS, id, "removing old labels", error);
 	if (ok && parts)
 		ok = write_content(cw, &c, parts, 0, &id, error) &&
-		     run_on(cw, CT_MARK_THREAD, id, "noting a changed thread", error);
-	if (ok && contacts)
-		ok = run_on(cw, CT_MARK_CONTACTS, id, "noting changed contacts", error);
+		     aggregates_note_thread(cw->db, id, error);
+	if (ok && contacts_change)
+		ok = aggregates_note_contacts(cw->db, id, error);
 	content_clear(&c);
 	return ok;
 }

@@ -41,8 +41,6 @@ enum {
 	ST_UNSKIP_CONTAINER,
 	ST_MARKS,
 	ST_FLIP_MARK,
-	ST_MARK_THREAD,
-	ST_CONTACTS_PENDING,
 	ST_FRESH_ROW,
 	ST_FRESH_THREAD,
 	ST_COUNT
@@ -117,12 +115,6 @@ static const char *const statements[ST_COUNT] = {
 	[ST_UNSKIP_CONTAINER] = "DELETE FROM skipped WHERE container = ?",
 	[ST_MARKS] = "SELECT id, from_addr, automated_why, automated FROM messages",
 	[ST_FLIP_MARK] = "UPDATE messages SET automated = 1 - automated WHERE id = ?",
-	/* The thread's numbers are to be counted again (migrate-14.sql). */
-	[ST_MARK_THREAD] = "INSERT OR IGNORE INTO stats_dirty (thread_id) "
-	                   "SELECT thread_id FROM messages WHERE id = ?",
-	/* A message newly filed under a client: its addresses are its contacts. */
-	[ST_CONTACTS_PENDING] = "INSERT OR IGNORE INTO contacts_pending (message, client) "
-	                        "VALUES (?, ?)",
 	/* A new thread's share the writer counted, unless the thread is to be
 	 * counted again from the index anyway (it merged into another). */
 	[ST_FRESH_ROW] = "INSERT INTO thread_stats (thread_id, client, project, inbound, outbound, "
@@ -396,12 +388,8 @@ note_contacts(struct index_writer *w, gint64 message, const struct parsed_messag
 {
 	if (f->excluded || (f->project && *f->project))
 		return TRUE;
-	if (!pm) {
-		sqlite3_stmt *s = stmt(w, ST_CONTACTS_PENDING);
-		sqlite3_bind_int64(s, 1, message);
-		db_bind_text(s, 2, f->client);
-		return step_done(w, s, "noting new contacts", error);
-	}
+	if (!pm)
+		return aggregates_note_filing(w->db, message, f->client, error);
 	for (guint i = 0; i < pm->addresses->len; i++) {
 		const struct mc_address *a = g_ptr_array_index(pm->addresses, i);
 		/* The order of the message's addresses is that of their rows. */
@@ -522,11 +510,8 @@ insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *
 			return FALSE;
 		if (g_hash_table_contains(w->new_threads, &thread)) {
 			count_fresh(w, thread, &numbers, keys);
-		} else {
-			sqlite3_stmt *s = stmt(w, ST_MARK_THREAD);
-			sqlite3_bind_int64(s, 1, *id);
-			if (!step_done(w, s, "noting a changed thread", error))
-				return FALSE;
+		} else if (!aggregates_note_thread(w->db, *id, error)) {
+			return FALSE;
 		}
 	}
 	w->stats.messages_added++;
@@ -704,9 +689,7 @@ writer_inherit_filings(struct index_writer *w, gboolean all, GError **error)
 		return db_set_error(error, w->db, "filing replies with their threads");
 	for (guint i = 0; i < messages->len; i++) {
 		gint64 message = g_array_index(messages, gint64, i);
-		sqlite3_stmt *mark = stmt(w, ST_MARK_THREAD);
-		sqlite3_bind_int64(mark, 1, message);
-		if (!step_done(w, mark, "noting a changed thread", error) ||
+		if (!aggregates_note_thread(w->db, message, error) ||
 		    !note_contacts(w, message, NULL, g_ptr_array_index(given, i), error))
 			return FALSE;
 	}
