@@ -20,8 +20,6 @@ read_counts(sqlite3_stmt *s, int first, struct mail_counts *counts)
 	counts->first = sqlite3_column_int64(s, first + 3);
 	counts->last = sqlite3_column_int64(s, first + 4);
 	counts->attachments = sqlite3_column_int64(s, first + 5);
-	if (!counts->in && !counts->out)
-		counts->first = counts->last = 0;
 }
 
 /* The columns read_counts() reads, from filing_stats s (migrate-14.sql). */
