@@ -12,8 +12,9 @@
 #include <glib.h>
 
 #include "index/db.h"
+#include "index/idmap.h"
 
-#define DATES_CHUNK 4096
+#define DATES_CHUNK IDMAP_CHUNK
 
 struct dates;
 

@@ -9,6 +9,7 @@
 
 #include "index/aggregates.h"
 #include "index/db.h"
+#include "index/doclens.h"
 #include "common/error.h"
 #include "common/progress.h"
 #include "index/schema.h"
@@ -151,6 +152,7 @@ static const char *const migrations[] = {
 	migrate_12_sql,                /* imap_folders.highestmodseq */
 	migrate_13_sql,                /* fts: folding, HTML words */
 	migrate_14_sql,                /* filing_stats and contact_stats (aggregates.c) */
+	migrate_15_sql,                /* message_doclens (doclens.c) */
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);
 
@@ -180,6 +182,9 @@ db_migrate(struct mc_db *db, GError **error)
 			goto fail;
 		/* The aggregates of version 14 are counted from the rows there. */
 		if (version + 1 == 14 && !aggregates_rebuild(db, error))
+			goto fail;
+		/* The lengths of version 15, from FTS5's. */
+		if (version + 1 == 15 && !doclens_rebuild(db, error))
 			goto fail;
 		g_autofree char *set = g_strdup_printf("PRAGMA user_version = %d", version + 1);
 		if (!db_exec(db, set, error))

@@ -7,7 +7,7 @@
 #include <sqlite3.h>
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define DB_SCHEMA_VERSION 14
+#define DB_SCHEMA_VERSION 15
 
 enum db_mode {
 	DB_READ,   /* the database must exist */
@@ -18,7 +18,8 @@ enum db_mode {
 struct mc_db {
 	sqlite3 *sql;
 	char *path;
-	GHashTable *cache; /* SQL text -> sqlite3_stmt *, see db_cached() */
+	GHashTable *cache;        /* SQL text -> sqlite3_stmt *, see db_cached() */
+	gboolean rank_registered; /* mc_bm25() (rank.c) */
 };
 
 /* Opens PATH, sets WAL/busy_timeout/foreign keys, registers the tokenizer and

@@ -455,8 +455,8 @@ mc_delete(Fts5Tokenizer *tokenizer)
 	g_free(t);
 }
 
-static fts5_api *
-fts5_api_of(sqlite3 *db)
+fts5_api *
+tokenizer_fts5_api(sqlite3 *db)
 {
 	fts5_api *api = NULL;
 	sqlite3_stmt *stmt = NULL;
@@ -473,7 +473,7 @@ gboolean
 tokenizer_register(sqlite3 *db, GError **error)
 {
 	fts5_tokenizer mc = { mc_create, mc_delete, mc_tokenize }; /* FTS5 copies it */
-	fts5_api *api = fts5_api_of(db);
+	fts5_api *api = tokenizer_fts5_api(db);
 	struct mc_module *m;
 
 	if (api == NULL || api->iVersion < 2) {

@@ -30,6 +30,9 @@
  * sets ERROR when FTS5 is missing. */
 gboolean tokenizer_register(sqlite3 *db, GError **error);
 
+/* Returns DB's FTS5 API (owned by the connection), NULL without FTS5. */
+fts5_api *tokenizer_fts5_api(sqlite3 *db);
+
 /* Returns TEXT folded as the tokenizer folds a word (lower case for ASCII;
  * else NFKD, full case folding, accents dropped, NFKC), for matching outside
  * FTS5 (`contacts --query`); invalid UTF-8 is returned as it is. The caller

@@ -76,6 +76,7 @@ struct content_writer {
 	struct mc_db *db;
 	const struct mc_config *cfg;
 	struct dates *dates;
+	struct doclens *lengths;
 	int row_columns; /* in ROW_COLUMNS */
 	sqlite3_stmt *st[CT_COUNT];
 };
@@ -129,12 +130,13 @@ statement_sql(const char *format, int columns)
 
 struct content_writer *
 content_writer_new(struct mc_db *db, const struct mc_config *cfg, struct dates *date_map,
-                   GError **error)
+                   struct doclens *lengths, GError **error)
 {
 	struct content_writer *cw = g_new0(struct content_writer, 1);
 	cw->db = db;
 	cw->cfg = cfg;
 	cw->dates = date_map;
+	cw->lengths = lengths;
 	cw->row_columns = 1;
 	for (const char *p = ROW_COLUMNS; *p; p++)
 		cw->row_columns += *p == ',';
@@ -327,7 +329,7 @@ write_content(struct content_writer *cw, const struct content *c, unsigned parts
 	sqlite3_bind_text(s, 5, pm->body_text, -1, SQLITE_STATIC);
 	db_bind_text(s, 6, c->names->str);
 	db_bind_text(s, 7, pm->alt_words);
-	if (!step_done(cw, s, "indexing text", error))
+	if (!step_done(cw, s, "indexing text", error) || !doclens_record(cw->lengths, *id, error))
 		return FALSE;
 
 	gsize zlen;

@@ -11,15 +11,17 @@
 #include "common/message.h"
 #include "index/db.h"
 #include "index/dates.h"
+#include "index/doclens.h"
 
 struct content_writer;
 
 /* Returns a content writer on DB using CFG's `me` addresses for direction
- * and keeping DATE_MAP (the writer's date map) in step; all three are borrowed
- * and must outlive it. NULL and ERROR when its statements cannot be
+ * and keeping DATE_MAP and LENGTHS (the writer's date and text-length maps)
+ * in step; all four are borrowed and must outlive it. NULL and ERROR when its statements cannot be
  * prepared. Free with content_writer_free(). */
 struct content_writer *content_writer_new(struct mc_db *db, const struct mc_config *cfg,
-                                          struct dates *date_map, GError **error);
+                                          struct dates *date_map, struct doclens *lengths,
+                                          GError **error);
 void content_writer_free(struct content_writer *cw);
 
 /* What a message adds to the numbers of each key it is filed under

@@ -140,6 +140,7 @@ struct index_writer {
 	gboolean pending_marked; /* this run's first new message is in inherit_pending */
 	GHashTable *containers;  /* path -> gint64 id, for containers seen this run */
 	struct dates *dates;
+	struct doclens *lengths;
 	struct content_writer *content; /* what parsing gives, written (writer-content.c) */
 	struct contacts *contacts;      /* this batch's new mail's, counted */
 	GStringChunk *names;            /* the strings of FRESH */
@@ -194,11 +195,12 @@ writer_new(struct mc_db *db, const struct mc_config *cfg, const struct rules *fi
 	w->next_thread = sqlite3_column_int64(max, 0) + 1;
 	w->containers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	w->dates = dates_new(db);
+	w->lengths = doclens_new(db);
 	w->contacts = contacts_new();
 	w->names = g_string_chunk_new(4096);
 	w->new_threads = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	w->fresh = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	if (!(w->content = content_writer_new(db, cfg, w->dates, error)))
+	if (!(w->content = content_writer_new(db, cfg, w->dates, w->lengths, error)))
 		return NULL;
 	return g_steal_pointer(&w);
 }
@@ -214,6 +216,7 @@ writer_free(struct index_writer *w)
 		g_hash_table_unref(w->containers);
 	content_writer_free(w->content);
 	dates_free(w->dates);
+	doclens_free(w->lengths);
 	contacts_free(w->contacts);
 	if (w->names)
 		g_string_chunk_free(w->names);
@@ -278,8 +281,8 @@ writer_commit(struct index_writer *w, GError **error)
 {
 	gboolean ok = write_counted(w, error);
 	forget_batch(w);
-	return ok && dates_flush(w->dates, error) && aggregates_flush(w->db, error) &&
-	       db_exec(w->db, "COMMIT", error);
+	return ok && dates_flush(w->dates, error) && doclens_flush(w->lengths, error) &&
+	       aggregates_flush(w->db, error) && db_exec(w->db, "COMMIT", error);
 }
 
 void
@@ -287,6 +290,7 @@ writer_rollback(struct index_writer *w)
 {
 	sqlite3_exec(w->db->sql, "ROLLBACK", NULL, NULL, NULL);
 	dates_forget(w->dates);
+	doclens_forget(w->lengths);
 	forget_batch(w);
 }
 

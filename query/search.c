@@ -7,6 +7,7 @@
 #include "query/search.h"
 #include "common/error.h"
 #include "index/dates.h"
+#include "index/rank.h"
 
 gboolean
 search_parse_sort(const char *name, enum search_sort *sort, GError **error)
@@ -348,42 +349,93 @@ ranked_cmp(gconstpointer a, gconstpointer b)
 	return x->id > y->id ? -1 : x->id < y->id;
 }
 
-/* Words alone by relevance: FTS5's rank (bm25()) of each hit in one pass
- * over them, equal ranks newest first from the date map. */
+/* Puts the NEED best of N hits (rank only) first in H, in no order, and
+ * returns the rank of the worst of them: quickselect, expected linear, where
+ * sorting every hit of a common word cost a sixth of such a search. */
+static double
+best_ranks(struct ranked *h, gsize n, gsize need)
+{
+	gsize lo = 0, hi = n; /* the answer lies in [lo, hi) */
+	while (hi - lo > 1) {
+		double pivot = h[lo + (hi - lo) / 2].rank;
+		/* Three-way partition: < pivot, == pivot, > pivot. */
+		gsize lt = lo, i = lo, gt = hi;
+		while (i < gt) {
+			if (h[i].rank < pivot) {
+				struct ranked t = h[lt];
+				h[lt++] = h[i];
+				h[i++] = t;
+			} else if (h[i].rank > pivot) {
+				struct ranked t = h[--gt];
+				h[gt] = h[i];
+				h[i] = t;
+			} else {
+				i++;
+			}
+		}
+		if (need <= lt)
+			hi = lt;
+		else if (need <= gt)
+			return pivot;
+		else
+			lo = gt;
+	}
+	return h[lo].rank;
+}
+
+/* Words alone by relevance: mc_bm25() (bm25()'s score) of each hit in one
+ * pass over them; then only the hits that can reach the page, those ranked
+ * at least as well as the LIMIT + OFFSET-th, are dated (equal ranks newest
+ * first) and sorted. */
 static GArray *
 search_ids_ranked(struct mc_db *db, const char *fts, gint64 limit, gint64 offset, GError **error)
 {
-	g_autoptr(sqlite3_stmt) s =
-	    db_prepare(db, "SELECT rowid, rank FROM fts WHERE fts MATCH ? ORDER BY rowid", error);
+	if (!rank_register(db, error))
+		return NULL;
+	g_autoptr(sqlite3_stmt) s = db_prepare(
+	    db, "SELECT rowid, mc_bm25(fts) FROM fts WHERE fts MATCH ? ORDER BY rowid", error);
 	if (!s)
 		return NULL;
 	db_bind_text(s, 1, fts);
 	g_autoptr(GArray) hits = g_array_new(FALSE, FALSE, sizeof(struct ranked));
-	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct ranked h = { .rank = sqlite3_column_double(s, 1),
 			            .id = sqlite3_column_int64(s, 0) };
 		g_array_append_val(hits, h);
-		g_array_append_val(ids, h.id);
 	}
 	if (rc != SQLITE_DONE) {
 		db_set_error(error, db, "searching");
 		return NULL;
 	}
-	g_autofree gint64 *hit_dates = g_new(gint64, MAX(hits->len, 1));
-	g_autoptr(dates) map = dates_new(db);
-	if (!dates_get_sorted(map, (const gint64 *)ids->data, hit_dates, ids->len, error))
-		return NULL;
+	offset = MAX(offset, 0);
+	gsize need = limit < 0 || limit > G_MAXINT64 - offset
+	                 ? hits->len
+	                 : (gsize)MIN(limit + offset, (gint64)hits->len);
+	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	if (need == 0)
+		return g_steal_pointer(&ids);
+	/* The hits ranked no worse than the NEED-th, ties included, in id
+	 * order again for the date map. */
+	struct ranked *h = (struct ranked *)hits->data;
+	g_autofree struct ranked *in_id_order = g_memdup2(h, hits->len * sizeof *h);
+	double worst = best_ranks(h, hits->len, need);
+	gsize kept = 0;
 	for (guint i = 0; i < hits->len; i++)
-		g_array_index(hits, struct ranked, i).date = hit_dates[i];
-	g_array_sort(hits, ranked_cmp);
-	g_array_set_size(ids, 0);
-	for (guint i = (guint)MIN(MAX(offset, 0), (gint64)hits->len); i < hits->len; i++) {
-		if (limit >= 0 && (gint64)ids->len >= limit)
-			break;
-		g_array_append_val(ids, g_array_index(hits, struct ranked, i).id);
-	}
+		if (in_id_order[i].rank <= worst)
+			in_id_order[kept++] = in_id_order[i];
+	g_autofree gint64 *kept_ids = g_new(gint64, kept);
+	g_autofree gint64 *kept_dates = g_new(gint64, kept);
+	for (gsize i = 0; i < kept; i++)
+		kept_ids[i] = in_id_order[i].id;
+	g_autoptr(dates) map = dates_new(db);
+	if (!dates_get_sorted(map, kept_ids, kept_dates, kept, error))
+		return NULL;
+	for (gsize i = 0; i < kept; i++)
+		in_id_order[i].date = kept_dates[i];
+	qsort(in_id_order, kept, sizeof *in_id_order, ranked_cmp);
+	for (gsize i = (gsize)MIN(offset, (gint64)kept); i < kept && ids->len < need - offset; i++)
+		g_array_append_val(ids, in_id_order[i].id);
 	return g_steal_pointer(&ids);
 }
 
@@ -418,11 +470,13 @@ search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint6
 		return search_ids_fts(db, query_fts_only(q), sort == SORT_OLDEST, limit, offset,
 		                      error);
 	g_autofree char *sql = NULL;
+	if (sort == SORT_RELEVANCE && rank && !rank_register(db, error))
+		return NULL;
 	if (sort == SORT_RELEVANCE && rank)
 		/* A LEFT JOIN: the text terms rank, they do not filter (a message
 		 * may match through a non-text term of an OR). */
 		sql = g_strdup_printf(
-		    "SELECT m.id FROM messages m LEFT JOIN (SELECT rowid, rank "
+		    "SELECT m.id FROM messages m LEFT JOIN (SELECT rowid, mc_bm25(fts) AS rank "
 		    "FROM fts WHERE fts MATCH ?) r ON r.rowid = m.id WHERE %s "
 		    "ORDER BY coalesce(r.rank, 0), m.date DESC, m.id DESC LIMIT ? OFFSET ?",
 		    query_sql(q));

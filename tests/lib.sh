@@ -95,8 +95,14 @@ END;
 EOF
 }
 
+# SQL that takes an index back to before schema version 15: no text lengths.
+before_15() {
+	echo 'DROP TABLE message_doclens;'
+}
+
 # SQL that takes an index back to before schema version 14: no aggregates.
 before_14() {
+	before_15
 	cat <<'EOF'
 DROP TRIGGER messages_stats_delete;
 DROP TRIGGER messages_stats_thread;

@@ -159,5 +159,5 @@ check_eq '... no first or last date is left unknown' "$(q 'SELECT count(*) FROM 
 # An index of version 13: migration fills the aggregates.
 q "$(before_14) PRAGMA user_version = 13;"
 mc clients >/dev/null
-check_eq 'migration from version 13: version 14' "$(q 'PRAGMA user_version')" 14
+check_eq 'migration from version 13: version 15' "$(q 'PRAGMA user_version')" 15
 check_eq '... aggregates that are the recount' "$(recount)" ''

@@ -11,6 +11,8 @@
 #include "common/error.h"
 #include "index/db.h"
 #include "index/dates.h"
+#include "index/doclens.h"
+#include "index/rank.h"
 #include "index/rules.h"
 #include "index/writer.h"
 
@@ -125,7 +127,7 @@ test_newer_schema_refused(struct fixture *f, gconstpointer data)
 	g_assert_null(again);
 	g_assert_error(error, MC_ERROR, MC_ERROR_FAILED);
 	g_assert_nonnull(
-	    strstr(error->message, "schema version 99, newer than this mailclerk's 14"));
+	    strstr(error->message, "schema version 99, newer than this mailclerk's 15"));
 }
 
 static void
@@ -404,6 +406,7 @@ test_rewrite(struct fixture *f, gconstpointer data)
 
 /* What takes an index back to before schema version 14 (tests/lib.sh before_14). */
 #define BEFORE_14                                                                                  \
+	"DROP TABLE message_doclens; "                                                             \
 	"DROP TRIGGER messages_stats_delete; DROP TRIGGER messages_stats_thread; "                 \
 	"DROP TRIGGER messages_contacts_delete; DROP TABLE filing_stats; DROP TABLE "              \
 	"thread_stats; "                                                                           \
@@ -539,6 +542,152 @@ test_inherit_after_killed_run(struct fixture *f, gconstpointer data)
 	f->w = NULL;
 }
 
+/* The words of the ranking test's messages: "alpha" in all, "beta" in
+ * some, more or fewer times, over texts of different lengths. */
+static struct parsed_message *
+ranked_message(int i)
+{
+	g_autofree char *mid = g_strdup_printf("r%d@x", i);
+	struct parsed_message *pm = make_message(mid, "bob@acme.example", NULL);
+	GString *body = g_string_new("alpha");
+	for (int k = 0; k < i * 7 % 23; k++)
+		g_string_append(body, k % 3 ? " filler" : " beta");
+	g_free(pm->body_text);
+	pm->body_text = g_string_free(body, FALSE);
+	return pm;
+}
+
+/* The ids of messages whose mc_bm25() differs from FTS5's bm25() for
+ * MATCH, "" when none; FAILS when MATCH finds nothing. */
+static char *
+rank_differences(struct fixture *f, const char *match)
+{
+	g_autoptr(GError) error = NULL;
+	g_assert_true(rank_register(f->db, &error));
+	g_autoptr(sqlite3_stmt) s = db_prepare(
+	    f->db, "SELECT rowid, mc_bm25(fts) = bm25(fts) FROM fts WHERE fts MATCH ?", &error);
+	g_assert_no_error(error);
+	sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
+	GString *out = g_string_new(NULL);
+	int rows = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		rows++;
+		if (!sqlite3_column_int(s, 1))
+			g_string_append_printf(out, " %lld", sqlite3_column_int64(s, 0));
+	}
+	g_assert_cmpint(rows, >, 0);
+	return g_string_free(out, FALSE);
+}
+
+/* The length the map holds for message MID. */
+static guint
+doclen_of(struct fixture *f, const char *mid)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(sqlite3_stmt) s =
+	    db_prepare(f->db, "SELECT id FROM messages WHERE message_id = ?", &error);
+	sqlite3_bind_text(s, 1, mid, -1, SQLITE_STATIC);
+	g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
+	g_autoptr(doclens) map = doclens_new(f->db);
+	guint n = 0;
+	g_assert_true(doclens_get(map, sqlite3_column_int64(s, 0), &n, &error));
+	g_assert_no_error(error);
+	return n;
+}
+
+static void
+test_rank_lengths(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_assert_true(writer_begin(f->w, &error));
+	for (int i = 0; i < 40; i++) {
+		g_autofree char *key = g_strdup_printf("/r%d", i);
+		g_autoptr(parsed_message) pm = ranked_message(i);
+		struct source_item item = { .source = "",
+			                    .kind = "maildir",
+			                    .container = "/c",
+			                    .folder = "",
+			                    .name = key,
+			                    .sub = "cur",
+			                    .info = "",
+			                    .path = key };
+		g_assert_true(writer_add(f->w, &item, pm, NULL, NULL, &error));
+	}
+	/* A text too long for the map: ranked from FTS5's own length. */
+	g_autoptr(parsed_message) big = make_message("big@x", "bob@acme.example", NULL);
+	GString *body = g_string_new("alpha beta");
+	for (int k = 0; k < 70000; k++)
+		g_string_append(body, " w");
+	g_free(big->body_text);
+	big->body_text = g_string_free(body, FALSE);
+	struct source_item item = { .source = "",
+		                    .kind = "maildir",
+		                    .container = "/c",
+		                    .folder = "",
+		                    .name = "/big",
+		                    .sub = "cur",
+		                    .info = "",
+		                    .path = "/big" };
+	g_assert_true(writer_add(f->w, &item, big, NULL, NULL, &error));
+	g_assert_true(writer_commit(f->w, &error));
+	g_assert_no_error(error);
+
+	/* "subject of r3@x" is 4 tokens (r3 and x), the sender bob acme example 3,
+	 * the body alpha + 21 words. */
+	g_assert_cmpint(doclen_of(f, "r3@x"), ==, 4 + 3 + 1 + 3 * 7 % 23);
+	g_assert_cmpint(doclen_of(f, "big@x"), ==, DOCLEN_UNKNOWN);
+	const char *queries[] = { "alpha",
+		                  "beta",
+		                  "alpha beta",
+		                  "beta OR filler",
+		                  "\"alpha beta\"",
+		                  "body: beta",
+		                  "NEAR(alpha filler, 3)",
+		                  "bob beta" };
+	for (guint i = 0; i < G_N_ELEMENTS(queries); i++) {
+		g_autofree char *diff = rank_differences(f, queries[i]);
+		g_assert_cmpstr(diff, ==, "");
+	}
+
+	/* A rewritten text: its new length. A rolled-back one leaves none. */
+	gint64 id = query_int(f->db, "SELECT id FROM messages WHERE message_id = 'r3@x'");
+	g_autoptr(parsed_message) longer = ranked_message(3);
+	g_free(longer->body_text);
+	longer->body_text = g_strdup("alpha beta beta beta gamma");
+	g_assert_true(writer_begin(f->w, &error));
+	g_assert_true(writer_rewrite(f->w, id, longer, NULL, &error));
+	g_assert_true(writer_commit(f->w, &error));
+	g_assert_cmpint(doclen_of(f, "r3@x"), ==, 4 + 3 + 5);
+	g_assert_true(writer_begin(f->w, &error));
+	add(f, "/gone", "gone@x", "bob@acme.example", NULL);
+	gint64 gone = query_int(f->db, "SELECT max(id) FROM messages");
+	writer_rollback(f->w);
+	g_autoptr(doclens) map = doclens_new(f->db);
+	guint n = 0;
+	g_assert_true(doclens_get(map, gone, &n, &error));
+	g_assert_cmpint(n, ==, DOCLEN_UNKNOWN);
+	g_autofree char *after = rank_differences(f, "beta");
+	g_assert_cmpstr(after, ==, "");
+
+	/* An index of version 14 gets the map from FTS5's lengths. */
+	g_assert_true(
+	    db_exec(f->db, "DROP TABLE message_doclens; PRAGMA user_version = 14", &error));
+	writer_free(f->w);
+	f->w = NULL;
+	db_close(f->db);
+	f->db = db_open(f->path, DB_WRITE, &error);
+	g_assert_no_error(error);
+	f->w = writer_new(f->db, f->cfg, NULL, &error);
+	g_assert_cmpint(query_int(f->db, "PRAGMA user_version"), ==, 15);
+	g_assert_cmpint(doclen_of(f, "r3@x"), ==, 4 + 3 + 5);
+	g_assert_cmpint(doclen_of(f, "r5@x"), ==, 4 + 3 + 1 + 5 * 7 % 23);
+	g_assert_cmpint(doclen_of(f, "big@x"), ==, DOCLEN_UNKNOWN);
+	for (guint i = 0; i < G_N_ELEMENTS(queries); i++) {
+		g_autofree char *diff = rank_differences(f, queries[i]);
+		g_assert_cmpstr(diff, ==, "");
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -562,6 +711,7 @@ main(int argc, char **argv)
 	g_test_add("/writer/replaced-copy-keeps-ids", struct fixture, NULL, setup,
 	           test_replaced_copy_keeps_ids, teardown);
 	g_test_add("/db/rewrite", struct fixture, NULL, setup, test_rewrite, teardown);
+	g_test_add("/rank/lengths", struct fixture, NULL, setup, test_rank_lengths, teardown);
 	g_test_add("/db/migrates-version-1", struct fixture, NULL, setup, test_migrates_version_1,
 	           teardown);
 	g_test_add("/db/inherit-after-killed-run", struct fixture, NULL, setup,
