@@ -38,11 +38,28 @@ count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *data)
 	return SQLITE_OK;
 }
 
+/* bm25()'s IDF of a phrase held by HITS of ROWS rows. */
+static double
+idf_of(sqlite3_int64 rows, sqlite3_int64 hits)
+{
+	double idf = log((rows - hits + 0.5) / (hits + 0.5));
+	return idf <= 0.0 ? 1e-6 : idf;
+}
+
+double
+rank_finish(const struct rank_deferred *d, gint64 hits, double partial)
+{
+	double score = 0.0;
+	score += idf_of(d->rows, hits) * partial;
+	return -1.0 * score;
+}
+
 /* The query's rank_query, made on its first row: the IDF of each phrase
- * from the rows that hold it, as bm25() computes it. */
+ * from the rows that hold it, as bm25() computes it, unless DEFER (then
+ * the IDFs are 1.0 and DEFER->rows is set). */
 static int
 rank_query_of(const Fts5ExtensionApi *api, Fts5Context *fts, struct mc_db *db,
-              struct rank_query **out)
+              struct rank_deferred *defer, struct rank_query **out)
 {
 	struct rank_query *r = api->xGetAuxdata(fts, 0);
 	if (r) {
@@ -60,13 +77,14 @@ rank_query_of(const Fts5ExtensionApi *api, Fts5Context *fts, struct mc_db *db,
 		rc = api->xColumnTotalSize(fts, -1, &tokens);
 	if (rc == SQLITE_OK)
 		r->avgdl = (double)tokens / (double)rows;
+	if (defer)
+		defer->rows = rows;
 	for (int i = 0; rc == SQLITE_OK && i < r->phrases; i++) {
 		sqlite3_int64 hits = 0;
-		rc = api->xQueryPhrase(fts, i, &hits, count_row);
-		if (rc == SQLITE_OK) {
-			double idf = log((rows - hits + 0.5) / (hits + 0.5));
-			r->idf[i] = idf <= 0.0 ? 1e-6 : idf;
-		}
+		if (defer)
+			r->idf[i] = 1.0;
+		else if ((rc = api->xQueryPhrase(fts, i, &hits, count_row)) == SQLITE_OK)
+			r->idf[i] = idf_of(rows, hits);
 	}
 	if (rc == SQLITE_OK)
 		rc = api->xSetAuxdata(fts, r, rank_query_free);
@@ -80,11 +98,14 @@ static void
 mc_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
         sqlite3_value **argv)
 {
-	(void)argc;
-	(void)argv;
 	const double k1 = 1.2, b = 0.75; /* bm25()'s */
+	struct rank_deferred *defer =
+	    argc > 0 ? sqlite3_value_pointer(argv[0], RANK_DEFERRED) : NULL;
+	if (defer)
+		defer->deferred = api->xPhraseCount(fts) == 1;
 	struct rank_query *r;
-	int rc = rank_query_of(api, fts, api->xUserData(fts), &r);
+	int rc = rank_query_of(api, fts, api->xUserData(fts),
+	                       defer && defer->deferred ? defer : NULL, &r);
 	/* Each instance of a phrase counts 1.0, as bm25() without weights
 	 * adds them: the same whole numbers. */
 	for (int i = 0; rc == SQLITE_OK && i < r->phrases; i++) {
@@ -107,7 +128,13 @@ mc_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int
 		sqlite3_result_error_code(ctx, rc);
 		return;
 	}
-	double D = (double)tokens, score = 0.0;
+	double D = (double)tokens;
+	if (defer && defer->deferred) {
+		sqlite3_result_double(ctx, (r->freq[0] * (k1 + 1.0)) /
+		                               (r->freq[0] + k1 * (1 - b + b * D / r->avgdl)));
+		return;
+	}
+	double score = 0.0;
 	for (int i = 0; i < r->phrases; i++)
 		score += r->idf[i] * ((r->freq[i] * (k1 + 1.0)) /
 		                      (r->freq[i] + k1 * (1 - b + b * D / r->avgdl)));

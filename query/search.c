@@ -393,10 +393,12 @@ search_ids_ranked(struct mc_db *db, const char *fts, gint64 limit, gint64 offset
 	if (!rank_register(db, error))
 		return NULL;
 	g_autoptr(sqlite3_stmt) s = db_prepare(
-	    db, "SELECT rowid, mc_bm25(fts) FROM fts WHERE fts MATCH ? ORDER BY rowid", error);
+	    db, "SELECT rowid, mc_bm25(fts, ?) FROM fts WHERE fts MATCH ? ORDER BY rowid", error);
 	if (!s)
 		return NULL;
-	db_bind_text(s, 1, fts);
+	struct rank_deferred defer = { 0 };
+	sqlite3_bind_pointer(s, 1, &defer, RANK_DEFERRED, NULL);
+	db_bind_text(s, 2, fts);
 	g_autoptr(GArray) hits = g_array_new(FALSE, FALSE, sizeof(struct ranked));
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -407,6 +409,10 @@ search_ids_ranked(struct mc_db *db, const char *fts, gint64 limit, gint64 offset
 	if (rc != SQLITE_DONE) {
 		db_set_error(error, db, "searching");
 		return NULL;
+	}
+	for (guint i = 0; defer.deferred && i < hits->len; i++) {
+		struct ranked *h = &g_array_index(hits, struct ranked, i);
+		h->rank = rank_finish(&defer, hits->len, h->rank);
 	}
 	offset = MAX(offset, 0);
 	gsize need = limit < 0 || limit > G_MAXINT64 - offset

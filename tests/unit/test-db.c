@@ -579,6 +579,43 @@ rank_differences(struct fixture *f, const char *match)
 	return g_string_free(out, FALSE);
 }
 
+/* The same for mc_bm25(fts, ?) told to defer the IDF of a query of one
+ * phrase (rank_finish() completes it after the count); DEFERRED says
+ * whether it did. */
+static char *
+deferred_rank_differences(struct fixture *f, const char *match, gboolean *deferred)
+{
+	g_autoptr(GError) error = NULL;
+	g_assert_true(rank_register(f->db, &error));
+	g_autoptr(sqlite3_stmt) s = db_prepare(
+	    f->db, "SELECT rowid, mc_bm25(fts, ?), bm25(fts) FROM fts WHERE fts MATCH ?", &error);
+	g_assert_no_error(error);
+	struct rank_deferred defer = { 0 };
+	sqlite3_bind_pointer(s, 1, &defer, RANK_DEFERRED, NULL);
+	sqlite3_bind_text(s, 2, match, -1, SQLITE_STATIC);
+	struct scored {
+		gint64 id;
+		double mine, bm25;
+	};
+	g_autoptr(GArray) rows = g_array_new(FALSE, FALSE, sizeof(struct scored));
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct scored row = { sqlite3_column_int64(s, 0), sqlite3_column_double(s, 1),
+			              sqlite3_column_double(s, 2) };
+		g_array_append_val(rows, row);
+	}
+	g_assert_cmpint(rows->len, >, 0);
+	*deferred = defer.deferred;
+	GString *out = g_string_new(NULL);
+	for (guint i = 0; i < rows->len; i++) {
+		const struct scored *row = &g_array_index(rows, struct scored, i);
+		double mine =
+		    defer.deferred ? rank_finish(&defer, rows->len, row->mine) : row->mine;
+		if (mine != row->bm25)
+			g_string_append_printf(out, " %" G_GINT64_FORMAT, row->id);
+	}
+	return g_string_free(out, FALSE);
+}
+
 /* The length the map holds for message MID. */
 static guint
 doclen_of(struct fixture *f, const char *mid)
@@ -647,6 +684,14 @@ test_rank_lengths(struct fixture *f, gconstpointer data)
 	for (guint i = 0; i < G_N_ELEMENTS(queries); i++) {
 		g_autofree char *diff = rank_differences(f, queries[i]);
 		g_assert_cmpstr(diff, ==, "");
+	}
+	/* Deferred: the queries of one phrase (the first, second, fifth and
+	 * sixth), and only those. */
+	for (guint i = 0; i < G_N_ELEMENTS(queries); i++) {
+		gboolean deferred;
+		g_autofree char *diff = deferred_rank_differences(f, queries[i], &deferred);
+		g_assert_cmpstr(diff, ==, "");
+		g_assert_cmpint(deferred, ==, i == 0 || i == 1 || i == 4 || i == 5);
 	}
 
 	/* A rewritten text: its new length. A rolled-back one leaves none. */
