@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "ingest/source.h"
@@ -343,6 +344,80 @@ maildir_found_skipped(struct maildir_scan *ms, const char *dir, const char *reas
 	ms->unsure = TRUE;
 }
 
+/* Whether the entry N (of type TYPE, a d_type) of the directory open as FD
+ * is a directory the walk goes into. */
+static gboolean
+maildir_walks_into(int fd, const char *n, unsigned char type, gboolean is_maildir)
+{
+	if (g_str_equal(n, ".") || g_str_equal(n, ".."))
+		return FALSE;
+	/* A maildir's own cur/ new/ tmp/; elsewhere these are folder names. */
+	if (is_maildir && (g_str_equal(n, "cur") || g_str_equal(n, "new") || g_str_equal(n, "tmp")))
+		return FALSE;
+	/* Other indexers keep their databases inside the tree. */
+	if (g_str_equal(n, ".notmuch") || g_str_equal(n, ".mu") || g_str_equal(n, ".mairix"))
+		return FALSE;
+	/* The file system's word for the type is trusted; only where it gives
+	 * none is the entry looked at (not following links). */
+	struct stat st;
+	return type == DT_DIR ||
+	       (type == DT_UNKNOWN && fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	        S_ISDIR(st.st_mode));
+}
+
+#ifdef SYS_getdents64
+/* What getdents64(2) returns (glibc declares no type for it). */
+struct maildir_dirent64 {
+	guint64 d_ino;
+	gint64 d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+#endif
+
+/* Adds to SUBDIRS the names of the directories in the directory open as FD
+ * that the walk goes into; FD stays open. FALSE and errno when it could not
+ * be listed. On Linux the entries are read with getdents64(2) straight from
+ * FD: fdopendir() costs an fstat, two fcntl and a 32 KiB buffer per
+ * directory, a tenth of a no-op run's system calls at a million messages. */
+static gboolean
+maildir_subdirs(int fd, gboolean is_maildir, GPtrArray *subdirs)
+{
+#ifdef SYS_getdents64
+	char buf[8192] __attribute__((aligned(8)));
+	for (;;) {
+		long n = syscall(SYS_getdents64, fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return FALSE;
+		if (n == 0)
+			return TRUE;
+		for (long pos = 0; pos < n;) {
+			const struct maildir_dirent64 *e = (const void *)(buf + pos);
+			pos += e->d_reclen;
+			if (maildir_walks_into(fd, e->d_name, e->d_type, is_maildir))
+				g_ptr_array_add(subdirs, g_strdup(e->d_name));
+		}
+	}
+#else
+	int own = dup(fd);
+	DIR *d = own < 0 ? NULL : fdopendir(own);
+	if (!d) {
+		if (own >= 0)
+			close(own);
+		return FALSE;
+	}
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (maildir_walks_into(fd, e->d_name, e->d_type, is_maildir))
+			g_ptr_array_add(subdirs, g_strdup(e->d_name));
+	closedir(d);
+	return TRUE;
+#endif
+}
+
 /* Walks the directory DIR (NAME in the directory open as PARENT; PARENT -1
  * for the root, which may be a symbolic link) and what is below it,
  * recording the maildirs found and counting what they will add. Nothing is
@@ -384,43 +459,21 @@ maildir_walk(struct maildir_scan *ms, int parent, const char *name, const char *
 	if (is_maildir)
 		maildir_found_folder(ms, dir, rel, mtime);
 
-	DIR *d = fdopendir(fd);
-	if (!d) {
+	g_autoptr(GPtrArray) subdirs = g_ptr_array_new_with_free_func(g_free);
+	if (!maildir_subdirs(fd, is_maildir, subdirs)) {
 		int err = errno;
 		close(fd);
 		maildir_found_skipped(ms, dir, g_strerror(err), TRUE);
 		return;
-	}
-	g_autoptr(GPtrArray) subdirs = g_ptr_array_new_with_free_func(g_free);
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		const char *n = e->d_name;
-		if (g_str_equal(n, ".") || g_str_equal(n, ".."))
-			continue;
-		/* A maildir's own cur/ new/ tmp/; elsewhere these are folder names. */
-		if (is_maildir &&
-		    (g_str_equal(n, "cur") || g_str_equal(n, "new") || g_str_equal(n, "tmp")))
-			continue;
-		/* Other indexers keep their databases inside the tree. */
-		if (g_str_equal(n, ".notmuch") || g_str_equal(n, ".mu") ||
-		    g_str_equal(n, ".mairix"))
-			continue;
-		/* The file system's word for its type is trusted; only where it
-		 * gives none is the entry looked at (not following links). */
-		struct stat st;
-		if (e->d_type == DT_DIR ||
-		    (e->d_type == DT_UNKNOWN &&
-		     fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)))
-			g_ptr_array_add(subdirs, g_strdup(n));
 	}
 	g_ptr_array_sort(subdirs, source_compare_strings);
 	for (guint i = 0; i < subdirs->len; i++) {
 		const char *n = g_ptr_array_index(subdirs, i);
 		g_autofree char *path = g_build_filename(dir, n, NULL);
 		g_autofree char *sub_rel = *rel ? g_strconcat(rel, "/", n, NULL) : g_strdup(n);
-		maildir_walk(ms, dirfd(d), n, path, sub_rel, depth + 1);
+		maildir_walk(ms, fd, n, path, sub_rel, depth + 1);
 	}
-	closedir(d);
+	close(fd);
 }
 
 /* Whether C is at or below a directory that could not be read. */
