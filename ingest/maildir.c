@@ -10,6 +10,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#ifdef __linux__
+#include <linux/magic.h>
+#include <sys/vfs.h>
+#endif
 #include <unistd.h>
 
 #include "ingest/source.h"
@@ -53,6 +57,10 @@ struct maildir_scan {
 	guint64 count;   /* new files in the changed folders, for progress */
 	guint folders;   /* maildirs found */
 	gboolean unsure; /* a directory could not be read: maildirs may hide there */
+	/* Whether directory link counts can be trusted on the device fs_dev
+	 * (maildir_links_count_subdirs()). */
+	gboolean fs_known, fs_counts;
+	dev_t fs_dev;
 };
 
 /* Returns the number of regular, non-hidden entries of DIR. */
@@ -157,21 +165,22 @@ maildir_mtime(const char *dir)
 	return mtime;
 }
 
-/* maildir_presence() and maildir_mtime() at once, for the directory open
- * as FD: one lstat of each of cur/ and new/, relative to FD, so that the
- * kernel does not look up the whole path again (at a million messages,
- * path lookups were most of a no-op run's kernel time). *MTIME is set
- * when PRESENT. */
+/* maildir_presence() and maildir_mtime() at once, for the directory NAME
+ * in the directory open as FD (NAME "." for FD itself): one lstat of each
+ * of cur/ and new/, relative to FD, so that the kernel does not look up
+ * the whole path again (at a million messages, path lookups were most of a
+ * no-op run's kernel time). *MTIME is set when PRESENT. */
 static enum presence
-maildir_presence_at(int fd, gint64 *mtime)
+maildir_presence_at(int fd, const char *name, gint64 *mtime)
 {
 	static const char *const subs[] = { "cur", "new" };
 	enum presence p = PRESENT;
 	*mtime = 0;
 	for (guint i = 0; i < G_N_ELEMENTS(subs); i++) {
+		g_autofree char *sub = g_strconcat(name, "/", subs[i], NULL);
 		struct stat st;
 		enum presence here;
-		if (fstatat(fd, subs[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
+		if (fstatat(fd, sub, &st, AT_SYMLINK_NOFOLLOW) == 0)
 			here = S_ISDIR(st.st_mode) ? PRESENT : ABSENT;
 		else
 			here = errno == ENOENT || errno == ENOTDIR ? ABSENT : UNKNOWN;
@@ -418,6 +427,46 @@ maildir_subdirs(int fd, gboolean is_maildir, GPtrArray *subdirs)
 #endif
 }
 
+/* Whether the link count of directories on the file system of ST is one
+ * more than their subdirectories plus one (ext2/3/4 and tmpfs keep it so;
+ * btrfs says 1, and network file systems may be stale). One statfs per
+ * device. */
+static gboolean
+maildir_links_count_subdirs(struct maildir_scan *ms, const char *dir, const struct stat *st)
+{
+#ifdef __linux__
+	if (!ms->fs_known || ms->fs_dev != st->st_dev) {
+		struct statfs fs;
+		ms->fs_known = TRUE;
+		ms->fs_dev = st->st_dev;
+		ms->fs_counts = statfs(dir, &fs) == 0 &&
+		                (fs.f_type == EXT4_SUPER_MAGIC || fs.f_type == TMPFS_MAGIC);
+	}
+	return ms->fs_counts;
+#else
+	return FALSE;
+#endif
+}
+
+/* Whether the maildir DIR, NAME in the directory open as PARENT, whose lstat
+ * is ST, has no subdirectory but cur/, new/ and maybe tmp/: its link count
+ * says so, where the file system keeps it (then it need not be listed;
+ * most maildirs hold no folders). */
+static gboolean
+maildir_is_leaf(struct maildir_scan *ms, int parent, const char *name, const char *dir,
+                const struct stat *st)
+{
+	if (st->st_nlink != 4 && st->st_nlink != 5)
+		return FALSE;
+	if (!maildir_links_count_subdirs(ms, dir, st))
+		return FALSE;
+	if (st->st_nlink == 4)
+		return TRUE; /* cur/ and new/ */
+	g_autofree char *tmp = g_strconcat(name, "/tmp", NULL);
+	struct stat t;
+	return fstatat(parent, tmp, &t, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(t.st_mode);
+}
+
 /* Walks the directory DIR (NAME in the directory open as PARENT; PARENT -1
  * for the root, which may be a symbolic link) and what is below it,
  * recording the maildirs found and counting what they will add. Nothing is
@@ -433,6 +482,16 @@ maildir_walk(struct maildir_scan *ms, int parent, const char *name, const char *
 		return;
 	}
 	/* Below the root, symbolic links are not followed: no loops. */
+	struct stat st;
+	gboolean have_st = parent >= 0 && fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (have_st && !S_ISDIR(st.st_mode))
+		return; /* no longer a directory */
+	gint64 mtime = 0;
+	enum presence here = parent >= 0 ? maildir_presence_at(parent, name, &mtime) : UNKNOWN;
+	if (here == PRESENT && have_st && maildir_is_leaf(ms, parent, name, dir, &st)) {
+		maildir_found_folder(ms, dir, rel, mtime);
+		return;
+	}
 	int fd = parent < 0 ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
 	                    : openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
@@ -442,7 +501,7 @@ maildir_walk(struct maildir_scan *ms, int parent, const char *name, const char *
 			return;
 		/* Searchable but not readable, or not even searchable: what can
 		 * be seen of it by its path is used, as before. */
-		enum presence here = maildir_presence(dir);
+		here = maildir_presence(dir);
 		if (here == UNKNOWN)
 			ms->unsure = TRUE;
 		if (here == PRESENT)
@@ -451,8 +510,8 @@ maildir_walk(struct maildir_scan *ms, int parent, const char *name, const char *
 		maildir_found_skipped(ms, dir, g_strerror(err), TRUE);
 		return;
 	}
-	gint64 mtime;
-	enum presence here = maildir_presence_at(fd, &mtime);
+	if (parent < 0)
+		here = maildir_presence_at(fd, ".", &mtime);
 	gboolean is_maildir = here == PRESENT;
 	if (here == UNKNOWN)
 		ms->unsure = TRUE;

@@ -35,17 +35,23 @@ maildir "$d"
 message "$d/cur" deeper zorbdeep
 maildir "$R/a/b/c"
 message "$R/a/b/c/cur" shallow zorbshallow
+# A maildir without tmp/ and one with tmp/, each holding a folder: as many
+# subdirectories as a maildir without folders has.
+mkdir -p "$R/notmp/cur" "$R/notmp/new"
+message "$R/notmp/cur" notmp zorbnotmp
+maildir "$R/notmp/.Kid"
+message "$R/notmp/.Kid/cur" kid zorbkid
 age "$R"
 age "$TMP/outside"
 
 mc ingest --maildir "$R" >"$TMP/out" 2>"$TMP/err"
 check_eq 'first run: exits 0' "$?" 0
-check_eq '... three messages, the too-deep directory skipped' "$(summary <"$TMP/out")" \
-	'ingest: 3 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 1 skipped'
+check_eq '... five messages, the too-deep directory skipped' "$(summary <"$TMP/out")" \
+	'ingest: 5 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 1 skipped'
 check_eq '... and said with its path' "$(cat "$TMP/err")" \
 	"mailclerk: skipped $R/deep/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x/x: maildir tree nested too deeply"
 check_eq '... links below the root are not followed' "$(mc count zorboutside) $(mc search --format=json zorbtop | jq -r '.[0].folders | join(",")')" '0 INBOX'
-check_eq '... the folders found' "$(mc search --format=json '*' | jq -r '[.[].folders[]] | sort | join(",")')" 'INBOX,Sub,a/b/c'
+check_eq '... the folders found' "$(mc search --format=json '*' | jq -r '[.[].folders[]] | sort | join(",")')" 'INBOX,Sub,a/b/c,notmp,notmp/Kid'
 
 mc ingest --maildir "$R" >"$TMP/out" 2>"$TMP/err"
 check_eq 'nothing new: nothing changes (the deep directory is said again)' "$(summary <"$TMP/out")" \
@@ -70,4 +76,4 @@ check_eq '... the deleted one is forgotten' "$(mc count zorbshallow) $(sqlite3 "
 mc ingest --maildir "$R/.Sub" --maildir "$R/.Sub/.Inner" >"$TMP/out" 2>&1
 check_eq 'folders of the tree as roots of their own: nothing new' "$(summary <"$TMP/out")" \
 	'ingest: 0 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 0 skipped'
-check_eq '... and every message stays' "$(mc count '*')" 3
+check_eq '... and every message stays' "$(mc count '*')" 5
