@@ -291,7 +291,7 @@ maildir_count_folder(struct maildir_scan *ms, const char *container, gint64 mtim
 }
 
 /* Scans one maildir folder, whose cur/ and new/ were newest at MTIME when
- * the walk found it. */
+ * the walk found it: unchanged since the last run, it is not read. */
 static void
 maildir_scan_folder(struct maildir_scan *ms, const char *container, const char *rel, gint64 mtime)
 {
@@ -306,6 +306,9 @@ maildir_scan_folder(struct maildir_scan *ms, const char *container, const char *
 	g_autoptr(GHashTable) known = ms->sink->known_locations(ms->sink, container);
 	if (!known)
 		return;
+	/* The walk may be long past (a first run scans folder after folder for
+	 * minutes): what is listed now is as of now. */
+	mtime = maildir_mtime(container);
 	g_autofree char *folder = maildir_folder_name(rel, ms->src->root_folder);
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	gboolean whole = maildir_scan_subdir(ms, container, folder, "cur", known, seen);
