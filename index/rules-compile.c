@@ -257,10 +257,6 @@ parse_list(struct rules *r, const char *list, GPtrArray *out, const struct where
 			          pattern, (const char *)buf, (size_t)erroff);
 			return FALSE;
 		}
-		/* Without JIT support (or memory for it) the interpreter runs
-		 * the same pattern, only slower: nothing to report. */
-		(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-
 		struct regex_rule *rr = g_new0(struct regex_rule, 1);
 		rr->field = field;
 		rr->code = code;

@@ -51,6 +51,10 @@ struct rules {
 	GPtrArray *projects; /* struct project_rules *, in file order; owns them */
 	/* Only read by pcre2_match(), so one is shared by every thread. */
 	pcre2_match_context *mctx;
+	/* Set once every pattern is JIT-compiled (rules_file(), at the first
+	 * message filed): a run that files nothing, such as an ingest with
+	 * nothing new, does not pay for it. */
+	gsize jitted;
 	gboolean need_headers;
 	gboolean need_body;
 };

@@ -227,12 +227,45 @@ file_client(const struct subject *sub, const struct client_rules *c, const GPtrA
 	return file_by_match(sub, c->match, c->key, NULL);
 }
 
+/* JIT-compiles the patterns of LIST (struct regex_rule *). */
+static void
+jit_compile(GPtrArray *list)
+{
+	/* Without JIT support (or memory for it) the interpreter runs the same
+	 * pattern, only slower: nothing to report. */
+	for (guint i = 0; i < list->len; i++)
+		(void)pcre2_jit_compile(((struct regex_rule *)g_ptr_array_index(list, i))->code,
+		                        PCRE2_JIT_COMPLETE);
+}
+
+/* JIT-compiles every pattern of R, once, whichever thread files first;
+ * the others wait for it. Patterns are only read afterwards. */
+static void
+rules_jit(const struct rules *r)
+{
+	struct rules *w = (struct rules *)r; /* the patterns' compiled form only */
+	if (!g_once_init_enter(&w->jitted))
+		return;
+	for (guint i = 0; i < r->clients->len; i++) {
+		const struct client_rules *c = g_ptr_array_index(r->clients, i);
+		jit_compile(c->match);
+		jit_compile(c->exclude);
+	}
+	for (guint i = 0; i < r->projects->len; i++) {
+		const struct project_rules *pr = g_ptr_array_index(r->projects, i);
+		jit_compile(pr->match);
+		jit_compile(pr->exclude);
+	}
+	g_once_init_leave(&w->jitted, 1);
+}
+
 GPtrArray *
 rules_file(const struct rules *r, const struct mc_config *cfg, const struct parsed_message *pm)
 {
 	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)filing_free);
 	if (!r || !pm || r->clients->len == 0)
 		return out;
+	rules_jit(r);
 
 	g_autoptr(GPtrArray) lines = NULL;
 	struct subject sub = {
