@@ -1,5 +1,6 @@
-/* The numbers `clients`, `projects` and `contacts` show, kept in the
- * writer's transactions: counting what changed again, and everything. */
+/* The numbers `clients`, `projects` and `contacts` show and each thread's
+ * last message, kept in the writer's transactions: counting what changed
+ * again, and everything. */
 #include "config.h"
 
 #include "common/error.h"
@@ -71,6 +72,16 @@ static const char threads_flush_sql[] =
     "t.client = filing_stats.client AND t.project = filing_stats.project), "
     "last = (SELECT max(last) FROM thread_stats t WHERE t.client = filing_stats.client "
     "AND t.project = filing_stats.project) WHERE first IS NULL OR last IS NULL;"
+    /* The last message of each thread of stats_dirty found again (as
+     * LAST_OF_THREAD in query/followups.c; migrate-16.sql): the writer
+     * upserted those of the threads new mail joined, but a thread that lost
+     * a message, merged or had one parsed again may have another now, or
+     * none. */
+    "DELETE FROM thread_last WHERE thread_id IN (SELECT thread_id FROM stats_dirty);"
+    "INSERT INTO thread_last (thread_id, message, date, automated) "
+    "SELECT m.thread_id, m.id, m.date, m.automated FROM stats_dirty d "
+    "CROSS JOIN messages m ON m.id = (SELECT x.id FROM messages x WHERE "
+    "x.thread_id = d.thread_id ORDER BY x.automated, x.date DESC, x.id DESC LIMIT 1);"
     "DELETE FROM stats_dirty; DELETE FROM temp.stats_fresh;";
 
 /* Runs SQL, which notes what changed, on message ID (and CLIENT). */
@@ -321,11 +332,12 @@ gboolean
 aggregates_rebuild(struct mc_db *db, GError **error)
 {
 	if (!aggregates_begin(db, error) ||
-	    !db_exec(db,
-	             "DELETE FROM stats_dirty; DELETE FROM temp.stats_fresh; DELETE FROM "
-	             "thread_stats; DELETE FROM filing_stats; DELETE FROM contacts_pending; "
-	             "DELETE FROM contacts_dirty; DELETE FROM contact_stats",
-	             error))
+	    !db_exec(
+	        db,
+	        "DELETE FROM stats_dirty; DELETE FROM temp.stats_fresh; DELETE FROM "
+	        "thread_stats; DELETE FROM filing_stats; DELETE FROM contacts_pending; "
+	        "DELETE FROM contacts_dirty; DELETE FROM contact_stats; DELETE FROM thread_last",
+	        error))
 		return FALSE;
 	/* Every thread, as if each had changed, a slice of them at a time. */
 	g_autoptr(sqlite3_stmt) slice = db_prepare(

@@ -1,6 +1,8 @@
 /* The numbers `clients`, `projects` and `contacts` show, kept up to date in
  * the writer's transactions (migrate-14.sql): filing_stats and thread_stats
- * per client and project, contact_stats per client and address. */
+ * per client and project, contact_stats per client and address; and
+ * thread_last, each thread's last message, for `followups`
+ * (migrate-16.sql). */
 #ifndef MC_AGGREGATES_H
 #define MC_AGGREGATES_H
 
@@ -15,7 +17,8 @@
 gboolean aggregates_begin(struct mc_db *db, GError **error);
 
 /* Counts again what changed in the transaction: the threads of stats_dirty
- * (triggers and the writer note them), the new threads of stats_fresh, the
+ * (triggers and the writer note them; their last messages too), the new
+ * threads of stats_fresh, the
  * messages of contacts_pending and the keys of contacts_dirty. Every
  * transaction that changes messages, filings or attachments calls it
  * before it commits (the writer does). FALSE and ERROR on a database error. */

@@ -153,6 +153,7 @@ static const char *const migrations[] = {
 	migrate_13_sql,                /* fts: folding, HTML words */
 	migrate_14_sql,                /* filing_stats and contact_stats (aggregates.c) */
 	migrate_15_sql,                /* message_doclens (doclens.c) */
+	migrate_16_sql,                /* thread_last (aggregates.c) */
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);
 
@@ -177,12 +178,13 @@ db_migrate(struct mc_db *db, GError **error)
 		return FALSE;
 	if (!db_user_version(db, &version, error))
 		goto fail;
+	/* The aggregates of version 14 are counted from the rows there, once
+	 * every table they keep is made (later migrations add some). */
+	gboolean rebuild = FALSE;
 	for (; version < DB_SCHEMA_VERSION; version++) {
 		if (!db_exec(db, migrations[version], error))
 			goto fail;
-		/* The aggregates of version 14 are counted from the rows there. */
-		if (version + 1 == 14 && !aggregates_rebuild(db, error))
-			goto fail;
+		rebuild = rebuild || version + 1 == 14;
 		/* The lengths of version 15, from FTS5's. */
 		if (version + 1 == 15 && !doclens_rebuild(db, error))
 			goto fail;
@@ -190,6 +192,8 @@ db_migrate(struct mc_db *db, GError **error)
 		if (!db_exec(db, set, error))
 			goto fail;
 	}
+	if (rebuild && !aggregates_rebuild(db, error))
+		goto fail;
 	return db_exec(db, "COMMIT", error);
 fail:
 	sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);

@@ -86,6 +86,7 @@ struct content {
 	const struct parsed_message *pm;
 	const struct mc_address *from;
 	int direction; /* 1 when From is a `me` address */
+	gboolean automated;
 	gboolean has_attachments;
 	gint64 attachments; /* not shown inline */
 	guint8 hash[32];
@@ -187,6 +188,9 @@ content_init(struct content *c, const struct content_writer *cw, const struct pa
 	c->pm = pm;
 	c->from = parsed_message_first_address(pm, MC_ROLE_FROM);
 	c->direction = c->from && config_is_me(cw->cfg, c->from->address);
+	struct automated_mark mark;
+	automated_mark(cw->cfg, c->from ? c->from->address : "", pm->automated_why, &mark);
+	c->automated = mark.automated;
 	/* The hash as 32 bytes, not 64 hex digits: the index is smaller. */
 	for (int i = 0; i < 32; i++)
 		c->hash[i] = (guint8)(g_ascii_xdigit_value(pm->content_hash[2 * i]) << 4 |
@@ -242,9 +246,7 @@ bind_row(struct content_writer *cw, sqlite3_stmt *s, int first, const struct con
 	sqlite3_bind_int(s, i++, c->direction);
 	sqlite3_bind_int64(s, i++, pm->size);
 	sqlite3_bind_int(s, i++, c->has_attachments);
-	struct automated_mark mark;
-	automated_mark(cw->cfg, c->from ? c->from->address : "", pm->automated_why, &mark);
-	sqlite3_bind_int(s, i++, mark.automated);
+	sqlite3_bind_int(s, i++, c->automated);
 	db_bind_text(s, i++, pm->automated_why);
 	g_assert(i - first == cw->row_columns);
 	return i;
@@ -355,6 +357,7 @@ content_insert(struct content_writer *cw, const struct parsed_message *pm, GByte
 		.date = pm->date,
 		.direction = c.direction,
 		.attachments = c.attachments,
+		.automated = c.automated,
 	};
 	gboolean ok = write_content(cw, &c, PART_ALL, thread, id, error);
 	content_clear(&c);

@@ -30,6 +30,7 @@ struct content_numbers {
 	gint64 date;
 	int direction;      /* 0 in, 1 out */
 	gint64 attachments; /* those not shown inline */
+	gboolean automated; /* messages.automated */
 };
 
 /* Inserts PM as a new message of thread THREAD with everything parsing

@@ -43,6 +43,7 @@ enum {
 	ST_FLIP_MARK,
 	ST_FRESH_ROW,
 	ST_FRESH_THREAD,
+	ST_LAST_UPSERT,
 	ST_COUNT
 };
 
@@ -121,6 +122,22 @@ static const char *const statements[ST_COUNT] = {
 	                 "first, last, attachments) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
 	                 "WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE thread_id = ?1)",
 	[ST_FRESH_THREAD] = "INSERT OR IGNORE INTO temp.stats_fresh (thread_id) VALUES (?)",
+	/* A thread's last message among its new ones, unless the one there is
+	 * later (LAST_OF_THREAD in query/followups.c: by automated, then date and
+	 * id descending). */
+	[ST_LAST_UPSERT] = "INSERT INTO thread_last (thread_id, message, date, automated) "
+	                   "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (thread_id) DO UPDATE SET "
+	                   "message = excluded.message, date = excluded.date, "
+	                   "automated = excluded.automated WHERE excluded.automated < automated "
+	                   "OR (excluded.automated = automated AND (excluded.date, "
+	                   "excluded.message) > (date, message))",
+};
+
+/* The last of a thread's messages this transaction added (thread_last,
+ * migrate-16.sql). */
+struct last_row {
+	gint64 thread, message, date;
+	gboolean automated;
 };
 
 /* What the messages of a thread this transaction began add to a key of
@@ -146,6 +163,7 @@ struct index_writer {
 	GStringChunk *names;            /* the strings of FRESH */
 	GHashTable *new_threads;        /* gint64 *: the threads this transaction began */
 	GHashTable *fresh; /* "thread\x1fclient\x1fproject" -> struct fresh_row, of NEW_THREADS */
+	GHashTable *lasts; /* &thread -> struct last_row: the threads this transaction added to */
 	struct writer_stats stats;
 };
 
@@ -200,6 +218,7 @@ writer_new(struct mc_db *db, const struct mc_config *cfg, const struct rules *fi
 	w->names = g_string_chunk_new(4096);
 	w->new_threads = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	w->fresh = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	w->lasts = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
 	if (!(w->content = content_writer_new(db, cfg, w->dates, w->lengths, error)))
 		return NULL;
 	return g_steal_pointer(&w);
@@ -224,6 +243,8 @@ writer_free(struct index_writer *w)
 		g_hash_table_unref(w->new_threads);
 	if (w->fresh)
 		g_hash_table_unref(w->fresh);
+	if (w->lasts)
+		g_hash_table_unref(w->lasts);
 	g_free(w);
 }
 
@@ -240,11 +261,14 @@ forget_batch(struct index_writer *w)
 	contacts_clear(w->contacts);
 	g_hash_table_remove_all(w->fresh);
 	g_hash_table_remove_all(w->new_threads);
+	g_hash_table_remove_all(w->lasts);
 	g_string_chunk_clear(w->names);
 }
 
-/* Writes what W counted of this transaction's mail: contacts and the rows
- * of new threads, before db_aggregates_flush() counts the rest. */
+/* Writes what W counted of this transaction's mail: contacts, the rows
+ * of new threads and the last messages of the threads it added to, before
+ * db_aggregates_flush() counts the rest (among them the threads that lost
+ * or changed messages, or merged, whose last message it finds again). */
 static gboolean
 write_counted(struct index_writer *w, GError **error)
 {
@@ -252,6 +276,17 @@ write_counted(struct index_writer *w, GError **error)
 		return FALSE;
 	GHashTableIter it;
 	gpointer value;
+	g_hash_table_iter_init(&it, w->lasts);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		const struct last_row *r = value;
+		sqlite3_stmt *s = stmt(w, ST_LAST_UPSERT);
+		sqlite3_bind_int64(s, 1, r->thread);
+		sqlite3_bind_int64(s, 2, r->message);
+		sqlite3_bind_int64(s, 3, r->date);
+		sqlite3_bind_int(s, 4, r->automated);
+		if (!step_done(w, s, "noting a thread's last message", error))
+			return FALSE;
+	}
 	g_hash_table_iter_init(&it, w->fresh);
 	while (g_hash_table_iter_next(&it, NULL, &value)) {
 		const struct fresh_row *r = value;
@@ -490,6 +525,26 @@ count_fresh(struct index_writer *w, gint64 thread, const struct content_numbers 
 	}
 }
 
+/* Notes message ID with numbers N as the last of THREAD when it comes after
+ * the last W noted of it in this transaction (ST_LAST_UPSERT's order). */
+static void
+note_last(struct index_writer *w, gint64 thread, gint64 id, const struct content_numbers *n)
+{
+	struct last_row *r = g_hash_table_lookup(w->lasts, &thread);
+	if (!r) {
+		r = g_new(struct last_row, 1);
+		r->thread = thread;
+		g_hash_table_insert(w->lasts, &r->thread, r);
+	} else if (n->automated > r->automated ||
+	           (n->automated == r->automated &&
+	            (n->date < r->date || (n->date == r->date && id < r->message)))) {
+		return;
+	}
+	r->message = id;
+	r->date = n->date;
+	r->automated = n->automated;
+}
+
 static gboolean
 insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *body_z,
                GPtrArray *filings, gint64 *id, GError **error)
@@ -499,6 +554,7 @@ insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *
 	if (!assign_thread(w, pm, &thread, error) ||
 	    !content_insert(w->content, pm, body_z, thread, id, &numbers, error))
 		return FALSE;
+	note_last(w, thread, *id, &numbers);
 	if (w->rules && !w->pending_marked) {
 		sqlite3_stmt *s = stmt(w, ST_MARK_PENDING);
 		sqlite3_bind_int64(s, 1, *id);

@@ -78,18 +78,12 @@ register_is_me(struct mc_db *db, const struct mc_config *cfg, GError **error)
  * last one a person wrote, since automated mail is no answer (an
  * out-of-office reply to your mail leaves it yours to chase, a ticket
  * notice after a question leaves the question owed); the last automated
- * one only in a thread of nothing else, which then lists nowhere. */
+ * one only in a thread of nothing else, which then lists nowhere. The
+ * writer keeps each thread's in thread_last (index/aggregates.c) by the
+ * same order. */
 #define LAST_OF_THREAD(thread_id)                                                                  \
 	"(SELECT x.id FROM messages x WHERE x.thread_id = " thread_id " ORDER BY x.automated, "    \
 	"x.date DESC, x.id DESC LIMIT 1)"
-
-/* SQL true when message m, not automated, is the last of its thread
- * (LAST_OF_THREAD()): no message of the thread that is not automated comes
- * after it. messages_thread finds those after it, where the other way
- * reads the whole thread for each message. */
-#define IS_LAST_OF_THREAD                                                                          \
-	"NOT EXISTS (SELECT 1 FROM messages x WHERE x.thread_id = m.thread_id AND "                \
-	"x.date >= m.date AND x.automated = 0 AND (x.date > m.date OR x.id > m.id))"
 
 /* Whether message m is answered: a copy with the R flag (a Maildir name's,
  * an mbox X-Status A). */
@@ -100,18 +94,20 @@ register_is_me(struct mc_db *db, const struct mc_config *cfg, GError **error)
 	"coalesce((SELECT a.address FROM addresses a WHERE a.message = m.id AND a.role = 1 "       \
 	"ORDER BY a.rowid LIMIT 1), '')"
 
-/* The last messages of threads, dated from ?5 to ?6 (messages_date finds
- * them: the window of followup_max_age, not the whole archive), filed under
- * the client ?1 (NULL: any) or its project ?2 ('' for the client), and what
- * each says as of now ?3; chase before ?4. A thread is the client's when
- * its last message is filed under it, so starting from those messages
- * finds every thread the client's filings would. CROSS JOIN keeps that
- * order. A last message dated after now (--now in the past) is left out
- * rather than shown with a negative age. */
+/* The last messages of threads, dated from ?5 to ?6 (thread_last_date
+ * finds them: the threads last written to in the window of
+ * followup_max_age, not the whole archive), filed under the client ?1
+ * (NULL: any) or its project ?2 ('' for the client), and what each says as
+ * of now ?3; chase before ?4. thread_last (migrate-16.sql) holds each
+ * thread's LAST_OF_THREAD(); one that is automated lists nowhere. A thread
+ * is the client's when its last message is filed under it, so starting
+ * from those messages finds every thread the client's filings would. CROSS
+ * JOIN keeps that order. A last message dated after now (--now in the
+ * past) is left out rather than shown with a negative age. */
 /* clang-format off */
 static const char COLLECT_SQL[] =
-	"WITH l AS (SELECT m.id FROM messages m WHERE m.date >= ?5 AND m.date <= ?6 "
-	"AND m.automated = 0 AND " IS_LAST_OF_THREAD ") "
+	"WITH l AS (SELECT t.message AS id FROM thread_last t WHERE t.automated = 0 "
+	"AND t.date >= ?5 AND t.date <= ?6) "
 	"SELECT f.client, m.thread_id, m.id, m.date, m.direction, m.subject, m.from_name, "
 	"m.from_addr, " FIRST_TO ", "
 	"(SELECT group_concat(g.project, '/') FROM filings g "

@@ -95,8 +95,14 @@ END;
 EOF
 }
 
+# SQL that takes an index back to before thread_last (index/migrate-16.sql).
+before_16() {
+	echo 'DROP TABLE thread_last;'
+}
+
 # SQL that takes an index back to before schema version 15: no text lengths.
 before_15() {
+	before_16
 	echo 'DROP TABLE message_doclens;'
 }
 

@@ -1,11 +1,13 @@
 #!/bin/sh
 # The numbers of `clients` and `projects` kept by the writer (filing_stats,
-# index/migrate-14.sql) equal a count of the rows they sum up: after an
+# index/migrate-14.sql) and each thread's last message (thread_last,
+# index/migrate-16.sql) equal a count of the rows they sum up: after an
 # ingest, a kill -9 in the middle of one, reclassify with another
 # configuration, reindex of changed messages, messages removed, threads
-# merging, and migration from schema version 13.
+# merging, automated replies, mail ingested without clients, and migration
+# from schema versions 13 and 15.
 . "$top_srcdir/tests/lib.sh"
-plan 19
+plan 29
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -79,6 +81,26 @@ recount() {
 	UNION ALL SELECT 'missing contact', * FROM (SELECT * FROM want EXCEPT SELECT * FROM have)
 	UNION ALL SELECT 'pending', message, client, '', '', '', '' FROM contacts_pending
 	UNION ALL SELECT 'dirty contact', client, address, '', '', '', '' FROM contacts_dirty"
+	# ... and each thread's last message (thread_last): the first by
+	# automated, then date and id descending, found here by a window.
+	q "WITH want AS (SELECT thread_id, id, date, automated FROM (SELECT thread_id, id, date,
+		automated, row_number() OVER (PARTITION BY thread_id ORDER BY automated, date DESC,
+		id DESC) AS n FROM messages) WHERE n = 1),
+	have AS (SELECT thread_id, message, date, automated FROM thread_last)
+	SELECT 'extra last', * FROM (SELECT * FROM have EXCEPT SELECT * FROM want)
+	UNION ALL SELECT 'missing last', * FROM (SELECT * FROM want EXCEPT SELECT * FROM have)"
+}
+# last MESSAGE-ID: the Message-ID of the last message of MESSAGE-ID's thread.
+last() {
+	q "SELECT x.message_id FROM messages m JOIN thread_last t ON t.thread_id = m.thread_id
+		JOIN messages x ON x.id = t.message WHERE m.message_id = '$1'"
+}
+# reply DIR N PARENT DATE [HEADER]: a message stop-reply-N in DIR answering
+# PARENT (a Message-ID), dated DATE, with HEADER.
+reply() {
+	printf 'From: Sender <s1@stop.example>\nTo: sam@studio.example\nSubject: Re: stop reply %s\nMessage-ID: <stop-reply-%s@stop.example>\nIn-Reply-To: <%s>\nReferences: <%s>\n%sDate: %s\n\nreply %s\n' \
+		"$2" "$2" "$3" "$3" "${5:+$5
+}" "$4" "$2" > "$1/cur/$(( 1800000000 + $2 )).M$2P2.host:2,S"
 }
 keys() { q "SELECT count(*) FROM filing_stats WHERE inbound + outbound > 0"; }
 
@@ -156,8 +178,52 @@ mc ingest --maildir "$TMP/big" >/dev/null 2>&1
 check_eq 'after messages left the index: the recount' "$(recount)" ''
 check_eq '... no first or last date is left unknown' "$(q 'SELECT count(*) FROM filing_stats WHERE first IS NULL OR last IS NULL')" 0
 
+# Replies to older threads in later runs: an automated one is no thread's
+# last message, unless the thread has nothing else; a person's is, dated
+# after the last, and not dated before it.
+mkdir -p "$TMP/late/cur" "$TMP/late/new" "$TMP/late/tmp"
+for n in 1 2 3 4; do
+	reply "$TMP/late" $n "first-$n@stop.example" 'Sun, 01 Sep 2024 10:00:00 +0000'
+done
+mc ingest --maildir "$TMP/late" >/dev/null 2>&1
+reply "$TMP/late" 11 stop-reply-1@stop.example 'Tue, 01 Oct 2024 10:00:00 +0000' 'Auto-Submitted: auto-replied'
+reply "$TMP/late" 12 stop-reply-2@stop.example 'Tue, 01 Oct 2024 10:00:00 +0000'
+reply "$TMP/late" 13 stop-reply-3@stop.example 'Mon, 01 Jan 2001 10:00:00 +0000'
+reply "$TMP/late" 14 nobody@nowhere.example 'Tue, 01 Oct 2024 10:00:00 +0000' 'Auto-Submitted: auto-generated'
+mc ingest --maildir "$TMP/late" >/dev/null 2>&1
+check_eq 'replies to older threads: the recount' "$(recount)" ''
+check_eq '... an automated reply is not the last' "$(last stop-reply-11@stop.example)" stop-reply-1@stop.example
+check_eq "... a person's later reply is" "$(last stop-reply-2@stop.example)" stop-reply-12@stop.example
+check_eq '... an earlier one is not' "$(last stop-reply-13@stop.example)" stop-reply-3@stop.example
+check_eq '... a thread of automated mail alone has its own' "$(q "SELECT t.automated FROM thread_last t JOIN messages m ON m.id = t.message WHERE m.message_id = 'stop-reply-14@stop.example'")" 1
+
+# A reply ingested with a configuration without clients (no filing rules)
+# still becomes its thread's last message.
+printf '[mailclerk]\nme = sam@studio.example\n' > "$TMP/noclients"
+reply "$TMP/late" 15 stop-reply-4@stop.example 'Wed, 02 Oct 2024 10:00:00 +0000'
+"$MAILCLERK" --config "$TMP/noclients" --db "$DB" ingest --maildir "$TMP/late" >/dev/null 2>&1
+check_eq 'a reply ingested without clients: the recount' "$(recount)" ''
+check_eq "... it is its thread's last" "$(last stop-reply-4@stop.example)" stop-reply-15@stop.example
+
+# What `followups` starts from is what it started from before thread_last:
+# the messages no message of their thread that is not automated comes after.
+check_eq 'the threads followups starts from are those it did' \
+	"$(q "SELECT message FROM thread_last WHERE automated = 0 ORDER BY message")" \
+	"$(q "SELECT m.id FROM messages m WHERE m.automated = 0 AND NOT EXISTS (SELECT 1 FROM
+		messages x WHERE x.thread_id = m.thread_id AND x.date >= m.date AND x.automated = 0
+		AND (x.date > m.date OR x.id > m.id)) ORDER BY m.id")"
+rm -f "$TMP/clean.db"*
+mkdir -p "$TMP/empty/cur" "$TMP/empty/new" "$TMP/empty/tmp"
+"$MAILCLERK" --config "$TMP/config" --db "$TMP/clean.db" ingest --maildir "$TMP/empty" >/dev/null 2>&1
+
+# An index of version 15: migration finds every thread's last message.
+q "$(before_16) PRAGMA user_version = 15;"
+mc clients >/dev/null
+check_eq 'migration from version 15: the version of a new index' "$(q 'PRAGMA user_version')" "$(sqlite3 "$TMP/clean.db" 'PRAGMA user_version')"
+check_eq '... last messages that are the recount' "$(recount)" ''
+
 # An index of version 13: migration fills the aggregates.
 q "$(before_14) PRAGMA user_version = 13;"
 mc clients >/dev/null
-check_eq 'migration from version 13: version 15' "$(q 'PRAGMA user_version')" 15
+check_eq 'migration from version 13: the version of a new index' "$(q 'PRAGMA user_version')" "$(sqlite3 "$TMP/clean.db" 'PRAGMA user_version')"
 check_eq '... aggregates that are the recount' "$(recount)" ''
