@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "index/aggregates.h"
 #include "index/load.h"
 #include "index/reclassify.h"
@@ -572,9 +573,15 @@ file_all(struct loaders *l, struct mc_db *db, struct index_writer *w, GQueue *pe
 		if (b->ids->len < size)
 			continue;
 		batch_send(l, db, pending, g_steal_pointer(&b));
-		while (pending->length >= (l->threads->len > 0 ? MAX_IN_FLIGHT : 1))
+		while (pending->length >= (l->threads->len > 0 ? MAX_IN_FLIGHT : 1)) {
 			if (!batch_write(l, db, w, pending, report, error))
 				return FALSE;
+#ifdef MC_TEST_HOOKS
+			/* A test kills the run here, with filings written. */
+			if (report->messages == size * (l->threads->len > 0 ? MAX_IN_FLIGHT : 1))
+				interrupt_test_pause();
+#endif
+		}
 	}
 	if (rc != SQLITE_DONE) {
 		if (b)
@@ -656,12 +663,12 @@ reclassify_run(struct mc_db *db, const struct mc_config *cfg, const struct rules
 	                                 "FROM filings WHERE rule = 'thread')");
 	report->filings = count_int(db, "SELECT count(*) FROM filings");
 	report->automated = count_int(db, "SELECT count(*) FROM messages WHERE automated = 1");
-	/* When a filing changed, the aggregates are counted whole. Otherwise they
-	 * count the same filings as before the run (the aggregates of a
-	 * transaction are its recount): only what the thread inheritance
-	 * noted is counted again. */
+	/* When a filing's key changed, the aggregates are counted whole.
+	 * Otherwise they are what they were (the aggregates a transaction
+	 * commits are its recount, and they count only keys): what the thread
+	 * inheritance noted is forgotten. */
 	if (report->added > 0 || report->removed > 0 ? !writer_aggregates_rebuild(w, error)
-	                                             : !aggregates_flush(db, error))
+	                                             : !aggregates_forget(db, error))
 		goto fail;
 	if (!db_exec(db, "DROP TABLE old_filings; COMMIT", error))
 		goto fail;
