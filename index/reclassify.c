@@ -1,6 +1,6 @@
 /* Filing every message again from the index (reclassify.h): messages loaded
- * and filed by batches on loader threads, the filings written in id order by
- * the caller's thread. */
+ * and filed by batches on loader threads, what changed written in id order
+ * by the caller's thread. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -15,14 +15,14 @@
 #include "ingest/parse.h"
 #include "ingest/source.h"
 
-/* Messages a loader reads and files at once: four range queries a batch
- * instead of four lookups a message. */
+/* Messages a loader reads and files at once: six range queries a batch
+ * instead of six lookups a message. */
 #define BATCH_IDS 512
-/* Batches handed out and not yet written at most: a batch keeps only its
- * filings (a message is freed once filed), so this bounds memory. */
+/* Batches handed out and not yet written at most: a batch keeps only what
+ * changed (a message is freed once filed), so this bounds memory. */
 #define MAX_IN_FLIGHT 16
-/* Loader threads at most: beside the writer, two cores are enough to keep
- * it busy, and each loader has a connection and page cache of its own. */
+/* Loader threads at most: each has a connection and page cache of its own,
+ * and the writer, with little to write, is seldom what they wait for. */
 #define MAX_LOADERS 4
 
 /* One run of consecutive message ids, loaded and filed by one loader, with
@@ -34,7 +34,7 @@ struct batch {
 	GPtrArray *gone;
 	GArray *gone_ids;
 	/* Rows that come: per message, a GPtrArray * of struct filing * as
-	 * writer_file_message() takes them, the message in new_ids. */
+	 * writer_file_message() takes them, the message in added_ids. */
 	GPtrArray *added;
 	GArray *added_ids;
 	/* The filings' keys before the run of the messages no rule files now
