@@ -324,6 +324,16 @@ aggregates_flush(struct mc_db *db, GError **error)
 	return db_exec(db, threads_flush_sql, error) && flush_contacts(db, error);
 }
 
+gboolean
+aggregates_forget(struct mc_db *db, GError **error)
+{
+	return aggregates_begin(db, error) &&
+	       db_exec(db,
+	               "DELETE FROM stats_dirty; DELETE FROM temp.stats_fresh; "
+	               "DELETE FROM contacts_pending; DELETE FROM contacts_dirty",
+	               error);
+}
+
 /* Threads counted again at a time by aggregates_rebuild(): each time's
  * sorting stays small. */
 #define REBUILD_THREADS 20000

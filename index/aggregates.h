@@ -34,6 +34,14 @@ gboolean aggregates_note_thread(struct mc_db *db, gint64 id, GError **error);
 gboolean aggregates_note_contacts(struct mc_db *db, gint64 id, GError **error);
 gboolean aggregates_note_filing(struct mc_db *db, gint64 id, const char *client, GError **error);
 
+/* Forgets what was noted for aggregates_flush() in the caller's write
+ * transaction, for a caller whose changes leave every number as it was
+ * (reclassify, when every message keeps the keys it was filed under: its
+ * filings inherited from a thread are written again, and counting their
+ * contacts again would count them twice). FALSE and ERROR on a database
+ * error. */
+gboolean aggregates_forget(struct mc_db *db, GError **error);
+
 /* Counts everything again (migration 14; reclassify, which files every
  * message again), inside the caller's write transaction. FALSE and ERROR on
  * a database error. */
