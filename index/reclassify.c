@@ -663,12 +663,14 @@ reclassify_run(struct mc_db *db, const struct mc_config *cfg, const struct rules
 	                                 "FROM filings WHERE rule = 'thread')");
 	report->filings = count_int(db, "SELECT count(*) FROM filings");
 	report->automated = count_int(db, "SELECT count(*) FROM messages WHERE automated = 1");
-	/* When a filing's key changed, the aggregates are counted whole.
-	 * Otherwise they are what they were (the aggregates a transaction
-	 * commits are its recount, and they count only keys): what the thread
-	 * inheritance noted is forgotten. */
-	if (report->added > 0 || report->removed > 0 ? !writer_aggregates_rebuild(w, error)
-	                                             : !aggregates_forget(db, error))
+	/* When a filing's key or an automated mark changed (each thread's last
+	 * message depends on the marks: thread_last), the aggregates are
+	 * counted whole. Otherwise they are what they were (the aggregates a
+	 * transaction commits are its recount): what the thread inheritance
+	 * noted is forgotten. */
+	gboolean changed =
+	    report->added > 0 || report->removed > 0 || report->automated_changed > 0;
+	if (changed ? !writer_aggregates_rebuild(w, error) : !aggregates_forget(db, error))
 		goto fail;
 	if (!db_exec(db, "DROP TABLE old_filings; COMMIT", error))
 		goto fail;

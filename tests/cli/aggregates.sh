@@ -7,7 +7,7 @@
 # merging, automated replies, mail ingested without clients, and migration
 # from schema versions 13 and 15.
 . "$top_srcdir/tests/lib.sh"
-plan 29
+plan 32
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -204,6 +204,18 @@ reply "$TMP/late" 15 stop-reply-4@stop.example 'Wed, 02 Oct 2024 10:00:00 +0000'
 "$MAILCLERK" --config "$TMP/noclients" --db "$DB" ingest --maildir "$TMP/late" >/dev/null 2>&1
 check_eq 'a reply ingested without clients: the recount' "$(recount)" ''
 check_eq "... it is its thread's last" "$(last stop-reply-4@stop.example)" stop-reply-15@stop.example
+
+# reclassify that changes automated marks and no filing: each thread's last
+# message is found again all the same.
+mc reclassify >/dev/null 2>&1
+sed '/^\[mailclerk\]/a automated = s1@stop.example' "$TMP/config" > "$TMP/config3"
+flips=$(q "SELECT count(*) FROM messages WHERE from_addr = 's1@stop.example' AND automated = 0")
+check_eq 'reclassify that marks mail automated and files as before' \
+	"$("$MAILCLERK" --config "$TMP/config3" --db "$DB" reclassify 2>&1 | sed -n 's/.*(\([0-9]* added, [0-9]* removed\)).*(\([0-9]*\) changed).*/\1, \2/p')" "0 added, 0 removed, $flips"
+check_eq '... the recount' "$(recount)" ''
+check_eq "... a thread of mail now all automated keeps its last, marked so" \
+	"$(q "SELECT t.automated FROM thread_last t JOIN messages m ON m.id = t.message WHERE m.message_id = 'stop-reply-12@stop.example'")" 1
+mc reclassify >/dev/null 2>&1
 
 # What `followups` starts from is what it started from before thread_last:
 # the messages no message of their thread that is not automated comes after.
