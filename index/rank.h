@@ -4,7 +4,15 @@
  * same counts), for every row: only where a row's length comes from
  * differs. FTS5 reads it from fts_docsize, a B-tree probe a hit; mc_bm25()
  * from the id map, a few blobs for all of them, and from FTS5 for a length
- * the map does not hold. */
+ * the map does not hold.
+ *
+ * bm25()'s IDF needs how many rows hold each phrase, which FTS5 finds by
+ * reading them all again, a quarter of a common word's ranking. Deferred,
+ * mc_bm25() leaves the IDF out and the caller finishes each score with
+ * rank_finish() from counts it gets more cheaply: for a query of one phrase
+ * they are its hits, for more they are counted on another thread, with a
+ * connection of its own, which then reads the newest hits while the
+ * caller reads the others (rank_job_start()). */
 #ifndef MC_RANK_H
 #define MC_RANK_H
 
@@ -12,24 +20,57 @@
 
 #include "index/db.h"
 
-/* mc_bm25(fts, ?) with a struct rank_deferred bound as a pointer of type
- * RANK_DEFERRED: for a query of one phrase, whose rows are all the rows
- * that hold the phrase, their count is the count the IDF needs, which FTS5
- * would otherwise find by reading them all a second time. mc_bm25() then
- * returns the score without its IDF and sets DEFERRED and ROWS; the caller
- * counts the rows and finishes each score with rank_finish(). */
+/* mc_bm25(fts, ?) with a struct rank_deferred bound as a pointer of this
+ * type returns, for each row, a blob of one double per phrase: its share
+ * of the score before the IDF weighs it. */
 #define RANK_DEFERRED "mc_rank_deferred"
 struct rank_deferred {
-	gboolean deferred;
-	gint64 rows; /* in the table */
+	int phrases;         /* set by mc_bm25() */
+	gint64 rows, tokens; /* in the table, as mc_bm25()'s connection sees it */
 };
 
-/* The score bm25() gives a row of PARTIAL (mc_bm25()'s deferred score) in
- * a query of one phrase held by HITS rows. */
-double rank_finish(const struct rank_deferred *d, gint64 hits, double partial);
+/* What bm25()'s IDF needs. */
+struct rank_counts {
+	gint64 rows, tokens; /* in the table */
+	int phrases;
+	gint64 *hits; /* the rows holding each phrase; owned, rank_counts_clear() */
+};
+void rank_counts_clear(struct rank_counts *c);
 
-/* Registers mc_bm25() on DB's connection (once; DB must outlive it). FALSE
- * and ERROR when FTS5 refuses it. */
+/* The score bm25() gives a row whose deferred shares are PARTIAL
+ * (C->phrases of them). */
+double rank_finish(const struct rank_counts *c, const double *partial);
+
+/* The rows of MATCH with rowids from LO to HI, in rowid order, and their
+ * deferred shares. */
+struct rank_hits {
+	GArray *ids;    /* gint64 */
+	GArray *shares; /* double, defer.phrases a hit */
+	struct rank_deferred defer;
+};
+void rank_hits_clear(struct rank_hits *h);
+
+/* Sets H (cleared first) to the rows of MATCH from LO to HI on DB's
+ * connection. FALSE and ERROR on a database error. */
+gboolean rank_collect(struct mc_db *db, const char *match, gint64 lo, gint64 hi,
+                      struct rank_hits *h, GError **error);
+
+/* Starts, on a thread with its own read connection to the index at PATH,
+ * counting what the IDF of the phrases of MATCH needs (nothing for one
+ * phrase), then rank_collect() from LO to HI. Never NULL. */
+struct rank_job *rank_job_start(const char *path, const char *match, gint64 lo, gint64 hi);
+
+/* Waits for JOB and frees it. TRUE with HITS and COUNTS set (free them with
+ * rank_hits_clear() and rank_counts_clear(); COUNTS has no phrases when
+ * MATCH found nothing); FALSE and ERROR when it could not. */
+gboolean rank_job_finish(struct rank_job *job, struct rank_hits *hits, struct rank_counts *counts,
+                         GError **error);
+
+/* The same counts on DB's connection (no other statement of it running). */
+gboolean rank_count(struct mc_db *db, const char *match, struct rank_counts *c, GError **error);
+
+/* Registers mc_bm25() and mc_bm25_counts() on DB's connection (once; DB
+ * must outlive it). FALSE and ERROR when FTS5 refuses them. */
 gboolean rank_register(struct mc_db *db, GError **error);
 
 #endif

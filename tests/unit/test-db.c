@@ -581,40 +581,74 @@ rank_differences(struct fixture *f, const char *match)
 	return g_string_free(out, FALSE);
 }
 
-/* The same for mc_bm25(fts, ?) told to defer the IDF of a query of one
- * phrase (rank_finish() completes it after the count); DEFERRED says
- * whether it did. */
+/* The same for mc_bm25(fts, ?), deferred: its shares of each row weighed
+ * by rank_finish() with the counts of rank_count() (its hits, for one
+ * phrase), which the counting thread gives too. PHRASES is set to how many
+ * the query has. */
 static char *
-deferred_rank_differences(struct fixture *f, const char *match, gboolean *deferred)
+deferred_rank_differences(struct fixture *f, const char *match, int *phrases)
 {
 	g_autoptr(GError) error = NULL;
 	g_assert_true(rank_register(f->db, &error));
-	g_autoptr(sqlite3_stmt) s = db_prepare(
-	    f->db, "SELECT rowid, mc_bm25(fts, ?), bm25(fts) FROM fts WHERE fts MATCH ?", &error);
+	g_autoptr(sqlite3_stmt) s =
+	    db_prepare(f->db,
+	               "SELECT rowid, mc_bm25(fts, ?), bm25(fts) FROM fts WHERE fts MATCH ? "
+	               "ORDER BY rowid",
+	               &error);
 	g_assert_no_error(error);
 	struct rank_deferred defer = { 0 };
 	sqlite3_bind_pointer(s, 1, &defer, RANK_DEFERRED, NULL);
 	sqlite3_bind_text(s, 2, match, -1, SQLITE_STATIC);
 	struct scored {
 		gint64 id;
-		double mine, bm25;
+		double shares[8], bm25;
 	};
 	g_autoptr(GArray) rows = g_array_new(FALSE, FALSE, sizeof(struct scored));
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		struct scored row = { sqlite3_column_int64(s, 0), sqlite3_column_double(s, 1),
-			              sqlite3_column_double(s, 2) };
+		struct scored row = { .id = sqlite3_column_int64(s, 0),
+			              .bm25 = sqlite3_column_double(s, 2) };
+		g_assert_cmpint(sqlite3_column_bytes(s, 1), ==, defer.phrases * sizeof(double));
+		memcpy(row.shares, sqlite3_column_blob(s, 1), defer.phrases * sizeof(double));
 		g_array_append_val(rows, row);
 	}
 	g_assert_cmpint(rows->len, >, 0);
-	*deferred = defer.deferred;
+	*phrases = defer.phrases;
+
+	/* Counted here, and counted and collected on another thread from the
+	 * second row on: the same counts, rows and shares. */
+	struct rank_counts here, there;
+	rank_count(f->db, match, &here, &error);
+	g_assert_no_error(error);
+	struct rank_hits newer;
+	gint64 second = g_array_index(rows, struct scored, MIN(1, rows->len - 1)).id;
+	g_assert_true(rank_job_finish(rank_job_start(f->path, match, second, G_MAXINT64), &newer,
+	                              &there, &error));
+	g_assert_no_error(error);
+	g_assert_cmpint(newer.ids->len, ==, rows->len - (rows->len > 1));
+	for (guint i = 0; i < newer.ids->len; i++) {
+		const struct scored *row = &g_array_index(rows, struct scored, i + (rows->len > 1));
+		g_assert_cmpint(g_array_index(newer.ids, gint64, i), ==, row->id);
+		g_assert_cmpmem(&g_array_index(newer.shares, double, i *defer.phrases),
+		                defer.phrases * sizeof(double), row->shares,
+		                defer.phrases * sizeof(double));
+	}
+	rank_hits_clear(&newer);
+	g_assert_cmpint(here.phrases, ==, defer.phrases);
+	g_assert_cmpint(there.phrases, ==, defer.phrases);
+	g_assert_cmpint(here.rows, ==, there.rows);
+	g_assert_cmpint(here.tokens, ==, there.tokens);
+	for (int i = 0; defer.phrases > 1 && i < defer.phrases; i++)
+		g_assert_cmpint(here.hits[i], ==, there.hits[i]);
+	if (defer.phrases == 1)
+		here.hits[0] = rows->len;
 	GString *out = g_string_new(NULL);
 	for (guint i = 0; i < rows->len; i++) {
 		const struct scored *row = &g_array_index(rows, struct scored, i);
-		double mine =
-		    defer.deferred ? rank_finish(&defer, rows->len, row->mine) : row->mine;
-		if (mine != row->bm25)
+		if (rank_finish(&here, row->shares) != row->bm25)
 			g_string_append_printf(out, " %" G_GINT64_FORMAT, row->id);
 	}
+	rank_counts_clear(&here);
+	rank_counts_clear(&there);
 	return g_string_free(out, FALSE);
 }
 
@@ -687,13 +721,13 @@ test_rank_lengths(struct fixture *f, gconstpointer data)
 		g_autofree char *diff = rank_differences(f, queries[i]);
 		g_assert_cmpstr(diff, ==, "");
 	}
-	/* Deferred: the queries of one phrase (the first, second, fifth and
-	 * sixth), and only those. */
+	/* Deferred: the same scores; one phrase in the first, second, fifth
+	 * and sixth, two in the others. */
 	for (guint i = 0; i < G_N_ELEMENTS(queries); i++) {
-		gboolean deferred;
-		g_autofree char *diff = deferred_rank_differences(f, queries[i], &deferred);
+		int phrases;
+		g_autofree char *diff = deferred_rank_differences(f, queries[i], &phrases);
 		g_assert_cmpstr(diff, ==, "");
-		g_assert_cmpint(deferred, ==, i == 0 || i == 1 || i == 4 || i == 5);
+		g_assert_cmpint(phrases, ==, i == 0 || i == 1 || i == 4 || i == 5 ? 1 : 2);
 	}
 
 	/* A rewritten text: its new length. A rolled-back one leaves none. */
