@@ -271,14 +271,22 @@ maildir_scan_subdir(struct maildir_scan *ms, const char *container, const char *
 	return ok;
 }
 
+/* Whether the folder CONTAINER is as the last run left it: its cur/ and
+ * new/ newest at MTIME then too. */
+static gboolean
+folder_unchanged(struct maildir_scan *ms, const char *container, gint64 mtime)
+{
+	gint64 old_mtime = 0, old_size = 0;
+	return ms->sink->container_state(ms->sink, container, &old_mtime, &old_size) &&
+	       old_mtime == mtime;
+}
+
 /* Counts the files of the folder CONTAINER that the scan will add, when
  * it changed since the last run (MTIME), for progress and its ETA. */
 static void
 maildir_count_folder(struct maildir_scan *ms, const char *container, gint64 mtime)
 {
-	gint64 old_mtime = 0, old_size = 0;
-	if (ms->sink->container_state(ms->sink, container, &old_mtime, &old_size) &&
-	    old_mtime == mtime)
+	if (folder_unchanged(ms, container, mtime))
 		return;
 	g_autoptr(GHashTable) known = ms->sink->known_locations(ms->sink, container);
 	if (!known)
@@ -298,9 +306,7 @@ maildir_scan_folder(struct maildir_scan *ms, const char *container, const char *
 	g_hash_table_add(ms->visited, g_strdup(container));
 	if (!ms->sink->claim(ms->sink, container))
 		return;
-	gint64 old_mtime = 0, old_size = 0;
-	if (ms->sink->container_state(ms->sink, container, &old_mtime, &old_size) &&
-	    old_mtime == mtime)
+	if (folder_unchanged(ms, container, mtime))
 		return;
 
 	g_autoptr(GHashTable) known = ms->sink->known_locations(ms->sink, container);

@@ -86,11 +86,11 @@ make_message(const char *mid, const char *from, const char *refs)
 	return pm;
 }
 
+/* Adds PM as the maildir file KEY of the folder /c. */
 static void
-add(struct fixture *f, const char *key, const char *mid, const char *from, const char *refs)
+add_parsed(struct fixture *f, const char *key, struct parsed_message *pm)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(parsed_message) pm = make_message(mid, from, refs);
 	struct source_item item = {
 		.source = "",
 		.kind = "maildir",
@@ -103,6 +103,13 @@ add(struct fixture *f, const char *key, const char *mid, const char *from, const
 	};
 	g_assert_true(writer_add(f->w, &item, pm, NULL, NULL, &error));
 	g_assert_no_error(error);
+}
+
+static void
+add(struct fixture *f, const char *key, const char *mid, const char *from, const char *refs)
+{
+	g_autoptr(parsed_message) pm = make_message(mid, from, refs);
+	add_parsed(f, key, pm);
 }
 
 static void
@@ -257,15 +264,7 @@ test_dates_sparse_and_dense(struct fixture *f, gconstpointer data)
 		g_autofree char *mid = g_strdup_printf("m%d@x", i);
 		g_autoptr(parsed_message) pm = make_message(mid, "bob@acme.example", NULL);
 		pm->date = 1700000000 + 1000 * i;
-		struct source_item item = { .source = "",
-			                    .kind = "maildir",
-			                    .container = "/c",
-			                    .folder = "",
-			                    .name = key,
-			                    .sub = "cur",
-			                    .info = "",
-			                    .path = key };
-		g_assert_true(writer_add(f->w, &item, pm, NULL, NULL, &error));
+		add_parsed(f, key, pm);
 	}
 	g_assert_true(writer_commit(f->w, &error));
 	gint64 first = query_int(f->db, "SELECT min(id) FROM messages");
@@ -676,15 +675,7 @@ test_rank_lengths(struct fixture *f, gconstpointer data)
 	for (int i = 0; i < 40; i++) {
 		g_autofree char *key = g_strdup_printf("/r%d", i);
 		g_autoptr(parsed_message) pm = ranked_message(i);
-		struct source_item item = { .source = "",
-			                    .kind = "maildir",
-			                    .container = "/c",
-			                    .folder = "",
-			                    .name = key,
-			                    .sub = "cur",
-			                    .info = "",
-			                    .path = key };
-		g_assert_true(writer_add(f->w, &item, pm, NULL, NULL, &error));
+		add_parsed(f, key, pm);
 	}
 	/* A text too long for the map: ranked from FTS5's own length. */
 	g_autoptr(parsed_message) big = make_message("big@x", "bob@acme.example", NULL);
@@ -693,15 +684,7 @@ test_rank_lengths(struct fixture *f, gconstpointer data)
 		g_string_append(body, " w");
 	g_free(big->body_text);
 	big->body_text = g_string_free(body, FALSE);
-	struct source_item item = { .source = "",
-		                    .kind = "maildir",
-		                    .container = "/c",
-		                    .folder = "",
-		                    .name = "/big",
-		                    .sub = "cur",
-		                    .info = "",
-		                    .path = "/big" };
-	g_assert_true(writer_add(f->w, &item, big, NULL, NULL, &error));
+	add_parsed(f, "/big", big);
 	g_assert_true(writer_commit(f->w, &error));
 	g_assert_no_error(error);
 
