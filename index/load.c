@@ -20,15 +20,21 @@ each_row(struct mc_db *db, const char *sql, gint64 id, void (*row)(sqlite3_stmt 
 	return rc == SQLITE_DONE || db_set_error(error, db, what);
 }
 
+void
+load_address_row(sqlite3_stmt *s, int first, GPtrArray *out)
+{
+	struct mc_address *a = g_new0(struct mc_address, 1);
+	a->role = sqlite3_column_int(s, first);
+	a->name = g_strdup(db_column_text(s, first + 1));
+	a->address = g_strdup(db_column_text(s, first + 2));
+	a->domain = g_strdup(db_column_text(s, first + 3));
+	g_ptr_array_add(out, a);
+}
+
 static void
 address_row(sqlite3_stmt *s, gpointer out)
 {
-	struct mc_address *a = g_new0(struct mc_address, 1);
-	a->role = sqlite3_column_int(s, 0);
-	a->name = g_strdup(db_column_text(s, 1));
-	a->address = g_strdup(db_column_text(s, 2));
-	a->domain = g_strdup(db_column_text(s, 3));
-	g_ptr_array_add(out, a);
+	load_address_row(s, 0, out);
 }
 
 gboolean
@@ -40,17 +46,23 @@ load_addresses(struct mc_db *db, gint64 id, GPtrArray *out, GError **error)
 	                id, address_row, out, "reading a message's addresses", error);
 }
 
+void
+load_attachment_row(sqlite3_stmt *s, int first, GPtrArray *out)
+{
+	struct mc_attachment *a = g_new0(struct mc_attachment, 1);
+	a->part = g_strdup(db_column_text(s, first));
+	a->filename = g_strdup(db_column_text(s, first + 1));
+	a->mime_type = g_strdup(db_column_text(s, first + 2));
+	a->size = sqlite3_column_int64(s, first + 3);
+	g_strlcpy(a->sha256, db_column_text(s, first + 4), sizeof a->sha256);
+	a->is_inline = sqlite3_column_int(s, first + 5);
+	g_ptr_array_add(out, a);
+}
+
 static void
 attachment_row(sqlite3_stmt *s, gpointer out)
 {
-	struct mc_attachment *a = g_new0(struct mc_attachment, 1);
-	a->part = g_strdup(db_column_text(s, 0));
-	a->filename = g_strdup(db_column_text(s, 1));
-	a->mime_type = g_strdup(db_column_text(s, 2));
-	a->size = sqlite3_column_int64(s, 3);
-	g_strlcpy(a->sha256, db_column_text(s, 4), sizeof a->sha256);
-	a->is_inline = sqlite3_column_int(s, 5);
-	g_ptr_array_add(out, a);
+	load_attachment_row(s, 0, out);
 }
 
 gboolean

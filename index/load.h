@@ -13,6 +13,15 @@
  * database error. */
 gboolean load_addresses(struct mc_db *db, gint64 id, GPtrArray *out, GError **error);
 
+/* Appends the address of the row S holds, its columns role, name, address
+ * and domain from column FIRST on, to OUT (a new struct mc_address). */
+void load_address_row(sqlite3_stmt *s, int first, GPtrArray *out);
+
+/* Appends the attachment of the row S holds, its columns part, filename,
+ * mime_type, size, sha256 and is_inline from column FIRST on, to OUT (a
+ * new struct mc_attachment). */
+void load_attachment_row(sqlite3_stmt *s, int first, GPtrArray *out);
+
 /* Appends message ID's attachments (struct mc_attachment *, inline parts
  * included, in part order) to OUT; the caller owns them. */
 gboolean load_attachments(struct mc_db *db, gint64 id, GPtrArray *out, GError **error);

@@ -104,28 +104,17 @@ side_take(struct side *s, gint64 id, GPtrArray *out, void (*row)(sqlite3_stmt *,
 	}
 }
 
+/* Column 0 of these range queries is the message id. */
 static void
 address_row(sqlite3_stmt *s, GPtrArray *out)
 {
-	struct mc_address *a = g_new0(struct mc_address, 1);
-	a->role = sqlite3_column_int(s, 1);
-	a->name = g_strdup(db_column_text(s, 2));
-	a->address = g_strdup(db_column_text(s, 3));
-	a->domain = g_strdup(db_column_text(s, 4));
-	g_ptr_array_add(out, a);
+	load_address_row(s, 1, out);
 }
 
 static void
 attachment_row(sqlite3_stmt *s, GPtrArray *out)
 {
-	struct mc_attachment *a = g_new0(struct mc_attachment, 1);
-	a->part = g_strdup(db_column_text(s, 1));
-	a->filename = g_strdup(db_column_text(s, 2));
-	a->mime_type = g_strdup(db_column_text(s, 3));
-	a->size = sqlite3_column_int64(s, 4);
-	g_strlcpy(a->sha256, db_column_text(s, 5), sizeof a->sha256);
-	a->is_inline = sqlite3_column_int(s, 6);
-	g_ptr_array_add(out, a);
+	load_attachment_row(s, 1, out);
 }
 
 static void
