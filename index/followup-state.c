@@ -44,7 +44,7 @@ followup_state_mark(struct mc_db *db, gint64 thread, gint64 message, gint64 unti
 		db_set_error(error, db, "marking a thread");
 		goto fail;
 	}
-	if (!db_exec(db, "COMMIT", error))
+	if (!db_commit(db, error))
 		goto fail;
 	return TRUE;
 fail:

@@ -77,7 +77,7 @@ merge_step(struct mc_db *db, gint64 pages, gboolean *worked, GError **error)
 	sqlite3_reset(s);
 	/* FTS5's documented test: two changes or more, it merged something. */
 	*worked = sqlite3_total_changes64(db->sql) - before >= 2;
-	if (ok && db_exec(db, "COMMIT", error))
+	if (ok && db_commit(db, error))
 		return TRUE;
 	sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 	return FALSE;

@@ -317,7 +317,7 @@ writer_commit(struct index_writer *w, GError **error)
 	gboolean ok = write_counted(w, error);
 	forget_batch(w);
 	return ok && dates_flush(w->dates, error) && doclens_flush(w->lengths, error) &&
-	       aggregates_flush(w->db, error) && db_exec(w->db, "COMMIT", error);
+	       aggregates_flush(w->db, error) && db_commit(w->db, error);
 }
 
 void

@@ -173,6 +173,35 @@ test_threads_merge_out_of_order(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM messages"), ==, 3);
 }
 
+/* A commit leaves no statement of the writer on a row: one left there (a
+ * reply's thread looked up) kept its read transaction after COMMIT, every
+ * checkpoint failed, and an ingest's WAL grew for the whole run. */
+static void
+test_commit_lets_checkpoint(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	for (int round = 0; round < 2; round++) {
+		g_assert_true(writer_begin(f->w, &error));
+		g_autofree char *key = g_strdup_printf("/r%d", round);
+		g_autofree char *mid = g_strdup_printf("reply%d@x", round);
+		if (round == 0)
+			add(f, "/root", "root@x", "a@x.example", NULL);
+		add(f, key, mid, "b@x.example", "root@x");
+		g_assert_true(writer_commit(f->w, &error));
+		for (sqlite3_stmt *s = sqlite3_next_stmt(f->db->sql, NULL); s;
+		     s = sqlite3_next_stmt(f->db->sql, s))
+			if (sqlite3_stmt_busy(s))
+				g_error("still running after a commit: %s", sqlite3_sql(s));
+		int log = -1, done = -1;
+		g_assert_cmpint(sqlite3_wal_checkpoint_v2(f->db->sql, NULL,
+		                                          SQLITE_CHECKPOINT_PASSIVE, &log, &done),
+		                ==, SQLITE_OK);
+		g_assert_cmpint(log, >, 0);
+		g_assert_cmpint(done, ==, log);
+	}
+	g_assert_cmpint(query_int(f->db, "SELECT count(DISTINCT thread_id) FROM messages"), ==, 1);
+}
+
 static void
 test_remove_last_copy(struct fixture *f, gconstpointer data)
 {
@@ -765,6 +794,8 @@ main(int argc, char **argv)
 	           test_dedupe_and_direction, teardown);
 	g_test_add("/writer/threads-merge-out-of-order", struct fixture, NULL, setup,
 	           test_threads_merge_out_of_order, teardown);
+	g_test_add("/writer/commit-lets-checkpoint", struct fixture, NULL, setup,
+	           test_commit_lets_checkpoint, teardown);
 	g_test_add("/writer/remove-last-copy", struct fixture, NULL, setup, test_remove_last_copy,
 	           teardown);
 	g_test_add("/writer/deleted-message-keeps-thread", struct fixture, NULL, setup,
