@@ -50,6 +50,42 @@ db_commit(struct mc_db *db, GError **error)
 }
 
 gboolean
+db_analyze(struct mc_db *db, GError **error)
+{
+	/* The tables with an index (or a primary key of their own): the
+	 * planner's choices are between indexes. A table without one
+	 * (message_text, FTS5's data and sizes) would be counted row by row
+	 * however small analysis_limit is: 0.3-0.6 s a run at a million
+	 * messages, where these take 10 ms. Their old counts stay, unused. */
+	g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func(g_free);
+	{
+		g_autoptr(sqlite3_stmt) s = db_prepare(
+		    db,
+		    "SELECT name FROM sqlite_master m WHERE type = 'table' AND name NOT LIKE "
+		    "'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%' AND EXISTS (SELECT 1 FROM "
+		    "pragma_index_list(m.name))",
+		    error);
+		if (!s)
+			return FALSE;
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			g_ptr_array_add(tables, g_strdup(db_column_text(s, 0)));
+		if (rc != SQLITE_DONE)
+			return db_set_error(error, db, "listing the tables to analyze");
+	}
+	if (!db_exec(db, "PRAGMA analysis_limit = 1000", error))
+		return FALSE;
+	for (guint i = 0; i < tables->len; i++) {
+		char *sql = sqlite3_mprintf("ANALYZE \"%w\"", (char *)g_ptr_array_index(tables, i));
+		gboolean ok = db_exec(db, sql, error);
+		sqlite3_free(sql);
+		if (!ok)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
 db_begin_read(struct mc_db *db, GError **error)
 {
 	return db_exec(db, "BEGIN", error);

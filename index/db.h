@@ -35,6 +35,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(mc_db, db_close)
  * transaction that stops every checkpoint. FALSE and ERROR when it fails. */
 gboolean db_commit(struct mc_db *db, GError **error);
 
+/* Refreshes the planner's statistics (ANALYZE, bounded by analysis_limit)
+ * of every table with an index. FALSE and ERROR when it fails. */
+gboolean db_analyze(struct mc_db *db, GError **error);
+
 /* Starts a read transaction on DB: everything read until the connection
  * closes is one snapshot, whatever a writer commits meanwhile (WAL). */
 gboolean db_begin_read(struct mc_db *db, GError **error);

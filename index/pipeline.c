@@ -544,11 +544,11 @@ writer_main(gpointer data)
 		report->stats = *writer_stats(w);
 	report->interrupted = stopped;
 	/* Fresh statistics let the planner pick the covering indexes (a search
-	 * takes milliseconds instead of tens). analysis_limit keeps it to a few
+	 * takes milliseconds instead of tens). db_analyze() keeps it to a few
 	 * milliseconds whatever the size; a run that changed nothing skips it. */
 	const struct writer_stats *st = &report->stats;
 	if (!failed && !stopped && (st->messages_added || st->messages_removed) &&
-	    !db_exec(db, "PRAGMA analysis_limit = 1000; ANALYZE;", error))
+	    !db_analyze(db, error))
 		failed = TRUE;
 	/* Few full-text segments keep searches fast at any size
 	 * (index/fts-merge.h); the merging is in steps, each committed. */
