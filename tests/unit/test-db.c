@@ -516,6 +516,24 @@ test_migrates_version_1(struct fixture *f, gconstpointer data)
 	                ==, 1);
 }
 
+/* Replaces F's writer with one that files mail from acme.example under the
+ * client acme. Sets *CFG and *RULES, which must outlive the writer: the
+ * test frees it first. */
+static void
+writer_with_acme(struct fixture *f, struct mc_config **cfg, struct rules **r)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *file = g_build_filename(f->dir, "clients", NULL);
+	g_file_set_contents(file, "[client acme]\ndomains = acme.example\n", -1, NULL);
+	*cfg = config_load(file, TRUE, &error);
+	g_assert_no_error(error);
+	*r = rules_compile(*cfg, &error);
+	g_assert_no_error(error);
+	writer_free(f->w);
+	f->w = writer_new(f->db, *cfg, *r, &error);
+	g_assert_no_error(error);
+}
+
 /* Thread filings for a run's new mail look at the new messages' threads
  * alone: no step of a scan through the whole index, whatever the planner's
  * statistics say (a scan of messages_thread took 170 ms a run at a million
@@ -524,15 +542,9 @@ static void
 test_inherit_reads_new_mail_only(struct fixture *f, gconstpointer data)
 {
 	g_autoptr(GError) error = NULL;
-	g_autofree char *file = g_build_filename(f->dir, "clients", NULL);
-	g_file_set_contents(file, "[client acme]\ndomains = acme.example\n", -1, NULL);
-	g_autoptr(mc_config) cfg = config_load(file, TRUE, &error);
-	g_assert_no_error(error);
-	g_autoptr(rules) r = rules_compile(cfg, &error);
-	g_assert_no_error(error);
-	writer_free(f->w);
-	f->w = writer_new(f->db, cfg, r, &error);
-	g_assert_no_error(error);
+	g_autoptr(mc_config) cfg = NULL;
+	g_autoptr(rules) r = NULL;
+	writer_with_acme(f, &cfg, &r);
 	g_assert_true(writer_begin(f->w, &error));
 	for (int i = 0; i < 300; i++) {
 		g_autofree char *key = g_strdup_printf("/old%d", i);
@@ -571,17 +583,10 @@ static void
 test_inherit_after_killed_run(struct fixture *f, gconstpointer data)
 {
 	g_autoptr(GError) error = NULL;
-	g_autofree char *file = g_build_filename(f->dir, "clients", NULL);
-	g_file_set_contents(file, "[client acme]\ndomains = acme.example\n", -1, NULL);
-	g_autoptr(mc_config) cfg = config_load(file, TRUE, &error);
-	g_assert_no_error(error);
-	g_autoptr(rules) r = rules_compile(cfg, &error);
-	g_assert_no_error(error);
-
+	g_autoptr(mc_config) cfg = NULL;
+	g_autoptr(rules) r = NULL;
 	/* An earlier thread, fully filed: not walked again. */
-	writer_free(f->w);
-	f->w = writer_new(f->db, cfg, r, &error);
-	g_assert_no_error(error);
+	writer_with_acme(f, &cfg, &r);
 	g_assert_true(writer_begin(f->w, &error));
 	add(f, "/old", "old@x", "bob@acme.example", NULL);
 	g_assert_true(writer_inherit_filings(f->w, FALSE, &error));
