@@ -8,7 +8,11 @@
  * index, fts_merge_after_run() merges: all segments into one once the others
  * hold as many pages as the largest (so each page is rewritten about twice
  * over the index's growth), otherwise the smaller ones, in work proportional
- * to what the run added. Each step is a transaction of its own. */
+ * to what the run added. Each step is a transaction of its own.
+ *
+ * During a run, fts_policy_apply()'s settings keep FTS5's own merging
+ * small: a batch's words make one segment, not one a megabyte, and levels
+ * merge sixteen at a time, not four. */
 #ifndef MC_FTS_MERGE_H
 #define MC_FTS_MERGE_H
 
@@ -21,5 +25,10 @@
  * what it merged committed, when interrupted. FALSE and ERROR on a database
  * error (the step that failed is rolled back). */
 gboolean fts_merge_after_run(struct mc_db *db, guint64 changed, GError **error);
+
+/* Sets the index's FTS5 settings for a writer (kept in fts_config; written
+ * only when they differ, so one run of an index written by an older
+ * mailclerk sets them). FALSE and ERROR on a database error. */
+gboolean fts_policy_apply(struct mc_db *db, GError **error);
 
 #endif

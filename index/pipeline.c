@@ -357,7 +357,8 @@ writer_main(gpointer data)
 	GError **error = &p->writer_error;
 	struct ingest_report *report = p->report;
 	g_autoptr(mc_db) db = db_open(p->db_path, DB_WRITE, error);
-	g_autoptr(index_writer) w = db ? writer_new(db, p->cfg, p->rules, error) : NULL;
+	g_autoptr(index_writer) w =
+	    db && fts_policy_apply(db, error) ? writer_new(db, p->cfg, p->rules, error) : NULL;
 	g_autoptr(progress) bar = progress_new();
 	g_autoptr(GArray) gone = g_array_new(FALSE, FALSE, sizeof(gint64));
 	g_autoptr(GPtrArray) done = g_ptr_array_new_with_free_func((GDestroyNotify)event_free);
