@@ -661,7 +661,7 @@ reclassify_run(struct mc_db *db, const struct mc_config *cfg, const struct rules
 	    report->added > 0 || report->removed > 0 || report->automated_changed > 0;
 	if (changed ? !writer_aggregates_rebuild(w, error) : !aggregates_forget(db, error))
 		goto fail;
-	if (!db_exec(db, "DROP TABLE old_filings; COMMIT", error))
+	if (!db_exec(db, "DROP TABLE old_filings", error) || !db_commit(db, error))
 		goto fail;
 	report->seconds = (g_get_monotonic_time() - start) / 1e6;
 	return TRUE;
