@@ -28,6 +28,10 @@
  * took 5 % less time (HACKING, "Fewer rewrites during a run").
  * fts_merge_after_run() leaves few segments either way. */
 #define FTS_AUTOMERGE 16
+/* 'merge' with a positive count (fts_merge_after_run()) merges the level
+ * with the most segments once it has usermerge of them: two, so that a
+ * run's new segments end as one. */
+#define FTS_USERMERGE 2
 
 gboolean
 fts_policy_apply(struct mc_db *db, GError **error)
@@ -35,7 +39,9 @@ fts_policy_apply(struct mc_db *db, GError **error)
 	static const struct {
 		const char *key;
 		gint64 value;
-	} settings[] = { { "hashsize", FTS_HASHSIZE }, { "automerge", FTS_AUTOMERGE } };
+	} settings[] = { { "hashsize", FTS_HASHSIZE },
+		         { "automerge", FTS_AUTOMERGE },
+		         { "usermerge", FTS_USERMERGE } };
 	for (gsize i = 0; i < G_N_ELEMENTS(settings); i++) {
 		sqlite3_stmt *get = db_cached(db, "SELECT v FROM fts_config WHERE k = ?", error);
 		if (!get)
@@ -153,11 +159,6 @@ fts_merge_after_run(struct mc_db *db, guint64 changed, GError **error)
 		double added = (double)shape.pages * (double)changed / (double)MAX(messages, 1);
 		budget = (gint64)(MERGE_PAGES_PER_PAGE_ADDED * MIN(added, (double)shape.pages));
 	}
-	/* 'merge' with a positive count merges the level with the most
-	 * segments once it has usermerge of them (kept in fts_config): two, so
-	 * that the run's new segments end as one. */
-	if (!all && !db_exec(db, "INSERT INTO fts (fts, rank) VALUES ('usermerge', 2)", error))
-		return FALSE;
 	gboolean worked = TRUE;
 	for (gint64 done = 0; worked && done < budget && !interrupt_caught(); done += step) {
 		if (!merge_step(db, all ? -step : MIN(step, budget - done), &worked, error))
