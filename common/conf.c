@@ -707,6 +707,14 @@ config_find_source(const struct mc_config *cfg, const char *name)
 	return NULL;
 }
 
+char *
+config_address_key(const char *address)
+{
+	/* Case folding leaves ASCII as its lower case. */
+	return g_str_is_ascii(address) ? g_ascii_strdown(address, -1)
+	                               : g_utf8_casefold(address, -1);
+}
+
 gboolean
 config_same_address(const char *a, const char *b)
 {

@@ -123,6 +123,11 @@ const struct mc_client_config *config_find_client(const struct mc_config *cfg, c
  * typed). */
 gboolean config_same_address(const char *a, const char *b);
 
+/* Returns ADDRESS as config_same_address() compares it: two addresses are
+ * the same exactly when their keys are equal (strcmp), so a caller that
+ * compares one address with many makes its key once. Caller frees. */
+char *config_address_key(const char *address);
+
 /* Returns TRUE when ADDRESS is one of the user's own, in any case (Unicode
  * case folding outside ASCII). */
 gboolean config_is_me(const struct mc_config *cfg, const char *address);

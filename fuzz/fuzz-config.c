@@ -113,7 +113,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_refused("rules_compile()", error);
 		return 0;
 	}
-	g_autoptr(GPtrArray) filings = rules_file(r, cfg, pm);
+	g_autoptr(GPtrArray) filings = rules_file(r, pm);
 	for (guint i = 0; i < filings->len; i++) {
 		const struct filing *f = g_ptr_array_index(filings, i);
 		if (!f->client || !config_find_client(cfg, f->client))

@@ -9,16 +9,14 @@
 gboolean
 aggregates_begin(struct mc_db *db, GError **error)
 {
-	return db_exec(
-	    db,
-	    "CREATE TEMP TABLE IF NOT EXISTS stats_old (client, project, inbound, "
-	    "outbound, threads, first, last, attachments, PRIMARY KEY (client, "
-	    "project)) WITHOUT ROWID;"
-	    "CREATE TEMP TABLE IF NOT EXISTS stats_new (client, project, inbound, "
-	    "outbound, threads, first, last, attachments, PRIMARY KEY (client, "
-	    "project)) WITHOUT ROWID;"
-	    "CREATE TEMP TABLE IF NOT EXISTS stats_fresh (thread_id INTEGER PRIMARY KEY);",
-	    error);
+	return db_exec(db,
+	               "CREATE TEMP TABLE IF NOT EXISTS stats_old (client, project, inbound, "
+	               "outbound, threads, first, last, attachments, PRIMARY KEY (client, "
+	               "project)) WITHOUT ROWID;"
+	               "CREATE TEMP TABLE IF NOT EXISTS stats_new (client, project, inbound, "
+	               "outbound, threads, first, last, attachments, PRIMARY KEY (client, "
+	               "project)) WITHOUT ROWID;",
+	               error);
 }
 
 /* Counts the threads of stats_dirty again in thread_stats and moves the
@@ -45,11 +43,9 @@ static const char threads_flush_sql[] =
     "SELECT 1) k WHERE k.k = 0 OR (f.project = '' AND NOT EXISTS (SELECT 1 FROM filings g "
     "WHERE g.message = f.message AND g.client = f.client AND g.project != '')) "
     "GROUP BY 1, 2, 3;"
-    /* ... and the new threads the writer counted itself (stats_fresh). */
     "INSERT INTO temp.stats_new SELECT client, project, sum(inbound), sum(outbound), "
     "count(*), min(first), max(last), sum(attachments) FROM thread_stats "
-    "WHERE thread_id IN (SELECT thread_id FROM stats_dirty UNION ALL SELECT thread_id "
-    "FROM temp.stats_fresh) GROUP BY client, project;"
+    "WHERE thread_id IN (SELECT thread_id FROM stats_dirty) GROUP BY client, project;"
     "INSERT OR IGNORE INTO filing_stats (client, project) "
     "SELECT client, project FROM temp.stats_new;"
     "UPDATE filing_stats AS s SET "
@@ -82,7 +78,7 @@ static const char threads_flush_sql[] =
     "SELECT m.thread_id, m.id, m.date, m.automated FROM stats_dirty d "
     "CROSS JOIN messages m ON m.id = (SELECT x.id FROM messages x WHERE "
     "x.thread_id = d.thread_id ORDER BY x.automated, x.date DESC, x.id DESC LIMIT 1);"
-    "DELETE FROM stats_dirty; DELETE FROM temp.stats_fresh;";
+    "DELETE FROM stats_dirty;";
 
 /* Runs SQL, which notes what changed, on message ID (and CLIENT). */
 static gboolean
@@ -308,7 +304,6 @@ aggregates_flush(struct mc_db *db, GError **error)
 {
 	sqlite3_stmt *dirty = db_cached(db,
 	                                "SELECT 1 FROM stats_dirty UNION ALL SELECT 1 FROM "
-	                                "temp.stats_fresh UNION ALL SELECT 1 FROM "
 	                                "contacts_pending UNION ALL SELECT 1 FROM contacts_dirty "
 	                                "LIMIT 1",
 	                                error);
@@ -329,8 +324,8 @@ aggregates_forget(struct mc_db *db, GError **error)
 {
 	return aggregates_begin(db, error) &&
 	       db_exec(db,
-	               "DELETE FROM stats_dirty; DELETE FROM temp.stats_fresh; "
-	               "DELETE FROM contacts_pending; DELETE FROM contacts_dirty",
+	               "DELETE FROM stats_dirty; DELETE FROM contacts_pending; "
+	               "DELETE FROM contacts_dirty",
 	               error);
 }
 
@@ -344,8 +339,8 @@ aggregates_rebuild(struct mc_db *db, GError **error)
 	if (!aggregates_begin(db, error) ||
 	    !db_exec(
 	        db,
-	        "DELETE FROM stats_dirty; DELETE FROM temp.stats_fresh; DELETE FROM "
-	        "thread_stats; DELETE FROM filing_stats; DELETE FROM contacts_pending; "
+	        "DELETE FROM stats_dirty; DELETE FROM thread_stats; DELETE FROM filing_stats; "
+	        "DELETE FROM contacts_pending; "
 	        "DELETE FROM contacts_dirty; DELETE FROM contact_stats; DELETE FROM thread_last",
 	        error))
 		return FALSE;

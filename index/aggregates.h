@@ -10,23 +10,22 @@
 
 #include "index/db.h"
 
-/* Makes the temporary tables aggregates_flush() works in, among them
- * stats_fresh: the threads whose rows a writer put in thread_stats itself
- * (the new threads of its transaction). FALSE and ERROR on a database
- * error. */
+/* Makes the temporary tables aggregates_flush() works in. FALSE and ERROR
+ * on a database error. */
 gboolean aggregates_begin(struct mc_db *db, GError **error);
 
 /* Counts again what changed in the transaction: the threads of stats_dirty
- * (triggers and the writer note them; their last messages too), the new
- * threads of stats_fresh, the
- * messages of contacts_pending and the keys of contacts_dirty. Every
- * transaction that changes messages, filings or attachments calls it
- * before it commits (the writer does). FALSE and ERROR on a database error. */
+ * (triggers and the writer note them; their last messages too), the
+ * messages of contacts_pending and the keys of contacts_dirty. The writer
+ * adds what its new mail adds to the other threads itself, before it calls
+ * this. Every transaction that changes messages, filings or attachments
+ * calls it before it commits (the writer does). FALSE and ERROR on a
+ * database error. */
 gboolean aggregates_flush(struct mc_db *db, GError **error);
 
 /* Note, for aggregates_flush(), that the numbers of message ID's thread
- * changed (a reply to a thread that was there before, a message parsed
- * again with other numbers, a filing inherited from its thread); that its
+ * changed (a message parsed again with other numbers, a filing inherited
+ * from its thread); that its
  * contacts did (its addresses or date changed: call it before and after);
  * that it was newly filed under CLIENT, its contacts not counted by the
  * caller. FALSE and ERROR on a database error. */

@@ -237,7 +237,7 @@ parse_worker(gpointer data, gpointer user_data)
 			ev->body_z = text_compress(ev->pm->body_text);
 		/* So are the rules: their regexes are most of the cost of filing. */
 		if (ev->pm && p->rules)
-			ev->filings = rules_file(p->rules, p->cfg, ev->pm);
+			ev->filings = rules_file(p->rules, ev->pm);
 		supervise_leave();
 		if (ev->pm && ev->message)
 			reindex_check(ev);

@@ -334,7 +334,7 @@ batch_load(struct loaders *l, struct mc_db *db, struct batch *b, GError **error)
 		GPtrArray *old = g_ptr_array_new_with_free_func((GDestroyNotify)filing_free);
 		side_take(&sides[3], id, old, old_filing_row);
 		side_take(&sides[4], id, old, old_exclusion_row);
-		batch_note(b, id, rules_file(l->rules, l->cfg, pm), old);
+		batch_note(b, id, rules_file(l->rules, pm), old);
 	}
 	for (guint i = 0; ok && i < G_N_ELEMENTS(sides); i++)
 		if (sides[i].rc != SQLITE_ROW && sides[i].rc != SQLITE_DONE)

@@ -41,7 +41,9 @@ client_rules_free(gpointer p)
 	struct client_rules *c = p;
 	g_free(c->key);
 	g_ptr_array_unref(c->domains);
+	g_ptr_array_unref(c->domain_keys);
 	g_ptr_array_unref(c->addresses);
+	g_ptr_array_unref(c->address_keys);
 	g_ptr_array_unref(c->match);
 	g_ptr_array_unref(c->exclude);
 	g_ptr_array_unref(c->projects);
@@ -63,6 +65,7 @@ rules_free(struct rules *r)
 {
 	if (!r)
 		return;
+	g_ptr_array_unref(r->me_keys);
 	g_ptr_array_unref(r->clients);
 	g_ptr_array_unref(r->projects);
 	pcre2_match_context_free(r->mctx);
@@ -288,12 +291,29 @@ copy_strings(const GPtrArray *in)
 	return out;
 }
 
+/* Returns each of IN (char *) made by KEY_OF, a new array that owns them. */
+static GPtrArray *
+keys_of(const GPtrArray *in, char *(*key_of)(const char *))
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; in && i < in->len; i++)
+		g_ptr_array_add(out, key_of(g_ptr_array_index(in, i)));
+	return out;
+}
+
+static char *
+ascii_lower(const char *s)
+{
+	return g_ascii_strdown(s, -1);
+}
+
 struct rules *
 rules_compile(const struct mc_config *cfg, GError **error)
 {
 	g_autoptr(rules) r = g_new0(struct rules, 1);
 	const char *file = cfg->file ? cfg->file : "config";
 
+	r->me_keys = keys_of(cfg->me, config_address_key);
 	r->clients = g_ptr_array_new_with_free_func(client_rules_free);
 	r->projects = g_ptr_array_new_with_free_func(project_rules_free);
 	r->mctx = pcre2_match_context_create(NULL);
@@ -308,7 +328,9 @@ rules_compile(const struct mc_config *cfg, GError **error)
 
 		c->key = g_strdup(cc->key);
 		c->domains = copy_strings(cc->domains);
+		c->domain_keys = keys_of(c->domains, ascii_lower);
 		c->addresses = copy_strings(cc->addresses);
+		c->address_keys = keys_of(c->addresses, config_address_key);
 		c->match = g_ptr_array_new_with_free_func(regex_rule_free);
 		c->exclude = g_ptr_array_new_with_free_func(regex_rule_free);
 		c->projects = g_ptr_array_new();

@@ -32,12 +32,14 @@ struct regex_rule {
 };
 
 struct client_rules {
-	char *key;            /* owned */
-	GPtrArray *domains;   /* char *, owned */
-	GPtrArray *addresses; /* char *, owned */
-	GPtrArray *match;     /* struct regex_rule *, owned */
-	GPtrArray *exclude;   /* struct regex_rule *, owned */
-	GPtrArray *projects;  /* struct project_rules *, borrowed from rules->projects */
+	char *key;               /* owned */
+	GPtrArray *domains;      /* char *, owned */
+	GPtrArray *domain_keys;  /* char *, DOMAINS in ASCII lower case, owned */
+	GPtrArray *addresses;    /* char *, owned */
+	GPtrArray *address_keys; /* char *, config_address_key() of ADDRESSES, owned */
+	GPtrArray *match;        /* struct regex_rule *, owned */
+	GPtrArray *exclude;      /* struct regex_rule *, owned */
+	GPtrArray *projects;     /* struct project_rules *, borrowed from rules->projects */
 };
 
 struct project_rules {
@@ -47,6 +49,7 @@ struct project_rules {
 };
 
 struct rules {
+	GPtrArray *me_keys;  /* char *, config_address_key() of the config's `me` */
 	GPtrArray *clients;  /* struct client_rules *, in file order */
 	GPtrArray *projects; /* struct project_rules *, in file order; owns them */
 	/* Only read by pcre2_match(), so one is shared by every thread. */

@@ -193,38 +193,71 @@ file_excluded(const struct subject *sub, const struct client_rules *c)
 	return ex;
 }
 
+/* An address of the message that is not the user's, as domain and address
+ * rules compare it: made once per message, compared with every client's. */
+struct party {
+	const struct mc_address *a;
+	char *key;    /* config_address_key() of the address */
+	char *domain; /* its domain in ASCII lower case ("" when none) */
+	size_t domain_len;
+};
+
+static void
+party_clear(gpointer p)
+{
+	struct party *o = p;
+	g_free(o->key);
+	g_free(o->domain);
+}
+
 /* The client's own reason, in order: domains, addresses, match rules, each
  * in file order; domain and address rules only look at OTHERS (struct
- * mc_address *, the addresses that are not the user's). */
+ * party, the addresses that are not the user's). */
 static struct filing *
-file_client(const struct subject *sub, const struct client_rules *c, const GPtrArray *others)
+file_client(const struct subject *sub, const struct client_rules *c, const GArray *others)
 {
-	for (guint i = 0; i < c->domains->len; i++) {
-		const char *d = g_ptr_array_index(c->domains, i);
+	for (guint i = 0; i < c->domain_keys->len; i++) {
+		const char *d = g_ptr_array_index(c->domain_keys, i);
 		size_t dlen = strlen(d);
 		for (guint j = 0; j < others->len; j++) {
-			const struct mc_address *a = g_ptr_array_index(others, j);
-			const char *ad = a->domain ? a->domain : "";
-			size_t alen = strlen(ad);
+			const struct party *o = &g_array_index(others, struct party, j);
+			const char *ad = o->domain;
+			size_t alen = o->domain_len;
 			/* Equal, or a subdomain: "mail.acme.example" ends in
 			 * ".acme.example"; "notacme.example" does not. */
-			if (alen == dlen ? g_ascii_strcasecmp(ad, d) == 0
+			if (alen == dlen ? memcmp(ad, d, dlen) == 0
 			                 : alen > dlen && ad[alen - dlen - 1] == '.' &&
-			                       g_ascii_strcasecmp(ad + alen - dlen, d) == 0)
-				return filing_new(c->key, NULL, g_strdup_printf("domain %s", d),
-				                  g_strdup(a->address));
+			                       memcmp(ad + alen - dlen, d, dlen) == 0)
+				return filing_new(
+				    c->key, NULL,
+				    g_strdup_printf("domain %s",
+				                    (char *)g_ptr_array_index(c->domains, i)),
+				    g_strdup(o->a->address));
 		}
 	}
-	for (guint i = 0; i < c->addresses->len; i++) {
-		const char *want = g_ptr_array_index(c->addresses, i);
+	for (guint i = 0; i < c->address_keys->len; i++) {
+		const char *want = g_ptr_array_index(c->address_keys, i);
 		for (guint j = 0; j < others->len; j++) {
-			const struct mc_address *a = g_ptr_array_index(others, j);
-			if (config_same_address(a->address, want))
-				return filing_new(c->key, NULL, g_strdup_printf("address %s", want),
-				                  g_strdup(a->address));
+			const struct party *o = &g_array_index(others, struct party, j);
+			if (strcmp(o->key, want) == 0)
+				return filing_new(
+				    c->key, NULL,
+				    g_strdup_printf("address %s",
+				                    (char *)g_ptr_array_index(c->addresses, i)),
+				    g_strdup(o->a->address));
 		}
 	}
 	return file_by_match(sub, c->match, c->key, NULL);
+}
+
+/* Returns TRUE when KEY (config_address_key()) is one of R's `me`. */
+static gboolean
+is_me(const struct rules *r, const char *key)
+{
+	for (guint i = 0; i < r->me_keys->len; i++)
+		if (strcmp(g_ptr_array_index(r->me_keys, i), key) == 0)
+			return TRUE;
+	return FALSE;
 }
 
 /* JIT-compiles the patterns of LIST (struct regex_rule *). */
@@ -260,7 +293,7 @@ rules_jit(const struct rules *r)
 }
 
 GPtrArray *
-rules_file(const struct rules *r, const struct mc_config *cfg, const struct parsed_message *pm)
+rules_file(const struct rules *r, const struct parsed_message *pm)
 {
 	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)filing_free);
 	if (!r || !pm || r->clients->len == 0)
@@ -275,14 +308,22 @@ rules_file(const struct rules *r, const struct mc_config *cfg, const struct pars
 		.body_len = pm->body_text ? strlen(pm->body_text) : 0,
 		.lines = &lines,
 	};
-	g_autoptr(GPtrArray) others = g_ptr_array_new();
+	g_autoptr(GArray) others = g_array_new(FALSE, FALSE, sizeof(struct party));
+	g_array_set_clear_func(others, party_clear);
 	for (guint i = 0; pm->addresses && i < pm->addresses->len; i++) {
 		const struct mc_address *a = g_ptr_array_index(pm->addresses, i);
+		if (!a->address || !*a->address)
+			continue;
 		/* Whether the mail is outbound or inbound, the other party is
 		 * everyone but the user: the recipients of what the user sent,
 		 * the sender and other recipients of what the user got. */
-		if (a->address && *a->address && !config_is_me(cfg, a->address))
-			g_ptr_array_add(others, (gpointer)a);
+		g_autofree char *key = config_address_key(a->address);
+		if (is_me(r, key))
+			continue;
+		struct party o = { a, g_steal_pointer(&key),
+			           g_ascii_strdown(a->domain ? a->domain : "", -1), 0 };
+		o.domain_len = strlen(o.domain);
+		g_array_append_val(others, o);
 	}
 
 	/* Which clients' excludes were asked, and whether any client filed it. */
@@ -291,8 +332,8 @@ rules_file(const struct rules *r, const struct mc_config *cfg, const struct pars
 	for (guint i = 0; i < r->clients->len; i++) {
 		const struct client_rules *c = g_ptr_array_index(r->clients, i);
 		struct filing *cf = file_client(&sub, c, others);
-		g_autoptr(GPtrArray) pfs =
-		    g_ptr_array_new_with_free_func((GDestroyNotify)filing_free);
+		/* Made for the first project filing: most clients have none. */
+		g_autoptr(GPtrArray) pfs = NULL;
 		for (guint j = 0; j < c->projects->len; j++) {
 			const struct project_rules *pr = g_ptr_array_index(c->projects, j);
 			if (pr->match->len == 0)
@@ -302,13 +343,16 @@ rules_file(const struct rules *r, const struct mc_config *cfg, const struct pars
 				filing_free(pf);
 				pf = NULL;
 			}
-			if (pf)
-				g_ptr_array_add(pfs, pf);
+			if (!pf)
+				continue;
+			if (!pfs)
+				pfs = g_ptr_array_new_with_free_func((GDestroyNotify)filing_free);
+			g_ptr_array_add(pfs, pf);
 		}
 		/* The client's exclude keeps the message out of its projects
 		 * too. Asked last, and only when there is something to keep
 		 * out: most clients match nothing in most mail. */
-		if (cf || pfs->len > 0) {
+		if (cf || pfs) {
 			asked[i] = TRUE;
 			struct filing *ex = file_excluded(&sub, c);
 			if (ex) {
@@ -321,14 +365,15 @@ rules_file(const struct rules *r, const struct mc_config *cfg, const struct pars
 		}
 		/* Filed under a project, so under its client, unless the
 		 * client has a reason of its own. */
-		if (!cf && pfs->len > 0) {
+		if (!cf && pfs) {
 			const struct filing *pf = g_ptr_array_index(pfs, 0);
 			cf = filing_new(c->key, NULL, g_strdup_printf("project %s", pf->project),
 			                g_strdup(pf->matched));
 		}
 		if (cf)
 			g_ptr_array_add(out, cf);
-		g_ptr_array_extend_and_steal(out, g_steal_pointer(&pfs));
+		if (pfs)
+			g_ptr_array_extend_and_steal(out, g_steal_pointer(&pfs));
 	}
 	/* Mail no rule filed may inherit its thread's clients: record the
 	 * excludes that forbid it. */

@@ -46,13 +46,13 @@ gboolean rules_need_body(const struct rules *r);
 
 /* Files PM: returns struct filing * (caller unrefs the array). Domain and
  * address rules look at the other party (every address that is not one of
- * CFG's `me` addresses). A message filed under a project is filed under its
- * client too. Each client whose exclude rule kept PM out is in the array as
- * an entry with `excluded` set: those a rule would otherwise have filed, and,
- * when no client filed PM, every client whose exclude matches (so the writer's
- * thread inheritance can leave them out). Thread inheritance is not done
- * here (the writer does it). */
-GPtrArray *rules_file(const struct rules *r, const struct mc_config *cfg,
-                      const struct parsed_message *pm);
+ * the `me` addresses of the configuration R was compiled from). A message
+ * filed under a project is filed under its client too. Each client whose
+ * exclude rule kept PM out is in the array as an entry with `excluded` set:
+ * those a rule would otherwise have filed, and, when no client filed PM,
+ * every client whose exclude matches (so the writer's thread inheritance can
+ * leave them out). Thread inheritance is not done here (the writer does
+ * it). */
+GPtrArray *rules_file(const struct rules *r, const struct parsed_message *pm);
 
 #endif

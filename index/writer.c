@@ -41,8 +41,10 @@ enum {
 	ST_UNSKIP_CONTAINER,
 	ST_MARKS,
 	ST_FLIP_MARK,
-	ST_FRESH_ROW,
-	ST_FRESH_THREAD,
+	ST_DIRTY_THREADS,
+	ST_NEW_ROW,
+	ST_ADD_TO_ROW,
+	ST_ADD_TO_KEY,
 	ST_LAST_UPSERT,
 	ST_COUNT
 };
@@ -119,12 +121,29 @@ static const char *const statements[ST_COUNT] = {
 	[ST_UNSKIP_CONTAINER] = "DELETE FROM skipped WHERE container = ?",
 	[ST_MARKS] = "SELECT id, from_addr, automated_why, automated FROM messages",
 	[ST_FLIP_MARK] = "UPDATE messages SET automated = 1 - automated WHERE id = ?",
-	/* A new thread's share the writer counted, unless the thread is to be
-	 * counted again from the index anyway (it merged into another). */
-	[ST_FRESH_ROW] = "INSERT INTO thread_stats (thread_id, client, project, inbound, outbound, "
-	                 "first, last, attachments) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
-	                 "WHERE NOT EXISTS (SELECT 1 FROM stats_dirty WHERE thread_id = ?1)",
-	[ST_FRESH_THREAD] = "INSERT OR IGNORE INTO temp.stats_fresh (thread_id) VALUES (?)",
+	/* The threads counted again from the index before the commit: what the
+	 * writer counted of them itself is left out. */
+	[ST_DIRTY_THREADS] = "SELECT thread_id FROM stats_dirty",
+	/* A thread's share of a key, the messages the writer counted (struct
+	 * counted_row): a new row, or added to the row there. */
+	[ST_NEW_ROW] = "INSERT INTO thread_stats (thread_id, client, project, inbound, outbound, "
+	               "first, last, attachments) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_ADD_TO_ROW] =
+	    "UPDATE thread_stats SET inbound = inbound + ?4, outbound = outbound + ?5, "
+	    "first = min(first, ?6), last = max(last, ?7), "
+	    "attachments = attachments + ?8 "
+	    "WHERE thread_id = ?1 AND client = ?2 AND project = ?3",
+	/* ... and what those add to the key's sums (first and last are never
+	 * NULL outside aggregates_flush()). */
+	[ST_ADD_TO_KEY] = "INSERT INTO filing_stats (client, project, inbound, outbound, threads, "
+	                  "first, last, attachments) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+	                  "ON CONFLICT (client, project) DO UPDATE SET "
+	                  "inbound = inbound + excluded.inbound, "
+	                  "outbound = outbound + excluded.outbound, "
+	                  "threads = threads + excluded.threads, "
+	                  "first = min(coalesce(first, excluded.first), excluded.first), "
+	                  "last = max(coalesce(last, excluded.last), excluded.last), "
+	                  "attachments = attachments + excluded.attachments",
 	/* A thread's last message among its new ones, unless the one there is
 	 * later (LAST_OF_THREAD in query/followups.c: by automated, then date and
 	 * id descending). */
@@ -143,12 +162,15 @@ struct last_row {
 	gboolean automated;
 };
 
-/* What the messages of a thread this transaction began add to a key of
- * filing_stats: its row of thread_stats, counted as the messages come. */
-struct fresh_row {
+/* What the new messages of a thread add to a key of filing_stats (to the
+ * thread's row of thread_stats), counted as the messages come; and, summed
+ * per key, what the rows add to filing_stats. */
+struct counted_row {
 	gint64 thread;
 	const char *client, *project; /* project: filings.project, or '/' */
+	gboolean new_thread;          /* the thread began in this transaction */
 	gint64 inbound, outbound, first, last, attachments;
+	gint64 threads; /* per key: the rows that were new */
 };
 
 struct index_writer {
@@ -165,7 +187,7 @@ struct index_writer {
 	struct contacts *contacts;      /* this batch's new mail's, counted */
 	GStringChunk *names;            /* the strings of FRESH */
 	GHashTable *new_threads;        /* gint64 *: the threads this transaction began */
-	GHashTable *fresh; /* "thread\x1fclient\x1fproject" -> struct fresh_row, of NEW_THREADS */
+	GHashTable *counted;            /* "thread\x1fclient\x1fproject" -> struct counted_row */
 	GHashTable *lasts; /* &thread -> struct last_row: the threads this transaction added to */
 	struct writer_stats stats;
 };
@@ -220,7 +242,7 @@ writer_new(struct mc_db *db, const struct mc_config *cfg, const struct rules *fi
 	w->contacts = contacts_new();
 	w->names = g_string_chunk_new(4096);
 	w->new_threads = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
-	w->fresh = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	w->counted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	w->lasts = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
 	if (!(w->content = content_writer_new(db, cfg, w->dates, w->lengths, error)))
 		return NULL;
@@ -244,8 +266,8 @@ writer_free(struct index_writer *w)
 		g_string_chunk_free(w->names);
 	if (w->new_threads)
 		g_hash_table_unref(w->new_threads);
-	if (w->fresh)
-		g_hash_table_unref(w->fresh);
+	if (w->counted)
+		g_hash_table_unref(w->counted);
 	if (w->lasts)
 		g_hash_table_unref(w->lasts);
 	g_free(w);
@@ -262,16 +284,108 @@ static void
 forget_batch(struct index_writer *w)
 {
 	contacts_clear(w->contacts);
-	g_hash_table_remove_all(w->fresh);
+	g_hash_table_remove_all(w->counted);
 	g_hash_table_remove_all(w->new_threads);
 	g_hash_table_remove_all(w->lasts);
 	g_string_chunk_clear(w->names);
 }
 
-/* Writes what W counted of this transaction's mail: contacts, the rows
- * of new threads and the last messages of the threads it added to, before
- * db_aggregates_flush() counts the rest (among them the threads that lost
- * or changed messages, or merged, whose last message it finds again). */
+/* Binds R's thread, key and numbers to ST_NEW_ROW or ST_ADD_TO_ROW S. */
+static void
+bind_row(sqlite3_stmt *s, const struct counted_row *r)
+{
+	sqlite3_bind_int64(s, 1, r->thread);
+	db_bind_text(s, 2, r->client);
+	db_bind_text(s, 3, r->project);
+	sqlite3_bind_int64(s, 4, r->inbound);
+	sqlite3_bind_int64(s, 5, r->outbound);
+	sqlite3_bind_int64(s, 6, r->first);
+	sqlite3_bind_int64(s, 7, r->last);
+	sqlite3_bind_int64(s, 8, r->attachments);
+}
+
+/* Adds the rows W counted to thread_stats, and their sums per key to
+ * filing_stats. A reply to an older thread adds to its rows: counting the
+ * thread again would read all its messages and filings. The threads
+ * aggregates_flush() counts again from the index anyway (they merged, lost
+ * a message, or had one parsed again) are left to it. */
+static gboolean
+write_counted_rows(struct index_writer *w, GError **error)
+{
+	g_autoptr(GHashTable) dirty =
+	    g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	sqlite3_stmt *s = stmt(w, ST_DIRTY_THREADS);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		gint64 thread = sqlite3_column_int64(s, 0);
+		g_hash_table_add(dirty, g_memdup2(&thread, sizeof thread));
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_set_error(error, w->db, "reading which threads changed");
+
+	/* "client\x1fproject" -> struct counted_row (thread unused) */
+	g_autoptr(GHashTable) keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GString) key = g_string_new(NULL);
+	GHashTableIter it;
+	gpointer value;
+	g_hash_table_iter_init(&it, w->counted);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		const struct counted_row *r = value;
+		if (g_hash_table_contains(dirty, &r->thread))
+			continue;
+		gboolean new_row = r->new_thread;
+		if (!new_row) {
+			s = stmt(w, ST_ADD_TO_ROW);
+			bind_row(s, r);
+			if (!step_done(w, s, "counting a thread", error))
+				return FALSE;
+			new_row = sqlite3_changes(w->db->sql) == 0;
+		}
+		if (new_row) {
+			s = stmt(w, ST_NEW_ROW);
+			bind_row(s, r);
+			if (!step_done(w, s, "counting a thread", error))
+				return FALSE;
+		}
+		g_string_printf(key, "%s%c%s", r->client, 0x1F, r->project);
+		struct counted_row *k = g_hash_table_lookup(keys, key->str);
+		if (!k) {
+			k = g_memdup2(r, sizeof *r);
+			k->threads = 0;
+			g_hash_table_insert(keys, g_strdup(key->str), k);
+		} else {
+			k->inbound += r->inbound;
+			k->outbound += r->outbound;
+			k->first = MIN(k->first, r->first);
+			k->last = MAX(k->last, r->last);
+			k->attachments += r->attachments;
+		}
+		k->threads += new_row;
+	}
+
+	g_hash_table_iter_init(&it, keys);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		const struct counted_row *k = value;
+		s = stmt(w, ST_ADD_TO_KEY);
+		db_bind_text(s, 1, k->client);
+		db_bind_text(s, 2, k->project);
+		sqlite3_bind_int64(s, 3, k->inbound);
+		sqlite3_bind_int64(s, 4, k->outbound);
+		sqlite3_bind_int64(s, 5, k->threads);
+		sqlite3_bind_int64(s, 6, k->first);
+		sqlite3_bind_int64(s, 7, k->last);
+		sqlite3_bind_int64(s, 8, k->attachments);
+		if (!step_done(w, s, "counting a client's mail", error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* Writes what W counted of this transaction's mail: contacts, the last
+ * messages of the threads it added to and the threads' numbers, before
+ * aggregates_flush() counts the rest (the threads that lost or changed
+ * messages, or merged, whose last message it finds again). */
 static gboolean
 write_counted(struct index_writer *w, GError **error)
 {
@@ -290,28 +404,7 @@ write_counted(struct index_writer *w, GError **error)
 		if (!step_done(w, s, "noting a thread's last message", error))
 			return FALSE;
 	}
-	g_hash_table_iter_init(&it, w->fresh);
-	while (g_hash_table_iter_next(&it, NULL, &value)) {
-		const struct fresh_row *r = value;
-		sqlite3_stmt *s = stmt(w, ST_FRESH_ROW);
-		sqlite3_bind_int64(s, 1, r->thread);
-		db_bind_text(s, 2, r->client);
-		db_bind_text(s, 3, r->project);
-		sqlite3_bind_int64(s, 4, r->inbound);
-		sqlite3_bind_int64(s, 5, r->outbound);
-		sqlite3_bind_int64(s, 6, r->first);
-		sqlite3_bind_int64(s, 7, r->last);
-		sqlite3_bind_int64(s, 8, r->attachments);
-		if (!step_done(w, s, "counting a new thread", error))
-			return FALSE;
-		if (sqlite3_changes(w->db->sql) == 0)
-			continue;
-		s = stmt(w, ST_FRESH_THREAD);
-		sqlite3_bind_int64(s, 1, r->thread);
-		if (!step_done(w, s, "counting a new thread", error))
-			return FALSE;
-	}
-	return TRUE;
+	return g_hash_table_size(w->counted) == 0 || write_counted_rows(w, error);
 }
 
 gboolean
@@ -448,8 +541,7 @@ static gboolean
 file_message(struct index_writer *w, const struct parsed_message *pm, GPtrArray *given, gint64 id,
              GPtrArray *keys, GError **error)
 {
-	g_autoptr(GPtrArray) filings =
-	    given ? g_ptr_array_ref(given) : rules_file(w->rules, w->cfg, pm);
+	g_autoptr(GPtrArray) filings = given ? g_ptr_array_ref(given) : rules_file(w->rules, pm);
 	for (guint i = 0; i < filings->len; i++) {
 		const struct filing *f = g_ptr_array_index(filings, i);
 		sqlite3_stmt *s = stmt(w, f->excluded ? ST_INSERT_EXCLUSION : ST_INSERT_FILING);
@@ -481,12 +573,13 @@ writer_file_message(struct index_writer *w, const struct parsed_message *pm, GPt
 	return file_message(w, pm, given, id, NULL, error);
 }
 
-/* Adds a message of THREAD, a thread this transaction began, with numbers
- * N, filed under KEYS (file_message()), to the thread's rows in W->fresh:
- * under each key, and under '/' for a client's own filing when no project
- * of the client has it (as db_aggregates_flush() counts from the index). */
+/* Adds a message of THREAD with numbers N, filed under KEYS
+ * (file_message()), to the thread's rows in W->counted: under each key, and
+ * under '/' for a client's own filing when no project of the client has it
+ * (as aggregates_flush() counts from the index). */
 static void
-count_fresh(struct index_writer *w, gint64 thread, const struct content_numbers *n, GPtrArray *keys)
+count_message(struct index_writer *w, gint64 thread, const struct content_numbers *n,
+              GPtrArray *keys)
 {
 	g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(g_free);
 	for (guint i = 0; i < keys->len; i++) {
@@ -509,16 +602,17 @@ count_fresh(struct index_writer *w, gint64 thread, const struct content_numbers 
 	for (guint i = 0; i < all->len; i++) {
 		const char *key = g_ptr_array_index(all, i);
 		g_string_printf(id, "%" G_GINT64_FORMAT "%c%s", thread, 0x1F, key);
-		struct fresh_row *r = g_hash_table_lookup(w->fresh, id->str);
+		struct counted_row *r = g_hash_table_lookup(w->counted, id->str);
 		if (!r) {
 			const char *sep = strchr(key, 0x1F);
 			g_autofree char *client = g_strndup(key, sep - key);
-			r = g_new0(struct fresh_row, 1);
+			r = g_new0(struct counted_row, 1);
 			r->thread = thread;
 			r->client = g_string_chunk_insert_const(w->names, client);
 			r->project = g_string_chunk_insert_const(w->names, sep + 1);
+			r->new_thread = g_hash_table_contains(w->new_threads, &thread);
 			r->first = r->last = n->date;
-			g_hash_table_insert(w->fresh, g_strdup(id->str), r);
+			g_hash_table_insert(w->counted, g_strdup(id->str), r);
 		}
 		r->inbound += n->direction == 0;
 		r->outbound += n->direction == 1;
@@ -566,16 +660,10 @@ insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *
 		w->pending_marked = TRUE;
 	}
 	if (w->rules) {
-		/* A thread this transaction began is counted here; one that was
-		 * there already from the index, before the commit. */
 		g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
 		if (!file_message(w, pm, filings, *id, keys, error))
 			return FALSE;
-		if (g_hash_table_contains(w->new_threads, &thread)) {
-			count_fresh(w, thread, &numbers, keys);
-		} else if (!aggregates_note_thread(w->db, *id, error)) {
-			return FALSE;
-		}
+		count_message(w, thread, &numbers, keys);
 	}
 	w->stats.messages_added++;
 	return TRUE;

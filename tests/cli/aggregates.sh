@@ -7,7 +7,7 @@
 # merging, automated replies, mail ingested without clients, and migration
 # from schema versions 13 and 15.
 . "$top_srcdir/tests/lib.sh"
-plan 32
+plan 37
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -196,6 +196,74 @@ check_eq '... an automated reply is not the last' "$(last stop-reply-11@stop.exa
 check_eq "... a person's later reply is" "$(last stop-reply-2@stop.example)" stop-reply-12@stop.example
 check_eq '... an earlier one is not' "$(last stop-reply-13@stop.example)" stop-reply-3@stop.example
 check_eq '... a thread of automated mail alone has its own' "$(q "SELECT t.automated FROM thread_last t JOIN messages m ON m.id = t.message WHERE m.message_id = 'stop-reply-14@stop.example'")" 1
+
+# Replies added to threads of earlier transactions (batches of 2, parents
+# first): each adds to its thread's rows, one of them under a key the
+# thread had no mail under (the project odd), one outbound, one with an
+# attachment, one dated before the thread's first; and in one batch a
+# reply adds to a thread that the next message then merges into another.
+mkdir -p "$TMP/grow/cur" "$TMP/grow/new" "$TMP/grow/tmp"
+grow() { # N FROM SUBJECT DATE HEADERS BODY
+	printf 'From: %s\nTo: %s\nSubject: %s\nMessage-ID: <grow-%s@stop.example>\n%sDate: %s\n%s' \
+		"$2" "$( [ "$2" = 'sam@studio.example' ] && echo 's1@stop.example' || echo 'sam@studio.example')" \
+		"$3" "$1" "$5" "$4" "$6" > "$TMP/grow/cur/$(( 1900000000 + $1 )).M$1P3.host:2,S"
+}
+grow 1 s1@stop.example 'grow root' 'Mon, 02 Sep 2024 10:00:00 +0000' '' '
+root
+'
+grow 2 s2@stop.example 'other root' 'Mon, 02 Sep 2024 11:00:00 +0000' '' '
+other
+'
+grow 3 sam@studio.example 'Re: grow root' 'Tue, 03 Sep 2024 10:00:00 +0000' 'In-Reply-To: <grow-1@stop.example>
+' '
+outbound
+'
+grow 4 s1@stop.example 'Re: grow root odd' 'Wed, 04 Sep 2024 10:00:00 +0000' 'In-Reply-To: <grow-3@stop.example>
+' '
+into the project
+'
+grow 5 s1@stop.example 'Re: grow root' 'Thu, 05 Sep 2024 10:00:00 +0000' 'In-Reply-To: <grow-4@stop.example>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b"
+' '
+--b
+Content-Type: text/plain
+
+with a file
+--b
+Content-Type: application/pdf
+Content-Disposition: attachment; filename="plan.pdf"
+Content-Transfer-Encoding: base64
+
+JVBERi0xLjQK
+--b--
+'
+grow 6 s2@stop.example 'Re: grow root' 'Sun, 01 Sep 2024 10:00:00 +0000' 'In-Reply-To: <grow-1@stop.example>
+' '
+dated before the root
+'
+grow 7 s2@stop.example 'Re: other root' 'Fri, 06 Sep 2024 10:00:00 +0000' 'In-Reply-To: <grow-2@stop.example>
+' '
+adds to the other thread
+'
+grow 8 s1@stop.example 'Re: both' 'Sat, 07 Sep 2024 10:00:00 +0000' 'References: <grow-1@stop.example> <grow-7@stop.example>
+' '
+merges them
+'
+touch -d "2024-12-31 12:00" "$TMP/grow/cur" "$TMP/grow/new" "$TMP/grow/tmp" "$TMP/grow"
+thread_of() { q "SELECT thread_id FROM messages WHERE message_id = 'grow-$1@stop.example'"; }
+MAILCLERK_TEST_BATCH=2 mc ingest --maildir "$TMP/grow" >/dev/null 2>&1
+check_eq 'replies to threads of earlier batches: the recount' "$(recount)" ''
+check_eq '... the threads merged' "$(thread_of 2)" "$(thread_of 1)"
+check_eq "... the thread's share of the client: 7 in, 1 out, 1 attachment, from the earliest reply" \
+	"$(q "SELECT inbound, outbound, attachments, date(first, 'unixepoch'), date(last, 'unixepoch') FROM thread_stats WHERE thread_id = $(thread_of 1) AND client = 'stop' AND project = ''")" \
+	'7|1|1|2024-09-01|2024-09-07'
+check_eq '... and of the project, from the reply that brought it' \
+	"$(q "SELECT inbound, outbound, date(first, 'unixepoch') FROM thread_stats WHERE thread_id = $(thread_of 1) AND client = 'stop' AND project = 'odd'")" \
+	'1|0|2024-09-04'
+check_eq '... clients counts the merged thread once' \
+	"$(mc clients --format=json | jq -c '.[] | select(.client == "stop") | .threads')" \
+	"$(q "SELECT count(DISTINCT m.thread_id) FROM filings f JOIN messages m ON m.id = f.message WHERE f.client = 'stop' AND f.project = ''")"
 
 # A reply ingested with a configuration without clients (no filing rules)
 # still becomes its thread's last message.
