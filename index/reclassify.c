@@ -635,12 +635,13 @@ reclassify_run(struct mc_db *db, const struct mc_config *cfg, const struct rules
 		}
 	}
 	gboolean filed = file_all(&l, db, w, &pending, report, error);
-	/* The loaders are done before the automated marks change below. */
+	/* The loaders are done before the automated marks and directions
+	 * change below. */
 	loaders_finish(&l, &pending);
 	if (!filed)
 		goto fail;
 	if (!writer_inherit_filings(w, TRUE, error) ||
-	    !writer_remark_automated(w, &report->automated_changed, error))
+	    !writer_remark(w, &report->automated_changed, &report->outbound_changed, error))
 		goto fail;
 	/* Inherited filings are only those of messages no rule files. EXCEPT
 	 * sorts both sides once: a correlated NOT EXISTS was quadratic. */
@@ -652,13 +653,14 @@ reclassify_run(struct mc_db *db, const struct mc_config *cfg, const struct rules
 	                                 "FROM filings WHERE rule = 'thread')");
 	report->filings = count_int(db, "SELECT count(*) FROM filings");
 	report->automated = count_int(db, "SELECT count(*) FROM messages WHERE automated = 1");
-	/* When a filing's key or an automated mark changed (each thread's last
-	 * message depends on the marks: thread_last), the aggregates are
-	 * counted whole. Otherwise they are what they were (the aggregates a
-	 * transaction commits are its recount): what the thread inheritance
-	 * noted is forgotten. */
-	gboolean changed =
-	    report->added > 0 || report->removed > 0 || report->automated_changed > 0;
+	report->outbound = count_int(db, "SELECT count(*) FROM messages WHERE direction = 1");
+	/* When a filing's key, an automated mark (each thread's last message
+	 * depends on the marks: thread_last) or a direction (mail in and out)
+	 * changed, the aggregates are counted whole. Otherwise they are what
+	 * they were (the aggregates a transaction commits are its recount):
+	 * what the thread inheritance noted is forgotten. */
+	gboolean changed = report->added > 0 || report->removed > 0 ||
+	                   report->automated_changed > 0 || report->outbound_changed > 0;
 	if (changed ? !writer_aggregates_rebuild(w, error) : !aggregates_forget(db, error))
 		goto fail;
 	if (!db_exec(db, "DROP TABLE old_filings", error) || !db_commit(db, error))

@@ -20,6 +20,8 @@ struct reclassify_report {
 	gint64 removed;           /* filings that are gone */
 	gint64 automated;         /* messages marked automated after the run */
 	gint64 automated_changed; /* marks the run changed */
+	gint64 outbound;          /* messages from a `me` address after the run */
+	gint64 outbound_changed;  /* directions the run changed */
 	double seconds;
 };
 

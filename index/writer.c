@@ -41,6 +41,7 @@ enum {
 	ST_UNSKIP_CONTAINER,
 	ST_MARKS,
 	ST_FLIP_MARK,
+	ST_FLIP_DIRECTION,
 	ST_DIRTY_THREADS,
 	ST_NEW_ROW,
 	ST_ADD_TO_ROW,
@@ -119,8 +120,9 @@ static const char *const statements[ST_COUNT] = {
 	            "VALUES (?, ?, ?, ?, ?)",
 	[ST_UNSKIP] = "DELETE FROM skipped WHERE container = ? AND name = ?",
 	[ST_UNSKIP_CONTAINER] = "DELETE FROM skipped WHERE container = ?",
-	[ST_MARKS] = "SELECT id, from_addr, automated_why, automated FROM messages",
+	[ST_MARKS] = "SELECT id, from_addr, automated_why, automated, direction FROM messages",
 	[ST_FLIP_MARK] = "UPDATE messages SET automated = 1 - automated WHERE id = ?",
+	[ST_FLIP_DIRECTION] = "UPDATE messages SET direction = 1 - direction WHERE id = ?",
 	/* The threads counted again from the index before the commit: what the
 	 * writer counted of them itself is left out. */
 	[ST_DIRTY_THREADS] = "SELECT thread_id FROM stats_dirty",
@@ -921,31 +923,48 @@ writer_unskip(struct index_writer *w, const char *container, const char *name, G
 	return step_done(w, s, "forgetting a skipped file", error);
 }
 
+/* Runs FLIP (ST_FLIP_MARK, ST_FLIP_DIRECTION) on each message of IDS. */
+static gboolean
+flip_each(struct index_writer *w, int flip, const GArray *ids, GError **error)
+{
+	for (guint i = 0; i < ids->len; i++) {
+		sqlite3_stmt *s = stmt(w, flip);
+		sqlite3_bind_int64(s, 1, g_array_index(ids, gint64, i));
+		if (!step_done(w, s, "marking mail again", error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
-writer_remark_automated(struct index_writer *w, gint64 *changed, GError **error)
+writer_remark(struct index_writer *w, gint64 *automated_changed, gint64 *direction_changed,
+              GError **error)
 {
 	/* The ids first, the updates after: no row changes under the scan. */
-	g_autoptr(GArray) flip = g_array_new(FALSE, FALSE, sizeof(gint64));
+	g_autoptr(GArray) automated = g_array_new(FALSE, FALSE, sizeof(gint64));
+	g_autoptr(GArray) direction = g_array_new(FALSE, FALSE, sizeof(gint64));
 	sqlite3_stmt *s = stmt(w, ST_MARKS);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(s, 0);
+		const char *from = db_column_text(s, 1);
 		struct automated_mark mark;
-		automated_mark(w->cfg, db_column_text(s, 1), db_column_text(s, 2), &mark);
-		if (mark.automated != (sqlite3_column_int(s, 3) != 0)) {
-			gint64 id = sqlite3_column_int64(s, 0);
-			g_array_append_val(flip, id);
-		}
+		automated_mark(w->cfg, from, db_column_text(s, 2), &mark);
+		if (mark.automated != (sqlite3_column_int(s, 3) != 0))
+			g_array_append_val(automated, id);
+		/* As content_init() (writer-content.c) sets it at ingest. */
+		gboolean outbound = *from && config_is_me(w->cfg, from);
+		if (outbound != (sqlite3_column_int(s, 4) != 0))
+			g_array_append_val(direction, id);
 	}
 	if (rc != SQLITE_DONE)
 		return db_set_error(error, w->db, "reading the automated marks");
 	sqlite3_reset(s);
-	for (guint i = 0; i < flip->len; i++) {
-		s = stmt(w, ST_FLIP_MARK);
-		sqlite3_bind_int64(s, 1, g_array_index(flip, gint64, i));
-		if (!step_done(w, s, "marking automated mail", error))
-			return FALSE;
-	}
-	*changed = flip->len;
+	if (!flip_each(w, ST_FLIP_MARK, automated, error) ||
+	    !flip_each(w, ST_FLIP_DIRECTION, direction, error))
+		return FALSE;
+	*automated_changed = automated->len;
+	*direction_changed = direction->len;
 	return TRUE;
 }
 

@@ -83,10 +83,14 @@ gboolean writer_file_message(struct index_writer *w, const struct parsed_message
  * the run's last transaction. */
 gboolean writer_inherit_filings(struct index_writer *w, gboolean all, GError **error);
 
-/* Makes every message's automated mark what W's configuration says now of
- * its sender and its stored signal (common/automated.h): after the user
- * changed `automated` or `people`. *CHANGED counts the marks that changed. */
-gboolean writer_remark_automated(struct index_writer *w, gint64 *changed, GError **error);
+/* Makes every message's automated mark and direction what W's
+ * configuration says now of its sender: the mark from its stored signal and
+ * the `automated` and `people` lists (common/automated.h), the direction
+ * (outbound or not) from `me`, after the user changed them.
+ * *AUTOMATED_CHANGED and *DIRECTION_CHANGED count the messages that
+ * changed. */
+gboolean writer_remark(struct index_writer *w, gint64 *automated_changed, gint64 *direction_changed,
+                       GError **error);
 
 /* Returns TRUE when messages added (by this run or a killed one) still wait
  * for writer_inherit_filings(). */

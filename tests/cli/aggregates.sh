@@ -7,7 +7,7 @@
 # merging, automated replies, mail ingested without clients, and migration
 # from schema versions 13 and 15.
 . "$top_srcdir/tests/lib.sh"
-plan 37
+plan 43
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -279,11 +279,27 @@ mc reclassify >/dev/null 2>&1
 sed '/^\[mailclerk\]/a automated = s1@stop.example' "$TMP/config" > "$TMP/config3"
 flips=$(q "SELECT count(*) FROM messages WHERE from_addr = 's1@stop.example' AND automated = 0")
 check_eq 'reclassify that marks mail automated and files as before' \
-	"$("$MAILCLERK" --config "$TMP/config3" --db "$DB" reclassify 2>&1 | sed -n 's/.*(\([0-9]* added, [0-9]* removed\)).*(\([0-9]*\) changed).*/\1, \2/p')" "0 added, 0 removed, $flips"
+	"$("$MAILCLERK" --config "$TMP/config3" --db "$DB" reclassify 2>&1 | sed -n 's/.*(\([0-9]* added, [0-9]* removed\)).* automated (\([0-9]*\) changed).*/\1, \2/p')" "0 added, 0 removed, $flips"
 check_eq '... the recount' "$(recount)" ''
 check_eq "... a thread of mail now all automated keeps its last, marked so" \
 	"$(q "SELECT t.automated FROM thread_last t JOIN messages m ON m.id = t.message WHERE m.message_id = 'stop-reply-12@stop.example'")" 1
 mc reclassify >/dev/null 2>&1
+
+# reclassify after another address became the user's: the mail it sent is
+# outbound now (as a fresh ingest would count it), and the numbers follow
+# (its filings change too: domain rules look only at the other party).
+sed 's/^me = .*/me = sam@studio.example, S2@Stop.Example/' "$TMP/config" > "$TMP/config4"
+sent=$(q "SELECT count(*) FROM messages WHERE from_addr = 's2@stop.example'")
+check 'mail from the address to be the user' test "$sent" -gt 0
+check_eq 'reclassify after me changed: the directions it changed' \
+	"$("$MAILCLERK" --config "$TMP/config4" --db "$DB" reclassify 2>&1 | sed -n 's/.* outbound (\([0-9]*\) changed).*/\1/p')" "$sent"
+check_eq '... the recount' "$(recount)" ''
+check_eq '... all its mail is outbound' "$(q "SELECT count(*) FROM messages WHERE from_addr = 's2@stop.example' AND direction = 1")" "$sent"
+check_eq '... and clients counts it so' \
+	"$("$MAILCLERK" --config "$TMP/config4" --db "$DB" clients --format=json | jq -c '.[] | select(.client == "stop") | .messages_out')" \
+	"$(q "SELECT count(*) FROM filings f JOIN messages m ON m.id = f.message WHERE f.client = 'stop' AND f.project = '' AND m.from_addr IN ('sam@studio.example', 's2@stop.example')")"
+mc reclassify >/dev/null 2>&1
+check_eq '... and back: none of its mail is' "$(q "SELECT count(*) FROM messages WHERE from_addr = 's2@stop.example' AND direction = 1")" 0
 
 # What `followups` starts from is what it started from before thread_last:
 # the messages no message of their thread that is not automated comes after.

@@ -104,7 +104,7 @@ check_eq 'a changed config: is:automated keeps what the index says' "$(mc count 
 check_eq '... and explain says reclassify will change it' "$(ex list-id)" "a person: config people = news@globex.example (signal ignored: List-Id: Globex news <news.globex.example>) (not yet in the index: run mailclerk reclassify)"
 check_eq '... also in JSON' "$(mc explain --format=json id:config-address@test.example | jq -c '.automated | [.automated, .reason, .reclassify_needed]')" \
 	'[true,"not automated",true]'
-check_eq 'reclassify counts the marks it changed' "$(mc reclassify | sed 's/, in .*//')" "reclassify: 19 messages, 0 filings (0 added, 0 removed), 10 automated (2 changed)"
+check_eq 'reclassify counts the marks it changed' "$(mc reclassify | sed 's/, in .*//')" "reclassify: 19 messages, 0 filings (0 added, 0 removed), 10 automated (2 changed), 0 outbound (0 changed)"
 check_eq '... and is:automated follows' "$(mc count is:automated) $(mc count -- -is:automated)" "10 9"
 check_eq '... and explain agrees' "$(ex list-id) / $(ex config-address)" "a person: config people = news@globex.example (signal ignored: List-Id: Globex news <news.globex.example>) / not automated"
 

@@ -164,7 +164,7 @@ check_eq 'initech filings are added' "$(mc count client:initech)" 3
 check_eq 'the project follows its new rule (and its thread)' "$(mc count project:acme/website)" 5
 check_eq 'a header: rule reads the message file' "$(mc search --format=json client:designers | jq -r '.[].message_id')" digest.v12i7@freelancers.example
 check_eq 'acme itself is unchanged' "$(mc count client:acme)" "$before_acme"
-check 'the summary counts what changed' sh -c 'printf "%s" "$1" | grep -Eq "^reclassify: 35 messages, [0-9]+ filings \([0-9]+ added, [0-9]+ removed\), [0-9]+ automated \([0-9]+ changed\), in "' - "$out"
+check 'the summary counts what changed' sh -c 'printf "%s" "$1" | grep -Eq "^reclassify: 35 messages, [0-9]+ filings \([0-9]+ added, [0-9]+ removed\), [0-9]+ automated \([0-9]+ changed\), [0-9]+ outbound \([0-9]+ changed\), in "' - "$out"
 
 # contacts leaves machine senders out unless --all.
 printf '\n[client portal]\ndomains = acme.example\n' >> "$TMP/config"

@@ -94,7 +94,7 @@ rc() { "$MAILCLERK" --config "$TMP/config2" --db "$1" reclassify; }
 serial=$(MAILCLERK_TEST_LOADERS=0 MAILCLERK_TEST_RECLASSIFY_BATCH=7 rc "$TMP/serial.db" | sed 's/, in .*//')
 parallel=$(MAILCLERK_TEST_LOADERS=3 MAILCLERK_TEST_RECLASSIFY_BATCH=7 rc "$DB" | sed 's/, in .*//')
 check_eq 'reclassify on three loaders: what it says' "$parallel" \
-	'reclassify: 333 messages, 415 filings (103 added, 111 removed), 2 automated (0 changed)'
+	'reclassify: 333 messages, 415 filings (103 added, 111 removed), 2 automated (0 changed), 3 outbound (0 changed)'
 check_eq '... as on none' "$serial" "$parallel"
 keys() { q "$1" "SELECT message || '|' || client || '|' || project FROM filings ORDER BY 1"; }
 keys "$TMP/serial.db" > "$TMP/keys-after"
@@ -124,7 +124,7 @@ check_eq '... as an ingest with those rules does' "$(filed "$TMP/fresh.db")" "$(
 
 # Again with the same rules: nothing to write, the aggregates as they were.
 check_eq 'reclassify again: nothing added or removed' "$(MAILCLERK_TEST_RECLASSIFY_BATCH=7 rc "$DB" | sed 's/, in .*//')" \
-	'reclassify: 333 messages, 415 filings (0 added, 0 removed), 2 automated (0 changed)'
+	'reclassify: 333 messages, 415 filings (0 added, 0 removed), 2 automated (0 changed), 3 outbound (0 changed)'
 state "$DB" > "$TMP/again"
 check '... the filings and aggregates unchanged' cmp -s "$TMP/parallel" "$TMP/again"
 
