@@ -25,10 +25,9 @@ gboolean aggregates_flush(struct mc_db *db, GError **error);
 
 /* Note, for aggregates_flush(), that the numbers of message ID's thread
  * changed (a message parsed again with other numbers, a filing inherited
- * from its thread); that its
- * contacts did (its addresses or date changed: call it before and after);
- * that it was newly filed under CLIENT, its contacts not counted by the
- * caller. FALSE and ERROR on a database error. */
+ * from its thread); that its contacts did (its addresses or date changed:
+ * call it before and after); that it was newly filed under CLIENT, its
+ * contacts not counted by the caller. FALSE and ERROR on a database error. */
 gboolean aggregates_note_thread(struct mc_db *db, gint64 id, GError **error);
 gboolean aggregates_note_contacts(struct mc_db *db, gint64 id, GError **error);
 gboolean aggregates_note_filing(struct mc_db *db, gint64 id, const char *client, GError **error);

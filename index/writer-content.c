@@ -180,6 +180,12 @@ step_done(struct content_writer *cw, sqlite3_stmt *s, const char *what, GError *
 	return TRUE;
 }
 
+gboolean
+content_outbound(const struct mc_config *cfg, const char *from)
+{
+	return *from && config_is_me(cfg, from);
+}
+
 static void
 content_init(struct content *c, const struct content_writer *cw, const struct parsed_message *pm,
              GBytes *body_z)
@@ -187,7 +193,7 @@ content_init(struct content *c, const struct content_writer *cw, const struct pa
 	memset(c, 0, sizeof *c);
 	c->pm = pm;
 	c->from = parsed_message_first_address(pm, MC_ROLE_FROM);
-	c->direction = c->from && config_is_me(cw->cfg, c->from->address);
+	c->direction = content_outbound(cw->cfg, c->from ? c->from->address : "");
 	struct automated_mark mark;
 	automated_mark(cw->cfg, c->from ? c->from->address : "", pm->automated_why, &mark);
 	c->automated = mark.automated;

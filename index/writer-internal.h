@@ -33,6 +33,11 @@ struct content_numbers {
 	gboolean automated; /* messages.automated */
 };
 
+/* Returns TRUE when mail from FROM (its From address, "" when none) is
+ * outbound, sent by the user: one of CFG's `me`. Ingest and reclassify
+ * (writer_remark()) set messages.direction by it. */
+gboolean content_outbound(const struct mc_config *cfg, const char *from);
+
 /* Inserts PM as a new message of thread THREAD with everything parsing
  * gives (BODY_Z: its body compressed, or NULL to compress it here); sets
  * *ID to its id and NUMBERS to what it adds. */

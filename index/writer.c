@@ -187,7 +187,7 @@ struct index_writer {
 	struct doclens *lengths;
 	struct content_writer *content; /* what parsing gives, written (writer-content.c) */
 	struct contacts *contacts;      /* this batch's new mail's, counted */
-	GStringChunk *names;            /* the strings of FRESH */
+	GStringChunk *names;            /* the strings of COUNTED */
 	GHashTable *new_threads;        /* gint64 *: the threads this transaction began */
 	GHashTable *counted;            /* "thread\x1fclient\x1fproject" -> struct counted_row */
 	GHashTable *lasts; /* &thread -> struct last_row: the threads this transaction added to */
@@ -952,8 +952,7 @@ writer_remark(struct index_writer *w, gint64 *automated_changed, gint64 *directi
 		automated_mark(w->cfg, from, db_column_text(s, 2), &mark);
 		if (mark.automated != (sqlite3_column_int(s, 3) != 0))
 			g_array_append_val(automated, id);
-		/* As content_init() (writer-content.c) sets it at ingest. */
-		gboolean outbound = *from && config_is_me(w->cfg, from);
+		gboolean outbound = content_outbound(w->cfg, from);
 		if (outbound != (sqlite3_column_int(s, 4) != 0))
 			g_array_append_val(direction, id);
 	}
