@@ -124,6 +124,15 @@ aggregates_note_filing(struct mc_db *db, gint64 id, const char *client, GError *
 	            id, client, error);
 }
 
+gboolean
+aggregates_note_unfiled(struct mc_db *db, gint64 id, const char *client, GError **error)
+{
+	return note(db,
+	            "INSERT OR IGNORE INTO contacts_dirty (client, address) "
+	            "SELECT ?2, address FROM addresses WHERE message = ?1",
+	            id, client, error);
+}
+
 /* One client's address, counted. */
 struct contact {
 	const char *client, *address; /* in the strings of struct contacts */

@@ -27,10 +27,13 @@ gboolean aggregates_flush(struct mc_db *db, GError **error);
  * changed (a message parsed again with other numbers, a filing inherited
  * from its thread); that its contacts did (its addresses or date changed:
  * call it before and after); that it was newly filed under CLIENT, its
- * contacts not counted by the caller. FALSE and ERROR on a database error. */
+ * contacts not counted by the caller; that it is no longer filed under
+ * CLIENT (a filing inherited from its thread went). FALSE and ERROR on a
+ * database error. */
 gboolean aggregates_note_thread(struct mc_db *db, gint64 id, GError **error);
 gboolean aggregates_note_contacts(struct mc_db *db, gint64 id, GError **error);
 gboolean aggregates_note_filing(struct mc_db *db, gint64 id, const char *client, GError **error);
+gboolean aggregates_note_unfiled(struct mc_db *db, gint64 id, const char *client, GError **error);
 
 /* Forgets what was noted for aggregates_flush() in the caller's write
  * transaction, for a caller whose changes leave every number as it was

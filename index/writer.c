@@ -31,7 +31,9 @@ enum {
 	ST_INSERT_FILING,
 	ST_INSERT_EXCLUSION,
 	ST_INHERIT_FILINGS,
-	ST_INHERIT_SINCE,
+	ST_NEW_THREADS,
+	ST_INHERIT_THREAD,
+	ST_UNINHERIT_THREAD,
 	ST_MARK_PENDING,
 	ST_PENDING,
 	ST_CLEAR_PENDING,
@@ -49,6 +51,20 @@ enum {
 	ST_LAST_UPSERT,
 	ST_COUNT
 };
+
+/* Filing by thread: each message M that no rule filed gets the filings
+ * that rules gave the other messages of its thread, but a client that
+ * excludes it. */
+#define INHERIT_INTO                                                                               \
+	"INSERT OR IGNORE INTO filings (message, client, project, rule, matched) "                 \
+	"SELECT DISTINCT m.id, f.client, f.project, 'thread', '' "
+#define INHERIT_FROM_THREAD                                                                        \
+	"CROSS JOIN messages o ON o.thread_id = m.thread_id AND o.id != m.id "                     \
+	"CROSS JOIN filings f ON f.message = o.id AND f.rule != 'thread' "                         \
+	"WHERE NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = m.id "                        \
+	"AND g.rule != 'thread') AND NOT EXISTS (SELECT 1 FROM exclusions x "                      \
+	"WHERE x.message = m.id AND x.client = f.client) "
+#define INHERIT_RETURNING "RETURNING message, client, project"
 
 static const char *const statements[ST_COUNT] = {
 	[ST_MSG_BY_MID] = "SELECT id FROM messages WHERE message_id = ?",
@@ -87,29 +103,32 @@ static const char *const statements[ST_COUNT] = {
 	 * they are few, where starting from the filings walks every filed
 	 * thread. */
 	[ST_INHERIT_FILINGS] =
-	    "INSERT OR IGNORE INTO filings (message, client, project, rule, matched) "
-	    "SELECT DISTINCT m.id, f.client, f.project, 'thread', '' FROM messages m "
-	    "CROSS JOIN messages o ON o.thread_id = m.thread_id AND o.id != m.id "
-	    "CROSS JOIN filings f ON f.message = o.id AND f.rule != 'thread' "
-	    "WHERE NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = m.id "
-	    "AND g.rule != 'thread') AND NOT EXISTS (SELECT 1 FROM exclusions x "
-	    "WHERE x.message = m.id AND x.client = f.client) RETURNING message, client, project",
-	/* The same for the threads of the messages from ?1 on: the only
-	 * threads whose filings a run can change (a thread that merges does so
-	 * through a new message), so an ingest does not walk the whole index.
-	 * NOT INDEXED: the new messages by their ids; the planner otherwise
-	 * scans all of messages_thread for its order (170 ms a run at a
-	 * million messages, for one new message). */
-	[ST_INHERIT_SINCE] =
-	    "INSERT OR IGNORE INTO filings (message, client, project, rule, matched) "
-	    "SELECT DISTINCT m.id, f.client, f.project, 'thread', '' FROM "
-	    "(SELECT DISTINCT thread_id FROM messages NOT INDEXED WHERE id >= ?1) t "
-	    "CROSS JOIN messages m ON m.thread_id = t.thread_id "
-	    "CROSS JOIN messages o ON o.thread_id = m.thread_id AND o.id != m.id "
-	    "CROSS JOIN filings f ON f.message = o.id AND f.rule != 'thread' "
-	    "WHERE NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = m.id "
-	    "AND g.rule != 'thread') AND NOT EXISTS (SELECT 1 FROM exclusions x "
-	    "WHERE x.message = m.id AND x.client = f.client) RETURNING message, client, project",
+	    INHERIT_INTO "FROM messages m " INHERIT_FROM_THREAD INHERIT_RETURNING,
+	/* The threads of the messages from ?1 on: the only threads new mail
+	 * can give filings to (a thread that merges does so through a new
+	 * message), so an ingest does not walk the whole index. NOT INDEXED:
+	 * the new messages by their ids; the planner otherwise scans all of
+	 * messages_thread for its order (170 ms a run at a million messages,
+	 * for one new message). */
+	[ST_NEW_THREADS] = "SELECT DISTINCT thread_id FROM messages NOT INDEXED WHERE id >= ?1",
+	/* The same for thread ?1. One thread a statement: over all the
+	 * threads of new mail (or of stats_dirty) in one, the planner filtered
+	 * filings with a Bloom filter made by reading the whole table, 80 ms
+	 * at a million messages however few the threads. */
+	[ST_INHERIT_THREAD] = INHERIT_INTO "FROM messages m " INHERIT_FROM_THREAD
+	                                   "AND m.thread_id = ?1 " INHERIT_RETURNING,
+	/* The filings of thread ?1 a message no longer inherits: it has a
+	 * rule's own now, its client excludes it, or no other message of the
+	 * thread is filed there by a rule (the one that was, left). */
+	[ST_UNINHERIT_THREAD] =
+	    "DELETE FROM filings WHERE rule = 'thread' AND message IN (SELECT id FROM messages "
+	    "WHERE thread_id = ?1) AND (EXISTS (SELECT 1 FROM filings g WHERE g.message = "
+	    "filings.message AND g.rule != 'thread') OR EXISTS (SELECT 1 FROM exclusions x WHERE "
+	    "x.message = filings.message AND x.client = filings.client) OR NOT EXISTS (SELECT 1 "
+	    "FROM messages m CROSS JOIN messages o ON o.thread_id = m.thread_id AND o.id != m.id "
+	    "CROSS JOIN filings f ON f.message = o.id AND f.client = filings.client AND f.project "
+	    "= filings.project AND f.rule != 'thread' WHERE m.id = filings.message)) "
+	    "RETURNING message, client, project",
 	/* OR IGNORE: a killed run's older mark stays. */
 	[ST_MARK_PENDING] = "INSERT OR IGNORE INTO inherit_pending (one, since) VALUES (1, ?)",
 	[ST_PENDING] = "SELECT since FROM inherit_pending",
@@ -409,13 +428,16 @@ write_counted(struct index_writer *w, GError **error)
 	return g_hash_table_size(w->counted) == 0 || write_counted_rows(w, error);
 }
 
+static gboolean refile_dirty_threads(struct index_writer *w, GError **error);
+
 gboolean
 writer_commit(struct index_writer *w, GError **error)
 {
 	gboolean ok = write_counted(w, error);
 	forget_batch(w);
 	return ok && dates_flush(w->dates, error) && doclens_flush(w->lengths, error) &&
-	       aggregates_flush(w->db, error) && db_commit(w->db, error);
+	       refile_dirty_threads(w, error) && aggregates_flush(w->db, error) &&
+	       db_commit(w->db, error);
 }
 
 void
@@ -804,28 +826,12 @@ writer_remove_location(struct index_writer *w, gint64 location_id, GError **erro
 	return step_done(w, s, "removing a copy", error);
 }
 
-gboolean
-writer_inherit_filings(struct index_writer *w, gboolean all, GError **error)
+/* Steps S, an inheriting statement: the filings it gave change their
+ * threads' numbers, and a client's own makes the message's addresses the
+ * client's contacts. */
+static gboolean
+note_inherited(struct index_writer *w, sqlite3_stmt *s, GError **error)
 {
-	if (!w->rules)
-		return TRUE;
-	sqlite3_stmt *s;
-	if (all) {
-		s = stmt(w, ST_INHERIT_FILINGS);
-	} else {
-		sqlite3_stmt *p = stmt(w, ST_PENDING);
-		int rc = sqlite3_step(p);
-		gint64 since = rc == SQLITE_ROW ? sqlite3_column_int64(p, 0) : 0;
-		sqlite3_reset(p);
-		if (rc == SQLITE_DONE)
-			return TRUE; /* no new mail since the last time */
-		if (rc != SQLITE_ROW)
-			return db_set_error(error, w->db, "reading new mail to file by thread");
-		s = stmt(w, ST_INHERIT_SINCE);
-		sqlite3_bind_int64(s, 1, since);
-	}
-	/* The filings given: their threads' numbers change, and a client's
-	 * own filing makes the message's addresses its contacts. */
 	g_autoptr(GPtrArray) given = g_ptr_array_new_with_free_func((GDestroyNotify)filing_free);
 	g_autoptr(GArray) messages = g_array_new(FALSE, FALSE, sizeof(gint64));
 	int rc;
@@ -846,8 +852,114 @@ writer_inherit_filings(struct index_writer *w, gboolean all, GError **error)
 		    !note_contacts(w, message, NULL, g_ptr_array_index(given, i), error))
 			return FALSE;
 	}
+	return TRUE;
+}
+
+/* Steps S and returns the thread ids it gives (NULL and ERROR on a
+ * database error); the caller frees them. */
+static GArray *
+thread_ids(struct index_writer *w, sqlite3_stmt *s, GError **error)
+{
+	g_autoptr(GArray) threads = g_array_new(FALSE, FALSE, sizeof(gint64));
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		gint64 thread = sqlite3_column_int64(s, 0);
+		g_array_append_val(threads, thread);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		db_set_error(error, w->db, "reading which threads to file");
+		return NULL;
+	}
+	return g_steal_pointer(&threads);
+}
+
+/* Gives the messages of THREAD that no rule filed its filings. */
+static gboolean
+inherit_thread(struct index_writer *w, gint64 thread, GError **error)
+{
+	sqlite3_stmt *s = stmt(w, ST_INHERIT_THREAD);
+	sqlite3_bind_int64(s, 1, thread);
+	return note_inherited(w, s, error);
+}
+
+gboolean
+writer_inherit_filings(struct index_writer *w, gboolean all, GError **error)
+{
+	if (!w->rules)
+		return TRUE;
+	if (all) {
+		if (!note_inherited(w, stmt(w, ST_INHERIT_FILINGS), error))
+			return FALSE;
+	} else {
+		sqlite3_stmt *p = stmt(w, ST_PENDING);
+		int rc = sqlite3_step(p);
+		gint64 since = rc == SQLITE_ROW ? sqlite3_column_int64(p, 0) : 0;
+		sqlite3_reset(p);
+		if (rc == SQLITE_DONE)
+			return TRUE; /* no new mail since the last time */
+		if (rc != SQLITE_ROW)
+			return db_set_error(error, w->db, "reading new mail to file by thread");
+		sqlite3_stmt *s = stmt(w, ST_NEW_THREADS);
+		sqlite3_bind_int64(s, 1, since);
+		g_autoptr(GArray) threads = thread_ids(w, s, error);
+		if (!threads)
+			return FALSE;
+		for (guint i = 0; i < threads->len; i++)
+			if (!inherit_thread(w, g_array_index(threads, gint64, i), error))
+				return FALSE;
+	}
 	w->pending_marked = FALSE;
 	return step_done(w, stmt(w, ST_CLEAR_PENDING), "filing replies with their threads", error);
+}
+
+/* Files thread THREAD by thread again: the inherited filings no longer
+ * justified go, the missing ones come. */
+static gboolean
+refile_thread(struct index_writer *w, gint64 thread, GError **error)
+{
+	sqlite3_stmt *s = stmt(w, ST_UNINHERIT_THREAD);
+	sqlite3_bind_int64(s, 1, thread);
+	/* A client's own filings that went (the thread is in stats_dirty
+	 * already): the message's addresses are counted again for the client,
+	 * after the statement is done. */
+	g_autoptr(GArray) messages = g_array_new(FALSE, FALSE, sizeof(gint64));
+	g_autoptr(GPtrArray) clients = g_ptr_array_new_with_free_func(g_free);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*db_column_text(s, 2))
+			continue;
+		gint64 message = sqlite3_column_int64(s, 0);
+		g_array_append_val(messages, message);
+		g_ptr_array_add(clients, g_strdup(db_column_text(s, 1)));
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_set_error(error, w->db, "filing threads again");
+	for (guint i = 0; i < messages->len; i++)
+		if (!aggregates_note_unfiled(w->db, g_array_index(messages, gint64, i),
+		                             g_ptr_array_index(clients, i), error))
+			return FALSE;
+	return inherit_thread(w, thread, error);
+}
+
+/* Files by thread again the threads the transaction changed otherwise than
+ * by new mail (stats_dirty: a message left, was parsed again, or threads
+ * merged), so that what they inherit is what a fresh ingest of the same
+ * mail gives: a filing whose source left goes, a message whose rule
+ * filings went inherits. */
+static gboolean
+refile_dirty_threads(struct index_writer *w, GError **error)
+{
+	if (!w->rules)
+		return TRUE;
+	g_autoptr(GArray) threads = thread_ids(w, stmt(w, ST_DIRTY_THREADS), error);
+	if (!threads)
+		return FALSE;
+	for (guint i = 0; i < threads->len; i++)
+		if (!refile_thread(w, g_array_index(threads, gint64, i), error))
+			return FALSE;
+	return TRUE;
 }
 
 gboolean

@@ -5,9 +5,9 @@
 # ingest, a kill -9 in the middle of one, reclassify with another
 # configuration, reindex of changed messages, messages removed, threads
 # merging, automated replies, mail ingested without clients, and migration
-# from schema versions 13 and 15.
+# from schema versions 13 and 15; and filing by thread after mail leaves.
 . "$top_srcdir/tests/lib.sh"
-plan 43
+plan 52
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -323,3 +323,54 @@ q "$(before_14) PRAGMA user_version = 13;"
 mc clients >/dev/null
 check_eq 'migration from version 13: the version of a new index' "$(q 'PRAGMA user_version')" "$(sqlite3 "$TMP/clean.db" 'PRAGMA user_version')"
 check_eq '... aggregates that are the recount' "$(recount)" ''
+
+# Filing by thread follows what leaves and what is parsed again, as a fresh
+# ingest of the same mail files it: a reply from an address of no client
+# (inh-b) between mail of two clients loses the filing of the one whose
+# mail left, and a message whose sender changed inherits from its thread.
+mkdir -p "$TMP/inh/cur" "$TMP/inh/new" "$TMP/inh/tmp"
+inh() { # NAME FROM PARENT
+	printf 'From: %s\nTo: sam@studio.example\nSubject: Re: inherited\nMessage-ID: <inh-%s@x.example>\n%sDate: Mon, 02 Dec 2024 1%s:00:00 +0000\n\ninherited %s\n' \
+		"$2" "$1" "${3:+In-Reply-To: <inh-$3@x.example>
+}" "$(printf %s "$1" | tr abcd 1234)" "$1" > "$TMP/inh/cur/inh-$1:2,S"
+}
+# filed [DB]: what the inh- mail is filed under, and by which rule.
+filed() {
+	sqlite3 "${1:-$DB}" "SELECT m.message_id, f.client, f.project, f.rule FROM filings f
+		JOIN messages m ON m.id = f.message WHERE m.message_id LIKE 'inh-%' ORDER BY 1, 2, 3"
+}
+# fresh N: the same, after the mail as it is now is ingested into a new index.
+fresh() {
+	"$MAILCLERK" --config "$TMP/config" --db "$TMP/fresh-$1.db" ingest --maildir "$TMP/inh" >/dev/null 2>&1
+	filed "$TMP/fresh-$1.db"
+}
+inh a ann@acme.example ''
+mc ingest --maildir "$TMP/inh" >/dev/null 2>&1
+inh b zed@other.example a
+mc ingest --maildir "$TMP/inh" >/dev/null 2>&1
+inh c gil@globex.example b
+mc ingest --maildir "$TMP/inh" >/dev/null 2>&1
+check_eq 'a reply between mail of two clients inherits both' "$(filed | grep inh-b)" 'inh-b@x.example|acme||thread
+inh-b@x.example|globex||thread'
+rm "$TMP/inh/cur/inh-a:2,S"
+mc ingest --maildir "$TMP/inh" >/dev/null 2>&1
+check_eq '... and keeps only the other once the mail of one left' "$(filed)" 'inh-b@x.example|globex||thread
+inh-c@x.example|globex||domain globex.example'
+check_eq '... as a fresh ingest files it' "$(filed)" "$(fresh 1)"
+check_eq '... the recount' "$(recount)" ''
+check_eq '... its sender is no contact of the client it left' \
+	"$(q "SELECT count(*) FROM contact_stats WHERE client = 'acme' AND address = 'zed@other.example'")" 0
+# A project's mail at the end of the thread, then gone again.
+printf 'From: zed@other.example\nTo: sam@studio.example\nSubject: [ACME-12] plan\nMessage-ID: <inh-e@x.example>\nIn-Reply-To: <inh-c@x.example>\nDate: Mon, 02 Dec 2024 15:00:00 +0000\n\ninherited e\n' > "$TMP/inh/cur/inh-e:2,S"
+mc ingest --maildir "$TMP/inh" >/dev/null 2>&1
+check_eq 'a project filed by subject gives the reply its client and project' "$(filed | grep inh-b)" 'inh-b@x.example|acme||thread
+inh-b@x.example|acme|website|thread
+inh-b@x.example|globex||thread'
+rm "$TMP/inh/cur/inh-e:2,S"
+mc ingest --maildir "$TMP/inh" >/dev/null 2>&1
+check_eq '... which it loses with that mail' "$(filed)" "$(fresh 2)"
+check_eq '... the recount' "$(recount)" ''
+check_eq "... the thread's numbers are globex's alone" \
+	"$(q "SELECT client, project, inbound FROM thread_stats WHERE thread_id = (SELECT thread_id FROM messages WHERE message_id = 'inh-b@x.example')")" \
+	'globex||2
+globex|/|2'
