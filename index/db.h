@@ -36,8 +36,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(mc_db, db_close)
 gboolean db_commit(struct mc_db *db, GError **error);
 
 /* Refreshes the planner's statistics (ANALYZE, bounded by analysis_limit)
- * of every table with an index. FALSE and ERROR when it fails. */
+ * of every table with an index, and db_count_work_tables(). FALSE and
+ * ERROR when it fails. */
 gboolean db_analyze(struct mc_db *db, GError **error);
+
+/* Writes the planner's counts of the tables a write transaction empties
+ * before it commits (stats_dirty and the like: a few rows, where ANALYZE
+ * only ever sees none). IF_MISSING: only in an analyzed index without them
+ * (one an older mailclerk analyzed). FALSE and ERROR when it fails. */
+gboolean db_count_work_tables(struct mc_db *db, gboolean if_missing, GError **error);
 
 /* Starts a read transaction on DB: everything read until the connection
  * closes is one snapshot, whatever a writer commits meanwhile (WAL). */

@@ -48,6 +48,19 @@ batch_messages(void)
 	return BATCH_MESSAGES;
 }
 
+/* ...and at most this long; a test that sets the size has batches of that
+ * size alone, however slow the build (a sanitizer's) or the machine. */
+static gint64
+batch_microseconds(void)
+{
+#ifdef MC_TEST_HOOKS
+	const char *n = g_getenv("MAILCLERK_TEST_BATCH");
+	if (n && atoi(n) > 0)
+		return G_MAXINT64;
+#endif
+	return BATCH_MICROSECONDS;
+}
+
 void
 event_free(struct event *ev)
 {
@@ -358,7 +371,9 @@ writer_main(gpointer data)
 	struct ingest_report *report = p->report;
 	g_autoptr(mc_db) db = db_open(p->db_path, DB_WRITE, error);
 	g_autoptr(index_writer) w =
-	    db && fts_policy_apply(db, error) ? writer_new(db, p->cfg, p->rules, error) : NULL;
+	    db && fts_policy_apply(db, error) && db_count_work_tables(db, TRUE, error)
+	        ? writer_new(db, p->cfg, p->rules, error)
+	        : NULL;
 	g_autoptr(progress) bar = progress_new();
 	g_autoptr(GArray) gone = g_array_new(FALSE, FALSE, sizeof(gint64));
 	g_autoptr(GPtrArray) done = g_ptr_array_new_with_free_func((GDestroyNotify)event_free);
@@ -371,6 +386,7 @@ writer_main(gpointer data)
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	gboolean in_tx = FALSE, failed = (w == NULL), stopped = FALSE;
 	guint batch = 0, batch_size = batch_messages();
+	gint64 batch_time = batch_microseconds();
 	gint64 tx_start = 0;
 	guint64 handled = 0;
 
@@ -470,8 +486,8 @@ writer_main(gpointer data)
 			in_tx = FALSE;
 			continue;
 		}
-		if (in_tx && (batch >= batch_size ||
-		              g_get_monotonic_time() - tx_start > BATCH_MICROSECONDS)) {
+		if (in_tx &&
+		    (batch >= batch_size || g_get_monotonic_time() - tx_start > batch_time)) {
 			if (!commit(p, w, db, error)) {
 				failed = TRUE;
 				g_atomic_int_set(&p->writer_failed, 1);

@@ -82,7 +82,8 @@ awk -v dir="$big/cur" 'BEGIN {
 	}
 }'
 DB=$TMP/big.db
-MAILCLERK_TEST_MERGE_STEP=1 MAILCLERK_TEST_MERGE_CRASH=1 mc ingest --maildir "$big" >/dev/null 2>&1
+MAILCLERK_TEST_BATCH=3000 MAILCLERK_TEST_MERGE_STEP=1 MAILCLERK_TEST_MERGE_CRASH=1 \
+	mc ingest --maildir "$big" >/dev/null 2>&1
 check_eq 'one batch of 3,000 messages, 12 MB, is one segment: nothing to merge' "$?.$(segments)" 0.1
 settings() { sqlite3 "$DB" "SELECT group_concat(k || '=' || v, ' ') FROM (SELECT k, v FROM fts_config WHERE k IN ('automerge', 'hashsize') ORDER BY k)"; }
 check_eq '... the index keeps the settings' "$(settings)" 'automerge=16 hashsize=16777216'
