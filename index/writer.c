@@ -32,7 +32,6 @@ enum {
 	ST_INSERT_EXCLUSION,
 	ST_INHERIT_FILINGS,
 	ST_INHERIT_SINCE,
-	ST_INHERIT_THREAD,
 	ST_UNINHERIT_THREAD,
 	ST_NOTE_LEAVING,
 	ST_REFILE_THREADS,
@@ -55,22 +54,8 @@ enum {
 	ST_COUNT
 };
 
-/* Filing by thread: each message that no rule filed gets the keys (client,
- * project) that rules gave the other messages of its thread, but a client
- * that excludes it. KEYS lists each thread's keys (thread_id, client,
- * project), found once a thread: per message, every other message's
- * filings were read, 1.2 s for one thread of 3,000. */
-#define INHERIT_KEYS(keys)                                                                         \
-	"INSERT OR IGNORE INTO filings (message, client, project, rule, matched) "                 \
-	"SELECT m.id, k.client, k.project, 'thread', '' FROM (" keys ") k CROSS JOIN "             \
-	"messages m ON m.thread_id = k.thread_id WHERE NOT EXISTS (SELECT 1 FROM filings g "       \
-	"WHERE g.message = m.id AND g.rule != 'thread') AND NOT EXISTS (SELECT 1 FROM "            \
-	"exclusions x WHERE x.message = m.id AND x.client = k.client) " INHERIT_RETURNING
+/* What filing by thread gave or took: the rows of filings. */
 #define INHERIT_RETURNING "RETURNING message, client, project"
-/* The keys rules filed the messages of thread ?1 under. */
-#define THREAD_KEYS                                                                                \
-	"SELECT DISTINCT o.thread_id, f.client, f.project FROM messages o CROSS JOIN filings f "   \
-	"ON f.message = o.id AND f.rule != 'thread' WHERE o.thread_id = ?1"
 
 static const char *const statements[ST_COUNT] = {
 	[ST_MSG_BY_MID] = "SELECT id FROM messages WHERE message_id = ?",
@@ -122,17 +107,27 @@ static const char *const statements[ST_COUNT] = {
 	 * NOT INDEXED: the new messages by their ids; the planner otherwise
 	 * scans all of messages_thread for its order (170 ms a run at a
 	 * million messages, for one new message). */
-	[ST_INHERIT_SINCE] = INHERIT_KEYS(
-	    "SELECT DISTINCT o.thread_id, f.client, f.project FROM (SELECT DISTINCT thread_id FROM "
-	    "messages NOT INDEXED WHERE id >= ?1) t CROSS JOIN messages o ON o.thread_id = "
-	    "t.thread_id CROSS JOIN filings f ON f.message = o.id AND f.rule != 'thread'"),
-	/* ...and of thread ?1. */
-	[ST_INHERIT_THREAD] = INHERIT_KEYS(THREAD_KEYS),
-	/* The filings of thread ?1 its messages no longer inherit: none of the
-	 * thread's keys now (the message filed there by a rule left). */
-	[ST_UNINHERIT_THREAD] = "DELETE FROM filings WHERE rule = 'thread' AND message IN (SELECT "
-	                        "id FROM messages WHERE thread_id = ?1) AND (?1, client, project) "
-	                        "NOT IN (" THREAD_KEYS ") " INHERIT_RETURNING,
+	/* Each thread's keys (client, project) are read once, then given to
+	 * its messages: joining each message to every other message's filings
+	 * was quadratic (1.2 s for one thread of 3,000) and, at a million
+	 * messages, made SQLite read all of filings for a Bloom filter (80 ms
+	 * however few the threads). */
+	[ST_INHERIT_SINCE] =
+	    "INSERT OR IGNORE INTO filings (message, client, project, rule, matched) "
+	    "SELECT m.id, k.client, k.project, 'thread', '' FROM (SELECT DISTINCT o.thread_id, "
+	    "f.client, f.project FROM (SELECT DISTINCT thread_id FROM messages NOT INDEXED WHERE "
+	    "id >= ?1) t CROSS JOIN messages o ON o.thread_id = t.thread_id CROSS JOIN filings f "
+	    "ON f.message = o.id AND f.rule != 'thread') k CROSS JOIN messages m ON m.thread_id = "
+	    "k.thread_id WHERE NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = m.id AND "
+	    "g.rule != 'thread') AND NOT EXISTS (SELECT 1 FROM exclusions x WHERE x.message = "
+	    "m.id AND x.client = k.client) " INHERIT_RETURNING,
+	/* The filings of thread ?1 its messages no longer inherit: no message
+	 * of the thread has the key from a rule now (the one that had left). */
+	[ST_UNINHERIT_THREAD] =
+	    "DELETE FROM filings WHERE rule = 'thread' AND message IN (SELECT id FROM messages "
+	    "WHERE thread_id = ?1) AND (client, project) NOT IN (SELECT f.client, f.project FROM "
+	    "messages o CROSS JOIN filings f ON f.message = o.id AND f.rule != 'thread' WHERE "
+	    "o.thread_id = ?1) " INHERIT_RETURNING,
 	/* The threads of the messages the sweep removes that a rule filed:
 	 * what the others inherited from them may go. */
 	[ST_NOTE_LEAVING] = "INSERT OR IGNORE INTO temp.refile_threads (thread_id) SELECT "
@@ -872,34 +867,6 @@ note_inherited(struct index_writer *w, sqlite3_stmt *s, GError **error)
 	return TRUE;
 }
 
-/* Steps S and returns the thread ids it gives (NULL and ERROR on a
- * database error); the caller frees them. */
-static GArray *
-thread_ids(struct index_writer *w, sqlite3_stmt *s, GError **error)
-{
-	g_autoptr(GArray) threads = g_array_new(FALSE, FALSE, sizeof(gint64));
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		gint64 thread = sqlite3_column_int64(s, 0);
-		g_array_append_val(threads, thread);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		db_set_error(error, w->db, "reading which threads to file");
-		return NULL;
-	}
-	return g_steal_pointer(&threads);
-}
-
-/* Gives the messages of THREAD that no rule filed its filings. */
-static gboolean
-inherit_thread(struct index_writer *w, gint64 thread, GError **error)
-{
-	sqlite3_stmt *s = stmt(w, ST_INHERIT_THREAD);
-	sqlite3_bind_int64(s, 1, thread);
-	return note_inherited(w, s, error);
-}
-
 gboolean
 writer_inherit_filings(struct index_writer *w, gboolean all, GError **error)
 {
@@ -926,10 +893,10 @@ writer_inherit_filings(struct index_writer *w, gboolean all, GError **error)
 	return step_done(w, stmt(w, ST_CLEAR_PENDING), "filing replies with their threads", error);
 }
 
-/* Files thread THREAD by thread again: the inherited filings no longer
- * justified go, the missing ones come. */
+/* Takes from the messages of THREAD the filings they inherited that no
+ * message of the thread has from a rule any more. */
 static gboolean
-refile_thread(struct index_writer *w, gint64 thread, GError **error)
+forget_inherited(struct index_writer *w, gint64 thread, GError **error)
 {
 	sqlite3_stmt *s = stmt(w, ST_UNINHERIT_THREAD);
 	sqlite3_bind_int64(s, 1, thread);
@@ -954,25 +921,32 @@ refile_thread(struct index_writer *w, gint64 thread, GError **error)
 		if (!aggregates_note_unfiled(w->db, g_array_index(messages, gint64, i),
 		                             g_ptr_array_index(clients, i), error))
 			return FALSE;
-	return inherit_thread(w, thread, error);
+	return TRUE;
 }
 
 /* Files by thread again the threads a message filed by a rule left in the
  * transaction (temp.refile_threads, noted by writer_sweep_orphans()), so
  * that what they inherit is what a fresh ingest of the same mail gives.
- * Nothing else takes from what a thread's messages inherit: new mail and
- * threads merging only add (writer_inherit_filings() gives it), reindex
- * keeps filings, and reclassify files every thread again. */
+ * Only leaving takes from what a thread's messages inherit: new mail and
+ * threads merging add (writer_inherit_filings() gives it), reindex keeps
+ * filings, and reclassify files every thread again. */
 static gboolean
 refile_left_threads(struct index_writer *w, GError **error)
 {
 	if (!w->rules)
 		return TRUE;
-	g_autoptr(GArray) threads = thread_ids(w, stmt(w, ST_REFILE_THREADS), error);
-	if (!threads)
-		return FALSE;
+	g_autoptr(GArray) threads = g_array_new(FALSE, FALSE, sizeof(gint64));
+	sqlite3_stmt *s = stmt(w, ST_REFILE_THREADS);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		gint64 thread = sqlite3_column_int64(s, 0);
+		g_array_append_val(threads, thread);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_set_error(error, w->db, "reading which threads to file again");
 	for (guint i = 0; i < threads->len; i++)
-		if (!refile_thread(w, g_array_index(threads, gint64, i), error))
+		if (!forget_inherited(w, g_array_index(threads, gint64, i), error))
 			return FALSE;
 	return threads->len == 0 ||
 	       step_done(w, stmt(w, ST_CLEAR_REFILE), "filing threads again", error);
