@@ -872,9 +872,9 @@ writer_inherit_filings(struct index_writer *w, gboolean all, GError **error)
 {
 	if (!w->rules)
 		return TRUE;
+	sqlite3_stmt *s;
 	if (all) {
-		if (!note_inherited(w, stmt(w, ST_INHERIT_FILINGS), error))
-			return FALSE;
+		s = stmt(w, ST_INHERIT_FILINGS);
 	} else {
 		sqlite3_stmt *p = stmt(w, ST_PENDING);
 		int rc = sqlite3_step(p);
@@ -884,11 +884,11 @@ writer_inherit_filings(struct index_writer *w, gboolean all, GError **error)
 			return TRUE; /* no new mail since the last time */
 		if (rc != SQLITE_ROW)
 			return db_set_error(error, w->db, "reading new mail to file by thread");
-		sqlite3_stmt *s = stmt(w, ST_INHERIT_SINCE);
+		s = stmt(w, ST_INHERIT_SINCE);
 		sqlite3_bind_int64(s, 1, since);
-		if (!note_inherited(w, s, error))
-			return FALSE;
 	}
+	if (!note_inherited(w, s, error))
+		return FALSE;
 	w->pending_marked = FALSE;
 	return step_done(w, stmt(w, ST_CLEAR_PENDING), "filing replies with their threads", error);
 }
