@@ -56,6 +56,22 @@ enum {
 
 /* What filing by thread gave or took: the rows of filings. */
 #define INHERIT_RETURNING "RETURNING message, client, project"
+/* Files the messages no rule filed in the threads THREADS selects with
+ * their thread's keys (client, project). Each thread's keys are read once,
+ * then given to its messages: joining each message to every other
+ * message's filings was quadratic (1.2 s for one thread of 3,000 at
+ * ingest, 7.3 s for one of 10,000 at reclassify) and, at a million
+ * messages, made SQLite read all of filings for a Bloom filter (80 ms
+ * however few the threads). CROSS JOIN fixes the order. */
+#define INHERIT_THREADS(THREADS)                                                                   \
+	"INSERT OR IGNORE INTO filings (message, client, project, rule, matched) "                 \
+	"SELECT m.id, k.client, k.project, 'thread', '' FROM (SELECT DISTINCT o.thread_id, "       \
+	"f.client, f.project FROM (" THREADS ") t CROSS JOIN messages o ON o.thread_id = "         \
+	"t.thread_id CROSS JOIN filings f ON f.message = o.id AND f.rule != 'thread') k "          \
+	"CROSS JOIN messages m ON m.thread_id = k.thread_id WHERE NOT EXISTS (SELECT 1 "           \
+	"FROM filings g WHERE g.message = m.id AND g.rule != 'thread') AND NOT EXISTS "            \
+	"(SELECT 1 FROM exclusions x WHERE x.message = m.id AND x.client = "                       \
+	"k.client) " INHERIT_RETURNING
 
 static const char *const statements[ST_COUNT] = {
 	[ST_MSG_BY_MID] = "SELECT id FROM messages WHERE message_id = ?",
@@ -90,37 +106,19 @@ static const char *const statements[ST_COUNT] = {
 	                     "matched) VALUES (?,?,?,?,?)",
 	[ST_INSERT_EXCLUSION] = "INSERT OR IGNORE INTO exclusions (message, client, rule, matched) "
 	                        "VALUES (?,?,?,?)",
-	/* Driven from the messages no rule filed (CROSS JOIN fixes the order):
-	 * they are few, where starting from the filings walks every filed
-	 * thread. */
-	[ST_INHERIT_FILINGS] =
-	    "INSERT OR IGNORE INTO filings (message, client, project, rule, matched) "
-	    "SELECT DISTINCT m.id, f.client, f.project, 'thread', '' FROM messages m "
-	    "CROSS JOIN messages o ON o.thread_id = m.thread_id AND o.id != m.id "
-	    "CROSS JOIN filings f ON f.message = o.id AND f.rule != 'thread' "
-	    "WHERE NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = m.id "
-	    "AND g.rule != 'thread') AND NOT EXISTS (SELECT 1 FROM exclusions x "
-	    "WHERE x.message = m.id AND x.client = f.client) " INHERIT_RETURNING,
-	/* The same for the threads of the messages from ?1 on: the only
-	 * threads new mail can give filings to (a thread that merges does so
-	 * through a new message), so an ingest does not walk the whole index.
-	 * NOT INDEXED: the new messages by their ids; the planner otherwise
-	 * scans all of messages_thread for its order (170 ms a run at a
-	 * million messages, for one new message). */
-	/* Each thread's keys (client, project) are read once, then given to
-	 * its messages: joining each message to every other message's filings
-	 * was quadratic (1.2 s for one thread of 3,000) and, at a million
-	 * messages, made SQLite read all of filings for a Bloom filter (80 ms
-	 * however few the threads). */
-	[ST_INHERIT_SINCE] =
-	    "INSERT OR IGNORE INTO filings (message, client, project, rule, matched) "
-	    "SELECT m.id, k.client, k.project, 'thread', '' FROM (SELECT DISTINCT o.thread_id, "
-	    "f.client, f.project FROM (SELECT DISTINCT thread_id FROM messages NOT INDEXED WHERE "
-	    "id >= ?1) t CROSS JOIN messages o ON o.thread_id = t.thread_id CROSS JOIN filings f "
-	    "ON f.message = o.id AND f.rule != 'thread') k CROSS JOIN messages m ON m.thread_id = "
-	    "k.thread_id WHERE NOT EXISTS (SELECT 1 FROM filings g WHERE g.message = m.id AND "
-	    "g.rule != 'thread') AND NOT EXISTS (SELECT 1 FROM exclusions x WHERE x.message = "
-	    "m.id AND x.client = k.client) " INHERIT_RETURNING,
+	/* Every thread with a message no rule filed (reclassify): its keys
+	 * once, then its messages, as below. */
+	[ST_INHERIT_FILINGS] = INHERIT_THREADS("SELECT DISTINCT u.thread_id FROM messages u WHERE "
+	                                       "NOT EXISTS (SELECT 1 FROM filings g WHERE "
+	                                       "g.message = u.id AND g.rule != 'thread')"),
+	/* The threads of the messages from ?1 on: the only threads new mail
+	 * can give filings to (a thread that merges does so through a new
+	 * message), so an ingest does not walk the whole index. NOT INDEXED:
+	 * the new messages by their ids; the planner otherwise scans all of
+	 * messages_thread for its order (170 ms a run at a million messages,
+	 * for one new message). */
+	[ST_INHERIT_SINCE] = INHERIT_THREADS("SELECT DISTINCT thread_id FROM messages NOT INDEXED "
+	                                     "WHERE id >= ?1"),
 	/* The filings of thread ?1 its messages no longer inherit: no message
 	 * of the thread has the key from a rule now (the one that had left). */
 	[ST_UNINHERIT_THREAD] =
