@@ -7,6 +7,7 @@
 #include "index/fts-merge.h"
 #include "common/error.h"
 #include "common/interrupt.h"
+#include "common/progress.h"
 
 /* Pages one merge step writes, in a transaction of its own: a kill loses at
  * most this much work (about 0.2 s), and a reader meanwhile
@@ -136,7 +137,7 @@ merge_step(struct mc_db *db, gint64 pages, gboolean *worked, GError **error)
 }
 
 gboolean
-fts_merge_after_run(struct mc_db *db, guint64 changed, GError **error)
+fts_merge_after_run(struct mc_db *db, guint64 changed, struct progress *bar, GError **error)
 {
 	struct fts_shape shape = { 0 };
 	if (changed == 0)
@@ -163,6 +164,10 @@ fts_merge_after_run(struct mc_db *db, guint64 changed, GError **error)
 	for (gint64 done = 0; worked && done < budget && !interrupt_caught(); done += step) {
 		if (!merge_step(db, all ? -step : MIN(step, budget - done), &worked, error))
 			return FALSE;
+		/* A merge of all writes about the whole index again (15-20 s at
+		 * a million messages): the terminal says so. */
+		progress_update_what(bar, "merging the full-text index", "pages", done + step,
+		                     all ? shape.pages : budget);
 #ifdef MC_TEST_HOOKS
 		/* Tests die here, as kill -9 would, once this many steps are
 		 * committed: the index must be sound mid-merge. */

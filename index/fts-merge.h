@@ -18,14 +18,16 @@
 
 #include <glib.h>
 
+#include "common/progress.h"
 #include "index/db.h"
 
 /* Merges segments after a run that added, removed or rewrote CHANGED
- * messages (nothing when 0), outside any transaction; stops early, with
- * what it merged committed, when interrupted. FALSE and ERROR on a database
- * error (the step that failed is rolled back). Its merges of the smaller
- * segments need fts_policy_apply()'s usermerge, set at the writer's start. */
-gboolean fts_merge_after_run(struct mc_db *db, guint64 changed, GError **error);
+ * messages (nothing when 0), outside any transaction, showing its pages
+ * on BAR; stops early, with what it merged committed, when interrupted. FALSE and ERROR on a
+ * database error (the step that failed is rolled back). Its merges of the smaller segments need
+ * fts_policy_apply()'s usermerge, set at the writer's start. */
+gboolean fts_merge_after_run(struct mc_db *db, guint64 changed, struct progress *bar,
+                             GError **error);
 
 /* Sets the index's FTS5 settings for a writer (kept in fts_config; written
  * only when they differ, so one run of an index written by an older

@@ -560,10 +560,15 @@ writer_main(gpointer data)
 		failed = TRUE;
 	/* Few full-text segments keep searches fast at any size
 	 * (index/fts-merge.h); the merging is in steps, each committed. */
-	if (!failed && !stopped &&
-	    !fts_merge_after_run(
-	        db, st->messages_added + st->messages_removed + st->messages_rewritten, error))
-		failed = TRUE;
+	if (!failed && !stopped) {
+		/* A line of its own, its rate from its start. */
+		progress_free(g_steal_pointer(&bar));
+		bar = progress_new();
+		if (!fts_merge_after_run(
+		        db, st->messages_added + st->messages_removed + st->messages_rewritten, bar,
+		        error))
+			failed = TRUE;
+	}
 	return NULL;
 }
 

@@ -3,7 +3,7 @@
 # (index/fts-merge.h): a run that doubles it merges them all into one, a
 # smaller one merges its own; a kill mid-merge leaves a sound index.
 . "$top_srcdir/tests/lib.sh"
-plan 19
+plan 22
 
 # N messages, numbered from $2, into maildir $3.
 make_mail() {
@@ -24,7 +24,7 @@ make_mail 2 1 "$TMP/probe"
 MAILCLERK_TEST_BATCH=1 MAILCLERK_TEST_MERGE_CRASH=1 "$MAILCLERK" --config "$TMP/config" \
 	--db "$TMP/probe.db" ingest --maildir "$TMP/probe" >/dev/null 2>&1
 if [ $? != 137 ]; then
-	for i in $(seq 19); do skip "segments $i" "no test hooks in this build (configure --disable-test-hooks)"; done
+	for i in $(seq 22); do skip "segments $i" "no test hooks in this build (configure --disable-test-hooks)"; done
 	exit 0
 fi
 make_mail 600 1 "$TMP/a"
@@ -33,9 +33,22 @@ make_mail 100 701 "$TMP/c"
 
 # Batches of 10: sixty transactions, each its own segment, which FTS5's own
 # merging (sixteen at a time) leaves as several. The run built the whole
-# index: all merged into one, in steps of one page.
-MAILCLERK_TEST_BATCH=10 MAILCLERK_TEST_MERGE_STEP=1 mc ingest --maildir "$TMP/a" >/dev/null 2>&1
+# index: all merged into one, in steps of one page. On a terminal (script(1)
+# gives it one) the merge has a progress line of its own, as the messages
+# had (MAILCLERK_TEST_PROGRESS: every update drawn, not one in 0.2 s), each
+# erasing the one before ("\r\033[K"); the summary is what is left.
+MAILCLERK_TEST_PROGRESS=1 MAILCLERK_TEST_BATCH=10 MAILCLERK_TEST_MERGE_STEP=1 script -qec \
+	"'$MAILCLERK' --config '$TMP/config' --db '$DB' ingest --maildir '$TMP/a'" /dev/null > "$TMP/tty.txt"
 check_eq 'a run that built the index leaves one segment' "$(segments)" 1
+tty_lines() { sed 's/\x1b\[K/\n/g' "$TMP/tty.txt" | tr -d '\r'; }
+check 'on a terminal, the merge shows its pages as it goes' test "$(tty_lines |
+	grep -c -E '^merging the full-text index: [0-9]+/[0-9]+ pages, [0-9]+/s(, ETA [0-9]+:[0-9]{2})?$')" -gt 1
+check_eq '... after the messages, and no other line' "$(tty_lines | grep -v -E '^(|ingest: .*)$' |
+	sed -E 's/^[0-9]+\/600 messages, .*/messages/; s/^merging the full-text index: .*/merging/' | uniq)" \
+	"messages
+merging"
+check_eq '... and the summary is what is left on the screen' \
+	"$(sed 's/.*\x1b\[K//' "$TMP/tty.txt" | tr -d '\r' | cut -d, -f1)" 'ingest: 600 new messages'
 check_eq '... every message found' "$(mc count alpha)" 600
 check_eq '... one by a word of its own' "$(mc search --format=json word77 | jq -r '.[].message_id')" seg-77@seg.example
 check_eq '... and check passes' "$(mc check)" ok
