@@ -591,11 +591,14 @@ search_snippets(struct mc_db *db, const gint64 *ids, guint n, const char *highli
 	 * snippets, without walking a common word's hits through the big index,
 	 * which a fresh process reads cold. Its alt column stays empty: words
 	 * only in an HTML alternative are found but never shown, so a message
-	 * found by them alone has no snippet here (its preview is shown). */
+	 * found by them alone has no snippet here (its preview is shown).
+	 * Made again for each chunk: emptying it with DELETE tokenizes every
+	 * row again and leaves segments to merge (all 135,889 hits of two
+	 * words at a million printed in 9.6 s; made again, 6.1 s). */
 	g_autoptr(GString) insert = g_string_new(
-	    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.page USING fts5(subject, sender, recipients, "
+	    "DROP TABLE IF EXISTS temp.page;"
+	    "CREATE VIRTUAL TABLE temp.page USING fts5(subject, sender, recipients, "
 	    "body, attachments, alt, tokenize = 'mailclerk');"
-	    "DELETE FROM temp.page;"
 	    "INSERT INTO temp.page (rowid, subject, sender, recipients, body, attachments, alt) "
 	    "SELECT id, subject, sender, recipients, body, attachments, '' FROM fts_source WHERE "
 	    "id IN (");

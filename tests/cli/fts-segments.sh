@@ -3,7 +3,7 @@
 # (index/fts-merge.h): a run that doubles it merges them all into one, a
 # smaller one merges its own; a kill mid-merge leaves a sound index.
 . "$top_srcdir/tests/lib.sh"
-plan 22
+plan 23
 
 # N messages, numbered from $2, into maildir $3.
 make_mail() {
@@ -24,7 +24,7 @@ make_mail 2 1 "$TMP/probe"
 MAILCLERK_TEST_BATCH=1 MAILCLERK_TEST_MERGE_CRASH=1 "$MAILCLERK" --config "$TMP/config" \
 	--db "$TMP/probe.db" ingest --maildir "$TMP/probe" >/dev/null 2>&1
 if [ $? != 137 ]; then
-	for i in $(seq 22); do skip "segments $i" "no test hooks in this build (configure --disable-test-hooks)"; done
+	for i in $(seq 23); do skip "segments $i" "no test hooks in this build (configure --disable-test-hooks)"; done
 	exit 0
 fi
 make_mail 600 1 "$TMP/a"
@@ -50,6 +50,11 @@ merging"
 check_eq '... and the summary is what is left on the screen' \
 	"$(sed 's/.*\x1b\[K//' "$TMP/tty.txt" | tr -d '\r' | cut -d, -f1)" 'ingest: 600 new messages'
 check_eq '... every message found' "$(mc count alpha)" 600
+# All 600 printed (not a terminal): snippets are made 500 messages at a
+# time, in a small full-text table made again for each; every message's
+# snippet is its own (subject "segment test N", body "body N wordN ...").
+check_eq '... and printed, each with its own snippet' "$(mc search alpha |
+	awk 'NR % 2 == 1 { n = $NF } NR % 2 == 0 { c++; if ($0 ~ ("^ +body " n " word" n " alpha")) own++ } END { print c, own }')" '600 600'
 check_eq '... one by a word of its own' "$(mc search --format=json word77 | jq -r '.[].message_id')" seg-77@seg.example
 check_eq '... and check passes' "$(mc check)" ok
 
