@@ -139,8 +139,13 @@ command_parse_options(struct command_env *env, const char *params, const char *s
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_autoptr(GError) error = NULL;
 	if (!g_option_context_parse(ctx, argc, argv, &error)) {
-		fprintf(stderr, "mailclerk %s: %s (see 'mailclerk %s --help')\n", name,
-		        error->message, name);
+		/* "-word" is also a query's NOT: it must come after "--". */
+		gboolean negation =
+		    g_error_matches(error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION) &&
+		    strstr(params, "QUERY") && !strstr(error->message, " --");
+		fprintf(stderr, "mailclerk %s: %s%s (see 'mailclerk %s --help')\n", name,
+		        error->message,
+		        negation ? "; a query that starts with '-' goes after '--'" : "", name);
 		return FALSE;
 	}
 	return TRUE;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The query language over the sample corpus: fields, operators, dates, sorting, errors.
 . "$top_srcdir/tests/lib.sh"
-plan 68
+plan 70
 printf '[mailclerk]\nme = sam@studio.example\n' > "$TMP/config"
 mc ingest --maildir "$CORPUS/maildir" --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1
 
@@ -65,6 +65,13 @@ check_eq 'a snippet around a Chinese word' "$(mc search --format=json 报价单 
 # depends on ingest order; the date is UTC here).
 check_eq 'a text line: date, direction, sender, subject, [📎], the snippet under it' "$(TZ=UTC mc search 'gorbashank OR drazzlemop' | sed 's/^[0-9][0-9]* *//')" "$(printf '%s\n' '2024-05-21 06:30  ← François Lefèvre  Réunion café à 15h' '       Bonjour Sam,  On se retrouve au café en bas à 15h pour parler du drazzlemop ? J…' '2023-03-08 19:22  ← Dana Whitfield  Signed SOW attached  [📎]' '       Hi Sam,  Attached is the signed statement of work for the gorbashank rebrand.  Dana')"
 check_eq '... and an outgoing one, with the start of the body when no word matched' "$(TZ=UTC mc search --limit 1 'from:sam@studio.example' | sed 's/^[0-9][0-9]* *//')" "$(printf '%s\n' '2024-05-06 08:00  → Sam Carter  Re: Summer catalogue' '       Tom, the xylofrunge layout is ready for review. Proofs on Thursday.  Sam')"
+# "-word" is NOT word, but first on the command line it reads as an option:
+# refused with the way to write it, and after "--" it is the query.
+check_eq 'a query starting with - is refused, saying to put it after --' \
+	"$(mc count -drazzlemop 2>&1; echo "rc=$?")" \
+	"mailclerk count: Unknown option -drazzlemop; a query that starts with '-' goes after '--' (see 'mailclerk count --help')
+rc=2"
+check_eq '... and after -- it is the query' "$(mc count -- -drazzlemop)" "$(($(c '*') - $(c drazzlemop)))"
 err=$(mc search 'frm:bob' 2>&1)
 check_eq 'an unknown field exits 2' "$?" 2
 check_eq '... naming the token and its column' "$err" "mailclerk: unknown field 'frm' at column 1"
