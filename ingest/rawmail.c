@@ -110,19 +110,46 @@ check_mail(const char *data, gsize len, GError **error)
  * GMime sees it. Charset names are short; anything near the limit is not one. */
 #define CHARSET_NAME_MAX 256
 
-/* Returns whether more than CHARSET_NAME_MAX bytes stand between Q and the
- * first STOP byte, within one header field: GMime reads a name up to its
- * delimiter whatever comes between (quotes, semicolons, spaces, folds), but
- * never past the field's end, a newline not followed by a space or tab. */
-static gboolean
-field_run_too_long(const char *q, const char *end, char stop)
+/* Returns the first STOP byte from Q on within its header field, or NULL
+ * when the field has none (then sets *FIELD_END, unless NULL, to where
+ * the field ends): GMime reads a charset name up to its delimiter whatever
+ * comes between (quotes, semicolons, spaces, folds), but never past the
+ * field's end, a newline not followed by a space or tab. */
+static const char *
+field_find(const char *q, const char *end, char stop, const char **field_end)
 {
-	const char *name = q;
-	for (; q < end && q - name <= CHARSET_NAME_MAX && *q != stop; q++) {
+	for (; q < end && *q != stop; q++) {
 		if (*q == '\n' && !(q + 1 < end && (q[1] == ' ' || q[1] == '\t')))
-			return FALSE;
+			break;
 	}
-	return q - name > CHARSET_NAME_MAX;
+	if (q < end && *q == stop)
+		return q;
+	if (field_end)
+		*field_end = q;
+	return NULL;
+}
+
+/* Whether the "=?" whose '?' is at Q names a charset GMime would copy
+ * that is too long: GMime copies the bytes up to the next '?' only when
+ * the byte after the one after it is a '?' too ("=?NAME?Q?"), in the field
+ * as written or unfolded (its line breaks taken out). So the padding of a
+ * base64 word ("SsO8cmdlbg==?=") followed by a long list of addresses,
+ * which opens no word, is mail. */
+static gboolean
+encoded_word_too_long(const char *q, const char *end)
+{
+	const char *name = q + 1;
+	const char *stop = field_find(name, end, '?', NULL);
+	if (!stop || stop - name <= CHARSET_NAME_MAX)
+		return FALSE;
+	if (stop + 2 < end && stop[2] == '?')
+		return TRUE;
+	int after = 0;
+	for (const char *p = stop + 1; p < end; p++) {
+		if (*p != '\r' && *p != '\n' && ++after == 2)
+			return *p == '?';
+	}
+	return FALSE;
 }
 
 /* Returns whether the '*' at STAR ends a parameter name ("; NAME*=" or
@@ -158,12 +185,19 @@ check_charset_names(const char *data, gsize len, GError **error)
 	/* memchr for the rare '?' and '*' keeps this off the per-byte path:
 	 * base64 bodies, the bulk of mail, contain neither. */
 	for (const char *p = data; (p = memchr(p, '?', end - p)); p++) {
-		if (p > data && p[-1] == '=' && field_run_too_long(p + 1, end, '?'))
+		if (p > data && p[-1] == '=' && encoded_word_too_long(p, end))
 			goto refuse;
 	}
+	/* A parameter's charset is copied up to a quote ("NAME*=UTF-8''..."):
+	 * none in the field, no copy, and none for the field's next parameters
+	 * either (else many "*=" would each read to the field's end). */
+	const char *unquoted_to = data;
 	for (const char *p = data; (p = memchr(p, '*', end - p)); p++) {
-		if (p + 1 < end && p[1] == '=' && is_extended_parameter(data, p) &&
-		    field_run_too_long(p + 2, end, '\''))
+		if (p < unquoted_to || p + 1 >= end || p[1] != '=' ||
+		    !is_extended_parameter(data, p))
+			continue;
+		const char *quote = field_find(p + 2, end, '\'', &unquoted_to);
+		if (quote && quote - (p + 2) > CHARSET_NAME_MAX)
 			goto refuse;
 	}
 	return TRUE;

@@ -673,6 +673,10 @@ test_stack_guards(void)
 		{ "Content-Type: text/plain; name*=\"A\\\"", "''x\"" },
 		{ "Content-Type: text/plain; name*0*=", "''x" },
 		{ "Content-Disposition: attachment;\n filename*=", "''x" },
+		/* GMime copies when the byte two after the '?' is a '?',
+		 * whatever the one between. */
+		{ "Subject: =?", "? ?x?=" },
+		{ "Subject: =?", "?\n ?x?=" },
 	};
 	for (guint i = 0; i < G_N_ELEMENTS(charsets); i++) {
 		g_autoptr(GString) mail =
@@ -727,6 +731,38 @@ test_stack_guards(void)
 	g_autoptr(parsed_message) fine = parse_ok(ok->str, PARSE_DEFAULT);
 	g_assert_nonnull(strstr(fine->body_text, "zorbfine"));
 	g_assert_cmpstr(fine->subject, ==, "ok");
+
+	/* The padding of a base64 word ("==?=") opens no word, however long
+	 * the field after it: a To of a name in UTF-8 and many people, a Cc
+	 * of two such names far apart, a long subject, and a parameter that
+	 * names no charset (no quote). Each was refused as a long charset. */
+	g_autoptr(GString) padded = g_string_new(
+	    "From: a@b.example\nMessage-ID: <pad@x>\nTo: =?UTF-8?B?SsO8cmdlbg==?= <j@c.example>");
+	for (int i = 0; i < 40; i++)
+		g_string_append_printf(padded, ",\n Team Member %d <member%d@agency.example>", i,
+		                       i);
+	g_string_append(padded, "\nCc: =?UTF-8?B?UmVuw6k=?= <r@c.example>");
+	for (int i = 0; i < 40; i++)
+		g_string_append_printf(padded, ", Other %d <o%d@agency.example>", i, i);
+	g_string_append(padded, ", =?UTF-8?B?SsO8cmdlbg==?= <j2@c.example>\nSubject: "
+	                        "=?UTF-8?B?UsOpc3Vtw6k=?= of the quarterly review");
+	for (int i = 0; i < 30; i++)
+		g_string_append(padded, " with the whole team");
+	g_string_append(padded, "\nContent-Type: text/plain; name*1*=");
+	for (int i = 0; i < 400; i++)
+		g_string_append_c(padded, 'n');
+	g_string_append(padded, "\n\nbody zorbpadded\n");
+	g_autoptr(parsed_message) mail = parse_ok(padded->str, PARSE_DEFAULT);
+	g_assert_nonnull(strstr(mail->body_text, "zorbpadded"));
+	g_assert_true(g_str_has_prefix(mail->subject, "Résumé of the quarterly review"));
+	guint to = 0, jurgen = 0;
+	for (guint i = 0; i < mail->addresses->len; i++) {
+		const struct mc_address *a = g_ptr_array_index(mail->addresses, i);
+		to += a->role == MC_ROLE_TO;
+		jurgen += g_strcmp0(a->name, "Jürgen") == 0;
+	}
+	g_assert_cmpuint(to, ==, 41);
+	g_assert_cmpuint(jurgen, ==, 2);
 }
 
 int
