@@ -4,7 +4,7 @@
 # skipped (and remembered) while everything else is indexed, and skipped
 # files are not parsed again until they change.
 . "$top_srcdir/tests/lib.sh"
-plan 29
+plan 32
 
 # message DIR NAME SUBJECT BODY: a small message file.
 message() {
@@ -59,6 +59,25 @@ mc ingest --maildir "$M" >"$TMP/out" 2>"$TMP/err"
 check_eq 'a skipped file that changed is indexed' "$(mc count zorbfixed)" 1
 check_eq '... and no longer listed as skipped' "$(sqlite3 "$DB" "SELECT name FROM skipped")" charset
 check_eq '... the other still known' "$(sed 's/.*skipped, //; s/, in .*//' "$TMP/out")" '1 skipped (known)'
+
+# An index an older mailclerk wrote remembers ordinary mail it refused:
+# the padding of a base64 word ("==?=") before a long list of addresses was
+# taken for a long charset name. Upgraded (schema 17), it forgets the
+# files skipped for that reason: the mail is indexed, and the file that is
+# hostile is refused again.
+others=$(awk 'BEGIN { for (i = 0; i < 12; i++) printf ", Team Member %d <member%d@agency.example>", i, i }')
+printf 'From: a@hostile.example\nTo: =?UTF-8?B?SsO8cmdlbg==?= <j@c.example>%s\nSubject: padded\nMessage-ID: <padded@hostile.example>\nDate: Mon, 01 Jan 2024 00:00:00 +0000\n\nzorbpadded\n' \
+	"$others" > "$M/cur/padded:2,S"
+sqlite3 "$DB" "INSERT INTO skipped (container, name, size, mtime, reason) SELECT container, 'padded',
+	$(stat -c %s "$M/cur/padded:2,S"), $(stat -c %Y "$M/cur/padded:2,S"), reason FROM skipped
+	WHERE name = 'charset'; PRAGMA user_version = 16"
+mc ingest --maildir "$M" >"$TMP/out" 2>"$TMP/err"
+check_eq 'upgraded, ordinary mail once refused as a long charset name is indexed' \
+	"$(mc count zorbpadded)|$(mc search --format=json zorbpadded | jq -r '.[0].to[0].name')" '1|Jürgen'
+check_eq '... and the hostile file is refused again, and named' "$(sed 's/, in .*//' "$TMP/out")|$(cat "$TMP/err")" \
+	"ingest: 1 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 1 skipped|mailclerk: skipped $M/cur/charset:2,S: an encoded word or parameter names a charset longer than 256 bytes"
+check_eq '... and remembered' "$(sqlite3 "$DB" "SELECT name FROM skipped; PRAGMA user_version")" 'charset
+17'
 
 # A skipped file that is deleted is forgotten.
 rm "$M/cur/charset:2,S"
