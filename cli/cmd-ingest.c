@@ -369,6 +369,9 @@ print_ingest_summary(const struct writer_stats *st, const struct ingest_report *
 	       st->messages_removed, r->skipped + crashes);
 	if (known)
 		printf(", %" G_GUINT64_FORMAT " skipped (known)", known);
+	/* A message's only copy edited in place, read again. */
+	if (st->messages_rewritten)
+		printf(", %" G_GUINT64_FORMAT " changed", st->messages_rewritten);
 	printf(", in %.2f s (%.0f messages/s)\n", r->seconds,
 	       r->seconds > 0 ? r->scanned / r->seconds : 0.0);
 }

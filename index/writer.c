@@ -13,6 +13,7 @@
 enum {
 	ST_MSG_BY_MID,
 	ST_LOC_BY_KEY,
+	ST_OTHER_COPY,
 	ST_INSERT_LOC,
 	ST_MOVE_LOC,
 	ST_DELETE_LOC,
@@ -76,6 +77,7 @@ enum {
 static const char *const statements[ST_COUNT] = {
 	[ST_MSG_BY_MID] = "SELECT id FROM messages WHERE message_id = ?",
 	[ST_LOC_BY_KEY] = "SELECT id, message FROM locations WHERE container = ? AND name = ?",
+	[ST_OTHER_COPY] = "SELECT 1 FROM locations WHERE message = ? AND id != ? LIMIT 1",
 	[ST_INSERT_LOC] = "INSERT INTO locations (message, container, name, sub, info, offset, "
 	                  "length, fingerprint) VALUES (?,?,?,?,?,?,?,?)",
 	[ST_MOVE_LOC] = "UPDATE locations SET sub = ?, info = ? WHERE id = ?",
@@ -740,6 +742,27 @@ container_id(struct index_writer *w, const struct source_item *item, gint64 *id,
 	return TRUE;
 }
 
+/* The copy at LOCATION of message ID holds other bytes under the same
+ * Message-ID (an mbox message edited in place, a file rewritten): when it
+ * is the message's only copy, the message is read from it again, as
+ * reindex would. With other copies it stays as it was read (reindex reads
+ * the first that can be read). */
+static gboolean
+reread_changed_copy(struct index_writer *w, gint64 id, gint64 location,
+                    const struct parsed_message *pm, GBytes *body_z, GError **error)
+{
+	sqlite3_stmt *s = stmt(w, ST_OTHER_COPY);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, location);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return TRUE;
+	if (rc != SQLITE_DONE)
+		return db_set_error(error, w->db, "reading a changed copy");
+	return writer_rewrite(w, id, pm, body_z, error);
+}
+
 gboolean
 writer_add(struct index_writer *w, const struct source_item *item, const struct parsed_message *pm,
            GBytes *body_z, GPtrArray *filings, GError **error)
@@ -776,6 +799,8 @@ writer_add(struct index_writer *w, const struct source_item *item, const struct 
 			sqlite3_bind_int64(s, 1, old_message);
 			if (!step_done(w, s, "replacing a copy", error))
 				return FALSE;
+		} else if (!reread_changed_copy(w, id, location, pm, body_z, error)) {
+			return FALSE;
 		}
 		s = stmt(w, ST_REPOINT_LOC);
 		sqlite3_bind_int64(s, 1, id);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # mbox ingest: mboxrd quoting, offsets, appends, non-mbox files.
 . "$top_srcdir/tests/lib.sh"
-plan 25
+plan 28
 cp "$CORPUS/mbox/takeout.mbox" "$TMP/takeout.mbox"
 
 out=$(mc ingest --mbox "$TMP/takeout.mbox" 2>&1)
@@ -49,6 +49,22 @@ check_eq 'a message deleted from an mbox leaves the index' "$(mc count folder:cr
 check_eq 'the message that slid onto its offset is shown with its own text' "$(mc show --format=json id:cron-2@cron.example | jq -r .body)" word2
 check_eq '... and keeps its id' "$(mc search --format=json word2 | jq .[0].id)" "$id2"
 check_eq 'the last message is still found' "$(mc count word3)" 1
+
+# A message edited in place (a mail client rewriting the mbox): its only
+# copy holds other bytes under the same Message-ID, so the message is read
+# again from it, keeping its id; the summary counts it as changed. The
+# same with an edit that moves the messages after it.
+sed 's/^Subject: cron 3$/Subject: crxn 3/' "$TMP/cron.mbox" > "$TMP/edited" && cat "$TMP/edited" > "$TMP/cron.mbox"
+id3=$(mc search --format=json word3 | jq .[0].id)
+out=$(mc ingest --mbox "$TMP/cron.mbox" 2>&1)
+check_eq 'a message edited in an mbox is read again: found by its new subject, with its id' \
+	"$(mc search --format=json 'subject:crxn' | jq -c '[.[].id]')|$(mc count 'subject:cron AND word3')" "[$id3]|0"
+check 'the summary says one changed' sh -c 'printf "%s" "$1" | grep -q "^ingest: 0 new messages, .* 0 skipped, 1 changed, in "' - "$out"
+sed 's/^Subject: cron 2$/Subject: cron 2 with a longer subject zebrafish/' "$TMP/cron.mbox" > "$TMP/edited" && cat "$TMP/edited" > "$TMP/cron.mbox"
+mc ingest --mbox "$TMP/cron.mbox" >/dev/null 2>&1
+check_eq '... and one made longer, moving the next: each message its own text, the index sound' \
+	"$(mc search --format=json zebrafish | jq -c '[.[].id]')|$(mc show --format=json id:cron-3@cron.example | jq -r '.subject + " " + .body')|$(mc count folder:cron.mbox)|$(mc check)" \
+	"[$id2]|crxn 3 word3|2|ok"
 
 # A directory of mbox files (Takeout): a file deleted from it takes its mail.
 mkdir "$TMP/export"
