@@ -13,12 +13,14 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cli/command.h"
 #include "common/conf.h"
 #include "common/error.h"
 #include "common/paths.h"
+#include "ingest/parse.h"
 
 /* A command that parses mail: its function and CMD_MAIL in one, so the two
  * cannot disagree. mailclerk has no such functions (it links no GMime); it
@@ -108,6 +110,18 @@ main(int argc, char **argv)
 	setlocale(LC_CTYPE, "");
 	setlocale(LC_MESSAGES, "");
 	setlocale(LC_NUMERIC, "");
+	/* GMime copies header text onto the stack (ingest/rawmail.c). The main
+	 * thread, which parses for show and thread, may grow its stack as far
+	 * as the parse threads' (parse_thread_stacks()): Linux reads the limit
+	 * as the stack grows, whatever `ulimit -s` said at the start. */
+	struct rlimit stack;
+	if (getrlimit(RLIMIT_STACK, &stack) == 0 && stack.rlim_cur != RLIM_INFINITY &&
+	    stack.rlim_cur < PARSE_THREAD_STACK) {
+		stack.rlim_cur = stack.rlim_max == RLIM_INFINITY
+		                     ? PARSE_THREAD_STACK
+		                     : MIN(stack.rlim_max, (rlim_t)PARSE_THREAD_STACK);
+		setrlimit(RLIMIT_STACK, &stack);
+	}
 	/* The arguments as given: option parsing rewrites ARGV, and a command run
 	 * by mailclerk-mail needs them whole. */
 	g_auto(GStrv) original_argv = g_strdupv(argv);

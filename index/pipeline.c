@@ -609,6 +609,7 @@ void
 pipeline_start(struct pipeline *p)
 {
 	p->queue = g_async_queue_new();
+	parse_thread_stacks();
 	p->pool = g_thread_pool_new(parse_worker, p, (gint)g_get_num_processors(), TRUE, NULL);
 	p->writer = g_thread_new("writer", writer_main, p);
 }

@@ -433,6 +433,7 @@ static gboolean
 loaders_start(struct loaders *l, GError **error)
 {
 	l->todo = g_async_queue_new();
+	parse_thread_stacks(); /* header: rules parse the files */
 	for (guint i = 0; i < l->dbs->len; i++) {
 		struct mc_db *rdb = g_ptr_array_index(l->dbs, i);
 		/* One snapshot for the whole run. */

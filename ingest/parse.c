@@ -15,6 +15,7 @@
 #include "common/sha256.h"
 #include "common/utf8.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include <gmime/gmime.h>
@@ -40,6 +41,18 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeFilter, g_object_unref)
 #define ATTACHMENT_TEXT_RATIO 4
 
 GMimeParserOptions *parser_options;
+
+void
+parse_thread_stacks(void)
+{
+	pthread_attr_t attr;
+	if (pthread_attr_init(&attr) != 0)
+		return;
+	/* Failing leaves the default: ingest/rawmail.c's limits still hold. */
+	if (pthread_attr_setstacksize(&attr, PARSE_THREAD_STACK) == 0)
+		pthread_setattr_default_np(&attr);
+	pthread_attr_destroy(&attr);
+}
 
 void
 parse_init(void)

@@ -88,6 +88,14 @@ enum parse_flags {
  * pay for it. */
 void parse_init(void);
 
+/* Gives the threads created from now on (process-wide) stacks of
+ * PARSE_THREAD_STACK bytes: GMime copies header text onto the stack while
+ * it parses (ingest/rawmail.c), and a thread's default stack is whatever
+ * `ulimit -s` says (2 MiB when unlimited). Call it before creating threads
+ * that parse; it costs address space, not memory. */
+#define PARSE_THREAD_STACK (64 * 1024 * 1024)
+void parse_thread_stacks(void);
+
 /* Parses DATA (LEN bytes, need not be NUL-terminated). FALLBACK_DATE (UTC
  * seconds) is used when neither Date nor Received gives one.
  * Returns a new message the caller frees with parsed_message_free(), or NULL

@@ -104,108 +104,55 @@ check_mail(const char *data, gsize len, GError **error)
 	return TRUE;
 }
 
-/* GMime copies the charset name of an encoded word (=?NAME?Q?...?=) and of
- * an RFC 2231 parameter (NAME''...) onto the stack while it parses, so a
- * hostile one of megabytes overflows it. Such a message is refused before
- * GMime sees it. Charset names are short; anything near the limit is not one. */
-#define CHARSET_NAME_MAX 256
+/* GMime copies some header text onto the stack while it parses: the
+ * charset name of an encoded word (=?NAME?Q?...?=) and of an RFC 2231
+ * parameter (NAME''...), and it does so after taking out quotes, escapes,
+ * comments and folds and reading 8-bit bytes as windows-1252, so which
+ * bytes become a name cannot be told from the field as written (guards
+ * that tried were got round, and refused ordinary mail). What can be told:
+ * no copy is longer than its field. So a field longer than
+ * HEADER_FIELD_MAX is refused, and parsing threads run on stacks of
+ * PARSE_THREAD_STACK (parse_thread_stacks()), where a few such copies are
+ * nothing. Real mail's longest fields, a To of thousands of people or the
+ * References of a long thread, are a few hundred KB (Postfix keeps at most
+ * 100 KB of a whole header). */
+#define HEADER_FIELD_MAX (1024 * 1024)
 
-/* Returns the first STOP byte from Q on within its header field, or NULL
- * when the field has none (then sets *FIELD_END, unless NULL, to where
- * the field ends): GMime reads a charset name up to its delimiter whatever
- * comes between (quotes, semicolons, spaces, folds), but never past the
- * field's end, a newline not followed by a space or tab. */
-static const char *
-field_find(const char *q, const char *end, char stop, const char **field_end)
-{
-	for (; q < end && *q != stop; q++) {
-		if (*q == '\n' && !(q + 1 < end && (q[1] == ' ' || q[1] == '\t')))
-			break;
-	}
-	if (q < end && *q == stop)
-		return q;
-	if (field_end)
-		*field_end = q;
-	return NULL;
-}
-
-/* Whether the "=?" whose '?' is at Q names a charset GMime would copy
- * that is too long: GMime copies the bytes up to the next '?' only when
- * the byte after the one after it is a '?' too ("=?NAME?Q?"), in the field
- * as written or unfolded (its line breaks taken out). So the padding of a
- * base64 word ("SsO8cmdlbg==?=") followed by a long list of addresses,
- * which opens no word, is mail. */
+/* Checks the length of every field of the header block DATA (LEN bytes):
+ * from its name to the newline not followed by a space or tab. */
 static gboolean
-encoded_word_too_long(const char *q, const char *end)
-{
-	const char *name = q + 1;
-	const char *stop = field_find(name, end, '?', NULL);
-	if (!stop || stop - name <= CHARSET_NAME_MAX)
-		return FALSE;
-	if (stop + 2 < end && stop[2] == '?')
-		return TRUE;
-	int after = 0;
-	for (const char *p = stop + 1; p < end; p++) {
-		if (*p != '\r' && *p != '\n' && ++after == 2)
-			return *p == '?';
-	}
-	return FALSE;
-}
-
-/* Returns whether the '*' at STAR ends a parameter name ("; NAME*=" or
- * "; NAME*0*="), so that text such as C's "x *= 2" in a body is not taken
- * for one. */
-static gboolean
-is_extended_parameter(const char *data, const char *star)
-{
-	const char *p = star;
-	if (p > data && p[-1] == '*')
-		return FALSE;
-	while (p > data && g_ascii_isdigit(p[-1]))
-		p--;
-	if (p < star) {
-		if (p == data || p[-1] != '*')
-			return FALSE;
-		p--;
-	}
-	const char *name_end = p;
-	while (p > data && (g_ascii_isalnum(p[-1]) || p[-1] == '-' || p[-1] == '_' || p[-1] == '.'))
-		p--;
-	if (p == name_end)
-		return FALSE;
-	while (p > data && g_ascii_isspace(p[-1]))
-		p--;
-	return p > data && p[-1] == ';';
-}
-
-static gboolean
-check_charset_names(const char *data, gsize len, GError **error)
+check_field_sizes(const char *data, gsize len, GError **error)
 {
 	const char *end = data + len;
-	/* memchr for the rare '?' and '*' keeps this off the per-byte path:
-	 * base64 bodies, the bulk of mail, contain neither. */
-	for (const char *p = data; (p = memchr(p, '?', end - p)); p++) {
-		if (p > data && p[-1] == '=' && encoded_word_too_long(p, end))
-			goto refuse;
-	}
-	/* A parameter's charset is copied up to a quote ("NAME*=UTF-8''..."):
-	 * none in the field, no copy, and none for the field's next parameters
-	 * either (else many "*=" would each read to the field's end). */
-	const char *unquoted_to = data;
-	for (const char *p = data; (p = memchr(p, '*', end - p)); p++) {
-		if (p < unquoted_to || p + 1 >= end || p[1] != '=' ||
-		    !is_extended_parameter(data, p))
-			continue;
-		const char *quote = field_find(p + 2, end, '\'', &unquoted_to);
-		if (quote && quote - (p + 2) > CHARSET_NAME_MAX)
-			goto refuse;
+	const char *field = data;
+	for (const char *p = data; p < end;) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *next = nl ? nl + 1 : end;
+		gboolean continued = next < end && (*next == ' ' || *next == '\t');
+		if (!continued) {
+			/* Its length without the line end. */
+			gsize length = (nl ? nl : end) - field;
+			if (length > 0 && nl && nl[-1] == '\r')
+				length--;
+			if (length > HEADER_FIELD_MAX) {
+				/* Named when the name is one (printable, before a colon). */
+				const char *colon = memchr(field, ':', MIN(length, 80));
+				int name = colon ? (int)(colon - field) : 0;
+				for (int i = 0; i < name; i++)
+					if (!g_ascii_isgraph(field[i]))
+						name = 0;
+				g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
+				            "%s%.*s header field is %" G_GSIZE_FORMAT
+				            " bytes long (at most %d)",
+				            name ? "the " : "a", name, field, length,
+				            HEADER_FIELD_MAX);
+				return FALSE;
+			}
+			field = next;
+		}
+		p = next;
 	}
 	return TRUE;
-refuse:
-	g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
-	            "an encoded word or parameter names a charset longer than %d bytes",
-	            CHARSET_NAME_MAX);
-	return FALSE;
 }
 
 /* GMime parses an address group by recursion, one level for each group
@@ -338,7 +285,7 @@ check_header_blocks(const char *data, gsize len, GError **error)
 	while (p < end) {
 		if (block) {
 			const char *block_end = header_block_end(p, end);
-			if (!check_charset_names(p, block_end - p, error) ||
+			if (!check_field_sizes(p, block_end - p, error) ||
 			    !check_address_groups(p, block_end - p, error))
 				return FALSE;
 			p = block_end;
