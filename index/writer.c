@@ -75,9 +75,9 @@ enum {
 	"k.client) " INHERIT_RETURNING
 
 static const char *const statements[ST_COUNT] = {
-	[ST_MSG_BY_MID] = "SELECT id FROM messages WHERE message_id = ?",
+	[ST_MSG_BY_MID] = "SELECT id, content_hash FROM messages WHERE message_id = ?",
 	[ST_LOC_BY_KEY] = "SELECT id, message FROM locations WHERE container = ? AND name = ?",
-	[ST_OTHER_COPY] = "SELECT 1 FROM locations WHERE message = ? AND id != ? LIMIT 1",
+	[ST_OTHER_COPY] = "SELECT 1 FROM locations WHERE message = ? AND container != ? LIMIT 1",
 	[ST_INSERT_LOC] = "INSERT INTO locations (message, container, name, sub, info, offset, "
 	                  "length, fingerprint) VALUES (?,?,?,?,?,?,?,?)",
 	[ST_MOVE_LOC] = "UPDATE locations SET sub = ?, info = ? WHERE id = ?",
@@ -742,18 +742,34 @@ container_id(struct index_writer *w, const struct source_item *item, gint64 *id,
 	return TRUE;
 }
 
-/* The copy at LOCATION of message ID holds other bytes under the same
- * Message-ID (an mbox message edited in place, a file rewritten): when it
- * is the message's only copy, the message is read from it again, as
- * reindex would. With other copies it stays as it was read (reindex reads
- * the first that can be read). */
+/* Whether the content hash HASH (a blob of LEN bytes) is HEX's. */
 static gboolean
-reread_changed_copy(struct index_writer *w, gint64 id, gint64 location,
+same_content(const guint8 *hash, int len, const char *hex)
+{
+	if (!hash || len != 32)
+		return FALSE;
+	for (int i = 0; i < 32; i++)
+		if (hash[i] !=
+		    (g_ascii_xdigit_value(hex[2 * i]) << 4 | g_ascii_xdigit_value(hex[2 * i + 1])))
+			return FALSE;
+	return TRUE;
+}
+
+/* A copy of message ID in CONTAINER holds other bytes than the message was
+ * read from, under the same Message-ID (an mbox message edited, in place
+ * or moved along by an edit before it; a draft saved again): when the
+ * message has no copy elsewhere, it is read from this one again, as
+ * reindex would (its filings are kept: reclassify files it again). With
+ * copies elsewhere (a list's copy and your own) it stays as it was read.
+ * Status and X-Status lines are no content (a flag rewrite changes
+ * nothing). */
+static gboolean
+reread_changed_copy(struct index_writer *w, gint64 id, gint64 container,
                     const struct parsed_message *pm, GBytes *body_z, GError **error)
 {
 	sqlite3_stmt *s = stmt(w, ST_OTHER_COPY);
 	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, location);
+	sqlite3_bind_int64(s, 2, container);
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
@@ -787,8 +803,13 @@ writer_add(struct index_writer *w, const struct source_item *item, const struct 
 	db_bind_text(s, 1, pm->message_id);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
+		gboolean same = same_content(sqlite3_column_blob(s, 1), sqlite3_column_bytes(s, 1),
+		                             pm->content_hash);
+		sqlite3_reset(s);
 		if (id != old_message)
 			w->stats.copies_added++;
+		if (!same && !reread_changed_copy(w, id, container, pm, body_z, error))
+			return FALSE;
 	} else if (!insert_message(w, pm, body_z, filings, &id, error)) {
 		return FALSE;
 	}
@@ -799,8 +820,6 @@ writer_add(struct index_writer *w, const struct source_item *item, const struct 
 			sqlite3_bind_int64(s, 1, old_message);
 			if (!step_done(w, s, "replacing a copy", error))
 				return FALSE;
-		} else if (!reread_changed_copy(w, id, location, pm, body_z, error)) {
-			return FALSE;
 		}
 		s = stmt(w, ST_REPOINT_LOC);
 		sqlite3_bind_int64(s, 1, id);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # mbox ingest: mboxrd quoting, offsets, appends, non-mbox files.
 . "$top_srcdir/tests/lib.sh"
-plan 28
+plan 30
 cp "$CORPUS/mbox/takeout.mbox" "$TMP/takeout.mbox"
 
 out=$(mc ingest --mbox "$TMP/takeout.mbox" 2>&1)
@@ -65,6 +65,26 @@ mc ingest --mbox "$TMP/cron.mbox" >/dev/null 2>&1
 check_eq '... and one made longer, moving the next: each message its own text, the index sound' \
 	"$(mc search --format=json zebrafish | jq -c '[.[].id]')|$(mc show --format=json id:cron-3@cron.example | jq -r '.subject + " " + .body')|$(mc count folder:cron.mbox)|$(mc check)" \
 	"[$id2]|crxn 3 word3|2|ok"
+
+# mutt's edit-message: the edited message moves to the end of the mbox (a
+# new offset); it is read again there, keeping its id.
+python3 - "$TMP/cron.mbox" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+msgs = [m for m in re.split(r'(?m)^(?=From x@y )', text) if m]
+moved = [m for m in msgs if 'cron-3@' in m][0]
+rest = [m for m in msgs if m is not moved]
+open(sys.argv[1], 'w').write(''.join(rest) + moved.replace('Subject: crxn 3', 'Subject: moved wombat'))
+PY
+out=$(mc ingest --mbox "$TMP/cron.mbox" 2>&1)
+check_eq 'a message edited and moved to the end (mutt) is read again there, with its id' \
+	"$(mc search --format=json wombat | jq -c '[.[].id]')|$(mc count crxn)|$(printf '%s' "$out" | grep -o '1 changed')" "[$id3]|0|1 changed"
+# Flags written into every message (Status, X-Status) are no edit: nothing
+# is read again, the flags are seen.
+sed 's/^Message-ID:/Status: RO\nX-Status: A\nMessage-ID:/' "$TMP/cron.mbox" > "$TMP/edited" && cat "$TMP/edited" > "$TMP/cron.mbox"
+out=$(mc ingest --mbox "$TMP/cron.mbox" 2>&1)
+check_eq 'flags written into an mbox change no message: none read again, the flags seen' \
+	"$(printf '%s' "$out" | grep -c changed)|$(mc count 'folder:cron.mbox is:replied')" '0|2'
 
 # A directory of mbox files (Takeout): a file deleted from it takes its mail.
 mkdir "$TMP/export"
