@@ -145,8 +145,19 @@ command_parse_options(struct command_env *env, const char *params, const char *s
 		    strstr(params, "QUERY") && !strstr(error->message, " --");
 		fprintf(stderr, "mailclerk %s: %s%s (see 'mailclerk %s --help')\n", name,
 		        error->message,
-		        negation ? "; a query that starts with '-' goes after '--'" : "", name);
+		        negation ? "; a query with a word that starts with '-' goes after '--'"
+		                 : "",
+		        name);
 		return FALSE;
+	}
+	/* GOption stops at "--" and leaves it: what follows is arguments. */
+	for (int i = 1; i < *argc; i++) {
+		if (g_str_equal((*argv)[i], "--")) {
+			/* Not freed: ARGV's strings are the caller's. */
+			memmove(*argv + i, *argv + i + 1, (*argc - i) * sizeof **argv);
+			(*argc)--;
+			break;
+		}
 	}
 	return TRUE;
 }

@@ -160,6 +160,12 @@ parse_query(const char *text, gint64 now, gboolean with_attachments, GError **er
 			/* parse_or stops only at the end or at a ')' without '('. */
 			parser_fail(error, parser_peek(&ps)->col, "unbalanced ')'");
 			g_clear_pointer(&top, part_free);
+		} else if (top != NULL && top->kind == PART_EMPTY) {
+			/* Only terms with nothing to search for (`-`, `!`): such a
+			 * term is left out of a query, but a query of nothing but
+			 * them would find every message. */
+			parser_fail(error, 1, "no word to search for ('*' is every message)");
+			g_clear_pointer(&top, part_free);
 		}
 	}
 

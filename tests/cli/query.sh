@@ -1,7 +1,7 @@
 #!/bin/sh
 # The query language over the sample corpus: fields, operators, dates, sorting, errors.
 . "$top_srcdir/tests/lib.sh"
-plan 70
+plan 73
 printf '[mailclerk]\nme = sam@studio.example\n' > "$TMP/config"
 mc ingest --maildir "$CORPUS/maildir" --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1
 
@@ -69,9 +69,16 @@ check_eq '... and an outgoing one, with the start of the body when no word match
 # refused with the way to write it, and after "--" it is the query.
 check_eq 'a query starting with - is refused, saying to put it after --' \
 	"$(mc count -drazzlemop 2>&1; echo "rc=$?")" \
-	"mailclerk count: Unknown option -drazzlemop; a query that starts with '-' goes after '--' (see 'mailclerk count --help')
+	"mailclerk count: Unknown option -drazzlemop; a query with a word that starts with '-' goes after '--' (see 'mailclerk count --help')
 rc=2"
 check_eq '... and after -- it is the query' "$(mc count -- -drazzlemop)" "$(($(c '*') - $(c drazzlemop)))"
+check_eq '... the hint for a later word too' "$(mc count invoice -drazzlemop 2>&1 | sed 's/.*; //')" \
+	"a query with a word that starts with '-' goes after '--' (see 'mailclerk count --help')"
+check_eq 'a query of nothing to search for (a lone -) is refused, not every message' \
+	"$(mc count -- - 2>&1; echo "rc=$?")" "mailclerk: no word to search for ('*' is every message) at column 1
+rc=2"
+mc links -- "$TMP/dash-links" -- -drazzlemop >/dev/null 2>&1
+check_eq 'links -- DIR QUERY: DIR is the Maildir' "$(ls "$TMP/dash-links/cur" | wc -l)" "$(($(c '*') - $(c drazzlemop)))"
 err=$(mc search 'frm:bob' 2>&1)
 check_eq 'an unknown field exits 2' "$?" 2
 check_eq '... naming the token and its column' "$err" "mailclerk: unknown field 'frm' at column 1"
