@@ -5,7 +5,7 @@
 -- ("=?UTF-8?B?SsO8cmdlbg==?=") followed by over 256 bytes of its field (a
 -- To of a name in UTF-8 and several people, a long subject) for such a
 -- name, and refused and remembered ordinary mail; it is replaced by a limit
--- on a header field's length (1 MiB) and deep parse stacks. What is
+-- on a header field's length (4 MiB) and deep parse stacks. What is
 -- hostile is refused again, and remembered again. A folder or file
 -- unchanged since it was read is not read again otherwise: its scan state
 -- (mtime_ns -1, "never scanned whole") makes it so.

@@ -162,9 +162,11 @@ struct gmime_message {
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *msg;
-	/* The bytes parsed when they are not DATA: a copy with the NUL bytes
-	 * of the header block made spaces (NULL when there were none). */
+	/* The bytes parsed when they are not DATA (NULL when they are): a copy
+	 * with the NUL bytes of the header block made spaces, or with encoded
+	 * words set apart (rawmail.c, set_padded_words_apart()). */
 	char *copy;
+	gboolean nul_spaces; /* NUL bytes were made spaces */
 };
 
 /* Checks that DATA (LEN bytes) is mail GMime can safely read and parses it

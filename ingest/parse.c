@@ -806,7 +806,7 @@ parse_message(const char *data, gsize len, gint64 fallback_date, enum parse_flag
 		content_hash(data, len, pm->content_hash);
 		fill_message(pm, m.msg, fallback_date, flags);
 		report_flag_garbage(pm, data, len);
-		if (m.copy)
+		if (m.nul_spaces)
 			parsed_message_add_problem(pm,
 			                           "NUL bytes in the header block, read as spaces");
 	}

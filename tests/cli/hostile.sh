@@ -38,7 +38,7 @@ check_eq '... indexes the ten good messages' "$(mc count '*')" 10
 check_eq '... and counts two skipped' "$(sed 's/, in .*//' "$TMP/out")" \
 	'ingest: 10 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 2 skipped'
 check_eq '... each named with its reason' "$(LC_ALL=C sort "$TMP/err")" \
-	"mailclerk: skipped $M/cur/charset:2,S: the Subject header field is 4194323 bytes long (at most 1048576)
+	"mailclerk: skipped $M/cur/charset:2,S: the Subject header field is 4194323 bytes long (at most 4194304)
 mailclerk: skipped $M/cur/groups:2,S: the To header nests address groups 50000 deep (at most 32)"
 
 # Skipped files are remembered: not parsed or reported again.
@@ -50,7 +50,7 @@ check_eq '... and counts them as known' "$(sed 's/, in .*//' "$TMP/out")" \
 	'ingest: 1 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 0 skipped, 2 skipped (known)'
 check_eq 'the index lists them with their reasons' \
 	"$(sqlite3 "$DB" "SELECT name || ' ' || reason FROM skipped ORDER BY name")" \
-	'charset the Subject header field is 4194323 bytes long (at most 1048576)
+	'charset the Subject header field is 4194323 bytes long (at most 4194304)
 groups the To header nests address groups 50000 deep (at most 32)'
 
 # A skipped file that changes is read again.
