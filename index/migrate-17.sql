@@ -14,3 +14,10 @@ WHERE path IN (SELECT container FROM skipped
 	WHERE reason = 'an encoded word or parameter names a charset longer than 256 bytes');
 DELETE FROM skipped
 WHERE reason = 'an encoded word or parameter names a charset longer than 256 bytes';
+-- Names, subjects and attachment names written as several base64 encoded
+-- words, the first ending in padding, were cut short (GMime 3.2.13 decoded
+-- the later words to nothing; rawmail.c now works round it): they come
+-- whole from parsing again, `reindex`.
+INSERT OR REPLACE INTO reindex_needed (one, why)
+	SELECT 1, coalesce((SELECT why || ', ' FROM reindex_needed), '') || 'names and subjects in several encoded words'
+	WHERE EXISTS (SELECT 1 FROM messages);

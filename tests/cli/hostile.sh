@@ -4,7 +4,7 @@
 # skipped (and remembered) while everything else is indexed, and skipped
 # files are not parsed again until they change.
 . "$top_srcdir/tests/lib.sh"
-plan 33
+plan 34
 
 # message DIR NAME SUBJECT BODY: a small message file.
 message() {
@@ -100,7 +100,7 @@ maildir "$TMP/probe"
 message "$TMP/probe/cur" "probe" "probe" "KABOOM-TEST-MARK"
 if MAILCLERK_TEST_CRASH=KABOOM-TEST-MARK "$MAILCLERK" --config "$TMP/config" --db "$TMP/probe.db" \
 	ingest --maildir "$TMP/probe" >/dev/null 2>&1; then
-	for i in $(seq 17); do skip "crash $i" "no test hooks in this build (configure --disable-test-hooks)"; done
+	for i in $(seq 18); do skip "crash $i" "no test hooks in this build (configure --disable-test-hooks)"; done
 	exit 0
 fi
 for i in 1 2 3 4 5 6 7 8 9 10 11 12; do message "$P/cur" "p$i" "poison test $i" "zorbpoison $i"; done
@@ -159,9 +159,13 @@ check_eq 'an older index: two ordinary messages remembered as refused' \
 	"$(sqlite3 "$DB" "SELECT count(*) FROM skipped WHERE reason LIKE 'an encoded word%'")|$(mc count zorbpadded)|$(mc count zorbfine)" '2|0|2'
 mc ingest --maildir "$U" --mbox "$TMP/upgrade.mbox" >"$TMP/out" 2>"$TMP/err"
 check_eq '... upgraded: both read again and indexed, none skipped' \
-	"$(mc count zorbpadded)|$(mc search --format=json 'zorbpadded subject:mbox' | jq -r '.[0].to[0].name')|$(cat "$TMP/err")|$(sqlite3 "$DB" "SELECT count(*) FROM skipped WHERE container LIKE '%upgrade%'; PRAGMA user_version")" \
-	"2|Jürgen||0
+	"$(mc count zorbpadded)|$(mc search --format=json 'zorbpadded subject:mbox' | jq -r '.[0].to[0].name')|$(sqlite3 "$DB" "SELECT count(*) FROM skipped WHERE container LIKE '%upgrade%'; PRAGMA user_version")" \
+	"2|Jürgen|0
 17"
+check_eq '... and the older mail is to be read again (split encoded words)' "$(cat "$TMP/err")" \
+	"mailclerk: this index was made by an older mailclerk and lacks names and subjects in several encoded words; run 'mailclerk reindex'"
+# (Said once; the tests below do not want it.)
+sqlite3 "$DB" 'DELETE FROM reindex_needed'
 
 # From standard input: the message is stored first, so the run started
 # again does not wait for input that is gone.

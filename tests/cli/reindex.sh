@@ -275,7 +275,7 @@ q "$(q "SELECT 'DROP TABLE ' || name || ';' FROM sqlite_master WHERE type = 'tab
 	ALTER TABLE message_text DROP COLUMN alt;
 	$(cat "$TMP/text.sql")
 	PRAGMA user_version = 7;"
-hint="this index was made by an older mailclerk and lacks the automated mark, labels, words only in HTML parts, inline and TNEF attachments; run 'mailclerk reindex'"
+hint="this index was made by an older mailclerk and lacks the automated mark, labels, words only in HTML parts, inline and TNEF attachments, names and subjects in several encoded words; run 'mailclerk reindex'"
 mc ingest --file "$C/eml/outlook-crlf.eml" >/dev/null 2>"$TMP/err"
 check_eq 'ingest into a migrated older index: exit 0' "$?" 0
 check_eq '... with a hint to reindex' "$(cat "$TMP/err")" "mailclerk: $hint"
