@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -98,30 +99,10 @@ commands_help(void)
 	return g_string_free(s, FALSE);
 }
 
-int
-main(int argc, char **argv)
+/* The command line, run: the exit status. */
+static int
+run(int argc, char **argv)
 {
-	/* The categories mailclerk reads: characters and the terminal's charset
-	 * (LC_CTYPE), GLib's messages (LC_MESSAGES) and the decimal point of
-	 * sizes and rates (LC_NUMERIC); dates and everything else are printed
-	 * the same in every locale. Not LC_ALL: glibc reads each category from a
-	 * file of its own where there is no locale archive (Debian's C.UTF-8),
-	 * and the nine unused ones cost every search 0.25 ms. */
-	setlocale(LC_CTYPE, "");
-	setlocale(LC_MESSAGES, "");
-	setlocale(LC_NUMERIC, "");
-	/* GMime copies header text onto the stack (ingest/rawmail.c). The main
-	 * thread, which parses for show and thread, may grow its stack as far
-	 * as the parse threads' (parse_thread_stacks()): Linux reads the limit
-	 * as the stack grows, whatever `ulimit -s` said at the start. */
-	struct rlimit stack;
-	if (getrlimit(RLIMIT_STACK, &stack) == 0 && stack.rlim_cur != RLIM_INFINITY &&
-	    stack.rlim_cur < PARSE_THREAD_STACK) {
-		stack.rlim_cur = stack.rlim_max == RLIM_INFINITY
-		                     ? PARSE_THREAD_STACK
-		                     : MIN(stack.rlim_max, (rlim_t)PARSE_THREAD_STACK);
-		setrlimit(RLIMIT_STACK, &stack);
-	}
 	/* The arguments as given: option parsing rewrites ARGV, and a command run
 	 * by mailclerk-mail needs them whole. */
 	g_auto(GStrv) original_argv = g_strdupv(argv);
@@ -215,4 +196,56 @@ main(int argc, char **argv)
 	int status = cmd->fn(&env, argc - skip, argv + skip);
 	command_close_index(&env);
 	return status;
+}
+
+struct run_args {
+	int argc;
+	char **argv;
+	int status;
+};
+
+static void *
+run_thread(void *data)
+{
+	struct run_args *a = data;
+	a->status = run(a->argc, a->argv);
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	/* The categories mailclerk reads: characters and the terminal's charset
+	 * (LC_CTYPE), GLib's messages (LC_MESSAGES) and the decimal point of
+	 * sizes and rates (LC_NUMERIC); dates and everything else are printed
+	 * the same in every locale. Not LC_ALL: glibc reads each category from a
+	 * file of its own where there is no locale archive (Debian's C.UTF-8),
+	 * and the nine unused ones cost every search 0.25 ms. */
+	setlocale(LC_CTYPE, "");
+	setlocale(LC_MESSAGES, "");
+	setlocale(LC_NUMERIC, "");
+	/* GMime copies header text onto the stack (ingest/rawmail.c). The main
+	 * thread, which parses for show, thread and attachments save, may grow
+	 * its stack as far as the parse threads' (parse_thread_stacks()):
+	 * Linux reads the limit as the stack grows, whatever `ulimit -s` said
+	 * at the start. Where the hard limit is lower, the command runs on a
+	 * thread with a stack that deep. */
+	struct rlimit stack;
+	if (getrlimit(RLIMIT_STACK, &stack) != 0 || stack.rlim_cur == RLIM_INFINITY ||
+	    stack.rlim_cur >= PARSE_THREAD_STACK)
+		return run(argc, argv);
+	if (stack.rlim_max == RLIM_INFINITY || stack.rlim_max >= PARSE_THREAD_STACK) {
+		stack.rlim_cur = PARSE_THREAD_STACK;
+		if (setrlimit(RLIMIT_STACK, &stack) == 0)
+			return run(argc, argv);
+	}
+	struct run_args a = { argc, argv, MC_EXIT_FAILURE };
+	pthread_attr_t attr;
+	pthread_t thread;
+	if (pthread_attr_init(&attr) != 0 ||
+	    pthread_attr_setstacksize(&attr, PARSE_THREAD_STACK) != 0 ||
+	    pthread_create(&thread, &attr, run_thread, &a) != 0)
+		return run(argc, argv);
+	pthread_join(thread, NULL);
+	return a.status;
 }

@@ -209,6 +209,7 @@ struct index_writer {
 	sqlite3_stmt *st[ST_COUNT];
 	gint64 next_thread;
 	gboolean pending_marked; /* this run's first new message is in inherit_pending */
+	gint64 first_new;        /* this writer's first new message, 0 before it */
 	GHashTable *containers;  /* path -> gint64 id, for containers seen this run */
 	struct dates *dates;
 	struct doclens *lengths;
@@ -687,6 +688,8 @@ insert_message(struct index_writer *w, const struct parsed_message *pm, GBytes *
 	if (!assign_thread(w, pm, &thread, error) ||
 	    !content_insert(w->content, pm, body_z, thread, id, &numbers, error))
 		return FALSE;
+	if (!w->first_new)
+		w->first_new = *id;
 	note_last(w, thread, *id, &numbers);
 	if (w->rules && !w->pending_marked) {
 		sqlite3_stmt *s = stmt(w, ST_MARK_PENDING);
@@ -808,7 +811,11 @@ writer_add(struct index_writer *w, const struct source_item *item, const struct 
 		sqlite3_reset(s);
 		if (id != old_message)
 			w->stats.copies_added++;
-		if (!same && !reread_changed_copy(w, id, container, pm, body_z, error))
+		/* A message this run added is as its first copy made it (a fresh
+		 * ingest of two copies keeps the first, as before). */
+		gboolean new_this_run = w->first_new && id >= w->first_new;
+		if (!same && !new_this_run &&
+		    !reread_changed_copy(w, id, container, pm, body_z, error))
 			return FALSE;
 	} else if (!insert_message(w, pm, body_z, filings, &id, error)) {
 		return FALSE;

@@ -280,6 +280,10 @@ starts_like_header(const char *p, const char *eol)
  * GMime 3.2.14, upstream issue 133). An empty encoded word of another
  * encoding between them ends the run, and adds nothing to the text. */
 #define WORD_APART " =?us-ascii?Q?\?="
+/* At most this many a message: names, subjects and file names need few,
+ * and each costs GMime a token (a header of nothing but such words would
+ * cost it gigabytes). */
+#define WORDS_APART_MAX 10000
 
 /* Adds to AT the offsets (from BASE) just past each base64 encoded word of
  * the header block DATA (LEN bytes) that ends in padding and is followed,
@@ -303,25 +307,106 @@ find_padded_words(const char *data, gsize len, gsize base, GArray *at)
 		while (n < end && (*n == ' ' || *n == '\t' || *n == '\r' ||
 		                   (*n == '\n' && n + 1 < end && (n[1] == ' ' || n[1] == '\t'))))
 			n++;
-		if (n + 1 < end && n[0] == '=' && n[1] == '?') {
+		if (n + 1 < end && n[0] == '=' && n[1] == '?' && at->len < WORDS_APART_MAX) {
 			gsize offset = base + (p + 2 - data);
 			g_array_append_val(at, offset);
 		}
 	}
 }
 
-/* Runs the checks above on every block of DATA GMime may parse as headers:
- * the message's own, a part's after a boundary line ("--"), and an attached
- * message's after an empty line. Body text between them is not headers, so
- * a long line or "g:g:" in a program's source code quoted in a mail is no
- * reason to refuse it. Finding the blocks errs towards checking too much.
- * Adds to PADDED where encoded words are to be set apart
- * (find_padded_words()). */
+/* Returns the value of the field NAME (with its colon, lower case) in the
+ * header block DATA (LEN bytes), up to the field's end, and sets *VLEN;
+ * NULL when the block has none. */
+static const char *
+field_value(const char *data, gsize len, const char *name, gsize *vlen)
+{
+	const char *end = data + len;
+	gsize n = strlen(name);
+	for (const char *line = data; line < end;) {
+		const char *nl = memchr(line, '\n', end - line);
+		if ((gsize)(end - line) > n && g_ascii_strncasecmp(line, name, n) == 0) {
+			const char *v = line + n, *e = v;
+			for (; e < end; e++)
+				if (*e == '\n' && !(e + 1 < end && (e[1] == ' ' || e[1] == '\t')))
+					break;
+			*vlen = e - v;
+			return v;
+		}
+		line = nl ? nl + 1 : end;
+	}
+	return NULL;
+}
+
+/* What the header block DATA (LEN bytes) says of what follows it: adds its
+ * multipart boundary to BOUNDARIES, and returns whether its content is a
+ * message whose headers GMime reads (message/..., not encoded). */
+static gboolean
+block_declares(const char *data, gsize len, GPtrArray *boundaries)
+{
+	gsize vlen;
+	const char *v = field_value(data, len, "content-type:", &vlen);
+	if (!v)
+		return FALSE;
+	const char *ve = v + vlen;
+	while (v < ve && g_ascii_isspace(*v))
+		v++;
+	gboolean message = ve - v >= 8 && g_ascii_strncasecmp(v, "message/", 8) == 0;
+	for (const char *b = v; ve - b > 9; b++) {
+		if (g_ascii_strncasecmp(b, "boundary=", 9) != 0)
+			continue;
+		const char *q = b + 9, *qe;
+		if (q < ve && *q == '"') {
+			q++;
+			qe = memchr(q, '"', ve - q);
+			qe = qe ? qe : ve;
+		} else {
+			for (qe = q; qe < ve && *qe != ';' && !g_ascii_isspace(*qe); qe++)
+				;
+		}
+		if (qe > q && qe - q <= 256 && boundaries->len < 64)
+			g_ptr_array_add(boundaries, g_strndup(q, qe - q));
+		break;
+	}
+	gsize clen;
+	const char *c = field_value(data, len, "content-transfer-encoding:", &clen);
+	while (c && clen > 0 && g_ascii_isspace(*c))
+		c++, clen--;
+	if (c && ((clen >= 6 && g_ascii_strncasecmp(c, "base64", 6) == 0) ||
+	          (clen >= 16 && g_ascii_strncasecmp(c, "quoted-printable", 16) == 0)))
+		message = FALSE;
+	return message;
+}
+
+/* Whether the line from P to EOL opens a part: "--" and a boundary
+ * declared above it, not the closing "--BOUNDARY--". */
+static gboolean
+opens_part(const char *p, const char *eol, GPtrArray *boundaries)
+{
+	if (eol - p < 3 || p[0] != '-' || p[1] != '-')
+		return FALSE;
+	for (guint i = 0; i < boundaries->len; i++) {
+		const char *b = g_ptr_array_index(boundaries, i);
+		gsize n = strlen(b);
+		if ((gsize)(eol - p - 2) >= n && memcmp(p + 2, b, n) == 0)
+			return !((gsize)(eol - p - 2) >= n + 2 && p[2 + n] == '-' &&
+			         p[3 + n] == '-');
+	}
+	return FALSE;
+}
+
+/* Runs the checks above on every block of DATA GMime parses as headers:
+ * the message's own, a part's after a line opening it ("--" and a boundary
+ * a Content-Type above declared), and an attached message's (after the
+ * headers of a message/... part that is not encoded). Body text is not
+ * headers: a long line or "g:g:" in a mail's text is no reason to refuse
+ * it, and its text is never changed. Adds to PADDED where encoded words are
+ * to be set apart (find_padded_words()). */
 static gboolean
 check_header_blocks(const char *data, gsize len, GArray *padded, GError **error)
 {
 	const char *end = data + len, *p = data;
-	gboolean block = TRUE, prev_empty = FALSE;
+	g_autoptr(GPtrArray) boundaries = g_ptr_array_new_with_free_func(g_free);
+	gboolean block = TRUE, message_next = FALSE, prev_empty = FALSE;
 	while (p < end) {
 		if (block) {
 			const char *block_end = header_block_end(p, end);
@@ -329,19 +414,28 @@ check_header_blocks(const char *data, gsize len, GArray *padded, GError **error)
 			    !check_address_groups(p, block_end - p, error))
 				return FALSE;
 			find_padded_words(p, block_end - p, p - data, padded);
+			message_next = block_declares(p, block_end - p, boundaries);
 			p = block_end;
 			block = FALSE;
+			prev_empty = FALSE;
 			continue;
 		}
 		const char *nl = memchr(p, '\n', end - p);
 		const char *eol = nl ? nl : end;
-		if (prev_empty && starts_like_header(p, eol)) {
-			block = TRUE;
-			prev_empty = FALSE;
-			continue;
+		gboolean empty = eol == p || (eol == p + 1 && *p == '\r');
+		if (prev_empty && message_next && !empty) {
+			/* The first line after the part's headers: the attached
+			 * message's headers, when it starts like them. */
+			message_next = FALSE;
+			if (starts_like_header(p, eol)) {
+				block = TRUE;
+				continue;
+			}
 		}
-		prev_empty = eol == p || (eol == p + 1 && *p == '\r');
-		block = eol - p >= 2 && p[0] == '-' && p[1] == '-';
+		prev_empty = empty;
+		block = opens_part(p, eol, boundaries);
+		if (block)
+			message_next = FALSE;
 		p = nl ? nl + 1 : end;
 	}
 	return TRUE;

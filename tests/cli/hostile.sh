@@ -4,7 +4,7 @@
 # skipped (and remembered) while everything else is indexed, and skipped
 # files are not parsed again until they change.
 . "$top_srcdir/tests/lib.sh"
-plan 34
+plan 35
 
 # message DIR NAME SUBJECT BODY: a small message file.
 message() {
@@ -81,6 +81,8 @@ awk -v dir="$S/cur" 'BEGIN {
 check_eq 'megabyte charset names under the field limit, 1 MiB ulimit -s: all indexed, exit 0' \
 	"$?|$(mc count zorbstack)|$(cat "$TMP/err")" '0|4|'
 check_eq '... and shown' "$( (ulimit -S -s 1024 && mc show id:big3@hostile.example >/dev/null); echo $?)" 0
+check_eq '... also where the hard limit is 2 MiB (the command runs on a thread of its own)' \
+	"$( (ulimit -s 2048 && mc show id:big3@hostile.example >/dev/null); echo $?)" 0
 
 # A skipped file that is deleted is forgotten.
 rm "$M/cur/charset:2,S"

@@ -758,6 +758,21 @@ test_stack_guards(void)
 	g_assert_nonnull(strstr(fine->body_text, "zorbfine"));
 	g_assert_cmpstr(fine->subject, ==, "ok");
 
+	/* A body line of 5 MiB after a line like a header, after a "--" line
+	 * and in a part is text, not a header field: mail. */
+	g_autoptr(GString) line = g_string_new("From: a@b.example\nMessage-ID: <line@x>\n"
+	                                       "MIME-Version: 1.0\nContent-Type: multipart/mixed; "
+	                                       "boundary=zz\n\n--zz\nContent-Type: text/plain\n\n"
+	                                       "zorbline\n\nNote: ");
+	for (int i = 0; i < 5 << 20; i++)
+		g_string_append_c(line, 'n');
+	g_string_append(line, "\n-- \nSig: ");
+	for (int i = 0; i < 5 << 20; i++)
+		g_string_append_c(line, 's');
+	g_string_append(line, "\n--zz--\n");
+	g_autoptr(parsed_message) text = parse_ok(line->str, PARSE_DEFAULT);
+	g_assert_nonnull(strstr(text->body_text, "zorbline"));
+
 	/* The padding of a base64 word ("==?=") opens no word, however long
 	 * the field after it: a To of a name in UTF-8 and many people, a Cc
 	 * of two such names far apart, a long subject, and a parameter that
@@ -817,6 +832,24 @@ test_padded_words(void)
 	g_assert_nonnull(
 	    strstr(m->body_text, "=?UTF-8?B?SGVsbG8=?= =?UTF-8?B?IHdvcmxk?= in a body"));
 	g_assert_cmpuint(m->problems ? m->problems->len : 0, ==, 0);
+
+	/* Only header fields: a bounce's copy of the headers (text, not
+	 * headers) keeps its bytes; an attached message's headers are read
+	 * whole. */
+	g_autoptr(parsed_message) b = parse_ok(
+	    "From: mailer-daemon@x.example\nSubject: bounce\nMessage-ID: <bounce@x>\n"
+	    "MIME-Version: 1.0\nContent-Type: multipart/report; boundary=\"BB\"\n\n"
+	    "--BB\nContent-Type: text/plain\n\nNot delivered.\n"
+	    "--BB\nContent-Type: text/rfc822-headers\n\n"
+	    "From: =?UTF-8?B?SsO8cmdlbg==?= =?UTF-8?B?TcO8bGxlcg==?= <jm@x.example>\n"
+	    "--BB\nContent-Type: message/rfc822\n\n"
+	    "From: =?UTF-8?B?SsO8cmdlbg==?= =?UTF-8?B?TcO8bGxlcg==?= <jm@x.example>\n"
+	    "Subject: =?UTF-8?B?UmVjaG51bmc=?= =?UTF-8?B?IEZlYnJ1YXI=?=\n\ninner text\n--BB--\n",
+	    PARSE_DEFAULT);
+	g_assert_nonnull(strstr(b->body_text, "From: =?UTF-8?B?SsO8cmdlbg==?= "
+	                                      "=?UTF-8?B?TcO8bGxlcg==?= <jm@x.example>"));
+	g_assert_null(strstr(b->body_text, "us-ascii"));
+	g_assert_nonnull(strstr(b->body_text, "Rechnung Februar"));
 }
 
 int
