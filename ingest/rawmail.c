@@ -119,6 +119,14 @@ check_mail(const char *data, gsize len, GError **error)
  * a whole header). */
 #define HEADER_FIELD_MAX (4 * 1024 * 1024)
 
+/* Whether the newline at NL ends its header field: the next line does not
+ * go on with a space or tab (a fold). */
+static gboolean
+ends_field(const char *nl, const char *end)
+{
+	return !(nl + 1 < end && (nl[1] == ' ' || nl[1] == '\t'));
+}
+
 /* Checks the length of every field of the header block DATA (LEN bytes):
  * from its name to the newline not followed by a space or tab. */
 static gboolean
@@ -129,8 +137,7 @@ check_field_sizes(const char *data, gsize len, GError **error)
 	for (const char *p = data; p < end;) {
 		const char *nl = memchr(p, '\n', end - p);
 		const char *next = nl ? nl + 1 : end;
-		gboolean continued = next < end && (*next == ' ' || *next == '\t');
-		if (!continued) {
+		if (!nl || ends_field(nl, end)) {
 			/* Its length without the line end. */
 			gsize length = (nl ? nl : end) - field;
 			if (length > 0 && nl && nl[-1] == '\r')
@@ -191,7 +198,7 @@ group_depth(const char *p, const char *end, const char **next)
 	gboolean quoted = FALSE, angle = FALSE;
 	for (; p < end; p++) {
 		char c = *p;
-		if (c == '\n' && !(p + 1 < end && (p[1] == ' ' || p[1] == '\t')))
+		if (c == '\n' && ends_field(p, end))
 			break;
 		if (c == '\\' && (quoted || comment) && p + 1 < end) {
 			p++;
@@ -305,7 +312,7 @@ find_padded_words(const char *data, gsize len, gsize base, GArray *at)
 		/* Then past blanks and folds to the next "=?". */
 		const char *n = p + 2;
 		while (n < end && (*n == ' ' || *n == '\t' || *n == '\r' ||
-		                   (*n == '\n' && n + 1 < end && (n[1] == ' ' || n[1] == '\t'))))
+		                   (*n == '\n' && !ends_field(n, end))))
 			n++;
 		if (n + 1 < end && n[0] == '=' && n[1] == '?' && at->len < WORDS_APART_MAX) {
 			gsize offset = base + (p + 2 - data);
@@ -327,7 +334,7 @@ field_value(const char *data, gsize len, const char *name, gsize *vlen)
 		if ((gsize)(end - line) > n && g_ascii_strncasecmp(line, name, n) == 0) {
 			const char *v = line + n, *e = v;
 			for (; e < end; e++)
-				if (*e == '\n' && !(e + 1 < end && (e[1] == ' ' || e[1] == '\t')))
+				if (*e == '\n' && ends_field(e, end))
 					break;
 			*vlen = e - v;
 			return v;
