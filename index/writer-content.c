@@ -197,10 +197,7 @@ content_init(struct content *c, const struct content_writer *cw, const struct pa
 	struct automated_mark mark;
 	automated_mark(cw->cfg, c->from ? c->from->address : "", pm->automated_why, &mark);
 	c->automated = mark.automated;
-	/* The hash as 32 bytes, not 64 hex digits: the index is smaller. */
-	for (int i = 0; i < 32; i++)
-		c->hash[i] = (guint8)(g_ascii_xdigit_value(pm->content_hash[2 * i]) << 4 |
-		                      g_ascii_xdigit_value(pm->content_hash[2 * i + 1]));
+	content_hash_bytes(pm->content_hash, c->hash);
 	c->sender = g_string_new(NULL);
 	c->recipients = g_string_new(NULL);
 	for (guint i = 0; i < pm->addresses->len; i++) {
@@ -508,6 +505,14 @@ compare_content(struct content_writer *cw, gint64 id, const struct content *c, u
 		return FALSE;
 	*parts |= same ? 0 : PART_LABELS;
 	return TRUE;
+}
+
+void
+content_hash_bytes(const char *hex, guint8 out[32])
+{
+	for (int i = 0; i < 32; i++)
+		out[i] = (guint8)(g_ascii_xdigit_value(hex[2 * i]) << 4 |
+		                  g_ascii_xdigit_value(hex[2 * i + 1]));
 }
 
 gboolean

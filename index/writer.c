@@ -747,15 +747,11 @@ container_id(struct index_writer *w, const struct source_item *item, gint64 *id,
 
 /* Whether the content hash HASH (a blob of LEN bytes) is HEX's. */
 static gboolean
-same_content(const guint8 *hash, int len, const char *hex)
+same_content(const void *hash, int len, const char *hex)
 {
-	if (!hash || len != 32)
-		return FALSE;
-	for (int i = 0; i < 32; i++)
-		if (hash[i] !=
-		    (g_ascii_xdigit_value(hex[2 * i]) << 4 | g_ascii_xdigit_value(hex[2 * i + 1])))
-			return FALSE;
-	return TRUE;
+	guint8 bytes[32];
+	content_hash_bytes(hex, bytes);
+	return hash && len == 32 && memcmp(hash, bytes, 32) == 0;
 }
 
 /* A copy of message ID in CONTAINER holds other bytes than the message was
