@@ -163,8 +163,9 @@ struct gmime_message {
 	GMimeParser *parser;
 	GMimeMessage *msg;
 	/* The bytes parsed when they are not DATA (NULL when they are): a copy
-	 * with the NUL bytes of the header block made spaces, or with encoded
-	 * words set apart (rawmail.c, set_padded_words_apart()). */
+	 * with the NUL bytes of the header block made spaces, or with each run
+	 * of encoded words GMime 3.2.13 cuts short made one word (rawmail.c,
+	 * find_padded_runs()). */
 	char *copy;
 	gboolean nul_spaces; /* NUL bytes were made spaces */
 };

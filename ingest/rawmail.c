@@ -280,44 +280,126 @@ starts_like_header(const char *p, const char *eol)
 	return p < eol && *p != ' ' && *p != '\t' && memchr(p, ':', eol - p);
 }
 
-/* GMime 3.2.13 decodes adjacent base64 encoded words of one charset as one
- * run, and after a word that ends in padding ("SsO8cmdlbg==") its decoder
- * is at its end: the words after it decode to nothing ("=?UTF-8?B?SsO8cmdl
- * bg==?= =?UTF-8?B?TcO8bGxlcg==?=", Jürgen Müller, reads "Jürgen"; fixed in
- * GMime 3.2.14, upstream issue 133). An empty encoded word of another
- * encoding between them ends the run, and adds nothing to the text. */
-#define WORD_APART " =?us-ascii?Q?\?="
-/* At most this many a message: names, subjects and file names need few,
- * and each costs GMime a token (a header of nothing but such words would
- * cost it gigabytes). */
-#define WORDS_APART_MAX 10000
+/* GMime 3.2.13 decodes a run of adjacent base64 encoded words of one
+ * charset as one block, so that a character split between two words (a
+ * broken mailer's) comes out whole; but after a word that ends in padding
+ * ("SsO8cmdlbg==") its decoder is at its end and the words after it decode
+ * to nothing ("=?UTF-8?B?SsO8cmdlbg==?= =?UTF-8?B?TcO8bGxlcg==?=", Jürgen
+ * Müller, reads "Jürgen"; fixed in GMime 3.2.14, upstream issue 133). Such
+ * a run is given to GMime as the one word it stands for: the words' bytes
+ * decoded as GMime 3.2.14 does and encoded again, which is never longer. */
+struct word_run {
+	gsize from, to; /* the run's bytes in the message */
+	char *word;     /* the one word */
+};
 
-/* Adds to AT the offsets (from BASE) just past each base64 encoded word of
- * the header block DATA (LEN bytes) that ends in padding and is followed,
- * in its field, by another encoded word. */
 static void
-find_padded_words(const char *data, gsize len, gsize base, GArray *at)
+word_run_clear(gpointer run)
+{
+	g_free(((struct word_run *)run)->word);
+}
+
+/* The parts of a base64 encoded word ("=?CHARSET?B?TEXT?="). */
+struct b_word {
+	const char *charset, *text;
+	gsize charset_len, text_len;
+};
+
+/* Returns the byte after the base64 encoded word at P (before END) and
+ * sets W, or NULL when there is none at P. */
+static const char *
+read_b_word(const char *p, const char *end, struct b_word *w)
+{
+	if (end - p < 8 || p[0] != '=' || p[1] != '?')
+		return NULL;
+	const char *c = p + 2, *q = c;
+	while (q < end && *q != '?' && !g_ascii_isspace(*q))
+		q++;
+	if (q == c || *c == '*' || end - q < 5 || q[0] != '?' || (q[1] != 'B' && q[1] != 'b') ||
+	    q[2] != '?')
+		return NULL;
+	const char *t = q + 3, *e = t;
+	while (e < end && (g_ascii_isalnum(*e) || *e == '+' || *e == '/' || *e == '='))
+		e++;
+	if (end - e < 2 || e[0] != '?' || e[1] != '=')
+		return NULL;
+	w->charset = c;
+	w->charset_len = q - c;
+	w->text = t;
+	w->text_len = e - t;
+	return e + 2;
+}
+
+/* Whether GMime takes the words A and B for one charset: it compares the
+ * names it gives iconv, without an RFC 2231 language ("UTF-8*de"). */
+static gboolean
+same_charset(const struct b_word *a, const struct b_word *b)
+{
+	if (a->charset_len == b->charset_len && memcmp(a->charset, b->charset, a->charset_len) == 0)
+		return TRUE;
+	g_autofree char *an = g_strndup(a->charset, a->charset_len);
+	g_autofree char *bn = g_strndup(b->charset, b->charset_len);
+	*strchrnul(an, '*') = '\0';
+	*strchrnul(bn, '*') = '\0';
+	return strcmp(g_mime_charset_iconv_name(an), g_mime_charset_iconv_name(bn)) == 0;
+}
+
+/* Returns the byte after the blanks and folds from P in its field. */
+static const char *
+skip_blanks(const char *p, const char *end)
+{
+	while (p < end &&
+	       (*p == ' ' || *p == '\t' || *p == '\r' || (*p == '\n' && !ends_field(p, end))))
+		p++;
+	return p;
+}
+
+/* Adds to RUNS (offsets from BASE) each run of adjacent base64 encoded
+ * words of one charset in the header block DATA (LEN bytes) in which a
+ * word but the last ends in padding, with the one word it stands for. */
+static void
+find_padded_runs(const char *data, gsize len, gsize base, GArray *runs)
 {
 	const char *end = data + len;
-	for (const char *p = data; (p = memchr(p, '?', end - p)); p++) {
-		if (p + 1 >= end || p[1] != '=' || p == data || p[-1] != '=')
+	for (const char *p = data; p < end && (p = memchr(p, '?', end - p));) {
+		struct b_word first, w;
+		const char *after = p > data ? read_b_word(p - 1, end, &first) : NULL;
+		if (!after) {
+			p++;
 			continue;
-		/* Back over the encoded text to "?B?". */
-		const char *t = p;
-		while (t > data &&
-		       (g_ascii_isalnum(t[-1]) || t[-1] == '+' || t[-1] == '/' || t[-1] == '='))
-			t--;
-		if (t - data < 3 || t[-1] != '?' || (t[-2] != 'B' && t[-2] != 'b') || t[-3] != '?')
-			continue;
-		/* Then past blanks and folds to the next "=?". */
-		const char *n = p + 2;
-		while (n < end && (*n == ' ' || *n == '\t' || *n == '\r' ||
-		                   (*n == '\n' && !ends_field(n, end))))
-			n++;
-		if (n + 1 < end && n[0] == '=' && n[1] == '?' && at->len < WORDS_APART_MAX) {
-			gsize offset = base + (p + 2 - data);
-			g_array_append_val(at, offset);
 		}
+		const char *from = p - 1, *to = after, *next;
+		gboolean padded = FALSE;
+		gsize text_len = first.text_len;
+		w = first;
+		for (struct b_word n; (next = read_b_word(skip_blanks(to, end), end, &n)) &&
+		                      same_charset(&first, &n);
+		     w = n, to = next) {
+			padded |= w.text_len > 0 && w.text[w.text_len - 1] == '=';
+			text_len += n.text_len;
+		}
+		p = to;
+		if (!padded)
+			continue;
+		/* Decoded as one block whose padding ends a group of four,
+		 * as GMime 3.2.14 does. */
+		g_autofree guchar *bytes = g_malloc(text_len / 4 * 3 + 3);
+		gsize n_bytes = 0;
+		gint state = 0;
+		guint save = 0;
+		for (const char *q = from; q < to; q = skip_blanks(q, end)) {
+			q = read_b_word(q, end, &w);
+			n_bytes += g_base64_decode_step(w.text, w.text_len, bytes + n_bytes, &state,
+			                                &save);
+		}
+		g_autofree char *text = g_base64_encode(bytes, n_bytes);
+		struct word_run run = {
+			.from = base + (from - data),
+			.to = base + (to - data),
+			.word = g_strdup_printf("=?%.*s?B?%s?=", (int)first.charset_len,
+			                        first.charset, text),
+		};
+		g_array_append_val(runs, run);
 	}
 }
 
@@ -406,10 +488,10 @@ opens_part(const char *p, const char *eol, GPtrArray *boundaries)
  * a Content-Type above declared), and an attached message's (after the
  * headers of a message/... part that is not encoded). Body text is not
  * headers: a long line or "g:g:" in a mail's text is no reason to refuse
- * it, and its text is never changed. Adds to PADDED where encoded words are
- * to be set apart (find_padded_words()). */
+ * it, and its text is never changed. Adds to RUNS the runs of encoded
+ * words GMime would cut short (find_padded_runs()). */
 static gboolean
-check_header_blocks(const char *data, gsize len, GArray *padded, GError **error)
+check_header_blocks(const char *data, gsize len, GArray *runs, GError **error)
 {
 	const char *end = data + len, *p = data;
 	g_autoptr(GPtrArray) boundaries = g_ptr_array_new_with_free_func(g_free);
@@ -420,7 +502,7 @@ check_header_blocks(const char *data, gsize len, GArray *padded, GError **error)
 			if (!check_field_sizes(p, block_end - p, error) ||
 			    !check_address_groups(p, block_end - p, error))
 				return FALSE;
-			find_padded_words(p, block_end - p, p - data, padded);
+			find_padded_runs(p, block_end - p, p - data, runs);
 			message_next = block_declares(p, block_end - p, boundaries);
 			p = block_end;
 			block = FALSE;
@@ -501,22 +583,23 @@ gmime_message_open(struct gmime_message *m, const char *data, gsize len, GError 
 		            "message too large to parse (%" G_GSIZE_FORMAT " bytes)", len);
 		return FALSE;
 	}
-	g_autoptr(GArray) padded = g_array_new(FALSE, FALSE, sizeof(gsize));
-	if (!check_header_blocks(data + start, len - start, padded, error))
+	g_autoptr(GArray) runs = g_array_new(FALSE, FALSE, sizeof(struct word_run));
+	g_array_set_clear_func(runs, word_run_clear);
+	if (!check_header_blocks(data + start, len - start, runs, error))
 		return FALSE;
-	if (padded->len > 0) {
-		GString *apart = g_string_sized_new(len + padded->len * strlen(WORD_APART));
+	if (runs->len > 0) {
+		GString *copy = g_string_sized_new(len);
 		gsize from = 0;
-		for (guint i = 0; i < padded->len; i++) {
-			gsize at = start + g_array_index(padded, gsize, i);
-			g_string_append_len(apart, data + from, at - from);
-			g_string_append(apart, WORD_APART);
-			from = at;
+		for (guint i = 0; i < runs->len; i++) {
+			const struct word_run *run = &g_array_index(runs, struct word_run, i);
+			g_string_append_len(copy, data + from, start + run->from - from);
+			g_string_append(copy, run->word);
+			from = start + run->to;
 		}
-		g_string_append_len(apart, data + from, len - from);
+		g_string_append_len(copy, data + from, len - from);
 		g_free(m->copy);
-		len = apart->len;
-		data = m->copy = g_string_free(apart, FALSE);
+		len = copy->len;
+		data = m->copy = g_string_free(copy, FALSE);
 	}
 
 	m->stream = stream_borrow(data + start, len - start, &m->array);

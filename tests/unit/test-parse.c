@@ -808,7 +808,8 @@ test_stack_guards(void)
 
 /* Adjacent base64 encoded words after one that ends in padding: GMime
  * 3.2.13 decodes the later ones to nothing (its issue 133), so rawmail.c
- * sets them apart. Whitespace between encoded words is no text (RFC 2047). */
+ * gives it such a run as one word. Whitespace between encoded words is no
+ * text (RFC 2047). */
 static void
 test_padded_words(void)
 {
@@ -833,6 +834,23 @@ test_padded_words(void)
 	    strstr(m->body_text, "=?UTF-8?B?SGVsbG8=?= =?UTF-8?B?IHdvcmxk?= in a body"));
 	g_assert_cmpuint(m->problems ? m->problems->len : 0, ==, 0);
 
+	/* A character split between two words (a broken mailer's) comes out
+	 * whole, as GMime decodes a run of one charset as one block: "Å" is
+	 * C3 85, the first word's byte padded. Charsets GMime takes for one
+	 * (spelling, an RFC 2231 language) make a run; others do not. */
+	g_autoptr(parsed_message) s =
+	    parse_ok("From: =?iso-8859-2?B?RHZv+A==?=\n =?ISO-8859-2*cs?B?4Ws=?= <d@x.example>\n"
+	             "To: =?UTF-8?B?SsO8cmdlbg==?= =?ISO-8859-1?Q?M=FCller?= <j@x.example>\n"
+	             "Subject: =?UTF-8?B?ww==?= =?utf-8?B?hW5nc3Ryw7Zt?= =?UTF-8?B?\?=  "
+	             "=?UTF-8?B?IGF1cw==?=\nMessage-ID: <split@x>\n\nhi\n",
+	             PARSE_DEFAULT);
+	g_assert_cmpstr(s->subject, ==, "Ångström aus");
+	g_assert_cmpuint(s->addresses->len, ==, 2);
+	from = g_ptr_array_index(s->addresses, 0);
+	g_assert_cmpstr(from->name, ==, "Dvořák");
+	const struct mc_address *to = g_ptr_array_index(s->addresses, 1);
+	g_assert_cmpstr(to->name, ==, "JürgenMüller");
+
 	/* Only header fields: a bounce's copy of the headers (text, not
 	 * headers) keeps its bytes; an attached message's headers are read
 	 * whole. */
@@ -848,7 +866,7 @@ test_padded_words(void)
 	    PARSE_DEFAULT);
 	g_assert_nonnull(strstr(b->body_text, "From: =?UTF-8?B?SsO8cmdlbg==?= "
 	                                      "=?UTF-8?B?TcO8bGxlcg==?= <jm@x.example>"));
-	g_assert_null(strstr(b->body_text, "us-ascii"));
+	g_assert_null(strstr(b->body_text, "SsO8cmdlbk3DvGxsZXI"));
 	g_assert_nonnull(strstr(b->body_text, "Rechnung Februar"));
 }
 
