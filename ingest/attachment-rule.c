@@ -28,7 +28,7 @@ is_body_part(GMimeObject *obj, const char *subtype)
 static gboolean
 has_filename(GMimePart *part)
 {
-	const char *name = g_mime_part_get_filename(part);
+	const char *name = part_filename(part);
 	if (!name)
 		return FALSE;
 	while (g_ascii_isspace(*name))

@@ -139,6 +139,36 @@ charset_is(const char *charset, const char *const *names)
 	return FALSE;
 }
 
+/* Labels mailers use for a smaller charset than they write, and the one
+ * they mean (the WHATWG Encoding Standard's labels: what browsers and
+ * Thunderbird read). */
+static const struct {
+	const char *read_as;
+	const char *const labels[12];
+} supersets[] = {
+	{ "windows-1252",
+	  { "iso-8859-1", "iso8859-1", "iso_8859-1", "iso-ir-100", "latin1", "l1", "cp819",
+	    "ibm819", "csisolatin1", "iso88591", "iso_8859-1:1987", NULL } },
+	{ "windows-1254",
+	  { "iso-8859-9", "iso8859-9", "iso_8859-9", "iso-ir-148", "latin5", "l5", "csisolatin5",
+	    "iso88599", "iso_8859-9:1989", NULL } },
+	{ "windows-874", { "tis-620", "iso-8859-11", "iso8859-11", "iso885911", "dos-874", NULL } },
+	{ "CP949",
+	  { "euc-kr", "euckr", "ks_c_5601-1987", "ks_c_5601-1989", "ksc5601", "ksc_5601", "korean",
+	    "csksc56011987", "cseuckr", "iso-ir-149", "windows-949", NULL } },
+	{ "CP932",
+	  { "shift_jis", "shift-jis", "sjis", "ms_kanji", "x-sjis", "csshiftjis", "ms932", NULL } },
+};
+
+const char *
+charset_superset(const char *charset)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(supersets); i++)
+		if (charset_is(charset, supersets[i].labels))
+			return supersets[i].read_as;
+	return NULL;
+}
+
 /* Whether CHARSET can be a charset name. GMime copies the name onto the
  * stack, so a hostile megabyte-long one must never reach it. */
 static gboolean
@@ -146,7 +176,8 @@ charset_plausible(const char *charset)
 {
 	gsize n = 0;
 	for (; charset[n]; n++)
-		if (n >= 64 || !(g_ascii_isalnum(charset[n]) || strchr("._:+()-", charset[n])))
+		if (n >= CHARSET_NAME_MAX ||
+		    !(g_ascii_isalnum(charset[n]) || strchr("._:+()-", charset[n])))
 			return FALSE;
 	return n > 0;
 }
@@ -279,13 +310,13 @@ mc_to_utf8(const char *in, gsize len, const char *charset)
 {
 	static const char *const utf8[] = { "utf-8", "utf8", NULL };
 	static const char *const ascii[] = { "us-ascii", "ascii", NULL };
-	/* Mail labelled ISO-8859-1 is very often windows-1252 (smart quotes,
-	 * the euro sign in 0x80-0x9f): read it as browsers do (WHATWG). */
-	static const char *const latin1[] = { "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1",
-		                              "l1",         "cp819",     NULL };
+	const char *superset = charset ? charset_superset(charset) : NULL;
 	char *s;
 
-	if (charset && charset_is(charset, latin1) && (s = convert_strict("windows-1252", in, len)))
+	/* Mail labelled ISO-8859-1 is very often windows-1252 (smart quotes,
+	 * the euro sign in 0x80-0x9f), EUC-KR CP949...: read as browsers do;
+	 * bytes the larger charset does not take, as labelled. */
+	if (superset && (s = convert_strict(superset, in, len)))
 		return s;
 	if (charset && *charset && !charset_is(charset, utf8) && !charset_is(charset, ascii) &&
 	    (s = convert_strict(charset, in, len)))

@@ -16,6 +16,40 @@
 #define MAX_LABELS      200
 #define MAX_LABEL_BYTES 1024
 
+/* The value of the parameter NAME in LIST (may be NULL): the RFC 2231 one
+ * when it is also given plain (for readers that know no RFC 2231, RFC
+ * 6266 says), else the first. */
+static const char *
+param_value(GMimeParamList *list, const char *name)
+{
+	const char *first = NULL;
+	int n = list ? g_mime_param_list_length(list) : 0;
+	for (int i = 0; i < n; i++) {
+		GMimeParam *param = g_mime_param_list_get_parameter_at(list, i);
+		if (g_ascii_strcasecmp(g_mime_param_get_name(param), name) != 0)
+			continue;
+		if (g_mime_param_get_encoding_method(param) == GMIME_PARAM_ENCODING_METHOD_RFC2231)
+			return g_mime_param_get_value(param);
+		if (!first)
+			first = g_mime_param_get_value(param);
+	}
+	return first;
+}
+
+const char *
+part_filename(GMimePart *part)
+{
+	GMimeObject *obj = GMIME_OBJECT(part);
+	GMimeContentDisposition *disposition = g_mime_object_get_content_disposition(obj);
+	const char *name =
+	    disposition
+	        ? param_value(g_mime_content_disposition_get_parameters(disposition), "filename")
+	        : NULL;
+	GMimeContentType *type = g_mime_object_get_content_type(obj);
+	return name ? name
+	            : param_value(type ? g_mime_content_type_get_parameters(type) : NULL, "name");
+}
+
 /* Returns the bare Message-ID S (from GMime) cleaned and cut to MAX_MSGID
  * bytes, or NULL when there is none. */
 char *

@@ -109,6 +109,16 @@ char *mc_to_utf8(const char *in, gsize len, const char *charset);
 /* (Not "to_utf8": libytnef exports one of its own and calls it, and the
  * program's symbol would take its place there.) */
 
+/* The longest charset name read as one (the longest iconv knows is 28). */
+#define CHARSET_NAME_MAX 64
+
+/* Returns the charset mail labelled CHARSET is to be read as when it is a
+ * larger one, as browsers read it (WHATWG): windows-1252 for ISO-8859-1
+ * (smart quotes and the euro sign in 0x80-0x9f), CP949 for EUC-KR,
+ * CP932 (windows-31J) for Shift_JIS...; NULL when CHARSET is read as it says. A
+ * static string. */
+const char *charset_superset(const char *charset);
+
 /* Keeps the gconv modules of the charsets most mail declares loaded for the
  * life of the process; parse_init() calls it once. */
 void charset_pin_common(void);
@@ -122,6 +132,12 @@ char *html_sniff_charset(const char *html, gsize len);
 char *unflow(const char *text, gboolean delsp);
 
 /* headers.c: what a message's header block gives the message model. */
+
+/* Returns PART's file name: its Content-Disposition filename, else its
+ * Content-Type name; of a parameter given both plain and RFC 2231 encoded
+ * (filename="Ubersicht.pdf"; filename*=UTF-8''%C3%9Cbersicht.pdf), the
+ * encoded one, as Thunderbird reads it. NULL when it has none; PART's. */
+const char *part_filename(GMimePart *part);
 
 /* Returns the bare Message-ID S (may be NULL) cleaned and cut, or NULL when
  * it is empty; the caller frees it. */
@@ -156,6 +172,33 @@ char *automated_signal(const struct parsed_message *pm, GMimeMessage *msg);
 
 /* rawmail.c: the caller's bytes checked and opened with GMime. */
 
+/* Whether the newline at NL (before END) ends its header field: the next
+ * line does not go on with a space or tab (a fold). */
+static inline gboolean
+ends_field(const char *nl, const char *end)
+{
+	return !(nl + 1 < end && (nl[1] == ' ' || nl[1] == '\t'));
+}
+
+/* Returns the value of the field NAME (with its colon, lower case) in the
+ * header block DATA (LEN bytes), up to the field's end, and sets *VLEN;
+ * NULL when the block has none. Points into DATA. */
+const char *header_field_value(const char *data, gsize len, const char *name, gsize *vlen);
+
+/* A change to the bytes GMime parses: FROM to TO (offsets in the message)
+ * become TEXT (the edit's). */
+struct header_edit {
+	gsize from, to;
+	char *text;
+};
+
+/* encoded-words.c: adds to EDITS (offsets from BASE) the changes GMime
+ * 3.2.13 needs to read the encoded words and RFC 2231 values of the header
+ * block DATA (LEN bytes) as mail readers do: runs of base64 words it cuts
+ * short or words padded wrong made one word, and charset labels read as
+ * the larger charset mailers mean by them (charset_superset()). */
+void encoded_words_repair(const char *data, gsize len, gsize base, GArray *edits);
+
 /* A message GMime is reading in place from the caller's bytes. */
 struct gmime_message {
 	GByteArray *array;
@@ -163,9 +206,9 @@ struct gmime_message {
 	GMimeParser *parser;
 	GMimeMessage *msg;
 	/* The bytes parsed when they are not DATA (NULL when they are): a copy
-	 * with the NUL bytes of the header block made spaces, or with each run
-	 * of encoded words GMime 3.2.13 cuts short made one word (rawmail.c,
-	 * find_padded_runs()). */
+	 * with the NUL bytes of the header block made spaces, or with the
+	 * encoded words GMime 3.2.13 reads wrong rewritten
+	 * (encoded_words_repair()). */
 	char *copy;
 	gboolean nul_spaces; /* NUL bytes were made spaces */
 };

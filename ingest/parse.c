@@ -383,7 +383,7 @@ add_attachment(struct walk *w, GMimePart *part, const char *path, gboolean hidde
 	g_autofree char *clean_type = clean_line(type);
 
 	a->part = g_strdup(path);
-	a->filename = clean_filename(g_mime_part_get_filename(part));
+	a->filename = clean_filename(part_filename(part));
 	a->mime_type = strchr(clean_type, '/') ? g_utf8_strdown(clean_type, -1)
 	                                       : g_strdup("application/octet-stream");
 	a->is_inline = hidden;

@@ -119,14 +119,6 @@ check_mail(const char *data, gsize len, GError **error)
  * a whole header). */
 #define HEADER_FIELD_MAX (4 * 1024 * 1024)
 
-/* Whether the newline at NL ends its header field: the next line does not
- * go on with a space or tab (a fold). */
-static gboolean
-ends_field(const char *nl, const char *end)
-{
-	return !(nl + 1 < end && (nl[1] == ' ' || nl[1] == '\t'));
-}
-
 /* Checks the length of every field of the header block DATA (LEN bytes):
  * from its name to the newline not followed by a space or tab. */
 static gboolean
@@ -280,134 +272,8 @@ starts_like_header(const char *p, const char *eol)
 	return p < eol && *p != ' ' && *p != '\t' && memchr(p, ':', eol - p);
 }
 
-/* GMime 3.2.13 decodes a run of adjacent base64 encoded words of one
- * charset as one block, so that a character split between two words (a
- * broken mailer's) comes out whole; but after a word that ends in padding
- * ("SsO8cmdlbg==") its decoder is at its end and the words after it decode
- * to nothing ("=?UTF-8?B?SsO8cmdlbg==?= =?UTF-8?B?TcO8bGxlcg==?=", Jürgen
- * Müller, reads "Jürgen"; fixed in GMime 3.2.14, upstream issue 133). Such
- * a run is given to GMime as the one word it stands for: the words' bytes
- * decoded as GMime 3.2.14 does and encoded again, which is never longer. */
-struct word_run {
-	gsize from, to; /* the run's bytes in the message */
-	char *word;     /* the one word */
-};
-
-static void
-word_run_clear(gpointer run)
-{
-	g_free(((struct word_run *)run)->word);
-}
-
-/* The parts of a base64 encoded word ("=?CHARSET?B?TEXT?="). */
-struct b_word {
-	const char *charset, *text;
-	gsize charset_len, text_len;
-};
-
-/* Returns the byte after the base64 encoded word at P (before END) and
- * sets W, or NULL when there is none at P. */
-static const char *
-read_b_word(const char *p, const char *end, struct b_word *w)
-{
-	if (end - p < 8 || p[0] != '=' || p[1] != '?')
-		return NULL;
-	const char *c = p + 2, *q = c;
-	while (q < end && *q != '?' && !g_ascii_isspace(*q))
-		q++;
-	if (q == c || *c == '*' || end - q < 5 || q[0] != '?' || (q[1] != 'B' && q[1] != 'b') ||
-	    q[2] != '?')
-		return NULL;
-	const char *t = q + 3, *e = t;
-	while (e < end && (g_ascii_isalnum(*e) || *e == '+' || *e == '/' || *e == '='))
-		e++;
-	if (end - e < 2 || e[0] != '?' || e[1] != '=')
-		return NULL;
-	w->charset = c;
-	w->charset_len = q - c;
-	w->text = t;
-	w->text_len = e - t;
-	return e + 2;
-}
-
-/* Whether GMime takes the words A and B for one charset: it compares the
- * names it gives iconv, without an RFC 2231 language ("UTF-8*de"). */
-static gboolean
-same_charset(const struct b_word *a, const struct b_word *b)
-{
-	if (a->charset_len == b->charset_len && memcmp(a->charset, b->charset, a->charset_len) == 0)
-		return TRUE;
-	g_autofree char *an = g_strndup(a->charset, a->charset_len);
-	g_autofree char *bn = g_strndup(b->charset, b->charset_len);
-	*strchrnul(an, '*') = '\0';
-	*strchrnul(bn, '*') = '\0';
-	return strcmp(g_mime_charset_iconv_name(an), g_mime_charset_iconv_name(bn)) == 0;
-}
-
-/* Returns the byte after the blanks and folds from P in its field. */
-static const char *
-skip_blanks(const char *p, const char *end)
-{
-	while (p < end &&
-	       (*p == ' ' || *p == '\t' || *p == '\r' || (*p == '\n' && !ends_field(p, end))))
-		p++;
-	return p;
-}
-
-/* Adds to RUNS (offsets from BASE) each run of adjacent base64 encoded
- * words of one charset in the header block DATA (LEN bytes) in which a
- * word but the last ends in padding, with the one word it stands for. */
-static void
-find_padded_runs(const char *data, gsize len, gsize base, GArray *runs)
-{
-	const char *end = data + len;
-	for (const char *p = data; p < end && (p = memchr(p, '?', end - p));) {
-		struct b_word first, w;
-		const char *after = p > data ? read_b_word(p - 1, end, &first) : NULL;
-		if (!after) {
-			p++;
-			continue;
-		}
-		const char *from = p - 1, *to = after, *next;
-		gboolean padded = FALSE;
-		gsize text_len = first.text_len;
-		w = first;
-		for (struct b_word n; (next = read_b_word(skip_blanks(to, end), end, &n)) &&
-		                      same_charset(&first, &n);
-		     w = n, to = next) {
-			padded |= w.text_len > 0 && w.text[w.text_len - 1] == '=';
-			text_len += n.text_len;
-		}
-		p = to;
-		if (!padded)
-			continue;
-		/* Decoded as one block whose padding ends a group of four,
-		 * as GMime 3.2.14 does. */
-		g_autofree guchar *bytes = g_malloc(text_len / 4 * 3 + 3);
-		gsize n_bytes = 0;
-		gint state = 0;
-		guint save = 0;
-		for (const char *q = from; q < to; q = skip_blanks(q, end)) {
-			q = read_b_word(q, end, &w);
-			n_bytes += g_base64_decode_step(w.text, w.text_len, bytes + n_bytes, &state,
-			                                &save);
-		}
-		g_autofree char *text = g_base64_encode(bytes, n_bytes);
-		struct word_run run = {
-			.from = base + (from - data),
-			.to = base + (to - data),
-			.word = g_strdup_printf("=?%.*s?B?%s?=", (int)first.charset_len,
-			                        first.charset, text),
-		};
-		g_array_append_val(runs, run);
-	}
-}
-
-/* Returns the value of the field NAME (with its colon, lower case) in the
- * header block DATA (LEN bytes), up to the field's end, and sets *VLEN;
- * NULL when the block has none. */
-static const char *
-field_value(const char *data, gsize len, const char *name, gsize *vlen)
+const char *
+header_field_value(const char *data, gsize len, const char *name, gsize *vlen)
 {
 	const char *end = data + len;
 	gsize n = strlen(name);
@@ -426,21 +292,57 @@ field_value(const char *data, gsize len, const char *name, gsize *vlen)
 	return NULL;
 }
 
-/* What the header block DATA (LEN bytes) says of what follows it: adds its
- * multipart boundary to BOUNDARIES, and returns whether its content is a
- * message whose headers GMime reads (message/..., not encoded). */
-static gboolean
-block_declares(const char *data, gsize len, GPtrArray *boundaries)
+/* A multipart's boundary, and whether it is a digest (whose parts are
+ * messages unless they say otherwise). */
+struct boundary {
+	char *text;
+	gboolean digest;
+};
+
+static void
+boundary_free(gpointer b)
 {
-	gsize vlen;
-	const char *v = field_value(data, len, "content-type:", &vlen);
-	if (!v)
+	g_free(((struct boundary *)b)->text);
+	g_free(b);
+}
+
+/* Whether the Content-Type value V (to VE) starts with TYPE ("message/"),
+ * and then, unless SUBTYPES is NULL, one of them whole. */
+static gboolean
+type_is(const char *v, const char *ve, const char *type, const char *const *subtypes)
+{
+	gsize n = strlen(type);
+	if ((gsize)(ve - v) < n || g_ascii_strncasecmp(v, type, n) != 0)
 		return FALSE;
-	const char *ve = v + vlen;
-	while (v < ve && g_ascii_isspace(*v))
+	if (!subtypes)
+		return TRUE;
+	v += n;
+	for (; *subtypes; subtypes++) {
+		gsize m = strlen(*subtypes);
+		if ((gsize)(ve - v) >= m && g_ascii_strncasecmp(v, *subtypes, m) == 0 &&
+		    (v + m == ve || v[m] == ';' || v[m] == '(' || g_ascii_isspace(v[m])))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* What the header block DATA (LEN bytes) of a part (of a digest when
+ * IN_DIGEST) says of what follows it: adds its multipart boundary to
+ * BOUNDARIES, and returns whether its content is a message whose headers
+ * GMime reads: message/rfc822 (or rfc2822, global, news; in a digest, a
+ * part with no type of its own), not base64 or quoted-printable. */
+static gboolean
+block_declares(const char *data, gsize len, GPtrArray *boundaries, gboolean in_digest)
+{
+	static const char *const messages[] = { "rfc822", "rfc2822", "global", "news", NULL };
+	gsize vlen;
+	const char *v = header_field_value(data, len, "content-type:", &vlen);
+	const char *ve = v ? v + vlen : NULL;
+	while (v && v < ve && g_ascii_isspace(*v))
 		v++;
-	gboolean message = ve - v >= 8 && g_ascii_strncasecmp(v, "message/", 8) == 0;
-	for (const char *b = v; ve - b > 9; b++) {
+	const char *slash = v ? memchr(v, '/', ve - v) : NULL;
+	gboolean message = v && slash ? type_is(v, ve, "message/", messages) : in_digest;
+	for (const char *b = v; v && ve - b > 9; b++) {
 		if (g_ascii_strncasecmp(b, "boundary=", 9) != 0)
 			continue;
 		const char *q = b + 9, *qe;
@@ -452,12 +354,16 @@ block_declares(const char *data, gsize len, GPtrArray *boundaries)
 			for (qe = q; qe < ve && *qe != ';' && !g_ascii_isspace(*qe); qe++)
 				;
 		}
-		if (qe > q && qe - q <= 256 && boundaries->len < 64)
-			g_ptr_array_add(boundaries, g_strndup(q, qe - q));
+		if (qe > q && qe - q <= 256 && boundaries->len < 64) {
+			struct boundary *bd = g_new(struct boundary, 1);
+			bd->text = g_strndup(q, qe - q);
+			bd->digest = type_is(v, ve, "multipart/digest", NULL);
+			g_ptr_array_add(boundaries, bd);
+		}
 		break;
 	}
 	gsize clen;
-	const char *c = field_value(data, len, "content-transfer-encoding:", &clen);
+	const char *c = header_field_value(data, len, "content-transfer-encoding:", &clen);
 	while (c && clen > 0 && g_ascii_isspace(*c))
 		c++, clen--;
 	if (c && ((clen >= 6 && g_ascii_strncasecmp(c, "base64", 6) == 0) ||
@@ -466,47 +372,49 @@ block_declares(const char *data, gsize len, GPtrArray *boundaries)
 	return message;
 }
 
-/* Whether the line from P to EOL opens a part: "--" and a boundary
- * declared above it, not the closing "--BOUNDARY--". */
-static gboolean
+/* Returns the boundary the line from P to EOL opens a part of ("--" and a
+ * boundary declared above it, not the closing "--BOUNDARY--"), or NULL. */
+static const struct boundary *
 opens_part(const char *p, const char *eol, GPtrArray *boundaries)
 {
 	if (eol - p < 3 || p[0] != '-' || p[1] != '-')
-		return FALSE;
+		return NULL;
 	for (guint i = 0; i < boundaries->len; i++) {
-		const char *b = g_ptr_array_index(boundaries, i);
-		gsize n = strlen(b);
-		if ((gsize)(eol - p - 2) >= n && memcmp(p + 2, b, n) == 0)
-			return !((gsize)(eol - p - 2) >= n + 2 && p[2 + n] == '-' &&
-			         p[3 + n] == '-');
+		const struct boundary *b = g_ptr_array_index(boundaries, i);
+		gsize n = strlen(b->text);
+		if ((gsize)(eol - p - 2) >= n && memcmp(p + 2, b->text, n) == 0)
+			return (gsize)(eol - p - 2) >= n + 2 && p[2 + n] == '-' && p[3 + n] == '-'
+			           ? NULL
+			           : b;
 	}
-	return FALSE;
+	return NULL;
 }
 
 /* Runs the checks above on every block of DATA GMime parses as headers:
  * the message's own, a part's after a line opening it ("--" and a boundary
  * a Content-Type above declared), and an attached message's (after the
- * headers of a message/... part that is not encoded). Body text is not
+ * headers of a part block_declares() a message). Body text is not
  * headers: a long line or "g:g:" in a mail's text is no reason to refuse
- * it, and its text is never changed. Adds to RUNS the runs of encoded
- * words GMime would cut short (find_padded_runs()). */
+ * it, and its text is never changed. Adds to EDITS what GMime needs to
+ * read the blocks' encoded words (encoded_words_repair()). */
 static gboolean
-check_header_blocks(const char *data, gsize len, GArray *runs, GError **error)
+check_header_blocks(const char *data, gsize len, GArray *edits, GError **error)
 {
 	const char *end = data + len, *p = data;
-	g_autoptr(GPtrArray) boundaries = g_ptr_array_new_with_free_func(g_free);
-	gboolean block = TRUE, message_next = FALSE, prev_empty = FALSE;
+	g_autoptr(GPtrArray) boundaries = g_ptr_array_new_with_free_func(boundary_free);
+	gboolean block = TRUE, message_next = FALSE, prev_empty = FALSE, in_digest = FALSE;
 	while (p < end) {
 		if (block) {
 			const char *block_end = header_block_end(p, end);
 			if (!check_field_sizes(p, block_end - p, error) ||
 			    !check_address_groups(p, block_end - p, error))
 				return FALSE;
-			find_padded_runs(p, block_end - p, p - data, runs);
-			message_next = block_declares(p, block_end - p, boundaries);
+			encoded_words_repair(p, block_end - p, p - data, edits);
+			message_next = block_declares(p, block_end - p, boundaries, in_digest);
 			p = block_end;
 			block = FALSE;
 			prev_empty = FALSE;
+			in_digest = FALSE;
 			continue;
 		}
 		const char *nl = memchr(p, '\n', end - p);
@@ -522,12 +430,28 @@ check_header_blocks(const char *data, gsize len, GArray *runs, GError **error)
 			}
 		}
 		prev_empty = empty;
-		block = opens_part(p, eol, boundaries);
-		if (block)
+		const struct boundary *opened = opens_part(p, eol, boundaries);
+		block = opened != NULL;
+		if (block) {
 			message_next = FALSE;
+			in_digest = opened->digest;
+		}
 		p = nl ? nl + 1 : end;
 	}
 	return TRUE;
+}
+
+static void
+header_edit_clear(gpointer edit)
+{
+	g_free(((struct header_edit *)edit)->text);
+}
+
+static gint
+header_edit_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct header_edit *x = a, *y = b;
+	return x->from < y->from ? -1 : x->from > y->from;
 }
 
 /* Returns a stream that reads DATA in place: GMime's own constructor would
@@ -583,18 +507,22 @@ gmime_message_open(struct gmime_message *m, const char *data, gsize len, GError 
 		            "message too large to parse (%" G_GSIZE_FORMAT " bytes)", len);
 		return FALSE;
 	}
-	g_autoptr(GArray) runs = g_array_new(FALSE, FALSE, sizeof(struct word_run));
-	g_array_set_clear_func(runs, word_run_clear);
-	if (!check_header_blocks(data + start, len - start, runs, error))
+	g_autoptr(GArray) edits = g_array_new(FALSE, FALSE, sizeof(struct header_edit));
+	g_array_set_clear_func(edits, header_edit_clear);
+	if (!check_header_blocks(data + start, len - start, edits, error))
 		return FALSE;
-	if (runs->len > 0) {
-		GString *copy = g_string_sized_new(len);
+	if (edits->len > 0) {
+		g_array_sort(edits, header_edit_cmp);
+		GString *copy = g_string_sized_new(len + 64);
 		gsize from = 0;
-		for (guint i = 0; i < runs->len; i++) {
-			const struct word_run *run = &g_array_index(runs, struct word_run, i);
-			g_string_append_len(copy, data + from, start + run->from - from);
-			g_string_append(copy, run->word);
-			from = start + run->to;
+		for (guint i = 0; i < edits->len; i++) {
+			const struct header_edit *edit =
+			    &g_array_index(edits, struct header_edit, i);
+			if (start + edit->from < from)
+				continue; /* within one made already */
+			g_string_append_len(copy, data + from, start + edit->from - from);
+			g_string_append(copy, edit->text);
+			from = start + edit->to;
 		}
 		g_string_append_len(copy, data + from, len - from);
 		g_free(m->copy);

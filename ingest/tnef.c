@@ -502,7 +502,7 @@ tnef_part_is(GMimePart *part, const char *path)
 	if (g_mime_content_type_is_type(ct, "application", "ms-tnef") ||
 	    g_mime_content_type_is_type(ct, "application", "vnd.ms-tnef"))
 		return TRUE;
-	const char *name = g_mime_part_get_filename(part);
+	const char *name = part_filename(part);
 	return name && g_ascii_strcasecmp(name, "winmail.dat") == 0;
 }
 
@@ -552,7 +552,7 @@ tnef_part_files(GMimePart *part, const char *path, struct parsed_message *pm, gb
 		files = tnef_decode(bytes->data, bytes->len, &left_out, &error);
 	if (!files) {
 		if (pm) {
-			g_autofree char *name = clean_line(g_mime_part_get_filename(part));
+			g_autofree char *name = clean_line(part_filename(part));
 			parsed_message_add_problem(
 			    pm, "part %s (%s): TNEF not read: %s; listed as it is", path,
 			    *name ? name : "no name", error->message);

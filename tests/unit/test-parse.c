@@ -338,6 +338,28 @@ test_charsets(void)
 		  "Subject: a\x01\x1B[31m b\nContent-Type: text/plain\n\nx\x01y\x7F\r\nz\rw\n",
 		  "a [31m b", "xy\nz\nw" },
 		{ "nul in body", "Subject: x\n\na\0b\n", "x", "ab" },
+		/* Labels for a smaller charset than the text is in, read as
+		 * browsers read them (WHATWG). */
+		{ "iso-8859-1 that is windows-1252",
+		  "Subject: =?iso-8859-1?Q?=93Angebot=94_=96_1.250_=80?=\n"
+		  "Content-Type: text/plain; charset=iso-8859-1\n\n\x93"
+		  "Angebot\x94 \x80\n",
+		  "\xE2\x80\x9C"
+		  "Angebot\xE2\x80\x9D \xE2\x80\x93 1.250 \xE2\x82\xAC",
+		  "\xE2\x80\x9C"
+		  "Angebot\xE2\x80\x9D \xE2\x82\xAC" },
+		{ "ks_c_5601-1987 that is CP949",
+		  "Subject: =?ks_c_5601-1987?B?jGO55rCix88=?=\n"
+		  "Content-Type: text/plain; charset=ks_c_5601-1987\n"
+		  "Content-Transfer-Encoding: base64\n\njGO55rCix88=\n",
+		  "똠방각하", "똠방각하" },
+		{ "shift_jis that is CP932",
+		  "Subject: =?shift_jis?B?h0CQv4uBj5E=?=\n"
+		  "Content-Type: text/plain; charset=Shift_JIS\n"
+		  "Content-Transfer-Encoding: base64\n\nh0CQv4uBj5E=\n",
+		  "①請求書", "①請求書" },
+		{ "euc-kr is read as itself", "Subject: =?euc-kr?B?x9GxucH2?= \n\nbody\n", "한국지",
+		  "body" },
 	};
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
 		g_test_message("case: %s", cases[i].name);
@@ -870,6 +892,81 @@ test_padded_words(void)
 	g_assert_nonnull(strstr(b->body_text, "Rechnung Februar"));
 }
 
+/* Encoded words and RFC 2231 values as mail readers read them: labels of
+ * a smaller charset than the text, base64 words without their padding, a
+ * name given plain and encoded; and the header blocks GMime reads: a
+ * digest's parts without a type are messages, a delivery report's fields
+ * are text, kept byte for byte. */
+static void
+test_encoded_values(void)
+{
+	g_autoptr(parsed_message) m = parse_ok(
+	    "From: =?shift_jis?B?7uCLtCCI6phZ?= <t@x.example>\n"
+	    "To: =?UTF-8?B?SsO8cmdlbg?= <j@x.example>, =?ks_c_5601-1987?B?seiMY7z4?= "
+	    "<k@x.example>\n"
+	    "Subject: =?UTF-8?B?SsO8cmdlbg?= =?UTF-8?B?TcO8bGxlcg?=\n"
+	    "Message-ID: <values@x>\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhi\n"
+	    "--b\nContent-Type: application/pdf\n"
+	    "Content-Disposition: attachment; filename*=shift_jis''%87%40%90%BF%8B%81%8F%91.pdf\n"
+	    "Content-Transfer-Encoding: base64\n\nJVBERi0=\n"
+	    "--b\nContent-Type: application/pdf\nContent-Disposition: attachment;\n"
+	    " filename*0*=iso-8859-1''%93Angebot%94%20%96;\n filename*1*=%20final%20%80.pdf\n"
+	    "Content-Transfer-Encoding: base64\n\nJVBERi0=\n"
+	    "--b\nContent-Type: application/pdf; name=\"Ubersicht.pdf\"\n"
+	    "Content-Disposition: attachment; filename=\"Ubersicht.pdf\";\n"
+	    " filename*=UTF-8''%C3%9Cbersicht.pdf\n"
+	    "Content-Transfer-Encoding: base64\n\nJVBERi0=\n--b--\n",
+	    PARSE_DEFAULT);
+	g_assert_cmpstr(m->subject, ==, "JürgenMüller");
+	g_assert_cmpuint(m->addresses->len, ==, 3);
+	static const char *const names[] = { "髙橋 一郎", "Jürgen", "김똠순" };
+	for (guint i = 0; i < 3; i++) {
+		const struct mc_address *a = g_ptr_array_index(m->addresses, i);
+		g_assert_cmpstr(a->name, ==, names[i]);
+	}
+	static const char *const files[] = { "①請求書.pdf", "“Angebot” – final €.pdf",
+		                             "Übersicht.pdf" };
+	g_assert_cmpuint(m->attachments->len, ==, 3);
+	for (guint i = 0; i < 3; i++) {
+		const struct mc_attachment *a = g_ptr_array_index(m->attachments, i);
+		g_assert_cmpstr(a->filename, ==, files[i]);
+	}
+
+	g_autoptr(parsed_message) d = parse_ok(
+	    "From: list@x.example\nSubject: digest\nMessage-ID: <digest@x>\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/digest; boundary=\"D\"\n\n--D\n\n"
+	    "From: b@x.example\nSubject: =?UTF-8?B?SsO8cmdlbg==?= =?UTF-8?B?TcO8bGxlcg==?=\n"
+	    "Content-Type: multipart/mixed; boundary=i\n\n--i\nContent-Type: text/plain\n\n"
+	    "inner body\n--i\nContent-Type: application/pdf\n"
+	    "Content-Disposition: attachment; filename=\"=?UTF-8?B?UmVjaG51bmc=?= "
+	    "=?UTF-8?B?LnBkZg==?=\"\nContent-Transfer-Encoding: base64\n\nJVBERi0=\n--i--\n"
+	    "--D\nContent-Type: text/plain\n\n"
+	    "Subject: =?UTF-8?B?SsO8cmdlbg==?= =?UTF-8?B?TcO8bGxlcg==?= as text\n"
+	    "--D--\n",
+	    PARSE_DEFAULT);
+	g_assert_nonnull(strstr(d->body_text, "Subject: JürgenMüller"));
+	g_assert_nonnull(strstr(
+	    d->body_text, "Subject: =?UTF-8?B?SsO8cmdlbg==?= =?UTF-8?B?TcO8bGxlcg==?= as text"));
+	g_assert_cmpuint(d->attachments->len, ==, 1);
+	const struct mc_attachment *a = g_ptr_array_index(d->attachments, 0);
+	g_assert_cmpstr(a->filename, ==, "Rechnung.pdf");
+
+	g_autoptr(parsed_message) r =
+	    parse_ok("From: mailer-daemon@x.example\nSubject: Undelivered\nMessage-ID: <dsn@x>\n"
+	             "MIME-Version: 1.0\nContent-Type: multipart/report; boundary=\"R\"\n\n"
+	             "--R\nContent-Type: text/plain\n\nNot delivered.\n"
+	             "--R\nContent-Type: message/delivery-status\n\n"
+	             "Reporting-MTA: dns; mx.x.example\n"
+	             "X-Note: =?UTF-8?B?SsO8cmdlbg==?= =?UTF-8?B?TcO8bGxlcg==?= "
+	             "=?iso-8859-1?Q?M=FCller?=\n\n"
+	             "Final-Recipient: rfc822; y@x.example\n--R--\n",
+	             PARSE_DEFAULT);
+	g_assert_nonnull(strstr(r->body_text,
+	                        "X-Note: =?UTF-8?B?SsO8cmdlbg==?= =?UTF-8?B?TcO8bGxlcg==?= "
+	                        "=?iso-8859-1?Q?M=FCller?=\n"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -887,6 +984,7 @@ main(int argc, char **argv)
 	g_test_add_func("/parse/charset-state", test_charset_state);
 	g_test_add_func("/parse/stack-guards", test_stack_guards);
 	g_test_add_func("/parse/padded-words", test_padded_words);
+	g_test_add_func("/parse/encoded-values", test_encoded_values);
 	g_test_add_func("/parse/flowed", test_flowed);
 	g_test_add_func("/parse/addresses", test_addresses);
 	g_test_add_func("/parse/fuzz", test_fuzz);
