@@ -285,6 +285,80 @@ convert_strict(const char *charset, const char *in, gsize len)
 	return result;
 }
 
+gboolean
+charset_is_iso2022jp(const char *charset)
+{
+	static const char *const names[] = { "iso-2022-jp", "csiso2022jp", NULL };
+	return charset_is(charset, names);
+}
+
+gboolean
+iso2022jp_plain(const char *in, gsize len)
+{
+	/* iconv passes an escape it does not know (ESC ( I, half-width
+	 * kana) through as a control character. */
+	g_autofree char *s = convert_strict("ISO-2022-JP", in, len);
+	return s && !strchr(s, 0x1B);
+}
+
+gboolean
+charset_reads(const char *charset, const char *in, gsize len)
+{
+	g_autofree char *s = convert_strict(charset, in, len);
+	return s != NULL;
+}
+
+GByteArray *
+iso2022jp_as_eucjp_ms(const char *in, gsize len)
+{
+	enum { ASCII, JIS0208, JIS0212, KANA } set = ASCII;
+	GByteArray *out = g_byte_array_sized_new(len);
+	const guchar *p = (const guchar *)in, *end = p + len;
+	while (p < end) {
+		if (*p == 0x1B) {
+			static const struct {
+				const char *seq;
+				int set;
+			} escapes[] = { { "(B", ASCII },   { "(J", ASCII },    { "$@", JIS0208 },
+				        { "$B", JIS0208 }, { "$(D", JIS0212 }, { "(I", KANA } };
+			guint i = 0;
+			for (; i < G_N_ELEMENTS(escapes); i++) {
+				gsize n = strlen(escapes[i].seq);
+				if ((gsize)(end - p - 1) >= n &&
+				    memcmp(p + 1, escapes[i].seq, n) == 0)
+					break;
+			}
+			if (i == G_N_ELEMENTS(escapes))
+				break;
+			set = escapes[i].set;
+			p += 1 + strlen(escapes[i].seq);
+		} else if (*p >= 0x80) {
+			break;
+		} else if (*p < 0x21 || *p == 0x7F || set == ASCII) {
+			g_byte_array_append(out, p++, 1); /* controls and spaces in any set */
+		} else if (set == KANA) {
+			if (*p > 0x5F)
+				break;
+			guchar kana[] = { 0x8E, *p++ | 0x80 };
+			g_byte_array_append(out, kana, 2);
+		} else {
+			if (end - p < 2 || p[1] < 0x21 || p[1] > 0x7E)
+				break;
+			guchar two[] = { 0x8F, p[0] | 0x80, p[1] | 0x80 };
+			if (set == JIS0212)
+				g_byte_array_append(out, two, 3);
+			else
+				g_byte_array_append(out, two + 1, 2);
+			p += 2;
+		}
+	}
+	if (p < end) {
+		g_byte_array_unref(out);
+		return NULL;
+	}
+	return out;
+}
+
 /* Is IN valid UTF-8 apart from NUL bytes (which utf8_dup_valid() drops)? */
 static gboolean
 utf8_validate_nul_ok(const char *in, gsize len)
@@ -318,6 +392,11 @@ mc_to_utf8(const char *in, gsize len, const char *charset)
 	 * bytes the larger charset does not take, as labelled. */
 	if (superset && (s = convert_strict(superset, in, len)))
 		return s;
+	if (charset && charset_is_iso2022jp(charset) && !iso2022jp_plain(in, len)) {
+		g_autoptr(GByteArray) euc = iso2022jp_as_eucjp_ms(in, len);
+		if (euc && (s = convert_strict("EUC-JP-MS", (const char *)euc->data, euc->len)))
+			return s;
+	}
 	if (charset && *charset && !charset_is(charset, utf8) && !charset_is(charset, ascii) &&
 	    (s = convert_strict(charset, in, len)))
 		return s;

@@ -143,107 +143,309 @@ add_edit(GArray *edits, gsize from, gsize to, char *text)
 	g_array_append_val(edits, edit);
 }
 
-/* Adds to EDITS (offsets from BASE) a label W is read as when it is not
- * its own. */
+/* Adds to OUT the bytes of the quoted-printable word W ("_" a space). */
 static void
-relabel(const struct word *w, const char *data, gsize base, GArray *edits)
+decode_q_word(const struct word *w, GByteArray *out)
 {
-	if (w->label_len > CHARSET_NAME_MAX)
-		return;
-	g_autofree char *label = g_strndup(w->label, w->label_len);
-	const char *superset = charset_superset(label);
-	if (superset)
-		add_edit(edits, base + (w->label - data), base + (w->label - data) + w->label_len,
-		         g_strdup(superset));
+	const char *p = w->text, *end = p + w->text_len;
+	while (p < end) {
+		guchar c = *p;
+		if (c == '_') {
+			c = ' ';
+		} else if (c == '=' && end - p >= 3 && g_ascii_isxdigit(p[1]) &&
+		           g_ascii_isxdigit(p[2])) {
+			c = g_ascii_xdigit_value(p[1]) << 4 | g_ascii_xdigit_value(p[2]);
+			p += 2;
+		}
+		g_byte_array_append(out, &c, 1);
+		p++;
+	}
 }
 
-/* Reads the run of adjacent base64 words of one charset from FIRST (its
- * next word from AFTER), in the header block DATA (END its end), and adds
- * to EDITS what GMime needs to read it right: when a word but the last ends
- * in padding (GMime 3.2.13 decodes the words after it to nothing: "Jürgen"
- * for "=?UTF-8?B?SsO8cmdlbg==?= =?UTF-8?B?TcO8bGxlcg==?=", its issue 133,
- * fixed in 3.2.14) or a word is padded wrong, the run becomes the one word
- * it stands for, each word's bytes decoded on its own and joined, as
- * Thunderbird and Python read them (a character a mailer split between
- * two words comes out whole); otherwise only the labels change. Returns
- * the byte after the run. */
+/* Whether the word W is part of an address (a local part or domain GMime
+ * does not decode: "=?utf-8?q?bob?="@x.example), not text. */
+static gboolean
+in_address(const struct word *w, const char *data, const char *end)
+{
+	const char *after = w->end < end && *w->end == '"' ? w->end + 1 : w->end;
+	const char *before = w->start > data && w->start[-1] == '"' ? w->start - 1 : w->start;
+	return (after < end && *after == '@') || (before > data && before[-1] == '@');
+}
+
+/* Reads the run of adjacent encoded words of one encoding and charset that
+ * starts with FIRST, in the field of the header block DATA that ends at
+ * END, and adds to EDITS what GMime needs to read it as mail readers do:
+ * - a base64 run in which a word but the last ends in padding (GMime
+ *   3.2.13 decodes the words after it to nothing: "Jürgen" for
+ *   "=?UTF-8?B?SsO8cmdlbg==?= =?UTF-8?B?TcO8bGxlcg==?=", its issue 133,
+ *   fixed in 3.2.14) or a word padded wrong becomes the one word it stands
+ *   for, each word's bytes decoded on its own and joined, as Thunderbird
+ *   and Python read them (a character a mailer split between two words
+ *   comes out whole);
+ * - ISO-2022-JP with Windows' extensions becomes EUC-JP-MS;
+ * - a label mailers put on a larger charset (charset_superset()) becomes
+ *   that one, when the run's bytes are text in it (windows-1252 has no
+ *   0x81, which ISO-8859-1 reads as a control character).
+ * Returns the byte after the run. */
 static const char *
-repair_b_run(const struct word *first, const char *data, const char *end, gsize base, GArray *edits)
+repair_run(const struct word *first, const char *data, const char *end, gsize base, GArray *edits)
 {
 	g_autoptr(GArray) run = g_array_new(FALSE, FALSE, sizeof(struct word));
 	g_array_append_val(run, *first);
-	gboolean rewrite = !padded_right(first);
+	gboolean b = first->encoding == 'B';
+	gboolean rewrite = b && !padded_right(first);
 	struct word cur = *first, next;
-	while (read_word(skip_blanks(cur.end, end), end, &next) && same_charset(&cur, &next)) {
-		rewrite |= cur.text_len > 0 && cur.text[cur.text_len - 1] == '=';
-		rewrite |= !padded_right(&next);
+	while (read_word(skip_blanks(cur.end, end), end, &next) && same_charset(&cur, &next) &&
+	       !in_address(&next, data, end)) {
+		rewrite |= b && cur.text_len > 0 && cur.text[cur.text_len - 1] == '=';
+		rewrite |= b && !padded_right(&next);
 		g_array_append_val(run, next);
 		cur = next;
 	}
-	if (!rewrite) {
-		for (guint i = 0; i < run->len; i++)
-			relabel(&g_array_index(run, struct word, i), data, base, edits);
-		return cur.end;
-	}
+	g_autofree char *label = g_strndup(first->label, first->label_len);
+	gboolean known = first->label_len <= CHARSET_NAME_MAX;
+	gboolean japanese = known && charset_is_iso2022jp(label);
+	const char *read_as = known && !japanese ? charset_superset(label) : NULL;
+	if (!rewrite && !japanese && !read_as)
+		return cur.end; /* nothing to change: not decoded twice */
 	g_autoptr(GByteArray) bytes = g_byte_array_new();
-	for (guint i = 0; i < run->len; i++)
-		decode_word(&g_array_index(run, struct word, i), bytes);
-	g_autofree char *label = read_as(first->label, first->label_len);
-	g_autofree char *text = g_base64_encode(bytes->data, bytes->len);
-	const char *lang = first->label + first->label_len;
-	add_edit(
-	    edits, base + (first->start - data), base + (cur.end - data),
-	    g_strdup_printf("=?%s%.*s?B?%s?=", label, (int)(first->lang_end - lang), lang, text));
+	for (guint i = 0; i < run->len; i++) {
+		const struct word *w = &g_array_index(run, struct word, i);
+		(b ? decode_word : decode_q_word)(w, bytes);
+	}
+	g_autoptr(GByteArray) euc = NULL;
+	if (japanese) {
+		/* ISO-2022-JP with the extensions Windows writes (①, ㈱, half-
+		 * width kana), which iconv refuses, is given as EUC-JP-MS. */
+		if (!iso2022jp_plain((const char *)bytes->data, bytes->len) &&
+		    (euc = iso2022jp_as_eucjp_ms((const char *)bytes->data, bytes->len)) &&
+		    charset_reads("EUC-JP-MS", (const char *)euc->data, euc->len)) {
+			read_as = "EUC-JP-MS";
+			g_byte_array_unref(bytes);
+			bytes = g_steal_pointer(&euc);
+			rewrite = TRUE;
+		}
+	} else if (read_as && !charset_reads(read_as, (const char *)bytes->data, bytes->len)) {
+		read_as = NULL;
+	}
+	if (rewrite) {
+		g_autofree char *text = g_base64_encode(bytes->data, bytes->len);
+		const char *lang = first->label + first->label_len;
+		add_edit(edits, base + (first->start - data), base + (cur.end - data),
+		         g_strdup_printf("=?%s%.*s?B?%s?=", read_as ? read_as : label,
+		                         (int)(first->lang_end - lang), lang, text));
+	} else if (read_as) {
+		for (guint i = 0; i < run->len; i++) {
+			const struct word *w = &g_array_index(run, struct word, i);
+			add_edit(edits, base + (w->label - data),
+			         base + (w->label - data) + w->label_len, g_strdup(read_as));
+		}
+	}
 	return cur.end;
 }
 
-/* Adds to EDITS the label of each RFC 2231 value (name*=LABEL'LANG'VALUE,
- * name*0*=...) in the field value V (up to VE) read as another charset. */
+/* A parameter of a field value: NAME=VALUE (VALUE without its quotes). */
+struct param {
+	const char *name, *value;
+	gsize name_len, value_len;
+};
+
+/* Returns the parameters after the first ';' of the field value V (to VE). */
+static GArray *
+read_params(const char *v, const char *ve)
+{
+	GArray *params = g_array_new(FALSE, FALSE, sizeof(struct param));
+	const char *p = memchr(v, ';', ve - v);
+	while (p && p < ve) {
+		p++;
+		while (p < ve && g_ascii_isspace(*p))
+			p++;
+		struct param param = { .name = p };
+		while (p < ve && *p != '=' && *p != ';' && !g_ascii_isspace(*p))
+			p++;
+		param.name_len = p - param.name;
+		while (p < ve && g_ascii_isspace(*p))
+			p++;
+		if (p >= ve || *p != '=') {
+			p = memchr(p, ';', ve - p);
+			continue;
+		}
+		p++;
+		while (p < ve && g_ascii_isspace(*p))
+			p++;
+		if (p < ve && *p == '"') {
+			param.value = ++p;
+			while (p < ve && *p != '"')
+				p += *p == '\\' && p + 1 < ve ? 2 : 1;
+			param.value_len = MIN(p, ve) - param.value;
+			p = p < ve ? memchr(p, ';', ve - p) : NULL;
+		} else {
+			param.value = p;
+			while (p < ve && *p != ';' && !g_ascii_isspace(*p))
+				p++;
+			param.value_len = p - param.value;
+			p = memchr(p, ';', ve - p);
+		}
+		g_array_append_val(params, param);
+	}
+	return params;
+}
+
+/* Adds to OUT the bytes of the RFC 2231 value text P (LEN bytes): %XX a
+ * byte. */
+static void
+decode_percent(const char *p, gsize len, GByteArray *out)
+{
+	for (const char *end = p + len; p < end; p++) {
+		guchar c = *p;
+		if (c == '%' && end - p >= 3 && g_ascii_isxdigit(p[1]) && g_ascii_isxdigit(p[2])) {
+			c = g_ascii_xdigit_value(p[1]) << 4 | g_ascii_xdigit_value(p[2]);
+			p += 2;
+		}
+		g_byte_array_append(out, &c, 1);
+	}
+}
+
+/* Whether the parameter name P (LEN bytes) is BASE "*" digits and maybe
+ * "*" (an RFC 2231 segment), and sets its number and *ENCODED. */
+static gboolean
+segment_of(const char *p, gsize len, const char *base, gsize base_len, guint *number,
+           gboolean *encoded)
+{
+	if (len < base_len + 2 || g_ascii_strncasecmp(p, base, base_len) != 0 || p[base_len] != '*')
+		return FALSE;
+	const char *d = p + base_len + 1, *end = p + len;
+	*encoded = end[-1] == '*';
+	if (*encoded)
+		end--;
+	if (d == end || end - d > 3)
+		return FALSE;
+	*number = 0;
+	for (; d < end; d++) {
+		if (!g_ascii_isdigit(*d))
+			return FALSE;
+		*number = *number * 10 + (*d - '0');
+	}
+	return TRUE;
+}
+
+/* Adds to EDITS the charset label of each RFC 2231 value (name*=LABEL'
+ * LANG'TEXT, or segments name*0*=LABEL''TEXT; name*1*=TEXT...) among the
+ * parameters of the field value V (to VE) that mailers put on a larger
+ * charset the value's bytes are text in. */
 static void
 relabel_values(const char *v, const char *ve, const char *data, gsize base, GArray *edits)
 {
-	for (const char *p = v; ve - p > 2 && (p = memchr(p, '*', ve - p - 2)); p++) {
-		if (p[1] != '=')
+	g_autoptr(GArray) params = read_params(v, ve);
+	for (guint i = 0; i < params->len; i++) {
+		const struct param *first = &g_array_index(params, struct param, i);
+		const char *star = memchr(first->name, '*', first->name_len);
+		if (!star)
 			continue;
-		const char *label = p + 2;
-		if (label < ve && *label == '"')
-			label++;
-		const char *q = label;
-		while (q < ve && q - label <= CHARSET_NAME_MAX &&
-		       (g_ascii_isalnum(*q) || strchr("-_.:+()", *q)))
-			q++;
-		if (q == label || q >= ve || *q != '\'' || q - label > CHARSET_NAME_MAX)
+		gsize base_len = star - first->name;
+		gboolean single = first->name_len == base_len + 1, encoded = TRUE;
+		guint number = 0;
+		if (!single && (!segment_of(first->name, first->name_len, first->name, base_len,
+		                            &number, &encoded) ||
+		                number != 0 || !encoded))
 			continue;
-		g_autofree char *name = g_strndup(label, q - label);
-		const char *superset = charset_superset(name);
-		if (superset)
-			add_edit(edits, base + (label - data), base + (q - data),
-			         g_strdup(superset));
+		const char *quote = memchr(first->value, '\'', first->value_len);
+		gsize label_len = quote ? (gsize)(quote - first->value) : 0;
+		if (label_len == 0 || label_len > CHARSET_NAME_MAX)
+			continue;
+		g_autofree char *label = g_strndup(first->value, label_len);
+		const char *read_as = charset_superset(label);
+		if (!read_as)
+			continue;
+		/* The value's bytes: after the language, and its other segments
+		 * in order. */
+		const char *lang_end =
+		    memchr(quote + 1, '\'', first->value + first->value_len - quote - 1);
+		if (!lang_end)
+			continue;
+		g_autoptr(GByteArray) bytes = g_byte_array_new();
+		decode_percent(lang_end + 1, first->value + first->value_len - lang_end - 1, bytes);
+		for (guint n = 1; !single; n++) {
+			const struct param *segment = NULL;
+			gboolean seg_encoded = FALSE;
+			for (guint j = 0; j < params->len && !segment; j++) {
+				const struct param *q = &g_array_index(params, struct param, j);
+				guint k;
+				if (segment_of(q->name, q->name_len, first->name, base_len, &k,
+				               &seg_encoded) &&
+				    k == n)
+					segment = q;
+			}
+			if (!segment)
+				break;
+			if (seg_encoded)
+				decode_percent(segment->value, segment->value_len, bytes);
+			else
+				g_byte_array_append(bytes, (const guint8 *)segment->value,
+				                    segment->value_len);
+		}
+		if (charset_reads(read_as, (const char *)bytes->data, bytes->len))
+			add_edit(edits, base + (first->value - data),
+			         base + (first->value - data) + label_len, g_strdup(read_as));
 	}
+}
+
+/* Returns whether the line from P (to END) starts a header field GMime
+ * reads, and sets *VALUE after its colon: a name without blanks or control
+ * characters, blanks, a colon. */
+static gboolean
+field_starts(const char *p, const char *end, const char **value)
+{
+	const char *q = p;
+	while (q < end && *q != ':' && *q != '\n' && *q != ' ' && *q != '\t' &&
+	       !g_ascii_iscntrl(*q))
+		q++;
+	if (q == p)
+		return FALSE;
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q >= end || *q != ':')
+		return FALSE;
+	*value = q + 1;
+	return TRUE;
+}
+
+/* Whether the field's name at P is NAME (lower case, without its colon). */
+static gboolean
+field_is(const char *p, const char *value, const char *name)
+{
+	gsize n = strlen(name);
+	return (gsize)(value - p) > n && g_ascii_strncasecmp(p, name, n) == 0 &&
+	       (p[n] == ':' || p[n] == ' ' || p[n] == '\t');
 }
 
 void
 encoded_words_repair(const char *data, gsize len, gsize base, GArray *edits)
 {
 	const char *end = data + len;
-	for (const char *p = data; p < end && (p = memchr(p, '?', end - p));) {
-		struct word w;
-		if (p == data || !read_word(p - 1, end, &w)) {
-			p++;
+	for (const char *field = data; field < end;) {
+		/* The field: to the newline that no blank follows. */
+		const char *field_end = field;
+		for (; field_end < end; field_end++)
+			if (*field_end == '\n' && ends_field(field_end, end))
+				break;
+		const char *next = field_end < end ? field_end + 1 : end, *value;
+		if (!field_starts(field, field_end, &value)) {
+			field = next; /* not a field GMime reads (nor a name) */
 			continue;
 		}
-		if (w.encoding == 'B') {
-			p = repair_b_run(&w, data, end, base, edits);
-		} else {
-			relabel(&w, data, base, edits);
-			p = w.end;
+		for (const char *p = value; p < field_end && (p = memchr(p, '?', field_end - p));) {
+			struct word w;
+			if (p == value || !read_word(p - 1, field_end, &w) ||
+			    in_address(&w, value, field_end)) {
+				p++;
+				continue;
+			}
+			p = repair_run(&w, data, field_end, base, edits);
 		}
-	}
-	static const char *const with_values[] = { "content-type:", "content-disposition:" };
-	for (guint i = 0; i < G_N_ELEMENTS(with_values); i++) {
-		gsize vlen;
-		const char *v = header_field_value(data, len, with_values[i], &vlen);
-		if (v)
-			relabel_values(v, v + vlen, data, base, edits);
+		if (field_is(field, value, "content-type") ||
+		    field_is(field, value, "content-disposition"))
+			relabel_values(value, field_end, data, base, edits);
+		field = next;
 	}
 }

@@ -119,6 +119,22 @@ char *mc_to_utf8(const char *in, gsize len, const char *charset);
  * static string. */
 const char *charset_superset(const char *charset);
 
+/* Whether CHARSET names ISO-2022-JP. */
+gboolean charset_is_iso2022jp(const char *charset);
+
+/* Whether IN (LEN bytes) is ISO-2022-JP iconv reads right: without the
+ * extensions of iso2022jp_as_eucjp_ms(). */
+gboolean iso2022jp_plain(const char *in, gsize len);
+
+/* Whether IN (LEN bytes) is text in CHARSET, as iconv reads it. */
+gboolean charset_reads(const char *charset, const char *in, gsize len);
+
+/* Returns IN (LEN bytes of ISO-2022-JP with the extensions Windows writes,
+ * which iconv's ISO-2022-JP refuses: NEC row 13 (①, ㈱), IBM kanji,
+ * half-width katakana) as EUC-JP-MS, which iconv reads; NULL when IN is
+ * not ISO-2022-JP. The caller unrefs it. */
+GByteArray *iso2022jp_as_eucjp_ms(const char *in, gsize len);
+
 /* Keeps the gconv modules of the charsets most mail declares loaded for the
  * life of the process; parse_init() calls it once. */
 void charset_pin_common(void);
@@ -180,10 +196,12 @@ ends_field(const char *nl, const char *end)
 	return !(nl + 1 < end && (nl[1] == ' ' || nl[1] == '\t'));
 }
 
-/* Returns the value of the field NAME (with its colon, lower case) in the
- * header block DATA (LEN bytes), up to the field's end, and sets *VLEN;
- * NULL when the block has none. Points into DATA. */
-const char *header_field_value(const char *data, gsize len, const char *name, gsize *vlen);
+/* Returns the value of the field NAME (without its colon) in the header
+ * block DATA (LEN bytes), after the colon up to the field's end, and sets
+ * *VLEN: of the last such field when LAST, else of the first; NULL when
+ * the block has none. Points into DATA. */
+const char *header_field_value(const char *data, gsize len, const char *name, gboolean last,
+                               gsize *vlen);
 
 /* A change to the bytes GMime parses: FROM to TO (offsets in the message)
  * become TEXT (the edit's). */

@@ -249,17 +249,68 @@ check_address_groups(const char *data, gsize len, GError **error)
 	return TRUE;
 }
 
-/* Returns the start of the empty line that ends the header block at P, or
- * END. */
-static const char *
-header_block_end(const char *p, const char *end)
+/* A multipart's boundary, and whether it is a digest (whose parts are
+ * messages unless they say otherwise). */
+struct boundary {
+	char *text;
+	gboolean digest;
+};
+
+static void
+boundary_free(gpointer b)
 {
-	if (p < end && (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n')))
-		return p;
-	for (const char *nl; (nl = memchr(p, '\n', end - p)); p = nl + 1) {
-		if (nl + 1 < end &&
-		    (nl[1] == '\n' || (nl[1] == '\r' && nl + 2 < end && nl[2] == '\n')))
-			return nl + 1;
+	g_free(((struct boundary *)b)->text);
+	g_free(b);
+}
+
+/* What a line that is a boundary of an open multipart does. */
+enum boundary_line { NOT_BOUNDARY, OPENS_PART, CLOSES_MULTIPART };
+
+/* Whether the line from P to EOL is "--", a boundary of an open multipart
+ * in BOUNDARIES (innermost last) and maybe "--", then only blanks, as
+ * GMime's is_boundary() takes it; sets *AT to that multipart's index. */
+static enum boundary_line
+boundary_line(const char *p, const char *eol, GPtrArray *boundaries, guint *at)
+{
+	if (eol - p < 3 || p[0] != '-' || p[1] != '-')
+		return NOT_BOUNDARY;
+	for (guint i = boundaries->len; i > 0; i--) {
+		const struct boundary *b = g_ptr_array_index(boundaries, i - 1);
+		gsize n = strlen(b->text);
+		if ((gsize)(eol - p - 2) < n || memcmp(p + 2, b->text, n) != 0)
+			continue;
+		const char *rest = p + 2 + n;
+		gboolean closes = eol - rest >= 2 && rest[0] == '-' && rest[1] == '-';
+		const char *q = closes ? rest + 2 : rest;
+		while (q < eol && (*q == ' ' || *q == '\t' || *q == '\r'))
+			q++;
+		if (q < eol)
+			continue;
+		*at = i - 1;
+		return closes ? CLOSES_MULTIPART : OPENS_PART;
+	}
+	return NOT_BOUNDARY;
+}
+
+/* Returns the end of the header block at P (before END): the start of the
+ * empty line that ends it, of a line that is a boundary of an open
+ * multipart (GMime ends a part's headers there too; *BY_BOUNDARY is set),
+ * or END. */
+static const char *
+header_block_end(const char *p, const char *end, GPtrArray *boundaries, gboolean *by_boundary)
+{
+	*by_boundary = FALSE;
+	for (const char *line = p; line < end;) {
+		const char *nl = memchr(line, '\n', end - line);
+		const char *eol = nl ? nl : end;
+		if (eol == line || (eol == line + 1 && *line == '\r'))
+			return line;
+		guint at;
+		if (*line == '-' && boundary_line(line, eol, boundaries, &at) != NOT_BOUNDARY) {
+			*by_boundary = TRUE;
+			return line;
+		}
+		line = nl ? nl + 1 : end;
 	}
 	return end;
 }
@@ -273,37 +324,31 @@ starts_like_header(const char *p, const char *eol)
 }
 
 const char *
-header_field_value(const char *data, gsize len, const char *name, gsize *vlen)
+header_field_value(const char *data, gsize len, const char *name, gboolean last, gsize *vlen)
 {
-	const char *end = data + len;
+	const char *end = data + len, *found = NULL;
 	gsize n = strlen(name);
 	for (const char *line = data; line < end;) {
 		const char *nl = memchr(line, '\n', end - line);
 		if ((gsize)(end - line) > n && g_ascii_strncasecmp(line, name, n) == 0) {
-			const char *v = line + n, *e = v;
-			for (; e < end; e++)
-				if (*e == '\n' && ends_field(e, end))
+			/* Blanks may come between the name and its colon. */
+			const char *v = line + n;
+			while (v < end && (*v == ' ' || *v == '\t'))
+				v++;
+			if (v < end && *v == ':') {
+				const char *e = ++v;
+				for (; e < end; e++)
+					if (*e == '\n' && ends_field(e, end))
+						break;
+				*vlen = e - v;
+				found = v;
+				if (!last)
 					break;
-			*vlen = e - v;
-			return v;
+			}
 		}
 		line = nl ? nl + 1 : end;
 	}
-	return NULL;
-}
-
-/* A multipart's boundary, and whether it is a digest (whose parts are
- * messages unless they say otherwise). */
-struct boundary {
-	char *text;
-	gboolean digest;
-};
-
-static void
-boundary_free(gpointer b)
-{
-	g_free(((struct boundary *)b)->text);
-	g_free(b);
+	return found;
 }
 
 /* Whether the Content-Type value V (to VE) starts with TYPE ("message/"),
@@ -326,26 +371,36 @@ type_is(const char *v, const char *ve, const char *type, const char *const *subt
 	return FALSE;
 }
 
-/* What the header block DATA (LEN bytes) of a part (of a digest when
- * IN_DIGEST) says of what follows it: adds its multipart boundary to
- * BOUNDARIES, and returns whether its content is a message whose headers
- * GMime reads: message/rfc822 (or rfc2822, global, news; in a digest, a
- * part with no type of its own), not base64 or quoted-printable. */
-static gboolean
-block_declares(const char *data, gsize len, GPtrArray *boundaries, gboolean in_digest)
+/* Returns the value of the parameter NAME of the field value V (to VE),
+ * unquoted, or NULL; the caller frees it. */
+static char *
+param_of(const char *v, const char *ve, const char *name)
 {
-	static const char *const messages[] = { "rfc822", "rfc2822", "global", "news", NULL };
-	gsize vlen;
-	const char *v = header_field_value(data, len, "content-type:", &vlen);
-	const char *ve = v ? v + vlen : NULL;
-	while (v && v < ve && g_ascii_isspace(*v))
-		v++;
-	const char *slash = v ? memchr(v, '/', ve - v) : NULL;
-	gboolean message = v && slash ? type_is(v, ve, "message/", messages) : in_digest;
-	for (const char *b = v; v && ve - b > 9; b++) {
-		if (g_ascii_strncasecmp(b, "boundary=", 9) != 0)
+	gsize n = strlen(name);
+	gboolean quoted = FALSE;
+	for (const char *p = v; p < ve; p++) {
+		if (*p == '\\' && quoted) {
+			p++;
 			continue;
-		const char *q = b + 9, *qe;
+		}
+		if (*p == '"')
+			quoted = !quoted;
+		if (quoted || *p != ';')
+			continue;
+		const char *q = p + 1;
+		while (q < ve && g_ascii_isspace(*q))
+			q++;
+		if ((gsize)(ve - q) <= n || g_ascii_strncasecmp(q, name, n) != 0)
+			continue;
+		q += n;
+		while (q < ve && g_ascii_isspace(*q))
+			q++;
+		if (q >= ve || *q != '=')
+			continue;
+		q++;
+		while (q < ve && g_ascii_isspace(*q))
+			q++;
+		const char *qe;
 		if (q < ve && *q == '"') {
 			q++;
 			qe = memchr(q, '"', ve - q);
@@ -354,49 +409,61 @@ block_declares(const char *data, gsize len, GPtrArray *boundaries, gboolean in_d
 			for (qe = q; qe < ve && *qe != ';' && !g_ascii_isspace(*qe); qe++)
 				;
 		}
-		if (qe > q && qe - q <= 256 && boundaries->len < 64) {
-			struct boundary *bd = g_new(struct boundary, 1);
-			bd->text = g_strndup(q, qe - q);
-			bd->digest = type_is(v, ve, "multipart/digest", NULL);
-			g_ptr_array_add(boundaries, bd);
-		}
-		break;
-	}
-	gsize clen;
-	const char *c = header_field_value(data, len, "content-transfer-encoding:", &clen);
-	while (c && clen > 0 && g_ascii_isspace(*c))
-		c++, clen--;
-	if (c && ((clen >= 6 && g_ascii_strncasecmp(c, "base64", 6) == 0) ||
-	          (clen >= 16 && g_ascii_strncasecmp(c, "quoted-printable", 16) == 0)))
-		message = FALSE;
-	return message;
-}
-
-/* Returns the boundary the line from P to EOL opens a part of ("--" and a
- * boundary declared above it, not the closing "--BOUNDARY--"), or NULL. */
-static const struct boundary *
-opens_part(const char *p, const char *eol, GPtrArray *boundaries)
-{
-	if (eol - p < 3 || p[0] != '-' || p[1] != '-')
-		return NULL;
-	for (guint i = 0; i < boundaries->len; i++) {
-		const struct boundary *b = g_ptr_array_index(boundaries, i);
-		gsize n = strlen(b->text);
-		if ((gsize)(eol - p - 2) >= n && memcmp(p + 2, b->text, n) == 0)
-			return (gsize)(eol - p - 2) >= n + 2 && p[2 + n] == '-' && p[3 + n] == '-'
-			           ? NULL
-			           : b;
+		return g_strndup(q, qe - q);
 	}
 	return NULL;
 }
 
+/* What the header block DATA (LEN bytes) of a part (of a digest when
+ * IN_DIGEST) says of what follows it, as GMime's parser reads it: adds a
+ * multipart's boundary to BOUNDARIES, and returns whether its content is a
+ * message whose headers GMime reads: message/rfc822 (or rfc2822, global,
+ * news; in a digest, a part with no type of its own), not encoded
+ * (base64, quoted-printable, uuencode). */
+static gboolean
+block_declares(const char *data, gsize len, GPtrArray *boundaries, gboolean in_digest)
+{
+	static const char *const messages[] = { "rfc822", "rfc2822", "global", "news", NULL };
+	static const char *const encodings[] = { "base64",   "quoted-printable",
+		                                 "uuencode", "x-uuencode",
+		                                 "x-uue",    NULL };
+	gsize vlen;
+	/* GMime takes the last Content-Type, and the first encoding. */
+	const char *v = header_field_value(data, len, "content-type", TRUE, &vlen);
+	const char *ve = v ? v + vlen : NULL;
+	while (v && v < ve && g_ascii_isspace(*v))
+		v++;
+	const char *slash = v ? memchr(v, '/', ve - v) : NULL;
+	gboolean message = v && slash ? type_is(v, ve, "message/", messages) : in_digest;
+	if (v && type_is(v, ve, "multipart/", NULL) && boundaries->len < 64) {
+		g_autofree char *text = param_of(v, ve, "boundary");
+		if (text && *text && strlen(text) <= 256) {
+			struct boundary *b = g_new(struct boundary, 1);
+			b->text = g_steal_pointer(&text);
+			b->digest = type_is(v, ve, "multipart/digest", NULL);
+			g_ptr_array_add(boundaries, b);
+		}
+	}
+	gsize clen;
+	const char *c = header_field_value(data, len, "content-transfer-encoding", FALSE, &clen);
+	while (c && clen > 0 && g_ascii_isspace(*c))
+		c++, clen--;
+	while (c && clen > 0 && g_ascii_isspace(c[clen - 1]))
+		clen--;
+	for (const char *const *e = encodings; c && *e; e++)
+		if (clen == strlen(*e) && g_ascii_strncasecmp(c, *e, clen) == 0)
+			message = FALSE;
+	return message;
+}
+
 /* Runs the checks above on every block of DATA GMime parses as headers:
- * the message's own, a part's after a line opening it ("--" and a boundary
- * a Content-Type above declared), and an attached message's (after the
- * headers of a part block_declares() a message). Body text is not
- * headers: a long line or "g:g:" in a mail's text is no reason to refuse
- * it, and its text is never changed. Adds to EDITS what GMime needs to
- * read the blocks' encoded words (encoded_words_repair()). */
+ * the message's own, a part's after a line opening it ("--" and the
+ * boundary of an open multipart), and an attached message's (after the
+ * headers of a part block_declares() a message, and the one empty line
+ * that ends them). Body text is not headers: a long line or "g:g:" in a
+ * mail's text is no reason to refuse it, and its text is never changed.
+ * Adds to EDITS what GMime needs to read the blocks' encoded words
+ * (encoded_words_repair()). */
 static gboolean
 check_header_blocks(const char *data, gsize len, GArray *edits, GError **error)
 {
@@ -405,12 +472,14 @@ check_header_blocks(const char *data, gsize len, GArray *edits, GError **error)
 	gboolean block = TRUE, message_next = FALSE, prev_empty = FALSE, in_digest = FALSE;
 	while (p < end) {
 		if (block) {
-			const char *block_end = header_block_end(p, end);
+			gboolean by_boundary;
+			const char *block_end = header_block_end(p, end, boundaries, &by_boundary);
 			if (!check_field_sizes(p, block_end - p, error) ||
 			    !check_address_groups(p, block_end - p, error))
 				return FALSE;
 			encoded_words_repair(p, block_end - p, p - data, edits);
-			message_next = block_declares(p, block_end - p, boundaries, in_digest);
+			message_next =
+			    block_declares(p, block_end - p, boundaries, in_digest) && !by_boundary;
 			p = block_end;
 			block = FALSE;
 			prev_empty = FALSE;
@@ -420,9 +489,10 @@ check_header_blocks(const char *data, gsize len, GArray *edits, GError **error)
 		const char *nl = memchr(p, '\n', end - p);
 		const char *eol = nl ? nl : end;
 		gboolean empty = eol == p || (eol == p + 1 && *p == '\r');
-		if (prev_empty && message_next && !empty) {
-			/* The first line after the part's headers: the attached
-			 * message's headers, when it starts like them. */
+		if (prev_empty && message_next) {
+			/* The line after the part's headers and the empty line
+			 * that ends them starts the attached message's headers
+			 * (none when it is empty too). */
 			message_next = FALSE;
 			if (starts_like_header(p, eol)) {
 				block = TRUE;
@@ -430,11 +500,17 @@ check_header_blocks(const char *data, gsize len, GArray *edits, GError **error)
 			}
 		}
 		prev_empty = empty;
-		const struct boundary *opened = opens_part(p, eol, boundaries);
-		block = opened != NULL;
-		if (block) {
+		guint at;
+		enum boundary_line kind =
+		    *p == '-' ? boundary_line(p, eol, boundaries, &at) : NOT_BOUNDARY;
+		if (kind != NOT_BOUNDARY) {
+			/* The multiparts inside that one end here, and that one
+			 * too when the line closes it. */
+			const struct boundary *b = g_ptr_array_index(boundaries, at);
+			block = kind == OPENS_PART;
 			message_next = FALSE;
-			in_digest = opened->digest;
+			in_digest = b->digest;
+			g_ptr_array_set_size(boundaries, kind == OPENS_PART ? at + 1 : at);
 		}
 		p = nl ? nl + 1 : end;
 	}
