@@ -33,6 +33,7 @@ enum {
 	ST_INSERT_EXCLUSION,
 	ST_INHERIT_FILINGS,
 	ST_INHERIT_SINCE,
+	ST_LAST_ID,
 	ST_UNINHERIT_THREAD,
 	ST_NOTE_LEAVING,
 	ST_REFILE_THREADS,
@@ -73,6 +74,9 @@ enum {
 	"FROM filings g WHERE g.message = m.id AND g.rule != 'thread') AND NOT EXISTS "            \
 	"(SELECT 1 FROM exclusions x WHERE x.message = m.id AND x.client = "                       \
 	"k.client) " INHERIT_RETURNING
+
+/* How many new messages' threads an ingest files by thread at a time. */
+#define INHERIT_SLICE 50000
 
 static const char *const statements[ST_COUNT] = {
 	[ST_MSG_BY_MID] = "SELECT id, content_hash FROM messages WHERE message_id = ?",
@@ -120,7 +124,8 @@ static const char *const statements[ST_COUNT] = {
 	 * messages_thread for its order (170 ms a run at a million messages,
 	 * for one new message). */
 	[ST_INHERIT_SINCE] = INHERIT_THREADS("SELECT DISTINCT thread_id FROM messages NOT INDEXED "
-	                                     "WHERE id >= ?1"),
+	                                     "WHERE id >= ?1 AND id < ?2"),
+	[ST_LAST_ID] = "SELECT coalesce(max(id), 0) FROM messages",
 	/* The filings of thread ?1 its messages no longer inherit: no message
 	 * of the thread has the key from a rule now (the one that had left). */
 	[ST_UNINHERIT_THREAD] =
@@ -929,8 +934,29 @@ writer_inherit_filings(struct index_writer *w, gboolean all, GError **error)
 			return TRUE; /* no new mail since the last time */
 		if (rc != SQLITE_ROW)
 			return db_set_error(error, w->db, "reading new mail to file by thread");
+		sqlite3_stmt *l = stmt(w, ST_LAST_ID);
+		rc = sqlite3_step(l);
+		gint64 last = rc == SQLITE_ROW ? sqlite3_column_int64(l, 0) : 0;
+		sqlite3_reset(l);
+		if (rc != SQLITE_ROW)
+			return db_set_error(error, w->db, "reading new mail to file by thread");
+		/* In slices of the new mail: the statement's set of threads and
+		 * the rows it returns are held in memory (12 MB more at the end
+		 * of a first ingest of a million messages in one run). A thread
+		 * with mail in two slices is read twice, and filed once. */
+		const char *test_slice = g_getenv("MAILCLERK_TEST_INHERIT_SLICE");
+		gint64 slice =
+		    test_slice ? MAX(1, g_ascii_strtoll(test_slice, NULL, 10)) : INHERIT_SLICE;
 		s = stmt(w, ST_INHERIT_SINCE);
-		sqlite3_bind_int64(s, 1, since);
+		for (gint64 from = since; from <= last; from += slice) {
+			sqlite3_bind_int64(s, 1, from);
+			sqlite3_bind_int64(s, 2, from + slice);
+			if (!note_inherited(w, s, error))
+				return FALSE;
+		}
+		w->pending_marked = FALSE;
+		return step_done(w, stmt(w, ST_CLEAR_PENDING), "filing replies with their threads",
+		                 error);
 	}
 	if (!note_inherited(w, s, error))
 		return FALSE;

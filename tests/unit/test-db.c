@@ -578,6 +578,40 @@ test_inherit_reads_new_mail_only(struct fixture *f, gconstpointer data)
 	f->w = NULL;
 }
 
+/* An ingest files the threads of its new mail by thread a slice of new
+ * messages at a time (its memory): a thread with mail in several slices
+ * is filed whole, once. */
+static void
+test_inherit_in_slices(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(mc_config) cfg = NULL;
+	g_autoptr(rules) r = NULL;
+	g_setenv("MAILCLERK_TEST_INHERIT_SLICE", "3", TRUE);
+	writer_with_acme(f, &cfg, &r);
+	g_assert_true(writer_begin(f->w, &error));
+	for (int i = 0; i < 25; i++) {
+		g_autofree char *key = g_strdup_printf("/m%d", i);
+		g_autofree char *mid = g_strdup_printf("m%d@x", i);
+		g_autofree char *parent = g_strdup_printf("m%d@x", i % 5);
+		add(f, key, mid, i < 5 ? "bob@acme.example" : "friend@gmail.example",
+		    i < 5 ? NULL : parent);
+	}
+	g_assert_true(writer_inherit_filings(f->w, FALSE, &error));
+	g_assert_true(writer_commit(f->w, &error));
+	g_assert_no_error(error);
+	g_unsetenv("MAILCLERK_TEST_INHERIT_SLICE");
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM filings WHERE rule = 'thread' AND "
+	                                 "client = 'acme'"),
+	                ==, 20);
+	g_assert_cmpint(query_int(f->db, "SELECT count(DISTINCT message) FROM filings WHERE "
+	                                 "rule = 'thread'"),
+	                ==, 20);
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM inherit_pending"), ==, 0);
+	writer_free(f->w);
+	f->w = NULL;
+}
+
 /* The VM steps the writer's statement that files every thread by its
  * messages (reclassify's: 'thread', no parameter) has taken since the last
  * call. */
@@ -983,6 +1017,8 @@ main(int argc, char **argv)
 	g_test_add("/db/rewrite", struct fixture, NULL, setup, test_rewrite, teardown);
 	g_test_add("/rank/lengths", struct fixture, NULL, setup, test_rank_lengths, teardown);
 	g_test_add("/db/migrates-version-1", struct fixture, NULL, setup, test_migrates_version_1,
+	           teardown);
+	g_test_add("/db/inherit-in-slices", struct fixture, NULL, setup, test_inherit_in_slices,
 	           teardown);
 	g_test_add("/db/inherit-reads-new-mail-only", struct fixture, NULL, setup,
 	           test_inherit_reads_new_mail_only, teardown);
