@@ -143,23 +143,30 @@ add_edit(GArray *edits, gsize from, gsize to, char *text)
 	g_array_append_val(edits, edit);
 }
 
-/* Adds to OUT the bytes of the quoted-printable word W ("_" a space). */
+/* Adds to OUT the bytes of the text P (LEN bytes) in which ESCAPE and two
+ * hex digits are a byte ('=' in an encoded word, '%' in an RFC 2231
+ * value) and, when UNDERSCORE_SPACE, '_' is a space. */
 static void
-decode_q_word(const struct word *w, GByteArray *out)
+decode_escapes(const char *p, gsize len, char escape, gboolean underscore_space, GByteArray *out)
 {
-	const char *p = w->text, *end = p + w->text_len;
-	while (p < end) {
+	for (const char *end = p + len; p < end; p++) {
 		guchar c = *p;
-		if (c == '_') {
+		if (c == '_' && underscore_space) {
 			c = ' ';
-		} else if (c == '=' && end - p >= 3 && g_ascii_isxdigit(p[1]) &&
+		} else if (c == escape && end - p >= 3 && g_ascii_isxdigit(p[1]) &&
 		           g_ascii_isxdigit(p[2])) {
 			c = g_ascii_xdigit_value(p[1]) << 4 | g_ascii_xdigit_value(p[2]);
 			p += 2;
 		}
 		g_byte_array_append(out, &c, 1);
-		p++;
 	}
+}
+
+/* Adds to OUT the bytes of the quoted-printable word W. */
+static void
+decode_q_word(const struct word *w, GByteArray *out)
+{
+	decode_escapes(w->text, w->text_len, '=', TRUE, out);
 }
 
 /* Whether the word W is part of an address (a local part or domain GMime
@@ -291,21 +298,6 @@ read_params(const char *v, const char *ve)
 	return params;
 }
 
-/* Adds to OUT the bytes of the RFC 2231 value text P (LEN bytes): %XX a
- * byte. */
-static void
-decode_percent(const char *p, gsize len, GByteArray *out)
-{
-	for (const char *end = p + len; p < end; p++) {
-		guchar c = *p;
-		if (c == '%' && end - p >= 3 && g_ascii_isxdigit(p[1]) && g_ascii_isxdigit(p[2])) {
-			c = g_ascii_xdigit_value(p[1]) << 4 | g_ascii_xdigit_value(p[2]);
-			p += 2;
-		}
-		g_byte_array_append(out, &c, 1);
-	}
-}
-
 /* Whether the parameter name P (LEN bytes) is BASE "*" digits and maybe
  * "*" (an RFC 2231 segment), and sets its number and *ENCODED. */
 static gboolean
@@ -364,7 +356,8 @@ relabel_values(const char *v, const char *ve, const char *data, gsize base, GArr
 		if (!lang_end)
 			continue;
 		g_autoptr(GByteArray) bytes = g_byte_array_new();
-		decode_percent(lang_end + 1, first->value + first->value_len - lang_end - 1, bytes);
+		decode_escapes(lang_end + 1, first->value + first->value_len - lang_end - 1, '%',
+		               FALSE, bytes);
 		for (guint n = 1; !single; n++) {
 			const struct param *segment = NULL;
 			gboolean seg_encoded = FALSE;
@@ -379,7 +372,8 @@ relabel_values(const char *v, const char *ve, const char *data, gsize base, GArr
 			if (!segment)
 				break;
 			if (seg_encoded)
-				decode_percent(segment->value, segment->value_len, bytes);
+				decode_escapes(segment->value, segment->value_len, '%', FALSE,
+				               bytes);
 			else
 				g_byte_array_append(bytes, (const guint8 *)segment->value,
 				                    segment->value_len);
