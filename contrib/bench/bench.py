@@ -157,7 +157,11 @@ def bench_floor(work, maildir, info):
     exe = os.path.join(work, "gmime-floor")
     src = os.path.join(HERE, "gmime-floor.c")
     if not os.path.exists(exe) or os.path.getmtime(exe) < os.path.getmtime(src):
-        flags = subprocess.run(["pkg-config", "--cflags", "--libs", "gmime-3.0", "sqlite3"],
+        pkgs = ["gmime-3.0", "sqlite3"]
+        # jemalloc when found, as configure links mailclerk-mail with it.
+        if subprocess.run(["pkg-config", "--exists", "jemalloc"]).returncode == 0:
+            pkgs.append("jemalloc")
+        flags = subprocess.run(["pkg-config", "--cflags", "--libs"] + pkgs,
                                stdout=subprocess.PIPE, text=True, check=True).stdout.split()
         subprocess.run([os.environ.get("CC", "cc"), "-O2", "-o", exe, src] + flags, check=True)
 
