@@ -153,7 +153,8 @@ def bench_floor(work, maildir, info):
     doing nothing else; then again with a database, the floor of any indexer
     on GMime and SQLite FTS5: the text of each message into a contentless
     FTS5 table by one writer thread, nothing else. Returns {"seconds",
-    "rate", "threads", "parsed", "fts": {"seconds", "rate"}} or raises."""
+    "rate", "threads", "parsed", "cpu_s", "fts": {"seconds", "rate",
+    "cpu_s"}} (cpu_s: user and system time of every thread) or raises."""
     exe = os.path.join(work, "gmime-floor")
     src = os.path.join(HERE, "gmime-floor.c")
     if not os.path.exists(exe) or os.path.getmtime(exe) < os.path.getmtime(src):
