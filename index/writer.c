@@ -917,14 +917,39 @@ note_inherited(struct index_writer *w, sqlite3_stmt *s, GError **error)
 	return TRUE;
 }
 
+/* Files by thread the mail added since id SINCE, a slice of it at a time:
+ * the statement's set of threads and the rows it returns are held in memory
+ * (12 MB more at the end of a first ingest of a million messages in one
+ * run). A thread with mail in two slices is read twice, and filed once. */
+static gboolean
+inherit_since(struct index_writer *w, gint64 since, GError **error)
+{
+	sqlite3_stmt *l = stmt(w, ST_LAST_ID);
+	int rc = sqlite3_step(l);
+	gint64 last = rc == SQLITE_ROW ? sqlite3_column_int64(l, 0) : 0;
+	sqlite3_reset(l);
+	if (rc != SQLITE_ROW)
+		return db_set_error(error, w->db, "reading new mail to file by thread");
+	const char *test_slice = g_getenv("MAILCLERK_TEST_INHERIT_SLICE");
+	gint64 slice = test_slice ? MAX(1, g_ascii_strtoll(test_slice, NULL, 10)) : INHERIT_SLICE;
+	sqlite3_stmt *s = stmt(w, ST_INHERIT_SINCE);
+	for (gint64 from = since; from <= last; from += slice) {
+		sqlite3_bind_int64(s, 1, from);
+		sqlite3_bind_int64(s, 2, from + slice);
+		if (!note_inherited(w, s, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
 writer_inherit_filings(struct index_writer *w, gboolean all, GError **error)
 {
 	if (!w->rules)
 		return TRUE;
-	sqlite3_stmt *s;
 	if (all) {
-		s = stmt(w, ST_INHERIT_FILINGS);
+		if (!note_inherited(w, stmt(w, ST_INHERIT_FILINGS), error))
+			return FALSE;
 	} else {
 		sqlite3_stmt *p = stmt(w, ST_PENDING);
 		int rc = sqlite3_step(p);
@@ -934,32 +959,9 @@ writer_inherit_filings(struct index_writer *w, gboolean all, GError **error)
 			return TRUE; /* no new mail since the last time */
 		if (rc != SQLITE_ROW)
 			return db_set_error(error, w->db, "reading new mail to file by thread");
-		sqlite3_stmt *l = stmt(w, ST_LAST_ID);
-		rc = sqlite3_step(l);
-		gint64 last = rc == SQLITE_ROW ? sqlite3_column_int64(l, 0) : 0;
-		sqlite3_reset(l);
-		if (rc != SQLITE_ROW)
-			return db_set_error(error, w->db, "reading new mail to file by thread");
-		/* In slices of the new mail: the statement's set of threads and
-		 * the rows it returns are held in memory (12 MB more at the end
-		 * of a first ingest of a million messages in one run). A thread
-		 * with mail in two slices is read twice, and filed once. */
-		const char *test_slice = g_getenv("MAILCLERK_TEST_INHERIT_SLICE");
-		gint64 slice =
-		    test_slice ? MAX(1, g_ascii_strtoll(test_slice, NULL, 10)) : INHERIT_SLICE;
-		s = stmt(w, ST_INHERIT_SINCE);
-		for (gint64 from = since; from <= last; from += slice) {
-			sqlite3_bind_int64(s, 1, from);
-			sqlite3_bind_int64(s, 2, from + slice);
-			if (!note_inherited(w, s, error))
-				return FALSE;
-		}
-		w->pending_marked = FALSE;
-		return step_done(w, stmt(w, ST_CLEAR_PENDING), "filing replies with their threads",
-		                 error);
+		if (!inherit_since(w, since, error))
+			return FALSE;
 	}
-	if (!note_inherited(w, s, error))
-		return FALSE;
 	w->pending_marked = FALSE;
 	return step_done(w, stmt(w, ST_CLEAR_PENDING), "filing replies with their threads", error);
 }
