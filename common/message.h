@@ -8,6 +8,11 @@
 
 #include <glib.h>
 
+/* A message's content hash (ingest/parse.h): its bytes, as
+ * messages.content_hash keeps them, and its hex digits with the NUL. */
+#define CONTENT_HASH_BYTES    16
+#define CONTENT_HASH_HEX_SIZE (2 * CONTENT_HASH_BYTES + 1)
+
 enum mc_role {
 	MC_ROLE_FROM = 0,
 	MC_ROLE_TO = 1,
@@ -46,10 +51,10 @@ struct mc_header {
 struct parsed_message {
 	char *message_id; /* bare, no angle brackets; "sha256:<hex>" when missing */
 	gboolean message_id_synthesized;
-	char content_hash[65]; /* hex SHA-256 of the raw bytes */
-	gint64 date;           /* UTC seconds since the epoch */
-	char *subject;         /* "" when none */
-	char *in_reply_to;     /* bare Message-ID or NULL */
+	char content_hash[CONTENT_HASH_HEX_SIZE]; /* ingest/parse.h */
+	gint64 date;                              /* UTC seconds since the epoch */
+	char *subject;                            /* "" when none */
+	char *in_reply_to;                        /* bare Message-ID or NULL */
 	GPtrArray *references; /* char *, bare Message-IDs, oldest first (References) */
 	GPtrArray
 	    *addresses;  /* struct mc_address *, in header order: from, to, cc, bcc, reply-to */

@@ -9,7 +9,7 @@ set -eu
 
 # Everything the build, the tests and the demo need, by Debian package name.
 PACKAGES="build-essential autoconf automake pkg-config
-libglib2.0-dev libgmime-3.0-dev libsqlite3-dev libpcre2-dev libgnutls28-dev nettle-dev libzstd-dev libetpan-dev
+libglib2.0-dev libgmime-3.0-dev libsqlite3-dev libpcre2-dev libgnutls28-dev nettle-dev libzstd-dev libetpan-dev libxxhash-dev
 libpoppler-glib-dev libytnef0-dev libjemalloc-dev
 sqlite3 jq python3 tnef python3-vobject khard
 zsh bash-completion systemd

@@ -6,7 +6,7 @@
 CREATE TABLE messages (
 	id INTEGER PRIMARY KEY AUTOINCREMENT, -- stable id shown to users, never reused; also the fts rowid
 	message_id TEXT NOT NULL UNIQUE,   -- bare Message-ID, or "sha256:<hex>" when missing
-	content_hash BLOB NOT NULL,        -- SHA-256 (32 bytes) of the first copy's raw bytes
+	content_hash BLOB NOT NULL,        -- XXH3-128 (16 bytes; SHA-256, 32, before) of the first copy's content
 	date INTEGER NOT NULL,             -- UTC seconds
 	from_name TEXT NOT NULL DEFAULT '',
 	from_addr TEXT NOT NULL DEFAULT '',-- lower-cased

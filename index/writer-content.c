@@ -14,9 +14,10 @@
 /* The columns of a messages row that parsing gives, in the order bind_row()
  * binds them: a field parsing learns is added here and there, and the
  * insert, the comparison and the rewrite all follow. */
-#define ROW_COLUMNS                                                                                \
-	"content_hash, date, from_name, from_addr, subject, direction, size, has_attachments, "    \
-	"automated, automated_why"
+#define ROW_REST                                                                                   \
+	"date, from_name, from_addr, subject, direction, size, has_attachments, automated, "       \
+	"automated_why"
+#define ROW_COLUMNS "content_hash, " ROW_REST
 
 enum {
 	CT_INSERT_MSG,
@@ -39,11 +40,16 @@ enum {
 	CT_COUNT
 };
 
-/* %s: ROW_COLUMNS; %v: a parameter for each of them (statement_sql()). */
+/* %s: ROW_COLUMNS; %v: a parameter for each of them; %r: ROW_REST, the
+ * columns after the content hash, and %w their parameters ?2, ?3...
+ * (statement_sql()). */
 static const char *const statements[CT_COUNT] = {
 	[CT_INSERT_MSG] = "INSERT INTO messages (message_id, thread_id, %s) VALUES (?, ?, %v)",
 	[CT_UPDATE_MSG] = "UPDATE messages SET (%s) = (%v) WHERE id = ?",
-	[CT_SAME_ROW] = "SELECT (%s) IS (%v) FROM messages WHERE id = ?",
+	/* The rest of the row, and the content hash: the same (0), a SHA-256
+	 * kept from before it was XXH3 (1), or another (2). */
+	[CT_SAME_ROW] = "SELECT (%r) IS (%w), CASE WHEN content_hash IS ?1 THEN 0 WHEN "
+	                "length(content_hash) = 32 THEN 1 ELSE 2 END FROM messages WHERE id = ?",
 	[CT_SAME_TEXT] = "SELECT m.subject = ? AND t.sender = ? AND t.recipients = ? AND "
 	                 "t.body = ? AND t.attachments = ? AND t.alt = ? FROM messages m "
 	                 "JOIN message_text t ON t.id = m.id WHERE m.id = ?",
@@ -89,7 +95,7 @@ struct content {
 	gboolean automated;
 	gboolean has_attachments;
 	gint64 attachments; /* not shown inline */
-	guint8 hash[32];
+	guint8 hash[CONTENT_HASH_BYTES];
 	GString *sender;     /* names and address of From, for the full text */
 	GString *recipients; /* of To, Cc and Bcc */
 	GString *names;      /* attachment file names, one a line */
@@ -105,11 +111,13 @@ enum content_parts {
 	PART_ATTACHMENTS = 1 << 3, /* attachments rows */
 	PART_TEXT = 1 << 4,        /* message_text and the full text */
 	PART_LABELS = 1 << 5,      /* labels rows */
-	PART_ALL = (1 << 6) - 1,
+	PART_HASH = 1 << 6,        /* only the content hash's form in its row (no change) */
+	PART_ALL = (1 << 7) - 1,
 };
 
-/* Returns FORMAT with %s replaced by ROW_COLUMNS and %v by as many '?' as
- * it has COLUMNS; the caller frees it. */
+/* Returns FORMAT with %s replaced by ROW_COLUMNS, %v by as many '?' as it
+ * has COLUMNS, %r by ROW_REST and %w by ?2 to ?COLUMNS; the caller frees
+ * it. */
 static char *
 statement_sql(const char *format, int columns)
 {
@@ -121,6 +129,13 @@ statement_sql(const char *format, int columns)
 		} else if (p[0] == '%' && p[1] == 'v') {
 			for (int i = 0; i < columns; i++)
 				g_string_append(sql, i ? ", ?" : "?");
+			p++;
+		} else if (p[0] == '%' && p[1] == 'r') {
+			g_string_append(sql, ROW_REST);
+			p++;
+		} else if (p[0] == '%' && p[1] == 'w') {
+			for (int i = 2; i <= columns; i++)
+				g_string_append_printf(sql, i > 2 ? ", ?%d" : "?%d", i);
 			p++;
 		} else {
 			g_string_append_c(sql, *p);
@@ -281,7 +296,7 @@ write_content(struct content_writer *cw, const struct content *c, unsigned parts
 		if (!step_done(cw, s, "adding a message", error))
 			return FALSE;
 		*id = sqlite3_last_insert_rowid(cw->db->sql);
-	} else if (parts & PART_ROW) {
+	} else if (parts & (PART_ROW | PART_HASH)) {
 		s = stmt(cw, CT_UPDATE_MSG);
 		sqlite3_bind_int64(s, bind_row(cw, s, 1, c), *id);
 		if (!step_done(cw, s, "rewriting a message", error))
@@ -465,13 +480,18 @@ compare_content(struct content_writer *cw, gint64 id, const struct content *c, u
                 GError **error)
 {
 	const struct parsed_message *pm = c->pm;
-	gboolean same;
+	gboolean same = FALSE;
 	*parts = 0;
 	sqlite3_stmt *s = stmt(cw, CT_SAME_ROW);
 	sqlite3_bind_int64(s, bind_row(cw, s, 1, c), id);
-	if (!step_same(cw, s, &same, error))
-		return FALSE;
-	*parts |= same ? 0 : PART_ROW;
+	int rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_set_error(error, cw->db, "reading a message");
+	int hash = rc == SQLITE_ROW ? sqlite3_column_int(s, 1) : 2;
+	*parts |= rc == SQLITE_ROW && sqlite3_column_int(s, 0) && hash != 2 ? 0 : PART_ROW;
+	/* A hash of the old form is brought to the new one, and is no change. */
+	*parts |= hash == 1 ? PART_HASH : 0;
+	sqlite3_reset(s);
 
 	gint64 old_date;
 	if (!dates_get(cw->dates, id, &old_date, error))
@@ -508,9 +528,9 @@ compare_content(struct content_writer *cw, gint64 id, const struct content *c, u
 }
 
 void
-content_hash_bytes(const char *hex, guint8 out[32])
+content_hash_bytes(const char *hex, guint8 out[CONTENT_HASH_BYTES])
 {
-	for (int i = 0; i < 32; i++)
+	for (int i = 0; i < CONTENT_HASH_BYTES; i++)
 		out[i] = (guint8)(g_ascii_xdigit_value(hex[2 * i]) << 4 |
 		                  g_ascii_xdigit_value(hex[2 * i + 1]));
 }
@@ -523,7 +543,7 @@ content_rewrite(struct content_writer *cw, gint64 id, const struct parsed_messag
 	content_init(&c, cw, pm, body_z);
 	unsigned parts;
 	gboolean ok = compare_content(cw, id, &c, &parts, error);
-	*changed = ok && parts;
+	*changed = ok && (parts & ~PART_HASH);
 	/* Its addresses or date change what it adds to its contacts: those of
 	 * the old addresses and of the new ones are counted again. */
 	gboolean contacts_change = ok && (parts & (PART_ADDRESSES | PART_ROW));

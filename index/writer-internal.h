@@ -38,9 +38,9 @@ struct content_numbers {
  * (writer_remark()) set messages.direction by it. */
 gboolean content_outbound(const struct mc_config *cfg, const char *from);
 
-/* Sets OUT to the 32 bytes of a parsed message's content hash HEX (64 hex
+/* Sets OUT to the bytes of a parsed message's content hash HEX (its hex
  * digits): messages.content_hash holds the bytes, the index is smaller. */
-void content_hash_bytes(const char *hex, guint8 out[32]);
+void content_hash_bytes(const char *hex, guint8 out[CONTENT_HASH_BYTES]);
 
 /* Inserts PM as a new message of thread THREAD with everything parsing
  * gives (BODY_Z: its body compressed, or NULL to compress it here); sets

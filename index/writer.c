@@ -750,13 +750,16 @@ container_id(struct index_writer *w, const struct source_item *item, gint64 *id,
 	return TRUE;
 }
 
-/* Whether the content hash HASH (a blob of LEN bytes) is HEX's. */
+/* Whether the content hash HASH (a blob of LEN bytes) is HEX's. A hash of
+ * 32 bytes is a SHA-256, kept from before the hash was XXH3: never the
+ * same, so the copy is taken as changed (read again, as a reindex would,
+ * when it has no copy elsewhere), which puts an XXH3 in its place. */
 static gboolean
 same_content(const void *hash, int len, const char *hex)
 {
-	guint8 bytes[32];
+	guint8 bytes[CONTENT_HASH_BYTES];
 	content_hash_bytes(hex, bytes);
-	return hash && len == 32 && memcmp(hash, bytes, 32) == 0;
+	return hash && len == CONTENT_HASH_BYTES && memcmp(hash, bytes, CONTENT_HASH_BYTES) == 0;
 }
 
 /* A copy of message ID in CONTAINER holds other bytes than the message was

@@ -23,9 +23,10 @@
  * - Date: Date header; if missing/unparsable, the date after the last ';' of
  *   the topmost Received header; else FALLBACK_DATE.
  * - Message-ID bare (no <>), trimmed, at most 512 bytes; missing/empty ->
- *   "sha256:" + content_hash and message_id_synthesized = TRUE.
- *   content_hash = hex SHA-256 of the raw bytes less the Status and X-Status
- *   header lines (mbox_flag_headers(), which mbox clients rewrite). In-Reply-To (first id) and
+ *   "sha256:" + the hex SHA-256 of its content, message_id_synthesized = TRUE.
+ *   Its content is the raw bytes less the Status and X-Status header
+ *   lines (mbox_flag_headers(), which mbox clients rewrite); content_hash
+ *   is the hex XXH3-128 of it. In-Reply-To (first id) and
  *   References parsed with g_mime_references_parse.
  * - Body text also takes, in order, every named inline text part (it is an
  *   attachment too) and the status parts of reports (delivery-status,

@@ -6,7 +6,7 @@
 # parser; kill -9 and the run after it; a bad query; an index made by an
 # older mailclerk.
 . "$top_srcdir/tests/lib.sh"
-plan 75
+plan 80
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -59,6 +59,25 @@ check_eq '... every message read again, none changed' "$(summary)" \
 check_eq '... nothing on stderr' "$(cat "$TMP/err")" ''
 mc search --format=json '*' > "$TMP/intact.json"
 check '... and the messages are as they were' same intact.json before.json
+
+# Content hashes as an older mailclerk stored them, SHA-256s of 32 bytes:
+# a reindex counts no change for them, and leaves each message's XXH3. A
+# hash of today's form that differs is a change (the copy was edited).
+q 'UPDATE messages SET content_hash = randomblob(32)'
+mc reindex >"$TMP/out" 2>&1
+check_eq 'content hashes of the older form: no message changed' "$(summary)" \
+	'reindex: 37 messages read again, 0 changed, 0 unreadable'
+check_eq '... each one an XXH3-128 now' \
+	"$(q 'SELECT count(*) FROM messages WHERE length(content_hash) = 16')" 37
+mc search --format=json '*' > "$TMP/rehashed.json"
+check '... and the messages are as they were' same rehashed.json before.json
+q "UPDATE messages SET content_hash = randomblob(16) WHERE id = $K"
+mc reindex >"$TMP/out" 2>&1
+check_eq 'a content hash of the new form that differs: that message changed' "$(summary)" \
+	'reindex: 37 messages read again, 1 changed, 0 unreadable'
+mc reindex >"$TMP/out" 2>&1
+check_eq '... and no more after' "$(summary)" \
+	'reindex: 37 messages read again, 0 changed, 0 unreadable'
 
 # An older parse, as an older mailclerk would have stored it: the copies
 # read with another subject (none) and other words, of the same length so

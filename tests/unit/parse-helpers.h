@@ -13,6 +13,10 @@ struct parsed_message *parse_ok(const char *raw, enum parse_flags flags);
 /* Returns the hex SHA-256 of DATA (LEN bytes); the caller frees it. */
 char *sha256(const void *data, gsize len);
 
+/* Returns the hex XXH3-128 of DATA (LEN bytes), its canonical (big-endian)
+ * bytes; the caller frees it. */
+char *xxh3_128(const void *data, gsize len);
+
 /* Fails the test unless every string of PM is valid UTF-8 and the fixed
  * fields are well formed. */
 void assert_sane(const struct parsed_message *pm);

@@ -68,7 +68,7 @@ make_message(const char *mid, const char *from, const char *refs)
 {
 	struct parsed_message *pm = parsed_message_new();
 	pm->message_id = g_strdup(mid);
-	memset(pm->content_hash, 'a', 64); /* hex digits */
+	memset(pm->content_hash, 'a', CONTENT_HASH_HEX_SIZE - 1); /* hex digits */
 	pm->date = 1700000000;
 	g_free(pm->subject);
 	pm->subject = g_strdup_printf("subject of %s", mid);

@@ -57,7 +57,7 @@ static void
 test_basic(void)
 {
 	g_autoptr(parsed_message) pm = parse_ok(basic_mail, PARSE_DEFAULT);
-	g_autofree char *hash = sha256(basic_mail, strlen(basic_mail));
+	g_autofree char *hash = xxh3_128(basic_mail, strlen(basic_mail));
 
 	assert_sane(pm);
 	g_assert_cmpstr(pm->message_id, ==, "invoice-42@acme.example");
@@ -125,6 +125,31 @@ test_crlf(void)
 	g_assert_cmpstr(pm->subject, ==, "Invoice №42 for January");
 	g_assert_cmpstr(pm->body_text, ==, "Hi Sam,\n\nplease find the invoice attached.");
 	g_assert_cmpuint(pm->addresses->len, ==, 6);
+}
+
+/* The content hash is the XXH3-128 of the bytes less the Status and
+ * X-Status lines (continuations too) an mbox client rewrites; an id made
+ * for a message without one is the SHA-256 of the same bytes. */
+static void
+test_content_hash(void)
+{
+	static const char plain[] = "From: a@b.example\nSubject: hash\n\nbody\n";
+	static const char flagged[] = "From: a@b.example\nStatus: RO\nSubject: hash\n"
+	                              "X-Status: F\n\tA\n\nbody\n";
+	static const char edited[] = "From: a@b.example\nSubject: hash\n\nbody!\n";
+	g_autoptr(parsed_message) p = parse_ok(plain, 0);
+	g_autoptr(parsed_message) f = parse_ok(flagged, 0);
+	g_autoptr(parsed_message) e = parse_ok(edited, 0);
+	g_autofree char *expected = xxh3_128(plain, strlen(plain));
+	g_assert_cmpstr(p->content_hash, ==, expected);
+	g_assert_cmpstr(f->content_hash, ==, expected);
+	g_autofree char *edited_hash = xxh3_128(edited, strlen(edited));
+	g_assert_cmpstr(e->content_hash, ==, edited_hash);
+	g_assert_cmpstr(e->content_hash, !=, expected);
+	g_autofree char *sha = sha256(plain, strlen(plain));
+	g_autofree char *id = g_strconcat("sha256:", sha, NULL);
+	g_assert_cmpstr(p->message_id, ==, id);
+	g_assert_cmpstr(f->message_id, ==, id);
 }
 
 static void
@@ -1097,6 +1122,7 @@ main(int argc, char **argv)
 	g_test_add_func("/parse/headers-flag", test_headers_flag);
 	g_test_add_func("/parse/crlf", test_crlf);
 	g_test_add_func("/parse/message-id", test_message_id);
+	g_test_add_func("/parse/content-hash", test_content_hash);
 	g_test_add_func("/parse/date", test_date);
 	g_test_add_func("/parse/not-mail", test_not_mail);
 	g_test_add_func("/parse/not-nul-terminated", test_not_nul_terminated);
