@@ -57,6 +57,7 @@ base64_decode_step(const guchar *in, gsize len, guchar *out, int *state, guint32
 {
 	const guchar *p = in, *end = in + len;
 	guchar *o = out;
+	gsize negative = 0; /* bytes GMime was given in a row with a negative state */
 
 	if (!tables_agree)
 		return g_mime_encoding_base64_decode_step(in, len, out, state, save);
@@ -86,11 +87,16 @@ base64_decode_step(const guchar *in, gsize len, guchar *out, int *state, guint32
 			if (p == end)
 				break;
 		}
-		if (*state < 0) {
-			/* The end of the data ('='): whatever follows is GMime's. */
+		/* After '=' the state is negative: in GMime 3.2.13 for good ('='
+		 * ends the data, nothing after it counts), in 3.2.14 and later
+		 * only until that quartet is whole. Still negative after a few
+		 * bytes, the rest is GMime's in one call. */
+		if (*state < 0 && ++negative > 64) {
 			o += g_mime_encoding_base64_decode_step(p, end - p, o, state, save);
 			break;
 		}
+		if (*state >= 0)
+			negative = 0;
 		/* A quartet split by a line break, padding, or the last characters:
 		 * one at a time through GMime until it is between quartets again. */
 		o += g_mime_encoding_base64_decode_step(p, 1, o, state, save);
