@@ -133,11 +133,6 @@ mc_digest_filter_filter(GMimeFilter *filter, char *in, size_t len, size_t prespa
 	*outprespace = prespace;
 }
 
-static void
-mc_digest_filter_reset(GMimeFilter *filter)
-{
-}
-
 static GMimeFilter *
 mc_digest_filter_copy(GMimeFilter *filter)
 {
@@ -153,7 +148,6 @@ mc_digest_filter_class_init(McDigestFilterClass *klass)
 	filter_class->copy = mc_digest_filter_copy;
 	filter_class->filter = mc_digest_filter_filter;
 	filter_class->complete = mc_digest_filter_filter;
-	filter_class->reset = mc_digest_filter_reset;
 }
 
 static void
