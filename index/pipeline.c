@@ -19,8 +19,10 @@
 #include "index/text.h"
 
 /* Messages between the scanner and the writer at most: bounds memory whatever
- * the corpus size, while keeping every worker busy. */
-#define MAX_IN_FLIGHT 256
+ * the corpus size, while keeping every worker busy. The workers go on
+ * parsing while the writer commits a batch: at 256 they waited for most of
+ * each commit's checkpoint (HACKING.md, "Messages in flight"). */
+#define MAX_IN_FLIGHT 1024
 /* ...and at most this many bytes of raw mail, which bounds memory when the
  * messages are large (an mbox of 20 MB newsletters). One message is always
  * let through, however large. */
