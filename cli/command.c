@@ -93,12 +93,6 @@ int
 command_exec_mail(char **argv)
 {
 	g_autofree char *path = mail_program_path();
-	/* GLib 2.74's GSlice (Debian 12's; from 2.76 it is malloc) serves
-	 * GMime's objects from per-thread magazines, which cost an ingest about
-	 * 8 % more CPU than jemalloc's own caches (HACKING.md, "jemalloc").
-	 * GLib reads G_SLICE once, before main(), so it is set for the program
-	 * exec'd; one the user set is kept. */
-	g_setenv("G_SLICE", "always-malloc", FALSE);
 	execv(path, argv);
 	fprintf(stderr, "mailclerk: cannot run %s: %s (is mailclerk installed whole?)\n", path,
 	        g_strerror(errno));

@@ -166,13 +166,9 @@ def bench_floor(work, maildir, info):
                                stdout=subprocess.PIPE, text=True, check=True).stdout.split()
         subprocess.run([os.environ.get("CC", "cc"), "-O2", "-o", exe, src] + flags, check=True)
 
-    # GLib's slices from malloc too, as mailclerk runs mailclerk-mail
-    # (command_exec_mail()): the floors pay what mailclerk pays for GMime's objects.
-    env = dict(os.environ, G_SLICE="always-malloc")
-
     def run(*extra):
         out = subprocess.run([exe, maildir] + list(extra), stdout=subprocess.PIPE, text=True,
-                             env=env, check=True).stdout.split()
+                             check=True).stdout.split()
         return float(out[2]), int(out[4]), int(out[1]), float(out[5])
 
     seconds, threads, parsed, cpu = run()
