@@ -78,12 +78,21 @@ rank_counts_clear(struct rank_counts *c)
 	*c = (struct rank_counts){ 0 };
 }
 
+double *
+rank_idf(const struct rank_counts *c)
+{
+	double *idf = g_new(double, MAX(c->phrases, 1));
+	for (int i = 0; i < c->phrases; i++)
+		idf[i] = idf_of(c->rows, c->hits[i]);
+	return idf;
+}
+
 double
-rank_finish(const struct rank_counts *c, const double *partial)
+rank_finish(const double *idf, int phrases, const double *partial)
 {
 	double score = 0.0;
-	for (int i = 0; i < c->phrases; i++)
-		score += idf_of(c->rows, c->hits[i]) * partial[i];
+	for (int i = 0; i < phrases; i++)
+		score += idf[i] * partial[i];
 	return -1.0 * score;
 }
 

@@ -37,9 +37,13 @@ struct rank_counts {
 };
 void rank_counts_clear(struct rank_counts *c);
 
-/* The score bm25() gives a row whose deferred shares are PARTIAL
- * (C->phrases of them). */
-double rank_finish(const struct rank_counts *c, const double *partial);
+/* bm25()'s IDF of each of C's phrases: C->phrases doubles, g_free() them.
+ * Once a query: a logarithm a hit was a tenth of ranking a common word. */
+double *rank_idf(const struct rank_counts *c);
+
+/* The score bm25() gives a row whose deferred shares are PARTIAL, weighed
+ * by IDF from rank_idf() (PHRASES of each). */
+double rank_finish(const double *idf, int phrases, const double *partial);
 
 /* The rows of MATCH with rowids from LO to HI, in rowid order, and their
  * deferred shares. */

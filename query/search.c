@@ -349,38 +349,38 @@ ranked_cmp(gconstpointer a, gconstpointer b)
 	return x->id > y->id ? -1 : x->id < y->id;
 }
 
-/* Puts the NEED best of N hits (rank only) first in H, in no order, and
- * returns the rank of the worst of them: quickselect, expected linear, where
- * sorting every hit of a common word cost a sixth of such a search. */
+/* The rank of the NEED-th best (lowest) of the N RANKS: one pass keeping
+ * the NEED best in a max-heap, which a page's worth mostly tests once. It
+ * replaced sorting every hit of a common word (a sixth of such a search),
+ * then a quickselect (its unpredictable swaps, a twentieth). */
 static double
-best_ranks(struct ranked *h, gsize n, gsize need)
+nth_best_rank(const double *ranks, gsize n, gsize need)
 {
-	gsize lo = 0, hi = n; /* the answer lies in [lo, hi) */
-	while (hi - lo > 1) {
-		double pivot = h[lo + (hi - lo) / 2].rank;
-		/* Three-way partition: < pivot, == pivot, > pivot. */
-		gsize lt = lo, i = lo, gt = hi;
-		while (i < gt) {
-			if (h[i].rank < pivot) {
-				struct ranked t = h[lt];
-				h[lt++] = h[i];
-				h[i++] = t;
-			} else if (h[i].rank > pivot) {
-				struct ranked t = h[--gt];
-				h[gt] = h[i];
-				h[i] = t;
-			} else {
-				i++;
+	g_autofree double *heap = g_new(double, need);
+	gsize size = 0;
+	for (gsize i = 0; i < n; i++) {
+		double r = ranks[i];
+		gsize at;
+		if (size < need) {
+			/* Up from the new leaf. */
+			for (at = size++; at > 0 && heap[(at - 1) / 2] < r; at = (at - 1) / 2)
+				heap[at] = heap[(at - 1) / 2];
+		} else if (r < heap[0]) {
+			/* Down from the root, which R replaces. */
+			at = 0;
+			for (gsize child; (child = 2 * at + 1) < size; at = child) {
+				if (child + 1 < size && heap[child + 1] > heap[child])
+					child++;
+				if (heap[child] <= r)
+					break;
+				heap[at] = heap[child];
 			}
+		} else {
+			continue;
 		}
-		if (need <= lt)
-			hi = lt;
-		else if (need <= gt)
-			return pivot;
-		else
-			lo = gt;
+		heap[at] = r;
 	}
-	return h[lo].rank;
+	return heap[0];
 }
 
 /* Words alone by relevance: mc_bm25() (bm25()'s score) of each hit in one
@@ -433,51 +433,54 @@ search_ids_ranked(struct mc_db *db, const char *fts, gint64 limit, gint64 offset
 		            "ranking: the words were counted wrong");
 		ok = FALSE;
 	}
-	g_autoptr(GArray) hits = g_array_new(FALSE, FALSE, sizeof(struct ranked));
-	const struct rank_hits *parts[] = { &older, &newer };
-	for (int p = 0; ok && p < 2; p++)
-		for (guint i = 0; i < parts[p]->ids->len; i++) {
-			struct ranked h = {
-				.id = g_array_index(parts[p]->ids, gint64, i),
-				.rank =
-				    rank_finish(&counts, &g_array_index(parts[p]->shares, double,
-				                                        i *(guint)phrases)),
-			};
-			g_array_append_val(hits, h);
-		}
+	gsize n = ok ? (gsize)found : 0;
+	g_autofree double *ranks = g_new(double, MAX(n, 1));
+	g_autofree gint64 *in_id_order = g_new(gint64, MAX(n, 1));
+	if (n) {
+		g_autofree double *idf = rank_idf(&counts);
+		const struct rank_hits *parts[] = { &older, &newer };
+		gsize at = 0;
+		for (int p = 0; p < 2; p++)
+			for (guint i = 0; i < parts[p]->ids->len; i++, at++) {
+				in_id_order[at] = g_array_index(parts[p]->ids, gint64, i);
+				ranks[at] = rank_finish(
+				    idf, phrases,
+				    &g_array_index(parts[p]->shares, double, i *(guint)phrases));
+			}
+	}
 	rank_hits_clear(&older);
 	rank_hits_clear(&newer);
 	rank_counts_clear(&counts);
 	if (!ok)
 		return NULL;
 	offset = MAX(offset, 0);
-	gsize need = limit < 0 || limit > G_MAXINT64 - offset
-	                 ? hits->len
-	                 : (gsize)MIN(limit + offset, (gint64)hits->len);
+	gsize need =
+	    limit < 0 || limit > G_MAXINT64 - offset ? n : (gsize)MIN(limit + offset, (gint64)n);
 	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	if (need == 0)
 		return g_steal_pointer(&ids);
 	/* The hits ranked no worse than the NEED-th, ties included, in id
-	 * order again for the date map. */
-	struct ranked *h = (struct ranked *)hits->data;
-	g_autofree struct ranked *in_id_order = g_memdup2(h, hits->len * sizeof *h);
-	double worst = best_ranks(h, hits->len, need);
+	 * order still for the date map. */
+	double worst = nth_best_rank(ranks, n, need);
 	gsize kept = 0;
-	for (guint i = 0; i < hits->len; i++)
-		if (in_id_order[i].rank <= worst)
-			in_id_order[kept++] = in_id_order[i];
+	for (gsize i = 0; i < n; i++)
+		kept += ranks[i] <= worst;
+	g_autofree struct ranked *best = g_new(struct ranked, kept);
 	g_autofree gint64 *kept_ids = g_new(gint64, kept);
 	g_autofree gint64 *kept_dates = g_new(gint64, kept);
-	for (gsize i = 0; i < kept; i++)
-		kept_ids[i] = in_id_order[i].id;
+	for (gsize i = 0, k = 0; i < n; i++)
+		if (ranks[i] <= worst) {
+			best[k] = (struct ranked){ .rank = ranks[i], .id = in_id_order[i] };
+			kept_ids[k++] = in_id_order[i];
+		}
 	g_autoptr(dates) map = dates_new(db);
 	if (!dates_get_sorted(map, kept_ids, kept_dates, kept, error))
 		return NULL;
 	for (gsize i = 0; i < kept; i++)
-		in_id_order[i].date = kept_dates[i];
-	qsort(in_id_order, kept, sizeof *in_id_order, ranked_cmp);
+		best[i].date = kept_dates[i];
+	qsort(best, kept, sizeof *best, ranked_cmp);
 	for (gsize i = (gsize)MIN(offset, (gint64)kept); i < kept && ids->len < need - offset; i++)
-		g_array_append_val(ids, in_id_order[i].id);
+		g_array_append_val(ids, best[i].id);
 	return g_steal_pointer(&ids);
 }
 

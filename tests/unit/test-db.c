@@ -877,10 +877,11 @@ deferred_rank_differences(struct fixture *f, const char *match, int *phrases)
 		g_assert_cmpint(here.hits[i], ==, there.hits[i]);
 	if (defer.phrases == 1)
 		here.hits[0] = rows->len;
+	g_autofree double *idf = rank_idf(&here);
 	GString *out = g_string_new(NULL);
 	for (guint i = 0; i < rows->len; i++) {
 		const struct scored *row = &g_array_index(rows, struct scored, i);
-		if (rank_finish(&here, row->shares) != row->bm25)
+		if (rank_finish(idf, here.phrases, row->shares) != row->bm25)
 			g_string_append_printf(out, " %" G_GINT64_FORMAT, row->id);
 	}
 	rank_counts_clear(&here);
