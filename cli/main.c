@@ -22,6 +22,7 @@
 #include "common/error.h"
 #include "common/paths.h"
 #include "ingest/parse.h"
+#include "ingest/pdf.h"
 
 /* A command that parses mail: its function and CMD_MAIL in one, so the two
  * cannot disagree. mailclerk has no such functions (it links no GMime); it
@@ -215,6 +216,12 @@ run_thread(void *data)
 int
 main(int argc, char **argv)
 {
+#ifdef MAILCLERK_MAIL
+	/* This program is also the PDF reader its parse workers start. */
+	int reader_status = pdf_reader_main(argc, argv);
+	if (reader_status >= 0)
+		return reader_status;
+#endif
 	/* The categories mailclerk reads: characters and the terminal's charset
 	 * (LC_CTYPE), GLib's messages (LC_MESSAGES) and the decimal point of
 	 * sizes and rates (LC_NUMERIC); dates and everything else are printed

@@ -492,12 +492,18 @@ attachment_plain_text(GMimePart *part, gsize max)
 	return text_of_bytes(GMIME_OBJECT(part), (const char *)bytes->data, len);
 }
 
-/* The text of a PDF attachment, at most MAX bytes of it (about). */
+/* The text of PDF attachment A, at most MAX bytes of it (about); what the
+ * reader could not read is a problem of PM. */
 static char *
-attachment_pdf_text(GMimePart *part, gsize max)
+attachment_pdf_text(struct parsed_message *pm, const struct mc_attachment *a, GMimePart *part,
+                    gsize max)
 {
 	g_autoptr(GByteArray) bytes = part_bytes(part);
-	g_autofree char *text = pdf_text((const char *)bytes->data, bytes->len, max);
+	g_autofree char *problem = NULL;
+	g_autofree char *text = pdf_text((const char *)bytes->data, bytes->len, max, &problem);
+	if (problem)
+		parsed_message_add_problem(pm, "attachment %s (%s): %s", a->part,
+		                           *a->filename ? a->filename : a->mime_type, problem);
 	return text ? clean_body(text) : NULL;
 }
 
@@ -511,7 +517,7 @@ add_attachment_texts(struct walk *w)
 		    &g_array_index(w->attachment_texts, struct attachment_text, i);
 		gsize room = MAX_BODY - w->body->len;
 		g_autofree char *text =
-		    t->pdf ? attachment_pdf_text(t->part, room)
+		    t->pdf ? attachment_pdf_text(w->pm, t->a, t->part, room)
 		           : attachment_plain_text(t->part, ATTACHMENT_TEXT_RATIO * room);
 		if (!text || is_blank(text))
 			continue;

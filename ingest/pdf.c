@@ -1,19 +1,42 @@
-/* PDF attachments to text with poppler-glib.
+/* PDF attachments to text with poppler-glib, in a reader process.
  *
- * Each call opens its own PopplerDocument, so parse workers never share
- * one. poppler keeps its global state (GlobalParams) while any document is
- * open and builds it again when the first one opens, behind a mutex: that
- * rebuild cost 0.5 ms a PDF, so one tiny document stays open for the life
- * of the process. poppler reports what it finds wrong in a file through
- * GLib's log (domain "Poppler"): hostile mail makes that noise, and none of
- * it is something a user can act on, so it is dropped. */
+ * poppler's cost for one page is not bounded: one 85 KB PDF whose page
+ * draws 20,000 lines of text took 8.5 s and 426 MB, and a little more
+ * text takes gigabytes. Nothing in poppler-glib limits it, so each parse
+ * worker hands its PDFs to a reader process of its own (this program
+ * again, run with PDF_READER_ARG: pdf_reader_main()), which it watches
+ * while it waits: a reader over PDF_MAX_MEMORY of memory or
+ * PDF_MAX_CPU_SECONDS of CPU on one PDF is killed, as is one that crashes
+ * on it, and the text of the pages it sent before stays; the caller is told
+ * why (a problem of the message) and the next PDF starts a new reader.
+ *
+ * In the reader, each PDF opens its own PopplerDocument. poppler keeps its
+ * global state (GlobalParams) while any document is open and builds it
+ * again when the first one opens: that rebuild cost 0.5 ms a PDF, so one
+ * tiny document stays open for the life of the reader. poppler reports
+ * what it finds wrong in a file through GLib's log (domain "Poppler"):
+ * hostile mail makes that noise, and none of it is something a user can
+ * act on, so it is dropped. */
 #include "config.h"
 
 #include "ingest/pdf.h"
 #include "common/utf8.h"
 
+#include <errno.h>
+#include <malloc.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Set by pdf_reader_main() in a program that can run as the reader. */
+static gboolean reader_host;
 
 gboolean
 pdf_has_header(const char *data, gsize len)
@@ -110,37 +133,401 @@ pdf_text_supported(void)
 	return TRUE;
 }
 
-char *
-pdf_text(const char *data, gsize len, gsize max)
-{
-	if (len > PDF_MAX_BYTES || !pdf_has_header(data, len))
-		return NULL;
-	pdf_init();
-	if (!poppler.document_new_from_bytes)
-		return NULL;
+/* ---- the protocol ----
+ *
+ * A request: the PDF's length and the text wanted (two u64), then its
+ * bytes. The answer: the pages to be read (a u32; PDF_NO_DOCUMENT when
+ * poppler cannot open it), then one frame a page read (a u32 length and
+ * that much text; 0 for a page without text) and PDF_END. The reader's
+ * first word, before any request, says whether it has poppler (1) or not
+ * (0). Native byte order: both ends are this program. */
+#define PDF_NO_DOCUMENT 0xFFFFFFFFu
+#define PDF_END         0xFFFFFFFFu
+/* A reader holding more than this after a PDF is replaced (a new one
+ * holds 20 MB). */
+#define PDF_READER_KEEP (32 * 1024 * 1024)
+/* How often a waiting worker looks at its reader's memory and CPU. */
+#define PDF_WATCH_MS 20
 
+/* ---- the reader process ---- */
+
+/* Reads or writes all N bytes of BUF on FD; FALSE at EOF or on an error. */
+static gboolean
+fd_read_all(int fd, void *buf, gsize n)
+{
+	for (char *p = buf; n > 0;) {
+		ssize_t got = read(fd, p, n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return FALSE;
+		p += got;
+		n -= (gsize)got;
+	}
+	return TRUE;
+}
+
+static gboolean
+fd_write_all(int fd, const void *buf, gsize n)
+{
+	for (const char *p = buf; n > 0;) {
+		ssize_t put = write(fd, p, n);
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put <= 0)
+			return FALSE;
+		p += put;
+		n -= (gsize)put;
+	}
+	return TRUE;
+}
+
+static gboolean
+write_word(guint32 word)
+{
+	return fd_write_all(STDOUT_FILENO, &word, sizeof word);
+}
+
+#ifdef MC_TEST_HOOKS
+/* MAILCLERK_TEST_PDF_CRASH: a page whose text holds its value makes the
+ * reader abort, as a crash in poppler would (without a core file). */
+static void
+test_crash(const char *text)
+{
+	const char *marker = g_getenv("MAILCLERK_TEST_PDF_CRASH");
+	if (text && marker && *marker && strstr(text, marker)) {
+		struct rlimit none = { 0, 0 };
+		setrlimit(RLIMIT_CORE, &none);
+		abort();
+	}
+}
+#else
+#define test_crash(text) ((void)0)
+#endif
+
+/* Sends the text of the PDF in DATA page after page, until about MAX bytes
+ * are sent. FALSE when the worker has gone. */
+static gboolean
+read_document(const char *data, gsize len, guint64 max)
+{
 	/* poppler reads the bytes in place while the document is open. */
 	g_autoptr(GBytes) bytes = g_bytes_new_static(data, len);
 	g_autoptr(GError) error = NULL;
 	PopplerDocument *doc = poppler.document_new_from_bytes(bytes, NULL, &error);
-	if (!doc)
-		return NULL; /* damaged, encrypted or not a PDF at all */
+	if (!doc) /* damaged, encrypted or not a PDF at all */
+		return write_word(PDF_NO_DOCUMENT) && write_word(PDF_END);
 
-	GString *out = g_string_new(NULL);
-	int pages = MIN(poppler.document_get_n_pages(doc), PDF_MAX_PAGES);
-	for (int i = 0; i < pages && out->len < max; i++) {
+	int pages = CLAMP(poppler.document_get_n_pages(doc), 0, PDF_MAX_PAGES);
+	gboolean ok = write_word((guint32)pages);
+	guint64 sent = 0;
+	for (int i = 0; ok && i < pages && sent < max; i++) {
 		PopplerPage *page = poppler.document_get_page(doc, i);
-		if (!page)
+		g_autofree char *text = page ? poppler.page_get_text(page) : NULL;
+		if (page)
+			g_object_unref(page);
+		test_crash(text);
+		gsize n = text ? strnlen(text, G_MAXUINT32 - 1) : 0;
+		ok = write_word((guint32)n) && fd_write_all(STDOUT_FILENO, text, n);
+		sent += n ? n + 2 : 0; /* and the blank line between pages */
+	}
+	g_object_unref(doc);
+	return ok && write_word(PDF_END);
+}
+
+/* The reader's loop: one PDF after another until the worker closes. */
+static int
+reader_run(void)
+{
+	/* Ctrl-C is for the worker, which stops it; and it dies with the
+	 * worker that started it. */
+	signal(SIGINT, SIG_IGN);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	pdf_init();
+	if (!write_word(poppler.document_new_from_bytes != NULL) ||
+	    !poppler.document_new_from_bytes)
+		return 1;
+	guint64 head[2];
+	while (fd_read_all(STDIN_FILENO, head, sizeof head)) {
+		if (head[0] > PDF_MAX_BYTES)
+			return 1;
+		g_autofree char *data = g_malloc(MAX(head[0], 1));
+		if (!fd_read_all(STDIN_FILENO, data, head[0]) ||
+		    !read_document(data, head[0], head[1]))
+			return 1;
+		/* What can go back goes back; the worker replaces a reader that
+		 * still holds much (PDF_READER_KEEP). */
+		malloc_trim(0);
+	}
+	return 0;
+}
+
+/* ---- the worker's side ---- */
+
+/* The reader of one parse worker. */
+struct reader {
+	GPid pid; /* 0: none running */
+	int fd;   /* the worker's end of their socket pair */
+	/* What it may spend on the PDF it reads: CPU in clock ticks from
+	 * cpu_start, and resident pages. */
+	guint64 cpu_start, cpu_limit, rss_limit;
+	gint64 checked; /* when its memory and CPU were last read, µs */
+};
+
+/* Set once the reader has no poppler: no PDF text for this process. */
+static gint no_reader;
+
+/* Sets *CPU (clock ticks) and *RSS (pages) from /proc/PID/stat. */
+static gboolean
+reader_usage(GPid pid, guint64 *cpu, guint64 *rss)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return FALSE;
+	gsize n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* After the command name in parentheses: the state is field 3,
+	 * utime and stime 14 and 15, rss 24. */
+	const char *p = strrchr(buf, ')');
+	guint64 utime, stime, pages;
+	if (!p ||
+	    sscanf(p + 1,
+	           " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %" G_GUINT64_FORMAT
+	           " %" G_GUINT64_FORMAT " %*d %*d %*d %*d %*d %*d %*u %*u %" G_GUINT64_FORMAT,
+	           &utime, &stime, &pages) != 3)
+		return FALSE;
+	*cpu = utime + stime;
+	*rss = pages;
+	return TRUE;
+}
+
+/* Closes R's end and reaps it (killed first when KILL). Returns why it
+ * ended, for a problem: static text or NULL when it exited as asked. */
+static char *
+reader_stop(struct reader *r, gboolean kill_it)
+{
+	if (!r->pid)
+		return NULL;
+	close(r->fd);
+	if (kill_it)
+		kill(r->pid, SIGKILL);
+	int status = 0;
+	while (waitpid(r->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	r->pid = 0;
+	r->fd = -1;
+	if (WIFSIGNALED(status))
+		return g_strdup_printf("crashed (%s)", g_strsignal(WTERMSIG(status)));
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		return g_strdup_printf("failed (exit status %d)", WEXITSTATUS(status));
+	return g_strdup("stopped");
+}
+
+static void
+reader_free(gpointer data)
+{
+	struct reader *r = data;
+	g_free(reader_stop(r, FALSE));
+	g_free(r);
+}
+
+static GPrivate reader_key = G_PRIVATE_INIT(reader_free);
+
+/* Kills R when it is over its limits: then FALSE and *WHY. */
+static gboolean
+reader_within_limits(struct reader *r, char **why)
+{
+	guint64 cpu, rss;
+	if (!reader_usage(r->pid, &cpu, &rss))
+		return TRUE; /* it is gone: the read says so */
+	if (rss > r->rss_limit) {
+		g_free(reader_stop(r, TRUE));
+		*why = g_strdup_printf("needed more than %d MB of memory", PDF_MAX_MEMORY >> 20);
+	} else if (cpu - r->cpu_start > r->cpu_limit) {
+		g_free(reader_stop(r, TRUE));
+		*why = g_strdup_printf("took more than %g s of CPU",
+		                       (double)r->cpu_limit / (double)sysconf(_SC_CLK_TCK));
+	} else {
+		return TRUE;
+	}
+	return FALSE;
+}
+
+/* Reads N bytes from R, watching it all the while. FALSE and *WHY when it
+ * ended or was stopped before. */
+static gboolean
+reader_read(struct reader *r, void *buf, gsize n, char **why)
+{
+	for (char *p = buf; n > 0;) {
+		gint64 now = g_get_monotonic_time();
+		if (now - r->checked >= PDF_WATCH_MS * 1000) {
+			r->checked = now;
+			if (!reader_within_limits(r, why))
+				return FALSE;
+		}
+		struct pollfd ready = { .fd = r->fd, .events = POLLIN };
+		int rc = poll(&ready, 1, PDF_WATCH_MS);
+		if (rc <= 0) {
+			if (rc < 0 && errno != EINTR) {
+				*why = reader_stop(r, TRUE);
+				return FALSE;
+			}
 			continue;
-		g_autofree char *text = poppler.page_get_text(page);
-		g_object_unref(page);
-		if (!text || !*text)
+		}
+		ssize_t got = recv(r->fd, p, n, 0);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			*why = reader_stop(r, got < 0);
+			return FALSE;
+		}
+		p += got;
+		n -= (gsize)got;
+	}
+	return TRUE;
+}
+
+static gboolean
+reader_word(struct reader *r, guint32 *word, char **why)
+{
+	return reader_read(r, word, sizeof *word, why);
+}
+
+/* Starts a reader in R: this program again, with PDF_READER_ARG. FALSE and
+ * *WHY when it could not, or has no poppler (then no_reader is set). */
+static gboolean
+reader_start(struct reader *r, char **why)
+{
+	int pair[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
+		*why = g_strdup_printf("could not start: %s", g_strerror(errno));
+		return FALSE;
+	}
+	posix_spawn_file_actions_t actions;
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_adddup2(&actions, pair[1], STDIN_FILENO);
+	posix_spawn_file_actions_adddup2(&actions, pair[1], STDOUT_FILENO);
+	char *argv[] = { (char *)"mailclerk-pdf-reader", (char *)PDF_READER_ARG, NULL };
+	pid_t pid;
+	int rc = posix_spawn(&pid, "/proc/self/exe", &actions, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&actions);
+	close(pair[1]);
+	if (rc != 0) {
+		close(pair[0]);
+		*why = g_strdup_printf("could not start: %s", g_strerror(rc));
+		return FALSE;
+	}
+	*r = (struct reader){
+		.pid = pid, .fd = pair[0], .cpu_limit = G_MAXUINT64, .rss_limit = G_MAXUINT64
+	};
+	guint32 has_poppler = 0;
+	if (!reader_word(r, &has_poppler, why))
+		return FALSE;
+	if (!has_poppler) {
+		g_atomic_int_set(&no_reader, 1);
+		g_free(reader_stop(r, FALSE));
+		*why = g_strdup("has no poppler");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* The limits of one PDF: PDF_MAX_MEMORY and PDF_MAX_CPU_SECONDS, or with
+ * the test hooks MAILCLERK_TEST_PDF_LIMITS "MB,MS" (memory, CPU). */
+static void
+reader_set_limits(struct reader *r)
+{
+	long tick = sysconf(_SC_CLK_TCK), page = sysconf(_SC_PAGESIZE);
+	guint64 mb = PDF_MAX_MEMORY >> 20, ms = PDF_MAX_CPU_SECONDS * 1000;
+#ifdef MC_TEST_HOOKS
+	const char *limits = g_getenv("MAILCLERK_TEST_PDF_LIMITS");
+	if (limits)
+		sscanf(limits, "%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT, &mb, &ms);
+#endif
+	r->rss_limit = (mb << 20) / (guint64)page;
+	r->cpu_limit = ms * (guint64)tick / 1000;
+	guint64 rss;
+	if (!reader_usage(r->pid, &r->cpu_start, &rss))
+		r->cpu_start = 0;
+	r->checked = g_get_monotonic_time();
+}
+
+static gboolean
+reader_send(struct reader *r, const void *buf, gsize n)
+{
+	for (const char *p = buf; n > 0;) {
+		ssize_t put = send(r->fd, p, n, MSG_NOSIGNAL);
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put <= 0)
+			return FALSE;
+		p += put;
+		n -= (gsize)put;
+	}
+	return TRUE;
+}
+
+char *
+pdf_text(const char *data, gsize len, gsize max, char **problem)
+{
+	*problem = NULL;
+	if (len > PDF_MAX_BYTES || !pdf_has_header(data, len) || !reader_host ||
+	    g_atomic_int_get(&no_reader))
+		return NULL;
+	struct reader *r = g_private_get(&reader_key);
+	if (!r) {
+		r = g_new0(struct reader, 1);
+		g_private_set(&reader_key, r);
+	}
+	g_autofree char *why = NULL;
+	/* A reader that ended since its last PDF (it cannot have been asked
+	 * anything) is started again, once. */
+	guint64 head[2] = { len, max };
+	if (r->pid && !(reader_send(r, head, sizeof head) && reader_send(r, data, len)))
+		g_free(reader_stop(r, TRUE));
+	if (!r->pid) {
+		if (!reader_start(r, &why)) {
+			if (!g_atomic_int_get(&no_reader))
+				*problem =
+				    g_strdup_printf("PDF text not read: the PDF reader %s", why);
+			return NULL;
+		}
+		if (!(reader_send(r, head, sizeof head) && reader_send(r, data, len))) {
+			g_autofree char *how = reader_stop(r, TRUE);
+			*problem = g_strdup_printf("PDF text not read: the PDF reader %s", how);
+			return NULL;
+		}
+	}
+	reader_set_limits(r);
+
+	guint32 pages = 0, done = 0, n;
+	GString *out = g_string_new(NULL);
+	g_autofree char *text = NULL;
+	gboolean ok = reader_word(r, &pages, &why);
+	while (ok && (ok = reader_word(r, &n, &why)) && n != PDF_END) {
+		text = g_realloc(text, MAX(n, 1));
+		if (!(ok = reader_read(r, text, n, &why)))
+			break;
+		done++;
+		if (n == 0)
 			continue;
 		if (out->len > 0)
 			g_string_append(out, "\n\n");
-		utf8_append_valid(out, text, strlen(text));
+		utf8_append_valid(out, text, n);
 	}
-	g_object_unref(doc);
+	/* poppler keeps much of what a big page took: such a reader is
+	 * replaced, so that each PDF starts from a small one. */
+	guint64 cpu, rss;
+	if (ok && reader_usage(r->pid, &cpu, &rss) &&
+	    rss * (guint64)sysconf(_SC_PAGESIZE) > PDF_READER_KEEP)
+		g_free(reader_stop(r, FALSE));
+	if (!ok && pages && pages != PDF_NO_DOCUMENT)
+		*problem = g_strdup_printf("PDF text read from %u of %u pages: the PDF reader %s",
+		                           done, pages, why);
+	else if (!ok)
+		*problem = g_strdup_printf("PDF text not read: the PDF reader %s", why);
 	if (out->len == 0) {
 		g_string_free(out, TRUE);
 		return NULL;
@@ -157,9 +544,26 @@ pdf_text_supported(void)
 }
 
 char *
-pdf_text(const char *data, gsize len, gsize max)
+pdf_text(const char *data, gsize len, gsize max, char **problem)
 {
+	*problem = NULL;
 	return NULL;
 }
 
+static int
+reader_run(void)
+{
+	return 1;
+}
+
 #endif
+
+int
+pdf_reader_main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], PDF_READER_ARG) != 0) {
+		reader_host = TRUE;
+		return -1;
+	}
+	return reader_run();
+}

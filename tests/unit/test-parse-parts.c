@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ingest/parse.h"
+#include "ingest/pdf.h"
 #include "tests/unit/parse-helpers.h"
 
 #ifdef HAVE_POPPLER
@@ -402,6 +403,95 @@ test_attachment_pdf(void)
 	    mail_with_file("application/octet-stream", "hello.bin", pdf->str, pdf->len);
 	g_autoptr(parsed_message) other = parse_ok(bin, 0);
 	g_assert_cmpstr(other->body_text, ==, "The file is attached.");
+}
+
+/* A page of LINES lines of eight words (a string for make_pdf()), laid
+ * over one another 70 rows deep: poppler's layout of such a page costs
+ * more than its text grows. */
+static char *
+crowded_page(int lines)
+{
+	static const char *const words[] = { "alpha",   "bravo", "charlie", "delta", "echo",
+		                             "foxtrot", "golf",  "hotel",   "india", "juliet" };
+	GString *s = g_string_new("crowded");
+	for (int k = 0; k < lines; k++) {
+		g_string_append_printf(s, ") Tj 1 0 0 1 20 %d Tm (", 700 - (k % 70) * 10);
+		for (int j = 0; j < 8; j++)
+			g_string_append_printf(s, "%s ", words[(k + j) % 10]);
+		g_string_append_printf(s, "%d", k);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* The only problem PM has. */
+static const char *
+only_problem(const struct parsed_message *pm)
+{
+	g_assert_nonnull(pm->problems);
+	g_assert_cmpuint(pm->problems->len, ==, 1);
+	return g_ptr_array_index(pm->problems, 0);
+}
+
+/* What reading one PDF costs is bounded: the reader process is killed over
+ * PDF_MAX_MEMORY or PDF_MAX_CPU_SECONDS, or when it crashes, and the text
+ * of the pages it read before is kept; the message says what was lost. */
+static void
+test_attachment_pdf_limits(void)
+{
+	if (!HAVE_POPPLER_TEST) {
+		g_test_skip("built without poppler-glib: no PDF text");
+		return;
+	}
+	/* 20,000 lines on one page: 426 MB and 8.5 s when nothing bounded it. */
+	g_autofree char *crowded = crowded_page(20000);
+	const char *const memory_pages[] = { "Before the crowd: vexillant", crowded,
+		                             "After it: zumbrolic" };
+	g_autoptr(GString) memory_pdf = make_pdf(memory_pages, 3);
+	g_autofree char *memory_mail =
+	    mail_with_file("application/pdf", "crowded.pdf", memory_pdf->str, memory_pdf->len);
+	g_autoptr(parsed_message) memory = parse_ok(memory_mail, 0);
+	g_assert_cmpstr(memory->body_text, ==,
+	                "The file is attached.\n\n[crowded.pdf]\nBefore the crowd: vexillant");
+	g_assert_cmpstr(only_problem(memory), ==,
+	                "attachment 2 (crowded.pdf): PDF text read from 1 of 3 pages: the PDF "
+	                "reader needed more than 128 MB of memory");
+
+	/* CPU, with the test hook's limit of 50 ms: 2,000 lines take longer. */
+	g_autofree char *busy = crowded_page(2000);
+	const char *const cpu_pages[] = { busy, "never read" };
+	g_autoptr(GString) cpu_pdf = make_pdf(cpu_pages, 2);
+	g_autofree char *cpu_mail =
+	    mail_with_file("application/pdf", "busy.pdf", cpu_pdf->str, cpu_pdf->len);
+	g_setenv("MAILCLERK_TEST_PDF_LIMITS", "4096,50", TRUE);
+	g_autoptr(parsed_message) cpu = parse_ok(cpu_mail, 0);
+	g_unsetenv("MAILCLERK_TEST_PDF_LIMITS");
+	g_assert_cmpstr(cpu->body_text, ==, "The file is attached.");
+	g_assert_cmpstr(only_problem(cpu), ==,
+	                "attachment 2 (busy.pdf): PDF text read from 0 of 2 pages: the PDF "
+	                "reader took more than 0.05 s of CPU");
+
+	/* A crash (main() set the hook's marker) on the second page. */
+	const char *const crash_pages[] = { "Intact first page: plumbago", "pdfcrashmarker" };
+	g_autoptr(GString) crash_pdf = make_pdf(crash_pages, 2);
+	g_autofree char *crash_mail =
+	    mail_with_file("application/pdf", "crash.pdf", crash_pdf->str, crash_pdf->len);
+	g_autoptr(parsed_message) crash = parse_ok(crash_mail, 0);
+	g_assert_cmpstr(crash->body_text, ==,
+	                "The file is attached.\n\n[crash.pdf]\nIntact first page: plumbago");
+	g_assert_cmpstr(only_problem(crash), ==,
+	                "attachment 2 (crash.pdf): PDF text read from 1 of 2 pages: the PDF "
+	                "reader crashed (Aborted)");
+
+	/* The next PDF is read whole by a new reader, with no problem. */
+	const char *const fine_pages[] = { "Fine again: quorbitant", "and its second page" };
+	g_autoptr(GString) fine_pdf = make_pdf(fine_pages, 2);
+	g_autofree char *fine_mail =
+	    mail_with_file("application/pdf", "fine.pdf", fine_pdf->str, fine_pdf->len);
+	g_autoptr(parsed_message) fine = parse_ok(fine_mail, 0);
+	g_assert_cmpstr(fine->body_text, ==,
+	                "The file is attached.\n\n[fine.pdf]\nFine again: quorbitant\n\n"
+	                "and its second page");
+	g_assert_true(!fine->problems || fine->problems->len == 0);
 }
 
 static gpointer
@@ -903,6 +993,12 @@ test_attachment_bytes(void)
 int
 main(int argc, char **argv)
 {
+	/* The PDF reader pdf_text() starts is this program again. */
+	int reader_status = pdf_reader_main(argc, argv);
+	if (reader_status >= 0)
+		return reader_status;
+	/* Before any reader starts, so that each inherits it. */
+	g_setenv("MAILCLERK_TEST_PDF_CRASH", "pdfcrashmarker", TRUE);
 	g_test_init(&argc, &argv, NULL);
 	parse_init();
 	g_test_add_func("/parse/alternative", test_alternative);
@@ -913,6 +1009,7 @@ main(int argc, char **argv)
 	g_test_add_func("/parse/attachment-text-limits", test_attachment_text_limits);
 	g_test_add_func("/parse/attachment-pdf", test_attachment_pdf);
 	g_test_add_func("/parse/attachment-pdf-threads", test_attachment_pdf_threads);
+	g_test_add_func("/parse/attachment-pdf-limits", test_attachment_pdf_limits);
 	g_test_add_func("/parse/forwarded", test_forwarded);
 	g_test_add_func("/parse/signed-encrypted", test_signed_encrypted);
 	g_test_add_func("/parse/attachment-rule", test_attachment_rule);
