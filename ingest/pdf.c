@@ -151,7 +151,7 @@ pdf_text_supported(void)
 
 /* ---- the reader process ---- */
 
-/* Reads or writes all N bytes of BUF on FD; FALSE at EOF or on an error. */
+/* Reads all N bytes of BUF from FD; FALSE at EOF or on an error. */
 static gboolean
 fd_read_all(int fd, void *buf, gsize n)
 {
@@ -167,11 +167,12 @@ fd_read_all(int fd, void *buf, gsize n)
 	return TRUE;
 }
 
+/* Both ends write with this: the peer gone is FALSE, not a SIGPIPE. */
 static gboolean
-fd_write_all(int fd, const void *buf, gsize n)
+fd_send_all(int fd, const void *buf, gsize n)
 {
 	for (const char *p = buf; n > 0;) {
-		ssize_t put = write(fd, p, n);
+		ssize_t put = send(fd, p, n, MSG_NOSIGNAL);
 		if (put < 0 && errno == EINTR)
 			continue;
 		if (put <= 0)
@@ -185,7 +186,7 @@ fd_write_all(int fd, const void *buf, gsize n)
 static gboolean
 write_word(guint32 word)
 {
-	return fd_write_all(STDOUT_FILENO, &word, sizeof word);
+	return fd_send_all(STDOUT_FILENO, &word, sizeof word);
 }
 
 #ifdef MC_TEST_HOOKS
@@ -227,7 +228,7 @@ read_document(const char *data, gsize len, guint64 max)
 			g_object_unref(page);
 		test_crash(text);
 		gsize n = text ? strnlen(text, G_MAXUINT32 - 1) : 0;
-		ok = write_word((guint32)n) && fd_write_all(STDOUT_FILENO, text, n);
+		ok = write_word((guint32)n) && fd_send_all(STDOUT_FILENO, text, n);
 		sent += n ? n + 2 : 0; /* and the blank line between pages */
 	}
 	g_object_unref(doc);
@@ -454,21 +455,6 @@ reader_set_limits(struct reader *r)
 	r->checked = g_get_monotonic_time();
 }
 
-static gboolean
-reader_send(struct reader *r, const void *buf, gsize n)
-{
-	for (const char *p = buf; n > 0;) {
-		ssize_t put = send(r->fd, p, n, MSG_NOSIGNAL);
-		if (put < 0 && errno == EINTR)
-			continue;
-		if (put <= 0)
-			return FALSE;
-		p += put;
-		n -= (gsize)put;
-	}
-	return TRUE;
-}
-
 char *
 pdf_text(const char *data, gsize len, gsize max, char **problem)
 {
@@ -485,7 +471,7 @@ pdf_text(const char *data, gsize len, gsize max, char **problem)
 	/* A reader that ended since its last PDF (it cannot have been asked
 	 * anything) is started again, once. */
 	guint64 head[2] = { len, max };
-	if (r->pid && !(reader_send(r, head, sizeof head) && reader_send(r, data, len)))
+	if (r->pid && !(fd_send_all(r->fd, head, sizeof head) && fd_send_all(r->fd, data, len)))
 		g_free(reader_stop(r, TRUE));
 	if (!r->pid) {
 		if (!reader_start(r, &why)) {
@@ -494,7 +480,7 @@ pdf_text(const char *data, gsize len, gsize max, char **problem)
 				    g_strdup_printf("PDF text not read: the PDF reader %s", why);
 			return NULL;
 		}
-		if (!(reader_send(r, head, sizeof head) && reader_send(r, data, len))) {
+		if (!(fd_send_all(r->fd, head, sizeof head) && fd_send_all(r->fd, data, len))) {
 			g_autofree char *how = reader_stop(r, TRUE);
 			*problem = g_strdup_printf("PDF text not read: the PDF reader %s", how);
 			return NULL;

@@ -432,6 +432,15 @@ only_problem(const struct parsed_message *pm)
 	return g_ptr_array_index(pm->problems, 0);
 }
 
+/* A message with a PDF of N PAGES named NAME, parsed. */
+static struct parsed_message *
+parse_pdf_mail(const char *name, const char *const *pages, int n)
+{
+	g_autoptr(GString) pdf = make_pdf(pages, n);
+	g_autofree char *raw = mail_with_file("application/pdf", name, pdf->str, pdf->len);
+	return parse_ok(raw, 0);
+}
+
 /* What reading one PDF costs is bounded: the reader process is killed over
  * PDF_MAX_MEMORY or PDF_MAX_CPU_SECONDS, or when it crashes, and the text
  * of the pages it read before is kept; the message says what was lost. */
@@ -446,10 +455,7 @@ test_attachment_pdf_limits(void)
 	g_autofree char *crowded = crowded_page(20000);
 	const char *const memory_pages[] = { "Before the crowd: vexillant", crowded,
 		                             "After it: zumbrolic" };
-	g_autoptr(GString) memory_pdf = make_pdf(memory_pages, 3);
-	g_autofree char *memory_mail =
-	    mail_with_file("application/pdf", "crowded.pdf", memory_pdf->str, memory_pdf->len);
-	g_autoptr(parsed_message) memory = parse_ok(memory_mail, 0);
+	g_autoptr(parsed_message) memory = parse_pdf_mail("crowded.pdf", memory_pages, 3);
 	g_assert_cmpstr(memory->body_text, ==,
 	                "The file is attached.\n\n[crowded.pdf]\nBefore the crowd: vexillant");
 	g_assert_cmpstr(only_problem(memory), ==,
@@ -459,11 +465,8 @@ test_attachment_pdf_limits(void)
 	/* CPU, with the test hook's limit of 50 ms: 2,000 lines take longer. */
 	g_autofree char *busy = crowded_page(2000);
 	const char *const cpu_pages[] = { busy, "never read" };
-	g_autoptr(GString) cpu_pdf = make_pdf(cpu_pages, 2);
-	g_autofree char *cpu_mail =
-	    mail_with_file("application/pdf", "busy.pdf", cpu_pdf->str, cpu_pdf->len);
 	g_setenv("MAILCLERK_TEST_PDF_LIMITS", "4096,50", TRUE);
-	g_autoptr(parsed_message) cpu = parse_ok(cpu_mail, 0);
+	g_autoptr(parsed_message) cpu = parse_pdf_mail("busy.pdf", cpu_pages, 2);
 	g_unsetenv("MAILCLERK_TEST_PDF_LIMITS");
 	g_assert_cmpstr(cpu->body_text, ==, "The file is attached.");
 	g_assert_cmpstr(only_problem(cpu), ==,
@@ -472,10 +475,7 @@ test_attachment_pdf_limits(void)
 
 	/* A crash (main() set the hook's marker) on the second page. */
 	const char *const crash_pages[] = { "Intact first page: plumbago", "pdfcrashmarker" };
-	g_autoptr(GString) crash_pdf = make_pdf(crash_pages, 2);
-	g_autofree char *crash_mail =
-	    mail_with_file("application/pdf", "crash.pdf", crash_pdf->str, crash_pdf->len);
-	g_autoptr(parsed_message) crash = parse_ok(crash_mail, 0);
+	g_autoptr(parsed_message) crash = parse_pdf_mail("crash.pdf", crash_pages, 2);
 	g_assert_cmpstr(crash->body_text, ==,
 	                "The file is attached.\n\n[crash.pdf]\nIntact first page: plumbago");
 	g_assert_cmpstr(only_problem(crash), ==,
@@ -484,10 +484,7 @@ test_attachment_pdf_limits(void)
 
 	/* The next PDF is read whole by a new reader, with no problem. */
 	const char *const fine_pages[] = { "Fine again: quorbitant", "and its second page" };
-	g_autoptr(GString) fine_pdf = make_pdf(fine_pages, 2);
-	g_autofree char *fine_mail =
-	    mail_with_file("application/pdf", "fine.pdf", fine_pdf->str, fine_pdf->len);
-	g_autoptr(parsed_message) fine = parse_ok(fine_mail, 0);
+	g_autoptr(parsed_message) fine = parse_pdf_mail("fine.pdf", fine_pages, 2);
 	g_assert_cmpstr(fine->body_text, ==,
 	                "The file is attached.\n\n[fine.pdf]\nFine again: quorbitant\n\n"
 	                "and its second page");
