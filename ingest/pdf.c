@@ -326,14 +326,18 @@ reader_stop(struct reader *r, gboolean kill_it)
 	return g_strdup("stopped");
 }
 
-/* At the worker's end: killed rather than waited for, as the thread would
- * then outlive the pool (under ASan a reader's exit takes a leak check,
- * and LeakSanitizer in a process ending meanwhile could not stop it). */
+/* At the worker's end: killed, not waited for (it is reaped when this
+ * process ends). A thread pool does not join its threads: one waiting
+ * here outlived the pool, and LeakSanitizer in a process ending meanwhile
+ * reported it could not stop it. */
 static void
 reader_free(gpointer data)
 {
 	struct reader *r = data;
-	g_free(reader_stop(r, TRUE));
+	if (r->pid) {
+		close(r->fd);
+		kill(r->pid, SIGKILL);
+	}
 	g_free(r);
 }
 
