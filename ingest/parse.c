@@ -493,17 +493,26 @@ attachment_plain_text(GMimePart *part, gsize max)
 }
 
 /* The text of PDF attachment A, at most MAX bytes of it (about); what the
- * reader could not read is a problem of PM. */
+ * reader could not read is a problem of PM, and sets *STOPPED. */
 static char *
 attachment_pdf_text(struct parsed_message *pm, const struct mc_attachment *a, GMimePart *part,
-                    gsize max)
+                    gsize max, gboolean *stopped)
 {
+	const char *name = *a->filename ? a->filename : a->mime_type;
+	if (*stopped) {
+		parsed_message_add_problem(pm,
+		                           "attachment %s (%s): PDF text not read: an earlier PDF "
+		                           "of this message stopped the PDF reader",
+		                           a->part, name);
+		return NULL;
+	}
 	g_autoptr(GByteArray) bytes = part_bytes(part);
 	g_autofree char *problem = NULL;
 	g_autofree char *text = pdf_text((const char *)bytes->data, bytes->len, max, &problem);
-	if (problem)
-		parsed_message_add_problem(pm, "attachment %s (%s): %s", a->part,
-		                           *a->filename ? a->filename : a->mime_type, problem);
+	if (problem) {
+		parsed_message_add_problem(pm, "attachment %s (%s): %s", a->part, name, problem);
+		*stopped = TRUE;
+	}
 	return text ? clean_body(text) : NULL;
 }
 
@@ -512,12 +521,15 @@ attachment_pdf_text(struct parsed_message *pm, const struct mc_attachment *a, GM
 static void
 add_attachment_texts(struct walk *w)
 {
+	/* One PDF that stops its reader (a limit, a crash) is all a message
+	 * may cost: a message of many such PDFs would cost each limit again. */
+	gboolean pdf_stopped = FALSE;
 	for (guint i = 0; i < w->attachment_texts->len && !body_full(w); i++) {
 		const struct attachment_text *t =
 		    &g_array_index(w->attachment_texts, struct attachment_text, i);
 		gsize room = MAX_BODY - w->body->len;
 		g_autofree char *text =
-		    t->pdf ? attachment_pdf_text(w->pm, t->a, t->part, room)
+		    t->pdf ? attachment_pdf_text(w->pm, t->a, t->part, room, &pdf_stopped)
 		           : attachment_plain_text(t->part, ATTACHMENT_TEXT_RATIO * room);
 		if (!text || is_blank(text))
 			continue;

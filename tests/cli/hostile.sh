@@ -4,7 +4,7 @@
 # skipped (and remembered) while everything else is indexed, and skipped
 # files are not parsed again until they change.
 . "$top_srcdir/tests/lib.sh"
-plan 40
+plan 45
 
 # message DIR NAME SUBJECT BODY: a small message file.
 message() {
@@ -219,26 +219,70 @@ def pdf(contents):
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offs)
     return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-for name, contents in (("crowded", [page("before the crowd: zorbpdfone"), crowd, page("after it: zorbpdfthree")]),
-                       ("plain", [page("an ordinary page: zorbpdfplain")])):
-    b64 = base64.encodebytes(pdf(contents)).decode()
+crowded = [page("before the crowd: zorbpdfone"), crowd, page("after it: zorbpdfthree")]
+for name, files in (("crowded", [("crowded", crowded)]),
+                    ("plain", [("plain", [page("an ordinary page: zorbpdfplain")])]),
+                    ("twice", [("first", crowded), ("second", [page("never read: zorbpdfsecond")])])):
+    parts = "".join("--B\nContent-Type: application/pdf; name=%s.pdf\nContent-Transfer-Encoding: base64\n\n%s"
+                    % (f, base64.encodebytes(pdf(c)).decode()) for f, c in files)
     open("%s/%s:2,S" % (sys.argv[1], name), "w").write(
         "From: a@hostile.example\nTo: b@studio.example\nSubject: %s\nMessage-ID: <%s@hostile.example>\n"
         "Date: Mon, 01 Jan 2024 00:00:00 +0000\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=B\n\n"
-        "--B\nContent-Type: text/plain\n\nzorbpdfmail\n--B\nContent-Type: application/pdf; name=%s.pdf\n"
-        "Content-Transfer-Encoding: base64\n\n%s--B--\n" % (name, name, name, b64))
+        "--B\nContent-Type: text/plain\n\nzorbpdfmail\n%s--B--\n" % (name, name, parts))
 PY
 if have_pdf_text; then
 	mc ingest --maildir "$M" >/dev/null 2>"$TMP/err"
-	check_eq 'a PDF over the memory limit: exit 0, both messages indexed' "$?|$(mc count zorbpdfmail)" "0|2"
-	check_eq '... the reader stopped is said, with the file and the part' "$(cat "$TMP/err")" \
-		"mailclerk: $M/cur/crowded:2,S: attachment 2 (crowded.pdf): PDF text read from 1 of 3 pages: the PDF reader needed more than 128 MB of memory"
-	check_eq '... the page before it is found, the page after not' "$(mc count zorbpdfone)|$(mc count zorbpdfthree)" "1|0"
+	check_eq 'a PDF over the memory limit: exit 0, every message indexed' "$?|$(mc count zorbpdfmail)" "0|3"
+	check_eq '... the reader stopped is said, with the file and the part; a PDF after it in the same message is not read' \
+		"$(grep crowded "$TMP/err"; grep twice "$TMP/err")" \
+		"mailclerk: $M/cur/crowded:2,S: attachment 2 (crowded.pdf): PDF text read from 1 of 3 pages: the PDF reader needed more than 128 MB of memory
+mailclerk: $M/cur/twice:2,S: attachment 2 (first.pdf): PDF text read from 1 of 3 pages: the PDF reader needed more than 128 MB of memory
+mailclerk: $M/cur/twice:2,S: attachment 3 (second.pdf): PDF text not read: an earlier PDF of this message stopped the PDF reader"
+	check_eq '... nothing else is said' "$(wc -l < "$TMP/err")" 3
+	check_eq '... the second PDF of that message is not searched' "$(mc count zorbpdfsecond)" 0
+	check_eq '... the page before it is found (in both messages), the page after not' "$(mc count zorbpdfone)|$(mc count zorbpdfthree)" "2|0"
 	check_eq '... and the other PDF is read' "$(mc count zorbpdfplain)" 1
 	mc ingest --maildir "$M" >/dev/null 2>"$TMP/err"
 	check_eq '... nothing is read again, nothing said' "$?|$(cat "$TMP/err")" "0|"
+	# A PDF that costs seconds of CPU (megabytes of operators that draw
+	# nothing): ^C stops its reader at once, and nothing is said of it.
+	B="$TMP/pdfbomb"
+	maildir "$B"
+	python3 - "$B/cur/bomb:2,S" <<'PY'
+import base64, sys, zlib
+c = zlib.compressobj(1)
+content = b"".join(c.compress(b"q 1 0 0 1 0 0 cm Q\n" * 50000) for _ in range(300)) + c.flush()
+objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream"]
+out, offs = b"%PDF-1.4\n", []
+for k, o in enumerate(objs):
+    offs.append(len(out))
+    out += b"%d 0 obj\n" % (k + 1) + o + b"\nendobj\n"
+xref = len(out)
+out += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offs)
+out += b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+open(sys.argv[1], "w").write(
+    "From: a@hostile.example\nSubject: bomb\nMessage-ID: <bomb@hostile.example>\nMIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nzorbbomb\n--B\n"
+    "Content-Type: application/pdf; name=bomb.pdf\nContent-Transfer-Encoding: base64\n\n%s--B--\n"
+    % base64.encodebytes(out).decode())
+PY
+	# sh starts background jobs with SIGINT ignored: env lets it through.
+	env --default-signal=INT "$MAILCLERK" --config "$TMP/config" --db "$DB" ingest --maildir "$B" >/dev/null 2>"$TMP/err" &
+	pid=$!
+	sleep 0.5
+	started=$(date +%s%N)
+	kill -INT $pid
+	wait $pid
+	rc=$?
+	waited=$(( ($(date +%s%N) - started) / 1000000 ))
+	check_eq '^C while a PDF is read: exit 130, the message left for the next run' "$rc|$(mc count zorbbomb)" "130|0"
+	check 'the reader is stopped at once (under 2 s)' test "$waited" -lt 2000
+	check_eq '... and only the interruption is said' "$(cat "$TMP/err")" \
+		"mailclerk: interrupted: 0 messages indexed; run ingest again to finish"
 else
-	for t in 'a PDF over the memory limit' '... said' '... the page before' '... the other PDF' '... nothing read again'; do
+	for t in '^C while a PDF is read' '... at once' '... only the interruption' 'a PDF over the memory limit' '... said' '... nothing else said' '... the second PDF' '... the page before' '... the other PDF' '... nothing read again'; do
 		skip "$t" 'built without poppler-glib'
 	done
 fi
