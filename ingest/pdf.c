@@ -394,22 +394,31 @@ reader_kill(struct reader *r, char *why)
 	return why;
 }
 
-/* At the worker's end: killed, not waited for (it is reaped when this
- * process ends). A thread pool does not join its threads: one waiting
- * here outlived the pool, and LeakSanitizer in a process ending meanwhile
- * reported it could not stop it. */
-static void
-reader_free(gpointer data)
-{
-	struct reader *r = data;
-	if (r->pid) {
-		close(r->fd);
-		kill(r->pid, SIGKILL);
-	}
-	g_free(r);
-}
+/* Each thread's reader. No destroy notify: a thread's reader dies with it
+ * (PR_SET_PDEATHSIG), and the thread's end must not wait on anything. A
+ * GThreadPool does not join its threads: a worker stopping its reader at
+ * its end outlived the pool, and LeakSanitizer in an ingest ending
+ * meanwhile reported it could not stop that thread. `readers` keeps them
+ * all, for the process's life. */
+static GPrivate reader_key;
+static GMutex readers_lock;
+static GPtrArray *readers;
 
-static GPrivate reader_key = G_PRIVATE_INIT(reader_free);
+static struct reader *
+thread_reader(void)
+{
+	struct reader *r = g_private_get(&reader_key);
+	if (!r) {
+		r = g_new0(struct reader, 1);
+		g_private_set(&reader_key, r);
+		g_mutex_lock(&readers_lock);
+		if (!readers)
+			readers = g_ptr_array_new();
+		g_ptr_array_add(readers, r);
+		g_mutex_unlock(&readers_lock);
+	}
+	return r;
+}
 
 /* S in BUF as "0.05" or "10" in every locale; returns BUF. */
 static const char *
@@ -567,11 +576,7 @@ pdf_text(const char *data, gsize len, gsize max, char **problem)
 	if (len > PDF_MAX_BYTES || !pdf_has_header(data, len) || !reader_host ||
 	    g_atomic_int_get(&no_reader) || interrupt_caught())
 		return NULL;
-	struct reader *r = g_private_get(&reader_key);
-	if (!r) {
-		r = g_new0(struct reader, 1);
-		g_private_set(&reader_key, r);
-	}
+	struct reader *r = thread_reader();
 	g_autofree char *why = NULL;
 	guint64 head[2] = { len, max };
 	/* A reader that ended since its last PDF (it cannot have been asked
