@@ -569,6 +569,14 @@ reader_start(struct reader *r, char **why)
 	return TRUE;
 }
 
+/* Sends R the PDF in DATA (LEN bytes) and the text wanted, MAX. */
+static gboolean
+reader_ask(struct reader *r, const char *data, gsize len, gsize max)
+{
+	guint64 head[2] = { len, max };
+	return fd_send_all(r->fd, head, sizeof head) && fd_send_all(r->fd, data, len);
+}
+
 char *
 pdf_text(const char *data, gsize len, gsize max, char **problem)
 {
@@ -578,10 +586,9 @@ pdf_text(const char *data, gsize len, gsize max, char **problem)
 		return NULL;
 	struct reader *r = thread_reader();
 	g_autofree char *why = NULL;
-	guint64 head[2] = { len, max };
 	/* A reader that ended since its last PDF (it cannot have been asked
 	 * anything) is started again. */
-	if (r->pid && !(fd_send_all(r->fd, head, sizeof head) && fd_send_all(r->fd, data, len)))
+	if (r->pid && !reader_ask(r, data, len, max))
 		g_free(reader_stop(r, TRUE));
 	if (!r->pid) {
 		if (!reader_start(r, &why)) {
@@ -593,7 +600,7 @@ pdf_text(const char *data, gsize len, gsize max, char **problem)
 			}
 			return NULL;
 		}
-		if (!(fd_send_all(r->fd, head, sizeof head) && fd_send_all(r->fd, data, len))) {
+		if (!reader_ask(r, data, len, max)) {
 			why = g_strdup_printf("could not be sent the PDF: %s", g_strerror(errno));
 			g_free(reader_stop(r, TRUE));
 			*problem = g_strdup_printf("PDF text not read: the PDF reader %s", why);
