@@ -194,42 +194,7 @@ check_eq '... and said, with the file' "$(cat "$TMP/err")" \
 # the file, part and reason are said; the next PDF is read as usual.
 M="$TMP/pdfs"
 maildir "$M"
-python3 - "$M/cur" <<'PY'
-import base64, sys, zlib
-words = "alpha bravo charlie delta echo foxtrot golf hotel india juliet".split()
-def page(text):
-    return b"BT /F1 10 Tf 20 700 Td (" + text.encode() + b") Tj ET"
-crowd = b"\n".join(b"BT /F1 10 Tf 20 %d Td (%s %d) Tj ET" % (800 - (k % 70) * 11,
-        " ".join(words[(k + j) % 10] for j in range(8)).encode(), k) for k in range(20000))
-def pdf(contents):
-    n = len(contents)
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(n)), n)]
-    for i, c in enumerate(contents):
-        z = zlib.compress(c, 9)
-        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 842] /Contents %d 0 R "
-                    b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (4 + 2 * i, 3 + 2 * n))
-        objs.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(z) + z + b"\nendstream")
-    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    out, offs = b"%PDF-1.4\n", []
-    for k, o in enumerate(objs):
-        offs.append(len(out))
-        out += b"%d 0 obj\n" % (k + 1) + o + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offs)
-    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-crowded = [page("before the crowd: zorbpdfone"), crowd, page("after it: zorbpdfthree")]
-for name, files in (("crowded", [("crowded", crowded)]),
-                    ("plain", [("plain", [page("an ordinary page: zorbpdfplain")])]),
-                    ("twice", [("first", crowded), ("second", [page("never read: zorbpdfsecond")])])):
-    parts = "".join("--B\nContent-Type: application/pdf; name=%s.pdf\nContent-Transfer-Encoding: base64\n\n%s"
-                    % (f, base64.encodebytes(pdf(c)).decode()) for f, c in files)
-    open("%s/%s:2,S" % (sys.argv[1], name), "w").write(
-        "From: a@hostile.example\nTo: b@studio.example\nSubject: %s\nMessage-ID: <%s@hostile.example>\n"
-        "Date: Mon, 01 Jan 2024 00:00:00 +0000\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=B\n\n"
-        "--B\nContent-Type: text/plain\n\nzorbpdfmail\n%s--B--\n" % (name, name, parts))
-PY
+python3 "$top_srcdir/tests/cli/gen-pdf-mail.py" crowd "$M/cur" || { echo "Bail out! gen-pdf-mail.py failed"; exit 1; }
 if have_pdf_text; then
 	mc ingest --maildir "$M" >/dev/null 2>"$TMP/err"
 	check_eq 'a PDF over the memory limit: exit 0, every message indexed' "$?|$(mc count zorbpdfmail)" "0|3"
@@ -248,26 +213,7 @@ mailclerk: $M/cur/twice:2,S: attachment 3 (second.pdf): PDF text not read: an ea
 	# nothing): ^C stops its reader at once, and nothing is said of it.
 	B="$TMP/pdfbomb"
 	maildir "$B"
-	python3 - "$B/cur/bomb:2,S" <<'PY'
-import base64, sys, zlib
-c = zlib.compressobj(1)
-content = b"".join(c.compress(b"q 1 0 0 1 0 0 cm Q\n" * 50000) for _ in range(300)) + c.flush()
-objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 842] /Contents 4 0 R >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream"]
-out, offs = b"%PDF-1.4\n", []
-for k, o in enumerate(objs):
-    offs.append(len(out))
-    out += b"%d 0 obj\n" % (k + 1) + o + b"\nendobj\n"
-xref = len(out)
-out += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offs)
-out += b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
-open(sys.argv[1], "w").write(
-    "From: a@hostile.example\nSubject: bomb\nMessage-ID: <bomb@hostile.example>\nMIME-Version: 1.0\n"
-    "Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nzorbbomb\n--B\n"
-    "Content-Type: application/pdf; name=bomb.pdf\nContent-Transfer-Encoding: base64\n\n%s--B--\n"
-    % base64.encodebytes(out).decode())
-PY
+	python3 "$top_srcdir/tests/cli/gen-pdf-mail.py" bomb "$B/cur/bomb:2,S" || { echo "Bail out! gen-pdf-mail.py failed"; exit 1; }
 	# sh starts background jobs with SIGINT ignored: env lets it through.
 	# The test hook lifts the limits (ASan's reader passes 128 MB on it).
 	MAILCLERK_TEST_PDF_LIMITS=4096,60000 env --default-signal=INT "$MAILCLERK" --config "$TMP/config" --db "$DB" ingest --maildir "$B" >/dev/null 2>"$TMP/err" &
