@@ -16,7 +16,7 @@ on_signal(int sig)
 }
 
 static void
-catch_one(int sig)
+catch_one(int sig, int flags)
 {
 	struct sigaction old;
 	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
@@ -27,15 +27,19 @@ catch_one(int sig)
 	sigemptyset(&sa.sa_mask);
 	/* SA_RESTART: no library call below sees EINTR it does not expect; poll()
 	 * (IMAP) is never restarted, so a wait on a server still ends. */
-	sa.sa_flags = SA_RESTART | SA_RESETHAND;
+	sa.sa_flags = SA_RESTART | flags;
 	sigaction(sig, &sa, NULL);
 }
 
 void
 interrupt_catch(void)
 {
-	catch_one(SIGINT);
-	catch_one(SIGTERM);
+	/* A second ^C is a person insisting: it kills. A second SIGTERM is
+	 * not: a service manager sends one to every process of the unit (the
+	 * supervisor passes its own on too, index/supervise.c), and insists
+	 * with SIGKILL. */
+	catch_one(SIGINT, SA_RESETHAND);
+	catch_one(SIGTERM, 0);
 }
 
 int

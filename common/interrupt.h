@@ -5,10 +5,12 @@
 
 #include <glib.h>
 
-/* Installs handlers for SIGINT and SIGTERM that only note the signal; each is
- * reset to the default by its first delivery, so a second ^C stops at once
- * (which loses nothing either: the index is kill -9 safe). A signal ignored
- * when the process started (a background job of a script) stays ignored. */
+/* Installs handlers for SIGINT and SIGTERM that only note the signal. SIGINT's
+ * is reset to the default by its first delivery, so a second ^C stops at once
+ * (which loses nothing either: the index is kill -9 safe); SIGTERM only ever
+ * asks, since a service manager sends it to every process of a unit and
+ * insists with SIGKILL. A signal ignored when the process started (a
+ * background job of a script) stays ignored. */
 void interrupt_catch(void);
 
 /* Returns the signal caught since interrupt_catch() (SIGINT or SIGTERM), or 0.

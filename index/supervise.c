@@ -61,9 +61,11 @@ on_crash(int sig)
 	raise(sig);
 }
 
-/* A signal another process sent to this one alone is passed on to the
- * child; ^C from the terminal reaches the child itself (one process
- * group), and passing it on would be a second ^C, which kills at once. */
+/* A signal another process sent is passed on to the child; ^C from the
+ * terminal reaches the child itself (one process group), and passing it on
+ * would be a second ^C, which kills at once. A SIGTERM sent to every
+ * process of a service (systemd's stop) reaches the child twice, which
+ * only asks twice (common/interrupt.h). */
 static void
 forward_signal(int sig, siginfo_t *info, void *context)
 {

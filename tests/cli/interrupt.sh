@@ -3,7 +3,7 @@
 # next run finishes the job. A second ingest waits for the index lock and
 # says who holds it.
 . "$top_srcdir/tests/lib.sh"
-plan 17
+plan 21
 
 mkdir -p "$TMP/big/cur" "$TMP/big/new" "$TMP/big/tmp"
 awk -v dir="$TMP/big/cur" 'BEGIN {
@@ -47,7 +47,7 @@ ingest_paused() {
 
 if ! ingest_paused first; then
 	wait "$pid"
-	for i in $(seq 17); do skip "interrupt $i" "no test hooks in this build (configure --disable-test-hooks)"; done
+	for i in $(seq 21); do skip "interrupt $i" "no test hooks in this build (configure --disable-test-hooks)"; done
 	exit 0
 fi
 c1=$(count)
@@ -96,3 +96,18 @@ wait_for "$TMP/fourth.err" waiting
 wait "$holder" "$fourth"
 check_eq 'a lock held by another program: said without a name' "$(cat "$TMP/fourth.err")" \
 	"mailclerk: waiting for the index lock held by another process"
+
+# A service manager's stop (systemd's KillMode=control-group): SIGTERM to
+# the ingest's child, the supervised run, and to the ingest, which passes
+# it on, so the child gets it twice. Still a clean stop, not a death by
+# signal 15.
+rm -f "$DB" "$DB-wal" "$DB-shm"
+ingest_paused fifth
+child=$(cat "/proc/$pid/task/$pid/children")
+kill -TERM $child "$pid"
+wait "$pid"
+check_eq 'SIGTERM to the ingest and its child: exit 130' "$?" 130
+check_eq '... one clean stop, said' "$(sed 's/: [0-9]* messages/: N messages/' "$TMP/fifth.err")" \
+	"mailclerk: interrupted: N messages indexed; run ingest again to finish"
+check_eq '... the index sound' "$(mc check)" ok
+check 'the child was there to be sent it' test -n "$child"
