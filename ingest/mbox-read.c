@@ -43,7 +43,7 @@ mbox_read_message(const char *path, gint64 offset, gint64 length, GError **error
 		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "%s: bad message length", path);
 		return NULL;
 	}
-	FILE *f = fopen(path, "rb");
+	FILE *f = fopen(path, "rbe");
 	if (!f) {
 		g_set_error(error, MC_ERROR, errno == ENOENT ? MC_ERROR_NOT_FOUND : MC_ERROR_FAILED,
 		            "%s: %s", path, g_strerror(errno));

@@ -266,7 +266,7 @@ mbox_sniff(FILE *f)
 static enum mbox_shape
 mbox_sniff_path(const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = fopen(path, "rbe");
 	if (!f)
 		return SHAPE_UNREADABLE;
 	enum mbox_shape shape = mbox_sniff(f);
@@ -290,7 +290,7 @@ static gboolean
 mbox_scan_file(struct source *src, struct source_sink *sink, const char *path, GError **error)
 {
 	struct stat st;
-	FILE *f = fopen(path, "rb");
+	FILE *f = fopen(path, "rbe");
 	if (!f || fstat(fileno(f), &st) < 0) {
 		g_set_error_literal(error, MC_ERROR, MC_ERROR_FAILED, g_strerror(errno));
 		if (f)
