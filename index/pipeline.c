@@ -15,6 +15,7 @@
 #include "common/interrupt.h"
 #include "common/progress.h"
 #include "index/fts-merge.h"
+#include "ingest/pdf.h"
 #include "index/supervise.h"
 #include "index/text.h"
 
@@ -621,6 +622,7 @@ pipeline_finish(struct pipeline *p, GError **error)
 {
 	g_thread_pool_free(p->pool, FALSE, TRUE);
 	p->pool = NULL;
+	pdf_readers_stop();
 	struct event *end = g_new0(struct event, 1);
 	end->kind = EV_END;
 	pipeline_push(p, end);

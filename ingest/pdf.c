@@ -420,6 +420,15 @@ thread_reader(void)
 	return r;
 }
 
+void
+pdf_readers_stop(void)
+{
+	g_mutex_lock(&readers_lock);
+	for (guint i = 0; readers && i < readers->len; i++)
+		g_free(reader_stop(g_ptr_array_index(readers, i), TRUE));
+	g_mutex_unlock(&readers_lock);
+}
+
 /* S in BUF as "0.05" or "10" in every locale; returns BUF. */
 static const char *
 seconds(char buf[G_ASCII_DTOSTR_BUF_SIZE], double s)
@@ -662,6 +671,11 @@ pdf_text(const char *data, gsize len, gsize max, char **problem)
 {
 	*problem = NULL;
 	return NULL;
+}
+
+void
+pdf_readers_stop(void)
+{
 }
 
 static int

@@ -48,4 +48,10 @@ int pdf_reader_main(int argc, char **argv);
  * reader crashes or cannot start. Thread-safe. */
 char *pdf_text(const char *data, gsize len, gsize max, char **problem);
 
+/* Stops and reaps every reader this process started, once no pdf_text()
+ * runs (after the parse workers' pool ended): a reader killed with its
+ * thread is a zombie until then, and one left to whoever inherits it stays
+ * one where that is a `watch` run as PID 1. */
+void pdf_readers_stop(void);
+
 #endif

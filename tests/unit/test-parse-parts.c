@@ -1,7 +1,9 @@
 /* parse_message() on MIME structure: body parts, attachments, forwarded and nested mail. */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "ingest/parse.h"
 #include "ingest/pdf.h"
@@ -521,6 +523,11 @@ test_attachment_pdf_threads(void)
 		threads[i] = g_thread_new("pdf", pdf_thread, raw);
 	for (guint i = 0; i < G_N_ELEMENTS(threads); i++)
 		g_assert_cmpint(GPOINTER_TO_INT(g_thread_join(threads[i])), ==, 0);
+	/* Their readers died with them, and this thread's lives: all reaped. */
+	pdf_readers_stop();
+	errno = 0;
+	g_assert_cmpint(waitpid(-1, NULL, WNOHANG), ==, -1);
+	g_assert_cmpint(errno, ==, ECHILD);
 }
 
 static void
