@@ -11,6 +11,17 @@
 #include "index/load.h"
 #include "query/search.h"
 
+/* Whether M has a file attached: an inline part (a logo the HTML shows, a
+ * delivery report) is not one, as for has:attachment. */
+static gboolean
+has_files(const struct stored_message *m)
+{
+	for (guint i = 0; i < m->attachments->len; i++)
+		if (!((const struct mc_attachment *)g_ptr_array_index(m->attachments, i))->is_inline)
+			return TRUE;
+	return FALSE;
+}
+
 static void
 hit_text(GString *out, gconstpointer record, guint index)
 {
@@ -22,7 +33,7 @@ hit_text(GString *out, gconstpointer record, guint index)
 	text_append_clean(out, *m->from.name ? m->from.name : m->from.address, 0);
 	g_string_append(out, "  ");
 	text_append_clean(out, *m->subject ? m->subject : "(no subject)", 0);
-	if (m->attachments->len)
+	if (has_files(m))
 		g_string_append(out, "  [📎]");
 	g_string_append_c(out, '\n');
 	if (*h->snippet) {

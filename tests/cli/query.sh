@@ -1,7 +1,7 @@
 #!/bin/sh
 # The query language over the sample corpus: fields, operators, dates, sorting, errors.
 . "$top_srcdir/tests/lib.sh"
-plan 73
+plan 74
 printf '[mailclerk]\nme = sam@studio.example\n' > "$TMP/config"
 mc ingest --maildir "$CORPUS/maildir" --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1
 
@@ -64,6 +64,7 @@ check_eq 'a snippet around a Chinese word' "$(mc search --format=json 报价单 
 # (load_message_summary()): every field it shows, checked (the id column
 # depends on ingest order; the date is UTC here).
 check_eq 'a text line: date, direction, sender, subject, [📎], the snippet under it' "$(TZ=UTC mc search 'gorbashank OR drazzlemop' | sed 's/^[0-9][0-9]* *//')" "$(printf '%s\n' '2024-05-21 06:30  ← François Lefèvre  Réunion café à 15h' '       Bonjour Sam,  On se retrouve au café en bas à 15h pour parler du drazzlemop ? J…' '2023-03-08 19:22  ← Dana Whitfield  Signed SOW attached  [📎]' '       Hi Sam,  Attached is the signed statement of work for the gorbashank rebrand.  Dana')"
+check_eq '... no [📎] for a logo the HTML shows inline: no file is attached' "$(TZ=UTC mc search --limit 1 klatchmoor | sed -n '1s/^[0-9][0-9]* *//p')" '2024-02-20 09:30  ← Bob Martin  [ACME-12] New logo in the footer'
 check_eq '... and an outgoing one, with the start of the body when no word matched' "$(TZ=UTC mc search --limit 1 'from:sam@studio.example' | sed 's/^[0-9][0-9]* *//')" "$(printf '%s\n' '2024-05-06 08:00  → Sam Carter  Re: Summer catalogue' '       Tom, the xylofrunge layout is ready for review. Proofs on Thursday.  Sam')"
 # "-word" is NOT word, but first on the command line it reads as an option:
 # refused with the way to write it, and after "--" it is the query.
