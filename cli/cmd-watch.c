@@ -412,12 +412,6 @@ cmd_watch(struct command_env *env, int argc, char **argv)
 	                           entries, &argc, &argv))
 		return MC_EXIT_USAGE;
 	g_autoptr(GError) error = NULL;
-	if (argc > 1) {
-		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
-		            "watch takes no arguments ('%s'): it watches every [source NAME] of %s",
-		            argv[1], env->cfg->file ? env->cfg->file : "the configuration");
-		return command_fail(error);
-	}
 	if (env->cfg->sources->len == 0) {
 		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,
 		            "nothing to watch: add [source NAME] groups to %s",

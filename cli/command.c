@@ -159,6 +159,12 @@ command_parse_options(struct command_env *env, const char *params, const char *s
 			break;
 		}
 	}
+	/* A command without parameters would otherwise ignore them: a user
+	 * typing "reclassify acme" would think only acme was refiled. */
+	if (!*params && *argc > 1) {
+		fprintf(stderr, "mailclerk: %s takes no arguments ('%s')\n", name, (*argv)[1]);
+		return FALSE;
+	}
 	return TRUE;
 }
 

@@ -123,7 +123,8 @@ struct mc_db *command_index(struct command_env *env, GError **error);
 void command_close_index(struct command_env *env);
 
 /* Parses ARGV with ENTRIES for the command; on a bad option prints the error
- * and returns FALSE (exit 2). PARAMS names the arguments in --help. With
+ * and returns FALSE (exit 2). PARAMS names the arguments in --help; when it
+ * is "", an argument is such an error too. With
  * ENV->describe set, it prints ENTRIES or PARAMS instead and returns FALSE. */
 gboolean command_parse_options(struct command_env *env, const char *params, const char *summary,
                                const GOptionEntry *entries, int *argc, char ***argv);

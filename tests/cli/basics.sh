@@ -1,7 +1,7 @@
 #!/bin/sh
 # The command line itself: help, version, exit codes, the index file.
 . "$top_srcdir/tests/lib.sh"
-plan 28
+plan 32
 
 out=$("$MAILCLERK" --help 2>&1)
 check_eq '--help exits 0' "$?" 0
@@ -12,6 +12,11 @@ check_exit 'no command is a usage error (2)' 2 "$MAILCLERK"
 check_exit 'an unknown command is a usage error (2)' 2 "$MAILCLERK" frobnicate
 check_eq 'the unknown command is named' "$("$MAILCLERK" frobnicate 2>&1)" "mailclerk: unknown command 'frobnicate' (see 'mailclerk --help')"
 check_exit 'an unknown option is a usage error (2)' 2 mc search --frob x
+# A command without parameters refuses one rather than ignore it.
+for c in check reclassify clients; do
+	check_eq "$c with an argument: a usage error naming it" "$(mc $c acme 2>&1; echo "exit $?")" "$(printf "mailclerk: %s takes no arguments ('acme')\nexit 2" "$c")"
+done
+check_eq '... watch too' "$(mc watch extra 2>&1; echo "exit $?")" "$(printf "mailclerk: watch takes no arguments ('extra')\nexit 2")"
 check 'search --help describes --sort' sh -c '"$1" search --help | grep -q -- "--sort=ORDER"' - "$MAILCLERK"
 
 msg=$(mc search foo 2>&1)
