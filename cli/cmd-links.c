@@ -187,7 +187,7 @@ int
 cmd_links(struct command_env *env, int argc, char **argv)
 {
 	g_autofree char *opt_sort = NULL;
-	gint64 limit = -1;
+	gint64 limit = COMMAND_LIMIT_UNSET;
 	const GOptionEntry entries[] = {
 		{ "sort", 0, 0, G_OPTION_ARG_STRING, &opt_sort,
 		  "newest (default), oldest or relevance", "ORDER" },
@@ -202,6 +202,8 @@ cmd_links(struct command_env *env, int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	enum search_sort sort = SORT_NEWEST;
 	if (opt_sort && !search_parse_sort(opt_sort, &sort, &error))
+		return command_fail(error);
+	if (!command_limit(&limit, &error))
 		return command_fail(error);
 	if (argc < 2 || !*argv[1]) {
 		g_set_error(&error, MC_ERROR, MC_ERROR_USAGE,

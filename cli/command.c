@@ -237,6 +237,21 @@ command_parse_query(struct command_env *env, int argc, char **argv, unsigned fla
 	return g_steal_pointer(&q);
 }
 
+gboolean
+command_limit(gint64 *limit, GError **error)
+{
+	if (*limit == COMMAND_LIMIT_UNSET) {
+		*limit = -1;
+		return TRUE;
+	}
+	if (*limit < 0) {
+		g_set_error(error, MC_ERROR, MC_ERROR_USAGE,
+		            "--limit must not be negative (leave it out for all)");
+		return FALSE;
+	}
+	return TRUE;
+}
+
 GArray *
 command_search(struct command_env *env, const struct query *q, enum search_sort sort, gint64 limit,
                gint64 offset, GError **error)

@@ -156,6 +156,14 @@ enum command_query_flags {
 struct query *command_parse_query(struct command_env *env, int argc, char **argv, unsigned flags,
                                   GError **error);
 
+/* The value a --limit that may say "all" starts from: it is still there
+ * when the option was not given. */
+#define COMMAND_LIMIT_UNSET G_MININT64
+
+/* Turns *LIMIT, as --limit left it, into search_ids()'s: -1 for all when
+ * not given. FALSE and a usage ERROR when it is negative. */
+gboolean command_limit(gint64 *limit, GError **error);
+
 /* Returns the ids search_ids() gives for Q on ENV's index; the caller
  * unrefs them. NULL and ERROR otherwise. */
 GArray *command_search(struct command_env *env, const struct query *q, enum search_sort sort,

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The query language over the sample corpus: fields, operators, dates, sorting, errors.
 . "$top_srcdir/tests/lib.sh"
-plan 74
+plan 76
 printf '[mailclerk]\nme = sam@studio.example\n' > "$TMP/config"
 mc ingest --maildir "$CORPUS/maildir" --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1
 
@@ -58,6 +58,8 @@ order() { mc search --format=json "$@" | jq -r '[.[].message_id] | join(" ")'; }
 check_eq 'words alone sort newest first like any query' "$(order acme)" "$(order 'acme date:1990..')"
 check_eq '... and oldest first' "$(order --sort=oldest acme)" "$(order --sort=oldest 'acme date:1990..')"
 check_eq '... with limit and offset' "$(order --limit=3 --offset=2 acme)" "$(order --limit=3 --offset=2 'acme date:1990..')"
+check_eq 'a negative --limit is refused, not read as all' "$(mc search --limit=-1 acme 2>&1; echo "exit $?")" "$(printf 'mailclerk: --limit must not be negative (leave it out for all)\nexit 2')"
+check_eq '... by links too' "$(mc links --limit=-5 "$TMP/neg-links" acme 2>&1; echo "exit $?")" "$(printf 'mailclerk: --limit must not be negative (leave it out for all)\nexit 2')"
 check 'a snippet shows the matched word' sh -c 'printf "%s" "$1" | grep -q drazzlemop' - "$(mc search --format=json drazzlemop | jq -r '.[0].snippet')"
 check_eq 'a snippet around a Chinese word' "$(mc search --format=json 报价单 | jq -r '.[0].snippet')" "$(printf '…请查看我们的报价单。\n如有问题请随时…')"
 # A text line is read from the message row and its attachments alone
