@@ -484,6 +484,12 @@ date_leaf(struct parser *ps, const struct token *t, GError **error)
 	if (b != NULL && b[0] != '\0' && !date_period(b, ps->now, FALSE, &b_start, &b_end, &b_rel))
 		return parser_fail(error, b_col, "bad date '%s'", b);
 
+	/* A range that can hold no date is a slip (the ends swapped), not a
+	 * question whose answer is nothing. */
+	if (b != NULL && a[0] != '\0' && b[0] != '\0' && b_end <= a_start)
+		return parser_fail(error, t->value_col, "date range '%s' ends before it starts",
+		                   t->lit);
+
 	struct part *p = sql_part(NULL);
 	if (b == NULL) {
 		/* One value is its whole period; a relative one runs until now. */

@@ -43,6 +43,11 @@ test_errors(void)
 	assert_error("AND a", "expected a term before AND at column 1");
 	assert_error("(OR a)", "expected a term after '(' at column 1");
 	assert_error("date:2024-13", "bad date '2024-13' at column 6");
+	/* The ends swapped: nothing could match, so it is a slip. */
+	assert_error("date:2026-11..2026-10",
+	             "date range '2026-11..2026-10' ends before it starts at column 6");
+	assert_error("x date:2024-12-01..2024-11-30",
+	             "date range '2024-12-01..2024-11-30' ends before it starts at column 8");
 	assert_error("date:2024..2024-13", "bad date '2024-13' at column 12");
 	assert_error("date:2024-02-30", "bad date '2024-02-30' at column 6");
 	assert_error("date:24", "bad date '24' at column 6");
