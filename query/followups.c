@@ -81,9 +81,10 @@ register_is_me(struct mc_db *db, const struct mc_config *cfg, GError **error)
  * one only in a thread of nothing else, which then lists nowhere. The
  * writer keeps each thread's in thread_last (index/aggregates.c) by the
  * same order. */
-#define LAST_OF_THREAD(thread_id)                                                                  \
-	"(SELECT x.id FROM messages x WHERE x.thread_id = " thread_id " ORDER BY x.automated, "    \
-	"x.date DESC, x.id DESC LIMIT 1)"
+#define LAST_OF_THREAD_WHERE(thread_id, and_more)                                                  \
+	"(SELECT x.id FROM messages x WHERE x.thread_id = " thread_id and_more " ORDER BY "        \
+	"x.automated, x.date DESC, x.id DESC LIMIT 1)"
+#define LAST_OF_THREAD(thread_id) LAST_OF_THREAD_WHERE(thread_id, "")
 
 /* Whether message m is answered: a copy with the R flag (a Maildir name's,
  * an mbox X-Status A). */
@@ -102,26 +103,36 @@ register_is_me(struct mc_db *db, const struct mc_config *cfg, GError **error)
  * thread's LAST_OF_THREAD(); one that is automated lists nowhere. A thread
  * is the client's when its last message is filed under it, so starting
  * from those messages finds every thread the client's filings would. CROSS
- * JOIN keeps that order. A last message dated after now (--now in the
- * past) is left out rather than shown with a negative age. */
-/* clang-format off */
-static const char COLLECT_SQL[] =
-	"WITH l AS (SELECT t.message AS id FROM thread_last t WHERE t.automated = 0 "
+ * JOIN keeps that order. */
+#define LAST_NOW                                                                                   \
+	"WITH l AS (SELECT t.message AS id FROM thread_last t WHERE t.automated = 0 "              \
 	"AND t.date >= ?5 AND t.date <= ?6) "
-	"SELECT f.client, m.thread_id, m.id, m.date, m.direction, m.subject, m.from_name, "
-	"m.from_addr, " FIRST_TO ", "
-	"(SELECT group_concat(g.project, '/') FROM filings g "
-	"WHERE g.message = m.id AND g.client = f.client AND g.project != '') "
-	"FROM l CROSS JOIN messages m ON m.id = l.id "
-	"CROSS JOIN filings f ON f.message = m.id AND f.project = ?2 "
-	"AND (?1 IS NULL OR f.client = ?1) "
-	"WHERE NOT EXISTS (SELECT 1 FROM followup_state s "
-	"WHERE s.message = m.id AND (s.state = 'done' OR s.until > ?3)) "
-	"AND CASE m.direction WHEN 1 THEN m.date < ?4 "
-	"ELSE EXISTS (SELECT 1 FROM addresses a "
-	"WHERE a.message = m.id AND a.role IN (1, 2) AND mc_is_me(a.address)) "
-	"AND NOT " ANSWERED " END "
-	"ORDER BY m.date, m.id, f.client";
+
+/* The same as it stood at ?6 (--now in the past): thread_last is the
+ * present's, so each thread written to in the window has its last message
+ * up to then found again (LAST_OF_THREAD() of what was there). Mail dated
+ * later is left out, not its thread. */
+#define LAST_AS_OF                                                                                 \
+	"WITH w AS (SELECT DISTINCT thread_id FROM messages WHERE date >= ?5 AND date <= ?6), "    \
+	"l AS (SELECT lm.id AS id FROM w CROSS JOIN messages lm ON lm.id = " LAST_OF_THREAD_WHERE( \
+	    "w.thread_id", " AND x.date <= ?6") " WHERE lm.automated = 0 AND lm.date >= ?5) "
+
+/* clang-format off */
+#define COLLECT_FROM_LAST \
+	"SELECT f.client, m.thread_id, m.id, m.date, m.direction, m.subject, m.from_name, " \
+	"m.from_addr, " FIRST_TO ", " \
+	"(SELECT group_concat(g.project, '/') FROM filings g " \
+	"WHERE g.message = m.id AND g.client = f.client AND g.project != '') " \
+	"FROM l CROSS JOIN messages m ON m.id = l.id " \
+	"CROSS JOIN filings f ON f.message = m.id AND f.project = ?2 " \
+	"AND (?1 IS NULL OR f.client = ?1) " \
+	"WHERE NOT EXISTS (SELECT 1 FROM followup_state s " \
+	"WHERE s.message = m.id AND (s.state = 'done' OR s.until > ?3)) " \
+	"AND CASE m.direction WHEN 1 THEN m.date < ?4 " \
+	"ELSE EXISTS (SELECT 1 FROM addresses a " \
+	"WHERE a.message = m.id AND a.role IN (1, 2) AND mc_is_me(a.address)) " \
+	"AND NOT " ANSWERED " END " \
+	"ORDER BY m.date, m.id, f.client"
 /* clang-format on */
 
 static int
@@ -136,7 +147,24 @@ followups_collect(struct mc_db *db, const struct mc_config *cfg, const char *cli
 {
 	if (!register_is_me(db, cfg, error))
 		return NULL;
-	g_autoptr(sqlite3_stmt) s = db_prepare(db, COLLECT_SQL, error);
+	/* thread_last is right as of a now no message is dated after: most
+	 * --now and MAILCLERK_NOW, and the clock. */
+	gboolean later_mail = FALSE;
+	if (o->latest != G_MAXINT64) {
+		g_autoptr(sqlite3_stmt) later =
+		    db_prepare(db, "SELECT 1 FROM messages WHERE date > ? LIMIT 1", error);
+		if (!later)
+			return NULL;
+		sqlite3_bind_int64(later, 1, o->latest);
+		int rc = sqlite3_step(later);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			db_set_error(error, db, "finding follow-ups");
+			return NULL;
+		}
+		later_mail = rc == SQLITE_ROW;
+	}
+	g_autoptr(sqlite3_stmt) s = db_prepare(
+	    db, later_mail ? LAST_AS_OF COLLECT_FROM_LAST : LAST_NOW COLLECT_FROM_LAST, error);
 	if (!s)
 		return NULL;
 	db_bind_text(s, 1, client);

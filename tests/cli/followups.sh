@@ -4,7 +4,7 @@
 # clients and projects gone quiet, follow-ups of a project; clients' and
 # projects' counts; timeline ids and --since; thread thread:N; bad input.
 . "$top_srcdir/tests/lib.sh"
-plan 67
+plan 68
 
 # The configuration: acme with two projects; globex waits 30 days before it
 # has gone quiet; initech is a former client (active = no); umbrella has no mail.
@@ -252,3 +252,9 @@ check_eq 'thread thread:N lists the thread' "$(mc thread --format=json "thread:$
 check_eq '... as thread ID does' "$(mc thread "thread:$ATHREAD")" "$(mc thread "$ANSWERED")"
 check_eq 'thread of an unknown thread: exit 1, as of an unknown id' "$(mc thread thread:999999 2>&1; echo "rc=$?")" "mailclerk: no thread thread:999999
 rc=1"
+
+# As it stood on a day before the last message of a thread: judged by what
+# it held then, not left out. At the start of 2025-02-20 Bob's "Answered
+# question" of 02-10 was owed (answered on 02-25); mail of that day and
+# later had not come ("[WEB] Owed question", "Quote sent").
+check_eq 'followups --now before a reply: the question it answered was owed then' "$(mc followups --now 2025-02-20 --format=json acme | jq -c '[.owe[] | [.subject, .days]], [.chase[] | [.subject, .days]]')" "$(printf '%s\n' '[["Answered question",9],["Cc question",1]]' '[["[APP] Proposal sent",30]]')"

@@ -139,7 +139,8 @@ check_exit 'snooze with a bad date: exit 2' 2 mc followups snooze "$T9" --until 
 check_eq '... and nothing was written' "$(sqlite3 "$DB" 'SELECT * FROM followup_state ORDER BY message')" "$before"
 
 # With the clock (no --now), a reply dated ahead of it (the sender's clock)
-# has still come: owed, 0 days old. As of a given day it has not.
+# has still come: owed, 0 days old. As of a given day it has not, and the
+# thread is judged by what it held then.
 cat > "$TMP/mail/INBOX/new/1740700002.ahead.labelled" <<'EOM'
 From: Tom Lee <tom@initech.example>
 To: Sam Carter <sam@studio.example>
@@ -152,7 +153,7 @@ Tomorrow works.
 EOM
 mc ingest --maildir "$TMP/mail" >/dev/null 2>&1
 check_eq 'a reply dated ahead of the clock is owed, 0 days old' "$(env -u MAILCLERK_NOW "$MAILCLERK" --config "$TMP/config" --db "$DB" followups --format=json initech | jq -c '[.owe[] | [.subject, .days]]')" '[["Re: Kickoff",0]]'
-check_eq '... as of 2025-03-01 it has not come yet' "$(mc followups --format=json initech | jq -c '[.owe[] | .subject]')" '[]'
+check_eq '... as of 2025-03-01 it has not come yet: the message it answers is still owed' "$(mc followups --format=json initech | jq -c '[.owe[] | .subject]')" '["Kickoff"]'
 printf '[client acme]\ndomains = acme.example\n' > "$TMP/no-me.config"
 check_eq 'no me in the configuration: followups says why nothing is owed' "$("$MAILCLERK" --config "$TMP/no-me.config" --db "$DB" followups 2>&1 >/dev/null)" \
 	"mailclerk: the configuration names none of your addresses ([mailclerk] me = ...): no thread can be owed a reply or chased"
