@@ -44,6 +44,7 @@ test_errors(void)
 	assert_error("(OR a)", "expected a term after '(' at column 1");
 	assert_error("date:2024-13", "bad date '2024-13' at column 6");
 	/* The ends swapped: nothing could match, so it is a slip. */
+	assert_error("date:2025..2024", "date range '2025..2024' ends before it starts at column 6");
 	assert_error("date:2026-11..2026-10",
 	             "date range '2026-11..2026-10' ends before it starts at column 6");
 	assert_error("x date:2024-12-01..2024-11-30",
