@@ -17,16 +17,24 @@
 struct project_row {
 	const struct project_report *r;
 	char *folder;
+	int key_width; /* of the longest CLIENT/PROJECT listed, 20 at least */
 };
+
+/* CLIENT/PROJECT, or CLIENT for its mail filed under none; the caller frees it. */
+static char *
+project_key(const struct project_report *r)
+{
+	return r->project ? g_strdup_printf("%s/%s", r->client, r->project->key)
+	                  : g_strdup(r->client);
+}
 
 static void
 project_text(GString *out, gconstpointer record, guint index)
 {
 	const struct project_row *row = record;
 	const struct project_report *r = row->r;
-	g_autofree char *key =
-	    r->project ? g_strdup_printf("%s/%s", r->client, r->project->key) : g_strdup(r->client);
-	g_string_append_printf(out, "%-20s ", key);
+	g_autofree char *key = project_key(r);
+	g_string_append_printf(out, "%-*s ", row->key_width, key);
 	text_pad(out, r->project ? r->project->name : "(no project)", 20);
 	print_counts_text(out, &r->n);
 	g_string_append_printf(out, "  %11" G_GINT64_FORMAT "  %s\n", r->n.attachments,
@@ -76,15 +84,22 @@ cmd_projects(struct command_env *env, int argc, char **argv)
 	if (!rows)
 		return command_fail(error);
 	g_autofree char *root = paths_attachments_root(env->cfg, env->db_path);
+	/* Keys are ASCII (config_key_is_valid()): their bytes are columns. */
+	int key_width = 20;
+	for (guint i = 0; i < rows->len; i++) {
+		g_autofree char *key = project_key(&g_array_index(rows, struct project_report, i));
+		key_width = MAX(key_width, (int)strlen(key));
+	}
 	g_autofree char *header = g_strdup_printf(
-	    "%-20s %-20s %5s %5s %7s  %-10s  %-10s  %9s  %11s  %s\n", "project", "name", "in",
-	    "out", "threads", "first", "last", "followups", "attachments", "folder");
+	    "%-*s %-20s %5s %5s %7s  %-10s  %-10s  %9s  %11s  %s\n", key_width, "project", "name",
+	    "in", "out", "threads", "first", "last", "followups", "attachments", "folder");
 	printer_list_begin(p, NULL, header, NULL);
 	for (guint i = 0; i < rows->len; i++) {
 		const struct project_report *r = &g_array_index(rows, struct project_report, i);
-		struct project_row row = { r, r->project
-			                          ? paths_project_attachments(r->project, root)
-			                          : paths_unsorted_attachments(r->client, root) };
+		struct project_row row = { r,
+			                   r->project ? paths_project_attachments(r->project, root)
+			                              : paths_unsorted_attachments(r->client, root),
+			                   key_width };
 		printer_record(p, &project_kind, &row);
 		g_free(row.folder);
 	}

@@ -2,7 +2,7 @@
 # Client and project rules: filing at ingest, with reasons; client: and
 # project: queries; explain; and bad rules as clear errors.
 . "$top_srcdir/tests/lib.sh"
-plan 67
+plan 69
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -22,7 +22,12 @@ match = subject:/\[ACME-12\]/
 domains = globex.example
 
 [client kawasemi]
+name = 川蝉工房
 match = subject:/見積/
+
+[project globex/annual-report-2024]
+name = Jahresbericht
+match = subject:/zzqq-never/
 
 [client northwind]
 match = body:/was:\s+>from/i
@@ -80,6 +85,15 @@ export MAILCLERK_NOW=2024-12-31
 check_eq 'clients: ACME in numbers' "$(mc clients --format=json | jq -c '.[] | select(.client == "acme") | [.name, .messages_in, .messages_out, .threads, .first, .last, .followups, .attachments]')" \
 	'["ACME Corp",10,1,7,"2024-02-05T09:00:00Z","2024-04-22T07:12:00Z",0,4]'
 check_eq 'clients: in May, the five ACME threads that wrote to you last' "$(MAILCLERK_NOW=2024-05-01 mc clients --format=json | jq -c '.[] | select(.client == "acme") | .followups')" 5
+# Text columns line up by what a terminal shows: a wide name takes two
+# columns a character, and the key column fits the longest key.
+check_eq 'clients text: a CJK name keeps the columns' "$(mc clients | sed -n '1p;/^kawasemi/p')" \
+"client       name                    in   out threads  first       last        followups  attachments
+kawasemi     川蝉工房                 1     0       1  2023-10-02  2023-10-02          0  0"
+check_eq 'projects text: the key column fits a long key' "$(mc projects globex | sed 's|  /.*||')" \
+"project                   name                    in   out threads  first       last        followups  attachments  folder
+globex/annual-report-2024 Jahresbericht            0     0       0  -           -                   0            0
+globex                    (no project)             3     1       4  2023-03-08  2024-06-03          0            1"
 check_eq 'clients lists every configured client, mail or not' "$(mc clients --format=json | jq -r '[.[].client] | join(" ")')" "acme globex kawasemi northwind"
 f=$(mc followups --all --days 30 --format=json globex)
 check_eq 'followups: threads where globex wrote last, oldest first' "$(printf '%s' "$f" | jq -r '[.owe[].subject] | join("|")')" \
