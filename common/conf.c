@@ -9,6 +9,7 @@
 #include "common/conf-internal.h"
 #include "common/error.h"
 #include "common/filename.h"
+#include "common/nearest.h"
 #include "common/paths.h"
 
 static void
@@ -130,8 +131,18 @@ check_keys(const struct reader *rd, const char *const *allowed, const char *cons
 		const struct conf_key *k = g_ptr_array_index(rd->g->keys, i);
 		if (!g_strv_contains(allowed, k->name) &&
 		    !(also && g_strv_contains(also, k->name))) {
-			conf_error(error, rd->file, k->line, rd->g->name, NULL, "unknown key '%s'",
-			           k->name);
+			g_autoptr(GPtrArray) keys = g_ptr_array_new();
+			for (const char *const *a = allowed; *a; a++)
+				g_ptr_array_add(keys, (gpointer)*a);
+			for (const char *const *a = also; a && *a; a++)
+				g_ptr_array_add(keys, (gpointer)*a);
+			const char *near =
+			    nearest_word(k->name, (const char *const *)keys->pdata, keys->len);
+			g_autofree char *tail =
+			    near ? g_strdup_printf(" \u2014 did you mean '%s'?", near)
+			         : g_strdup("");
+			conf_error(error, rd->file, k->line, rd->g->name, NULL,
+			           "unknown key '%s'%s", k->name, tail);
 			return FALSE;
 		}
 	}

@@ -550,6 +550,35 @@ add_key_ref(struct parser *ps, const struct token *t, gboolean is_project, char 
 	g_ptr_array_add(ps->keys, k);
 }
 
+/* What is: and has: take, for the nearest to a typo (the flags besides
+ * flag_terms). */
+static const char *const is_values[] = { "inbound", "outbound", "automated", "read",
+	                                 "seen",    "unread",   NULL };
+static const char *const has_values[] = { "attachment", "attachments", NULL };
+
+/* Fails for WORD, not a field (WHAT "field") or not a value of the field
+ * WHAT ("is:") among VALUES (NULL-terminated; the fields when NULL; is:'s
+ * flags added), naming the nearest. Returns NULL. */
+static gpointer
+unknown_word(GError **error, int col, const char *what, const char *word, const char *const *values)
+{
+	g_autoptr(GPtrArray) known = g_ptr_array_new();
+	if (!values)
+		for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)
+			g_ptr_array_add(known, (gpointer)fields[i].name);
+	for (const char *const *v = values; v && *v; v++)
+		g_ptr_array_add(known, (gpointer)*v);
+	if (values == is_values)
+		for (gsize i = 0; i < G_N_ELEMENTS(flag_terms); i++)
+			g_ptr_array_add(known, (gpointer)flag_terms[i].term);
+	g_autofree char *lower = g_ascii_strdown(word, -1);
+	g_autofree char *tail =
+	    did_you_mean(nearest_word(lower, (const char *const *)known->pdata, known->len));
+	if (!values)
+		return parser_fail_tail(error, col, tail, "unknown field '%s'", word);
+	return parser_fail_tail(error, col, tail, "unknown value '%s' for %s", word, what);
+}
+
 struct part *
 field_leaf(struct parser *ps, const struct token *t, GError **error)
 {
@@ -560,7 +589,7 @@ field_leaf(struct parser *ps, const struct token *t, GError **error)
 			f = &fields[i];
 	}
 	if (f == NULL)
-		return parser_fail(error, t->col, "unknown field '%s'", t->field);
+		return unknown_word(error, t->col, "field", t->field, NULL);
 
 	/* folder:*, source:* and label:* (any) are the only values that may be just a star. */
 	gboolean empty =
@@ -631,12 +660,12 @@ field_leaf(struct parser *ps, const struct token *t, GError **error)
 		for (guint i = 0; i < G_N_ELEMENTS(flag_terms); i++)
 			if (g_ascii_strcasecmp(t->lit, flag_terms[i].term) == 0)
 				return sql_part(g_strdup(flag_terms[i].sql));
-		return parser_fail(error, t->col, "unknown value '%s' for is:", t->lit);
+		return unknown_word(error, t->col, "is:", t->lit, is_values);
 	case FIELD_HAS:
 		if (g_ascii_strcasecmp(t->lit, "attachment") == 0 ||
 		    g_ascii_strcasecmp(t->lit, "attachments") == 0)
 			return sql_part(g_strdup(QUERY_HAS_ATTACHMENTS));
-		return parser_fail(error, t->col, "unknown value '%s' for has:", t->lit);
+		return unknown_word(error, t->col, "has:", t->lit, has_values);
 	case FIELD_TYPE:
 		return type_leaf(t, error);
 	case FIELD_DATE:

@@ -140,7 +140,7 @@ check_eq 'a group given twice' "$(bad '[client a]' 'domains = a.example' '[clien
 check_eq 'a key given twice' "$(bad '[client a]' 'domains = a.example' 'domains = b.example')" \
 	"mailclerk: $TMP/bad:3: [client a]: key 'domains' is given twice (also at line 2)"
 check_eq 'an unknown key' "$(bad '[client a]' 'domain = a.example')" \
-	"mailclerk: $TMP/bad:2: [client a]: unknown key 'domain'"
+	"mailclerk: $TMP/bad:2: [client a]: unknown key 'domain' — did you mean 'domains'?"
 check_exit 'bad rules exit 2' 2 "$MAILCLERK" --config "$TMP/bad" --db "$TMP/bad.db" ingest --maildir "$CORPUS/maildir"
 check 'and nothing was written' test ! -e "$TMP/bad.db"
 check_eq 'explain of unfiled mail says so' "$(mc explain id:maint-2024-0417@hosting.example)" "not filed under any client

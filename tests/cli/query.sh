@@ -84,7 +84,7 @@ mc links -- "$TMP/dash-links" -- -drazzlemop >/dev/null 2>&1
 check_eq 'links -- DIR QUERY: DIR is the Maildir' "$(ls "$TMP/dash-links/cur" | wc -l)" "$(($(c '*') - $(c drazzlemop)))"
 err=$(mc search 'frm:bob' 2>&1)
 check_eq 'an unknown field exits 2' "$?" 2
-check_eq '... naming the token and its column' "$err" "mailclerk: unknown field 'frm' at column 1"
+check_eq '... naming the token, its column and the nearest field' "$err" "mailclerk: unknown field 'frm' at column 1 — did you mean 'from'?"
 check_exit 'user text never reaches SQL' 0 mc search "'; DROP TABLE messages; --"
 
 # folder: in any ASCII case (IMAP's INBOX is case-insensitive), with its

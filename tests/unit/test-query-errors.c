@@ -22,8 +22,12 @@ assert_error(const char *text, const char *message)
 static void
 test_errors(void)
 {
-	assert_error("frm:bob", "unknown field 'frm' at column 1");
-	assert_error("invoice frm:bob", "unknown field 'frm' at column 9");
+	assert_error("frm:bob", "unknown field 'frm' at column 1 \u2014 did you mean 'from'?");
+	assert_error("invoice frm:bob",
+	             "unknown field 'frm' at column 9 \u2014 did you mean 'from'?");
+	assert_error("form:bob", "unknown field 'form' at column 1 \u2014 did you mean 'from'?");
+	assert_error("Subjcet:x",
+	             "unknown field 'Subjcet' at column 1 \u2014 did you mean 'subject'?");
 	assert_error("re: hello", "unknown field 're' at column 1");
 	assert_error("invoice) x", "unbalanced ')' at column 8");
 	assert_error("(a b)) c", "unbalanced ')' at column 6");
@@ -44,7 +48,8 @@ test_errors(void)
 	assert_error("(OR a)", "expected a term after '(' at column 1");
 	assert_error("date:2024-13", "bad date '2024-13' at column 6");
 	/* The ends swapped: nothing could match, so it is a slip. */
-	assert_error("date:2025..2024", "date range '2025..2024' ends before it starts at column 6");
+	assert_error("date:2025..2024",
+	             "date range '2025..2024' ends before it starts at column 6");
 	assert_error("date:2026-11..2026-10",
 	             "date range '2026-11..2026-10' ends before it starts at column 6");
 	assert_error("x date:2024-12-01..2024-11-30",
@@ -61,6 +66,12 @@ test_errors(void)
 	assert_error("date:999999y", "bad date '999999y' at column 6");
 	assert_error("date:2024*", "bad date '2024*' at column 6");
 	assert_error("is:foo", "unknown value 'foo' for is: at column 1");
+	assert_error("is:unred", "unknown value 'unred' for is: at column 1 \u2014 did you mean "
+	                         "'unread'?");
+	assert_error("is:flaged", "unknown value 'flaged' for is: at column 1 \u2014 did you mean "
+	                          "'flagged'?");
+	assert_error("has:attachement", "unknown value 'attachement' for has: at column 1 \u2014 "
+	                                "did you mean 'attachment'?");
 	assert_error("x is:", "empty value for is: at column 3");
 	assert_error("has:pdf", "unknown value 'pdf' for has: at column 1");
 	/* type: takes MIME types and the extensions it knows; a typo is said,
@@ -103,7 +114,7 @@ test_errors(void)
 	assert_error("folder:", "empty value for folder: at column 1");
 	assert_error("date:", "empty value for date: at column 1");
 	/* Columns count characters, not bytes. */
-	assert_error("日本 frm:x", "unknown field 'frm' at column 4");
+	assert_error("日本 frm:x", "unknown field 'frm' at column 4 \u2014 did you mean 'from'?");
 	assert_error("ab\xff", "invalid UTF-8 at column 3");
 
 	GString *deep = g_string_new(NULL);
