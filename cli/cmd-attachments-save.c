@@ -8,6 +8,7 @@
 #include "cli/command.h"
 #include "common/error.h"
 #include "common/paths.h"
+#include "common/plural.h"
 #include "index/load.h"
 #include "index/saved-files.h"
 #include "ingest/save.h"
@@ -75,6 +76,6 @@ cmd_attachments_save(struct command_env *env, int argc, char **argv)
 	const struct save_counts *n = save_run_counts(run);
 	fprintf(stderr, "attachments save: %u %s, %u %s, %u duplicate%s, %u failed\n", n->saved,
 	        dry_run ? "to save" : "saved", n->moved, dry_run ? "to move" : "moved",
-	        n->duplicates, n->duplicates == 1 ? "" : "s", n->failed);
+	        n->duplicates, PLURAL_S(n->duplicates), n->failed);
 	return n->failed ? MC_EXIT_FAILURE : MC_EXIT_OK;
 }

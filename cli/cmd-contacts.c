@@ -10,6 +10,7 @@
 #include "cli/vcard.h"
 #include "common/date.h"
 #include "common/error.h"
+#include "common/plural.h"
 #include "query/contacts.h"
 
 /* What the printer is handed: a contact and what its formats need besides. */
@@ -74,7 +75,7 @@ contact_vcard(GString *out, gconstpointer record)
 	g_autofree char *last = date_day(c->last, "1970-01-01");
 	g_autofree char *note = g_strdup_printf(
 	    "mailclerk: first seen %s, last seen %s, %" G_GINT64_FORMAT " message%s", first, last,
-	    c->messages, c->messages == 1 ? "" : "s");
+	    c->messages, PLURAL_S(c->messages));
 	vcard_line(out, "NOTE", note, FALSE);
 	g_autofree char *uid = vcard_uid(c->client, c->identity);
 	vcard_line(out, "UID", uid, TRUE);
@@ -116,7 +117,7 @@ mutt_heading(guint n, const char *text)
 	if (n == 0)
 		g_string_append(s, "no contacts");
 	else
-		g_string_append_printf(s, "%u contact%s", n, n == 1 ? "" : "s");
+		g_string_append_printf(s, "%u contact%s", n, PLURAL_S(n));
 	if (text && *text) {
 		g_string_append(s, " matching '");
 		text_append_clean(s, text, 0);

@@ -11,6 +11,7 @@
 #include "cli/text.h"
 #include "common/date.h"
 #include "common/error.h"
+#include "common/plural.h"
 #include "query/followups.h"
 
 /* Whole days from DATE to NOW; 0 for a message dated ahead of NOW (a
@@ -26,7 +27,7 @@ static void
 append_id_days(GString *out, gint64 id, gint64 days)
 {
 	g_string_append_printf(out, "  (id %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " day%s)\n", id,
-	                       days, days == 1 ? "" : "s");
+	                       days, PLURAL_S(days));
 }
 
 /* A follow-up as printed: its days are counted from NOW. */
@@ -187,8 +188,9 @@ quiet_heading(const struct mc_config *cfg, const char *client, gint64 quiet)
 		own |= c->followup_days && !c->inactive && (!client || g_str_equal(client, c->key));
 	}
 	return g_strdup_printf(
-	    "Gone quiet (no mail either way for more than %" G_GINT64_FORMAT " days%s):\n",
-	    quiet ? quiet : FOLLOWUP_QUIET_DAYS, own ? ", or the client's followup_days" : "");
+	    "Gone quiet (no mail either way for more than %" G_GINT64_FORMAT " day%s%s):\n",
+	    quiet ? quiet : FOLLOWUP_QUIET_DAYS, PLURAL_S(quiet ? quiet : FOLLOWUP_QUIET_DAYS),
+	    own ? ", or the client's followup_days" : "");
 }
 
 /* Prints the threads marked done or snoozed; FALSE and ERROR when they
@@ -298,8 +300,8 @@ cmd_followups(struct command_env *env, int argc, char **argv)
 	if (!silent)
 		return command_fail(error);
 	g_autofree char *chase = g_strdup_printf(
-	    "Chase them (you wrote last, no answer for more than %" G_GINT64_FORMAT " days):\n",
-	    days);
+	    "Chase them (you wrote last, no answer for more than %" G_GINT64_FORMAT " day%s):\n",
+	    days, PLURAL_S(days));
 	g_autofree char *heading = quiet_heading(env->cfg, client, o.quiet);
 	printer_group_begin(p);
 	print_section(p, "owe", "You owe a reply (they wrote last, to you):\n", list, FALSE, now);

@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/fileio.h"
 #include "common/interrupt.h"
+#include "common/plural.h"
 #include "imap/idle.h"
 #include "imap/sync.h"
 #include "index/autosave.h"
@@ -44,8 +45,8 @@ ingest_interrupted(guint64 indexed)
 {
 	fprintf(stderr,
 	        "mailclerk: interrupted: %" G_GUINT64_FORMAT
-	        " messages indexed; run ingest again to finish\n",
-	        indexed);
+	        " message%s indexed; run ingest again to finish\n",
+	        indexed, PLURAL_S(indexed));
 	return MC_EXIT_INTERRUPTED;
 }
 
@@ -189,8 +190,9 @@ print_imap_report(const struct mc_source_config *sc, const struct imap_sync_repo
 		printf("imap: %s: another ingest is fetching it; indexing its store as it is",
 		       sc->name);
 	else
-		printf("imap: %s: %" G_GUINT64_FORMAT " new messages fetched from %u folders",
-		       sc->name, rep->fetched, rep->folders);
+		printf("imap: %s: %" G_GUINT64_FORMAT " new message%s fetched from %u folder%s",
+		       sc->name, rep->fetched, PLURAL_S(rep->fetched), rep->folders,
+		       PLURAL_S(rep->folders));
 	if (rep->skipped)
 		printf(", %" G_GUINT64_FORMAT " skipped", rep->skipped);
 	if (rep->flags_changed)
@@ -221,16 +223,19 @@ print_watch_summary(const struct ingest_watch *watch, const struct writer_stats 
 	g_autoptr(GString) line = g_string_new(NULL);
 	const struct {
 		guint64 n;
-		const char *what;
+		const char *what, *whats;
 	} parts[] = {
-		{ st->messages_added, "new" },   { st->copies_added, "new copies" },
-		{ st->copies_moved, "renamed" }, { st->copies_removed, "removed" },
-		{ skipped, "skipped" },
+		{ st->messages_added, "new", "new" },
+		{ st->copies_added, "new copy", "new copies" },
+		{ st->copies_moved, "renamed", "renamed" },
+		{ st->copies_removed, "removed", "removed" },
+		{ skipped, "skipped", "skipped" },
 	};
 	for (guint i = 0; i < G_N_ELEMENTS(parts); i++)
 		if (parts[i].n)
 			g_string_append_printf(line, "%s%" G_GUINT64_FORMAT " %s",
-			                       line->len ? ", " : "", parts[i].n, parts[i].what);
+			                       line->len ? ", " : "", parts[i].n,
+			                       parts[i].n == 1 ? parts[i].what : parts[i].whats);
 	if (line->len) {
 		printf("mailclerk watch: %s: %s\n", watch->label, line->str);
 		fflush(stdout);
@@ -362,11 +367,13 @@ static void
 print_ingest_summary(const struct writer_stats *st, const struct ingest_report *r, guint crashes,
                      guint64 known)
 {
-	printf("ingest: %" G_GUINT64_FORMAT " new messages, %" G_GUINT64_FORMAT
-	       " new copies of known messages, %" G_GUINT64_FORMAT " renamed, %" G_GUINT64_FORMAT
-	       " copies removed (%" G_GUINT64_FORMAT " messages), %" G_GUINT64_FORMAT " skipped",
-	       st->messages_added, st->copies_added, st->copies_moved, st->copies_removed,
-	       st->messages_removed, r->skipped + crashes);
+	printf("ingest: %" G_GUINT64_FORMAT " new message%s, %" G_GUINT64_FORMAT
+	       " new cop%s of known messages, %" G_GUINT64_FORMAT " renamed, %" G_GUINT64_FORMAT
+	       " cop%s removed (%" G_GUINT64_FORMAT " message%s), %" G_GUINT64_FORMAT " skipped",
+	       st->messages_added, PLURAL_S(st->messages_added), st->copies_added,
+	       st->copies_added == 1 ? "y" : "ies", st->copies_moved, st->copies_removed,
+	       st->copies_removed == 1 ? "y" : "ies", st->messages_removed,
+	       PLURAL_S(st->messages_removed), r->skipped + crashes);
 	if (known)
 		printf(", %" G_GUINT64_FORMAT " skipped (known)", known);
 	/* A message's only copy edited in place, read again. */

@@ -16,6 +16,7 @@
 #include "cli/command.h"
 #include "common/error.h"
 #include "common/paths.h"
+#include "common/plural.h"
 #include "index/load.h"
 #include "ingest/message-file.h"
 
@@ -276,7 +277,7 @@ cmd_links(struct command_env *env, int argc, char **argv)
 		return command_fail(error);
 	}
 	close(cur);
-	printf("links: %u messages in %s\n", targets->len, dir);
+	printf("links: %u message%s in %s\n", targets->len, PLURAL_S(targets->len), dir);
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "mailclerk: cannot write the output: %s\n", g_strerror(errno));
 		return MC_EXIT_FAILURE;

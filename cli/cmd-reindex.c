@@ -7,6 +7,7 @@
 #include "cli/command.h"
 #include "common/error.h"
 #include "common/interrupt.h"
+#include "common/plural.h"
 #include "index/reindex.h"
 #include "index/supervise.h"
 
@@ -50,9 +51,9 @@ reindex_once(struct reindex_cmd *run)
 		printf("reindex: going on after message %" G_GINT64_FORMAT
 		       ", where a stopped reindex got to\n",
 		       r.resumed_after);
-	printf("reindex: %" G_GUINT64_FORMAT " messages read again, %" G_GUINT64_FORMAT
+	printf("reindex: %" G_GUINT64_FORMAT " message%s read again, %" G_GUINT64_FORMAT
 	       " changed, %" G_GUINT64_FORMAT " unreadable, in %.2f s (%.0f messages/s)\n",
-	       read, st.messages_rewritten, r.unreadable, r.seconds,
+	       read, PLURAL_S(read), st.messages_rewritten, r.unreadable, r.seconds,
 	       r.seconds > 0 ? (r.stats.messages_rewritten + r.stats.messages_unchanged) / r.seconds
 	                     : 0.0);
 	if (interrupt_caught()) {
@@ -60,8 +61,8 @@ reindex_once(struct reindex_cmd *run)
 			command_fail(error); /* said, but the exit status is the signal's */
 		fprintf(stderr,
 		        "mailclerk: interrupted: %" G_GUINT64_FORMAT
-		        " messages read again; run reindex again to finish\n",
-		        read);
+		        " message%s read again; run reindex again to finish\n",
+		        read, PLURAL_S(read));
 		return MC_EXIT_INTERRUPTED;
 	}
 	if (!ok)

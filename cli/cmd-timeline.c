@@ -9,6 +9,7 @@
 #include "cli/text.h"
 #include "common/date.h"
 #include "common/error.h"
+#include "common/plural.h"
 #include "query/report.h"
 
 /* Threads shown without --limit: a client's latest, at a glance. */
@@ -22,7 +23,7 @@ thread_text(GString *out, gconstpointer record, guint index)
 	    &g_array_index(t->messages, struct timeline_message, 0);
 	g_string_append_printf(out, "%s%s  (thread %" G_GINT64_FORMAT ", %u message%s)\n",
 	                       index ? "\n" : "", *first->subject ? first->subject : "(no subject)",
-	                       t->thread, t->messages->len, t->messages->len == 1 ? "" : "s");
+	                       t->thread, t->messages->len, PLURAL_S(t->messages->len));
 	for (guint i = 0; i < t->messages->len; i++) {
 		const struct timeline_message *m =
 		    &g_array_index(t->messages, struct timeline_message, i);
@@ -121,8 +122,8 @@ cmd_timeline(struct command_env *env, int argc, char **argv)
 	printer_list_end(p);
 	/* On stderr: the listing stays what scripts parse. */
 	if (more)
-		g_printerr("mailclerk: the %" G_GINT64_FORMAT " threads with the newest mail; "
+		g_printerr("mailclerk: the %" G_GINT64_FORMAT " thread%s with the newest mail; "
 		           "older ones with --limit=0 or --since\n",
-		           limit);
+		           limit, PLURAL_S(limit));
 	return printer_finish(g_steal_pointer(&p));
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "common/paths.h"
+#include "common/plural.h"
 #include "index/autosave.h"
 #include "index/db.h"
 #include "index/load.h"
@@ -123,8 +124,9 @@ autosave_run(struct mc_db *db, const struct mc_config *cfg, guint *failed, GErro
 	const struct save_counts *n = save_run_counts(run);
 	*failed = n->failed;
 	if (n->saved || n->moved || n->duplicates || n->failed)
-		printf("ingest: saved %u attachments into project folders (%u moved, %u "
+		printf("ingest: saved %u attachment%s into project folders (%u moved, %u "
 		       "duplicate%s, %u failed)\n",
-		       n->saved, n->moved, n->duplicates, n->duplicates == 1 ? "" : "s", n->failed);
+		       n->saved, PLURAL_S(n->saved), n->moved, n->duplicates,
+		       PLURAL_S(n->duplicates), n->failed);
 	return ok;
 }

@@ -7,7 +7,7 @@ check_exit 'a missing --config file is an error (2)' 2 "$MAILCLERK" --config "$T
 check_eq '... naming the file' "$("$MAILCLERK" --config "$TMP/nope" --db "$DB" count '*' 2>&1)" \
 	"mailclerk: $TMP/nope: No such file or directory"
 check_exit 'a missing MAILCLERK_CONFIG file is an error too' 2 env MAILCLERK_CONFIG="$TMP/nope" "$MAILCLERK" --db "$DB" count '*'
-check_eq '--config /dev/null means no configuration' "$("$MAILCLERK" --config /dev/null --db "$TMP/devnull.db" ingest --file "$CORPUS/eml/outlook-crlf.eml" 2>&1 | cut -c1-23)" "ingest: 1 new messages,"
+check_eq '--config /dev/null means no configuration' "$("$MAILCLERK" --config /dev/null --db "$TMP/devnull.db" ingest --file "$CORPUS/eml/outlook-crlf.eml" 2>&1 | cut -c1-22)" "ingest: 1 new message,"
 # The XDG default may be missing: defaults, and the XDG default index.
 "$MAILCLERK" ingest --maildir "$CORPUS/maildir" >/dev/null 2>&1
 check_eq 'no config at all: defaults, and the index under XDG_DATA_HOME' "$("$MAILCLERK" count '*')" 29

@@ -47,7 +47,7 @@ mc ingest --maildir "$M" >"$TMP/out" 2>"$TMP/err"
 check_eq 'the next run: exit 0' "$?" 0
 check_eq '... says nothing of the known skipped files' "$(cat "$TMP/err")" ''
 check_eq '... and counts them as known' "$(sed 's/, in .*//' "$TMP/out")" \
-	'ingest: 1 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 0 skipped, 2 skipped (known)'
+	'ingest: 1 new message, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 0 skipped, 2 skipped (known)'
 check_eq 'the index lists them with their reasons' \
 	"$(sqlite3 "$DB" "SELECT name || ' ' || reason FROM skipped ORDER BY name")" \
 	'charset the Subject header field is 4194323 bytes long (at most 4194304)

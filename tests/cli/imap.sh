@@ -15,7 +15,7 @@ config() {
 	for kv in "$@"; do printf '%s\n' "$kv" | sed 's/=/ = /'; done
 }
 logins() { grep -c 'Login: user=<alice>' "$DOVECOT_LOG"; }
-fetched() { sed -n 's/^imap: [^:]*: \([0-9]*\) new messages fetched.*/\1/p'; }
+fetched() { sed -n 's/^imap: [^:]*: \([0-9]*\) new messages\{0,1\} fetched.*/\1/p'; }
 
 export MAILCLERK_PASSWORD_WORK=secret-pw
 dovecot_seed_many INBOX 5 >/dev/null
@@ -51,11 +51,11 @@ mkdir "$TMP/two"
 DB="$TMP/two/index.db" # the store is beside the index: its own
 { config work "port=$IMAPS_PORT" "folders=Archive/2023"; config home "port=$IMAP_PORT" "tls=starttls" "folders=Other"; } > "$TMP/config"
 export MAILCLERK_PASSWORD_HOME=secret-pw
-check_eq 'two sources in one run' "$(mc ingest 2>&1 | grep '^imap:')" "imap: work: 3 new messages fetched from 1 folders
-imap: home: 4 new messages fetched from 1 folders"
+check_eq 'two sources in one run' "$(mc ingest 2>&1 | grep '^imap:')" "imap: work: 3 new messages fetched from 1 folder
+imap: home: 4 new messages fetched from 1 folder"
 check_eq '... each under its name' "$(mc count source:work) $(mc count source:home)" "3 4"
 dovecot_seed_many Other 1 >/dev/null
-check_eq 'ingest NAME: only that source' "$(mc ingest home 2>&1 | grep '^imap:')" "imap: home: 1 new messages fetched from 1 folders"
+check_eq 'ingest NAME: only that source' "$(mc ingest home 2>&1 | grep '^imap:')" "imap: home: 1 new message fetched from 1 folder"
 
 # A folder name that is not ASCII: modified UTF-7 on the wire, UTF-8 in the
 # config and in mailclerk.
@@ -273,7 +273,7 @@ kill -INT "$pid"
 wait "$pid"
 rc=$?
 check_eq 'SIGINT during a fetch: said, exit 130' "$(cat "$TMP/int/out" "$TMP/int/err") rc=$rc" \
-	"imap: work: 200 new messages fetched from 1 folders
+	"imap: work: 200 new messages fetched from 1 folder
 mailclerk: interrupted: 0 messages indexed; run ingest again to finish rc=130"
 helper_stop "$CUT_PID"
 config work "port=$IMAPS_PORT" "folders=Big" > "$TMP/config"

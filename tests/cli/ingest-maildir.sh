@@ -11,7 +11,7 @@ find "$MD" -type d -exec touch -d "2024-12-31 12:00" {} +
 out=$(mc ingest --maildir "$MD" 2>"$TMP/err")
 check_eq 'first ingest exits 0' "$?" 0
 check 'the summary counts 29 new messages, 1 extra copy and 1 skipped file' \
-	sh -c 'printf "%s" "$1" | grep -q "^ingest: 29 new messages, 1 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 1 skipped, in "' - "$out"
+	sh -c 'printf "%s" "$1" | grep -q "^ingest: 29 new messages, 1 new copy of known messages, 0 renamed, 0 copies removed (0 messages), 1 skipped, in "' - "$out"
 check 'the PNG in a maildir is reported with its path and reason' \
 	sh -c 'grep -q "^mailclerk: skipped $1: not mail: " "$2"' - "$MD/.Archive.2023/cur/1703980800.M42P7.studio:2,S" "$TMP/err"
 check_eq 'off a terminal, ingest prints one summary line' "$(printf '%s\n' "$out" | wc -l)" 1
@@ -62,7 +62,7 @@ check_eq 'one copy deleted: the message stays' "$(mc count oxbarrowly)" 1
 check_eq '... with one file left' "$(mc search --format=files oxbarrowly)" "$MD/.Archive.2023/cur/1699975801.M128P3028.studio,S=471,W=487:2,RS"
 rm "$MD/INBOX/cur/1716273000.M111P2011.studio:2,FS"
 out=$(mc ingest --maildir "$MD" 2>&1)
-check 'the last copy deleted: the message leaves the index' sh -c 'printf "%s" "$1" | grep -q "1 copies removed (1 messages)"' - "$out"
+check 'the last copy deleted: the message leaves the index' sh -c 'printf "%s" "$1" | grep -q "1 copy removed (1 message)"' - "$out"
 check_eq '... 28 messages now' "$(mc count '*')" 28
 check_eq '... and its text is no longer found' "$(mc count drazzlemop)" 0
 

@@ -28,7 +28,7 @@ check 'an unchanged mbox is skipped' sh -c 'printf "%s" "$1" | grep -q "^ingest:
 	printf 'From: Ann <ann@append.example>\nSubject: Appended later\nMessage-ID: <appended-1@append.example>\nDate: Mon, 01 Jan 2024 00:00:00 +0000\n\nbody with quaffleworth\n'
 } >> "$TMP/takeout.mbox"
 out=$(mc ingest --mbox "$TMP/takeout.mbox" 2>&1)
-check 'an appended message is the only new one' sh -c 'printf "%s" "$1" | grep -q "^ingest: 1 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages)"' - "$out"
+check 'an appended message is the only new one' sh -c 'printf "%s" "$1" | grep -q "^ingest: 1 new message, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages)"' - "$out"
 check_eq '... and shown from its offset' "$(mc show --format=json id:appended-1@append.example | jq -r .body)" "body with quaffleworth"
 
 printf 'this is not\nan mbox\n' > "$TMP/notes.txt"

@@ -95,7 +95,7 @@ check_eq "... said once: MBOX: changed since it was indexed; run 'mailclerk inge
 	"mailclerk: $TMP/m.mbox: changed since it was indexed; run 'mailclerk ingest'"
 check_eq '... and nothing was extracted' "$(ls "$CACHE" | wc -l)" 0
 check_eq 'links then: the others linked, the mbox said, exit 1' \
-	"$(mc links "$TMP/partial" '*' 2>&1; echo "rc=$?"; ls "$TMP/partial/cur")" "links: 1 messages in $TMP/partial
+	"$(mc links "$TMP/partial" '*' 2>&1; echo "rc=$?"; ls "$TMP/partial/cur")" "links: 1 message in $TMP/partial
 mailclerk: $TMP/m.mbox: changed since it was indexed; run 'mailclerk ingest'
 rc=1
 $(id 3).mailclerk-link:2,S"
@@ -128,7 +128,7 @@ check_eq 'the same query again: the same links, kept as they were' \
 mv "$R/cur/$(id 2).mailclerk-link:2," "$R/cur/$(id 2).mailclerk-link:2,S"
 out=$(mc links --limit 1 --sort oldest "$R" 'links' 2>&1; echo "rc=$?")
 check_eq 'a second run (--limit 1 --sort oldest) replaces every link it made, the renamed one too' \
-	"$out $(ls "$R/cur")" "links: 1 messages in $R
+	"$out $(ls "$R/cur")" "links: 1 message in $R
 rc=0 $(id 1).mailclerk-link:2,FS"
 check_eq 'no match: an empty Maildir' "$(mc links "$R" nosuchwordanywhere; ls "$R/cur" | wc -l)" "links: 0 messages in $R
 0"
@@ -164,7 +164,7 @@ check_eq 'a Maildir without the mark, even an empty one: refused, exit 2, untouc
 rc=2
 $before"
 mkdir "$TMP/empty"
-check_eq 'an empty folder is taken' "$(mc links "$TMP/empty" quillfenwick 2>&1; echo "rc=$?")" "links: 1 messages in $TMP/empty
+check_eq 'an empty folder is taken' "$(mc links "$TMP/empty" quillfenwick 2>&1; echo "rc=$?")" "links: 1 message in $TMP/empty
 rc=0"
 check_eq 'no query: exit 2, nothing made' "$(mc links "$TMP/new" 2>&1; echo "rc=$?"; ls "$TMP/new" 2>&1 | wc -l)" \
 	"mailclerk: links: which messages? Give a query ('*' for all)

@@ -67,7 +67,7 @@ rm -r "$R/a"
 age "$R"
 mc ingest --maildir "$R" >"$TMP/out" 2>/dev/null
 check_eq 'a new folder inside a maildir and a deleted one' "$(summary <"$TMP/out")" \
-	'ingest: 1 new messages, 0 new copies of known messages, 0 renamed, 1 copies removed (1 messages), 1 skipped'
+	'ingest: 1 new message, 0 new copies of known messages, 0 renamed, 1 copy removed (1 message), 1 skipped'
 check_eq '... its name' "$(mc search --format=json zorbinner | jq -r '.[0].folders | join(",")')" 'Sub/Inner'
 check_eq '... the deleted one is forgotten' "$(mc count zorbshallow) $(sqlite3 "$DB" "SELECT count(*) FROM containers WHERE path LIKE '%/a/b/c'")" '0 0'
 

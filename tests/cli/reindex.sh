@@ -158,7 +158,7 @@ check_exit 'a client that does not exist: exit 2' 2 mc reindex client:nosuch
 check_eq '... nothing was written' "$(q "SELECT count(*) FROM addresses WHERE message = $K")" 0
 mc reindex id:20240205090000.kickoff@acme.example >"$TMP/out" 2>&1
 check_eq 'reindex id:<Message-ID>: that message' "$(summary)" \
-	'reindex: 1 messages read again, 1 changed, 0 unreadable'
+	'reindex: 1 message read again, 1 changed, 0 unreadable'
 
 # Copies that cannot be read: the next copy, else reported and counted.
 mv "$C/eml/outlook-crlf.eml" "$TMP/away.eml"

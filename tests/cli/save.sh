@@ -123,12 +123,12 @@ mkmsg m2 bob@acme.example 'invoice' invoice.txt 'invoice one'
 mkmsg m3 eve@elsewhere.example 'hello' hello.txt 'hello one'
 out=$(mc ingest --maildir "$TMP/mail" 2>&1 | tail -n 1)
 root="$TMP/attachments" # beside the index
-check_eq 'ingest saves the project mail it indexed' "$out" "ingest: saved 1 attachments into project folders (0 moved, 0 duplicates, 0 failed)"
+check_eq 'ingest saves the project mail it indexed' "$out" "ingest: saved 1 attachment into project folders (0 moved, 0 duplicates, 0 failed)"
 check_eq 'into the project folder, named {date}_{filename}' "$(cd "$root" && find . -type f | LC_ALL=C sort)" "./acme/web/2024-01-05_mockup.txt"
 mkmsg m4 bob@acme.example '[web] copy' mockup.txt 'mockup one'
 mkmsg m5 bob@acme.example '[web] v2' mockup.txt 'mockup two'
 out=$(mc ingest --maildir "$TMP/mail" 2>&1 | tail -n 1)
-check_eq 'the next run saves only new mail, once per content' "$out" "ingest: saved 1 attachments into project folders (0 moved, 1 duplicate, 0 failed)"
+check_eq 'the next run saves only new mail, once per content' "$out" "ingest: saved 1 attachment into project folders (0 moved, 1 duplicate, 0 failed)"
 out=$(mc ingest --maildir "$TMP/mail" 2>&1 | tail -n 1)
 check_eq 'a run with nothing new saves nothing' "$out" "ingest: 0 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 0 skipped, in $(printf '%s' "$out" | sed 's/.*in \([0-9.]*\) s.*/\1/') s (0 messages/s)"
 out=$(mc attachments save --by-project '*' 2>&1 | tail -n 1)

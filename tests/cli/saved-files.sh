@@ -216,7 +216,7 @@ mkmsg a3 bob@acme.example '[web] Re: plans' reply.txt 'the reply' a1
 mv "$TMP/mail/cur/a3:2,S" "$A/mail/cur/"
 check_eq 'a reply files the thread under the project: the ingest moves the earlier file' \
 	"$(mc ingest --maildir "$A/mail" 2>&1 | tail -n 1)" \
-	"ingest: saved 1 attachments into project folders (1 moved, 0 duplicates, 0 failed)"
+	"ingest: saved 1 attachment into project folders (1 moved, 0 duplicates, 0 failed)"
 check_eq '... into the project folder' "$(names "$A/attachments")" \
 "./acme/_unsorted/2024-01-05_mk.txt
 ./acme/web/2024-01-05_plans.txt
