@@ -288,6 +288,15 @@ sift(const guint8 *d, gsize len, GArray *keep, GArray *atts, guint *left_out, GE
 		}
 		struct range r = { at, ATTR_HEAD + size + ATTR_TAIL };
 		gboolean take = FALSE;
+		if (id == ATT_ATTACH_RENDDATA && size == 0) {
+			/* libytnef refuses it, on stdout, and has no attachment
+			 * to put what follows in. */
+			g_set_error(error, TNEF_ERROR, TNEF_ERROR_CORRUPT,
+			            "attribute 0x%08x at byte %" G_GSIZE_FORMAT
+			            " starts an attachment but is empty",
+			            id, at);
+			return FALSE;
+		}
 		if (id == ATT_ATTACH_RENDDATA) {
 			over = atts->len >= TNEF_MAX_FILES;
 			if (over) {

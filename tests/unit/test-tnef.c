@@ -294,6 +294,17 @@ test_damaged(void)
 	    g_strdup_printf("checksum mismatch in attribute 0x0006800f at byte %u", attr_at);
 	assert_fails(lie, TNEF_ERROR_CORRUPT, sum);
 
+	/* An empty attAttachRendData, whose checksum is right: libytnef
+	 * would print its refusal on stdout, in the middle of our JSON. */
+	g_autoptr(GByteArray) rend = tnef_new();
+	file(rend, "A.TXT", "0123456789", "a.txt", NULL);
+	guint rend_at = rend->len;
+	attr(rend, LVL_ATTACHMENT, ATT_RENDDATA, "", 0);
+	file(rend, "B.TXT", "abc", "b.txt", NULL);
+	g_autofree char *empty = g_strdup_printf(
+	    "attribute 0x00069002 at byte %u starts an attachment but is empty", rend_at);
+	assert_fails(rend, TNEF_ERROR_CORRUPT, empty);
+
 	/* A flipped bit in the data. */
 	g_autoptr(GByteArray) flip = g_byte_array_new();
 	g_byte_array_append(flip, b->data, b->len);
