@@ -356,6 +356,8 @@ ingest_once(struct ingest_run *run)
 	guint save_failed = 0;
 	g_autoptr(GError) save_error = NULL;
 	gboolean saved_ok = autosave_run(db, env->cfg, &save_failed, &save_error);
+	if (interrupt_caught() && saved_ok && ok)
+		return run->watch ? MC_EXIT_INTERRUPTED : ingest_interrupted(st.messages_added);
 	if (!ok)
 		return command_fail(error);
 	if (!saved_ok)

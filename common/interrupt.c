@@ -50,9 +50,9 @@ interrupt_caught(void)
 
 #ifdef MC_TEST_HOOKS
 void
-interrupt_test_pause(void)
+interrupt_test_pause(const char *variable)
 {
-	const char *path = g_getenv("MAILCLERK_TEST_PAUSE");
+	const char *path = g_getenv(variable);
 	if (!path || !*path || !g_file_set_contents(path, "", 0, NULL))
 		return;
 	for (int i = 0; i < 6000 && !caught; i++)

@@ -18,10 +18,11 @@ void interrupt_catch(void);
 int interrupt_caught(void);
 
 #ifdef MC_TEST_HOOKS
-/* Test builds only: when $MAILCLERK_TEST_PAUSE names a file, creates it and
- * waits (60 s at most) until a signal is caught, so that a test can send one
- * at a known point. */
-void interrupt_test_pause(void);
+/* Test builds only: when the environment VARIABLE (MAILCLERK_TEST_PAUSE, or
+ * one for a point of its own) names a file, creates it and waits (60 s at
+ * most) until a signal is caught, so that a test can send one at a known
+ * point. */
+void interrupt_test_pause(const char *variable);
 #endif
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "common/paths.h"
 #include "common/plural.h"
+#include "common/interrupt.h"
 #include "index/autosave.h"
 #include "index/db.h"
 #include "index/load.h"
@@ -83,7 +84,9 @@ autosave_project(struct mc_db *db, const struct mc_config *cfg, const struct mc_
 	    error);
 	if (!done)
 		return FALSE;
-	for (guint i = 0; i < ids->len; i++) {
+	/* ^C or SIGTERM stops it between messages: the rest is saved by the
+	 * next run. */
+	for (guint i = 0; i < ids->len && !interrupt_caught(); i++) {
 		gint64 id = g_array_index(ids, gint64, i);
 		g_autoptr(stored_message) r = load_message(db, id, error);
 		if (!r)
@@ -101,6 +104,10 @@ autosave_project(struct mc_db *db, const struct mc_config *cfg, const struct mc_
 		sqlite3_bind_text(done, 3, p->key, -1, SQLITE_STATIC);
 		if (sqlite3_step(done) != SQLITE_DONE)
 			return db_set_error(error, db, "recording saved attachments");
+#ifdef MC_TEST_HOOKS
+		if (i == 0)
+			interrupt_test_pause("MAILCLERK_TEST_PAUSE_SAVE");
+#endif
 	}
 	return TRUE;
 }
@@ -116,7 +123,7 @@ autosave_run(struct mc_db *db, const struct mc_config *cfg, guint *failed, GErro
 	if (!run)
 		return FALSE;
 	gboolean ok = TRUE;
-	for (guint i = 0; ok && i < cfg->projects->len; i++) {
+	for (guint i = 0; ok && i < cfg->projects->len && !interrupt_caught(); i++) {
 		const struct mc_project_config *p = g_ptr_array_index(cfg->projects, i);
 		if (p->save_attachments)
 			ok = autosave_project(db, cfg, p, root, run, error);

@@ -497,7 +497,7 @@ writer_main(gpointer data)
 			static gboolean paused;
 			if (!failed && !paused && (!p->reindex || reindex_marked(p->reindex))) {
 				paused = TRUE;
-				interrupt_test_pause();
+				interrupt_test_pause("MAILCLERK_TEST_PAUSE");
 			}
 #endif
 		}

@@ -569,7 +569,7 @@ file_all(struct loaders *l, struct mc_db *db, struct index_writer *w, GQueue *pe
 #ifdef MC_TEST_HOOKS
 			/* A test kills the run here, with filings written. */
 			if (report->messages == size * (l->threads->len > 0 ? MAX_IN_FLIGHT : 1))
-				interrupt_test_pause();
+				interrupt_test_pause("MAILCLERK_TEST_PAUSE");
 #endif
 		}
 	}

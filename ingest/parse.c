@@ -332,8 +332,9 @@ struct walk {
 	GString *body;
 	struct alt_words alt;     /* words only in HTML alternatives */
 	GArray *attachment_texts; /* struct attachment_text */
-	const char *want;         /* parse_attachment_bytes(): the path of the part looked for */
-	GMimePart *found;         /* ... and that part, once found (owned by the message) */
+	/* attachment_source_open(): every leaf that is no body by its path
+	 * (path -> GMimePart owned by the message), instead of attachments. */
+	GHashTable *leaves;
 	/* Inside a multipart/encrypted, a signature part or an S/MIME body:
 	 * nothing here is an attachment or body text. */
 	gboolean hidden;
@@ -761,9 +762,9 @@ walk_object(struct walk *w, GMimeObject *obj, const char *path, int depth, gbool
 		}
 		if (role == LEAF_BODY)
 			return;
-		if (w->want) {
-			if (!w->found && g_str_equal(path, w->want))
-				w->found = GMIME_PART(obj);
+		if (w->leaves) {
+			if (!g_hash_table_contains(w->leaves, path))
+				g_hash_table_insert(w->leaves, g_strdup(path), obj);
 			return;
 		}
 		gboolean in_body = read || obj == w->taken;
@@ -930,32 +931,65 @@ parse_message(const char *data, gsize len, gint64 fallback_date, enum parse_flag
 	return pm;
 }
 
+struct attachment_source {
+	struct gmime_message m;
+	GHashTable *leaves; /* path -> GMimePart, owned by m */
+};
+
+struct attachment_source *
+attachment_source_open(const char *data, gsize len, GError **error)
+{
+	struct attachment_source *src = g_new0(struct attachment_source, 1);
+	if (!gmime_message_open(&src->m, data, len, error)) {
+		attachment_source_free(src);
+		return NULL;
+	}
+	/* The same walk that listed the attachments, so the paths agree; once
+	 * for all of them (a walk a part made saving 100,000 parts quadratic). */
+	src->leaves = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	struct walk w = { .leaves = src->leaves };
+	walk_message_body(&w, g_mime_message_get_mime_part(src->m.msg), "", 0, FALSE);
+	return src;
+}
+
+GBytes *
+attachment_source_bytes(struct attachment_source *src, const char *part, GError **error)
+{
+	/* "2/tnef/1" is the first file of TNEF part 2. */
+	guint index;
+	g_autofree char *tnef = tnef_outer_path(part, &index);
+	GMimePart *found = g_hash_table_lookup(src->leaves, tnef ? tnef : part);
+	if (found && tnef) {
+		gboolean whole;
+		GPtrArray *files =
+		    tnef_part_is(found, tnef) ? tnef_part_files(found, tnef, NULL, &whole) : NULL;
+		found = files && index < files->len ? g_ptr_array_index(files, index) : NULL;
+	}
+	if (!found) {
+		g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
+		            "the message has no attachment part %s", part);
+		return NULL;
+	}
+	return g_byte_array_free_to_bytes(part_bytes(found));
+}
+
 GBytes *
 parse_attachment_bytes(const char *data, gsize len, const char *part, GError **error)
 {
-	struct gmime_message m = { 0 };
-	GBytes *bytes = NULL;
-	if (gmime_message_open(&m, data, len, error)) {
-		/* The same walk that listed the attachments, so the paths agree;
-		 * "2/tnef/1" is the first file of TNEF part 2. */
-		guint index;
-		g_autofree char *tnef = tnef_outer_path(part, &index);
-		struct walk w = { .want = tnef ? tnef : part };
-		walk_message_body(&w, g_mime_message_get_mime_part(m.msg), "", 0, FALSE);
-		if (tnef) {
-			gboolean whole;
-			GPtrArray *files = w.found && tnef_part_is(w.found, tnef)
-			                       ? tnef_part_files(w.found, tnef, NULL, &whole)
-			                       : NULL;
-			w.found =
-			    files && index < files->len ? g_ptr_array_index(files, index) : NULL;
-		}
-		if (w.found)
-			bytes = g_byte_array_free_to_bytes(part_bytes(w.found));
-		else
-			g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED,
-			            "the message has no attachment part %s", part);
-	}
-	gmime_message_close(&m);
+	struct attachment_source *src = attachment_source_open(data, len, error);
+	if (!src)
+		return NULL;
+	GBytes *bytes = attachment_source_bytes(src, part, error);
+	attachment_source_free(src);
 	return bytes;
+}
+
+void
+attachment_source_free(struct attachment_source *src)
+{
+	if (!src)
+		return;
+	g_clear_pointer(&src->leaves, g_hash_table_unref);
+	gmime_message_close(&src->m);
+	g_free(src);
 }

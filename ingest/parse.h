@@ -104,10 +104,25 @@ void parse_thread_stacks(void);
 struct parsed_message *parse_message(const char *data, gsize len, gint64 fallback_date,
                                      enum parse_flags flags, GError **error);
 
+/* A message parsed for the bytes of its attachments, each part found by
+ * its path at once. */
+struct attachment_source;
+
+/* Parses the message in DATA (LEN bytes, which must outlive it). NULL and
+ * ERROR when it cannot be parsed; else free it with
+ * attachment_source_free(). */
+struct attachment_source *attachment_source_open(const char *data, gsize len, GError **error);
+
 /* Returns the decoded bytes (transfer encoding undone) of attachment PART
- * (a path as struct mc_attachment.part gives it) of the message in DATA
- * (LEN bytes); the caller unrefs them. NULL and ERROR when the message
- * cannot be parsed or has no such attachment part. */
+ * (a path as struct mc_attachment.part gives it); the caller unrefs them.
+ * NULL and ERROR when the message has no such attachment part. */
+GBytes *attachment_source_bytes(struct attachment_source *src, const char *part, GError **error);
+
+void attachment_source_free(struct attachment_source *src);
+
+/* The bytes of attachment PART of the message in DATA (LEN bytes), as
+ * attachment_source_bytes() gives them, for one part; NULL and ERROR when
+ * the message cannot be parsed or has no such part. */
 GBytes *parse_attachment_bytes(const char *data, gsize len, const char *part, GError **error);
 
 #endif

@@ -51,9 +51,10 @@ struct saver {
 	GHashTable *folders; /* dir -> struct folder * */
 	/* The message being saved: its file is read once for all its parts,
 	 * and a part decoded once for all its destinations. */
-	gint64 message;    /* its id, 0 for none */
-	GBytes *raw;       /* its bytes, or NULL */
-	GHashTable *parts; /* part path -> decoded GBytes */
+	gint64 message;                   /* its id, 0 for none */
+	GBytes *raw;                      /* its bytes, or NULL */
+	struct attachment_source *source; /* RAW parsed, or NULL */
+	GHashTable *parts;                /* part path -> decoded GBytes */
 };
 
 struct saver *
@@ -73,6 +74,7 @@ saver_free(struct saver *s)
 	if (!s)
 		return;
 	g_hash_table_unref(s->folders);
+	g_clear_pointer(&s->source, attachment_source_free);
 	g_clear_pointer(&s->raw, g_bytes_unref);
 	g_hash_table_unref(s->parts);
 	g_free(s);
@@ -85,6 +87,7 @@ saver_part_bytes(struct saver *s, const struct stored_message *r, const struct m
                  GError **error)
 {
 	if (s->message != r->id) {
+		g_clear_pointer(&s->source, attachment_source_free);
 		g_clear_pointer(&s->raw, g_bytes_unref);
 		g_hash_table_remove_all(s->parts);
 		s->message = r->id;
@@ -96,7 +99,9 @@ saver_part_bytes(struct saver *s, const struct stored_message *r, const struct m
 		return NULL;
 	gsize len;
 	const char *data = g_bytes_get_data(s->raw, &len);
-	bytes = parse_attachment_bytes(data, len, a->part, error);
+	if (!s->source && !(s->source = attachment_source_open(data, len, error)))
+		return NULL;
+	bytes = attachment_source_bytes(s->source, a->part, error);
 	if (bytes)
 		g_hash_table_insert(s->parts, g_strdup(a->part), bytes);
 	return bytes;
