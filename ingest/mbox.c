@@ -232,9 +232,6 @@ enum mbox_shape {
 };
 
 #define NOT_MBOX_REASON "not an mbox file: it does not start with a \"From \" line"
-#define CR_ONLY_REASON                                                                             \
-	"line ends are CR only (old Mac format), which mailclerk does not read; convert "          \
-	"them first, e.g. with: tr '\\r' '\\n' < OLD > NEW"
 
 /* Reads the start of F and rewinds it. Blank lines ("\n", "\r\n") may come
  * first, as mbox_scan_file() allows. */
@@ -306,7 +303,7 @@ mbox_scan_file(struct source *src, struct source_sink *sink, const char *path, G
 		wrong = NOT_MBOX_REASON;
 		break;
 	case SHAPE_CR_ONLY:
-		wrong = CR_ONLY_REASON;
+		wrong = PARSE_CR_ONLY_REASON;
 		break;
 	case SHAPE_UNREADABLE:
 		wrong = "read error";

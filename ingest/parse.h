@@ -64,13 +64,19 @@
  *     a machine From (address_is_machine()): "machine sender noreply@x.example"
  *   Values are cleaned as one line and cut at 100 bytes (then "…").
  * - Not mail (PARSE_ERROR_NOT_MAIL): no header line first, or none of
- *   From/To/Cc/Subject/Date/Message-ID/Received present; the message says why.
+ *   From/To/Cc/Subject/Date/Message-ID/Received present, or lines ended by
+ *   a lone CR (PARSE_CR_ONLY_REASON); the message says why.
  *   NUL bytes in the header block are read as spaces (a problem says so). */
 #ifndef MC_PARSE_H
 #define MC_PARSE_H
 
 #include <glib.h>
 #include "common/message.h"
+
+/* Why a file or mbox whose lines end in a lone CR (old Mac) is not read. */
+#define PARSE_CR_ONLY_REASON                                                                       \
+	"line ends are CR only (old Mac format), which mailclerk does not read; convert "          \
+	"them first, e.g. with: tr '\\r' '\\n' < OLD > NEW"
 
 #define PARSE_ERROR (parse_error_quark())
 GQuark parse_error_quark(void);

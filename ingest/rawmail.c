@@ -60,6 +60,26 @@ check_mail(const char *data, gsize len, GError **error)
 		            "not mail: the file is empty");
 		return FALSE;
 	}
+	/* Old Mac line ends: the whole header block would read as one line
+	 * (From: the rest of the message), the text indexed under no word.
+	 * Two lone CRs in a first line that starts with a header name say so;
+	 * "\r\r\n" (a broken Windows tool) and one stray CR do not. */
+	const char *name_end = p;
+	while (name_end < end && (g_ascii_isalnum(*name_end) || *name_end == '-'))
+		name_end++;
+	if (name_end > p && name_end < end && *name_end == ':') {
+		const char *first_end = memchr(p, '\n', end - p);
+		first_end = first_end ? first_end : end;
+		guint lone = 0;
+		for (const char *cr = p; lone < 2 && (cr = memchr(cr, '\r', first_end - cr)); cr++)
+			lone += cr + 1 < first_end && cr[1] != '\r';
+		if (lone == 2) {
+			g_set_error_literal(
+			    error, PARSE_ERROR, PARSE_ERROR_NOT_MAIL,
+			    "not mail as mailclerk reads it: " PARSE_CR_ONLY_REASON);
+			return FALSE;
+		}
+	}
 	while (p < end) {
 		const char *nl = memchr(p, '\n', end - p);
 		const char *eol = nl ? nl : end;
