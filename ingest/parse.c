@@ -343,6 +343,8 @@ struct walk {
 	GHashTable *cids;
 	/* A part whose text walk_alternative() already put into the body. */
 	GMimeObject *taken;
+	gboolean too_deep;  /* a part below MAX_DEPTH was left, and said */
+	gboolean too_many; /* a part past MAX_ATTACHMENTS was left, and said */
 };
 
 static void walk_object(struct walk *w, GMimeObject *obj, const char *path, int depth,
@@ -437,8 +439,13 @@ add_attachment(struct walk *w, GMimePart *part, const char *path, gboolean hidde
 {
 	GMimeObject *obj = GMIME_OBJECT(part);
 
-	if (w->pm->attachments->len >= MAX_ATTACHMENTS)
+	if (w->pm->attachments->len >= MAX_ATTACHMENTS) {
+		if (!w->too_many)
+			parsed_message_add_problem(w->pm, "parts past the first %d not listed",
+			                           MAX_ATTACHMENTS);
+		w->too_many = TRUE;
 		return;
+	}
 
 	struct mc_attachment *a = g_new0(struct mc_attachment, 1);
 	g_autofree char *type =
@@ -745,8 +752,16 @@ walk_message_part(struct walk *w, GMimeMessagePart *part, const char *path, int 
 static void
 walk_object(struct walk *w, GMimeObject *obj, const char *path, int depth, gboolean body_ok)
 {
-	if (!obj || depth > MAX_DEPTH)
+	if (!obj)
 		return;
+	if (depth > MAX_DEPTH) {
+		/* Said once: a sender could hide a file from has:attachment. */
+		if (w->pm && !w->too_deep)
+			parsed_message_add_problem(
+			    w->pm, "parts nested over %d levels deep not read", MAX_DEPTH);
+		w->too_deep = TRUE;
+		return;
+	}
 
 	if (GMIME_IS_MULTIPART(obj)) {
 		walk_multipart(w, GMIME_MULTIPART(obj), path, depth, body_ok);

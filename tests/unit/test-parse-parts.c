@@ -896,6 +896,9 @@ test_nesting(void)
 	assert_sane(d);
 	g_assert_cmpstr(d->subject, ==, "deep");
 	g_assert_cmpstr(d->body_text, ==, "");
+	/* ...and said: a sender could hide a file down there. */
+	g_assert_cmpstr(only_problem(d), ==, "parts nested over 64 levels deep not read");
+	g_assert_null(pm->problems);
 
 	/* Forwarded inside forwarded, 200 times. */
 	GString *s = g_string_new("Subject: fwd\n");
@@ -926,6 +929,7 @@ test_limits(void)
 	g_autoptr(parsed_message) many = parse_ok(s->str, 0);
 	g_assert_cmpuint(many->attachments->len, ==, 1000);
 	g_assert_cmpstr(attachment_at(many, 999)->part, ==, "1000");
+	g_assert_cmpstr(only_problem(many), ==, "parts past the first 1000 not listed");
 
 	/* At most 100 References: the root and the 99 nearest. */
 	g_string_assign(s, "Subject: refs\nReferences:");
