@@ -1,6 +1,7 @@
 /* The single writer: messages, copies, threads, filings and full text into the index. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "index/writer.h"
@@ -8,12 +9,14 @@
 #include "common/error.h"
 #include "index/aggregates.h"
 #include "index/dates.h"
+#include "index/load.h"
 #include "index/writer-internal.h"
 
 enum {
 	ST_MSG_BY_MID,
 	ST_LOC_BY_KEY,
 	ST_OTHER_COPY,
+	ST_SAME_FOLDER_COPIES,
 	ST_INSERT_LOC,
 	ST_MOVE_LOC,
 	ST_DELETE_LOC,
@@ -82,6 +85,9 @@ static const char *const statements[ST_COUNT] = {
 	[ST_MSG_BY_MID] = "SELECT id, content_hash FROM messages WHERE message_id = ?",
 	[ST_LOC_BY_KEY] = "SELECT id, message FROM locations WHERE container = ? AND name = ?",
 	[ST_OTHER_COPY] = "SELECT 1 FROM locations WHERE message = ? AND container != ? LIMIT 1",
+	[ST_SAME_FOLDER_COPIES] = "SELECT c.path, l.sub, l.name, l.info FROM locations l JOIN "
+	                          "containers c ON c.id = l.container WHERE l.message = ?1 AND "
+	                          "l.container = ?2 AND l.name != ?3",
 	[ST_INSERT_LOC] = "INSERT INTO locations (message, container, name, sub, info, offset, "
 	                  "length, fingerprint) VALUES (?,?,?,?,?,?,?,?)",
 	[ST_MOVE_LOC] = "UPDATE locations SET sub = ?, info = ? WHERE id = ?",
@@ -772,7 +778,8 @@ same_content(const void *hash, int len, const char *hex)
  * nothing). */
 static gboolean
 reread_changed_copy(struct index_writer *w, gint64 id, gint64 container,
-                    const struct parsed_message *pm, GBytes *body_z, GError **error)
+                    const struct source_item *item, const struct parsed_message *pm, GBytes *body_z,
+                    GError **error)
 {
 	sqlite3_stmt *s = stmt(w, ST_OTHER_COPY);
 	sqlite3_bind_int64(s, 1, id);
@@ -783,6 +790,35 @@ reread_changed_copy(struct index_writer *w, gint64 id, gint64 container,
 		return TRUE;
 	if (rc != SQLITE_DONE)
 		return db_set_error(error, w->db, "reading a changed copy");
+	/* Another file of the same maildir folder that is still there: not an
+	 * edit (a draft saved again leaves its old file to this run's
+	 * removals) but a second message under the Message-ID, which must not
+	 * take the first one's place in the index, what show reads of it
+	 * apart. Said. */
+	if (g_str_equal(item->kind, "maildir")) {
+		s = stmt(w, ST_SAME_FOLDER_COPIES);
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, container);
+		db_bind_text(s, 3, item->name);
+		g_autofree char *kept = NULL;
+		while (!kept && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+			g_autofree char *path = load_location_path(
+			    item->kind, db_column_text(s, 0), db_column_text(s, 1),
+			    db_column_text(s, 2), db_column_text(s, 3));
+			if (g_file_test(path, G_FILE_TEST_EXISTS))
+				kept = g_steal_pointer(&path);
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return db_set_error(error, w->db, "reading a changed copy");
+		if (kept) {
+			fprintf(stderr,
+			        "mailclerk: %s: other content under the Message-ID <%s> of %s: "
+			        "kept as a copy of that message, which is indexed as first read\n",
+			        item->path, pm->message_id, kept);
+			return TRUE;
+		}
+	}
 	return writer_rewrite(w, id, pm, body_z, error);
 }
 
@@ -819,7 +855,7 @@ writer_add(struct index_writer *w, const struct source_item *item, const struct 
 		 * ingest of two copies keeps the first, as before). */
 		gboolean new_this_run = w->first_new && id >= w->first_new;
 		if (!same && !new_this_run &&
-		    !reread_changed_copy(w, id, container, pm, body_z, error))
+		    !reread_changed_copy(w, id, container, item, pm, body_z, error))
 			return FALSE;
 	} else if (!insert_message(w, pm, body_z, filings, &id, error)) {
 		return FALSE;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Maildir ingest: folders, dedupe, renames, deletions, skipped directories.
 . "$top_srcdir/tests/lib.sh"
-plan 43
+plan 46
 copy_corpus
 MD="$TMP/corpus/maildir"
 # Folders changed in the last two seconds are looked at again on the next run
@@ -134,3 +134,22 @@ mc ingest --maildir "$TMP/disk" >/dev/null 2>&1
 rm -r "$TMP/disk/cur" "$TMP/disk/new" "$TMP/disk/tmp"
 check_exit 'a tree that lost every maildir: exit 1' 1 mc ingest --maildir "$TMP/disk"
 check_eq '... and its mail stays in the index' "$(mc count plorkdisk)" 1
+
+# A second file with the Message-ID of a message still there, and other
+# content (a forged or broken mailer's): a copy of that message, said; the
+# index and show keep the first. A draft saved again (the old file gone,
+# a new one in its place) is read again.
+mkdir -p "$TMP/dup/cur" "$TMP/dup/new" "$TMP/dup/tmp"
+printf 'From: boss@corp.example\nSubject: pay invoice\nMessage-ID: <pay@corp.example>\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n\nlegitbody account 111\n' > "$TMP/dup/cur/1.first:2,S"
+mc ingest --maildir "$TMP/dup" >/dev/null 2>&1
+printf 'From: attacker@evil.example\nSubject: pay invoice now\nMessage-ID: <pay@corp.example>\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n\nphishbody account 999\n' > "$TMP/dup/cur/2.second:2,S"
+check_eq 'a second file under a known Message-ID with other content: said' "$(mc ingest --maildir "$TMP/dup" 2>&1 >/dev/null)" \
+	"mailclerk: $TMP/dup/cur/2.second:2,S: other content under the Message-ID <pay@corp.example> of $TMP/dup/cur/1.first:2,S: kept as a copy of that message, which is indexed as first read"
+check_eq '... the index keeps the first, and show agrees' "$(mc count phishbody) $(mc count legitbody) $(mc show --format=json id:pay@corp.example | jq -r '[.from.address, .body] | join(" ")')" \
+	"0 1 boss@corp.example legitbody account 111"
+printf 'From: sam@studio.example\nSubject: draft\nMessage-ID: <draft@studio.example>\nDate: Mon, 1 Jan 2024 11:00:00 +0000\n\nfirst wording\n' > "$TMP/dup/cur/3.draft:2,DS"
+mc ingest --maildir "$TMP/dup" >/dev/null 2>&1
+rm "$TMP/dup/cur/3.draft:2,DS"
+printf 'From: sam@studio.example\nSubject: draft\nMessage-ID: <draft@studio.example>\nDate: Mon, 1 Jan 2024 11:05:00 +0000\n\nsecond wording\n' > "$TMP/dup/cur/4.draft:2,DS"
+out=$(mc ingest --maildir "$TMP/dup" 2>&1)
+check_eq 'a draft saved again is read again, with nothing said' "$(printf '%s\n' "$out" | grep -c '^mailclerk:') $(mc count '"second wording"') $(mc count '"first wording"')" "0 1 0"
