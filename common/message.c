@@ -5,6 +5,20 @@
 #include <string.h>
 
 #include "common/message.h"
+#include "common/sha256.h"
+#include "common/utf8.h"
+
+char *
+mc_message_id_bound(const char *id)
+{
+	gsize len = strlen(id);
+	if (len <= MC_MESSAGE_ID_MAX)
+		return g_strdup(id);
+	char hex[SHA256_HEX_SIZE];
+	sha256_hex(id, len, hex);
+	gsize keep = utf8_cut(id, len, MC_MESSAGE_ID_MAX - SHA256_HEX_SIZE);
+	return g_strdup_printf("%.*s#%s", (int)keep, id, hex);
+}
 
 const char *
 mc_role_name(enum mc_role role)

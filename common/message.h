@@ -24,6 +24,16 @@ enum mc_role {
 /* Returns "from", "to", "cc", "bcc" or "reply-to"; a static string. */
 const char *mc_role_name(enum mc_role role);
 
+/* The longest Message-ID kept as it is, in bytes. */
+#define MC_MESSAGE_ID_MAX 512
+
+/* Returns ID (bare) as the index keeps it, new: itself up to
+ * MC_MESSAGE_ID_MAX bytes; a longer one its start and '#' and the SHA-256
+ * of the whole, in MC_MESSAGE_ID_MAX bytes, so that two that start alike
+ * stay apart. The same for a message's own, its references and id: in a
+ * query. */
+char *mc_message_id_bound(const char *id);
+
 struct mc_address {
 	enum mc_role role;
 	char *name;    /* display name, "" when none */

@@ -9,7 +9,6 @@
 #include <gmime/gmime.h>
 
 /* Bounds what one hostile message can put into the index. */
-#define MAX_MSGID      512
 #define MAX_REFERENCES 100
 /* Gmail allows 225 characters a label (at most 900 bytes of UTF-8) and
  * nobody has hundreds on one message. */
@@ -50,8 +49,8 @@ part_filename(GMimePart *part)
 	            : param_value(type ? g_mime_content_type_get_parameters(type) : NULL, "name");
 }
 
-/* Returns the bare Message-ID S (from GMime) cleaned and cut to MAX_MSGID
- * bytes, or NULL when there is none. */
+/* Returns the bare Message-ID S (from GMime) cleaned and bounded
+ * (mc_message_id_bound()), or NULL when there is none. */
 char *
 clean_msgid(const char *s)
 {
@@ -62,8 +61,9 @@ clean_msgid(const char *s)
 		g_free(id);
 		return NULL;
 	}
-	id[utf8_cut(id, strlen(id), MAX_MSGID)] = '\0';
-	return id;
+	char *bounded = mc_message_id_bound(id);
+	g_free(id);
+	return bounded;
 }
 
 /* Returns the Message-IDs of header NAME, or NULL when it has none. */

@@ -629,7 +629,8 @@ field_leaf(struct parser *ps, const struct token *t, GError **error)
 			return parser_fail(error, t->col, "empty value for %s:", f->name);
 		struct part *p = sql_part(g_strdup("m.message_id = ?"));
 		g_autofree char *id = g_strndup(s, n);
-		binds_add_text(p->binds, id);
+		g_autofree char *bounded = mc_message_id_bound(id);
+		binds_add_text(p->binds, bounded);
 		return p;
 	}
 	case FIELD_THREAD: {

@@ -6,6 +6,7 @@
 
 #include "query/search.h"
 #include "common/error.h"
+#include "common/message.h"
 #include "index/dates.h"
 #include "index/rank.h"
 
@@ -648,7 +649,8 @@ search_resolve_id(struct mc_db *db, const char *ref, GError **error)
 		    db_prepare(db, "SELECT id FROM messages WHERE message_id = ?", error);
 		if (!s)
 			return 0;
-		db_bind_text(s, 1, mid);
+		g_autofree char *bounded = mc_message_id_bound(mid);
+		db_bind_text(s, 1, bounded);
 		if (sqlite3_step(s) != SQLITE_ROW) {
 			g_set_error(error, MC_ERROR, MC_ERROR_NOT_FOUND,
 			            "no message with Message-ID <%s>", mid);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Single messages: files on the command line and one message on stdin.
 . "$top_srcdir/tests/lib.sh"
-plan 16
+plan 18
 
 out=$(mc ingest --file "$CORPUS/eml/outlook-crlf.eml" "$CORPUS/eml/calendar-invite.eml" 2>&1)
 check 'two files: two messages' sh -c 'printf "%s" "$1" | grep -q "^ingest: 2 new messages"' - "$out"
@@ -34,6 +34,13 @@ check_eq 'a CR-only message is skipped, saying why and what to do' "$(mc ingest 
 	"mailclerk: skipped $TMP/cr-only.eml: not mail as mailclerk reads it: line ends are CR only (old Mac format), which mailclerk does not read; convert them first, e.g. with: tr '\\r' '\\n' < OLD > NEW"
 printf 'From: Win <win@odd.example>\r\r\nTo: sam@studio.example\r\r\nSubject: Doubled\r\r\nMessage-ID: <crcr-1@odd.example>\r\r\n\r\r\nwinboxword\r\r\n' > "$TMP/crcrlf.eml"
 check_eq 'CR CR LF line ends are read' "$(mc ingest --file "$TMP/crcrlf.eml" >/dev/null 2>&1; mc search --format=json id:crcr-1@odd.example | jq -r '.[].subject')" Doubled
+# Message-IDs over 512 bytes that start alike are two messages, each found
+# by its whole id.
+long=$(printf 'm%.0s' $(seq 600))
+printf 'From: a@long.example\nSubject: longone\nMessage-ID: <%s1@long.example>\n\nb\n' "$long" > "$TMP/long1.eml"
+printf 'From: a@long.example\nSubject: longtwo\nMessage-ID: <%s2@long.example>\n\nb\n' "$long" > "$TMP/long2.eml"
+check_eq 'two long Message-IDs alike for 600 bytes: two messages' "$(mc ingest --file "$TMP/long1.eml" "$TMP/long2.eml" 2>&1 | cut -d, -f1)" "ingest: 2 new messages"
+check_eq '... each found by its whole id' "$(mc show --format=json "id:<${long}1@long.example>" | jq -r .subject) $(mc search --format=json "id:${long}2@long.example" | jq -r '.[].subject')" "longone longtwo"
 
 # Hostile text cannot drive the terminal: C0 and C1 controls are blanked.
 printf 'From: x@evil.example\nSubject: =?UTF-8?B?%s?=\nMessage-ID: <evil@evil.example>\n\nevilword\n' "$(printf 'a\302\233[31mred\033[2Jb' | base64 -w0)" > "$TMP/evil.eml"

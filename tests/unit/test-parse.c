@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/sha256.h"
 #include "ingest/parse.h"
 #include "tests/unit/parse-helpers.h"
 
@@ -174,16 +175,31 @@ test_message_id(void)
 	g_autoptr(parsed_message) bare = parse_ok("Message-Id: bare@x.example\nSubject: x\n\n", 0);
 	g_assert_cmpstr(bare->message_id, ==, "bare@x.example");
 
-	/* A huge Message-ID is cut to 512 bytes on a character boundary. */
-	GString *raw = g_string_new("Message-ID: <");
+	/* A huge Message-ID is kept in 512 bytes: its start, cut on a
+	 * character boundary, and the SHA-256 of the whole, so that two that
+	 * start alike stay two messages; a reply's reference to it agrees. */
+	GString *id = g_string_new(NULL);
 	for (int i = 0; i < 300; i++)
-		g_string_append(raw, "é"); /* 2 bytes each */
-	g_string_append(raw, "@x.example>\nSubject: long\n\nb\n");
-	g_autoptr(parsed_message) lng = parse_ok(raw->str, 0);
+		g_string_append(id, "é"); /* 2 bytes each */
+	g_autofree char *raw =
+	    g_strdup_printf("Message-ID: <%s@x.example>\nSubject: long\n\nb\n", id->str);
+	g_autoptr(parsed_message) lng = parse_ok(raw, 0);
 	assert_sane(lng);
-	g_assert_cmpuint(strlen(lng->message_id), ==, 512);
-	g_assert_true(g_str_has_prefix(lng->message_id, "éé"));
-	g_string_free(raw, TRUE);
+	g_autofree char *whole = g_strconcat(id->str, "@x.example", NULL);
+	char hex[SHA256_HEX_SIZE];
+	sha256_hex(whole, strlen(whole), hex);
+	g_autofree char *want = g_strdup_printf("%.446s#%s", id->str, hex);
+	g_assert_cmpstr(lng->message_id, ==, want);
+	g_assert_cmpuint(strlen(lng->message_id), <=, 512);
+	g_autofree char *raw2 =
+	    g_strdup_printf("Message-ID: <%s@y.example>\nSubject: long\n\nb\n", id->str);
+	g_autoptr(parsed_message) lng2 = parse_ok(raw2, 0);
+	g_assert_cmpstr(lng2->message_id, !=, lng->message_id);
+	g_autofree char *reply = g_strdup_printf(
+	    "Message-ID: <r@x>\nIn-Reply-To: <%s@x.example>\nSubject: re\n\nb\n", id->str);
+	g_autoptr(parsed_message) re = parse_ok(reply, 0);
+	g_assert_cmpstr(re->in_reply_to, ==, lng->message_id);
+	g_string_free(id, TRUE);
 }
 
 static void
