@@ -25,6 +25,7 @@ struct event {
 	gsize bytes;        /* raw bytes counted in pipeline.in_flight_bytes */
 	GError *error;
 	gboolean known_skip;  /* skipped by an earlier run and unchanged: not parsed */
+	gint64 skip_size;     /* the size a skip is remembered with, when not BYTES */
 	gboolean was_skipped; /* skipped by an earlier run, changed since */
 	gint64 id;
 	char *path;  /* EV_MOVED: the new sub; EV_DONE: the container */
@@ -116,8 +117,10 @@ gboolean pipeline_stopping(struct pipeline *p);
 
 /* Reads the message file PATH whole (at most 256 MiB) and sets *MTIME to
  * its time; the caller unrefs the bytes. NULL and ERROR (the system's
- * reason, without the path) otherwise. */
-GBytes *pipeline_read_file(const char *path, gint64 *mtime, GError **error);
+ * reason, without the path) otherwise; a larger file is a PARSE_ERROR,
+ * the file's nature, with *MTIME and *SIZE (when not NULL) set, so that it
+ * is remembered as skipped. */
+GBytes *pipeline_read_file(const char *path, gint64 *mtime, gint64 *size, GError **error);
 
 /* Returns how reports name the copy ITEM: its path, an mbox's with the
  * message's offset. The caller frees it. */

@@ -141,7 +141,7 @@ pipeline_expect(struct pipeline *p, guint64 n)
 /* ---- parse workers ---- */
 
 GBytes *
-pipeline_read_file(const char *path, gint64 *mtime, GError **error)
+pipeline_read_file(const char *path, gint64 *mtime, gint64 *size, GError **error)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -153,7 +153,10 @@ pipeline_read_file(const char *path, gint64 *mtime, GError **error)
 	}
 	if (st.st_size > MAX_MESSAGE_FILE) {
 		close(fd);
-		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "file larger than 256 MiB");
+		*mtime = st.st_mtim.tv_sec;
+		if (size)
+			*size = st.st_size;
+		g_set_error(error, PARSE_ERROR, PARSE_ERROR_FAILED, "file larger than 256 MiB");
 		return NULL;
 	}
 	*mtime = st.st_mtim.tv_sec;
@@ -205,7 +208,7 @@ parse_worker(gpointer data, gpointer user_data)
 		bytes = g_bytes_ref(ev->item->data);
 		ev->bytes = g_bytes_get_size(bytes);
 	} else {
-		bytes = pipeline_read_file(ev->item->path, &mtime, &ev->error);
+		bytes = pipeline_read_file(ev->item->path, &mtime, &ev->skip_size, &ev->error);
 	}
 	struct source_item *item = ev->item;
 	/* Read here: counted from now until the writer is done with it; only
@@ -216,15 +219,20 @@ parse_worker(gpointer data, gpointer user_data)
 		p->in_flight_bytes += ev->bytes;
 		g_mutex_unlock(&p->lock);
 	}
-	if (bytes) {
+	/* Read, or too large to read (remembered by its size). */
+	gboolean sized = bytes || (ev->skip_size && !ev->message);
+	if (sized) {
 		item->mtime = mtime;
+		gint64 size = bytes ? (gint64)ev->bytes : ev->skip_size;
 		const gint64 *skipped = NULL;
 		if (g_hash_table_size(p->skipped_known)) {
 			g_autofree char *key = g_strconcat(item->container, "\n", item->name, NULL);
 			skipped = g_hash_table_lookup(p->skipped_known, key);
 		}
-		ev->known_skip = skipped && skipped[0] == (gint64)ev->bytes && skipped[1] == mtime;
+		ev->known_skip = skipped && skipped[0] == size && skipped[1] == mtime;
 		ev->was_skipped = skipped && !ev->known_skip;
+		if (ev->known_skip)
+			g_clear_error(&ev->error);
 	}
 	if (bytes && !ev->known_skip) {
 		gsize len;
@@ -438,8 +446,10 @@ writer_main(gpointer data)
 				 * read again next time. */
 				if (ev->error->domain != PARSE_ERROR)
 					g_hash_table_add(unread, g_strdup(ev->item->container));
-				else if (!failed && !writer_skip(w, ev->item, ev->bytes,
-				                                 ev->error->message, error))
+				else if (!failed &&
+				         !writer_skip(w, ev->item,
+				                      ev->bytes ? (gint64)ev->bytes : ev->skip_size,
+				                      ev->error->message, error))
 					failed = TRUE;
 			} else if (!failed) {
 				report->scanned++;

@@ -161,7 +161,7 @@ reindex_read(struct event *ev, gint64 *mtime)
 			data = mbox_read_message(item->path, item->offset, item->length, &local);
 			struct stat st;
 			*mtime = data && stat(item->path, &st) == 0 ? st.st_mtim.tv_sec : 0;
-		} else if ((data = pipeline_read_file(item->path, mtime, &local)) == NULL) {
+		} else if ((data = pipeline_read_file(item->path, mtime, NULL, &local)) == NULL) {
 			g_prefix_error(&local, "%s: ", item->path);
 		}
 		if (data) {

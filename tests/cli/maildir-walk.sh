@@ -3,7 +3,7 @@
 # not followed, a tree nested too deeply is said), folders that appear or go
 # between runs, and a run with nothing new that changes nothing.
 . "$top_srcdir/tests/lib.sh"
-plan 12
+plan 14
 
 # message DIR NAME WORD: a small message file with WORD in its body.
 message() {
@@ -77,3 +77,15 @@ mc ingest --maildir "$R/.Sub" --maildir "$R/.Sub/.Inner" >"$TMP/out" 2>&1
 check_eq 'folders of the tree as roots of their own: nothing new' "$(summary <"$TMP/out")" \
 	'ingest: 0 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 0 skipped'
 check_eq '... and every message stays' "$(mc count '*')" 5
+
+# A file over 256 MiB (sparse: nothing is written) is skipped, said, and
+# remembered: the next scan of its folder counts it as known.
+mkdir -p "$TMP/huge/cur" "$TMP/huge/new" "$TMP/huge/tmp"
+truncate -s 300M "$TMP/huge/cur/1.huge:2,S"
+check_eq 'a file over 256 MiB: skipped, said' "$(mc ingest --maildir "$TMP/huge" 2>&1 | sed 's/, in .*//')" \
+	"mailclerk: skipped $TMP/huge/cur/1.huge:2,S: file larger than 256 MiB
+ingest: 0 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 1 skipped"
+printf 'From: a@huge.example\nSubject: beside it\nMessage-ID: <beside@huge.example>\n\nhi\n' > "$TMP/huge/cur/2.ok:2,S"
+touch -d '2 seconds ago' "$TMP/huge/cur/2.ok:2,S"
+check_eq '... and then known, not said again' "$(mc ingest --maildir "$TMP/huge" 2>&1 | sed 's/, in .*//')" \
+	"ingest: 1 new message, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 0 skipped, 1 skipped (known)"
