@@ -455,125 +455,6 @@ mc_delete(Fts5Tokenizer *tokenizer)
 	g_free(t);
 }
 
-/* A text as FTS5 sees it: one array of tokens a position, the first the
- * position's own, any after it colocated with it (a CJK bigram). */
-static int
-collect_token(void *ctx, int tflags, const char *token, int ntoken, int start, int end)
-{
-	GPtrArray *positions = ctx;
-	if (!(tflags & FTS5_TOKEN_COLOCATED) || positions->len == 0)
-		g_ptr_array_add(positions, g_ptr_array_new_with_free_func(g_free));
-	g_ptr_array_add(g_ptr_array_index(positions, positions->len - 1),
-	                g_strndup(token, ntoken));
-	return SQLITE_OK;
-}
-
-static GPtrArray *
-positions_of(struct mc_tokenizer *t, int flags, const char *text, int len)
-{
-	GPtrArray *positions = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
-	if (mc_tokenize((Fts5Tokenizer *)t, positions, flags, text, len, collect_token) !=
-	    SQLITE_OK)
-		g_ptr_array_set_size(positions, 0);
-	return positions;
-}
-
-/* Whether a token of the query position Q is one of the document
- * position D's, the last of a prefix query (PREFIX) as a prefix. */
-static gboolean
-position_matches(const GPtrArray *q, const GPtrArray *d, gboolean prefix)
-{
-	for (guint i = 0; i < q->len; i++) {
-		const char *want = g_ptr_array_index(q, i);
-		for (guint j = 0; j < d->len; j++) {
-			const char *have = g_ptr_array_index(d, j);
-			if (prefix ? g_str_has_prefix(have, want) : strcmp(have, want) == 0)
-				return TRUE;
-		}
-	}
-	return FALSE;
-}
-
-/* What mc_has_words() keeps for its connection: a tokenizer of its own, on
- * unicode61 found for it, so that nothing of FTS5's is freed before it. */
-struct has_words {
-	struct mc_module module;
-	struct mc_tokenizer *t;
-};
-
-static void
-has_words_free(void *data)
-{
-	struct has_words *h = data;
-	if (h->t)
-		mc_delete((Fts5Tokenizer *)h->t);
-	g_free(h);
-}
-
-/* mc_has_words(TEXT, WORDS, PREFIX): whether WORDS is a phrase of TEXT as
- * FTS5 matches one (the query tokenized as FTS5 tokenizes a query, the
- * last token a prefix when PREFIX), for a test FTS5 cannot make: a name
- * in one address of a column that holds several roles' (to:, cc:). */
-static void
-has_words(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	struct has_words *h = sqlite3_user_data(ctx);
-	const char *text = (const char *)sqlite3_value_text(argv[0]);
-	const char *words = (const char *)sqlite3_value_text(argv[1]);
-	gboolean prefix = sqlite3_value_int(argv[2]) != 0;
-	if (!text || !words) {
-		sqlite3_result_int(ctx, 0);
-		return;
-	}
-	/* The query's tokens, once a statement. */
-	GPtrArray *q = sqlite3_get_auxdata(ctx, 1);
-	if (!q) {
-		q = positions_of(h->t, FTS5_TOKENIZE_QUERY | (prefix ? FTS5_TOKENIZE_PREFIX : 0),
-		                 words, sqlite3_value_bytes(argv[1]));
-		sqlite3_set_auxdata(ctx, 1, q, (void (*)(void *))g_ptr_array_unref);
-		q = sqlite3_get_auxdata(ctx, 1);
-		if (!q) {
-			sqlite3_result_error_nomem(ctx);
-			return;
-		}
-	}
-	g_autoptr(GPtrArray) d =
-	    positions_of(h->t, FTS5_TOKENIZE_DOCUMENT, text, sqlite3_value_bytes(argv[0]));
-	gboolean found = FALSE;
-	for (guint at = 0; q->len && !found && at + q->len <= d->len; at++) {
-		found = TRUE;
-		for (guint i = 0; found && i < q->len; i++)
-			found = position_matches(g_ptr_array_index(q, i),
-			                         g_ptr_array_index(d, at + i),
-			                         prefix && i == q->len - 1);
-	}
-	sqlite3_result_int(ctx, found);
-}
-
-static gboolean
-has_words_register(sqlite3 *db, fts5_api *api, GError **error)
-{
-	struct has_words *h = g_new0(struct has_words, 1);
-	Fts5Tokenizer *t = NULL;
-	if (api->xFindTokenizer(api, "unicode61", &h->module.u61_data, &h->module.u61) !=
-	        SQLITE_OK ||
-	    mc_create(&h->module, NULL, 0, &t) != SQLITE_OK) {
-		g_free(h);
-		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "FTS5 has no unicode61 tokenizer");
-		return FALSE;
-	}
-	h->t = (struct mc_tokenizer *)t;
-	if (sqlite3_create_function_v2(db, "mc_has_words", 3,
-	                               SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, h,
-	                               has_words, NULL, NULL, has_words_free) != SQLITE_OK) {
-		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot register mc_has_words: %s",
-		            sqlite3_errmsg(db));
-		return FALSE;
-	}
-	return TRUE;
-}
-
 fts5_api *
 tokenizer_fts5_api(sqlite3 *db)
 {
@@ -615,7 +496,7 @@ tokenizer_register(sqlite3 *db, GError **error)
 		            "cannot register the FTS5 tokenizer: %s", sqlite3_errmsg(db));
 		return FALSE;
 	}
-	return has_words_register(db, api, error);
+	return TRUE;
 }
 
 char *

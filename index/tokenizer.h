@@ -26,11 +26,8 @@
 #include <glib.h>
 #include <sqlite3.h>
 
-/* Registers the tokenizer under the name "mailclerk" on DB, and the SQL
- * function mc_has_words(TEXT, WORDS, PREFIX): 1 when WORDS is a phrase of
- * TEXT as FTS5 would match it in a column of TEXT (its last word a prefix
- * when PREFIX), else 0. Returns FALSE and sets ERROR when FTS5 is
- * missing. */
+/* Registers the tokenizer under the name "mailclerk" on DB. Returns FALSE and
+ * sets ERROR when FTS5 is missing. */
 gboolean tokenizer_register(sqlite3 *db, GError **error);
 
 /* Returns DB's FTS5 API (owned by the connection), NULL without FTS5. */

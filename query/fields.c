@@ -41,29 +41,26 @@ static const struct field {
 	enum field_kind kind;
 	const char *columns;
 	const char *roles; /* SQL over `a`, or NULL for any role */
-	/* COLUMNS holds other roles' names too: a word is also looked for in
-	 * the addresses of ROLES (to:sam is not Sam in Cc). */
-	gboolean shared;
 } fields[] = {
-	{ "subject", FIELD_TEXT, "subject", NULL, FALSE },
+	{ "subject", FIELD_TEXT, "subject", NULL },
 	/* alt: words only in an HTML alternative (never shown, still body). */
-	{ "body", FIELD_TEXT, "body alt", NULL, FALSE },
-	{ "attachment", FIELD_TEXT, "attachments", NULL, FALSE },
-	{ "from", FIELD_ADDRESS, "sender", "a.role = 0", FALSE },
-	{ "to", FIELD_ADDRESS, "recipients", "a.role IN (1, 3)", TRUE },
-	{ "cc", FIELD_ADDRESS, "recipients", "a.role = 2", TRUE },
-	{ "address", FIELD_ADDRESS, "sender recipients", NULL, FALSE },
-	{ "folder", FIELD_FOLDER, NULL, NULL, FALSE },
-	{ "source", FIELD_SOURCE, NULL, NULL, FALSE },
-	{ "label", FIELD_LABEL, NULL, NULL, FALSE },
-	{ "id", FIELD_ID, NULL, NULL, FALSE },
-	{ "thread", FIELD_THREAD, NULL, NULL, FALSE },
-	{ "is", FIELD_IS, NULL, NULL, FALSE },
-	{ "has", FIELD_HAS, NULL, NULL, FALSE },
-	{ "type", FIELD_TYPE, NULL, NULL, FALSE },
-	{ "date", FIELD_DATE, NULL, NULL, FALSE },
-	{ "client", FIELD_CLIENT, NULL, NULL, FALSE },
-	{ "project", FIELD_PROJECT, NULL, NULL, FALSE },
+	{ "body", FIELD_TEXT, "body alt", NULL },
+	{ "attachment", FIELD_TEXT, "attachments", NULL },
+	{ "from", FIELD_ADDRESS, "sender", "a.role = 0" },
+	{ "to", FIELD_ADDRESS, "recipients", "a.role IN (1, 3)" },
+	{ "cc", FIELD_ADDRESS, "recipients", "a.role = 2" },
+	{ "address", FIELD_ADDRESS, "sender recipients", NULL },
+	{ "folder", FIELD_FOLDER, NULL, NULL },
+	{ "source", FIELD_SOURCE, NULL, NULL },
+	{ "label", FIELD_LABEL, NULL, NULL },
+	{ "id", FIELD_ID, NULL, NULL },
+	{ "thread", FIELD_THREAD, NULL, NULL },
+	{ "is", FIELD_IS, NULL, NULL },
+	{ "has", FIELD_HAS, NULL, NULL },
+	{ "type", FIELD_TYPE, NULL, NULL },
+	{ "date", FIELD_DATE, NULL, NULL },
+	{ "client", FIELD_CLIENT, NULL, NULL },
+	{ "project", FIELD_PROJECT, NULL, NULL },
 };
 
 const char *
@@ -513,28 +510,6 @@ date_leaf(struct parser *ps, const struct token *t, GError **error)
 	return p;
 }
 
-/* The words of T in F's shared column, and in a name or address of F's
- * roles: FTS5 finds the messages, mc_has_words() (index/tokenizer.h) tells
- * the roles apart in the few it found. */
-static struct part *
-role_words_leaf(struct parser *ps, const struct field *f, const struct token *t)
-{
-	struct part *words = fts_leaf(ps, f->columns, t->value, t->prefix);
-	if (words->kind == PART_EMPTY)
-		return words;
-	g_autoptr(part) role = sql_part(
-	    g_strdup_printf("EXISTS (SELECT 1 FROM addresses a WHERE a.message = m.id AND %s AND "
-	                    "mc_has_words(a.name || ' ' || a.address, ?, ?))",
-	                    f->roles));
-	binds_add_text(role->binds, t->value);
-	binds_add_int(role->binds, t->prefix);
-	g_autoptr(part) words_part = words;
-	g_autoptr(GPtrArray) both = g_ptr_array_new();
-	g_ptr_array_add(both, words_part);
-	g_ptr_array_add(both, role);
-	return parts_combine(both, TRUE);
-}
-
 /* Notes the key of T, a client: or project: term, for query_check_keys();
  * takes CLIENT and PROJECT. */
 static void
@@ -608,8 +583,7 @@ field_leaf(struct parser *ps, const struct token *t, GError **error)
 				return parser_fail(error, t->col, "empty value for %s:", f->name);
 			return address_leaf(f, t);
 		}
-		return f->shared ? role_words_leaf(ps, f, t)
-		                 : fts_leaf(ps, f->columns, t->value, t->prefix);
+		return fts_leaf(ps, f->columns, t->value, t->prefix);
 	case FIELD_FOLDER:
 		return location_leaf("folder", TRUE, t);
 	case FIELD_SOURCE:

@@ -340,16 +340,9 @@ test_sql_shape(void)
 	    "MATCH '\"invoice\" AND \"january\" AND \"paid\"') ORDER BY m.id");
 	g_autofree char *e2 = expanded("subject:inv* -january");
 	g_assert_nonnull(strstr(e2, "MATCH '({subject} : \"inv\" *) NOT \"january\"'"));
-	g_autofree char *e3 = expanded("from:\"Bob Smith\" OR address:carol");
-	g_assert_nonnull(
-	    strstr(e3, "MATCH '({sender} : \"Bob Smith\") OR ({sender recipients} : \"carol\")'"));
-	/* to: and cc: words: the full text finds, the role's addresses tell. */
-	g_autofree char *e4 = expanded("to:bob");
-	g_assert_cmpstr(e4, ==,
-	                "SELECT m.id FROM messages m WHERE (m.id IN (SELECT rowid FROM fts WHERE "
-	                "fts MATCH '{recipients} : \"bob\"') AND EXISTS (SELECT 1 FROM addresses "
-	                "a WHERE a.message = m.id AND a.role IN (1, 3) AND mc_has_words(a.name || "
-	                "' ' || a.address, 'bob', 0))) ORDER BY m.id");
+	g_autofree char *e3 = expanded("from:\"Bob Smith\" OR to:bob OR address:carol");
+	g_assert_nonnull(strstr(e3, "MATCH '({sender} : \"Bob Smith\") OR ({recipients} : \"bob\") "
+	                            "OR ({sender recipients} : \"carol\")'"));
 
 	/* Text terms merge into one MATCH however they are combined. */
 	g_assert_cmpint(count_matches("invoice january paid"), ==, 1);
@@ -419,20 +412,12 @@ test_addresses(void)
 	/* Without '@' it is a name or word in the headers' text. */
 	assert_ids("from:\"Bob Smith\"", "1,8");
 	assert_ids("from:bob", "1,8");
-	/* The To and Cc names and addresses share one full-text column: a
-	 * word is found in the role's own addresses (8 has Bob in Cc). */
-	assert_ids("to:bob", "2");
-	assert_ids("cc:bob", "8");
-	assert_ids("to:bo*", "2");
-	assert_ids("to:\"bob smith\"", "2");
-	/* The column runs on from one address to the next; a phrase does not. */
-	assert_ids("address:\"example alice\"", "2");
-	assert_ids("to:\"example alice\"", "");
+	/* A word of to: or cc: is in any recipient's name or address (To, Cc
+	 * and Bcc share one full-text column, as notmuch's to: covers them):
+	 * 8 has Bob in Cc. Telling the roles apart took a test of each hit's
+	 * addresses: cc:sam read for 10 s at a million messages. */
+	assert_ids("to:bob", "2,8");
 	assert_ids("cc:alice", "2");
-	assert_ids("to:alice", "");
-	assert_ids("to:mail", "");
-	assert_ids("cc:mail", "2");
-	assert_ids("invoice -to:bob", "1,8");
 	assert_ids("address:carol", "3");
 	assert_ids("address:sam", "1,2,3,4,5,6,7,8");
 }
