@@ -75,6 +75,7 @@ struct pipeline {
 	guint64 expected; /* what sources announced (sink->expect) */
 	gint skipped;
 	gint writer_failed;
+	guint workers_alive; /* parse threads that have not ended (under LOCK) */
 };
 
 void event_free(struct event *ev);
