@@ -17,7 +17,8 @@ static gboolean
 has_files(const struct stored_message *m)
 {
 	for (guint i = 0; i < m->attachments->len; i++)
-		if (!((const struct mc_attachment *)g_ptr_array_index(m->attachments, i))->is_inline)
+		if (!((const struct mc_attachment *)g_ptr_array_index(m->attachments, i))
+		         ->is_inline)
 			return TRUE;
 	return FALSE;
 }

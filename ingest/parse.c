@@ -343,7 +343,7 @@ struct walk {
 	GHashTable *cids;
 	/* A part whose text walk_alternative() already put into the body. */
 	GMimeObject *taken;
-	gboolean too_deep;  /* a part below MAX_DEPTH was left, and said */
+	gboolean too_deep; /* a part below MAX_DEPTH was left, and said */
 	gboolean too_many; /* a part past MAX_ATTACHMENTS was left, and said */
 };
 

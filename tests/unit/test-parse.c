@@ -807,8 +807,9 @@ test_stack_guards(void)
 	 * took 1.2 GB. 10,000 parts and 100,000 fields are read; one more is
 	 * refused. */
 	for (int extra = 0; extra <= 1; extra++) {
-		g_autoptr(GString) parts = g_string_new(
-		    "From: a@b.example\nSubject: parts\nContent-Type: multipart/mixed; boundary=p\n\n");
+		g_autoptr(GString) parts =
+		    g_string_new("From: a@b.example\nSubject: parts\nContent-Type: "
+		                 "multipart/mixed; boundary=p\n\n");
 		for (int i = 0; i < 10000 + extra; i++)
 			g_string_append(parts, "--p\n\nx\n");
 		g_string_append(parts, "--p--\n");
