@@ -138,9 +138,7 @@ check_keys(const struct reader *rd, const char *const *allowed, const char *cons
 				g_ptr_array_add(keys, (gpointer)*a);
 			const char *near =
 			    nearest_word(k->name, (const char *const *)keys->pdata, keys->len);
-			g_autofree char *tail =
-			    near ? g_strdup_printf(" \u2014 did you mean '%s'?", near)
-			         : g_strdup("");
+			g_autofree char *tail = did_you_mean(near);
 			conf_error(error, rd->file, k->line, rd->g->name, NULL,
 			           "unknown key '%s'%s", k->name, tail);
 			return FALSE;

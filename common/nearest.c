@@ -63,3 +63,9 @@ nearest_word(const char *word, const char *const *candidates, guint n)
 	}
 	return best;
 }
+
+char *
+did_you_mean(const char *near)
+{
+	return near ? g_strdup_printf(" \u2014 did you mean '%s'?", near) : g_strdup("");
+}

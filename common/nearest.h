@@ -18,4 +18,8 @@ guint nearest_distance(const char *a, const char *b);
  * pointer into CANDIDATES. */
 const char *nearest_word(const char *word, const char *const *candidates, guint n);
 
+/* Returns " — did you mean 'NEAR'?", the tail of an error message, or ""
+ * when NEAR is NULL; the caller frees it. */
+char *did_you_mean(const char *near);
+
 #endif

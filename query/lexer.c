@@ -40,12 +40,6 @@ parser_fail_tail(GError **error, int col, const char *tail, const char *format, 
 	return NULL;
 }
 
-char *
-did_you_mean(const char *near)
-{
-	return near ? g_strdup_printf(" \u2014 did you mean '%s'?", near) : g_strdup("");
-}
-
 int
 parser_column(struct parser *ps, const char *p)
 {

@@ -120,10 +120,6 @@ gpointer parser_fail(GError **error, int col, const char *format, ...) G_GNUC_PR
 gpointer parser_fail_tail(GError **error, int col, const char *tail, const char *format, ...)
     G_GNUC_PRINTF(4, 5);
 
-/* Returns " — did you mean 'NEAR'?", or "" when NEAR is NULL; the caller
- * frees it. */
-char *did_you_mean(const char *near);
-
 /* Returns the 1-based column, in characters, of P in PS->text; P never goes
  * back from one call to the next. */
 int parser_column(struct parser *ps, const char *p);
