@@ -474,12 +474,24 @@ writer_main(gpointer data)
 				                      ev->error->message, error))
 					failed = TRUE;
 			} else if (!failed) {
-				report->scanned++;
+				g_autofree char *refused = NULL;
 				if (!writer_add(w, ev->item, ev->pm, ev->body_z, ev->filings,
-				                error) ||
-				    (ev->was_skipped &&
-				     !writer_unskip(w, ev->item->container, ev->item->name, error)))
+				                &refused, error))
 					failed = TRUE;
+				else if (refused) {
+					/* Another message under a known Message-ID:
+					 * remembered as skipped until it changes. */
+					g_autofree char *where = pipeline_where(ev);
+					pipeline_report_skipped(p, where, refused);
+					if (!writer_skip(w, ev->item, ev->bytes, refused, error))
+						failed = TRUE;
+				} else {
+					report->scanned++;
+					if (ev->was_skipped &&
+					    !writer_unskip(w, ev->item->container, ev->item->name,
+					                   error))
+						failed = TRUE;
+				}
 				batch++;
 			}
 			handled++;

@@ -775,11 +775,13 @@ same_content(const void *hash, int len, const char *hex)
  * reindex would (its filings are kept: reclassify files it again). With
  * copies elsewhere (a list's copy and your own) it stays as it was read.
  * Status and X-Status lines are no content (a flag rewrite changes
- * nothing). */
+ * nothing). A new file of a maildir folder whose file of the message is
+ * still there is another message under its Message-ID: *REFUSED (the
+ * caller frees it) says so, and the file is no copy of it. */
 static gboolean
 reread_changed_copy(struct index_writer *w, gint64 id, gint64 container,
-                    const struct source_item *item, const struct parsed_message *pm, GBytes *body_z,
-                    GError **error)
+                    const struct source_item *item, gboolean new_file,
+                    const struct parsed_message *pm, GBytes *body_z, char **refused, GError **error)
 {
 	sqlite3_stmt *s = stmt(w, ST_OTHER_COPY);
 	sqlite3_bind_int64(s, 1, id);
@@ -811,7 +813,14 @@ reread_changed_copy(struct index_writer *w, gint64 id, gint64 container,
 		sqlite3_reset(s);
 		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 			return db_set_error(error, w->db, "reading a changed copy");
+		if (kept && new_file) {
+			*refused =
+			    g_strdup_printf("it has the Message-ID <%s> of %s, but other content",
+			                    pm->message_id, kept);
+			return TRUE;
+		}
 		if (kept) {
+			/* A file of the message rewritten in place: its copy stays. */
 			fprintf(stderr,
 			        "mailclerk: %s: other content under the Message-ID <%s> of %s: "
 			        "kept as a copy of that message, which is indexed as first read\n",
@@ -824,8 +833,9 @@ reread_changed_copy(struct index_writer *w, gint64 id, gint64 container,
 
 gboolean
 writer_add(struct index_writer *w, const struct source_item *item, const struct parsed_message *pm,
-           GBytes *body_z, GPtrArray *filings, GError **error)
+           GBytes *body_z, GPtrArray *filings, char **refused, GError **error)
 {
+	*refused = NULL;
 	gint64 container;
 	if (!container_id(w, item, &container, error))
 		return FALSE;
@@ -849,14 +859,17 @@ writer_add(struct index_writer *w, const struct source_item *item, const struct 
 		gboolean same = same_content(sqlite3_column_blob(s, 1), sqlite3_column_bytes(s, 1),
 		                             pm->content_hash);
 		sqlite3_reset(s);
-		if (id != old_message)
-			w->stats.copies_added++;
 		/* A message this run added is as its first copy made it (a fresh
 		 * ingest of two copies keeps the first, as before). */
 		gboolean new_this_run = w->first_new && id >= w->first_new;
 		if (!same && !new_this_run &&
-		    !reread_changed_copy(w, id, container, item, pm, body_z, error))
+		    !reread_changed_copy(w, id, container, item, location == 0, pm, body_z, refused,
+		                         error))
 			return FALSE;
+		if (*refused)
+			return TRUE;
+		if (id != old_message)
+			w->stats.copies_added++;
 	} else if (!insert_message(w, pm, body_z, filings, &id, error)) {
 		return FALSE;
 	}

@@ -49,10 +49,13 @@ gboolean writer_aggregates_rebuild(struct index_writer *w, GError **error);
  * location of a message with the same Message-ID. BODY_Z is PM's body as
  * text_compress() makes it (done on the parse workers), or NULL to compress
  * it here; FILINGS is what rules_file() returns for PM (also done on the
- * workers), or NULL to run the rules here. Neither is taken over. */
+ * workers), or NULL to run the rules here. Neither is taken over. When
+ * ITEM is no copy of the message (a new maildir file with its Message-ID
+ * and other content, the message's own file still there), nothing is
+ * recorded and *REFUSED (else NULL; the caller frees it) says why. */
 gboolean writer_add(struct index_writer *w, const struct source_item *item,
                     const struct parsed_message *pm, GBytes *body_z, GPtrArray *filings,
-                    GError **error);
+                    char **refused, GError **error);
 /* Rewrites what parsing gives of message ID (the copy read again is PM;
  * BODY_Z as for writer_add(), or NULL): its subject, date, sender,
  * direction, size, addresses, attachments and text, where they differ from

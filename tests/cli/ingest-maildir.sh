@@ -136,17 +136,19 @@ check_exit 'a tree that lost every maildir: exit 1' 1 mc ingest --maildir "$TMP/
 check_eq '... and its mail stays in the index' "$(mc count plorkdisk)" 1
 
 # A second file with the Message-ID of a message still there, and other
-# content (a forged or broken mailer's): a copy of that message, said; the
-# index and show keep the first. A draft saved again (the old file gone,
-# a new one in its place) is read again.
+# content (a forged or broken mailer's): skipped, said and remembered, so
+# that the index, show and the files mail clients open all keep the first.
+# A draft saved again (the old file gone, a new one in its place) is read
+# again.
 mkdir -p "$TMP/dup/cur" "$TMP/dup/new" "$TMP/dup/tmp"
 printf 'From: boss@corp.example\nSubject: pay invoice\nMessage-ID: <pay@corp.example>\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n\nlegitbody account 111\n' > "$TMP/dup/cur/1.first:2,S"
 mc ingest --maildir "$TMP/dup" >/dev/null 2>&1
 printf 'From: attacker@evil.example\nSubject: pay invoice now\nMessage-ID: <pay@corp.example>\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n\nphishbody account 999\n' > "$TMP/dup/cur/2.second:2,S"
-check_eq 'a second file under a known Message-ID with other content: said' "$(mc ingest --maildir "$TMP/dup" 2>&1 >/dev/null)" \
-	"mailclerk: $TMP/dup/cur/2.second:2,S: other content under the Message-ID <pay@corp.example> of $TMP/dup/cur/1.first:2,S: kept as a copy of that message, which is indexed as first read"
-check_eq '... the index keeps the first, and show agrees' "$(mc count phishbody) $(mc count legitbody) $(mc show --format=json id:pay@corp.example | jq -r '[.from.address, .body] | join(" ")')" \
-	"0 1 boss@corp.example legitbody account 111"
+check_eq 'a second file under a known Message-ID with other content: skipped, said' "$(mc ingest --maildir "$TMP/dup" 2>&1 | sed 's/, in .*//')" \
+	"mailclerk: skipped $TMP/dup/cur/2.second:2,S: it has the Message-ID <pay@corp.example> of $TMP/dup/cur/1.first:2,S, but other content
+ingest: 0 new messages, 0 new copies of known messages, 0 renamed, 0 copies removed (0 messages), 1 skipped"
+check_eq '... the index keeps the first; show and the file a mail client opens agree' "$(mc count phishbody) $(mc count legitbody) $(mc show --format=json id:pay@corp.example | jq -r '[.from.address, .body] | join(" ")') $(mc search --format=files legitbody)" \
+	"0 1 boss@corp.example legitbody account 111 $TMP/dup/cur/1.first:2,S"
 printf 'From: sam@studio.example\nSubject: draft\nMessage-ID: <draft@studio.example>\nDate: Mon, 1 Jan 2024 11:00:00 +0000\n\nfirst wording\n' > "$TMP/dup/cur/3.draft:2,DS"
 mc ingest --maildir "$TMP/dup" >/dev/null 2>&1
 rm "$TMP/dup/cur/3.draft:2,DS"

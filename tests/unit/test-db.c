@@ -101,7 +101,9 @@ add_parsed(struct fixture *f, const char *key, struct parsed_message *pm)
 		.info = "",
 		.path = (char *)key,
 	};
-	g_assert_true(writer_add(f->w, &item, pm, NULL, NULL, &error));
+	g_autofree char *refused = NULL;
+	g_assert_true(writer_add(f->w, &item, pm, NULL, NULL, &refused, &error));
+	g_assert_null(refused);
 	g_assert_no_error(error);
 }
 
