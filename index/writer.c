@@ -795,8 +795,9 @@ reread_changed_copy(struct index_writer *w, gint64 id, gint64 container,
 	/* Another file of the same maildir folder that is still there: not an
 	 * edit (a draft saved again leaves its old file to this run's
 	 * removals) but a second message under the Message-ID, which must not
-	 * take the first one's place in the index, what show reads of it
-	 * apart. Said. */
+	 * take the first one's place in the index, nor be the copy show,
+	 * links and --format=files open: a new file is refused, a file of the
+	 * message rewritten in place stays its copy, said. */
 	if (g_str_equal(item->kind, "maildir")) {
 		s = stmt(w, ST_SAME_FOLDER_COPIES);
 		sqlite3_bind_int64(s, 1, id);
