@@ -132,6 +132,14 @@ rank_query_of(const Fts5ExtensionApi *api, Fts5Context *fts, struct mc_db *db,
 	return rc;
 }
 
+/* A phrase's share of bm25()'s score of a row of TOKENS tokens holding it
+ * FREQ times, before its IDF weighs it: bm25()'s own expression. */
+static inline double
+share_of(double freq, double tokens, double avgdl)
+{
+	return (freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * tokens / avgdl));
+}
+
 static void
 mc_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
         sqlite3_value **argv)
@@ -166,16 +174,14 @@ mc_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int
 	if (defer) {
 		double *shares = g_newa(double, MAX(r->phrases, 1));
 		for (int i = 0; i < r->phrases; i++)
-			shares[i] = (r->freq[i] * (K1 + 1.0)) /
-			            (r->freq[i] + K1 * (1 - B + B * D / r->avgdl));
+			shares[i] = share_of(r->freq[i], D, r->avgdl);
 		sqlite3_result_blob(ctx, shares, (int)(r->phrases * sizeof(double)),
 		                    SQLITE_TRANSIENT);
 		return;
 	}
 	double score = 0.0;
 	for (int i = 0; i < r->phrases; i++)
-		score += r->idf[i] * ((r->freq[i] * (K1 + 1.0)) /
-		                      (r->freq[i] + K1 * (1 - B + B * D / r->avgdl)));
+		score += r->idf[i] * share_of(r->freq[i], D, r->avgdl);
 	sqlite3_result_double(ctx, -1.0 * score);
 }
 
@@ -340,6 +346,443 @@ rank_job_finish(struct rank_job *k, struct rank_hits *hits, struct rank_counts *
 	return ok;
 }
 
+/* ---- Phrases walked one by one ---- */
+
+/* One phrase's rows in rowid order and its instances in each, walked by
+ * mc_rank_walk() bound as a pointer of type RANK_WALK. */
+#define RANK_WALK "mc_rank_walk"
+struct phrase_rows {
+	gint64 *ids;         /* in rowid order */
+	guint32 *freqs;      /* of each */
+	guint len, size;     /* rows kept; room for */
+	guint count;         /* rows walked */
+	gint64 rows, tokens; /* in the table, as the walking connection sees it */
+	int phrases;         /* in the MATCH text walked (1); 0 when it found nothing */
+	GError *error;
+	/* Another phrase's rows, walked already: a row not among them is
+	 * counted, not kept (it is no hit). Read from the pool's SHARED. */
+	gpointer *shared;
+	const struct phrase_rows *filter;
+	guint at; /* in FILTER */
+};
+
+static void
+phrase_rows_clear(struct phrase_rows *w)
+{
+	g_free(w->ids);
+	g_free(w->freqs);
+	g_clear_error(&w->error);
+	*w = (struct phrase_rows){ 0 };
+}
+
+/* The position in V (LEN ids, sorted) of the first id not below ID, from
+ * FROM on: doubling steps, then halving. */
+static guint
+gallop_to(const gint64 *v, guint len, guint from, gint64 id)
+{
+	guint lo = from, step = 1;
+	while (lo + step < len && v[lo + step] < id) {
+		lo += step;
+		step *= 2;
+	}
+	guint hi = MIN(lo + step, len);
+	while (lo < hi && v[lo] < id) {
+		guint mid = lo + (hi - lo) / 2;
+		if (v[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int
+walk_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *data)
+{
+	struct phrase_rows *w = data;
+	gint64 id = api->xRowid(fts);
+	w->count++;
+	const struct phrase_rows *f = w->shared ? g_atomic_pointer_get(w->shared) : NULL;
+	if (G_UNLIKELY(f != w->filter && f)) {
+		w->filter = f;
+		w->at = gallop_to(f->ids, f->len, 0, id);
+	}
+	if (f) {
+		while (w->at < f->len && f->ids[w->at] < id)
+			w->at++;
+		if (w->at == f->len || f->ids[w->at] != id)
+			return SQLITE_OK;
+	}
+	/* Each instance counts 1.0, as in mc_bm25(). */
+	Fts5PhraseIter it;
+	int column, offset;
+	guint32 n = 0;
+	int rc = api->xPhraseFirst(fts, 0, &it, &column, &offset);
+	for (; rc == SQLITE_OK && column >= 0; api->xPhraseNext(fts, &it, &column, &offset))
+		n++;
+	if (G_UNLIKELY(w->len == w->size)) {
+		w->size = MAX(w->size * 2, 65536);
+		w->ids = g_renew(gint64, w->ids, w->size);
+		w->freqs = g_renew(guint32, w->freqs, w->size);
+	}
+	w->ids[w->len] = id;
+	w->freqs[w->len++] = n;
+	return rc;
+}
+
+/* mc_rank_walk(fts, ?): on the first row of a MATCH of one phrase, walks
+ * all its rows with xQueryPhrase(), which costs no statement step a row.
+ * bm25() counts a phrase's rows with the same walk. */
+static void
+mc_rank_walk(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
+             sqlite3_value **argv)
+{
+	struct phrase_rows *w = argc > 0 ? sqlite3_value_pointer(argv[0], RANK_WALK) : NULL;
+	if (!w || w->phrases) {
+		sqlite3_result_error(ctx, "mc_rank_walk(): called without its walk, or twice", -1);
+		return;
+	}
+	w->phrases = api->xPhraseCount(fts);
+	sqlite3_int64 rows = 0, tokens = 0;
+	int rc = api->xRowCount(fts, &rows);
+	if (rc == SQLITE_OK)
+		rc = api->xColumnTotalSize(fts, -1, &tokens);
+	w->rows = rows;
+	w->tokens = tokens;
+	if (rc == SQLITE_OK && w->phrases == 1)
+		rc = api->xQueryPhrase(fts, 0, w, walk_row);
+	if (rc != SQLITE_OK)
+		sqlite3_result_error_code(ctx, rc);
+}
+
+/* Sets W (cleared first) to the rows of PHRASE, the MATCH text of one
+ * phrase, on DB's connection; W->error when that fails. */
+static void
+walk_phrase(struct mc_db *db, const char *phrase, struct phrase_rows *w, gpointer *shared)
+{
+	phrase_rows_clear(w);
+	w->shared = shared;
+	if (!rank_register(db, &w->error))
+		return;
+	g_autoptr(sqlite3_stmt) s = db_prepare(
+	    db, "SELECT mc_rank_walk(fts, ?) FROM fts WHERE fts MATCH ? LIMIT 1", &w->error);
+	if (!s)
+		return;
+	sqlite3_bind_pointer(s, 1, w, RANK_WALK, NULL);
+	db_bind_text(s, 2, phrase);
+	int rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		db_set_error(&w->error, db, "searching");
+	else if (rc == SQLITE_ROW && w->phrases != 1)
+		g_set_error(&w->error, MC_ERROR, MC_ERROR_FAILED,
+		            "ranking: '%s' is %d phrases, not one", phrase, w->phrases);
+}
+
+/* Keeps, in place, the rows that all N WALKS hold: each walk's freqs are
+ * cut to them, the k-th result at k in each, and the ids of walk *INTO
+ * (the shortest). Returns how many. */
+static guint
+intersect(struct phrase_rows *walks, int n, int *into)
+{
+	int shortest = 0;
+	for (int i = 1; i < n; i++)
+		if (walks[i].len < walks[shortest].len)
+			shortest = i;
+	/* The walks met so far, whose freqs move with the ids kept. */
+	int *met = g_newa(int, n);
+	int nmet = 0;
+	met[nmet++] = shortest;
+	gint64 *have = walks[shortest].ids;
+	guint hlen = walks[shortest].len;
+	/* Every write goes to an index no greater than the one each list is
+	 * read at next, so the lists are cut where they lie. */
+	for (int i = 0; i < n; i++) {
+		if (i == shortest)
+			continue;
+		const gint64 *v = walks[i].ids;
+		guint32 *vf = walks[i].freqs;
+		guint vlen = walks[i].len, p = 0, k = 0, kept = 0;
+		if (vlen / 16 > hlen) {
+			/* A list far longer than what is left: skipped through. */
+			for (; k < hlen && p < vlen; k++) {
+				p = gallop_to(v, vlen, p, have[k]);
+				if (p < vlen && v[p] == have[k]) {
+					for (int j = 0; j < nmet; j++)
+						walks[met[j]].freqs[kept] = walks[met[j]].freqs[k];
+					vf[kept] = vf[p];
+					have[kept++] = have[k];
+				}
+			}
+		} else {
+			/* Lists of like sizes: a merge without a branch to
+			 * mispredict, each step writing its pair and keeping it
+			 * only when the ids are equal. */
+			while (k < hlen && p < vlen) {
+				gint64 x = have[k], y = v[p];
+				for (int j = 0; j < nmet; j++)
+					walks[met[j]].freqs[kept] = walks[met[j]].freqs[k];
+				vf[kept] = vf[p];
+				have[kept] = x;
+				kept += x == y;
+				k += x <= y;
+				p += y <= x;
+			}
+		}
+		hlen = kept;
+		met[nmet++] = i;
+	}
+	*into = shortest;
+	return hlen;
+}
+
+/* Scores the hits of a walk from FROM to TO on DB's connection. */
+struct walk_scores {
+	const struct phrase_rows *walks;
+	int n;
+	const char *match;
+	const gint64 *ids;
+	double *shares; /* N a hit */
+	struct rank_deferred defer;
+};
+
+static enum rank_walk_result
+score_range(const struct walk_scores *w, struct mc_db *db, guint from, guint to, GError **error)
+{
+	int n = w->n;
+	double avgdl = (double)w->defer.tokens / (double)w->defer.rows;
+	g_autoptr(doclens) lengths = doclens_new(db);
+	for (guint k = from; k < to; k++) {
+		double *shares = &w->shares[(gsize)k * (gsize)n];
+		guint tokens = DOCLEN_UNKNOWN;
+		if (!doclens_get(lengths, w->ids[k], &tokens, error))
+			return RANK_WALK_FAILED;
+		if (tokens != DOCLEN_UNKNOWN) {
+			for (int i = 0; i < n; i++)
+				shares[i] = share_of(w->walks[i].freqs[k], (double)tokens, avgdl);
+			continue;
+		}
+		/* A length the map does not hold: mc_bm25() asks FTS5. */
+		struct rank_hits one = { 0 };
+		enum rank_walk_result r = RANK_WALK_DONE;
+		if (!rank_collect(db, w->match, w->ids[k], w->ids[k], &one, error))
+			r = RANK_WALK_FAILED;
+		else if (one.ids->len != 1 || one.defer.phrases != n ||
+		         one.defer.rows != w->defer.rows || one.defer.tokens != w->defer.tokens)
+			r = RANK_WALK_AGAIN;
+		else
+			memcpy(shares, one.shares->data, sizeof(double) * (gsize)n);
+		rank_hits_clear(&one);
+		if (r != RANK_WALK_DONE)
+			return r;
+	}
+	return RANK_WALK_DONE;
+}
+
+/* What the caller and the thread helping it share. The thread walks
+ * phrases until none is left, then waits for the caller to say which
+ * hits it scores: stage 1 is walking, 2 scoring. */
+struct walk_pool {
+	const char *path;
+	const GPtrArray *phrases;
+	struct phrase_rows *walks;
+	gint next; /* the next phrase to walk */
+	/* The fewest rows kept by a walk done (a struct phrase_rows *, NULL
+	 * before the first): the walks after it keep only rows among them. */
+	gpointer fewest;
+	GThread *thread;
+	GMutex lock;
+	GCond changed;
+	/* Under LOCK: */
+	int walking;             /* threads not done walking */
+	gboolean helper_can;     /* the thread has a connection */
+	gboolean told;           /* the caller has said what the thread scores */
+	struct walk_scores *job; /* NULL: nothing */
+	guint from, to;
+	/* The thread's, read after it ends: */
+	enum rank_walk_result result;
+	GError *error;
+};
+
+/* Whether a walk keeps only the rows of one done before (the test hook
+ * MAILCLERK_TEST_RANK_FILTER=0 has each keep all, as the walks that run
+ * at once do). */
+static gboolean
+walks_filtered(void)
+{
+#ifdef MC_TEST_HOOKS
+	return g_strcmp0(g_getenv("MAILCLERK_TEST_RANK_FILTER"), "0") != 0;
+#else
+	return TRUE;
+#endif
+}
+
+static void
+walk_some(struct walk_pool *p, struct mc_db *db)
+{
+	gpointer *shared = walks_filtered() ? &p->fewest : NULL;
+	for (int i; (i = g_atomic_int_add(&p->next, 1)) < (int)p->phrases->len;) {
+		struct phrase_rows *w = &p->walks[i];
+		walk_phrase(db, p->phrases->pdata[i], w, shared);
+		while (!w->error) {
+			const struct phrase_rows *had = g_atomic_pointer_get(&p->fewest);
+			if ((had && had->len <= w->len) ||
+			    g_atomic_pointer_compare_and_exchange(&p->fewest, (gpointer)had, w))
+				break;
+		}
+	}
+}
+
+static gpointer
+walk_thread(gpointer data)
+{
+	struct walk_pool *p = data;
+	GError *error = NULL;
+	/* One read transaction: the walks and the lengths of one snapshot. */
+	g_autoptr(mc_db) db = db_open(p->path, DB_READ, &error);
+	if (db && !db_exec(db, "BEGIN", &error))
+		g_clear_pointer(&db, db_close);
+	g_clear_error(&error); /* the caller does what this cannot */
+	if (db)
+		walk_some(p, db);
+	g_mutex_lock(&p->lock);
+	p->helper_can = db != NULL;
+	p->walking--;
+	g_cond_broadcast(&p->changed);
+	while (!p->told)
+		g_cond_wait(&p->changed, &p->lock);
+	struct walk_scores *job = p->job;
+	g_mutex_unlock(&p->lock);
+	if (job)
+		p->result = score_range(job, db, p->from, p->to, &p->error);
+	if (db)
+		db_exec(db, "COMMIT", NULL);
+	return NULL;
+}
+
+/* Tells the thread what it scores (JOB from FROM to TO, or nothing). */
+static void
+pool_tell(struct walk_pool *p, struct walk_scores *job, guint from, guint to)
+{
+	g_mutex_lock(&p->lock);
+	p->job = job;
+	p->from = from;
+	p->to = to;
+	p->told = TRUE;
+	g_cond_broadcast(&p->changed);
+	g_mutex_unlock(&p->lock);
+}
+
+/* The hits are scored on both threads from this many on (fewer are
+ * scored sooner than the other thread is told). The test hook
+ * MAILCLERK_TEST_RANK_SPLIT sets another. */
+static guint
+score_split_min(void)
+{
+#ifdef MC_TEST_HOOKS
+	const char *n = g_getenv("MAILCLERK_TEST_RANK_SPLIT");
+	if (n)
+		return (guint)g_ascii_strtoull(n, NULL, 10);
+#endif
+	return 8192;
+}
+
+enum rank_walk_result
+rank_walk_phrases(struct mc_db *db, const GPtrArray *phrases, const char *match,
+                  struct rank_hits *h, struct rank_counts *c, GError **error)
+{
+	rank_hits_clear(h);
+	rank_counts_clear(c);
+	int n = (int)phrases->len;
+	g_return_val_if_fail(n >= 1, RANK_WALK_FAILED);
+	/* One read transaction here too, unless the caller has one. */
+	gboolean own_read = sqlite3_get_autocommit(db->sql);
+	if (own_read && !db_exec(db, "BEGIN", error))
+		return RANK_WALK_FAILED;
+	struct walk_pool pool = { .path = db->path, .phrases = phrases, .walking = 1 };
+	g_mutex_init(&pool.lock);
+	g_cond_init(&pool.changed);
+	pool.walks = g_new0(struct phrase_rows, n);
+	/* The other core walks some of the phrases on a connection of its
+	 * own; the phrases go to whichever thread is free. */
+	pool.thread = n > 1 ? g_thread_try_new("rank", walk_thread, &pool, NULL) : NULL;
+	pool.walking += pool.thread != NULL;
+	walk_some(&pool, db);
+	g_mutex_lock(&pool.lock);
+	pool.walking--;
+	while (pool.walking > 0)
+		g_cond_wait(&pool.changed, &pool.lock);
+	gboolean helper_can = pool.helper_can;
+	g_mutex_unlock(&pool.lock);
+
+	enum rank_walk_result result = RANK_WALK_DONE;
+	for (int i = 0; i < n && result == RANK_WALK_DONE; i++)
+		if (pool.walks[i].error) {
+			g_propagate_error(error, g_steal_pointer(&pool.walks[i].error));
+			result = RANK_WALK_FAILED;
+		}
+	/* A phrase without rows: no hits, whatever the others found. */
+	gboolean empty = FALSE;
+	for (int i = 0; i < n; i++)
+		empty |= pool.walks[i].phrases == 0;
+	/* Two connections are two reads: a commit between them that changed
+	 * the full text shows in the table's rows or tokens. */
+	for (int i = 1; i < n && result == RANK_WALK_DONE && !empty; i++)
+		if (pool.walks[i].rows != pool.walks[0].rows ||
+		    pool.walks[i].tokens != pool.walks[0].tokens)
+			result = RANK_WALK_AGAIN;
+
+	h->ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	h->shares = g_array_new(FALSE, FALSE, sizeof(double));
+	struct walk_scores scores = { .walks = pool.walks, .n = n, .match = match };
+	guint split = 0;
+	if (result == RANK_WALK_DONE && !empty) {
+		*c = (struct rank_counts){ .rows = pool.walks[0].rows,
+			                   .tokens = pool.walks[0].tokens,
+			                   .phrases = n,
+			                   .hits = g_new(gint64, n) };
+		for (int i = 0; i < n; i++)
+			c->hits[i] = pool.walks[i].count;
+		int shortest;
+		guint found = intersect(pool.walks, n, &shortest);
+		g_array_append_vals(h->ids, pool.walks[shortest].ids, found);
+		h->defer =
+		    (struct rank_deferred){ .phrases = n, .rows = c->rows, .tokens = c->tokens };
+		g_array_set_size(h->shares, found * (guint)n);
+		scores.ids = (const gint64 *)(void *)h->ids->data;
+		scores.shares = (double *)(void *)h->shares->data;
+		scores.defer = h->defer;
+		/* Reading the lengths is most of scoring: half on each core. */
+		split =
+		    helper_can && h->ids->len >= score_split_min() ? h->ids->len / 2 : h->ids->len;
+	}
+	if (pool.thread) {
+		pool_tell(&pool, split < h->ids->len ? &scores : NULL, split, h->ids->len);
+		if (result == RANK_WALK_DONE && !empty)
+			result = score_range(&scores, db, 0, split, error);
+		g_thread_join(pool.thread);
+		if (split < h->ids->len && result == RANK_WALK_DONE) {
+			result = pool.result;
+			if (pool.error)
+				g_propagate_error(error, g_steal_pointer(&pool.error));
+		}
+		g_clear_error(&pool.error);
+	} else if (result == RANK_WALK_DONE && !empty) {
+		result = score_range(&scores, db, 0, split, error);
+	}
+	for (int i = 0; i < n; i++)
+		phrase_rows_clear(&pool.walks[i]);
+	g_free(pool.walks);
+	g_mutex_clear(&pool.lock);
+	g_cond_clear(&pool.changed);
+	if (own_read)
+		db_exec(db, "COMMIT", NULL);
+	if (result != RANK_WALK_DONE) {
+		rank_hits_clear(h);
+		rank_counts_clear(c);
+	}
+	return result;
+}
+
 gboolean
 rank_register(struct mc_db *db, GError **error)
 {
@@ -347,7 +790,8 @@ rank_register(struct mc_db *db, GError **error)
 		return TRUE;
 	fts5_api *api = tokenizer_fts5_api(db->sql);
 	if (!api || api->xCreateFunction(api, "mc_bm25", db, mc_bm25, NULL) != SQLITE_OK ||
-	    api->xCreateFunction(api, "mc_bm25_counts", db, mc_bm25_counts, NULL) != SQLITE_OK) {
+	    api->xCreateFunction(api, "mc_bm25_counts", db, mc_bm25_counts, NULL) != SQLITE_OK ||
+	    api->xCreateFunction(api, "mc_rank_walk", db, mc_rank_walk, NULL) != SQLITE_OK) {
 		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot register mc_bm25(): %s",
 		            sqlite3_errmsg(db->sql));
 		return FALSE;

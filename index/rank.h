@@ -70,6 +70,24 @@ struct rank_job *rank_job_start(const char *path, const char *match, gint64 lo, 
 gboolean rank_job_finish(struct rank_job *job, struct rank_hits *hits, struct rank_counts *counts,
                          GError **error);
 
+/* Ranks MATCH, the phrases PHRASES (the MATCH text of each, in FTS5's
+ * order) joined by AND, by walking each phrase's rows once, its count and
+ * its instances in each row together, the phrases shared between this
+ * thread and another with a connection of its own; the hits are where the
+ * walks meet. Sets H and C (cleared first) as rank_collect() and
+ * rank_count() would: the same ids, shares and counts. RANK_WALK_AGAIN
+ * when the walks read tables that differ (a commit came between them);
+ * RANK_WALK_FAILED and ERROR on a database error. H and C are cleared
+ * unless RANK_WALK_DONE. */
+enum rank_walk_result {
+	RANK_WALK_DONE,
+	RANK_WALK_AGAIN,
+	RANK_WALK_FAILED,
+};
+enum rank_walk_result rank_walk_phrases(struct mc_db *db, const GPtrArray *phrases,
+                                        const char *match, struct rank_hits *h,
+                                        struct rank_counts *c, GError **error);
+
 /* The same counts on DB's connection (no other statement of it running). */
 gboolean rank_count(struct mc_db *db, const char *match, struct rank_counts *c, GError **error);
 

@@ -56,6 +56,8 @@ part_free(struct part *p)
 		return;
 	g_free(p->text);
 	g_free(p->probe);
+	if (p->phrases)
+		g_ptr_array_unref(p->phrases);
 	g_ptr_array_unref(p->binds);
 	g_free(p);
 }
@@ -117,6 +119,8 @@ fts_leaf(struct parser *ps, const char *columns, const char *value, gboolean pre
 	struct part *p = part_new(PART_FTS, g_string_free(s, FALSE));
 	p->atomic = columns == NULL;
 	p->prefix = prefix;
+	p->phrases = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(p->phrases, g_strdup(p->text));
 	if (ps->negations % 2 == 0)
 		g_ptr_array_add(ps->highlight,
 		                p->atomic ? g_strdup(p->text) : g_strdup_printf("(%s)", p->text));
@@ -140,10 +144,15 @@ fts_join(GPtrArray *parts, const char *op, enum part_kind kind)
 		p->atomic = first->atomic;
 		p->prefix = first->prefix;
 		p->has_or = first->has_or;
+		if (first->phrases)
+			p->phrases = g_ptr_array_ref(first->phrases);
 		return p;
 	}
 	GString *s = g_string_new(NULL);
 	gboolean prefix = FALSE, has_or = g_str_equal(op, "OR");
+	/* The operands are positive (their kinds are all KIND), so an AND of
+	 * ANDs of phrases is one. */
+	g_autoptr(GPtrArray) phrases = has_or ? NULL : g_ptr_array_new_with_free_func(g_free);
 	for (guint i = 0; i < parts->len; i++) {
 		const struct part *operand_part = parts->pdata[i];
 		g_autofree char *operand = fts_operand(operand_part);
@@ -152,10 +161,16 @@ fts_join(GPtrArray *parts, const char *op, enum part_kind kind)
 		g_string_append(s, operand);
 		prefix |= operand_part->prefix;
 		has_or |= operand_part->has_or;
+		if (phrases && operand_part->phrases)
+			for (guint k = 0; k < operand_part->phrases->len; k++)
+				g_ptr_array_add(phrases, g_strdup(operand_part->phrases->pdata[k]));
+		else
+			g_clear_pointer(&phrases, g_ptr_array_unref);
 	}
 	struct part *p = part_new(kind, g_string_free(s, FALSE));
 	p->prefix = prefix;
 	p->has_or = has_or;
+	p->phrases = g_steal_pointer(&phrases);
 	return p;
 }
 
@@ -290,6 +305,7 @@ parts_combine(GPtrArray *parts, gboolean is_and)
 		fts_pos->atomic = FALSE;
 		fts_pos->prefix |= fts_neg->prefix;
 		fts_pos->has_or |= fts_neg->has_or;
+		g_clear_pointer(&fts_pos->phrases, g_ptr_array_unref);
 		g_clear_pointer(&fts_neg, part_free);
 	}
 

@@ -42,6 +42,10 @@ struct part {
 	/* FTS text with an OR: FTS5 scores a message by the branches it
 	 * matches, not by every word (query_fts_has_or()). */
 	gboolean has_or;
+	/* FTS text that is phrases joined by AND (before any negation of the
+	 * part): each phrase's own MATCH text, in FTS5's order of them; NULL
+	 * for any other expression (an OR, a NOT inside). */
+	GPtrArray *phrases;
 	GPtrArray *binds;
 };
 
@@ -88,6 +92,7 @@ struct query {
 	char *highlight;
 	char *fts_only;              /* the MATCH expression when that is the whole query */
 	gboolean fts_prefix, fts_or; /* of fts_only: query_fts_has_prefix(), _has_or() */
+	GPtrArray *fts_phrases;      /* query_fts_phrases() */
 	GPtrArray *keys;             /* struct key_ref *, in the query's order */
 };
 

@@ -189,6 +189,8 @@ parse_query(const char *text, gint64 now, gboolean with_attachments, GError **er
 			q->fts_only = g_strdup(top->text);
 			q->fts_prefix = top->prefix;
 			q->fts_or = top->has_or;
+			if (top->phrases)
+				q->fts_phrases = g_ptr_array_ref(top->phrases);
 		}
 		if (ps.highlight->len > 0) {
 			g_ptr_array_add(ps.highlight, NULL);
@@ -224,6 +226,8 @@ query_free(struct query *q)
 	g_ptr_array_unref(q->binds);
 	g_free(q->highlight);
 	g_free(q->fts_only);
+	if (q->fts_phrases)
+		g_ptr_array_unref(q->fts_phrases);
 	g_ptr_array_unref(q->keys);
 	g_free(q);
 }
@@ -271,6 +275,12 @@ const char *
 query_fts_highlight(const struct query *q)
 {
 	return q->highlight;
+}
+
+const GPtrArray *
+query_fts_phrases(const struct query *q)
+{
+	return q->fts_phrases;
 }
 
 const char *

@@ -99,6 +99,11 @@ const char *query_fts_only(const struct query *q);
  * FTS5 tests one message for as dearly as it finds every hit. */
 gboolean query_fts_has_prefix(const struct query *q);
 
+/* When query_fts_only()'s expression is phrases joined by AND (no OR, no
+ * NOT), each phrase's own MATCH text (char *), in the order FTS5 numbers
+ * them; NULL otherwise. Owned by Q. */
+const GPtrArray *query_fts_phrases(const struct query *q);
+
 /* Whether query_fts_only()'s expression has an OR: FTS5's rank of it then
  * scores a message by the branches it matches, not by every word that is
  * not negated as query_fts_highlight() ranks. */

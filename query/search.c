@@ -384,51 +384,80 @@ nth_best_rank(const double *ranks, gsize n, gsize need)
 	return heap[0];
 }
 
-/* Words alone by relevance: mc_bm25() (bm25()'s score) of each hit in one
- * pass over them; then only the hits that can reach the page, those ranked
- * at least as well as the LIMIT + OFFSET-th, are dated (equal ranks newest
- * first) and sorted. */
-static GArray *
-search_ids_ranked(struct mc_db *db, const char *fts, gint64 limit, gint64 offset, GError **error)
+/* The hits of FTS, words alone, in id order in OLDER then NEWER, with their
+ * deferred shares, and the counts of their IDF; PHRASES as
+ * query_fts_phrases(). FALSE and ERROR on a database error. */
+static gboolean
+ranked_hits(struct mc_db *db, const char *fts, const GPtrArray *phrases, struct rank_hits *older,
+            struct rank_hits *newer, struct rank_counts *counts, GError **error)
 {
-	/* The newest hits, and the counts of the IDF, on the other core. The
-	 * counting costs about as much as reading a sixth of the hits. */
+	/* Phrases joined by AND: each walked once, its count and instances
+	 * together, one by each core, and met here. */
+	if (phrases && phrases->len > 1) {
+		enum rank_walk_result walked =
+		    rank_walk_phrases(db, phrases, fts, older, counts, error);
+		if (walked == RANK_WALK_FAILED)
+			return FALSE;
+		if (walked == RANK_WALK_DONE) {
+			newer->ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+			newer->shares = g_array_new(FALSE, FALSE, sizeof(double));
+			newer->defer = older->defer;
+			return TRUE;
+		}
+	}
+	/* Otherwise the newest hits, and the counts of the IDF, on the other
+	 * core. The counting costs about as much as reading a sixth of the
+	 * hits. */
 	g_autoptr(sqlite3_stmt) top = db_prepare(db, "SELECT max(id) FROM messages", error);
 	if (!top)
-		return NULL;
+		return FALSE;
 	gint64 split = sqlite3_step(top) == SQLITE_ROW ? sqlite3_column_int64(top, 0) / 5 * 3 : 0;
 	struct rank_job *job = rank_job_start(db->path, fts, split + 1, G_MAXINT64);
-	struct rank_hits older = { 0 }, newer = { 0 };
-	struct rank_counts counts = { 0 };
 	GError *job_error = NULL;
-	gboolean ok = rank_collect(db, fts, G_MININT64, split, &older, error);
-	gboolean job_ok = rank_job_finish(job, &newer, &counts, &job_error);
+	gboolean ok = rank_collect(db, fts, G_MININT64, split, older, error);
+	gboolean job_ok = rank_job_finish(job, newer, counts, &job_error);
 	/* Where the other thread failed (it could not start, or open the
 	 * index), here; where it counted another table than this connection
 	 * reads (a commit between the two reads that changed the full text),
 	 * its hits are taken and the counts found again here. */
 	if (ok && !job_ok) {
 		g_clear_error(&job_error);
-		ok = rank_collect(db, fts, split + 1, G_MAXINT64, &newer, error);
+		ok = rank_collect(db, fts, split + 1, G_MAXINT64, newer, error);
 	}
 	g_clear_error(&job_error);
+	int phrases_seen = MAX(older->defer.phrases, newer->defer.phrases);
+	gint64 found = ok ? (gint64)(older->ids->len + newer->ids->len) : 0;
+	const struct rank_deferred *seen =
+	    older->ids && older->ids->len ? &older->defer : &newer->defer;
+	if (ok && found && phrases_seen == 1) {
+		rank_counts_clear(counts);
+		*counts = (struct rank_counts){ .rows = seen->rows,
+			                        .tokens = seen->tokens,
+			                        .phrases = 1 };
+		counts->hits = g_new(gint64, 1);
+		counts->hits[0] = found;
+	} else if (ok && found &&
+	           (!job_ok || counts->rows != seen->rows || counts->tokens != seen->tokens ||
+	            counts->phrases != phrases_seen)) {
+		rank_counts_clear(counts);
+		ok = rank_count(db, fts, counts, error);
+	}
+	return ok;
+}
+
+/* Words alone by relevance: mc_bm25() (bm25()'s score) of each hit in one
+ * pass over them; then only the hits that can reach the page, those ranked
+ * at least as well as the LIMIT + OFFSET-th, are dated (equal ranks newest
+ * first) and sorted. */
+static GArray *
+search_ids_ranked(struct mc_db *db, const char *fts, const GPtrArray *fts_phrases, gint64 limit,
+                  gint64 offset, GError **error)
+{
+	struct rank_hits older = { 0 }, newer = { 0 };
+	struct rank_counts counts = { 0 };
+	gboolean ok = ranked_hits(db, fts, fts_phrases, &older, &newer, &counts, error);
 	int phrases = MAX(older.defer.phrases, newer.defer.phrases);
 	gint64 found = ok ? (gint64)(older.ids->len + newer.ids->len) : 0;
-	const struct rank_deferred *seen =
-	    older.ids && older.ids->len ? &older.defer : &newer.defer;
-	if (ok && found && phrases == 1) {
-		rank_counts_clear(&counts);
-		counts = (struct rank_counts){ .rows = seen->rows,
-			                       .tokens = seen->tokens,
-			                       .phrases = 1 };
-		counts.hits = g_new(gint64, 1);
-		counts.hits[0] = found;
-	} else if (ok && found &&
-	           (!job_ok || counts.rows != seen->rows || counts.tokens != seen->tokens ||
-	            counts.phrases != phrases)) {
-		rank_counts_clear(&counts);
-		ok = rank_count(db, fts, &counts, error);
-	}
 	if (ok && found && counts.phrases != phrases) {
 		g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
 		            "ranking: the words were counted wrong");
@@ -510,7 +539,8 @@ search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint6
 	 * expression scores the branches a message matches, the join every
 	 * word (quasarwing OR invoice logo ranked otherwise). */
 	if (sort == SORT_RELEVANCE && query_fts_only(q) && !query_fts_has_or(q))
-		return search_ids_ranked(db, query_fts_only(q), limit, offset, error);
+		return search_ids_ranked(db, query_fts_only(q), query_fts_phrases(q), limit, offset,
+		                         error);
 	/* Words alone (the common case): walk the hits, sort them by date. */
 	if (query_fts_only(q) && sort != SORT_RELEVANCE)
 		return search_ids_fts(db, query_fts_only(q), sort == SORT_OLDEST, limit, offset,

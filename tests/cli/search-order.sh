@@ -6,7 +6,7 @@
 # forces each way (left alone, it depends on the mail and the query). A
 # search without --limit is SQL's own ORDER BY: the same order again.
 . "$top_srcdir/tests/lib.sh"
-plan 54
+plan 62
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -56,12 +56,18 @@ mc ingest --file "$TMP/t1.eml" --file "$TMP/t2.eml" >/dev/null 2>&1
 check_eq 'equal dates: the higher id first' "$(walk --limit=2 tieword)" "$(set_ --limit=2 tieword)"
 check_eq '... and the lower first, oldest first' "$(walk --sort=oldest --limit=2 from:a@tie.example)" "$(set_ --sort=oldest --limit=2 from:a@tie.example)"
 check_eq '... which is the order of the ids' "$(walk --sort=oldest --limit=2 tieword | tr ' ' '\n' | sort -n | tr '\n' ' ')" "$(walk --sort=oldest --limit=2 tieword) "
-# Relevance: words alone are ranked in one pass over their hits, anything
-# else by SQL's join; the same bm25() order, equal ranks newest first.
-for q in acme invoice 'acme invoice' 'website OR logo' 'zorbleflux OR acme invoice' '(acme website) OR (logo -acme)' 'acme*'; do
+# Relevance: words alone are ranked in one pass over their hits (words
+# joined by AND: each word's rows walked once, and met), anything else by
+# SQL's join; the same bm25() order, equal ranks newest first.
+for q in acme invoice 'acme invoice' 'website OR logo' 'zorbleflux OR acme invoice' '(acme website) OR (logo -acme)' 'acme*' \
+	'acme website' 'acme logo' 'subject:website acme' '"new logo" acme' 'acme* website' \
+	'acme logo website' 'acme zorbleflux'; do
 	check_eq "relevance, words alone as with another term: $q" \
 		"$(page --sort=relevance --limit=8 "$q")" "$(page --sort=relevance --limit=8 "$q date:1990..")"
 done
+check_eq 'relevance of two words: all six hits in the same order' \
+	"$(page --sort=relevance --limit=100 'acme website' | wc -w) $(page --sort=relevance --limit=100 'acme website')" \
+	"6 $(page --sort=relevance --limit=100 'acme website date:1990..')"
 check_eq 'relevance with an offset' "$(page --sort=relevance --limit=3 --offset=2 acme)" \
 	"$(page --sort=relevance --limit=3 --offset=2 'acme date:1990..')"
 # (The two tie messages' ids depend on which parse worker finished first.)

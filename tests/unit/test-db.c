@@ -891,6 +891,63 @@ deferred_rank_differences(struct fixture *f, const char *match, int *phrases)
 	return g_string_free(out, FALSE);
 }
 
+/* The same for rank_walk_phrases() of MATCH, the phrases PHRASES (NULL
+ * ended) joined by AND: its hits are bm25()'s, in id order, its counts
+ * rank_count()'s, and its shares weighed by rank_finish() bm25()'s
+ * scores, bit for bit. HITS is set to how many it found. */
+static char *
+walked_rank_differences(struct fixture *f, const char *match, const char *const *phrases,
+                        guint *hits)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) list = g_ptr_array_new();
+	for (const char *const *p = phrases; *p; p++)
+		g_ptr_array_add(list, (gpointer)*p);
+	struct rank_hits h = { .ids = NULL };
+	struct rank_counts c = { 0 };
+	g_assert_cmpint(rank_walk_phrases(f->db, list, match, &h, &c, &error), ==, RANK_WALK_DONE);
+	g_assert_no_error(error);
+	*hits = h.ids->len;
+
+	g_autoptr(sqlite3_stmt) s = db_prepare(
+	    f->db, "SELECT rowid, bm25(fts) FROM fts WHERE fts MATCH ? ORDER BY rowid", &error);
+	g_assert_no_error(error);
+	sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
+	GString *out = g_string_new(NULL);
+	guint k = 0;
+	double *idf = NULL;
+	if (h.ids->len) {
+		struct rank_counts here;
+		g_assert_true(rank_count(f->db, match, &here, &error));
+		g_assert_cmpint(c.phrases, ==, (int)list->len);
+		g_assert_cmpint(here.phrases, ==, c.phrases);
+		g_assert_cmpint(c.rows, ==, here.rows);
+		g_assert_cmpint(c.tokens, ==, here.tokens);
+		for (int i = 0; i < c.phrases; i++)
+			g_assert_cmpint(c.hits[i], ==, here.hits[i]);
+		rank_counts_clear(&here);
+		g_assert_cmpint(h.defer.phrases, ==, c.phrases);
+		idf = rank_idf(&c);
+	}
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(s, 0);
+		if (k >= h.ids->len || g_array_index(h.ids, gint64, k) != id) {
+			g_string_append_printf(out, " missing %" G_GINT64_FORMAT, id);
+			continue;
+		}
+		if (rank_finish(idf, c.phrases, &g_array_index(h.shares, double, k *c.phrases)) !=
+		    sqlite3_column_double(s, 1))
+			g_string_append_printf(out, " %" G_GINT64_FORMAT, id);
+		k++;
+	}
+	if (k != h.ids->len)
+		g_string_append_printf(out, " %u more", h.ids->len - k);
+	g_free(idf);
+	rank_hits_clear(&h);
+	rank_counts_clear(&c);
+	return g_string_free(out, FALSE);
+}
+
 /* The length the map holds for message MID. */
 static guint
 doclen_of(struct fixture *f, const char *mid)
@@ -952,6 +1009,61 @@ test_rank_lengths(struct fixture *f, gconstpointer data)
 		g_assert_cmpstr(diff, ==, "");
 		g_assert_cmpint(phrases, ==, i == 0 || i == 1 || i == 4 || i == 5 ? 1 : 2);
 	}
+
+	/* Walked phrase by phrase: the same hits and scores, with the hits
+	 * scored on one thread and on two, and the big text's length asked of
+	 * FTS5 on either; with the walks after the first keeping only its rows
+	 * (as here, where the first is done before the other thread starts)
+	 * and keeping all (as when they run at once). */
+	static const struct {
+		const char *match;
+		const char *phrases[4];
+		guint hits;
+	} walked[] = {
+		{ "\"alpha\" AND \"beta\"", { "\"alpha\"", "\"beta\"" }, 39 },
+		{ "\"filler\" AND \"beta\"", { "\"filler\"", "\"beta\"" }, 37 },
+		{ "{body} : \"beta\" AND \"alpha\"", { "{body} : \"beta\"", "\"alpha\"" }, 39 },
+		{ "\"alpha beta\" AND \"filler\"", { "\"alpha beta\"", "\"filler\"" }, 36 },
+		{ "\"bob\" AND \"beta\" AND \"filler\"",
+		  { "\"bob\"", "\"beta\"", "\"filler\"" },
+		  36 },
+		{ "\"alph\" * AND \"beta\"", { "\"alph\" *", "\"beta\"" }, 39 },
+		{ "\"beta\" AND \"beta\"", { "\"beta\"", "\"beta\"" }, 41 },
+		{ "\"alpha\" AND \"nosuchword\"", { "\"alpha\"", "\"nosuchword\"" }, 0 },
+		{ "\"nosuchword\" AND \"alpha\"", { "\"nosuchword\"", "\"alpha\"" }, 0 },
+		{ "\"gamma\" AND \"beta\"", { "\"gamma\"", "\"beta\"" }, 2 },
+		{ "\"filler\" AND \"gamma\"", { "\"filler\"", "\"gamma\"" }, 2 },
+		{ "\"beta\" AND \"filler\" AND \"gamma\"",
+		  { "\"beta\"", "\"filler\"", "\"gamma\"" },
+		  1 },
+		{ "\"gamma\" AND \"alpha\"", { "\"gamma\"", "\"alpha\"" }, 0 },
+	};
+	/* Rows of a phrase that another lacks: "gamma" with "beta" in two
+	 * messages, without in one, so no phrase's rows hold another's. */
+	g_assert_true(writer_begin(f->w, &error));
+	const char *gammas[] = { "gamma filler", "gamma beta", "gamma beta filler" };
+	for (guint i = 0; i < G_N_ELEMENTS(gammas); i++) {
+		g_autofree char *mid = g_strdup_printf("g%u@x", i);
+		g_autoptr(parsed_message) pm = make_message(mid, "carol@globex.example", NULL);
+		g_free(pm->body_text);
+		pm->body_text = g_strdup(gammas[i]);
+		add_parsed(f, mid, pm);
+	}
+	g_assert_true(writer_commit(f->w, &error));
+	g_assert_no_error(error);
+	for (int way = 0; way < 4; way++) {
+		g_setenv("MAILCLERK_TEST_RANK_SPLIT", way & 1 ? "1" : "1000000", TRUE);
+		g_setenv("MAILCLERK_TEST_RANK_FILTER", way & 2 ? "0" : "1", TRUE);
+		for (guint i = 0; i < G_N_ELEMENTS(walked); i++) {
+			guint hits;
+			g_autofree char *diff =
+			    walked_rank_differences(f, walked[i].match, walked[i].phrases, &hits);
+			g_assert_cmpstr(diff, ==, "");
+			g_assert_cmpuint(hits, ==, walked[i].hits);
+		}
+	}
+	g_unsetenv("MAILCLERK_TEST_RANK_SPLIT");
+	g_unsetenv("MAILCLERK_TEST_RANK_FILTER");
 
 	/* A rewritten text: its new length. A rolled-back one leaves none. */
 	gint64 id = query_int(f->db, "SELECT id FROM messages WHERE message_id = 'r3@x'");

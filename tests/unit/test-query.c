@@ -613,6 +613,87 @@ test_highlight(void)
 	g_assert_cmpint(n, ==, 5);
 }
 
+/* The rowids MATCH finds in fts, in order, joined by commas. */
+static char *
+fts_ids(const char *match)
+{
+	sqlite3_stmt *stmt;
+	g_assert_cmpint(sqlite3_prepare_v2(db,
+	                                   "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid",
+	                                   -1, &stmt, NULL),
+	                ==, SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, match, -1, SQLITE_STATIC);
+	GString *out = g_string_new(NULL);
+	while (sqlite3_step(stmt) == SQLITE_ROW)
+		g_string_append_printf(out, "%s%lld", out->len ? "," : "",
+		                       (long long)sqlite3_column_int64(stmt, 0));
+	sqlite3_finalize(stmt);
+	return g_string_free(out, FALSE);
+}
+
+/* Words alone joined by AND give each phrase's own MATCH, which relevance
+ * walks one by one: together they find what the whole expression finds. */
+static void
+test_fts_phrases(void)
+{
+	const struct {
+		const char *query;
+		const char *phrases; /* joined by " | " */
+		guint hits;
+	} cases[] = {
+		{ "invoice", "\"invoice\"", 3 },
+		{ "invoice january", "\"invoice\" | \"january\"", 2 },
+		{ "invoice AND (january bob)", "\"invoice\" | \"january\" | \"bob\"", 2 },
+		{ "subject:invoice report", "{subject} : \"invoice\" | \"report\"", 1 },
+		{ "inv* \"status report\"", "\"inv\" * | \"status report\"", 1 },
+		{ "website report", "\"website\" | \"report\"", 1 },
+		{ "-(-invoice)", "\"invoice\"", 3 },
+		{ "invoice OR march", NULL, 0 },
+		{ "invoice (march OR logo)", NULL, 0 },
+		{ "invoice -march", NULL, 0 },
+		{ "-(-invoice -march)", NULL, 0 },
+		{ "-(invoice march)", NULL, 0 },
+		{ "invoice date:2024", NULL, 0 },
+		{ "*", NULL, 0 },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(query) q = query_parse(cases[i].query, NOW, NULL);
+		g_assert_nonnull(q);
+		const GPtrArray *phrases = query_fts_phrases(q);
+		g_autofree char *joined = NULL;
+		if (phrases) {
+			GString *j = g_string_new(NULL);
+			for (guint k = 0; k < phrases->len; k++)
+				g_string_append_printf(j, "%s%s", k ? " | " : "",
+				                       (const char *)phrases->pdata[k]);
+			joined = g_string_free(j, FALSE);
+		}
+		g_assert_cmpstr(joined, ==, cases[i].phrases);
+		if (!phrases)
+			continue;
+		GHashTable *in_all = NULL;
+		for (guint k = 0; k < phrases->len; k++) {
+			g_autofree char *ids = fts_ids(phrases->pdata[k]);
+			g_auto(GStrv) each = g_strsplit(ids, ",", -1);
+			GHashTable *here =
+			    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+			for (char **id = each; *id && **id; id++)
+				if (!in_all || g_hash_table_contains(in_all, *id))
+					g_hash_table_add(here, g_strdup(*id));
+			g_clear_pointer(&in_all, g_hash_table_unref);
+			in_all = here;
+		}
+		g_autofree char *whole = fts_ids(query_fts_only(q));
+		g_auto(GStrv) found = g_strsplit(whole, ",", -1);
+		guint n = 0;
+		for (char **id = found; *id && **id; id++, n++)
+			g_assert_true(g_hash_table_contains(in_all, *id));
+		g_assert_cmpuint(n, ==, g_hash_table_size(in_all));
+		g_assert_cmpuint(n, ==, cases[i].hits);
+		g_hash_table_unref(in_all);
+	}
+}
+
 /* The limits stay within what SQLite and FTS5 accept. */
 static void
 test_limits(void)
@@ -912,6 +993,7 @@ main(int argc, char **argv)
 	g_test_add_func("/query/operators", test_operators);
 	g_test_add_func("/query/hostile", test_hostile);
 	g_test_add_func("/query/highlight", test_highlight);
+	g_test_add_func("/query/fts-phrases", test_fts_phrases);
 	g_test_add_func("/query/limits", test_limits);
 	g_test_add_func("/query/fuzz", test_fuzz);
 	g_test_add_func("/query/filings", test_filings);
