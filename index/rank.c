@@ -578,14 +578,13 @@ score_range(const struct walk_scores *w, struct mc_db *db, guint from, guint to,
 	return RANK_WALK_DONE;
 }
 
-/* What the caller and the thread helping it share. The thread walks
- * phrases until none is left, then waits for the caller to say which
- * hits it scores: stage 1 is walking, 2 scoring. */
+/* What the caller and the thread helping it share. Each walks phrases
+ * until none is left; the thread then waits for the caller to say which
+ * hits it scores. */
 struct walk_pool {
 	const char *path;
 	const GPtrArray *phrases;
 	struct phrase_rows *walks;
-	gint next; /* the next phrase to walk */
 	/* The fewest rows kept by a walk done (a struct phrase_rows *, NULL
 	 * before the first): the walks after it keep only rows among them. */
 	gpointer fewest;
@@ -593,7 +592,8 @@ struct walk_pool {
 	GMutex lock;
 	GCond changed;
 	/* Under LOCK: */
-	int walking;             /* threads not done walking */
+	int next;                /* the next phrase to walk */
+	int walking;             /* phrases being walked */
 	gboolean helper_can;     /* the thread has a connection */
 	gboolean told;           /* the caller has said what the thread scores */
 	struct walk_scores *job; /* NULL: nothing */
@@ -616,11 +616,32 @@ walks_filtered(void)
 #endif
 }
 
+/* The next phrase to walk, -1 when none is left; counted as being walked
+ * until walk_done(). */
+static int
+walk_claim(struct walk_pool *p)
+{
+	g_mutex_lock(&p->lock);
+	int i = p->next < (int)p->phrases->len ? p->next++ : -1;
+	p->walking += i >= 0;
+	g_mutex_unlock(&p->lock);
+	return i;
+}
+
+static void
+walk_done(struct walk_pool *p)
+{
+	g_mutex_lock(&p->lock);
+	p->walking--;
+	g_cond_broadcast(&p->changed);
+	g_mutex_unlock(&p->lock);
+}
+
 static void
 walk_some(struct walk_pool *p, struct mc_db *db)
 {
 	gpointer *shared = walks_filtered() ? &p->fewest : NULL;
-	for (int i; (i = g_atomic_int_add(&p->next, 1)) < (int)p->phrases->len;) {
+	for (int i; (i = walk_claim(p)) >= 0; walk_done(p)) {
 		struct phrase_rows *w = &p->walks[i];
 		walk_phrase(db, p->phrases->pdata[i], w, shared);
 		while (!w->error) {
@@ -642,12 +663,12 @@ walk_thread(gpointer data)
 	if (db && !db_exec(db, "BEGIN", &error))
 		g_clear_pointer(&db, db_close);
 	g_clear_error(&error); /* the caller does what this cannot */
+	g_mutex_lock(&p->lock);
+	p->helper_can = db != NULL;
+	g_mutex_unlock(&p->lock);
 	if (db)
 		walk_some(p, db);
 	g_mutex_lock(&p->lock);
-	p->helper_can = db != NULL;
-	p->walking--;
-	g_cond_broadcast(&p->changed);
 	while (!p->told)
 		g_cond_wait(&p->changed, &p->lock);
 	struct walk_scores *job = p->job;
@@ -698,17 +719,17 @@ rank_walk_phrases(struct mc_db *db, const GPtrArray *phrases, const char *match,
 	gboolean own_read = sqlite3_get_autocommit(db->sql);
 	if (own_read && !db_exec(db, "BEGIN", error))
 		return RANK_WALK_FAILED;
-	struct walk_pool pool = { .path = db->path, .phrases = phrases, .walking = 1 };
+	struct walk_pool pool = { .path = db->path, .phrases = phrases };
 	g_mutex_init(&pool.lock);
 	g_cond_init(&pool.changed);
 	pool.walks = g_new0(struct phrase_rows, n);
 	/* The other core walks some of the phrases on a connection of its
-	 * own; the phrases go to whichever thread is free. */
-	pool.thread = n > 1 ? g_thread_try_new("rank", walk_thread, &pool, NULL) : NULL;
-	pool.walking += pool.thread != NULL;
+	 * own, and scores half the hits; the phrases go to whichever thread
+	 * is free. Its connection takes a few milliseconds to open: a rare
+	 * word is walked and scored here meanwhile. */
+	pool.thread = g_thread_try_new("rank", walk_thread, &pool, NULL);
 	walk_some(&pool, db);
 	g_mutex_lock(&pool.lock);
-	pool.walking--;
 	while (pool.walking > 0)
 		g_cond_wait(&pool.changed, &pool.lock);
 	gboolean helper_can = pool.helper_can;

@@ -391,9 +391,9 @@ static gboolean
 ranked_hits(struct mc_db *db, const char *fts, const GPtrArray *phrases, struct rank_hits *older,
             struct rank_hits *newer, struct rank_counts *counts, GError **error)
 {
-	/* Phrases joined by AND: each walked once, its count and instances
-	 * together, one by each core, and met here. */
-	if (phrases && phrases->len > 1) {
+	/* A phrase, or phrases joined by AND: each walked once, its count and
+	 * instances together, the phrases shared by the two cores, and met. */
+	if (phrases && phrases->len > 0) {
 		enum rank_walk_result walked =
 		    rank_walk_phrases(db, phrases, fts, older, counts, error);
 		if (walked == RANK_WALK_FAILED)
@@ -405,9 +405,9 @@ ranked_hits(struct mc_db *db, const char *fts, const GPtrArray *phrases, struct 
 			return TRUE;
 		}
 	}
-	/* Otherwise the newest hits, and the counts of the IDF, on the other
-	 * core. The counting costs about as much as reading a sixth of the
-	 * hits. */
+	/* Otherwise (a NOT; or a commit between the two connections' reads)
+	 * the newest hits, and the counts of the IDF, on the other core. The
+	 * counting costs about as much as reading a sixth of the hits. */
 	g_autoptr(sqlite3_stmt) top = db_prepare(db, "SELECT max(id) FROM messages", error);
 	if (!top)
 		return FALSE;
