@@ -24,6 +24,16 @@
 #include "ingest/source.h"
 #include "common/error.h"
 
+/* Whether the line at P (N bytes, its '\n' included) is blank: "\n",
+ * "\r\n", or "\r\r\n" (a CRLF file given CRLF line ends once more, which
+ * the parse reads as CRLF). */
+static gboolean
+blank_line(const char *p, gsize n)
+{
+	return (n == 1 && p[0] == '\n') || (n == 2 && p[0] == '\r' && p[1] == '\n') ||
+	       (n == 3 && p[0] == '\r' && p[1] == '\r' && p[2] == '\n');
+}
+
 guint
 mbox_flag_headers(const char *data, gsize len, struct mbox_flag_header out[MBOX_FLAG_HEADERS_MAX])
 {
@@ -36,7 +46,7 @@ mbox_flag_headers(const char *data, gsize len, struct mbox_flag_header out[MBOX_
 		const char *nl = memchr(p, '\n', end - p);
 		const char *next = nl ? nl + 1 : end;
 		gsize line = next - p;
-		if ((line == 1 && p[0] == '\n') || (line == 2 && p[0] == '\r' && p[1] == '\n'))
+		if (blank_line(p, line))
 			break; /* the end of the header block */
 		if (p[0] == ' ' || p[0] == '\t') {
 			/* A continuation line belongs to its header. */
@@ -82,7 +92,7 @@ gmail_labels_value(const char *data, gsize len)
 		const char *nl = memchr(p, '\n', end - p);
 		const char *next = nl ? nl + 1 : end;
 		gsize line = next - p;
-		if ((line == 1 && p[0] == '\n') || (line == 2 && p[0] == '\r' && p[1] == '\n'))
+		if (blank_line(p, line))
 			break;
 		gboolean continuation = p[0] == ' ' || p[0] == '\t';
 		if (value && !continuation)
@@ -233,7 +243,7 @@ enum mbox_shape {
 
 #define NOT_MBOX_REASON "not an mbox file: it does not start with a \"From \" line"
 
-/* Reads the start of F and rewinds it. Blank lines ("\n", "\r\n") may come
+/* Reads the start of F and rewinds it. Blank lines (blank_line()) may come
  * first, as mbox_scan_file() allows. */
 static enum mbox_shape
 mbox_sniff(FILE *f)
@@ -244,8 +254,12 @@ mbox_sniff(FILE *f)
 	if (ferror(f) || fseeko(f, 0, SEEK_SET) != 0)
 		return SHAPE_UNREADABLE;
 	size_t i = 0;
-	while (i < n && (buf[i] == '\n' || (buf[i] == '\r' && i + 1 < n && buf[i + 1] == '\n')))
-		i += buf[i] == '\r' ? 2 : 1;
+	for (;;) {
+		const char *nl = i < n ? memchr(buf + i, '\n', n - i) : NULL;
+		if (!nl || !blank_line(buf + i, (gsize)(nl - (buf + i)) + 1))
+			break;
+		i = (gsize)(nl - buf) + 1;
+	}
 	if (i == n)
 		/* Kilobytes of blank lines: the line reader decides. */
 		return eof ? SHAPE_EMPTY : SHAPE_MBOX;
@@ -253,8 +267,10 @@ mbox_sniff(FILE *f)
 		return SHAPE_NOT_MBOX;
 	const char *end = memchr(buf + i, '\n', n - i);
 	const char *cr = memchr(buf + i, '\r', (end ? end : buf + n) - (buf + i));
-	/* "\r\n" and a CR at the very end of the file are line ends of their own. */
-	if (cr && cr + 1 < buf + n && cr[1] != '\n')
+	/* "\r\n", "\r\r\n" (CRLF made CRLF again, which the parse reads as
+	 * CRLF) and a CR at the very end of the file are line ends of their own. */
+	if (cr && cr + 1 < buf + n && cr[1] != '\n' &&
+	    !(cr[1] == '\r' && cr + 2 < buf + n && cr[2] == '\n'))
 		return SHAPE_CR_ONLY;
 	return SHAPE_MBOX;
 }
@@ -345,8 +361,7 @@ mbox_scan_file(struct source *src, struct source_sink *sink, const char *path, G
 	gint64 pos = 0;
 	gboolean in_msg = FALSE, prev_blank = TRUE, garbage = FALSE, stopped = FALSE;
 	while ((n = getline(&line, &cap, f)) > 0) {
-		gboolean blank =
-		    (n == 1 && line[0] == '\n') || (n == 2 && line[0] == '\r' && line[1] == '\n');
+		gboolean blank = n > 0 && blank_line(line, (gsize)n);
 		if (prev_blank && n >= 5 && memcmp(line, "From ", 5) == 0) {
 			/* Stopping: the messages after this one are not read. */
 			if ((stopped = sink->stopping(sink)))

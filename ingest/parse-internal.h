@@ -226,9 +226,10 @@ struct gmime_message {
 	/* The bytes parsed when they are not DATA (NULL when they are): a copy
 	 * with the NUL bytes of the header block made spaces, or with the
 	 * encoded words GMime 3.2.13 reads wrong rewritten
-	 * (encoded_words_repair()). */
+	 * (encoded_words_repair()), or with "\r\r\n" line ends made "\r\n". */
 	char *copy;
 	gboolean nul_spaces; /* NUL bytes were made spaces */
+	gboolean cr_cr_lf;   /* "\r\r\n" line ends were read as "\r\n" */
 };
 
 /* Checks that DATA (LEN bytes) is mail GMime can safely read and parses it

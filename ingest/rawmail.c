@@ -592,6 +592,34 @@ stream_release(GByteArray *array)
 	g_byte_array_unref(array);
 }
 
+/* Whether the first line of the header block at DATA (LEN bytes) ends in
+ * "\r\r\n": a CRLF file given CRLF line ends once more (a broken Windows
+ * tool). GMime takes each such line's CR for text, so the empty line that
+ * ends the headers is none to it, and the body is lost among them. */
+static gboolean
+ends_cr_cr_lf(const char *data, gsize len)
+{
+	const char *nl = memchr(data, '\n', len);
+	return nl && nl - data >= 2 && nl[-1] == '\r' && nl[-2] == '\r';
+}
+
+/* Returns a copy of DATA (LEN bytes) with every "\r\r\n" made "\r\n"; sets
+ * *OUT_LEN to its length. */
+static char *
+cr_cr_lf_to_crlf(const char *data, gsize len, gsize *out_len)
+{
+	char *out = g_malloc(len + 1);
+	gsize n = 0;
+	for (gsize i = 0; i < len; i++) {
+		if (data[i] == '\r' && i + 2 < len && data[i + 1] == '\r' && data[i + 2] == '\n')
+			continue;
+		out[n++] = data[i];
+	}
+	out[n] = '\0';
+	*out_len = n;
+	return out;
+}
+
 /* Checks that DATA (LEN bytes) is mail GMime can safely read and parses it
  * into M. FALSE and ERROR otherwise; gmime_message_close() M either way. */
 gboolean
@@ -604,12 +632,19 @@ gmime_message_open(struct gmime_message *m, const char *data, gsize len, GError 
 		return FALSE;
 	}
 	gsize start = header_start(data, len);
+	if (ends_cr_cr_lf(data + start, len - start)) {
+		m->copy = cr_cr_lf_to_crlf(data, len, &len);
+		data = m->copy;
+		m->cr_cr_lf = TRUE;
+	}
 	/* A NUL byte in a header (a broken mailer, a garbage Status) must not
 	 * cost the message: the header block is read with spaces for them. A
 	 * binary file still fails the checks below. */
 	gsize header_len = header_block_len(data + start, len - start);
 	if (memchr(data + start, '\0', header_len)) {
-		m->copy = g_memdup2(data, len);
+		char *copy = g_memdup2(data, len);
+		g_free(m->copy);
+		m->copy = copy;
 		for (gsize i = start; i < start + header_len; i++)
 			if (m->copy[i] == '\0')
 				m->copy[i] = ' ';

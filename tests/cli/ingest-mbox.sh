@@ -1,7 +1,7 @@
 #!/bin/sh
 # mbox ingest: mboxrd quoting, offsets, appends, non-mbox files.
 . "$top_srcdir/tests/lib.sh"
-plan 30
+plan 32
 cp "$CORPUS/mbox/takeout.mbox" "$TMP/takeout.mbox"
 
 out=$(mc ingest --mbox "$TMP/takeout.mbox" 2>&1)
@@ -130,6 +130,16 @@ mailclerk: 1 of 1 sources could not be read rc=1"
 tr '\r' '\n' < "$TMP/mac.mbox" > "$TMP/mac-unix.mbox"
 mc ingest --mbox "$TMP/mac-unix.mbox" >/dev/null 2>&1
 check_eq '... and converted as it says, it is read' "$(mc count macword)" 1
+# CR CR LF line ends (CRLF made CRLF again) are no CR-only file: two
+# messages, split at the blank line before the second From_ line, each
+# with its body, said.
+printf 'From a@b Mon Jan  1 00:00:00 2024\r\r\nFrom: a@win.example\r\r\nSubject: first\r\r\nMessage-ID: <crcr-a@win.example>\r\r\n\r\r\nkiwiword\r\r\n\r\r\nFrom a@b Mon Jan  1 00:00:00 2024\r\r\nFrom: a@win.example\r\r\nSubject: second\r\r\nMessage-ID: <crcr-b@win.example>\r\r\n\r\r\nmangoword\r\r\n' > "$TMP/crcrlf.mbox"
+err=$(mc ingest --mbox "$TMP/crcrlf.mbox" 2>&1 >/dev/null)
+check_eq 'an mbox with CR CR LF line ends: read as CR LF, said for each message' "$err" \
+	"mailclerk: $TMP/crcrlf.mbox (message at offset 36): lines end in CR CR LF (CRLF made CRLF again), read as CR LF
+mailclerk: $TMP/crcrlf.mbox (message at offset 163): lines end in CR CR LF (CRLF made CRLF again), read as CR LF"
+check_eq '... two messages, each with its own body' \
+	"$(mc search --format=json kiwiword | jq -r '.[].subject') $(mc search --format=json mangoword | jq -r '.[].subject')" "first second"
 # CRLF line ends are no CR-only ones.
 printf 'From a@b Mon Jan  1 00:00:00 2024\r\nFrom: a@crlf.example\r\nSubject: crlf\r\nMessage-ID: <crlf@crlf.example>\r\n\r\ncrlfword\r\n' > "$TMP/crlf.mbox"
 mc ingest --mbox "$TMP/crlf.mbox" >/dev/null 2>&1
