@@ -28,7 +28,7 @@ cmd_show(struct command_env *env, int argc, char **argv)
 	g_autoptr(parsed_message) pm = NULL;
 	g_autoptr(message_files) files = message_files_new(env->db_path);
 	g_autofree char *file = NULL;
-	if (printer_is(p, "files")) {
+	if (printer_is_files(p)) {
 		if (!(file = message_files_path(files, m, &error)) && error)
 			return command_fail(error);
 		shown.file = file;

@@ -118,16 +118,18 @@ hit_describe(struct printer *p, gconstpointer record)
 }
 
 static void
-message_file(GString *out, const char *file)
+message_file(GString *out, const char *file, char end)
 {
-	if (file)
-		g_string_append_printf(out, "%s\n", file);
+	if (file) {
+		g_string_append(out, file);
+		g_string_append_c(out, end);
+	}
 }
 
 static void
-hit_files(GString *out, gconstpointer record)
+hit_files(GString *out, gconstpointer record, char end)
 {
-	message_file(out, ((const struct message_hit *)record)->file);
+	message_file(out, ((const struct message_hit *)record)->file, end);
 }
 
 const struct record_kind message_hit_kind = {
@@ -232,9 +234,9 @@ shown_describe(struct printer *p, gconstpointer record)
 }
 
 static void
-shown_files(GString *out, gconstpointer record)
+shown_files(GString *out, gconstpointer record, char end)
 {
-	message_file(out, ((const struct message_shown *)record)->file);
+	message_file(out, ((const struct message_shown *)record)->file, end);
 }
 
 const struct record_kind message_shown_kind = {
@@ -251,7 +253,7 @@ print_hits(struct printer *p, struct mc_db *db, GArray *ids, const char *highlig
            struct message_files *files, GError **error)
 {
 	/* Files need no snippet; colour only for people at a terminal. */
-	gboolean snippets_wanted = !printer_is(p, "files");
+	gboolean snippets_wanted = !printer_is_files(p);
 	gboolean color = printer_is(p, "text") && text_use_color();
 	/* A text line shows the message row and whether it has attachments
 	 * (hit_text()); the other formats show the message whole. */

@@ -9,7 +9,7 @@
 
 /* What each format implements (printer-*.c). */
 struct printer_ops {
-	const char *name;                 /* "text", "json", "files", "vcard", "mutt" */
+	const char *name;                 /* "text", "json", "files", "files0", "vcard", "mutt" */
 	void (*init)(struct printer *p);  /* sets up p->data; may be NULL */
 	void (*clear)(struct printer *p); /* frees p->data; may be NULL */
 	void (*record)(struct printer *p, const struct record_kind *kind, gconstpointer record,
@@ -35,6 +35,7 @@ struct printer_ops {
 extern const struct printer_ops printer_text_ops;
 extern const struct printer_ops printer_json_ops;
 extern const struct printer_ops printer_files_ops;
+extern const struct printer_ops printer_files0_ops;
 extern const struct printer_ops printer_vcard_ops;
 extern const struct printer_ops printer_mutt_ops;
 

@@ -10,15 +10,15 @@
 #include "common/error.h"
 
 static const struct printer_ops *const formats[] = {
-	&printer_text_ops,  &printer_json_ops, &printer_files_ops,
-	&printer_vcard_ops, &printer_mutt_ops,
+	&printer_text_ops,   &printer_json_ops,  &printer_files_ops,
+	&printer_files0_ops, &printer_vcard_ops, &printer_mutt_ops,
 };
 
 /* Whether KIND can be printed in FORMAT. */
 static gboolean
 kind_offers(const struct record_kind *kind, const struct printer_ops *format)
 {
-	if (format == &printer_files_ops)
+	if (format == &printer_files_ops || format == &printer_files0_ops)
 		return kind->files != NULL;
 	if (format == &printer_vcard_ops)
 		return kind->vcard != NULL;
@@ -115,6 +115,12 @@ gboolean
 printer_is(const struct printer *p, const char *format)
 {
 	return g_str_equal(p->ops->name, format);
+}
+
+gboolean
+printer_is_files(const struct printer *p)
+{
+	return p->ops == &printer_files_ops || p->ops == &printer_files0_ops;
 }
 
 void

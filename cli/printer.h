@@ -24,8 +24,10 @@ struct record_kind {
 	void (*describe)(struct printer *p, gconstpointer record);
 	/* The record for people; INDEX counts the records of its list from 0. */
 	void (*text)(GString *out, gconstpointer record, guint index);
-	/* The paths of the record's files, one per line; NULL: no files format. */
-	void (*files)(GString *out, gconstpointer record);
+	/* The paths of the record's files, each followed by END ('\n'; '\0'
+	 * for files0, where a path may hold a newline); NULL: no files
+	 * formats. */
+	void (*files)(GString *out, gconstpointer record, char end);
 	/* The record as vCards (RFC 6350, CRLF lines), for address books;
 	 * NULL: no vcard format. */
 	void (*vcard)(GString *out, gconstpointer record);
@@ -61,6 +63,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(printer, printer_free)
 /* Returns TRUE when P prints FORMAT ("text", "json", "files"): for work a
  * format does not need (snippets for files) or does differently (colour). */
 gboolean printer_is(const struct printer *p, const char *format);
+
+/* Returns TRUE when P prints paths of files (files, files0). */
+gboolean printer_is_files(const struct printer *p);
 
 /* Prints RECORD of KIND. */
 void printer_record(struct printer *p, const struct record_kind *kind, gconstpointer record);

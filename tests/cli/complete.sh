@@ -26,7 +26,7 @@ check_eq 'complete options followups snooze: a second word' \
 --help${TAB}show the options"
 check_eq '... --format with the formats the command prints' \
 	"$("$MAILCLERK" complete options search | grep '^--format=')" \
-	"--format=${TAB}text, json or files (text is the default)${TAB}text|json|files"
+	"--format=${TAB}text, json, files or files0 (text is the default)${TAB}text|json|files|files0"
 check_eq '... a command mailclerk-mail runs (ingest), FILE for a file name' \
 	"$("$MAILCLERK" complete options ingest | sed -n 1p)" \
 	"--maildir=${TAB}a maildir, and every maildir below it (repeatable)${TAB}FILE"
@@ -109,7 +109,8 @@ else
 	check_eq 'bash: the options of the command' "$(bcomp search --fo)" '--format='
 	check_eq 'bash: --format=: the formats' "$(bcomp search --format = '')" 'text
 json
-files'
+files
+files0'
 	check_eq '... --format=j' "$(bcomp search --format = j)" json
 	check_eq 'bash: the second words and the query fields' "$(bcomp attachments s)" 'save
 subject:

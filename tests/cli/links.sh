@@ -4,7 +4,7 @@
 # mbox-messages/ beside the index), and links DIR QUERY makes DIR a Maildir
 # of symlinks to them. Mail: tests/corpus/shapes/links-* (make-links.py).
 . "$top_srcdir/tests/lib.sh"
-plan 39
+plan 41
 cp "$CORPUS/shapes/links-mutt.mbox" "$TMP/m.mbox"
 CACHE="$TMP/mbox-messages/cur"
 # fp N: the fingerprint of message links-N@links.example's mbox copy, in hex.
@@ -184,3 +184,15 @@ $ODD/mbox-messages/cur/$(printf 'links-1@links.example' | sha256sum | cut -c1-32
 check_eq '... and links to them' \
 	"$(for f in "$ODD"/res/cur/*; do readlink "$f"; done | LC_ALL=C sort)" \
 	"$("$MAILCLERK" --config "$TMP/config" --db "$ODD/index.db" search --format=files 'thimbleraft OR quillfenwick' | LC_ALL=C sort)"
+# A newline in a file's name: files0 ends each path with a NUL byte instead,
+# for xargs -0, and the path comes out whole.
+NL="$TMP/nl/md/cur/1728378000.2.host
+two:2,"
+mkdir -p "$TMP/nl/md/cur" "$TMP/nl/md/new" "$TMP/nl/md/tmp"
+cp "$CORPUS/shapes/links-odd.eml" "$NL"
+"$MAILCLERK" --config "$TMP/config" --db "$TMP/nl/index.db" ingest --maildir "$TMP/nl/md" >/dev/null 2>&1
+check_eq 'files0: the path with its newline, ended by a NUL byte' \
+	"$("$MAILCLERK" --config "$TMP/config" --db "$TMP/nl/index.db" search --format=files0 thimbleraft | od -An -c | tr -s ' \n' ' ')" \
+	"$(printf '%s\0' "$NL" | od -An -c | tr -s ' \n' ' ')"
+check_eq '... which xargs -0 opens, as show --format=files0 gives it' \
+	"$("$MAILCLERK" --config "$TMP/config" --db "$TMP/nl/index.db" search --format=files0 thimbleraft | xargs -0 grep -c thimbleraft) $("$MAILCLERK" --config "$TMP/config" --db "$TMP/nl/index.db" show --format=files0 "$("$MAILCLERK" --config "$TMP/config" --db "$TMP/nl/index.db" search --format=json thimbleraft | jq -r '.[0].id')" | xargs -0 grep -c thimbleraft)" '1 1'
