@@ -2,7 +2,9 @@
  * a 2 GB file never sits in memory: only the message being read does.
  *
  * A message starts after a "From " line that opens the file or follows a
- * blank line; that blank line belongs to the separator. Lines matching
+ * blank line; that blank line belongs to the separator; or after a whole
+ * From_ line with no blank line before it (mbox_strict_from_line()), as
+ * mutt reads the files of writers that leave it out. Lines matching
  * ^>+From  lose one '>' (mboxrd); for mboxo files this is also what mutt
  * does, and only a body line that really began with ">From " changes.
  *
@@ -232,6 +234,25 @@ mbox_finish(struct mbox_reader *r)
 	r->too_big = FALSE;
 }
 
+/* Whether LINE (LEN bytes) is a whole From_ line as mbox writers make it:
+ * "From", the envelope sender, and an asctime() date, maybe with a zone
+ * before the year ("From - Mon Jan  1 00:00:00 2024", "From 1234@xxx Mon
+ * Jan 01 00:00:00 +0000 2024"), as mutt's is_from() reads one. */
+static gboolean
+mbox_strict_from_line(const char *line, gsize len)
+{
+	static GRegex *from_line;
+	if (g_once_init_enter(&from_line)) {
+		GRegex *re = g_regex_new(
+		    "^From \\S+[ \\t]+(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[ \\t]+"
+		    "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[ \\t]+\\d{1,2}[ \\t]+"
+		    "\\d{1,2}:\\d{2}(:\\d{2})?[ \\t]+(\\S+[ \\t]+)?\\d{4}[ \\t\\r]*\\n?$",
+		    G_REGEX_OPTIMIZE | G_REGEX_RAW, 0, NULL);
+		g_once_init_leave(&from_line, re);
+	}
+	return g_regex_match_full(from_line, line, (gssize)len, 0, 0, NULL, NULL);
+}
+
 /* What the start of a file says it is. */
 enum mbox_shape {
 	SHAPE_MBOX,
@@ -362,7 +383,11 @@ mbox_scan_file(struct source *src, struct source_sink *sink, const char *path, G
 	gboolean in_msg = FALSE, prev_blank = TRUE, garbage = FALSE, stopped = FALSE;
 	while ((n = getline(&line, &cap, f)) > 0) {
 		gboolean blank = n > 0 && blank_line(line, (gsize)n);
-		if (prev_blank && n >= 5 && memcmp(line, "From ", 5) == 0) {
+		/* A From_ line starts a message after a blank line, as mbox
+		 * writers put one; without it only when it is a whole From_ line
+		 * (a writer that leaves the blank line out), as mutt reads it. */
+		if (n >= 5 && memcmp(line, "From ", 5) == 0 &&
+		    (prev_blank || mbox_strict_from_line(line, (gsize)n))) {
 			/* Stopping: the messages after this one are not read. */
 			if ((stopped = sink->stopping(sink)))
 				break;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # mbox ingest: mboxrd quoting, offsets, appends, non-mbox files.
 . "$top_srcdir/tests/lib.sh"
-plan 32
+plan 34
 cp "$CORPUS/mbox/takeout.mbox" "$TMP/takeout.mbox"
 
 out=$(mc ingest --mbox "$TMP/takeout.mbox" 2>&1)
@@ -130,6 +130,15 @@ mailclerk: 1 of 1 sources could not be read rc=1"
 tr '\r' '\n' < "$TMP/mac.mbox" > "$TMP/mac-unix.mbox"
 mc ingest --mbox "$TMP/mac-unix.mbox" >/dev/null 2>&1
 check_eq '... and converted as it says, it is read' "$(mc count macword)" 1
+# A writer that leaves out the blank line before From_: a whole From_ line
+# (sender and date, maybe a zone) starts a message all the same, as mutt
+# reads it; a body line "From here on" does not.
+printf 'From a@x Mon Jan  1 00:00:00 2024\nFrom: a@nb.example\nSubject: nb one\nMessage-ID: <nb-1@nb.example>\n\nfigword\nFrom here on, no split\nFrom b@x Tue Jan  2 00:00:00 2024\nFrom: b@nb.example\nSubject: nb two\nMessage-ID: <nb-2@nb.example>\n\nplumword\nFrom - Wed Jan 03 10:00:00 +0000 2024\nFrom: c@nb.example\nSubject: nb three\nMessage-ID: <nb-3@nb.example>\n\nlimeword\n' > "$TMP/noblank.mbox"
+check_eq 'From_ lines without a blank line before them: three messages' \
+	"$(mc ingest --mbox "$TMP/noblank.mbox" 2>&1 | cut -d, -f1)" "ingest: 3 new messages"
+check_eq '... each its own, the body line kept' \
+	"$(mc search --format=json 'figword OR plumword OR limeword' | jq -r 'sort_by(.subject) | map(.subject) | join(",")') $(mc search --format=json '"from here on"' | jq -r '.[].subject')" \
+	"nb one,nb three,nb two nb one"
 # CR CR LF line ends (CRLF made CRLF again) are no CR-only file: two
 # messages, split at the blank line before the second From_ line, each
 # with its body, said.
