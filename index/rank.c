@@ -6,6 +6,7 @@
 
 #include "index/rank.h"
 #include "index/doclens.h"
+#include "index/idmap.h"
 #include "index/tokenizer.h"
 #include "common/error.h"
 
@@ -546,11 +547,11 @@ struct walk_scores {
 };
 
 static enum rank_walk_result
-score_range(const struct walk_scores *w, struct mc_db *db, guint from, guint to, GError **error)
+score_range(const struct walk_scores *w, struct mc_db *db, struct doclens *lengths, guint from,
+            guint to, GError **error)
 {
 	int n = w->n;
 	double avgdl = (double)w->defer.tokens / (double)w->defer.rows;
-	g_autoptr(doclens) lengths = doclens_new(db);
 	for (guint k = from; k < to; k++) {
 		double *shares = &w->shares[(gsize)k * (gsize)n];
 		guint tokens = DOCLEN_UNKNOWN;
@@ -578,6 +579,20 @@ score_range(const struct walk_scores *w, struct mc_db *db, guint from, guint to,
 	return RANK_WALK_DONE;
 }
 
+/* The hits are scored on both threads from this many on (fewer are
+ * scored sooner than the other thread is told). The test hook
+ * MAILCLERK_TEST_RANK_SPLIT sets another. */
+static guint
+score_split_min(void)
+{
+#ifdef MC_TEST_HOOKS
+	const char *n = g_getenv("MAILCLERK_TEST_RANK_SPLIT");
+	if (n)
+		return (guint)g_ascii_strtoull(n, NULL, 10);
+#endif
+	return 8192;
+}
+
 /* What the caller and the thread helping it share. Each walks phrases
  * until none is left; the thread then waits for the caller to say which
  * hits it scores. */
@@ -591,9 +606,16 @@ struct walk_pool {
 	GThread *thread;
 	GMutex lock;
 	GCond changed;
+	/* The first walk done cuts the ids in two at its middle row: the
+	 * caller scores the hits up to SPLIT, the thread those after; each
+	 * reads the lengths of its side meanwhile (preload_lengths()). 0 until
+	 * then. */
+	gint64 split;
 	/* Under LOCK: */
+	gboolean helper_has_all; /* the thread read every length (preload_lengths()) */
+	gboolean helper_ready;   /* the thread waits to be told what it scores */
 	int next;                /* the next phrase to walk */
-	int walking;             /* phrases being walked */
+	int walking;             /* phrases being walked (also read atomically) */
 	gboolean helper_can;     /* the thread has a connection */
 	gboolean told;           /* the caller has said what the thread scores */
 	struct walk_scores *job; /* NULL: nothing */
@@ -623,16 +645,19 @@ walk_claim(struct walk_pool *p)
 {
 	g_mutex_lock(&p->lock);
 	int i = p->next < (int)p->phrases->len ? p->next++ : -1;
-	p->walking += i >= 0;
+	if (i >= 0)
+		g_atomic_int_inc(&p->walking);
 	g_mutex_unlock(&p->lock);
 	return i;
 }
 
 static void
-walk_done(struct walk_pool *p)
+walk_done(struct walk_pool *p, const struct phrase_rows *w)
 {
 	g_mutex_lock(&p->lock);
-	p->walking--;
+	if (!p->split && w->len)
+		p->split = w->ids[w->len / 2];
+	g_atomic_int_add(&p->walking, -1);
 	g_cond_broadcast(&p->changed);
 	g_mutex_unlock(&p->lock);
 }
@@ -641,7 +666,7 @@ static void
 walk_some(struct walk_pool *p, struct mc_db *db)
 {
 	gpointer *shared = walks_filtered() ? &p->fewest : NULL;
-	for (int i; (i = walk_claim(p)) >= 0; walk_done(p)) {
+	for (int i; (i = walk_claim(p)) >= 0;) {
 		struct phrase_rows *w = &p->walks[i];
 		walk_phrase(db, p->phrases->pdata[i], w, shared);
 		while (!w->error) {
@@ -650,7 +675,60 @@ walk_some(struct walk_pool *p, struct mc_db *db)
 			    g_atomic_pointer_compare_and_exchange(&p->fewest, (gpointer)had, w))
 				break;
 		}
+		walk_done(p, w);
 	}
+}
+
+/* Whether the thread reads every length before it says it is done, and
+ * the caller waits for it to (the test hook MAILCLERK_TEST_RANK_PRELOAD=
+ * thread), so that the thread scores every hit. */
+static gboolean
+thread_preloads_all(void)
+{
+#ifdef MC_TEST_HOOKS
+	return g_strcmp0(g_getenv("MAILCLERK_TEST_RANK_PRELOAD"), "thread") == 0;
+#else
+	return FALSE;
+#endif
+}
+
+/* Reads into LENGTHS the chunks of the lengths of the ids from LO to HI
+ * while another thread still walks (or whatever it does, with ALWAYS).
+ * TRUE when it read them all. */
+static gboolean
+preload_range(struct walk_pool *p, struct doclens *lengths, gint64 lo, gint64 hi, gboolean always)
+{
+	for (gint64 id = lo; id <= hi; id = (id / IDMAP_CHUNK + 1) * IDMAP_CHUNK) {
+		guint tokens;
+		if ((!always && g_atomic_int_get(&p->walking) == 0) ||
+		    !doclens_get(lengths, id, &tokens, NULL))
+			return FALSE; /* scoring says what went wrong */
+	}
+	return TRUE;
+}
+
+/* While another thread still walks, reads the lengths scoring will want
+ * into LENGTHS (reading them is most of scoring): those of this thread's
+ * side of the split (AFTER: the ids after it), then of the other side,
+ * within the fewest rows kept so far (every hit is among them). Returns
+ * whether it read every one: then this thread scores every hit. Nothing
+ * for a few rows. */
+static gboolean
+preload_lengths(struct walk_pool *p, struct doclens *lengths, gboolean after)
+{
+	const struct phrase_rows *f = g_atomic_pointer_get(&p->fewest);
+	g_mutex_lock(&p->lock);
+	gint64 split = p->split;
+	g_mutex_unlock(&p->lock);
+	if (!f || f->len < score_split_min() || !split)
+		return FALSE;
+	gint64 first = f->ids[0], last = f->ids[f->len - 1];
+	gboolean always = after && thread_preloads_all();
+	if (after)
+		return preload_range(p, lengths, split + 1, last, always) &&
+		       preload_range(p, lengths, first, split, always);
+	return preload_range(p, lengths, first, split, FALSE) &&
+	       preload_range(p, lengths, split + 1, last, FALSE);
 }
 
 static gpointer
@@ -666,15 +744,23 @@ walk_thread(gpointer data)
 	g_mutex_lock(&p->lock);
 	p->helper_can = db != NULL;
 	g_mutex_unlock(&p->lock);
-	if (db)
+	g_autoptr(doclens) lengths = db ? doclens_new(db) : NULL;
+	gboolean has_all = FALSE;
+	if (db) {
 		walk_some(p, db);
+		has_all = preload_lengths(p, lengths, TRUE);
+	}
 	g_mutex_lock(&p->lock);
+	p->helper_has_all = has_all;
+	p->helper_ready = TRUE;
+	g_cond_broadcast(&p->changed);
 	while (!p->told)
 		g_cond_wait(&p->changed, &p->lock);
 	struct walk_scores *job = p->job;
 	g_mutex_unlock(&p->lock);
 	if (job)
-		p->result = score_range(job, db, p->from, p->to, &p->error);
+		p->result = score_range(job, db, lengths, p->from, p->to, &p->error);
+	g_clear_pointer(&lengths, doclens_free);
 	if (db)
 		db_exec(db, "COMMIT", NULL);
 	return NULL;
@@ -691,20 +777,6 @@ pool_tell(struct walk_pool *p, struct walk_scores *job, guint from, guint to)
 	p->told = TRUE;
 	g_cond_broadcast(&p->changed);
 	g_mutex_unlock(&p->lock);
-}
-
-/* The hits are scored on both threads from this many on (fewer are
- * scored sooner than the other thread is told). The test hook
- * MAILCLERK_TEST_RANK_SPLIT sets another. */
-static guint
-score_split_min(void)
-{
-#ifdef MC_TEST_HOOKS
-	const char *n = g_getenv("MAILCLERK_TEST_RANK_SPLIT");
-	if (n)
-		return (guint)g_ascii_strtoull(n, NULL, 10);
-#endif
-	return 8192;
 }
 
 enum rank_walk_result
@@ -728,11 +800,14 @@ rank_walk_phrases(struct mc_db *db, const GPtrArray *phrases, const char *match,
 	 * is free. Its connection takes a few milliseconds to open: a rare
 	 * word is walked and scored here meanwhile. */
 	pool.thread = g_thread_try_new("rank", walk_thread, &pool, NULL);
+	g_autoptr(doclens) lengths = doclens_new(db);
 	walk_some(&pool, db);
+	gboolean has_all = preload_lengths(&pool, lengths, FALSE);
 	g_mutex_lock(&pool.lock);
-	while (pool.walking > 0)
+	while (pool.walking > 0 || (pool.thread && thread_preloads_all() && !pool.helper_ready))
 		g_cond_wait(&pool.changed, &pool.lock);
 	gboolean helper_can = pool.helper_can;
+	gboolean helper_has_all = pool.helper_has_all;
 	g_mutex_unlock(&pool.lock);
 
 	enum rank_walk_result result = RANK_WALK_DONE;
@@ -772,14 +847,28 @@ rank_walk_phrases(struct mc_db *db, const GPtrArray *phrases, const char *match,
 		scores.ids = (const gint64 *)(void *)h->ids->data;
 		scores.shares = (double *)(void *)h->shares->data;
 		scores.defer = h->defer;
-		/* Reading the lengths is most of scoring: half on each core. */
-		split =
-		    helper_can && h->ids->len >= score_split_min() ? h->ids->len / 2 : h->ids->len;
+		/* Reading the lengths is most of scoring: a thread that has them
+		 * all scores every hit; otherwise each its side of the split,
+		 * whose lengths it may have read already. */
+		split = h->ids->len;
+		if (helper_has_all && !has_all)
+			split = 0;
+		else if (helper_can && !has_all && h->ids->len >= score_split_min()) {
+			guint lo = 0, hi = h->ids->len;
+			while (lo < hi) {
+				guint mid = lo + (hi - lo) / 2;
+				if (scores.ids[mid] <= pool.split)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			split = lo;
+		}
 	}
 	if (pool.thread) {
 		pool_tell(&pool, split < h->ids->len ? &scores : NULL, split, h->ids->len);
 		if (result == RANK_WALK_DONE && !empty)
-			result = score_range(&scores, db, 0, split, error);
+			result = score_range(&scores, db, lengths, 0, split, error);
 		g_thread_join(pool.thread);
 		if (split < h->ids->len && result == RANK_WALK_DONE) {
 			result = pool.result;
@@ -788,8 +877,9 @@ rank_walk_phrases(struct mc_db *db, const GPtrArray *phrases, const char *match,
 		}
 		g_clear_error(&pool.error);
 	} else if (result == RANK_WALK_DONE && !empty) {
-		result = score_range(&scores, db, 0, split, error);
+		result = score_range(&scores, db, lengths, 0, split, error);
 	}
+	g_clear_pointer(&lengths, doclens_free);
 	for (int i = 0; i < n; i++)
 		phrase_rows_clear(&pool.walks[i]);
 	g_free(pool.walks);

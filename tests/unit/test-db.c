@@ -1017,7 +1017,8 @@ test_rank_lengths(struct fixture *f, gconstpointer data)
 	 * scored on one thread and on two, and the big text's length asked of
 	 * FTS5 on either; with the walks after the first keeping only its rows
 	 * (as here, where the first is done before the other thread starts)
-	 * and keeping all (as when they run at once). */
+	 * and keeping all (as when they run at once); and with every hit
+	 * scored by the other thread, which read every length meanwhile. */
 	static const struct {
 		const char *match;
 		const char *phrases[4];
@@ -1056,9 +1057,10 @@ test_rank_lengths(struct fixture *f, gconstpointer data)
 	}
 	g_assert_true(writer_commit(f->w, &error));
 	g_assert_no_error(error);
-	for (int way = 0; way < 4; way++) {
+	for (int way = 0; way < 6; way++) {
 		g_setenv("MAILCLERK_TEST_RANK_SPLIT", way & 1 ? "1" : "1000000", TRUE);
 		g_setenv("MAILCLERK_TEST_RANK_FILTER", way & 2 ? "0" : "1", TRUE);
+		g_setenv("MAILCLERK_TEST_RANK_PRELOAD", way & 4 ? "thread" : "", TRUE);
 		for (guint i = 0; i < G_N_ELEMENTS(walked); i++) {
 			guint hits;
 			g_autofree char *diff =
@@ -1069,6 +1071,7 @@ test_rank_lengths(struct fixture *f, gconstpointer data)
 	}
 	g_unsetenv("MAILCLERK_TEST_RANK_SPLIT");
 	g_unsetenv("MAILCLERK_TEST_RANK_FILTER");
+	g_unsetenv("MAILCLERK_TEST_RANK_PRELOAD");
 
 	/* A rewritten text: its new length. A rolled-back one leaves none. */
 	gint64 id = query_int(f->db, "SELECT id FROM messages WHERE message_id = 'r3@x'");
