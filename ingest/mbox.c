@@ -23,6 +23,7 @@
 #include <gmime/gmime.h>
 
 #include "ingest/parse.h"
+#include "ingest/parse-internal.h"
 #include "ingest/source.h"
 #include "common/error.h"
 
@@ -317,6 +318,83 @@ source_looks_like_mbox(const char *path)
 	return shape == SHAPE_MBOX || shape == SHAPE_CR_ONLY;
 }
 
+/* Adds LINE (LEN bytes, at offset AT in the file; BLANK when it is blank)
+ * to the message being read, one level of >From quoting undone. */
+static void
+mbox_append(struct mbox_reader *r, const char *line, gsize len, gint64 at, gboolean blank)
+{
+	if (!r->too_big && r->msg->len + len > MBOX_MAX_MESSAGE)
+		r->too_big = TRUE;
+	if (!r->too_big) {
+		gsize skip = mbox_line_is_from_quoted(line, len) ? 1 : 0;
+		g_byte_array_append(r->msg, (const guint8 *)line + skip, (guint)(len - skip));
+	}
+	r->end = at + (gint64)len;
+	r->last_blank = blank ? len : 0;
+}
+
+/* Ends the message being read (unless it has nothing yet: two From_ lines
+ * in a row) and starts one at offset AT, after its From_ line. */
+static void
+mbox_start(struct mbox_reader *r, gint64 at)
+{
+	if (r->msg->len || r->too_big)
+		mbox_finish(r);
+	r->start = at;
+	r->end = at;
+	r->last_blank = 0;
+}
+
+/* Whether a line that looks like a header field's first line: a name of
+ * printable characters, then a colon. */
+static gboolean
+header_line(const char *line, gsize len)
+{
+	gsize i = 0;
+	while (i < len && line[i] > ' ' && line[i] < 127 && line[i] != ':')
+		i++;
+	return i > 0 && i < len && line[i] == ':';
+}
+
+/* Whether the message read so far declares a Content-Length its body has
+ * not reached: a From_ line before that is the body's, as mutt reads it. */
+static gboolean
+mbox_inside_content_length(const struct mbox_reader *r)
+{
+	const char *data = (const char *)r->msg->data, *end = data + r->msg->len;
+	for (const char *p = data; p < end;) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *next = nl ? nl + 1 : end;
+		if (blank_line(p, next - p)) {
+			gsize vlen;
+			const char *v =
+			    header_field_value(data, p - data, "Content-Length", FALSE, &vlen);
+			if (!v)
+				return FALSE;
+			while (vlen && g_ascii_isspace(*v))
+				v++, vlen--;
+			guint64 declared = 0;
+			gsize digits = 0;
+			for (; digits < vlen && digits < 18 && g_ascii_isdigit(v[digits]); digits++)
+				declared = declared * 10 + (guint64)(v[digits] - '0');
+			return digits > 0 && declared > (guint64)(end - next);
+		}
+		p = next;
+	}
+	return FALSE; /* still in the headers */
+}
+
+/* Whether a whole From_ line with no blank line before it, followed by
+ * LINE (LEN bytes), starts a message: when LINE is a header field's and
+ * the message before declares no Content-Length past it. A writer that
+ * leaves the blank line out is read as mutt reads it; a pasted log line
+ * ("From root@host Tue Feb  6 03:14:15 2024", then its text) is body. */
+static gboolean
+mbox_from_splits(const struct mbox_reader *r, const char *line, gsize len)
+{
+	return header_line(line, len) && !mbox_inside_content_length(r);
+}
+
 /* Scans the mbox file PATH. FALSE and ERROR (the reason only, without the
  * path) when it cannot be read or is no mbox: then nothing is concluded
  * about the messages it held. */
@@ -381,31 +459,35 @@ mbox_scan_file(struct source *src, struct source_sink *sink, const char *path, G
 	ssize_t n;
 	gint64 pos = 0;
 	gboolean in_msg = FALSE, prev_blank = TRUE, garbage = FALSE, stopped = FALSE;
+	/* A whole From_ line with no blank line before it, kept until the
+	 * next line says whether it starts a message (mbox_from_splits()). */
+	GByteArray *held = g_byte_array_new();
+	gint64 held_at = 0;
 	while ((n = getline(&line, &cap, f)) > 0) {
 		gboolean blank = n > 0 && blank_line(line, (gsize)n);
-		/* A From_ line starts a message after a blank line, as mbox
-		 * writers put one; without it only when it is a whole From_ line
-		 * (a writer that leaves the blank line out), as mutt reads it. */
-		if (n >= 5 && memcmp(line, "From ", 5) == 0 &&
-		    (prev_blank || mbox_strict_from_line(line, (gsize)n))) {
+		if (held->len) {
+			if (mbox_from_splits(&r, line, (gsize)n)) {
+				if ((stopped = sink->stopping(sink)))
+					break;
+				mbox_start(&r, held_at + held->len);
+			} else {
+				mbox_append(&r, (const char *)held->data, held->len, held_at,
+				            FALSE);
+			}
+			g_byte_array_set_size(held, 0);
+		}
+		gboolean from = n >= 5 && memcmp(line, "From ", 5) == 0;
+		if (from && prev_blank) {
 			/* Stopping: the messages after this one are not read. */
 			if ((stopped = sink->stopping(sink)))
 				break;
-			if (in_msg)
-				mbox_finish(&r);
+			mbox_start(&r, pos + n);
 			in_msg = TRUE;
-			r.start = pos + n;
-			r.end = r.start;
-			r.last_blank = 0;
+		} else if (in_msg && from && mbox_strict_from_line(line, (gsize)n)) {
+			g_byte_array_append(held, (const guint8 *)line, (guint)n);
+			held_at = pos;
 		} else if (in_msg) {
-			if (!r.too_big && r.msg->len + n > MBOX_MAX_MESSAGE)
-				r.too_big = TRUE;
-			if (!r.too_big) {
-				gsize skip = mbox_line_is_from_quoted(line, n) ? 1 : 0;
-				g_byte_array_append(r.msg, (const guint8 *)line + skip, n - skip);
-			}
-			r.end = pos + n;
-			r.last_blank = blank ? (gsize)n : 0;
+			mbox_append(&r, line, (gsize)n, pos, blank);
 		} else if (!blank) {
 			garbage = TRUE;
 			break;
@@ -413,8 +495,14 @@ mbox_scan_file(struct source *src, struct source_sink *sink, const char *path, G
 		prev_blank = blank;
 		pos += n;
 	}
+	/* A From_ line last, with nothing after it, is the body's. */
+	if (held->len && !stopped)
+		mbox_append(&r, (const char *)held->data, held->len, held_at, FALSE);
+	g_byte_array_unref(held);
 	gboolean read_error = ferror(f);
-	if (in_msg && !garbage && !stopped)
+	/* Nothing after the last From_ line (a message being appended): no
+	 * message yet. */
+	if (in_msg && !garbage && !stopped && (r.msg->len || r.too_big))
 		mbox_finish(&r);
 	free(line);
 	fclose(f);

@@ -229,7 +229,6 @@ struct gmime_message {
 	 * (encoded_words_repair()), or with "\r\r\n" line ends made "\r\n". */
 	char *copy;
 	gboolean nul_spaces; /* NUL bytes were made spaces */
-	gboolean cr_cr_lf;   /* "\r\r\n" line ends were read as "\r\n" */
 };
 
 /* Checks that DATA (LEN bytes) is mail GMime can safely read and parses it

@@ -941,9 +941,6 @@ parse_message(const char *data, gsize len, gint64 fallback_date, enum parse_flag
 		if (m.nul_spaces)
 			parsed_message_add_problem(pm,
 			                           "NUL bytes in the header block, read as spaces");
-		if (m.cr_cr_lf)
-			parsed_message_add_problem(
-			    pm, "lines end in CR CR LF (CRLF made CRLF again), read as CR LF");
 	}
 	gmime_message_close(&m);
 	return pm;

@@ -62,17 +62,26 @@ check_mail(const char *data, gsize len, GError **error)
 	}
 	/* Old Mac line ends: the whole header block would read as one line
 	 * (From: the rest of the message), the text indexed under no word.
-	 * Two lone CRs in a first line that starts with a header name say so;
-	 * "\r\r\n" (a broken Windows tool) and one stray CR do not. */
+	 * Two lone CRs in one of the first two lines, the first starting with
+	 * a header name, say so (the first may end in LF: a delivery agent's
+	 * line on top); one stray CR does not. */
 	const char *name_end = p;
 	while (name_end < end && (g_ascii_isalnum(*name_end) || *name_end == '-'))
 		name_end++;
 	if (name_end > p && name_end < end && *name_end == ':') {
-		const char *first_end = memchr(p, '\n', end - p);
-		first_end = first_end ? first_end : end;
 		guint lone = 0;
-		for (const char *cr = p; lone < 2 && (cr = memchr(cr, '\r', first_end - cr)); cr++)
-			lone += cr + 1 < first_end && cr[1] != '\r';
+		const char *line = p;
+		for (int n = 0; n < 2 && line < end && lone < 2; n++) {
+			const char *line_end = memchr(line, '\n', end - line);
+			line_end = line_end ? line_end : end;
+			lone = 0;
+			for (const char *cr = line;
+			     lone < 2 && (cr = memchr(cr, '\r', line_end - cr)); cr++)
+				lone += cr + 1 < line_end && cr[1] != '\r';
+			if (line_end == end)
+				break;
+			line = line_end + 1;
+		}
 		if (lone == 2) {
 			g_set_error_literal(
 			    error, PARSE_ERROR, PARSE_ERROR_NOT_MAIL,
@@ -592,27 +601,44 @@ stream_release(GByteArray *array)
 	g_byte_array_unref(array);
 }
 
-/* Whether the first line of the header block at DATA (LEN bytes) ends in
- * "\r\r\n": a CRLF file given CRLF line ends once more (a broken Windows
- * tool). GMime takes each such line's CR for text, so the empty line that
- * ends the headers is none to it, and the body is lost among them. */
+/* Whether a line of DATA (LEN bytes) ends in two CRs or more before its
+ * LF: a CRLF file given CRLF line ends once more (a broken Windows tool),
+ * whole or in part (a delivery agent's headers on top are LF). GMime takes
+ * all but the last CR for text, so the empty line that ends a header block
+ * (the message's or a part's) is none to it, and the body or the parts are
+ * lost among the headers. */
 static gboolean
-ends_cr_cr_lf(const char *data, gsize len)
+has_cr_run_line_ends(const char *data, gsize len)
 {
-	const char *nl = memchr(data, '\n', len);
-	return nl && nl - data >= 2 && nl[-1] == '\r' && nl[-2] == '\r';
+	const char *p = data, *end = data + len;
+	while ((p = memchr(p, '\r', end - p))) {
+		const char *q = p + 1;
+		while (q < end && *q == '\r')
+			q++;
+		if (q - p >= 2 && q < end && *q == '\n')
+			return TRUE;
+		p = q;
+	}
+	return FALSE;
 }
 
-/* Returns a copy of DATA (LEN bytes) with every "\r\r\n" made "\r\n"; sets
- * *OUT_LEN to its length. */
+/* Returns a copy of DATA (LEN bytes) with every run of CRs before an LF
+ * made one; sets *OUT_LEN to its length. CRs not before an LF stay. */
 static char *
-cr_cr_lf_to_crlf(const char *data, gsize len, gsize *out_len)
+cr_runs_to_crlf(const char *data, gsize len, gsize *out_len)
 {
 	char *out = g_malloc(len + 1);
 	gsize n = 0;
 	for (gsize i = 0; i < len; i++) {
-		if (data[i] == '\r' && i + 2 < len && data[i + 1] == '\r' && data[i + 2] == '\n')
-			continue;
+		if (data[i] == '\r' && i + 1 < len && data[i + 1] == '\r') {
+			gsize j = i + 1;
+			while (j < len && data[j] == '\r')
+				j++;
+			if (j < len && data[j] == '\n') {
+				i = j - 1; /* the last CR of the run is copied next */
+				continue;
+			}
+		}
 		out[n++] = data[i];
 	}
 	out[n] = '\0';
@@ -631,12 +657,11 @@ gmime_message_open(struct gmime_message *m, const char *data, gsize len, GError 
 		            "not mail: the file is empty");
 		return FALSE;
 	}
-	gsize start = header_start(data, len);
-	if (ends_cr_cr_lf(data + start, len - start)) {
-		m->copy = cr_cr_lf_to_crlf(data, len, &len);
+	if (has_cr_run_line_ends(data, len)) {
+		m->copy = cr_runs_to_crlf(data, len, &len);
 		data = m->copy;
-		m->cr_cr_lf = TRUE;
 	}
+	gsize start = header_start(data, len);
 	/* A NUL byte in a header (a broken mailer, a garbage Status) must not
 	 * cost the message: the header block is read with spaces for them. A
 	 * binary file still fails the checks below. */
