@@ -9,6 +9,7 @@
 #include "common/message.h"
 #include "index/dates.h"
 #include "index/rank.h"
+#include "index/tokenizer.h"
 
 gboolean
 search_parse_sort(const char *name, enum search_sort *sort, GError **error)
@@ -613,6 +614,33 @@ search_preview(struct mc_db *db, gint64 id)
 	return preview;
 }
 
+/* FTS5's snippet() scores each instance of the words in a row against
+ * every other: its time grows with their square, and one message of
+ * "on on on ..." (20,000 words) held a search for "on" 3 s, a megabyte of
+ * it for minutes. So a row with more instances than
+ * SNIPPET_INSTANCES_MAX gets no snippet (its preview is shown; mail's own
+ * text has a few dozen), and the page's table holds at most
+ * SNIPPET_COLUMN_MAX characters of each column (the tokenizer's time for
+ * a page of hostile megabytes). */
+#define SNIPPET_COLUMN_MAX    262144
+#define SNIPPET_INSTANCES_MAX 500
+
+/* mc_instances(fts): the number of instances of the query's phrases in the
+ * row (FTS5's xInstCount()). */
+static void
+mc_instances(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
+             sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	int n = 0;
+	int rc = api->xInstCount(fts, &n);
+	if (rc != SQLITE_OK)
+		sqlite3_result_error_code(ctx, rc);
+	else
+		sqlite3_result_int(ctx, n);
+}
+
 GHashTable *
 search_snippets(struct mc_db *db, const gint64 *ids, guint n, const char *highlight,
                 const char *open, const char *close, GError **error)
@@ -629,33 +657,48 @@ search_snippets(struct mc_db *db, const gint64 *ids, guint n, const char *highli
 	 * Made again for each chunk: emptying it with DELETE tokenizes every
 	 * row again and leaves segments to merge (all 135,889 hits of two
 	 * words at a million printed in 9.6 s; made again, 6.1 s). */
-	g_autoptr(GString) insert = g_string_new(
-	    "DROP TABLE IF EXISTS temp.page;"
-	    "CREATE VIRTUAL TABLE temp.page USING fts5(subject, sender, recipients, "
-	    "body, attachments, alt, tokenize = 'mailclerk');"
-	    "INSERT INTO temp.page (rowid, subject, sender, recipients, body, attachments, alt) "
-	    "SELECT id, subject, sender, recipients, body, attachments, '' FROM fts_source WHERE "
-	    "id IN (");
+	fts5_api *api = tokenizer_fts5_api(db->sql);
+	if (!api ||
+	    api->xCreateFunction(api, "mc_instances", NULL, mc_instances, NULL) != SQLITE_OK) {
+		g_hash_table_unref(snippets);
+		db_set_error(error, db, "making snippets");
+		return NULL;
+	}
+	g_autoptr(GString) insert = g_string_new(NULL);
+	g_string_printf(insert,
+	                "DROP TABLE IF EXISTS temp.page;"
+	                "CREATE VIRTUAL TABLE temp.page USING fts5(subject, sender, recipients, "
+	                "body, attachments, alt, tokenize = 'mailclerk');"
+	                "INSERT INTO temp.page (rowid, subject, sender, recipients, body, "
+	                "attachments, alt) "
+	                "SELECT id, substr(subject, 1, %d), substr(sender, 1, %d), "
+	                "substr(recipients, 1, %d), substr(body, 1, %d), "
+	                "substr(attachments, 1, %d), '' FROM fts_source WHERE id IN (",
+	                SNIPPET_COLUMN_MAX, SNIPPET_COLUMN_MAX, SNIPPET_COLUMN_MAX,
+	                SNIPPET_COLUMN_MAX, SNIPPET_COLUMN_MAX);
 	for (guint i = 0; i < n; i++)
 		g_string_append_printf(insert, "%s%" G_GINT64_FORMAT, i ? "," : "", ids[i]);
 	g_string_append(insert, ")");
 	g_autoptr(sqlite3_stmt) s = NULL;
 	if (!db_exec(db, insert->str, error) ||
 	    !(s = db_prepare(db,
-	                     "SELECT rowid, snippet(page, -1, ?, ?, '…', 16) FROM temp.page "
+	                     "SELECT rowid, CASE WHEN mc_instances(page) <= ? "
+	                     "THEN snippet(page, -1, ?, ?, '…', 16) END FROM temp.page "
 	                     "WHERE page MATCH ?",
 	                     error))) {
 		g_hash_table_unref(snippets);
 		return NULL;
 	}
-	db_bind_text(s, 1, open);
-	db_bind_text(s, 2, close);
-	db_bind_text(s, 3, highlight);
+	sqlite3_bind_int(s, 1, SNIPPET_INSTANCES_MAX);
+	db_bind_text(s, 2, open);
+	db_bind_text(s, 3, close);
+	db_bind_text(s, 4, highlight);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		gint64 id = sqlite3_column_int64(s, 0);
-		g_hash_table_insert(snippets, g_memdup2(&id, sizeof id),
-		                    g_strdup(db_column_text(s, 1)));
+		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
+			g_hash_table_insert(snippets, g_memdup2(&id, sizeof id),
+			                    g_strdup(db_column_text(s, 1)));
 	}
 	if (rc != SQLITE_DONE) {
 		g_hash_table_unref(snippets);

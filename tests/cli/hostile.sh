@@ -4,7 +4,7 @@
 # skipped (and remembered) while everything else is indexed, and skipped
 # files are not parsed again until they change.
 . "$top_srcdir/tests/lib.sh"
-plan 45
+plan 47
 
 # message DIR NAME SUBJECT BODY: a small message file.
 message() {
@@ -233,3 +233,19 @@ else
 		skip "$t" 'built without poppler-glib'
 	done
 fi
+
+# A word repeated 20,000 times: FTS5's snippet() scores each instance
+# against every other (3 s for this message, minutes for a megabyte of
+# it). Such a message shows its preview (from its start) instead of a
+# window of the word; another keeps its snippet.
+M="$TMP/snip"
+maildir "$M"
+message "$M/cur" "many" "many" "intro line $(yes filler | head -n 40 | tr '\n' ' ') $(yes on | head -n 20000 | tr '\n' ' ')"
+message "$M/cur" "few" "few" "please come on over, we will be on time"
+"$MAILCLERK" --config "$TMP/config" --db "$TMP/snip.db" ingest --maildir "$M" >/dev/null 2>&1
+check_eq 'a word 20,000 times in a message: its preview, not a snippet' \
+	"$("$MAILCLERK" --config "$TMP/config" --db "$TMP/snip.db" search --format=json on | jq -r '.[] | select(.subject == "many") | .snippet' | cut -c1-16)" \
+	"intro line fille"
+check_eq '... and the other message its snippet' \
+	"$("$MAILCLERK" --config "$TMP/config" --db "$TMP/snip.db" search --format=json on | jq -r '.[] | select(.subject == "few") | .snippet')" \
+	"please come on over, we will be on time"
