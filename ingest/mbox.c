@@ -361,6 +361,8 @@ header_line(const char *line, gsize len)
 static gboolean
 mbox_inside_content_length(const struct mbox_reader *r)
 {
+	if (!r->msg->len)
+		return FALSE; /* nothing read yet (its data may be NULL) */
 	const char *data = (const char *)r->msg->data, *end = data + r->msg->len;
 	for (const char *p = data; p < end;) {
 		const char *nl = memchr(p, '\n', end - p);
