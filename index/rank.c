@@ -290,12 +290,37 @@ rank_collect(struct mc_db *db, const char *match, gint64 lo, gint64 hi, struct r
 	return rc == SQLITE_DONE || db_set_error(error, db, "searching");
 }
 
+/* The full-text index's structure record as DB's connection reads it:
+ * FTS5 rewrites it (fts_data row 10, FTS5_STRUCTURE_ROWID, its layout
+ * FTS5's own) at every commit that changes the full text, so two
+ * connections that read equal records read the same full text; a row
+ * count and token total can stay equal across a rewrite (a reindex).
+ * NULL and ERROR on a database error. */
+static GBytes *
+fts_structure(struct mc_db *db, GError **error)
+{
+	sqlite3_stmt *s = db_cached(db, "SELECT block FROM fts_data WHERE id = 10", error);
+	if (!s)
+		return NULL;
+	int rc = sqlite3_step(s);
+	GBytes *out = NULL;
+	if (rc == SQLITE_ROW)
+		out = g_bytes_new(sqlite3_column_blob(s, 0), (gsize)sqlite3_column_bytes(s, 0));
+	else if (rc == SQLITE_DONE)
+		out = g_bytes_new(NULL, 0);
+	else
+		db_set_error(error, db, "reading the full-text index's structure");
+	sqlite3_reset(s);
+	return out;
+}
+
 struct rank_job {
 	char *path, *match;
 	gint64 lo, hi;
 	GThread *thread; /* NULL when it could not start */
 	struct rank_counts counts;
 	struct rank_hits hits;
+	GBytes *structure; /* fts_structure() of what it read */
 	GError *error;
 	gboolean ok;
 };
@@ -304,9 +329,14 @@ static gpointer
 job_run(gpointer data)
 {
 	struct rank_job *k = data;
+	/* One read transaction: the counts and the hits of one snapshot. */
 	g_autoptr(mc_db) db = db_open(k->path, DB_READ, &k->error);
-	k->ok = db && rank_count(db, k->match, &k->counts, &k->error) &&
+	k->ok = db && db_exec(db, "BEGIN", &k->error) &&
+	        (k->structure = fts_structure(db, &k->error)) &&
+	        rank_count(db, k->match, &k->counts, &k->error) &&
 	        rank_collect(db, k->match, k->lo, k->hi, &k->hits, &k->error);
+	if (db)
+		db_exec(db, "COMMIT", NULL);
 	return NULL;
 }
 
@@ -323,14 +353,23 @@ rank_job_start(const char *path, const char *match, gint64 lo, gint64 hi)
 }
 
 gboolean
-rank_job_finish(struct rank_job *k, struct rank_hits *hits, struct rank_counts *counts,
-                GError **error)
+rank_job_finish(struct rank_job *k, struct mc_db *db, struct rank_hits *hits,
+                struct rank_counts *counts, GError **error)
 {
 	if (k->thread)
 		g_thread_join(k->thread);
 	gboolean ok = k->thread && k->ok;
 	*hits = k->hits;
 	*counts = k->counts;
+	if (ok) {
+		g_autoptr(GBytes) here = fts_structure(db, NULL);
+		if (!here || !g_bytes_equal(here, k->structure)) {
+			ok = FALSE;
+			g_set_error(&k->error, MC_ERROR, MC_ERROR_FAILED,
+			            "ranking on another thread read another full text");
+		}
+	}
+	g_clear_pointer(&k->structure, g_bytes_unref);
 	if (!ok) {
 		rank_hits_clear(hits);
 		rank_counts_clear(counts);
@@ -612,13 +651,15 @@ struct walk_pool {
 	 * then. */
 	gint64 split;
 	/* Under LOCK: */
-	gboolean helper_has_all; /* the thread read every length (preload_lengths()) */
-	gboolean helper_ready;   /* the thread waits to be told what it scores */
-	int next;                /* the next phrase to walk */
-	int walking;             /* phrases being walked (also read atomically) */
-	gboolean helper_can;     /* the thread has a connection */
-	gboolean told;           /* the caller has said what the thread scores */
-	struct walk_scores *job; /* NULL: nothing */
+	gboolean helper_has_all;  /* the thread read every length (preload_lengths()) */
+	GBytes *helper_structure; /* fts_structure() of the thread's read */
+	int helper_walked;        /* phrases the thread walked */
+	gboolean helper_ready;    /* the thread waits to be told what it scores */
+	int next;                 /* the next phrase to walk */
+	int walking;              /* phrases being walked (also read atomically) */
+	gboolean helper_can;      /* the thread has a connection */
+	gboolean told;            /* the caller has said what the thread scores */
+	struct walk_scores *job;  /* NULL: nothing */
 	guint from, to;
 	/* The thread's, read after it ends: */
 	enum rank_walk_result result;
@@ -652,9 +693,10 @@ walk_claim(struct walk_pool *p)
 }
 
 static void
-walk_done(struct walk_pool *p, const struct phrase_rows *w)
+walk_done(struct walk_pool *p, const struct phrase_rows *w, gboolean helper)
 {
 	g_mutex_lock(&p->lock);
+	p->helper_walked += helper;
 	if (!p->split && w->len)
 		p->split = w->ids[w->len / 2];
 	g_atomic_int_add(&p->walking, -1);
@@ -663,7 +705,7 @@ walk_done(struct walk_pool *p, const struct phrase_rows *w)
 }
 
 static void
-walk_some(struct walk_pool *p, struct mc_db *db)
+walk_some(struct walk_pool *p, struct mc_db *db, gboolean helper)
 {
 	gpointer *shared = walks_filtered() ? &p->fewest : NULL;
 	for (int i; (i = walk_claim(p)) >= 0;) {
@@ -675,7 +717,7 @@ walk_some(struct walk_pool *p, struct mc_db *db)
 			    g_atomic_pointer_compare_and_exchange(&p->fewest, (gpointer)had, w))
 				break;
 		}
-		walk_done(p, w);
+		walk_done(p, w, helper);
 	}
 }
 
@@ -738,16 +780,18 @@ walk_thread(gpointer data)
 	GError *error = NULL;
 	/* One read transaction: the walks and the lengths of one snapshot. */
 	g_autoptr(mc_db) db = db_open(p->path, DB_READ, &error);
-	if (db && !db_exec(db, "BEGIN", &error))
+	GBytes *structure = NULL;
+	if (db && (!db_exec(db, "BEGIN", &error) || !(structure = fts_structure(db, &error))))
 		g_clear_pointer(&db, db_close);
 	g_clear_error(&error); /* the caller does what this cannot */
 	g_mutex_lock(&p->lock);
 	p->helper_can = db != NULL;
+	p->helper_structure = structure;
 	g_mutex_unlock(&p->lock);
 	g_autoptr(doclens) lengths = db ? doclens_new(db) : NULL;
 	gboolean has_all = FALSE;
 	if (db) {
-		walk_some(p, db);
+		walk_some(p, db, TRUE);
 		has_all = preload_lengths(p, lengths, TRUE);
 	}
 	g_mutex_lock(&p->lock);
@@ -779,9 +823,11 @@ pool_tell(struct walk_pool *p, struct walk_scores *job, guint from, guint to)
 	g_mutex_unlock(&p->lock);
 }
 
-enum rank_walk_result
-rank_walk_phrases(struct mc_db *db, const GPtrArray *phrases, const char *match,
-                  struct rank_hits *h, struct rank_counts *c, GError **error)
+/* rank_walk_phrases() with the help of a thread (WITH_HELPER), or alone.
+ * RANK_WALK_AGAIN when the thread walked another full text. */
+static enum rank_walk_result
+walk_rank(struct mc_db *db, const GPtrArray *phrases, const char *match, struct rank_hits *h,
+          struct rank_counts *c, gboolean with_helper, GError **error)
 {
 	rank_hits_clear(h);
 	rank_counts_clear(c);
@@ -791,6 +837,12 @@ rank_walk_phrases(struct mc_db *db, const GPtrArray *phrases, const char *match,
 	gboolean own_read = sqlite3_get_autocommit(db->sql);
 	if (own_read && !db_exec(db, "BEGIN", error))
 		return RANK_WALK_FAILED;
+	g_autoptr(GBytes) structure = with_helper ? fts_structure(db, error) : NULL;
+	if (with_helper && !structure) {
+		if (own_read)
+			db_exec(db, "COMMIT", NULL);
+		return RANK_WALK_FAILED;
+	}
 	struct walk_pool pool = { .path = db->path, .phrases = phrases };
 	g_mutex_init(&pool.lock);
 	g_cond_init(&pool.changed);
@@ -799,18 +851,27 @@ rank_walk_phrases(struct mc_db *db, const GPtrArray *phrases, const char *match,
 	 * own, and scores half the hits; the phrases go to whichever thread
 	 * is free. Its connection takes a few milliseconds to open: a rare
 	 * word is walked and scored here meanwhile. */
-	pool.thread = g_thread_try_new("rank", walk_thread, &pool, NULL);
+	pool.thread = with_helper ? g_thread_try_new("rank", walk_thread, &pool, NULL) : NULL;
 	g_autoptr(doclens) lengths = doclens_new(db);
-	walk_some(&pool, db);
+	walk_some(&pool, db, FALSE);
 	gboolean has_all = preload_lengths(&pool, lengths, FALSE);
 	g_mutex_lock(&pool.lock);
 	while (pool.walking > 0 || (pool.thread && thread_preloads_all() && !pool.helper_ready))
 		g_cond_wait(&pool.changed, &pool.lock);
 	gboolean helper_can = pool.helper_can;
 	gboolean helper_has_all = pool.helper_has_all;
+	/* Two connections are two reads: the thread's counts only when it
+	 * read the same full text (a commit may have come between). */
+	gboolean helper_same = !helper_can || g_bytes_equal(structure, pool.helper_structure);
+	int helper_walked = pool.helper_walked;
 	g_mutex_unlock(&pool.lock);
+	if (!helper_same) {
+		helper_can = FALSE;
+		helper_has_all = FALSE;
+	}
 
-	enum rank_walk_result result = RANK_WALK_DONE;
+	enum rank_walk_result result =
+	    helper_same || !helper_walked ? RANK_WALK_DONE : RANK_WALK_AGAIN;
 	for (int i = 0; i < n && result == RANK_WALK_DONE; i++)
 		if (pool.walks[i].error) {
 			g_propagate_error(error, g_steal_pointer(&pool.walks[i].error));
@@ -820,8 +881,6 @@ rank_walk_phrases(struct mc_db *db, const GPtrArray *phrases, const char *match,
 	gboolean empty = FALSE;
 	for (int i = 0; i < n; i++)
 		empty |= pool.walks[i].phrases == 0;
-	/* Two connections are two reads: a commit between them that changed
-	 * the full text shows in the table's rows or tokens. */
 	for (int i = 1; i < n && result == RANK_WALK_DONE && !empty; i++)
 		if (pool.walks[i].rows != pool.walks[0].rows ||
 		    pool.walks[i].tokens != pool.walks[0].tokens)
@@ -885,6 +944,7 @@ rank_walk_phrases(struct mc_db *db, const GPtrArray *phrases, const char *match,
 	g_free(pool.walks);
 	g_mutex_clear(&pool.lock);
 	g_cond_clear(&pool.changed);
+	g_clear_pointer(&pool.helper_structure, g_bytes_unref);
 	if (own_read)
 		db_exec(db, "COMMIT", NULL);
 	if (result != RANK_WALK_DONE) {
@@ -892,6 +952,18 @@ rank_walk_phrases(struct mc_db *db, const GPtrArray *phrases, const char *match,
 		rank_counts_clear(c);
 	}
 	return result;
+}
+
+enum rank_walk_result
+rank_walk_phrases(struct mc_db *db, const GPtrArray *phrases, const char *match,
+                  struct rank_hits *h, struct rank_counts *c, GError **error)
+{
+	enum rank_walk_result r = walk_rank(db, phrases, match, h, c, TRUE, error);
+	/* The thread read another full text: walked again here alone, in
+	 * this connection's read, which the caller's statements share. */
+	if (r == RANK_WALK_AGAIN)
+		r = walk_rank(db, phrases, match, h, c, FALSE, error);
+	return r;
 }
 
 gboolean

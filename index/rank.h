@@ -66,19 +66,22 @@ struct rank_job *rank_job_start(const char *path, const char *match, gint64 lo, 
 
 /* Waits for JOB and frees it. TRUE with HITS and COUNTS set (free them with
  * rank_hits_clear() and rank_counts_clear(); COUNTS has no phrases when
- * MATCH found nothing); FALSE and ERROR when it could not. */
-gboolean rank_job_finish(struct rank_job *job, struct rank_hits *hits, struct rank_counts *counts,
-                         GError **error);
+ * MATCH found nothing); FALSE and ERROR when it could not, or when it read
+ * another full text than DB's connection reads (a commit came between). */
+gboolean rank_job_finish(struct rank_job *job, struct mc_db *db, struct rank_hits *hits,
+                         struct rank_counts *counts, GError **error);
 
 /* Ranks MATCH, the phrases PHRASES (the MATCH text of each, in FTS5's
- * order) joined by AND, by walking each phrase's rows once, its count and
- * its instances in each row together, the phrases shared between this
- * thread and another with a connection of its own; the hits are where the
- * walks meet. Sets H and C (cleared first) as rank_collect() and
- * rank_count() would: the same ids, shares and counts. RANK_WALK_AGAIN
- * when the walks read tables that differ (a commit came between them);
- * RANK_WALK_FAILED and ERROR on a database error. H and C are cleared
- * unless RANK_WALK_DONE. */
+ * order) joined by AND (or one alone), by walking each phrase's rows once,
+ * its count and its instances in each row together, the phrases shared
+ * between this thread and another with a connection of its own; the hits
+ * are where the walks meet. Sets H and C (cleared first) as rank_collect()
+ * and rank_count() would: the same ids, shares and counts, all read in
+ * DB's read transaction (or one of its own, when the caller has none):
+ * when the other thread read another full text (a commit came between),
+ * the phrases are walked again on DB's connection alone. RANK_WALK_FAILED
+ * and ERROR on a database error; H and C are cleared unless
+ * RANK_WALK_DONE. */
 enum rank_walk_result {
 	RANK_WALK_DONE,
 	RANK_WALK_AGAIN,

@@ -406,9 +406,9 @@ ranked_hits(struct mc_db *db, const char *fts, const GPtrArray *phrases, struct 
 			return TRUE;
 		}
 	}
-	/* Otherwise (a NOT; or a commit between the two connections' reads)
-	 * the newest hits, and the counts of the IDF, on the other core. The
-	 * counting costs about as much as reading a sixth of the hits. */
+	/* Otherwise (a NOT) the newest hits, and the counts of the IDF, on
+	 * the other core. The counting costs about as much as reading a sixth
+	 * of the hits. */
 	g_autoptr(sqlite3_stmt) top = db_prepare(db, "SELECT max(id) FROM messages", error);
 	if (!top)
 		return FALSE;
@@ -416,11 +416,10 @@ ranked_hits(struct mc_db *db, const char *fts, const GPtrArray *phrases, struct 
 	struct rank_job *job = rank_job_start(db->path, fts, split + 1, G_MAXINT64);
 	GError *job_error = NULL;
 	gboolean ok = rank_collect(db, fts, G_MININT64, split, older, error);
-	gboolean job_ok = rank_job_finish(job, newer, counts, &job_error);
+	gboolean job_ok = rank_job_finish(job, db, newer, counts, &job_error);
 	/* Where the other thread failed (it could not start, or open the
-	 * index), here; where it counted another table than this connection
-	 * reads (a commit between the two reads that changed the full text),
-	 * its hits are taken and the counts found again here. */
+	 * index, or it read another full text than this connection: a commit
+	 * came between), its half is read here, and the counts found here. */
 	if (ok && !job_ok) {
 		g_clear_error(&job_error);
 		ok = rank_collect(db, fts, split + 1, G_MAXINT64, newer, error);

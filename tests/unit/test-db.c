@@ -859,8 +859,8 @@ deferred_rank_differences(struct fixture *f, const char *match, int *phrases)
 	g_assert_no_error(error);
 	struct rank_hits newer;
 	gint64 second = g_array_index(rows, struct scored, MIN(1, rows->len - 1)).id;
-	g_assert_true(rank_job_finish(rank_job_start(f->path, match, second, G_MAXINT64), &newer,
-	                              &there, &error));
+	g_assert_true(rank_job_finish(rank_job_start(f->path, match, second, G_MAXINT64), f->db,
+	                              &newer, &there, &error));
 	g_assert_no_error(error);
 	g_assert_cmpint(newer.ids->len, ==, rows->len - (rows->len > 1));
 	for (guint i = 0; i < newer.ids->len; i++) {
@@ -1113,6 +1113,67 @@ test_rank_lengths(struct fixture *f, gconstpointer data)
 	}
 }
 
+/* A search reads in one transaction: ranking gives what that read holds
+ * while another connection commits, whichever thread walks what; the
+ * counting thread of the other way, which read the new text, is refused. */
+static void
+test_rank_snapshot(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_assert_true(writer_begin(f->w, &error));
+	for (int i = 0; i < 10; i++) {
+		g_autofree char *key = g_strdup_printf("/s%d", i);
+		g_autoptr(parsed_message) pm = ranked_message(i);
+		add_parsed(f, key, pm);
+	}
+	g_assert_true(writer_commit(f->w, &error));
+	g_assert_no_error(error);
+	g_assert_true(db_exec(f->db, "BEGIN", &error));
+	g_assert_cmpint(query_int(f->db, "SELECT count(*) FROM messages"), ==, 10);
+	{
+		g_autoptr(mc_db) other = db_open(f->path, DB_WRITE, &error);
+		g_assert_no_error(error);
+		struct index_writer *w = writer_new(other, f->cfg, NULL, &error);
+		g_assert_no_error(error);
+		g_autoptr(parsed_message) pm = ranked_message(10); /* alpha beta */
+		struct source_item item = { .source = "",
+			                    .kind = "maildir",
+			                    .container = "/c",
+			                    .folder = "",
+			                    .name = "/s10",
+			                    .sub = "cur",
+			                    .info = "",
+			                    .path = "/s10" };
+		g_autofree char *refused = NULL;
+		g_assert_true(writer_begin(w, &error));
+		g_assert_true(writer_add(w, &item, pm, NULL, NULL, &refused, &error));
+		g_assert_true(writer_commit(w, &error));
+		g_assert_no_error(error);
+		writer_free(w);
+	}
+	const char *phrases[] = { "\"alpha\"", "\"beta\"", NULL };
+	const char *match = "\"alpha\" AND \"beta\"";
+	for (int way = 0; way < 2; way++) {
+		g_setenv("MAILCLERK_TEST_RANK_PRELOAD", way ? "thread" : "", TRUE);
+		guint hits;
+		g_autofree char *diff = walked_rank_differences(f, match, phrases, &hits);
+		g_assert_cmpstr(diff, ==, "");
+		g_assert_cmpuint(hits, ==, 9); /* r0 has no beta; r10 came after */
+	}
+	g_unsetenv("MAILCLERK_TEST_RANK_PRELOAD");
+	struct rank_hits newer;
+	struct rank_counts there;
+	g_assert_false(rank_job_finish(rank_job_start(f->path, match, 1, G_MAXINT64), f->db, &newer,
+	                               &there, &error));
+	g_assert_error(error, MC_ERROR, MC_ERROR_FAILED);
+	g_clear_error(&error);
+	g_assert_true(db_exec(f->db, "COMMIT", &error));
+	guint hits;
+	g_autofree char *diff = walked_rank_differences(f, match, phrases, &hits);
+	g_assert_cmpstr(diff, ==, "");
+	g_assert_cmpuint(hits, ==, 10);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1139,6 +1200,7 @@ main(int argc, char **argv)
 	           test_replaced_copy_keeps_ids, teardown);
 	g_test_add("/db/rewrite", struct fixture, NULL, setup, test_rewrite, teardown);
 	g_test_add("/rank/lengths", struct fixture, NULL, setup, test_rank_lengths, teardown);
+	g_test_add("/rank/snapshot", struct fixture, NULL, setup, test_rank_snapshot, teardown);
 	g_test_add("/db/migrates-version-1", struct fixture, NULL, setup, test_migrates_version_1,
 	           teardown);
 	g_test_add("/db/inherit-in-slices", struct fixture, NULL, setup, test_inherit_in_slices,
