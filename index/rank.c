@@ -51,6 +51,20 @@ idf_of(sqlite3_int64 rows, sqlite3_int64 hits)
 	return idf <= 0.0 ? 1e-6 : idf;
 }
 
+/* Sets *ROWS and *TOKENS to the table's rows and tokens, as bm25() reads
+ * them. */
+static int
+table_totals(const Fts5ExtensionApi *api, Fts5Context *fts, gint64 *rows, gint64 *tokens)
+{
+	sqlite3_int64 r = 0, t = 0;
+	int rc = api->xRowCount(fts, &r);
+	if (rc == SQLITE_OK)
+		rc = api->xColumnTotalSize(fts, -1, &t);
+	*rows = r;
+	*tokens = t;
+	return rc;
+}
+
 /* Sets C to the table's rows and tokens and, for a query of at least
  * MIN_PHRASES phrases, the rows holding each (FTS5 reads them all). */
 static int
@@ -58,12 +72,7 @@ count_phrases(const Fts5ExtensionApi *api, Fts5Context *fts, int min_phrases, st
 {
 	*c = (struct rank_counts){ .phrases = api->xPhraseCount(fts) };
 	c->hits = g_new0(gint64, MAX(c->phrases, 1));
-	sqlite3_int64 rows = 0, tokens = 0;
-	int rc = api->xRowCount(fts, &rows);
-	if (rc == SQLITE_OK)
-		rc = api->xColumnTotalSize(fts, -1, &tokens);
-	c->rows = rows;
-	c->tokens = tokens;
+	int rc = table_totals(api, fts, &c->rows, &c->tokens);
 	for (int i = 0; rc == SQLITE_OK && c->phrases >= min_phrases && i < c->phrases; i++) {
 		sqlite3_int64 hits = 0;
 		rc = api->xQueryPhrase(fts, i, &hits, count_row);
@@ -483,12 +492,7 @@ mc_rank_walk(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx
 		return;
 	}
 	w->phrases = api->xPhraseCount(fts);
-	sqlite3_int64 rows = 0, tokens = 0;
-	int rc = api->xRowCount(fts, &rows);
-	if (rc == SQLITE_OK)
-		rc = api->xColumnTotalSize(fts, -1, &tokens);
-	w->rows = rows;
-	w->tokens = tokens;
+	int rc = table_totals(api, fts, &w->rows, &w->tokens);
 	if (rc == SQLITE_OK && w->phrases == 1)
 		rc = api->xQueryPhrase(fts, 0, w, walk_row);
 	if (rc != SQLITE_OK)
