@@ -340,7 +340,7 @@ job_run(gpointer data)
 	struct rank_job *k = data;
 	/* One read transaction: the counts and the hits of one snapshot. */
 	g_autoptr(mc_db) db = db_open(k->path, DB_READ, &k->error);
-	k->ok = db && db_exec(db, "BEGIN", &k->error) &&
+	k->ok = db && db_map_pages(db, &k->error) && db_exec(db, "BEGIN", &k->error) &&
 	        (k->structure = fts_structure(db, &k->error)) &&
 	        rank_count(db, k->match, &k->counts, &k->error) &&
 	        rank_collect(db, k->match, k->lo, k->hi, &k->hits, &k->error);
@@ -579,6 +579,60 @@ intersect(struct phrase_rows *walks, int n, int *into)
 	return hlen;
 }
 
+/* The rows any of the N WALKS holds, in rowid order, into IDS; each walk's
+ * freqs become one a row of IDS, 0 where the walk has not the row. Rows
+ * not in KEEP (sorted ids; NULL: every row) are left out. */
+static void
+unite(struct phrase_rows *walks, int n, const GArray *keep, GArray *ids)
+{
+	guint most = 0;
+	for (int i = 0; i < n; i++)
+		most += walks[i].len;
+	if (keep)
+		most = MIN(most, keep->len);
+	guint32 **freqs = g_newa(guint32 *, n);
+	guint *at = g_newa(guint, n);
+	for (int i = 0; i < n; i++) {
+		freqs[i] = g_new(guint32, MAX(most, 1));
+		at[i] = 0;
+	}
+	g_array_set_size(ids, most);
+	gint64 *out = (gint64 *)(void *)ids->data;
+	const gint64 *kept = keep ? (const gint64 *)(void *)keep->data : NULL;
+	guint kept_at = 0, len = 0;
+	for (;;) {
+		gint64 id = G_MAXINT64;
+		gboolean any = FALSE;
+		for (int i = 0; i < n; i++)
+			if (at[i] < walks[i].len && walks[i].ids[at[i]] <= id) {
+				id = walks[i].ids[at[i]];
+				any = TRUE;
+			}
+		if (!any)
+			break;
+		gboolean take = TRUE;
+		if (kept) {
+			kept_at = gallop_to(kept, keep->len, kept_at, id);
+			if (kept_at == keep->len)
+				break; /* no row after this one is kept */
+			take = kept[kept_at] == id;
+		}
+		for (int i = 0; i < n; i++) {
+			gboolean here = at[i] < walks[i].len && walks[i].ids[at[i]] == id;
+			if (take)
+				freqs[i][len] = here ? walks[i].freqs[at[i]] : 0;
+			at[i] += here;
+		}
+		if (take)
+			out[len++] = id;
+	}
+	g_array_set_size(ids, len);
+	for (int i = 0; i < n; i++) {
+		g_free(walks[i].freqs);
+		walks[i].freqs = freqs[i];
+	}
+}
+
 /* Scores the hits of a walk from FROM to TO on DB's connection. */
 struct walk_scores {
 	const struct phrase_rows *walks;
@@ -642,6 +696,9 @@ score_split_min(void)
 struct walk_pool {
 	const char *path;
 	const GPtrArray *phrases;
+	/* The hits are rows of any phrase (RANK_ANY): every walk keeps all
+	 * its rows. */
+	gboolean any;
 	struct phrase_rows *walks;
 	/* The fewest rows kept by a walk done (a struct phrase_rows *, NULL
 	 * before the first): the walks after it keep only rows among them. */
@@ -711,7 +768,7 @@ walk_done(struct walk_pool *p, const struct phrase_rows *w, gboolean helper)
 static void
 walk_some(struct walk_pool *p, struct mc_db *db, gboolean helper)
 {
-	gpointer *shared = walks_filtered() ? &p->fewest : NULL;
+	gpointer *shared = !p->any && walks_filtered() ? &p->fewest : NULL;
 	for (int i; (i = walk_claim(p)) >= 0;) {
 		struct phrase_rows *w = &p->walks[i];
 		walk_phrase(db, p->phrases->pdata[i], w, shared);
@@ -785,7 +842,8 @@ walk_thread(gpointer data)
 	/* One read transaction: the walks and the lengths of one snapshot. */
 	g_autoptr(mc_db) db = db_open(p->path, DB_READ, &error);
 	GBytes *structure = NULL;
-	if (db && (!db_exec(db, "BEGIN", &error) || !(structure = fts_structure(db, &error))))
+	if (db && (!db_map_pages(db, &error) || !db_exec(db, "BEGIN", &error) ||
+	           !(structure = fts_structure(db, &error))))
 		g_clear_pointer(&db, db_close);
 	g_clear_error(&error); /* the caller does what this cannot */
 	g_mutex_lock(&p->lock);
@@ -830,8 +888,9 @@ pool_tell(struct walk_pool *p, struct walk_scores *job, guint from, guint to)
 /* rank_walk_phrases() with the help of a thread (WITH_HELPER), or alone.
  * RANK_WALK_AGAIN when the thread walked another full text. */
 static enum rank_walk_result
-walk_rank(struct mc_db *db, const GPtrArray *phrases, const char *match, struct rank_hits *h,
-          struct rank_counts *c, gboolean with_helper, GError **error)
+walk_rank(struct mc_db *db, const GPtrArray *phrases, const char *match, const GArray *keep,
+          gboolean any, struct rank_hits *h, struct rank_counts *c, gboolean with_helper,
+          GError **error)
 {
 	rank_hits_clear(h);
 	rank_counts_clear(c);
@@ -847,7 +906,7 @@ walk_rank(struct mc_db *db, const GPtrArray *phrases, const char *match, struct 
 			db_exec(db, "COMMIT", NULL);
 		return RANK_WALK_FAILED;
 	}
-	struct walk_pool pool = { .path = db->path, .phrases = phrases };
+	struct walk_pool pool = { .path = db->path, .phrases = phrases, .any = any };
 	g_mutex_init(&pool.lock);
 	g_cond_init(&pool.changed);
 	pool.walks = g_new0(struct phrase_rows, n);
@@ -881,13 +940,21 @@ walk_rank(struct mc_db *db, const GPtrArray *phrases, const char *match, struct 
 			g_propagate_error(error, g_steal_pointer(&pool.walks[i].error));
 			result = RANK_WALK_FAILED;
 		}
-	/* A phrase without rows: no hits, whatever the others found. */
-	gboolean empty = FALSE;
-	for (int i = 0; i < n; i++)
-		empty |= pool.walks[i].phrases == 0;
-	for (int i = 1; i < n && result == RANK_WALK_DONE && !empty; i++)
-		if (pool.walks[i].rows != pool.walks[0].rows ||
-		    pool.walks[i].tokens != pool.walks[0].tokens)
+	/* A phrase without rows: no hits of them all, whatever the others
+	 * found; of any, when every phrase has none. A phrase without rows
+	 * read no totals. */
+	gboolean empty = any;
+	int with_rows = -1;
+	for (int i = 0; i < n; i++) {
+		gboolean has = pool.walks[i].phrases != 0;
+		empty = any ? empty && !has : empty || !has;
+		if (has && with_rows < 0)
+			with_rows = i;
+	}
+	for (int i = 0; i < n && result == RANK_WALK_DONE && !empty; i++)
+		if (pool.walks[i].phrases != 0 &&
+		    (pool.walks[i].rows != pool.walks[with_rows].rows ||
+		     pool.walks[i].tokens != pool.walks[with_rows].tokens))
 			result = RANK_WALK_AGAIN;
 
 	h->ids = g_array_new(FALSE, FALSE, sizeof(gint64));
@@ -895,15 +962,20 @@ walk_rank(struct mc_db *db, const GPtrArray *phrases, const char *match, struct 
 	struct walk_scores scores = { .walks = pool.walks, .n = n, .match = match };
 	guint split = 0;
 	if (result == RANK_WALK_DONE && !empty) {
-		*c = (struct rank_counts){ .rows = pool.walks[0].rows,
-			                   .tokens = pool.walks[0].tokens,
+		*c = (struct rank_counts){ .rows = pool.walks[with_rows].rows,
+			                   .tokens = pool.walks[with_rows].tokens,
 			                   .phrases = n,
 			                   .hits = g_new(gint64, n) };
 		for (int i = 0; i < n; i++)
 			c->hits[i] = pool.walks[i].count;
-		int shortest;
-		guint found = intersect(pool.walks, n, &shortest);
-		g_array_append_vals(h->ids, pool.walks[shortest].ids, found);
+		if (any) {
+			unite(pool.walks, n, keep, h->ids);
+		} else {
+			int shortest;
+			guint found = intersect(pool.walks, n, &shortest);
+			g_array_append_vals(h->ids, pool.walks[shortest].ids, found);
+		}
+		guint found = h->ids->len;
 		h->defer =
 		    (struct rank_deferred){ .phrases = n, .rows = c->rows, .tokens = c->tokens };
 		g_array_set_size(h->shares, found * (guint)n);
@@ -960,13 +1032,16 @@ walk_rank(struct mc_db *db, const GPtrArray *phrases, const char *match, struct 
 
 enum rank_walk_result
 rank_walk_phrases(struct mc_db *db, const GPtrArray *phrases, const char *match,
-                  struct rank_hits *h, struct rank_counts *c, GError **error)
+                  enum rank_join join, const GArray *keep, struct rank_hits *h,
+                  struct rank_counts *c, GError **error)
 {
-	enum rank_walk_result r = walk_rank(db, phrases, match, h, c, TRUE, error);
+	gboolean any = join == RANK_ANY;
+	enum rank_walk_result r =
+	    walk_rank(db, phrases, match, any ? keep : NULL, any, h, c, TRUE, error);
 	/* The thread read another full text: walked again here alone, in
 	 * this connection's read, which the caller's statements share. */
 	if (r == RANK_WALK_AGAIN)
-		r = walk_rank(db, phrases, match, h, c, FALSE, error);
+		r = walk_rank(db, phrases, match, any ? keep : NULL, any, h, c, FALSE, error);
 	return r;
 }
 

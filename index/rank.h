@@ -72,10 +72,12 @@ gboolean rank_job_finish(struct rank_job *job, struct mc_db *db, struct rank_hit
                          struct rank_counts *counts, GError **error);
 
 /* Ranks MATCH, the phrases PHRASES (the MATCH text of each, in FTS5's
- * order) joined by AND (or one alone), by walking each phrase's rows once,
- * its count and its instances in each row together, the phrases shared
- * between this thread and another with a connection of its own; the hits
- * are where the walks meet. Sets H and C (cleared first) as rank_collect()
+ * order) joined by AND (RANK_ALL) or by OR (RANK_ANY), or one alone, by
+ * walking each phrase's rows once, its count and its instances in each row
+ * together, the phrases shared between this thread and another with a
+ * connection of its own; the hits are where the walks meet (RANK_ALL) or
+ * every row of any (RANK_ANY), then only those in KEEP (sorted ids) when
+ * it is not NULL (RANK_ANY only). Sets H and C (cleared first) as rank_collect()
  * and rank_count() would: the same ids, shares and counts, all read in
  * DB's read transaction (or one of its own, when the caller has none):
  * when the other thread read another full text (a commit came between),
@@ -87,9 +89,13 @@ enum rank_walk_result {
 	RANK_WALK_AGAIN,
 	RANK_WALK_FAILED,
 };
+enum rank_join {
+	RANK_ALL,
+	RANK_ANY,
+};
 enum rank_walk_result rank_walk_phrases(struct mc_db *db, const GPtrArray *phrases,
-                                        const char *match, struct rank_hits *h,
-                                        struct rank_counts *c, GError **error);
+                                        const char *match, enum rank_join join, const GArray *keep,
+                                        struct rank_hits *h, struct rank_counts *c, GError **error);
 
 /* The same counts on DB's connection (no other statement of it running). */
 gboolean rank_count(struct mc_db *db, const char *match, struct rank_counts *c, GError **error);

@@ -121,9 +121,11 @@ fts_leaf(struct parser *ps, const char *columns, const char *value, gboolean pre
 	p->prefix = prefix;
 	p->phrases = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_add(p->phrases, g_strdup(p->text));
-	if (ps->negations % 2 == 0)
+	if (ps->negations % 2 == 0) {
 		g_ptr_array_add(ps->highlight,
 		                p->atomic ? g_strdup(p->text) : g_strdup_printf("(%s)", p->text));
+		g_ptr_array_add(ps->rank_phrases, g_strdup(p->text));
+	}
 	return p;
 }
 

@@ -93,6 +93,7 @@ struct query {
 	char *fts_only;              /* the MATCH expression when that is the whole query */
 	gboolean fts_prefix, fts_or; /* of fts_only: query_fts_has_prefix(), _has_or() */
 	GPtrArray *fts_phrases;      /* query_fts_phrases() */
+	GPtrArray *rank_phrases;     /* query_fts_rank_phrases() */
 	GPtrArray *keys;             /* struct key_ref *, in the query's order */
 };
 
@@ -103,9 +104,10 @@ struct parser {
 	guint pos;
 	int depth;
 	int terms;
-	int negations;        /* NOTs around the current term: odd means negated */
-	GPtrArray *highlight; /* FTS5 operands of the terms that are not negated */
-	GPtrArray *keys;      /* struct key_ref *: the client: and project: terms */
+	int negations;           /* NOTs around the current term: odd means negated */
+	GPtrArray *highlight;    /* FTS5 operands of the terms that are not negated */
+	GPtrArray *rank_phrases; /* the same, each its own MATCH text */
+	GPtrArray *keys;         /* struct key_ref *: the client: and project: terms */
 	/* Column bookkeeping: the column of `col_at`, so columns are counted once. */
 	const char *col_at;
 	int col;

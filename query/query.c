@@ -149,6 +149,7 @@ parse_query(const char *text, gint64 now, gboolean with_attachments, GError **er
 
 	ps.tokens = g_ptr_array_new_with_free_func(token_free);
 	ps.highlight = g_ptr_array_new_with_free_func(g_free);
+	ps.rank_phrases = g_ptr_array_new_with_free_func(g_free);
 	ps.keys = g_ptr_array_new_with_free_func(key_ref_free);
 	g_autoptr(part) top = NULL;
 	if (parser_lex(&ps, error)) {
@@ -195,11 +196,13 @@ parse_query(const char *text, gint64 now, gboolean with_attachments, GError **er
 		if (ps.highlight->len > 0) {
 			g_ptr_array_add(ps.highlight, NULL);
 			q->highlight = g_strjoinv(" OR ", (char **)ps.highlight->pdata);
+			q->rank_phrases = g_ptr_array_ref(ps.rank_phrases);
 		}
 		q->keys = g_ptr_array_ref(ps.keys);
 	}
 	g_ptr_array_unref(ps.tokens);
 	g_ptr_array_unref(ps.highlight);
+	g_ptr_array_unref(ps.rank_phrases);
 	g_ptr_array_unref(ps.keys);
 	return q;
 }
@@ -228,6 +231,8 @@ query_free(struct query *q)
 	g_free(q->fts_only);
 	if (q->fts_phrases)
 		g_ptr_array_unref(q->fts_phrases);
+	if (q->rank_phrases)
+		g_ptr_array_unref(q->rank_phrases);
 	g_ptr_array_unref(q->keys);
 	g_free(q);
 }
@@ -275,6 +280,12 @@ const char *
 query_fts_highlight(const struct query *q)
 {
 	return q->highlight;
+}
+
+const GPtrArray *
+query_fts_rank_phrases(const struct query *q)
+{
+	return q->rank_phrases;
 }
 
 const GPtrArray *

@@ -113,4 +113,8 @@ gboolean query_fts_has_or(const struct query *q);
  * for bm25 ranking and snippet(); NULL when the query has none. Owned by Q. */
 const char *query_fts_highlight(const struct query *q);
 
+/* The phrases query_fts_highlight() ORs, each's own MATCH text (char *), in
+ * the order FTS5 numbers them; NULL when it is NULL. Owned by Q. */
+const GPtrArray *query_fts_rank_phrases(const struct query *q);
+
 #endif

@@ -6,7 +6,7 @@
 # forces each way (left alone, it depends on the mail and the query). A
 # search without --limit is SQL's own ORDER BY: the same order again.
 . "$top_srcdir/tests/lib.sh"
-plan 62
+plan 75
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -56,15 +56,29 @@ mc ingest --file "$TMP/t1.eml" --file "$TMP/t2.eml" >/dev/null 2>&1
 check_eq 'equal dates: the higher id first' "$(walk --limit=2 tieword)" "$(set_ --limit=2 tieword)"
 check_eq '... and the lower first, oldest first' "$(walk --sort=oldest --limit=2 from:a@tie.example)" "$(set_ --sort=oldest --limit=2 from:a@tie.example)"
 check_eq '... which is the order of the ids' "$(walk --sort=oldest --limit=2 tieword | tr ' ' '\n' | sort -n | tr '\n' ' ')" "$(walk --sort=oldest --limit=2 tieword) "
-# Relevance: words alone are ranked in one pass over their hits (words
-# joined by AND: each word's rows walked once, and met), anything else by
-# SQL's join; the same bm25() order, equal ranks newest first.
+# Relevance: words joined by AND are ranked in one pass over their hits
+# (each word's rows walked once, and met); any other query with words by
+# the same walks of its words that are not negated, its hits found first
+# (or, words ORed, the walks' rows); the test hook MAILCLERK_TEST_RANK=join
+# has SQL's join rank those instead. The same bm25() order, equal ranks
+# newest first, with another term that changes nothing or without.
+joined() { MAILCLERK_TEST_RANK=join page "$@"; }
 for q in acme invoice 'acme invoice' 'website OR logo' 'zorbleflux OR acme invoice' '(acme website) OR (logo -acme)' 'acme*' \
 	'acme website' 'acme logo' 'subject:website acme' '"new logo" acme' 'acme* website' \
-	'acme logo website' 'acme zorbleflux'; do
-	check_eq "relevance, words alone as with another term: $q" \
-		"$(page --sort=relevance --limit=8 "$q")" "$(page --sort=relevance --limit=8 "$q date:1990..")"
+	'acme logo website' 'acme zorbleflux' 'acme OR invoice' 'from:bob@acme.example OR logo' \
+	'acme -website' 'client:acme logo' 'logo OR client:globex' 'subject:website OR invoice' \
+	'acme OR acme website' 'zorbleflux OR nosuchwordanywhere' 'acme* OR "new logo"' \
+	'(invoice OR logo) folder:Sent' 'NOT acme logo'; do
+	check_eq "relevance, walked as joined: $q" \
+		"$(page --sort=relevance --limit=8 "$q") / $(page --sort=relevance --limit=8 "$q date:1990..")" \
+		"$(joined --sort=relevance --limit=8 "$q date:1990..") / $(joined --sort=relevance --limit=8 "$q date:1990..")"
 done
+check_eq 'relevance of words ORed: every hit in the same order' \
+	"$(page --sort=relevance --limit=1000 'acme OR logo OR invoice' | wc -w) $(page --sort=relevance --limit=1000 'acme OR logo OR invoice')" \
+	"$(mc count 'acme OR logo OR invoice') $(joined --sort=relevance --limit=1000 'acme OR logo OR invoice')"
+check_eq 'relevance of words with other terms: every hit in the same order, from an offset' \
+	"$(page --sort=relevance --limit=1000 --offset=3 'acme OR from:@globex.example')" \
+	"$(joined --sort=relevance --limit=1000 --offset=3 'acme OR from:@globex.example')"
 check_eq 'relevance of two words: all six hits in the same order' \
 	"$(page --sort=relevance --limit=100 'acme website' | wc -w) $(page --sort=relevance --limit=100 'acme website')" \
 	"6 $(page --sort=relevance --limit=100 'acme website date:1990..')"

@@ -892,20 +892,36 @@ deferred_rank_differences(struct fixture *f, const char *match, int *phrases)
 }
 
 /* The same for rank_walk_phrases() of MATCH, the phrases PHRASES (NULL
- * ended) joined by AND (or one alone): its hits are bm25()'s, in id order, its counts
- * rank_count()'s, and its shares weighed by rank_finish() bm25()'s
- * scores, bit for bit. HITS is set to how many it found. */
+ * ended) joined by AND (or one alone) or by OR (JOIN), the hits kept to
+ * every other row of MATCH with ODD_ROWS (RANK_ANY only): its hits are
+ * bm25()'s, in id order, its counts rank_count()'s, and its shares weighed
+ * by rank_finish() bm25()'s scores, bit for bit. HITS is set to how many it
+ * found. */
 static char *
-walked_rank_differences(struct fixture *f, const char *match, const char *const *phrases,
-                        guint *hits)
+walked_rank_differences_of(struct fixture *f, const char *match, const char *const *phrases,
+                           enum rank_join join, gboolean odd_rows, guint *hits)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GPtrArray) list = g_ptr_array_new();
 	for (const char *const *p = phrases; *p; p++)
 		g_ptr_array_add(list, (gpointer)*p);
+	g_autoptr(GArray) keep = NULL;
+	if (odd_rows) {
+		keep = g_array_new(FALSE, FALSE, sizeof(gint64));
+		g_autoptr(sqlite3_stmt) k = db_prepare(
+		    f->db, "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid", &error);
+		g_assert_no_error(error);
+		sqlite3_bind_text(k, 1, match, -1, SQLITE_STATIC);
+		for (int i = 0; sqlite3_step(k) == SQLITE_ROW; i++) {
+			gint64 id = sqlite3_column_int64(k, 0);
+			if (i % 2)
+				g_array_append_val(keep, id);
+		}
+	}
 	struct rank_hits h = { .ids = NULL };
 	struct rank_counts c = { 0 };
-	g_assert_cmpint(rank_walk_phrases(f->db, list, match, &h, &c, &error), ==, RANK_WALK_DONE);
+	g_assert_cmpint(rank_walk_phrases(f->db, list, match, join, keep, &h, &c, &error), ==,
+	                RANK_WALK_DONE);
 	g_assert_no_error(error);
 	*hits = h.ids->len;
 
@@ -926,14 +942,16 @@ walked_rank_differences(struct fixture *f, const char *match, const char *const 
 		/* rank_count() leaves one phrase's to its hits. */
 		for (int i = 0; c.phrases > 1 && i < c.phrases; i++)
 			g_assert_cmpint(c.hits[i], ==, here.hits[i]);
-		if (c.phrases == 1)
+		if (c.phrases == 1 && !keep)
 			g_assert_cmpint(c.hits[0], ==, h.ids->len);
 		rank_counts_clear(&here);
 		g_assert_cmpint(h.defer.phrases, ==, c.phrases);
 		idf = rank_idf(&c);
 	}
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	for (int row = 0; sqlite3_step(s) == SQLITE_ROW; row++) {
 		gint64 id = sqlite3_column_int64(s, 0);
+		if (keep && row % 2 == 0)
+			continue;
 		if (k >= h.ids->len || g_array_index(h.ids, gint64, k) != id) {
 			g_string_append_printf(out, " missing %" G_GINT64_FORMAT, id);
 			continue;
@@ -949,6 +967,13 @@ walked_rank_differences(struct fixture *f, const char *match, const char *const 
 	rank_hits_clear(&h);
 	rank_counts_clear(&c);
 	return g_string_free(out, FALSE);
+}
+
+static char *
+walked_rank_differences(struct fixture *f, const char *match, const char *const *phrases,
+                        guint *hits)
+{
+	return walked_rank_differences_of(f, match, phrases, RANK_ALL, FALSE, hits);
 }
 
 /* The length the map holds for message MID. */
@@ -1044,6 +1069,25 @@ test_rank_lengths(struct fixture *f, gconstpointer data)
 		  1 },
 		{ "\"gamma\" AND \"alpha\"", { "\"gamma\"", "\"alpha\"" }, 0 },
 	};
+	/* Joined by OR: every row of any, a row without a phrase scoring 0
+	 * for it, as bm25() of the phrases ORed scores it. */
+	static const struct {
+		const char *match;
+		const char *phrases[4];
+		guint hits;
+	} walked_any[] = {
+		{ "\"alpha\" OR \"beta\"", { "\"alpha\"", "\"beta\"" }, 43 },
+		{ "\"gamma\" OR \"alpha\"", { "\"gamma\"", "\"alpha\"" }, 44 },
+		{ "({body} : \"beta\") OR \"gamma\" OR \"bob\"",
+		  { "{body} : \"beta\"", "\"gamma\"", "\"bob\"" },
+		  44 },
+		{ "\"alph\" * OR \"gamma\"", { "\"alph\" *", "\"gamma\"" }, 44 },
+		{ "\"beta\" OR \"beta\"", { "\"beta\"", "\"beta\"" }, 41 },
+		{ "\"nosuchword\" OR \"gamma\"", { "\"nosuchword\"", "\"gamma\"" }, 3 },
+		{ "\"gamma\" OR \"nosuchword\"", { "\"gamma\"", "\"nosuchword\"" }, 3 },
+		{ "\"nosuchword\" OR \"nosuchother\"", { "\"nosuchword\"", "\"nosuchother\"" }, 0 },
+		{ "\"gamma\"", { "\"gamma\"" }, 3 },
+	};
 	/* Rows of a phrase that another lacks: "gamma" with "beta" in two
 	 * messages, without in one, so no phrase's rows hold another's. */
 	g_assert_true(writer_begin(f->w, &error));
@@ -1068,6 +1112,16 @@ test_rank_lengths(struct fixture *f, gconstpointer data)
 			g_assert_cmpstr(diff, ==, "");
 			g_assert_cmpuint(hits, ==, walked[i].hits);
 		}
+		for (guint i = 0; i < G_N_ELEMENTS(walked_any); i++)
+			for (int odd = 0; odd < 2; odd++) {
+				guint hits;
+				g_autofree char *diff = walked_rank_differences_of(
+				    f, walked_any[i].match, walked_any[i].phrases, RANK_ANY, odd,
+				    &hits);
+				g_assert_cmpstr(diff, ==, "");
+				g_assert_cmpuint(hits, ==,
+				                 odd ? walked_any[i].hits / 2 : walked_any[i].hits);
+			}
 	}
 	g_unsetenv("MAILCLERK_TEST_RANK_SPLIT");
 	g_unsetenv("MAILCLERK_TEST_RANK_FILTER");
