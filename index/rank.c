@@ -260,6 +260,8 @@ rank_hits_clear(struct rank_hits *h)
 		g_array_unref(h->ids);
 	if (h->shares)
 		g_array_unref(h->shares);
+	if (h->ranks)
+		g_array_unref(h->ranks);
 	*h = (struct rank_hits){ 0 };
 }
 
@@ -639,7 +641,8 @@ struct walk_scores {
 	int n;
 	const char *match;
 	const gint64 *ids;
-	double *shares; /* N a hit */
+	const double *idf; /* rank_idf() of the walks' counts */
+	double *ranks;     /* one a hit */
 	struct rank_deferred defer;
 };
 
@@ -649,14 +652,15 @@ score_range(const struct walk_scores *w, struct mc_db *db, struct doclens *lengt
 {
 	int n = w->n;
 	double avgdl = (double)w->defer.tokens / (double)w->defer.rows;
+	double *shares = g_newa(double, n);
 	for (guint k = from; k < to; k++) {
-		double *shares = &w->shares[(gsize)k * (gsize)n];
 		guint tokens = DOCLEN_UNKNOWN;
 		if (!doclens_get(lengths, w->ids[k], &tokens, error))
 			return RANK_WALK_FAILED;
 		if (tokens != DOCLEN_UNKNOWN) {
 			for (int i = 0; i < n; i++)
 				shares[i] = share_of(w->walks[i].freqs[k], (double)tokens, avgdl);
+			w->ranks[k] = rank_finish(w->idf, n, shares);
 			continue;
 		}
 		/* A length the map does not hold: mc_bm25() asks FTS5. */
@@ -668,7 +672,8 @@ score_range(const struct walk_scores *w, struct mc_db *db, struct doclens *lengt
 		         one.defer.rows != w->defer.rows || one.defer.tokens != w->defer.tokens)
 			r = RANK_WALK_AGAIN;
 		else
-			memcpy(shares, one.shares->data, sizeof(double) * (gsize)n);
+			w->ranks[k] =
+			    rank_finish(w->idf, n, (const double *)(void *)one.shares->data);
 		rank_hits_clear(&one);
 		if (r != RANK_WALK_DONE)
 			return r;
@@ -958,8 +963,9 @@ walk_rank(struct mc_db *db, const GPtrArray *phrases, const char *match, const G
 			result = RANK_WALK_AGAIN;
 
 	h->ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-	h->shares = g_array_new(FALSE, FALSE, sizeof(double));
+	h->ranks = g_array_new(FALSE, FALSE, sizeof(double));
 	struct walk_scores scores = { .walks = pool.walks, .n = n, .match = match };
+	g_autofree double *idf = NULL;
 	guint split = 0;
 	if (result == RANK_WALK_DONE && !empty) {
 		*c = (struct rank_counts){ .rows = pool.walks[with_rows].rows,
@@ -978,9 +984,11 @@ walk_rank(struct mc_db *db, const GPtrArray *phrases, const char *match, const G
 		guint found = h->ids->len;
 		h->defer =
 		    (struct rank_deferred){ .phrases = n, .rows = c->rows, .tokens = c->tokens };
-		g_array_set_size(h->shares, found * (guint)n);
+		g_array_set_size(h->ranks, found);
+		idf = rank_idf(c);
 		scores.ids = (const gint64 *)(void *)h->ids->data;
-		scores.shares = (double *)(void *)h->shares->data;
+		scores.idf = idf;
+		scores.ranks = (double *)(void *)h->ranks->data;
 		scores.defer = h->defer;
 		/* Reading the lengths is most of scoring: a thread that has them
 		 * all scores every hit; otherwise each its side of the split,

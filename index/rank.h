@@ -49,7 +49,8 @@ double rank_finish(const double *idf, int phrases, const double *partial);
  * deferred shares. */
 struct rank_hits {
 	GArray *ids;    /* gint64 */
-	GArray *shares; /* double, defer.phrases a hit */
+	GArray *shares; /* double, defer.phrases a hit; NULL when RANKS */
+	GArray *ranks;  /* double, a hit's score (rank_walk_phrases()); or NULL */
 	struct rank_deferred defer;
 };
 void rank_hits_clear(struct rank_hits *h);
@@ -78,7 +79,8 @@ gboolean rank_job_finish(struct rank_job *job, struct mc_db *db, struct rank_hit
  * connection of its own; the hits are where the walks meet (RANK_ALL) or
  * every row of any (RANK_ANY), then only those in KEEP (sorted ids) when
  * it is not NULL (RANK_ANY only). Sets H and C (cleared first) as rank_collect()
- * and rank_count() would: the same ids, shares and counts, all read in
+ * and rank_count() would, but each hit's score in H->ranks (bm25()'s, bit
+ * for bit) instead of its shares: the same ids, scores and counts, all read in
  * DB's read transaction (or one of its own, when the caller has none):
  * when the other thread read another full text (a commit came between),
  * the phrases are walked again on DB's connection alone. RANK_WALK_FAILED

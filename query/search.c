@@ -386,7 +386,8 @@ nth_best_rank(const double *ranks, gsize n, gsize need)
 }
 
 /* The hits of FTS, words alone, in id order in OLDER then NEWER, with their
- * deferred shares, and the counts of their IDF; PHRASES as
+ * deferred shares, and the counts of their IDF; or, the words walked, all
+ * in OLDER with their ranks (OLDER->ranks) and NEWER untouched. PHRASES as
  * query_fts_phrases(). FALSE and ERROR on a database error. */
 static gboolean
 ranked_hits(struct mc_db *db, const char *fts, const GPtrArray *phrases, struct rank_hits *older,
@@ -402,12 +403,8 @@ ranked_hits(struct mc_db *db, const char *fts, const GPtrArray *phrases, struct 
 		    rank_walk_phrases(db, phrases, fts, RANK_ALL, NULL, older, counts, error);
 		if (walked == RANK_WALK_FAILED)
 			return FALSE;
-		if (walked == RANK_WALK_DONE) {
-			newer->ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-			newer->shares = g_array_new(FALSE, FALSE, sizeof(double));
-			newer->defer = older->defer;
-			return TRUE;
-		}
+		if (walked == RANK_WALK_DONE)
+			return TRUE; /* all in OLDER, its ranks made */
 	}
 	/* Otherwise (a NOT) the newest hits, and the counts of the IDF, on
 	 * the other core. The counting costs about as much as reading a sixth
@@ -462,6 +459,14 @@ search_ids_ranked(struct mc_db *db, const char *fts, const GPtrArray *fts_phrase
 	struct rank_hits older = { 0 }, newer = { 0 };
 	struct rank_counts counts = { 0 };
 	gboolean ok = ranked_hits(db, fts, fts_phrases, &older, &newer, &counts, error);
+	if (ok && older.ranks) {
+		GArray *page = ranked_page(db, (const gint64 *)(void *)older.ids->data,
+		                           (const double *)(void *)older.ranks->data,
+		                           older.ids->len, limit, offset, error);
+		rank_hits_clear(&older);
+		rank_counts_clear(&counts);
+		return page;
+	}
 	int phrases = MAX(older.defer.phrases, newer.defer.phrases);
 	gint64 found = ok ? (gint64)(older.ids->len + newer.ids->len) : 0;
 	if (ok && found && counts.phrases != phrases) {
@@ -595,19 +600,19 @@ search_ids_ranked_any(struct mc_db *db, const struct query *q, gint64 limit, gin
 	if (own_read)
 		db_exec(db, "COMMIT", NULL);
 	GArray *page = NULL;
-	if (walked == RANK_WALK_DONE) {
+	if (walked == RANK_WALK_DONE && !hits) {
+		page = ranked_page(db, (const gint64 *)(void *)h.ids->data,
+		                   (const double *)(void *)h.ranks->data, h.ids->len, limit, offset,
+		                   error);
+	} else if (walked == RANK_WALK_DONE) {
 		/* Each hit's rank, 0 for one without a word that ranks. */
-		const GArray *all = hits ? hits : h.ids;
-		gsize n = all->len;
+		gsize n = hits->len;
 		g_autofree double *ranks = g_new(double, MAX(n, 1));
-		g_autofree double *idf = rank_idf(&c);
-		const gint64 *ids = (const gint64 *)(void *)all->data;
+		const gint64 *ids = (const gint64 *)(void *)hits->data;
 		for (gsize i = 0, k = 0; i < n; i++) {
 			ranks[i] = 0.0;
 			if (k < h.ids->len && g_array_index(h.ids, gint64, k) == ids[i])
-				ranks[i] = rank_finish(
-				    idf, c.phrases,
-				    &g_array_index(h.shares, double, k++ *(guint)c.phrases));
+				ranks[i] = g_array_index(h.ranks, double, k++);
 		}
 		page = ranked_page(db, ids, ranks, n, limit, offset, error);
 	} else if (hits && hits->len == 0) {
