@@ -581,6 +581,25 @@ intersect(struct phrase_rows *walks, int n, int *into)
 	return hlen;
 }
 
+/* Of the FOUND rows the N WALKS met (intersect(): the ids in walk INTO),
+ * keeps in place those in KEEP (sorted ids). Returns how many. */
+static guint
+keep_only(struct phrase_rows *walks, int n, int into, guint found, const GArray *keep)
+{
+	const gint64 *kept = (const gint64 *)(void *)keep->data;
+	gint64 *ids = walks[into].ids;
+	guint at = 0, len = 0;
+	for (guint k = 0; k < found && at < keep->len; k++) {
+		at = gallop_to(kept, keep->len, at, ids[k]);
+		if (at == keep->len || kept[at] != ids[k])
+			continue;
+		for (int i = 0; i < n; i++)
+			walks[i].freqs[len] = walks[i].freqs[k];
+		ids[len++] = ids[k];
+	}
+	return len;
+}
+
 /* The rows any of the N WALKS holds, in rowid order, into IDS; each walk's
  * freqs become one a row of IDS, 0 where the walk has not the row. Rows
  * not in KEEP (sorted ids; NULL: every row) are left out. */
@@ -979,6 +998,8 @@ walk_rank(struct mc_db *db, const GPtrArray *phrases, const char *match, const G
 		} else {
 			int shortest;
 			guint found = intersect(pool.walks, n, &shortest);
+			if (keep)
+				found = keep_only(pool.walks, n, shortest, found, keep);
 			g_array_append_vals(h->ids, pool.walks[shortest].ids, found);
 		}
 		guint found = h->ids->len;
@@ -1044,12 +1065,11 @@ rank_walk_phrases(struct mc_db *db, const GPtrArray *phrases, const char *match,
                   struct rank_counts *c, GError **error)
 {
 	gboolean any = join == RANK_ANY;
-	enum rank_walk_result r =
-	    walk_rank(db, phrases, match, any ? keep : NULL, any, h, c, TRUE, error);
+	enum rank_walk_result r = walk_rank(db, phrases, match, keep, any, h, c, TRUE, error);
 	/* The thread read another full text: walked again here alone, in
 	 * this connection's read, which the caller's statements share. */
 	if (r == RANK_WALK_AGAIN)
-		r = walk_rank(db, phrases, match, any ? keep : NULL, any, h, c, FALSE, error);
+		r = walk_rank(db, phrases, match, keep, any, h, c, FALSE, error);
 	return r;
 }
 

@@ -78,7 +78,7 @@ gboolean rank_job_finish(struct rank_job *job, struct mc_db *db, struct rank_hit
  * together, the phrases shared between this thread and another with a
  * connection of its own; the hits are where the walks meet (RANK_ALL) or
  * every row of any (RANK_ANY), then only those in KEEP (sorted ids) when
- * it is not NULL (RANK_ANY only). Sets H and C (cleared first) as rank_collect()
+ * it is not NULL. Sets H and C (cleared first) as rank_collect()
  * and rank_count() would, but each hit's score in H->ranks (bm25()'s, bit
  * for bit) instead of its shares: the same ids, scores and counts, all read in
  * DB's read transaction (or one of its own, when the caller has none):

@@ -59,6 +59,14 @@ part_free(struct part *p)
 	if (p->phrases)
 		g_ptr_array_unref(p->phrases);
 	g_ptr_array_unref(p->binds);
+	g_free(p->set);
+	g_free(p->rest_set);
+	g_free(p->fts_and);
+	if (p->fts_and_phrases)
+		g_ptr_array_unref(p->fts_and_phrases);
+	g_free(p->rest);
+	if (p->rest_binds)
+		g_ptr_array_unref(p->rest_binds);
 	g_free(p);
 }
 
@@ -199,6 +207,9 @@ part_set_in(struct part *p, const char *column, const char *from, const char *wh
 	g_free(p->probe);
 	p->text = g_strdup_printf("m.id IN (SELECT %s FROM %s%s%s)", column, from,
 	                          where ? " WHERE " : "", where ? where : "");
+	g_free(p->set);
+	p->set = g_strdup_printf("SELECT %s FROM %s%s%s", column, from, where ? " WHERE " : "",
+	                         where ? where : "");
 	p->probe = g_strdup_printf("EXISTS (SELECT 1 FROM %s WHERE %s = m.id%s%s%s)", from, column,
 	                           where ? " AND (" : "", where ? where : "", where ? ")" : "");
 }
@@ -346,6 +357,37 @@ parts_combine(GPtrArray *parts, gboolean is_and)
 	out->probe = g_string_free(probe, FALSE);
 	if (g_str_equal(out->text, out->probe))
 		g_clear_pointer(&out->probe, g_free);
+	if (is_and && fts_pos != NULL && fts_neg == NULL && sql->len > 0) {
+		/* Words AND other terms: the others alone too, whose set a
+		 * search can meet with the words' rows it has walked. */
+		GString *rest = g_string_new(sql->len > 1 ? "(" : "");
+		g_autoptr(GString) unused = g_string_new(NULL);
+		out->rest_binds = binds_new();
+		for (guint i = 0; i < sql->len; i++) {
+			if (i > 0)
+				g_string_append(rest, " AND ");
+			part_to_sql(sql->pdata[i], rest, unused, out->rest_binds);
+		}
+		if (sql->len > 1)
+			g_string_append_c(rest, ')');
+		out->rest = g_string_free(rest, FALSE);
+		if (sql->len == 1 && ((const struct part *)sql->pdata[0])->set)
+			out->rest_set = g_strdup(((const struct part *)sql->pdata[0])->set);
+		out->fts_and = g_strdup(fts_pos->text);
+		if (fts_pos->phrases)
+			out->fts_and_phrases = g_ptr_array_ref(fts_pos->phrases);
+	} else if (items->len == 1) {
+		/* One operand, the same SQL: what it says of itself stands. */
+		const struct part *only = items->pdata[0];
+		if (only->fts_and) {
+			out->fts_and = g_strdup(only->fts_and);
+			if (only->fts_and_phrases)
+				out->fts_and_phrases = g_ptr_array_ref(only->fts_and_phrases);
+			out->rest = g_strdup(only->rest);
+			out->rest_set = g_strdup(only->rest_set);
+			out->rest_binds = g_ptr_array_ref(only->rest_binds);
+		}
+	}
 	return out;
 }
 
@@ -371,6 +413,13 @@ part_negate(struct part *p)
 		char *text = g_strdup_printf("NOT (%s)", p->text);
 		g_free(p->text);
 		p->text = text;
+		/* What it said of its words and its set is of it unnegated. */
+		g_clear_pointer(&p->fts_and, g_free);
+		g_clear_pointer(&p->fts_and_phrases, g_ptr_array_unref);
+		g_clear_pointer(&p->rest, g_free);
+		g_clear_pointer(&p->rest_binds, g_ptr_array_unref);
+		g_clear_pointer(&p->set, g_free);
+		g_clear_pointer(&p->rest_set, g_free);
 		if (p->probe) {
 			char *probe = g_strdup_printf("NOT (%s)", p->probe);
 			g_free(p->probe);

@@ -47,6 +47,18 @@ struct part {
 	 * for any other expression (an OR, a NOT inside). */
 	GPtrArray *phrases;
 	GPtrArray *binds;
+	/* PART_SQL of words AND other terms: the words' FTS text and the SQL
+	 * of the others alone, with its binds (query_fts_and()); NULL
+	 * otherwise. */
+	char *fts_and;
+	GPtrArray *fts_and_phrases; /* of FTS_AND, as PHRASES; or NULL */
+	char *rest;
+	GPtrArray *rest_binds;
+	/* PART_SQL `m.id IN (SET)`: SET, a SELECT of the ids (maybe repeated)
+	 * that TEXT holds, with the same binds; NULL otherwise. REST_SET: the
+	 * same of REST. */
+	char *set;
+	char *rest_set;
 };
 
 enum token_type {
@@ -94,7 +106,11 @@ struct query {
 	gboolean fts_prefix, fts_or; /* of fts_only: query_fts_has_prefix(), _has_or() */
 	GPtrArray *fts_phrases;      /* query_fts_phrases() */
 	GPtrArray *rank_phrases;     /* query_fts_rank_phrases() */
-	GPtrArray *keys;             /* struct key_ref *, in the query's order */
+	char *fts_and, *rest_sql;    /* query_fts_and(), query_rest_sql() */
+	char *rest_set;              /* query_rest_set() */
+	GPtrArray *rest_binds;
+	gboolean fts_and_all; /* query_fts_and_joins_all() */
+	GPtrArray *keys;      /* struct key_ref *, in the query's order */
 };
 
 struct parser {

@@ -193,6 +193,17 @@ parse_query(const char *text, gint64 now, gboolean with_attachments, GError **er
 			if (top->phrases)
 				q->fts_phrases = g_ptr_array_ref(top->phrases);
 		}
+		if (top->kind == PART_SQL && top->fts_and) {
+			q->fts_and = g_strdup(top->fts_and);
+			q->rest_sql = g_strdup(top->rest);
+			q->rest_set = g_strdup(top->rest_set);
+			q->rest_binds = g_ptr_array_ref(top->rest_binds);
+			/* Its phrases joined by AND are every word that ranks. */
+			const GPtrArray *a = top->fts_and_phrases, *r = ps.rank_phrases;
+			q->fts_and_all = a && a->len == r->len;
+			for (guint i = 0; q->fts_and_all && i < a->len; i++)
+				q->fts_and_all = g_str_equal(a->pdata[i], r->pdata[i]);
+		}
 		if (ps.highlight->len > 0) {
 			g_ptr_array_add(ps.highlight, NULL);
 			q->highlight = g_strjoinv(" OR ", (char **)ps.highlight->pdata);
@@ -233,6 +244,11 @@ query_free(struct query *q)
 		g_ptr_array_unref(q->fts_phrases);
 	if (q->rank_phrases)
 		g_ptr_array_unref(q->rank_phrases);
+	g_free(q->fts_and);
+	g_free(q->rest_sql);
+	g_free(q->rest_set);
+	if (q->rest_binds)
+		g_ptr_array_unref(q->rest_binds);
 	g_ptr_array_unref(q->keys);
 	g_free(q);
 }
@@ -249,19 +265,55 @@ query_probe_sql(const struct query *q)
 	return q->probe_sql;
 }
 
-int
-query_bind(const struct query *q, sqlite3_stmt *stmt, int first)
+static int
+binds_bind(const GPtrArray *binds, sqlite3_stmt *stmt, int first)
 {
 	int i = first;
 
-	for (guint k = 0; k < q->binds->len; k++, i++) {
-		const struct bind *b = q->binds->pdata[k];
+	for (guint k = 0; k < binds->len; k++, i++) {
+		const struct bind *b = binds->pdata[k];
 		if (b->is_int)
 			sqlite3_bind_int64(stmt, i, b->i);
 		else
 			sqlite3_bind_text(stmt, i, b->s, -1, SQLITE_TRANSIENT);
 	}
 	return i;
+}
+
+int
+query_bind(const struct query *q, sqlite3_stmt *stmt, int first)
+{
+	return binds_bind(q->binds, stmt, first);
+}
+
+const char *
+query_fts_and(const struct query *q)
+{
+	return q->fts_and;
+}
+
+gboolean
+query_fts_and_joins_all(const struct query *q)
+{
+	return q->fts_and_all;
+}
+
+const char *
+query_rest_sql(const struct query *q)
+{
+	return q->rest_sql;
+}
+
+const char *
+query_rest_set(const struct query *q)
+{
+	return q->rest_set;
+}
+
+int
+query_bind_rest(const struct query *q, sqlite3_stmt *stmt, int first)
+{
+	return binds_bind(q->rest_binds, stmt, first);
 }
 
 gboolean

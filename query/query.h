@@ -113,6 +113,24 @@ gboolean query_fts_has_or(const struct query *q);
  * for bm25 ranking and snippet(); NULL when the query has none. Owned by Q. */
 const char *query_fts_highlight(const struct query *q);
 
+/* When the query is words AND other terms, the words' MATCH expression;
+ * NULL otherwise. Owned by Q. */
+const char *query_fts_and(const struct query *q);
+
+/* Whether query_fts_and() is query_fts_rank_phrases() joined by AND. */
+gboolean query_fts_and_joins_all(const struct query *q);
+
+/* Then the SQL of the other terms alone, over `m` as query_sql()'s, and
+ * its binds (as query_bind()). Owned by Q. */
+const char *query_rest_sql(const struct query *q);
+int query_bind_rest(const struct query *q, sqlite3_stmt *stmt, int first);
+
+/* When query_rest_sql() is one term of a set (a client, a project, a
+ * folder...), a SELECT of its ids, maybe repeated, in any order, with the
+ * same binds: cheaper than SQLite's set of them. NULL otherwise. Owned by
+ * Q. */
+const char *query_rest_set(const struct query *q);
+
 /* The phrases query_fts_highlight() ORs, each's own MATCH text (char *), in
  * the order FTS5 numbers them; NULL when it is NULL. Owned by Q. */
 const GPtrArray *query_fts_rank_phrases(const struct query *q);

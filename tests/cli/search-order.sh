@@ -6,7 +6,7 @@
 # forces each way (left alone, it depends on the mail and the query). A
 # search without --limit is SQL's own ORDER BY: the same order again.
 . "$top_srcdir/tests/lib.sh"
-plan 75
+plan 81
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -68,7 +68,9 @@ for q in acme invoice 'acme invoice' 'website OR logo' 'zorbleflux OR acme invoi
 	'acme logo website' 'acme zorbleflux' 'acme OR invoice' 'from:bob@acme.example OR logo' \
 	'acme -website' 'client:acme logo' 'logo OR client:globex' 'subject:website OR invoice' \
 	'acme OR acme website' 'zorbleflux OR nosuchwordanywhere' 'acme* OR "new logo"' \
-	'(invoice OR logo) folder:Sent' 'NOT acme logo'; do
+	'(invoice OR logo) folder:Sent' 'NOT acme logo' 'client:acme website' 'acme folder:Sent' \
+	'(acme OR logo) client:globex' 'acme website client:acme' 'client:acme -website logo' \
+	'-(-(acme client:acme))'; do
 	check_eq "relevance, walked as joined: $q" \
 		"$(page --sort=relevance --limit=8 "$q") / $(page --sort=relevance --limit=8 "$q date:1990..")" \
 		"$(joined --sort=relevance --limit=8 "$q date:1990..") / $(joined --sort=relevance --limit=8 "$q date:1990..")"

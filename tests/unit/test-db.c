@@ -893,7 +893,7 @@ deferred_rank_differences(struct fixture *f, const char *match, int *phrases)
 
 /* The same for rank_walk_phrases() of MATCH, the phrases PHRASES (NULL
  * ended) joined by AND (or one alone) or by OR (JOIN), the hits kept to
- * every other row of MATCH with ODD_ROWS (RANK_ANY only): its hits are
+ * every other row of MATCH with ODD_ROWS: its hits are
  * bm25()'s, in id order, its counts rank_count()'s, and its ranks bm25()'s
  * scores, bit for bit. HITS is set to how many it
  * found. */
@@ -1108,6 +1108,11 @@ test_rank_lengths(struct fixture *f, gconstpointer data)
 			    walked_rank_differences(f, walked[i].match, walked[i].phrases, &hits);
 			g_assert_cmpstr(diff, ==, "");
 			g_assert_cmpuint(hits, ==, walked[i].hits);
+			/* Kept to a set (the other terms' hits). */
+			g_autofree char *kept = walked_rank_differences_of(
+			    f, walked[i].match, walked[i].phrases, RANK_ALL, TRUE, &hits);
+			g_assert_cmpstr(kept, ==, "");
+			g_assert_cmpuint(hits, ==, walked[i].hits / 2);
 		}
 		for (guint i = 0; i < G_N_ELEMENTS(walked_any); i++)
 			for (int odd = 0; odd < 2; odd++) {

@@ -694,6 +694,64 @@ test_fts_phrases(void)
 	}
 }
 
+/* Words AND other terms say so, with the others' SQL alone (and, for one
+ * term of a set, a SELECT of its ids), which relevance meets with the
+ * words' rows; a negated or ORed part says nothing of the kind. The words
+ * that rank are every term not negated, in FTS5's order. */
+static void
+test_fts_and(void)
+{
+	const struct {
+		const char *query;
+		const char *fts_and, *rest, *set;
+		gboolean all;
+		const char *rank; /* joined by " | " */
+	} cases[] = {
+		{ "invoice date:2024", "\"invoice\"", "(m.date >= ? AND m.date < ?)", NULL, TRUE,
+		  "\"invoice\"" },
+		{ "invoice report date:2024 folder:Sent", "\"invoice\" AND \"report\"",
+		  "((m.date >= ? AND m.date < ?) AND m.id IN (SELECT l.message FROM containers c "
+		  "JOIN "
+		  "locations l ON l.container = c.id WHERE c.folder = ? COLLATE NOCASE))",
+		  NULL, TRUE, "\"invoice\" | \"report\"" },
+		{ "client:acme (invoice OR march)", "\"invoice\" OR \"march\"",
+		  "m.id IN (SELECT message FROM filings WHERE client = ?)",
+		  "SELECT message FROM filings WHERE client = ?", FALSE,
+		  "\"invoice\" | \"march\"" },
+		{ "invoice -march is:unread", "\"invoice\" NOT \"march\"", NULL, NULL, FALSE,
+		  "\"invoice\"" },
+		{ "invoice OR date:2024", NULL, NULL, NULL, FALSE, "\"invoice\"" },
+		{ "-(invoice date:2024)", NULL, NULL, NULL, FALSE, NULL },
+		{ "-(-(invoice date:2024))", NULL, NULL, NULL, FALSE, "\"invoice\"" },
+		{ "invoice", NULL, NULL, NULL, FALSE, "\"invoice\"" },
+		{ "subject:invoice OR (report -march)", NULL, NULL, NULL, FALSE,
+		  "{subject} : \"invoice\" | \"report\"" },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(query) q = query_parse(cases[i].query, NOW, &error);
+		g_assert_no_error(error);
+		g_test_message("%s", cases[i].query);
+		g_assert_cmpstr(query_fts_and(q), ==, cases[i].fts_and);
+		if (cases[i].rest)
+			g_assert_cmpstr(query_rest_sql(q), ==, cases[i].rest);
+		else if (!cases[i].fts_and)
+			g_assert_null(query_rest_sql(q));
+		g_assert_cmpstr(query_rest_set(q), ==, cases[i].set);
+		g_assert_cmpint(query_fts_and_joins_all(q), ==, cases[i].all);
+		const GPtrArray *rank = query_fts_rank_phrases(q);
+		g_autofree char *joined = NULL;
+		if (rank) {
+			GString *j = g_string_new(NULL);
+			for (guint k = 0; k < rank->len; k++)
+				g_string_append_printf(j, "%s%s", k ? " | " : "",
+				                       (const char *)rank->pdata[k]);
+			joined = g_string_free(j, FALSE);
+		}
+		g_assert_cmpstr(joined, ==, cases[i].rank);
+	}
+}
+
 /* The limits stay within what SQLite and FTS5 accept. */
 static void
 test_limits(void)
@@ -994,6 +1052,7 @@ main(int argc, char **argv)
 	g_test_add_func("/query/hostile", test_hostile);
 	g_test_add_func("/query/highlight", test_highlight);
 	g_test_add_func("/query/fts-phrases", test_fts_phrases);
+	g_test_add_func("/query/fts-and", test_fts_and);
 	g_test_add_func("/query/limits", test_limits);
 	g_test_add_func("/query/fuzz", test_fuzz);
 	g_test_add_func("/query/filings", test_filings);
