@@ -1,4 +1,5 @@
-/* The mc_bm25() ranking function and the counts of its IDF (rank.h). */
+/* The mc_bm25() ranking function, the counts of its IDF, and ranking by
+ * walking each phrase's rows (rank.h). */
 #include "config.h"
 
 #include <math.h>
