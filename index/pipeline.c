@@ -226,6 +226,10 @@ parse_worker(gpointer data, gpointer user_data)
 	if (ev->message) {
 		/* A reindex: the first copy that can still be read. */
 		bytes = reindex_read(ev, &mtime);
+	} else if (ev->item->refused) {
+		/* Not read: what it is was said by its source. */
+		ev->skip_size = MAX(ev->item->length, 1);
+		g_set_error_literal(&ev->error, PARSE_ERROR, PARSE_ERROR_FAILED, ev->item->refused);
 	} else if (ev->item->data) {
 		bytes = g_bytes_ref(ev->item->data);
 		ev->bytes = g_bytes_get_size(bytes);

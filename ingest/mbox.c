@@ -398,8 +398,9 @@ mbox_from_splits(const struct mbox_reader *r, const char *line, gsize len)
 }
 
 /* Scans the mbox file PATH. FALSE and ERROR (the reason only, without the
- * path) when it cannot be read or is no mbox: then nothing is concluded
- * about the messages it held. */
+ * path) when it cannot be read or is no mbox (PARSE_ERROR: what the file
+ * is, not that it could not be read): then nothing is concluded about the
+ * messages it held. */
 static gboolean
 mbox_scan_file(struct source *src, struct source_sink *sink, const char *path, GError **error)
 {
@@ -412,7 +413,8 @@ mbox_scan_file(struct source *src, struct source_sink *sink, const char *path, G
 		return FALSE;
 	}
 	const char *wrong = NULL;
-	switch (mbox_sniff(f)) {
+	enum mbox_shape shape = mbox_sniff(f);
+	switch (shape) {
 	case SHAPE_MBOX:
 	case SHAPE_EMPTY:
 		break;
@@ -427,7 +429,9 @@ mbox_scan_file(struct source *src, struct source_sink *sink, const char *path, G
 		break;
 	}
 	if (wrong) {
-		g_set_error_literal(error, MC_ERROR, MC_ERROR_FAILED, wrong);
+		g_set_error_literal(
+		    error, shape == SHAPE_UNREADABLE ? MC_ERROR : PARSE_ERROR,
+		    shape == SHAPE_UNREADABLE ? MC_ERROR_FAILED : PARSE_ERROR_FAILED, wrong);
 		fclose(f);
 		return FALSE;
 	}
@@ -585,8 +589,29 @@ mbox_scan(struct source *src, struct source_sink *sink, GError **error)
 		const char *p = g_ptr_array_index(names, i);
 		g_hash_table_add(listed, (gpointer)p);
 		g_autoptr(GError) local = NULL;
-		if (g_file_test(p, G_FILE_TEST_IS_REGULAR) && !mbox_scan_file(src, sink, p, &local))
+		if (!g_file_test(p, G_FILE_TEST_IS_REGULAR) || mbox_scan_file(src, sink, p, &local))
+			continue;
+		struct stat file_st;
+		if (local->domain != PARSE_ERROR || stat(p, &file_st) < 0) {
 			sink->skipped(sink, p, local->message);
+			continue;
+		}
+		/* Not an mbox (notes beside the export, old Mac line ends): the
+		 * file's nature, remembered until it changes, as a maildir's
+		 * file that is not mail is. */
+		struct source_item *item = g_new0(struct source_item, 1);
+		item->source = g_strdup(src->name);
+		item->kind = "file";
+		item->container = g_strdup(p);
+		item->folder = g_path_get_basename(p);
+		item->name = g_strdup("");
+		item->sub = g_strdup("");
+		item->info = g_strdup("");
+		item->path = g_strdup(p);
+		item->length = file_st.st_size;
+		item->mtime = file_st.st_mtim.tv_sec;
+		item->refused = g_strdup(local->message);
+		sink->add(sink, item);
 	}
 	if (sink->stopping(sink))
 		return TRUE;

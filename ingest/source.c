@@ -21,6 +21,7 @@ source_item_free(struct source_item *item)
 	g_free(item->sub);
 	g_free(item->info);
 	g_free(item->path);
+	g_free(item->refused);
 	if (item->data)
 		g_bytes_unref(item->data);
 	g_free(item);

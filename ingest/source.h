@@ -29,6 +29,10 @@ struct source_item {
 	gint64 fingerprint; /* mbox: 64 bits of the SHA-256 of its raw bytes */
 	gint64 mtime;       /* file time, the last fallback for the date */
 	GBytes *data;       /* the raw bytes when the source has read them; NULL: read PATH */
+	/* Why the source refuses the file as it is (not mail of its kind):
+	 * reported, and remembered as skipped until it changes; LENGTH is
+	 * its size. NULL for mail. */
+	char *refused;
 };
 
 /* Frees ITEM and everything it owns. */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # mbox ingest: mboxrd quoting, offsets, appends, non-mbox files.
 . "$top_srcdir/tests/lib.sh"
-plan 36
+plan 40
 cp "$CORPUS/mbox/takeout.mbox" "$TMP/takeout.mbox"
 
 out=$(mc ingest --mbox "$TMP/takeout.mbox" 2>&1)
@@ -100,6 +100,26 @@ cp "$TMP/notes.txt" "$TMP/export/notes.txt"
 out=$(mc ingest --mbox "$TMP/export" 2>"$TMP/err"); rc=$?
 check_eq 'a file that is not an mbox in a directory of them: skipped, exit 0' "$(cat "$TMP/err") rc=$rc" \
 	"mailclerk: skipped $TMP/export/notes.txt: not an mbox file: it does not start with a \"From \" line rc=0"
+# ... and remembered, as any skipped file is: not said again until it
+# changes. So is an mbox of old Mac line ends in the directory.
+printf 'From a@b Mon Jan  1 00:00:00 2024\rFrom: a@mac.example\rSubject: classic\r\rmacdirword\r' > "$TMP/export/old-mac.mbox"
+err=$(mc ingest --mbox "$TMP/export" 2>&1 >/dev/null); rc=$?
+check_eq '... an old-Mac mbox beside it: skipped, saying why, exit 0' "$err rc=$rc" \
+	"mailclerk: skipped $TMP/export/old-mac.mbox: line ends are CR only (old Mac format), which mailclerk does not read; convert them first, e.g. with: tr '\\r' '\\n' < OLD > NEW rc=0"
+out=$(mc ingest --mbox "$TMP/export" 2>"$TMP/err"); rc=$?
+check_eq '... both known the next time: counted, not said' \
+	"$(cat "$TMP/err")|$(printf '%s' "$out" | sed 's/.*skipped, //; s/, in .*//') rc=$rc" "|2 skipped (known) rc=0"
+check_eq '... and listed with their reasons' \
+	"$(sqlite3 "$DB" "SELECT substr(container, length('$TMP/export/') + 1) || '|' || name || '|' || size || '|' || substr(reason, 1, 25) FROM skipped WHERE container LIKE '%/export/%' ORDER BY container")" \
+	"notes.txt||$(wc -c < "$TMP/export/notes.txt" | tr -d ' ')|not an mbox file: it does
+old-mac.mbox||$(wc -c < "$TMP/export/old-mac.mbox" | tr -d ' ')|line ends are CR only (ol"
+tr '\r' '\n' < "$TMP/export/old-mac.mbox" > "$TMP/converted" && mv "$TMP/converted" "$TMP/export/old-mac.mbox"
+echo more >> "$TMP/export/notes.txt"
+out=$(mc ingest --mbox "$TMP/export" 2>"$TMP/err"); rc=$?
+check_eq '... changed: the notes said again, the converted mbox read and no longer skipped' \
+	"$(cat "$TMP/err")|$(mc count macdirword)|$(sqlite3 "$DB" "SELECT count(*) FROM skipped WHERE container LIKE '%old-mac.mbox'") rc=$rc" \
+	"mailclerk: skipped $TMP/export/notes.txt: not an mbox file: it does not start with a \"From \" line|1|0 rc=0"
+rm "$TMP/export/old-mac.mbox" "$TMP/export/notes.txt"
 
 # What is not an mbox at all is said, exit 1.
 mkdir -p "$TMP/mail/INBOX/cur" "$TMP/mail/INBOX/new" "$TMP/mail/INBOX/tmp" "$TMP/nothing"
