@@ -631,6 +631,18 @@ fts_ids(const char *match)
 	return g_string_free(out, FALSE);
 }
 
+/* PHRASES (char *) joined by " | "; NULL for NULL. */
+static char *
+joined_phrases(const GPtrArray *phrases)
+{
+	if (!phrases)
+		return NULL;
+	GString *j = g_string_new(NULL);
+	for (guint k = 0; k < phrases->len; k++)
+		g_string_append_printf(j, "%s%s", k ? " | " : "", (const char *)phrases->pdata[k]);
+	return g_string_free(j, FALSE);
+}
+
 /* Words alone joined by AND give each phrase's own MATCH, which relevance
  * walks one by one: together they find what the whole expression finds. */
 static void
@@ -660,14 +672,7 @@ test_fts_phrases(void)
 		g_autoptr(query) q = query_parse(cases[i].query, NOW, NULL);
 		g_assert_nonnull(q);
 		const GPtrArray *phrases = query_fts_phrases(q);
-		g_autofree char *joined = NULL;
-		if (phrases) {
-			GString *j = g_string_new(NULL);
-			for (guint k = 0; k < phrases->len; k++)
-				g_string_append_printf(j, "%s%s", k ? " | " : "",
-				                       (const char *)phrases->pdata[k]);
-			joined = g_string_free(j, FALSE);
-		}
+		g_autofree char *joined = joined_phrases(phrases);
 		g_assert_cmpstr(joined, ==, cases[i].phrases);
 		if (!phrases)
 			continue;
@@ -739,15 +744,7 @@ test_fts_and(void)
 			g_assert_null(query_rest_sql(q));
 		g_assert_cmpstr(query_rest_set(q), ==, cases[i].set);
 		g_assert_cmpint(query_fts_and_joins_all(q), ==, cases[i].all);
-		const GPtrArray *rank = query_fts_rank_phrases(q);
-		g_autofree char *joined = NULL;
-		if (rank) {
-			GString *j = g_string_new(NULL);
-			for (guint k = 0; k < rank->len; k++)
-				g_string_append_printf(j, "%s%s", k ? " | " : "",
-				                       (const char *)rank->pdata[k]);
-			joined = g_string_free(j, FALSE);
-		}
+		g_autofree char *joined = joined_phrases(query_fts_rank_phrases(q));
 		g_assert_cmpstr(joined, ==, cases[i].rank);
 	}
 }
