@@ -838,9 +838,10 @@ preload_range(struct walk_pool *p, struct doclens *lengths, gint64 lo, gint64 hi
 /* While another thread still walks, reads the lengths scoring will want
  * into LENGTHS (reading them is most of scoring): those of this thread's
  * side of the split (AFTER: the ids after it), then of the other side,
- * within the fewest rows kept so far (every hit is among them). Returns
- * whether it read every one: then this thread scores every hit. Nothing
- * for a few rows. */
+ * within the fewest rows kept so far (every hit of phrases joined by AND
+ * is among them; of phrases ORed, only some). Returns whether it read
+ * every one: then this thread scores every hit. Nothing for a few rows,
+ * or none (a phrase without rows). */
 static gboolean
 preload_lengths(struct walk_pool *p, struct doclens *lengths, gboolean after)
 {
@@ -848,15 +849,18 @@ preload_lengths(struct walk_pool *p, struct doclens *lengths, gboolean after)
 	g_mutex_lock(&p->lock);
 	gint64 split = p->split;
 	g_mutex_unlock(&p->lock);
-	if (!f || f->len < score_split_min() || !split)
+	if (!f || f->len == 0 || f->len < score_split_min() || !split)
 		return FALSE;
 	gint64 first = f->ids[0], last = f->ids[f->len - 1];
 	gboolean always = after && thread_preloads_all();
+	gboolean all;
 	if (after)
-		return preload_range(p, lengths, split + 1, last, always) &&
-		       preload_range(p, lengths, first, split, always);
-	return preload_range(p, lengths, first, split, FALSE) &&
-	       preload_range(p, lengths, split + 1, last, FALSE);
+		all = preload_range(p, lengths, split + 1, last, always) &&
+		      preload_range(p, lengths, first, split, always);
+	else
+		all = preload_range(p, lengths, first, split, FALSE) &&
+		      preload_range(p, lengths, split + 1, last, FALSE);
+	return all && !p->any;
 }
 
 static gpointer

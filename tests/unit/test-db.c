@@ -1099,7 +1099,7 @@ test_rank_lengths(struct fixture *f, gconstpointer data)
 	g_assert_true(writer_commit(f->w, &error));
 	g_assert_no_error(error);
 	for (int way = 0; way < 6; way++) {
-		g_setenv("MAILCLERK_TEST_RANK_SPLIT", way & 1 ? "1" : "1000000", TRUE);
+		g_setenv("MAILCLERK_TEST_RANK_SPLIT", way & 1 ? "0" : "1000000", TRUE);
 		g_setenv("MAILCLERK_TEST_RANK_FILTER", way & 2 ? "0" : "1", TRUE);
 		g_setenv("MAILCLERK_TEST_RANK_PRELOAD", way & 4 ? "thread" : "", TRUE);
 		for (guint i = 0; i < G_N_ELEMENTS(walked); i++) {
