@@ -60,14 +60,26 @@ part_free(struct part *p)
 		g_ptr_array_unref(p->phrases);
 	g_ptr_array_unref(p->binds);
 	g_free(p->set);
-	g_free(p->rest_set);
-	g_free(p->fts_and);
-	if (p->fts_and_phrases)
-		g_ptr_array_unref(p->fts_and_phrases);
-	g_free(p->rest);
-	if (p->rest_binds)
-		g_ptr_array_unref(p->rest_binds);
+	g_clear_pointer(&p->words_and, words_and_unref);
 	g_free(p);
+}
+
+static void
+words_and_clear(gpointer data)
+{
+	struct words_and *w = data;
+	g_free(w->fts);
+	if (w->phrases)
+		g_ptr_array_unref(w->phrases);
+	g_free(w->rest);
+	g_ptr_array_unref(w->binds);
+	g_free(w->rest_set);
+}
+
+void
+words_and_unref(struct words_and *w)
+{
+	g_atomic_rc_box_release_full(w, words_and_clear);
 }
 
 void
@@ -360,33 +372,28 @@ parts_combine(GPtrArray *parts, gboolean is_and)
 	if (is_and && fts_pos != NULL && fts_neg == NULL && sql->len > 0) {
 		/* Words AND other terms: the others alone too, whose set a
 		 * search can meet with the words' rows it has walked. */
+		struct words_and *w = g_atomic_rc_box_new0(struct words_and);
 		GString *rest = g_string_new(sql->len > 1 ? "(" : "");
 		g_autoptr(GString) unused = g_string_new(NULL);
-		out->rest_binds = binds_new();
+		w->binds = binds_new();
 		for (guint i = 0; i < sql->len; i++) {
 			if (i > 0)
 				g_string_append(rest, " AND ");
-			part_to_sql(sql->pdata[i], rest, unused, out->rest_binds);
+			part_to_sql(sql->pdata[i], rest, unused, w->binds);
 		}
 		if (sql->len > 1)
 			g_string_append_c(rest, ')');
-		out->rest = g_string_free(rest, FALSE);
-		if (sql->len == 1 && ((const struct part *)sql->pdata[0])->set)
-			out->rest_set = g_strdup(((const struct part *)sql->pdata[0])->set);
-		out->fts_and = g_strdup(fts_pos->text);
+		w->rest = g_string_free(rest, FALSE);
+		if (sql->len == 1)
+			w->rest_set = g_strdup(((const struct part *)sql->pdata[0])->set);
+		w->fts = g_strdup(fts_pos->text);
 		if (fts_pos->phrases)
-			out->fts_and_phrases = g_ptr_array_ref(fts_pos->phrases);
-	} else if (items->len == 1) {
+			w->phrases = g_ptr_array_ref(fts_pos->phrases);
+		out->words_and = w;
+	} else if (items->len == 1 && ((const struct part *)items->pdata[0])->words_and) {
 		/* One operand, the same SQL: what it says of itself stands. */
-		const struct part *only = items->pdata[0];
-		if (only->fts_and) {
-			out->fts_and = g_strdup(only->fts_and);
-			if (only->fts_and_phrases)
-				out->fts_and_phrases = g_ptr_array_ref(only->fts_and_phrases);
-			out->rest = g_strdup(only->rest);
-			out->rest_set = g_strdup(only->rest_set);
-			out->rest_binds = g_ptr_array_ref(only->rest_binds);
-		}
+		out->words_and =
+		    g_atomic_rc_box_acquire(((const struct part *)items->pdata[0])->words_and);
 	}
 	return out;
 }
@@ -414,12 +421,8 @@ part_negate(struct part *p)
 		g_free(p->text);
 		p->text = text;
 		/* What it said of its words and its set is of it unnegated. */
-		g_clear_pointer(&p->fts_and, g_free);
-		g_clear_pointer(&p->fts_and_phrases, g_ptr_array_unref);
-		g_clear_pointer(&p->rest, g_free);
-		g_clear_pointer(&p->rest_binds, g_ptr_array_unref);
+		g_clear_pointer(&p->words_and, words_and_unref);
 		g_clear_pointer(&p->set, g_free);
-		g_clear_pointer(&p->rest_set, g_free);
 		if (p->probe) {
 			char *probe = g_strdup_printf("NOT (%s)", p->probe);
 			g_free(p->probe);

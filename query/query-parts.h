@@ -28,6 +28,17 @@ enum part_kind {
 	PART_SQL,     /* text: SQL over `m`, with binds */
 };
 
+/* Words AND other terms (query_fts_and()), shared by the parts and the
+ * query that say so (g_atomic_rc_box: words_and_unref()). */
+struct words_and {
+	char *fts;          /* the words' FTS text */
+	GPtrArray *phrases; /* of FTS, as part.phrases; or NULL */
+	char *rest;         /* the other terms' SQL alone, over `m` */
+	GPtrArray *binds;   /* of REST */
+	char *rest_set;     /* REST as a SELECT of its ids (part.set); or NULL */
+};
+void words_and_unref(struct words_and *w);
+
 struct part {
 	enum part_kind kind;
 	char *text;
@@ -47,18 +58,11 @@ struct part {
 	 * for any other expression (an OR, a NOT inside). */
 	GPtrArray *phrases;
 	GPtrArray *binds;
-	/* PART_SQL of words AND other terms: the words' FTS text and the SQL
-	 * of the others alone, with its binds (query_fts_and()); NULL
-	 * otherwise. */
-	char *fts_and;
-	GPtrArray *fts_and_phrases; /* of FTS_AND, as PHRASES; or NULL */
-	char *rest;
-	GPtrArray *rest_binds;
+	/* PART_SQL of words AND other terms; NULL otherwise. */
+	struct words_and *words_and;
 	/* PART_SQL `m.id IN (SET)`: SET, a SELECT of the ids (maybe repeated)
-	 * that TEXT holds, with the same binds; NULL otherwise. REST_SET: the
-	 * same of REST. */
+	 * that TEXT holds, with the same binds; NULL otherwise. */
 	char *set;
-	char *rest_set;
 };
 
 enum token_type {
@@ -106,11 +110,9 @@ struct query {
 	gboolean fts_prefix, fts_or; /* of fts_only: query_fts_has_prefix(), _has_or() */
 	GPtrArray *fts_phrases;      /* query_fts_phrases() */
 	GPtrArray *rank_phrases;     /* query_fts_rank_phrases() */
-	char *fts_and, *rest_sql;    /* query_fts_and(), query_rest_sql() */
-	char *rest_set;              /* query_rest_set() */
-	GPtrArray *rest_binds;
-	gboolean fts_and_all; /* query_fts_and_joins_all() */
-	GPtrArray *keys;      /* struct key_ref *, in the query's order */
+	struct words_and *words_and; /* query_fts_and() and the rest; or NULL */
+	gboolean fts_and_all;        /* query_fts_and_joins_all() */
+	GPtrArray *keys;             /* struct key_ref *, in the query's order */
 };
 
 struct parser {

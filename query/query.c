@@ -193,13 +193,10 @@ parse_query(const char *text, gint64 now, gboolean with_attachments, GError **er
 			if (top->phrases)
 				q->fts_phrases = g_ptr_array_ref(top->phrases);
 		}
-		if (top->kind == PART_SQL && top->fts_and) {
-			q->fts_and = g_strdup(top->fts_and);
-			q->rest_sql = g_strdup(top->rest);
-			q->rest_set = g_strdup(top->rest_set);
-			q->rest_binds = g_ptr_array_ref(top->rest_binds);
+		if (top->kind == PART_SQL && top->words_and) {
+			q->words_and = g_atomic_rc_box_acquire(top->words_and);
 			/* Its phrases joined by AND are every word that ranks. */
-			const GPtrArray *a = top->fts_and_phrases, *r = ps.rank_phrases;
+			const GPtrArray *a = top->words_and->phrases, *r = ps.rank_phrases;
 			q->fts_and_all = a && a->len == r->len;
 			for (guint i = 0; q->fts_and_all && i < a->len; i++)
 				q->fts_and_all = g_str_equal(a->pdata[i], r->pdata[i]);
@@ -244,11 +241,7 @@ query_free(struct query *q)
 		g_ptr_array_unref(q->fts_phrases);
 	if (q->rank_phrases)
 		g_ptr_array_unref(q->rank_phrases);
-	g_free(q->fts_and);
-	g_free(q->rest_sql);
-	g_free(q->rest_set);
-	if (q->rest_binds)
-		g_ptr_array_unref(q->rest_binds);
+	g_clear_pointer(&q->words_and, words_and_unref);
 	g_ptr_array_unref(q->keys);
 	g_free(q);
 }
@@ -289,7 +282,7 @@ query_bind(const struct query *q, sqlite3_stmt *stmt, int first)
 const char *
 query_fts_and(const struct query *q)
 {
-	return q->fts_and;
+	return q->words_and ? q->words_and->fts : NULL;
 }
 
 gboolean
@@ -301,19 +294,19 @@ query_fts_and_joins_all(const struct query *q)
 const char *
 query_rest_sql(const struct query *q)
 {
-	return q->rest_sql;
+	return q->words_and ? q->words_and->rest : NULL;
 }
 
 const char *
 query_rest_set(const struct query *q)
 {
-	return q->rest_set;
+	return q->words_and ? q->words_and->rest_set : NULL;
 }
 
 int
 query_bind_rest(const struct query *q, sqlite3_stmt *stmt, int first)
 {
-	return binds_bind(q->rest_binds, stmt, first);
+	return q->words_and ? binds_bind(q->words_and->binds, stmt, first) : first;
 }
 
 gboolean

@@ -1041,11 +1041,12 @@ test_rank_lengths(struct fixture *f, gconstpointer data)
 	 * (as here, where the first is done before the other thread starts)
 	 * and keeping all (as when they run at once); and with every hit
 	 * scored by the other thread, which read every length meanwhile. */
-	static const struct {
+	struct walked_case {
 		const char *match;
 		const char *phrases[4];
 		guint hits;
-	} walked[] = {
+	};
+	static const struct walked_case walked[] = {
 		{ "\"alpha\"", { "\"alpha\"" }, 41 },
 		{ "{body} : \"beta\"", { "{body} : \"beta\"" }, 41 },
 		{ "\"alpha\" AND \"beta\"", { "\"alpha\"", "\"beta\"" }, 39 },
@@ -1068,11 +1069,7 @@ test_rank_lengths(struct fixture *f, gconstpointer data)
 	};
 	/* Joined by OR: every row of any, a row without a phrase scoring 0
 	 * for it, as bm25() of the phrases ORed scores it. */
-	static const struct {
-		const char *match;
-		const char *phrases[4];
-		guint hits;
-	} walked_any[] = {
+	static const struct walked_case walked_any[] = {
 		{ "\"alpha\" OR \"beta\"", { "\"alpha\"", "\"beta\"" }, 43 },
 		{ "\"gamma\" OR \"alpha\"", { "\"gamma\"", "\"alpha\"" }, 44 },
 		{ "({body} : \"beta\") OR \"gamma\" OR \"bob\"",
