@@ -108,13 +108,21 @@ register_is_me(struct mc_db *db, const struct mc_config *cfg, GError **error)
 	"WITH l AS (SELECT t.message AS id FROM thread_last t WHERE t.automated = 0 "              \
 	"AND t.date >= ?5 AND t.date <= ?6) "
 
-/* The same as it stood at ?6 (--now in the past): thread_last is the
- * present's, so each thread written to in the window has its last message
- * up to then found again (LAST_OF_THREAD() of what was there). Mail dated
- * later is left out, not its thread. */
+/* The same as it stood at ?6 (--now in the past). thread_last is the
+ * present's: a thread whose last message there is dated up to ?6 had it
+ * then too (nothing of the thread came later but automated mail, which is
+ * no last message while a person wrote in it); a thread written to in the
+ * window that has a later last message has its last message up to ?6
+ * found again (LAST_OF_THREAD() of what was there). Mail dated later is
+ * left out, not its thread. Only the threads that go on past ?6 are read
+ * again (287 of 9,370 for a 90-day window at a million messages: followups
+ * 229 ms before, 161 ms now, where the present takes 70). */
 #define LAST_AS_OF                                                                                 \
-	"WITH w AS (SELECT DISTINCT thread_id FROM messages WHERE date >= ?5 AND date <= ?6), "    \
-	"l AS (SELECT lm.id AS id FROM w CROSS JOIN messages lm ON lm.id = " LAST_OF_THREAD_WHERE( \
+	"WITH w AS (SELECT DISTINCT m.thread_id FROM messages m CROSS JOIN thread_last t "         \
+	"ON t.thread_id = m.thread_id WHERE m.date >= ?5 AND m.date <= ?6 AND t.date > ?6), "      \
+	"l AS (SELECT t.message AS id FROM thread_last t WHERE t.automated = 0 "                   \
+	"AND t.date >= ?5 AND t.date <= ?6 UNION ALL "                                             \
+	"SELECT lm.id AS id FROM w CROSS JOIN messages lm ON lm.id = " LAST_OF_THREAD_WHERE(       \
 	    "w.thread_id", " AND x.date <= ?6") " WHERE lm.automated = 0 AND lm.date >= ?5) "
 
 /* clang-format off */
