@@ -158,12 +158,21 @@ search_ids_fts(struct mc_db *db, const char *fts, gboolean oldest, gint64 limit,
  * other terms matches: the newest alone would say nothing of a client
  * whose mail stopped a year ago. */
 #define SAMPLE_TESTS 64
+/* What those tests may take, all together, before the walk is given up
+ * unwalked: twice FTS_TEST_US each. A phrase tested at one message costs
+ * FTS5 a scan from there to the next message that holds it (its
+ * xFilter() skips on through rows with the words but not the phrase,
+ * past the rowid asked for), so a phrase of common words that is rare
+ * takes milliseconds a test; the sample of a million messages for one
+ * found nowhere took a second, where collecting its set took 50 ms. */
+#define SAMPLE_BUDGET_US (2 * FTS_TEST_US * SAMPLE_TESTS)
 
 /* Which way search_ids() takes, when the test hook MAILCLERK_TEST_SEARCH
- * says ("walk": walks to the end, never giving up; "set": never walks), so
- * that the tests see both give the same pages on mail small enough that it
- * would always collect the set. */
-enum search_path { PATH_CHOOSE, PATH_WALK, PATH_SET };
+ * says ("walk": walks to the end, never giving up; "set": never walks;
+ * "sample-spent": the sample of a walk's density runs out of time at its
+ * first check), so that the tests see each gives the same pages on mail
+ * small enough that it would always collect the set. */
+enum search_path { PATH_CHOOSE, PATH_WALK, PATH_SET, PATH_SAMPLE_SPENT };
 
 static enum search_path
 search_path_forced(void)
@@ -174,6 +183,8 @@ search_path_forced(void)
 		return PATH_WALK;
 	if (g_strcmp0(path, "set") == 0)
 		return PATH_SET;
+	if (g_strcmp0(path, "sample-spent") == 0)
+		return PATH_SAMPLE_SPENT;
 #endif
 	return PATH_CHOOSE;
 }
@@ -188,6 +199,7 @@ struct probe_walk {
 	double set_cost;    /* SET_COST_PER_*_HIT_US of the path it would give up for */
 	double set_density; /* sampled: of all messages, how many the set has */
 	gboolean forced;    /* MAILCLERK_TEST_SEARCH=walk */
+	gint64 sample_us;   /* SAMPLE_BUDGET_US; 0 with MAILCLERK_TEST_SEARCH=sample-spent */
 };
 
 static void
@@ -225,6 +237,15 @@ probe_give_up(void *data)
 	return walk_rest > whole_set || spent > whole_set;
 }
 
+/* Stops the sample of a walk's density (non-zero) once it has taken its
+ * time (SAMPLE_BUDGET_US); the search then collects the set. */
+static int
+sample_give_up(void *data)
+{
+	const struct probe_walk *w = data;
+	return !w->forced && g_get_monotonic_time() - w->started >= w->sample_us;
+}
+
 /* Newest (or oldest) first, LIMIT + OFFSET hits: walks the messages in date
  * order and tests each with the probe form of Q (query_probe_sql()),
  * stopping at the last hit it needs. A word in half the messages takes
@@ -249,6 +270,7 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 		.need = limit + offset,
 		.set_cost = query_fts_only(q) ? SET_COST_PER_FTS_HIT_US : SET_COST_PER_SQL_HIT_US,
 		.forced = search_path_forced() == PATH_WALK,
+		.sample_us = search_path_forced() == PATH_SAMPLE_SPENT ? 0 : SAMPLE_BUDGET_US,
 	};
 	if (sqlite3_step(top) == SQLITE_ROW)
 		w.messages = sqlite3_column_int64(top, 0);
@@ -291,7 +313,15 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 		if (!t)
 			return NULL;
 		query_bind(q, t, 1);
-		if (sqlite3_step(t) != SQLITE_ROW) {
+		w.started = g_get_monotonic_time();
+		sqlite3_progress_handler(db->sql, 16, sample_give_up, &w);
+		int rc = sqlite3_step(t);
+		sqlite3_progress_handler(db->sql, 0, NULL, NULL);
+		if (rc == SQLITE_INTERRUPT) {
+			*gave_up = TRUE;
+			return NULL;
+		}
+		if (rc != SQLITE_ROW) {
 			db_set_error(error, db, "searching");
 			return NULL;
 		}
