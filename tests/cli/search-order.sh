@@ -6,7 +6,7 @@
 # forces each way (left alone, it depends on the mail and the query). A
 # search without --limit is SQL's own ORDER BY: the same order again.
 . "$top_srcdir/tests/lib.sh"
-plan 85
+plan 87
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -46,7 +46,8 @@ done
 # A sample of the walk's density that runs out of time (a rare phrase of
 # common words takes FTS5 milliseconds a test) leaves the set to collect:
 # the same pages, no error.
-for q in 'client:acme acme' '"new logo" date:2020..' 'from:@acme.example website' 'acme OR is:outbound'; do
+for q in 'client:acme acme' '"new logo" date:2020..' 'from:@acme.example website' 'acme OR is:outbound' \
+	acme '"new logo"'; do
 	check_eq "the sample out of time, newest first: $q" \
 		"$(MAILCLERK_TEST_SEARCH=sample-spent mc search --format=json --limit=5 "$q" 2>&1 | jq -r '[.[].id] | join(" ")')" \
 		"$(set_ --limit=5 "$q")"
