@@ -253,42 +253,54 @@ sample_give_up(void *data)
 	return !w->forced && g_get_monotonic_time() - w->started >= w->sample_us;
 }
 
-/* Sets *COUNTED to the hits of FTS in SAMPLE_RANGES ranges of ids spread
- * over W's messages, the last ending at the newest, and *SAMPLED to the ids
- * they span (all of them when there are no more than SAMPLE_IDS). FALSE
- * with *GAVE_UP when that took longer than W allows, or with ERROR. */
-static gboolean
-count_spread_hits(struct mc_db *db, const char *fts, struct probe_walk *w, gint64 *counted,
-                  gint64 *sampled, gboolean *gave_up, GError **error)
+/* Steps S, a statement of the density sample, within W's budget (counted
+ * from W->started): SQLITE_INTERRUPT when it ran out. */
+static int
+sample_step(struct mc_db *db, sqlite3_stmt *s, struct probe_walk *w)
 {
-	g_autoptr(sqlite3_stmt) c = db_prepare(
-	    db, "SELECT count(*) FROM fts WHERE fts MATCH ? AND rowid BETWEEN ? AND ?", error);
-	if (!c)
-		return FALSE;
-	db_bind_text(c, 1, fts);
+	sqlite3_progress_handler(db->sql, 16, sample_give_up, w);
+	int rc = sqlite3_step(s);
+	sqlite3_progress_handler(db->sql, 0, NULL, NULL);
+	return rc;
+}
+
+/* Whether the sample's step ended in RC without its row: *GAVE_UP when it
+ * ran out of time, else ERROR. */
+static gboolean
+sample_failed(struct mc_db *db, int rc, gboolean *gave_up, GError **error)
+{
+	if (rc == SQLITE_INTERRUPT)
+		*gave_up = TRUE;
+	else if (rc != SQLITE_ROW)
+		db_set_error(error, db, "searching");
+	return rc != SQLITE_ROW;
+}
+
+/* Sets *COUNTED to the hits in SAMPLE_RANGES ranges of ids spread over
+ * W's messages, the last ending at the newest, and *SAMPLED to the ids
+ * they span (all of them when there are no more than SAMPLE_IDS), with C:
+ * the words' count of hits between ?2 and ?3. Returns the last step's
+ * result: SQLITE_ROW when every range was counted. */
+static int
+count_spread_hits(struct mc_db *db, sqlite3_stmt *c, struct probe_walk *w, gint64 *counted,
+                  gint64 *sampled)
+{
 	gint64 ranges = w->messages <= SAMPLE_IDS ? 1 : SAMPLE_RANGES;
 	gint64 span = ranges == 1 ? w->messages : SAMPLE_IDS / SAMPLE_RANGES;
 	int rc = SQLITE_ROW;
-	w->started = g_get_monotonic_time();
-	sqlite3_progress_handler(db->sql, 16, sample_give_up, w);
 	for (gint64 i = 0; i < ranges && rc == SQLITE_ROW; i++) {
 		gint64 last =
 		    w->messages - (w->messages - span) * (ranges - 1 - i) / MAX(ranges - 1, 1);
 		sqlite3_reset(c);
 		sqlite3_bind_int64(c, 2, last - span + 1);
 		sqlite3_bind_int64(c, 3, last);
-		rc = sqlite3_step(c);
+		rc = sample_step(db, c, w);
 		if (rc == SQLITE_ROW) {
 			*counted += sqlite3_column_int64(c, 0);
 			*sampled += span;
 		}
 	}
-	sqlite3_progress_handler(db->sql, 0, NULL, NULL);
-	if (rc == SQLITE_INTERRUPT)
-		*gave_up = TRUE;
-	else if (rc != SQLITE_ROW)
-		db_set_error(error, db, "searching");
-	return rc == SQLITE_ROW;
+	return rc;
 }
 
 /* Newest (or oldest) first, LIMIT + OFFSET hits: walks the messages in date
@@ -320,6 +332,7 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 	if (sqlite3_step(top) == SQLITE_ROW)
 		w.messages = sqlite3_column_int64(top, 0);
 	double density;
+	w.started = g_get_monotonic_time(); /* the sample's budget runs from here */
 	if (query_fts_only(q)) {
 		/* Words alone: their hits in a few ranges of ids spread over all
 		 * of them are cheap to count (FTS5 seeks a rowid range) and say
@@ -327,9 +340,15 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 		 * beat collecting them. Not the newest ids alone: they are the
 		 * folder read last, and a client's mail that is 3 % of a million
 		 * messages counted none there. */
+		g_autoptr(sqlite3_stmt) c = db_prepare(
+		    db, "SELECT count(*) FROM fts WHERE fts MATCH ? AND rowid BETWEEN ? AND ?",
+		    error);
+		if (!c)
+			return NULL;
+		db_bind_text(c, 1, query_fts_only(q));
 		gint64 counted = 0, sampled = 0;
-		if (!count_spread_hits(db, query_fts_only(q), &w, &counted, &sampled, gave_up,
-		                       error))
+		if (sample_failed(db, count_spread_hits(db, c, &w, &counted, &sampled), gave_up,
+		                  error))
 			return NULL;
 		density = ((double)counted + 0.5) / (double)(sampled + 1);
 		if (!w.forced && (sampled >= w.messages || FTS_TEST_US * (double)w.need / density >
@@ -354,18 +373,8 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 		if (!t)
 			return NULL;
 		query_bind(q, t, 1);
-		w.started = g_get_monotonic_time();
-		sqlite3_progress_handler(db->sql, 16, sample_give_up, &w);
-		int rc = sqlite3_step(t);
-		sqlite3_progress_handler(db->sql, 0, NULL, NULL);
-		if (rc == SQLITE_INTERRUPT) {
-			*gave_up = TRUE;
+		if (sample_failed(db, sample_step(db, t, &w), gave_up, error))
 			return NULL;
-		}
-		if (rc != SQLITE_ROW) {
-			db_set_error(error, db, "searching");
-			return NULL;
-		}
 		gint64 tested = sqlite3_column_int64(t, 0);
 		double matched = sqlite3_column_double(t, 1);
 		density = (matched + 0.5) / (double)(tested + 1);
