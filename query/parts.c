@@ -129,18 +129,38 @@ fts_leaf(struct parser *ps, const char *columns, const char *value, gboolean pre
 	if (!has_tokens(value))
 		return part_new(PART_EMPTY, NULL);
 
+	/* Written out as the index's words that begin with it: an OR of them,
+	 * or the one. */
+	g_autoptr(GPtrArray) words =
+	    prefix && ps->prefix_words ? prefix_words_find(ps->prefix_words, value) : NULL;
 	GString *s = g_string_new(NULL);
 	if (columns != NULL)
 		g_string_append_printf(s, "{%s} : ", columns);
-	fts_string(s, value);
-	if (prefix)
-		g_string_append(s, " *");
+	if (words) {
+		if (words->len > 1)
+			g_string_append_c(s, '(');
+		for (guint i = 0; i < words->len; i++) {
+			if (i > 0)
+				g_string_append(s, " OR ");
+			fts_string(s, words->pdata[i]);
+		}
+		if (words->len > 1)
+			g_string_append_c(s, ')');
+	} else {
+		fts_string(s, value);
+		if (prefix)
+			g_string_append(s, " *");
+	}
+	ps->has_prefix |= prefix;
 
 	struct part *p = part_new(PART_FTS, g_string_free(s, FALSE));
 	p->atomic = columns == NULL;
-	p->prefix = prefix;
-	p->phrases = g_ptr_array_new_with_free_func(g_free);
-	g_ptr_array_add(p->phrases, g_strdup(p->text));
+	p->prefix = prefix && !words;
+	p->has_or = words && words->len > 1;
+	if (!p->has_or) {
+		p->phrases = g_ptr_array_new_with_free_func(g_free);
+		g_ptr_array_add(p->phrases, g_strdup(p->text));
+	}
 	if (ps->negations % 2 == 0) {
 		g_ptr_array_add(ps->highlight,
 		                p->atomic ? g_strdup(p->text) : g_strdup_printf("(%s)", p->text));

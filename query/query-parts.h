@@ -113,6 +113,11 @@ struct query {
 	struct words_and *words_and; /* query_fts_and() and the rest; or NULL */
 	gboolean fts_and_all;        /* query_fts_and_joins_all() */
 	GPtrArray *keys;             /* struct key_ref *, in the query's order */
+	/* What it was parsed from, for query_expand_prefixes(). */
+	char *text;
+	gint64 now;
+	gboolean with_attachments;
+	gboolean has_prefix; /* a text term is a prefix (inv*), anywhere */
 };
 
 struct parser {
@@ -129,6 +134,10 @@ struct parser {
 	/* Column bookkeeping: the column of `col_at`, so columns are counted once. */
 	const char *col_at;
 	int col;
+	/* Prefix terms written out as the index's words (prefix.c); NULL to
+	 * keep them. */
+	struct prefix_words *prefix_words;
+	gboolean has_prefix; /* a text term was a prefix */
 };
 
 /* ---- lexer.c ---- */
@@ -206,6 +215,25 @@ struct part *parts_combine(GPtrArray *parts, gboolean is_and);
 
 /* Negates P in place and returns it. */
 struct part *part_negate(struct part *p);
+
+/* ---- prefix.c ---- */
+
+/* What writes a query's prefix terms out as the words of DB's index that
+ * begin with them (query_expand_prefixes()). Returns it, for
+ * prefix_words_free(), or NULL and ERROR when DB's full text cannot be read
+ * so. */
+struct prefix_words *prefix_words_new(struct mc_db *db, GError **error);
+void prefix_words_free(struct prefix_words *pw);
+/* Returns the words of the index (char *, in order) that begin with VALUE,
+ * a prefix term's value, for the caller to unref; NULL to keep the prefix:
+ * VALUE is more than one token, no word or too many begin with it, or
+ * finding them took the query's time (a failure is kept for
+ * prefix_words_failed()). */
+GPtrArray *prefix_words_find(struct prefix_words *pw, const char *value);
+/* How many prefixes prefix_words_find() wrote out. */
+guint prefix_words_written(const struct prefix_words *pw);
+/* Whether a lookup failed: then TRUE and ERROR. */
+gboolean prefix_words_failed(struct prefix_words *pw, GError **error);
 
 /* ---- fields.c ---- */
 

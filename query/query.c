@@ -131,9 +131,11 @@ parse_or(struct parser *ps, GError **error)
 	return parts_combine(parts, FALSE);
 }
 
-/* query_parse(), and with WITH_ATTACHMENTS only messages with attachments. */
+/* query_parse(), and with WITH_ATTACHMENTS only messages with attachments;
+ * with PREFIX_WORDS, prefix terms written out as it finds their words. */
 static struct query *
-parse_query(const char *text, gint64 now, gboolean with_attachments, GError **error)
+parse_query(const char *text, gint64 now, gboolean with_attachments,
+            struct prefix_words *prefix_words, GError **error)
 {
 	struct parser ps = { 0 };
 	const char *bad;
@@ -142,6 +144,7 @@ parse_query(const char *text, gint64 now, gboolean with_attachments, GError **er
 
 	ps.text = text;
 	ps.now = now;
+	ps.prefix_words = prefix_words;
 	ps.col_at = text;
 	ps.col = 1;
 	if (!g_utf8_validate(text, -1, &bad))
@@ -207,6 +210,10 @@ parse_query(const char *text, gint64 now, gboolean with_attachments, GError **er
 			q->rank_phrases = g_ptr_array_ref(ps.rank_phrases);
 		}
 		q->keys = g_ptr_array_ref(ps.keys);
+		q->text = g_strdup(text);
+		q->now = now;
+		q->with_attachments = with_attachments;
+		q->has_prefix = ps.has_prefix;
 	}
 	g_ptr_array_unref(ps.tokens);
 	g_ptr_array_unref(ps.highlight);
@@ -218,13 +225,39 @@ parse_query(const char *text, gint64 now, gboolean with_attachments, GError **er
 struct query *
 query_parse(const char *text, gint64 now, GError **error)
 {
-	return parse_query(text, now, FALSE, error);
+	return parse_query(text, now, FALSE, NULL, error);
 }
 
 struct query *
 query_parse_attachments(const char *text, gint64 now, GError **error)
 {
-	return parse_query(text, now, TRUE, error);
+	return parse_query(text, now, TRUE, NULL, error);
+}
+
+gboolean
+query_has_prefix(const struct query *q)
+{
+	return q->has_prefix;
+}
+
+gboolean
+query_expand_prefixes(const struct query *q, struct mc_db *db, struct query **expanded,
+                      GError **error)
+{
+	*expanded = NULL;
+	if (!q->has_prefix)
+		return TRUE;
+	struct prefix_words *pw = prefix_words_new(db, error);
+	if (pw == NULL)
+		return FALSE;
+	/* The same text parsed again: it parsed once, so it parses. */
+	struct query *written = parse_query(q->text, q->now, q->with_attachments, pw, error);
+	gboolean ok = written != NULL && !prefix_words_failed(pw, error);
+	if (ok && prefix_words_written(pw) > 0)
+		*expanded = g_steal_pointer(&written);
+	query_free(written);
+	prefix_words_free(pw);
+	return ok;
 }
 
 void
@@ -243,6 +276,7 @@ query_free(struct query *q)
 		g_ptr_array_unref(q->rank_phrases);
 	g_clear_pointer(&q->words_and, words_and_unref);
 	g_ptr_array_unref(q->keys);
+	g_free(q->text);
 	g_free(q);
 }
 

@@ -75,6 +75,18 @@ gboolean query_parse_date(const char *what, const char *text, gint64 now, gboole
  * lists them from here. */
 const char *query_field_name(gsize i);
 
+/* Whether a text term of Q is a prefix (inv*), anywhere in it. */
+gboolean query_has_prefix(const struct query *q);
+/* Sets *EXPANDED to Q with each prefix term written out as the words of
+ * DB's index that begin with it, an OR of them: the same messages, but
+ * FTS5 tests a message for a word with a seek and for a prefix by merging
+ * every such word's rows. Not for ranking: FTS5 scores an OR otherwise. A
+ * prefix stays one when it is more than one token or begins too many
+ * words, or once finding the words has taken a few milliseconds. *EXPANDED
+ * is NULL when no prefix was written out; else the caller frees it.
+ * Returns FALSE and sets ERROR when the index could not be read. */
+gboolean query_expand_prefixes(const struct query *q, struct mc_db *db, struct query **expanded,
+                               GError **error);
 /* Returns the SQL boolean, e.g. "(m.date >= ? AND m.id IN (SELECT rowid FROM
  * fts WHERE fts MATCH ?))"; "1" for match-all. Owned by Q. */
 const char *query_sql(const struct query *q);

@@ -196,6 +196,19 @@ search_path_forced(void)
 	return PATH_CHOOSE;
 }
 
+/* Whether the test hook MAILCLERK_TEST_PREFIX=keep says to search for
+ * prefixes as they are, not written out as their words, so that the tests
+ * see both give the same pages. */
+static gboolean
+prefixes_kept(void)
+{
+#ifdef MC_TEST_HOOKS
+	return g_strcmp0(g_getenv("MAILCLERK_TEST_PREFIX"), "keep") == 0;
+#else
+	return FALSE;
+#endif
+}
+
 /* The state of a probing walk, for its progress handler and mc_probe_tick(). */
 struct probe_walk {
 	gint64 started;     /* g_get_monotonic_time() */
@@ -764,6 +777,16 @@ GArray *
 search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint64 limit,
            gint64 offset, GError **error)
 {
+	/* A prefix written out as its words, for a page in date order: FTS5
+	 * tests a message for a word with a seek, for a prefix at the cost of
+	 * all its hits (invoic* at a million messages: 72 -> 16 ms). */
+	g_autoptr(query) written_out = NULL;
+	if (sort != SORT_RELEVANCE && query_has_prefix(q) && !prefixes_kept()) {
+		if (!query_expand_prefixes(q, db, &written_out, error))
+			return NULL;
+		if (written_out)
+			q = written_out;
+	}
 	const char *rank = query_fts_highlight(q);
 	/* A page in date order of a query with subqueries: test messages in
 	 * date order while that is cheap (common words, big clients). Not when

@@ -6,7 +6,7 @@
 # forces each way (left alone, it depends on the mail and the query). A
 # search without --limit is SQL's own ORDER BY: the same order again.
 . "$top_srcdir/tests/lib.sh"
-plan 87
+plan 108
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -52,6 +52,21 @@ for q in 'client:acme acme' '"new logo" date:2020..' 'from:@acme.example website
 		"$(MAILCLERK_TEST_SEARCH=sample-spent mc search --format=json --limit=5 "$q" 2>&1 | jq -r '[.[].id] | join(" ")')" \
 		"$(set_ --limit=5 "$q")"
 done
+# A prefix is written out as the index's words that begin with it (an OR of
+# them), which the walk can test a message for: the same pages as the
+# prefix kept (MAILCLERK_TEST_PREFIX=keep), walked or collected, newest and
+# oldest first, alone or with other terms, in a column, negated, ORed.
+kept() { MAILCLERK_TEST_PREFIX=keep MAILCLERK_TEST_SEARCH=set page "$@"; }
+for q in 'acme*' 'inv*' 'web*' 'subject:web*' 'from:ac*' 'acme* -logo' 'zorble* OR log*' \
+	'inv* client:acme' 'w* date:2024' 'ACME*'; do
+	check_eq "a prefix written out, newest first, limit 5: $q" \
+		"$(walk --limit=5 "$q") / $(set_ --limit=5 "$q") / $(page --limit=5 "$q")" \
+		"$(kept --limit=5 "$q") / $(kept --limit=5 "$q") / $(kept --limit=5 "$q")"
+	check_eq "a prefix written out, oldest first, limit 3 offset 2: $q" \
+		"$(walk --sort=oldest --limit=3 --offset=2 "$q")" "$(kept --sort=oldest --limit=3 --offset=2 "$q")"
+done
+check_eq 'a prefix written out finds what it found: web* has 8 hits' \
+	"$(page --limit=100 'web*' | wc -w) $(kept --limit=100 'web*' | wc -w)" "8 8"
 n=$(mc count '*')
 check_eq 'all of them, one page: the same order as every message sorted' \
 	"$(walk --limit="$n" 'acme OR NOT acme')" "$(page --limit="$n" '*')"

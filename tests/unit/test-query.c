@@ -988,6 +988,79 @@ test_labels(void)
 	exec("DELETE FROM labels");
 }
 
+/* Prefix terms written out as the index's words that begin with them find
+ * what the prefix finds; a prefix of more than one token, of no word, of
+ * too many words or of CJK bigrams stays one. */
+static void
+test_prefix_words(void)
+{
+	struct mc_db index = { .sql = db, .path = (char *)":memory:" };
+	const struct {
+		const char *query;
+		const char *written; /* query_fts_only() written out; NULL: no prefix written */
+		const char *hits;
+	} cases[] = {
+		{ "inv*", "\"invoice\"", "1,2,8" },
+		{ "INV*", "\"invoice\"", "1,2,8" },
+		{ "re*", "(\"re\" OR \"recipe\" OR \"relaunch\" OR \"report\")", "1,2,3,4" },
+		/* The index's words, in any column; the filter is FTS5's. */
+		{ "subject:re*", "{subject} : (\"re\" OR \"recipe\" OR \"relaunch\" OR \"report\")",
+		  "2,3" },
+		{ "caf*", "\"cafe\"", "4" },
+		{ "CAFÉ*", "\"cafe\"", "4" },
+		{ "brûl*", "\"brulee\"", "4" },
+		{ "re* -inv*",
+		  "(\"re\" OR \"recipe\" OR \"relaunch\" OR \"report\") NOT \"invoice\"", "3,4" },
+		{ "inv* OR zzz*", "\"invoice\" OR \"zzz\" *", "1,2,8" },
+		{ "zzz*", NULL, "" },
+		{ "\"status rep\"*", NULL, "1,3" },
+		{ "status-rep*", NULL, "1,3" },
+		{ "東*", NULL, "5" },
+		{ "qq*", NULL, "9" },
+		{ "qq1*",
+		  "(\"qq1\" OR \"qq10\" OR \"qq11\" OR \"qq12\" OR \"qq13\" OR "
+		  "\"qq14\" OR \"qq15\" OR \"qq16\" OR \"qq17\" OR \"qq18\" OR "
+		  "\"qq19\")",
+		  "9" },
+		{ "invoice", NULL, "1,2,8" },
+	};
+	/* 40 words that begin with qq, in a row of its own. */
+	GString *many = g_string_new(NULL);
+	for (int i = 1; i <= 40; i++)
+		g_string_append_printf(many, "qq%d ", i);
+	run("INSERT INTO fts (rowid, subject, sender, recipients, body, attachments) "
+	    "VALUES (9, '', '', '', ?, '')",
+	    "s", many->str);
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(query) q = query_parse(cases[i].query, NOW, &error);
+		g_assert_no_error(error);
+		g_assert_true(query_has_prefix(q) == (strchr(cases[i].query, '*') != NULL));
+		g_autoptr(query) written = NULL;
+		g_assert_true(query_expand_prefixes(q, &index, &written, &error));
+		g_assert_no_error(error);
+		if (cases[i].written == NULL) {
+			g_assert_null(written);
+			written = query_parse(cases[i].query, NOW, &error);
+		}
+		if (cases[i].written)
+			g_assert_cmpstr(query_fts_only(written), ==, cases[i].written);
+		g_autofree char *as_typed = fts_ids(query_fts_only(q));
+		g_autofree char *as_written = fts_ids(query_fts_only(written));
+		g_assert_cmpstr(as_typed, ==, cases[i].hits);
+		g_assert_cmpstr(as_written, ==, cases[i].hits);
+		/* Its SQL and probe form alike (the walk tests a message so). */
+		g_autofree char *by_set = ids_where(written, query_sql(written));
+		g_autofree char *by_probe = ids_where(written, query_probe_sql(written));
+		g_assert_cmpstr(by_set, ==, by_probe);
+	}
+	run("INSERT INTO fts (fts, rowid, subject, sender, recipients, body, attachments) "
+	    "VALUES ('delete', 9, '', '', '', ?, '')",
+	    "s", many->str);
+	g_string_free(many, TRUE);
+	g_hash_table_unref(index.cache);
+}
+
 /* client: and project: keys exist in the configuration or in the filings. */
 static void
 test_keys(void)
@@ -1055,6 +1128,7 @@ main(int argc, char **argv)
 	g_test_add_func("/query/filings", test_filings);
 	g_test_add_func("/query/keys", test_keys);
 	g_test_add_func("/query/labels", test_labels);
+	g_test_add_func("/query/prefix-words", test_prefix_words);
 
 	int rc = g_test_run();
 	sqlite3_close(db);
