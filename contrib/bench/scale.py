@@ -155,22 +155,25 @@ class Index:
         self.env, self.a = env, a
         self.base = [a.exe, "--config", conf, "--db", os.path.join(self.dir, "index.db")]
 
-    def ingest(self, dirs, rss_name, warm=()):
-        """Ingest DIRS, then the same again (nothing new). The files below
-        WARM are read once first (unless --no-warm), so that the rate is
-        mailclerk's and not the disk's. Returns seconds, peak RSS (MB),
-        no-op seconds, the summary line."""
+    def ingest(self, dirs, rss_name, warm=(), noop_runs=None):
+        """Ingest DIRS, then the same again (nothing new) NOOP_RUNS times
+        (default NOOP_RUNS). The files below WARM are read once first
+        (unless --no-warm), so that the rate is mailclerk's and not the
+        disk's. Returns seconds, peak RSS (MB), no-op seconds (None without
+        a no-op), the summary line."""
         if self.a.warm:
             warm_files(warm)
         cmd = self.base + ["ingest"] + [x for d in dirs for x in ("--maildir", d)]
         dt, rc, out, err, rss = bench.timed(cmd, self.env, os.path.join(self.dir, rss_name))
         if rc != 0:
             raise RuntimeError("ingest exited %s: %s" % (rc, err.strip()[-300:]))
+        if noop_runs == 0:
+            return dt, rss / 1024 if rss else None, None, (out.strip().splitlines() or [""])[-1]
         # The no-op three times: the first right after the run can find this
         # machine's page cache dropped (it is, every so often, whatever ran),
         # so the median is what a re-run costs, as for the searches.
         noops = []
-        for _ in range(NOOP_RUNS):
+        for _ in range(NOOP_RUNS if noop_runs is None else noop_runs):
             t, rc, _, err, _ = bench.timed(cmd, self.env)
             if rc != 0:
                 raise RuntimeError("no-op ingest exited %s: %s" % (rc, err.strip()[-300:]))
@@ -187,6 +190,12 @@ class Index:
 
     def remove(self):
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def copy_index(self, to):
+        """Copies the index files (index.db and its -wal, -shm) into TO."""
+        for name in os.listdir(self.dir):
+            if name.startswith("index.db"):
+                shutil.copy2(os.path.join(self.dir, name), os.path.join(to, name))
 
 
 def warm_files(dirs):
@@ -267,9 +276,16 @@ def run_scale(a, layout, info, env, conf, res):
     bench.log("== %d steps of %d" % (layout.steps, layout.per_step))
     ix = Index(a, env, conf, "steps")
     res["steps"] = []
+    again = a.last_again > 0 and layout.steps >= 2 and layout.total >= 20000
+    base = os.path.join(a.work, "before-last-step")
     for k in range(layout.steps):
         before = ix.count("*") if k else 0
         dirs = [layout.slice_dir(s) for s in range(k + 1)]
+        if again and k == layout.steps - 1:
+            # The index before the last step, for last_step_again().
+            shutil.rmtree(base, ignore_errors=True)
+            os.makedirs(base)
+            ix.copy_index(base)
         m0 = machine()
         dt, rss, noop, line = ix.ingest(dirs, "step%02d.rss" % k, warm=[layout.slice_dir(k)])
         n = ix.count("*")
@@ -291,6 +307,10 @@ def run_scale(a, layout, info, env, conf, res):
         if k == 0 and a.others:
             res["others"] = compare(a, layout, env)
         save(a, res)
+    if again:
+        res["last_again"] = last_step_again(a, layout, env, conf, base)
+        shutil.rmtree(base, ignore_errors=True)
+        save(a, res)
     if not a.keep:
         ix.remove()
     bench.log("== one run of all %d" % layout.total)
@@ -303,6 +323,40 @@ def run_scale(a, layout, info, env, conf, res):
         res["one_run"]["messages"], dt, bench.fmt(rss), noop_text(noop)))
     ix.remove()
     save(a, res)
+
+
+def last_step_again(a, layout, env, conf, base):
+    """The last step's rate against the rate at 20,000 messages, each
+    measured --last-again times, alternated (the index before the last step
+    copied back from BASE each time), so that this machine's minutes, which
+    make one step 30 % slower than the next, weigh on both alike. Returns
+    the rounds and the medians."""
+    bench.log("== the last step again, alternated with one run of 20,000, %d rounds"
+              % a.last_again)
+    dirs = [layout.slice_dir(s) for s in range(layout.steps)]
+    last, first = [], []
+    for r in range(a.last_again):
+        ix = Index(a, env, conf, "last-step-again")
+        shutil.rmtree(ix.dir)
+        shutil.copytree(base, ix.dir)
+        before = ix.count("*")
+        dt, _, _, _ = ix.ingest(dirs, "ingest.rss", warm=[layout.slice_dir(layout.steps - 1)],
+                                noop_runs=0)
+        last.append((ix.count("*") - before) / dt)
+        ix.remove()
+        ix = Index(a, env, conf, "20000-again")
+        dt, _, _, _ = ix.ingest(layout.prefix_dirs(20000), "ingest.rss",
+                                warm=layout.prefix_dirs(20000), noop_runs=0)
+        first.append(20000 / dt)
+        ix.remove()
+        bench.log("   round %d: last step %.0f msg/s, 20,000 in one run %.0f msg/s"
+                  % (r + 1, last[-1], first[-1]))
+    r = {"rounds": a.last_again, "last": last, "first": first,
+         "last_median": statistics.median(last), "first_median": statistics.median(first)}
+    r["ratio"] = r["last_median"] / r["first_median"]
+    bench.log("   medians: last step %.0f, 20,000 %.0f msg/s: %.2fx"
+              % (r["last_median"], r["first_median"], r["ratio"]))
+    return r
 
 
 def compare(a, layout, env):
@@ -383,6 +437,14 @@ def table(res):
                           noop_ms(st["noop_s"]), "%.0f" % (st["bytes"] / st["messages"]),
                           "%.1f" % st["machine"]["load"][0]])
         out += md(srows)
+    g = res.get("last_again")
+    if g:
+        out += ["", "the last step again, alternated with one run of the first 20,000, %d "
+                "rounds (the index before the last step copied back each time): last step "
+                "%s msg/s (median %.0f), 20,000 %s msg/s (median %.0f); the medians' ratio "
+                "%.2fx" % (g["rounds"], ", ".join("%.0f" % x for x in g["last"]),
+                           g["last_median"], ", ".join("%.0f" % x for x in g["first"]),
+                           g["first_median"], g["ratio"])]
     o = res.get("one_run")
     if o:
         out += ["", "one run of all %d: %.1f s, %.0f msg/s, peak RSS %s MB, no-op %s, "
@@ -511,6 +573,9 @@ def main():
                     help="do not read the new mail's files before each timed ingest of a "
                     "point or step (the one run of everything is never warmed: it is larger "
                     "than the page cache here)")
+    ap.add_argument("--last-again", type=int, default=3, metavar="N",
+                    help="after the steps, run the last step again N times, alternated with "
+                    "an ingest of the first 20,000 (default 3; 0: not)")
     ap.add_argument("--keep", action="store_true",
                     help="keep the index of the steps (work/scale-TOTAL/steps/index.db)")
     ap.add_argument("--report", metavar="JSON",
