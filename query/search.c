@@ -209,6 +209,22 @@ prefixes_kept(void)
 #endif
 }
 
+/* Points *Q at *WRITTEN_OUT, *Q with its prefixes written out as the
+ * index's words (query_expand_prefixes()), when it has any that could be;
+ * else leaves it. FALSE and ERROR when the index could not be read. */
+static gboolean
+prefixes_written_out(struct mc_db *db, const struct query **q, struct query **written_out,
+                     GError **error)
+{
+	if (!query_has_prefix(*q) || prefixes_kept())
+		return TRUE;
+	if (!query_expand_prefixes(*q, db, written_out, error))
+		return FALSE;
+	if (*written_out)
+		*q = *written_out;
+	return TRUE;
+}
+
 /* The state of a probing walk, for its progress handler and mc_probe_tick(). */
 struct probe_walk {
 	gint64 started;     /* g_get_monotonic_time() */
@@ -779,14 +795,10 @@ search_ids(struct mc_db *db, const struct query *q, enum search_sort sort, gint6
 {
 	/* A prefix written out as its words, for a page in date order: FTS5
 	 * tests a message for a word with a seek, for a prefix at the cost of
-	 * all its hits (invoic* at a million messages: 72 -> 16 ms). */
+	 * all its hits (invoic* at a million messages: 94 -> 11 ms). */
 	g_autoptr(query) written_out = NULL;
-	if (sort != SORT_RELEVANCE && query_has_prefix(q) && !prefixes_kept()) {
-		if (!query_expand_prefixes(q, db, &written_out, error))
-			return NULL;
-		if (written_out)
-			q = written_out;
-	}
+	if (sort != SORT_RELEVANCE && !prefixes_written_out(db, &q, &written_out, error))
+		return NULL;
 	const char *rank = query_fts_highlight(q);
 	/* A page in date order of a query with subqueries: test messages in
 	 * date order while that is cheap (common words, big clients). Not when
@@ -863,12 +875,26 @@ search_thread(struct mc_db *db, gint64 thread, GError **error)
 gint64
 search_count(struct mc_db *db, const struct query *q, GError **error)
 {
+	/* Prefixes as their words: FTS5 counts an OR of two words faster than
+	 * the prefix of both (their rows merged first). */
+	g_autoptr(query) written_out = NULL;
+	if (!prefixes_written_out(db, &q, &written_out, error))
+		return -1;
+	/* Words alone are counted by FTS5, a row a message (its rowid is the
+	 * message's id; the writer and the delete trigger keep them one to
+	 * one), not by a lookup of each hit among the messages: a word in half
+	 * of a million messages, 310 -> 40 ms. */
 	g_autofree char *sql =
-	    g_strdup_printf("SELECT count(*) FROM messages m WHERE %s", query_sql(q));
+	    query_fts_only(q)
+	        ? g_strdup("SELECT count(*) FROM fts WHERE fts MATCH ?")
+	        : g_strdup_printf("SELECT count(*) FROM messages m WHERE %s", query_sql(q));
 	g_autoptr(sqlite3_stmt) s = db_prepare(db, sql, error);
 	if (!s)
 		return -1;
-	query_bind(q, s, 1);
+	if (query_fts_only(q))
+		db_bind_text(s, 1, query_fts_only(q));
+	else
+		query_bind(q, s, 1);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		db_set_error(error, db, "counting");
 		return -1;
