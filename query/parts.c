@@ -123,6 +123,30 @@ has_tokens(const char *s)
 	return FALSE;
 }
 
+/* Whether the tokenizer makes one token of S: one run of letters and
+ * numbers (with the marks inside it), no CJK character (a run of them is a
+ * phrase of bigrams). Only the cost of a search depends on it. */
+static gboolean
+one_token(const char *s)
+{
+	int runs = 0;
+	gboolean in_run = FALSE;
+	for (; *s != '\0'; s = g_utf8_next_char(s)) {
+		gunichar c = g_utf8_get_char(s);
+		GUnicodeType t = g_unichar_type(c);
+		if (g_unichar_iswide(c))
+			return FALSE;
+		gboolean token_char =
+		    g_unichar_isalnum(c) || t == G_UNICODE_OTHER_NUMBER ||
+		    t == G_UNICODE_LETTER_NUMBER || t == G_UNICODE_PRIVATE_USE ||
+		    (in_run && (t == G_UNICODE_NON_SPACING_MARK || t == G_UNICODE_SPACING_MARK));
+		if (token_char && !in_run)
+			runs++;
+		in_run = token_char;
+	}
+	return runs == 1;
+}
+
 struct part *
 fts_leaf(struct parser *ps, const char *columns, const char *value, gboolean prefix)
 {
@@ -131,8 +155,14 @@ fts_leaf(struct parser *ps, const char *columns, const char *value, gboolean pre
 
 	/* Written out as the index's words that begin with it: an OR of them,
 	 * or the one. */
+	/* Not in a column: a test of a column costs FTS5 a scan on to the next
+	 * row that has the word there, and a rare one, written out, was walked
+	 * at that cost (cc:User*: 6 -> 28 ms at a million). Not negated: a walk
+	 * of what lacks it is dense, and each test would seek every word. */
 	g_autoptr(GPtrArray) words =
-	    prefix && ps->prefix_words ? prefix_words_find(ps->prefix_words, value) : NULL;
+	    prefix && ps->prefix_words && columns == NULL && ps->negations % 2 == 0
+	        ? prefix_words_find(ps->prefix_words, value)
+	        : NULL;
 	GString *s = g_string_new(NULL);
 	if (columns != NULL)
 		g_string_append_printf(s, "{%s} : ", columns);
@@ -157,6 +187,7 @@ fts_leaf(struct parser *ps, const char *columns, const char *value, gboolean pre
 	p->atomic = columns == NULL;
 	p->prefix = prefix && !words;
 	p->has_or = words && words->len > 1;
+	p->phrasal = columns != NULL || (!words && !one_token(value));
 	if (!p->has_or) {
 		p->phrases = g_ptr_array_new_with_free_func(g_free);
 		g_ptr_array_add(p->phrases, g_strdup(p->text));
@@ -186,12 +217,13 @@ fts_join(GPtrArray *parts, const char *op, enum part_kind kind)
 		p->atomic = first->atomic;
 		p->prefix = first->prefix;
 		p->has_or = first->has_or;
+		p->phrasal = first->phrasal;
 		if (first->phrases)
 			p->phrases = g_ptr_array_ref(first->phrases);
 		return p;
 	}
 	GString *s = g_string_new(NULL);
-	gboolean prefix = FALSE, has_or = g_str_equal(op, "OR");
+	gboolean prefix = FALSE, phrasal = FALSE, has_or = g_str_equal(op, "OR");
 	/* The operands are positive (their kinds are all KIND), so an AND of
 	 * ANDs of phrases is one. */
 	g_autoptr(GPtrArray) phrases = has_or ? NULL : g_ptr_array_new_with_free_func(g_free);
@@ -203,6 +235,7 @@ fts_join(GPtrArray *parts, const char *op, enum part_kind kind)
 		g_string_append(s, operand);
 		prefix |= operand_part->prefix;
 		has_or |= operand_part->has_or;
+		phrasal |= operand_part->phrasal;
 		if (phrases && operand_part->phrases)
 			for (guint k = 0; k < operand_part->phrases->len; k++)
 				g_ptr_array_add(phrases, g_strdup(operand_part->phrases->pdata[k]));
@@ -212,6 +245,7 @@ fts_join(GPtrArray *parts, const char *op, enum part_kind kind)
 	struct part *p = part_new(kind, g_string_free(s, FALSE));
 	p->prefix = prefix;
 	p->has_or = has_or;
+	p->phrasal = phrasal;
 	p->phrases = g_steal_pointer(&phrases);
 	return p;
 }
@@ -350,6 +384,7 @@ parts_combine(GPtrArray *parts, gboolean is_and)
 		fts_pos->atomic = FALSE;
 		fts_pos->prefix |= fts_neg->prefix;
 		fts_pos->has_or |= fts_neg->has_or;
+		fts_pos->phrasal |= fts_neg->phrasal;
 		g_clear_pointer(&fts_pos->phrases, g_ptr_array_unref);
 		g_clear_pointer(&fts_neg, part_free);
 	}

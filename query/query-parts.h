@@ -53,6 +53,10 @@ struct part {
 	/* FTS text with an OR: FTS5 scores a message by the branches it
 	 * matches, not by every word (query_fts_has_or()). */
 	gboolean has_or;
+	/* FTS text with a phrase of several tokens or a column filter: FTS5
+	 * reads its words' positions for every row, which makes its set dearer
+	 * a hit than a word's (query_fts_plain()). */
+	gboolean phrasal;
 	/* FTS text that is phrases joined by AND (before any negation of the
 	 * part): each phrase's own MATCH text, in FTS5's order of them; NULL
 	 * for any other expression (an OR, a NOT inside). */
@@ -108,6 +112,7 @@ struct query {
 	char *highlight;
 	char *fts_only;              /* the MATCH expression when that is the whole query */
 	gboolean fts_prefix, fts_or; /* of fts_only: query_fts_has_prefix(), _has_or() */
+	gboolean fts_plain;          /* of fts_only: query_fts_plain() */
 	GPtrArray *fts_phrases;      /* query_fts_phrases() */
 	GPtrArray *rank_phrases;     /* query_fts_rank_phrases() */
 	struct words_and *words_and; /* query_fts_and() and the rest; or NULL */

@@ -193,6 +193,7 @@ parse_query(const char *text, gint64 now, gboolean with_attachments,
 			q->fts_only = g_strdup(top->text);
 			q->fts_prefix = top->prefix;
 			q->fts_or = top->has_or;
+			q->fts_plain = !top->phrasal;
 			if (top->phrases)
 				q->fts_phrases = g_ptr_array_ref(top->phrases);
 		}
@@ -347,6 +348,12 @@ gboolean
 query_fts_has_prefix(const struct query *q)
 {
 	return q->fts_prefix;
+}
+
+gboolean
+query_fts_plain(const struct query *q)
+{
+	return q->fts_plain;
 }
 
 gboolean

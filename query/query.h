@@ -111,6 +111,10 @@ const char *query_fts_only(const struct query *q);
  * FTS5 tests one message for as dearly as it finds every hit. */
 gboolean query_fts_has_prefix(const struct query *q);
 
+/* Whether query_fts_only()'s expression is words alone: no phrase of
+ * several tokens, no column filter (FTS5 reads a phrase's or a column's
+ * positions for every row of its words). */
+gboolean query_fts_plain(const struct query *q);
 /* When query_fts_only()'s expression is phrases joined by AND (no OR, no
  * NOT), each phrase's own MATCH text (char *), in the order FTS5 numbers
  * them; NULL otherwise. Owned by Q. */
