@@ -153,12 +153,12 @@ fts_leaf(struct parser *ps, const char *columns, const char *value, gboolean pre
 	if (!has_tokens(value))
 		return part_new(PART_EMPTY, NULL);
 
-	/* Written out as the index's words that begin with it: an OR of them,
-	 * or the one. */
-	/* Not in a column: a test of a column costs FTS5 a scan on to the next
-	 * row that has the word there, and a rare one, written out, was walked
-	 * at that cost (cc:User*: 6 -> 28 ms at a million). Not negated: a walk
-	 * of what lacks it is dense, and each test would seek every word. */
+	/* A prefix written out as the index's words that begin with it: an OR
+	 * of them, or the one. Not in a column: a test of a column costs FTS5 a
+	 * scan on to the next row that has the word there, and a rare one,
+	 * written out, was walked at that cost (cc:User*: 6 -> 28 ms at a
+	 * million). Not negated: a walk of what lacks it is dense, and each test
+	 * would seek every word. */
 	g_autoptr(GPtrArray) words =
 	    prefix && ps->prefix_words && columns == NULL && ps->negations % 2 == 0
 	        ? prefix_words_find(ps->prefix_words, value)
