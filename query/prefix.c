@@ -142,8 +142,10 @@ prefix_words_find(struct prefix_words *pw, const char *value)
 	g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func(g_free);
 	for (;;) {
 		if (words->len > PREFIX_WORDS_MAX ||
-		    g_get_monotonic_time() - pw->started > PREFIX_BUDGET_US)
+		    g_get_monotonic_time() - pw->started > PREFIX_BUDGET_US) {
+			sqlite3_reset(pw->next);
 			return NULL;
+		}
 		/* The next word after W is at least W followed by U+0001, which
 		 * is no word's character. */
 		g_autofree char *from =
