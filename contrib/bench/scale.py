@@ -276,7 +276,8 @@ def run_scale(a, layout, info, env, conf, res):
     bench.log("== %d steps of %d" % (layout.steps, layout.per_step))
     ix = Index(a, env, conf, "steps")
     res["steps"] = []
-    again = a.last_again > 0 and layout.steps >= 2 and layout.total >= 20000
+    again = (a.last_again > 0 and layout.steps >= 2 and layout.total >= 20000
+             and 20000 % layout.piece == 0)
     base = os.path.join(a.work, "before-last-step")
     for k in range(layout.steps):
         before = ix.count("*") if k else 0
