@@ -656,6 +656,7 @@ field_leaf(struct parser *ps, const struct token *t, GError **error)
 		struct part *p = sql_part(NULL);
 		part_set_in(p, "message", "filings", "client = ?");
 		binds_add_text(p->binds, t->lit);
+		p->key_client = g_strdup(t->lit);
 		return p;
 	}
 	case FIELD_PROJECT: {
@@ -668,6 +669,10 @@ field_leaf(struct parser *ps, const struct token *t, GError **error)
 			g_autofree char *client = g_strndup(t->lit, slash - t->lit);
 			binds_add_text(p->binds, client);
 			binds_add_text(p->binds, slash + 1);
+			if (slash[1]) {
+				p->key_client = g_strdup(client);
+				p->key_project = g_strdup(slash + 1);
+			}
 			add_key_ref(ps, t, TRUE, g_steal_pointer(&client), g_strdup(slash + 1));
 		} else {
 			p = sql_part(NULL);

@@ -61,6 +61,8 @@ part_free(struct part *p)
 	g_ptr_array_unref(p->binds);
 	g_free(p->set);
 	g_clear_pointer(&p->words_and, words_and_unref);
+	g_free(p->key_client);
+	g_free(p->key_project);
 	g_free(p);
 }
 
@@ -445,10 +447,13 @@ parts_combine(GPtrArray *parts, gboolean is_and)
 		if (fts_pos->phrases)
 			w->phrases = g_ptr_array_ref(fts_pos->phrases);
 		out->words_and = w;
-	} else if (items->len == 1 && ((const struct part *)items->pdata[0])->words_and) {
+	} else if (items->len == 1) {
 		/* One operand, the same SQL: what it says of itself stands. */
-		out->words_and =
-		    g_atomic_rc_box_acquire(((const struct part *)items->pdata[0])->words_and);
+		const struct part *only = items->pdata[0];
+		if (only->words_and)
+			out->words_and = g_atomic_rc_box_acquire(only->words_and);
+		out->key_client = g_strdup(only->key_client);
+		out->key_project = g_strdup(only->key_project);
 	}
 	return out;
 }
@@ -478,6 +483,8 @@ part_negate(struct part *p)
 		/* What it said of its words and its set is of it unnegated. */
 		g_clear_pointer(&p->words_and, words_and_unref);
 		g_clear_pointer(&p->set, g_free);
+		g_clear_pointer(&p->key_client, g_free);
+		g_clear_pointer(&p->key_project, g_free);
 		if (p->probe) {
 			char *probe = g_strdup_printf("NOT (%s)", p->probe);
 			g_free(p->probe);

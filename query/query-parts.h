@@ -67,6 +67,10 @@ struct part {
 	/* PART_SQL `m.id IN (SET)`: SET, a SELECT of the ids (maybe repeated)
 	 * that TEXT holds, with the same binds; NULL otherwise. */
 	char *set;
+	/* PART_SQL that is client:CLIENT (PROJECT NULL) or
+	 * project:CLIENT/PROJECT, not negated: the filing key whose messages
+	 * it is (query_filing_key()); NULL otherwise. */
+	char *key_client, *key_project;
 };
 
 enum token_type {
@@ -122,7 +126,8 @@ struct query {
 	char *text;
 	gint64 now;
 	gboolean with_attachments;
-	gboolean has_prefix; /* a text term is a prefix (inv*), anywhere */
+	gboolean has_prefix;            /* a text term is a prefix (inv*), anywhere */
+	char *key_client, *key_project; /* query_filing_key() */
 };
 
 struct parser {

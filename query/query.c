@@ -210,6 +210,10 @@ parse_query(const char *text, gint64 now, gboolean with_attachments,
 			q->highlight = g_strjoinv(" OR ", (char **)ps.highlight->pdata);
 			q->rank_phrases = g_ptr_array_ref(ps.rank_phrases);
 		}
+		if (top->kind == PART_SQL && top->key_client) {
+			q->key_client = g_strdup(top->key_client);
+			q->key_project = g_strdup(top->key_project);
+		}
 		q->keys = g_ptr_array_ref(ps.keys);
 		q->text = g_strdup(text);
 		q->now = now;
@@ -277,6 +281,8 @@ query_free(struct query *q)
 		g_ptr_array_unref(q->rank_phrases);
 	g_clear_pointer(&q->words_and, words_and_unref);
 	g_ptr_array_unref(q->keys);
+	g_free(q->key_client);
+	g_free(q->key_project);
 	g_free(q->text);
 	g_free(q);
 }
@@ -378,6 +384,14 @@ const GPtrArray *
 query_fts_phrases(const struct query *q)
 {
 	return q->fts_phrases;
+}
+
+gboolean
+query_filing_key(const struct query *q, const char **client, const char **project)
+{
+	*client = q->key_client;
+	*project = q->key_project;
+	return q->key_client != NULL;
 }
 
 const char *

@@ -102,6 +102,11 @@ const char *query_probe_sql(const struct query *q);
  * Returns the next free placeholder index. */
 int query_bind(const struct query *q, sqlite3_stmt *stmt, int first);
 
+/* Whether the whole query is client:CLIENT (*PROJECT set to NULL) or
+ * project:CLIENT/PROJECT, not negated: the messages filed under one key.
+ * The strings are Q's. */
+gboolean query_filing_key(const struct query *q, const char **client, const char **project);
+
 /* Returns the FTS5 MATCH expression when the whole query is one full-text
  * match (the common case: words, phrases, subject:), so that a search can
  * join the hits instead of testing every message; NULL otherwise. Owned by Q. */

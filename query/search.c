@@ -889,6 +889,27 @@ search_thread(struct mc_db *db, gint64 thread, GError **error)
 	return collect_ids(db, s, "reading a thread", error);
 }
 
+/* The messages filed under CLIENT and PROJECT ('' for the client's own). */
+static gint64
+filing_key_count(struct mc_db *db, const char *client, const char *project, GError **error)
+{
+	g_autoptr(sqlite3_stmt) s = db_prepare(
+	    db, "SELECT inbound + outbound FROM filing_stats WHERE client = ? AND project = ?",
+	    error);
+	if (!s)
+		return -1;
+	db_bind_text(s, 1, client);
+	db_bind_text(s, 2, project);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW) {
+		db_set_error(error, db, "counting");
+		return -1;
+	}
+	return sqlite3_column_int64(s, 0);
+}
+
 gint64
 search_count(struct mc_db *db, const struct query *q, GError **error)
 {
@@ -897,6 +918,13 @@ search_count(struct mc_db *db, const struct query *q, GError **error)
 	g_autoptr(query) written_out = NULL;
 	if (!prefixes_written_out(db, &q, &written_out, error))
 		return -1;
+	/* One client or project: the number the writer keeps (filing_stats,
+	 * exact in every committed state; a client's own key, project '', is
+	 * on all of its mail), not its filings' messages gathered (418,570 of
+	 * a million: 190 ms). */
+	const char *client, *project;
+	if (query_filing_key(q, &client, &project))
+		return filing_key_count(db, client, project ? project : "", error);
 	/* Words alone are counted by FTS5, a row a message (its rowid is the
 	 * message's id; the writer and the delete trigger keep them one to
 	 * one), not by a lookup of each hit among the messages: a word in half

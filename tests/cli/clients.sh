@@ -2,7 +2,7 @@
 # Client and project rules: filing at ingest, with reasons; client: and
 # project: queries; explain; and bad rules as clear errors.
 . "$top_srcdir/tests/lib.sh"
-plan 69
+plan 73
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -56,6 +56,16 @@ not automated'
 check_eq 'explain --format=json' "$(mc explain --format=json id:65e58e10.9c2d@studio.example | jq -c .)" '{"filings":[{"client":"globex","project":null,"rule":"domain globex.example","matched":"dana@globex.example","excluded":false}],"automated":{"automated":false,"reason":"not automated","signal":"","config":null,"reclassify_needed":false}}'
 check_eq 'a CJK regex files a Japanese subject' "$(mc search --format=json client:kawasemi | jq -r '.[].subject')" "お見積りの件について"
 check_eq 'a regex keeps its backslashes as written (\s is not a space)' "$(mc ingest --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1; mc search --format=json client:northwind | jq -r '.[].message_id')" CAOldArchive.0110@mail.northwind.example
+# count of one key reads the number the writer keeps (filing_stats); an OR
+# of the key with itself is the same messages, gathered from their filings.
+# key_counts CLIENT: acme, acme/website and CLIENT so and so.
+key_counts() {
+	echo "$(mc count client:acme) $(mc count project:acme/website) $(mc count "client:$1")" \
+		"$(mc count 'client:acme OR client:acme') $(mc count 'project:acme/website OR project:acme/website')" \
+		"$(mc count "client:$1 OR client:$1")"
+}
+check_eq 'count of a key: the writer'"'"'s number is its filings'"'"' messages' "$(key_counts kawasemi)" "11 10 1 11 10 1"
+check_eq '... and not of a key: the rest' "$(mc count -- -client:acme) $(mc count 'NOT project:acme/website')" "$(( $(mc count '*') - 11 )) $(( $(mc count '*') - 10 ))"
 check_eq 'client:none is everything else' "$(mc count client:none)" "$(( $(mc count '*') - $(mc count client:acme OR client:globex OR client:kawasemi OR client:northwind) ))"
 
 # A key that names no client or project is an error, not an empty result,
@@ -178,6 +188,7 @@ check_eq 'initech filings are added' "$(mc count client:initech)" 3
 check_eq 'the project follows its new rule (and its thread)' "$(mc count project:acme/website)" 5
 check_eq 'a header: rule reads the message file' "$(mc search --format=json client:designers | jq -r '.[].message_id')" digest.v12i7@freelancers.example
 check_eq 'acme itself is unchanged' "$(mc count client:acme)" "$before_acme"
+check_eq 'count of a key after reclassify: the writer'"'"'s number is its filings'"'"' messages' "$(key_counts initech)" "$before_acme 5 3 $before_acme 5 3"
 check 'the summary counts what changed' sh -c 'printf "%s" "$1" | grep -Eq "^reclassify: 35 messages, [0-9]+ filings \([0-9]+ added, [0-9]+ removed\), [0-9]+ automated \([0-9]+ changed\), [0-9]+ outbound \([0-9]+ changed\), in "' - "$out"
 
 # contacts leaves machine senders out unless --all.
@@ -190,6 +201,7 @@ check_eq 'contacts --all keeps them' "$(mc contacts --all --format=json portal |
 # kickoff thread does not inherit acme (nor its project), only portal.
 printf 'From: Tickets <noreply@tickets.example>\nTo: sam@studio.example\nSubject: Re: [ticket] kickoff\nMessage-ID: <ticket-1@tickets.example>\nIn-Reply-To: <20240205090000.kickoff@acme.example>\nReferences: <20240205090000.kickoff@acme.example>\nDate: Tue, 06 Feb 2024 08:00:00 +0000\n\nticketword\n' > "$TMP/corpus/maildir/INBOX/new/1800000002.M3P3.host"
 mc ingest --maildir "$TMP/corpus/maildir" >/dev/null 2>&1
+check_eq 'count of a key after a new message: the same' "$(key_counts initech)" "$before_acme 5 3 $before_acme 5 3"
 check_eq 'an excluded message does not inherit the client from its thread' "$(mc search --format=json ticketword | jq -c '.[0] | [.clients, .projects]')" '[["portal"],[]]'
 check_eq '... and reclassify agrees' "$(mc reclassify >/dev/null 2>&1; mc search --format=json ticketword | jq -c '.[0] | [.clients, .projects]')" '[["portal"],[]]'
 check_eq 'explain names the exclude that kept it out' "$(mc explain id:ticket-1@tickets.example)" 'client portal: thread

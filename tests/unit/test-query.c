@@ -1096,6 +1096,48 @@ test_fts_plain(void)
 	}
 }
 
+/* The queries that are one filing key, which count reads from filing_stats. */
+static void
+test_filing_key(void)
+{
+	const struct {
+		const char *query, *client, *project;
+	} cases[] = {
+		{ "client:acme", "acme", NULL },
+		{ "(client:acme)", "acme", NULL },
+		{ "project:acme/website", "acme", "website" },
+		{ "project:Acme/Web", "Acme", "Web" },
+		{ "-client:acme", NULL, NULL },
+		{ "NOT project:acme/website", NULL, NULL },
+		{ "NOT NOT client:acme", NULL, NULL },
+		{ "client:acme OR client:globex", NULL, NULL },
+		{ "client:acme client:acme", NULL, NULL },
+		{ "client:acme invoice", NULL, NULL },
+		{ "client:acme date:2024", NULL, NULL },
+		{ "project:website", NULL, NULL },
+		{ "project:acme/", NULL, NULL },
+		{ "client:none", NULL, NULL },
+		{ "acme", NULL, NULL },
+		{ "*", NULL, NULL },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(query) q = query_parse(cases[i].query, NOW, NULL);
+		g_assert_nonnull(q);
+		const char *client = "x", *project = "x";
+		gboolean is_key = query_filing_key(q, &client, &project);
+		if (is_key != (cases[i].client != NULL) ||
+		    g_strcmp0(client, cases[i].client) != 0 ||
+		    g_strcmp0(project, cases[i].project) != 0)
+			g_error("query %s: key %d %s/%s, expected %s/%s", cases[i].query, is_key,
+			        client, project, cases[i].client, cases[i].project);
+	}
+	/* The key of the attachments' query is not the query's: only their
+	 * messages with an attachment. */
+	g_autoptr(query) a = query_parse_attachments("client:acme", NOW, NULL);
+	const char *client, *project;
+	g_assert_false(query_filing_key(a, &client, &project));
+}
+
 /* client: and project: keys exist in the configuration or in the filings. */
 static void
 test_keys(void)
@@ -1165,6 +1207,7 @@ main(int argc, char **argv)
 	g_test_add_func("/query/labels", test_labels);
 	g_test_add_func("/query/prefix-words", test_prefix_words);
 	g_test_add_func("/query/fts-plain", test_fts_plain);
+	g_test_add_func("/query/filing-key", test_filing_key);
 
 	int rc = g_test_run();
 	sqlite3_close(db);
