@@ -63,6 +63,8 @@ part_free(struct part *p)
 	g_clear_pointer(&p->words_and, words_and_unref);
 	g_free(p->key_client);
 	g_free(p->key_project);
+	if (p->and_sets)
+		g_ptr_array_unref(p->and_sets);
 	g_free(p);
 }
 
@@ -82,6 +84,38 @@ void
 words_and_unref(struct words_and *w)
 {
 	g_atomic_rc_box_release_full(w, words_and_clear);
+}
+
+static void
+bound_set_clear(gpointer data)
+{
+	struct bound_set *b = data;
+	g_free(b->sql);
+	g_ptr_array_unref(b->binds);
+}
+
+static void
+bound_set_unref(gpointer data)
+{
+	g_atomic_rc_box_release_full(data, bound_set_clear);
+}
+
+GPtrArray *
+part_and_sets(const struct part *p)
+{
+	GPtrArray *sets = g_ptr_array_new_with_free_func(bound_set_unref);
+	if (p->kind != PART_SQL)
+		return sets;
+	if (p->and_sets) {
+		for (guint i = 0; i < p->and_sets->len; i++)
+			g_ptr_array_add(sets, g_atomic_rc_box_acquire(p->and_sets->pdata[i]));
+	} else if (p->set) {
+		struct bound_set *b = g_atomic_rc_box_new0(struct bound_set);
+		b->sql = g_strdup(p->set);
+		b->binds = g_ptr_array_ref(p->binds);
+		g_ptr_array_add(sets, b);
+	}
+	return sets;
 }
 
 void
@@ -454,6 +488,15 @@ parts_combine(GPtrArray *parts, gboolean is_and)
 			out->words_and = g_atomic_rc_box_acquire(only->words_and);
 		out->key_client = g_strdup(only->key_client);
 		out->key_project = g_strdup(only->key_project);
+		out->and_sets = part_and_sets(only);
+	}
+	if (is_and && items->len > 1) {
+		/* Its matches are in each term's sets. */
+		out->and_sets = g_ptr_array_new_with_free_func(bound_set_unref);
+		for (guint i = 0; i < sql->len; i++) {
+			g_autoptr(GPtrArray) sets = part_and_sets(sql->pdata[i]);
+			g_ptr_array_extend_and_steal(out->and_sets, g_steal_pointer(&sets));
+		}
 	}
 	return out;
 }
@@ -485,6 +528,7 @@ part_negate(struct part *p)
 		g_clear_pointer(&p->set, g_free);
 		g_clear_pointer(&p->key_client, g_free);
 		g_clear_pointer(&p->key_project, g_free);
+		g_clear_pointer(&p->and_sets, g_ptr_array_unref);
 		if (p->probe) {
 			char *probe = g_strdup_printf("NOT (%s)", p->probe);
 			g_free(p->probe);

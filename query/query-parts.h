@@ -39,6 +39,13 @@ struct words_and {
 };
 void words_and_unref(struct words_and *w);
 
+/* A set of ids a query's matches are all in: a SELECT and its binds
+ * (query_and_sets()). */
+struct bound_set {
+	char *sql;
+	GPtrArray *binds;
+};
+
 struct part {
 	enum part_kind kind;
 	char *text;
@@ -71,6 +78,8 @@ struct part {
 	 * project:CLIENT/PROJECT, not negated: the filing key whose messages
 	 * it is (query_filing_key()); NULL otherwise. */
 	char *key_client, *key_project;
+	/* PART_SQL: part_and_sets() of the AND it is; NULL when it is none. */
+	GPtrArray *and_sets;
 };
 
 enum token_type {
@@ -128,6 +137,7 @@ struct query {
 	gboolean with_attachments;
 	gboolean has_prefix;            /* a text term is a prefix (inv*), anywhere */
 	char *key_client, *key_project; /* query_filing_key() */
+	GPtrArray *and_sets;            /* struct bound_set *: query_and_sets() */
 };
 
 struct parser {
@@ -193,6 +203,10 @@ void binds_add_int(GPtrArray *binds, gint64 i);
  * caller frees it with part_free(). */
 struct part *part_new(enum part_kind kind, char *text);
 void part_free(struct part *p);
+/* Returns a new array of the sets P's matches are all in (struct
+ * bound_set *): P's own set, or those of each term an AND of P's joins
+ * (none for an OR, a negation, a text term); the caller unrefs it. */
+GPtrArray *part_and_sets(const struct part *p);
 /* part_free() as a GDestroyNotify, for arrays of parts. */
 void part_free_void(gpointer p);
 /* g_autoptr() needs a type name, not a struct tag. */

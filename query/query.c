@@ -210,6 +210,7 @@ parse_query(const char *text, gint64 now, gboolean with_attachments,
 			q->highlight = g_strjoinv(" OR ", (char **)ps.highlight->pdata);
 			q->rank_phrases = g_ptr_array_ref(ps.rank_phrases);
 		}
+		q->and_sets = part_and_sets(top);
 		if (top->kind == PART_SQL && top->key_client) {
 			q->key_client = g_strdup(top->key_client);
 			q->key_project = g_strdup(top->key_project);
@@ -283,6 +284,7 @@ query_free(struct query *q)
 	g_ptr_array_unref(q->keys);
 	g_free(q->key_client);
 	g_free(q->key_project);
+	g_ptr_array_unref(q->and_sets);
 	g_free(q->text);
 	g_free(q);
 }
@@ -384,6 +386,24 @@ const GPtrArray *
 query_fts_phrases(const struct query *q)
 {
 	return q->fts_phrases;
+}
+
+guint
+query_and_sets(const struct query *q)
+{
+	return q->and_sets->len;
+}
+
+const char *
+query_and_set_sql(const struct query *q, guint i)
+{
+	return ((const struct bound_set *)q->and_sets->pdata[i])->sql;
+}
+
+int
+query_bind_and_set(const struct query *q, guint i, sqlite3_stmt *stmt, int first)
+{
+	return binds_bind(((const struct bound_set *)q->and_sets->pdata[i])->binds, stmt, first);
 }
 
 gboolean

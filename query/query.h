@@ -102,6 +102,15 @@ const char *query_probe_sql(const struct query *q);
  * Returns the next free placeholder index. */
 int query_bind(const struct query *q, sqlite3_stmt *stmt, int first);
 
+/* The sets of ids (each a SELECT of one column, ids maybe repeated) that
+ * every match of Q is in: a term with a set of its own (from:, client:,
+ * folder:...), alone or ANDed with others; 0 for a query of words, an OR,
+ * a negation. query_and_set_sql() is set I's SQL (Q's), whose values
+ * query_bind_and_set() binds from placeholder FIRST on, returning the next. */
+guint query_and_sets(const struct query *q);
+const char *query_and_set_sql(const struct query *q, guint i);
+int query_bind_and_set(const struct query *q, guint i, sqlite3_stmt *stmt, int first);
+
 /* Whether the whole query is client:CLIENT (*PROJECT set to NULL) or
  * project:CLIENT/PROJECT, not negated: the messages filed under one key.
  * The strings are Q's. */

@@ -6,7 +6,7 @@
 # forces each way (left alone, it depends on the mail and the query). A
 # search without --limit is SQL's own ORDER BY: the same order again.
 . "$top_srcdir/tests/lib.sh"
-plan 120
+plan 134
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -42,6 +42,16 @@ for q in acme 'acme website' '"new logo"' 'zorble*' 'from:bob@acme.example' 'fro
 		"$(set_ --limit=5 "$q") / $(set_ --limit=5 "$q")"
 	check_eq "oldest first, limit 3 offset 2: $q" \
 		"$(walk --sort=oldest --limit=3 --offset=2 "$q")" "$(set_ --sort=oldest --limit=3 --offset=2 "$q")"
+done
+# Left to choose, a query whose matches are all in a small set of ids (a
+# sender, a client, a folder, alone or with other terms; every set of this
+# corpus is small) tests the ids of that set: the same pages.
+for q in 'from:bob@acme.example' 'from:bob@acme.example acme' 'from:@acme.example -website' \
+	'client:acme from:@acme.example' 'folder:Sent acme' '(acme OR globex) client:acme' \
+	'type:pdf date:2020..'; do
+	check_eq "chosen, newest first, limit 5: $q" "$(page --limit=5 "$q")" "$(set_ --limit=5 "$q")"
+	check_eq "chosen, oldest first, limit 3 offset 2: $q" \
+		"$(page --sort=oldest --limit=3 --offset=2 "$q")" "$(set_ --sort=oldest --limit=3 --offset=2 "$q")"
 done
 # A sample of the walk's density that runs out of time (a rare phrase of
 # common words takes FTS5 milliseconds a test) leaves the set to collect:

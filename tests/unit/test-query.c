@@ -214,9 +214,31 @@ ids_where(const struct query *q, const char *where)
 	return g_string_free(out, FALSE);
 }
 
+/* Fails unless every message Q finds is in each of its sets
+ * (query_and_sets(), where a search looks for them when one is small). */
+static void
+assert_in_and_sets(const struct query *q, const char *text)
+{
+	for (guint i = 0; i < query_and_sets(q); i++) {
+		g_autofree char *sql = g_strdup_printf(
+		    "SELECT count(*) FROM messages m WHERE (%s) AND m.id NOT IN (%s)", query_sql(q),
+		    query_and_set_sql(q, i));
+		sqlite3_stmt *stmt = NULL;
+		if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+			g_error("%s: %s", sql, sqlite3_errmsg(db));
+		int next = query_bind_and_set(q, i, stmt, query_bind(q, stmt, 1));
+		g_assert_cmpint(next, ==, sqlite3_bind_parameter_count(stmt) + 1);
+		g_assert_cmpint(sqlite3_step(stmt), ==, SQLITE_ROW);
+		if (sqlite3_column_int64(stmt, 0) != 0)
+			g_error("query %s: %lld of its matches are not in its set %s", text,
+			        (long long)sqlite3_column_int64(stmt, 0), query_and_set_sql(q, i));
+		sqlite3_finalize(stmt);
+	}
+}
+
 /* The ids the query finds, as "1,2,3": the same by its SQL and by its
- * probe form (query_probe_sql(), each message tested alone), or the test
- * fails. */
+ * probe form (query_probe_sql(), each message tested alone), each in the
+ * query's sets, or the test fails. */
 static char *
 ids(const char *text)
 {
@@ -230,6 +252,7 @@ ids(const char *text)
 	if (strcmp(by_set, by_probe) != 0)
 		g_error("query %s: [%s] by its SQL, [%s] by its probe form %s", text, by_set,
 		        by_probe, query_probe_sql(q));
+	assert_in_and_sets(q, text);
 	return by_set;
 }
 
@@ -1096,6 +1119,44 @@ test_fts_plain(void)
 	}
 }
 
+/* The sets a query's matches are all in: its terms with a set, alone or
+ * ANDed; none through an OR or a negation. */
+static void
+test_and_sets(void)
+{
+	const struct {
+		const char *query;
+		guint sets;
+		const char *first; /* a table the first set reads */
+	} cases[] = {
+		{ "from:bob@acme.example", 1, "addresses" },
+		{ "from:bob@acme.example invoice", 1, "addresses" },
+		{ "invoice from:bob@acme.example -logo", 1, "addresses" },
+		{ "from:bob@acme.example client:acme", 2, "addresses" },
+		{ "client:acme (from:@acme.example date:2024)", 2, "filings" },
+		{ "(from:bob@acme.example OR to:bob@acme.example) client:acme", 1, "filings" },
+		{ "folder:INBOX", 1, "locations" },
+		{ "project:acme/website", 1, "filings" },
+		{ "from:bob@acme.example OR client:acme", 0, NULL },
+		{ "-from:bob@acme.example", 0, NULL },
+		{ "NOT (from:bob@acme.example client:acme)", 0, NULL },
+		{ "client:none", 0, NULL },
+		{ "invoice", 0, NULL },
+		{ "date:2024", 0, NULL },
+		{ "*", 0, NULL },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(query) q = query_parse(cases[i].query, NOW, NULL);
+		g_assert_nonnull(q);
+		if (query_and_sets(q) != cases[i].sets ||
+		    (cases[i].first && !strstr(query_and_set_sql(q, 0), cases[i].first)))
+			g_error("query %s: %u sets, the first %s; expected %u, of %s",
+			        cases[i].query, query_and_sets(q),
+			        query_and_sets(q) ? query_and_set_sql(q, 0) : "none", cases[i].sets,
+			        cases[i].first ? cases[i].first : "none");
+	}
+}
+
 /* The queries that are one filing key, which count reads from filing_stats. */
 static void
 test_filing_key(void)
@@ -1208,6 +1269,7 @@ main(int argc, char **argv)
 	g_test_add_func("/query/prefix-words", test_prefix_words);
 	g_test_add_func("/query/fts-plain", test_fts_plain);
 	g_test_add_func("/query/filing-key", test_filing_key);
+	g_test_add_func("/query/and-sets", test_and_sets);
 
 	int rc = g_test_run();
 	sqlite3_close(db);
