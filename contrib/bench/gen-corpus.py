@@ -18,7 +18,16 @@ give the same bytes. Python 3 standard library only.
 
 --profile small keeps every shape but draws attachments from 1 KB-32 KB
 instead (about 6.5 KB per message instead of 20 KB), for archives of a
-million messages (scale.py). generate() is also called by scale.py, one
+million messages (scale.py).
+
+--correspondents many writes the mail of a busier archive: each of the 12
+clients has 150 more people, the other 38 clients of the benchmark's config
+(client12.example ... client49.example) have 10-60 each, and 15 % of the
+threads are with one of 6,000 one-off senders (vendorNNNN.example): about
+8,000 addresses in 6,500 domains where the default has 31 in 15. Its
+Message-IDs are random, as Gmail's and Outlook's are ("CA" and 32 base32
+characters), where the default's begin with the date, as mutt's do: an
+index keyed by them is written in random places, not at its end. generate() is also called by scale.py, one
 date window per slice.
 """
 import argparse
@@ -131,6 +140,32 @@ CLIENTS = [
     ("wayne-foods.example", "labels", "en", [("Bruce Allen", "bruce"), ("Alfred Penn", "alfred")]),
 ]
 LIST = ("Freelance Designers", "list@designers.example")
+
+# --correspondents many: more people per client, more clients, one-off senders.
+FIRST_NAMES = """Alex Amy Ana Ben Beth Carl Chen Dan Dora Eli Emma Finn Gia Hana Ian Ida Jack
+Jana Kai Kim Leo Lia Max Mia Ned Noor Olu Pia Raj Rosa Sam Sara Teo Uma Vic Wen Yan Zoe""".split()
+LAST_NAMES = """Adams Berg Costa Diaz Evans Ford Garcia Hahn Ito Jones Kato Lund Moreau Nagy Olsen
+Perez Quinn Rossi Silva Tanaka Ueda Voss Weber Xu Young Zhang""".split()
+
+
+def people(r, n):
+    """N made-up (name, local part) pairs."""
+    out = []
+    for k in range(n):
+        first, last = r.choice(FIRST_NAMES), r.choice(LAST_NAMES)
+        out.append(("%s %s" % (first, last), "%s.%s%d" % (first.lower(), last.lower(), k)))
+    return out
+
+
+def many_correspondents():
+    """The clients and the one-off senders of --correspondents many: always
+    the same (their own seed)."""
+    r = random.Random(7)
+    clients = [(d, p, loc, ppl + people(r, 150)) for d, p, loc, ppl in CLIENTS]
+    clients += [("client%02d.example" % i, "work", "en", people(r, r.randint(10, 60)))
+                for i in range(12, 50)]
+    others = [("vendor%04d.example" % i, "misc", "en", people(r, 1)) for i in range(6000)]
+    return clients, others
 
 SUBJECTS = [
     "{P} {w1} {w2}", "Re: {P} {w1}", "{w1} for the {p}", "Quick question about the {w1}",
@@ -348,15 +383,23 @@ def make_message(g, m):
     return out.encode("utf-8")
 
 
-def plan(g, n, start=START, t0_span=SPAN - 40 * 86400):
+def plan(g, n, start=START, t0_span=SPAN - 40 * 86400, many=False):
     """Yield message metadata dicts, thread by thread, until n messages;
     threads start in [start, start + t0_span) (replies come up to ~5 weeks
-    later)."""
+    later). MANY: --correspondents many."""
     r = g.r
+    clients, one_off = many_correspondents() if many else (CLIENTS, [])
     contacts = [(dom, proj, loc, name, "%s@%s" % (lp, dom))
-                for dom, proj, loc, people in CLIENTS for name, lp in people]
+                for dom, proj, loc, ppl in clients for name, lp in ppl]
+    others = [(dom, proj, loc, name, "%s@%s" % (lp, dom))
+              for dom, proj, loc, ppl in one_off for name, lp in ppl]
     # a few very active contacts (Zipf-ish)
     cweights = [1.0 / (i + 1) ** 0.8 for i in range(len(contacts))]
+    if many:
+        r.shuffle(contacts)   # the most active ones in every client, not the first's
+    by_domain = {}
+    for c in contacts:
+        by_domain.setdefault(c[0], []).append(c)
     made = 0
     tid = 0
     while made < n:
@@ -367,9 +410,12 @@ def plan(g, n, start=START, t0_span=SPAN - 40 * 86400):
             people = [(LIST[0], LIST[1])]
             is_list = True
         else:
-            dom, proj, loc, name, addr = r.choices(contacts, cweights)[0]
+            if many and r.random() < 0.15:
+                dom, proj, loc, name, addr = r.choice(others)
+            else:
+                dom, proj, loc, name, addr = r.choices(contacts, cweights)[0]
             people = [(name, addr)]
-            extra = [c for c in contacts if c[0] == dom and c[4] != addr]
+            extra = [c for c in by_domain.get(dom, ()) if c[4] != addr]
             if extra and r.random() < 0.3:
                 c = r.choice(extra)
                 people.append((c[3], c[4]))
@@ -404,8 +450,11 @@ def plan(g, n, start=START, t0_span=SPAN - 40 * 86400):
                                      ("Ben Okafor", "ben@freelancers.example"),
                                      ("Chloe Dubois", "chloe@freelancers.example")]),
                            [LIST])
-            mid = "%d.%d.%x@%s" % (date, g.counter, r.getrandbits(24),
-                                   "mail.studio.example" if frm == ME else frm[1].split("@")[1])
+            host = "mail.studio.example" if frm == ME else frm[1].split("@")[1]
+            if many:
+                mid = "CA%s@%s" % (base64.b32encode(r.randbytes(20)).decode().rstrip("="), host)
+            else:
+                mid = "%d.%d.%x@%s" % (date, g.counter, r.getrandbits(24), host)
             codename = r.choice(CODENAMES) if r.random() < 0.0075 else None
             paras = g.body(loc if frm != ME else "en", codename)
             quote = None
@@ -453,11 +502,12 @@ def folder_for(m, r, now):
 
 
 def generate(root, n, seed, dup_rate=0.02, profile="full", start=START,
-             t0_span=SPAN - 40 * 86400, now=START + SPAN, first=0):
+             t0_span=SPAN - 40 * 86400, now=START + SPAN, first=0, correspondents="few"):
     """Write n messages into the Maildir tree ROOT (which must not exist) and
     return the summary. Threads start in [start, start + t0_span); NOW is the
     archive's last day (folders, new/). FIRST offsets the file names, so
-    that slices written by separate calls do not collide."""
+    that slices written by separate calls do not collide. CORRESPONDENTS:
+    "few" or "many" (--correspondents)."""
     if os.path.exists(root):
         sys.exit("%s exists; remove it first" % root)
     # The folders of the window's years, made up front (empty ones too); a
@@ -481,7 +531,7 @@ def generate(root, n, seed, dup_rate=0.02, profile="full", start=START,
     total_bytes = files = dups = 0
     per_folder = {f: 0 for f in made}
     t_start = time.time()
-    for i, m in enumerate(plan(g, n, start, t0_span)):
+    for i, m in enumerate(plan(g, n, start, t0_span, correspondents == "many")):
         data = make_message(g, m)
         folder = folder_for(m, fr, now)
         ensure(folder)
@@ -512,6 +562,7 @@ def generate(root, n, seed, dup_rate=0.02, profile="full", start=START,
         "seed": seed, "messages": n, "files": files, "duplicate_copies": dups,
         "total_bytes": total_bytes, "average_bytes": total_bytes // max(files, 1),
         "per_folder_files": per_folder, "maildir": root, "profile": profile,
+        "correspondents": correspondents,
         "seconds": round(time.time() - t_start, 1),
     }
 
@@ -526,9 +577,13 @@ def main():
     ap.add_argument("--profile", choices=sorted(PROFILES), default="full",
                     help="attachment sizes: full (1-200 KB, ~20 KB a message; default) or "
                     "small (1-32 KB, ~6.5 KB a message)")
+    ap.add_argument("--correspondents", choices=("few", "many"), default="few",
+                    help="few (31 addresses, Message-IDs that begin with the date; default) "
+                    "or many (about 8,000 addresses, random Message-IDs)")
     a = ap.parse_args()
 
-    summary = generate(os.path.join(a.out, "maildir"), a.n, a.seed, a.dup_rate, a.profile)
+    summary = generate(os.path.join(a.out, "maildir"), a.n, a.seed, a.dup_rate, a.profile,
+                       correspondents=a.correspondents)
     with open(os.path.join(a.out, "corpus.json"), "w") as fh:
         json.dump(summary, fh, indent=1)
     print("%d messages (%d files incl. %d duplicate copies), %.1f MB, average %.1f KB/file, "

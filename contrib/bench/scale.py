@@ -12,7 +12,9 @@ steps, each a slice of newer mail arriving into the same index. At each
 point of --points it times every search kind, every view, reclassify and
 check; at the first step it also runs bench.py's comparison (mailclerk,
 notmuch, mu) on that slice. Writes work/scale-TOTAL.{md,json,svg}. See
-README.md beside it.
+README.md beside it. --correspondents many generates a busier archive
+(gen-corpus.py --correspondents many: about 8,000 addresses, random
+Message-IDs) into its own corpus directory.
 """
 import argparse
 import datetime
@@ -47,10 +49,11 @@ class Layout:
     """Where piece I of the corpus lives and which dates it covers: slice
     s = I // pieces_per_step, MAILDIR/sSS/pPP."""
 
-    def __init__(self, root, total, steps, piece):
+    def __init__(self, root, total, steps, piece, correspondents="few"):
         if total % steps or (total // steps) % piece:
             sys.exit("--total must be a multiple of --steps x --piece")
         self.root, self.total, self.steps, self.piece = root, total, steps, piece
+        self.correspondents = correspondents
         self.per_step = total // steps
         self.pieces_per_step = self.per_step // piece
         self.npieces = total // piece
@@ -85,7 +88,8 @@ def make_piece(job):
     shutil.rmtree(tmp, ignore_errors=True)
     start, span = layout.window(i)
     info = gen_corpus.generate(tmp, layout.piece, seed * 1000003 + i, profile="small",
-                               start=start, t0_span=span, now=LAST_DAY, first=i * layout.piece)
+                               start=start, t0_span=span, now=LAST_DAY, first=i * layout.piece,
+                               correspondents=layout.correspondents)
     del info["seconds"]   # the same bytes every time
     info["maildir"] = out
     with open(os.path.join(tmp, ".piece.json"), "w") as f:
@@ -99,7 +103,11 @@ def generate(layout, seed, jobs):
     stopped) and returns the corpus summary."""
     summary_path = os.path.join(layout.root, "corpus.json")
     if os.path.exists(summary_path):
-        return json.load(open(summary_path))
+        summary = json.load(open(summary_path))
+        if summary.get("correspondents", "few") != layout.correspondents:
+            sys.exit("%s holds a corpus of %s correspondents, not %s: give another --corpus"
+                     % (layout.root, summary.get("correspondents", "few"), layout.correspondents))
+        return summary
     os.makedirs(layout.maildir, exist_ok=True)
     t0 = time.time()
     work = [(layout, i, seed) for i in range(layout.npieces)]
@@ -111,6 +119,7 @@ def generate(layout, seed, jobs):
                 bench.log("  generated %d of %d messages (%.0f s)"
                           % (len(infos) * layout.piece, layout.total, time.time() - t0))
     summary = {"seed": seed, "messages": layout.total, "profile": "small",
+               "correspondents": layout.correspondents,
                "files": sum(x["files"] for x in infos),
                "duplicate_copies": sum(x["duplicate_copies"] for x in infos),
                "total_bytes": sum(x["total_bytes"] for x in infos),
@@ -557,7 +566,11 @@ def main():
                     help="sizes measured at (default 20000,100000,250000,1000000)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=2, help="generator processes (default 2)")
-    ap.add_argument("--corpus", help="corpus directory (default work/corpus-scale-TOTAL-sSEED)")
+    ap.add_argument("--corpus", help="corpus directory (default work/corpus-scale-TOTAL-sSEED, "
+                    "with -many after it for --correspondents many)")
+    ap.add_argument("--correspondents", choices=("few", "many"), default="few",
+                    help="few (31 addresses, Message-IDs that begin with the date; default) or "
+                    "many (about 8,000 addresses in 6,500 domains, random Message-IDs)")
     ap.add_argument("--work", default=os.path.join(HERE, "work"))
     ap.add_argument("--mailclerk", help="the binary (default as bench.py)")
     ap.add_argument("--runs", type=int, default=5, help="timed calls per search (default 5)")
@@ -592,8 +605,9 @@ def main():
         sys.exit("no mailclerk binary: build it, or pass --mailclerk PATH")
     a.work = os.path.abspath(a.work)
     corpus = os.path.abspath(a.corpus or os.path.join(
-        a.work, "corpus-scale-%d-s%d" % (a.total, a.seed)))
-    layout = Layout(corpus, a.total, a.steps, a.piece)
+        a.work, "corpus-scale-%d-s%d%s" % (a.total, a.seed,
+                                           "-many" if a.correspondents == "many" else "")))
+    layout = Layout(corpus, a.total, a.steps, a.piece, a.correspondents)
     for p in a.points:
         layout.prefix_dirs(p)   # checks it is a multiple of --piece
         if p > a.total:
@@ -624,10 +638,11 @@ def report(res, out):
     if not res["points"]:
         return
     info = res["corpus"]
-    text = ("corpus: %d messages (%d files, %.1f GB, %.1f KB a file, 2015-2024), "
-            "50 clients; %s to %s, load average %s at the start\n\n"
+    text = ("corpus: %d messages (%d files, %.1f GB, %.1f KB a file, 2015-2024, %s "
+            "correspondents), 50 clients; %s to %s, load average %s at the start\n\n"
             % (info["messages"], info["files"], info["total_bytes"] / 1e9,
-               info["average_bytes"] / 1024, res["start"]["at"],
+               info["average_bytes"] / 1024, info.get("correspondents", "few"),
+               res["start"]["at"],
                res.get("end", res["start"])["at"], res["start"]["load"])
             + ("the new mail's files were read once before each timed ingest of a point or "
                "step (not before the one run of everything)\n\n"
