@@ -60,9 +60,10 @@ dates_get_sorted(struct dates *d, const gint64 *ids, gint64 *out, gsize n, GErro
 		while (end < n && ids[end] / DATES_CHUNK == chunk)
 			end++;
 		if (end - i >= DATES_SPARSE || idmap_has_chunk(d->map, ids[i])) {
-			for (; i < end; i++)
-				if (!dates_get(d, ids[i], &out[i], error))
-					return FALSE;
+			/* (A date is stored as the unsigned number of its bits.) */
+			if (!idmap_get_once(d->map, ids + i, (guint64 *)(out + i), end - i, error))
+				return FALSE;
+			i = end;
 			continue;
 		}
 		sqlite3_stmt *s = db_cached(

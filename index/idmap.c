@@ -126,6 +126,50 @@ chunk_for(struct idmap *m, gint64 id, GError **error)
 }
 
 gboolean
+idmap_get_once(struct idmap *m, const gint64 *ids, guint64 *values, gsize n, GError **error)
+{
+	if (n == 0)
+		return TRUE;
+	gint64 chunk = ids[0] / IDMAP_CHUNK;
+	if (idmap_has_chunk(m, ids[0])) {
+		for (gsize i = 0; i < n; i++)
+			if (!idmap_get(m, ids[i], &values[i], error))
+				return FALSE;
+		return TRUE;
+	}
+	sqlite3_stmt *s = db_cached(m->db, m->read_sql, error);
+	if (!s)
+		return FALSE;
+	sqlite3_bind_int64(s, 1, chunk);
+	int rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sqlite3_reset(s);
+		return db_set_error(error, m->db, "reading an id map");
+	}
+	/* The blob as SQLite holds it, until the reset; a shorter one (from an
+	 * older chunk size) leaves the rest unset, as chunk_for() does. */
+	const guint8 *blob = rc == SQLITE_ROW ? sqlite3_column_blob(s, 0) : NULL;
+	gsize slots = rc == SQLITE_ROW ? (gsize)MAX(sqlite3_column_bytes(s, 0), 0) / m->width : 0;
+	for (gsize i = 0; i < n; i++) {
+		g_assert(ids[i] / IDMAP_CHUNK == chunk);
+		gsize slot = (gsize)(ids[i] % IDMAP_CHUNK);
+		if (slot >= slots) {
+			values[i] = m->unset;
+		} else if (m->width == 8) {
+			guint64 le;
+			memcpy(&le, blob + 8 * slot, 8);
+			values[i] = GUINT64_FROM_LE(le);
+		} else {
+			guint16 le;
+			memcpy(&le, blob + 2 * slot, 2);
+			values[i] = GUINT16_FROM_LE(le);
+		}
+	}
+	sqlite3_reset(s);
+	return TRUE;
+}
+
+gboolean
 idmap_get(struct idmap *m, gint64 id, guint64 *value, GError **error)
 {
 	struct chunk *c = chunk_for(m, id, error);

@@ -139,6 +139,8 @@ search_ids_fts(struct mc_db *db, const char *fts, gboolean oldest, gint64 limit,
 		return NULL;
 	db_bind_text(s, 1, fts);
 	g_autoptr(GArray) hits = collect_ids(db, s, "searching", error);
+	if (hits && hits->len >= 1024 && !db_map_pages(db, error))
+		return NULL;
 	return hits ? page_by_date(db, hits, oldest, limit, offset, error) : NULL;
 }
 

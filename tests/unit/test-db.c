@@ -307,6 +307,27 @@ test_dates_sparse_and_dense(struct fixture *f, gconstpointer data)
 	g_assert_true(dates_get_sorted(map, ids, got, 100, &error));
 	for (int i = 0; i < 100; i++)
 		g_assert_cmpint(got[i], ==, 1700000000 + 1000 * i);
+	/* A blob shorter than a chunk (an older chunk size) reads as unset past
+	 * its end; a chunk without a blob, all unset. */
+	g_assert_true(db_exec(f->db,
+	                      "CREATE TEMP TABLE saved AS SELECT * FROM message_dates;"
+	                      "UPDATE message_dates SET dates = substr(dates, 1, 80)",
+	                      &error));
+	g_autoptr(dates) short_blob = dates_new(f->db);
+	g_assert_true(dates_get_sorted(short_blob, ids, got, 100, &error));
+	for (int i = 0; i < 100; i++)
+		g_assert_cmpint(got[i], ==,
+		                (ids[i] % DATES_CHUNK) < 10 ? 1700000000 + 1000 * i : 0);
+	gint64 beyond[64]; /* more than dates.c reads row by row */
+	for (int i = 0; i < 64; i++)
+		beyond[i] = first + DATES_CHUNK * 3 + i;
+	g_assert_true(dates_get_sorted(short_blob, beyond, got, 64, &error));
+	for (int i = 0; i < 64; i++)
+		g_assert_cmpint(got[i], ==, 0);
+	g_assert_true(db_exec(f->db,
+	                      "UPDATE message_dates SET dates = (SELECT dates FROM saved s WHERE "
+	                      "s.chunk = message_dates.chunk)",
+	                      &error));
 
 	g_assert_true(
 	    db_exec(f->db, "UPDATE message_dates SET dates = zeroblob(length(dates))", &error));
