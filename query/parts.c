@@ -491,8 +491,17 @@ parts_combine(GPtrArray *parts, gboolean is_and)
 		out->and_sets = part_and_sets(only);
 	}
 	if (is_and && items->len > 1) {
-		/* Its matches are in each term's sets. */
+		/* Its matches are in each term's sets, and among the hits of its
+		 * words (a rare word with a big client: the word's few hits are
+		 * where to look). */
 		out->and_sets = g_ptr_array_new_with_free_func(bound_set_unref);
+		if (fts_pos != NULL) {
+			struct bound_set *b = g_atomic_rc_box_new0(struct bound_set);
+			b->sql = g_strdup("SELECT rowid FROM fts WHERE fts MATCH ?");
+			b->binds = binds_new();
+			binds_add_text(b->binds, fts_pos->text);
+			g_ptr_array_add(out->and_sets, b);
+		}
 		for (guint i = 0; i < sql->len; i++) {
 			g_autoptr(GPtrArray) sets = part_and_sets(sql->pdata[i]);
 			g_ptr_array_extend_and_steal(out->and_sets, g_steal_pointer(&sets));

@@ -1130,8 +1130,10 @@ test_and_sets(void)
 		const char *first; /* a table the first set reads */
 	} cases[] = {
 		{ "from:bob@acme.example", 1, "addresses" },
-		{ "from:bob@acme.example invoice", 1, "addresses" },
-		{ "invoice from:bob@acme.example -logo", 1, "addresses" },
+		{ "from:bob@acme.example invoice", 2, "fts" },
+		{ "invoice from:bob@acme.example -logo", 2, "fts" },
+		{ "invoice -from:bob@acme.example", 1, "fts" },
+		{ "-invoice from:bob@acme.example", 1, "addresses" },
 		{ "from:bob@acme.example client:acme", 2, "addresses" },
 		{ "client:acme (from:@acme.example date:2024)", 2, "filings" },
 		{ "(from:bob@acme.example OR to:bob@acme.example) client:acme", 1, "filings" },
