@@ -123,6 +123,7 @@ address_leaf(const struct field *f, const struct token *t)
 		binds_add_text(p->binds, b);
 	} else {
 		set_having(p, "addresses", "a", f->roles, "a.address = ?");
+		p->set_seeks = TRUE;
 		binds_add_text(p->binds, lower);
 	}
 	return p;
@@ -134,6 +135,7 @@ static void
 set_location(struct part *p, const char *cond)
 {
 	part_set_in(p, "l.message", "containers c JOIN locations l ON l.container = c.id", cond);
+	p->set_seeks = TRUE;
 }
 
 /* folder:NAME is that folder; NAME followed by a slash and a star is it and
@@ -223,6 +225,7 @@ label_leaf(const struct token *t)
 
 	if (prefix == NULL) {
 		set_having(p, "labels", "g", NULL, "g.folded = ?");
+		p->set_seeks = TRUE;
 		g_autofree char *key = mc_label_key(t->value);
 		binds_add_text(p->binds, key);
 		return p;
@@ -655,6 +658,7 @@ field_leaf(struct parser *ps, const struct token *t, GError **error)
 		add_key_ref(ps, t, FALSE, g_strdup(t->lit), NULL);
 		struct part *p = sql_part(NULL);
 		part_set_in(p, "message", "filings", "client = ?");
+		p->set_seeks = TRUE;
 		binds_add_text(p->binds, t->lit);
 		p->key_client = g_strdup(t->lit);
 		return p;
@@ -666,6 +670,7 @@ field_leaf(struct parser *ps, const struct token *t, GError **error)
 		if (slash) {
 			p = sql_part(NULL);
 			part_set_in(p, "message", "filings", "client = ? AND project = ?");
+			p->set_seeks = TRUE;
 			g_autofree char *client = g_strndup(t->lit, slash - t->lit);
 			binds_add_text(p->binds, client);
 			binds_add_text(p->binds, slash + 1);
@@ -677,6 +682,7 @@ field_leaf(struct parser *ps, const struct token *t, GError **error)
 		} else {
 			p = sql_part(NULL);
 			part_set_in(p, "message", "filings", "project = ?");
+			p->set_seeks = TRUE;
 			binds_add_text(p->binds, t->lit);
 			add_key_ref(ps, t, TRUE, NULL, g_strdup(t->lit));
 		}

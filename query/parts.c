@@ -92,6 +92,8 @@ bound_set_clear(gpointer data)
 	struct bound_set *b = data;
 	g_free(b->sql);
 	g_ptr_array_unref(b->binds);
+	g_free(b->key_client);
+	g_free(b->key_project);
 }
 
 static void
@@ -109,10 +111,12 @@ part_and_sets(const struct part *p)
 	if (p->and_sets) {
 		for (guint i = 0; i < p->and_sets->len; i++)
 			g_ptr_array_add(sets, g_atomic_rc_box_acquire(p->and_sets->pdata[i]));
-	} else if (p->set) {
+	} else if (p->set && p->set_seeks) {
 		struct bound_set *b = g_atomic_rc_box_new0(struct bound_set);
 		b->sql = g_strdup(p->set);
 		b->binds = g_ptr_array_ref(p->binds);
+		b->key_client = g_strdup(p->key_client);
+		b->key_project = g_strdup(p->key_project);
 		g_ptr_array_add(sets, b);
 	}
 	return sets;

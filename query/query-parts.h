@@ -44,6 +44,9 @@ void words_and_unref(struct words_and *w);
 struct bound_set {
 	char *sql;
 	GPtrArray *binds;
+	/* The filing key (part.key_client, part.key_project) whose messages it
+	 * is, whose number filing_stats keeps; NULL for another set. */
+	char *key_client, *key_project;
 };
 
 struct part {
@@ -78,6 +81,11 @@ struct part {
 	 * project:CLIENT/PROJECT, not negated: the filing key whose messages
 	 * it is (query_filing_key()); NULL otherwise. */
 	char *key_client, *key_project;
+	/* SET is read by seeking an index (an address, a folder, a label, a
+	 * client), not by scanning (a LIKE, a mime type): part_and_sets() has
+	 * only such sets, which a search counts to learn whether they are
+	 * small. */
+	gboolean set_seeks;
 	/* PART_SQL: part_and_sets() of the AND it is; NULL when it is none. */
 	GPtrArray *and_sets;
 };
@@ -204,7 +212,8 @@ void binds_add_int(GPtrArray *binds, gint64 i);
 struct part *part_new(enum part_kind kind, char *text);
 void part_free(struct part *p);
 /* Returns a new array of the sets P's matches are all in (struct
- * bound_set *): P's own set, or those of each term an AND of P's joins
+ * bound_set *) that are read by seeking an index (part.set_seeks) or are
+ * its words' hits: P's own set, or those of each term an AND of P's joins
  * (none for an OR, a negation, a text term); the caller unrefs it. */
 GPtrArray *part_and_sets(const struct part *p);
 /* part_free() as a GDestroyNotify, for arrays of parts. */

@@ -400,6 +400,15 @@ query_and_set_sql(const struct query *q, guint i)
 	return ((const struct bound_set *)q->and_sets->pdata[i])->sql;
 }
 
+gboolean
+query_and_set_key(const struct query *q, guint i, const char **client, const char **project)
+{
+	const struct bound_set *b = q->and_sets->pdata[i];
+	*client = b->key_client;
+	*project = b->key_project;
+	return b->key_client != NULL;
+}
+
 int
 query_bind_and_set(const struct query *q, guint i, sqlite3_stmt *stmt, int first)
 {

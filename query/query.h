@@ -103,13 +103,18 @@ const char *query_probe_sql(const struct query *q);
 int query_bind(const struct query *q, sqlite3_stmt *stmt, int first);
 
 /* The sets of ids (each a SELECT of one column, ids maybe repeated) that
- * every match of Q is in: a term with a set of its own (from:, client:,
- * folder:...), alone or ANDed with others; 0 for a query of words, an OR,
- * a negation. query_and_set_sql() is set I's SQL (Q's), whose values
+ * every match of Q is in, each read by seeking an index: a term with such
+ * a set of its own (from:ADDRESS, client:, folder:, label:), or the hits of
+ * its words, alone or ANDed with others; 0 for a query of words alone, an
+ * OR, a negation. query_and_set_sql() is set I's SQL (Q's), whose values
  * query_bind_and_set() binds from placeholder FIRST on, returning the next. */
 guint query_and_sets(const struct query *q);
 const char *query_and_set_sql(const struct query *q, guint i);
 int query_bind_and_set(const struct query *q, guint i, sqlite3_stmt *stmt, int first);
+/* Whether set I is the messages of one filing key (as query_filing_key()
+ * says of a whole query): *CLIENT, and *PROJECT or NULL. */
+gboolean query_and_set_key(const struct query *q, guint i, const char **client,
+                           const char **project);
 
 /* Whether the whole query is client:CLIENT (*PROJECT set to NULL) or
  * project:CLIENT/PROJECT, not negated: the messages filed under one key.

@@ -177,6 +177,19 @@ search_ids_fts(struct mc_db *db, const char *fts, gboolean oldest, gint64 limit,
  * that is 4 ms at most, where a walk for a page of 20 of them in a million
  * messages would test 10,000. */
 #define SMALL_SET 2048
+/* A walk of all the mail expected to cost more than SET_WALK_FROM_US
+ * (tests of SQL_TEST_US, or FTS_TEST_US with words) first tries the ids of
+ * a set of no more than SET_WALK_MAX in date order (search_ids_set_walk()):
+ * collected and dated, about 1 us an id at a million messages (taken when
+ * that and the tests it expects cost less than the walk), then tested
+ * until the page is full, for SET_WALK_BUDGET_US at most, and given up when
+ * the first SET_WALK_EMPTY tested have no hit. */
+#define SQL_TEST_US        5.0
+#define SET_WALK_FROM_US   10000.0
+#define SET_WALK_MAX       32768
+#define SET_WALK_BUDGET_US 20000
+#define SET_WALK_EMPTY     256
+#define SET_WALK_ID_US     1.0
 /* What those tests (or the counts of words alone) may take, all together,
  * before the walk is given up unwalked: they take 1-8 ms at a million
  * messages, with the index's pages still to be read. A phrase tested at
@@ -195,9 +208,18 @@ search_ids_fts(struct mc_db *db, const char *fts, gboolean oldest, gint64 limit,
 /* Which way search_ids() takes, when the test hook MAILCLERK_TEST_SEARCH
  * says ("walk": walks to the end, never giving up; "set": never walks;
  * "sample-spent": the sample of a walk's density runs out of time at its
- * first check), so that the tests see each gives the same pages on mail
+ * first check; "set-walk": a client's or project's set is walked in date
+ * order whatever it costs; "set-walk-empty": so, but given up as soon as
+ * its first test finds nothing), so that the tests see each gives the same pages on mail
  * small enough that it would always collect the set. */
-enum search_path { PATH_CHOOSE, PATH_WALK, PATH_SET, PATH_SAMPLE_SPENT };
+enum search_path {
+	PATH_CHOOSE,
+	PATH_WALK,
+	PATH_SET,
+	PATH_SAMPLE_SPENT,
+	PATH_SET_WALK,
+	PATH_SET_WALK_EMPTY
+};
 
 static enum search_path
 search_path_forced(void)
@@ -210,6 +232,10 @@ search_path_forced(void)
 		return PATH_SET;
 	if (g_strcmp0(path, "sample-spent") == 0)
 		return PATH_SAMPLE_SPENT;
+	if (g_strcmp0(path, "set-walk") == 0)
+		return PATH_SET_WALK;
+	if (g_strcmp0(path, "set-walk-empty") == 0)
+		return PATH_SET_WALK_EMPTY;
 #endif
 	return PATH_CHOOSE;
 }
@@ -395,6 +421,96 @@ search_ids_in_set(struct mc_db *db, const struct query *q, guint i, gboolean old
 	return collect_ids(db, s, "searching", error);
 }
 
+static gint id_cmp(gconstpointer a, gconstpointer b);
+static gint64 filing_key_count(struct mc_db *db, const char *client, const char *project,
+                               GError **error);
+
+/* Sets *PAGE to the page of Q's matches, newest (or oldest) first, found
+ * by testing the ids of the first of its sets (query_and_sets()) that is a
+ * client's or a project's with no more than SET_WALK_MAX messages, in date
+ * order, until the page is full: a client's
+ * project with a common word (17,297 messages, 10 % of them), where a walk
+ * of all the mail tests a thousand for each hit. *PAGE is NULL when no set
+ * is small enough to beat the walk (W, expected to take WALK_US with tests
+ * of TEST_US), or the tests took SET_WALK_BUDGET_US or found nothing at
+ * first (the walk goes on then). FALSE and ERROR on a database error. */
+static gboolean
+search_ids_set_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64 limit,
+                    gint64 offset, const struct probe_walk *w, double walk_us, double test_us,
+                    GArray **page_out, GError **error)
+{
+	*page_out = NULL;
+	g_autoptr(GArray) ids = NULL;
+	for (guint i = 0; i < query_and_sets(q) && !ids; i++) {
+		/* Only a client's or a project's set, whose size the writer
+		 * keeps: collecting another to learn it is too big cost as much
+		 * as the walk saves (a big client with a word at a million: 7
+		 * ms more). */
+		const char *client, *project;
+		if (!query_and_set_key(q, i, &client, &project))
+			continue;
+		gint64 n = filing_key_count(db, client, project ? project : "", error);
+		if (n < 0)
+			return FALSE;
+		/* Its matches' density in the set is the sampled one over the
+		 * share of the mail the set is. */
+		double in_set = MIN(1.0, w->set_density * (double)w->messages / (double)MAX(n, 1));
+		gboolean forced = search_path_forced() == PATH_SET_WALK ||
+		                  search_path_forced() == PATH_SET_WALK_EMPTY;
+		if (n > SET_WALK_MAX ||
+		    (!forced &&
+		     SET_WALK_ID_US * (double)n + test_us * (double)w->need / in_set > walk_us))
+			continue;
+		g_autofree char *sql =
+		    g_strdup_printf("SELECT DISTINCT * FROM (%s)", query_and_set_sql(q, i));
+		g_autoptr(sqlite3_stmt) s = db_prepare(db, sql, error);
+		if (!s)
+			return FALSE;
+		query_bind_and_set(q, i, s, 1);
+		ids = collect_ids(db, s, "searching", error);
+		if (!ids)
+			return FALSE;
+	}
+	if (!ids)
+		return TRUE;
+	g_array_sort(ids, id_cmp);
+	if (!db_map_pages(db, error))
+		return FALSE;
+	/* All of them in date order: the page is the first LIMIT + OFFSET that
+	 * match. */
+	g_autoptr(GArray) in_order = page_by_date(db, ids, oldest, -1, 0, error);
+	if (!in_order)
+		return FALSE;
+	g_autofree char *sql =
+	    g_strdup_printf("SELECT 1 FROM messages m WHERE m.id = ? AND (%s)", query_probe_sql(q));
+	g_autoptr(sqlite3_stmt) test = db_prepare(db, sql, error);
+	if (!test)
+		return FALSE;
+	query_bind(q, test, 2);
+	g_autoptr(GArray) page = g_array_new(FALSE, FALSE, sizeof(gint64));
+	guint empty = search_path_forced() == PATH_SET_WALK_EMPTY ? 1 : SET_WALK_EMPTY;
+	gint64 started = g_get_monotonic_time(), hits = 0;
+	for (guint k = 0; k < in_order->len && hits < limit + offset; k++) {
+		gint64 id = g_array_index(in_order, gint64, k);
+		sqlite3_reset(test);
+		sqlite3_bind_int64(test, 1, id);
+		int rc = sqlite3_step(test);
+		if (rc == SQLITE_ROW) {
+			if (hits++ >= offset)
+				g_array_append_val(page, id);
+		} else if (rc != SQLITE_DONE) {
+			return db_set_error(error, db, "searching");
+		}
+		/* Nothing in the newest (or oldest) of the set (a date range of
+		 * years ago), or the time spent: collect instead. */
+		if ((k + 1 == empty && hits == 0) ||
+		    ((k & 63) == 63 && g_get_monotonic_time() - started > SET_WALK_BUDGET_US))
+			return TRUE;
+	}
+	*page_out = g_steal_pointer(&page);
+	return TRUE;
+}
+
 /* Newest (or oldest) first, LIMIT + OFFSET hits: walks the messages in date
  * order and tests each with the probe form of Q (query_probe_sql()),
  * stopping at the last hit it needs. A word in half the messages takes
@@ -459,8 +575,10 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 		 * 130 (at a million messages, a walk of 15 ms before giving up
 		 * for a set of 202), and the set of the rest may be large (with a
 		 * word in half of the mail: 190 ms). */
+		enum search_path forced = search_path_forced();
+		gboolean set_walk = forced == PATH_SET_WALK || forced == PATH_SET_WALK_EMPTY;
 		guint small = 0;
-		if (!w.forced && !small_set(db, q, &w, &small, gave_up, error))
+		if (!w.forced && !set_walk && !small_set(db, q, &w, &small, gave_up, error))
 			return NULL;
 		if (small)
 			return search_ids_in_set(db, q, small - 1, oldest, limit, offset, error);
@@ -485,6 +603,19 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 		gint64 tested = sqlite3_column_int64(t, 0);
 		double matched = sqlite3_column_double(t, 1);
 		density = (matched + 0.5) / (double)(tested + 1);
+		/* A walk of all the mail that looks long: first the ids of a set
+		 * of its matches that is not too big, in date order. */
+		double test_us = query_fts_and(q) ? FTS_TEST_US : SQL_TEST_US;
+		double walk_us = test_us * (double)w.need / density;
+		w.set_density = density;
+		if (!w.forced && (walk_us > SET_WALK_FROM_US || set_walk)) {
+			GArray *ids = NULL;
+			if (!search_ids_set_walk(db, q, oldest, limit, offset, &w, walk_us, test_us,
+			                         &ids, error))
+				return NULL;
+			if (ids)
+				return ids;
+		}
 	}
 	w.set_density = density;
 	const char *dir = oldest ? "ASC" : "DESC";

@@ -6,7 +6,7 @@
 # forces each way (left alone, it depends on the mail and the query). A
 # search without --limit is SQL's own ORDER BY: the same order again.
 . "$top_srcdir/tests/lib.sh"
-plan 134
+plan 150
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -53,6 +53,22 @@ for q in 'from:bob@acme.example' 'from:bob@acme.example acme' 'from:@acme.exampl
 	check_eq "chosen, oldest first, limit 3 offset 2: $q" \
 		"$(page --sort=oldest --limit=3 --offset=2 "$q")" "$(set_ --sort=oldest --limit=3 --offset=2 "$q")"
 done
+# A client's or project's mail walked in date order (where a walk of all
+# the mail would be long; forced here, and forced to give up at once when
+# the newest it tests is no hit, when the walk of all the mail goes on):
+# the same pages.
+for q in 'client:acme acme' 'project:acme/website kickoff' 'client:acme -website' \
+	'client:acme (logo OR website)' 'client:acme date:..2024-01'; do
+	check_eq "a client walked in date order, newest first, limit 3 offset 1: $q" \
+		"$(MAILCLERK_TEST_SEARCH=set-walk page --limit=3 --offset=1 "$q")" "$(set_ --limit=3 --offset=1 "$q")"
+	check_eq "... oldest first, limit 4: $q" \
+		"$(MAILCLERK_TEST_SEARCH=set-walk page --sort=oldest --limit=4 "$q")" "$(set_ --sort=oldest --limit=4 "$q")"
+	check_eq "... given up at a first test with no hit: $q" \
+		"$(MAILCLERK_TEST_SEARCH=set-walk-empty page --limit=3 "$q") / $(MAILCLERK_TEST_SEARCH=set-walk-empty page --sort=oldest --limit=3 "$q")" \
+		"$(set_ --limit=3 "$q") / $(set_ --sort=oldest --limit=3 "$q")"
+done
+check_eq 'a client walked in date order finds its page: client:acme acme has hits' \
+	"$(MAILCLERK_TEST_SEARCH=set-walk page --limit=3 'client:acme acme' | wc -w)" 3
 # A sample of the walk's density that runs out of time (a rare phrase of
 # common words takes FTS5 milliseconds a test) leaves the set to collect:
 # the same pages, no error.
