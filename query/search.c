@@ -210,8 +210,8 @@ search_ids_fts(struct mc_db *db, const char *fts, gboolean oldest, gint64 limit,
  * "sample-spent": the sample of a walk's density runs out of time at its
  * first check; "set-walk": a client's or project's set is walked in date
  * order whatever it costs; "set-walk-empty": so, but given up as soon as
- * its first test finds nothing), so that the tests see each gives the same pages on mail
- * small enough that it would always collect the set. */
+ * its first test finds nothing), so that the tests see each gives the same
+ * pages on mail small enough that it would always collect the set. */
 enum search_path {
 	PATH_CHOOSE,
 	PATH_WALK,
@@ -425,15 +425,15 @@ static gint id_cmp(gconstpointer a, gconstpointer b);
 static gint64 filing_key_count(struct mc_db *db, const char *client, const char *project,
                                GError **error);
 
-/* Sets *PAGE to the page of Q's matches, newest (or oldest) first, found
- * by testing the ids of the first of its sets (query_and_sets()) that is a
- * client's or a project's with no more than SET_WALK_MAX messages, in date
- * order, until the page is full: a client's
- * project with a common word (17,297 messages, 10 % of them), where a walk
- * of all the mail tests a thousand for each hit. *PAGE is NULL when no set
- * is small enough to beat the walk (W, expected to take WALK_US with tests
- * of TEST_US), or the tests took SET_WALK_BUDGET_US or found nothing at
- * first (the walk goes on then). FALSE and ERROR on a database error. */
+/* Sets *PAGE_OUT to the page of Q's matches, newest (or oldest) first,
+ * found by testing the ids of the first of its sets (query_and_sets())
+ * that is a client's or a project's with no more than SET_WALK_MAX
+ * messages, in date order, until the page is full: a project with a common
+ * word (17,297 messages, 10 % of them with it), where a walk of all the
+ * mail tests a thousand for each hit. *PAGE_OUT is NULL when no set is
+ * small enough to beat the walk (W, expected to take WALK_US with tests of
+ * TEST_US), or the tests took SET_WALK_BUDGET_US or found nothing at first
+ * (the walk goes on then). FALSE and ERROR on a database error. */
 static gboolean
 search_ids_set_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64 limit,
                     gint64 offset, const struct probe_walk *w, double walk_us, double test_us,
