@@ -75,15 +75,15 @@ put(const struct idmap *m, struct chunk *c, gint64 slot, guint64 value)
 }
 
 static guint64
-take(const struct idmap *m, const struct chunk *c, gint64 slot)
+take(const struct idmap *m, const guint8 *bytes, gint64 slot)
 {
 	if (m->width == 8) {
 		guint64 le;
-		memcpy(&le, c->bytes + 8 * slot, 8);
+		memcpy(&le, bytes + 8 * slot, 8);
 		return GUINT64_FROM_LE(le);
 	}
 	guint16 le;
-	memcpy(&le, c->bytes + 2 * slot, 2);
+	memcpy(&le, bytes + 2 * slot, 2);
 	return GUINT16_FROM_LE(le);
 }
 
@@ -153,17 +153,7 @@ idmap_get_once(struct idmap *m, const gint64 *ids, guint64 *values, gsize n, GEr
 	for (gsize i = 0; i < n; i++) {
 		g_assert(ids[i] / IDMAP_CHUNK == chunk);
 		gsize slot = (gsize)(ids[i] % IDMAP_CHUNK);
-		if (slot >= slots) {
-			values[i] = m->unset;
-		} else if (m->width == 8) {
-			guint64 le;
-			memcpy(&le, blob + 8 * slot, 8);
-			values[i] = GUINT64_FROM_LE(le);
-		} else {
-			guint16 le;
-			memcpy(&le, blob + 2 * slot, 2);
-			values[i] = GUINT16_FROM_LE(le);
-		}
+		values[i] = slot < slots ? take(m, blob, (gint64)slot) : m->unset;
 	}
 	sqlite3_reset(s);
 	return TRUE;
@@ -175,7 +165,7 @@ idmap_get(struct idmap *m, gint64 id, guint64 *value, GError **error)
 	struct chunk *c = chunk_for(m, id, error);
 	if (!c)
 		return FALSE;
-	*value = take(m, c, id % IDMAP_CHUNK);
+	*value = take(m, c->bytes, id % IDMAP_CHUNK);
 	return TRUE;
 }
 

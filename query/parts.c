@@ -102,6 +102,16 @@ bound_set_unref(gpointer data)
 	g_atomic_rc_box_release_full(data, bound_set_clear);
 }
 
+/* A set of SQL with BINDS (a reference is taken), of no filing key. */
+static struct bound_set *
+bound_set_new(const char *sql, GPtrArray *binds)
+{
+	struct bound_set *b = g_atomic_rc_box_new0(struct bound_set);
+	b->sql = g_strdup(sql);
+	b->binds = g_ptr_array_ref(binds);
+	return b;
+}
+
 GPtrArray *
 part_and_sets(const struct part *p)
 {
@@ -112,9 +122,7 @@ part_and_sets(const struct part *p)
 		for (guint i = 0; i < p->and_sets->len; i++)
 			g_ptr_array_add(sets, g_atomic_rc_box_acquire(p->and_sets->pdata[i]));
 	} else if (p->set && p->set_seeks) {
-		struct bound_set *b = g_atomic_rc_box_new0(struct bound_set);
-		b->sql = g_strdup(p->set);
-		b->binds = g_ptr_array_ref(p->binds);
+		struct bound_set *b = bound_set_new(p->set, p->binds);
 		b->key_client = g_strdup(p->key_client);
 		b->key_project = g_strdup(p->key_project);
 		g_ptr_array_add(sets, b);
@@ -500,11 +508,11 @@ parts_combine(GPtrArray *parts, gboolean is_and)
 		 * where to look). */
 		out->and_sets = g_ptr_array_new_with_free_func(bound_set_unref);
 		if (fts_pos != NULL) {
-			struct bound_set *b = g_atomic_rc_box_new0(struct bound_set);
-			b->sql = g_strdup("SELECT rowid FROM fts WHERE fts MATCH ?");
-			b->binds = binds_new();
-			binds_add_text(b->binds, fts_pos->text);
-			g_ptr_array_add(out->and_sets, b);
+			g_autoptr(GPtrArray) binds = binds_new();
+			binds_add_text(binds, fts_pos->text);
+			g_ptr_array_add(
+			    out->and_sets,
+			    bound_set_new("SELECT rowid FROM fts WHERE fts MATCH ?", binds));
 		}
 		for (guint i = 0; i < sql->len; i++) {
 			g_autoptr(GPtrArray) sets = part_and_sets(sql->pdata[i]);

@@ -440,6 +440,8 @@ search_ids_set_walk(struct mc_db *db, const struct query *q, gboolean oldest, gi
                     GArray **page_out, GError **error)
 {
 	*page_out = NULL;
+	enum search_path path = search_path_forced();
+	gboolean forced = path == PATH_SET_WALK || path == PATH_SET_WALK_EMPTY;
 	g_autoptr(GArray) ids = NULL;
 	for (guint i = 0; i < query_and_sets(q) && !ids; i++) {
 		/* Only a client's or a project's set, whose size the writer
@@ -455,8 +457,6 @@ search_ids_set_walk(struct mc_db *db, const struct query *q, gboolean oldest, gi
 		/* Its matches' density in the set is the sampled one over the
 		 * share of the mail the set is. */
 		double in_set = MIN(1.0, w->set_density * (double)w->messages / (double)MAX(n, 1));
-		gboolean forced = search_path_forced() == PATH_SET_WALK ||
-		                  search_path_forced() == PATH_SET_WALK_EMPTY;
 		if (n > SET_WALK_MAX ||
 		    (!forced &&
 		     SET_WALK_ID_US * (double)n + test_us * (double)w->need / in_set > walk_us))
@@ -488,7 +488,7 @@ search_ids_set_walk(struct mc_db *db, const struct query *q, gboolean oldest, gi
 		return FALSE;
 	query_bind(q, test, 2);
 	g_autoptr(GArray) page = g_array_new(FALSE, FALSE, sizeof(gint64));
-	guint empty = search_path_forced() == PATH_SET_WALK_EMPTY ? 1 : SET_WALK_EMPTY;
+	guint empty = path == PATH_SET_WALK_EMPTY ? 1 : SET_WALK_EMPTY;
 	gint64 started = g_get_monotonic_time(), hits = 0;
 	for (guint k = 0; k < in_order->len && hits < limit + offset; k++) {
 		gint64 id = g_array_index(in_order, gint64, k);
