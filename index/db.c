@@ -239,6 +239,7 @@ static const char *const migrations[] = {
 	migrate_15_sql,                /* message_doclens (doclens.c) */
 	migrate_16_sql,                /* thread_last (aggregates.c) */
 	migrate_17_sql,                /* skipped: long charset names read again */
+	migrate_18_sql,                /* domains (the @domain of a search) */
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);
 
@@ -435,6 +436,26 @@ db_map_pages(struct mc_db *db, GError **error)
 	return db_exec(db, "PRAGMA mmap_size = 1099511627776", error);
 }
 
+/* Adds to PROBLEMS each domain (up to ten) that has addresses but no row
+ * in `domains`, where a search for @domain starts (migrate-18.sql). */
+static void
+check_domains(struct mc_db *db, GPtrArray *problems)
+{
+	g_autoptr(sqlite3_stmt) s =
+	    db_prepare(db,
+	               "SELECT DISTINCT a.domain FROM addresses a WHERE NOT EXISTS "
+	               "(SELECT 1 FROM domains d WHERE d.domain = a.domain) LIMIT 10",
+	               NULL);
+	int rc = s ? sqlite3_step(s) : SQLITE_ERROR;
+	for (; rc == SQLITE_ROW; rc = sqlite3_step(s))
+		g_ptr_array_add(problems,
+		                g_strdup_printf("domains: '%s' has addresses but is not in the "
+		                                "table, so a search for @%s misses their mail",
+		                                db_column_text(s, 0), db_column_text(s, 0)));
+	if (rc != SQLITE_DONE)
+		g_ptr_array_add(problems, g_strdup_printf("domains: %s", sqlite3_errmsg(db->sql)));
+}
+
 GPtrArray *
 db_check(struct mc_db *db, GError **error)
 {
@@ -453,6 +474,7 @@ db_check(struct mc_db *db, GError **error)
 	}
 	if (rc != SQLITE_DONE)
 		g_ptr_array_add(problems, g_strdup(sqlite3_errmsg(db->sql)));
+	check_domains(db, problems);
 	check_progress_end(&shown);
 	/* The full-text index reads its own pages and every message's text,
 	 * most of the file again. */

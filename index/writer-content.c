@@ -37,6 +37,7 @@ enum {
 	CT_DELETE_ADDRS,
 	CT_DELETE_ATTS,
 	CT_DELETE_LABELS,
+	CT_INSERT_DOMAIN,
 	CT_COUNT
 };
 
@@ -76,7 +77,14 @@ static const char *const statements[CT_COUNT] = {
 	[CT_DELETE_ADDRS] = "DELETE FROM addresses WHERE message = ?",
 	[CT_DELETE_ATTS] = "DELETE FROM attachments WHERE message = ?",
 	[CT_DELETE_LABELS] = "DELETE FROM labels WHERE message = ?",
+	[CT_INSERT_DOMAIN] = "INSERT OR IGNORE INTO domains (domain) VALUES (?)",
 };
+
+/* The domains a writer has put in `domains` (migrate-18.sql) or found
+ * there, kept so that an address of a known domain costs no statement;
+ * past this many, a domain not among them is inserted (or ignored) each
+ * time, as before the first. */
+#define DOMAINS_KNOWN_MAX 65536
 
 struct content_writer {
 	struct mc_db *db;
@@ -85,6 +93,7 @@ struct content_writer {
 	struct doclens *lengths;
 	int row_columns; /* in ROW_COLUMNS */
 	sqlite3_stmt *st[CT_COUNT];
+	GHashTable *domains_known; /* char * (owned) -> itself; see DOMAINS_KNOWN_MAX */
 };
 
 /* A parsed message as the index stores it. */
@@ -154,6 +163,7 @@ content_writer_new(struct mc_db *db, const struct mc_config *cfg, struct dates *
 	cw->dates = date_map;
 	cw->lengths = lengths;
 	cw->row_columns = 1;
+	cw->domains_known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	for (const char *p = ROW_COLUMNS; *p; p++)
 		cw->row_columns += *p == ',';
 	for (int i = 0; i < CT_COUNT; i++) {
@@ -173,6 +183,8 @@ content_writer_free(struct content_writer *cw)
 		return;
 	for (int i = 0; i < CT_COUNT; i++)
 		sqlite3_finalize(cw->st[i]);
+	if (cw->domains_known)
+		g_hash_table_unref(cw->domains_known);
 	g_free(cw);
 }
 
@@ -192,6 +204,24 @@ step_done(struct content_writer *cw, sqlite3_stmt *s, const char *what, GError *
 	int rc = sqlite3_step(s);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return db_set_error(error, cw->db, what);
+	return TRUE;
+}
+
+/* Puts DOMAIN in `domains`, the table `@domain` searches start from
+ * (query/fields.c), unless this writer knows it is there. Its transaction
+ * is the address's: committed together or lost together, and a writer
+ * whose transaction fails is not used again. */
+static gboolean
+note_domain(struct content_writer *cw, const char *domain, GError **error)
+{
+	if (g_hash_table_contains(cw->domains_known, domain))
+		return TRUE;
+	sqlite3_stmt *s = stmt(cw, CT_INSERT_DOMAIN);
+	db_bind_text(s, 1, domain);
+	if (!step_done(cw, s, "adding an address's domain", error))
+		return FALSE;
+	if (g_hash_table_size(cw->domains_known) < DOMAINS_KNOWN_MAX)
+		g_hash_table_add(cw->domains_known, g_strdup(domain));
 	return TRUE;
 }
 
@@ -313,7 +343,8 @@ write_content(struct content_writer *cw, const struct content *c, unsigned parts
 		db_bind_text(s, 3, a->name);
 		db_bind_text(s, 4, a->address);
 		db_bind_text(s, 5, a->domain);
-		if (!step_done(cw, s, "adding an address", error))
+		if (!step_done(cw, s, "adding an address", error) ||
+		    !note_domain(cw, a->domain, error))
 			return FALSE;
 	}
 	for (guint i = 0; (parts & PART_ATTACHMENTS) && i < pm->attachments->len; i++) {

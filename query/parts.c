@@ -324,6 +324,13 @@ part_set_in(struct part *p, const char *column, const char *from, const char *wh
 	g_free(p->set);
 	p->set = g_strdup_printf("SELECT %s FROM %s%s%s", column, from, where ? " WHERE " : "",
 	                         where ? where : "");
+	part_set_probe(p, column, from, where);
+}
+
+void
+part_set_probe(struct part *p, const char *column, const char *from, const char *where)
+{
+	g_free(p->probe);
 	p->probe = g_strdup_printf("EXISTS (SELECT 1 FROM %s WHERE %s = m.id%s%s%s)", from, column,
 	                           where ? " AND (" : "", where ? where : "", where ? ")" : "");
 }
@@ -344,13 +351,11 @@ part_to_sql(const struct part *p, GString *sql, GString *probe, GPtrArray *binds
 	case PART_FTS:
 	case PART_NOT_FTS: {
 		const char *negated = p->kind == PART_NOT_FTS ? "NOT " : "";
-		g_string_append_printf(sql, "m.id %sIN (SELECT rowid FROM fts WHERE fts MATCH ?)",
-		                       negated);
+		g_string_append_printf(sql, "m.id %s" PART_FTS_SET, negated);
 		/* A prefix is found as a set, once a statement: tested a message at
 		 * a time it cost FTS5 as much each time (0.1 s at 250,000). */
 		if (p->prefix)
-			g_string_append_printf(
-			    probe, "m.id %sIN (SELECT rowid FROM fts WHERE fts MATCH ?)", negated);
+			g_string_append_printf(probe, "m.id %s" PART_FTS_SET, negated);
 		else
 			g_string_append_printf(
 			    probe,

@@ -49,6 +49,9 @@ struct bound_set {
 	char *key_client, *key_project;
 };
 
+/* The set of an FTS5 expression's messages, after "m.id " or "m.id NOT ". */
+#define PART_FTS_SET "IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
+
 struct part {
 	enum part_kind kind;
 	char *text;
@@ -238,6 +241,11 @@ void part_to_sql(const struct part *p, GString *sql, GString *probe, GPtrArray *
  * messages a subquery names, and its probe to the same asked of m alone.
  * WHERE may be NULL. */
 void part_set_in(struct part *p, const char *column, const char *from, const char *where);
+
+/* Sets P's probe alone to `EXISTS (SELECT 1 FROM FROM WHERE COLUMN = m.id
+ * [AND (WHERE)])`: a test of one message other than its set's, binding the
+ * same values in the same order. */
+void part_set_probe(struct part *p, const char *column, const char *from, const char *where);
 
 /* Returns a new PART_SQL part that takes SQL (may be NULL, set later). */
 struct part *sql_part(char *sql);

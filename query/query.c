@@ -301,6 +301,12 @@ query_probe_sql(const struct query *q)
 	return q->probe_sql;
 }
 
+gboolean
+query_probe_keeps_set(const struct query *q)
+{
+	return strstr(q->probe_sql, PART_FTS_SET) != NULL;
+}
+
 static int
 binds_bind(const GPtrArray *binds, sqlite3_stmt *stmt, int first)
 {

@@ -98,6 +98,11 @@ const char *query_sql(const struct query *q);
  * no subquery. Owned by Q. */
 const char *query_probe_sql(const struct query *q);
 
+/* Whether query_probe_sql() still finds a whole set for one message: an
+ * FTS5 prefix term (inv*), which FTS5 tests a message for as dearly as it
+ * finds every hit, so the probe form keeps it as a set, found once. */
+gboolean query_probe_keeps_set(const struct query *q);
+
 /* Binds the query's values to STMT starting at placeholder FIRST (1-based).
  * Returns the next free placeholder index. */
 int query_bind(const struct query *q, sqlite3_stmt *stmt, int first);

@@ -95,8 +95,14 @@ END;
 EOF
 }
 
+# SQL that takes an index back to before the domains table (index/migrate-18.sql).
+before_18() {
+	echo 'DROP TABLE domains;'
+}
+
 # SQL that takes an index back to before thread_last (index/migrate-16.sql).
 before_16() {
+	before_18
 	echo 'DROP TABLE thread_last;'
 }
 

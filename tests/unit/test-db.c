@@ -458,6 +458,7 @@ test_rewrite(struct fixture *f, gconstpointer data)
 
 /* What takes an index back to before schema version 14 (tests/lib.sh before_14). */
 #define BEFORE_14                                                                                  \
+	"DROP TABLE domains; "                                                                     \
 	"DROP TABLE thread_last; "                                                                 \
 	"DROP TABLE message_doclens; "                                                             \
 	"DROP TRIGGER messages_stats_delete; DROP TRIGGER messages_stats_thread; "                 \
