@@ -38,6 +38,18 @@ binds_new(void)
 	return g_ptr_array_new_with_free_func(bind_free);
 }
 
+void
+binds_extend(GPtrArray *binds, const GPtrArray *more)
+{
+	for (guint i = 0; i < more->len; i++) {
+		const struct bind *b = more->pdata[i];
+		if (b->is_int)
+			binds_add_int(binds, b->i);
+		else
+			binds_add_text(binds, b->s);
+	}
+}
+
 struct part *
 part_new(enum part_kind kind, char *text)
 {
@@ -367,13 +379,7 @@ part_to_sql(const struct part *p, GString *sql, GString *probe, GPtrArray *binds
 	case PART_SQL:
 		g_string_append(sql, p->text);
 		g_string_append(probe, p->probe ? p->probe : p->text);
-		for (guint i = 0; i < p->binds->len; i++) {
-			const struct bind *b = p->binds->pdata[i];
-			if (b->is_int)
-				binds_add_int(binds, b->i);
-			else
-				binds_add_text(binds, b->s);
-		}
+		binds_extend(binds, p->binds);
 		break;
 	}
 }
@@ -382,6 +388,40 @@ struct part *
 sql_part(char *sql)
 {
 	return part_new(PART_SQL, sql);
+}
+
+/* The sets an OR's matches are all in (an array of struct bound_set *,
+ * empty or of one): the union of a set of each branch (FTS_POS's words'
+ * hits, a set of each of SQL's parts) when every branch has one, as an OR
+ * of senders has; read by seeking, as each of them is. A message in two
+ * branches is in the union twice: counted with a LIMIT, a set looks bigger
+ * than it is, never smaller. */
+static GPtrArray *
+or_sets(const struct part *fts_pos, const GPtrArray *sql)
+{
+	GPtrArray *sets = g_ptr_array_new_with_free_func(bound_set_unref);
+	g_autoptr(GString) union_sql = g_string_new(NULL);
+	g_autoptr(GPtrArray) binds = binds_new();
+	gboolean words = fts_pos != NULL;
+	if (fts_pos != NULL) {
+		g_string_append(union_sql, PART_FTS_HITS);
+		binds_add_text(binds, fts_pos->text);
+	}
+	for (guint i = 0; i < sql->len; i++) {
+		g_autoptr(GPtrArray) branch = part_and_sets(sql->pdata[i]);
+		if (branch->len == 0)
+			return sets;
+		const struct bound_set *b = branch->pdata[0];
+		if (union_sql->len > 0)
+			g_string_append(union_sql, " UNION ALL ");
+		g_string_append(union_sql, b->sql);
+		binds_extend(binds, b->binds);
+		words |= b->words;
+	}
+	struct bound_set *b = bound_set_new(union_sql->str, binds);
+	b->words = words;
+	g_ptr_array_add(sets, b);
+	return sets;
 }
 
 /* Combines the parts of one AND or OR. Text terms (negated or not) merge into
@@ -515,14 +555,16 @@ parts_combine(GPtrArray *parts, gboolean is_and)
 		if (fts_pos != NULL) {
 			g_autoptr(GPtrArray) binds = binds_new();
 			binds_add_text(binds, fts_pos->text);
-			g_ptr_array_add(
-			    out->and_sets,
-			    bound_set_new("SELECT rowid FROM fts WHERE fts MATCH ?", binds));
+			struct bound_set *hits = bound_set_new(PART_FTS_HITS, binds);
+			hits->words = TRUE;
+			g_ptr_array_add(out->and_sets, hits);
 		}
 		for (guint i = 0; i < sql->len; i++) {
 			g_autoptr(GPtrArray) sets = part_and_sets(sql->pdata[i]);
 			g_ptr_array_extend_and_steal(out->and_sets, g_steal_pointer(&sets));
 		}
+	} else if (!is_and && items->len > 1 && fts_neg == NULL) {
+		out->and_sets = or_sets(fts_pos, sql);
 	}
 	return out;
 }

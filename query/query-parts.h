@@ -47,10 +47,15 @@ struct bound_set {
 	/* The filing key (part.key_client, part.key_project) whose messages it
 	 * is, whose number filing_stats keeps; NULL for another set. */
 	char *key_client, *key_project;
+	/* It reads the full-text index (a word's hits, or a union with them):
+	 * counting it costs FTS5 a walk of the words' rows. */
+	gboolean words;
 };
 
-/* The set of an FTS5 expression's messages, after "m.id " or "m.id NOT ". */
-#define PART_FTS_SET "IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
+/* The messages of an FTS5 expression (bound to it), and that set after
+ * "m.id " or "m.id NOT ". */
+#define PART_FTS_HITS "SELECT rowid FROM fts WHERE fts MATCH ?"
+#define PART_FTS_SET  "IN (" PART_FTS_HITS ")"
 
 struct part {
 	enum part_kind kind;
@@ -209,6 +214,8 @@ GPtrArray *binds_new(void);
 /* Appends a copy of S, or I, to BINDS. */
 void binds_add_text(GPtrArray *binds, const char *s);
 void binds_add_int(GPtrArray *binds, gint64 i);
+/* Appends a copy of each of MORE's values to BINDS. */
+void binds_extend(GPtrArray *binds, const GPtrArray *more);
 
 /* Returns a part of KIND that takes TEXT (may be NULL), with no binds; the
  * caller frees it with part_free(). */

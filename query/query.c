@@ -415,6 +415,12 @@ query_and_set_key(const struct query *q, guint i, const char **client, const cha
 	return b->key_client != NULL;
 }
 
+gboolean
+query_and_set_words(const struct query *q, guint i)
+{
+	return ((const struct bound_set *)q->and_sets->pdata[i])->words;
+}
+
 int
 query_bind_and_set(const struct query *q, guint i, sqlite3_stmt *stmt, int first)
 {

@@ -120,6 +120,9 @@ int query_bind_and_set(const struct query *q, guint i, sqlite3_stmt *stmt, int f
  * says of a whole query): *CLIENT, and *PROJECT or NULL. */
 gboolean query_and_set_key(const struct query *q, guint i, const char **client,
                            const char **project);
+/* Whether set I reads the full-text index (a word's hits, or a union with
+ * them). */
+gboolean query_and_set_words(const struct query *q, guint i);
 
 /* Whether the whole query is client:CLIENT (*PROJECT set to NULL) or
  * project:CLIENT/PROJECT, not negated: the messages filed under one key.

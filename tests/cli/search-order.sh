@@ -6,7 +6,7 @@
 # forces each way (left alone, it depends on the mail and the query). A
 # search without --limit is SQL's own ORDER BY: the same order again.
 . "$top_srcdir/tests/lib.sh"
-plan 163
+plan 169
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -56,11 +56,12 @@ done
 # A client's or project's mail walked in date order (where a walk of all
 # the mail would be long; forced here, and forced to give up at once when
 # the newest it tests is no hit, when the walk of all the mail goes on):
-# the same pages. So is another set (a domain, a sender, a word's hits),
-# counted first.
+# the same pages. So is another set (a domain, a sender, a word's hits, the
+# union of an OR's), counted first.
 for q in 'client:acme acme' 'project:acme/website kickoff' 'client:acme -website' \
 	'client:acme (logo OR website)' 'client:acme date:..2024-01' 'from:@acme.example website' \
-	'to:@globex.example' 'from:bob@acme.example acme' 'address:@exam* logo'; do
+	'to:@globex.example' 'from:bob@acme.example acme' 'address:@exam* logo' \
+	'(from:bob@acme.example OR cc:carol@acme.example) acme' 'from:@globex.example OR website'; do
 	check_eq "a client walked in date order, newest first, limit 3 offset 1: $q" \
 		"$(MAILCLERK_TEST_SEARCH=set-walk page --limit=3 --offset=1 "$q")" "$(set_ --limit=3 --offset=1 "$q")"
 	check_eq "... oldest first, limit 4: $q" \

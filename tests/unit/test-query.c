@@ -1124,8 +1124,9 @@ test_fts_plain(void)
 
 /* The sets a query's matches are all in: its terms with a set read by
  * seeking an index (an address, a domain through its table, a folder, a
- * label, a filing), alone or ANDed; none through an OR or a negation, nor
- * of a LIKE over addresses or a mime type. */
+ * label, a filing), alone or ANDed, and the union of a set of each branch
+ * of an OR whose branches all have one; none through a negation, nor of a
+ * LIKE over addresses or a mime type. */
 static void
 test_and_sets(void)
 {
@@ -1142,7 +1143,12 @@ test_and_sets(void)
 		{ "from:bob@acme.example client:acme", 2, "addresses" },
 		{ "client:acme (from:@acme.example date:2024)", 2, "filings" },
 		{ "client:acme (from:bob@acme.example date:2024)", 2, "filings" },
-		{ "(from:bob@acme.example OR to:bob@acme.example) client:acme", 1, "filings" },
+		{ "(from:bob@acme.example OR to:bob@acme.example) client:acme", 2, "UNION ALL" },
+		{ "(from:bob@acme.example OR from:@acme.example) invoice", 2, "fts" },
+		{ "from:bob@acme.example OR invoice", 1, "UNION ALL" },
+		{ "from:bob@acme.example OR type:pdf", 0, NULL },
+		{ "from:bob@acme.example OR -invoice", 0, NULL },
+		{ "from:bob@acme.example OR (client:acme -invoice)", 1, "UNION ALL" },
 		{ "folder:INBOX", 1, "locations" },
 		{ "label:work", 1, "labels" },
 		{ "from:@acme.example", 1, "domains" },
@@ -1150,9 +1156,10 @@ test_and_sets(void)
 		{ "from:bob*", 0, NULL },
 		{ "type:pdf", 0, NULL },
 		{ "from:@acme.example invoice", 2, "fts" },
-		{ "from:@acme.example OR invoice", 0, NULL },
+		{ "from:@acme.example OR invoice", 1, "UNION ALL" },
+		{ "from:bob* OR invoice", 0, NULL },
 		{ "project:acme/website", 1, "filings" },
-		{ "from:bob@acme.example OR client:acme", 0, NULL },
+		{ "from:bob@acme.example OR client:acme", 1, "UNION ALL" },
 		{ "-from:bob@acme.example", 0, NULL },
 		{ "NOT (from:bob@acme.example client:acme)", 0, NULL },
 		{ "client:none", 0, NULL },
