@@ -1,9 +1,10 @@
 /* Fuzz target: the query compiler (query/query.h), the input as a query.
  *
  * Besides crashes it checks what query.h promises: a query that parses
- * runs in SQLite against the real schema, every placeholder bound, and its
- * FTS5 expressions are ones FTS5 accepts; one that does not parse says
- * which column. */
+ * runs in SQLite against the real schema, every placeholder bound, in its
+ * SQL, its probe form and each set its matches are in, and its FTS5
+ * expressions are ones FTS5 accepts; one that does not parse says which
+ * column. */
 #include "config.h"
 
 #include <string.h>
@@ -52,10 +53,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	exec(migrate_11_sql);
 	exec(migrate_12_sql);
 	exec(migrate_13_sql);
+	exec(migrate_18_sql); /* domains, where @domain starts */
 	/* A new migration must be added above when the queries read its
 	 * columns; 14 to 16 add tables they do not (the numbers of the views,
 	 * message_doclens, thread_last), 17 only deletes rows of skipped. */
-	G_STATIC_ASSERT(DB_SCHEMA_VERSION == 17);
+	G_STATIC_ASSERT(DB_SCHEMA_VERSION == 18);
 	/* One message, so that every condition is evaluated at least once. */
 	exec("INSERT INTO messages (id, message_id, content_hash, date, subject, thread_id) "
 	     "VALUES (1, 'm1@acme.example', 'x', 1704880800, 'Invoice for January', 1);"
@@ -63,7 +65,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	     "VALUES (1, 'Invoice for January', 'Bob bob@acme.example', "
 	     "'Sam sam@studio.example', 'Please find the invoice attached.', 'jan.pdf');"
 	     "INSERT INTO labels (message, label, folded) VALUES (1, 'Clients/Acme', "
-	     "'clients/acme');");
+	     "'clients/acme');"
+	     "INSERT INTO addresses (message, role, name, address, domain) VALUES "
+	     "(1, 0, 'Bob', 'bob@acme.example', 'acme.example');"
+	     "INSERT INTO domains (domain) VALUES ('acme.example');");
 	return 0;
 }
 
@@ -92,6 +97,28 @@ run(const char *text, const struct query *q, const char *sql, const char *match)
 	sqlite3_finalize(stmt);
 }
 
+/* Runs set I of Q's sets its matches are all in (query_and_sets()), with
+ * its own values bound. TEXT is the query, for messages. */
+static void
+run_set(const char *text, const struct query *q, guint i)
+{
+	g_autofree char *sql =
+	    g_strdup_printf("SELECT count(*) FROM (%s)", query_and_set_sql(q, i));
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		fuzz_fail("query [%s]: set %u does not prepare: %s: %s", text, i, sql,
+		          sqlite3_errmsg(db));
+	int next = query_bind_and_set(q, i, stmt, 1);
+	if (next != sqlite3_bind_parameter_count(stmt) + 1)
+		fuzz_fail("query [%s]: set %u: %d values bound for %d placeholders in %s", text, i,
+		          next - 1, sqlite3_bind_parameter_count(stmt), sql);
+	int rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW)
+		fuzz_fail("query [%s]: set %u fails in SQLite: %s: %s", text, i, sql,
+		          sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -112,6 +139,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g_autofree char *sql =
 	    g_strdup_printf("SELECT m.id FROM messages m WHERE %s ORDER BY m.id", query_sql(q));
 	run(text, q, sql, NULL);
+	/* The probe form binds the same values; each set its own. */
+	g_autofree char *probe =
+	    g_strdup_printf("SELECT m.id FROM messages m WHERE %s", query_probe_sql(q));
+	run(text, q, probe, NULL);
+	for (guint i = 0; i < query_and_sets(q); i++)
+		run_set(text, q, i);
 	const char *fts = query_fts_only(q);
 	if (fts)
 		run(text, q, "SELECT rowid FROM fts WHERE fts MATCH ?", fts);
