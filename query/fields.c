@@ -69,6 +69,15 @@ query_field_name(gsize i)
 	return i < G_N_ELEMENTS(fields) ? fields[i].name : NULL;
 }
 
+/* Returns COND after ROLES (SQL over `a`, or NULL for any role) and AND;
+ * the caller frees it. */
+static char *
+roles_and(const char *roles, const char *cond)
+{
+	return g_strdup_printf("%s%s%s", roles != NULL ? roles : "", roles != NULL ? " AND " : "",
+	                       cond);
+}
+
 /* Makes P the messages with a row in TABLE (alias ALIAS) matching COND.
  * `m.id IN (…)` rather than a correlated EXISTS for the set: measured on
  * 20,000 messages, IN stays under about 12 ms for every field, while EXISTS
@@ -81,8 +90,7 @@ set_having(struct part *p, const char *table, const char *alias, const char *rol
 {
 	g_autofree char *column = g_strdup_printf("%s.message", alias);
 	g_autofree char *from = g_strdup_printf("%s %s", table, alias);
-	g_autofree char *where = g_strdup_printf("%s%s%s", roles != NULL ? roles : "",
-	                                         roles != NULL ? " AND " : "", cond);
+	g_autofree char *where = roles_and(roles, cond);
 	part_set_in(p, column, from, where);
 }
 
@@ -113,8 +121,7 @@ domains_having(struct part *p, const char *roles, gboolean prefix)
 	    g_strdup_printf("a.domain IN (SELECT d.domain FROM domains d WHERE %s)", of_domains);
 	set_having(p, "addresses", "a", roles, in_domains);
 	g_autofree char *of_address = domain_cond("a", prefix);
-	g_autofree char *where = g_strdup_printf("%s%s%s", roles != NULL ? roles : "",
-	                                         roles != NULL ? " AND " : "", of_address);
+	g_autofree char *where = roles_and(roles, of_address);
 	part_set_probe(p, "a.message", "addresses a", where);
 	p->set_seeks = TRUE;
 }
