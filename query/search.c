@@ -380,6 +380,19 @@ count_spread_hits(struct mc_db *db, sqlite3_stmt *c, struct probe_walk *w, gint6
 	return rc;
 }
 
+/* Returns the statement that counts Q's set I (query_and_sets()) up to MOST
+ * ids, its values bound; NULL and ERROR when it does not prepare. */
+static sqlite3_stmt *
+count_and_set_stmt(struct mc_db *db, const struct query *q, guint i, gint64 most, GError **error)
+{
+	g_autofree char *sql =
+	    g_strdup_printf("SELECT count(*) FROM (%s LIMIT ?)", query_and_set_sql(q, i));
+	sqlite3_stmt *s = db_prepare(db, sql, error);
+	if (s)
+		sqlite3_bind_int64(s, query_bind_and_set(q, i, s, 1), most);
+	return s;
+}
+
 /* Sets *SMALL to 1 + the index of the first of the sets every match of Q
  * is in (query_and_sets()) that holds fewer than SMALL_SET ids, counting
  * each only that far, within W's sample budget; 0 when none does. FALSE
@@ -390,12 +403,9 @@ small_set(struct mc_db *db, const struct query *q, struct probe_walk *w, guint *
 {
 	*small = 0;
 	for (guint i = 0; i < query_and_sets(q) && !*small; i++) {
-		g_autofree char *sql =
-		    g_strdup_printf("SELECT count(*) FROM (%s LIMIT ?)", query_and_set_sql(q, i));
-		g_autoptr(sqlite3_stmt) s = db_prepare(db, sql, error);
+		g_autoptr(sqlite3_stmt) s = count_and_set_stmt(db, q, i, SMALL_SET, error);
 		if (!s)
 			return FALSE;
-		sqlite3_bind_int64(s, query_bind_and_set(q, i, s, 1), SMALL_SET);
 		if (sample_failed(db, sample_step(db, s, w), gave_up, error))
 			return FALSE;
 		if (sqlite3_column_int64(s, 0) < SMALL_SET)
@@ -429,12 +439,9 @@ search_ids_in_set(struct mc_db *db, const struct query *q, guint i, gboolean old
 static gint64
 count_and_set(struct mc_db *db, const struct query *q, guint i, gint64 most, GError **error)
 {
-	g_autofree char *sql =
-	    g_strdup_printf("SELECT count(*) FROM (%s LIMIT ?)", query_and_set_sql(q, i));
-	g_autoptr(sqlite3_stmt) s = db_prepare(db, sql, error);
+	g_autoptr(sqlite3_stmt) s = count_and_set_stmt(db, q, i, most, error);
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, query_bind_and_set(q, i, s, 1), most);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		db_set_error(error, db, "searching");
 		return -1;
