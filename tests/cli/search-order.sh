@@ -6,7 +6,7 @@
 # forces each way (left alone, it depends on the mail and the query). A
 # search without --limit is SQL's own ORDER BY: the same order again.
 . "$top_srcdir/tests/lib.sh"
-plan 189
+plan 194
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -89,6 +89,15 @@ for q in 'client:acme acme' '"new logo" date:2020..' 'from:@acme.example website
 	check_eq "the sample out of time, newest first: $q" \
 		"$(MAILCLERK_TEST_SEARCH=sample-spent mc search --format=json --limit=5 "$q" 2>&1 | jq -r '[.[].id] | join(" ")')" \
 		"$(set_ --limit=5 "$q")"
+done
+# A word's set slow to count (a rare phrase of common words), the other
+# sets too big to look in: its hits are looked in, each tested
+# (MAILCLERK_TEST_SEARCH=words-spent: its count runs out of time at once).
+for q in 'acme date:2024' '"new logo" date:2020..' 'acme -from:@acme.example' '(acme OR globex) date:..2024-06' \
+	'website is:outbound'; do
+	check_eq "a word's set slow to count, looked in: $q" \
+		"$(MAILCLERK_TEST_SEARCH=words-spent page --limit=5 "$q") / $(MAILCLERK_TEST_SEARCH=words-spent page --sort=oldest --limit=3 --offset=1 "$q")" \
+		"$(set_ --limit=5 "$q") / $(set_ --sort=oldest --limit=3 --offset=1 "$q")"
 done
 # A prefix is written out as the index's words that begin with it (an OR of
 # them), which the walk can test a message for: the same pages as the
