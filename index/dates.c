@@ -44,13 +44,6 @@ dates_get(struct dates *d, gint64 id, gint64 *date, GError **error)
 	return TRUE;
 }
 
-/* Fewer hits than this in a chunk are looked up row by row: a blob costs
- * about as much as this many lookups. They read the covering (id, date)
- * index, 16 bytes an entry, not the message rows: fewer pages, read cold
- * by every search (134 lookups at 250,000 messages: 3.8 ms, against 4.5 to
- * 20 ms through the rows). */
-#define DATES_SPARSE 48
-
 gboolean
 dates_get_sorted(struct dates *d, const gint64 *ids, gint64 *out, gsize n, GError **error)
 {

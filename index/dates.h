@@ -15,6 +15,14 @@
 #include "index/idmap.h"
 
 #define DATES_CHUNK IDMAP_CHUNK
+/* Fewer hits than this in a chunk are looked up row by row
+ * (dates_get_sorted()): a blob costs about as much as this many lookups.
+ * They read the covering (id, date) index, 16 bytes an entry, not the
+ * message rows: fewer pages, read cold by every search (134 lookups at
+ * 250,000 messages: 3.8 ms, against 4.5 to 20 ms through the rows). A
+ * lookup reads a leaf of its own where the ids are sparse: 15-20 us each
+ * on a machine whose page faults cost 10 us. */
+#define DATES_SPARSE 48
 
 struct dates;
 
