@@ -751,18 +751,18 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 	g_autoptr(sqlite3_stmt) top = db_prepare(db, "SELECT max(id) FROM messages", error);
 	if (!top)
 		return NULL;
+	enum search_path path = search_path_forced();
 	struct probe_walk w = {
 		.need = limit + offset,
 		.set_cost = !query_fts_only(q)   ? SET_COST_PER_SQL_HIT_US
 		            : query_fts_plain(q) ? SET_COST_PER_WORD_HIT_US
 		                                 : SET_COST_PER_FTS_HIT_US,
-		.forced =
-		    search_path_forced() == PATH_WALK || search_path_forced() == PATH_WALK_LEGS,
-		.legs = search_path_forced() == PATH_WALK_LEGS,
+		.forced = path == PATH_WALK || path == PATH_WALK_LEGS,
+		.legs = path == PATH_WALK_LEGS,
 		.oldest = oldest,
-		.sample_us = search_path_forced() == PATH_SAMPLE_SPENT ? 0
-		             : query_fts_only(q)                       ? SPREAD_BUDGET_US
-		                                                       : SAMPLE_BUDGET_US,
+		.sample_us = path == PATH_SAMPLE_SPENT ? 0
+		             : query_fts_only(q)       ? SPREAD_BUDGET_US
+		                                       : SAMPLE_BUDGET_US,
 	};
 	if (sqlite3_step(top) == SQLITE_ROW)
 		w.messages = sqlite3_column_int64(top, 0);
@@ -798,8 +798,7 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 		 * 130 (at a million messages, a walk of 15 ms before giving up
 		 * for a set of 202), and the set of the rest may be large (with a
 		 * word in half of the mail: 190 ms). */
-		enum search_path forced = search_path_forced();
-		gboolean set_walk = forced == PATH_SET_WALK || forced == PATH_SET_WALK_EMPTY;
+		gboolean set_walk = path == PATH_SET_WALK || path == PATH_SET_WALK_EMPTY;
 		guint small = 0, slow = 0;
 		if (!w.forced && !set_walk &&
 		    !small_set(db, q, &w, &small, &slow, gave_up, error)) {
@@ -816,7 +815,7 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 			if (!slow)
 				return NULL;
 			double others = SLOW_SET_OTHERS_US;
-			if (search_path_forced() != PATH_WORDS_SPENT &&
+			if (path != PATH_WORDS_SPENT &&
 			    !join_cost(db, q, w.messages, SLOW_SET_OTHERS_US, slow, &others,
 			               error)) {
 				*gave_up = FALSE;
