@@ -1,0 +1,56 @@
+/* The query program's heap on transparent huge pages (see heap.h). */
+#include "config.h"
+
+#include <malloc.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "common/heap.h"
+
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+/* Blocks below this come from the heap, not from mmap (glibc's default
+ * starts at 128 KiB): a search's arrays of hits then lie on the huge pages
+ * too. 32 MiB is the most glibc takes. */
+#define HEAP_MMAP_THRESHOLD (32 << 20)
+/* The heap grows by this much beyond what is asked, all of it advised:
+ * address space only until touched. */
+#define HEAP_TOP_PAD (64 << 20)
+
+/* The block that moves the heap's top to a huge page's boundary; never
+ * freed (held here, so that leak checkers see it reachable). */
+static void *below_huge_pages;
+
+gboolean
+heap_prefer_huge_pages(void)
+{
+#if defined(MADV_HUGEPAGE) && defined(M_TOP_PAD) && !defined(__SANITIZE_ADDRESS__)
+	if (below_huge_pages)
+		return FALSE;
+	if (!mallopt(M_MMAP_THRESHOLD, HEAP_MMAP_THRESHOLD) || !mallopt(M_TOP_PAD, HEAP_TOP_PAD))
+		return FALSE;
+	/* The next block malloc hands out begins where this one ends (its
+	 * chunk is the smallest, 32 bytes, 16 of them header). */
+	char *probe = malloc(1);
+	uintptr_t brk_end = (uintptr_t)sbrk(0);
+	if (!probe || (uintptr_t)probe >= brk_end || brk_end - (uintptr_t)probe > HEAP_TOP_PAD) {
+		free(probe); /* another allocator's: its heap is not brk's */
+		return FALSE;
+	}
+	uintptr_t next = (uintptr_t)probe + 32;
+	uintptr_t boundary = (next + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	if (boundary - next < 64)
+		boundary += HUGE_PAGE;
+	/* Its chunk, 8 bytes more than asked rounded up to 16, ends where the
+	 * block after it starts its header, 16 bytes before BOUNDARY. */
+	below_huge_pages = malloc(boundary - next - 8);
+	free(probe);
+	uintptr_t end = (uintptr_t)sbrk(0) & ~(HUGE_PAGE - 1);
+	if (!below_huge_pages || end <= boundary)
+		return FALSE;
+	return madvise((void *)boundary, end - boundary, MADV_HUGEPAGE) == 0;
+#else
+	return FALSE;
+#endif
+}
