@@ -40,16 +40,25 @@ heap_prefer_huge_pages(void)
 	}
 	uintptr_t next = (uintptr_t)probe + 32;
 	uintptr_t boundary = (next + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	if (boundary - next < 64)
+	/* The block below must not fit in what the heap has: grown for it,
+	 * the heap writes its new top's header at BOUNDARY - 8, below the
+	 * advised pages; grown later, it would write one above, and a page
+	 * touched before the advice keeps its 2 MiB from being a huge page. */
+	if (boundary < brk_end + 64)
 		boundary += HUGE_PAGE;
 	/* Its chunk, 8 bytes more than asked rounded up to 16, ends where the
 	 * block after it starts its header, 16 bytes before BOUNDARY. */
 	below_huge_pages = malloc(boundary - next - 8);
 	free(probe);
 	uintptr_t end = (uintptr_t)sbrk(0) & ~(HUGE_PAGE - 1);
-	if (!below_huge_pages || end <= boundary)
+	if (!below_huge_pages || end <= boundary ||
+	    madvise((void *)boundary, end - boundary, MADV_HUGEPAGE) != 0)
 		return FALSE;
-	return madvise((void *)boundary, end - boundary, MADV_HUGEPAGE) == 0;
+	/* Threads allocate from this heap too, not each from an arena of its
+	 * own on small pages: the ranking threads' page caches were most of a
+	 * ranked search's faults. */
+	mallopt(M_ARENA_MAX, 1);
+	return TRUE;
 #else
 	return FALSE;
 #endif

@@ -11,8 +11,9 @@
 #include <glib.h>
 
 /* Asks glibc's malloc to take blocks up to 32 MiB from the heap and to grow
- * it 64 MiB at a time, moves the heap's top to a 2 MiB boundary and advises
- * the kernel to back what lies above it with huge pages. Call it first in
+ * it 64 MiB at a time, moves the heap's top to a 2 MiB boundary, advises
+ * the kernel to back what lies above it with huge pages, and has threads
+ * allocate from that heap too (one arena). Call it first in
  * main(), before anything allocates much. Returns FALSE where that cannot
  * be: no transparent huge pages (built without, or "never"), or another
  * allocator than glibc's (a sanitizer's, valgrind's, jemalloc), whose heap

@@ -419,23 +419,6 @@ page_count(struct mc_db *db)
 	return s && sqlite3_step(s) == SQLITE_ROW ? (guint64)sqlite3_column_int64(s, 0) : 0;
 }
 
-gboolean
-db_map_pages(struct mc_db *db, GError **error)
-{
-	/* Measured: at 20,000 messages (50 MB) a ranked search took 0.2-0.3
-	 * ms more mapped, at a million (2.3 GB) 2-6 ms less. */
-	g_autoptr(sqlite3_stmt) s = db_prepare(
-	    db, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
-	    error);
-	if (!s)
-		return FALSE;
-	if (sqlite3_step(s) != SQLITE_ROW || sqlite3_column_int64(s, 0) < DB_MAP_FROM)
-		return TRUE;
-	/* SQLite caps it (SQLITE_MAX_MMAP_SIZE, 2 GB by default); pages past
-	 * the cap are read as before. */
-	return db_exec(db, "PRAGMA mmap_size = 1099511627776", error);
-}
-
 /* Adds to PROBLEMS each domain (up to ten) that has addresses but no row
  * in `domains`, where a search for @domain starts (migrate-18.sql). */
 static void

@@ -30,15 +30,6 @@ void db_close(struct mc_db *db);
 typedef struct mc_db mc_db;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(mc_db, db_close)
 
-/* From now on DB reads its pages through a memory map (PRAGMA mmap_size)
- * rather than copying each into its page cache, when the index holds
- * DB_MAP_FROM bytes or more: for a read of tens of megabytes of pages, as
- * ranking a common word at a million messages is, where it saves a tenth
- * of the time (each page copied was also a page cache allocation and its
- * page faults). A short query, or a small index, pays more for the map
- * than it saves, so only such readers ask. FALSE and ERROR when it fails. */
-#define DB_MAP_FROM (G_GINT64_CONSTANT(256) << 20)
-gboolean db_map_pages(struct mc_db *db, GError **error);
 
 /* Commits DB's transaction, first resetting every statement still on a row
  * (none may be used across a commit): one left there would keep a read

@@ -343,7 +343,7 @@ job_run(gpointer data)
 	struct rank_job *k = data;
 	/* One read transaction: the counts and the hits of one snapshot. */
 	g_autoptr(mc_db) db = db_open(k->path, DB_READ, &k->error);
-	k->ok = db && db_map_pages(db, &k->error) && db_exec(db, "BEGIN", &k->error) &&
+	k->ok = db && db_exec(db, "BEGIN", &k->error) &&
 	        (k->structure = fts_structure(db, &k->error)) &&
 	        rank_count(db, k->match, &k->counts, &k->error) &&
 	        rank_collect(db, k->match, k->lo, k->hi, &k->hits, &k->error);
@@ -871,8 +871,7 @@ walk_thread(gpointer data)
 	/* One read transaction: the walks and the lengths of one snapshot. */
 	g_autoptr(mc_db) db = db_open(p->path, DB_READ, &error);
 	GBytes *structure = NULL;
-	if (db && (!db_map_pages(db, &error) || !db_exec(db, "BEGIN", &error) ||
-	           !(structure = fts_structure(db, &error))))
+	if (db && (!db_exec(db, "BEGIN", &error) || !(structure = fts_structure(db, &error))))
 		g_clear_pointer(&db, db_close);
 	g_clear_error(&error); /* the caller does what this cannot */
 	g_mutex_lock(&p->lock);

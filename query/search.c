@@ -139,8 +139,6 @@ search_ids_fts(struct mc_db *db, const char *fts, gboolean oldest, gint64 limit,
 		return NULL;
 	db_bind_text(s, 1, fts);
 	g_autoptr(GArray) hits = collect_ids(db, s, "searching", error);
-	if (hits && hits->len >= 1024 && !db_map_pages(db, error))
-		return NULL;
 	return hits ? page_by_date(db, hits, oldest, limit, offset, error) : NULL;
 }
 
@@ -616,8 +614,6 @@ search_ids_set_walk(struct mc_db *db, const struct query *q, gboolean oldest, gi
 	if (!ids)
 		return TRUE;
 	g_array_sort(ids, id_cmp);
-	if (!db_map_pages(db, error))
-		return FALSE;
 	/* All of them in date order: the page is the first LIMIT + OFFSET that
 	 * match. */
 	g_autoptr(GArray) in_order = page_by_date(db, ids, oldest, -1, 0, error);
@@ -1007,9 +1003,6 @@ static gboolean
 ranked_hits(struct mc_db *db, const char *fts, const GPtrArray *phrases, struct rank_hits *older,
             struct rank_hits *newer, struct rank_counts *counts, GError **error)
 {
-	/* Ranking reads every row of each word's list and every hit's length. */
-	if (!db_map_pages(db, error))
-		return FALSE;
 	/* A phrase, or phrases joined by AND: each walked once, its count and
 	 * instances together, the phrases shared by the two cores, and met. */
 	if (phrases && phrases->len > 0) {
@@ -1247,7 +1240,7 @@ search_ids_ranked_any(struct mc_db *db, const struct query *q, gint64 limit, gin
 	const char *match = query_fts_highlight(q);
 	const GPtrArray *phrases = query_fts_rank_phrases(q);
 	gboolean own_read = sqlite3_get_autocommit(db->sql);
-	if (!db_map_pages(db, error) || (own_read && !db_exec(db, "BEGIN", error)))
+	if (own_read && !db_exec(db, "BEGIN", error))
 		return NULL;
 	g_autoptr(GArray) hits = NULL;
 	gboolean just_words = query_fts_only(q) && g_str_equal(query_fts_only(q), match);

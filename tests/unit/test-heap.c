@@ -1,6 +1,8 @@
 /* common/heap.c: the query program's heap on transparent huge pages. */
 #include "config.h"
 
+#include <fcntl.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,10 +26,11 @@ kernel_offers_huge_pages(void)
 	return strstr(mode, "[always]") || strstr(mode, "[madvise]");
 }
 
-/* The VmFlags line of the mapping of /proc/self/smaps that holds P, and the
- * mapping's start in *START; NULL when no mapping holds it. */
+/* The line of /proc/self/smaps that starts with FIELD ("VmFlags:",
+ * "Rss:") for the mapping that holds P, and the mapping's start in *START;
+ * NULL when no mapping holds it. */
 static char *
-flags_of_mapping(const void *p, uintptr_t *start)
+mapping_field(const void *p, const char *field, uintptr_t *start)
 {
 	g_autofree char *smaps = NULL;
 	g_assert_true(g_file_get_contents("/proc/self/smaps", &smaps, NULL, NULL));
@@ -39,11 +42,43 @@ flags_of_mapping(const void *p, uintptr_t *start)
 			inside = (uintptr_t)p >= lo && (uintptr_t)p < hi;
 			if (inside)
 				*start = lo;
-		} else if (inside && g_str_has_prefix(*l, "VmFlags:")) {
+		} else if (inside && g_str_has_prefix(*l, field)) {
 			return g_strdup(*l);
 		}
 	}
 	return NULL;
+}
+
+/* The Rss of the heap's mapping advised for huge pages ("hg"), in kB, read
+ * from /proc/self/smaps without allocating; G_MAXUINT when there is none. */
+static guint
+advised_rss_kb(void)
+{
+	static char smaps[1 << 20];
+	int fd = open("/proc/self/smaps", O_RDONLY);
+	g_assert_cmpint(fd, >=, 0);
+	gsize len = 0;
+	ssize_t n;
+	while (len < sizeof smaps - 1 && (n = read(fd, smaps + len, sizeof smaps - 1 - len)) > 0)
+		len += (gsize)n;
+	close(fd);
+	smaps[len] = '\0';
+	guint rss = G_MAXUINT;
+	/* Each mapping: its line, then "Rss:", ..., "VmFlags:". */
+	for (char *m = strstr(smaps, "[heap]"); m; m = strstr(m + 1, "[heap]")) {
+		char *flags = strstr(m, "VmFlags:");
+		char *r = strstr(m, "\nRss:");
+		char *eol = flags ? strchr(flags, '\n') : NULL;
+		if (flags && r && r < flags && eol && g_strstr_len(flags, eol - flags, " hg"))
+			rss = (guint)strtoul(r + 5, NULL, 10);
+	}
+	return rss;
+}
+
+static char *
+flags_of_mapping(const void *p, uintptr_t *start)
+{
+	return mapping_field(p, "VmFlags:", start);
 }
 
 /* Blocks small and large (up to the 32 MiB threshold) come from the heap,
@@ -76,6 +111,82 @@ test_blocks_on_advised_heap(void)
 	}
 }
 
+static gpointer
+allocate_in_thread(gpointer size)
+{
+	char *block = malloc(GPOINTER_TO_SIZE(size));
+	memset(block, 1, GPOINTER_TO_SIZE(size));
+	return block;
+}
+
+/* A thread's blocks come from the same advised heap (one arena), not from a
+ * mapping of its own. */
+static void
+test_threads_share_heap(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+	g_test_skip("a sanitizer's allocator has its own heap");
+	return;
+#endif
+	if (!kernel_offers_huge_pages()) {
+		g_test_skip("no transparent huge pages here");
+		return;
+	}
+	const gsize sizes[] = { 48, 64 * 1024 };
+	for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) {
+		GThread *t = g_thread_new("alloc", allocate_in_thread, GSIZE_TO_POINTER(sizes[i]));
+		char *block = g_thread_join(t);
+		uintptr_t start = 0;
+		g_autofree char *flags = flags_of_mapping(block, &start);
+		g_assert_nonnull(flags);
+		g_assert_nonnull(strstr(flags, " hg"));
+		g_assert_cmpuint((uintptr_t)block + sizes[i], <=, (uintptr_t)sbrk(0));
+		free(block);
+	}
+}
+
+/* Where the heap's first block lies just below a 2 MiB boundary, what
+ * moves the top there fits in the heap as it is and does not grow it: the
+ * heap is grown all the same, and advised. In a process of its own, where
+ * main() has not called heap_prefer_huge_pages(). */
+static void
+test_near_boundary(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+	g_test_skip("a sanitizer's allocator has its own heap");
+	return;
+#endif
+	if (!kernel_offers_huge_pages()) {
+		g_test_skip("no transparent huge pages here");
+		return;
+	}
+	if (g_test_subprocess()) {
+		g_assert_true(mallopt(M_MMAP_THRESHOLD, 32 << 20));
+		char *first = malloc(1);
+		uintptr_t next = (uintptr_t)first + 32;
+		uintptr_t boundary = (next + (2 << 20) - 1) & ~(uintptr_t)((2 << 20) - 1);
+		/* The next block 16 KiB below the boundary, the heap's top a
+		 * little above it. */
+		if (boundary - next > (16 << 10) + 64)
+			g_assert_nonnull(malloc(boundary - next - (16 << 10) - 8));
+		g_assert_cmpuint((uintptr_t)sbrk(0), <, boundary + (2 << 20));
+		g_assert_true(heap_prefer_huge_pages());
+		/* Nothing of the advised pages touched yet: a page touched before
+		 * the advice keeps its 2 MiB on small pages. (Read without
+		 * allocating, which would touch them.) */
+		g_assert_cmpuint(advised_rss_kb(), ==, 0);
+		/* Larger than any block GTest freed: from the top. */
+		char *block = malloc(256 << 10);
+		uintptr_t start = 0;
+		g_autofree char *flags = flags_of_mapping(block, &start);
+		g_assert_nonnull(flags);
+		g_assert_nonnull(strstr(flags, " hg"));
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+	g_test_trap_assert_passed();
+}
+
 /* A second call does nothing: the heap's top is not moved again. */
 static void
 test_once(void)
@@ -88,9 +199,16 @@ test_once(void)
 int
 main(int argc, char **argv)
 {
-	advised = heap_prefer_huge_pages();
+	/* Not in a subprocess of test_near_boundary(), which calls it itself. */
+	gboolean subprocess = FALSE;
+	for (int i = 1; i < argc; i++)
+		subprocess |= g_str_equal(argv[i], "--GTestSubprocess");
+	if (!subprocess)
+		advised = heap_prefer_huge_pages();
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/heap/blocks-on-advised-heap", test_blocks_on_advised_heap);
+	g_test_add_func("/heap/threads-share-heap", test_threads_share_heap);
+	g_test_add_func("/heap/near-boundary", test_near_boundary);
 	g_test_add_func("/heap/once", test_once);
 	return g_test_run();
 }
