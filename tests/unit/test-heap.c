@@ -81,31 +81,48 @@ flags_of_mapping(const void *p, uintptr_t *start)
 	return mapping_field(p, "VmFlags:", start);
 }
 
+/* Whether the heap can be on huge pages here; else the test is skipped. */
+static gboolean
+huge_pages_testable(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+	g_test_skip("a sanitizer's allocator has its own heap");
+	return FALSE;
+#endif
+	if (!kernel_offers_huge_pages()) {
+		g_test_skip("no transparent huge pages here");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* BLOCK, of SIZE bytes, lies in the heap brk grows (not a mapping of its
+ * own), in a part advised for huge pages ("hg") that starts at a 2 MiB
+ * boundary. */
+static void
+assert_on_advised_heap(const char *block, gsize size)
+{
+	uintptr_t start = 0;
+	g_autofree char *flags = flags_of_mapping(block, &start);
+	g_assert_nonnull(flags);
+	g_assert_nonnull(strstr(flags, " hg"));
+	g_assert_cmpuint(start % (2 << 20), ==, 0);
+	g_assert_cmpuint((uintptr_t)block + size, <=, (uintptr_t)sbrk(0));
+}
+
 /* Blocks small and large (up to the 32 MiB threshold) come from the heap,
  * above a 2 MiB boundary, in a mapping advised for huge pages ("hg"). */
 static void
 test_blocks_on_advised_heap(void)
 {
-#ifdef __SANITIZE_ADDRESS__
-	g_test_skip("a sanitizer's allocator has its own heap");
-	return;
-#endif
-	if (!kernel_offers_huge_pages()) {
-		g_test_skip("no transparent huge pages here");
+	if (!huge_pages_testable())
 		return;
-	}
 	g_assert_true(advised);
 	const gsize sizes[] = { 24, 4000, 200 * 1024, 8 << 20 };
 	for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) {
 		char *block = malloc(sizes[i]);
 		g_assert_nonnull(block);
-		uintptr_t start = 0;
-		g_autofree char *flags = flags_of_mapping(block, &start);
-		g_assert_nonnull(flags);
-		g_assert_nonnull(strstr(flags, " hg"));
-		g_assert_cmpuint(start % (2 << 20), ==, 0);
-		/* From the heap brk grows, not a mapping of its own. */
-		g_assert_cmpuint((uintptr_t)block + sizes[i], <=, (uintptr_t)sbrk(0));
+		assert_on_advised_heap(block, sizes[i]);
 		memset(block, 1, sizes[i]);
 		free(block);
 	}
@@ -124,23 +141,13 @@ allocate_in_thread(gpointer size)
 static void
 test_threads_share_heap(void)
 {
-#ifdef __SANITIZE_ADDRESS__
-	g_test_skip("a sanitizer's allocator has its own heap");
-	return;
-#endif
-	if (!kernel_offers_huge_pages()) {
-		g_test_skip("no transparent huge pages here");
+	if (!huge_pages_testable())
 		return;
-	}
 	const gsize sizes[] = { 48, 64 * 1024 };
 	for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) {
 		GThread *t = g_thread_new("alloc", allocate_in_thread, GSIZE_TO_POINTER(sizes[i]));
 		char *block = g_thread_join(t);
-		uintptr_t start = 0;
-		g_autofree char *flags = flags_of_mapping(block, &start);
-		g_assert_nonnull(flags);
-		g_assert_nonnull(strstr(flags, " hg"));
-		g_assert_cmpuint((uintptr_t)block + sizes[i], <=, (uintptr_t)sbrk(0));
+		assert_on_advised_heap(block, sizes[i]);
 		free(block);
 	}
 }
@@ -152,14 +159,8 @@ test_threads_share_heap(void)
 static void
 test_near_boundary(void)
 {
-#ifdef __SANITIZE_ADDRESS__
-	g_test_skip("a sanitizer's allocator has its own heap");
-	return;
-#endif
-	if (!kernel_offers_huge_pages()) {
-		g_test_skip("no transparent huge pages here");
+	if (!huge_pages_testable())
 		return;
-	}
 	if (g_test_subprocess()) {
 		g_assert_true(mallopt(M_MMAP_THRESHOLD, 32 << 20));
 		char *first = malloc(1);
@@ -176,11 +177,7 @@ test_near_boundary(void)
 		 * allocating, which would touch them.) */
 		g_assert_cmpuint(advised_rss_kb(), ==, 0);
 		/* Larger than any block GTest freed: from the top. */
-		char *block = malloc(256 << 10);
-		uintptr_t start = 0;
-		g_autofree char *flags = flags_of_mapping(block, &start);
-		g_assert_nonnull(flags);
-		g_assert_nonnull(strstr(flags, " hg"));
+		assert_on_advised_heap(malloc(256 << 10), 256 << 10);
 		return;
 	}
 	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
