@@ -1,9 +1,11 @@
 /* The query program's heap on transparent huge pages (see heap.h). */
 #include "config.h"
 
+#include <fcntl.h>
 #include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -18,6 +20,23 @@
  * address space only until touched. */
 #define HEAP_TOP_PAD (64 << 20)
 
+gboolean
+heap_huge_pages_offered(void)
+{
+	/* Read into the stack, not the heap: nothing is allocated before the
+	 * heap is placed. */
+	char mode[128];
+	int fd = open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return FALSE;
+	ssize_t n = read(fd, mode, sizeof mode - 1);
+	close(fd);
+	if (n <= 0)
+		return FALSE;
+	mode[n] = '\0';
+	return strstr(mode, "[always]") || strstr(mode, "[madvise]");
+}
+
 /* The block that moves the heap's top to a huge page's boundary; never
  * freed (held here, so that leak checkers see it reachable). */
 static void *below_huge_pages;
@@ -26,7 +45,7 @@ gboolean
 heap_prefer_huge_pages(void)
 {
 #if defined(MADV_HUGEPAGE) && defined(M_TOP_PAD) && !defined(__SANITIZE_ADDRESS__)
-	if (below_huge_pages)
+	if (below_huge_pages || !heap_huge_pages_offered())
 		return FALSE;
 	if (!mallopt(M_MMAP_THRESHOLD, HEAP_MMAP_THRESHOLD) || !mallopt(M_TOP_PAD, HEAP_TOP_PAD))
 		return FALSE;

@@ -15,10 +15,16 @@
  * the kernel to back what lies above it with huge pages, and has threads
  * allocate from that heap too (one arena). Call it first in
  * main(), before anything allocates much. Returns FALSE where that cannot
- * be: no transparent huge pages (built without, or "never"), or another
- * allocator than glibc's (a sanitizer's, valgrind's, jemalloc), whose heap
- * is not the one brk grows; malloc's settings may then have changed, which
- * changes where blocks lie and nothing else. Touches no advised memory. */
+ * be: no transparent huge pages (built without, or "never": then nothing is
+ * changed), or another allocator than glibc's (a sanitizer's, valgrind's,
+ * jemalloc), whose heap is not the one brk grows: malloc's settings may then
+ * have changed, which changes where blocks lie and nothing else. Touches no
+ * advised memory. */
 gboolean heap_prefer_huge_pages(void);
+
+/* Whether the kernel gives a process transparent huge pages when asked
+ * ("always" or "madvise" in /sys/kernel/mm/transparent_hugepage/enabled).
+ * heap_prefer_huge_pages() changes nothing where it does not. */
+gboolean heap_huge_pages_offered(void);
 
 #endif

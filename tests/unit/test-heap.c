@@ -15,17 +15,6 @@
  * calls it. */
 static gboolean advised;
 
-/* Whether this kernel gives a process huge pages when asked: "always" or
- * "madvise" in sysfs, as brackets mark the one chosen. */
-static gboolean
-kernel_offers_huge_pages(void)
-{
-	g_autofree char *mode = NULL;
-	if (!g_file_get_contents("/sys/kernel/mm/transparent_hugepage/enabled", &mode, NULL, NULL))
-		return FALSE;
-	return strstr(mode, "[always]") || strstr(mode, "[madvise]");
-}
-
 /* The line of /proc/self/smaps that starts with FIELD ("VmFlags:",
  * "Rss:") for the mapping that holds P, and the mapping's start in *START;
  * NULL when no mapping holds it. */
@@ -89,7 +78,7 @@ huge_pages_testable(void)
 	g_test_skip("a sanitizer's allocator has its own heap");
 	return FALSE;
 #endif
-	if (!kernel_offers_huge_pages()) {
+	if (!heap_huge_pages_offered()) {
 		g_test_skip("no transparent huge pages here");
 		return FALSE;
 	}
