@@ -30,7 +30,6 @@ void db_close(struct mc_db *db);
 typedef struct mc_db mc_db;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(mc_db, db_close)
 
-
 /* Commits DB's transaction, first resetting every statement still on a row
  * (none may be used across a commit): one left there would keep a read
  * transaction that stops every checkpoint. FALSE and ERROR when it fails. */
