@@ -411,6 +411,9 @@ def measure_tool(t, messages, runs, drop, notes, reindex=True, before_ingest=Non
                    r["floor"]["fts"]["seconds"]))
         except Exception as e:  # noqa: BLE001 - the rest still runs
             notes.append("GMime floor not measured: %s" % e)
+    # What the tool before wrote is put on disk now, not by this one's
+    # first fsync.
+    os.sync()
     cmd = t.ingest_cmd()
     dt, rc, out, err, rss = timed(cmd, t.env, os.path.join(t.dir, "ingest.rss"))
     with open(os.path.join(t.dir, "ingest.log"), "w") as f:
