@@ -66,6 +66,20 @@ check_exit() {
 	check_eq "$_desc" "$?" "$_want"
 }
 
+# small_maildir DIR N TAG: a maildir DIR of N one-line messages in cur/
+# (TAG in the sender's domain, the subject, the Message-ID and the body),
+# from 50 senders, all dated 2024-01-01.
+small_maildir() {
+	mkdir -p "$1/cur" "$1/new" "$1/tmp"
+	awk -v dir="$1/cur" -v n="$2" -v tag="$3" 'BEGIN {
+		for (i = 1; i <= n; i++) {
+			f = sprintf("%s/%d.M%dP1.host:2,S", dir, 1700000000 + i, i)
+			printf "From: Sender %d <s%d@%s.example>\nTo: sam@studio.example\nSubject: %s test %d\nMessage-ID: <%s-%d@%s.example>\nDate: Mon, 01 Jan 2024 00:00:00 +0000\n\nmessage %d of the %s test\n", i % 50, i % 50, tag, tag, i, tag, i, tag, i, tag > f
+			close(f)
+		}
+	}'
+}
+
 # mc ARGS...: mailclerk on this test's config and index.
 mc() { "$MAILCLERK" --config "$TMP/config" --db "$DB" "$@"; }
 

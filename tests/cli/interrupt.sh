@@ -5,14 +5,7 @@
 . "$top_srcdir/tests/lib.sh"
 plan 21
 
-mkdir -p "$TMP/big/cur" "$TMP/big/new" "$TMP/big/tmp"
-awk -v dir="$TMP/big/cur" 'BEGIN {
-	for (i = 1; i <= 11000; i++) {
-		f = sprintf("%s/%d.M%dP1.host:2,S", dir, 1700000000 + i, i)
-		printf "From: Sender %d <s%d@stop.example>\nTo: sam@studio.example\nSubject: stop test %d\nMessage-ID: <stop-%d@stop.example>\nDate: Mon, 01 Jan 2024 00:00:00 +0000\n\nmessage %d of the stop test\n", i % 50, i % 50, i, i, i > f
-		close(f)
-	}
-}'
+small_maildir "$TMP/big" 11000 stop
 # Old enough that a whole scan records the folder (see ingest-maildir.sh).
 touch -d "2024-12-31 12:00" "$TMP/big/cur" "$TMP/big/new" "$TMP/big/tmp" "$TMP/big"
 count() { sqlite3 "$DB" 'SELECT count(*) FROM messages'; }

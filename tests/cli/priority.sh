@@ -8,14 +8,7 @@ plan 9
 
 [ -d /proc/self/task ] || skip_all "no /proc"
 
-mkdir -p "$TMP/mail/cur" "$TMP/mail/new" "$TMP/mail/tmp"
-awk -v dir="$TMP/mail/cur" 'BEGIN {
-	for (i = 1; i <= 3000; i++) {
-		f = sprintf("%s/%d.M%dP1.host:2,S", dir, 1700000000 + i, i)
-		printf "From: Sender %d <s%d@nice.example>\nTo: sam@studio.example\nSubject: nice test %d\nMessage-ID: <nice-%d@nice.example>\nDate: Mon, 01 Jan 2024 00:00:00 +0000\n\nmessage %d of the nice test\n", i % 50, i % 50, i, i, i > f
-		close(f)
-	}
-}'
+small_maildir "$TMP/mail" 3000 nice
 
 # nice_of PID: PID's threads, one "comm|nice" line each (a thread's comm
 # may hold spaces: stat's fields are counted after its last ")").
