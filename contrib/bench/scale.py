@@ -168,8 +168,8 @@ class Index:
         """Ingest DIRS, then the same again (nothing new) NOOP_RUNS times
         (default NOOP_RUNS). The files below WARM are read once first
         (unless --no-warm) and what is left to write is written, so that
-        the rate is mailclerk's and not the disk's. Returns seconds, peak RSS (MB), no-op seconds (None without
-        a no-op), the summary line."""
+        the rate is mailclerk's and not the disk's. Returns seconds, peak
+        RSS (MB), no-op seconds (None without a no-op), the summary line."""
         if self.a.warm:
             warm_files(warm)
         # What was written before and is not on disk yet (a copied index:
