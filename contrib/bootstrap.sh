@@ -10,7 +10,7 @@ set -eu
 # Everything the build, the tests and the demo need, by Debian package name.
 PACKAGES="build-essential autoconf automake pkg-config
 libglib2.0-dev libgmime-3.0-dev libsqlite3-dev libpcre2-dev libgnutls28-dev nettle-dev libzstd-dev libetpan-dev libxxhash-dev
-libpoppler-glib-dev libytnef0-dev libjemalloc-dev
+libpoppler-glib-dev libytnef0-dev libjemalloc-dev libunistring-dev
 sqlite3 jq python3 tnef python3-vobject khard
 zsh bash-completion systemd
 dovecot-imapd openssl isync
@@ -22,6 +22,8 @@ clang libclang-rt-dev"
 # PID 1 or start anything there.
 # tnef (a TNEF reader apart from libytnef) checks tests/cli/tnef.sh's samples;
 # python3-vobject and khard read back the vCards of tests/cli/contacts.sh.
+# libunistring-dev: mailclerk-mail links GnuTLS statically, which calls
+# libunistring (configure.ac, --disable-static-mail).
 # clang and libclang-rt-dev (libclang-rt-14-dev on Debian 12: libFuzzer and
 # the sanitizer runtimes) are for the fuzz targets (contrib/fuzz.sh).
 

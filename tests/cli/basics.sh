@@ -1,7 +1,7 @@
 #!/bin/sh
 # The command line itself: help, version, exit codes, the index file.
 . "$top_srcdir/tests/lib.sh"
-plan 32
+plan 34
 
 out=$("$MAILCLERK" --help 2>&1)
 check_eq '--help exits 0' "$?" 0
@@ -47,10 +47,24 @@ check_eq '... nor poppler' "$(ldd "$MAILCLERK" | grep -c poppler)" 0
 check_eq 'mailclerk-mail does not load poppler at start-up' "$(ldd "$top_builddir/mailclerk-mail" | grep -c poppler)" 0
 # configure links jemalloc into mailclerk-mail when it finds it (not in the
 # sanitizer builds): the parse workers and the writer free each other's memory.
+# jemalloc prints its statistics at exit when MALLOC_CONF asks; the C
+# library's malloc does not read MALLOC_CONF.
+jemalloc_stats=$(MALLOC_CONF=stats_print:true "$top_builddir/mailclerk-mail" --version 2>&1 | grep -c 'Begin jemalloc statistics')
 if [ "$MC_JEMALLOC" = yes ]; then
-	check_eq 'mailclerk-mail allocates with jemalloc' "$(ldd "$top_builddir/mailclerk-mail" | grep -c libjemalloc)" 1
+	check_eq 'mailclerk-mail allocates with jemalloc' "$jemalloc_stats" 1
 else
-	check_eq 'mailclerk-mail allocates with the C library malloc' "$(ldd "$top_builddir/mailclerk-mail" | grep -c libjemalloc)" 0
+	check_eq 'mailclerk-mail allocates with the C library malloc' "$jemalloc_stats" 0
+fi
+# configure links mailclerk-mail's libraries but GLib's and GMime's
+# statically when it can (--disable-static-mail: shared).
+if [ "$MC_STATIC_MAIL" = yes ]; then
+	check_eq 'mailclerk-mail loads no shared SQLite, zstd, GnuTLS, nettle, libetpan, xxHash, libytnef or jemalloc' \
+		"$(ldd "$top_builddir/mailclerk-mail" | grep -cE 'lib(sqlite3|zstd|gnutls|nettle|hogweed|gmp|tasn1|etpan|lockfile|db-|xxhash|ytnef|jemalloc|stdc)')" 0
+	check_eq '... and loads the shared GMime and GLib that poppler shares' \
+		"$(ldd "$top_builddir/mailclerk-mail" | grep -cE 'lib(gmime-3.0|glib-2.0|gobject-2.0)[.]so')" 3
+else
+	check_eq 'the shared mailclerk-mail loads SQLite' "$(ldd "$top_builddir/mailclerk-mail" | grep -c libsqlite3)" 1
+	check_eq '... and libetpan' "$(ldd "$top_builddir/mailclerk-mail" | grep -c libetpan)" 1
 fi
 # configure links the query program's libraries statically when it can
 # (--disable-static-query: shared): then it loads libc and libm alone.
