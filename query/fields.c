@@ -530,22 +530,33 @@ date_leaf(struct parser *ps, const struct token *t, GError **error)
 		return parser_fail(error, t->value_col, "date range '%s' ends before it starts",
 		                   t->lit);
 
+	/* The bounds are also kept as numbers, for a walk in date order
+	 * (query_date_bounds()). */
 	struct part *p = sql_part(NULL);
+	p->dated = TRUE;
+	p->date_from = G_MININT64;
+	p->date_until = G_MAXINT64;
 	if (b == NULL) {
 		/* One value is its whole period; a relative one runs until now. */
 		p->text = g_strdup("(m.date >= ? AND m.date < ?)");
-		binds_add_int(p->binds, a_start);
-		binds_add_int(p->binds, a_rel ? ps->now + (ps->now < G_MAXINT64) : a_end);
+		p->date_from = a_start;
+		p->date_until = a_rel ? ps->now + (ps->now < G_MAXINT64) : a_end;
+		binds_add_int(p->binds, p->date_from);
+		binds_add_int(p->binds, p->date_until);
 	} else if (a[0] == '\0') {
 		p->text = g_strdup("m.date < ?");
-		binds_add_int(p->binds, b_end);
+		p->date_until = b_end;
+		binds_add_int(p->binds, p->date_until);
 	} else if (b[0] == '\0') {
 		p->text = g_strdup("m.date >= ?");
-		binds_add_int(p->binds, a_start);
+		p->date_from = a_start;
+		binds_add_int(p->binds, p->date_from);
 	} else {
 		p->text = g_strdup("(m.date >= ? AND m.date < ?)");
-		binds_add_int(p->binds, a_start);
-		binds_add_int(p->binds, b_end);
+		p->date_from = a_start;
+		p->date_until = b_end;
+		binds_add_int(p->binds, p->date_from);
+		binds_add_int(p->binds, p->date_until);
 	}
 	return p;
 }

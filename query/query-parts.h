@@ -96,6 +96,10 @@ struct part {
 	gboolean set_seeks;
 	/* PART_SQL: part_and_sets() of the AND it is; NULL when it is none. */
 	GPtrArray *and_sets;
+	/* PART_SQL whose every match is dated DATE_FROM <= date < DATE_UNTIL:
+	 * a date: term, an AND with one, an OR of such (query_date_bounds()). */
+	gboolean dated;
+	gint64 date_from, date_until;
 };
 
 enum token_type {
@@ -154,6 +158,7 @@ struct query {
 	gboolean has_prefix;            /* a text term is a prefix (inv*), anywhere */
 	char *key_client, *key_project; /* query_filing_key() */
 	GPtrArray *and_sets;            /* struct bound_set *: query_and_sets() */
+	gint64 date_from, date_until;   /* query_date_bounds() */
 };
 
 struct parser {

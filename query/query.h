@@ -129,6 +129,12 @@ gboolean query_and_set_words(const struct query *q, guint i);
  * The strings are Q's. */
 gboolean query_filing_key(const struct query *q, const char **client, const char **project);
 
+/* Sets *FROM and *UNTIL so that every match of Q is dated FROM <= date <
+ * UNTIL (UTC seconds; G_MININT64 and G_MAXINT64 where nothing bounds it:
+ * its date: terms, not negated, ANDed with the rest or ORed only with
+ * other dated terms). TRUE when something bounds it. */
+gboolean query_date_bounds(const struct query *q, gint64 *from, gint64 *until);
+
 /* Returns the FTS5 MATCH expression when the whole query is one full-text
  * match (the common case: words, phrases, subject:), so that a search can
  * join the hits instead of testing every message; NULL otherwise. Owned by Q. */

@@ -867,16 +867,26 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 	 * costed (join_cost()) and the walk taken up again when that is
 	 * dearer than the rest of the walk looks, or than it has been
 	 * (address:@globex.example at a million messages: 133 -> 50 ms). */
+	/* A date: term bounds the walk: it starts at one end of its range
+	 * and stops at the other, where every message before and after
+	 * fails it (date:2016 invoice at a million messages walked down
+	 * from 2024 through 800,000 messages: 85 ms). */
 	const char *dir = oldest ? "ASC" : "DESC";
+	gint64 date_from, date_until;
+	query_date_bounds(q, &date_from, &date_until);
 	g_autofree char *sql = g_strdup_printf(
-	    "SELECT m.id FROM messages m WHERE (m.date, m.id) %s (?, ?) AND "
+	    "SELECT m.id FROM messages m WHERE (m.date, m.id) %s (?, ?) AND m.date %s ? AND "
 	    "mc_probe_tick(?, m.date, m.id) AND (%s) ORDER BY m.date %s, m.id %s LIMIT ?",
-	    oldest ? ">=" : "<=", query_probe_sql(q), dir, dir);
+	    oldest ? ">=" : "<=", oldest ? "<" : ">=", query_probe_sql(q), dir, dir);
 	g_autoptr(sqlite3_stmt) s = db_prepare(db, sql, error);
 	if (!s)
 		return NULL;
 	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	w.at_date = w.at_id = oldest ? G_MININT64 : G_MAXINT64;
+	if (oldest)
+		w.at_date = date_from;
+	else if (date_until < G_MAXINT64)
+		w.at_date = date_until - 1;
 	gint64 last_hit = 0;
 	gboolean costed = FALSE;
 	for (;;) {
@@ -887,8 +897,9 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 		sqlite3_reset(s);
 		sqlite3_bind_int64(s, 1, w.at_date);
 		sqlite3_bind_int64(s, 2, w.at_id);
-		sqlite3_bind_pointer(s, 3, &w, "mc_probe_walk", NULL);
-		int next = query_bind(q, s, 4);
+		sqlite3_bind_int64(s, 3, oldest ? date_until : date_from);
+		sqlite3_bind_pointer(s, 4, &w, "mc_probe_walk", NULL);
+		int next = query_bind(q, s, 5);
 		sqlite3_bind_int64(s, next, w.need - w.hits + (again ? 1 : 0));
 		w.leg_from = w.candidates;
 		w.leg_started = g_get_monotonic_time();

@@ -6,7 +6,7 @@
 # forces each way (left alone, it depends on the mail and the query). A
 # search without --limit is SQL's own ORDER BY: the same order again.
 . "$top_srcdir/tests/lib.sh"
-plan 194
+plan 206
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -50,6 +50,21 @@ for q in acme 'acme website' '"new logo"' 'zorble*' 'from:bob@acme.example' 'fro
 		"$(legs --limit=5 "$q") / $(legs --sort=oldest --limit=3 --offset=2 "$q")" \
 		"$(set_ --limit=5 "$q") / $(set_ --sort=oldest --limit=3 --offset=2 "$q")"
 done
+# A date: term bounds the walk (it starts at one end of the range and stops
+# at the other): ranges inside the corpus's dates, an AND and an OR of
+# them, negated, and none left unbounded; walked, in legs and collected.
+for q in 'date:2024-02..2024-05' 'acme date:2024-02..2024-05' 'acme date:..2024-02' \
+	'date:2024-03.. acme' '(date:2023 OR date:2024-02) acme' \
+	'(date:2023-11.. acme) OR (date:2024-05.. website)' 'date:2024-02 date:2024-01..2024-03' \
+	'date:2024-02 OR acme' 'NOT date:2024-02 acme' 'date:1990 acme' 'date:2024-03 date:2024-05'; do
+	check_eq "date-bounded, walked and in legs, newest 3, oldest 3 offset 1: $q" \
+		"$(walk --limit=3 "$q") / $(walk --sort=oldest --limit=3 --offset=1 "$q") / $(legs --limit=3 "$q") / $(legs --sort=oldest --limit=3 --offset=1 "$q")" \
+		"$(set_ --limit=3 "$q") / $(set_ --sort=oldest --limit=3 --offset=1 "$q") / $(set_ --limit=3 "$q") / $(set_ --sort=oldest --limit=3 --offset=1 "$q")"
+done
+check_eq 'date-bounded pages are not empty where the range has mail' \
+	"$(set_ --limit=3 'acme date:2024-02..2024-05' | wc -w) $(set_ --limit=3 'date:2024-03.. acme' | wc -w) $(set_ --sort=oldest --limit=3 --offset=1 '(date:2023 OR date:2024-02) acme' | wc -w)" \
+	"3 2 3"
+
 # Left to choose, a query whose matches are all in a small set of ids (a
 # sender, a client, a folder, alone or with other terms; every set of this
 # corpus is small) tests the ids of that set: the same pages.

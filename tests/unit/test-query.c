@@ -1221,6 +1221,58 @@ test_filing_key(void)
 	g_assert_false(query_filing_key(a, &client, &project));
 }
 
+/* The dates every match of a query is within, where a walk in date order
+ * starts and stops (query_date_bounds()). */
+static void
+test_date_bounds(void)
+{
+	const gint64 lo = G_MININT64, hi = G_MAXINT64;
+	static const struct {
+		const char *query;
+		gint64 from, until;
+	} cases[] = {
+		{ "date:2016", 1451606400, 1483228800 },
+		{ "date:2016 invoice", 1451606400, 1483228800 },
+		{ "(date:2016)", 1451606400, 1483228800 },
+		{ "date:2016 (invoice OR logo)", 1451606400, 1483228800 },
+		{ "date:..2015-06 invoice", G_MININT64, 1435708800 },
+		{ "date:2024-10.. logo", 1727740800, G_MAXINT64 },
+		{ "client:acme date:2024-03..2024-05", 1709251200, 1717200000 },
+		{ "date:today", 1718409600, 1718496000 },
+		/* An AND is within each, an OR within the span of every branch. */
+		{ "date:2016..2019 date:2018.. invoice", 1514764800, 1577836800 },
+		{ "date:2016 date:2018..", 1514764800, 1483228800 },
+		{ "date:2016 OR date:2022", 1451606400, 1672531200 },
+		{ "(date:2016 logo) OR (date:2022 invoice)", 1451606400, 1672531200 },
+		{ "date:2016 OR invoice", G_MININT64, G_MAXINT64 },
+		{ "date:2016 OR from:bob@acme.example", G_MININT64, G_MAXINT64 },
+		/* Negated: no bound (twice: still none, which costs a walk only). */
+		{ "NOT date:2016 invoice", G_MININT64, G_MAXINT64 },
+		{ "-date:2016", G_MININT64, G_MAXINT64 },
+		{ "NOT NOT date:2016", G_MININT64, G_MAXINT64 },
+		{ "invoice", G_MININT64, G_MAXINT64 },
+		{ "*", G_MININT64, G_MAXINT64 },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(query) q = query_parse(cases[i].query, NOW, NULL);
+		g_assert_nonnull(q);
+		gint64 from = 0, until = 0;
+		gboolean bounded = query_date_bounds(q, &from, &until);
+		if (from != cases[i].from || until != cases[i].until ||
+		    bounded != (from != lo || until != hi))
+			g_error("query %s: %d %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT
+			        ", expected %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT,
+			        cases[i].query, bounded, from, until, cases[i].from,
+			        cases[i].until);
+	}
+	/* The attachments' query is the query AND its messages with one. */
+	g_autoptr(query) a = query_parse_attachments("date:2016", NOW, NULL);
+	gint64 from, until;
+	g_assert_true(query_date_bounds(a, &from, &until));
+	g_assert_cmpint(from, ==, 1451606400);
+	g_assert_cmpint(until, ==, 1483228800);
+}
+
 /* client: and project: keys exist in the configuration or in the filings. */
 static void
 test_keys(void)
@@ -1291,6 +1343,7 @@ main(int argc, char **argv)
 	g_test_add_func("/query/prefix-words", test_prefix_words);
 	g_test_add_func("/query/fts-plain", test_fts_plain);
 	g_test_add_func("/query/filing-key", test_filing_key);
+	g_test_add_func("/query/date-bounds", test_date_bounds);
 	g_test_add_func("/query/and-sets", test_and_sets);
 
 	int rc = g_test_run();
