@@ -533,9 +533,6 @@ date_leaf(struct parser *ps, const struct token *t, GError **error)
 	/* The bounds are also kept as numbers, for a walk in date order
 	 * (query_date_bounds()). */
 	struct part *p = sql_part(NULL);
-	p->dated = TRUE;
-	p->date_from = G_MININT64;
-	p->date_until = G_MAXINT64;
 	if (b == NULL) {
 		/* One value is its whole period; a relative one runs until now. */
 		p->text = g_strdup("(m.date >= ? AND m.date < ?)");

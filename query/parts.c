@@ -58,6 +58,8 @@ part_new(enum part_kind kind, char *text)
 	p->kind = kind;
 	p->text = text;
 	p->binds = binds_new();
+	p->date_from = G_MININT64;
+	p->date_until = G_MAXINT64;
 	return p;
 }
 
@@ -566,27 +568,17 @@ parts_combine(GPtrArray *parts, gboolean is_and)
 	} else if (!is_and && items->len > 1 && fts_neg == NULL) {
 		out->and_sets = or_sets(fts_pos, sql);
 	}
-	/* Its matches' dates: within every dated term of an AND; within the
-	 * span of an OR's when every branch is dated. */
-	out->date_from = G_MININT64;
-	out->date_until = G_MAXINT64;
-	out->dated = !is_and && fts_pos == NULL && fts_neg == NULL;
-	for (guint i = 0; i < sql->len; i++) {
-		const struct part *p = sql->pdata[i];
-		if (is_and && p->dated) {
-			out->dated = TRUE;
-			out->date_from = MAX(out->date_from, p->date_from);
-			out->date_until = MIN(out->date_until, p->date_until);
-		} else if (!is_and && p->dated) {
-			out->date_from = i ? MIN(out->date_from, p->date_from) : p->date_from;
-			out->date_until = i ? MAX(out->date_until, p->date_until) : p->date_until;
-		} else if (!is_and) {
-			out->dated = FALSE;
-		}
-	}
-	if (!out->dated) {
-		out->date_from = G_MININT64;
-		out->date_until = G_MAXINT64;
+	/* Its matches' dates: within every item's of an AND, within the span
+	 * of an OR's items' (a part without a date: term spans all time). */
+	const struct part *first = items->pdata[0];
+	out->date_from = first->date_from;
+	out->date_until = first->date_until;
+	for (guint i = 1; i < items->len; i++) {
+		const struct part *p = items->pdata[i];
+		out->date_from =
+		    is_and ? MAX(out->date_from, p->date_from) : MIN(out->date_from, p->date_from);
+		out->date_until = is_and ? MIN(out->date_until, p->date_until)
+		                         : MAX(out->date_until, p->date_until);
 	}
 	return out;
 }
@@ -619,7 +611,6 @@ part_negate(struct part *p)
 		g_clear_pointer(&p->key_client, g_free);
 		g_clear_pointer(&p->key_project, g_free);
 		g_clear_pointer(&p->and_sets, g_ptr_array_unref);
-		p->dated = FALSE;
 		if (p->probe) {
 			char *probe = g_strdup_printf("NOT (%s)", p->probe);
 			g_free(p->probe);
@@ -628,5 +619,8 @@ part_negate(struct part *p)
 		break;
 	}
 	}
+	/* A negated period bounds nothing. */
+	p->date_from = G_MININT64;
+	p->date_until = G_MAXINT64;
 	return p;
 }

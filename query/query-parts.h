@@ -96,9 +96,9 @@ struct part {
 	gboolean set_seeks;
 	/* PART_SQL: part_and_sets() of the AND it is; NULL when it is none. */
 	GPtrArray *and_sets;
-	/* PART_SQL whose every match is dated DATE_FROM <= date < DATE_UNTIL:
-	 * a date: term, an AND with one, an OR of such (query_date_bounds()). */
-	gboolean dated;
+	/* Every match is dated DATE_FROM <= date < DATE_UNTIL: a date: term,
+	 * an AND with one, an OR of such; G_MININT64 and G_MAXINT64 for any
+	 * other part (query_date_bounds()). */
 	gint64 date_from, date_until;
 };
 

@@ -183,8 +183,6 @@ parse_query(const char *text, gint64 now, gboolean with_attachments,
 	struct query *q = NULL;
 	if (top != NULL) {
 		q = g_new0(struct query, 1);
-		q->date_from = G_MININT64;
-		q->date_until = G_MAXINT64;
 		GString *sql = g_string_new(NULL);
 		GString *probe = g_string_new(NULL);
 		q->binds = binds_new();
@@ -213,10 +211,8 @@ parse_query(const char *text, gint64 now, gboolean with_attachments,
 			q->rank_phrases = g_ptr_array_ref(ps.rank_phrases);
 		}
 		q->and_sets = part_and_sets(top);
-		if (top->kind == PART_SQL && top->dated) {
-			q->date_from = top->date_from;
-			q->date_until = top->date_until;
-		}
+		q->date_from = top->date_from;
+		q->date_until = top->date_until;
 		if (top->kind == PART_SQL && top->key_client) {
 			q->key_client = g_strdup(top->key_client);
 			q->key_project = g_strdup(top->key_project);
