@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "index/aggregates.h"
+#include "index/dates.h"
 #include "index/db.h"
 #include "index/doclens.h"
 #include "common/error.h"
@@ -240,6 +241,7 @@ static const char *const migrations[] = {
 	migrate_16_sql,                /* thread_last (aggregates.c) */
 	migrate_17_sql,                /* skipped: long charset names read again */
 	migrate_18_sql,                /* domains (the @domain of a search) */
+	migrate_19_sql,                /* message_date_newest (dates.c) */
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);
 
@@ -439,6 +441,50 @@ check_domains(struct mc_db *db, GPtrArray *problems)
 		g_ptr_array_add(problems, g_strdup_printf("domains: %s", sqlite3_errmsg(db->sql)));
 }
 
+/* An ISO 8601 date of UTC seconds T, "?" where GLib has none. */
+static char *
+iso_date(gint64 t)
+{
+	g_autoptr(GDateTime) d = g_date_time_new_from_unix_utc(t);
+	return d ? g_date_time_format_iso8601(d) : g_strdup("?");
+}
+
+/* Adds to PROBLEMS each chunk of the date map (up to ten) holding a message
+ * dated later than its row in message_date_newest says, or no row, where a
+ * page of words newest first would stop too soon (migrate-19.sql). */
+static void
+check_date_newest(struct mc_db *db, GPtrArray *problems)
+{
+	g_autoptr(sqlite3_stmt) s = db_prepare(
+	    db,
+	    "SELECT m.chunk, m.newest, n.newest FROM (SELECT id / ?1 AS chunk, max(date) AS newest "
+	    "FROM messages GROUP BY id / ?1) m LEFT JOIN message_date_newest n ON n.chunk = "
+	    "m.chunk "
+	    "WHERE n.newest IS NULL OR n.newest < m.newest LIMIT 10",
+	    NULL);
+	if (s)
+		sqlite3_bind_int(s, 1, DATES_CHUNK);
+	int rc = s ? sqlite3_step(s) : SQLITE_ERROR;
+	for (; rc == SQLITE_ROW; rc = sqlite3_step(s)) {
+		gint64 chunk = sqlite3_column_int64(s, 0);
+		g_autofree char *newest = iso_date(sqlite3_column_int64(s, 1));
+		g_autofree char *recorded = sqlite3_column_type(s, 2) == SQLITE_NULL
+		                                ? g_strdup("none")
+		                                : iso_date(sqlite3_column_int64(s, 2));
+		g_ptr_array_add(problems,
+		                g_strdup_printf("message_date_newest: ids %" G_GINT64_FORMAT
+		                                "-%" G_GINT64_FORMAT " hold mail dated %s, newer "
+		                                "than recorded (%s), which a search newest first "
+		                                "may miss: `mailclerk reindex` records it again",
+		                                chunk * DATES_CHUNK,
+		                                chunk * DATES_CHUNK + DATES_CHUNK - 1, newest,
+		                                recorded));
+	}
+	if (rc != SQLITE_DONE)
+		g_ptr_array_add(
+		    problems, g_strdup_printf("message_date_newest: %s", sqlite3_errmsg(db->sql)));
+}
+
 GPtrArray *
 db_check(struct mc_db *db, GError **error)
 {
@@ -458,6 +504,7 @@ db_check(struct mc_db *db, GError **error)
 	if (rc != SQLITE_DONE)
 		g_ptr_array_add(problems, g_strdup(sqlite3_errmsg(db->sql)));
 	check_domains(db, problems);
+	check_date_newest(db, problems);
 	check_progress_end(&shown);
 	/* The full-text index reads its own pages and every message's text,
 	 * most of the file again. */

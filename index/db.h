@@ -7,7 +7,7 @@
 #include <sqlite3.h>
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define DB_SCHEMA_VERSION 18
+#define DB_SCHEMA_VERSION 19
 
 enum db_mode {
 	DB_READ,   /* the database must exist */

@@ -109,8 +109,14 @@ END;
 EOF
 }
 
+# SQL that takes an index back to before message_date_newest (index/migrate-19.sql).
+before_19() {
+	echo 'DROP TABLE message_date_newest;'
+}
+
 # SQL that takes an index back to before the domains table (index/migrate-18.sql).
 before_18() {
+	before_19
 	echo 'DROP TABLE domains;'
 }
 

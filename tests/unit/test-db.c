@@ -282,6 +282,97 @@ test_dates_follow_transactions(struct fixture *f, gconstpointer data)
 	                8 * DATES_CHUNK);
 }
 
+/* The newest date of each chunk of the date map, where a page newest first
+ * may stop (query/search.c): written with the blobs, rolled back with
+ * them, made by migrate-19.sql for an index of before; a chunk that holds
+ * no message bounds nothing. */
+static void
+dated_in_chunk(struct fixture *f, gint64 chunk, const char *mid, gint64 date)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *seq = g_strdup_printf("UPDATE sqlite_sequence SET seq = %" G_GINT64_FORMAT
+	                                       " WHERE name = 'messages'",
+	                                       chunk * DATES_CHUNK + 7);
+	g_assert_true(db_exec(f->db, seq, &error));
+	g_autoptr(parsed_message) pm = make_message(mid, "bob@acme.example", NULL);
+	pm->date = date;
+	g_autofree char *key = g_strdup_printf("/%s", mid);
+	add_parsed(f, key, pm);
+	g_autofree char *id = g_strdup_printf(
+	    "SELECT id / %d FROM messages WHERE message_id = '%s'", DATES_CHUNK, mid);
+	g_assert_cmpint(query_int(f->db, id), ==, chunk);
+}
+
+static char *
+newest_rows(struct mc_db *db)
+{
+	g_autoptr(sqlite3_stmt) s =
+	    db_prepare(db, "SELECT chunk, newest FROM message_date_newest ORDER BY chunk", NULL);
+	g_assert_nonnull(s);
+	GString *rows = g_string_new(NULL);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		g_string_append_printf(rows, "%lld:%lld ", (long long)sqlite3_column_int64(s, 0),
+		                       (long long)sqlite3_column_int64(s, 1));
+	return g_string_free(rows, FALSE);
+}
+
+static void
+test_dates_newest(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_assert_true(writer_begin(f->w, &error));
+	add(f, "/first", "first@x", "bob@acme.example", NULL); /* chunk 0, 1700000000 */
+	dated_in_chunk(f, 0, "c0@x", 1700005000);
+	dated_in_chunk(f, 2, "c2a@x", 1600000000);
+	g_assert_true(writer_commit(f->w, &error));
+	g_assert_true(writer_begin(f->w, &error));
+	dated_in_chunk(f, 2, "c2b@x", 1500000000);
+	dated_in_chunk(f, 3, "c3@x", 1800000000);
+	g_assert_true(writer_commit(f->w, &error));
+	g_autofree char *rows = newest_rows(f->db);
+	g_assert_cmpstr(rows, ==, "0:1700005000 2:1600000000 3:1800000000 ");
+
+	/* Up to each chunk: none newer there or below; chunk 1 holds none. */
+	gsize n = 0;
+	g_autofree gint64 *upto =
+	    dates_newest_upto(f->db, query_int(f->db, "SELECT max(id) FROM messages"), &n, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(n, ==, 4);
+	g_assert_cmpint(upto[0], ==, 1700005000);
+	g_assert_cmpint(upto[1], ==, 1700005000);
+	g_assert_cmpint(upto[2], ==, 1700005000);
+	g_assert_cmpint(upto[3], ==, 1800000000);
+	g_autofree gint64 *below = dates_newest_upto(f->db, 3 * DATES_CHUNK - 1, &n, &error);
+	g_assert_cmpint(n, ==, 3);
+	g_assert_cmpint(below[2], ==, 1700005000);
+
+	/* A rolled-back message leaves its chunk's date as it was. */
+	g_assert_true(writer_begin(f->w, &error));
+	dated_in_chunk(f, 3, "late@x", 1900000000);
+	dated_in_chunk(f, 5, "later@x", 1950000000);
+	writer_rollback(f->w);
+	g_assert_true(writer_begin(f->w, &error));
+	dated_in_chunk(f, 3, "c3b@x", 1850000000);
+	dated_in_chunk(f, 4, "c4@x", 1750000000);
+	g_assert_true(writer_commit(f->w, &error));
+	g_autofree char *after = newest_rows(f->db);
+	g_assert_cmpstr(after, ==, "0:1700005000 2:1600000000 3:1850000000 4:1750000000 ");
+
+	/* An index of version 18 gets the table from its messages. */
+	g_assert_true(
+	    db_exec(f->db, "DROP TABLE message_date_newest; PRAGMA user_version = 18", &error));
+	writer_free(f->w);
+	f->w = NULL;
+	db_close(f->db);
+	f->db = db_open(f->path, DB_WRITE, &error);
+	g_assert_no_error(error);
+	f->w = writer_new(f->db, f->cfg, NULL, &error);
+	g_assert_cmpint(query_int(f->db, "PRAGMA user_version"), ==, DB_SCHEMA_VERSION);
+	g_autofree char *migrated = newest_rows(f->db);
+	g_assert_cmpstr(migrated, ==, "0:1700005000 2:1600000000 3:1850000000 4:1750000000 ");
+	g_assert_no_error(error);
+}
+
 /* dates_get_sorted() reads a chunk's blob when it asks for many of its ids
  * and the message rows when for a few: shown by a blob zeroed behind its
  * back, which only the first way sees. */
@@ -1269,6 +1360,8 @@ main(int argc, char **argv)
 	           test_deleted_message_keeps_thread, teardown);
 	g_test_add("/writer/dates-follow-transactions", struct fixture, NULL, setup,
 	           test_dates_follow_transactions, teardown);
+	g_test_add("/writer/dates-newest", struct fixture, NULL, setup, test_dates_newest,
+	           teardown);
 	g_test_add("/writer/dates-sparse-and-dense", struct fixture, NULL, setup,
 	           test_dates_sparse_and_dense, teardown);
 	g_test_add("/writer/replaced-copy-keeps-ids", struct fixture, NULL, setup,
