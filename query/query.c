@@ -423,6 +423,16 @@ query_and_set_words(const struct query *q, guint i)
 	return ((const struct bound_set *)q->and_sets->pdata[i])->words;
 }
 
+const char *
+query_and_set_fts(const struct query *q, guint i)
+{
+	const struct bound_set *b = q->and_sets->pdata[i];
+	if (!g_str_equal(b->sql, PART_FTS_HITS) || b->binds->len != 1)
+		return NULL;
+	const struct bind *fts = b->binds->pdata[0];
+	return fts->is_int ? NULL : fts->s;
+}
+
 int
 query_bind_and_set(const struct query *q, guint i, sqlite3_stmt *stmt, int first)
 {

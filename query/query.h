@@ -123,6 +123,9 @@ gboolean query_and_set_key(const struct query *q, guint i, const char **client,
 /* Whether set I reads the full-text index (a word's hits, or a union with
  * them). */
 gboolean query_and_set_words(const struct query *q, guint i);
+/* When set I is the hits of one FTS5 MATCH expression alone, that
+ * expression; NULL otherwise. Owned by Q. */
+const char *query_and_set_fts(const struct query *q, guint i);
 
 /* Whether the whole query is client:CLIENT (*PROJECT set to NULL) or
  * project:CLIENT/PROJECT, not negated: the messages filed under one key.

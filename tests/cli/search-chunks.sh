@@ -7,7 +7,7 @@
 # dates are not in id order: every page must be what sorting all the hits
 # gives (oldest first, which collects them all, read backwards).
 . "$top_srcdir/tests/lib.sh"
-plan 41
+plan 53
 
 DB="$TMP/index.db"
 printf '[mailclerk]\nme = sam@studio.example\n' > "$TMP/config"
@@ -75,6 +75,14 @@ for q in zephyr knot '"amber lantern"' quill 'quill OR knot' 'zeph*' 'zephyr -qu
 		set -- $lo
 		[ "$q" = zephyr ] || [ "$lo" = '1 0' ] || [ "$lo" = '9 0' ] || [ "$lo" = '50 3' ] || continue
 		check_eq "newest first, limit $1 offset $2: $q" "$(page --limit="$1" --offset="$2" "$q")" "$(sorted "$1" "$2" "$q")"
+	done
+done
+# Words with other terms, the page looked for among the words' hits (a
+# date, a negated sender: no set of their own): each hit tested as read.
+for q in 'knot date:2019..' 'zephyr date:..2022-06-01' '"amber lantern" -from:b@chunks.example'; do
+	for lo in '1 0' '4 2' '9 0' '50 3'; do
+		set -- $lo
+		check_eq "among the words' hits, limit $1 offset $2: $q" "$(page --limit="$1" --offset="$2" "$q")" "$(sorted "$1" "$2" "$q")"
 	done
 done
 check_eq 'the newest of all: August 2022, then the two ties, the later id first' \
