@@ -282,6 +282,23 @@ test_dates_follow_transactions(struct fixture *f, gconstpointer data)
 	                8 * DATES_CHUNK);
 }
 
+/* Takes the fixture's index back to an older schema with SQL, then opens
+ * it again (migrating it) with a new writer. */
+static void
+reopen_migrated(struct fixture *f, const char *sql)
+{
+	g_autoptr(GError) error = NULL;
+	g_assert_true(db_exec(f->db, sql, &error));
+	writer_free(f->w);
+	f->w = NULL;
+	db_close(f->db);
+	f->db = db_open(f->path, DB_WRITE, &error);
+	g_assert_no_error(error);
+	f->w = writer_new(f->db, f->cfg, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(query_int(f->db, "PRAGMA user_version"), ==, DB_SCHEMA_VERSION);
+}
+
 /* The newest date of each chunk of the date map, where a page newest first
  * may stop (query/search.c): written with the blobs, rolled back with
  * them, made by migrate-19.sql for an index of before; a chunk that holds
@@ -359,15 +376,7 @@ test_dates_newest(struct fixture *f, gconstpointer data)
 	g_assert_cmpstr(after, ==, "0:1700005000 2:1600000000 3:1850000000 4:1750000000 ");
 
 	/* An index of version 18 gets the table from its messages. */
-	g_assert_true(
-	    db_exec(f->db, "DROP TABLE message_date_newest; PRAGMA user_version = 18", &error));
-	writer_free(f->w);
-	f->w = NULL;
-	db_close(f->db);
-	f->db = db_open(f->path, DB_WRITE, &error);
-	g_assert_no_error(error);
-	f->w = writer_new(f->db, f->cfg, NULL, &error);
-	g_assert_cmpint(query_int(f->db, "PRAGMA user_version"), ==, DB_SCHEMA_VERSION);
+	reopen_migrated(f, "DROP TABLE message_date_newest; PRAGMA user_version = 18");
 	g_autofree char *migrated = newest_rows(f->db);
 	g_assert_cmpstr(migrated, ==, "0:1700005000 2:1600000000 3:1850000000 4:1750000000 ");
 	g_assert_no_error(error);
@@ -1260,16 +1269,8 @@ test_rank_lengths(struct fixture *f, gconstpointer data)
 	g_assert_cmpstr(after, ==, "");
 
 	/* An index of version 14 gets the map from FTS5's lengths. */
-	g_assert_true(db_exec(
-	    f->db, "DROP TABLE message_doclens; DROP TABLE thread_last; PRAGMA user_version = 14",
-	    &error));
-	writer_free(f->w);
-	f->w = NULL;
-	db_close(f->db);
-	f->db = db_open(f->path, DB_WRITE, &error);
-	g_assert_no_error(error);
-	f->w = writer_new(f->db, f->cfg, NULL, &error);
-	g_assert_cmpint(query_int(f->db, "PRAGMA user_version"), ==, DB_SCHEMA_VERSION);
+	reopen_migrated(
+	    f, "DROP TABLE message_doclens; DROP TABLE thread_last; PRAGMA user_version = 14");
 	g_assert_cmpint(doclen_of(f, "r3@x"), ==, 4 + 3 + 5);
 	g_assert_cmpint(doclen_of(f, "r5@x"), ==, 4 + 3 + 1 + 5 * 7 % 23);
 	g_assert_cmpint(doclen_of(f, "big@x"), ==, DOCLEN_UNKNOWN);
