@@ -559,6 +559,7 @@ parts_combine(GPtrArray *parts, gboolean is_and)
 			binds_add_text(binds, fts_pos->text);
 			struct bound_set *hits = bound_set_new(PART_FTS_HITS, binds);
 			hits->words = TRUE;
+			hits->phrasal = fts_pos->phrasal;
 			g_ptr_array_add(out->and_sets, hits);
 		}
 		for (guint i = 0; i < sql->len; i++) {

@@ -50,6 +50,9 @@ struct bound_set {
 	/* It reads the full-text index (a word's hits, or a union with them):
 	 * counting it costs FTS5 a walk of the words' rows. */
 	gboolean words;
+	/* Its words have a phrase or a column: counting them reads their
+	 * positions in every row of their words. */
+	gboolean phrasal;
 };
 
 /* The messages of an FTS5 expression (bound to it), and that set after

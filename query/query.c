@@ -424,9 +424,10 @@ query_and_set_words(const struct query *q, guint i)
 }
 
 const char *
-query_and_set_fts(const struct query *q, guint i)
+query_and_set_fts(const struct query *q, guint i, gboolean *phrasal)
 {
 	const struct bound_set *b = q->and_sets->pdata[i];
+	*phrasal = b->phrasal;
 	if (!g_str_equal(b->sql, PART_FTS_HITS) || b->binds->len != 1)
 		return NULL;
 	const struct bind *fts = b->binds->pdata[0];

@@ -124,8 +124,9 @@ gboolean query_and_set_key(const struct query *q, guint i, const char **client,
  * them). */
 gboolean query_and_set_words(const struct query *q, guint i);
 /* When set I is the hits of one FTS5 MATCH expression alone, that
- * expression; NULL otherwise. Owned by Q. */
-const char *query_and_set_fts(const struct query *q, guint i);
+ * expression, and *PHRASAL whether it has a phrase or a column (which FTS5
+ * counts by reading its words' positions); NULL otherwise. Owned by Q. */
+const char *query_and_set_fts(const struct query *q, guint i, gboolean *phrasal);
 
 /* Whether the whole query is client:CLIENT (*PROJECT set to NULL) or
  * project:CLIENT/PROJECT, not negated: the messages filed under one key.

@@ -182,8 +182,10 @@ page_by_date(struct mc_db *db, GArray *hits, gboolean oldest, gint64 limit, gint
  * every hit is read, as collecting them does. */
 static GArray *
 fts_page_newest(struct mc_db *db, const char *fts, sqlite3_stmt *test, gint64 limit, gint64 offset,
-                GError **error)
+                gint64 budget_us, gboolean *gave_up, GError **error)
 {
+	*gave_up = FALSE;
+	gint64 deadline = budget_us > 0 ? g_get_monotonic_time() + budget_us : G_MAXINT64;
 	g_autoptr(sqlite3_stmt) top = db_prepare(db, "SELECT max(id) FROM messages", error);
 	if (!top)
 		return NULL;
@@ -221,6 +223,9 @@ fts_page_newest(struct mc_db *db, const char *fts, sqlite3_stmt *test, gint64 li
 					else if (t != SQLITE_DONE)
 						failed = !db_set_error(error, db, "searching");
 					sqlite3_reset(test);
+					if (!failed && deadline < G_MAXINT64 && k % 16 == 15 &&
+					    g_get_monotonic_time() > deadline)
+						*gave_up = failed = TRUE;
 				}
 			}
 			failed = failed || !best_dated_add_hits(&b, map, v, n, error);
@@ -234,6 +239,13 @@ fts_page_newest(struct mc_db *db, const char *fts, sqlite3_stmt *test, gint64 li
 		}
 		if (rc == SQLITE_ROW)
 			g_array_append_val(chunk_hits, id);
+		/* Out of its budget: the caller takes another way. (The clock
+		 * is read every 64 hits: on a VM a read may cost a microsecond.) */
+		if (!failed && rc == SQLITE_ROW && deadline < G_MAXINT64 &&
+		    chunk_hits->len % 64 == 0 && g_get_monotonic_time() > deadline) {
+			*gave_up = failed = TRUE;
+			break;
+		}
 	} while (rc == SQLITE_ROW && !failed);
 	if (!failed && rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		db_set_error(error, db, "searching");
@@ -251,8 +263,9 @@ static GArray *
 search_ids_fts(struct mc_db *db, const char *fts, gboolean oldest, gint64 limit, gint64 offset,
                GError **error)
 {
+	gboolean gave_up;
 	if (!oldest && limit > 0)
-		return fts_page_newest(db, fts, NULL, limit, offset, error);
+		return fts_page_newest(db, fts, NULL, limit, offset, 0, &gave_up, error);
 	g_autoptr(sqlite3_stmt) s =
 	    db_prepare(db, "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid", error);
 	if (!s)
@@ -336,6 +349,13 @@ search_ids_fts(struct mc_db *db, const char *fts, gboolean oldest, gint64 limit,
  * hits instead (each tested with the probe form, 100 us a test for a
  * phrase). */
 #define SLOW_SET_OTHERS_US 100000.0
+/* A phrase's set is read newest first, each hit tested, for this long
+ * before it is counted instead (small_set()): a phrase of common words
+ * with a sender or a client finds its page in a few milliseconds at a
+ * million messages where counting the phrase's hits took 20 (and ran out
+ * of its budget); with a sender that stopped writing years ago it finds
+ * nothing in it. */
+#define WORDS_PAGE_BUDGET_US 10000
 /* What the join a walk falls back on costs (the SQL of search_ids()'s
  * end): SQLite reads each set every match is in whole, whatever the
  * matches, a word's hits at JOIN_WORD_HIT_US, another set's ids at
@@ -371,7 +391,9 @@ search_ids_fts(struct mc_db *db, const char *fts, gboolean oldest, gint64 limit,
  * its first test finds nothing; "walk-legs": walks to the end, stopped
  * after every third message tested and taken up again where it stopped;
  * "words-spent": the count of a word's set runs out of time at once, and
- * its hits are looked in whatever the other sets cost),
+ * its hits are looked in whatever the other sets cost; "words-page-spent":
+ * the read of a word's hits newest first runs out of time at once, and
+ * they are counted),
  * so that the tests see each gives the same
  * pages on mail small enough that it would always collect the set. */
 enum search_path {
@@ -382,7 +404,8 @@ enum search_path {
 	PATH_SET_WALK,
 	PATH_SET_WALK_EMPTY,
 	PATH_WALK_LEGS,
-	PATH_WORDS_SPENT
+	PATH_WORDS_SPENT,
+	PATH_WORDS_PAGE_SPENT
 };
 
 static enum search_path
@@ -404,6 +427,8 @@ search_path_forced(void)
 		return PATH_WALK_LEGS;
 	if (g_strcmp0(path, "words-spent") == 0)
 		return PATH_WORDS_SPENT;
+	if (g_strcmp0(path, "words-page-spent") == 0)
+		return PATH_WORDS_PAGE_SPENT;
 #endif
 	return PATH_CHOOSE;
 }
@@ -445,6 +470,7 @@ struct probe_walk {
 	gint64 candidates;   /* messages tested so far */
 	gint64 hits;         /* of them matching */
 	gint64 need;         /* LIMIT + OFFSET */
+	gint64 offset;       /* OFFSET */
 	gint64 messages;     /* how many there are (the largest id) */
 	double set_cost;     /* SET_COST_PER_*_HIT_US of the path it would give up for */
 	double set_density;  /* sampled: of all messages, how many the set has */
@@ -590,6 +616,23 @@ count_and_set_stmt(struct mc_db *db, const struct query *q, guint i, gint64 most
 	return s;
 }
 
+/* The page newest first of Q's matches among the hits of FTS, which every
+ * match of Q is in, each tested with the probe form of Q (fts_page_newest():
+ * within BUDGET_US when above 0, else *GAVE_UP). */
+static GArray *
+words_page_newest(struct mc_db *db, const struct query *q, const char *fts, gint64 limit,
+                  gint64 offset, gint64 budget_us, gboolean *gave_up, GError **error)
+{
+	*gave_up = FALSE;
+	g_autofree char *sql = g_strdup_printf("SELECT 1 FROM messages m WHERE m.id = ?1 AND (%s)",
+	                                       query_probe_sql(q));
+	g_autoptr(sqlite3_stmt) test = db_prepare(db, sql, error);
+	if (!test)
+		return NULL;
+	query_bind(q, test, 2);
+	return fts_page_newest(db, fts, test, limit, offset, budget_us, gave_up, error);
+}
+
 /* Sets *SMALL to 1 + the index of a set every match of Q is in
  * (query_and_sets()) that holds fewer than SMALL_SET ids, counting each
  * only that far, within W's sample budget; 0 when none does. The sets read
@@ -598,16 +641,34 @@ count_and_set_stmt(struct mc_db *db, const struct query *q, guint i, gint64 most
  * each hit ("final invoice" at a million messages: 90 ms, where the three
  * messages of a domain took a millisecond). FALSE with *GAVE_UP when that
  * ran out, *SLOW then 1 + the index of the set of words it was counting (0
- * for another), or with ERROR. */
+ * for another), or with ERROR. For a page newest first (of a LIMIT above
+ * 0), a set of words alone with a phrase or a column, dear to count, is
+ * first read from the newest ids down (words_page_newest()), for
+ * WORDS_PAGE_BUDGET_US at most: *PAGE the page when that found it. Words
+ * without are counted (a common word's count stops at SMALL_SET at once). */
 static gboolean
 small_set(struct mc_db *db, const struct query *q, struct probe_walk *w, guint *small, guint *slow,
-          gboolean *gave_up, GError **error)
+          GArray **page, gboolean *gave_up, GError **error)
 {
 	*small = *slow = 0;
+	*page = NULL;
 	for (int words = 0; words < 2; words++)
 		for (guint i = 0; i < query_and_sets(q) && !*small; i++) {
 			if (query_and_set_words(q, i) != words)
 				continue;
+			gboolean phrasal;
+			const char *fts = query_and_set_fts(q, i, &phrasal);
+			if (words && fts && phrasal && !w->oldest && w->need > w->offset &&
+			    search_path_forced() != PATH_WORDS_SPENT) {
+				gboolean spent;
+				gint64 budget = search_path_forced() == PATH_WORDS_PAGE_SPENT
+				                    ? 1
+				                    : WORDS_PAGE_BUDGET_US;
+				*page = words_page_newest(db, q, fts, w->need - w->offset,
+				                          w->offset, budget, &spent, error);
+				if (*page || !spent)
+					return *page != NULL;
+			}
 			g_autoptr(sqlite3_stmt) s = count_and_set_stmt(db, q, i, SMALL_SET, error);
 			if (!s)
 				return FALSE;
@@ -637,16 +698,10 @@ search_ids_in_set(struct mc_db *db, const struct query *q, guint i, gboolean old
 	 * down, each tested, until no older id can hold a better one ("final
 	 * invoice" from:@acme.example at a million messages read the phrase's
 	 * hits twice, to count them and to join them: 60-80 ms). */
-	const char *fts = query_and_set_fts(q, i);
-	if (fts && !oldest && limit > 0) {
-		g_autofree char *sql = g_strdup_printf(
-		    "SELECT 1 FROM messages m WHERE m.id = ?1 AND (%s)", query_probe_sql(q));
-		g_autoptr(sqlite3_stmt) test = db_prepare(db, sql, error);
-		if (!test)
-			return NULL;
-		query_bind(q, test, 2);
-		return fts_page_newest(db, fts, test, limit, offset, error);
-	}
+	gboolean phrasal, gave_up;
+	const char *fts = query_and_set_fts(q, i, &phrasal);
+	if (fts && !oldest && limit > 0)
+		return words_page_newest(db, q, fts, limit, offset, 0, &gave_up, error);
 	const char *dir = oldest ? "ASC" : "DESC";
 	g_autofree char *sql = g_strdup_printf(
 	    "SELECT m.id FROM messages m WHERE m.id IN (%s) AND (%s) ORDER BY m.date %s, m.id %s "
@@ -884,6 +939,7 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 	enum search_path path = search_path_forced();
 	struct probe_walk w = {
 		.need = limit + offset,
+		.offset = offset,
 		.set_cost = !query_fts_only(q)   ? SET_COST_PER_SQL_HIT_US
 		            : query_fts_plain(q) ? SET_COST_PER_WORD_HIT_US
 		                                 : SET_COST_PER_FTS_HIT_US,
@@ -930,8 +986,9 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 		 * word in half of the mail: 190 ms). */
 		gboolean set_walk = path == PATH_SET_WALK || path == PATH_SET_WALK_EMPTY;
 		guint small = 0, slow = 0;
+		g_autoptr(GArray) page = NULL;
 		if (!w.forced && !set_walk &&
-		    !small_set(db, q, &w, &small, &slow, gave_up, error)) {
+		    !small_set(db, q, &w, &small, &slow, &page, gave_up, error)) {
 			/* A word's set slow to count (a phrase of common words that
 			 * is rare: FTS5 reads its words' rows to find each hit),
 			 * the other sets too big to look in: the join reads them
@@ -956,6 +1013,8 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 			*gave_up = FALSE;
 			small = slow;
 		}
+		if (page)
+			return g_steal_pointer(&page);
 		if (small)
 			return search_ids_in_set(db, q, small - 1, oldest, limit, offset, error);
 		/* Other terms: SAMPLE_TESTS messages spread over the ids, in one

@@ -7,7 +7,7 @@
 # dates are not in id order: every page must be what sorting all the hits
 # gives (oldest first, which collects them all, read backwards).
 . "$top_srcdir/tests/lib.sh"
-plan 53
+plan 57
 
 DB="$TMP/index.db"
 printf '[mailclerk]\nme = sam@studio.example\n' > "$TMP/config"
@@ -78,11 +78,17 @@ for q in zephyr knot '"amber lantern"' quill 'quill OR knot' 'zeph*' 'zephyr -qu
 	done
 done
 # Words with other terms, the page looked for among the words' hits (a
-# date, a negated sender: no set of their own): each hit tested as read.
-for q in 'knot date:2019..' 'zephyr date:..2022-06-01' '"amber lantern" -from:b@chunks.example'; do
+# date, a negated sender: no set of their own): each hit tested as read,
+# a phrase's before they are counted (and after, when that read runs out
+# of time: MAILCLERK_TEST_SEARCH=words-page-spent).
+spent() { MAILCLERK_TEST_SEARCH=words-page-spent page "$@"; }
+for q in 'knot date:2019..' 'zephyr date:..2022-06-01' '"amber lantern" -from:b@chunks.example' \
+	'"amber lantern" date:..2022-06-01'; do
 	for lo in '1 0' '4 2' '9 0' '50 3'; do
 		set -- $lo
-		check_eq "among the words' hits, limit $1 offset $2: $q" "$(page --limit="$1" --offset="$2" "$q")" "$(sorted "$1" "$2" "$q")"
+		check_eq "among the words' hits, limit $1 offset $2, read and counted first: $q" \
+			"$(page --limit="$1" --offset="$2" "$q") / $(spent --limit="$1" --offset="$2" "$q")" \
+			"$(sorted "$1" "$2" "$q") / $(sorted "$1" "$2" "$q")"
 	done
 done
 check_eq 'the newest of all: August 2022, then the two ties, the later id first' \
