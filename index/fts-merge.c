@@ -20,8 +20,9 @@
 
 /* FTS5 holds a transaction's new words in memory and writes them as a
  * segment when they pass hashsize (1 MiB by default) and at the commit. A
- * batch (index/pipeline.c: 5,000 messages or 2 s) holds a few MB of them:
- * at 16 MiB each is one segment (peak RSS grew 1 MB). */
+ * batch of 5,000 messages held a few MB of them: at 16 MiB each was one
+ * segment (peak RSS grew 1 MB); a batch now (index/pipeline.c: 50,000
+ * messages or 10 s) writes a segment every 16 MiB. */
 #define FTS_HASHSIZE (16 * 1024 * 1024)
 /* FTS5 merges the segments of a level once it has automerge of them (4 by
  * default), and each level a page climbs rewrites it: at 16 it climbs

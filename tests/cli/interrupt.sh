@@ -6,6 +6,10 @@
 plan 21
 
 small_maildir "$TMP/big" 11000 stop
+# Batches of 5,000, so that a run's first commit is a part of the mail (a
+# real run's are 50,000).
+MAILCLERK_TEST_BATCH=5000
+export MAILCLERK_TEST_BATCH
 # Old enough that a whole scan records the folder (see ingest-maildir.sh).
 touch -d "2024-12-31 12:00" "$TMP/big/cur" "$TMP/big/new" "$TMP/big/tmp" "$TMP/big"
 count() { sqlite3 "$DB" 'SELECT count(*) FROM messages'; }
