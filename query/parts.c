@@ -108,6 +108,7 @@ bound_set_clear(gpointer data)
 	g_ptr_array_unref(b->binds);
 	g_free(b->key_client);
 	g_free(b->key_project);
+	g_free(b->fts);
 }
 
 static void
@@ -422,6 +423,8 @@ or_sets(const struct part *fts_pos, const GPtrArray *sql)
 	}
 	struct bound_set *b = bound_set_new(union_sql->str, binds);
 	b->words = words;
+	if (fts_pos != NULL && sql->len == 0)
+		b->fts = g_strdup(fts_pos->text);
 	g_ptr_array_add(sets, b);
 	return sets;
 }
@@ -560,6 +563,7 @@ parts_combine(GPtrArray *parts, gboolean is_and)
 			struct bound_set *hits = bound_set_new(PART_FTS_HITS, binds);
 			hits->words = TRUE;
 			hits->phrasal = fts_pos->phrasal;
+			hits->fts = g_strdup(fts_pos->text);
 			g_ptr_array_add(out->and_sets, hits);
 		}
 		for (guint i = 0; i < sql->len; i++) {

@@ -53,6 +53,9 @@ struct bound_set {
 	/* Its words have a phrase or a column: counting them reads their
 	 * positions in every row of their words. */
 	gboolean phrasal;
+	/* The MATCH expression when the set is its words' hits alone
+	 * (PART_FTS_HITS bound to it); NULL for another set. */
+	char *fts;
 };
 
 /* The messages of an FTS5 expression (bound to it), and that set after

@@ -428,10 +428,7 @@ query_and_set_fts(const struct query *q, guint i, gboolean *phrasal)
 {
 	const struct bound_set *b = q->and_sets->pdata[i];
 	*phrasal = b->phrasal;
-	if (!g_str_equal(b->sql, PART_FTS_HITS) || b->binds->len != 1)
-		return NULL;
-	const struct bind *fts = b->binds->pdata[0];
-	return fts->is_int ? NULL : fts->s;
+	return b->fts;
 }
 
 int

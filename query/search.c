@@ -171,6 +171,22 @@ page_by_date(struct mc_db *db, GArray *hits, gboolean oldest, gint64 limit, gint
 	return best_dated_page(&b, offset);
 }
 
+/* The highest message id in the index (0 when it has none) into *ID; FALSE
+ * and ERROR when it cannot be read. The walk's sample, ranking's split and
+ * fts_page_newest()'s date map are sized by it. */
+static gboolean
+newest_id(struct mc_db *db, gint64 *id, GError **error)
+{
+	g_autoptr(sqlite3_stmt) s = db_prepare(db, "SELECT max(id) FROM messages", error);
+	if (!s)
+		return FALSE;
+	int rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW)
+		return db_set_error(error, db, "reading the newest message id");
+	*id = sqlite3_column_int64(s, 0);
+	return TRUE;
+}
+
 /* The hits of the MATCH expression FTS that TEST passes (a statement
  * whose ?1 is a message id and that returns a row for a match; every hit
  * when NULL), newest first, read from the highest id down a chunk of the
@@ -186,10 +202,9 @@ fts_page_newest(struct mc_db *db, const char *fts, sqlite3_stmt *test, gint64 li
 {
 	*gave_up = FALSE;
 	gint64 deadline = budget_us > 0 ? g_get_monotonic_time() + budget_us : G_MAXINT64;
-	g_autoptr(sqlite3_stmt) top = db_prepare(db, "SELECT max(id) FROM messages", error);
-	if (!top)
+	gint64 last_id;
+	if (!newest_id(db, &last_id, error))
 		return NULL;
-	gint64 last_id = sqlite3_step(top) == SQLITE_ROW ? sqlite3_column_int64(top, 0) : 0;
 	gsize chunks;
 	g_autofree gint64 *upto = dates_newest_upto(db, last_id, &chunks, error);
 	if (!upto)
@@ -933,13 +948,14 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 		db_set_error(error, db, "searching");
 		return NULL;
 	}
-	g_autoptr(sqlite3_stmt) top = db_prepare(db, "SELECT max(id) FROM messages", error);
-	if (!top)
+	gint64 messages;
+	if (!newest_id(db, &messages, error))
 		return NULL;
 	enum search_path path = search_path_forced();
 	struct probe_walk w = {
 		.need = limit + offset,
 		.offset = offset,
+		.messages = messages,
 		.set_cost = !query_fts_only(q)   ? SET_COST_PER_SQL_HIT_US
 		            : query_fts_plain(q) ? SET_COST_PER_WORD_HIT_US
 		                                 : SET_COST_PER_FTS_HIT_US,
@@ -950,8 +966,6 @@ search_ids_walk(struct mc_db *db, const struct query *q, gboolean oldest, gint64
 		             : query_fts_only(q)       ? SPREAD_BUDGET_US
 		                                       : SAMPLE_BUDGET_US,
 	};
-	if (sqlite3_step(top) == SQLITE_ROW)
-		w.messages = sqlite3_column_int64(top, 0);
 	double density;
 	w.started = g_get_monotonic_time(); /* the sample's budget runs from here */
 	if (query_fts_only(q)) {
@@ -1220,10 +1234,10 @@ ranked_hits(struct mc_db *db, const char *fts, const GPtrArray *phrases, struct 
 	/* Otherwise (a NOT) the newest hits, and the counts of the IDF, on
 	 * the other core. The counting costs about as much as reading a sixth
 	 * of the hits. */
-	g_autoptr(sqlite3_stmt) top = db_prepare(db, "SELECT max(id) FROM messages", error);
-	if (!top)
+	gint64 split;
+	if (!newest_id(db, &split, error))
 		return FALSE;
-	gint64 split = sqlite3_step(top) == SQLITE_ROW ? sqlite3_column_int64(top, 0) / 5 * 3 : 0;
+	split = split / 5 * 3;
 	struct rank_job *job = rank_job_start(db->path, fts, split + 1, G_MAXINT64);
 	GError *job_error = NULL;
 	gboolean ok = rank_collect(db, fts, G_MININT64, split, older, error);
