@@ -455,13 +455,19 @@ write_counted(struct index_writer *w, GError **error)
 static gboolean refile_left_threads(struct index_writer *w, GError **error);
 
 gboolean
-writer_commit(struct index_writer *w, GError **error)
+writer_flush_counts(struct index_writer *w, GError **error)
 {
 	gboolean ok = write_counted(w, error);
 	forget_batch(w);
-	return ok && dates_flush(w->dates, error) && doclens_flush(w->lengths, error) &&
-	       refile_left_threads(w, error) && aggregates_flush(w->db, error) &&
-	       db_commit(w->db, error);
+	return ok;
+}
+
+gboolean
+writer_commit(struct index_writer *w, GError **error)
+{
+	return writer_flush_counts(w, error) && dates_flush(w->dates, error) &&
+	       doclens_flush(w->lengths, error) && refile_left_threads(w, error) &&
+	       aggregates_flush(w->db, error) && db_commit(w->db, error);
 }
 
 void

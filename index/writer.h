@@ -38,6 +38,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(index_writer, writer_free)
 
 gboolean writer_begin(struct index_writer *w, GError **error);
 gboolean writer_commit(struct index_writer *w, GError **error);
+/* Writes what W has counted so far of the open transaction's new mail (its
+ * threads', clients' and contacts' numbers) and forgets it, so that what it
+ * holds does not grow with the batch; writer_commit() writes the rest. */
+gboolean writer_flush_counts(struct index_writer *w, GError **error);
 void writer_rollback(struct index_writer *w);
 
 /* Counts the aggregates of migrate-14.sql whole (db_aggregates_rebuild()),

@@ -7,7 +7,7 @@
 # merging, automated replies, mail ingested without clients, and migration
 # from schema versions 13 and 15; and filing by thread after mail leaves.
 . "$top_srcdir/tests/lib.sh"
-plan 52
+plan 54
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -127,6 +127,20 @@ touch -d "2024-12-31 12:00" "$TMP/big/cur" "$TMP/big/new" "$TMP/big/tmp" "$TMP/b
 MAILCLERK_TEST_BATCH=7 mc ingest --maildir "$TMP/big" >/dev/null 2>&1
 check_eq 'after threads merged over many batches: the recount' "$(recount)" ''
 check 'threads did merge' test "$(q "SELECT count(DISTINCT thread_id) FROM messages m JOIN filings f ON f.message = m.id AND f.client = 'stop'")" -lt 300
+# The same into another index in batches of 250, whose counts are written
+# every 7 messages inside the transaction (MAILCLERK_TEST_COUNTS), as a real
+# run's are every 5,000 of its 50,000: the recount, and what the counts held
+# to each commit give.
+held=$(q 'SELECT * FROM filing_stats ORDER BY 1, 2'; mc clients; mc contacts)
+DB_HELD=$DB
+DB="$TMP/counts.db"
+mc ingest --maildir "$TMP/corpus/maildir" >/dev/null 2>&1
+mc ingest --mbox "$CORPUS/mbox/takeout.mbox" >/dev/null 2>&1
+MAILCLERK_TEST_BATCH=250 MAILCLERK_TEST_COUNTS=7 mc ingest --maildir "$TMP/big" >/dev/null 2>&1
+check_eq 'counts written within batches: the recount' "$(recount)" ''
+check_eq '... the numbers, clients and contacts of counts held to each commit' \
+	"$(q 'SELECT * FROM filing_stats ORDER BY 1, 2'; mc clients; mc contacts)" "$held"
+DB=$DB_HELD
 
 # kill -9 after a commit, in the middle of an ingest.
 rm -f "$DB" "$DB-wal" "$DB-shm"
