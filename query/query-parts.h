@@ -165,6 +165,7 @@ struct query {
 	char *key_client, *key_project; /* query_filing_key() */
 	GPtrArray *and_sets;            /* struct bound_set *: query_and_sets() */
 	gint64 date_from, date_until;   /* query_date_bounds() */
+	GPtrArray *or_branches;         /* char *: query_or_branch(); NULL when none */
 };
 
 struct parser {
@@ -185,6 +186,7 @@ struct parser {
 	 * keep them. */
 	struct prefix_words *prefix_words;
 	gboolean has_prefix; /* a text term was a prefix */
+	GArray *top_ors;     /* gsize: the byte offsets of the ORs outside any ( ) or NOT */
 };
 
 /* ---- lexer.c ---- */

@@ -124,11 +124,34 @@ parse_or(struct parser *ps, GError **error)
 		struct token *t = parser_peek(ps);
 		if (t->type != TOKEN_OR)
 			break;
+		if (ps->depth == 0) {
+			gsize at = g_utf8_offset_to_pointer(ps->text, t->col - 1) - ps->text;
+			g_array_append_val(ps->top_ors, at);
+		}
 		parser_next(ps);
 		if (!expect_term_after(ps, t, error))
 			return NULL;
 	}
 	return parts_combine(parts, FALSE);
+}
+
+/* The texts of TEXT between the ORs at byte offsets TOP_ORS (an OR is two
+ * bytes), each a query of its own: AND binds tighter than OR, so the ORs
+ * outside parentheses and NOT split TEXT into what they join. NULL when
+ * there is none. */
+static GPtrArray *
+or_branches(const char *text, const GArray *top_ors)
+{
+	if (top_ors->len == 0)
+		return NULL;
+	GPtrArray *branches = g_ptr_array_new_with_free_func(g_free);
+	gsize start = 0;
+	for (guint i = 0; i <= top_ors->len; i++) {
+		gsize end = i < top_ors->len ? g_array_index(top_ors, gsize, i) : strlen(text);
+		g_ptr_array_add(branches, g_strstrip(g_strndup(text + start, end - start)));
+		start = end + 2;
+	}
+	return branches;
 }
 
 /* query_parse(), and with WITH_ATTACHMENTS only messages with attachments;
@@ -154,6 +177,7 @@ parse_query(const char *text, gint64 now, gboolean with_attachments,
 	ps.highlight = g_ptr_array_new_with_free_func(g_free);
 	ps.rank_phrases = g_ptr_array_new_with_free_func(g_free);
 	ps.keys = g_ptr_array_new_with_free_func(key_ref_free);
+	ps.top_ors = g_array_new(FALSE, FALSE, sizeof(gsize));
 	g_autoptr(part) top = NULL;
 	if (parser_lex(&ps, error)) {
 		if (parser_peek(&ps)->type == TOKEN_END)
@@ -222,11 +246,13 @@ parse_query(const char *text, gint64 now, gboolean with_attachments,
 		q->now = now;
 		q->with_attachments = with_attachments;
 		q->has_prefix = ps.has_prefix;
+		q->or_branches = or_branches(text, ps.top_ors);
 	}
 	g_ptr_array_unref(ps.tokens);
 	g_ptr_array_unref(ps.highlight);
 	g_ptr_array_unref(ps.rank_phrases);
 	g_ptr_array_unref(ps.keys);
+	g_array_unref(ps.top_ors);
 	return q;
 }
 
@@ -287,6 +313,8 @@ query_free(struct query *q)
 	g_free(q->key_client);
 	g_free(q->key_project);
 	g_ptr_array_unref(q->and_sets);
+	if (q->or_branches)
+		g_ptr_array_unref(q->or_branches);
 	g_free(q->text);
 	g_free(q);
 }
@@ -457,4 +485,17 @@ const char *
 query_fts_only(const struct query *q)
 {
 	return q->fts_only;
+}
+
+guint
+query_or_branch_count(const struct query *q)
+{
+	return q->or_branches ? q->or_branches->len : 0;
+}
+
+struct query *
+query_or_branch(const struct query *q, guint i, GError **error)
+{
+	g_return_val_if_fail(i < query_or_branch_count(q), NULL);
+	return parse_query(q->or_branches->pdata[i], q->now, q->with_attachments, NULL, error);
 }

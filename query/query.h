@@ -139,6 +139,16 @@ gboolean query_filing_key(const struct query *q, const char **client, const char
  * other dated terms). TRUE when something bounds it. */
 gboolean query_date_bounds(const struct query *q, gint64 *from, gint64 *until);
 
+/* When Q is an OR at its top (outside parentheses and NOT: `a b OR c`),
+ * how many things it joins (2 there); 0 otherwise. */
+guint query_or_branch_count(const struct query *q);
+/* Branch I of such an OR (`a b`, then `c`) as a query of its own, parsed
+ * as Q was (the same time for relative dates; attachments alone for
+ * query_parse_attachments()'s): it matches what that branch of Q does.
+ * NULL and ERROR only where the text no longer parses. The caller frees it
+ * (query_free()). */
+struct query *query_or_branch(const struct query *q, guint i, GError **error);
+
 /* Returns the FTS5 MATCH expression when the whole query is one full-text
  * match (the common case: words, phrases, subject:), so that a search can
  * join the hits instead of testing every message; NULL otherwise. Owned by Q. */

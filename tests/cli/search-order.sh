@@ -6,7 +6,7 @@
 # forces each way (left alone, it depends on the mail and the query). A
 # search without --limit is SQL's own ORDER BY: the same order again.
 . "$top_srcdir/tests/lib.sh"
-plan 206
+plan 218
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -64,6 +64,25 @@ done
 check_eq 'date-bounded pages are not empty where the range has mail' \
 	"$(set_ --limit=3 'acme date:2024-02..2024-05' | wc -w) $(set_ --limit=3 'date:2024-03.. acme' | wc -w) $(set_ --sort=oldest --limit=3 --offset=1 '(date:2023 OR date:2024-02) acme' | wc -w)" \
 	"3 2 3"
+
+# An OR at the top, in date order, left to choose (walked whole while that
+# is quick), split by the hook at once or once its walk whole ran out of
+# time: each branch's page found its own way and the pages merged, a
+# message that matches two branches once; the same pages as the whole OR
+# collected.
+split() { MAILCLERK_TEST_SEARCH=or-split page "$@"; }
+spent() { MAILCLERK_TEST_SEARCH=or-walk-spent page "$@"; }
+for q in 'acme OR is:outbound' 'date:2024-02 OR acme' '(date:2023-11.. acme) OR (date:2024-05.. website)' \
+	'from:bob@acme.example OR logo' 'client:globex OR "new logo"' 'date:1990 OR acme website' \
+	'from:@acme.example OR from:@acme.example website' 'NOT from:@acme.example OR website' \
+	'acme client:acme OR type:pdf OR folder:Sent' 'acme OR globex OR is:outbound' 'zorble* OR to:@globex.example'; do
+	check_eq "an OR split into its branches, newest 5, oldest 3 offset 2, 4 at offset 4, chosen, split once its walk ran out: $q" \
+		"$(split --limit=5 "$q") / $(split --sort=oldest --limit=3 --offset=2 "$q") / $(split --limit=4 --offset=4 "$q") / $(page --limit=5 "$q") / $(spent --limit=5 "$q") / $(spent --sort=oldest --limit=3 --offset=2 "$q")" \
+		"$(set_ --limit=5 "$q") / $(set_ --sort=oldest --limit=3 --offset=2 "$q") / $(set_ --limit=4 --offset=4 "$q") / $(set_ --limit=5 "$q") / $(set_ --limit=5 "$q") / $(set_ --sort=oldest --limit=3 --offset=2 "$q")"
+done
+check_eq 'an OR split: every hit once, as many as it counts' \
+	"$(split --limit=1000 'acme OR is:outbound OR from:@acme.example' | tr ' ' '\n' | sort -n | uniq | wc -l) $(split --limit=1000 'acme OR is:outbound OR from:@acme.example' | wc -w)" \
+	"$(mc count 'acme OR is:outbound OR from:@acme.example') $(mc count 'acme OR is:outbound OR from:@acme.example')"
 
 # Left to choose, a query whose matches are all in a small set of ids (a
 # sender, a client, a folder, alone or with other terms; every set of this
