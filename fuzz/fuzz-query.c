@@ -157,6 +157,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run(text, q, probe, NULL);
 	for (guint i = 0; i < query_and_sets(q); i++)
 		run_set(text, q, i);
+	/* Each branch of an OR at the top is a query of its own (a search may
+	 * find its page branch by branch): it parses, and its SQL runs. */
+	for (guint i = 0; i < query_or_branch_count(q); i++) {
+		g_autoptr(GError) branch_error = NULL;
+		g_autoptr(query) branch = query_or_branch(q, i, &branch_error);
+		if (!branch)
+			fuzz_fail("query [%s]: branch %u of its OR does not parse: %s", text, i,
+			          branch_error ? branch_error->message : "no error");
+		g_autofree char *branch_sql = g_strdup_printf(
+		    "SELECT m.id FROM messages m WHERE %s ORDER BY m.id", query_sql(branch));
+		run(text, branch, branch_sql, NULL);
+	}
 	const char *fts = query_fts_only(q);
 	if (fts)
 		run(text, q, "SELECT rowid FROM fts WHERE fts MATCH ?", fts);

@@ -135,23 +135,32 @@ parse_or(struct parser *ps, GError **error)
 	return parts_combine(parts, FALSE);
 }
 
+static struct query *parse_query(const char *text, gint64 now, gboolean with_attachments,
+                                 struct prefix_words *prefix_words, GError **error);
+
 /* The texts of TEXT between the ORs at byte offsets TOP_ORS (an OR is two
  * bytes), each a query of its own: AND binds tighter than OR, so the ORs
  * outside parentheses and NOT split TEXT into what they join. NULL when
- * there is none. */
+ * there is none, or when a branch is no query alone (`acme OR -`: a term
+ * with nothing to search for, which the OR leaves out). */
 static GPtrArray *
-or_branches(const char *text, const GArray *top_ors)
+or_branches(const char *text, gint64 now, const GArray *top_ors)
 {
 	if (top_ors->len == 0)
 		return NULL;
-	GPtrArray *branches = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) branches = g_ptr_array_new_with_free_func(g_free);
 	gsize start = 0;
 	for (guint i = 0; i <= top_ors->len; i++) {
 		gsize end = i < top_ors->len ? g_array_index(top_ors, gsize, i) : strlen(text);
-		g_ptr_array_add(branches, g_strstrip(g_strndup(text + start, end - start)));
+		char *branch = g_strstrip(g_strndup(text + start, end - start));
+		g_ptr_array_add(branches, branch);
+		struct query *alone = parse_query(branch, now, FALSE, NULL, NULL);
+		if (alone == NULL)
+			return NULL;
+		query_free(alone);
 		start = end + 2;
 	}
-	return branches;
+	return g_steal_pointer(&branches);
 }
 
 /* query_parse(), and with WITH_ATTACHMENTS only messages with attachments;
@@ -246,7 +255,7 @@ parse_query(const char *text, gint64 now, gboolean with_attachments,
 		q->now = now;
 		q->with_attachments = with_attachments;
 		q->has_prefix = ps.has_prefix;
-		q->or_branches = or_branches(text, ps.top_ors);
+		q->or_branches = or_branches(text, now, ps.top_ors);
 	}
 	g_ptr_array_unref(ps.tokens);
 	g_ptr_array_unref(ps.highlight);

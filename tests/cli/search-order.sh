@@ -6,7 +6,7 @@
 # forces each way (left alone, it depends on the mail and the query). A
 # search without --limit is SQL's own ORDER BY: the same order again.
 . "$top_srcdir/tests/lib.sh"
-plan 218
+plan 219
 
 cat > "$TMP/config" <<'EOC'
 [mailclerk]
@@ -80,6 +80,9 @@ for q in 'acme OR is:outbound' 'date:2024-02 OR acme' '(date:2023-11.. acme) OR 
 		"$(split --limit=5 "$q") / $(split --sort=oldest --limit=3 --offset=2 "$q") / $(split --limit=4 --offset=4 "$q") / $(page --limit=5 "$q") / $(spent --limit=5 "$q") / $(spent --sort=oldest --limit=3 --offset=2 "$q")" \
 		"$(set_ --limit=5 "$q") / $(set_ --sort=oldest --limit=3 --offset=2 "$q") / $(set_ --limit=4 --offset=4 "$q") / $(set_ --limit=5 "$q") / $(set_ --limit=5 "$q") / $(set_ --sort=oldest --limit=3 --offset=2 "$q")"
 done
+check_eq 'an OR with a branch of nothing to search for is the other branch, split or not' \
+	"$(split --limit=5 'from:bob@acme.example OR -') / $(page --limit=5 'from:bob@acme.example OR - OR !')" \
+	"$(set_ --limit=5 from:bob@acme.example) / $(set_ --limit=5 from:bob@acme.example)"
 check_eq 'an OR split: every hit once, as many as it counts' \
 	"$(split --limit=1000 'acme OR is:outbound OR from:@acme.example' | tr ' ' '\n' | sort -n | uniq | wc -l) $(split --limit=1000 'acme OR is:outbound OR from:@acme.example' | wc -w)" \
 	"$(mc count 'acme OR is:outbound OR from:@acme.example') $(mc count 'acme OR is:outbound OR from:@acme.example')"
