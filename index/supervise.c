@@ -61,17 +61,19 @@ on_crash(int sig)
 	raise(sig);
 }
 
-/* A signal another process sent is passed on to the child; ^C from the
- * terminal reaches the child itself (one process group), and passing it on
- * would be a second ^C, which kills at once. A SIGTERM sent to every
- * process of a service (systemd's stop) reaches the child twice, which
- * only asks twice (common/interrupt.h). */
+/* A signal another process sent is passed on to the child, as SIGTERM:
+ * ^C from the terminal reaches the child itself (one process group), and
+ * is not passed on; but a program's SIGINT to the whole group (kill -INT
+ * -PGID) reaches the child and this process alike, and passed on as
+ * SIGINT it would be a second ^C, which kills at once, the batch unwritten.
+ * A second SIGTERM only asks twice (common/interrupt.c), as a service
+ * manager's stop sends it to every process of the service. */
 static void
 forward_signal(int sig, siginfo_t *info, void *context)
 {
 	stop_signal = sig;
 	if (child_pid > 0 && info && (info->si_code == SI_USER || info->si_code == SI_QUEUE))
-		kill(child_pid, sig);
+		kill(child_pid, SIGTERM);
 }
 
 static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS };

@@ -3,7 +3,7 @@
 # next run finishes the job. A second ingest waits for the index lock and
 # says who holds it.
 . "$top_srcdir/tests/lib.sh"
-plan 21
+plan 24
 
 small_maildir "$TMP/big" 11000 stop
 # Batches of 5,000, so that a run's first commit is a part of the mail (a
@@ -44,7 +44,7 @@ ingest_paused() {
 
 if ! ingest_paused first; then
 	wait "$pid"
-	for i in $(seq 21); do skip "interrupt $i" "no test hooks in this build (configure --disable-test-hooks)"; done
+	for i in $(seq 24); do skip "interrupt $i" "no test hooks in this build (configure --disable-test-hooks)"; done
 	exit 0
 fi
 c1=$(count)
@@ -108,3 +108,17 @@ check_eq '... one clean stop, said' "$(sed 's/: [0-9]* messages/: N messages/' "
 	"mailclerk: interrupted: N messages indexed; run ingest again to finish"
 check_eq '... the index sound' "$(mc check)" ok
 check 'the child was there to be sent it' test -n "$child"
+
+# SIGINT sent by a program to the ingest and its child (kill -INT to the
+# process group, as a script or a process manager may): the child gets it
+# twice, once passed on, which must not be a person's second ^C.
+rm -f "$DB" "$DB-wal" "$DB-shm"
+ingest_paused sixth
+child=$(cat "/proc/$pid/task/$pid/children")
+kill -INT $child "$pid"
+wait "$pid"
+check_eq 'SIGINT to the ingest and its child: exit 130' "$?" 130
+check_eq '... one clean stop, said, what was written kept' \
+	"$(sed 's/: [0-9]* messages/: N messages/' "$TMP/sixth.err") $(sed 's/.*: \([0-9]*\) messages.*/\1/' "$TMP/sixth.err")" \
+	"mailclerk: interrupted: N messages indexed; run ingest again to finish $(count)"
+check_eq '... the index sound' "$(mc check)" ok
