@@ -437,27 +437,29 @@ static enum search_path
 search_path_forced(void)
 {
 #ifdef MC_TEST_HOOKS
-	const char *path = g_getenv("MAILCLERK_TEST_SEARCH");
-	if (g_strcmp0(path, "walk") == 0)
-		return PATH_WALK;
-	if (g_strcmp0(path, "set") == 0)
-		return PATH_SET;
-	if (g_strcmp0(path, "sample-spent") == 0)
-		return PATH_SAMPLE_SPENT;
-	if (g_strcmp0(path, "set-walk") == 0)
-		return PATH_SET_WALK;
-	if (g_strcmp0(path, "set-walk-empty") == 0)
-		return PATH_SET_WALK_EMPTY;
-	if (g_strcmp0(path, "walk-legs") == 0)
-		return PATH_WALK_LEGS;
-	if (g_strcmp0(path, "words-spent") == 0)
-		return PATH_WORDS_SPENT;
-	if (g_strcmp0(path, "words-page-spent") == 0)
-		return PATH_WORDS_PAGE_SPENT;
-	if (g_strcmp0(path, "or-split") == 0)
-		return PATH_OR_SPLIT;
-	if (g_strcmp0(path, "or-walk-spent") == 0)
-		return PATH_OR_WALK_SPENT;
+	static const struct {
+		const char *name;
+		enum search_path path;
+	} forced[] = {
+		{ "walk", PATH_WALK },
+		{ "set", PATH_SET },
+		{ "sample-spent", PATH_SAMPLE_SPENT },
+		{ "set-walk", PATH_SET_WALK },
+		{ "set-walk-empty", PATH_SET_WALK_EMPTY },
+		{ "walk-legs", PATH_WALK_LEGS },
+		{ "words-spent", PATH_WORDS_SPENT },
+		{ "words-page-spent", PATH_WORDS_PAGE_SPENT },
+		{ "or-split", PATH_OR_SPLIT },
+		{ "or-walk-spent", PATH_OR_WALK_SPENT },
+	};
+	const char *name = g_getenv("MAILCLERK_TEST_SEARCH");
+	if (name == NULL || *name == '\0')
+		return PATH_CHOOSE;
+	for (gsize i = 0; i < G_N_ELEMENTS(forced); i++)
+		if (strcmp(name, forced[i].name) == 0)
+			return forced[i].path;
+	/* A misspelt path would test the default one and pass: stop instead. */
+	g_error("MAILCLERK_TEST_SEARCH=%s names no search path", name);
 #endif
 	return PATH_CHOOSE;
 }
