@@ -309,6 +309,8 @@ db_open(const char *path, enum db_mode mode, GError **error)
 	g_autoptr(mc_db) db = g_new0(struct mc_db, 1);
 	db->path = g_strdup(path);
 
+	struct stat st;
+	gboolean unwritten = stat(path, &st) != 0 || st.st_size == 0;
 	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
 		if (mode != DB_WRITE) {
 			g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
@@ -324,9 +326,16 @@ db_open(const char *path, enum db_mode mode, GError **error)
 		return NULL;
 	}
 	sqlite3_extended_result_codes(db->sql, 1);
-	/* A writer checkpoints every 32 MB of WAL rather than every 4 MB: each
-	 * checkpoint copies pages back and syncs the file, and an ingest writes
-	 * a lot. */
+	/* An index not yet written gets pages of 16 KiB, not SQLite's 4 KiB:
+	 * an ingest writes each page to the WAL, reads it back and writes it
+	 * to the file, a system call each time, and a quarter as many calls
+	 * took 5 % off a first ingest (HACKING, "Pages of 16 KiB"). An index
+	 * made with pages of 4 KiB keeps them: the size is the file's. */
+	if (unwritten && mode == DB_WRITE && !db_exec(db, "PRAGMA page_size = 16384", error))
+		return NULL;
+	/* A writer checkpoints every 8,192 pages of WAL (128 MB at 16 KiB, 32
+	 * MB at 4 KiB) rather than every 1,000: each checkpoint copies pages
+	 * back and syncs the file, and an ingest writes a lot. */
 	if (mode != DB_READ && !db_exec(db, "PRAGMA wal_autocheckpoint = 8192", error))
 		return NULL;
 	if (mode == DB_READ) {

@@ -127,6 +127,54 @@ test_created_private(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(query_int(f->db, "PRAGMA foreign_keys"), ==, 1);
 }
 
+/* A new index has pages of 16 KiB; so does one whose file a run created
+ * and left empty (killed before it wrote). An index written with pages of
+ * 4 KiB, as every index was before, keeps them, and takes mail and answers
+ * as before. */
+static void
+test_page_size(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_assert_cmpint(query_int(f->db, "PRAGMA page_size"), ==, 16384);
+
+	g_autofree char *empty = g_build_filename(f->dir, "empty.db", NULL);
+	g_assert_true(g_file_set_contents(empty, "", 0, NULL));
+	g_autoptr(mc_db) fresh = db_open(empty, DB_WRITE, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(query_int(fresh, "PRAGMA page_size"), ==, 16384);
+	g_assert_cmpint(query_int(fresh, "PRAGMA user_version"), ==, DB_SCHEMA_VERSION);
+
+	/* An older mailclerk's index: SQLite's default pages, written. */
+	g_autofree char *old_path = g_build_filename(f->dir, "old.db", NULL);
+	sqlite3 *raw = NULL;
+	g_assert_cmpint(sqlite3_open(old_path, &raw), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_exec(raw, "PRAGMA page_size = 4096; PRAGMA user_version = 0;", NULL,
+	                             NULL, NULL),
+	                ==, SQLITE_OK);
+	sqlite3_close(raw);
+	struct stat st;
+	g_assert_cmpint(g_stat(old_path, &st), ==, 0);
+	g_assert_cmpint(st.st_size, ==, 4096);
+	g_autoptr(mc_db) old = db_open(old_path, DB_WRITE, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(query_int(old, "PRAGMA page_size"), ==, 4096);
+	g_assert_cmpint(query_int(old, "PRAGMA user_version"), ==, DB_SCHEMA_VERSION);
+	struct index_writer *fixture_writer = f->w;
+	f->w = writer_new(old, f->cfg, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(writer_begin(f->w, &error));
+	add(f, "/old", "old@x", "bob@acme.example", NULL);
+	g_assert_true(writer_commit(f->w, &error));
+	writer_free(f->w);
+	f->w = fixture_writer;
+	g_clear_pointer(&old, db_close);
+	g_autoptr(mc_db) reader = db_open(old_path, DB_READ, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(query_int(reader, "PRAGMA page_size"), ==, 4096);
+	g_assert_cmpint(query_int(reader, "SELECT count(*) FROM messages WHERE message_id = 'old@x'"),
+	                ==, 1);
+}
+
 static void
 test_newer_schema_refused(struct fixture *f, gconstpointer data)
 {
@@ -1347,6 +1395,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add("/db/created-private", struct fixture, NULL, setup, test_created_private,
 	           teardown);
+	g_test_add("/db/page-size", struct fixture, NULL, setup, test_page_size, teardown);
 	g_test_add("/db/newer-schema-refused", struct fixture, NULL, setup,
 	           test_newer_schema_refused, teardown);
 	g_test_add("/writer/dedupe-and-direction", struct fixture, NULL, setup,
