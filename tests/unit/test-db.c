@@ -171,8 +171,8 @@ test_page_size(struct fixture *f, gconstpointer data)
 	g_autoptr(mc_db) reader = db_open(old_path, DB_READ, &error);
 	g_assert_no_error(error);
 	g_assert_cmpint(query_int(reader, "PRAGMA page_size"), ==, 4096);
-	g_assert_cmpint(query_int(reader, "SELECT count(*) FROM messages WHERE message_id = 'old@x'"),
-	                ==, 1);
+	g_assert_cmpint(
+	    query_int(reader, "SELECT count(*) FROM messages WHERE message_id = 'old@x'"), ==, 1);
 }
 
 static void
