@@ -136,6 +136,8 @@ test_page_size(struct fixture *f, gconstpointer data)
 {
 	g_autoptr(GError) error = NULL;
 	g_assert_cmpint(query_int(f->db, "PRAGMA page_size"), ==, 16384);
+	/* A writer's cache: 14 MiB of the larger pages, 16 of the smaller. */
+	g_assert_cmpint(query_int(f->db, "PRAGMA cache_size"), ==, -14336);
 
 	g_autofree char *empty = g_build_filename(f->dir, "empty.db", NULL);
 	g_assert_true(g_file_set_contents(empty, "", 0, NULL));
@@ -158,6 +160,7 @@ test_page_size(struct fixture *f, gconstpointer data)
 	g_autoptr(mc_db) old = db_open(old_path, DB_WRITE, &error);
 	g_assert_no_error(error);
 	g_assert_cmpint(query_int(old, "PRAGMA page_size"), ==, 4096);
+	g_assert_cmpint(query_int(old, "PRAGMA cache_size"), ==, -16384);
 	g_assert_cmpint(query_int(old, "PRAGMA user_version"), ==, DB_SCHEMA_VERSION);
 	struct index_writer *fixture_writer = f->w;
 	f->w = writer_new(old, f->cfg, NULL, &error);
