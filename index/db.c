@@ -319,8 +319,9 @@ db_open(const char *path, enum db_mode mode, GError **error)
 	db->path = g_strdup(path);
 
 	struct stat st;
-	gboolean unwritten = stat(path, &st) != 0 || st.st_size == 0;
-	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+	gboolean exists = stat(path, &st) == 0;
+	gboolean unwritten = !exists || st.st_size == 0;
+	if (!exists) {
 		if (mode != DB_WRITE) {
 			g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
 			            "no index at %s: run 'mailclerk ingest' first", path);
