@@ -302,13 +302,13 @@ db_global_init(void)
 	}
 }
 
-/* The index's page size (the one it will have, before its first write); 0
- * when it cannot be read. */
-static int
-page_size(struct mc_db *db)
+/* The number a pragma that reads one gives (PRAGMA page_size: the size
+ * the index will have, before its first write); 0 when it cannot be read. */
+static gint64
+pragma_number(struct mc_db *db, const char *pragma)
 {
-	g_autoptr(sqlite3_stmt) s = db_prepare(db, "PRAGMA page_size", NULL);
-	return s && sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	g_autoptr(sqlite3_stmt) s = db_prepare(db, pragma, NULL);
+	return s && sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 }
 
 struct mc_db *
@@ -377,7 +377,7 @@ db_open(const char *path, enum db_mode mode, GError **error)
 	 * (and SQLite's header) a block of 20 KiB, one of 4 KiB 5 KiB: 14 MiB
 	 * of the larger cost what 16 MiB of the smaller did (16 MiB took the
 	 * busier million in one run to 64.1 MB, over the target). */
-	if (mode != DB_READ && page_size(db) == 16384 &&
+	if (mode != DB_READ && pragma_number(db, "PRAGMA page_size") == 16384 &&
 	    !db_exec(db, "PRAGMA cache_size = -14336", error))
 		return NULL;
 	if (!db_migrate(db, error))
@@ -438,13 +438,6 @@ check_progress_end(struct check_progress *c)
 {
 	sqlite3_progress_handler(c->sql, 0, NULL, NULL);
 	g_clear_pointer(&c->bar, progress_free);
-}
-
-static guint64
-page_count(struct mc_db *db)
-{
-	g_autoptr(sqlite3_stmt) s = db_prepare(db, "PRAGMA page_count", NULL);
-	return s && sqlite3_step(s) == SQLITE_ROW ? (guint64)sqlite3_column_int64(s, 0) : 0;
 }
 
 /* Adds to PROBLEMS each domain (up to ten) that has addresses but no row
@@ -517,7 +510,7 @@ db_check(struct mc_db *db, GError **error)
 	g_autoptr(sqlite3_stmt) s = db_prepare(db, "PRAGMA integrity_check", error);
 	if (!s)
 		return NULL;
-	guint64 pages = page_count(db);
+	guint64 pages = (guint64)pragma_number(db, "PRAGMA page_count");
 	struct check_progress shown;
 	GPtrArray *problems = g_ptr_array_new_with_free_func(g_free);
 	check_progress_start(&shown, db, "check 1/2, the database", pages);
