@@ -280,6 +280,15 @@ count_rows(struct mc_db *db, const char *sql, struct contacts *c, GError **error
 	return TRUE;
 }
 
+/* Every row of the contacts to count again (contacts_dirty), each address
+ * sought in each epoch of its index (DB_ADDRESS_EPOCHS). */
+static const char recount_dirty_sql[] =
+    "SELECT d.client, a.address, a.message, m.date, a.name, a.rowid "
+    "FROM contacts_dirty d CROSS JOIN addresses a ON " DB_ADDRESS_EPOCHS " AND "
+    "a.address = d.address CROSS JOIN filings f ON f.message = a.message AND f.client = "
+    "d.client AND f.project = '' CROSS JOIN messages m ON m.id = a.message "
+    "ORDER BY d.client, d.address, a.message";
+
 /* The contacts of the messages newly filed under a client that the writer
  * did not count (filings inherited from the thread), and of the keys to
  * count again: a message that left, or whose addresses or date changed. */
@@ -297,14 +306,7 @@ flush_contacts(struct mc_db *db, GError **error)
 	               "DELETE FROM contact_stats WHERE (client, address) IN (SELECT client, "
 	               "address FROM contacts_dirty)",
 	               error) &&
-	       count_rows(db,
-	                  "SELECT d.client, a.address, a.message, m.date, a.name, a.rowid "
-	                  "FROM contacts_dirty d CROSS JOIN addresses a ON a.address = d.address "
-	                  "CROSS JOIN filings f ON f.message = a.message AND f.client = d.client "
-	                  "AND f.project = '' CROSS JOIN messages m ON m.id = a.message "
-	                  "ORDER BY d.client, d.address, a.message",
-	                  c, error) &&
-	       contacts_write(c, db, error) &&
+	       count_rows(db, recount_dirty_sql, c, error) && contacts_write(c, db, error) &&
 	       db_exec(db, "DELETE FROM contacts_pending; DELETE FROM contacts_dirty", error);
 }
 

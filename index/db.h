@@ -7,7 +7,16 @@
 #include <sqlite3.h>
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define DB_SCHEMA_VERSION 19
+#define DB_SCHEMA_VERSION 20
+
+/* SQL that limits the address rows (alias a) to the epochs there are, so
+ * that a lookup by address or domain seeks addresses_epoch_address or
+ * addresses_epoch_domain (migrate-20.sql), whose first key is the
+ * expression written here: without it SQLite reads the whole index. */
+#define DB_ADDRESS_EPOCHS "(a.message >> 16) IN (SELECT n FROM address_epochs)"
+/* ... and to the epoch of message m, for a test of that message alone: it
+ * seeks the same indexes, which hold every column such a test reads. */
+#define DB_ADDRESS_EPOCH_OF_M "(a.message >> 16) = (m.id >> 16)"
 
 enum db_mode {
 	DB_READ,   /* the database must exist */

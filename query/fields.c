@@ -7,6 +7,7 @@
 #include "common/message.h"
 #include "common/mimetype.h"
 #include "common/nearest.h"
+#include "index/db.h"
 #include "query/query-parts.h"
 
 enum field_kind {
@@ -94,6 +95,20 @@ set_having(struct part *p, const char *table, const char *alias, const char *rol
 	part_set_in(p, column, from, where);
 }
 
+/* Makes P the messages with an address row (alias a) of ROLES meeting COND,
+ * sought epoch by epoch in the address indexes (DB_ADDRESS_EPOCHS); a test
+ * of one message seeks its own epoch there (DB_ADDRESS_EPOCH_OF_M), where
+ * addresses_message would read its rows from the table. */
+static void
+addresses_having(struct part *p, const char *roles, const char *cond)
+{
+	g_autofree char *in_epochs = g_strconcat(DB_ADDRESS_EPOCHS, " AND ", cond, NULL);
+	set_having(p, "addresses", "a", roles, in_epochs);
+	g_autofree char *in_epoch = g_strconcat(DB_ADDRESS_EPOCH_OF_M, " AND ", cond, NULL);
+	g_autofree char *where = roles_and(roles, in_epoch);
+	part_set_probe(p, "a.message", "addresses a", where);
+}
+
 /* The test of a domain (column domain of ALIAS) for @DOMAIN, binding DOMAIN
  * and %.DOMAIN (escaped for LIKE): it or a subdomain of it; with PREFIX
  * (@DOM*), binding DOM% and %.DOM%: one starting so, or a subdomain. The
@@ -110,16 +125,16 @@ domain_cond(const char *alias, gboolean prefix)
 
 /* Makes P the messages with an address (alias a) of ROLES in @DOMAIN
  * (domain_cond()): the set from `domains` (alias d; migrate-18.sql), each
- * domain it gives then sought in addresses_domain, where a LIKE over every
- * address row read them all; a test of one message is the LIKE over its own
- * few addresses, not that table read again for each. */
+ * domain it gives then sought in addresses_epoch_domain, where a LIKE over
+ * every address row read them all; a test of one message is the LIKE over
+ * its own few addresses, not that table read again for each. */
 static void
 domains_having(struct part *p, const char *roles, gboolean prefix)
 {
 	g_autofree char *of_domains = domain_cond("d", prefix);
 	g_autofree char *in_domains =
 	    g_strdup_printf("a.domain IN (SELECT d.domain FROM domains d WHERE %s)", of_domains);
-	set_having(p, "addresses", "a", roles, in_domains);
+	addresses_having(p, roles, in_domains);
 	g_autofree char *of_address = domain_cond("a", prefix);
 	g_autofree char *where = roles_and(roles, of_address);
 	part_set_probe(p, "a.message", "addresses a", where);
@@ -156,10 +171,10 @@ address_leaf(const struct field *f, const struct token *t)
 	} else if (t->prefix) {
 		esc = like_escape(lower);
 		g_autofree char *b = g_strconcat(esc, "%", NULL);
-		set_having(p, "addresses", "a", f->roles, "a.address LIKE ? ESCAPE '\\'");
+		addresses_having(p, f->roles, "a.address LIKE ? ESCAPE '\\'");
 		binds_add_text(p->binds, b);
 	} else {
-		set_having(p, "addresses", "a", f->roles, "a.address = ?");
+		addresses_having(p, f->roles, "a.address = ?");
 		p->set_seeks = TRUE;
 		binds_add_text(p->binds, lower);
 	}

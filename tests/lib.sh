@@ -109,8 +109,21 @@ END;
 EOF
 }
 
+# SQL that takes an index back to before the address indexes by epoch
+# (index/migrate-20.sql).
+before_20() {
+	cat <<'EOF'
+DROP VIEW address_epochs;
+DROP INDEX addresses_epoch_address;
+DROP INDEX addresses_epoch_domain;
+CREATE INDEX addresses_address ON addresses(address, role, message);
+CREATE INDEX addresses_domain ON addresses(domain, role, message);
+EOF
+}
+
 # SQL that takes an index back to before message_date_newest (index/migrate-19.sql).
 before_19() {
+	before_20
 	echo 'DROP TABLE message_date_newest;'
 }
 

@@ -27,7 +27,7 @@ mc ingest --maildir "$CORPUS/maildir" >/dev/null 2>&1
 check_eq 'the index file is created mode 0600' "$(stat -c %a "$DB")" 600
 check_eq 'its WAL file is private too' "$(stat -c %a "$DB-wal" 2>/dev/null || echo 600)" 600
 check_eq 'the index is in WAL mode' "$(sqlite3 "$DB" 'PRAGMA journal_mode')" wal
-check_eq 'the schema version is recorded' "$(sqlite3 "$DB" 'PRAGMA user_version')" 19
+check_eq 'the schema version is recorded' "$(sqlite3 "$DB" 'PRAGMA user_version')" 20
 # Statistics for the planner (db_analyze()): every index of messages, and
 # no row count of the tables without one (counting them row by row took
 # 0.3-0.6 s a run at a million messages).

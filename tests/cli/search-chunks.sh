@@ -121,4 +121,4 @@ check_eq 'check: a chunk with no date recorded is named' \
 q "$(before_19) PRAGMA user_version = 18;"
 check_eq 'an index of version 18: the table made and filled when it is opened' \
 	"$(page --limit=4 knot)|$(q 'SELECT count(*) FROM message_date_newest')|$(q 'PRAGMA user_version')" \
-	'etie@chunks.example ctie@chunks.example dlate@chunks.example a-10@chunks.example|5|19'
+	'etie@chunks.example ctie@chunks.example dlate@chunks.example a-10@chunks.example|5|20'

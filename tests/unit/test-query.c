@@ -117,6 +117,7 @@ setup_db(void)
 	exec(migrate_11_sql); /* labels */
 	exec(migrate_13_sql); /* the fts table with its alt column */
 	exec(migrate_18_sql); /* domains, where @domain starts */
+	exec(migrate_20_sql); /* the address indexes by epoch, address_epochs */
 
 	add_message(1, "m1@acme.example", utc(2024, 1, 10, 10, 0, 0), 0, 1, "Invoice for January",
 	            "Bob Smith bob@acme.example", "Sam sam@studio.example",
@@ -348,11 +349,11 @@ test_sql_shape(void)
 	g_assert_false(query_fts_has_or(q8));
 	g_assert_false(query_fts_has_prefix(q8));
 	g_autoptr(query) q4 = query_parse("from:bob@acme.example -client:acme", NOW, NULL);
-	g_assert_cmpstr(
-	    query_probe_sql(q4), ==,
-	    "(EXISTS (SELECT 1 FROM addresses a WHERE a.message = m.id AND (a.role = 0 "
-	    "AND a.address = ?)) AND NOT (EXISTS (SELECT 1 FROM filings WHERE message = "
-	    "m.id AND (client = ?))))");
+	g_assert_cmpstr(query_probe_sql(q4), ==,
+	                "(EXISTS (SELECT 1 FROM addresses a WHERE a.message = m.id AND (a.role = 0 "
+	                "AND (a.message >> 16) = (m.id >> 16) AND a.address = ?)) AND NOT (EXISTS "
+	                "(SELECT 1 FROM filings WHERE message = "
+	                "m.id AND (client = ?))))");
 	/* Words alone are one MATCH, which search joins directly. */
 	g_assert_cmpstr(query_fts_only(q), ==, "\"invoice\"");
 	g_assert_null(query_fts_only(q2));
@@ -1318,6 +1319,90 @@ test_keys(void)
 	exec("DELETE FROM filings");
 }
 
+/* The query plan of TEXT's SQL (its probe form, query_probe_sql(), with
+ * PROBE), its lines joined by " | ". */
+static char *
+plan(const char *text, gboolean probe)
+{
+	g_autoptr(query) q = query_parse(text, NOW, NULL);
+	g_assert_nonnull(q);
+	g_autofree char *sql =
+	    g_strdup_printf("EXPLAIN QUERY PLAN SELECT m.id FROM messages m WHERE %s",
+	                    probe ? query_probe_sql(q) : query_sql(q));
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		g_error("%s: %s", sql, sqlite3_errmsg(db));
+	query_bind(q, stmt, 1);
+	GString *out = g_string_new(NULL);
+	while (sqlite3_step(stmt) == SQLITE_ROW)
+		g_string_append_printf(out, "%s%s", out->len ? " | " : "",
+		                       (const char *)sqlite3_column_text(stmt, 3));
+	sqlite3_finalize(stmt);
+	return g_string_free(out, FALSE);
+}
+
+#define assert_plan_has(text, probe, step)                                                         \
+	do {                                                                                       \
+		g_autofree char *plan_ = plan(text, probe);                                        \
+		if (!strstr(plan_, (step)))                                                        \
+			g_error("query %s: no [%s] in its plan [%s]", (text), (step), plan_);      \
+	} while (0)
+
+/* Mail whose ids are in epochs 0, 1 and 3 of the address indexes (id /
+ * 65536, migrate-20.sql), as a big archive's are: an address or domain is
+ * found in each, and sought there, not read through the whole index. */
+static void
+test_address_epochs(void)
+{
+	const gint64 e1 = 65536 + 1, e3 = 3 * 65536 + 7;
+	add_message(e1, "e1@acme.example", utc(2024, 5, 1, 9, 0, 0), 0, e1, "zorbepoch one",
+	            "Bob Smith bob@acme.example", "Sam sam@studio.example", "zorbepoch", "");
+	add_address(e1, 0, "Bob Smith", "bob@acme.example");
+	add_address(e1, 1, "Sam", "sam@studio.example");
+	add_message(e3, "e3@epochs.example", utc(2024, 6, 1, 9, 0, 0), 0, e3, "zorbepoch three",
+	            "Ann ann@eu.epochs.example", "bob@acme.example", "zorbepoch", "");
+	add_address(e3, 0, "Ann", "ann@eu.epochs.example");
+	add_address(e3, 1, "", "bob@acme.example");
+	add_address(e3, 2, "", "sam@studio.example");
+
+	assert_ids("from:bob@acme.example", "1,8,65537");
+	assert_ids("to:bob@acme.example", "2,196615");
+	assert_ids("address:bob@acme.example", "1,2,8,65537,196615");
+	assert_ids("from:bob@acme*", "1,8,65537");
+	assert_ids("from:@acme.example", "1,4,8,65537");
+	assert_ids("to:@acme.example", "2,4,196615");
+	assert_ids("from:@epochs.example", "196615");
+	assert_ids("cc:@studio.example", "196615");
+	assert_ids("address:@epochs.example zorbepoch", "196615");
+	assert_ids("from:bob@acme.example zorbepoch", "65537");
+	assert_ids("-from:bob@acme.example zorbepoch", "196615");
+
+	/* Each epoch sought by address or domain (a plan that reads the whole
+	 * index would say SCAN, or name no such constraint). */
+	assert_plan_has("from:bob@acme.example", FALSE,
+	                "addresses_epoch_address (<expr>=? AND address=? AND role=?)");
+	assert_plan_has("address:bob@acme.example", FALSE,
+	                "addresses_epoch_address (<expr>=? AND address=?)");
+	assert_plan_has("to:@acme.example", FALSE, "addresses_epoch_domain (<expr>=? AND domain=?");
+	assert_plan_has("from:@acm*", FALSE, "addresses_epoch_domain (<expr>=? AND domain=?");
+	/* A message tested alone: its epoch's rows of the address, from the
+	 * index alone. */
+	assert_plan_has("from:bob@acme.example", TRUE,
+	                "COVERING INDEX addresses_epoch_address (<expr>=? AND address=? AND role=? "
+	                "AND message=?)");
+
+	exec("DELETE FROM addresses WHERE message > 65536;"
+	     "DELETE FROM domains WHERE domain = 'eu.epochs.example';"
+	     "DELETE FROM messages WHERE id > 65536;"
+	     "INSERT INTO fts (fts, rowid, subject, sender, recipients, body, attachments) VALUES "
+	     "('delete', 65537, 'zorbepoch one', 'Bob Smith bob@acme.example', "
+	     "'Sam sam@studio.example', 'zorbepoch', ''), "
+	     "('delete', 196615, 'zorbepoch three', 'Ann ann@eu.epochs.example', "
+	     "'bob@acme.example', 'zorbepoch', '');");
+	assert_ids("zorbepoch", "");
+	assert_ids("from:bob@acme.example", "1,8");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1345,6 +1430,7 @@ main(int argc, char **argv)
 	g_test_add_func("/query/filing-key", test_filing_key);
 	g_test_add_func("/query/date-bounds", test_date_bounds);
 	g_test_add_func("/query/and-sets", test_and_sets);
+	g_test_add_func("/query/address-epochs", test_address_epochs);
 
 	int rc = g_test_run();
 	sqlite3_close(db);
