@@ -97,15 +97,14 @@ set_having(struct part *p, const char *table, const char *alias, const char *rol
 
 /* Makes P the messages with an address row (alias a) of ROLES meeting COND,
  * sought epoch by epoch in the address indexes (DB_ADDRESS_EPOCHS); a test
- * of one message seeks its own epoch there (DB_ADDRESS_EPOCH_OF_M), where
- * addresses_message would read its rows from the table. */
+ * of one message is PROBE_COND over its own rows, with the same values
+ * bound. */
 static void
-addresses_having(struct part *p, const char *roles, const char *cond)
+addresses_having(struct part *p, const char *roles, const char *cond, const char *probe_cond)
 {
 	g_autofree char *in_epochs = g_strconcat(DB_ADDRESS_EPOCHS, " AND ", cond, NULL);
 	set_having(p, "addresses", "a", roles, in_epochs);
-	g_autofree char *in_epoch = g_strconcat(DB_ADDRESS_EPOCH_OF_M, " AND ", cond, NULL);
-	g_autofree char *where = roles_and(roles, in_epoch);
+	g_autofree char *where = roles_and(roles, probe_cond);
 	part_set_probe(p, "a.message", "addresses a", where);
 }
 
@@ -134,10 +133,8 @@ domains_having(struct part *p, const char *roles, gboolean prefix)
 	g_autofree char *of_domains = domain_cond("d", prefix);
 	g_autofree char *in_domains =
 	    g_strdup_printf("a.domain IN (SELECT d.domain FROM domains d WHERE %s)", of_domains);
-	addresses_having(p, roles, in_domains);
 	g_autofree char *of_address = domain_cond("a", prefix);
-	g_autofree char *where = roles_and(roles, of_address);
-	part_set_probe(p, "a.message", "addresses a", where);
+	addresses_having(p, roles, in_domains, of_address);
 	p->set_seeks = TRUE;
 }
 
@@ -171,10 +168,15 @@ address_leaf(const struct field *f, const struct token *t)
 	} else if (t->prefix) {
 		esc = like_escape(lower);
 		g_autofree char *b = g_strconcat(esc, "%", NULL);
-		addresses_having(p, f->roles, "a.address LIKE ? ESCAPE '\\'");
+		addresses_having(p, f->roles, "a.address LIKE ? ESCAPE '\\'",
+		                 "a.address LIKE ? ESCAPE '\\'");
 		binds_add_text(p->binds, b);
 	} else {
-		addresses_having(p, f->roles, "a.address = ?");
+		/* The message's epoch too, so that its test seeks the covering
+		 * addresses_epoch_address (DB_ADDRESS_EPOCH_OF_M), where
+		 * addresses_message would read its rows from the table. */
+		addresses_having(p, f->roles, "a.address = ?",
+		                 DB_ADDRESS_EPOCH_OF_M " AND a.address = ?");
 		p->set_seeks = TRUE;
 		binds_add_text(p->binds, lower);
 	}
