@@ -25,7 +25,11 @@ static void
 lock_write_holder(int fd, const char *command)
 {
 	g_autofree char *line = g_strdup_printf("%d %s\n", (int)supervise_user_pid(), command);
-	if (ftruncate(fd, 0) == 0 && pwrite(fd, line, strlen(line), 0) < 0)
+	/* Over the last holder's line, then cut to this one: mostly the same
+	 * length, so no block is freed and allocated again. A reader meanwhile
+	 * reads the first line. */
+	gsize n = strlen(line);
+	if (pwrite(fd, line, n, 0) == (ssize_t)n && ftruncate(fd, (off_t)n) < 0)
 		return;
 }
 
