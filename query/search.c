@@ -1732,31 +1732,100 @@ search_preview(struct mc_db *db, gint64 id)
 	return preview;
 }
 
-/* FTS5's snippet() scores each instance of the words in a row against
+/* FTS5's snippet() scores each instance of the words in a column against
  * every other: its time grows with their square, and one message of
  * "on on on ..." (20,000 words) held a search for "on" 3 s, a megabyte of
- * it for minutes. So a row with more instances than
- * SNIPPET_INSTANCES_MAX gets no snippet (its preview is shown; mail's own
- * text has a few dozen), and the page's table holds at most
- * SNIPPET_COLUMN_MAX characters of each column (the tokenizer's time for
- * a page of hostile megabytes). */
+ * it for minutes. So a row with more instances than SNIPPET_INSTANCES_MAX
+ * gets no snippet (its preview is shown; mail's own text has a few dozen),
+ * and no column over SNIPPET_COLUMN_MAX bytes is shown (snippet()
+ * tokenizes the column it shows whole, twice: a page of hostile megabytes
+ * would take seconds). */
 #define SNIPPET_COLUMN_MAX    262144
 #define SNIPPET_INSTANCES_MAX 500
+/* The tokens a snippet shows, as snippet()'s last argument. */
+#define SNIPPET_TOKENS 16
+/* The full-text table's columns (index/schema.sql) by the snippet a
+ * column makes, of windows holding as many of the query's phrases: the
+ * body's words first; the subject's last, the listing shows it anyway.
+ * Words only in an HTML alternative (the sixth) are found, never shown. */
+static const int snippet_column_rank[] = {
+	0, /* subject */
+	1, /* sender */
+	2, /* recipients */
+	4, /* body */
+	3, /* attachment names */
+};
 
-/* mc_instances(fts): the number of instances of the query's phrases in the
- * row (FTS5's xInstCount()). */
+/* mc_snippet_column(fts): the column snippet() is to show, NULL for none.
+ * snippet() over every column tokenizes each of them, the HTML
+ * alternative's too (as long as the body in most mail); given one column it
+ * tokenizes that one. The column is the one whose best window of
+ * SNIPPET_TOKENS tokens holds the most of the query's phrases, then the
+ * first by snippet_column_rank, then the one whose window holds the most
+ * instances. (snippet() over every column showed the subject where the
+ * body's words were far from a sentence start.) Not a column over
+ * SNIPPET_COLUMN_MAX bytes, nor in a row of more than SNIPPET_INSTANCES_MAX
+ * instances. */
 static void
-mc_instances(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
-             sqlite3_value **argv)
+mc_snippet_column(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
+                  sqlite3_value **argv)
 {
 	(void)argc;
 	(void)argv;
-	int n = 0;
-	int rc = api->xInstCount(fts, &n);
+	int n = 0, rc = api->xInstCount(fts, &n);
+	if (rc != SQLITE_OK) {
+		sqlite3_result_error_code(ctx, rc);
+		return;
+	}
+	if (n == 0 || n > SNIPPET_INSTANCES_MAX)
+		return;
+	/* Instances come in order of column, then offset. */
+	int *phrase = g_new(int, n), *column = g_new(int, n), *offset = g_new(int, n);
+	for (int i = 0; i < n && rc == SQLITE_OK; i++)
+		rc = api->xInst(fts, i, &phrase[i], &column[i], &offset[i]);
+	int phrases = api->xPhraseCount(fts);
+	int *in_window = g_new0(int, MAX(phrases, 1));
+	int best_column = -1;
+	gint64 best_score = -1;
+	for (int first = 0; rc == SQLITE_OK && first < n;) {
+		int col = column[first], end = first;
+		while (end < n && column[end] == col)
+			end++;
+		const char *text;
+		int len = 0;
+		if (col < (int)G_N_ELEMENTS(snippet_column_rank) &&
+		    (rc = api->xColumnText(fts, col, &text, &len)) == SQLITE_OK &&
+		    len <= SNIPPET_COLUMN_MAX) {
+			/* A window from each instance on: the phrases and instances
+			 * it holds, counted as it slides. */
+			int distinct = 0;
+			for (int i = first, j = first; i < end; i++) {
+				while (j < end && offset[j] < offset[i] + SNIPPET_TOKENS)
+					if (in_window[phrase[j++]]++ == 0)
+						distinct++;
+				/* Phrases, then the column, then instances (at most
+				 * SNIPPET_INSTANCES_MAX). */
+				gint64 score =
+				    ((gint64)distinct * 16 + snippet_column_rank[col]) * 1000 +
+				    (j - i);
+				if (score > best_score) {
+					best_score = score;
+					best_column = col;
+				}
+				if (--in_window[phrase[i]] == 0)
+					distinct--;
+			}
+		}
+		first = end;
+	}
+	g_free(phrase);
+	g_free(column);
+	g_free(offset);
+	g_free(in_window);
 	if (rc != SQLITE_OK)
 		sqlite3_result_error_code(ctx, rc);
-	else
-		sqlite3_result_int(ctx, n);
+	else if (best_column >= 0)
+		sqlite3_result_int(ctx, best_column);
 }
 
 GHashTable *
@@ -1766,57 +1835,39 @@ search_snippets(struct mc_db *db, const gint64 *ids, guint n, const char *highli
 	GHashTable *snippets = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
 	if (!highlight || n == 0)
 		return snippets;
-	/* The page's messages go into a small full-text table of their own
-	 * (same tokenizer, same columns), and snippet() runs there: the same
-	 * snippets, without walking a common word's hits through the big index,
-	 * which a fresh process reads cold. Its alt column stays empty: words
-	 * only in an HTML alternative are found but never shown, so a message
-	 * found by them alone has no snippet here (its preview is shown).
-	 * Made again for each chunk: emptying it with DELETE tokenizes every
-	 * row again and leaves segments to merge (all 135,889 hits of two
-	 * words at a million printed in 9.6 s; made again, 6.1 s). */
+	/* Each message of the page in the index itself: FTS5 seeks its row in
+	 * each phrase's list (rowid = ?), and snippet() shows the column
+	 * mc_snippet_column() picks. A small full-text table of the page's
+	 * messages made for each search took 1.2-2.2 ms of a 9 ms search at
+	 * 20,000 messages, tokenizing every message whole to fill it. */
 	fts5_api *api = tokenizer_fts5_api(db->sql);
-	if (!api ||
-	    api->xCreateFunction(api, "mc_instances", NULL, mc_instances, NULL) != SQLITE_OK) {
+	if (!api || api->xCreateFunction(api, "mc_snippet_column", NULL, mc_snippet_column, NULL) !=
+	                SQLITE_OK) {
 		g_hash_table_unref(snippets);
 		db_set_error(error, db, "making snippets");
 		return NULL;
 	}
-	g_autoptr(GString) insert = g_string_new(NULL);
-	g_string_printf(insert,
-	                "DROP TABLE IF EXISTS temp.page;"
-	                "CREATE VIRTUAL TABLE temp.page USING fts5(subject, sender, recipients, "
-	                "body, attachments, alt, tokenize = 'mailclerk');"
-	                "INSERT INTO temp.page (rowid, subject, sender, recipients, body, "
-	                "attachments, alt) "
-	                "SELECT id, substr(subject, 1, %d), substr(sender, 1, %d), "
-	                "substr(recipients, 1, %d), substr(body, 1, %d), "
-	                "substr(attachments, 1, %d), '' FROM fts_source WHERE id IN (",
-	                SNIPPET_COLUMN_MAX, SNIPPET_COLUMN_MAX, SNIPPET_COLUMN_MAX,
-	                SNIPPET_COLUMN_MAX, SNIPPET_COLUMN_MAX);
-	for (guint i = 0; i < n; i++)
-		g_string_append_printf(insert, "%s%" G_GINT64_FORMAT, i ? "," : "", ids[i]);
-	g_string_append(insert, ")");
-	g_autoptr(sqlite3_stmt) s = NULL;
-	if (!db_exec(db, insert->str, error) ||
-	    !(s = db_prepare(db,
-	                     "SELECT rowid, CASE WHEN mc_instances(page) <= ? "
-	                     "THEN snippet(page, -1, ?, ?, '…', 16) END FROM temp.page "
-	                     "WHERE page MATCH ?",
-	                     error))) {
+	sqlite3_stmt *s = db_cached(db,
+	                            "SELECT CASE WHEN mc_snippet_column(fts) IS NOT NULL THEN "
+	                            "snippet(fts, mc_snippet_column(fts), ?, ?, '…', " G_STRINGIFY(
+	                                SNIPPET_TOKENS) ") END "
+	                                                "FROM fts WHERE fts MATCH ? AND rowid = ?",
+	                            error);
+	if (!s) {
 		g_hash_table_unref(snippets);
 		return NULL;
 	}
-	sqlite3_bind_int(s, 1, SNIPPET_INSTANCES_MAX);
-	db_bind_text(s, 2, open);
-	db_bind_text(s, 3, close);
-	db_bind_text(s, 4, highlight);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		gint64 id = sqlite3_column_int64(s, 0);
-		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
-			g_hash_table_insert(snippets, g_memdup2(&id, sizeof id),
-			                    g_strdup(db_column_text(s, 1)));
+	db_bind_text(s, 1, open);
+	db_bind_text(s, 2, close);
+	db_bind_text(s, 3, highlight);
+	int rc = SQLITE_DONE;
+	for (guint i = 0; i < n && rc == SQLITE_DONE; i++) {
+		sqlite3_bind_int64(s, 4, ids[i]);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			if (sqlite3_column_type(s, 0) != SQLITE_NULL)
+				g_hash_table_insert(snippets, g_memdup2(&ids[i], sizeof ids[i]),
+				                    g_strdup(db_column_text(s, 0)));
+		sqlite3_reset(s);
 	}
 	if (rc != SQLITE_DONE) {
 		g_hash_table_unref(snippets);

@@ -27,9 +27,9 @@ gint64 search_count(struct mc_db *db, const struct query *q, GError **error);
 
 /* Returns the snippets of the N messages IDS for the FTS5 expression
  * HIGHLIGHT, the matched words between OPEN and CLOSE: a table from gint64 *
- * ids to strings, holding the messages whose text matched. One pass over the
- * index for all of them (FTS5 seeks a row of a common word slowly). The
- * caller unrefs it; NULL and ERROR on a database error. */
+ * ids to strings, holding the messages whose text (not an HTML alternative's
+ * alone) matched and can be shown. The caller unrefs it; NULL and ERROR on a
+ * database error. */
 GHashTable *search_snippets(struct mc_db *db, const gint64 *ids, guint n, const char *highlight,
                             const char *open, const char *close, GError **error);
 

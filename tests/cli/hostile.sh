@@ -4,7 +4,7 @@
 # skipped (and remembered) while everything else is indexed, and skipped
 # files are not parsed again until they change.
 . "$top_srcdir/tests/lib.sh"
-plan 47
+plan 51
 
 # message DIR NAME SUBJECT BODY: a small message file.
 message() {
@@ -249,3 +249,22 @@ check_eq 'a word 20,000 times in a message: its preview, not a snippet' \
 check_eq '... and the other message its snippet' \
 	"$("$MAILCLERK" --config "$TMP/config" --db "$TMP/snip.db" search --format=json on | jq -r '.[] | select(.subject == "few") | .snippet')" \
 	"please come on over, we will be on time"
+
+# snippet() tokenizes the column it shows whole, twice: a column over 256
+# KiB shows the preview. The window comes from the body before the subject
+# (which the listing shows) when both hold the words, from the subject when
+# only it does.
+M="$TMP/snipcol"
+maildir "$M"
+message "$M/cur" "big" "big" "intro line $(yes filler | head -n 100 | tr '\n' ' ')pumblewick $(yes 'plain words of a long report' | head -n 12000 | tr '\n' ' ')"
+message "$M/cur" "both" "pumblewick report" "Hello team, the pumblewick draft is attached and ready for your review before Friday. Thanks, Dana"
+message "$M/cur" "subjectonly" "pumblewick only" "Nothing here names it, in a body of more than sixteen words, which is the window a snippet shows."
+"$MAILCLERK" --config "$TMP/config" --db "$TMP/snipcol.db" ingest --maildir "$M" >/dev/null 2>&1
+snip() {
+	"$MAILCLERK" --config "$TMP/config" --db "$TMP/snipcol.db" search --format=json pumblewick | jq -r --arg s "$1" '.[] | select(.subject == $s) | .snippet'
+}
+check_eq 'a body over 256 KiB: its preview, not a snippet' "$(snip big | cut -c1-21)" "intro line filler fil"
+check_eq '... all three found' "$("$MAILCLERK" --config "$TMP/config" --db "$TMP/snipcol.db" count pumblewick)" 3
+check_eq 'the words in the subject and the body: the body'"'"'s window' "$(snip 'pumblewick report')" \
+	"Hello team, the pumblewick draft is attached and ready for your review before Friday. Thanks, Dana"
+check_eq '... in the subject alone: the subject' "$(snip 'pumblewick only')" "pumblewick only"
