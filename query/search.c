@@ -1744,6 +1744,12 @@ search_preview(struct mc_db *db, gint64 id)
 #define SNIPPET_INSTANCES_MAX 500
 /* The tokens a snippet shows, as snippet()'s last argument. */
 #define SNIPPET_TOKENS 16
+/* snippet() keeps the text between its window's tokens, and all of the
+ * column before or after them where the window reaches its start or end: a
+ * run of blanks, rules or emoji beside the words made snippets of 100-240
+ * KB. A longer snippet than this shows the preview instead (16 long words
+ * with their highlighting take a few hundred bytes). */
+#define SNIPPET_BYTES_MAX 2048
 /* The full-text table's columns (index/schema.sql) by the snippet a
  * column makes, of windows holding as many of the query's phrases: the
  * body's words first; the subject's last, the listing shows it anyway.
@@ -1864,7 +1870,8 @@ search_snippets(struct mc_db *db, const gint64 *ids, guint n, const char *highli
 	for (guint i = 0; i < n && rc == SQLITE_DONE; i++) {
 		sqlite3_bind_int64(s, 4, ids[i]);
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-			if (sqlite3_column_type(s, 0) != SQLITE_NULL)
+			if (sqlite3_column_type(s, 0) != SQLITE_NULL &&
+			    sqlite3_column_bytes(s, 0) <= SNIPPET_BYTES_MAX)
 				g_hash_table_insert(snippets, g_memdup2(&ids[i], sizeof ids[i]),
 				                    g_strdup(db_column_text(s, 0)));
 		sqlite3_reset(s);

@@ -4,7 +4,7 @@
 # skipped (and remembered) while everything else is indexed, and skipped
 # files are not parsed again until they change.
 . "$top_srcdir/tests/lib.sh"
-plan 51
+plan 52
 
 # message DIR NAME SUBJECT BODY: a small message file.
 message() {
@@ -268,3 +268,10 @@ check_eq '... all three found' "$("$MAILCLERK" --config "$TMP/config" --db "$TMP
 check_eq 'the words in the subject and the body: the body'"'"'s window' "$(snip 'pumblewick report')" \
 	"Hello team, the pumblewick draft is attached and ready for your review before Friday. Thanks, Dana"
 check_eq '... in the subject alone: the subject' "$(snip 'pumblewick only')" "pumblewick only"
+# snippet() keeps the text between its words, and the rest of the column
+# where its window reaches an end: 200,000 blanks after the word made a
+# snippet of 200 KB. Such a message shows its preview.
+message "$M/cur" "blanks" "blanks" "Sigstart pumblewick$(head -c 200000 /dev/zero | tr '\0' ' ')end"
+"$MAILCLERK" --config "$TMP/config" --db "$TMP/snipcol.db" ingest --maildir "$M" >/dev/null 2>&1
+check 'the word beside 200,000 blanks: the preview, not a snippet of 200 KB' \
+	sh -c 'test "$(printf "%s" "$1" | wc -c)" -le 160 && test "${1#Sigstart pumblewick}" != "$1"' - "$(snip blanks)"
