@@ -39,8 +39,10 @@ paused_threads() {
 		sleep 0.01
 	done
 	# The run is in a child of the process started (index/supervise.c):
-	# whichever of them has the writer thread.
-	for _p in $_pid $(awk -v p="$_pid" '$4 == p { print $1 }' /proc/[0-9]*/stat 2>/dev/null); do
+	# whichever of them has the writer thread. Through cat: mawk stops at
+	# the first file it cannot open, and a process that ended after the
+	# glob hid every pid after it (a run of distcheck found no writer).
+	for _p in $_pid $(cat /proc/[0-9]*/stat 2>/dev/null | awk -v p="$_pid" '$4 == p { print $1 }'); do
 		nice_of "$_p"
 	done >"$TMP/$_name.threads"
 	kill -TERM "$_pid" 2>/dev/null
