@@ -245,7 +245,8 @@ const struct record_kind message_shown_kind = {
 	.files = shown_files,
 };
 
-/* Ids per snippet query: well under SQLite's 32766 bound parameters. */
+/* Snippets made at a time: the table of them stays small however many hits
+ * are printed. */
 #define SNIPPET_CHUNK 500
 
 gboolean
@@ -262,7 +263,7 @@ print_hits(struct printer *p, struct mc_db *db, GArray *ids, const char *highlig
 	printer_list_begin(p, NULL, NULL, NULL);
 	for (guint i = 0; i < ids->len; i++) {
 		const gint64 *id = &g_array_index(ids, gint64, i);
-		/* Snippets a chunk at a time: one pass over the index each. */
+		/* Snippets a chunk at a time (search_snippets()). */
 		if (i % SNIPPET_CHUNK == 0 && snippets_wanted) {
 			g_clear_pointer(&snippets, g_hash_table_unref);
 			snippets = search_snippets(db, id, MIN(SNIPPET_CHUNK, ids->len - i),
