@@ -295,6 +295,12 @@ reader_run(void)
 	setrlimit(RLIMIT_DATA, &limit);
 #endif
 	pdf_init();
+#ifdef MC_TEST_HOOKS
+	/* A start as slow as on a loaded machine: MAILCLERK_TEST_PDF_START_MS. */
+	const char *slow_start = g_getenv("MAILCLERK_TEST_PDF_START_MS");
+	if (slow_start)
+		g_usleep(1000 * g_ascii_strtoull(slow_start, NULL, 10));
+#endif
 	if (!write_word(poppler.document_new_from_bytes != NULL) ||
 	    !poppler.document_new_from_bytes)
 		return 1;
@@ -570,7 +576,9 @@ reader_start(struct reader *r, char **why)
 	guint32 has_poppler = 0;
 	g_autofree char *how = NULL;
 	if (!reader_word(r, &has_poppler, &how) || !has_poppler) {
-		g_atomic_int_set(&no_reader, 1);
+		/* Stopped by ^C, it could still have started. */
+		if (!interrupt_caught())
+			g_atomic_int_set(&no_reader, 1);
 		g_free(reader_stop(r, TRUE));
 		*why = g_strdup_printf("could not start: %s", how ? how : "it has no poppler");
 		return FALSE;
@@ -601,6 +609,10 @@ pdf_text(const char *data, gsize len, gsize max, char **problem)
 		g_free(reader_stop(r, TRUE));
 	if (!r->pid) {
 		if (!reader_start(r, &why)) {
+			/* Stopped by ^C while it started: the interruption is
+			 * what the run says, not this. */
+			if (interrupt_caught())
+				return NULL;
 			/* Said once for the process: every PDF after it is unread. */
 			static gsize said;
 			if (g_once_init_enter(&said)) {
