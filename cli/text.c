@@ -5,11 +5,29 @@
 
 #include "cli/text.h"
 
+/* Whether P starts a bidirectional formatting character: the marks
+ * (U+200E, U+200F, U+061C), embeddings and overrides (U+202A-U+202E) and
+ * isolates (U+2066-U+2069). A terminal that honours them shows the text
+ * after one in another order: "invoice\u202Efdp.exe" reads as
+ * "invoiceexe.pdf". All are zero-width: dropping one moves no column. */
+static gboolean
+is_bidi_control(const unsigned char *p)
+{
+	if (p[0] == 0xd8)
+		return p[1] == 0x9c;
+	if (p[0] != 0xe2)
+		return FALSE;
+	if (p[1] == 0x80)
+		return p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xaa && p[2] <= 0xae);
+	return p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9;
+}
+
 void
 text_append_clean(GString *out, const char *s, unsigned flags)
 {
 	for (const char *p = s; *p; p++) {
 		unsigned char c = (unsigned char)*p;
+		const unsigned char *u = (const unsigned char *)p;
 		if (c == '\033' && (flags & TEXT_KEEP_SGR) &&
 		    (g_str_has_prefix(p, TEXT_HIGHLIGHT_ON) ||
 		     g_str_has_prefix(p, TEXT_HIGHLIGHT_OFF)))
@@ -23,6 +41,13 @@ text_append_clean(GString *out, const char *s, unsigned flags)
 			 * terminals) are blanked too. */
 			g_string_append_c(out, ' ');
 			p++;
+		} else if (is_bidi_control(u)) {
+			p += c == 0xd8 ? 1 : 2;
+		} else if (c == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9)) {
+			/* The line and paragraph separators end a line where lines are
+			 * kept, as a newline would; elsewhere they are a space. */
+			g_string_append_c(out, (flags & TEXT_KEEP_LINES) ? '\n' : ' ');
+			p += 2;
 		} else
 			g_string_append_c(out, (char)c);
 	}

@@ -16,9 +16,13 @@ enum text_clean_flags {
 #define TEXT_HIGHLIGHT_ON  "\033[1;31m"
 #define TEXT_HIGHLIGHT_OFF "\033[0m"
 
-/* Appends S with the control characters of hostile mail (C0, DEL, C1) shown
- * as spaces, so that nothing a message says can move the cursor or recolour
- * the terminal, except what FLAGS keeps. */
+/* Appends S with the control characters of hostile mail (C0, DEL, C1) and
+ * the line and paragraph separators (U+2028, U+2029) shown as spaces, and
+ * the bidirectional formatting characters (U+061C, U+200E, U+200F,
+ * U+202A-U+202E, U+2066-U+2069) left out, so that nothing a message says
+ * can move the cursor, recolour the terminal or show its text in another
+ * order, except what FLAGS keeps (TEXT_KEEP_LINES: the separators end a
+ * line). */
 void text_append_clean(GString *out, const char *s, unsigned flags);
 
 /* Appends A as "Name <address>", or the address alone, cleaned. */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Single messages: files on the command line and one message on stdin.
 . "$top_srcdir/tests/lib.sh"
-plan 20
+plan 26
 
 out=$(mc ingest --file "$CORPUS/eml/outlook-crlf.eml" "$CORPUS/eml/calendar-invite.eml" 2>&1)
 check 'two files: two messages' sh -c 'printf "%s" "$1" | grep -q "^ingest: 2 new messages"' - "$out"
@@ -61,6 +61,27 @@ mc ingest --file "$TMP/evil.eml" >/dev/null 2>&1
 out=$(mc search evilword)
 check 'no escape or CSI reaches the terminal' sh -c '! printf "%s" "$1" | LC_ALL=C grep -q "$(printf "\033\|\302\233")"' - "$out"
 check 'the subject is still there, controls blanked' sh -c 'printf "%s" "$1" | grep -q "a \[31mred \[2Jb"' - "$out"
+# Nor show text in another order: the bidirectional controls (U+202E
+# would show "invoice<RLO>fdp.exe" as "invoiceexe.pdf") are left out of
+# what a terminal gets, the line separator U+2028 is a space, or a line
+# end in a body; JSON, for programs, keeps a body as the mail has it
+# (headers lose embeddings, overrides and isolates at ingest).
+bidi_subject=$(printf 'invoice\342\200\256fdp.exe \342\201\246iso\342\201\251 \342\200\216mark\330\234 a\342\200\250b')
+printf 'From: x@evil.example\nSubject: =?UTF-8?B?%s?=\nMessage-ID: <bidi@evil.example>\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n%s\n' \
+	"$(printf '%s' "$bidi_subject" | base64 -w0)" \
+	"$(printf 'bidiword \342\200\256dne\342\200\254 one\342\200\250two\n' | base64 -w0)" > "$TMP/bidi.eml"
+mc ingest --file "$TMP/bidi.eml" >/dev/null 2>&1
+bidi_bytes="$(printf '\342\200\256\|\342\201\246\|\342\201\251\|\342\200\216\|\330\234\|\342\200\250')"
+out=$(mc search bidiword)
+check 'search: no bidirectional control or line separator reaches the terminal' sh -c '! printf "%s" "$1" | LC_ALL=C grep -q "$2"' - "$out" "$bidi_bytes"
+check_eq '... the subject in its own order, the separator a space' "$(printf '%s\n' "$out" | grep -o 'invoice.*')" 'invoicefdp.exe iso mark a b'
+check_eq '... the snippet too' "$(printf '%s\n' "$out" | grep -o 'bidiword.*' | tr -s ' ')" 'bidiword dne one two'
+out=$(mc show id:bidi@evil.example)
+check 'show: none reaches the terminal either' sh -c '! printf "%s" "$1" | LC_ALL=C grep -q "$2"' - "$out" "$bidi_bytes"
+check_eq '... the body'"'"'s line separator ends a line' "$(printf '%s\n' "$out" | grep -A1 '^bidiword')" 'bidiword dne one
+two'
+check_eq 'json keeps the body as the mail has it' "$(mc show --format=json id:bidi@evil.example | jq -r .body)" \
+	"$(printf 'bidiword \342\200\256dne\342\200\254 one\342\200\250two')"
 
 # Mail stored from stdin by a run killed before it indexed it is indexed by
 # the next run, whatever that run ingests.
