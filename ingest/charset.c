@@ -46,9 +46,12 @@ clean_line(const char *s)
 	return g_string_free(out, FALSE);
 }
 
-/* Returns S (valid UTF-8) as body text: line ends as "\n", control
- * characters other than tab and newline dropped, and byte order marks.
- * Works on bytes, copying runs of good ones: this runs over every body. */
+/* Returns S (valid UTF-8) as body text: line ends as "\n", and so are the
+ * controls that end a line where text is shown (vertical tab, form feed,
+ * U+0085 NEL: a page break between two words must not join them); other
+ * control characters but tab dropped (invisible, as inside a word of
+ * spam), and byte order marks. Works on bytes, copying runs of good ones:
+ * this runs over every body. */
 char *
 clean_body(const char *s)
 {
@@ -73,7 +76,8 @@ clean_body(const char *s)
 			drop = 1; /* a C0 control character or DEL */
 		}
 		g_string_append_len(out, (const char *)run, p - run);
-		if (c == '\r' && p[1] != '\n')
+		if ((c == '\r' && p[1] != '\n') || c == '\v' || c == '\f' ||
+		    (c == 0xC2 && p[1] == 0x85))
 			g_string_append_c(out, '\n');
 		p += drop;
 		run = p;

@@ -379,6 +379,12 @@ test_charsets(void)
 		  "Subject: a\x01\x1B[31m b\nContent-Type: text/plain\n\nx\x01y\x7F\r\nz\rw\n",
 		  "a [31m b", "xy\nz\nw" },
 		{ "nul in body", "Subject: x\n\na\0b\n", "x", "ab" },
+		/* A form feed, vertical tab or NEL ends a line: the words either
+		 * side stay two. */
+		{ "line-ending controls",
+		  "Subject: x\nContent-Type: text/plain; charset=utf-8\n\n"
+		  "page1\fpage2\vtab\xC2\x85nel\n",
+		  "x", "page1\npage2\ntab\nnel" },
 		/* Labels for a smaller charset than the text is in, read as
 		 * browsers read them (WHATWG). */
 		{ "iso-8859-1 that is windows-1252",
