@@ -194,10 +194,15 @@ pipeline_run(const char *db_path, const struct mc_config *cfg, const struct rule
 			.stopping = sink_stopping,
 		},
 	};
+	/* The sources' files are looked at while the index is opened and the
+	 * threads start. */
+	struct sources_walk *walk = sources_walk_start(sources, &p.sink);
 	gboolean ok =
 	    pipeline_open(&p, db_path, cfg, filing_rules, report, error) && sink_prepare(&p, error);
-	if (ok) {
+	if (ok)
 		pipeline_start(&p);
+	sources_walk_finish(walk);
+	if (ok) {
 		for (guint i = 0; i < sources->len; i++) {
 			struct source *src = g_ptr_array_index(sources, i);
 			g_autoptr(GError) local = NULL;

@@ -47,6 +47,20 @@ maildir_found_free(gpointer data)
 	g_free(f);
 }
 
+/* What a walk of the tree found. It only looks at the file system (what
+ * the index knows is asked after it), so it may run on any thread, before
+ * the index is open (maildir_walk_source()). */
+struct maildir_walker {
+	struct source_sink *sink; /* for stopping(), which any thread may call */
+	GPtrArray *found;         /* struct maildir_found *, in walk order */
+	guint folders;            /* maildirs found */
+	gboolean unsure; /* a directory could not be read: maildirs may hide there */
+	/* Whether directory link counts can be trusted on the device fs_dev
+	 * (maildir_links_count_subdirs()). */
+	gboolean fs_known, fs_counts;
+	dev_t fs_dev;
+};
+
 struct maildir_scan {
 	struct source *src;
 	struct source_sink *sink;
@@ -57,10 +71,6 @@ struct maildir_scan {
 	guint64 count;   /* new files in the changed folders, for progress */
 	guint folders;   /* maildirs found */
 	gboolean unsure; /* a directory could not be read: maildirs may hide there */
-	/* Whether directory link counts can be trusted on the device fs_dev
-	 * (maildir_links_count_subdirs()). */
-	gboolean fs_known, fs_counts;
-	dev_t fs_dev;
 };
 
 /* Returns the number of regular, non-hidden entries of DIR. */
@@ -339,27 +349,26 @@ maildir_scan_folder(struct maildir_scan *ms, const char *container, const char *
 }
 
 static void
-maildir_found_folder(struct maildir_scan *ms, const char *dir, const char *rel, gint64 mtime)
+maildir_found_folder(struct maildir_walker *w, const char *dir, const char *rel, gint64 mtime)
 {
 	struct maildir_found *f = g_new0(struct maildir_found, 1);
 	f->dir = g_strdup(dir);
 	f->rel = g_strdup(rel);
 	f->mtime = mtime;
-	g_ptr_array_add(ms->found, f);
-	ms->folders++;
-	maildir_count_folder(ms, dir, mtime);
+	g_ptr_array_add(w->found, f);
+	w->folders++;
 }
 
 static void
-maildir_found_skipped(struct maildir_scan *ms, const char *dir, const char *reason,
+maildir_found_skipped(struct maildir_walker *w, const char *dir, const char *reason,
                       gboolean unreadable)
 {
 	struct maildir_found *f = g_new0(struct maildir_found, 1);
 	f->dir = g_strdup(dir);
 	f->reason = g_strdup(reason);
 	f->unreadable = unreadable;
-	g_ptr_array_add(ms->found, f);
-	ms->unsure = TRUE;
+	g_ptr_array_add(w->found, f);
+	w->unsure = TRUE;
 }
 
 /* Whether the entry N (of type TYPE, a d_type) of the directory open as FD
@@ -441,17 +450,17 @@ maildir_subdirs(int fd, gboolean is_maildir, GPtrArray *subdirs)
  * btrfs says 1, and network file systems may be stale). One statfs per
  * device. */
 static gboolean
-maildir_links_count_subdirs(struct maildir_scan *ms, const char *dir, const struct stat *st)
+maildir_links_count_subdirs(struct maildir_walker *w, const char *dir, const struct stat *st)
 {
 #ifdef __linux__
-	if (!ms->fs_known || ms->fs_dev != st->st_dev) {
+	if (!w->fs_known || w->fs_dev != st->st_dev) {
 		struct statfs fs;
-		ms->fs_known = TRUE;
-		ms->fs_dev = st->st_dev;
-		ms->fs_counts = statfs(dir, &fs) == 0 &&
-		                (fs.f_type == EXT4_SUPER_MAGIC || fs.f_type == TMPFS_MAGIC);
+		w->fs_known = TRUE;
+		w->fs_dev = st->st_dev;
+		w->fs_counts = statfs(dir, &fs) == 0 &&
+		               (fs.f_type == EXT4_SUPER_MAGIC || fs.f_type == TMPFS_MAGIC);
 	}
-	return ms->fs_counts;
+	return w->fs_counts;
 #else
 	return FALSE;
 #endif
@@ -462,12 +471,12 @@ maildir_links_count_subdirs(struct maildir_scan *ms, const char *dir, const stru
  * says so, where the file system keeps it (then it need not be listed;
  * most maildirs hold no folders). */
 static gboolean
-maildir_is_leaf(struct maildir_scan *ms, int parent, const char *name, const char *dir,
+maildir_is_leaf(struct maildir_walker *w, int parent, const char *name, const char *dir,
                 const struct stat *st)
 {
 	if (st->st_nlink != 4 && st->st_nlink != 5)
 		return FALSE;
-	if (!maildir_links_count_subdirs(ms, dir, st))
+	if (!maildir_links_count_subdirs(w, dir, st))
 		return FALSE;
 	if (st->st_nlink == 4)
 		return TRUE; /* cur/ and new/ */
@@ -478,16 +487,16 @@ maildir_is_leaf(struct maildir_scan *ms, int parent, const char *name, const cha
 
 /* Walks the directory DIR (NAME in the directory open as PARENT; PARENT -1
  * for the root, which may be a symbolic link) and what is below it,
- * recording the maildirs found and counting what they will add. Nothing is
- * scanned yet: the count comes first, for progress. */
+ * recording the maildirs found. Nothing is scanned yet, nor asked of the
+ * index. */
 static void
-maildir_walk(struct maildir_scan *ms, int parent, const char *name, const char *dir,
+maildir_walk(struct maildir_walker *w, int parent, const char *name, const char *dir,
              const char *rel, int depth)
 {
-	if (ms->sink->stopping(ms->sink))
+	if (w->sink->stopping(w->sink))
 		return;
 	if (depth > MAILDIR_MAX_DEPTH) {
-		maildir_found_skipped(ms, dir, "maildir tree nested too deeply", FALSE);
+		maildir_found_skipped(w, dir, "maildir tree nested too deeply", FALSE);
 		return;
 	}
 	/* Below the root, symbolic links are not followed: no loops. */
@@ -497,8 +506,8 @@ maildir_walk(struct maildir_scan *ms, int parent, const char *name, const char *
 		return; /* no longer a directory */
 	gint64 mtime = 0;
 	enum presence here = parent >= 0 ? maildir_presence_at(parent, name, &mtime) : UNKNOWN;
-	if (here == PRESENT && have_st && maildir_is_leaf(ms, parent, name, dir, &st)) {
-		maildir_found_folder(ms, dir, rel, mtime);
+	if (here == PRESENT && have_st && maildir_is_leaf(w, parent, name, dir, &st)) {
+		maildir_found_folder(w, dir, rel, mtime);
 		return;
 	}
 	int fd = parent < 0 ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -512,26 +521,26 @@ maildir_walk(struct maildir_scan *ms, int parent, const char *name, const char *
 		 * be seen of it by its path is used, as before. */
 		here = maildir_presence(dir);
 		if (here == UNKNOWN)
-			ms->unsure = TRUE;
+			w->unsure = TRUE;
 		if (here == PRESENT)
-			maildir_found_folder(ms, dir, rel, maildir_mtime(dir));
+			maildir_found_folder(w, dir, rel, maildir_mtime(dir));
 		/* Nothing below it may be taken for deleted. */
-		maildir_found_skipped(ms, dir, g_strerror(err), TRUE);
+		maildir_found_skipped(w, dir, g_strerror(err), TRUE);
 		return;
 	}
 	if (parent < 0)
 		here = maildir_presence_at(fd, ".", &mtime);
 	gboolean is_maildir = here == PRESENT;
 	if (here == UNKNOWN)
-		ms->unsure = TRUE;
+		w->unsure = TRUE;
 	if (is_maildir)
-		maildir_found_folder(ms, dir, rel, mtime);
+		maildir_found_folder(w, dir, rel, mtime);
 
 	g_autoptr(GPtrArray) subdirs = g_ptr_array_new_with_free_func(g_free);
 	if (!maildir_subdirs(fd, is_maildir, subdirs)) {
 		int err = errno;
 		close(fd);
-		maildir_found_skipped(ms, dir, g_strerror(err), TRUE);
+		maildir_found_skipped(w, dir, g_strerror(err), TRUE);
 		return;
 	}
 	g_ptr_array_sort(subdirs, source_compare_strings);
@@ -539,7 +548,7 @@ maildir_walk(struct maildir_scan *ms, int parent, const char *name, const char *
 		const char *n = g_ptr_array_index(subdirs, i);
 		g_autofree char *path = g_build_filename(dir, n, NULL);
 		g_autofree char *sub_rel = *rel ? g_strconcat(rel, "/", n, NULL) : g_strdup(n);
-		maildir_walk(ms, fd, n, path, sub_rel, depth + 1);
+		maildir_walk(w, fd, n, path, sub_rel, depth + 1);
 	}
 	close(fd);
 }
@@ -642,28 +651,72 @@ maildir_not_a_tree(struct source *src, GError **error)
 	}
 }
 
+static void
+maildir_walker_free(gpointer data)
+{
+	struct maildir_walker *w = data;
+	if (w->found)
+		g_ptr_array_unref(w->found);
+	g_free(w);
+}
+
+/* The root may be a symbolic link (~/Mail on another disk); below it,
+ * links are not followed. */
+static gboolean
+maildir_root_is_dir(const struct source *src)
+{
+	struct stat root;
+	return stat(src->path, &root) == 0 && S_ISDIR(root.st_mode);
+}
+
+static struct maildir_walker *
+maildir_walk_tree(struct source *src, struct source_sink *sink)
+{
+	struct maildir_walker *w = g_new0(struct maildir_walker, 1);
+	w->sink = sink;
+	w->found = g_ptr_array_new_with_free_func(maildir_found_free);
+	maildir_walk(w, -1, NULL, src->path, "", 0);
+	return w;
+}
+
+static void
+maildir_walk_source(struct source *src, struct source_sink *sink)
+{
+	if (!maildir_root_is_dir(src))
+		return; /* the scan says so */
+	source_set_walked(src, maildir_walk_tree(src, sink), maildir_walker_free);
+}
+
 static gboolean
 maildir_scan(struct source *src, struct source_sink *sink, GError **error)
 {
-	/* The root may be a symbolic link (~/Mail on another disk); below it,
-	 * links are not followed. */
-	struct stat root;
-	if (stat(src->path, &root) < 0 || !S_ISDIR(root.st_mode)) {
+	if (!maildir_root_is_dir(src)) {
 		maildir_not_a_tree(src, error);
 		return FALSE;
 	}
+	/* The walk finds the folders (done already when the sources were
+	 * walked before the index was open); the new files of the changed
+	 * ones are counted, so that progress can show an ETA; the scan then
+	 * reads them from its list. */
+	struct maildir_walker *walk = source_take_walked(src);
+	if (!walk)
+		walk = maildir_walk_tree(src, sink);
 	struct maildir_scan ms = {
 		.src = src,
 		.sink = sink,
 		.visited = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
 		.unreadable = g_ptr_array_new_with_free_func(g_free),
-		.found = g_ptr_array_new_with_free_func(maildir_found_free),
+		.found = g_steal_pointer(&walk->found),
 		.now_ns = g_get_real_time() * 1000,
+		.folders = walk->folders,
+		.unsure = walk->unsure,
 	};
-	/* The walk finds the folders and counts the new files of the changed
-	 * ones, so that progress can show an ETA; the scan then reads them from
-	 * its list. */
-	maildir_walk(&ms, -1, NULL, src->path, "", 0);
+	maildir_walker_free(walk);
+	for (guint i = 0; i < ms.found->len; i++) {
+		const struct maildir_found *f = g_ptr_array_index(ms.found, i);
+		if (f->rel)
+			maildir_count_folder(&ms, f->dir, f->mtime);
+	}
 	/* A tree with no maildir at all is a wrong path (or an unmounted disk),
 	 * not a tree whose every folder was deleted: said, and nothing in the
 	 * index is touched. An empty maildir is fine. */
@@ -705,5 +758,6 @@ maildir_scan(struct source *src, struct source_sink *sink, GError **error)
 
 const struct source_ops maildir_source_ops = {
 	.kind = "maildir",
+	.walk = maildir_walk_source,
 	.scan = maildir_scan,
 };

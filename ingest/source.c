@@ -72,6 +72,8 @@ source_free(struct source *src)
 {
 	if (!src)
 		return;
+	if (src->walked && src->walked_free)
+		src->walked_free(src->walked);
 	g_free(src->name);
 	g_free(src->path);
 	g_free(src->store_dir);
@@ -130,4 +132,73 @@ source_read_copy(gint64 id, const GPtrArray *locations, GError **error)
 	            "message %" G_GINT64_FORMAT ": no copy can be read (%s)", id,
 	            why->len ? why->str : "it has no copy");
 	return NULL;
+}
+
+void
+source_set_walked(struct source *src, gpointer walked, GDestroyNotify free_func)
+{
+	if (src->walked && src->walked_free)
+		src->walked_free(src->walked);
+	src->walked = walked;
+	src->walked_free = free_func;
+}
+
+gpointer
+source_take_walked(struct source *src)
+{
+	src->walked_free = NULL;
+	return g_steal_pointer(&src->walked);
+}
+
+struct sources_walk {
+	GPtrArray *sources;
+	struct source_sink *sink;
+	gint next; /* the next source to walk, for whichever thread is free */
+	GThread *thread;
+};
+
+/* Walks the sources not taken yet, one at a time. */
+static void
+sources_walk_some(struct sources_walk *walk)
+{
+	for (;;) {
+		guint i = (guint)g_atomic_int_add(&walk->next, 1);
+		if (i >= walk->sources->len)
+			return;
+		struct source *src = g_ptr_array_index(walk->sources, i);
+		if (src->ops->walk && !walk->sink->stopping(walk->sink))
+			src->ops->walk(src, walk->sink);
+	}
+}
+
+static gpointer
+sources_walk_thread(gpointer data)
+{
+	sources_walk_some(data);
+	return NULL;
+}
+
+struct sources_walk *
+sources_walk_start(GPtrArray *sources, struct source_sink *sink)
+{
+	struct sources_walk *walk = g_new0(struct sources_walk, 1);
+	walk->sources = g_ptr_array_ref(sources);
+	walk->sink = sink;
+	gboolean any = FALSE;
+	for (guint i = 0; i < sources->len; i++)
+		any = any || ((struct source *)g_ptr_array_index(sources, i))->ops->walk;
+	/* No thread: sources_walk_finish() walks them all. */
+	if (any)
+		walk->thread = g_thread_try_new("walk", sources_walk_thread, walk, NULL);
+	return walk;
+}
+
+void
+sources_walk_finish(struct sources_walk *walk)
+{
+	sources_walk_some(walk);
+	if (walk->thread)
+		g_thread_join(walk->thread);
+	g_ptr_array_unref(walk->sources);
+	g_free(walk);
 }

@@ -96,6 +96,11 @@ struct source;
 
 struct source_ops {
 	const char *kind;
+	/* Optional: looks at the source's files, and only at them (of SINK
+	 * only stopping(), which any thread may call), so that it can run on
+	 * another thread while the index is opened; what it found is kept
+	 * with source_set_walked() for scan. */
+	void (*walk)(struct source *src, struct source_sink *sink);
 	/* Walks the source, feeding SINK. FALSE and ERROR on a failure that stops
 	 * this source (an unreadable single message is sink->skipped instead). */
 	gboolean (*scan)(struct source *src, struct source_sink *sink, GError **error);
@@ -107,7 +112,26 @@ struct source {
 	char *path;      /* absolute maildir root, mbox file or message file */
 	char *store_dir; /* Maildir for mail with no file of its own (stdin); set by the caller */
 	const char *root_folder; /* maildir: the top folder's name; NULL means "INBOX" */
+	gpointer walked;         /* what walk found, until scan takes it */
+	GDestroyNotify walked_free;
 };
+
+/* Keeps WALKED (freed with FREE_FUNC unless taken) as what SRC's walk found. */
+void source_set_walked(struct source *src, gpointer walked, GDestroyNotify free_func);
+
+/* Returns what SRC's walk found, or NULL (not walked); the caller owns it. */
+gpointer source_take_walked(struct source *src);
+
+/* Walks SOURCES (those whose kind has a walk) on a thread of their own,
+ * in order, while the caller goes on: a no-op run over a million messages
+ * spends a third of its time in the maildir walk's lstat calls, which can
+ * go on while the index is opened. Returns the walk for
+ * sources_walk_finish(), which must be called. */
+struct sources_walk *sources_walk_start(GPtrArray *sources, struct source_sink *sink);
+
+/* Walks what is left of WALK on this thread too, waits for the other and
+ * frees WALK. */
+void sources_walk_finish(struct sources_walk *walk);
 
 /* Sets ERROR (MC_ERROR_FAILED) to the message FMT, after "[source NAME]: "
  * for a source of the configuration: the user is told where to look. */
