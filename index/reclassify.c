@@ -599,7 +599,7 @@ reclassify_run(struct mc_db *db, const struct mc_config *cfg, const struct rules
 {
 	memset(report, 0, sizeof *report);
 	g_autoptr(index_writer) w = writer_new(db, cfg, filing_rules, error);
-	if (!w)
+	if (!w || !writer_prepare(w, error))
 		return FALSE;
 	gint64 start = g_get_monotonic_time();
 	struct loaders l = {

@@ -36,6 +36,11 @@ void writer_free(struct index_writer *w);
 typedef struct index_writer index_writer;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(index_writer, writer_free)
 
+/* Prepares every statement W writes with, at most once: a writer prepares
+ * only what a run with nothing new asks (writer_orphans_pending(),
+ * writer_inherit_pending()) until then. writer_begin() does it first; a
+ * caller that begins its own transaction calls it. */
+gboolean writer_prepare(struct index_writer *w, GError **error);
 gboolean writer_begin(struct index_writer *w, GError **error);
 gboolean writer_commit(struct index_writer *w, GError **error);
 /* Writes what W has counted so far of the open transaction's new mail (its
