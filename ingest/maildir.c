@@ -54,7 +54,7 @@ struct maildir_walker {
 	struct source_sink *sink; /* for stopping(), which any thread may call */
 	GPtrArray *found;         /* struct maildir_found *, in walk order */
 	guint folders;            /* maildirs found */
-	gboolean unsure; /* a directory could not be read: maildirs may hide there */
+	gboolean unsure;          /* a directory could not be read: maildirs may hide there */
 	/* Whether directory link counts can be trusted on the device fs_dev
 	 * (maildir_links_count_subdirs()). */
 	gboolean fs_known, fs_counts;
