@@ -201,7 +201,7 @@ pipeline_run(const char *db_path, const struct mc_config *cfg, const struct rule
 	    pipeline_open(&p, db_path, cfg, filing_rules, report, error) && sink_prepare(&p, error);
 	if (ok)
 		pipeline_start(&p);
-	sources_walk_finish(walk);
+	sources_walk_finish(walk, !ok);
 	if (ok) {
 		for (guint i = 0; i < sources->len; i++) {
 			struct source *src = g_ptr_array_index(sources, i);

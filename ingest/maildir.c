@@ -55,6 +55,7 @@ struct maildir_walker {
 	GPtrArray *found;         /* struct maildir_found *, in walk order */
 	guint folders;            /* maildirs found */
 	gboolean unsure;          /* a directory could not be read: maildirs may hide there */
+	gint64 walked_at;         /* g_get_monotonic_time() at its end */
 	/* Whether directory link counts can be trusted on the device fs_dev
 	 * (maildir_links_count_subdirs()). */
 	gboolean fs_known, fs_counts;
@@ -676,8 +677,15 @@ maildir_walk_tree(struct source *src, struct source_sink *sink)
 	w->sink = sink;
 	w->found = g_ptr_array_new_with_free_func(maildir_found_free);
 	maildir_walk(w, -1, NULL, src->path, "", 0);
+	w->walked_at = g_get_monotonic_time();
 	return w;
 }
+
+/* A walk done before the run's first scan that is older than this when its
+ * source's turn comes (earlier sources had much new mail) is done again:
+ * what it found is then as late as when each source was walked at its
+ * turn. */
+#define WALK_MAX_AGE_US (5 * G_USEC_PER_SEC)
 
 static void
 maildir_walk_source(struct source *src, struct source_sink *sink)
@@ -690,15 +698,19 @@ maildir_walk_source(struct source *src, struct source_sink *sink)
 static gboolean
 maildir_scan(struct source *src, struct source_sink *sink, GError **error)
 {
+	/* The walk finds the folders (done already when the sources were
+	 * walked before the index was open, unless that is long past); the
+	 * new files of the changed ones are counted, so that progress can show
+	 * an ETA; the scan then reads them from its list. */
+	struct maildir_walker *walk = source_take_walked(src);
+	if (walk && g_get_monotonic_time() - walk->walked_at > WALK_MAX_AGE_US)
+		g_clear_pointer(&walk, maildir_walker_free);
 	if (!maildir_root_is_dir(src)) {
+		if (walk)
+			maildir_walker_free(walk);
 		maildir_not_a_tree(src, error);
 		return FALSE;
 	}
-	/* The walk finds the folders (done already when the sources were
-	 * walked before the index was open); the new files of the changed
-	 * ones are counted, so that progress can show an ETA; the scan then
-	 * reads them from its list. */
-	struct maildir_walker *walk = source_take_walked(src);
 	if (!walk)
 		walk = maildir_walk_tree(src, sink);
 	struct maildir_scan ms = {
@@ -712,7 +724,7 @@ maildir_scan(struct source *src, struct source_sink *sink, GError **error)
 		.unsure = walk->unsure,
 	};
 	maildir_walker_free(walk);
-	for (guint i = 0; i < ms.found->len; i++) {
+	for (guint i = 0; i < ms.found->len && !sink->stopping(sink); i++) {
 		const struct maildir_found *f = g_ptr_array_index(ms.found, i);
 		if (f->rel)
 			maildir_count_folder(&ms, f->dir, f->mtime);

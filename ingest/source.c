@@ -153,7 +153,8 @@ source_take_walked(struct source *src)
 struct sources_walk {
 	GPtrArray *sources;
 	struct source_sink *sink;
-	gint next; /* the next source to walk, for whichever thread is free */
+	gint next;      /* the next source to walk, for whichever thread is free */
+	gint cancelled; /* what is not walked yet is not needed */
 	GThread *thread;
 };
 
@@ -166,7 +167,8 @@ sources_walk_some(struct sources_walk *walk)
 		if (i >= walk->sources->len)
 			return;
 		struct source *src = g_ptr_array_index(walk->sources, i);
-		if (src->ops->walk && !walk->sink->stopping(walk->sink))
+		if (src->ops->walk && !g_atomic_int_get(&walk->cancelled) &&
+		    !walk->sink->stopping(walk->sink))
 			src->ops->walk(src, walk->sink);
 	}
 }
@@ -194,9 +196,12 @@ sources_walk_start(GPtrArray *sources, struct source_sink *sink)
 }
 
 void
-sources_walk_finish(struct sources_walk *walk)
+sources_walk_finish(struct sources_walk *walk, gboolean cancel)
 {
-	sources_walk_some(walk);
+	if (cancel)
+		g_atomic_int_set(&walk->cancelled, 1);
+	else
+		sources_walk_some(walk);
 	if (walk->thread)
 		g_thread_join(walk->thread);
 	g_ptr_array_unref(walk->sources);

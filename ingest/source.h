@@ -129,9 +129,11 @@ gpointer source_take_walked(struct source *src);
  * sources_walk_finish(), which must be called. */
 struct sources_walk *sources_walk_start(GPtrArray *sources, struct source_sink *sink);
 
-/* Walks what is left of WALK on this thread too, waits for the other and
- * frees WALK. */
-void sources_walk_finish(struct sources_walk *walk);
+/* Walks what is left of WALK on this thread too (unless CANCEL: then the
+ * other thread stops after the source it is walking, and the sources not
+ * walked are walked by their scan, if any), waits for the other and frees
+ * WALK. */
+void sources_walk_finish(struct sources_walk *walk, gboolean cancel);
 
 /* Sets ERROR (MC_ERROR_FAILED) to the message FMT, after "[source NAME]: "
  * for a source of the configuration: the user is told where to look. */
