@@ -214,30 +214,28 @@ mailclerk: $M/cur/twice:2,S: attachment 3 (second.pdf): PDF text not read: an ea
 	B="$TMP/pdfbomb"
 	maildir "$B"
 	python3 "$top_srcdir/tests/cli/gen-pdf-mail.py" bomb "$B/cur/bomb:2,S" || { echo "Bail out! gen-pdf-mail.py failed"; exit 1; }
-	# sh starts background jobs with SIGINT ignored: env lets it through.
+	# Ingests $B with the environment assignment $1, sends ^C after 0.5 s:
+	# sets rc, waited (ms from the ^C to the end) and $TMP/err. sh starts
+	# background jobs with SIGINT ignored: env lets it through.
+	interrupt_pdf_ingest() {
+		env "$1" --default-signal=INT "$MAILCLERK" --config "$TMP/config" --db "$DB" ingest --maildir "$B" >/dev/null 2>"$TMP/err" &
+		pid=$!
+		sleep 0.5
+		started=$(date +%s%N)
+		kill -INT $pid
+		wait $pid
+		rc=$?
+		waited=$(( ($(date +%s%N) - started) / 1000000 ))
+	}
 	# The test hook lifts the limits (ASan's reader passes 128 MB on it).
-	MAILCLERK_TEST_PDF_LIMITS=4096,60000 env --default-signal=INT "$MAILCLERK" --config "$TMP/config" --db "$DB" ingest --maildir "$B" >/dev/null 2>"$TMP/err" &
-	pid=$!
-	sleep 0.5
-	started=$(date +%s%N)
-	kill -INT $pid
-	wait $pid
-	rc=$?
-	waited=$(( ($(date +%s%N) - started) / 1000000 ))
+	interrupt_pdf_ingest MAILCLERK_TEST_PDF_LIMITS=4096,60000
 	check_eq '^C while a PDF is read: exit 130, the message left for the next run' "$rc|$(mc count zorbbomb)" "130|0"
 	check 'the reader is stopped at once (under 2 s)' test "$waited" -lt 2000
 	check_eq '... and only the interruption is said' "$(cat "$TMP/err")" \
 		"mailclerk: interrupted: 0 messages indexed; run ingest again to finish"
 	# ^C while the reader is still starting (slow on a loaded machine):
 	# the same, and no word of a reader that could not start.
-	MAILCLERK_TEST_PDF_START_MS=3000 env --default-signal=INT "$MAILCLERK" --config "$TMP/config" --db "$DB" ingest --maildir "$B" >/dev/null 2>"$TMP/err" &
-	pid=$!
-	sleep 0.5
-	started=$(date +%s%N)
-	kill -INT $pid
-	wait $pid
-	rc=$?
-	waited=$(( ($(date +%s%N) - started) / 1000000 ))
+	interrupt_pdf_ingest MAILCLERK_TEST_PDF_START_MS=3000
 	check_eq '^C while the PDF reader starts: exit 130, the message left for the next run' "$rc|$(mc count zorbbomb)" "130|0"
 	check 'the starting reader is stopped at once (under 2 s)' test "$waited" -lt 2000
 	check_eq '... and only the interruption is said, not the reader' "$(cat "$TMP/err")" \
