@@ -67,11 +67,8 @@ struct maildir_scan {
 	struct source_sink *sink;
 	GHashTable *visited;   /* containers seen this run */
 	GPtrArray *unreadable; /* directories that could not be listed */
-	GPtrArray *found;      /* struct maildir_found *, in walk order */
 	gint64 now_ns;
-	guint64 count;   /* new files in the changed folders, for progress */
-	guint folders;   /* maildirs found */
-	gboolean unsure; /* a directory could not be read: maildirs may hide there */
+	guint64 count; /* new files in the changed folders, for progress */
 };
 
 /* Returns the number of regular, non-hidden entries of DIR. */
@@ -706,8 +703,7 @@ maildir_scan(struct source *src, struct source_sink *sink, GError **error)
 	if (walk && g_get_monotonic_time() - walk->walked_at > WALK_MAX_AGE_US)
 		g_clear_pointer(&walk, maildir_walker_free);
 	if (!maildir_root_is_dir(src)) {
-		if (walk)
-			maildir_walker_free(walk);
+		g_clear_pointer(&walk, maildir_walker_free);
 		maildir_not_a_tree(src, error);
 		return FALSE;
 	}
@@ -718,26 +714,22 @@ maildir_scan(struct source *src, struct source_sink *sink, GError **error)
 		.sink = sink,
 		.visited = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
 		.unreadable = g_ptr_array_new_with_free_func(g_free),
-		.found = g_steal_pointer(&walk->found),
 		.now_ns = g_get_real_time() * 1000,
-		.folders = walk->folders,
-		.unsure = walk->unsure,
 	};
-	maildir_walker_free(walk);
-	for (guint i = 0; i < ms.found->len && !sink->stopping(sink); i++) {
-		const struct maildir_found *f = g_ptr_array_index(ms.found, i);
+	for (guint i = 0; i < walk->found->len && !sink->stopping(sink); i++) {
+		const struct maildir_found *f = g_ptr_array_index(walk->found, i);
 		if (f->rel)
 			maildir_count_folder(&ms, f->dir, f->mtime);
 	}
 	/* A tree with no maildir at all is a wrong path (or an unmounted disk),
 	 * not a tree whose every folder was deleted: said, and nothing in the
 	 * index is touched. An empty maildir is fine. */
-	gboolean none = ms.folders == 0 && !ms.unsure && !sink->stopping(sink);
+	gboolean none = walk->folders == 0 && !walk->unsure && !sink->stopping(sink);
 	if (none)
 		maildir_not_a_tree(src, error);
 	sink->expect(sink, ms.count);
-	for (guint i = 0; !none && i < ms.found->len && !sink->stopping(sink); i++) {
-		const struct maildir_found *f = g_ptr_array_index(ms.found, i);
+	for (guint i = 0; !none && i < walk->found->len && !sink->stopping(sink); i++) {
+		const struct maildir_found *f = g_ptr_array_index(walk->found, i);
 		if (f->rel) {
 			maildir_scan_folder(&ms, f->dir, f->rel, f->mtime);
 			continue;
@@ -764,7 +756,7 @@ maildir_scan(struct source *src, struct source_sink *sink, GError **error)
 	}
 	g_hash_table_unref(ms.visited);
 	g_ptr_array_unref(ms.unreadable);
-	g_ptr_array_unref(ms.found);
+	maildir_walker_free(walk);
 	return !none;
 }
 
