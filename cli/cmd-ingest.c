@@ -100,7 +100,7 @@ cmd_ingest(struct command_env *env, int argc, char **argv)
 			/* Mail on stdin is stored first, here, and indexed from the
 			 * store: a run started again after a crash finds it there. */
 			if (g_str_equal(path, "-")) {
-				if (stdin_read)
+				if (stdin_read || supervise_restarted())
 					continue;
 				g_autofree char *stored = NULL;
 				if (!fileio_make_maildir(store_dir, &error) ||

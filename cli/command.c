@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "common/paths.h"
 #include "index/lock.h"
+#include "index/supervise.h"
 
 struct mc_db *
 command_index(struct command_env *env, GError **error)
@@ -97,6 +98,13 @@ command_exec_mail(char **argv)
 	fprintf(stderr, "mailclerk: cannot run %s: %s (is mailclerk installed whole?)\n", path,
 	        g_strerror(errno));
 	return MC_EXIT_FAILURE;
+}
+
+int
+command_supervise_mail(const char *command, char **argv, const char *db_path)
+{
+	g_autofree char *path = mail_program_path();
+	return supervise_spawn(command, path, argv, db_path);
 }
 
 void

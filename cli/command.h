@@ -36,6 +36,9 @@ enum command_needs {
 	                                   * error: the command gets none (cfg NULL).
 	                                   * Completion must never print on a terminal */
 	CMD_HIDDEN = 1 << 7,              /* left out of --help and of completion */
+	CMD_SUPERVISED = 1 << 8,          /* CMD_MAIL, parsing in a supervised child
+	                                   * (index/supervise.h): mailclerk starts
+	                                   * mailclerk-mail as that child */
 };
 
 /* What command_parse_options() does instead of parsing, for completion
@@ -107,6 +110,11 @@ const struct command *command_find(const struct command *table, guint n, int arg
 /* Runs ARGV in mailclerk-mail, the program that has the CMD_MAIL commands;
  * returns an exit code only on failure, having said why. */
 int command_exec_mail(char **argv);
+
+/* Runs ARGV, a CMD_SUPERVISED command (COMMAND: its name), in mailclerk-mail
+ * as this process's supervised child (supervise_spawn() on the index
+ * DB_PATH); returns the run's exit status. */
+int command_supervise_mail(const char *command, char **argv, const char *db_path);
 
 /* Prints ENTRIES as completion reads them, one a line: "--NAME\tDESCRIPTION",
  * with '=' after NAME when the option takes a value, and a third field for

@@ -36,7 +36,7 @@
 
 /* Every command, once: what it needs, dispatch, and `mailclerk --help`. */
 static const struct command commands[] = {
-	{ "ingest", NULL, MAIL(cmd_ingest) | CMD_WRITE | CMD_LOCK | CMD_RULES,
+	{ "ingest", NULL, MAIL(cmd_ingest) | CMD_WRITE | CMD_LOCK | CMD_RULES | CMD_SUPERVISED,
 	  "add mail from maildirs, mbox files, message files and sources" },
 	/* Each ingest is a child that takes the lock only while it writes. */
 	{ "watch", NULL, MAIL(cmd_watch) | CMD_WRITE | CMD_LOCK | CMD_RULES,
@@ -75,7 +75,7 @@ static const struct command commands[] = {
 	  "save them into a folder, or each project's folder" },
 	{ "reclassify", NULL, MAIL(cmd_reclassify) | CMD_WRITE | CMD_LOCK | CMD_RULES,
 	  "file every message again after the client or project rules changed" },
-	{ "reindex", NULL, MAIL(cmd_reindex) | CMD_READ | CMD_WRITE | CMD_LOCK,
+	{ "reindex", NULL, MAIL(cmd_reindex) | CMD_READ | CMD_WRITE | CMD_LOCK | CMD_SUPERVISED,
 	  "read the stored mail again: text, addresses, attachments as parsing gives them now" },
 	{ "check", NULL, cmd_check, CMD_READ, "verify the index's integrity" },
 	/* For the shell completion scripts (contrib/completion/): internal, in
@@ -160,8 +160,16 @@ run(int argc, char **argv)
 		        argv[1]);
 		return MC_EXIT_USAGE;
 	}
+	const char *env_db = g_getenv("MAILCLERK_DB");
+	g_autofree char *db_path = opt_db                ? paths_expand(opt_db)
+	                           : (env_db && *env_db) ? paths_expand(env_db)
+	                                                 : paths_default_db();
+	/* A CMD_MAIL command, in mailclerk: mailclerk-mail runs it, as this
+	 * process's child when a message that crashes it is to be recorded. */
+	if (!cmd->fn && (cmd->needs & CMD_SUPERVISED))
+		return command_supervise_mail(cmd->name, original_argv, db_path);
 	if (!cmd->fn)
-		return command_exec_mail(original_argv); /* a CMD_MAIL command, in mailclerk */
+		return command_exec_mail(original_argv);
 
 	/* --config, then MAILCLERK_CONFIG, name a file that must exist; the XDG
 	 * default may be missing, which means defaults. */
@@ -173,10 +181,6 @@ run(int argc, char **argv)
 	g_autoptr(mc_config) cfg = config_load(config_path, must_exist, &error);
 	if (!cfg && !(cmd->needs & CMD_QUIET))
 		return command_fail(error);
-	const char *env_db = g_getenv("MAILCLERK_DB");
-	g_autofree char *db_path = opt_db                ? paths_expand(opt_db)
-	                           : (env_db && *env_db) ? paths_expand(env_db)
-	                                                 : paths_default_db();
 
 	/* A bad rule is an error before the command reads or writes anything. */
 	g_autoptr(rules) filing_rules = NULL;

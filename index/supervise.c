@@ -3,10 +3,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,8 +38,18 @@ struct journal_slot {
 	char where[SLOT_TEXT];
 };
 
+/* What a spawned child finds at the start of its journal: this build's, and
+ * made by its parent. */
+#define JOURNAL_MAGIC G_GUINT64_CONSTANT(0x6d63206a726e6c31) /* "mc jrnl1" */
+/* The environment variable that names a spawned child's journal (a
+ * descriptor of a sealed memfd). */
+#define JOURNAL_ENV   "MAILCLERK_SUPERVISOR_JOURNAL"
+#define JOURNAL_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW)
+
 /* Shared between the parent and each child (MAP_SHARED). */
 struct journal {
+	guint64 magic;
+	pid_t supervisor;
 	volatile gint crashed_slot; /* set by the crash handler, -1 when none */
 	gint slots_used;
 	struct writer_stats committed; /* by the current child */
@@ -129,22 +142,59 @@ record_crash(const char *db_path, const struct journal_slot *slot, int sig, GErr
 	return ok;
 }
 
-/* Forks and waits for one child running RUN(DATA); returns its wait status,
- * or -1 and ERROR when it could not be started. */
-static int
-run_child(int (*run)(void *data), void *data, GError **error)
+/* How a child is started: forked to call RUN(DATA), or PROGRAM run with
+ * ARGV, given the journal's descriptor JOURNAL_FD. */
+struct child_start {
+	int (*run)(void *data);
+	void *data;
+	const char *program;
+	char **argv;
+	int journal_fd;
+};
+
+/* Runs START's PROGRAM with the journal's descriptor open in it and named
+ * by JOURNAL_ENV; returns its pid, or -1 and ERROR. */
+static pid_t
+spawn_child(const struct child_start *start, GError **error)
 {
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
+	/* A copy without close-on-exec, for this child only: no thread runs
+	 * here that could spawn meanwhile. */
+	int inherited = fcntl(start->journal_fd, F_DUPFD, 3);
+	if (inherited < 0) {
 		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot start the %s: %s", run_name,
 		            g_strerror(errno));
 		return -1;
 	}
+	g_autofree char *value = g_strdup_printf("%d", inherited);
+	g_auto(GStrv) env = g_environ_setenv(g_get_environ(), JOURNAL_ENV, value, TRUE);
+	pid_t pid;
+	int rc = posix_spawn(&pid, start->program, NULL, NULL, start->argv, env);
+	close(inherited);
+	if (rc != 0) {
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
+		            "cannot run %s: %s (is mailclerk installed whole?)", start->program,
+		            g_strerror(rc));
+		return -1;
+	}
+	return pid;
+}
+
+/* Starts one child as START says and waits for it; returns its wait status,
+ * or -1 and ERROR when it could not be started. */
+static int
+run_child(const struct child_start *start, GError **error)
+{
+	fflush(NULL);
+	pid_t pid = start->program ? spawn_child(start, error) : fork();
+	if (pid < 0 && !start->program)
+		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot start the %s: %s", run_name,
+		            g_strerror(errno));
+	if (pid < 0)
+		return -1;
 	if (pid == 0) {
 		in_child = TRUE;
 		child_install_handlers();
-		int rc = run(data);
+		int rc = start->run(start->data);
 		fflush(NULL);
 		_exit(rc);
 	}
@@ -164,17 +214,82 @@ run_child(int (*run)(void *data), void *data, GError **error)
 	return status;
 }
 
-int
-supervise_run(const char *command, int (*run)(void *data), void *data, const char *db_path)
+/* The journal of a child mailclerk spawned (supervise_spawn()): mapped from
+ * the descriptor JOURNAL_ENV names, once; NULL in any other process. A
+ * descriptor that is not a journal's (a variable set by hand) is none. */
+static struct journal *
+spawned_journal(void)
+{
+	static gboolean looked;
+	static struct journal *spawned;
+	if (looked)
+		return spawned;
+	looked = TRUE;
+	const char *value = g_getenv(JOURNAL_ENV);
+	if (!value)
+		return NULL;
+	char *end;
+	gint64 fd = g_ascii_strtoll(value, &end, 10);
+	struct stat st;
+	if (*value && !*end && fd >= 3 && fd <= G_MAXINT &&
+	    fcntl((int)fd, F_GET_SEALS) == JOURNAL_SEALS && fstat((int)fd, &st) == 0 &&
+	    st.st_size == (off_t)sizeof(struct journal)) {
+		struct journal *j =
+		    mmap(NULL, sizeof *j, PROT_READ | PROT_WRITE, MAP_SHARED, (int)fd, 0);
+		if (j != MAP_FAILED && j->magic == JOURNAL_MAGIC && j->supervisor == getppid())
+			spawned = j;
+		else if (j != MAP_FAILED)
+			munmap(j, sizeof *j);
+		close((int)fd);
+	}
+	/* Not for the PDF readers it starts. */
+	g_unsetenv(JOURNAL_ENV);
+	return spawned;
+}
+
+gboolean
+supervise_restarted(void)
+{
+	struct journal *j = journal ? journal : spawned_journal();
+	return j && j->crashes > 0;
+}
+
+/* The journal shared with the children: a sealed memfd for children run
+ * with exec (FD set), else an anonymous mapping (FD -1). NULL, said, when
+ * it cannot be made. */
+static struct journal *
+journal_new(gboolean for_exec, int *fd)
+{
+	*fd = -1;
+	struct journal *j = MAP_FAILED;
+	if (!for_exec) {
+		j = mmap(NULL, sizeof *j, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+		         0);
+	} else if ((*fd = memfd_create("mailclerk-journal", MFD_CLOEXEC | MFD_ALLOW_SEALING)) >=
+	               0 &&
+	           ftruncate(*fd, sizeof *j) == 0 && fcntl(*fd, F_ADD_SEALS, JOURNAL_SEALS) == 0) {
+		j = mmap(NULL, sizeof *j, PROT_READ | PROT_WRITE, MAP_SHARED, *fd, 0);
+	}
+	if (j == MAP_FAILED) {
+		fprintf(stderr, "mailclerk: cannot map the crash journal: %s\n", g_strerror(errno));
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+		return NULL;
+	}
+	j->magic = JOURNAL_MAGIC;
+	j->supervisor = getpid();
+	return j;
+}
+
+/* The supervisor's loop: START's child, started again after each crash on
+ * a message. */
+static int
+supervise(const char *command, struct child_start *start, const char *db_path)
 {
 	run_name = command;
-	journal =
-	    mmap(NULL, sizeof *journal, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (journal == MAP_FAILED) {
-		fprintf(stderr, "mailclerk: cannot map the crash journal: %s\n", g_strerror(errno));
-		journal = NULL;
+	if (!(journal = journal_new(start->program != NULL, &start->journal_fd)))
 		return MC_EXIT_FAILURE;
-	}
 	int rc = MC_EXIT_FAILURE;
 	for (;;) {
 		/* The new mapping is zeros: after a crash, only the slots handed out
@@ -188,7 +303,7 @@ supervise_run(const char *command, int (*run)(void *data), void *data, const cha
 		memset(&journal->committed, 0, sizeof journal->committed);
 
 		g_autoptr(GError) error = NULL;
-		int status = run_child(run, data, &error);
+		int status = run_child(start, &error);
 		if (status < 0) {
 			fprintf(stderr, "mailclerk: %s\n", error->message);
 			break;
@@ -233,7 +348,35 @@ supervise_run(const char *command, int (*run)(void *data), void *data, const cha
 		rc = MC_EXIT_FAILURE;
 	munmap(journal, sizeof *journal);
 	journal = NULL;
+	if (start->journal_fd >= 0)
+		close(start->journal_fd);
 	return rc;
+}
+
+int
+supervise_run(const char *command, int (*run)(void *data), void *data, const char *db_path)
+{
+	struct journal *spawned = spawned_journal();
+	if (spawned) {
+		/* This process is the child: its supervisor is the mailclerk
+		 * that started it. */
+		run_name = command;
+		journal = spawned;
+		in_child = TRUE;
+		child_install_handlers();
+		int rc = run(data);
+		fflush(NULL);
+		_exit(rc);
+	}
+	struct child_start start = { .run = run, .data = data, .journal_fd = -1 };
+	return supervise(command, &start, db_path);
+}
+
+int
+supervise_spawn(const char *command, const char *program, char **argv, const char *db_path)
+{
+	struct child_start start = { .program = program, .argv = argv, .journal_fd = -1 };
+	return supervise(command, &start, db_path);
 }
 
 static void

@@ -21,6 +21,18 @@
  * it before any thread is started. */
 int supervise_run(const char *command, int (*run)(void *data), void *data, const char *db_path);
 
+/* The same, in the program the user started (mailclerk), for a COMMAND
+ * that runs in another program: its child runs PROGRAM with ARGV, which
+ * calls supervise_run() and finds it is that child. Saves the child a
+ * fork of a process that has loaded GMime: its pages were copied on each
+ * first write, ~200 of them (6 ms) for a no-op ingest. */
+int supervise_spawn(const char *command, const char *program, char **argv, const char *db_path);
+
+/* Whether this process is a child started again after a message crashed the
+ * one before: what that one read from stdin is not there to be read again
+ * (ingest stores it first, and indexes it from the store). */
+gboolean supervise_restarted(void);
+
 /* Returns SIGINT or SIGTERM when one reached this process while
  * supervise_run() waited for a child (which then decided how to stop), else
  * 0: for a caller that goes on after a run (mailclerk watch). */

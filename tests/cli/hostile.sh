@@ -4,7 +4,7 @@
 # skipped (and remembered) while everything else is indexed, and skipped
 # files are not parsed again until they change.
 . "$top_srcdir/tests/lib.sh"
-plan 55
+plan 57
 
 # message DIR NAME SUBJECT BODY: a small message file.
 message() {
@@ -102,7 +102,7 @@ maildir "$TMP/probe"
 message "$TMP/probe/cur" "probe" "probe" "KABOOM-TEST-MARK"
 if MAILCLERK_TEST_CRASH=KABOOM-TEST-MARK "$MAILCLERK" --config "$TMP/config" --db "$TMP/probe.db" \
 	ingest --maildir "$TMP/probe" >/dev/null 2>&1; then
-	for i in $(seq 18); do skip "crash $i" "no test hooks in this build (configure --disable-test-hooks)"; done
+	for i in $(seq 20); do skip "crash $i" "no test hooks in this build (configure --disable-test-hooks)"; done
 	exit 0
 fi
 for i in 1 2 3 4 5 6 7 8 9 10 11 12; do message "$P/cur" "p$i" "poison test $i" "zorbpoison $i"; done
@@ -124,6 +124,23 @@ message "$P/tmp" "p7" "poison test 7" "zorbpoison 7 now harmless"
 mv "$P/tmp/p7:2,S" "$P/cur/p7:2,S"
 MAILCLERK_TEST_CRASH=KABOOM-TEST-MARK mc ingest --maildir "$P" >/dev/null 2>&1
 check_eq 'once it changes, it is indexed' "$(mc count zorbpoison)" 12
+
+# mailclerk runs mailclerk-mail as its supervised child; mailclerk-mail run
+# by itself (and watch) forks its own. The same crash, so supervised. A
+# journal variable set by hand names no journal: the file it names is not
+# written, and the run forks its child.
+Q="$TMP/poison-forked"
+maildir "$Q"
+for i in 1 2 3 4 5 6; do message "$Q/cur" "q$i" "forked test $i" "zorbforked $i"; done
+message "$Q/cur" "q4" "forked test 4" "zorbforked 4 KABOOM-TEST-MARK"
+: > "$TMP/not-a-journal"
+MAILCLERK_TEST_CRASH=KABOOM-TEST-MARK MAILCLERK_SUPERVISOR_JOURNAL=7 "$top_builddir/mailclerk-mail" \
+	--config "$TMP/config" --db "$DB" ingest --maildir "$Q" >"$TMP/out" 2>"$TMP/err" 7>>"$TMP/not-a-journal"
+rc=$?
+check_eq 'mailclerk-mail run by itself: the crash said, exit 1, the other five indexed' \
+	"$(cat "$TMP/err") rc=$rc $(mc count zorbforked)" \
+	"mailclerk: skipped $Q/cur/q4:2,S: parsing it crashed mailclerk (Segmentation fault); it is skipped until it changes rc=1 5"
+check_eq '... the file the variable named is untouched' "$(wc -c < "$TMP/not-a-journal")" 0
 
 # The same in an mbox: the message is named by its offset.
 awk 'BEGIN {
