@@ -104,7 +104,9 @@ int
 command_supervise_mail(const char *command, char **argv, const char *db_path)
 {
 	g_autofree char *path = mail_program_path();
-	return supervise_spawn(command, path, argv, db_path);
+	int status = supervise_spawn(command, path, argv, db_path);
+	/* No journal to share (no memfd): mailclerk-mail forks its own child. */
+	return status == SUPERVISE_NO_JOURNAL ? command_exec_mail(argv) : status;
 }
 
 void

@@ -10,11 +10,13 @@
  * mailclerk, which has no GMime. */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/command.h"
@@ -101,6 +103,15 @@ commands_help(void)
 	return g_string_free(s, FALSE);
 }
 
+/* Whether the configuration at PATH reads the same each time: a file, or
+ * none (the defaults). */
+static gboolean
+config_rereadable(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? S_ISREG(st.st_mode) : errno == ENOENT;
+}
+
 /* The command line, run: the exit status. */
 static int
 run(int argc, char **argv)
@@ -164,13 +175,6 @@ run(int argc, char **argv)
 	g_autofree char *db_path = opt_db                ? paths_expand(opt_db)
 	                           : (env_db && *env_db) ? paths_expand(env_db)
 	                                                 : paths_default_db();
-	/* A CMD_MAIL command, in mailclerk: mailclerk-mail runs it, as this
-	 * process's child when a message that crashes it is to be recorded. */
-	if (!cmd->fn && (cmd->needs & CMD_SUPERVISED))
-		return command_supervise_mail(cmd->name, original_argv, db_path);
-	if (!cmd->fn)
-		return command_exec_mail(original_argv);
-
 	/* --config, then MAILCLERK_CONFIG, name a file that must exist; the XDG
 	 * default may be missing, which means defaults. */
 	const char *env_config = g_getenv("MAILCLERK_CONFIG");
@@ -178,6 +182,15 @@ run(int argc, char **argv)
 	g_autofree char *config_path = opt_config   ? g_strdup(opt_config)
 	                               : must_exist ? g_strdup(env_config)
 	                                            : paths_default_config();
+	/* A CMD_MAIL command, in mailclerk: mailclerk-mail runs it, as this
+	 * process's child when a message that crashes it is to be recorded.
+	 * Each child reads the configuration, so one that can be read only
+	 * once (a pipe, <(gpg -d ...)) has mailclerk-mail fork its own. */
+	if (!cmd->fn && (cmd->needs & CMD_SUPERVISED) && config_rereadable(config_path))
+		return command_supervise_mail(cmd->name, original_argv, db_path);
+	if (!cmd->fn)
+		return command_exec_mail(original_argv);
+
 	g_autoptr(mc_config) cfg = config_load(config_path, must_exist, &error);
 	if (!cfg && !(cmd->needs & CMD_QUIET))
 		return command_fail(error);

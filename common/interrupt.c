@@ -1,6 +1,7 @@
 /* Catching SIGINT and SIGTERM as a request to stop (the flag and its handler). */
 #include "config.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 
@@ -40,6 +41,13 @@ interrupt_catch(void)
 	 * with SIGKILL. */
 	catch_one(SIGINT, SA_RESETHAND);
 	catch_one(SIGTERM, 0);
+	/* A supervisor starts its child with them blocked (index/supervise.c):
+	 * one sent while the child started is taken now, as a request to stop. */
+	sigset_t stops;
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	pthread_sigmask(SIG_UNBLOCK, &stops, NULL);
 }
 
 int

@@ -15,6 +15,7 @@
 
 #include "index/supervise.h"
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "index/db.h"
 #include "index/lock.h"
 
@@ -38,13 +39,20 @@ struct journal_slot {
 	char where[SLOT_TEXT];
 };
 
-/* What a spawned child finds at the start of its journal: this build's, and
- * made by its parent. */
+/* What a spawned child finds at the start of its journal: a journal of this
+ * layout (journal_magic()), made by its parent. */
 #define JOURNAL_MAGIC G_GUINT64_CONSTANT(0x6d63206a726e6c31) /* "mc jrnl1" */
 /* The environment variable that names a spawned child's journal (a
  * descriptor of a sealed memfd). */
-#define JOURNAL_ENV   "MAILCLERK_SUPERVISOR_JOURNAL"
+#define JOURNAL_ENV "MAILCLERK_SUPERVISOR_JOURNAL"
+/* The seals the journal has (a kernel may add F_SEAL_EXEC): its size fixed,
+ * and it stays writable. */
 #define JOURNAL_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW)
+#ifdef F_SEAL_FUTURE_WRITE
+#define JOURNAL_WRITE_SEALS (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)
+#else
+#define JOURNAL_WRITE_SEALS F_SEAL_WRITE
+#endif
 
 /* Shared between the parent and each child (MAP_SHARED). */
 struct journal {
@@ -64,6 +72,16 @@ static volatile pid_t child_pid;
 static volatile sig_atomic_t stop_signal; /* SIGINT or SIGTERM seen while a child ran */
 static gboolean in_child;                 /* this process is a supervised child */
 static const char *run_name = "ingest";   /* the command, for messages */
+
+/* JOURNAL_MAGIC with the layout folded in: a mailclerk and a mailclerk-mail
+ * of other builds (an upgrade while one runs) do not share a journal. */
+static guint64
+journal_magic(void)
+{
+	return JOURNAL_MAGIC ^ ((guint64)sizeof(struct journal) << 8) ^
+	       ((guint64)sizeof(struct journal_slot) << 32) ^
+	       ((guint64)sizeof(struct writer_stats) << 48);
+}
 
 static void
 on_crash(int sig)
@@ -153,7 +171,10 @@ struct child_start {
 };
 
 /* Runs START's PROGRAM with the journal's descriptor open in it and named
- * by JOURNAL_ENV; returns its pid, or -1 and ERROR. */
+ * by JOURNAL_ENV, and SIGINT and SIGTERM blocked: interrupt_catch()
+ * unblocks them once it catches them, so that one sent while the child
+ * starts is a request to stop, not its death. Returns its pid, or -1 and
+ * ERROR. */
 static pid_t
 spawn_child(const struct child_start *start, GError **error)
 {
@@ -168,7 +189,18 @@ spawn_child(const struct child_start *start, GError **error)
 	g_autofree char *value = g_strdup_printf("%d", inherited);
 	g_auto(GStrv) env = g_environ_setenv(g_get_environ(), JOURNAL_ENV, value, TRUE);
 	pid_t pid;
-	int rc = posix_spawn(&pid, start->program, NULL, NULL, start->argv, env);
+	posix_spawnattr_t attr;
+	sigset_t blocked;
+	int rc = posix_spawnattr_init(&attr);
+	if (rc == 0) {
+		sigemptyset(&blocked);
+		sigaddset(&blocked, SIGINT);
+		sigaddset(&blocked, SIGTERM);
+		if ((rc = posix_spawnattr_setsigmask(&attr, &blocked)) == 0 &&
+		    (rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK)) == 0)
+			rc = posix_spawn(&pid, start->program, NULL, &attr, start->argv, env);
+		posix_spawnattr_destroy(&attr);
+	}
 	close(inherited);
 	if (rc != 0) {
 		g_set_error(error, MC_ERROR, MC_ERROR_FAILED,
@@ -185,26 +217,36 @@ static int
 run_child(const struct child_start *start, GError **error)
 {
 	fflush(NULL);
+	/* The child decides how to stop (common/interrupt.c); a signal for it
+	 * that comes while it starts waits until child_pid names it. */
+	sigset_t stops, old_mask;
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stops, &old_mask);
 	pid_t pid = start->program ? spawn_child(start, error) : fork();
 	if (pid < 0 && !start->program)
 		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot start the %s: %s", run_name,
 		            g_strerror(errno));
-	if (pid < 0)
-		return -1;
 	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		in_child = TRUE;
 		child_install_handlers();
 		int rc = start->run(start->data);
 		fflush(NULL);
 		_exit(rc);
 	}
+	if (pid < 0) {
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
+		return -1;
+	}
 	child_pid = pid;
-	/* The child decides how to stop (common/interrupt.c). */
 	struct sigaction fwd = { .sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO }, old_int,
 	                 old_term;
 	sigemptyset(&fwd.sa_mask);
 	sigaction(SIGINT, &fwd, &old_int);
 	sigaction(SIGTERM, &fwd, &old_term);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -231,12 +273,13 @@ spawned_journal(void)
 	char *end;
 	gint64 fd = g_ascii_strtoll(value, &end, 10);
 	struct stat st;
-	if (*value && !*end && fd >= 3 && fd <= G_MAXINT &&
-	    fcntl((int)fd, F_GET_SEALS) == JOURNAL_SEALS && fstat((int)fd, &st) == 0 &&
+	int seals = *value && !*end && fd >= 3 && fd <= G_MAXINT ? fcntl((int)fd, F_GET_SEALS) : -1;
+	if (seals >= 0 && (seals & JOURNAL_SEALS) == JOURNAL_SEALS &&
+	    !(seals & JOURNAL_WRITE_SEALS) && fstat((int)fd, &st) == 0 &&
 	    st.st_size == (off_t)sizeof(struct journal)) {
 		struct journal *j =
 		    mmap(NULL, sizeof *j, PROT_READ | PROT_WRITE, MAP_SHARED, (int)fd, 0);
-		if (j != MAP_FAILED && j->magic == JOURNAL_MAGIC && j->supervisor == getppid())
+		if (j != MAP_FAILED && j->magic == journal_magic() && j->supervisor == getppid())
 			spawned = j;
 		else if (j != MAP_FAILED)
 			munmap(j, sizeof *j);
@@ -254,30 +297,50 @@ supervise_restarted(void)
 	return j && j->crashes > 0;
 }
 
+/* A sealed memfd the size of a journal, or -1. */
+static int
+journal_memfd(void)
+{
+	int fd = -1;
+#ifdef MFD_NOEXEC_SEAL
+	/* What a kernel with vm.memfd_noexec set asks for; older kernels
+	 * refuse the flag. */
+	fd = memfd_create("mailclerk-journal", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_NOEXEC_SEAL);
+#endif
+	if (fd < 0)
+		fd = memfd_create("mailclerk-journal", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd >= 0 && (ftruncate(fd, sizeof(struct journal)) != 0 ||
+	                fcntl(fd, F_ADD_SEALS, JOURNAL_SEALS) != 0)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 /* The journal shared with the children: a sealed memfd for children run
- * with exec (FD set), else an anonymous mapping (FD -1). NULL, said, when
- * it cannot be made. */
+ * with exec (FD set), else an anonymous mapping (FD -1). NULL when it
+ * cannot be made: said, unless it was to be a memfd (the caller then has
+ * the command run otherwise). */
 static struct journal *
 journal_new(gboolean for_exec, int *fd)
 {
 	*fd = -1;
 	struct journal *j = MAP_FAILED;
-	if (!for_exec) {
+	if (!for_exec)
 		j = mmap(NULL, sizeof *j, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
 		         0);
-	} else if ((*fd = memfd_create("mailclerk-journal", MFD_CLOEXEC | MFD_ALLOW_SEALING)) >=
-	               0 &&
-	           ftruncate(*fd, sizeof *j) == 0 && fcntl(*fd, F_ADD_SEALS, JOURNAL_SEALS) == 0) {
+	else if ((*fd = journal_memfd()) >= 0)
 		j = mmap(NULL, sizeof *j, PROT_READ | PROT_WRITE, MAP_SHARED, *fd, 0);
-	}
 	if (j == MAP_FAILED) {
-		fprintf(stderr, "mailclerk: cannot map the crash journal: %s\n", g_strerror(errno));
+		if (!for_exec)
+			fprintf(stderr, "mailclerk: cannot map the crash journal: %s\n",
+			        g_strerror(errno));
 		if (*fd >= 0)
 			close(*fd);
 		*fd = -1;
 		return NULL;
 	}
-	j->magic = JOURNAL_MAGIC;
+	j->magic = journal_magic();
 	j->supervisor = getpid();
 	return j;
 }
@@ -289,7 +352,7 @@ supervise(const char *command, struct child_start *start, const char *db_path)
 {
 	run_name = command;
 	if (!(journal = journal_new(start->program != NULL, &start->journal_fd)))
-		return MC_EXIT_FAILURE;
+		return start->program ? SUPERVISE_NO_JOURNAL : MC_EXIT_FAILURE;
 	int rc = MC_EXIT_FAILURE;
 	for (;;) {
 		/* The new mapping is zeros: after a crash, only the slots handed out
@@ -337,6 +400,16 @@ supervise(const char *command, struct child_start *start, const char *db_path)
 			break;
 		}
 		writer_stats_add(&journal->carried, &journal->committed);
+		/* Asked to stop meanwhile: not started again. */
+		if (stop_signal || interrupt_caught()) {
+			fprintf(
+			    stderr,
+			    "mailclerk: interrupted: what the %s committed is kept; run %s again "
+			    "to finish\n",
+			    run_name, run_name);
+			rc = MC_EXIT_INTERRUPTED;
+			break;
+		}
 		if (++journal->crashes >= MAX_CRASHES) {
 			fprintf(stderr, "mailclerk: %u messages crashed this %s; stopping\n",
 			        journal->crashes, run_name);
@@ -375,6 +448,9 @@ supervise_run(const char *command, int (*run)(void *data), void *data, const cha
 int
 supervise_spawn(const char *command, const char *program, char **argv, const char *db_path)
 {
+	/* As the forked supervisor, whose command had caught them: ^C while it
+	 * records a crash (the lock may be busy) stops it cleanly. */
+	interrupt_catch();
 	struct child_start start = { .program = program, .argv = argv, .journal_fd = -1 };
 	return supervise(command, &start, db_path);
 }
@@ -433,7 +509,7 @@ supervise_stop_signal(void)
 pid_t
 supervise_user_pid(void)
 {
-	return in_child ? getppid() : getpid();
+	return in_child && journal ? journal->supervisor : getpid();
 }
 
 void

@@ -25,8 +25,12 @@ int supervise_run(const char *command, int (*run)(void *data), void *data, const
  * that runs in another program: its child runs PROGRAM with ARGV, which
  * calls supervise_run() and finds it is that child. Saves the child a
  * fork of a process that has loaded GMime: its pages were copied on each
- * first write, ~200 of them (6 ms) for a no-op ingest. */
+ * first write, ~200 of them (6 ms) for a no-op ingest. Returns
+ * SUPERVISE_NO_JOURNAL, having started nothing, when the journal cannot be
+ * shared with another program (no memfd): the caller runs PROGRAM as it
+ * can. */
 int supervise_spawn(const char *command, const char *program, char **argv, const char *db_path);
+#define SUPERVISE_NO_JOURNAL (-1)
 
 /* Whether this process is a child started again after a message crashed the
  * one before: what that one read from stdin is not there to be read again
