@@ -241,6 +241,10 @@ run_child(const struct child_start *start, GError **error)
 		return -1;
 	}
 	child_pid = pid;
+	/* Asked to stop before the child started: a spawned child has not
+	 * this process's flag, so it is asked too, and stops as it would have. */
+	if (start->program && interrupt_caught())
+		kill(pid, SIGTERM);
 	struct sigaction fwd = { .sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO }, old_int,
 	                 old_term;
 	sigemptyset(&fwd.sa_mask);
