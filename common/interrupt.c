@@ -44,10 +44,16 @@ interrupt_catch(void)
 	/* A supervisor starts its child with them blocked (index/supervise.c):
 	 * one sent while the child started is taken now, as a request to stop. */
 	sigset_t stops;
-	sigemptyset(&stops);
-	sigaddset(&stops, SIGINT);
-	sigaddset(&stops, SIGTERM);
+	interrupt_signals(&stops);
 	pthread_sigmask(SIG_UNBLOCK, &stops, NULL);
+}
+
+void
+interrupt_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
 }
 
 int

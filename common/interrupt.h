@@ -4,6 +4,7 @@
 #define MC_INTERRUPT_H
 
 #include <glib.h>
+#include <signal.h>
 
 /* Installs handlers for SIGINT and SIGTERM that only note the signal. SIGINT's
  * is reset to the default by its first delivery, so a second ^C stops at once
@@ -12,6 +13,10 @@
  * insists with SIGKILL. A signal ignored when the process started (a
  * background job of a script) stays ignored. */
 void interrupt_catch(void);
+
+/* Sets SET to the signals interrupt_catch() takes as a request to stop:
+ * SIGINT and SIGTERM. */
+void interrupt_signals(sigset_t *set);
 
 /* Returns the signal caught since interrupt_catch() (SIGINT or SIGTERM), or 0.
  * Safe from any thread. */

@@ -171,12 +171,12 @@ struct child_start {
 };
 
 /* Runs START's PROGRAM with the journal's descriptor open in it and named
- * by JOURNAL_ENV, and SIGINT and SIGTERM blocked: interrupt_catch()
+ * by JOURNAL_ENV, and the signals STOPS blocked: interrupt_catch()
  * unblocks them once it catches them, so that one sent while the child
  * starts is a request to stop, not its death. Returns its pid, or -1 and
  * ERROR. */
 static pid_t
-spawn_child(const struct child_start *start, GError **error)
+spawn_child(const struct child_start *start, const sigset_t *stops, GError **error)
 {
 	/* A copy without close-on-exec, for this child only: no thread runs
 	 * here that could spawn meanwhile. */
@@ -190,13 +190,9 @@ spawn_child(const struct child_start *start, GError **error)
 	g_auto(GStrv) env = g_environ_setenv(g_get_environ(), JOURNAL_ENV, value, TRUE);
 	pid_t pid;
 	posix_spawnattr_t attr;
-	sigset_t blocked;
 	int rc = posix_spawnattr_init(&attr);
 	if (rc == 0) {
-		sigemptyset(&blocked);
-		sigaddset(&blocked, SIGINT);
-		sigaddset(&blocked, SIGTERM);
-		if ((rc = posix_spawnattr_setsigmask(&attr, &blocked)) == 0 &&
+		if ((rc = posix_spawnattr_setsigmask(&attr, stops)) == 0 &&
 		    (rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK)) == 0)
 			rc = posix_spawn(&pid, start->program, NULL, &attr, start->argv, env);
 		posix_spawnattr_destroy(&attr);
@@ -220,11 +216,9 @@ run_child(const struct child_start *start, GError **error)
 	/* The child decides how to stop (common/interrupt.c); a signal for it
 	 * that comes while it starts waits until child_pid names it. */
 	sigset_t stops, old_mask;
-	sigemptyset(&stops);
-	sigaddset(&stops, SIGINT);
-	sigaddset(&stops, SIGTERM);
+	interrupt_signals(&stops);
 	sigprocmask(SIG_BLOCK, &stops, &old_mask);
-	pid_t pid = start->program ? spawn_child(start, error) : fork();
+	pid_t pid = start->program ? spawn_child(start, &stops, error) : fork();
 	if (pid < 0 && !start->program)
 		g_set_error(error, MC_ERROR, MC_ERROR_FAILED, "cannot start the %s: %s", run_name,
 		            g_strerror(errno));
